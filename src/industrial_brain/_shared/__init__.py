@@ -1,0 +1,1 @@
+"""Machinery shared by all engines: result base class, bilingual labels, array helpers."""

@@ -1,0 +1,94 @@
+"""Store schema as an ordered list of forward migrations.
+
+A store records its version in ``meta.schema_version``. Opening a store applies every migration
+above that version, each in its own transaction, so a store written by an older release is brought
+forward without losing rows. Migrations are append-only: never edit one that has shipped.
+
+Design choices
+--------------
+* ``observation`` carries no primary-key index: DuckDB's ART index would slow bulk loads several
+  fold, and uniqueness of ``(dataset_id, region_code, indicator_code, year)`` is enforced by the
+  ingest validation before any write (tested).
+* Codes are identifiers, names are labels (``name_zh`` / ``name_en``).
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, list[str]]] = [
+    (
+        1,
+        "initial data model",
+        [
+            "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+            """CREATE TABLE dataset (
+                dataset_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, title VARCHAR,
+                source VARCHAR, publisher VARCHAR, licence VARCHAR, citation VARCHAR,
+                sha256 VARCHAR NOT NULL, rows BIGINT NOT NULL,
+                grade VARCHAR NOT NULL CHECK (grade IN ('general', 'important', 'core')),
+                file_name VARCHAR, ingested_at TIMESTAMP NOT NULL)""",
+            """CREATE TABLE region (
+                code VARCHAR PRIMARY KEY, name_zh VARCHAR, name_en VARCHAR, level VARCHAR,
+                parent_code VARCHAR, dataset_id VARCHAR)""",
+            """CREATE TABLE sector (
+                code VARCHAR NOT NULL, scheme VARCHAR NOT NULL, name_zh VARCHAR, name_en VARCHAR,
+                dataset_id VARCHAR, PRIMARY KEY (scheme, code))""",
+            """CREATE TABLE indicator (
+                code VARCHAR PRIMARY KEY, name_zh VARCHAR, name_en VARCHAR, unit VARCHAR,
+                direction VARCHAR CHECK (direction IN ('+', '-')), dimension VARCHAR, source VARCHAR,
+                min_value DOUBLE, max_value DOUBLE, dataset_id VARCHAR)""",
+            """CREATE TABLE observation (
+                dataset_id VARCHAR NOT NULL, region_code VARCHAR NOT NULL, indicator_code VARCHAR NOT NULL,
+                year SMALLINT NOT NULL, value DOUBLE)""",
+            """CREATE TABLE io_table (
+                table_id VARCHAR PRIMARY KEY, year SMALLINT, region_code VARCHAR, scheme VARCHAR,
+                unit VARCHAR, kind VARCHAR, dataset_id VARCHAR NOT NULL)""",
+            """CREATE TABLE io_flow (
+                table_id VARCHAR NOT NULL, row_code VARCHAR NOT NULL, col_code VARCHAR NOT NULL,
+                value DOUBLE NOT NULL)""",
+            """CREATE TABLE enterprise (
+                uscc VARCHAR PRIMARY KEY, name VARCHAR, region_code VARCHAR, sector_code VARCHAR,
+                size_class VARCHAR, dataset_id VARCHAR NOT NULL)""",
+            """CREATE TABLE assessment (
+                assessment_id VARCHAR PRIMARY KEY, uscc VARCHAR NOT NULL, model_code VARCHAR NOT NULL,
+                taken_on DATE, answers JSON, dataset_id VARCHAR NOT NULL)""",
+            """CREATE TABLE audit (
+                "at" TIMESTAMP NOT NULL, actor VARCHAR, action VARCHAR NOT NULL, object VARCHAR, detail VARCHAR)""",
+        ],
+    ),
+    (
+        2,
+        "quality notes, IO code roles and origins, region reference columns, contiguity, external references",
+        [
+            """CREATE TABLE quality_note (
+                dataset_id VARCHAR NOT NULL, indicator_code VARCHAR, region_code VARCHAR, year SMALLINT,
+                kind VARCHAR NOT NULL, severity VARCHAR NOT NULL CHECK (severity IN ('error', 'warning', 'info')),
+                detail VARCHAR, found_by VARCHAR)""",
+            # Non-competitive IO tables hold a domestic and an imported block with the same product codes.
+            "ALTER TABLE io_flow ADD COLUMN origin VARCHAR DEFAULT 'all'",
+            """CREATE TABLE io_code (
+                table_id VARCHAR NOT NULL, axis VARCHAR NOT NULL CHECK (axis IN ('row', 'col')),
+                code VARCHAR NOT NULL, role VARCHAR NOT NULL, name_zh VARCHAR, name_en VARCHAR, position INTEGER)""",
+            "ALTER TABLE region ADD COLUMN name_zh_short VARCHAR",
+            "ALTER TABLE region ADD COLUMN region4_zh VARCHAR",
+            "ALTER TABLE region ADD COLUMN region4_en VARCHAR",
+            "ALTER TABLE region ADD COLUMN capital_lon DOUBLE",
+            "ALTER TABLE region ADD COLUMN capital_lat DOUBLE",
+            """CREATE TABLE region_neighbour (
+                code_a VARCHAR NOT NULL, code_b VARCHAR NOT NULL, kind VARCHAR NOT NULL, dataset_id VARCHAR)""",
+            """CREATE TABLE external_reference (
+                dataset_id VARCHAR NOT NULL, region_code VARCHAR NOT NULL, year SMALLINT NOT NULL,
+                name VARCHAR NOT NULL, value DOUBLE, note VARCHAR)""",
+            "ALTER TABLE indicator ADD COLUMN price_basis VARCHAR",
+            "ALTER TABLE enterprise ADD COLUMN sector_scheme VARCHAR",
+            "ALTER TABLE assessment ADD COLUMN model_version VARCHAR",
+        ],
+    ),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+#: Tables whose content an ingest may change (compared before/after in the atomicity tests).
+DATA_TABLES = (
+    "dataset", "region", "sector", "indicator", "observation", "io_table", "io_flow", "io_code",
+    "enterprise", "assessment", "audit", "quality_note", "region_neighbour", "external_reference",
+)
