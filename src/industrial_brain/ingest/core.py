@@ -90,12 +90,13 @@ class IngestReport(ResultMixin):
 
 
 def existing_by_sha(store: Store, sha: str) -> str | None:
-    row = store.con.execute("SELECT dataset_id FROM dataset WHERE sha256 = ?", [sha]).fetchone()
-    return row[0] if row else None
+    row = store.con.execute("SELECT dataset_id FROM dataset WHERE sha256 = ?", [sha]).fetchall()
+    return row[0][0] if row else None
 
 
 def check_dataset_id_free(store: Store, info: DatasetInfo, file: str, replace: bool) -> None:
-    row = store.con.execute("SELECT kind FROM dataset WHERE dataset_id = ?", [info.dataset_id]).fetchone()
+    row = store.con.execute("SELECT kind FROM dataset WHERE dataset_id = ?", [info.dataset_id]).fetchall()
+    row = row[0] if row else None
     if row and not replace:
         raise InputError.at(
             "dataset id already used by a different file", file=file, column="dataset_id", value=info.dataset_id,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -90,14 +91,20 @@ def read_frame(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
     if fmt == "csv":
         enc = detect_encoding(path)
         sep = "\t" if path.suffix.lower() == ".tsv" else ","
-        try:
-            df = pd.read_csv(path, dtype=str, encoding=enc, sep=sep, keep_default_na=False,
-                             na_values=[""], skipinitialspace=True)
-        except pd.errors.EmptyDataError:
-            raise InputError.at("file has no header line", file=str(path), expected="a header line") from None
-        except pd.errors.ParserError as exc:
-            raise InputError.at("malformed CSV", file=str(path), value=str(exc).strip().splitlines()[-1],
-                                expected="the same number of fields on every line") from None
+        header = _csv_header(path, enc, sep)
+        _check_header(header, str(path))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            try:
+                df = pd.read_csv(path, dtype=str, encoding=enc, sep=sep, keep_default_na=False, index_col=False,
+                                 na_values=[""], skipinitialspace=True)
+            except pd.errors.EmptyDataError:
+                raise InputError.at("file has no header line", file=str(path), expected="a header line") from None
+            except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+                line = _first_ragged_line(path, enc, sep, len(header))
+                raise InputError.at("malformed CSV", file=str(path), row=line,
+                                    value=str(exc).strip().splitlines()[-1][:80],
+                                    expected=f"{len(header)} fields on every line, as in the header") from None
     elif fmt == "xlsx":
         df = _read_xlsx(path, sheet)
     else:
@@ -107,17 +114,44 @@ def read_frame(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
             raise InputError.at("cannot read Parquet file", file=str(path), value=str(exc).splitlines()[0],
                                 expected="a valid Parquet file") from None
     df.columns = [str(c).strip() for c in df.columns]
-    if any(c == "" or c.startswith("Unnamed:") for c in df.columns):
-        pos = next(i for i, c in enumerate(df.columns) if c == "" or c.startswith("Unnamed:"))
-        raise InputError.at("blank column name", file=str(path), row=1, column=f"#{pos + 1}",
-                            expected="a name in every header cell")
-    dup = pd.Index(df.columns)[pd.Index(df.columns).duplicated()]
-    if len(dup):
-        raise InputError.at("duplicate column name", file=str(path), row=1, column=dup[0],
-                            expected="each column name once")
+    _check_header(list(df.columns), str(path))
     if df.empty:
         raise InputError.at("no data rows", file=str(path), expected="at least one row below the header")
     return df
+
+
+def _csv_header(path: Path, enc: str, sep: str) -> list[str]:
+    import csv
+
+    with open(path, encoding=enc, newline="") as fh:
+        for row in csv.reader(fh, delimiter=sep):
+            if any(cell.strip() for cell in row):
+                return [c.strip() for c in row]
+    raise InputError.at("file has no header line", file=str(path), expected="a header line")
+
+
+def _first_ragged_line(path: Path, enc: str, sep: str, width: int) -> int | None:
+    import csv
+
+    with open(path, encoding=enc, newline="") as fh:
+        reader = csv.reader(fh, delimiter=sep)
+        try:
+            for row in reader:
+                if len(row) != width and reader.line_num > 1 and any(c.strip() for c in row):
+                    return reader.line_num
+        except csv.Error:
+            return reader.line_num
+    return None
+
+
+def _check_header(columns: list[str], file: str) -> None:
+    if any(c == "" or c.startswith("Unnamed:") for c in columns):
+        pos = next(i for i, c in enumerate(columns) if c == "" or c.startswith("Unnamed:"))
+        raise InputError.at("blank column name", file=file, row=1, column=f"#{pos + 1}",
+                            expected="a name in every header cell")
+    dup = pd.Index(columns)[pd.Index(columns).duplicated()]
+    if len(dup):
+        raise InputError.at("duplicate column name", file=file, row=1, column=dup[0], expected="each column name once")
 
 
 def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:

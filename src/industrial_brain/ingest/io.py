@@ -273,9 +273,9 @@ def ingest_io(store: Store, path, info: DatasetInfo, *, year: int, table_id: str
                 codes_rows.append((tid, axis, c, roles[c], zh, en, pos))
     taken = store.con.execute(
         f"SELECT table_id FROM io_table WHERE table_id IN ({','.join('?' * len(tables))}) AND dataset_id <> ?",
-        [t[0] for t in tables] + [info.dataset_id]).fetchone()
+        [t[0] for t in tables] + [info.dataset_id]).fetchall()
     if taken:
-        raise InputError.at("table id already stored", file=file, column="table_id", value=taken[0],
+        raise InputError.at("table id already stored", file=file, column="table_id", value=taken[0][0],
                             expected="a new --table-id, or --replace on the dataset that holds it")
     flow = pd.concat(flows, ignore_index=True)
     table_frame = pd.DataFrame(tables, columns=["table_id", "year", "region_code", "scheme", "unit", "kind", "dataset_id"])

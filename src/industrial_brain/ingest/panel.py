@@ -246,7 +246,7 @@ def _fast_stage(store: Store, path: Path, indicators: pd.DataFrame) -> int | Non
     cols = _canon(names)
     if len(names) != 4 or set(cols) != {"region", "year", "indicator", "value"}:
         return None
-    types = {cols["region"]: "VARCHAR", cols["year"]: "INTEGER", cols["indicator"]: "VARCHAR",
+    types = {cols["region"]: "VARCHAR", cols["year"]: "DOUBLE", cols["indicator"]: "VARCHAR",
              cols["value"]: "DOUBLE"}
     con = store.con
     try:
@@ -266,9 +266,10 @@ def _fast_stage(store: Store, path: Path, indicators: pd.DataFrame) -> int | Non
         bad = con.execute(f"""
             SELECT
               count(*) FILTER (WHERE {i} IS NULL OR trim({i}) NOT IN (SELECT code FROM _ind)),
-              count(*) FILTER (WHERE {y} IS NULL OR {y} < {YEAR_MIN} OR {y} > {YEAR_MAX}),
-              count(*) FILTER (WHERE {r} IS NULL OR isinf({v}))
-            FROM _stage_raw""").fetchone()
+              count(*) FILTER (WHERE {y} IS NULL OR {y} < {YEAR_MIN} OR {y} > {YEAR_MAX} OR {y} <> floor({y})),
+              count(*) FILTER (WHERE {r} IS NULL OR isinf({v})),
+              count(*) = 0
+            FROM _stage_raw""").fetchall()[0]
         if any(bad):
             return None
         con.execute(f"""
@@ -277,13 +278,13 @@ def _fast_stage(store: Store, path: Path, indicators: pd.DataFrame) -> int | Non
             FROM _stage_raw s JOIN _region_map m ON s.{r} = m.spelling
             WHERE s.{v} IS NOT NULL""")
         dup = con.execute("""SELECT 1 FROM _stage_obs GROUP BY region_code, indicator_code, year
-                             HAVING count(*) > 1 LIMIT 1""").fetchone()
+                             HAVING count(*) > 1 LIMIT 1""").fetchall()
         outside = con.execute("""SELECT 1 FROM _stage_obs o JOIN _ind d ON o.indicator_code = d.code
             WHERE (d.min_value IS NOT NULL AND o.value < d.min_value)
-               OR (d.max_value IS NOT NULL AND o.value > d.max_value) LIMIT 1""").fetchone()
+               OR (d.max_value IS NOT NULL AND o.value > d.max_value) LIMIT 1""").fetchall()
         if dup or outside:
             return None
-        return con.execute("SELECT count(*) FROM _stage_obs").fetchone()[0]
+        return con.execute("SELECT count(*) FROM _stage_obs").fetchall()[0][0]
     finally:
         con.execute("DROP TABLE IF EXISTS _stage_raw")
         con.unregister("_region_map")

@@ -90,7 +90,8 @@ def _taken_elsewhere(store: Store, table: str, key_sql: str, keys: pd.DataFrame,
     try:
         hit = store.con.execute(
             f"SELECT k.*, t.dataset_id FROM _keys k JOIN {table} t ON {key_sql} WHERE t.dataset_id <> ? LIMIT 1",
-            [info.dataset_id]).fetchone()
+            [info.dataset_id]).fetchall()
+        hit = hit[0] if hit else None
     finally:
         store.con.unregister("_keys")
     if hit:

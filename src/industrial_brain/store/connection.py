@@ -101,11 +101,11 @@ class Store:
     def schema_version(self) -> int:
         has_meta = self.con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = 'main'"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if not has_meta:
             return 0
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else 0
+        rows = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        return int(rows[0][0]) if rows else 0
 
     def migrate(self) -> list[int]:
         """Apply every migration above the stored version; return the versions applied."""
@@ -159,7 +159,7 @@ class Store:
     def table_counts(self) -> dict[str, int]:
         from industrial_brain.store.schema import DATA_TABLES
 
-        return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in DATA_TABLES}
+        return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in DATA_TABLES}
 
     def close(self) -> None:
         self.con.close()
