@@ -1,0 +1,1 @@
+"""Reports: the HTML report of ``ibrain demo`` and its sections."""

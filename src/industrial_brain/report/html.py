@@ -1,0 +1,82 @@
+"""A small, dependency-light HTML report: sections of text, tables and inline PNG figures."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from dataclasses import dataclass, field
+
+import pandas as pd
+from jinja2 import Template
+
+_TEMPLATE = Template("""<!doctype html>
+<html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ title }}</title>
+<style>
+body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;max-width:1100px;margin:2em auto;color:#222}
+h1{border-bottom:2px solid #1f6feb}h2{margin-top:2em;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;font-size:13px;margin:0.5em 0}td,th{border:1px solid #ddd;padding:3px 6px;text-align:right}
+th{background:#f3f6fa}td:first-child,th:first-child{text-align:left}.note{color:#555;font-size:13px}
+img{max-width:100%}footer{margin-top:3em;color:#777;font-size:12px}
+</style></head><body>
+<h1>{{ title }}</h1><p class="note">{{ subtitle }}</p>
+{% for s in sections %}<section><h2>{{ s.title }}</h2>{{ s.body }}</section>{% endfor %}
+<footer>{{ footer }}</footer></body></html>""")
+
+
+@dataclass
+class Section:
+    """One report section: a title and HTML parts."""
+
+    title: str
+    parts: list[str] = field(default_factory=list)
+
+    def text(self, s: str) -> "Section":
+        self.parts.append(f"<p>{html.escape(s)}</p>")
+        return self
+
+    def note(self, s: str) -> "Section":
+        self.parts.append(f'<p class="note">{html.escape(s)}</p>')
+        return self
+
+    def table(self, frame: pd.DataFrame, max_rows: int = 40, floatfmt: str = "{:,.4g}") -> "Section":
+        shown = frame.head(max_rows)
+        self.parts.append(shown.to_html(index=False, na_rep="", float_format=floatfmt.format, border=0))
+        if len(frame) > max_rows:
+            self.note(f"… {len(frame) - max_rows} more rows")
+        return self
+
+    def figure(self, fig) -> "Section":
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+        self.parts.append(f'<img alt="figure" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">')
+        return self
+
+    @property
+    def body(self) -> str:
+        return "\n".join(self.parts)
+
+
+def render(title: str, subtitle: str, sections: list[Section], footer: str, lang: str = "en") -> str:
+    return _TEMPLATE.render(title=title, subtitle=subtitle, sections=sections, footer=footer, lang=lang)
+
+
+def cjk_font() -> bool:
+    """Use a CJK-capable font for Chinese labels when one is installed; False when none is."""
+    import matplotlib
+    from matplotlib import font_manager
+
+    for name in ("Noto Sans CJK SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei"):
+        if any(f.name == name for f in font_manager.fontManager.ttflist):
+            matplotlib.rcParams["font.sans-serif"] = [name, "DejaVu Sans"]
+            matplotlib.rcParams["axes.unicode_minus"] = False
+            return True
+    return False
+
+
+def bilingual(en: str, zh: str, has_cjk: bool) -> str:
+    """``"en zh"`` when a CJK font can draw it, else the English label alone."""
+    return f"{en} {zh}" if has_cjk else en
