@@ -116,6 +116,9 @@ def _io_frame(entry: dict, sectors: pd.DataFrame) -> pd.DataFrame:
         df = df.drop(columns=["province_zh"])
         df["row_code"] = df["row_code"].map(lambda c: to_code.get(c, c))
         df = df.rename(columns={**to_code, "row_code": "Code"})
+        names = sectors.set_index("code")
+        df.insert(1, "name_zh", df["Code"].map(names["name_zh"]))
+        df.insert(2, "name_en", df["Code"].map(names["name_en"]))
     return df
 
 

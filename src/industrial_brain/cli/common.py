@@ -65,6 +65,8 @@ def _cell(v) -> str:
 def write_out(frame: pd.DataFrame, out: Path) -> None:
     """Write a frame to CSV, XLSX or Parquet by the file suffix."""
     suffix = out.suffix.lower()
+    frame = frame.copy()
+    frame.attrs = {}
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
         frame.to_csv(out, index=False, encoding="utf-8")
