@@ -113,8 +113,14 @@ _OWNED = ("observation", "quality_note", "external_reference", "enterprise", "as
 
 def commit_dataset(store: Store, info: DatasetInfo, *, file: str, sha: str, rows: int,
                    write: Callable[[Store], None], notes: pd.DataFrame | None = None,
-                   replace: bool = False, detail: str = "") -> None:
-    """Write the dataset record, its rows (``write``), its notes and an audit row in one transaction."""
+                   replace: bool = False, detail: str = "",
+                   notes_from: Callable[[], pd.DataFrame | None] | None = None,
+                   rows_from: Callable[[], int] | None = None) -> None:
+    """Write the dataset record, its rows (``write``), its notes and an audit row in one transaction.
+
+    ``notes_from`` / ``rows_from`` supply notes and the row count that ``write`` only learns while writing.
+    Any exception inside rolls the whole transaction back.
+    """
     now = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
     with store.transaction() as con:
         if replace:
@@ -132,6 +138,11 @@ def commit_dataset(store: Store, info: DatasetInfo, *, file: str, sha: str, rows
             [info.dataset_id, info.kind, info.title, info.source, info.publisher, info.licence, info.citation,
              sha, rows, info.grade, Path(file).name, now])
         write(store)
+        if rows_from is not None:
+            rows = rows_from()
+            con.execute("UPDATE dataset SET rows = ? WHERE dataset_id = ?", [rows, info.dataset_id])
+        if notes_from is not None:
+            notes = notes_from()
         if notes is not None and len(notes):
             write_notes(store, notes)
         store.audit("replace" if replace else "ingest", f"dataset:{info.dataset_id}",

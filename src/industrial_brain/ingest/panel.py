@@ -24,7 +24,7 @@ from industrial_brain.errors import InputError
 from industrial_brain.ingest.core import (
     DatasetInfo, IngestReport, check_dataset_id_free, commit_dataset, existing_by_sha,
 )
-from industrial_brain.ingest.files import detect_encoding, file_format, read_frame, sha256_file, check_readable
+from industrial_brain.ingest.files import check_readable, file_format, read_frame, sha256_file
 from industrial_brain.reference.regions import region_code, region_codes
 from industrial_brain.store.connection import Store
 
@@ -232,63 +232,84 @@ def validate_long(long: pd.DataFrame, indicators: pd.DataFrame, *, file: str) ->
 # --------------------------------------------------------------------------------------------------
 # DuckDB fast path (long UTF-8 CSV)
 # --------------------------------------------------------------------------------------------------
-def _fast_stage(store: Store, path: Path, indicators: pd.DataFrame) -> int | None:
-    """Stage and validate a long UTF-8 CSV inside DuckDB into temp table ``_stage_obs``.
+class _FastPathRejected(Exception):
+    """The fast path found something to report; the pandas path will say exactly where."""
 
-    Returns the number of stored rows, or ``None`` when the file does not fit the fast path or any
-    check fails (the caller then runs the pandas path, which reports the precise cell).
-    """
-    import duckdb
 
+def _fast_columns(path: Path) -> dict[str, str] | None:
     with open(path, "rb") as fh:
         header = fh.readline().decode("utf-8-sig", errors="replace").strip()
     names = [h.strip().strip('"') for h in header.split(",")]
     cols = _canon(names)
     if len(names) != 4 or set(cols) != {"region", "year", "indicator", "value"}:
         return None
+    return cols
+
+
+def _fast_insert(store: Store, path: Path, cols: dict[str, str], indicators: pd.DataFrame, dataset_id: str) -> int:
+    """Load a long UTF-8 CSV straight into ``observation`` inside the caller's open transaction.
+
+    One pass reads, maps regions and writes; the checks then run on the inserted rows. Any problem
+    raises :class:`_FastPathRejected` so that the caller rolls back (nothing is ever committed) and
+    re-reads the file on the pandas path, whose message names the exact cell.
+    """
+    import duckdb
+
+    con = store.con
     types = {cols["region"]: "VARCHAR", cols["year"]: "DOUBLE", cols["indicator"]: "VARCHAR",
              cols["value"]: "DOUBLE"}
-    con = store.con
-    try:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _stage_raw AS SELECT * FROM read_csv(?, header=true, columns=?, "
-            "nullstr='', auto_detect=false, delim=',', quote='\"', escape='\"')", [str(path), types])
-    except duckdb.Error:
-        return None
     r, y, i, v = (f'"{cols[k]}"' for k in ("region", "year", "indicator", "value"))
-    spellings = [row[0] for row in con.execute(f"SELECT DISTINCT {r} FROM _stage_raw").fetchall()]
-    mapping = {s: region_code(s) for s in spellings}
-    if any(c is None for c in mapping.values()):
-        return None
-    con.register("_region_map", pd.DataFrame({"spelling": list(mapping), "code": list(mapping.values())}))
-    con.register("_ind", indicators[["code", "min_value", "max_value"]])
+    src = ("read_csv(?, header=true, columns=?, nullstr='', auto_detect=false, delim=',', quote='\"', "
+           "escape='\"')")
+    con.execute("SET preserve_insertion_order = false")  # lets DuckDB write in parallel
     try:
-        bad = con.execute(f"""
-            SELECT
-              count(*) FILTER (WHERE {i} IS NULL OR trim({i}) NOT IN (SELECT code FROM _ind)),
-              count(*) FILTER (WHERE {y} IS NULL OR {y} < {YEAR_MIN} OR {y} > {YEAR_MAX} OR {y} <> floor({y})),
-              count(*) FILTER (WHERE {r} IS NULL OR isinf({v})),
-              count(*) = 0
-            FROM _stage_raw""").fetchall()[0]
-        if any(bad):
-            return None
+        # one pass: NOT NULL constraints reject blank regions/indicators and impossible or fractional years
         con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE _stage_obs AS
-            SELECT m.code AS region_code, trim(s.{i}) AS indicator_code, s.{y}::SMALLINT AS year, s.{v} AS value
-            FROM _stage_raw s JOIN _region_map m ON s.{r} = m.spelling
-            WHERE s.{v} IS NOT NULL""")
-        dup = con.execute("""SELECT 1 FROM _stage_obs GROUP BY region_code, indicator_code, year
-                             HAVING count(*) > 1 LIMIT 1""").fetchall()
-        outside = con.execute("""SELECT 1 FROM _stage_obs o JOIN _ind d ON o.indicator_code = d.code
-            WHERE (d.min_value IS NOT NULL AND o.value < d.min_value)
-               OR (d.max_value IS NOT NULL AND o.value > d.max_value) LIMIT 1""").fetchall()
-        if dup or outside:
-            return None
-        return con.execute("SELECT count(*) FROM _stage_obs").fetchall()[0][0]
+            INSERT INTO observation
+            SELECT ?, s.{r}, trim(s.{i}),
+                   CASE WHEN s.{y} BETWEEN {YEAR_MIN} AND {YEAR_MAX} AND s.{y} = floor(s.{y}) THEN s.{y}::SMALLINT END,
+                   s.{v}
+            FROM {src} s""", [dataset_id, str(path), types])
+        spellings = [row[0] for row in con.execute(
+            "SELECT DISTINCT region_code FROM observation WHERE dataset_id = ?", [dataset_id]).fetchall()]
+        mapping = {sp: region_code(sp) for sp in spellings}
+        if any(c is None for c in mapping.values()):
+            raise _FastPathRejected
+        renamed = {sp: c for sp, c in mapping.items() if sp != c}
+        if renamed:
+            con.register("_region_map", pd.DataFrame({"spelling": list(renamed), "code": list(renamed.values())}))
+            con.execute("""UPDATE observation SET region_code = m.code FROM _region_map m
+                           WHERE observation.dataset_id = ? AND observation.region_code = m.spelling""", [dataset_id])
+        con.register("_ind", indicators[["code", "min_value", "max_value"]])
+        checks = con.execute("""
+            SELECT count(*) FILTER (WHERE d.code IS NULL),
+                   count(*) FILTER (WHERE (d.min_value IS NOT NULL AND o.value < d.min_value)
+                                       OR (d.max_value IS NOT NULL AND o.value > d.max_value) OR isinf(o.value)),
+                   count(*) FILTER (WHERE o.value IS NULL),
+                   count(*) - count(DISTINCT hash(o.region_code, o.indicator_code, o.year))
+            FROM observation o LEFT JOIN _ind d ON o.indicator_code = d.code
+            WHERE o.dataset_id = ?""", [dataset_id]).fetchall()[0]
+        unknown, outside, missing, maybe_dup = checks
+        checks = (unknown, outside, maybe_dup)
+        if missing:
+            con.execute("DELETE FROM observation WHERE dataset_id = ? AND value IS NULL", [dataset_id])
+        stored = con.execute("SELECT count(*) FROM observation WHERE dataset_id = ?", [dataset_id]).fetchall()[0][0]
+    except duckdb.Error:
+        raise _FastPathRejected from None
     finally:
-        con.execute("DROP TABLE IF EXISTS _stage_raw")
-        con.unregister("_region_map")
-        con.unregister("_ind")
+        for stmt in ("SET preserve_insertion_order = true",):
+            try:
+                con.execute(stmt)
+            except duckdb.Error:
+                pass
+        for view in ("_region_map", "_ind"):
+            try:
+                con.unregister(view)
+            except duckdb.Error:  # the transaction is aborted; the rollback drops the view
+                pass
+    if any(checks) or stored == 0:
+        raise _FastPathRejected
+    return stored
 
 
 # --------------------------------------------------------------------------------------------------
@@ -321,47 +342,58 @@ def ingest_panel(store: Store, path: str | Path, info: DatasetInfo, *, layout: s
                             message=f"identical file already stored as dataset '{same}'; nothing to do")
     check_dataset_id_free(store, info, file, replace)
     indicators = store.query("SELECT code, unit, direction, min_value, max_value FROM indicator")
+    result: dict = {}
 
-    staged = None
-    if frame is None and layout in ("auto", "long") and file_format(path) == "csv" \
-            and detect_encoding(path) in ("utf-8", "utf-8-sig"):
-        staged = _fast_stage(store, path, indicators)
-    if staged is None:
+    def screen_rows(s: Store) -> pd.DataFrame | None:
+        if not screen:
+            return None
+        return screen_observations(s, info.dataset_id, indicators, identities)
+
+    fast_cols = None
+    if frame is None and layout in ("auto", "long") and file_format(path) == "csv":
+        fast_cols = _fast_columns(path)  # DuckDB rejects invalid UTF-8; such files take the pandas path
+    if fast_cols is not None:
+        def write_fast(s: Store) -> None:
+            result["rows"] = _fast_insert(s, path, fast_cols, indicators, info.dataset_id)
+            result["notes"] = screen_rows(s)
+        try:
+            commit_dataset(store, info, file=file, sha=sha, rows=0, write=write_fast, replace=replace,
+                           notes_from=lambda: result.get("notes"), rows_from=lambda: result["rows"])
+        except _FastPathRejected:
+            fast_cols = None  # rolled back; the pandas path below reports the exact cell
+    if fast_cols is None:
         df = frame if frame is not None else read_frame(path, sheet=sheet)
         lay = detect_layout(list(df.columns), file=file) if layout == "auto" else layout
         long = validate_long(_to_long(df, lay, file), indicators, file=file)
-        store.con.register("_obs_df", long)
-        store.con.execute("CREATE OR REPLACE TEMP TABLE _stage_obs AS SELECT region_code, indicator_code, "
-                          "year::SMALLINT AS year, value FROM _obs_df")
-        store.con.unregister("_obs_df")
-        staged = len(long)
-    if staged == 0:
-        raise InputError.at("no values", file=file, expected="at least one non-blank value")
+        if long.empty:
+            raise InputError.at("no values", file=file, expected="at least one non-blank value")
 
-    notes = None
-    if screen:
-        notes = screen_staged(store, info.dataset_id, indicators, identities)
+        def write(s: Store) -> None:
+            s.con.register("_obs_df", long)
+            try:
+                s.con.execute("INSERT INTO observation SELECT ?, region_code, indicator_code, year::SMALLINT, value "
+                              "FROM _obs_df", [info.dataset_id])
+            finally:
+                s.con.unregister("_obs_df")
+            result["notes"] = screen_rows(s)
 
-    def write(s: Store) -> None:
-        s.con.execute("INSERT INTO observation SELECT ?, region_code, indicator_code, year, value FROM _stage_obs",
-                      [info.dataset_id])
-
-    try:
-        commit_dataset(store, info, file=file, sha=sha, rows=staged, write=write, notes=notes, replace=replace)
-    finally:
-        store.con.execute("DROP TABLE IF EXISTS _stage_obs")
-    return IngestReport(info.dataset_id, "panel", file, sha, staged,
+        result["rows"] = len(long)
+        commit_dataset(store, info, file=file, sha=sha, rows=len(long), write=write, replace=replace,
+                       notes_from=lambda: result.get("notes"))
+    notes = result.get("notes")
+    return IngestReport(info.dataset_id, "panel", file, sha, result["rows"],
                         notes=notes if notes is not None else pd.DataFrame(),
-                        message=f"stored {staged:,} observations")
+                        message=f"stored {result['rows']:,} observations")
 
 
-def screen_staged(store: Store, dataset_id: str, indicators: pd.DataFrame,
-                  identities: list[dict] | None) -> pd.DataFrame | None:
-    """Run the automatic quality screening over the staged observations."""
+def screen_observations(store: Store, dataset_id: str, indicators: pd.DataFrame,
+                        identities: list[dict] | None) -> pd.DataFrame | None:
+    """Run the automatic quality screening over a dataset's observations (inside its transaction)."""
     try:
         from industrial_brain.quality.screening import screen_panel
     except ImportError:  # pragma: no cover - screening module absent
         return None
-    obs = store.con.execute("SELECT region_code, indicator_code, year, value FROM _stage_obs").df()
+    obs = store.con.execute("SELECT region_code, indicator_code, year, value FROM observation WHERE dataset_id = ?",
+                            [dataset_id]).df()
     obs["year"] = obs["year"].astype("int64")
     return screen_panel(obs, dataset_id, indicators, identities=identities or [])
