@@ -85,10 +85,28 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     ),
 ]
 
+MIGRATIONS.append((
+    3,
+    "analysis results with lineage, scored assessments",
+    [
+        """CREATE TABLE analysis_run (
+            run_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, method VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL,
+            version VARCHAR, params JSON, lineage JSON, datasets VARCHAR, note VARCHAR)""",
+        """CREATE TABLE analysis_value (
+            run_id VARCHAR NOT NULL, region_code VARCHAR, sector_code VARCHAR, year SMALLINT,
+            measure VARCHAR NOT NULL, value DOUBLE, label VARCHAR)""",
+        """CREATE TABLE assessment_result (
+            assessment_id VARCHAR NOT NULL, uscc VARCHAR NOT NULL, model_code VARCHAR NOT NULL,
+            model_version VARCHAR, model_fingerprint VARCHAR, taken_on DATE, total_score DOUBLE, level VARCHAR,
+            dimension_scores JSON, run_id VARCHAR, dataset_id VARCHAR)""",
+    ],
+))
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 #: Tables whose content an ingest may change (compared before/after in the atomicity tests).
 DATA_TABLES = (
     "dataset", "region", "sector", "indicator", "observation", "io_table", "io_flow", "io_code",
     "enterprise", "assessment", "audit", "quality_note", "region_neighbour", "external_reference",
+    "analysis_run", "analysis_value", "assessment_result",
 )

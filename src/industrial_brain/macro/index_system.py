@@ -1,0 +1,269 @@
+"""Index systems (target → dimensions → indicators) as YAML files validated on load.
+
+An index system names its dimensions and, for each indicator, the code of a panel column, its
+direction (``"+"`` more is better, ``"-"`` less is better) and optionally an explicit weight.
+Defaults ship under ``industrial_brain/config/index_systems/``; a user file is accepted wherever a
+default name is (``load_index_system("digital_economy")`` or ``load_index_system("my.yaml")``).
+
+YAML layout (see the shipped files for full examples)::
+
+    code: digital_economy
+    name_en: Digital economy development index
+    name_zh: 数字经济发展指数
+    follows: "Author (year). Title. Journal vol(issue): pages."
+    weighting: entropy          # equal | entropy | critic | cv | pca (indicators without explicit weights)
+    weight_scope: global        # global: one weighting over all indicators; within: per dimension
+    dimensions:
+      - code: digital_infrastructure
+        name_en: Digital infrastructure
+        name_zh: 数字基础设施
+        weight: null            # explicit dimension weight (weight_scope: within only)
+        indicators:
+          - {code: digital_infra_fiber_length, direction: "+", name_en: ..., unit: km}
+    absent_from_data:
+      - {name: Internet users per 100 people, dimension: digital_infrastructure, reason: not in panel}
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from industrial_brain.errors import InputError
+
+__all__ = ["Indicator", "Dimension", "AbsentIndicator", "IndexSystem", "load_index_system",
+           "default_index_systems", "FLAGGED_CODES"]
+
+#: Panel columns that must not serve as indicators, with the reason (see data/PROVENANCE.md).
+FLAGGED_CODES: dict[str, str] = {
+    "digital_economy": "the source authors' composite index (a model output, not a statistic)",
+    "new_productivity_level": "the source authors' composite index (a model output, not a statistic)",
+    "openness_level": "identical to industrialization_level in every row (duplicated column)",
+    "industrial_structure": "values of order 1e-5: mis-scaled or mislabelled",
+    "population_density": "values of order 1e-5: mis-scaled or mislabelled",
+}
+
+_WEIGHTINGS = ("equal", "entropy", "critic", "cv", "pca")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Indicator(_Model):
+    """One indicator: a panel column code with its direction."""
+
+    code: str = Field(min_length=1)
+    direction: Literal["+", "-"]
+    name_en: str = ""
+    name_zh: str = ""
+    unit: str = ""
+    source: str = ""
+    weight: float | None = Field(default=None, gt=0)
+    notes: str = ""
+
+
+class Dimension(_Model):
+    """A dimension (criterion layer) and its indicators."""
+
+    code: str = Field(min_length=1)
+    name_en: str = ""
+    name_zh: str = ""
+    weight: float | None = Field(default=None, gt=0)
+    notes: str = ""
+    indicators: list[Indicator] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _weights_all_or_none(self) -> "Dimension":
+        given = [i.weight is not None for i in self.indicators]
+        if any(given) and not all(given):
+            raise ValueError(f"dimension '{self.code}': give a weight to every indicator or to none")
+        if all(given):
+            tot = sum(i.weight for i in self.indicators)  # type: ignore[misc]
+            if abs(tot - 1.0) > 1e-3:
+                raise ValueError(f"dimension '{self.code}': indicator weights sum to {tot:.6g}, expected 1")
+        return self
+
+
+class AbsentIndicator(_Model):
+    """An indicator of the published system that the embedded data do not provide."""
+
+    name: str
+    dimension: str = ""
+    reason: str = ""
+
+
+class IndexSystem(_Model):
+    """A validated index system (see the module docstring for the YAML layout)."""
+
+    code: str = Field(min_length=1)
+    name_en: str = ""
+    name_zh: str = ""
+    version: str = "1"
+    follows: str = Field(min_length=1, description="the published system this one follows (citation)")
+    notes: str = ""
+    weighting: str = "entropy"
+    weight_scope: Literal["global", "within"] = "global"
+    dimensions: list[Dimension] = Field(min_length=1)
+    absent_from_data: list[AbsentIndicator] = Field(default_factory=list)
+    data_notes: list[str] = Field(default_factory=list)
+
+    @field_validator("weighting")
+    @classmethod
+    def _known_weighting(cls, v: str) -> str:
+        if v not in _WEIGHTINGS:
+            raise ValueError(f"weighting must be one of {', '.join(_WEIGHTINGS)}")
+        return v
+
+    @model_validator(mode="after")
+    def _check(self) -> "IndexSystem":
+        seen: dict[str, str] = {}
+        dims: set[str] = set()
+        for d in self.dimensions:
+            if d.code in dims:
+                raise ValueError(f"dimension code '{d.code}' appears twice")
+            dims.add(d.code)
+            for i in d.indicators:
+                if i.code in seen:
+                    raise ValueError(f"indicator '{i.code}' appears in dimensions "
+                                     f"'{seen[i.code]}' and '{d.code}'")
+                seen[i.code] = d.code
+        dw = [d.weight is not None for d in self.dimensions]
+        if any(dw) and not all(dw):
+            raise ValueError("give a weight to every dimension or to none")
+        if all(dw):
+            tot = sum(d.weight for d in self.dimensions)  # type: ignore[misc]
+            if abs(tot - 1.0) > 1e-3:
+                raise ValueError(f"dimension weights sum to {tot:.6g}, expected 1")
+        explicit = any(dw) or any(i.weight is not None for d in self.dimensions for i in d.indicators)
+        if explicit and self.weight_scope == "global":
+            raise ValueError("explicit weights need weight_scope: within (global scope derives every weight "
+                             "from one weighting over all indicators)")
+        return self
+
+    # ------------------------------------------------------------------ views
+    @property
+    def indicators(self) -> list[Indicator]:
+        """All indicators, in dimension order."""
+        return [i for d in self.dimensions for i in d.indicators]
+
+    @property
+    def indicator_codes(self) -> list[str]:
+        return [i.code for i in self.indicators]
+
+    @property
+    def directions(self) -> dict[str, str]:
+        """``{indicator code: "+" | "-"}``."""
+        return {i.code: i.direction for i in self.indicators}
+
+    @property
+    def structure(self) -> dict[str, list[str]]:
+        """``{dimension code: [indicator codes]}``."""
+        return {d.code: [i.code for i in d.indicators] for d in self.dimensions}
+
+    @property
+    def dimension_of(self) -> dict[str, str]:
+        return {i.code: d.code for d in self.dimensions for i in d.indicators}
+
+    @property
+    def flagged(self) -> dict[str, str]:
+        """Indicators of this system that are on the data's list of unusable columns."""
+        return {c: FLAGGED_CODES[c] for c in self.indicator_codes if c in FLAGGED_CODES}
+
+    def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per indicator: dimension, direction, names, unit, explicit weight, source."""
+        rows = []
+        for d in self.dimensions:
+            for i in d.indicators:
+                rows.append({"indicator": i.code, "dimension": d.code,
+                             "name": i.name_zh if lang == "zh" and i.name_zh else i.name_en,
+                             "direction": i.direction, "unit": i.unit, "weight": i.weight,
+                             "source": i.source})
+        return pd.DataFrame(rows).set_index("indicator")
+
+
+def _config_dir():
+    return resources.files("industrial_brain") / "config" / "index_systems"
+
+
+def default_index_systems() -> list[str]:
+    """Names of the index systems shipped with the package."""
+    return sorted(p.name[:-5] for p in _config_dir().iterdir() if p.name.endswith(".yaml"))
+
+
+def load_index_system(source: Any) -> IndexSystem:
+    """Load and validate an index system.
+
+    Parameters
+    ----------
+    source : IndexSystem, dict, str or Path
+        An :class:`IndexSystem` (returned as is), a mapping with the YAML's content, the name of a
+        shipped default (see :func:`default_index_systems`) or the path of a YAML file.
+
+    Returns
+    -------
+    IndexSystem
+
+    Raises
+    ------
+    InputError
+        Unknown name, unreadable file, invalid YAML, or content that fails validation; the message
+        names the file and the offending field.
+
+    Examples
+    --------
+    >>> s = load_index_system("new_quality_productive_forces")
+    >>> [d.code for d in s.dimensions]
+    ['labour_force', 'means_of_labour', 'objects_of_labour']
+    """
+    if isinstance(source, IndexSystem):
+        return source
+    if isinstance(source, dict):
+        return _validate(source, "<dict>")
+    if not isinstance(source, (str, Path)):
+        raise InputError.at("index system must be a name, a path or a mapping", value=type(source).__name__)
+    name = str(source)
+    defaults = default_index_systems()
+    if isinstance(source, str) and name in defaults:
+        res = _config_dir() / f"{name}.yaml"
+        return _validate(_parse(res.read_text(encoding="utf-8"), f"{name}.yaml"), f"{name}.yaml")
+    path = Path(source)
+    if not path.is_file():
+        raise InputError.at("index system not found", file=name,
+                            expected="a YAML file or one of: " + ", ".join(defaults))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError.at(f"cannot read index system ({e.__class__.__name__})", file=name) from None
+    return _validate(_parse(text, name), name)
+
+
+def _parse(text: str, where: str) -> Any:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise InputError.at(f"invalid YAML: {getattr(e, 'problem', e)}", file=where,
+                            row=(mark.line + 1) if mark is not None else None) from None
+    if not isinstance(data, dict):
+        raise InputError.at("index system file must hold a mapping", file=where, value=type(data).__name__,
+                            expected="keys code, follows, dimensions, ...")
+    return data
+
+
+def _validate(data: dict, where: str) -> IndexSystem:
+    try:
+        return IndexSystem.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = ".".join(str(x) for x in err.get("loc", ()))
+        msg = err.get("msg", "invalid value")
+        more = f" (+{len(e.errors()) - 1} more problem(s))" if len(e.errors()) > 1 else ""
+        bad = err.get("input")
+        raise InputError.at(f"invalid index system: {msg}{more}", file=where, column=loc or None,
+                            value=None if isinstance(bad, dict) else bad) from None

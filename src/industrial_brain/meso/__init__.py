@@ -1,0 +1,66 @@
+"""Meso level: the input–output engine (industrial chains as nodes and links).
+
+Pure functions named as the field names them (Miller & Blair symbols Z, A, L, B, G, x, Y, V, F):
+
+* :mod:`~industrial_brain.meso.leontief` — ``technical_coefficients``, ``leontief_inverse``, ``LeontiefLU``
+* :mod:`~industrial_brain.meso.ghosh` — ``allocation_coefficients``, ``ghosh_inverse``
+* :mod:`~industrial_brain.meso.multipliers` — output, value-added, income, satellite multipliers (types I, II)
+* :mod:`~industrial_brain.meso.linkages` — Rasmussen–Hirschman linkages, key sectors
+* :mod:`~industrial_brain.meso.extraction` — hypothetical extraction (total, backward, forward)
+* :mod:`~industrial_brain.meso.position` — upstreamness, downstreamness, average propagation length
+* :mod:`~industrial_brain.meso.accounts` — production- and consumption-based satellite accounts
+* :mod:`~industrial_brain.meso.aggregation` — concordance matrices
+* :mod:`~industrial_brain.meso.balancing` — RAS and GRAS
+* :mod:`~industrial_brain.meso.iotable` — the ``IOTable`` container; :mod:`~industrial_brain.meso.nbs` — NBS layouts
+"""
+
+from industrial_brain.meso._common import ZeroOutputWarning
+from industrial_brain.meso.accounts import AccountsResult, satellite_accounts
+from industrial_brain.meso.aggregation import (
+    aggregate_columns,
+    aggregate_matrix,
+    aggregate_rows,
+    aggregate_vector,
+    concordance_matrix,
+)
+from industrial_brain.meso.balancing import BalancingResult, gras, ras
+from industrial_brain.meso.extraction import ExtractionResult, hypothetical_extraction
+from industrial_brain.meso.ghosh import (
+    allocation_coefficients,
+    ghosh_from_leontief,
+    ghosh_inverse,
+    output_from_inputs,
+)
+from industrial_brain.meso.leontief import (
+    LeontiefLU,
+    flows_from_coefficients,
+    leontief_inverse,
+    output_from_demand,
+    technical_coefficients,
+)
+from industrial_brain.meso.linkages import KeySectorsResult, LinkagesResult, key_sectors, linkages
+from industrial_brain.meso.multipliers import (
+    MultipliersResult,
+    close_households,
+    multipliers,
+    output_multipliers,
+    satellite_intensities,
+    satellite_multipliers,
+)
+from industrial_brain.meso.iotable import IOTable
+from industrial_brain.meso.position import PositionResult, average_propagation_length, chain_position
+
+__all__ = [
+    "ZeroOutputWarning",
+    "AccountsResult", "satellite_accounts",
+    "aggregate_columns", "aggregate_matrix", "aggregate_rows", "aggregate_vector", "concordance_matrix",
+    "BalancingResult", "gras", "ras",
+    "ExtractionResult", "hypothetical_extraction",
+    "allocation_coefficients", "ghosh_from_leontief", "ghosh_inverse", "output_from_inputs",
+    "LeontiefLU", "flows_from_coefficients", "leontief_inverse", "output_from_demand", "technical_coefficients",
+    "KeySectorsResult", "LinkagesResult", "key_sectors", "linkages",
+    "MultipliersResult", "close_households", "multipliers", "output_multipliers", "satellite_intensities",
+    "satellite_multipliers",
+    "PositionResult", "average_propagation_length", "chain_position",
+    "IOTable",
+]
