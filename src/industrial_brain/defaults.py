@@ -96,7 +96,7 @@ def _load_panel(store: Store, entry: dict) -> IngestReport:
                        entry["licence"], entry.get("citation", ""), "general").checked()
     frame, ext = _panel_frame(entry)
     report = ingest_panel(store, path, info, layout="wide-indicator", frame=frame,
-                          identities=entry.get("identities", []))
+                          identities=entry.get("identities"))
     if not report.skipped and len(ext):
         notes = entry["external_references"]
         long = ext.melt(id_vars=["region", "year"], var_name="name", value_name="value").dropna(subset=["value"])

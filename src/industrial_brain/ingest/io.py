@@ -280,9 +280,7 @@ def ingest_io(store: Store, path, info: DatasetInfo, *, year: int, table_id: str
     flow = pd.concat(flows, ignore_index=True)
     table_frame = pd.DataFrame(tables, columns=["table_id", "year", "region_code", "scheme", "unit", "kind", "dataset_id"])
     code_frame = pd.DataFrame(codes_rows, columns=["table_id", "axis", "code", "role", "name_zh", "name_en", "position"])
-    notes = None
-    if screen:
-        notes = _screen_io(flow, code_frame, info.dataset_id)
+    notes = _screen_io(flow, code_frame, table_frame, info.dataset_id) if screen else None
 
     def write(s: Store) -> None:
         insert_frame(s, "io_table", table_frame)
@@ -314,9 +312,17 @@ def _long_to_matrix(df: pd.DataFrame, low: dict, file: str) -> pd.DataFrame:
     return wide.rename(columns={rc: "Code"})
 
 
-def _screen_io(flow: pd.DataFrame, codes: pd.DataFrame, dataset_id: str) -> pd.DataFrame | None:
-    try:
-        from industrial_brain.quality.screening import screen_io_long
-    except ImportError:
-        return None
-    return screen_io_long(flow, codes, dataset_id)
+def _screen_io(flow: pd.DataFrame, codes: pd.DataFrame, tables: pd.DataFrame, dataset_id: str) -> pd.DataFrame:
+    """Quality screening of every table: zero-output sectors (A undefined), negative value added…
+
+    Imported rows of non-competitive tables are left out so that ``x`` is domestic output.
+    """
+    from industrial_brain.quality.screening import screen_io_flows
+
+    notes = []
+    for t in tables.itertuples():
+        f = flow[(flow.table_id == t.table_id) & (flow.origin != "imported")]
+        sectors = codes[(codes.table_id == t.table_id) & (codes.axis == "col") & (codes.role == "sector")]["code"]
+        notes.append(screen_io_flows(f, dataset_id=dataset_id, region_code=t.region_code, year=t.year,
+                                     sectors=list(sectors)))
+    return pd.concat(notes, ignore_index=True) if notes else None

@@ -389,11 +389,9 @@ def ingest_panel(store: Store, path: str | Path, info: DatasetInfo, *, layout: s
 def screen_observations(store: Store, dataset_id: str, indicators: pd.DataFrame,
                         identities: list[dict] | None) -> pd.DataFrame | None:
     """Run the automatic quality screening over a dataset's observations (inside its transaction)."""
-    try:
-        from industrial_brain.quality.screening import screen_panel
-    except ImportError:  # pragma: no cover - screening module absent
-        return None
+    from industrial_brain.quality.screening import screen_panel
+
     obs = store.con.execute("SELECT region_code, indicator_code, year, value FROM observation WHERE dataset_id = ?",
                             [dataset_id]).df()
     obs["year"] = obs["year"].astype("int64")
-    return screen_panel(obs, dataset_id, indicators, identities=identities or [])
+    return screen_panel(obs, dataset_id, indicators, identities=identities)
