@@ -34,8 +34,12 @@ def make_file(path: Path, rows: int) -> None:
     ind = idx // per_ind
     rest = idx % per_ind
     rng = np.random.default_rng(0)
-    df = pd.DataFrame({"region": regions[rest // len(years)], "year": years[rest % len(years)],
-                       "indicator": np.char.add("bench_", ind.astype(str)), "value": rng.random(rows) * 1000})
+    # smooth synthetic series: a level per series, 3 % trend growth and 2 % noise (what statistics look like)
+    t = rest % len(years)
+    level = rng.lognormal(5, 1, size=n_ind * len(regions))[ind * len(regions) + rest // len(years)]
+    value = level * 1.03 ** t * np.exp(rng.normal(0, 0.02, rows))
+    df = pd.DataFrame({"region": regions[rest // len(years)], "year": years[t],
+                       "indicator": np.char.add("bench_", ind.astype(str)), "value": value})
     df.to_csv(path, index=False)
     pd.DataFrame({"code": [f"bench_{i}" for i in range(n_ind)], "unit": "1", "direction": "+",
                   "min_value": 0.0}).to_csv(path.with_name("bench_indicators.csv"), index=False)

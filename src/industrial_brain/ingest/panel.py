@@ -391,7 +391,7 @@ def screen_observations(store: Store, dataset_id: str, indicators: pd.DataFrame,
     """Run the automatic quality screening over a dataset's observations (inside its transaction)."""
     from industrial_brain.quality.screening import screen_panel
 
-    obs = store.con.execute("SELECT region_code, indicator_code, year, value FROM observation WHERE dataset_id = ?",
-                            [dataset_id]).df()
+    obs = store.query("SELECT region_code, indicator_code, year, value FROM observation WHERE dataset_id = ?",
+                      [dataset_id])
     obs["year"] = obs["year"].astype("int64")
     return screen_panel(obs, dataset_id, indicators, identities=identities)

@@ -653,11 +653,14 @@ def check_level_breaks(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFr
     return _notes(records)
 
 
-def _separated(g: np.ndarray, ref: np.ndarray, shift: float, tail: float) -> float:
-    """Share of ``g`` beyond the ``tail`` quantile of ``ref`` on the side of ``shift``."""
+def _separated(g: np.ndarray, ref_quantiles: tuple[float, float], shift: float) -> float:
+    """Share of ``g`` beyond the ``tail`` quantile of the reference year on the side of ``shift``.
+
+    ``ref_quantiles`` are the reference year's (tail, 1 − tail) quantiles, computed once per year.
+    """
     if shift < 0:
-        return float(np.mean(g < np.quantile(ref, tail)))
-    return float(np.mean(g > np.quantile(ref, 1 - tail)))
+        return float(np.mean(g < ref_quantiles[0]))
+    return float(np.mean(g > ref_quantiles[1]))
 
 
 def _common_breaks_one(G: np.ndarray, *, min_shift: float, coherence: float, tail: float, window: int,
@@ -669,6 +672,7 @@ def _common_breaks_one(G: np.ndarray, *, min_shift: float, coherence: float, tai
         return []
     vals = {t: G[:, t][np.isfinite(G[:, t])] for t in usable}
     med = {t: float(np.median(vals[t])) for t in usable}
+    quant = {t: tuple(np.quantile(vals[t], [tail, 1 - tail])) for t in usable}
     first, last = usable[0], usable[-1]
     flagged: set[int] = set()
     found = []
@@ -686,7 +690,7 @@ def _common_breaks_one(G: np.ndarray, *, min_shift: float, coherence: float, tai
         shifts = [med[t] - med[s] for s in sides]
         if not all(abs(x) >= min_shift for x in shifts) or len({bool(x > 0) for x in shifts}) != 1:
             return None
-        shares = [_separated(vals[t], vals[s], x, tail) for s, x in zip(sides, shifts)]
+        shares = [_separated(vals[t], quant[s], x) for s, x in zip(sides, shifts)]
         if min(shares) < coherence:
             return None
         return min(shifts, key=abs), min(shares), sides

@@ -10,6 +10,7 @@ import getpass
 import os
 import re
 import time
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -153,8 +154,11 @@ class Store:
 
     # -- reading ----------------------------------------------------------------------------------
     def query(self, sql: str, params: list | None = None):
-        """Run a read query and return a pandas DataFrame."""
-        return self.con.execute(sql, params or []).df()
+        """Run a read query and return a pandas DataFrame (through Arrow: several times faster than ``.df()``)."""
+        with warnings.catch_warnings():  # DuckDB notes the Arrow copy of a DB-API result; still far faster
+            warnings.simplefilter("ignore", UserWarning)
+            table = self.con.execute(sql, params or []).to_arrow_table()
+        return table.to_pandas()
 
     def table_counts(self) -> dict[str, int]:
         from industrial_brain.store.schema import DATA_TABLES
