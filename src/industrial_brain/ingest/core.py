@@ -111,14 +111,15 @@ _OWNED = ("observation", "quality_note", "external_reference", "enterprise", "as
           "indicator", "region_neighbour")
 
 
-def commit_dataset(store: Store, info: DatasetInfo, *, file: str, sha: str, rows: int,
+def commit_dataset(store: Store, info: DatasetInfo, *, file: str, sha: str | Callable[[], str], rows: int,
                    write: Callable[[Store], None], notes: pd.DataFrame | None = None,
                    replace: bool = False, detail: str = "",
                    notes_from: Callable[[], pd.DataFrame | None] | None = None,
                    rows_from: Callable[[], int] | None = None) -> None:
     """Write the dataset record, its rows (``write``), its notes and an audit row in one transaction.
 
-    ``notes_from`` / ``rows_from`` supply notes and the row count that ``write`` only learns while writing.
+    ``notes_from`` / ``rows_from`` supply notes and the row count that ``write`` only learns while writing;
+    ``sha`` may likewise be a callable (a hash computed in parallel with the load).
     Any exception inside rolls the whole transaction back.
     """
     now = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
@@ -133,14 +134,15 @@ def commit_dataset(store: Store, info: DatasetInfo, *, file: str, sha: str, rows
                 con.execute("DELETE FROM io_code WHERE table_id = ?", [tid])
             con.execute("DELETE FROM io_table WHERE dataset_id = ?", [info.dataset_id])
             con.execute("DELETE FROM dataset WHERE dataset_id = ?", [info.dataset_id])
+        write(store)
+        if rows_from is not None:
+            rows = rows_from()
+        if callable(sha):
+            sha = sha()
         con.execute(
             "INSERT INTO dataset VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [info.dataset_id, info.kind, info.title, info.source, info.publisher, info.licence, info.citation,
              sha, rows, info.grade, Path(file).name, now])
-        write(store)
-        if rows_from is not None:
-            rows = rows_from()
-            con.execute("UPDATE dataset SET rows = ? WHERE dataset_id = ?", [rows, info.dataset_id])
         if notes_from is not None:
             notes = notes_from()
         if notes is not None and len(notes):

@@ -15,6 +15,7 @@ path, whose messages name the line and column of the first bad cell.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -236,6 +237,10 @@ class _FastPathRejected(Exception):
     """The fast path found something to report; the pandas path will say exactly where."""
 
 
+class _AlreadyStored(Exception):
+    """The file's sha256 is already stored (found after the parallel hash finished)."""
+
+
 def _fast_columns(path: Path) -> dict[str, str] | None:
     with open(path, "rb") as fh:
         header = fh.readline().decode("utf-8-sig", errors="replace").strip()
@@ -336,10 +341,15 @@ def ingest_panel(store: Store, path: str | Path, info: DatasetInfo, *, layout: s
     if layout not in LAYOUTS:
         raise InputError.at("unknown layout", column="layout", value=layout, expected=" | ".join(LAYOUTS))
     check_readable(path)
-    sha = sha256_file(path)
-    if (same := existing_by_sha(store, sha)) is not None:
+
+    def skipped(same: str, sha: str) -> IngestReport:
         return IngestReport(same, "panel", file, sha, 0, skipped=True,
                             message=f"identical file already stored as dataset '{same}'; nothing to do")
+
+    if store.con.execute("SELECT 1 FROM dataset WHERE dataset_id = ?", [info.dataset_id]).fetchall():
+        sha = sha256_file(path)  # the id is taken: the same file again is a no-op, another file an error
+        if (same := existing_by_sha(store, sha)) is not None:
+            return skipped(same, sha)
     check_dataset_id_free(store, info, file, replace)
     indicators = store.query("SELECT code, unit, direction, min_value, max_value FROM indicator")
     result: dict = {}
@@ -353,15 +363,28 @@ def ingest_panel(store: Store, path: str | Path, info: DatasetInfo, *, layout: s
     if frame is None and layout in ("auto", "long") and file_format(path) == "csv":
         fast_cols = _fast_columns(path)  # DuckDB rejects invalid UTF-8; such files take the pandas path
     if fast_cols is not None:
-        def write_fast(s: Store) -> None:
-            result["rows"] = _fast_insert(s, path, fast_cols, indicators, info.dataset_id)
-            result["notes"] = screen_rows(s)
-        try:
-            commit_dataset(store, info, file=file, sha=sha, rows=0, write=write_fast, replace=replace,
-                           notes_from=lambda: result.get("notes"), rows_from=lambda: result["rows"])
-        except _FastPathRejected:
-            fast_cols = None  # rolled back; the pandas path below reports the exact cell
+        # the file's sha256 is computed beside DuckDB's load (both release the GIL) and checked before COMMIT
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            sha_future = pool.submit(sha256_file, path)
+
+            def write_fast(s: Store) -> None:
+                result["rows"] = _fast_insert(s, path, fast_cols, indicators, info.dataset_id)
+                if (same := existing_by_sha(s, sha_future.result())) is not None:
+                    raise _AlreadyStored(same)
+                result["notes"] = screen_rows(s)
+            try:
+                commit_dataset(store, info, file=file, sha=sha_future.result, rows=0, write=write_fast,
+                               replace=replace, notes_from=lambda: result.get("notes"), rows_from=lambda: result["rows"])
+            except _AlreadyStored as dup:
+                return skipped(dup.args[0], sha_future.result())
+            except _FastPathRejected:
+                fast_cols = None  # rolled back; the pandas path below reports the exact cell
+            sha = sha_future.result()
+    else:
+        sha = sha256_file(path)
     if fast_cols is None:
+        if (same := existing_by_sha(store, sha)) is not None:
+            return skipped(same, sha)
         df = frame if frame is not None else read_frame(path, sheet=sheet)
         lay = detect_layout(list(df.columns), file=file) if layout == "auto" else layout
         long = validate_long(_to_long(df, lay, file), indicators, file=file)
