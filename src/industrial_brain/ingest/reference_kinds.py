@@ -84,6 +84,16 @@ def _skipped(same: str, kind: str, path: Path, sha: str) -> IngestReport:
                         message=f"identical file already stored as dataset '{same}'; nothing to do")
 
 
+def _store_rows(store: Store, info: DatasetInfo, file: str, sha: str, replace: bool, table: str,
+                out: pd.DataFrame, key: list[str], what: str, noun: str) -> IngestReport:
+    """Check keys (unique in the file, not stored by another dataset), then commit ``out`` into ``table``."""
+    _no_duplicates(out, key, file)
+    _taken_elsewhere(store, table, " AND ".join(f"k.{c} = t.{c}" for c in key), out[key], info, file, what, key)
+    commit_dataset(store, info, file=file, sha=sha, rows=len(out), replace=replace,
+                   write=lambda s: insert_frame(s, table, out))
+    return IngestReport(info.dataset_id, info.kind, file, sha, len(out), message=f"registered {len(out)} {noun}")
+
+
 def _taken_elsewhere(store: Store, table: str, key_sql: str, keys: pd.DataFrame, info: DatasetInfo,
                      file: str, what: str, cols: list[str]) -> None:
     store.con.register("_keys", keys)
@@ -133,11 +143,7 @@ def ingest_indicators(store: Store, path, info: DatasetInfo, *, replace: bool = 
                         "dimension": df.get("dimension"), "source": df.get("source"),
                         "min_value": lo, "max_value": hi, "price_basis": df.get("price_basis"),
                         "dataset_id": info.dataset_id})
-    _no_duplicates(out, ["code"], file)
-    _taken_elsewhere(store, "indicator", "k.code = t.code", out[["code"]], info, file, "indicator code", ["code"])
-    commit_dataset(store, info, file=file, sha=sha, rows=len(out), replace=replace,
-                   write=lambda s: insert_frame(s, "indicator", out))
-    return IngestReport(info.dataset_id, "indicators", file, sha, len(out), message=f"registered {len(out)} indicators")
+    return _store_rows(store, info, file, sha, replace, "indicator", out, ["code"], "indicator code", "indicators")
 
 
 def ingest_sectors(store: Store, path, info: DatasetInfo, *, scheme: str | None = None, replace: bool = False,
@@ -157,12 +163,7 @@ def ingest_sectors(store: Store, path, info: DatasetInfo, *, scheme: str | None 
     _no_blank(df, "scheme", file, "a classification scheme name")
     out = pd.DataFrame({"code": df["code"].astype(str).str.strip(), "scheme": df["scheme"].astype(str).str.strip(),
                         "name_zh": df.get("name_zh"), "name_en": df.get("name_en"), "dataset_id": info.dataset_id})
-    _no_duplicates(out, ["scheme", "code"], file)
-    _taken_elsewhere(store, "sector", "k.code = t.code AND k.scheme = t.scheme", out[["code", "scheme"]], info, file,
-                     "sector code", ["code", "scheme"])
-    commit_dataset(store, info, file=file, sha=sha, rows=len(out), replace=replace,
-                   write=lambda s: insert_frame(s, "sector", out))
-    return IngestReport(info.dataset_id, "sectors", file, sha, len(out), message=f"registered {len(out)} sectors")
+    return _store_rows(store, info, file, sha, replace, "sector", out, ["code", "scheme"], "sector code", "sectors")
 
 
 def ingest_enterprises(store: Store, path, info: DatasetInfo, *, scheme: str | None = None, replace: bool = False,
@@ -198,8 +199,4 @@ def ingest_enterprises(store: Store, path, info: DatasetInfo, *, scheme: str | N
                             expected=f"a code of scheme '{schemes.iat[i]}' registered with --kind sectors")
     out = pd.DataFrame({"uscc": uscc, "name": df["name"], "region_code": regions.to_numpy(), "sector_code": sectors,
                         "size_class": size, "dataset_id": info.dataset_id, "sector_scheme": schemes.to_numpy()})
-    _no_duplicates(out, ["uscc"], file)
-    _taken_elsewhere(store, "enterprise", "k.uscc = t.uscc", out[["uscc"]], info, file, "enterprise", ["uscc"])
-    commit_dataset(store, info, file=file, sha=sha, rows=len(out), replace=replace,
-                   write=lambda s: insert_frame(s, "enterprise", out))
-    return IngestReport(info.dataset_id, "enterprise", file, sha, len(out), message=f"registered {len(out)} enterprises")
+    return _store_rows(store, info, file, sha, replace, "enterprise", out, ["uscc"], "enterprise", "enterprises")
