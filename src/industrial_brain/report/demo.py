@@ -93,8 +93,11 @@ def section_io(store: Store, lang: str) -> Section:
     return s
 
 
+from industrial_brain.report.sections_micro import section_micro_profile, section_micro_sectors  # noqa: E402
+
 #: Sections in report order; later capabilities append theirs.
-SECTIONS: list[SectionFn] = [section_catalog, section_quality, section_panel, section_io]
+SECTIONS: list[SectionFn] = [section_catalog, section_quality, section_panel, section_io,
+                             section_micro_sectors, section_micro_profile]
 
 
 def run_demo(store: Store, out: Path, *, lang: str = "en", progress=None) -> Path:

@@ -1,0 +1,1 @@
+"""Plots (matplotlib, Agg backend): functions that return Figure objects; never methods on results."""
