@@ -205,3 +205,32 @@ def test_obstacle_bad_inputs():
         obstacle_degree([[0.2, np.nan]], [0.5, 0.5])
     with pytest.raises(InputError, match="dimension"):
         obstacle_degree(pd.DataFrame({"a": [0.1], "b": [0.2]}), [0.5, 0.5], dimensions={"a": "A"})
+
+
+def test_roundoff_above_one_is_clipped_but_real_excess_is_refused():
+    # a weighted sum of scores in [0, 1] can exceed 1 by ~1e-16 (weights add to 1 ± eps): clipped
+    r = coupling_coordination([[1.0 + 2e-16, 1.0], [0.5, 0.5 - 1e-13]])
+    assert r.U.max() == 1.0 and r.D[0] == pytest.approx(1.0)
+    # the min–max "+ 1e-4" shift of the literature leaves values up to 1.0001: refused, with a hint
+    with pytest.raises(InputError, match=r"outside \[0, 1\]"):
+        coupling_coordination([[1.0001, 0.5]])
+
+
+def test_composite_scores_with_shift_stay_in_unit_interval_for_coupling():
+    # synthetic panel; C-2021 is best on x and y. shift 1e-4 rescales (shift + (1 − shift)·x') by
+    # default, so C-2021 scores exactly 1; with shift_mode="add" it scores 1.0001 and coupling refuses it
+    from industrial_brain.macro.composite import composite_index
+
+    idx = pd.MultiIndex.from_product([["A", "B", "C"], [2020, 2021]], names=["region", "year"])
+    panel = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], "y": [2.0, 1.0, 3.0, 4.0, 5.0, 6.0]}, index=idx)
+    system = {"code": "toy", "follows": "synthetic", "weighting": "equal",
+              "dimensions": [{"code": "d", "indicators": [{"code": "x", "direction": "+"},
+                                                          {"code": "y", "direction": "+"}]}]}
+    r = composite_index(panel, system, shift=1e-4)
+    assert r.score.max() == pytest.approx(1.0) and r.score.min() >= 1e-4
+    U = pd.DataFrame({"a": r.score, "b": r.score[::-1].to_numpy()})
+    assert (coupling_coordination(U).D <= 1).all()
+    added = composite_index(panel, system, shift=1e-4, shift_mode="add")
+    assert added.score.max() == pytest.approx(1.0001)
+    with pytest.raises(InputError, match=r"outside \[0, 1\]"):
+        coupling_coordination(pd.DataFrame({"a": added.score, "b": added.score}))

@@ -36,6 +36,17 @@ def test_minmax_shift():
     assert r.X["x"].min() == pytest.approx(0.0001) and r.X["x"].max() == pytest.approx(1.0001)
 
 
+def test_minmax_shift_rescale_stays_in_unit_interval():
+    # x = (1, 3, 5, 9): z = (0, .25, .5, 1); rescale: 0.01 + 0.99 z = (0.01, 0.2575, 0.505, 1.0)
+    r = normalize(_panel(), {"x": "+", "y": "+"}, shift=0.01, shift_mode="rescale")
+    np.testing.assert_allclose(sorted(r.X["x"]), [0.01, 0.2575, 0.505, 1.0])
+    assert r.lineage.params["shift_mode"] == "rescale"
+    with pytest.raises(InputError, match="shift mode"):
+        normalize(_panel(), {"x": "+", "y": "+"}, shift=0.01, shift_mode="multiply")
+    with pytest.raises(InputError, match="< 1"):
+        normalize(_panel(), {"x": "+", "y": "+"}, shift=1.0, shift_mode="rescale")
+
+
 def test_zscore_hand_solved():
     r = normalize(_panel(), {"x": "-", "y": "+"}, method="zscore")
     # x mean 4.5, sample sd sqrt(((3.5^2 + 1.5^2 + .5^2 + 4.5^2))/3) = sqrt(35/3); cost -> sign flipped

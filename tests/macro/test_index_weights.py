@@ -198,3 +198,11 @@ def test_weights_invariant_to_row_order(A, rnd):
             continue
         assert np.isfinite(w1).all()
         np.testing.assert_allclose(f(A[perm]).weights.to_numpy(), w1, rtol=1e-9, atol=1e-12)
+
+
+def test_cv_weights_refuse_float_underflow_instead_of_nan():
+    # found by the row-order property test: a column of 0s and one 1e-300 has a positive mean but its
+    # sd underflows to 0 (squares of 1e-300), so every CV is 0 and w = 0/0 — now a MethodError
+    A = np.array([[0.0, 0.0], [1e-300, 1e-250], [0.0, 0.0]])
+    with pytest.raises(MethodError, match="not finite at this scale"):
+        cv_weights(A)

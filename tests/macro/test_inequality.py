@@ -276,7 +276,7 @@ def test_panel_fe_equals_dummy_variable_regression_and_cluster_se():
     L[:, 0] = rng.normal(1, 0.3, size=G)
     for t in range(1, T):
         L[:, t] = L[:, t - 1] - 0.2 * (L[:, t - 1] - a) + rng.normal(0, 0.05, size=G)
-    r = beta_convergence_panel(pd.DataFrame(np.exp(L)))
+    r = beta_convergence_panel(pd.DataFrame(np.exp(L)), backend="numpy")
     # LSDV: growth on ln y and one dummy per region
     gy = (L[:, 1:] - L[:, :-1]).ravel()
     x = L[:, :-1].ravel()
@@ -362,9 +362,32 @@ def test_panel_fe_against_linearmodels():
     df = pd.DataFrame(rows, columns=["id", "t", "g", "ly"]).set_index(["id", "t"])
     ref = lm.PanelOLS(df.g, df[["ly"]], entity_effects=True).fit(
         cov_type="clustered", cluster_entity=True, debiased=True, group_debias=True)
-    r = beta_convergence_panel(pd.DataFrame(np.exp(L)))
+    for backend in ("numpy", "linearmodels"):  # the hand-written within estimator and the default
+        r = beta_convergence_panel(pd.DataFrame(np.exp(L)), backend=backend)
+        assert r.beta == pytest.approx(ref.params["ly"], rel=1e-10)
+        assert r.std_errors["beta"] == pytest.approx(ref.std_errors["ly"], rel=1e-10)
+        assert r.lineage.params["backend"] == backend
+
+
+@pytest.mark.peer
+def test_conditional_panel_fe_through_linearmodels():
+    lm = pytest.importorskip("linearmodels.panel")
+    L = _ar_panel(seed=3)
+    G, T = L.shape
+    ctrl = np.random.default_rng(4).normal(size=(G, T))  # synthetic control
+    rows = [(i, t, L[i, t + 1] - L[i, t], L[i, t], ctrl[i, t]) for i in range(G) for t in range(T - 1)]
+    df = pd.DataFrame(rows, columns=["id", "t", "g", "ly", "z"]).set_index(["id", "t"])
+    ref = lm.PanelOLS(df.g, df[["ly", "z"]], entity_effects=True).fit(
+        cov_type="clustered", cluster_entity=True, debiased=True, group_debias=True)
+    r = beta_convergence_panel(pd.DataFrame(np.exp(L)), controls={"z": pd.DataFrame(ctrl)})
+    assert r.kind == "panel-fe-conditional"
     assert r.beta == pytest.approx(ref.params["ly"], rel=1e-10)
-    assert r.std_errors["beta"] == pytest.approx(ref.std_errors["ly"], rel=1e-10)
+    assert r.params["z"] == pytest.approx(ref.params["z"], rel=1e-10)
+    assert r.std_errors["z"] == pytest.approx(ref.std_errors["z"], rel=1e-10)
+    with pytest.raises(InputError, match="backend='linearmodels'"):
+        beta_convergence_panel(pd.DataFrame(np.exp(L)), controls={"z": pd.DataFrame(ctrl)}, backend="numpy")
+    with pytest.raises(InputError, match="shape"):
+        beta_convergence_panel(pd.DataFrame(np.exp(L)), controls={"z": pd.DataFrame(ctrl[:, :3])})
 
 
 def test_panel_two_way_equals_lsdv_sandwich():
@@ -372,7 +395,7 @@ def test_panel_two_way_equals_lsdv_sandwich():
     # (Frisch–Waugh–Lovell: the β row of (X'X)⁻¹X' is x̃'/x̃'x̃ with x̃ two-way demeaned)
     L = _ar_panel(seed=5)
     G, T = L.shape
-    r = beta_convergence_panel(pd.DataFrame(np.exp(L)), time_effects=True)
+    r = beta_convergence_panel(pd.DataFrame(np.exp(L)), time_effects=True, backend="numpy")
     gy = (L[:, 1:] - L[:, :-1]).ravel()
     x = L[:, :-1].ravel()
     X = np.column_stack([x, np.kron(np.eye(G), np.ones((T - 1, 1))), np.kron(np.ones((G, 1)), np.eye(T - 1))[:, 1:]])

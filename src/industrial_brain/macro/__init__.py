@@ -1,6 +1,14 @@
 """Macro (regional) engines: composite indices, coupling coordination, inequality, spatial analysis.
 
-Two blocks below are maintained separately; edit only your own block.
+The package namespace is the public API of *functions and result classes*: ``from
+industrial_brain.macro import dagum_gini, moran, normalize`` gives the functions. Six modules carry
+the name of their main function (``normalize``, ``dagum_gini``, ``theil``, ``kernel_density``,
+``moran``, ``location_quotient``, as ``pprint.pprint`` or ``glob.glob`` in the standard library),
+so on the package object the function takes the name. Reach such a module's other contents with
+``from industrial_brain.macro.moran import SpatialWeights`` (always the module), or the module
+itself with ``importlib.import_module("industrial_brain.macro.moran")`` /
+``sys.modules[...]``; do not write ``import industrial_brain.macro.moran as m`` (Python resolves
+that to the package attribute, i.e. the function). ``tests/macro/test_namespace.py`` pins both.
 """
 
 # --- composite index ---
@@ -79,6 +87,7 @@ from industrial_brain.macro.moran import (
     moran_panel,
     spatial_weights,
 )
+from industrial_brain.macro.neighbours import contiguity_weights, distance_weights, great_circle_km
 from industrial_brain.macro.obstacle import ObstacleResult, obstacle_degree
 from industrial_brain.macro.theil import TheilResult, coefficient_of_variation, theil, theil_l, theil_t
 
@@ -91,6 +100,7 @@ __all__ += [
     "BetaConvergenceResult",
     "kernel_density", "KernelDensityResult",
     "moran", "moran_local", "moran_panel", "spatial_weights", "MoranResult", "LocalMoranResult", "SpatialWeights",
+    "contiguity_weights", "distance_weights", "great_circle_km",
     "location_quotient", "LocationQuotientResult",
     "economic_complexity", "rca", "ComplexityResult",
 ]

@@ -226,6 +226,7 @@ def composite_index(
     aggregation: str = "arithmetic",
     reference: str = "pooled",
     shift: float | None = None,
+    shift_mode: str = "rescale",
     targets: Mapping[str, float] | None = None,
     log_offset: float = 0.0,
     weight_scope: str | None = None,
@@ -255,6 +256,10 @@ def composite_index(
     shift : float, optional
         Min–max/log shift; default 0, or 0.01 under geometric aggregation (so that the worst
         region on one indicator is not zeroed) — recorded in lineage and notes.
+    shift_mode : {"rescale", "add"}, default "rescale"
+        ``"rescale"`` maps normalised values to ``[shift, 1]`` (``shift + (1 − shift) x'``) so that
+        scores stay in [0, 1], as coupling coordination and the obstacle model require; ``"add"``
+        gives the literature's ``x' + shift`` (scores up to ``1 + shift``).
     targets, log_offset
         Passed to :func:`normalize` for ``"target"`` / ``"log"``.
     weight_scope : {"global", "within"}, optional
@@ -329,16 +334,18 @@ def composite_index(
     if shift is None:
         shift = 0.01 if aggregation == "geometric" and normalization in ("minmax", "log") else 0.0
         if shift:
-            notes.append("geometric aggregation: min-max scores shifted by +0.01 so that no score is zeroed")
+            notes.append("geometric aggregation: min-max scores rescaled to [0.01, 1] (shift 0.01) so that "
+                         "no score is zeroed")
     norm = normalize(P, sysobj.directions, normalization, reference=reference, shift=shift, targets=targets,
-                     log_offset=log_offset, missing=missing)
+                     log_offset=log_offset, missing=missing, shift_mode=shift_mode)
     notes.extend(norm.notes)
     X = norm.X
     raw = P.loc[X.index]
     if normalization == "minmax" and reference == "pooled":
         Xw = X
     else:
-        Xw = normalize(raw, sysobj.directions, "minmax", reference="pooled", shift=shift).X
+        Xw = normalize(raw, sysobj.directions, "minmax", reference="pooled", shift=shift,
+                       shift_mode=shift_mode).X
     within, W, details, wlabel = _weights(sysobj, Xw, raw, wmethod, scope, dimension_weights)
     h: HierarchicalIndexResult = hierarchical_index(X, sysobj.structure, within, W, method=aggregation,
                                                     reference=reference)
@@ -360,7 +367,7 @@ def composite_index(
     lin = Lineage.make("macro.composite_index", {
         "system": sysobj.code, "system_version": sysobj.version, "normalization": normalization,
         "weighting": wlabel, "weight_scope": scope, "aggregation": aggregation, "reference": reference,
-        "shift": shift, "log_offset": log_offset, "missing": missing,
+        "shift": shift, "shift_mode": shift_mode, "log_offset": log_offset, "missing": missing,
         "years": sorted(map(int, pd.unique(P.index.get_level_values(1)))) if years is not None else "all",
         "dimension_weights": {str(k): float(v) for k, v in W.items()},
         "indicator_weights": {str(k): float(v) for k, v in wtab["global"].items()},

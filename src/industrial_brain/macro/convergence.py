@@ -19,17 +19,18 @@ estimated by the within transformation, with standard errors clustered by region
 (Stata's ``xtreg, fe vce(cluster id)`` small-sample factor ``G/(G−1) · (N−1)/(N−K)``, K counting
 the slope(s) only as Stata does for within estimates). Speed ``λ = −ln(1 + β)`` per period.
 
-OLS is solved with ``numpy.linalg.lstsq`` so the engine needs no econometrics dependency. The
-one-way panel estimate and its clustered standard error equal linearmodels' ``PanelOLS`` (entity
-effects, ``cov_type="clustered"``, ``debiased=True, group_debias=True``) — tested when linearmodels
-is installed; the two-way version equals the LSDV cluster sandwich (linearmodels' two-way clustered
-errors differ slightly, definitional).
+Cross-section OLS is solved with ``numpy.linalg.lstsq``. The panel regression runs through
+linearmodels' ``PanelOLS`` (entity effects, ``cov_type="clustered"``, ``debiased=True,
+group_debias=True``) by default, which also takes controls (conditional convergence); a
+dependency-free within estimator (``backend="numpy"``, one regressor) gives the same one-way
+estimate and clustered standard error (tested), and its two-way version equals the LSDV cluster
+sandwich (linearmodels' two-way clustered errors differ slightly, definitional).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -313,7 +314,8 @@ def beta_convergence(y0: Any, yT: Any, T: float, controls: Any = None) -> BetaCo
                    {"T": T, "controls": names[2:]})
 
 
-def beta_convergence_panel(panel: Any, time_effects: bool = False) -> BetaConvergenceResult:
+def beta_convergence_panel(panel: Any, time_effects: bool = False, controls: Any = None,
+                           backend: str = "linearmodels") -> BetaConvergenceResult:
     """Panel β-convergence with region fixed effects and region-clustered standard errors.
 
     Parameters
@@ -322,16 +324,33 @@ def beta_convergence_panel(panel: Any, time_effects: bool = False) -> BetaConver
         Positive, balanced; consecutive columns are consecutive periods.
     time_effects : bool, default False
         Add year fixed effects (two-way within transformation on a balanced panel).
+    controls : mapping of name → DataFrame (regions × years), optional
+        Conditioning variables ``X_{i,t}`` (conditional β-convergence), each aligned with ``panel``;
+        the value at ``t`` enters the growth equation from ``t`` to ``t + 1``. Needs
+        ``backend="linearmodels"``.
+    backend : {"linearmodels", "numpy"}, default "linearmodels"
+        ``"linearmodels"``: ``linearmodels.panel.PanelOLS`` (entity effects, optional time effects,
+        ``cov_type="clustered", cluster_entity=True, debiased=True, group_debias=True``) — the
+        maintained estimator; ``"numpy"``: the same one-regressor within estimator written out here
+        (no dependency; kept as a cross-check, tested equal for one-way effects).
 
     Returns
     -------
     BetaConvergenceResult
 
+    Raises
+    ------
+    InputError
+        Unbalanced or non-positive panel, fewer than three years, misaligned controls, unknown backend.
+    MethodError
+        linearmodels not installed, no within variation, ``β <= −1``.
+
     Notes
     -----
-    ``ln(y_{i,t+1}/y_{i,t}) = β ln y_{i,t} + μ_i (+ η_t) + ε_{i,t}`` by the within estimator;
-    cluster-robust covariance ``c (X̃'X̃)⁻¹ (Σ_g X̃_g' e_g e_g' X̃_g) (X̃'X̃)⁻¹`` with
-    ``c = G/(G−1) · (N−1)/(N−K)``; ``λ = −ln(1 + β)`` per period.
+    ``ln(y_{i,t+1}/y_{i,t}) = β ln y_{i,t} (+ γ' X_{i,t}) + μ_i (+ η_t) + ε_{i,t}`` by the within
+    estimator; cluster-robust covariance ``c (X̃'X̃)⁻¹ (Σ_g X̃_g' e_g e_g' X̃_g) (X̃'X̃)⁻¹`` with
+    ``c = G/(G−1) · (N−1)/(N−K)``; ``λ = −ln(1 + β)`` per period. With time effects linearmodels'
+    small-sample factor differs slightly from the LSDV sandwich of the numpy backend (definitional).
 
     References
     ----------
@@ -345,14 +364,22 @@ def beta_convergence_panel(panel: Any, time_effects: bool = False) -> BetaConver
 
     >>> import numpy as np
     >>> ly = np.array([[0.0, 0.5, 0.75, 0.875], [4.0, 3.0, 2.5, 2.25]])  # a = (1, 2)
-    >>> round(beta_convergence_panel(pd.DataFrame(np.exp(ly))).beta, 6)
+    >>> round(beta_convergence_panel(pd.DataFrame(np.exp(ly)), backend="numpy").beta, 6)
     -0.5
     """
+    if backend not in ("linearmodels", "numpy"):
+        raise InputError.at("unknown estimation backend", column="backend", value=backend,
+                            expected="'linearmodels' or 'numpy'")
     df = _panel(panel)
     L = np.log(df.to_numpy())
     G, Tn = L.shape
     if Tn < 3:
         raise InputError.at("panel β-convergence needs at least three years", column="panel", value=Tn)
+    if controls is not None and backend != "linearmodels":
+        raise InputError.at("controls (conditional panel β-convergence) need backend='linearmodels'",
+                            column="backend", value=backend)
+    if backend == "linearmodels":
+        return _panel_linearmodels(df, L, time_effects, controls)
     g = L[:, 1:] - L[:, :-1]
     x = L[:, :-1]
 
@@ -381,5 +408,59 @@ def beta_convergence_panel(panel: Any, time_effects: bool = False) -> BetaConver
         raise MethodError(f"β = {beta:.3f} <= −1: the implied convergence speed is not finite")
     speed = -np.log(1 + beta)
     res = _result(["beta"], np.array([beta]), np.array([[var]]), float(r2), N, G - 1, "panel-fe",
-                  "clustered (region)", speed, {"time_effects": time_effects, "regions": G, "years": Tn})
+                  "clustered (region)", speed, {"time_effects": time_effects, "regions": G, "years": Tn,
+                                                "backend": "numpy"})
+    return res
+
+
+def _panel_linearmodels(df: pd.DataFrame, L: np.ndarray, time_effects: bool, controls: Any) -> BetaConvergenceResult:
+    try:
+        from linearmodels.panel import PanelOLS
+    except ImportError:  # pragma: no cover - linearmodels is a dependency of the panel path
+        raise MethodError("panel β-convergence needs the 'linearmodels' package "
+                          "(pip install linearmodels), or backend='numpy' without controls") from None
+    G, Tn = L.shape
+    regions = list(range(G))
+    periods = list(range(Tn - 1))
+    idx = pd.MultiIndex.from_product([regions, periods], names=["region", "period"])
+    data = pd.DataFrame({"growth": (L[:, 1:] - L[:, :-1]).ravel(), "beta": L[:, :-1].ravel()}, index=idx)
+    names = ["beta"]
+    if controls is not None:
+        if not isinstance(controls, Mapping) or not controls:
+            raise InputError.at("controls must map names to regions × years frames", column="controls",
+                                value=type(controls).__name__)
+        for name, C in controls.items():
+            Cf = C if isinstance(C, pd.DataFrame) else pd.DataFrame(np.asarray(C, dtype=float))
+            if Cf.shape != df.shape:
+                raise InputError.at("control has another shape than the panel", column=str(name),
+                                    value=Cf.shape, expected=f"{df.shape} (regions × years)")
+            if isinstance(C, pd.DataFrame) and not (Cf.index.equals(df.index) and Cf.columns.equals(df.columns)):
+                Cf = Cf.reindex(index=df.index, columns=df.columns)
+            A = Cf.to_numpy(dtype=float)
+            if not np.isfinite(A).all():
+                r, c = np.argwhere(~np.isfinite(A))[0]
+                raise InputError.at("missing control value", column=str(name),
+                                    value=f"{df.index[r]!s}, {df.columns[c]!s}", expected="a complete panel")
+            key = str(name)
+            if key in data.columns:
+                raise InputError.at("control name clashes with a model term", column=key)
+            data[key] = A[:, :-1].ravel()
+            names.append(key)
+    if float(np.var(data["beta"].to_numpy().reshape(G, Tn - 1), axis=1).sum()) <= 0:
+        raise MethodError("no within-region variation in ln y: β is not identified")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = PanelOLS(data["growth"], data[names], entity_effects=True, time_effects=bool(time_effects)).fit(
+            cov_type="clustered", cluster_entity=True, debiased=True, group_debias=True)
+    beta = float(fit.params["beta"])
+    if 1 + beta <= 0:
+        raise MethodError(f"β = {beta:.3f} <= −1: the implied convergence speed is not finite")
+    speed = -np.log(1 + beta)
+    cov = fit.cov.loc[names, names].to_numpy()
+    res = _result(names, fit.params[names].to_numpy(dtype=float), cov, float(fit.rsquared_within), int(fit.nobs),
+                  G - 1, "panel-fe" if controls is None else "panel-fe-conditional", "clustered (region)", speed,
+                  {"time_effects": bool(time_effects), "regions": G, "years": Tn, "controls": names[1:],
+                   "backend": "linearmodels"})
     return res

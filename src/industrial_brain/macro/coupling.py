@@ -30,6 +30,9 @@ Boundary convention of the classes: level ``k`` (0 … 9) holds ``D`` in ``[k/10
 left-closed, and ``D = 1`` belongs to level 9 (优质协调). ``D`` is rounded to 12 decimals before
 classification so that 0.3 computed as 0.29999999999999999 lands in level 3.
 
+Inputs must lie in [0, 1]; values at most 1e-9 outside (floating-point round-off of a weighted
+sum) are clipped silently, anything further out is an :class:`~industrial_brain.errors.InputError`.
+
 Observations where every ``U_i`` is 0 have ``C = 0/0``; we set ``C = 0`` (no development, no
 coupling; ``D = 0`` whatever ``C`` is) and list them in ``notes``.
 
@@ -71,6 +74,9 @@ COORDINATION_LEVELS: tuple[tuple[int, float, float, str, str], ...] = (
 )
 
 _MODELS = ("conventional", "corrected")
+#: Values within this distance outside [0, 1] are round-off (a weighted sum of scores in [0, 1]
+#: whose weights add up to 1 ± 1e-16) and are clipped; anything further out is an InputError.
+_ROUNDOFF = 1e-9
 _SYNC = {"en": "synchronous", "zh": "同步型"}
 
 
@@ -153,12 +159,14 @@ def _as_unit_matrix(U: Any, what: str = "U", min_cols: int = 2) -> tuple[np.ndar
                             row=None, column=names[c], value=f"{index[r]!s}: {X[r, c]}",
                             expected="a value in [0, 1] for every observation and system "
                             "(drop or impute the region-year first)")
-    out = (X < 0) | (X > 1)
+    out = (X < -_ROUNDOFF) | (X > 1 + _ROUNDOFF)
     if out.any():
         r, c = np.argwhere(out)[0]
         raise InputError.at("subsystem index outside [0, 1]", column=names[c],
                             value=f"{index[r]!s}: {X[r, c]}",
                             expected="indices normalised to [0, 1] (e.g. min–max + weighted sum)")
+    if ((X < 0) | (X > 1)).any():  # round-off of a weighted sum (weights summing to 1 ± 1e-16)
+        X = np.clip(X, 0.0, 1.0)
     return X, index, names
 
 

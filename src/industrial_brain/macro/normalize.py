@@ -26,12 +26,14 @@ from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
 
-__all__ = ["normalize", "NormalizationResult", "NORMALIZATIONS", "REFERENCES"]
+__all__ = ["normalize", "NormalizationResult", "NORMALIZATIONS", "REFERENCES", "SHIFT_MODES"]
 
 #: Normalisation methods understood by :func:`normalize`.
 NORMALIZATIONS = ("minmax", "zscore", "target", "log")
 #: Reference sets understood by :func:`normalize`.
 REFERENCES = ("pooled", "by_year")
+#: How a min–max/log shift is applied: ``x' + shift`` or ``shift + (1 − shift) x'``.
+SHIFT_MODES = ("add", "rescale")
 
 
 # ----------------------------------------------------------------------------- input checks
@@ -198,6 +200,7 @@ def normalize(
     targets: Mapping[Any, float] | None = None,
     log_offset: float = 0.0,
     missing: str = "raise",
+    shift_mode: str = "add",
 ) -> NormalizationResult:
     r"""Normalise an indicator panel, orienting every indicator so that higher is better.
 
@@ -217,6 +220,12 @@ def normalize(
         :math:`\ln 0`. Common choices are 0.0001 (:math:`x' + 10^{-4}`) and 0.01; the
         "0.99·x' + 0.01" variant equals ``0.99 * normalize(...).X + 0.01`` and is not built in.
         Our entropy weights use :math:`0 \ln 0 = 0`, so a shift is optional there.
+    shift_mode : {"add", "rescale"}, default "add"
+        ``"add"``: :math:`x' + \text{shift}`, the literature's form, with values in
+        :math:`[\text{shift}, 1 + \text{shift}]`; ``"rescale"``:
+        :math:`\text{shift} + (1 - \text{shift})\,x'`, values in :math:`[\text{shift}, 1]` (needs
+        ``shift < 1``). Use ``"rescale"`` when the scores feed a method that requires [0, 1]
+        (coupling coordination, obstacle degree); :func:`composite_index` does so by default.
     targets : mapping, optional
         ``{indicator: target value}`` for ``method="target"``.
     log_offset : float, default 0
@@ -279,6 +288,13 @@ def normalize(
         raise InputError.at("shift must be a number", column="shift", value=shift) from None
     if not np.isfinite(shift) or shift < 0:
         raise InputError.at("shift must be finite and >= 0", column="shift", value=shift)
+    if shift_mode not in SHIFT_MODES:
+        raise InputError.at("unknown shift mode", column="shift_mode", value=shift_mode,
+                            expected=" / ".join(SHIFT_MODES))
+    if shift_mode == "rescale" and shift >= 1:
+        raise InputError.at("shift must be < 1 with shift_mode='rescale'", column="shift", value=shift,
+                            expected="0 <= shift < 1")
+    scale = 1.0 - shift if shift_mode == "rescale" else 1.0
     X = check_panel(panel)
     signs = check_directions(X.columns, directions)
     notes: list[str] = []
@@ -338,7 +354,7 @@ def normalize(
                 rng = hi - lo
                 _check_constant(rng, X.columns, key, "max = min")
                 z = (sub - lo) / rng
-                out[g] = np.where(s > 0, z, 1.0 - z) + shift
+                out[g] = scale * np.where(s > 0, z, 1.0 - z) + shift
                 for j, c in enumerate(X.columns):
                     stats_rows.append({"reference": key, "indicator": c, "min": lo[j], "max": hi[j]})
             else:  # zscore
@@ -354,7 +370,7 @@ def normalize(
     readonly(Xn)
     dirs = {c: ("+" if signs[c] > 0 else "-") for c in X.columns}
     lin = Lineage.make("macro.normalize", {
-        "method": method, "reference": reference, "shift": shift, "directions": dirs,
+        "method": method, "reference": reference, "shift": shift, "shift_mode": shift_mode, "directions": dirs,
         "targets": dict(targets) if targets is not None else None, "log_offset": log_offset,
         "missing": missing, "n_rows": int(X.shape[0]), "n_indicators": int(X.shape[1]),
     })

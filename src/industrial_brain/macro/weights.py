@@ -428,9 +428,14 @@ def cv_weights(X: Any) -> CVWeights:
         j = int(np.flatnonzero(mean <= 0)[0])
         raise MethodError(f"indicator '{X.columns[j]}' has mean {mean[j]:.4g} <= 0: the coefficient of "
                           "variation is only defined for positive-mean (ratio-scale) data")
-    sd = A.std(axis=0, ddof=1)
-    cv = sd / mean
-    w = cv / cv.sum()
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        sd = A.std(axis=0, ddof=1)
+        cv = sd / mean
+        w = cv / cv.sum()
+    if not (np.isfinite(w).all() and cv.sum() > 0):
+        # values near the limits of float64 (e.g. 1e-300): the squares under- or overflow
+        raise MethodError("coefficient-of-variation weights are not finite at this scale of the data "
+                          f"(sd {sd.tolist()[:3]}, mean {mean.tolist()[:3]}); rescale the indicators")
     return CVWeights(weights=_series(w, X.columns), method="cv",
                      lineage=Lineage.make("macro.cv_weights", {"n": A.shape[0], "m": A.shape[1]}),
                      mean=_series(mean, X.columns).rename("mean"), sd=_series(sd, X.columns).rename("sd"),

@@ -1,0 +1,215 @@
+"""Plots of the macro pipeline: kernel-density ridge plot (PNG via matplotlib, and a self-contained
+interactive HTML page with inline SVG), a province choropleth drawn from the shipped GeoJSON
+(shapely geometry → matplotlib patches), and Moran's I by year. Functions return matplotlib
+Figures (Agg) or, for the HTML, a string; nothing here touches the store or the network.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.collections import PatchCollection  # noqa: E402
+from matplotlib.patches import PathPatch  # noqa: E402
+from matplotlib.path import Path as MplPath  # noqa: E402
+
+from industrial_brain.errors import InputError  # noqa: E402
+
+__all__ = ["GEOJSON", "province_shapes", "choropleth", "kernel_density_ridge", "kernel_density_html",
+           "moran_by_year"]
+
+#: The shipped province boundaries (ECharts China map, see data/PROVENANCE.md).
+GEOJSON = files("industrial_brain") / "data" / "geo" / "china_provinces_clean.geojson"
+
+
+@lru_cache(maxsize=2)
+def _features(path: str | None = None) -> tuple[tuple[str, dict, Any], ...]:
+    from shapely.geometry import shape
+
+    src = GEOJSON if path is None else path
+    text = src.read_text(encoding="utf-8") if hasattr(src, "read_text") else open(src, encoding="utf-8").read()
+    gj = json.loads(text)
+    out = []
+    for f in gj.get("features", []):
+        props = f.get("properties", {})
+        code = str(props.get("adcode", ""))
+        out.append((code, props, shape(f["geometry"])))
+    return tuple(out)
+
+
+def province_shapes(path: str | None = None) -> dict[str, Any]:
+    """``{GB/T 2260 code: shapely geometry}`` of the shipped (or a given) province GeoJSON."""
+    return {code: geom for code, _, geom in _features(path)}
+
+
+def _polygon_path(geom: Any) -> MplPath:
+    """A matplotlib Path of a (Multi)Polygon: every ring closed, holes included (even–odd fill)."""
+    polys = getattr(geom, "geoms", [geom])
+    verts, codes = [], []
+    for p in polys:
+        for ring in [p.exterior, *p.interiors]:
+            xy = np.asarray(ring.coords)
+            if len(xy) < 3:
+                continue
+            verts.append(xy)
+            c = np.full(len(xy), MplPath.LINETO, dtype=np.uint8)
+            c[0] = MplPath.MOVETO
+            c[-1] = MplPath.CLOSEPOLY
+            codes.append(c)
+    return MplPath(np.concatenate(verts), np.concatenate(codes))
+
+
+def choropleth(values: pd.Series, *, title: str = "", cmap: str = "YlGnBu", vmin: float | None = None,
+               vmax: float | None = None, label: str = "", missing_label: str = "no data",
+               bins: Any = None, path: str | None = None):
+    """Province map coloured by ``values`` (indexed by GB/T 2260 code).
+
+    Provinces without a value (e.g. Taiwan, Hong Kong, Macao in the provincial panels) are drawn in
+    light grey. ``bins`` (e.g. ``np.arange(0, 1.01, 0.1)`` for the ten coordination classes) gives a
+    stepped colour scale.
+    """
+    if not isinstance(values, pd.Series):
+        raise InputError.at("map values must be a Series indexed by region code", value=type(values).__name__)
+    vals = values.copy()
+    vals.index = vals.index.map(str)
+    v = vals.to_numpy(dtype=float)
+    if not np.isfinite(v).any():
+        raise InputError.at("no finite value to map", column=str(values.name))
+    vmin = float(np.nanmin(v)) if vmin is None else vmin
+    vmax = float(np.nanmax(v)) if vmax is None else vmax
+    norm = (matplotlib.colors.BoundaryNorm(bins, plt.get_cmap(cmap).N) if bins is not None
+            else matplotlib.colors.Normalize(vmin=vmin, vmax=vmax))
+    cm = plt.get_cmap(cmap)
+    fig, ax = plt.subplots(figsize=(8.0, 6.4))
+    patches, colours, empty = [], [], []
+    for code, _, geom in _features(path):
+        p = PathPatch(_polygon_path(geom))
+        x = vals.get(code, np.nan)
+        if np.isfinite(x):
+            patches.append(p)
+            colours.append(cm(norm(x)))
+        else:
+            empty.append(p)
+    ax.add_collection(PatchCollection(empty, facecolor="#e6e6e6", edgecolor="white", linewidth=0.4))
+    ax.add_collection(PatchCollection(patches, facecolor=colours, edgecolor="white", linewidth=0.4))
+    ax.autoscale_view()
+    ax.set_aspect(1.0 / np.cos(np.radians(35.0)))  # equirectangular at China's mean latitude
+    ax.set_axis_off()
+    sm = matplotlib.cm.ScalarMappable(norm=norm, cmap=cm)
+    cb = fig.colorbar(sm, ax=ax, shrink=0.6, pad=0.01)
+    if label:
+        cb.set_label(label)
+    if empty:
+        ax.text(0.01, 0.01, f"grey: {missing_label}", transform=ax.transAxes, fontsize=8, color="#666")
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def kernel_density_ridge(kde: Any, *, title: str = "", xlabel: str = "D", overlap: float = 0.6):
+    """Ridge plot of a :class:`~industrial_brain.macro.kernel_density.KernelDensityResult`: one
+    density per year, stacked upwards, with the main peak marked."""
+    dens = kde.density
+    years = list(dens.index)
+    grid = np.asarray(kde.grid)
+    top = float(dens.to_numpy().max())
+    step = top * (1.0 - overlap)
+    fig, ax = plt.subplots(figsize=(7.0, 1.2 + 0.45 * len(years)))
+    colours = plt.get_cmap("viridis")(np.linspace(0.1, 0.9, len(years)))
+    for i, y in enumerate(years):
+        base = i * step
+        f = dens.loc[y].to_numpy()
+        ax.fill_between(grid, base, base + f, color=colours[i], alpha=0.55, lw=0, zorder=len(years) - i)
+        ax.plot(grid, base + f, color="k", lw=0.6, zorder=len(years) - i)
+        k = int(np.argmax(f))
+        ax.plot([grid[k]], [base + f[k]], "o", ms=2.5, color="k", zorder=len(years) - i)
+        ax.text(grid[0], base + 0.05 * top, str(y), fontsize=8, va="bottom")
+    ax.set_yticks([])
+    ax.set_xlabel(xlabel)
+    ax.spines[["left", "right", "top"]].set_visible(False)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def kernel_density_html(kde: Any, *, title: str = "Kernel density", xlabel: str = "D", width: int = 760,
+                        height: int = 420) -> str:
+    """A self-contained interactive page (inline SVG and a few lines of script, no network): one
+    density curve per year; hover shows the year and peak, the legend toggles years on and off."""
+    dens = kde.density
+    grid = np.asarray(kde.grid, dtype=float)
+    years = [str(y) for y in dens.index]
+    ml, mr, mt, mb = 50, 110, 30, 40
+    x0, x1 = float(grid.min()), float(grid.max())
+    ymax = float(dens.to_numpy().max()) * 1.05
+    sx = lambda x: ml + (x - x0) / (x1 - x0) * (width - ml - mr)  # noqa: E731
+    sy = lambda y: height - mb - y / ymax * (height - mt - mb)  # noqa: E731
+    cols = plt.get_cmap("viridis")(np.linspace(0.05, 0.95, len(years)))
+    hexes = [matplotlib.colors.to_hex(c) for c in cols]
+    lines, legend = [], []
+    for i, y in enumerate(years):
+        f = dens.iloc[i].to_numpy(dtype=float)
+        pts = " ".join(f"{sx(a):.1f},{sy(b):.1f}" for a, b in zip(grid, f))
+        k = int(np.argmax(f))
+        tip = html.escape(f"{y}: peak at {grid[k]:.3f} (density {f[k]:.2f})")
+        lines.append(f'<polyline class="kd y{y}" points="{pts}" fill="none" stroke="{hexes[i]}" '
+                     f'stroke-width="1.6"><title>{tip}</title></polyline>')
+        ly = mt + 14 * i
+        legend.append(f'<g class="lg" data-y="{y}" style="cursor:pointer"><rect x="{width - mr + 12}" y="{ly}" '
+                      f'width="10" height="10" fill="{hexes[i]}"/><text x="{width - mr + 26}" y="{ly + 9}" '
+                      f'font-size="11">{y}</text></g>')
+    ticks = []
+    for t in np.linspace(x0, x1, 6):
+        ticks.append(f'<line x1="{sx(t):.1f}" x2="{sx(t):.1f}" y1="{height - mb}" y2="{height - mb + 4}" '
+                     f'stroke="#333"/><text x="{sx(t):.1f}" y="{height - mb + 16}" font-size="10" '
+                     f'text-anchor="middle">{t:.2f}</text>')
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'font-family="system-ui,sans-serif">'
+           f'<line x1="{ml}" x2="{width - mr}" y1="{height - mb}" y2="{height - mb}" stroke="#333"/>'
+           f'<line x1="{ml}" x2="{ml}" y1="{mt}" y2="{height - mb}" stroke="#333"/>'
+           + "".join(ticks) + "".join(lines) + "".join(legend)
+           + f'<text x="{(ml + width - mr) / 2}" y="{height - 6}" font-size="12" text-anchor="middle">'
+           f'{html.escape(xlabel)}</text><text x="14" y="{(mt + height - mb) / 2}" font-size="12" '
+           f'transform="rotate(-90 14 {(mt + height - mb) / 2})" text-anchor="middle">density</text></svg>')
+    script = ("document.querySelectorAll('.lg').forEach(function(g){g.addEventListener('click',function(){"
+              "var y=g.getAttribute('data-y');var off=g.classList.toggle('off');g.style.opacity=off?0.3:1;"
+              "document.querySelectorAll('.kd.y'+y).forEach(function(l){l.style.display=off?'none':'';});});});"
+              "document.querySelectorAll('.kd').forEach(function(l){l.addEventListener('mouseenter',function(){"
+              "l.setAttribute('stroke-width','3.2');});l.addEventListener('mouseleave',function(){"
+              "l.setAttribute('stroke-width','1.6');});});")
+    return (f'<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>'
+            f'<body style="font-family:system-ui,sans-serif"><h3>{html.escape(title)}</h3>'
+            f'<p style="color:#555;font-size:13px">Hover a curve for its year and main peak; click a year in '
+            f'the legend to hide or show it.</p>{svg}<script>{script}</script></body></html>')
+
+
+def moran_by_year(table: pd.DataFrame, *, title: str = "", alpha: float = 0.05):
+    """Moran's I by year with E[I]; filled markers where the permutation p-value (or, without
+    permutations, the normal-approximation p-value) is at most ``alpha``."""
+    fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    yrs = table["year"].to_numpy()
+    I = table["I"].to_numpy(dtype=float)  # noqa: E741
+    pcol = "p_sim" if "p_sim" in table and table["p_sim"].notna().all() else "p_norm"
+    sig = table[pcol].to_numpy(dtype=float) <= alpha
+    ax.plot(yrs, I, color="#1f6feb", lw=1.5)
+    ax.scatter(yrs[sig], I[sig], color="#1f6feb", zorder=3, label=f"{pcol} ≤ {alpha}")
+    ax.scatter(yrs[~sig], I[~sig], facecolor="white", edgecolor="#1f6feb", zorder=3, label=f"{pcol} > {alpha}")
+    ax.axhline(float(table["EI"].iloc[0]), color="#888", ls="--", lw=1, label="E[I]")
+    ax.set_xlabel("year")
+    ax.set_ylabel("Moran's I")
+    ax.legend(fontsize=8, frameon=False)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
