@@ -15,7 +15,9 @@ from typing import Callable
 import pandas as pd
 import yaml
 
-from industrial_brain.ingest.core import DatasetInfo, IngestReport, commit_dataset, existing_by_sha, insert_frame
+from industrial_brain.ingest.core import (
+    DatasetInfo, IngestReport, commit_dataset, existing_by_sha, insert_frame, write_notes,
+)
 from industrial_brain.ingest.files import sha256_file
 from industrial_brain.ingest.io import NATIONAL, ingest_io
 from industrial_brain.ingest.panel import ingest_panel
@@ -97,6 +99,13 @@ def _load_panel(store: Store, entry: dict) -> IngestReport:
     frame, ext = _panel_frame(entry)
     report = ingest_panel(store, path, info, layout="wide-indicator", frame=frame,
                           identities=entry.get("identities"))
+    notes = manifest().get("provenance_notes", {}).get(info.dataset_id, [])
+    if not report.skipped and notes:
+        frame_notes = pd.DataFrame([{**n, "dataset_id": info.dataset_id, "kind": "provenance",
+                                     "found_by": "provenance:PROVENANCE.md"} for n in notes])
+        with store.transaction():
+            write_notes(store, frame_notes)
+            store.audit("annotate", f"dataset:{info.dataset_id}", f"{len(frame_notes)} provenance notes")
     if not report.skipped and len(ext):
         notes = entry["external_references"]
         long = ext.melt(id_vars=["region", "year"], var_name="name", value_name="value").dropna(subset=["value"])
