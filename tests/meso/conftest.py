@@ -42,3 +42,21 @@ def mb_Z() -> np.ndarray:
 @pytest.fixture
 def mb_x() -> np.ndarray:
     return np.array([1000.0, 2000.0])
+
+
+@pytest.fixture(scope="session")
+def io_store(default_db):
+    """A read-only store with the embedded default data (shared by the MRIO, chain and digital tests)."""
+    from industrial_brain.store import Store
+
+    s = Store(default_db, read_only=True)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def mrio_result(io_store):
+    """The 31-province MRIO of 2017, built once per test session (worker)."""
+    from industrial_brain.services.io import mrio
+
+    return mrio(io_store)

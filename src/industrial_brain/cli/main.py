@@ -16,6 +16,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from industrial_brain import __version__
 from industrial_brain.cli.assess import app as assess_app
+from industrial_brain.cli.io import chain_app, io_app
 from industrial_brain.cli.macro import app as macro_app
 from industrial_brain.cli.common import DbOpt, FormatOpt, LangOpt, console, emit, err_console, store_for, write_out
 from industrial_brain.errors import IndustrialBrainError, InputError
@@ -26,6 +27,8 @@ show_app = typer.Typer(help="Print stored data (panels, IO tables, regions).", n
 app.add_typer(show_app, name="show")
 app.add_typer(assess_app, name="assess")
 app.add_typer(macro_app, name="macro")
+app.add_typer(io_app, name="io")
+app.add_typer(chain_app, name="chain")
 
 
 def _progress() -> Progress:

@@ -12,6 +12,10 @@ Pure functions named as the field names them (Miller & Blair symbols Z, A, L, B,
 * :mod:`~industrial_brain.meso.aggregation` — concordance matrices
 * :mod:`~industrial_brain.meso.balancing` — RAS and GRAS
 * :mod:`~industrial_brain.meso.iotable` — the ``IOTable`` container; :mod:`~industrial_brain.meso.nbs` — NBS layouts
+* :mod:`~industrial_brain.meso.mrio` — ``build_mrio`` (31-province MRIO: Chenery–Moses, gravity prior, RAS);
+  :mod:`~industrial_brain.meso.mrio_accounts` — value added in trade, spillover multipliers, footprints
+* :mod:`~industrial_brain.meso.chain_graph` — ``chain_graph`` (significant links, centralities, trees, chokepoints)
+* :mod:`~industrial_brain.meso.digital` — ``digital_integration`` (digital input coefficients)
 """
 
 from industrial_brain.meso._common import ZeroOutputWarning
@@ -48,6 +52,10 @@ from industrial_brain.meso.multipliers import (
     satellite_multipliers,
 )
 from industrial_brain.meso.iotable import IOTable
+from industrial_brain.meso.chain_graph import ChainGraph, chain_graph, tolerable_limits
+from industrial_brain.meso.digital import DIGITAL_CORE_NBS42, DigitalIntegration, digital_integration
+from industrial_brain.meso.mrio import MRIOResult, build_mrio
+from industrial_brain.meso.mrio_accounts import MRIOAccountsResult, mrio_accounts, spillover_of_demand
 from industrial_brain.meso.position import PositionResult, average_propagation_length, chain_position
 
 __all__ = [
@@ -63,4 +71,7 @@ __all__ = [
     "satellite_multipliers",
     "PositionResult", "average_propagation_length", "chain_position",
     "IOTable",
+    "ChainGraph", "chain_graph", "tolerable_limits",
+    "DIGITAL_CORE_NBS42", "DigitalIntegration", "digital_integration",
+    "MRIOResult", "build_mrio", "MRIOAccountsResult", "mrio_accounts", "spillover_of_demand",
 ]

@@ -1,0 +1,314 @@
+"""Input–output services: read tables from the store → call the :mod:`industrial_brain.meso` engines →
+store results with lineage.
+
+Tables are addressed by their store id (``cn_nbs_io_2020_42``, ``cn_prov_io_2017_42_110000`` …) or by
+:data:`MRIO_ID` (``cn_mrio_2017``), the 31-province × 42-sector MRIO constructed from the provincial
+tables by :func:`industrial_brain.meso.mrio.build_mrio`.
+
+How the MRIO is kept. It is *not* written back as an IO table of its own: it is a deterministic
+function (built in < 0.1 s) of the stored provincial tables and a handful of parameters, and as an
+``io_table`` it would add 1.7 million ``io_flow`` rows that the catalog would list as if they were
+published data. Instead :func:`mrio` caches the built table in-process (keyed by the store file, the
+sha256 of the provincial dataset and the parameters), and :func:`save_mrio` stores the *estimated*
+part — the 42 × 31 × 31 interprovincial trade flows, the reconciled outflow/inflow targets, the
+transit removed and the discrepancy column — as an analysis run (``analysis_run`` kind ``mrio``,
+values in ``analysis_value``) with its lineage; that is what the dashboard and audits need.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from industrial_brain.errors import InputError
+from industrial_brain.lineage import Lineage
+from industrial_brain.meso.chain_graph import ChainGraph, chain_graph
+from industrial_brain.meso.digital import DIGITAL_CORE_NBS42, DigitalIntegration, digital_integration, digital_panel
+from industrial_brain.meso.iotable import IOTable
+from industrial_brain.meso.mrio import MRIOResult, build_mrio
+from industrial_brain.meso.mrio_accounts import MRIOAccountsResult, mrio_accounts, spillover_of_demand
+from industrial_brain.services.results import dataset_lineage, save_run
+from industrial_brain.store.connection import Store
+from industrial_brain.store.readers import StoredIOTable, io_tables, read_io_table
+
+__all__ = [
+    "MRIO_ID", "NATIONAL_42", "PROVINCIAL_PREFIX", "load_table", "sector_names", "mrio", "save_mrio",
+    "national_comparison", "mrio_summary", "chain", "digital_national", "digital_provinces", "digital_spillover",
+    "clear_cache",
+]
+
+MRIO_ID = "cn_mrio_2017"
+NATIONAL_42 = ("cn_nbs_io_2017_42", "cn_nbs_io_2018_42", "cn_nbs_io_2020_42")
+PROVINCIAL_PREFIX = "cn_prov_io_2017_42_"
+
+_CACHE: dict[tuple, Any] = {}
+_LOCK = threading.Lock()
+
+
+def clear_cache() -> None:
+    """Forget the in-process cache of built tables."""
+    with _LOCK:
+        _CACHE.clear()
+
+
+def _store_key(store: Store) -> str:
+    path = str(getattr(store, "path", ":memory:"))
+    return f"memory:{id(store)}" if path == ":memory:" else path
+
+
+def _sha(store: Store, dataset_id: str) -> str:
+    rows = store.con.execute("SELECT sha256 FROM dataset WHERE dataset_id = ?", [dataset_id]).fetchall()
+    return rows[0][0] if rows else ""
+
+
+def _table_sha(store: Store, table_id: str) -> str:
+    rows = store.con.execute("SELECT d.sha256 FROM io_table t JOIN dataset d USING (dataset_id) WHERE t.table_id = ?",
+                             [table_id]).fetchall()
+    return rows[0][0] if rows else ""
+
+
+def _read(store: Store, table_id: str) -> StoredIOTable:
+    """``read_io_table`` cached in-process (the provincial tables are read by the MRIO and the digital panel)."""
+    key = ("stored", _store_key(store), table_id, _table_sha(store, table_id))
+    with _LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+    st = read_io_table(store, table_id)
+    with _LOCK:
+        _CACHE[key] = st
+    return st
+
+
+def iotable_from_stored(t: StoredIOTable) -> IOTable:
+    """An :class:`IOTable` from a stored table (non-competitive: domestic block + imports as leakage;
+    competitive/provincial: imports and inflows as negative final-use columns)."""
+    Y = t.Y.copy()
+    kinds: dict[str, str] = {}
+    if len(t.trade.columns):
+        for c in t.trade.columns:
+            sign = -1.0 if c in ("IM", "IF") else 1.0
+            Y[c] = sign * t.trade[c]
+            kinds[c] = {"IM": "import", "IF": "import", "OF": "export", "ERR": "other"}.get(c, "local")
+    Z = t.Z.copy()
+    Z.index.name = Z.columns.name = "sector"
+    Y.index.name = "sector"
+    Y.columns.name = None
+    V = t.V.copy()
+    V.columns.name = "sector"
+    x = t.x.copy()
+    tab = IOTable(Z, Y, V, x, Z_imp=t.Z_imports, Y_imp=t.Y_imports, final_use_kinds=kinds or None,
+                  name=t.table_id, unit=t.unit, rtol=1e-4)
+    tab.sector_names = t.sectors
+    return tab
+
+
+def load_table(store: Store, table_id: str, *, basis: str = "domestic") -> IOTable:
+    """A stored table (or the MRIO) as an :class:`IOTable`.
+
+    ``basis``: ``"domestic"`` — non-competitive tables: the domestic block; competitive and
+    provincial tables: the import-share split (imports and, for provinces, inflows as competing
+    supply); ``"total"`` — domestic plus imported use (non-competitive) or the table as published
+    (competitive). The MRIO is always domestic (imports from abroad as leakage).
+    """
+    if basis not in ("domestic", "total"):
+        raise InputError.at("unknown basis", column="--basis", value=basis, expected="domestic | total")
+    if table_id == MRIO_ID:
+        return mrio(store).table
+    key = ("table", _store_key(store), table_id, _table_sha(store, table_id), basis)
+    with _LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+    st = _read(store, table_id)
+    tab = iotable_from_stored(st)
+    if basis == "total" and st.Z_imports is not None:
+        Zt = tab.Z + st.Z_imports.reindex(index=tab.Z.index, columns=tab.Z.columns).to_numpy()
+        Yt = tab.Y + st.Y_imports.reindex(index=tab.Y.index, columns=tab.Y.columns).fillna(0.0).to_numpy()
+        Yt["IM"] = -st.Z_imports.to_numpy().sum(axis=1) - st.Y_imports.to_numpy().sum(axis=1)
+        tab2 = IOTable(Zt, Yt, tab.V, tab.x, name=f"{table_id} (domestic + imported use)", unit=tab.unit,
+                       notes=["domestic and imported blocks added (competitive view); imports as a negative column"])
+        tab2.sector_names = st.sectors
+        tab = tab2
+    elif basis == "domestic" and st.Z_imports is None and any(k == "import" for k in tab.final_use_kinds.values()):
+        names = tab.sector_names
+        tab = tab.domestic()
+        tab.sector_names = names
+    with _LOCK:
+        _CACHE[key] = tab
+    return tab
+
+
+def sector_names(store: Store, table_id: str = "cn_nbs_io_2020_42", lang: str = "en") -> pd.Series:
+    """Sector code → name in ``lang`` (from the stored table's sector labels)."""
+    code = NATIONAL_42[-1] if table_id == MRIO_ID else table_id
+    rows = store.con.execute("SELECT code, name_zh, name_en FROM io_code WHERE table_id = ? AND axis = 'row' "
+                             "AND role = 'sector' ORDER BY position", [code]).df()
+    return pd.Series(rows["name_zh" if lang == "zh" else "name_en"].to_numpy(), index=rows["code"].astype(str))
+
+
+def _provincial_ids(store: Store) -> list[str]:
+    ids = [t for t in io_tables(store)["table_id"] if t.startswith(PROVINCIAL_PREFIX)]
+    if not ids:
+        raise InputError.at("no provincial IO tables in the store", column="table_id",
+                            expected=f"{PROVINCIAL_PREFIX}<adcode> (run 'ibrain init')")
+    return ids
+
+
+def mrio(store: Store, *, beta: float = 1.0, reconcile: str = "mean") -> MRIOResult:
+    """The 31-province MRIO of 2017 built from the stored provincial tables (cached in-process)."""
+    ids = _provincial_ids(store)
+    sha = _sha(store, "cn_prov_io_2017_42")
+    key = ("mrio", _store_key(store), sha, tuple(ids), float(beta), reconcile)
+    with _LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+    provs = {}
+    for tid in ids:
+        st = _read(store, tid)
+        provs[st.region_code] = st
+    caps = store.query("SELECT code, capital_lon, capital_lat FROM region WHERE level = 'province'").set_index("code")
+    res = build_mrio(provs, caps, beta=beta, reconcile=reconcile)
+    lin = Lineage.make("meso.build_mrio", dict(res.lineage.params),
+                       datasets=dataset_lineage(store, ["cn_prov_io_2017_42", "ref_provinces_gbt2260"]))
+    res = MRIOResult(table=res.table, trade=res.trade, targets=res.targets, checks=res.checks, notes=res.notes,
+                     lineage=lin)
+    with _LOCK:
+        _CACHE[key] = res
+    return res
+
+
+def save_mrio(store: Store, res: MRIOResult) -> str:
+    """Store the estimated part of the MRIO (trade flows, targets, discrepancy) as an analysis run."""
+    tr = res.trade
+    flows = pd.DataFrame({"region_code": tr["origin"], "sector_code": tr["sector"], "year": 2017,
+                          "measure": "interprovincial_flow", "value": tr["value"], "label": tr["destination"]})
+    tg = res.targets.reset_index().melt(id_vars=["region", "sector"],
+                                        value_vars=["OF_target", "IF_target", "transit", "ERR_mrio"],
+                                        var_name="measure", value_name="value")
+    tg = tg.rename(columns={"region": "region_code", "sector": "sector_code"}).assign(year=2017, label=None)
+    checks = pd.DataFrame({"measure": [f"check:{k}" for k in res.checks], "value": list(res.checks.values()),
+                           "year": 2017})
+    return save_run(store, "mrio", res.lineage, pd.concat([flows, tg, checks], ignore_index=True),
+                    note="31-province MRIO 2017: interprovincial trade flows (label = destination)")
+
+
+def national_comparison(store: Store, res: MRIOResult | None = None,
+                        national_id: str = "cn_nbs_io_2017_42") -> dict[str, float]:
+    """How far the MRIO, summed over regions, is from the national table's domestic structure.
+
+    Returns the ratio of total output, the correlation of the 42 × 42 domestic coefficients, their
+    mean and output-weighted mean absolute deviation, the largest deviation, and the range of the
+    ratios of output multipliers (MRIO aggregate ÷ national).
+    """
+    res = res or mrio(store)
+    nat = load_table(store, national_id)
+    t = res.table
+    R, n = len(t.regions), len(t.sectors)
+    Zagg = t.Z.to_numpy().reshape(R, n, R, n).sum(axis=(0, 2))
+    xagg = t.x.to_numpy().reshape(R, n).sum(axis=0)
+    An = nat.A.to_numpy()
+    Zn = nat.Z.to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        Am = np.where(xagg[None, :] > 0, Zagg / xagg[None, :], 0.0)
+    d = np.abs(Am - An)
+    from industrial_brain.meso.leontief import LeontiefLU
+
+    mm = LeontiefLU(Am).solve_left(np.ones(n))
+    mn = nat.lu.solve_left(np.ones(n))
+    ratio = mm / mn
+    return {
+        "output_ratio": float(xagg.sum() / nat.x.sum()),
+        "A_correlation": float(np.corrcoef(Am.ravel(), An.ravel())[0, 1]),
+        "A_mean_abs_dev": float(d.mean()),
+        "A_weighted_abs_dev": float((d * Zn).sum() / Zn.sum()),
+        "A_max_abs_dev": float(d.max()),
+        "multiplier_ratio_min": float(ratio.min()),
+        "multiplier_ratio_max": float(ratio.max()),
+        "multiplier_ratio_mean": float(ratio.mean()),
+    }
+
+
+def mrio_summary(store: Store, res: MRIOResult | None = None) -> tuple[pd.DataFrame, MRIOAccountsResult]:
+    """By province: output, published and MRIO outflows/inflows, value added in trade, spillovers."""
+    res = res or mrio(store)
+    acc = mrio_accounts(res.table)
+    tot = res.region_totals()
+    f = tot.join(acc.to_frame())
+    names = store.query("SELECT code, name_en, name_zh FROM region").set_index("code")
+    f.insert(0, "name_en", names["name_en"].reindex(f.index).to_numpy())
+    f.insert(1, "name_zh", names["name_zh"].reindex(f.index).to_numpy())
+    f.index.name = "region"
+    return f, acc
+
+
+def chain(store: Store, table_id: str = "cn_nbs_io_2020_42", *, rule: str = "important",
+          threshold: float | None = None, lang: str = "en", centralities: bool = True) -> ChainGraph:
+    """The chain graph of a stored table (domestic coefficients)."""
+    tab = load_table(store, table_id)
+    names = sector_names(store, table_id, lang)
+    if tab.is_mrio:  # region–sector nodes, named "region:sector"
+        names = {f"{r}:{c}": f"{r} {names.get(str(c), '')}" for r, c in tab.Z.index}
+    g = chain_graph(tab.A, tab.x, rule=rule, threshold=threshold, names=names, centralities=centralities)
+    return g if tab.is_mrio else _with_datasets(g, store, table_id)
+
+
+def _with_datasets(res: Any, store: Store, table_id: str) -> Any:
+    """``res`` with the stored input datasets (id, sha256) added to its lineage."""
+    import dataclasses
+
+    ds = store.con.execute("SELECT dataset_id FROM io_table WHERE table_id = ?", [table_id]).fetchall()
+    lin = res.lineage
+    lin = Lineage(method=lin.method, params=lin.params, datasets=dataset_lineage(store, [d for (d,) in ds]),
+                  seed=lin.seed, version=lin.version, at=lin.at)
+    return dataclasses.replace(res, lineage=lin)
+
+
+def _digital(tab: IOTable, digital: Sequence[str], basis: str, names: pd.Series | None) -> DigitalIntegration:
+    return digital_integration(tab.A, tab.x, digital=digital, basis=basis, names=names, lu=tab.lu)
+
+
+def digital_national(store: Store, *, table_ids: Sequence[str] = NATIONAL_42,
+                     digital: Sequence[str] = DIGITAL_CORE_NBS42, basis: str = "total",
+                     lang: str = "en") -> dict[str, DigitalIntegration]:
+    """Digital input coefficients of the national 42-sector tables (default 2017, 2018, 2020)."""
+    out = {}
+    for tid in table_ids:
+        tab = load_table(store, tid, basis=basis)
+        out[tid] = _with_datasets(_digital(tab, digital, basis, sector_names(store, tid, lang)), store, tid)
+    return out
+
+
+def digital_provinces(store: Store, *, digital: Sequence[str] = DIGITAL_CORE_NBS42, basis: str = "total",
+                      lang: str = "en") -> pd.DataFrame:
+    """Province × sector digital input coefficients of the 31 provincial tables (long frame).
+
+    ``basis="total"`` uses the competitive tables as published (inputs of every origin);
+    ``"domestic"`` the local coefficients by the import-share assumption (imports and inflows as
+    competing supply).
+    """
+    res = {}
+    for tid in _provincial_ids(store):
+        tab = load_table(store, tid, basis=basis)
+        res[tid.removeprefix(PROVINCIAL_PREFIX)] = _digital(tab, digital, basis, None)
+    f = digital_panel(res).rename(columns={"key": "region_code"})
+    return f
+
+
+def digital_spillover(store: Store, *, digital: Sequence[str] = DIGITAL_CORE_NBS42) -> pd.DataFrame:
+    """Output induced in each province by each province's final demand for digital products (MRIO).
+
+    Long frame: ``origin``, ``demand`` (demanding province), ``induced_output``, plus per demanding
+    province ``digital_demand`` and the share of the induced output outside it (``spillover_share``).
+    """
+    res = mrio(store)
+    sp = spillover_of_demand(res.table, digital)
+    demand = sp.loc["demand"]
+    ind = sp.drop(index="demand")
+    long = ind.stack().rename("induced_output").reset_index()
+    tot = ind.sum(axis=0)
+    own = pd.Series(np.diag(ind.to_numpy()), index=ind.columns)
+    long["digital_demand"] = long["demand"].map(demand)
+    long["spillover_share"] = long["demand"].map(1 - own / tot)
+    return long
