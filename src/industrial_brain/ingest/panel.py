@@ -275,30 +275,31 @@ def _fast_insert(store: Store, path: Path, cols: dict[str, str], indicators: pd.
                    CASE WHEN s.{y} BETWEEN {YEAR_MIN} AND {YEAR_MAX} AND s.{y} = floor(s.{y}) THEN s.{y}::SMALLINT END,
                    s.{v}
             FROM {src} s""", [dataset_id, str(path), types])
-        spellings = [row[0] for row in con.execute(
-            "SELECT DISTINCT region_code FROM observation WHERE dataset_id = ?", [dataset_id]).fetchall()]
-        mapping = {sp: region_code(sp) for sp in spellings}
-        if any(c is None for c in mapping.values()):
-            raise _FastPathRejected
-        renamed = {sp: c for sp, c in mapping.items() if sp != c}
-        if renamed:
-            con.register("_region_map", pd.DataFrame({"spelling": list(renamed), "code": list(renamed.values())}))
-            con.execute("""UPDATE observation SET region_code = m.code FROM _region_map m
-                           WHERE observation.dataset_id = ? AND observation.region_code = m.spelling""", [dataset_id])
         con.register("_ind", indicators[["code", "min_value", "max_value"]])
-        checks = con.execute("""
+        dup_sql = "count(*) - count(DISTINCT hash(o.region_code, o.indicator_code, o.year))"
+        # one scan for every check (a hash collision only sends the file to the exact pandas path)
+        unknown, outside, missing, maybe_dup, total, spellings = con.execute(f"""
             SELECT count(*) FILTER (WHERE d.code IS NULL),
                    count(*) FILTER (WHERE (d.min_value IS NOT NULL AND o.value < d.min_value)
                                        OR (d.max_value IS NOT NULL AND o.value > d.max_value) OR isinf(o.value)),
                    count(*) FILTER (WHERE o.value IS NULL),
-                   count(*) - count(DISTINCT hash(o.region_code, o.indicator_code, o.year))
+                   {dup_sql}, count(*), list(DISTINCT o.region_code)
             FROM observation o LEFT JOIN _ind d ON o.indicator_code = d.code
             WHERE o.dataset_id = ?""", [dataset_id]).fetchall()[0]
-        unknown, outside, missing, maybe_dup = checks
+        mapping = {sp: region_code(sp) for sp in spellings or []}
+        if not mapping or any(c is None for c in mapping.values()):
+            raise _FastPathRejected
+        renamed = {sp: c for sp, c in mapping.items() if sp != c}
+        if renamed:  # names, not codes: map them, then look again for duplicates (two spellings, one province)
+            con.register("_region_map", pd.DataFrame({"spelling": list(renamed), "code": list(renamed.values())}))
+            con.execute("""UPDATE observation SET region_code = m.code FROM _region_map m
+                           WHERE observation.dataset_id = ? AND observation.region_code = m.spelling""", [dataset_id])
+            maybe_dup = con.execute(f"SELECT {dup_sql} FROM observation o WHERE o.dataset_id = ?",
+                                    [dataset_id]).fetchall()[0][0]
         checks = (unknown, outside, maybe_dup)
         if missing:
             con.execute("DELETE FROM observation WHERE dataset_id = ? AND value IS NULL", [dataset_id])
-        stored = con.execute("SELECT count(*) FROM observation WHERE dataset_id = ?", [dataset_id]).fetchall()[0][0]
+        stored = total - missing
     except duckdb.Error:
         raise _FastPathRejected from None
     finally:
