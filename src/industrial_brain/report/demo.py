@@ -95,10 +95,12 @@ def section_io(store: Store, lang: str) -> Section:
 
 from industrial_brain.report.sections_io import SECTIONS as SECTIONS_IO  # noqa: E402
 from industrial_brain.report.sections_macro import SECTIONS_MACRO  # noqa: E402
+from industrial_brain.report.sections_stress import section_stress_chips, section_stress_flood  # noqa: E402
 from industrial_brain.report.sections_micro import section_micro_profile, section_micro_sectors  # noqa: E402
 
 #: Sections in report order; later capabilities append theirs.
-SECTIONS: list[SectionFn] = [section_catalog, section_quality, section_panel, section_io, *SECTIONS_IO, *SECTIONS_MACRO,
+SECTIONS: list[SectionFn] = [section_catalog, section_quality, section_panel, section_io, *SECTIONS_IO,
+                             section_stress_chips, section_stress_flood, *SECTIONS_MACRO,
                              section_micro_sectors, section_micro_profile]
 
 

@@ -1,0 +1,44 @@
+"""Chain resilience: static shocks, inoperability (IIM), ARIO recovery dynamics, scenarios, Monte Carlo.
+
+* :mod:`~industrial_brain.meso.resilience.static` — ``demand_shock`` (Leontief), ``supply_shock`` (Ghosh)
+* :mod:`~industrial_brain.meso.resilience.inoperability` — ``inoperability``, ``dynamic_inoperability``
+* :mod:`~industrial_brain.meso.resilience.ario` — ``ARIOModel``, ``ario``, ``ARIOEvent``, ``ARIOParams``
+* :mod:`~industrial_brain.meso.resilience.scenario` — YAML scenarios (``load_scenario``)
+* :mod:`~industrial_brain.meso.resilience.montecarlo` — ``monte_carlo``
+"""
+
+from industrial_brain.meso.resilience.ario import (
+    RECOVERY_SHAPES,
+    ARIOEvent,
+    ARIOModel,
+    ARIOParams,
+    ARIOResult,
+    ario,
+    recovery_curve,
+)
+from industrial_brain.meso.resilience.inoperability import (
+    DynamicIIMResult,
+    IIMResult,
+    dynamic_inoperability,
+    inoperability,
+    interdependency_matrix,
+    recovery_coefficients,
+)
+from industrial_brain.meso.resilience.montecarlo import MonteCarloResult, monte_carlo, scenario_sampler
+from industrial_brain.meso.resilience.scenario import (
+    Scenario,
+    load_scenario,
+    parse_scenario,
+    scenario_events,
+    shipped_scenarios,
+)
+from industrial_brain.meso.resilience.static import ShockResult, demand_shock, supply_shock
+
+__all__ = [
+    "RECOVERY_SHAPES", "ARIOEvent", "ARIOModel", "ARIOParams", "ARIOResult", "ario", "recovery_curve",
+    "DynamicIIMResult", "IIMResult", "dynamic_inoperability", "inoperability", "interdependency_matrix",
+    "recovery_coefficients",
+    "MonteCarloResult", "monte_carlo", "scenario_sampler",
+    "Scenario", "load_scenario", "parse_scenario", "scenario_events", "shipped_scenarios",
+    "ShockResult", "demand_shock", "supply_shock",
+]

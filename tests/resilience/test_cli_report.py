@@ -1,0 +1,80 @@
+"""``ibrain stress run`` end to end (pymrio's test MRIO, then the shipped scenarios on the default store)
+and the demo-report sections."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from industrial_brain.cli.stress import app as stress_app
+
+pytest.importorskip("pymrio")
+
+SCENARIO = {
+    "name": "cli_test",
+    "table": "pymrio_test",
+    "days": 90,
+    "events": [{"name": "cut", "kind": "capacity", "regions": ["reg1"], "sectors": ["manufactoring"],
+                "impact": 0.3, "start": 2, "duration": 20}],
+    "monte_carlo": {"runs": 4, "seed": 1, "vary": [{"event": "cut", "field": "duration", "dist": "uniform",
+                                                     "low": 5, "high": 30}]},
+}
+
+
+@pytest.fixture
+def scenario_file(tmp_path):
+    p = tmp_path / "cli_test.yaml"
+    p.write_text(yaml.safe_dump(SCENARIO), encoding="utf-8")
+    return p
+
+
+def _check_outputs(out, days=90, runs=4):
+    traj = pd.read_parquet(out / "trajectories.parquet")
+    assert len(traj) == days * 48 and {"production", "capacity", "final_demand_unmet", "inventories"} <= set(traj)
+    assert (out / "recovery.png").stat().st_size > 10_000
+    assert "ARIO" in (out / "summary.txt").read_text(encoding="utf-8")
+    assert len(pd.read_csv(out / "summary.csv")) == 48
+    mc = pd.read_parquet(out / "montecarlo_runs.parquet")
+    assert len(mc) == runs and "total_loss" in mc
+
+
+def test_stress_app_run(scenario_file, tmp_path, store):
+    out = tmp_path / "out"
+    res = CliRunner().invoke(stress_app, ["run", str(scenario_file), "--out", str(out), "--db", str(store.path)])
+    assert res.exit_code == 0, res.output
+    _check_outputs(out)
+    runs = store.query("SELECT kind, method FROM analysis_run")
+    assert list(runs.kind) == ["stress"]
+
+
+def test_stress_app_bad_scenario_is_one_line(tmp_path, store):
+    p = tmp_path / "bad.yaml"
+    p.write_text(yaml.safe_dump({**SCENARIO, "days": 0}), encoding="utf-8")
+    res = CliRunner().invoke(stress_app, ["run", str(p), "--db", str(store.path)])
+    assert res.exit_code != 0
+    assert "bad.yaml: days" in str(res.exception)
+
+
+def test_main_stress_run(scenario_file, tmp_path, store, capsys):
+    """Through the full ``ibrain`` app (needs ``app.add_typer(stress_app, name="stress")`` in cli/main.py)."""
+    from industrial_brain.cli.main import main
+
+    out = tmp_path / "out2"
+    main(["stress", "run", str(scenario_file), "--days", "60", "--runs", "3", "--out", str(out),
+          "--db", str(store.path)])
+    _check_outputs(out, days=60, runs=3)
+    assert "total production loss" in capsys.readouterr().out
+
+
+def test_report_sections(default_store, monkeypatch):
+    from industrial_brain.report import sections_stress as ss
+
+    monkeypatch.setattr(ss, "DEMO_RUNS", {"chips_capacity_2020": 3, "flood_equipment_mrio": 0})
+    for fn in (ss.section_stress_chips, ss.section_stress_flood):
+        sec = fn(default_store, "en")
+        html = sec.body
+        assert "<table" in html and "<img" in html, fn.__name__
+    zh = ss.section_stress_chips(default_store, "zh").body
+    assert "电子元器件" in zh or "094" in zh
