@@ -1,28 +1,49 @@
-# Two commands on a fresh machine: `make run` (set up, load the default data, run the main job) and `make test`.
+# Two commands on a fresh machine: `make run` (set up, load the default data, run the main job, then serve the
+# dashboard at http://127.0.0.1:8000) and `make test`.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DB     ?= out/ibrain.duckdb
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+WEB    := src/industrial_brain/web
+# Debian packages for the browser tests (headless Chromium driven by Playwright) and CJK glyphs in screenshots.
+BROWSER_PKGS := chromium chromium-driver fonts-noto-cjk
 
-.PHONY: run test install bench clean
+.PHONY: run test install bench clean browsers
 
-$(STAMP): pyproject.toml requirements.lock
+# Python packages, plus the dashboard's charting library (Apache ECharts) and the API docs page's
+# Swagger UI from the npm registry, copied to $(WEB)/vendor (gitignored; never committed).
+$(STAMP): pyproject.toml requirements.lock $(WEB)/package.json $(WEB)/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c requirements.lock -e ".[test,peers,bench]"
+	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(WEB)/vendor && cp $(WEB)/node_modules/echarts/dist/echarts.min.js \
+	  $(WEB)/node_modules/swagger-ui-dist/swagger-ui-bundle.js $(WEB)/node_modules/swagger-ui-dist/swagger-ui.css $(WEB)/vendor/
 	touch $(STAMP)
+
+# Chromium for the browser tests: installed with apt when running as root (CI); otherwise the
+# browser tests skip and say why.
+browsers:
+	@if command -v chromium >/dev/null 2>&1; then echo "chromium: $$(command -v chromium)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(BROWSER_PKGS); \
+	else echo "note: chromium not installed and not root: browser tests will be skipped (sudo make browsers)"; fi
 
 install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/ibrain demo --db $(DB) --out out
+	@echo "Industrial Brain dashboard 看板: http://$(HOST):$(PORT)  (Ctrl-C to stop)"
+	$(BIN)/ibrain serve --db $(DB) --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) browsers
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .hypothesis
+	rm -rf $(VENV) out .pytest_cache .hypothesis .ci-artifacts $(WEB)/node_modules $(WEB)/vendor

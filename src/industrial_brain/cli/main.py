@@ -18,6 +18,7 @@ from industrial_brain import __version__
 from industrial_brain.cli.assess import app as assess_app
 from industrial_brain.cli.io import chain_app, io_app
 from industrial_brain.cli.macro import app as macro_app
+from industrial_brain.cli.serve import serve as serve_command, user_app
 from industrial_brain.cli.stress import app as stress_app
 from industrial_brain.cli.common import DbOpt, FormatOpt, LangOpt, console, emit, err_console, store_for, write_out
 from industrial_brain.errors import IndustrialBrainError, InputError
@@ -31,6 +32,8 @@ app.add_typer(macro_app, name="macro")
 app.add_typer(io_app, name="io")
 app.add_typer(chain_app, name="chain")
 app.add_typer(stress_app, name="stress")
+app.command("serve")(serve_command)
+app.add_typer(user_app, name="user")
 
 
 def _progress() -> Progress:

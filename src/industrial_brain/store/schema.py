@@ -102,6 +102,27 @@ MIGRATIONS.append((
     ],
 ))
 
+MIGRATIONS.append((
+    4,
+    "platform: user accounts, bearer tokens, background jobs",
+    [
+        # Passwords are stored as argon2id hashes only; tokens as their SHA-256 (the token itself is shown once).
+        """CREATE TABLE app_user (
+            username VARCHAR PRIMARY KEY, password_hash VARCHAR NOT NULL,
+            role VARCHAR NOT NULL CHECK (role IN ('admin', 'analyst', 'enterprise')),
+            uscc VARCHAR, created_at TIMESTAMP NOT NULL, disabled BOOLEAN NOT NULL DEFAULT FALSE,
+            CHECK ((role = 'enterprise') = (uscc IS NOT NULL)))""",
+        """CREATE TABLE api_token (
+            token_sha256 VARCHAR PRIMARY KEY, username VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL,
+            expires_at TIMESTAMP NOT NULL)""",
+        """CREATE TABLE api_job (
+            job_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, status VARCHAR NOT NULL
+                CHECK (status IN ('queued', 'running', 'done', 'failed')),
+            progress DOUBLE NOT NULL DEFAULT 0, params JSON, result JSON, error VARCHAR, owner VARCHAR,
+            created_at TIMESTAMP NOT NULL, finished_at TIMESTAMP)""",
+    ],
+))
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 #: Tables whose content an ingest may change (compared before/after in the atomicity tests).

@@ -1,0 +1,246 @@
+"""Request dependencies: the store, the caller's role, grade checks, audit, cached answers with ETags.
+
+Handlers take these as ``Annotated`` parameters (``StoreDep``, ``CurrentRole``) and never repeat
+a role check: :func:`require_roles` and :func:`require_grade` are dependencies.
+
+One DuckDB connection is opened per process (``app.state.store``); each request gets its own
+cursor on it (DuckDB cursors are independent connections to the same database, safe to use from
+the worker threads FastAPI runs synchronous handlers in).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import Depends, Request
+from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from industrial_brain.api.security import GRADES, PUBLIC, Principal, principal_for_token
+from industrial_brain.errors import AccessError, InputError
+from industrial_brain.store.connection import Store
+
+
+class NotAuthenticated(AccessError):
+    """No (valid) login where one is required: answered 401."""
+
+
+class CursorStore(Store):
+    """A :class:`Store` view that uses its own cursor on a shared connection."""
+
+    def __init__(self, base: Store):
+        self.path, self.read_only, self.actor = base.path, base.read_only, base.actor
+        self.con = base.con.cursor()
+
+
+async def get_store(request: Request) -> AsyncIterator[Store]:
+    """A cursor of its own for this request (async: no worker-thread hop just to open it)."""
+    s = CursorStore(request.app.state.store)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+
+_bearer = HTTPBearer(auto_error=False, description="Token from POST /api/v1/auth/token")
+
+
+class TokenCache:
+    """Recently checked tokens → caller, for ``ttl`` seconds (never past the token's expiry).
+
+    Saves a store query per request; logout and account removal through the API evict at once.
+    """
+
+    def __init__(self, ttl: float = 30.0):
+        self.ttl = ttl
+        self._d: dict[str, tuple[float, Principal]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, token: str) -> Principal | None:
+        with self._lock:
+            hit = self._d.get(token)
+        if hit is None or hit[0] < time.monotonic():
+            return None
+        return hit[1]
+
+    def put(self, token: str, who: Principal) -> None:
+        with self._lock:
+            if len(self._d) > 10000:
+                self._d.clear()
+            self._d[token] = (time.monotonic() + self.ttl, who)
+
+    def evict(self, token: str | None = None, username: str | None = None) -> None:
+        with self._lock:
+            for k in [k for k, (_, w) in self._d.items() if k == token or (username and w.username == username)]:
+                del self._d[k]
+
+
+async def get_principal(request: Request, store: StoreDep,
+                        creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+    """The caller: the account behind the bearer token, or the public role without one."""
+    if creds is None:
+        return PUBLIC
+    tokens: TokenCache = request.app.state.tokens
+    who = tokens.get(creds.credentials)
+    if who is not None:
+        return who
+    try:
+        who = principal_for_token(store, creds.credentials)
+    except AccessError as exc:
+        raise NotAuthenticated(str(exc)) from None
+    tokens.put(creds.credentials, who)
+    return who
+
+
+CurrentRole = Annotated[Principal, Depends(get_principal)]
+
+
+def require_roles(*roles: str) -> Callable[[Principal], Principal]:
+    """Dependency: the caller must have one of ``roles`` (no login → 401, wrong role → 403)."""
+
+    async def check(who: CurrentRole) -> Principal:
+        if who.role not in roles:
+            if who.role == "public":
+                raise NotAuthenticated(f"login required (roles: {', '.join(roles)})")
+            raise AccessError(f"role '{who.role}' may not do this (roles: {', '.join(roles)})")
+        return who
+
+    return check
+
+
+def require_grade(grade: str) -> Callable[[Principal], Principal]:
+    """Dependency: the caller's role must be cleared for data of ``grade`` (general/important/core)."""
+    if grade not in GRADES:
+        raise ValueError(grade)
+
+    async def check(who: CurrentRole) -> Principal:
+        if not who.may_read_grade(grade):
+            if who.role == "public":
+                raise NotAuthenticated(f"login required for {grade} data")
+            raise AccessError(f"role '{who.role}' may not read {grade} data")
+        return who
+
+    return check
+
+
+def readable_datasets(store: Store, who: Principal) -> list[str]:
+    """Dataset ids whose grade the caller may read."""
+    allowed = GRADES[: GRADES.index(who.max_grade) + 1]
+    return store.query(f"SELECT dataset_id FROM dataset WHERE grade IN ({','.join('?' * len(allowed))})",
+                       list(allowed))["dataset_id"].tolist()
+
+
+def check_datasets(store: Store, who: Principal, ids) -> None:
+    """Raise if any dataset in ``ids`` is unknown or above the caller's grade."""
+    grades = dict(store.con.execute("SELECT dataset_id, grade FROM dataset").fetchall())
+    for d in ids:
+        if d not in grades:
+            raise InputError.at("unknown dataset", column="dataset", value=d, expected="an id listed by /api/v1/catalog")
+        if not who.may_read_grade(grades[d]):
+            if who.role == "public":
+                raise NotAuthenticated(f"login required for dataset '{d}' ({grades[d]})")
+            raise AccessError(f"role '{who.role}' may not read dataset '{d}' ({grades[d]})")
+
+
+def audit(store: Store, who: Principal, action: str, obj: str, detail: str = "") -> None:
+    """Write one audit row (reads of important data and every write)."""
+    store.con.execute("INSERT INTO audit VALUES (now(), ?, ?, ?, ?)", [who.actor, action, obj, detail[:2000]])
+
+
+# ---- answers -------------------------------------------------------------------------------------
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame as JSON-ready records (NaN → null, numpy scalars → Python)."""
+    if frame.empty:
+        return []
+    return json.loads(frame.to_json(orient="records", force_ascii=False, date_format="iso", double_precision=15))
+
+
+def page(frame: pd.DataFrame, limit: int, offset: int) -> tuple[pd.DataFrame, int]:
+    return frame.iloc[offset: offset + limit], len(frame)
+
+
+class AnswerCache:
+    """Rendered answers of read endpoints, keyed by URL and the caller's clearance (LRU)."""
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self._d: OrderedDict[str, tuple[bytes, str, str]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.version = 0
+
+    def get(self, key: str):
+        with self._lock:
+            hit = self._d.get(key)
+            if hit is not None:
+                self._d.move_to_end(key)
+            return hit
+
+    def put(self, key: str, value: tuple[bytes, str, str]) -> None:
+        with self._lock:
+            self._d[key] = value
+            while len(self._d) > self.size:
+                self._d.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._d.clear()
+            self.version += 1
+
+
+def _etag(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+def render(payload: Any = None, *, frame: pd.DataFrame | None = None, fmt: str = "json") -> tuple[bytes, str, str]:
+    """Body, media type and ETag of an answer (CSV of ``frame`` when ``fmt='csv'``)."""
+    if fmt == "csv":
+        buf = io.StringIO()
+        (frame if frame is not None else pd.DataFrame()).to_csv(buf, index=False)
+        body, media = buf.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+    elif fmt == "json":
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+        media = "application/json"
+    else:
+        raise InputError.at("unknown format", column="format", value=fmt, expected="json | csv")
+    return body, media, _etag(body)
+
+
+def send(request: Request, rendered: tuple[bytes, str, str], *, private: bool = False) -> Response:
+    """Answer with ETag; ``304 Not Modified`` when the client already holds this version."""
+    body, media, etag = rendered
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache" if private else "public, no-cache"}
+    inm = request.headers.get("if-none-match")
+    if inm and etag in [t.strip() for t in inm.split(",")]:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media, headers=headers)
+
+
+def cache_key(grade: str, scope) -> str:
+    """Key of an answer: the caller's clearance, the path and the raw query string."""
+    return f"{grade}|{scope['path']}?{scope.get('query_string', b'').decode('latin-1')}"
+
+
+def cached(request: Request, who: Principal, make: Callable[[], tuple[bytes, str, str]], *,
+           private: bool = False) -> Response:
+    """Serve from the answer cache (key: URL + caller's clearance), computing with ``make`` on a miss.
+
+    Only for answers that depend on the URL and the caller's grade alone (never on enterprise rows).
+    """
+    cache: AnswerCache = request.app.state.cache
+    key = cache_key(who.max_grade, request.scope)
+    hit = cache.get(key)
+    if hit is None:
+        hit = make()
+        cache.put(key, hit)
+    return send(request, hit, private=private)

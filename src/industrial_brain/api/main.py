@@ -1,0 +1,199 @@
+"""The FastAPI application: ``create_app(db)`` mounts one router per resource under ``/api/v1``,
+maps the project's errors to 4xx answers and serves the dashboard at ``/``.
+
+Optional capabilities (macro results, chain, stress, assessment services) are wired when their
+service modules exist (:data:`OPTIONAL_ROUTERS`); ``GET /api/v1/capabilities`` says which are on.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+
+from industrial_brain import __version__
+from industrial_brain.api.deps import AnswerCache, NotAuthenticated, TokenCache, cache_key
+from industrial_brain.api.jobs import JobRunner
+from industrial_brain.api.schemas import Capabilities
+from industrial_brain.api.security import LoginLimiter
+from industrial_brain.errors import AccessError, IndustrialBrainError, InputError, MethodError, StoreBusyError
+from industrial_brain.store.connection import Store, open_store
+
+API_PREFIX = "/api/v1"
+
+#: (capability, router module under industrial_brain.api.routes, service module it needs)
+OPTIONAL_ROUTERS: list[tuple[str, str, str]] = [
+    ("macro", "macro", "industrial_brain.services.macro"),
+    ("io", "chain", "industrial_brain.services.io"),
+    ("stress", "stress", "industrial_brain.meso.resilience"),
+    ("assess", "assess", "industrial_brain.services.assess"),
+]
+
+STATUS = [(StoreBusyError, 503), (NotAuthenticated, 401), (AccessError, 403), (MethodError, 422), (InputError, 400),
+          (IndustrialBrainError, 400)]
+
+
+def web_dir() -> Path:
+    return Path(str(resources.files("industrial_brain") / "web"))
+
+
+def _operation_id(route: APIRoute) -> str:
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+def _optional(name: str, service: str) -> APIRouter | None:
+    try:
+        importlib.import_module(service)
+        mod = importlib.import_module(f"industrial_brain.api.routes.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name and (exc.name == service or exc.name.endswith(f"routes.{name}")):
+            return None
+        raise
+    return mod.router
+
+
+class PublicCacheMiddleware:
+    """Serve cached public answers before routing (pure ASGI, no thread hop, no store access).
+
+    Only GET requests without an ``Authorization`` header are looked up, under the public
+    clearance's key; an entry exists only if the handler produced it for that same clearance via
+    :func:`industrial_brain.api.deps.cached`, after its own checks passed. Answers 304 when the
+    client's ``If-None-Match`` matches.
+    """
+
+    def __init__(self, app, cache: AnswerCache):
+        self.app, self.cache = app, cache
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(API_PREFIX):
+            return await self.app(scope, receive, send)
+        headers = dict(scope["headers"])
+        if b"authorization" in headers:
+            return await self.app(scope, receive, send)
+        hit = self.cache.get(cache_key("general", scope))
+        if hit is None:
+            return await self.app(scope, receive, send)
+        body, media, etag = hit
+        out = [(b"etag", etag.encode()), (b"cache-control", b"public, no-cache")]
+        inm = headers.get(b"if-none-match", b"").decode("latin-1")
+        if inm and etag in [t.strip() for t in inm.split(",")]:
+            await send({"type": "http.response.start", "status": 304, "headers": out})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        out += [(b"content-type", media.encode()), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": out})
+        await send({"type": "http.response.body", "body": body})
+
+
+class SecurityHeadersMiddleware:
+    """Headers on every answer: no MIME sniffing, no framing, no referrer; a strict content policy on
+    the dashboard page (its scripts and styles come from this server only)."""
+
+    COMMON = ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"), (b"referrer-policy", b"no-referrer"))
+    PAGE_CSP = (b"content-security-policy", (b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                             b"script-src 'self'; object-src 'none'; frame-ancestors 'none'"))
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        extra = [*self.COMMON, *([self.PAGE_CSP] if scope["path"] == "/" else [])]
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                message = dict(message, headers=list(message.get("headers", [])) + extra)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def close_app(app: FastAPI) -> None:
+    """Stop the job threads and close the store opened by :func:`create_app`."""
+    app.state.jobs.shutdown()
+    if getattr(app.state, "owns_store", False):
+        app.state.store.close()
+
+
+def create_app(db: str | os.PathLike | None = None, *, store: Store | None = None) -> FastAPI:
+    """Build the app on the store at ``db`` (migrated on open) or on an open ``store``."""
+    base = store if store is not None else open_store(db)
+    cache = AnswerCache()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # Nothing is closed here: test clients enter and leave the lifespan many times; ``close_app``
+        # (called by ``ibrain serve`` after the server stops) releases the store and the job threads.
+        yield
+
+    app = FastAPI(title="Industrial Brain 产业大脑 API", version=__version__, lifespan=lifespan,
+                  description="Digital–real economy integration analytics: catalog, panels, input–output, "
+                              "enterprise assessment. Roles: admin, analyst, enterprise, public (no login).",
+                  generate_unique_id_function=_operation_id, docs_url=None)
+    app.state.store = base
+    app.state.owns_store = store is None
+    app.state.cache = cache
+    app.state.limiter = LoginLimiter()
+    app.state.tokens = TokenCache()
+    app.state.jobs = JobRunner(base, on_done=cache.clear)
+
+    @app.exception_handler(IndustrialBrainError)
+    async def _project_error(request: Request, exc: IndustrialBrainError):
+        status = next(code for cls, code in STATUS if isinstance(exc, cls))
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
+
+    from industrial_brain.api.routes import auth, catalog, enterprises, io_tables, jobs, panels, regions, runs
+
+    api = APIRouter(prefix=API_PREFIX)
+    for mod in (auth, catalog, regions, panels, io_tables, enterprises, runs, jobs):
+        api.include_router(mod.router)
+    wired = {}
+    for cap, name, service in OPTIONAL_ROUTERS:
+        r = _optional(name, service)
+        wired[cap] = r is not None
+        if r is not None:
+            api.include_router(r)
+
+    @api.get("/capabilities", response_model=Capabilities, tags=["meta"])
+    def capabilities():
+        """Which optional services this server has wired in."""
+        return Capabilities(**{k: wired.get(k, False) for k in Capabilities.model_fields})
+
+    app.include_router(api)
+    app.add_middleware(PublicCacheMiddleware, cache=cache)
+    app.add_middleware(SecurityHeadersMiddleware)
+
+    web = web_dir()
+    if (web / "static").is_dir():
+        app.mount("/static", StaticFiles(directory=web / "static"), name="static")
+    if (web / "vendor").is_dir():
+        app.mount("/vendor", StaticFiles(directory=web / "vendor"), name="vendor")
+
+    @app.get("/", include_in_schema=False)
+    def dashboard():
+        return FileResponse(web / "index.html", media_type="text/html")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs():
+        """Swagger UI from the local vendor folder (works without internet), else from FastAPI's CDN."""
+        kw = {}
+        if (web / "vendor" / "swagger-ui-bundle.js").is_file():
+            kw = {"swagger_js_url": "/vendor/swagger-ui-bundle.js", "swagger_css_url": "/vendor/swagger-ui.css",
+                  "swagger_favicon_url": "/static/favicon.svg"}
+        return get_swagger_ui_html(openapi_url=app.openapi_url, title=app.title + " — docs", **kw)
+
+    @app.get("/api", include_in_schema=False)
+    def api_root():
+        return RedirectResponse("/docs")
+
+    return app

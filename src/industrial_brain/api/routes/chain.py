@@ -1,0 +1,78 @@
+"""Industrial-chain graph of a stored IO table (services.io.chain): upstream/downstream trees,
+chokepoints, and the node-link graph for the dashboard."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+
+from industrial_brain.api.deps import CurrentRole, StoreDep, cached, records, render
+from industrial_brain.api.routes.io_tables import CSV, Err, Fmt, Lang, TableId, _check
+from industrial_brain.meso.chain_graph import ChainGraph
+from industrial_brain.services import io as io_service
+from industrial_brain.store.connection import Store
+
+router = APIRouter(prefix="/chain", tags=["chain"])
+Rule = Annotated[Literal["important", "relative", "absolute"], Query(description="link selection rule")]
+
+_lock = threading.Lock()
+_graphs: OrderedDict[tuple, ChainGraph] = OrderedDict()
+
+
+def _graph(store: Store, table_id: str, rule: str, lang: str) -> ChainGraph:
+    key = (store.path, table_id, rule, lang)
+    with _lock:
+        if key in _graphs:
+            return _graphs[key]
+    g = io_service.chain(store, table_id, rule=rule, lang=lang)
+    with _lock:
+        _graphs[key] = g
+        while len(_graphs) > 8:
+            _graphs.popitem(last=False)
+    return g
+
+
+@router.get("/{table_id}/tree", responses={200: CSV, **Err})
+def tree(request: Request, store: StoreDep, who: CurrentRole, table_id: TableId,
+         sector: Annotated[str, Query(max_length=40, description="sector code")],
+         direction: Annotated[Literal["upstream", "downstream"], Query()] = "upstream",
+         depth: Annotated[int, Query(ge=1, le=6)] = 2, rule: Rule = "important", lang: Lang = "en",
+         format: Fmt = "json"):
+    """Breadth-first supplier (upstream) or buyer (downstream) tree of a sector."""
+    _check(store, who, table_id)
+
+    def make():
+        f = _graph(store, table_id, rule, lang).tree(sector, depth=depth, direction=direction)
+        f = f.assign(sector=f["sector"].astype(str), parent=f["parent"].astype(str))
+        return render({"table_id": table_id, "sector": sector, "direction": direction, "data": records(f),
+                       "count": len(f)}, frame=f, fmt=format)
+
+    return cached(request, who, make)
+
+
+@router.get("/{table_id}/chokepoints", responses={200: CSV, **Err})
+def chokepoints(request: Request, store: StoreDep, who: CurrentRole, table_id: TableId,
+                top: Annotated[int, Query(ge=1, le=200)] = 10, rule: Rule = "important", lang: Lang = "en",
+                format: Fmt = "json"):
+    """Sectors ranked by hypothetical-extraction loss and betweenness (1 = most critical)."""
+    _check(store, who, table_id)
+
+    def make():
+        f = _graph(store, table_id, rule, lang).chokepoints(top)
+        f.index = f.index.astype(str)
+        f = f.rename_axis("sector").reset_index()
+        return render({"table_id": table_id, "data": records(f), "count": len(f)}, frame=f, fmt=format)
+
+    return cached(request, who, make)
+
+
+@router.get("/{table_id}/graph", responses=Err)
+def graph(request: Request, store: StoreDep, who: CurrentRole, table_id: TableId, rule: Rule = "important",
+          lang: Lang = "en"):
+    """The chain graph as node-link JSON (nodes with output, PageRank, betweenness; weighted links)."""
+    _check(store, who, table_id)
+    return cached(request, who, lambda: render(json.loads(_graph(store, table_id, rule, lang).to_json())))

@@ -1,0 +1,90 @@
+"""Macro analyses (composite indices, coupling coordination, inequality, spatial): run the pipeline
+as a background job; read the results through ``/runs`` (kind ``macro``) or ``/macro/map``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from industrial_brain.api.deps import (
+    CurrentRole,
+    StoreDep,
+    cached,
+    check_datasets,
+    records,
+    render,
+    require_roles,
+)
+from industrial_brain.api.routes.jobs import job
+from industrial_brain.api.schemas import JobPublic, MacroJobIn, Message, Page
+from industrial_brain.api.security import Principal
+from industrial_brain.errors import InputError
+from industrial_brain.services import macro as macro_service
+from industrial_brain.services.results import latest_run
+
+router = APIRouter(prefix="/macro", tags=["macro"])
+Runner = Annotated[Principal, Depends(require_roles("admin", "analyst"))]
+
+#: Region-level measures a map can show: the three indices, coupling C/T/D and its ten-level class,
+#: and the local Moran (LISA) quadrant of D.
+MAP_MEASURES = {
+    "index.digital": ("Digital economy index", "数字经济指数"),
+    "index.real": ("Real economy index", "实体经济指数"),
+    "index.nqpf": ("New quality productive forces index", "新质生产力指数"),
+    "D": ("Coupling coordination degree D", "耦合协调度 D"),
+    "C": ("Coupling degree C", "耦合度 C"),
+    "T": ("Comprehensive development index T", "综合发展指数 T"),
+    "level": ("Coupling coordination level (1–10)", "耦合协调等级（1–10）"),
+    "lisa.cluster": ("Local Moran quadrant of D", "D 的局部莫兰象限"),
+}
+
+
+@router.post("/jobs", response_model=JobPublic, status_code=202,
+             responses={401: {"model": Message}, 403: {"model": Message}})
+def submit(request: Request, store: StoreDep, who: Runner, params: MacroJobIn):
+    """Run the macro pipeline on the store's panel in the background; the result is a new run."""
+
+    def work(s, progress):
+        progress(0.05)
+        run = macro_service.run_macro(s, years=params.years, model=params.model, weights=params.weights, k=params.k,
+                                      permutations=params.permutations, seed=params.seed, missing=params.missing)
+        return {"run_id": getattr(run, "run_id", None) or latest_run(s, macro_service.KIND)}
+
+    job_id = request.app.state.jobs.submit(store, who, "macro", params.model_dump(), work)
+    return job(store, who, job_id)
+
+
+@router.get("/map", response_model=Page, responses={400: {"model": Message}})
+def map_values(request: Request, store: StoreDep, who: CurrentRole,
+               measure: Annotated[str, Query(max_length=40, description=", ".join(MAP_MEASURES))] = "D",
+               run_id: Annotated[str | None, Query(max_length=120)] = None,
+               lang: Annotated[str, Query(pattern="^(en|zh)$")] = "en"):
+    """Province × year values of one map measure from a macro run (default: the newest)."""
+    if measure not in MAP_MEASURES:
+        raise InputError.at("not a map measure", column="measure", value=measure, expected=", ".join(MAP_MEASURES))
+
+    def make():
+        rid = run_id or latest_run(store, macro_service.KIND)
+        if rid is None:
+            raise InputError.at("no macro run in the store", column="run_id",
+                                expected="a run: POST /api/v1/macro/jobs or 'ibrain macro run'")
+        row = store.con.execute("SELECT datasets FROM analysis_run WHERE run_id = ? AND kind = ?",
+                                [rid, macro_service.KIND]).fetchall()
+        if not row:
+            raise InputError.at("unknown macro run", column="run_id", value=rid, expected="an id from /api/v1/runs?kind=macro")
+        check_datasets(store, who, [d for d in (row[0][0] or "").split(",") if d])
+        f = store.con.execute("SELECT region_code, year::INTEGER AS year, value, label FROM analysis_value "
+                              "WHERE run_id = ? AND measure = ? AND region_code IS NOT NULL ORDER BY year, region_code",
+                              [rid, measure]).df()
+        name = MAP_MEASURES[measure][1 if lang == "zh" else 0]
+        return render({"run_id": rid, "measure": measure, "name": name, "data": records(f), "count": len(f)})
+
+    return cached(request, who, make)
+
+
+@router.get("/measures", response_model=Page)
+def measures(request: Request, who: CurrentRole):
+    """The measures ``/macro/map`` can show, with English and Chinese names."""
+    data = [{"measure": k, "name_en": v[0], "name_zh": v[1]} for k, v in MAP_MEASURES.items()]
+    return cached(request, who, lambda: render({"data": data, "count": len(data)}))

@@ -1,0 +1,202 @@
+"""Pydantic schemas of the REST API (documentation and validation only; no store access here).
+
+Families follow ``XPublic`` (one item) and ``XsPublic(data, count)`` (a page of items).
+Numbers that may be missing are ``float | None`` (JSON ``null``), never NaN.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Message(BaseModel):
+    detail: str
+
+
+class TokenPublic(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_at: str
+    role: str
+
+
+class MePublic(BaseModel):
+    username: str | None
+    role: Literal["admin", "analyst", "enterprise", "public"]
+    uscc: str | None = None
+    max_grade: Literal["general", "important", "core"]
+
+
+class Page(BaseModel):
+    """A page of rows: ``data`` (records), ``count`` (rows matching before paging), ``limit``, ``offset``."""
+
+    model_config = ConfigDict(extra="allow")
+    data: list[dict[str, Any]]
+    count: int
+    limit: int | None = None
+    offset: int | None = None
+
+
+class DatasetPublic(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    dataset_id: str
+    kind: str
+    title: str | None = None
+    grade: Literal["general", "important", "core"]
+    rows: int
+    years: str | None = None
+
+
+class DatasetsPublic(BaseModel):
+    data: list[DatasetPublic]
+    count: int
+
+
+class RegionPublic(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    code: str
+    name_zh: str | None = None
+    name_en: str | None = None
+    level: str | None = None
+
+
+class RegionsPublic(BaseModel):
+    data: list[RegionPublic]
+    count: int
+
+
+class IndicatorPublic(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    code: str
+    name_zh: str | None = None
+    name_en: str | None = None
+    unit: str | None = None
+    dataset_id: str | None = None
+    year_min: int | None = None
+    year_max: int | None = None
+
+
+class IndicatorsPublic(BaseModel):
+    data: list[IndicatorPublic]
+    count: int
+
+
+class PanelPage(Page):
+    indicators: list[str] = Field(default_factory=list)
+    excluded: int = Field(0, description="values left out as quality errors (see /quality-notes)")
+
+
+class IOTablePublic(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    table_id: str
+    year: int | None = None
+    region_code: str | None = None
+    scheme: str | None = None
+    unit: str | None = None
+    kind: str | None = None
+    sectors: int | None = None
+
+
+class IOTablesPublic(BaseModel):
+    data: list[IOTablePublic]
+    count: int
+
+
+class IOResultPublic(Page):
+    table_id: str
+    unit: str | None = None
+    notes: list[str] = Field(default_factory=list)
+
+
+class EnterprisePublic(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    uscc: str
+    name: str | None = None
+    region_code: str | None = None
+    sector_code: str | None = None
+    size_class: str | None = None
+
+
+class AggregatePage(Page):
+    by: list[str]
+    k: int
+    suppressed: int
+
+
+class RunPublic(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    run_id: str
+    kind: str
+    method: str
+    created_at: str | None = None
+
+
+class RunsPublic(BaseModel):
+    data: list[RunPublic]
+    count: int
+
+
+class JobPublic(BaseModel):
+    job_id: str
+    kind: str
+    status: Literal["queued", "running", "done", "failed"]
+    progress: float
+    error: str | None = None
+    result: Any = None
+    created_at: str | None = None
+    finished_at: str | None = None
+
+
+class Capabilities(BaseModel):
+    """Which optional services are wired in this process."""
+
+    macro: bool
+    io: bool
+    stress: bool
+    assess: bool
+
+
+class MacroJobIn(BaseModel):
+    """Parameters of a macro pipeline run (see ``industrial_brain.services.macro.run_macro``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    years: str | None = Field(None, max_length=20, description="FROM:TO window; default: the longest complete run")
+    model: Literal["conventional", "corrected"] = "conventional"
+    weights: Literal["contiguity", "inverse_distance", "knn"] = "contiguity"
+    k: int = Field(4, ge=1, le=30)
+    permutations: int = Field(999, ge=0, le=9999)
+    seed: int | None = Field(20240501, ge=0, le=2**31 - 1)
+    missing: Literal["interpolate", "raise"] = "interpolate"
+
+
+class AssessmentIn(BaseModel):
+    """One filled questionnaire: answers by question code (choice codes; ``;``-separated or a list for
+    multiple choice; numbers for numeric questions). Enterprise accounts submit for themselves."""
+
+    model_config = ConfigDict(extra="forbid")
+    uscc: str | None = Field(None, max_length=40, description="enterprise (default: the caller's own)")
+    taken_on: str | None = Field(None, max_length=10, description="YYYY-MM-DD (default: today, UTC)")
+    answers: dict[str, str | float | list[str]] = Field(..., max_length=500)
+
+
+class AssessmentPublic(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    uscc: str
+    dataset_id: str
+    total_score: float | None = None
+    level: str | None = None
+    skipped: bool = False
+
+
+class StressJobIn(BaseModel):
+    """A stress scenario to run: a shipped one by name, or a scenario written in YAML (edited)."""
+
+    model_config = ConfigDict(extra="forbid")
+    scenario: str | None = Field(None, max_length=80, description="a name from GET /stress/scenarios")
+    yaml: str | None = Field(None, max_length=20000, description="a scenario in the YAML format (overrides scenario)")
+    table: str | None = Field(None, max_length=80, description="IO table id (default: the scenario's)")
+    days: int | None = Field(None, ge=10, le=730)
+    runs: int = Field(0, ge=0, le=200, description="Monte Carlo runs (0: the scenario as written only)")
+    seed: int | None = Field(None, ge=0, le=2**31 - 1)

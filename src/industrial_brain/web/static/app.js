@@ -1,0 +1,570 @@
+// Industrial Brain dashboard: plain JavaScript on the REST API (/api/v1) with Apache ECharts.
+(function () {
+  "use strict";
+  const API = "/api/v1";
+  const S = {
+    lang: localStorage.getItem("ib-lang") || "zh",
+    token: sessionStorage.getItem("ib-token") || null,
+    me: null, caps: {}, regions: {}, indicators: [], panel: null, indicator: null, year: null,
+    charts: {}, view: "map", ioTable: null, keySectors: null,
+  };
+  window.ibrain = S; // for the browser tests and the curious
+
+  const $ = (sel) => document.querySelector(sel);
+  const t = (key) => (window.IB_STRINGS[S.lang] || {})[key] || key;
+
+  async function api(path, opts = {}) {
+    const headers = Object.assign({}, opts.headers || {});
+    if (S.token) headers["Authorization"] = "Bearer " + S.token;
+    const r = await fetch(API + path, Object.assign({}, opts, { headers }));
+    if (!r.ok) {
+      let msg = r.status + " " + r.statusText;
+      try { msg = (await r.json()).detail || msg; } catch (e) { /* not JSON */ }
+      const err = new Error(typeof msg === "string" ? msg : JSON.stringify(msg));
+      err.status = r.status;
+      throw err;
+    }
+    return r.json();
+  }
+
+  function showError(e) {
+    const box = $("#error");
+    if (!e) { box.hidden = true; box.textContent = ""; return; }
+    box.hidden = false;
+    box.textContent = String(e.message || e);
+  }
+
+  function fmt(v) {
+    if (v === null || v === undefined || Number.isNaN(v)) return "–";
+    const a = Math.abs(v);
+    if (a !== 0 && (a >= 1e9 || a < 1e-3)) return v.toExponential(3);
+    return v.toLocaleString(S.lang === "zh" ? "zh-CN" : "en-GB", { maximumFractionDigits: a >= 100 ? 1 : 4 });
+  }
+
+  function regionName(code) {
+    const r = S.regions[code];
+    if (!r) return code;
+    return S.lang === "zh" ? (r.name_zh_short || r.name_zh) : r.name_en;
+  }
+
+  // a table row of text cells (never HTML); ``num`` lists the right-aligned columns
+  function row(cells, num = []) {
+    const tr = document.createElement("tr");
+    cells.forEach((c, i) => { const td = document.createElement("td"); td.textContent = c; if (num.includes(i)) td.className = "num"; tr.appendChild(td); });
+    return tr;
+  }
+
+  function label(obj) { return (S.lang === "zh" ? obj.name_zh : obj.name_en) || obj.name_en || obj.code; }
+
+  function chart(id) {
+    if (!S.charts[id]) S.charts[id] = echarts.init(document.getElementById(id));
+    return S.charts[id];
+  }
+
+  // ---------------------------------------------------------------- language
+  function applyLang() {
+    document.documentElement.lang = S.lang === "zh" ? "zh-CN" : "en";
+    document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
+    $("#lang").textContent = t("lang_button");
+    $("#who").textContent = S.me && S.me.username ? S.me.username + " · " + S.me.role : t("public");
+    fillIndicators();
+    renderMap();
+    if (S.view === "chain") loadChain();
+    if (S.view === "enterprise") loadEnterprise();
+    if (S.view === "resilience") loadResilience();
+  }
+
+  // ---------------------------------------------------------------- map view
+  function fillIndicators() {
+    const sel = $("#indicator");
+    const cur = S.indicator;
+    sel.innerHTML = "";
+    const groups = {};
+    for (const ind of S.indicators) {
+      const g = ind.dimension || "other";
+      if (!groups[g]) { groups[g] = document.createElement("optgroup"); groups[g].label = g; sel.appendChild(groups[g]); }
+      const o = document.createElement("option");
+      o.value = ind.key;
+      o.textContent = label(ind) + (ind.unit ? " (" + ind.unit + ")" : "");
+      groups[g].appendChild(o);
+    }
+    if (cur) sel.value = cur;
+  }
+
+  async function loadIndicators() {
+    const inds = (await api("/indicators")).data.filter((d) => d.regions >= 25);
+    S.indicators = inds.map((d) => Object.assign({ key: "panel:" + d.dataset_id + ":" + d.code, source: "panel" }, d));
+    // macro results (indices, coupling coordination level, Moran quadrant) when a macro run exists
+    if (S.caps.macro) {
+      try {
+        const run = await api("/runs/latest?kind=macro");
+        const ms = (await api("/macro/measures")).data;
+        for (const m of ms) {
+          S.indicators.push({ key: "macro:" + m.measure, source: "macro", code: m.measure, run_id: run.run_id,
+            name_en: m.name_en, name_zh: m.name_zh, unit: "", dimension: t("macro_results") });
+        }
+      } catch (e) { /* no macro run yet */ }
+    }
+    const first = S.indicators.find((d) => d.code === "gdp_100m_cny") || S.indicators[0];
+    S.indicator = first ? first.key : null;
+    fillIndicators();
+  }
+
+  async function loadPanel() {
+    const ind = S.indicators.find((d) => d.key === S.indicator);
+    if (!ind) return;
+    let rows;
+    if (ind.source === "macro") {
+      const q = "/macro/map?measure=" + encodeURIComponent(ind.code) + "&run_id=" + encodeURIComponent(ind.run_id);
+      rows = (await api(q)).data.map((r) => ({ region_code: r.region_code, year: r.year, value: r.value, label: r.label }));
+      if (ind.code === "lisa.cluster") rows.forEach((r) => { r.value = LISA[r.label] === undefined ? null : LISA[r.label]; });
+    } else {
+      const q = "/panel?indicator=" + encodeURIComponent(ind.code) + "&dataset=" + encodeURIComponent(ind.dataset_id) + "&limit=100000";
+      rows = (await api(q)).data.map((r) => ({ region_code: r.region_code, year: r.year, value: r[ind.code] }));
+    }
+    S.panel = { ind, rows };
+    const years = [...new Set(rows.filter((r) => r.value !== null).map((r) => r.year))].sort((a, b) => a - b);
+    const slider = $("#year");
+    slider.min = years[0]; slider.max = years[years.length - 1];
+    if (S.year === null || S.year < years[0] || S.year > years[years.length - 1]) S.year = years[years.length - 1];
+    slider.value = S.year;
+    renderMap();
+  }
+
+  const LISA = { ns: 0, HH: 1, LH: 2, LL: 3, HL: 4 };
+  const LEVEL_ZH = ["极度失调", "严重失调", "中度失调", "轻度失调", "濒临失调", "勉强协调", "初级协调", "中级协调", "良好协调", "优质协调"];
+  const LEVEL_EN = ["extreme disorder", "serious disorder", "moderate disorder", "mild disorder", "verge of disorder",
+    "barely coordinated", "primary coordination", "intermediate coordination", "good coordination", "quality coordination"];
+  const LEVEL_COLORS = ["#a50026", "#d73027", "#f46d43", "#fdae61", "#fee08b", "#d9ef8b", "#a6d96a", "#66bd63", "#1a9850", "#006837"];
+
+  // piecewise legend for categorical measures (coupling coordination level, LISA quadrant), else null
+  function categories(ind) {
+    if (ind.source !== "macro") return null;
+    if (ind.code === "level") {
+      return LEVEL_EN.map((en, i) => ({ value: i, label: (i + 1) + " " + (S.lang === "zh" ? LEVEL_ZH[i] : en), color: LEVEL_COLORS[i] }));
+    }
+    if (ind.code === "lisa.cluster") {
+      const zh = S.lang === "zh";
+      return [
+        { value: 1, label: zh ? "高-高 HH" : "high-high HH", color: "#d7301f" },
+        { value: 2, label: zh ? "低-高 LH" : "low-high LH", color: "#9ecae1" },
+        { value: 3, label: zh ? "低-低 LL" : "low-low LL", color: "#2171b5" },
+        { value: 4, label: zh ? "高-低 HL" : "high-low HL", color: "#fc9272" },
+        { value: 0, label: zh ? "不显著" : "not significant", color: "#e5e5e5" },
+      ];
+    }
+    return null;
+  }
+
+  function renderMap() {
+    if (!S.panel || !S.geoReady) return;
+    const { ind, rows } = S.panel;
+    const y = Number(S.year);
+    $("#year-label").textContent = y;
+    const data = rows.filter((r) => r.year === y && r.value !== null && r.value !== undefined && r.region_code !== "100000")
+      .map((r) => ({ name: r.region_code, value: r.value }));
+    const vals = data.map((d) => d.value);
+    const cat = categories(ind);
+    const show = (v) => (cat ? (cat.find((p) => p.value === v) || {}).label || fmt(v) : fmt(v) + " " + (ind.unit || ""));
+    const visualMap = cat
+      ? { type: "piecewise", pieces: cat, left: 10, bottom: 10 }
+      : { min: vals.length ? Math.min(...vals) : 0, max: vals.length ? Math.max(...vals) : 1, left: 10, bottom: 10,
+        calculable: true, text: [t("value"), ""], inRange: { color: ["#e0f3f8", "#74add1", "#313695"] } };
+    const c = chart("map");
+    c.setOption({
+      title: { text: label(ind) + " · " + y, left: "center", textStyle: { fontSize: 14 } },
+      tooltip: { trigger: "item", formatter: (p) => regionName(p.name) + "<br>" + (p.value === undefined || Number.isNaN(p.value) ? t("no_data") : show(p.value)) },
+      visualMap,
+      series: [{ type: "map", map: "china", roam: true, data, emphasis: { label: { show: true, formatter: (p) => regionName(p.name) } },
+        label: { show: false } }],
+    }, { replaceMerge: ["visualMap"] });
+    const tbody = $("#ranking tbody");
+    tbody.innerHTML = "";
+    data.sort((a, b) => b.value - a.value).forEach((d, i) => {
+      const tr = row([String(i + 1), regionName(d.name), cat ? show(d.value) : fmt(d.value)], [2]);
+      tr.dataset.code = d.name;
+      tbody.appendChild(tr);
+    });
+    const mapEl = $("#map");
+    mapEl.dataset.regions = String(data.length);
+    mapEl.dataset.year = String(y);
+    $("#map-note").textContent = data.length + " " + t("values_shown") + (ind.unit ? " · " + t("unit") + ": " + ind.unit : "") +
+      (ind.dataset_id ? " · " + t("source") + ": " + ind.dataset_id : "");
+  }
+
+  async function loadGeo() {
+    const geo = await (await fetch(API + "/geo/provinces")).json();
+    for (const f of geo.features) f.properties.name = String(f.properties.adcode);
+    echarts.registerMap("china", geo);
+    S.geoReady = true;
+  }
+
+  // ---------------------------------------------------------------- chain view
+  async function loadChain() {
+    try {
+      const sel = $("#io-table");
+      if (!sel.options.length) {
+        const tabs = (await api("/io-tables")).data;
+        for (const tb of tabs) {
+          const o = document.createElement("option");
+          o.value = tb.table_id; o.textContent = tb.table_id + " (" + tb.year + ", " + tb.sectors + ")";
+          sel.appendChild(o);
+        }
+        sel.value = tabs.some((x) => x.table_id === "cn_nbs_io_2020_42") ? "cn_nbs_io_2020_42" : tabs[0].table_id;
+      }
+      const tid = sel.value;
+      const ks = await api("/io-tables/" + encodeURIComponent(tid) + "/key-sectors?lang=" + S.lang);
+      S.keySectors = ks;
+      S.chokepoints = new Set();
+      if (S.caps.io) {
+        try {
+          const ch = await api("/chain/" + encodeURIComponent(tid) + "/chokepoints?top=5&lang=" + S.lang);
+          S.chokepoints = new Set(ch.data.map((r) => r.sector));
+        } catch (e) { /* chain service unavailable for this table */ }
+      }
+      const ssel = $("#io-sector");
+      const cur = ssel.value;
+      ssel.innerHTML = "";
+      for (const r of ks.data) {
+        const o = document.createElement("option");
+        o.value = r.sector; o.textContent = r.sector + " " + (r.name || "");
+        ssel.appendChild(o);
+      }
+      ssel.value = ks.data.some((r) => r.sector === cur) ? cur : ks.data.reduce((a, b) => (b.backward > a.backward ? b : a)).sector;
+      renderScatter();
+      await renderChainGraph();
+      showError(null);
+    } catch (e) { showError(e); }
+  }
+
+  function renderScatter() {
+    const ks = S.keySectors;
+    const colors = { key: "#d7301f", backward_oriented: "#2c7fb8", forward_oriented: "#41ab5d", weak: "#969696" };
+    const series = Object.keys(colors).map((q) => ({
+      name: t(q), type: "scatter", itemStyle: { color: colors[q] }, symbolSize: 9,
+      data: ks.data.filter((r) => r.quadrant === q).map((r) => ({ value: [r.backward, r.forward], name: r.sector + " " + (r.name || ""),
+        symbol: S.chokepoints.has(r.sector) ? "diamond" : "circle", symbolSize: S.chokepoints.has(r.sector) ? 16 : 9,
+        itemStyle: S.chokepoints.has(r.sector) ? { borderColor: "#000", borderWidth: 1.5 } : undefined })),
+    }));
+    chart("linkage-scatter").setOption({
+      tooltip: { formatter: (p) => p.name + "<br>" + t("backward") + " " + fmt(p.value[0]) + "<br>" + t("forward") + " " + fmt(p.value[1]) },
+      legend: { top: 0 }, grid: { left: 50, right: 20, top: 40, bottom: 45 },
+      xAxis: { name: t("backward"), nameLocation: "middle", nameGap: 28, scale: true },
+      yAxis: { name: t("forward"), nameLocation: "middle", nameGap: 36, scale: true },
+      series: series.concat([{ type: "line", data: [], markLine: { silent: true, symbol: "none", lineStyle: { type: "dashed", color: "#999" },
+        data: [{ xAxis: 1 }, { yAxis: 1 }] } }]),
+    }, true);
+  }
+
+  async function renderChainGraph() {
+    const tid = $("#io-table").value, sec = $("#io-sector").value;
+    const links = await api("/io-tables/" + encodeURIComponent(tid) + "/links?sector=" + encodeURIComponent(sec) + "&top=8&lang=" + S.lang);
+    const quad = Object.fromEntries(S.keySectors.data.map((r) => [r.sector, r.quadrant]));
+    const nodes = [], edges = [], seen = new Set();
+    const node = (code, name, x, y) => {
+      const id = code + "@" + x;
+      if (!seen.has(id)) {
+        seen.add(id);
+        nodes.push({ id, name: code + " " + (name || ""), x, y, symbolSize: code === sec ? 34 : 20,
+          symbol: S.chokepoints.has(code) ? "diamond" : "circle",
+          itemStyle: { color: quad[code] === "key" ? "#d7301f" : code === sec ? "#12355b" : "#74add1",
+            borderColor: S.chokepoints.has(code) ? "#000" : undefined, borderWidth: S.chokepoints.has(code) ? 2 : 0 },
+          label: { show: true, position: x < 0 ? "left" : x > 0 ? "right" : "bottom", fontSize: 11, width: 170, overflow: "truncate" } });
+      }
+      return id;
+    };
+    const centre = node(sec, links.name, 0, 0);
+    links.upstream.forEach((u, i) => { edges.push({ source: node(u.sector, u.name, -300, i * 60), target: centre, value: u.coefficient,
+      lineStyle: { width: 1 + 12 * u.coefficient / (links.upstream[0].coefficient || 1) } }); });
+    links.downstream.forEach((d, i) => { edges.push({ source: centre, target: node(d.sector, d.name, 300, i * 60), value: d.coefficient,
+      lineStyle: { width: 1 + 12 * d.coefficient / (links.downstream[0].coefficient || 1) } }); });
+    for (const n of nodes) if (n.x === 0) n.y = Math.max(links.upstream.length, links.downstream.length) * 30 - 30;
+    chart("chain-graph").setOption({
+      tooltip: { formatter: (p) => p.dataType === "edge" ? fmt(p.value) : p.name },
+      title: [{ text: t("upstream"), left: "5%", top: 0, textStyle: { fontSize: 12 } }, { text: t("downstream"), right: "5%", top: 0, textStyle: { fontSize: 12 } }],
+      series: [{ type: "graph", layout: "none", roam: true, data: nodes, links: edges, edgeSymbol: ["none", "arrow"],
+        lineStyle: { color: "#9ecae1", curveness: 0.15, opacity: 0.9 }, left: "28%", right: "28%", top: 40, bottom: 30 }],
+    }, true);
+  }
+
+  // ---------------------------------------------------------------- enterprise view
+  async function loadEnterprise() {
+    const body = $("#enterprise-body");
+    $("#logout").hidden = !S.token;
+    $("#login").querySelectorAll("label, button[type=submit]").forEach((el) => { el.hidden = !!S.token; });
+    body.innerHTML = "";
+    try {
+      if (S.me && S.me.role !== "public") {
+        const list = await api("/enterprises?limit=20");
+        const card = document.createElement("div");
+        card.className = "card";
+        card.innerHTML = "<h3>" + t("enterprise_record") + "</h3>";
+        const table = document.createElement("table");
+        table.innerHTML = "<thead><tr><th>USCC</th><th>name</th><th>" + t("sector") + "</th><th>" + t("region") + "</th><th>" + t("score") + "</th><th>" + t("level") + "</th></tr></thead>";
+        const tb = document.createElement("tbody");
+        for (const e of list.data) {
+          tb.appendChild(row([e.uscc, e.name || "", e.sector_code || "", regionName(e.region_code), fmt(e.total_score), e.level || "–"], [4]));
+        }
+        table.appendChild(tb);
+        card.appendChild(table);
+        body.appendChild(card);
+        if (S.me.role === "enterprise" && S.caps.assess) await renderAssessment(body);
+      } else {
+        body.innerHTML = "<p class=note>" + t("login_needed") + "</p>";
+      }
+      const agg = await api("/enterprises/aggregates?by=sector");
+      const rows = agg.data.filter((r) => r.sector !== "ALL");
+      chart("aggregate-chart").setOption({
+        tooltip: {}, grid: { left: 60, right: 20, top: 20, bottom: 60 },
+        xAxis: { type: "category", data: rows.map((r) => r.sector + (r.suppressed ? " (" + t("suppressed") + ")" : "")), axisLabel: { rotate: 30 } },
+        yAxis: { type: "value", name: t("mean") },
+        series: [{ type: "bar", data: rows.map((r) => (r.suppressed ? null : r.mean)), itemStyle: { color: "#2c7fb8" } }],
+      }, true);
+      showError(null);
+    } catch (e) { showError(e); }
+  }
+
+  // ---------------------------------------------------------------- self-assessment (enterprise accounts)
+  async function renderAssessment(body) {
+    const card = document.createElement("div");
+    card.className = "card";
+    card.id = "assessment";
+    card.innerHTML = "<h3>" + t("questionnaire") + "</h3><div id=profile></div>";
+    body.appendChild(card);
+    await renderProfile();
+    const tpl = await api("/assess/template?lang=" + S.lang);
+    const form = document.createElement("form");
+    form.id = "questionnaire";
+    let dim = null;
+    for (const q of tpl.questions.filter((x) => !x.sector_variant)) {
+      if (q.dimension !== dim) {
+        dim = q.dimension;
+        const h = document.createElement("h4");
+        h.textContent = q.dimension_name || q.dimension;
+        form.appendChild(h);
+      }
+      const row = document.createElement("label");
+      row.className = "q";
+      row.dataset.code = q.code;
+      const txt = document.createElement("span");
+      txt.textContent = q.code + " " + q.text + (q.unit ? " (" + q.unit + ")" : "");
+      row.appendChild(txt);
+      let input;
+      if (q.type === "numeric") {
+        input = document.createElement("input");
+        input.type = "number"; input.min = q.min; input.max = q.max; input.step = "any";
+        input.placeholder = q.min + " – " + q.max;
+      } else {
+        input = document.createElement("select");
+        if (q.type === "multiple_choice") input.multiple = true;
+        for (const o of q.options) {
+          const opt = document.createElement("option");
+          opt.value = o.code; opt.textContent = o.code + " " + o.name;
+          input.appendChild(opt);
+        }
+        if (q.type !== "multiple_choice") input.selectedIndex = -1;
+      }
+      input.name = q.code;
+      input.dataset.type = q.type;
+      row.appendChild(input);
+      form.appendChild(row);
+    }
+    const btn = document.createElement("button");
+    btn.type = "submit"; btn.id = "submit-assessment"; btn.textContent = t("submit");
+    form.appendChild(btn);
+    form.addEventListener("submit", submitAssessment);
+    card.appendChild(form);
+  }
+
+  async function submitAssessment(ev) {
+    ev.preventDefault();
+    const answers = {};
+    for (const el of ev.target.querySelectorAll("[name]")) {
+      if (el.dataset.type === "numeric") { if (el.value !== "") answers[el.name] = Number(el.value); }
+      else if (el.dataset.type === "multiple_choice") { const v = [...el.selectedOptions].map((o) => o.value); if (v.length) answers[el.name] = v; }
+      else if (el.value) answers[el.name] = el.value;
+    }
+    try {
+      const r = await api("/assess/submissions", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ answers }) });
+      S.lastAssessment = r;
+      await renderProfile();
+      const cells = document.querySelectorAll("#enterprise-body table tbody tr td");
+      if (cells.length >= 6) { cells[4].textContent = fmt(r.total_score); cells[5].textContent = r.level || "–"; }
+      showError(null);
+      $("#profile").scrollIntoView();
+    } catch (e) { showError(e); }
+  }
+
+  async function renderProfile() {
+    const box = $("#profile");
+    let p;
+    try { p = await api("/assess/profile/" + encodeURIComponent(S.me.uscc) + "?lang=" + S.lang); } catch (e) {
+      box.innerHTML = "<p class=note>" + t("no_assessment") + "</p>"; return;
+    }
+    S.profile = p;
+    const zh = S.lang === "zh";
+    box.innerHTML = "<p class=level>" + t("level") + ": <strong id=level>" + (p.latest.level || "–") + "</strong> · " + t("score") + ": <strong id=score>" +
+      fmt(p.latest.total_score) + "</strong>" + (p.next_level ? " · " + t("next_level") + ": " + p.next_level : "") + "</p>" +
+      "<div class='grid two'><div id=radar class='chart small'></div><div id=roadmap></div></div>";
+    const dims = p.dimensions;
+    if (S.charts.radar) { S.charts.radar.dispose(); delete S.charts.radar; }
+    const series = [{ value: dims.map((d) => d.score), name: t("enterprise_record") }];
+    if (dims.some((d) => d.benchmark !== null)) series.push({ value: dims.map((d) => d.benchmark), name: t("sector_benchmark") });
+    chart("radar").setOption({
+      legend: { bottom: 0 }, tooltip: {},
+      radar: { indicator: dims.map((d) => ({ name: zh ? d.name_zh : d.name_en, max: 100 })), radius: "62%" },
+      series: [{ type: "radar", data: series, areaStyle: { opacity: 0.2 } }],
+    });
+    const rm = document.getElementById("roadmap");
+    const rows = (p.roadmap || []).slice(0, 8);
+    rm.innerHTML = "<h4>" + t("roadmap") + "</h4>";
+    const table = document.createElement("table");
+    const keys = rows.length ? Object.keys(rows[0]).filter((k) => !k.endsWith(zh ? "_en" : "_zh")).slice(0, 5) : [];
+    table.innerHTML = "<thead><tr>" + keys.map((k) => "<th>" + k + "</th>").join("") + "</tr></thead>";
+    const tb = document.createElement("tbody");
+    for (const r of rows) {
+      const tr = document.createElement("tr");
+      for (const k of keys) { const td = document.createElement("td"); td.textContent = typeof r[k] === "number" ? fmt(r[k]) : (r[k] ?? ""); tr.appendChild(td); }
+      tb.appendChild(tr);
+    }
+    table.appendChild(tb);
+    rm.appendChild(table);
+  }
+
+  async function login(ev) {
+    ev.preventDefault();
+    try {
+      const form = new URLSearchParams({ username: $("#username").value, password: $("#password").value });
+      const r = await fetch(API + "/auth/token", { method: "POST", body: form });
+      const j = await r.json();
+      if (!r.ok) throw new Error(j.detail || r.statusText);
+      S.token = j.access_token;
+      sessionStorage.setItem("ib-token", S.token);
+      $("#password").value = "";
+      await whoAmI();
+      applyLang();
+    } catch (e) { showError(e); }
+  }
+
+  async function logout() {
+    try { await api("/auth/logout", { method: "POST" }); } catch (e) { /* token already gone */ }
+    S.token = null;
+    sessionStorage.removeItem("ib-token");
+    await whoAmI();
+    applyLang();
+  }
+
+  async function whoAmI() {
+    try { S.me = await api("/auth/me"); } catch (e) { S.token = null; sessionStorage.removeItem("ib-token"); S.me = await api("/auth/me"); }
+  }
+
+  // ---------------------------------------------------------------- resilience view (stress service)
+  async function loadResilience() {
+    const body = $("#resilience-body");
+    if (!S.caps.stress) { body.innerHTML = "<p class=note>" + t("not_available") + "</p>"; return; }
+    try {
+      if (!S.scenarios) S.scenarios = (await api("/stress/scenarios")).data;
+      const canRun = S.me && (S.me.role === "admin" || S.me.role === "analyst");
+      body.innerHTML = "<div class=controls><label>" + t("scenario") + " <select id=scenario></select></label>" +
+        "<label>" + t("days") + " <input id=days type=number min=10 max=730 value=365 style='width:6rem'></label>" +
+        "<label>" + t("mc_runs") + " <input id=runs type=number min=0 max=200 value=0 style='width:5rem'></label>" +
+        "<button id=run-scenario" + (canRun ? "" : " disabled") + ">" + t("run_scenario") + "</button>" +
+        "<progress id=stress-progress max=1 value=0></progress> <span id=stress-status></span></div>" +
+        (canRun ? "" : "<p class=note>" + t("login_analyst") + "</p>") +
+        "<p class=note id=scenario-desc></p><details><summary>" + t("edit_yaml") + "</summary>" +
+        "<textarea id=scenario-yaml rows=16 spellcheck=false style='width:100%;font-family:monospace'></textarea></details>" +
+        "<div id=recovery class=chart></div><p class=note id=stress-note></p>";
+      const sel = $("#scenario");
+      for (const sc of S.scenarios) { const o = document.createElement("option"); o.value = sc.name; o.textContent = sc.name; sel.appendChild(o); }
+      const fill = () => {
+        const sc = S.scenarios.find((x) => x.name === sel.value);
+        $("#scenario-yaml").value = sc.yaml; $("#days").value = sc.days; $("#scenario-desc").textContent = sc.description + " (" + sc.table + ")";
+      };
+      sel.addEventListener("change", fill);
+      fill();
+      $("#run-scenario").addEventListener("click", runScenario);
+      if (S.stressResult) renderRecovery(S.stressResult);
+      showError(null);
+    } catch (e) { showError(e); }
+  }
+
+  async function runScenario() {
+    const sc = S.scenarios.find((x) => x.name === $("#scenario").value);
+    const edited = $("#scenario-yaml").value;
+    const req = { days: Number($("#days").value), runs: Number($("#runs").value) };
+    if (edited.trim() !== sc.yaml.trim()) req.yaml = edited; else req.scenario = sc.name;
+    try {
+      $("#run-scenario").disabled = true;
+      let job = await api("/stress/jobs", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(req) });
+      S.stressJob = job;
+      while (job.status === "queued" || job.status === "running") {
+        $("#stress-progress").value = job.progress;
+        $("#stress-status").textContent = t(job.status) + " " + Math.round(job.progress * 100) + "%";
+        await new Promise((r) => setTimeout(r, 300));
+        job = await api("/jobs/" + encodeURIComponent(job.job_id));
+        S.stressJob = job;
+      }
+      $("#stress-progress").value = job.progress;
+      $("#stress-status").textContent = t(job.status);
+      if (job.status === "failed") throw new Error(job.error);
+      S.stressResult = job.result;
+      renderRecovery(job.result);
+      showError(null);
+    } catch (e) { showError(e); } finally { $("#run-scenario").disabled = false; }
+  }
+
+  function renderRecovery(r) {
+    const zh = S.lang === "zh";
+    const days = Array.from({ length: r.days }, (_, i) => i + 1);
+    const series = [{ name: t("all_sectors"), type: "line", showSymbol: false, lineStyle: { width: 3 }, data: r.total_ratio }]
+      .concat(r.sectors.map((c) => ({ name: c.sector + " " + ((zh ? c.name_zh : c.name_en) || ""), type: "line", showSymbol: false, data: c.ratio })));
+    if (S.charts.recovery) { S.charts.recovery.dispose(); delete S.charts.recovery; }
+    chart("recovery").setOption({
+      title: { text: t("recovery_curves") + " · " + r.scenario, left: "center", textStyle: { fontSize: 14 } },
+      tooltip: { trigger: "axis", valueFormatter: (v) => fmt(v) }, legend: { bottom: 0, type: "scroll" },
+      grid: { left: 60, right: 20, top: 40, bottom: 60 },
+      xAxis: { type: "category", data: days, name: t("day") }, yAxis: { type: "value", name: t("production_ratio"), scale: true },
+      series,
+    });
+    $("#recovery").dataset.points = String(r.total_ratio.length);
+    $("#stress-note").textContent = t("total_loss") + ": " + fmt(r.total_production_loss) + " · " + r.table +
+      (r.monte_carlo ? " · Monte Carlo p50/p95: " + fmt(r.monte_carlo.p50) + " / " + fmt(r.monte_carlo.p95) : "");
+  }
+
+  // ---------------------------------------------------------------- wiring
+  function switchView(view) {
+    S.view = view;
+    document.querySelectorAll("#tabs button").forEach((b) => b.classList.toggle("active", b.dataset.view === view));
+    document.querySelectorAll(".view").forEach((s) => { s.hidden = s.id !== "view-" + view; });
+    showError(null);
+    if (view === "chain") loadChain();
+    if (view === "enterprise") loadEnterprise();
+    if (view === "resilience") loadResilience();
+    Object.values(S.charts).forEach((c) => c.resize());
+  }
+
+  async function start() {
+    document.querySelectorAll("#tabs button").forEach((b) => b.addEventListener("click", () => switchView(b.dataset.view)));
+    $("#lang").addEventListener("click", () => { S.lang = S.lang === "zh" ? "en" : "zh"; localStorage.setItem("ib-lang", S.lang); applyLang(); });
+    $("#indicator").addEventListener("change", async (e) => { S.indicator = e.target.value; try { await loadPanel(); showError(null); } catch (err) { showError(err); } });
+    $("#year").addEventListener("input", (e) => { S.year = Number(e.target.value); renderMap(); });
+    $("#io-table").addEventListener("change", loadChain);
+    $("#io-sector").addEventListener("change", () => renderChainGraph().catch(showError));
+    $("#login").addEventListener("submit", login);
+    $("#logout").addEventListener("click", logout);
+    window.addEventListener("resize", () => Object.values(S.charts).forEach((c) => c.resize()));
+    try {
+      if (typeof echarts === "undefined") throw new Error("charting library missing: run 'make install' (npm install of echarts into web/vendor)");
+      await whoAmI();
+      S.caps = await api("/capabilities");
+      const regs = (await api("/regions")).data;
+      for (const r of regs) S.regions[r.code] = r;
+      await Promise.all([loadGeo(), loadIndicators()]);
+      applyLang();
+      await loadPanel();
+      document.body.dataset.ready = "1";
+    } catch (e) { showError(e); document.body.dataset.ready = "error"; }
+  }
+
+  document.addEventListener("DOMContentLoaded", start);
+})();

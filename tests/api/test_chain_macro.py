@@ -1,0 +1,68 @@
+"""Chain (services.io) and macro (services.macro) endpoints: trees, chokepoints, graph, macro jobs and maps."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from industrial_brain.services import io as io_service
+from industrial_brain.store import Store
+
+
+def test_chain_tree_and_chokepoints_match_the_service(client, api_db):
+    caps = client.get("/api/v1/capabilities").json()
+    assert caps["io"] is True
+    up = client.get("/api/v1/chain/cn_nbs_io_2020_42/tree?sector=17&depth=2").json()
+    with Store(api_db, read_only=True) as s:
+        g = io_service.chain(s, "cn_nbs_io_2020_42", rule="important")
+        ref = g.tree("17", depth=2, direction="upstream")
+        cp = g.chokepoints(5)
+    assert [r["sector"] for r in up["data"]] == [str(x) for x in ref["sector"]]
+    assert np.allclose([r["path_weight"] for r in up["data"]], ref["path_weight"])
+    # a depth-2 path weight is the product of the two link coefficients
+    d2 = next(r for r in up["data"] if r["depth"] == 2)
+    parent = next(r for r in up["data"] if r["sector"] == d2["parent"])
+    assert np.isclose(d2["path_weight"], d2["weight"] * parent["weight"])
+    ch = client.get("/api/v1/chain/cn_nbs_io_2020_42/chokepoints?top=5").json()
+    assert [r["sector"] for r in ch["data"]] == [str(x) for x in cp.index]
+    graph = client.get("/api/v1/chain/cn_nbs_io_2020_42/graph").json()
+    assert len(graph["nodes"]) == 42 and graph["links"]
+    down = client.get("/api/v1/chain/cn_nbs_io_2020_42/tree?sector=17&direction=downstream&format=csv").text
+    assert down.splitlines()[0] == "depth,sector,parent,weight,path_weight,name"
+
+
+def test_chain_errors(client):
+    r = client.get("/api/v1/chain/cn_nbs_io_2020_42/tree?sector=99")
+    assert r.status_code == 400 and "unknown sector" in r.json()["detail"]
+    assert client.get("/api/v1/chain/nope/chokepoints").status_code == 400
+
+
+def test_macro_job_runs_and_the_map_reads_it(client, auth):
+    assert client.get("/api/v1/capabilities").json()["macro"] is True
+    assert client.post("/api/v1/macro/jobs", json={"permutations": 19}).status_code == 401
+    assert client.post("/api/v1/macro/jobs", json={"permutations": 19}, headers=auth["ent_a"]).status_code == 403
+    assert client.post("/api/v1/macro/jobs", json={"permutations": -1}, headers=auth["analyst"]).status_code == 422
+    r = client.post("/api/v1/macro/jobs", json={"permutations": 19, "seed": 7}, headers=auth["analyst"])
+    assert r.status_code == 202 and r.json()["status"] in ("queued", "running", "done")
+    job_id = r.json()["job_id"]
+    for _ in range(300):
+        j = client.get(f"/api/v1/jobs/{job_id}", headers=auth["analyst"]).json()
+        if j["status"] in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    assert j["status"] == "done", j
+    run_id = j["result"]["run_id"]
+    m = client.get("/api/v1/macro/map?measure=D").json()
+    assert m["run_id"] == run_id and m["count"] % 31 == 0 and m["count"] > 0
+    assert all(0.0 <= r["value"] <= 1.0 for r in m["data"])
+    lvl = client.get(f"/api/v1/macro/map?measure=level&run_id={run_id}").json()["data"]
+    assert all(r["value"] in range(10) and r["label"] for r in lvl)
+    zh = client.get("/api/v1/macro/map?measure=D&lang=zh").json()
+    assert zh["name"].startswith("耦合协调度")
+    assert client.get("/api/v1/macro/map?measure=obstacle.x").status_code == 400
+    audit = client.app.state.store.con.cursor().execute(
+        "SELECT count(*) FROM audit WHERE action = 'job_submit' AND actor = 'api:ana'").fetchall()[0][0]
+    assert audit >= 1
+    ms = client.get("/api/v1/macro/measures").json()["data"]
+    assert {"D", "level", "lisa.cluster"} <= {x["measure"] for x in ms}

@@ -1,0 +1,118 @@
+"""Role tests: the public role and another enterprise can never read an enterprise's rows —
+by direct id, by filters, by exports, or through small-cell aggregates. Reads are audited."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from .conftest import ENT_A, ENT_B, SYNTHETIC, make_uscc
+
+ALL_USCC = {make_uscc(i) for i, *_ in SYNTHETIC}
+
+
+def _audit_count(client, action: str) -> int:
+    return client.app.state.store.con.cursor().execute(
+        "SELECT count(*) FROM audit WHERE action = ?", [action]).fetchall()[0][0]
+
+
+@pytest.mark.parametrize("role", ["admin", "analyst"])
+def test_admin_and_analyst_list_every_enterprise(client, auth, role):
+    r = client.get("/api/v1/enterprises", headers=auth[role])
+    assert r.status_code == 200
+    body = r.json()
+    assert body["count"] == len(SYNTHETIC) and {e["uscc"] for e in body["data"]} == ALL_USCC
+    c39 = client.get("/api/v1/enterprises?sector=C39", headers=auth[role]).json()
+    assert c39["count"] == 5 and all(e["sector_code"] == "C39" for e in c39["data"])
+    assert c39["data"][0]["total_score"] is not None and c39["data"][0]["level"] == "L3"
+    paged = client.get("/api/v1/enterprises?limit=4&offset=8", headers=auth[role]).json()
+    assert paged["count"] == len(SYNTHETIC) and len(paged["data"]) == 3
+
+
+def test_public_gets_401_everywhere_on_enterprise_rows(client):
+    for url in ["/api/v1/enterprises", "/api/v1/enterprises?format=csv", "/api/v1/enterprises?sector=C39",
+                f"/api/v1/enterprises/{ENT_A}", f"/api/v1/enterprises/{ENT_A}/assessments",
+                f"/api/v1/enterprises/{ENT_A}/assessments?format=csv"]:
+        r = client.get(url)
+        assert r.status_code == 401, url
+        assert ENT_A not in r.text and "SYNTHETIC firm" not in r.text
+
+
+def test_enterprise_sees_only_itself_whatever_the_filter(client, auth):
+    h = auth["ent_a"]
+    me = client.get("/api/v1/enterprises", headers=h).json()
+    assert me["count"] == 1 and me["data"][0]["uscc"] == ENT_A
+    # filters for another enterprise's sector/region give nothing, never the other rows
+    for q in ["sector=C26", "region=440000", "size_class=small", "sector=C39&limit=100"]:
+        rows = client.get(f"/api/v1/enterprises?{q}", headers=h).json()["data"]
+        assert {e["uscc"] for e in rows} <= {ENT_A}, q
+    text = client.get("/api/v1/enterprises?format=csv&limit=10000", headers=h).text
+    exported = {row["uscc"] for row in csv.DictReader(io.StringIO(text))}
+    assert exported == {ENT_A}
+
+
+def test_enterprise_cannot_read_another_by_direct_id(client, auth):
+    for url in [f"/api/v1/enterprises/{ENT_B}", f"/api/v1/enterprises/{ENT_B}/assessments",
+                f"/api/v1/enterprises/{ENT_B}/assessments?format=csv"]:
+        r = client.get(url, headers=auth["ent_a"])
+        assert r.status_code == 403 and "SYNTHETIC firm 20" not in r.text and "70" not in r.text.split("detail")[0]
+    own = client.get(f"/api/v1/enterprises/{ENT_A}", headers=auth["ent_a"])
+    assert own.status_code == 200 and own.json()["uscc"] == ENT_A
+    a = client.get(f"/api/v1/enterprises/{ENT_A}/assessments", headers=auth["ent_a"]).json()
+    assert a["count"] == 1 and a["data"][0]["total_score"] == 50.0
+    before = _audit_count(client, "read_denied")
+    client.get(f"/api/v1/enterprises/{ENT_B}", headers=auth["ent_a"])
+    assert _audit_count(client, "read_denied") == before + 1
+
+
+def test_unknown_enterprise_is_400_for_analysts(client, auth):
+    r = client.get("/api/v1/enterprises/91330100MA9999999X", headers=auth["analyst"])
+    assert r.status_code == 400 and "not registered" in r.json()["detail"]
+
+
+def test_small_cells_are_suppressed_in_aggregates(client, auth):
+    for who in ("public", "ent_a", "analyst"):
+        agg = client.get("/api/v1/enterprises/aggregates?by=sector", headers=auth[who]).json()
+        rows = {r["sector"]: r for r in agg["data"]}
+        assert agg["k"] == 3
+        # C26 has 2 firms: primary suppression, every statistic hidden
+        assert rows["C26"]["suppressed"] and rows["C26"]["suppression"] == "primary"
+        assert rows["C26"]["n"] is None and rows["C26"]["mean"] is None and rows["C26"]["median"] is None
+        # C13 (4 firms, the smallest other cell) is suppressed too, or C26 = ALL − C39 − C13
+        assert rows["C13"]["suppression"] == "complementary" and rows["C13"]["mean"] is None
+        # C39: 5 firms scoring 50, 55, 60, 65, 70 → mean 60
+        assert rows["C39"]["n"] == 5 and rows["C39"]["mean"] == pytest.approx(60.0)
+        assert rows["ALL"]["n"] == len(SYNTHETIC)
+        assert "70.5" not in client.get("/api/v1/enterprises/aggregates?by=sector&format=csv", headers=auth[who]).text
+
+
+def test_two_way_aggregates_leave_no_recoverable_cell(client):
+    agg = client.get("/api/v1/enterprises/aggregates?by=sector&by=region").json()
+    published = [r for r in agg["data"] if not r["suppressed"]]
+    # no published cell (margins included) rests on fewer than k = 3 enterprises
+    assert all(r["n"] >= 3 for r in published)
+    # every suppressed inner cell shares its row and column with another suppressed entry
+    sup = [r for r in agg["data"] if r["suppressed"]]
+    for r in sup:
+        if r["sector"] == "ALL" or r["region"] == "ALL":
+            continue
+        same_row = [s for s in sup if s["sector"] == r["sector"] and s is not r]
+        same_col = [s for s in sup if s["region"] == r["region"] and s is not r]
+        assert same_row and same_col
+
+
+def test_enterprise_reads_are_audited(client, auth):
+    before = _audit_count(client, "read")
+    client.get("/api/v1/enterprises", headers=auth["analyst"])
+    client.get(f"/api/v1/enterprises/{ENT_A}", headers=auth["ent_a"])
+    assert _audit_count(client, "read") == before + 2
+    actors = [r[0] for r in client.app.state.store.con.cursor().execute(
+        "SELECT actor FROM audit WHERE action = 'read' ORDER BY \"at\" DESC LIMIT 2").fetchall()]
+    assert set(actors) == {"api:ana", "api:ent_a"}
+
+
+def test_aggregates_reject_bad_groupings(client):
+    assert client.get("/api/v1/enterprises/aggregates?by=uscc").status_code == 422
+    assert client.get("/api/v1/enterprises/aggregates?by=sector&by=region&by=size_class").status_code == 422

@@ -1,0 +1,132 @@
+"""Browser-test fixtures: the API and dashboard served by uvicorn on a free loopback port, and
+headless Debian Chromium driven by Playwright (launched with the system browser's path).
+
+The tests skip, saying why, only when Chromium is not installed (``make browsers`` / ``.ci/run``
+install it). Screenshots go to ``$IBRAIN_ARTIFACTS`` (default ``.ci-artifacts/web``, gitignored).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from industrial_brain.store import Store
+
+CHROMIUM = os.environ.get("IBRAIN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PASSWORD = "synthetic-pass-123"
+ROOT = Path(__file__).resolve().parents[2]
+ENT_USCC = "91330100MA00000077"  # SYNTHETIC; check character fixed below
+
+
+def _synthetic_uscc() -> str:
+    from industrial_brain.reference.uscc import uscc_check_char
+
+    first17 = "91330100MA0000007"
+    return first17 + uscc_check_char(first17)
+
+
+ENT_USCC = _synthetic_uscc()
+
+
+def wait_js(page, expression: str, timeout: float = 30.0) -> None:
+    """Poll a JavaScript expression until it is truthy.
+
+    Playwright's ``wait_for_function`` compiles its predicate inside the page, which the dashboard's
+    Content-Security-Policy (no ``unsafe-eval``) forbids; ``page.evaluate`` goes through the
+    DevTools protocol and is not subject to it. So the tests run under the real policy.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        if page.evaluate(expression):
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {expression}")
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    d = Path(os.environ.get("IBRAIN_ARTIFACTS", ROOT / ".ci-artifacts" / "web"))
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(default_db, tmp_path_factory):
+    import uvicorn
+
+    from industrial_brain.api.main import close_app, create_app, web_dir
+    from industrial_brain.api.security import add_user
+
+    if not (web_dir() / "vendor" / "echarts.min.js").is_file():
+        pytest.fail("web/vendor/echarts.min.js is missing: run 'make install' (npm install of the dashboard's "
+                    "charting library)")
+    path = tmp_path_factory.mktemp("web") / "web.duckdb"
+    shutil.copy(default_db, path)
+    with Store(path) as s:
+        add_user(s, "analyst1", PASSWORD, "analyst")
+        from industrial_brain.services.macro import run_macro
+
+        run_macro(s, permutations=99)  # a macro run for the index / coupling / Moran maps
+        # a SYNTHETIC enterprise and its account, for the self-assessment view
+        s.con.execute("INSERT INTO dataset VALUES ('synthetic_web_enterprise', 'enterprise', 'SYNTHETIC test enterprise', "
+                      "'tests', 'tests', 'none', '', 'synthetic-web', 1, 'important', 'synthetic.csv', now())")
+        s.con.execute("INSERT INTO enterprise (uscc, name, region_code, sector_code, size_class, dataset_id) VALUES "
+                      "(?, 'SYNTHETIC web firm', '330000', 'C39', 'medium', 'synthetic_web_enterprise')", [ENT_USCC])
+        add_user(s, "firm1", PASSWORD, "enterprise", ENT_USCC)
+    app = create_app(path)
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    th = threading.Thread(target=srv.run, daemon=True)
+    th.start()
+    for _ in range(200):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    th.join(10)
+    close_app(app)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not installed ({CHROMIUM} missing): run 'make browsers' "
+                    "(apt-get install chromium chromium-driver)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright gives every launch a fresh, empty profile directory (its own --user-data-dir).
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" and "Content Security Policy" in m.text else None)
+    pg.goto(server + "/")
+    pg.wait_for_selector("body[data-ready]", timeout=30000)
+    assert pg.evaluate("document.body.dataset.ready") == "1", pg.inner_text("#error")
+    yield pg
+    ctx.close()
+    assert not errors, errors
