@@ -8,7 +8,6 @@ unified social credit code checked (GB 32100) and the region and sector known to
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np

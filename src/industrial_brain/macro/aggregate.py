@@ -14,7 +14,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from industrial_brain._shared.results import ResultMixin, readonly
+from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
 from industrial_brain.macro.normalize import _groups, check_complete, check_panel

@@ -70,7 +70,7 @@ def _top(res, mc, tm, lang: str, k: int, exclude_region: str | None = None) -> p
 
 
 def _run(store, name: str):
-    from industrial_brain.cli.stress import run_scenario
+    from industrial_brain.services.stress import run_scenario
     from industrial_brain.meso.resilience import load_scenario
 
     sc = load_scenario(name)

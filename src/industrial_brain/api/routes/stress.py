@@ -1,7 +1,6 @@
 """Supply-chain stress tests (ARIO recovery dynamics, Monte Carlo) as background jobs with progress.
 
-The scenario runner is :func:`industrial_brain.cli.stress.run_scenario` (shared with ``ibrain stress``;
-a ``services.stress`` module, when it exists, takes precedence). Results are stored as a run of
+The scenario runner is :func:`industrial_brain.services.stress.run_scenario` (shared with ``ibrain stress``). Results are stored as a run of
 kind ``stress``; the job result carries the recovery curves for the dashboard.
 """
 
@@ -21,11 +20,7 @@ from industrial_brain.errors import InputError
 from industrial_brain.meso.resilience import load_scenario, shipped_scenarios
 from industrial_brain.meso.resilience.scenario import SCENARIO_DIR, parse_scenario
 
-try:  # the service layer, when it exists
-    from industrial_brain.services.stress import run_scenario, save_scenario_run  # type: ignore
-except ImportError:  # pragma: no cover - depends on what is installed
-    from industrial_brain.cli.stress import _save as save_scenario_run
-    from industrial_brain.cli.stress import run_scenario
+from industrial_brain.services.stress import run_scenario, save_scenario_run
 
 router = APIRouter(prefix="/stress", tags=["stress"])
 Runner = Annotated[Principal, Depends(require_roles("admin", "analyst"))]
