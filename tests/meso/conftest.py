@@ -9,16 +9,13 @@ import pandas as pd
 import pytest
 
 _PKG_DIR = Path(__file__).resolve().parents[2] / "src" / "industrial_brain" / "data" / "io_tables"
-_SHARED_DIR = Path("/work/shared/data/io_tables")
 
 
 @pytest.fixture(scope="session")
 def io_tables_dir() -> Path:
-    """The embedded NBS tables: the package copy first, else the shared staging area."""
-    for d in (_PKG_DIR, _SHARED_DIR):
-        if (d / "cn_nbs_io_2020_42sec_noncompetitive.csv").exists():
-            return d
-    pytest.skip("NBS input–output tables not found")
+    """The embedded NBS tables (the package copy)."""
+    assert (_PKG_DIR / "cn_nbs_io_2020_42sec_noncompetitive.csv").exists(), "embedded IO tables missing"
+    return _PKG_DIR
 
 
 @pytest.fixture(scope="session")

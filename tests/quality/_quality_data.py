@@ -1,6 +1,6 @@
 """Real default data reshaped to the long form the screening takes (test helper, not a fixture store).
 
-Reads the copies embedded under ``src/industrial_brain/data/`` (falling back to ``/work/shared/data``).
+Reads the copies embedded under ``src/industrial_brain/data/``.
 Nothing here changes a value: wide yearbook tables are melted to ``region_code, indicator_code, year,
 value`` and region codes are the files' ``adcode`` as strings.
 """
@@ -16,7 +16,6 @@ import pandas as pd
 import industrial_brain
 
 _PKG = Path(industrial_brain.__file__).parent / "data"
-_SHARED = Path("/work/shared/data")
 
 #: Columns that are keys or labels, not indicators.
 _KEYS = {"year", "adcode", "province_src", "province_en", "province_zh", "region4_en"}
@@ -32,11 +31,7 @@ GDP_THREE_SECTORS = {
 
 
 def _path(kind: str, name: str) -> Path:
-    sub = {"panels": "provincial_panel", "io_tables": "io_tables", "geo": "geo"}[kind]
-    for p in (_PKG / kind / name, _SHARED / sub / name):
-        if p.exists():
-            return p
-    raise FileNotFoundError(name)
+    return _PKG / kind / name
 
 
 def _long(wide: pd.DataFrame, rename: dict[str, str] | None = None) -> pd.DataFrame:
