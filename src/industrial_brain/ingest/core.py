@@ -111,15 +111,14 @@ _OWNED = ("observation", "quality_note", "external_reference", "enterprise", "as
           "indicator", "region_neighbour")
 
 
-def commit_dataset(store: Store, info: DatasetInfo, *, file: str, sha: str | Callable[[], str], rows: int,
+def commit_dataset(store: Store, info: DatasetInfo, *, file: str, sha: str, rows: int,
                    write: Callable[[Store], None], notes: pd.DataFrame | None = None,
                    replace: bool = False, detail: str = "",
                    notes_from: Callable[[], pd.DataFrame | None] | None = None,
                    rows_from: Callable[[], int] | None = None) -> None:
     """Write the dataset record, its rows (``write``), its notes and an audit row in one transaction.
 
-    ``notes_from`` / ``rows_from`` supply notes and the row count that ``write`` only learns while writing;
-    ``sha`` may likewise be a callable (a hash computed in parallel with the load).
+    ``notes_from`` / ``rows_from`` supply notes and the row count that ``write`` only learns while writing.
     Any exception inside rolls the whole transaction back.
     """
     now = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
@@ -137,8 +136,6 @@ def commit_dataset(store: Store, info: DatasetInfo, *, file: str, sha: str | Cal
         write(store)
         if rows_from is not None:
             rows = rows_from()
-        if callable(sha):
-            sha = sha()
         con.execute(
             "INSERT INTO dataset VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [info.dataset_id, info.kind, info.title, info.source, info.publisher, info.licence, info.citation,

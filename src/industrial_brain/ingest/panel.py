@@ -15,7 +15,6 @@ path, whose messages name the line and column of the first bad cell.
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -237,9 +236,6 @@ class _FastPathRejected(Exception):
     """The fast path found something to report; the pandas path will say exactly where."""
 
 
-class _AlreadyStored(Exception):
-    """The file's sha256 is already stored (found after the parallel hash finished)."""
-
 
 def _fast_columns(path: Path) -> dict[str, str] | None:
     with open(path, "rb") as fh:
@@ -249,6 +245,18 @@ def _fast_columns(path: Path) -> dict[str, str] | None:
     if len(names) != 4 or set(cols) != {"region", "year", "indicator", "value"}:
         return None
     return cols
+
+
+#: Per series (indicator, region) of one dataset: rows, values, extremes, infinities and the number of
+#: distinct years, from a 256-bit bitmap of ``year − 1900`` (years are checked to lie in 1900–2100).
+_SERIES_SQL = (
+    "SELECT indicator_code, region_code, count(*) AS n, count(value) AS nv, min(value) AS lo, max(value) AS hi, "
+    "bool_or(isinf(value)) AS inf, "
+    + " + ".join(f"bit_count(bit_or(CASE WHEN (year - {YEAR_MIN}) // 64 = {w} "
+                 f"THEN 1::UBIGINT << ((year - {YEAR_MIN}) % 64)::UBIGINT ELSE 0::UBIGINT END))::INTEGER"
+                 for w in range(4))
+    + " AS years FROM observation WHERE dataset_id = ? GROUP BY indicator_code, region_code"
+)
 
 
 def _fast_insert(store: Store, path: Path, cols: dict[str, str], indicators: pd.DataFrame, dataset_id: str) -> int:
@@ -276,16 +284,15 @@ def _fast_insert(store: Store, path: Path, cols: dict[str, str], indicators: pd.
                    s.{v}
             FROM {src} s""", [dataset_id, str(path), types])
         con.register("_ind", indicators[["code", "min_value", "max_value"]])
-        dup_sql = "count(*) - count(DISTINCT hash(o.region_code, o.indicator_code, o.year))"
-        # one scan for every check (a hash collision only sends the file to the exact pandas path)
-        unknown, outside, missing, maybe_dup, total, spellings = con.execute(f"""
+        # one scan for every check, grouped by series (indicator, region); a series has a duplicated year
+        # when it has more rows than distinct years, counted exactly with a bitmap of the years
+        unknown, outside, missing, dup, total, spellings = con.execute(f"""
+            WITH g AS ({_SERIES_SQL})
             SELECT count(*) FILTER (WHERE d.code IS NULL),
-                   count(*) FILTER (WHERE (d.min_value IS NOT NULL AND o.value < d.min_value)
-                                       OR (d.max_value IS NOT NULL AND o.value > d.max_value) OR isinf(o.value)),
-                   count(*) FILTER (WHERE o.value IS NULL),
-                   {dup_sql}, count(*), list(DISTINCT o.region_code)
-            FROM observation o LEFT JOIN _ind d ON o.indicator_code = d.code
-            WHERE o.dataset_id = ?""", [dataset_id]).fetchall()[0]
+                   count(*) FILTER (WHERE (d.min_value IS NOT NULL AND g.lo < d.min_value)
+                                       OR (d.max_value IS NOT NULL AND g.hi > d.max_value) OR g.inf),
+                   sum(g.n - g.nv), sum(g.n - g.years), sum(g.n), list(DISTINCT g.region_code)
+            FROM g LEFT JOIN _ind d ON g.indicator_code = d.code""", [dataset_id]).fetchall()[0]
         mapping = {sp: region_code(sp) for sp in spellings or []}
         if not mapping or any(c is None for c in mapping.values()):
             raise _FastPathRejected
@@ -294,9 +301,8 @@ def _fast_insert(store: Store, path: Path, cols: dict[str, str], indicators: pd.
             con.register("_region_map", pd.DataFrame({"spelling": list(renamed), "code": list(renamed.values())}))
             con.execute("""UPDATE observation SET region_code = m.code FROM _region_map m
                            WHERE observation.dataset_id = ? AND observation.region_code = m.spelling""", [dataset_id])
-            maybe_dup = con.execute(f"SELECT {dup_sql} FROM observation o WHERE o.dataset_id = ?",
-                                    [dataset_id]).fetchall()[0][0]
-        checks = (unknown, outside, maybe_dup)
+            dup = con.execute(f"WITH g AS ({_SERIES_SQL}) SELECT sum(n - years) FROM g", [dataset_id]).fetchall()[0][0]
+        checks = (unknown, outside, dup)
         if missing:
             con.execute("DELETE FROM observation WHERE dataset_id = ? AND value IS NULL", [dataset_id])
         stored = total - missing
@@ -342,15 +348,10 @@ def ingest_panel(store: Store, path: str | Path, info: DatasetInfo, *, layout: s
     if layout not in LAYOUTS:
         raise InputError.at("unknown layout", column="layout", value=layout, expected=" | ".join(LAYOUTS))
     check_readable(path)
-
-    def skipped(same: str, sha: str) -> IngestReport:
+    sha = sha256_file(path)
+    if (same := existing_by_sha(store, sha)) is not None:
         return IngestReport(same, "panel", file, sha, 0, skipped=True,
                             message=f"identical file already stored as dataset '{same}'; nothing to do")
-
-    if store.con.execute("SELECT 1 FROM dataset WHERE dataset_id = ?", [info.dataset_id]).fetchall():
-        sha = sha256_file(path)  # the id is taken: the same file again is a no-op, another file an error
-        if (same := existing_by_sha(store, sha)) is not None:
-            return skipped(same, sha)
     check_dataset_id_free(store, info, file, replace)
     indicators = store.query("SELECT code, unit, direction, min_value, max_value FROM indicator")
     result: dict = {}
@@ -364,28 +365,15 @@ def ingest_panel(store: Store, path: str | Path, info: DatasetInfo, *, layout: s
     if frame is None and layout in ("auto", "long") and file_format(path) == "csv":
         fast_cols = _fast_columns(path)  # DuckDB rejects invalid UTF-8; such files take the pandas path
     if fast_cols is not None:
-        # the file's sha256 is computed beside DuckDB's load (both release the GIL) and checked before COMMIT
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            sha_future = pool.submit(sha256_file, path)
-
-            def write_fast(s: Store) -> None:
-                result["rows"] = _fast_insert(s, path, fast_cols, indicators, info.dataset_id)
-                if (same := existing_by_sha(s, sha_future.result())) is not None:
-                    raise _AlreadyStored(same)
-                result["notes"] = screen_rows(s)
-            try:
-                commit_dataset(store, info, file=file, sha=sha_future.result, rows=0, write=write_fast,
-                               replace=replace, notes_from=lambda: result.get("notes"), rows_from=lambda: result["rows"])
-            except _AlreadyStored as dup:
-                return skipped(dup.args[0], sha_future.result())
-            except _FastPathRejected:
-                fast_cols = None  # rolled back; the pandas path below reports the exact cell
-            sha = sha_future.result()
-    else:
-        sha = sha256_file(path)
+        def write_fast(s: Store) -> None:
+            result["rows"] = _fast_insert(s, path, fast_cols, indicators, info.dataset_id)
+            result["notes"] = screen_rows(s)
+        try:
+            commit_dataset(store, info, file=file, sha=sha, rows=0, write=write_fast, replace=replace,
+                           notes_from=lambda: result.get("notes"), rows_from=lambda: result["rows"])
+        except _FastPathRejected:
+            fast_cols = None  # rolled back; the pandas path below reports the exact cell
     if fast_cols is None:
-        if (same := existing_by_sha(store, sha)) is not None:
-            return skipped(same, sha)
         df = frame if frame is not None else read_frame(path, sheet=sheet)
         lay = detect_layout(list(df.columns), file=file) if layout == "auto" else layout
         long = validate_long(_to_long(df, lay, file), indicators, file=file)
