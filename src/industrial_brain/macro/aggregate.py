@@ -27,15 +27,38 @@ AGGREGATIONS = ("arithmetic", "geometric", "topsis")
 
 
 # ----------------------------------------------------------------------------- helpers
+def _unwrap_weights(weights: Any) -> Any:
+    """A mapping as a Series, a WeightsResult as its ``weights``; anything else as it is."""
+    if isinstance(weights, Mapping):
+        weights = pd.Series(dict(weights))
+    if hasattr(weights, "weights") and not isinstance(weights, (pd.Series, np.ndarray)):
+        weights = weights.weights
+    return weights
+
+
+def _check_non_negative(X: pd.DataFrame, A: np.ndarray) -> None:
+    """Geometric aggregation needs ``A = X.to_numpy()`` without negative values."""
+    if (A < 0).any():
+        i, j = np.argwhere(A < 0)[0]
+        raise InputError.at(f"geometric aggregation of a negative value at row {X.index[i]!r}",
+                            column=str(X.columns[j]), value=float(A[i, j]),
+                            expected="non-negative normalised values (min-max, not z-scores)")
+
+
+def _closeness(Dm: np.ndarray, tot: np.ndarray, index: pd.Index, why: str) -> np.ndarray:
+    """TOPSIS closeness ``D⁻ / (D⁺ + D⁻)``; ``MethodError`` (reason ``why``) where D⁺ + D⁻ = 0."""
+    if (tot <= 0).any():
+        i = int(np.flatnonzero(tot <= 0)[0])
+        raise MethodError(f"TOPSIS closeness undefined at row {index[i]!r}: {why}")
+    return Dm / tot
+
+
 def _prep(X: Any, weights: Any) -> tuple[pd.DataFrame, np.ndarray]:
     if isinstance(X, np.ndarray):
         X = pd.DataFrame(np.atleast_2d(X))
     X = check_panel(X, "normalised matrix")
     check_complete(X, "normalised matrix")
-    if isinstance(weights, Mapping):
-        weights = pd.Series(dict(weights))
-    if hasattr(weights, "weights") and not isinstance(weights, (pd.Series, np.ndarray)):
-        weights = weights.weights
+    weights = _unwrap_weights(weights)
     if isinstance(weights, pd.Series):
         missing = [c for c in X.columns if c not in weights.index]
         extra = [c for c in weights.index if c not in X.columns]
@@ -173,11 +196,7 @@ def weighted_geometric(X: Any, weights: Any) -> pd.Series:
     """
     X, w = _prep(X, weights)
     A = X.to_numpy()
-    if (A < 0).any():
-        i, j = np.argwhere(A < 0)[0]
-        raise InputError.at(f"geometric aggregation of a negative value at row {X.index[i]!r}",
-                            column=str(X.columns[j]), value=float(A[i, j]),
-                            expected="non-negative normalised values (min-max, not z-scores)")
+    _check_non_negative(X, A)
     return pd.Series(_geom(A, w), index=X.index, name="score")
 
 
@@ -266,16 +285,14 @@ def topsis(X: Any, weights: Any, *, reference: str = "pooled") -> TopsisResult:
         raise InputError.at("unknown reference set", column="reference", value=reference,
                             expected="pooled / by_year")
     Dp, Dm, tot = _topsis(A, w, groups)
-    if (tot <= 0).any():
-        i = int(np.flatnonzero(tot <= 0)[0])
-        raise MethodError(f"TOPSIS closeness undefined at row {X.index[i]!r}: it coincides with both the "
-                          "ideal and the anti-ideal (no variation in its reference set)")
+    C = _closeness(Dm, tot, X.index, "it coincides with both the ideal and the anti-ideal "
+                                     "(no variation in its reference set)")
     V = A * w
     keys = ["pooled"] if reference == "pooled" else [X.index.get_level_values(
         "year" if "year" in X.index.names else -1)[g[0]] for g in groups]
     ideal = pd.DataFrame([V[g].max(axis=0) for g in groups], index=keys, columns=X.columns)
     anti = pd.DataFrame([V[g].min(axis=0) for g in groups], index=keys, columns=X.columns)
-    return TopsisResult(C=pd.Series(Dm / tot, index=X.index, name="C"),
+    return TopsisResult(C=pd.Series(C, index=X.index, name="C"),
                         D_plus=pd.Series(Dp, index=X.index, name="D_plus"),
                         D_minus=pd.Series(Dm, index=X.index, name="D_minus"),
                         ideal=ideal, anti_ideal=anti, reference=reference,
@@ -405,13 +422,8 @@ def hierarchical_index(
         raise InputError.at("data columns and index-system indicators differ", column="structure",
                             value={"not in system": [c for c in cols if c not in dim_of][:5],
                                    "not in data": [c for c in dim_of if c not in cols][:5]})
-    iw = pd.Series(dict(indicator_weights)) if isinstance(indicator_weights, Mapping) else indicator_weights
-    if hasattr(iw, "weights") and not isinstance(iw, pd.Series):
-        iw = iw.weights
-    dw = pd.Series(dict(dimension_weights)) if isinstance(dimension_weights, Mapping) else dimension_weights
-    if hasattr(dw, "weights") and not isinstance(dw, pd.Series):
-        dw = dw.weights
-    iw, dw = pd.Series(iw, dtype="float64"), pd.Series(dw, dtype="float64")
+    iw = pd.Series(_unwrap_weights(indicator_weights), dtype="float64")
+    dw = pd.Series(_unwrap_weights(dimension_weights), dtype="float64")
     checks = (("indicator_weights", iw, list(dim_of)), ("dimension_weights", dw, list(structure)))
     for name, s, need in checks:
         miss = [k for k in need if k not in s.index]
@@ -433,11 +445,8 @@ def hierarchical_index(
         within.update((s / s.sum()).to_dict())
     A = X.to_numpy()
     groups = _groups(X, reference) if method == "topsis" else None
-    if method == "geometric" and (A < 0).any():
-        i, j = np.argwhere(A < 0)[0]
-        raise InputError.at(f"geometric aggregation of a negative value at row {X.index[i]!r}",
-                            column=str(X.columns[j]), value=float(A[i, j]),
-                            expected="non-negative normalised values (min-max, not z-scores)")
+    if method == "geometric":
+        _check_non_negative(X, A)
     dim_scores = {}
     for d, inds in structure.items():
         idx = [cols.index(j) for j in inds]
@@ -469,9 +478,5 @@ def _score(A: np.ndarray, w: np.ndarray, method: str, groups, index) -> np.ndarr
         return _arith(A, w)
     if method == "geometric":
         return _geom(A, w)
-    Dp, Dm, tot = _topsis(A, w, groups)
-    if (tot <= 0).any():
-        i = int(np.flatnonzero(tot <= 0)[0])
-        raise MethodError(f"TOPSIS closeness undefined at row {index[i]!r}: "
-                          "no variation in its reference set")
-    return Dm / tot
+    _, Dm, tot = _topsis(A, w, groups)
+    return _closeness(Dm, tot, index, "no variation in its reference set")

@@ -262,6 +262,22 @@ def _y(y: Any) -> tuple[np.ndarray, pd.Index | None]:
     return arr, index
 
 
+def _inputs(y: Any, w: Any, transformation: str, permutations: int,
+            alternative: str) -> tuple[np.ndarray, SpatialWeights, int]:
+    """Checked ``alternative`` and ``permutations``; ``y`` as floats and its weights (aligned to its labels)."""
+    check_alternative(alternative)
+    permutations = check_permutations(permutations)
+    arr, index = _y(y)
+    sw = spatial_weights(w, ids=index, transformation=transformation)
+    return arr, sw, permutations
+
+
+def _b2(z: np.ndarray, zz: float) -> float:
+    """Sample kurtosis ``b2 = m4 / m2²`` of the deviations ``z`` (``zz = zᵀz``)."""
+    n = z.size
+    return (np.sum(z**4) / n) / (zz / n) ** 2
+
+
 def _p_norm(z: float, alternative: str) -> float:
     if alternative == "greater":
         return float(stats.norm.sf(z))
@@ -392,10 +408,7 @@ def moran(
     >>> round(r.I, 6), round(r.EI, 6)
     (0.333333, -0.333333)
     """
-    check_alternative(alternative)
-    permutations = check_permutations(permutations)
-    arr, index = _y(y)
-    sw = spatial_weights(w, ids=index, transformation=transformation)
+    arr, sw, permutations = _inputs(y, w, transformation, permutations, alternative)
     if sw.n != arr.size:
         raise InputError.at("weights and y differ in size", column="w", value=f"{sw.n} vs {arr.size}")
     n = arr.size
@@ -424,7 +437,7 @@ def _moran_result(arr: np.ndarray, sw: SpatialWeights, sim_raw: np.ndarray | Non
     EI = -1.0 / (n - 1)
     n2, s02 = n * n, s0 * s0
     VI_norm = (n2 * s1 - n * s2 + 3 * s02) / ((n - 1) * (n + 1) * s02) - EI**2
-    k = (np.sum(z**4) / n) / (z2ss / n) ** 2
+    k = _b2(z, z2ss)
     A = n * ((n2 - 3 * n + 3) * s1 - n * s2 + 3 * s02)
     B = k * ((n2 - n) * s1 - 2 * n * s2 + 6 * s02)
     VI_rand = (A - B) / ((n - 1) * (n - 2) * (n - 3) * s02) - EI**2
@@ -651,10 +664,7 @@ def moran_local(
     >>> [round(float(v), 4) for v in r.Is], r.quadrant.tolist()
     ([0.45, 0.3, 0.3, 0.45], ['LL', 'LL', 'HH', 'HH'])
     """
-    check_alternative(alternative)
-    permutations = check_permutations(permutations)
-    arr, index = _y(y)
-    sw = spatial_weights(w, ids=index, transformation=transformation)
+    arr, sw, permutations = _inputs(y, w, transformation, permutations, alternative)
     n = arr.size
     W = sw.W
     z = (arr - arr.mean()) / arr.std()
@@ -662,10 +672,9 @@ def moran_local(
     lag = W @ z
     Is = (n - 1) * z * lag / den
     q = np.where(z > 0, np.where(lag > 0, 1, 4), np.where(lag > 0, 2, 3))
-    m2 = den / n
     wi = np.asarray(W.sum(axis=1)).ravel()
     wi2 = np.asarray(W.multiply(W).sum(axis=1)).ravel()
-    b2 = (np.sum(z**4) / n) / m2**2
+    b2 = _b2(z, den)
     EI = -wi / (n - 1)
     VI = wi2 * (n - b2) / (n - 1) + (wi**2 - wi2) * (2 * b2 - n) / ((n - 1) * (n - 2)) - EI**2
     notes = [f"{len(sw.islands)} island(s) without neighbours (I_i = 0)"] if sw.islands else []

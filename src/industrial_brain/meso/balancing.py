@@ -112,14 +112,22 @@ def _prepare(Z0: Any, u: Any, v: Any, fixed: Any | None, rtol: float, atol: floa
     return idx, cols, Z, uv, vv, fixed_m, atol_
 
 
+def _residuals(Zb: np.ndarray, u_: np.ndarray, v_: np.ndarray, rtol: float,
+               atol_: float) -> tuple[np.ndarray, np.ndarray, float, bool]:
+    """Row and column residuals of ``Zb`` against the targets, the largest one, and whether both
+    margins hold (every |sum − target| ≤ atol + rtol·|target|)."""
+    row_res = Zb.sum(axis=1) - u_
+    col_res = Zb.sum(axis=0) - v_
+    maxres = float(max(np.abs(row_res).max(initial=0.0), np.abs(col_res).max(initial=0.0)))
+    ok = bool(np.all(np.abs(row_res) <= atol_ + rtol * np.abs(u_))
+              and np.all(np.abs(col_res) <= atol_ + rtol * np.abs(v_)))
+    return row_res, col_res, maxres, ok
+
+
 def _finish(method, idx, cols, Z0full, Zfree, fixed_m, u_free, v_free, r, s, it, hist, rtol, atol_,
             strict, notes) -> BalancingResult:
     Zout = Zfree if fixed_m is None else np.where(fixed_m, Z0full, Zfree)
-    row_res = Zfree.sum(axis=1) - u_free
-    col_res = Zfree.sum(axis=0) - v_free
-    maxres = float(max(np.abs(row_res).max(initial=0.0), np.abs(col_res).max(initial=0.0)))
-    ok = bool(np.all(np.abs(row_res) <= atol_ + rtol * np.abs(u_free))
-              and np.all(np.abs(col_res) <= atol_ + rtol * np.abs(v_free)))
+    row_res, col_res, maxres, ok = _residuals(Zfree, u_free, v_free, rtol, atol_)
     if not ok:
         worst_r = int(np.argmax(np.abs(row_res))) if len(row_res) else -1
         worst_c = int(np.argmax(np.abs(col_res))) if len(col_res) else -1
@@ -196,12 +204,9 @@ def ras(Z0: Any, u: Any, v: Any, *, fixed: Any | None = None, rtol: float = 1e-1
         rs = Z @ s
         r = np.divide(u_, rs, out=np.ones(m), where=rs > 0)
         Zb = r[:, None] * Z * s[None, :]
-        row_res = Zb.sum(axis=1) - u_
-        col_res = Zb.sum(axis=0) - v_
-        err = float(max(np.abs(row_res).max(initial=0.0), np.abs(col_res).max(initial=0.0)))
+        _, _, err, ok = _residuals(Zb, u_, v_, rtol, atol_)
         hist.append(err)
-        if (np.all(np.abs(row_res) <= atol_ + rtol * np.abs(u_))
-                and np.all(np.abs(col_res) <= atol_ + rtol * np.abs(v_))):
+        if ok:
             break
     Zb = r[:, None] * Z * s[None, :]
     return _finish("ras", idx, cols, Z0full, Zb, fixed_m, u_, v_, r, s, it, hist, rtol, atol_, strict, [])
@@ -272,20 +277,19 @@ def gras(Z0: Any, u: Any, v: Any, *, fixed: Any | None = None, rtol: float = 1e-
     def _inv(a: np.ndarray) -> np.ndarray:
         return np.divide(1.0, a, out=np.zeros_like(a), where=a > 0)
 
-    for it in range(1, max_iter + 1):
-        s = _solve(r @ P, _inv(r) @ N if has_neg else np.zeros(n), v_)
-        r = _solve(P @ s, N @ _inv(s) if has_neg else np.zeros(m), u_)
+    def _compose(r: np.ndarray, s: np.ndarray) -> np.ndarray:
         Zb = r[:, None] * P * s[None, :]
         if has_neg:
             Zb -= _inv(r)[:, None] * N * _inv(s)[None, :]
-        row_res = Zb.sum(axis=1) - u_
-        col_res = Zb.sum(axis=0) - v_
-        err = float(max(np.abs(row_res).max(initial=0.0), np.abs(col_res).max(initial=0.0)))
+        return Zb
+
+    for it in range(1, max_iter + 1):
+        s = _solve(r @ P, _inv(r) @ N if has_neg else np.zeros(n), v_)
+        r = _solve(P @ s, N @ _inv(s) if has_neg else np.zeros(m), u_)
+        Zb = _compose(r, s)
+        _, _, err, ok = _residuals(Zb, u_, v_, rtol, atol_)
         hist.append(err)
-        if (np.all(np.abs(row_res) <= atol_ + rtol * np.abs(u_))
-                and np.all(np.abs(col_res) <= atol_ + rtol * np.abs(v_))):
+        if ok:
             break
-    Zb = r[:, None] * P * s[None, :]
-    if has_neg:
-        Zb -= _inv(r)[:, None] * N * _inv(s)[None, :]
+    Zb = _compose(r, s)
     return _finish("gras", idx, cols, Z0full, Zb, fixed_m, u_, v_, r, s, it, hist, rtol, atol_, strict, [])

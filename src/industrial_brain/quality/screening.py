@@ -150,6 +150,12 @@ def _check_params(**kw: float) -> None:
             raise InputError.at("parameter must be a finite number >= 0", column=name, value=v)
 
 
+def _check_int(name: str, v: Any, lo: int, message: str, hi: int | None = None) -> None:
+    """Raise ``message`` unless ``v`` is an integer (not a bool) from ``lo`` to ``hi`` (no upper bound if None)."""
+    if not isinstance(v, int) or isinstance(v, bool) or v < lo or (hi is not None and v > hi):
+        raise InputError.at(message, column=name, value=v)
+
+
 def _meta(indicators: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
     """Indicator metadata keyed by code (unit, direction, min_value, max_value; missing → None)."""
     if indicators is None or len(indicators) == 0:
@@ -314,6 +320,13 @@ class _Data:
 
 def _data(obs: pd.DataFrame | _Data) -> _Data:
     return obs if isinstance(obs, _Data) else _Data(obs)
+
+
+def _cell_note(dataset_id: str, kind: str, severity: str, detail: str, cube: _Cube, c: int, i: int,
+               t: int) -> dict:
+    """A note on cell ``(c, i, t)`` of ``cube`` (indicator, region, year), found by the check ``kind``."""
+    return _note(dataset_id, kind, severity, detail, kind, indicator=cube.codes[c], region=cube.regions[i],
+                 year=int(cube.years[t]))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -540,8 +553,7 @@ def check_outliers(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame 
     """
     dataset_id = _check_dataset_id(dataset_id)
     _check_params(k=k, min_dev=min_dev, flank_share=flank_share)
-    if not isinstance(max_run, int) or isinstance(max_run, bool) or not 1 <= max_run <= 5:
-        raise InputError.at("max_run must be an integer from 1 to 5", column="max_run", value=max_run)
+    _check_int("max_run", max_run, 1, "max_run must be an integer from 1 to 5", hi=5)
     d = _data(obs)
     records = []
     for j, cube in enumerate(d.cubes):
@@ -556,8 +568,7 @@ def check_outliers(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame 
                           "neighbours and the other regions' growth"
                           + (f" (one of {b - a + 1} consecutive such years)" if b > a else "")
                           + "; probably a wrong value (unit, typo or wrong scope)")
-                records.append(_note(dataset_id, "outlier", "error", detail, "outlier",
-                                     indicator=cube.codes[c], region=cube.regions[i], year=y))
+                records.append(_cell_note(dataset_id, "outlier", "error", detail, cube, c, i, col))
     return _notes(records)
 
 
@@ -648,8 +659,7 @@ def check_level_breaks(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFr
                       f"region changed ×{math.exp(gr.m[c, t]):.3g}; deviation {gr.E[c, i, t]:+.3f} in log growth "
                       f"against a typical ±{gr.s[c]:.3f} (threshold {thr[c]:.3f}): a level break (definition, "
                       "price base or data vintage changed?); do not compute growth across it")
-            records.append(_note(dataset_id, "level_break", "warning", detail, "level_break",
-                                 indicator=cube.codes[c], region=cube.regions[i], year=y1))
+            records.append(_cell_note(dataset_id, "level_break", "warning", detail, cube, c, i, t + 1))
     return _notes(records)
 
 
@@ -775,8 +785,7 @@ def check_common_breaks(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataF
         raise InputError.at("need 0 < tail < 0.5 and 0 < coherence <= 1", column="tail, coherence",
                             value=(tail, coherence))
     for name, v in (("window", window), ("min_regions", min_regions)):
-        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-            raise InputError.at("must be an integer >= 1", column=name, value=v)
+        _check_int(name, v, 1, "must be an integer >= 1")
     d = _data(obs)
     records = []
     for j, cube in enumerate(d.cubes):
@@ -840,8 +849,7 @@ def check_duplicate_columns(obs: pd.DataFrame, dataset_id: str, indicators: pd.D
     ['industrialization', 'openness']
     """
     dataset_id = _check_dataset_id(dataset_id)
-    if not isinstance(min_rows, int) or isinstance(min_rows, bool) or min_rows < 1:
-        raise InputError.at("min_rows must be an integer >= 1", column="min_rows", value=min_rows)
+    _check_int("min_rows", min_rows, 1, "min_rows must be an integer >= 1")
     d = _data(obs)
     groups: dict[bytes, list[tuple[str, np.ndarray]]] = {}
     for cube in d.cubes:
@@ -1009,9 +1017,8 @@ def check_negative(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame 
                 severity, why = "warning", "negative in an otherwise non-negative series"
             share = f"{int(n_neg[c])} of {n_fin} values negative"
             for i, t in np.argwhere(neg[c]):
-                records.append(_note(dataset_id, "negative", severity,
-                                     f"value {_fmt(cube.V[c, i, t])} < 0: {why} ({share})", "negative",
-                                     indicator=code, region=cube.regions[i], year=int(cube.years[t])))
+                records.append(_cell_note(dataset_id, "negative", severity,
+                                          f"value {_fmt(cube.V[c, i, t])} < 0: {why} ({share})", cube, c, i, t))
     return _notes(records)
 
 
@@ -1115,8 +1122,7 @@ def check_repeated_values(obs: pd.DataFrame, dataset_id: str, indicators: pd.Dat
     [[2017, 'repeated_value']]
     """
     dataset_id = _check_dataset_id(dataset_id)
-    if not isinstance(min_run, int) or isinstance(min_run, bool) or min_run < 2:
-        raise InputError.at("min_run must be an integer >= 2", column="min_run", value=min_run)
+    _check_int("min_run", min_run, 2, "min_run must be an integer >= 2")
     d = _data(obs)
     records = []
     for cube in d.cubes:
@@ -1136,8 +1142,7 @@ def check_repeated_values(obs: pd.DataFrame, dataset_id: str, indicators: pd.Dat
                     y0, y1, y_last = int(cube.years[t]), int(cube.years[t + 1]), int(cube.years[u])
                     detail = (f"{_fmt(V[c, i, t])} repeated unchanged {y1}–{y_last} (first reported {y0}): "
                               "carried forward or reused, not observed; no information about change in those years")
-                    records.append(_note(dataset_id, "repeated_value", "warning", detail, "repeated_value",
-                                         indicator=cube.codes[c], region=cube.regions[i], year=y1))
+                    records.append(_cell_note(dataset_id, "repeated_value", "warning", detail, cube, c, i, t + 1))
                 t = u
     return _notes(records)
 
