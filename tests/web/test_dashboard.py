@@ -14,6 +14,14 @@ def _ranking(page) -> list[list[str]]:
     return page.eval_on_selector_all("#ranking tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))")
 
 
+def _login(page, username: str) -> None:
+    """Open the enterprise view and log in as ``username`` (synthetic demo account)."""
+    page.click("button[data-view=enterprise]")
+    page.fill("#username", username)
+    page.fill("#password", "synthetic-pass-123")
+    page.click("#login button[type=submit]")
+
+
 def test_map_renders_31_provinces(page, artifacts):
     assert page.get_attribute("#map", "data-regions") == "31"
     data = page.evaluate(MAP_DATA)
@@ -91,20 +99,14 @@ def test_chain_view_draws_linkages_and_the_sector_graph(page, artifacts):
 
 
 def test_login_as_analyst(page, artifacts):
-    page.click("button[data-view=enterprise]")
-    page.fill("#username", "analyst1")
-    page.fill("#password", "synthetic-pass-123")
-    page.click("#login button[type=submit]")
+    _login(page, "analyst1")
     wait_js(page, "window.ibrain.me && window.ibrain.me.role === 'analyst'")
     assert "analyst1" in page.inner_text("#who")
     page.screenshot(path=str(artifacts / "enterprise_analyst.png"), full_page=True)
 
 
 def test_enterprise_completes_the_questionnaire_and_sees_its_level(page, artifacts):
-    page.click("button[data-view=enterprise]")
-    page.fill("#username", "firm1")
-    page.fill("#password", "synthetic-pass-123")
-    page.click("#login button[type=submit]")
+    _login(page, "firm1")
     page.wait_for_selector("#questionnaire select")
     assert "–" in page.inner_text("#profile") or "尚无" in page.inner_text("#profile") or "No assessment" in page.inner_text("#profile")
     # answer every question: the middle option of each choice, the middle of each numeric range
@@ -126,10 +128,7 @@ def test_enterprise_completes_the_questionnaire_and_sees_its_level(page, artifac
 
 
 def test_stress_scenario_runs_and_shows_recovery_curves(page, artifacts):
-    page.click("button[data-view=enterprise]")
-    page.fill("#username", "analyst1")
-    page.fill("#password", "synthetic-pass-123")
-    page.click("#login button[type=submit]")
+    _login(page, "analyst1")
     wait_js(page, "window.ibrain.me && window.ibrain.me.role === 'analyst'")
     page.click("button[data-view=resilience]")
     page.wait_for_selector("#run-scenario:not([disabled])")

@@ -16,7 +16,7 @@ import json
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Hashable
 from typing import Annotated, Any
 
 import pandas as pd
@@ -158,6 +158,24 @@ def audit(store: Store, who: Principal, action: str, obj: str, detail: str = "")
 
 
 # ---- answers -------------------------------------------------------------------------------------
+
+#: OpenAPI ``responses`` entry of endpoints that can also answer in CSV (``format=csv``).
+CSV = {"content": {"text/csv": {}}}
+
+
+def memo(cache: OrderedDict, lock: threading.Lock, key: Hashable, make: Callable[[], Any], size: int) -> Any:
+    """``cache[key]``, computed by ``make()`` (outside ``lock``) and stored on a miss; beyond ``size``
+    entries the oldest stored ones are dropped. For per-process caches of stored tables and graphs."""
+    with lock:
+        if key in cache:
+            return cache[key]
+    value = make()
+    with lock:
+        cache[key] = value
+        while len(cache) > size:
+            cache.popitem(last=False)
+    return value
+
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """A frame as JSON-ready records (NaN → null, numpy scalars → Python)."""

@@ -49,6 +49,8 @@ __all__ = [
     "aggregate",
     "suppress_two_way",
     "suppress_one_way",
+    "hide_lone_partner",
+    "mark_suppressed",
     "published_reference_2022",
     "compare_with_reference",
 ]
@@ -206,14 +208,31 @@ def suppress_one_way(n: np.ndarray, n_total: int, k: int = 3) -> tuple[np.ndarra
     if tot:
         sup = n > 0
         return sup, True, comp
-    if sup.sum() == 1:
-        cand = np.flatnonzero(~sup & (n > 0))
-        if cand.size:
-            j = cand[np.argmin(n[cand])]
-            sup[j] = comp[j] = True
-        else:  # pragma: no cover - a single non-empty cell equals the total, which is >= k here
-            tot = True
+    if hide_lone_partner(n, sup, comp):  # pragma: no cover - a single non-empty cell equals the total (>= k)
+        tot = True
     return sup, tot, comp
+
+
+def hide_lone_partner(n: np.ndarray, sup: np.ndarray, comp: np.ndarray) -> bool:
+    """Complementary step of a one-way table: if exactly one non-empty cell is suppressed, suppress
+    the smallest other non-empty cell too (``sup`` and ``comp`` are updated in place).
+
+    Returns ``True`` when there is no such cell, so that the total must be suppressed instead.
+
+    Examples
+    --------
+    >>> n = np.array([2, 10, 7]); sup = np.array([True, False, False]); comp = np.zeros(3, bool)
+    >>> hide_lone_partner(n, sup, comp), sup.tolist(), comp.tolist()
+    (False, [True, False, True], [False, False, True])
+    """
+    if (sup & (n > 0)).sum() != 1:
+        return False
+    cand = np.flatnonzero(~sup & (n > 0))
+    if not cand.size:
+        return True
+    j = cand[np.argmin(n[cand])]
+    sup[j] = comp[j] = True
+    return False
 
 
 def _bridges(edges: Iterable[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
@@ -452,13 +471,19 @@ def aggregate(scores: Any, by: str | Sequence[str] = ("sector", "region"), *, k:
         jj = np.concatenate([np.tile(np.arange(C), R)[keep], np.full(R, C), np.arange(C), [C]])
         s = S[ii, jj]
         c = CP[ii, jj]
-    out = out.astype({"n": np.float64})
-    stat_cols = [col for col in out.columns]
-    out.loc[s, stat_cols] = np.nan
-    out["suppressed"] = s
-    out["suppression"] = np.where(c, "complementary", np.where(s, "primary", ""))
+    out = mark_suppressed(out.astype({"n": np.float64}), s, c)
     lineage = Lineage.make("micro.aggregate", {"by": list(by), "k": k, "value": value, "n": len(frame)})
     return BenchmarkTable(out, by, k, int((s & ~c).sum()), int(c.sum()), lineage)
+
+
+def mark_suppressed(frame: pd.DataFrame, suppressed: np.ndarray, complementary: np.ndarray) -> pd.DataFrame:
+    """Set every statistic of the ``suppressed`` rows of ``frame`` to NaN and add the columns
+    ``suppressed`` and ``suppression`` (``complementary`` / ``primary`` / empty). Changes ``frame`` in
+    place and returns it."""
+    frame.loc[suppressed, list(frame.columns)] = np.nan
+    frame["suppressed"] = suppressed
+    frame["suppression"] = np.where(complementary, "complementary", np.where(suppressed, "primary", ""))
+    return frame
 
 
 # ---- published references ----------------------------------------------------------------------

@@ -44,7 +44,14 @@ from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError
 from industrial_brain.lineage import Lineage
-from industrial_brain.micro.benchmarking import ALL, aggregate, published_reference_2022, suppress_one_way
+from industrial_brain.micro.benchmarking import (
+    ALL,
+    aggregate,
+    hide_lone_partner,
+    mark_suppressed,
+    published_reference_2022,
+    suppress_one_way,
+)
 from industrial_brain.micro.model import MaturityModel, load_model, model_from_dict
 from industrial_brain.micro.scoring import AssessmentScores, CellProblem, score_answers
 from industrial_brain.store.connection import Store
@@ -750,20 +757,10 @@ def cohort(store: Store, by: str = "sector", start: Any = None, end: Any = None,
         sup[-1] |= t
     # a group hidden at one date only must also hide a partner at the other date
     for col in ("n_start", "n_end"):
-        n = out[col].to_numpy()[:-1].astype(np.int64)
-        hidden = sup[:-1] & (n > 0)
-        if hidden.sum() == 1 and int(out[col].iloc[-1]) > 0:
-            cand = np.flatnonzero(~sup[:-1] & (n > 0))
-            if cand.size:
-                j = cand[np.argmin(n[cand])]
-                sup[j] = comp[j] = True
-            else:
-                sup[-1] = True
+        if hide_lone_partner(out[col].to_numpy()[:-1].astype(np.int64), sup[:-1], comp[:-1]):
+            sup[-1] = True
     comp &= sup
-    stat_cols = list(out.columns)
-    out.loc[sup, stat_cols] = np.nan
-    out["suppressed"] = sup
-    out["suppression"] = np.where(comp, "complementary", np.where(sup, "primary", ""))
+    mark_suppressed(out, sup, comp)
     out.index.name = by
     versions = tuple(sorted(set(a["model_version"]) | set(b["model_version"])))
     lineage = Lineage.make("services.assess.cohort", {"by": by, "start": str(d0), "end": str(d1),

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 
 from industrial_brain.api.deps import (
+    CSV,
     CurrentRole,
     StoreDep,
     cached,
@@ -20,8 +21,6 @@ from industrial_brain.store.readers import catalog as read_catalog
 from industrial_brain.store.readers import quality_notes as read_notes
 
 router = APIRouter(tags=["catalog"])
-
-CSV = {"content": {"text/csv": {}}}
 
 
 @router.get("/catalog", response_model=DatasetsPublic, responses={200: CSV})

@@ -10,8 +10,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from industrial_brain.api.deps import CurrentRole, StoreDep, cached, records, render
-from industrial_brain.api.routes.io_tables import CSV, Err, Fmt, Lang, TableId, _check
+from industrial_brain.api.deps import CSV, CurrentRole, StoreDep, cached, memo, records, render
+from industrial_brain.api.routes.io_tables import Err, Fmt, Lang, TableId, _check
 from industrial_brain.meso.chain_graph import ChainGraph
 from industrial_brain.services import io as io_service
 from industrial_brain.store.connection import Store
@@ -24,16 +24,8 @@ _graphs: OrderedDict[tuple, ChainGraph] = OrderedDict()
 
 
 def _graph(store: Store, table_id: str, rule: str, lang: str) -> ChainGraph:
-    key = (store.path, table_id, rule, lang)
-    with _lock:
-        if key in _graphs:
-            return _graphs[key]
-    g = io_service.chain(store, table_id, rule=rule, lang=lang)
-    with _lock:
-        _graphs[key] = g
-        while len(_graphs) > 8:
-            _graphs.popitem(last=False)
-    return g
+    return memo(_graphs, _lock, (store.path, table_id, rule, lang),
+                lambda: io_service.chain(store, table_id, rule=rule, lang=lang), 8)
 
 
 @router.get("/{table_id}/tree", responses={200: CSV, **Err})

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 import pandas as pd
 from fastapi import APIRouter, Depends, Path, Query, Request
 
-from industrial_brain.api.deps import CurrentRole, StoreDep, audit, records, render, require_roles, send
+from industrial_brain.api.deps import CSV, CurrentRole, StoreDep, audit, records, render, require_roles, send
 from industrial_brain.api.schemas import AggregatePage, EnterprisePublic, Message, Page
 from industrial_brain.api.security import Principal
 from industrial_brain.errors import AccessError, InputError
@@ -24,7 +24,6 @@ from industrial_brain.micro.benchmarking import aggregate
 from industrial_brain.store.connection import Store
 
 router = APIRouter(prefix="/enterprises", tags=["enterprises"])
-CSV = {"content": {"text/csv": {}}}
 Reader = Annotated[Principal, Depends(require_roles("admin", "analyst", "enterprise"))]
 Uscc = Annotated[str, Path(min_length=1, max_length=40, description="unified social credit code")]
 K = 3

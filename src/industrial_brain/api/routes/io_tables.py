@@ -10,10 +10,12 @@ import pandas as pd
 from fastapi import APIRouter, Path, Query, Request
 
 from industrial_brain.api.deps import (
+    CSV,
     CurrentRole,
     StoreDep,
     cached,
     check_datasets,
+    memo,
     readable_datasets,
     records,
     render,
@@ -26,7 +28,6 @@ from industrial_brain.store.connection import Store
 from industrial_brain.store.readers import StoredIOTable, io_tables, read_io_table
 
 router = APIRouter(prefix="/io-tables", tags=["io"])
-CSV = {"content": {"text/csv": {}}}
 Err = {400: {"model": Message}}
 TableId = Annotated[str, Path(max_length=80, description="e.g. cn_nbs_io_2020_42")]
 Lang = Annotated[Literal["en", "zh"], Query()]
@@ -40,16 +41,7 @@ _stored: OrderedDict[tuple[str, str], StoredIOTable] = OrderedDict()
 
 def stored_table(store: Store, table_id: str) -> StoredIOTable:
     """The stored table as labelled matrices (cached per process)."""
-    key = (store.path, table_id)
-    with _lock:
-        t = _stored.get(key)
-    if t is None:
-        t = read_io_table(store, table_id)
-        with _lock:
-            _stored[key] = t
-            while len(_stored) > 16:
-                _stored.popitem(last=False)
-    return t
+    return memo(_stored, _lock, (store.path, table_id), lambda: read_io_table(store, table_id), 16)
 
 
 def engine_table(store: Store, table_id: str, basis: str = "domestic") -> tuple[StoredIOTable, IOTable]:

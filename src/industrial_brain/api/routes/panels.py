@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 
 from industrial_brain.api.deps import (
+    CSV,
     CurrentRole,
     StoreDep,
     cached,
@@ -19,7 +20,6 @@ from industrial_brain.api.schemas import IndicatorsPublic, Message, PanelPage
 from industrial_brain.store.readers import read_panel
 
 router = APIRouter(tags=["panels"])
-CSV = {"content": {"text/csv": {}}}
 
 
 @router.get("/indicators", response_model=IndicatorsPublic)

@@ -13,14 +13,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 
-from industrial_brain.api.deps import CurrentRole, StoreDep, cached, check_datasets, records, render
+from industrial_brain.api.deps import CSV, CurrentRole, StoreDep, cached, check_datasets, records, render
 from industrial_brain.api.schemas import Message, Page, RunPublic, RunsPublic
 from industrial_brain.api.security import Principal
 from industrial_brain.errors import AccessError, InputError
 from industrial_brain.store.connection import Store
 
 router = APIRouter(prefix="/runs", tags=["results"])
-CSV = {"content": {"text/csv": {}}}
 Kind = Annotated[str | None, Query(max_length=80, description="run kind, e.g. macro_index")]
 
 
