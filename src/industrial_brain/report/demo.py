@@ -25,6 +25,7 @@ SectionFn = Callable[[Store, str], Section]
 
 
 def section_catalog(store: Store, lang: str) -> Section:
+    """The catalog: every dataset with grade, rows, years, missing share and its number of notes."""
     s = Section("Data catalog 数据目录")
     cat = catalog(store)
     s.text(f"{len(cat)} datasets with provenance (source, publisher, licence, sha256). "
@@ -33,6 +34,7 @@ def section_catalog(store: Store, lang: str) -> Section:
 
 
 def section_quality(store: Store, lang: str) -> Section:
+    """Quality notes by dataset, kind and severity, and the values left out of default analyses."""
     s = Section("Data quality 数据质量")
     qn = quality_notes(store)
     if qn.empty:
@@ -48,6 +50,7 @@ def section_quality(store: Store, lang: str) -> Section:
 
 
 def section_panel(store: Store, lang: str) -> Section:
+    """Gross regional product by NBS region over time and the largest economies of the last year."""
     s = Section("Regional economy 区域经济")
     panel = read_panel(store, ["grp_100m_cny", "grp_secondary_va_100m_cny", "grp_tertiary_va_100m_cny"])
     regions = store.query("SELECT code, region4_en, region4_zh FROM region WHERE level = 'province'")
@@ -77,6 +80,7 @@ def section_panel(store: Store, lang: str) -> Section:
 
 
 def section_io(store: Store, lang: str) -> Section:
+    """Totals of the national 42-sector tables: output, value added, imported intermediates (10^12 CNY)."""
     s = Section("Input–output tables 投入产出表")
     tabs = io_tables(store)
     s.text(f"{len(tabs)} tables stored (national NBS 2017/2018/2020 and 31 provincial tables for 2017).")

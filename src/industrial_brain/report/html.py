@@ -61,6 +61,7 @@ class Section:
 
 
 def render(title: str, subtitle: str, sections: list[Section], footer: str, lang: str = "en") -> str:
+    """The whole report as one self-contained HTML page (figures inlined as PNG data URIs)."""
     return _TEMPLATE.render(title=title, subtitle=subtitle, sections=sections, footer=footer, lang=lang)
 
 
