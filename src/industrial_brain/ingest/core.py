@@ -7,7 +7,6 @@ not at all. A file whose sha256 is already stored is a no-op that says so.
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,8 @@ import pandas as pd
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError
 from industrial_brain.store.connection import Store
+from industrial_brain.store.datasets import dataset_by_sha256, dataset_kind, delete_dataset, insert_dataset
+from industrial_brain.store.frames import insert_frame
 
 GRADES = ("general", "important", "core")
 KINDS = ("panel", "io", "enterprise", "sectors", "indicators")
@@ -90,25 +91,18 @@ class IngestReport(ResultMixin):
 
 
 def existing_by_sha(store: Store, sha: str) -> str | None:
-    row = store.con.execute("SELECT dataset_id FROM dataset WHERE sha256 = ?", [sha]).fetchall()
-    return row[0][0] if row else None
+    return dataset_by_sha256(store, sha)
 
 
 def check_dataset_id_free(store: Store, info: DatasetInfo, file: str, replace: bool) -> None:
-    row = store.con.execute("SELECT kind FROM dataset WHERE dataset_id = ?", [info.dataset_id]).fetchall()
-    row = row[0] if row else None
-    if row and not replace:
+    kind = dataset_kind(store, info.dataset_id)
+    if kind and not replace:
         raise InputError.at(
             "dataset id already used by a different file", file=file, column="dataset_id", value=info.dataset_id,
             expected="a new --dataset-id, or --replace to replace that dataset")
-    if row and row[0] != info.kind:
+    if kind and kind != info.kind:
         raise InputError.at("cannot replace a dataset of another kind", file=file, column="kind",
-                            value=info.kind, expected=row[0])
-
-
-#: Tables that hold rows of a dataset, deleted together when a dataset is replaced.
-_OWNED = ("observation", "quality_note", "external_reference", "enterprise", "assessment", "sector",
-          "indicator", "region_neighbour")
+                            value=info.kind, expected=kind)
 
 
 def commit_dataset(store: Store, info: DatasetInfo, *, file: str, sha: str, rows: int,
@@ -121,25 +115,15 @@ def commit_dataset(store: Store, info: DatasetInfo, *, file: str, sha: str, rows
     ``notes_from`` / ``rows_from`` supply notes and the row count that ``write`` only learns while writing.
     Any exception inside rolls the whole transaction back.
     """
-    now = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
-    with store.transaction() as con:
+    with store.transaction():
         if replace:
-            for t in _OWNED:
-                con.execute(f"DELETE FROM {t} WHERE dataset_id = ?", [info.dataset_id])
-            ids = [r[0] for r in con.execute("SELECT table_id FROM io_table WHERE dataset_id = ?",
-                                             [info.dataset_id]).fetchall()]
-            for tid in ids:
-                con.execute("DELETE FROM io_flow WHERE table_id = ?", [tid])
-                con.execute("DELETE FROM io_code WHERE table_id = ?", [tid])
-            con.execute("DELETE FROM io_table WHERE dataset_id = ?", [info.dataset_id])
-            con.execute("DELETE FROM dataset WHERE dataset_id = ?", [info.dataset_id])
+            delete_dataset(store, info.dataset_id)
         write(store)
         if rows_from is not None:
             rows = rows_from()
-        con.execute(
-            "INSERT INTO dataset VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [info.dataset_id, info.kind, info.title, info.source, info.publisher, info.licence, info.citation,
-             sha, rows, info.grade, Path(file).name, now])
+        insert_dataset(store, dataset_id=info.dataset_id, kind=info.kind, title=info.title, source=info.source,
+                       publisher=info.publisher, licence=info.licence, citation=info.citation, sha256=sha, rows=rows,
+                       grade=info.grade, file_name=Path(file).name)
         if notes_from is not None:
             notes = notes_from()
         if notes is not None and len(notes):
@@ -152,21 +136,7 @@ NOTE_COLUMNS = ["dataset_id", "indicator_code", "region_code", "year", "kind", "
 
 
 def write_notes(store: Store, notes: pd.DataFrame) -> None:
+    """Append quality notes (columns :data:`NOTE_COLUMNS`) to ``quality_note``."""
     frame = notes.reindex(columns=NOTE_COLUMNS)
     frame["year"] = pd.array(frame["year"], dtype="Int16")
-    store.con.register("_notes", frame)
-    try:
-        store.con.execute("INSERT INTO quality_note SELECT * FROM _notes")
-    finally:
-        store.con.unregister("_notes")
-
-
-def insert_frame(store: Store, table: str, frame: pd.DataFrame) -> None:
-    """Insert a DataFrame whose columns are named as (a subset of) the table's columns."""
-    name = f"_ins_{table}"
-    store.con.register(name, frame)
-    try:
-        cols = ", ".join(f'"{c}"' for c in frame.columns)
-        store.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name}")
-    finally:
-        store.con.unregister(name)
+    insert_frame(store, "quality_note", frame)

@@ -1,0 +1,34 @@
+"""Bulk writes of DataFrames and parameter lists: the two SQL idioms every store writer shares."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+import pandas as pd
+
+from industrial_brain.store.connection import Store
+
+
+def placeholders(values: Iterable, params: list) -> str:
+    """``?, ?, ?`` for ``values``, which are appended to ``params`` (for ``IN (…)`` clauses)."""
+    values = list(values)
+    params.extend(values)
+    return ", ".join("?" * len(values))
+
+
+@contextmanager
+def registered(store: Store, name: str, frame: pd.DataFrame) -> Iterator[str]:
+    """``frame`` visible to SQL as the view ``name`` for the duration of the block."""
+    store.con.register(name, frame)
+    try:
+        yield name
+    finally:
+        store.con.unregister(name)
+
+
+def insert_frame(store: Store, table: str, frame: pd.DataFrame) -> None:
+    """Insert a DataFrame whose columns are named as (a subset of) the table's columns."""
+    with registered(store, f"_ins_{table}", frame) as name:
+        cols = ", ".join(f'"{c}"' for c in frame.columns)
+        store.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name}")
