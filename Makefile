@@ -11,7 +11,7 @@ WEB    := src/industrial_brain/web
 # Debian packages for the browser tests (headless Chromium driven by Playwright) and CJK glyphs in screenshots.
 BROWSER_PKGS := chromium chromium-driver fonts-noto-cjk
 
-.PHONY: run test install bench clean browsers
+.PHONY: run test lint install bench clean browsers
 
 # Python packages, plus the dashboard's charting library (Apache ECharts) and the API docs page's
 # Swagger UI from the npm registry, copied to $(WEB)/vendor (gitignored; never committed).
@@ -39,7 +39,12 @@ run: $(STAMP)
 	@echo "Industrial Brain dashboard 看板: http://$(HOST):$(PORT)  (Ctrl-C to stop)"
 	$(BIN)/ibrain serve --db $(DB) --host $(HOST) --port $(PORT)
 
-test: $(STAMP) browsers
+# The layer contracts (import-linter) and the linter run first: a broken rule fails the build like a test.
+lint: $(STAMP)
+	$(BIN)/lint-imports
+	$(BIN)/ruff check src tests benchmarks
+
+test: $(STAMP) browsers lint
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 bench: $(STAMP)

@@ -1,0 +1,34 @@
+"""Every docstring example of every module runs and gives what it shows."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+
+import matplotlib
+import pytest
+
+import industrial_brain
+
+matplotlib.use("Agg")
+
+MODULES = sorted(info.name for info in pkgutil.walk_packages(industrial_brain.__path__, "industrial_brain.")
+                 if not info.name.endswith("__main__"))
+FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # examples that write a file write it here
+    module = importlib.import_module(name)
+    failed, attempted = doctest.testmod(module, optionflags=FLAGS, report=True, verbose=False)
+    assert failed == 0, f"{failed} of {attempted} examples in {name} failed (run: python -m doctest -v)"
+
+
+def test_the_examples_cover_the_package():
+    counted = 0
+    for name in MODULES:
+        finder = doctest.DocTestFinder()
+        counted += sum(len(t.examples) for t in finder.find(importlib.import_module(name)))
+    assert counted >= 300
