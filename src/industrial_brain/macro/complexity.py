@@ -37,7 +37,7 @@ from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
-from industrial_brain.macro.location_quotient import _nonneg_matrix
+from industrial_brain.macro._common import nonneg_matrix
 
 __all__ = ["ComplexityResult", "economic_complexity", "rca"]
 
@@ -50,7 +50,7 @@ def rca(X: Any) -> pd.DataFrame:
     >>> rca([[10, 30], [30, 30]]).round(4).to_numpy().tolist()
     [[0.625, 1.25], [1.25, 0.8333]]
     """
-    df = _nonneg_matrix(X, "X")
+    df = nonneg_matrix(X, "X")
     A = df.to_numpy()
     xc, xp = A.sum(axis=1), A.sum(axis=0)
     if (xc <= 0).any():
@@ -164,7 +164,7 @@ def economic_complexity(X: Any, threshold: float = 1.0, binary: bool = False,
     if pci_scale not in ("eci", "own"):
         raise InputError.at("unknown PCI scaling", column="pci_scale", value=pci_scale, expected="'eci' or 'own'")
     if binary:
-        df = _nonneg_matrix(X, "M")
+        df = nonneg_matrix(X, "M")
         if not np.isin(df.to_numpy(), (0.0, 1.0)).all():
             raise InputError.at("binary=True but M is not 0/1", column="M")
         R = None

@@ -27,7 +27,8 @@ from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
-from industrial_brain.macro.dagum_gini import _values, nbs_region4
+from industrial_brain.macro._common import value_vector
+from industrial_brain.macro.gini_decomposition import nbs_region4
 
 __all__ = ["TheilResult", "theil", "theil_t", "theil_l", "coefficient_of_variation"]
 
@@ -150,7 +151,7 @@ def theil(values: Any, groups: Any = None, kind: str = "T") -> TheilResult:
     """
     if kind not in ("T", "L"):
         raise InputError.at("unknown Theil index", column="kind", value=kind, expected="'T' or 'L'")
-    y, index = _values(values)
+    y, index = value_vector(values)
     if kind == "L" and (y <= 0).any():
         raise MethodError("Theil L (mean log deviation) needs strictly positive values; "
                           f"found a zero at {index[int(np.argmax(y <= 0))]!s} — use kind='T'")
@@ -231,5 +232,5 @@ def coefficient_of_variation(values: Any, ddof: int = 0) -> float:
     >>> coefficient_of_variation([1, 3])
     0.5
     """
-    y, _ = _values(values)
+    y, _ = value_vector(values)
     return float(y.std(ddof=ddof) / y.mean())
