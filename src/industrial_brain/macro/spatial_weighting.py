@@ -295,7 +295,7 @@ def distance_weights(
     distance, the middle point's raw weights are 1/111.2 and 1/222.4, row-standardised 2/3 and 1/3:
 
     >>> w = distance_weights([[0, 0], [1, 0], [3, 0]])
-    >>> [round(v, 4) for v in w.W.toarray()[1]]
+    >>> [round(float(v), 4) for v in w.W.toarray()[1]]
     [0.6667, 0.0, 0.3333]
     """
     if method not in _METHODS:
