@@ -89,7 +89,7 @@ def check_complete(X: pd.DataFrame, what: str = "panel") -> None:
 
 
 def reference_groups(X: pd.DataFrame, reference: str) -> list[np.ndarray]:
-    """Row positions of each reference set: all rows (``"pooled"``) or the rows of each year (``"by_year"``)."""
+    """Row positions of each reference set: all rows (``"pooled"``) or each year's rows (``"by_year"``)."""
     if reference == "pooled":
         return [np.arange(len(X))]
     lvl = year_level(X.index)

@@ -108,7 +108,8 @@ class ComplexityResult(ResultMixin):
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
-        return [("地区数" if zh else "locations", len(self.ECI)), ("产品/部门数" if zh else "products", len(self.PCI)),
+        return [("地区数" if zh else "locations", len(self.ECI)),
+                ("产品/部门数" if zh else "products", len(self.PCI)),
                 ("第二特征值" if zh else "second eigenvalue", float(self.eigenvalues[1]))] + \
             [("说明" if zh else "note", n) for n in self.notes]
 
@@ -162,7 +163,8 @@ def economic_complexity(X: Any, threshold: float = 1.0, binary: bool = False,
     ([1.2247, 0.0, -1.2247], 0.25)
     """
     if pci_scale not in ("eci", "own"):
-        raise InputError.at("unknown PCI scaling", column="pci_scale", value=pci_scale, expected="'eci' or 'own'")
+        raise InputError.at("unknown PCI scaling", column="pci_scale", value=pci_scale,
+                            expected="'eci' or 'own'")
     if binary:
         df = nonneg_matrix(X, "M")
         if not np.isin(df.to_numpy(), (0.0, 1.0)).all():
@@ -177,11 +179,14 @@ def economic_complexity(X: Any, threshold: float = 1.0, binary: bool = False,
     Mv = M.to_numpy()
     kc, kp = Mv.sum(axis=1), Mv.sum(axis=0)
     if (kc == 0).any():
-        raise MethodError(f"location {M.index[np.argmax(kc == 0)]!s} has diversity 0: ECI is undefined (drop it)")
+        raise MethodError(f"location {M.index[np.argmax(kc == 0)]!s} has diversity 0: "
+                          "ECI is undefined (drop it)")
     if (kp == 0).any():
-        raise MethodError(f"product {M.columns[np.argmax(kp == 0)]!s} has ubiquity 0: PCI is undefined (drop it)")
+        raise MethodError(f"product {M.columns[np.argmax(kp == 0)]!s} has ubiquity 0: "
+                          "PCI is undefined (drop it)")
     if Mv.shape[0] < 2 or Mv.shape[1] < 2:
-        raise InputError.at("complexity needs at least two locations and two products", column="X", value=Mv.shape)
+        raise InputError.at("complexity needs at least two locations and two products", column="X",
+                            value=Mv.shape)
     iu = 1.0 / np.sqrt(kp)
     S = (Mv * iu[None, :]).T @ ((Mv * iu[None, :]) / kc[:, None])  # U^-1/2 M' D^-1 M U^-1/2
     vals, vecs = np.linalg.eigh(S)

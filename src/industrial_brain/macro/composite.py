@@ -115,7 +115,8 @@ def prepare_panel(panel: Any, system: IndexSystem, years: Any = None) -> tuple[p
                             expected="(region, year) MultiIndex rows x indicator columns")
     if not isinstance(panel.index, pd.MultiIndex) or panel.index.nlevels != 2:
         raise InputError.at("panel rows must be a (region, year) MultiIndex",
-                            value=type(panel.index).__name__, expected="e.g. df.set_index(['region', 'year'])")
+                            value=type(panel.index).__name__,
+                            expected="e.g. df.set_index(['region', 'year'])")
     codes = system.indicator_codes
     missing = [c for c in codes if c not in panel.columns]
     if missing:
@@ -148,8 +149,10 @@ def prepare_panel(panel: Any, system: IndexSystem, years: Any = None) -> tuple[p
     return P, notes
 
 
-def index_weights(system: IndexSystem, Xw: pd.DataFrame, raw: pd.DataFrame, weighting: Any, scope: str,
-                  dimension_weights: Any) -> tuple[dict[str, float], pd.Series, dict[str, WeightsResult], str]:
+def index_weights(
+    system: IndexSystem, Xw: pd.DataFrame, raw: pd.DataFrame, weighting: Any, scope: str,
+    dimension_weights: Any,
+) -> tuple[dict[str, float], pd.Series, dict[str, WeightsResult], str]:
     """Within-dimension indicator weights, dimension weights, detail objects and a label.
 
     ``weighting`` is a method of :data:`~industrial_brain.macro.weights.WEIGHTINGS` computed on the

@@ -49,7 +49,8 @@ __all__ = ["NBS_REGION4", "DagumGiniResult", "dagum_gini", "gini", "nbs_region4"
 #: as recorded in the provinces reference table (``region4_en``/``region4_zh``) of
 #: :func:`industrial_brain.reference.regions.province_table`.
 _PROVINCES = province_table().dropna(subset=["region4_en"])
-NBS_REGION4: Mapping[str, str] = MappingProxyType(dict(zip(_PROVINCES["code"].str[:2], _PROVINCES["region4_en"])))
+NBS_REGION4: Mapping[str, str] = MappingProxyType(
+    dict(zip(_PROVINCES["code"].str[:2], _PROVINCES["region4_en"])))
 _REGION4_ZH = dict(zip(_PROVINCES["region4_en"], _PROVINCES["region4_zh"]))
 
 
@@ -268,7 +269,8 @@ def dagum_gini(values: Any, groups: Any = None) -> DagumGiniResult:
         g = np.asarray(groups, dtype=object).ravel()
     if g.shape[0] != y.shape[0]:
         raise InputError.at("groups and values differ in length", column="groups",
-                            value=f"{g.shape[0]} labels for {y.shape[0]} values", expected="one label per value")
+                            value=f"{g.shape[0]} labels for {y.shape[0]} values",
+                            expected="one label per value")
     if pd.isna(pd.Series(g)).any():
         raise InputError.at("missing group label", column="groups",
                             value=str(index[int(np.argmax(pd.isna(pd.Series(g)).to_numpy()))]))

@@ -66,7 +66,8 @@ class KernelDensityResult(ResultMixin):
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
-        return [("年份数" if zh else "years", len(self.features)), ("网格点" if zh else "grid points", len(self.grid)),
+        return [("年份数" if zh else "years", len(self.features)),
+                ("网格点" if zh else "grid points", len(self.grid)),
                 ("带宽规则" if zh else "bandwidth rule", str(self.bw_method))]
 
 
@@ -143,7 +144,8 @@ def kernel_density(
     except (TypeError, ValueError):
         raise InputError.at("panel must be numeric", column="panel") from None
     if A.ndim != 2 or A.shape[0] < 2:
-        raise InputError.at("kernel density needs at least two regions per year", column="panel", value=A.shape)
+        raise InputError.at("kernel density needs at least two regions per year", column="panel",
+                            value=A.shape)
     bad = ~np.isfinite(A)
     if bad.any():
         r, c = np.argwhere(bad)[0]

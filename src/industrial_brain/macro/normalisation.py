@@ -290,7 +290,8 @@ def normalize(
     readonly(Xn)
     dirs = {c: ("+" if signs[c] > 0 else "-") for c in X.columns}
     lin = Lineage.make("macro.normalize", {
-        "method": method, "reference": reference, "shift": shift, "shift_mode": shift_mode, "directions": dirs,
+        "method": method, "reference": reference, "shift": shift, "shift_mode": shift_mode,
+        "directions": dirs,
         "targets": dict(targets) if targets is not None else None, "log_offset": log_offset,
         "missing": missing, "n_rows": int(X.shape[0]), "n_indicators": int(X.shape[1]),
     })

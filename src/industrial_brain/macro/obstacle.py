@@ -86,7 +86,8 @@ class ObstacleResult(ResultMixin):
         zh = lang == "zh"
         mean = self.O.mean().sort_values(ascending=False)
         items = [("观测数" if zh else "observations", len(self.O)),
-                 ("平均障碍度最大的指标" if zh else "largest mean obstacle", f"{mean.index[0]} ({mean.iloc[0]:.4f})")]
+                 ("平均障碍度最大的指标" if zh else "largest mean obstacle",
+                  f"{mean.index[0]} ({mean.iloc[0]:.4f})")]
         return items + [("说明" if zh else "note", n) for n in self.notes]
 
 

@@ -96,7 +96,7 @@ def _y(y: Any) -> tuple[np.ndarray, pd.Index | None]:
 
 def _inputs(y: Any, w: Any, transformation: str, permutations: int,
             alternative: str) -> tuple[np.ndarray, SpatialWeights, int]:
-    """Checked ``alternative`` and ``permutations``; ``y`` as floats and its weights (aligned to its labels)."""
+    """Checked ``alternative`` and ``permutations``; ``y`` as floats and its weights aligned to its labels."""
     check_alternative(alternative)
     permutations = check_permutations(permutations)
     arr, index = _y(y)
@@ -276,7 +276,8 @@ def _moran_result(arr: np.ndarray, sw: SpatialWeights, sim_raw: np.ndarray | Non
     seI_norm, seI_rand = float(np.sqrt(VI_norm)), float(np.sqrt(max(VI_rand, 0.0)))
     z_norm = (I - EI) / seI_norm
     z_rand = (I - EI) / seI_rand if seI_rand > 0 else 0.0
-    notes = [f"{len(sw.islands)} island(s) without neighbours (lag 0): {list(sw.islands)[:5]}"] if sw.islands else []
+    notes = ([f"{len(sw.islands)} island(s) without neighbours (lag 0): {list(sw.islands)[:5]}"]
+             if sw.islands else [])
     if shared:
         notes.append("permutations shared across the columns of the panel (same relabellings each year)")
     extra: dict[str, Any] = {}
@@ -294,7 +295,8 @@ def _moran_result(arr: np.ndarray, sw: SpatialWeights, sim_raw: np.ndarray | Non
         p_rand=_p_norm(z_rand, alternative), n=n, permutations=permutations, alternative=alternative,
         transformation=transformation, seed=seed, notes=tuple(notes), **extra,
         lineage=Lineage.make("macro.moran", {"transformation": transformation, "permutations": permutations,
-                                             "alternative": alternative, "n": n, "shared": shared}, seed=seed),
+                                             "alternative": alternative, "n": n, "shared": shared},
+                             seed=seed),
     )
 
 
@@ -548,7 +550,8 @@ def moran_local(
             s2[a:b] = (Isim * Isim).sum(axis=1)
         pg = (ge + 1.0) / (permutations + 1.0)
         pl = (le + 1.0) / (permutations + 1.0)
-        p_sim = pg if alternative == "greater" else pl if alternative == "less" else np.minimum(1.0, 2 * np.minimum(pg, pl))
+        p_sim = (pg if alternative == "greater" else pl if alternative == "less"
+                 else np.minimum(1.0, 2 * np.minimum(pg, pl)))
         EI_sim = s1 / permutations
         seI_sim = np.sqrt(np.maximum(s2 / permutations - EI_sim**2, 0.0))
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -53,7 +53,8 @@ class LocationQuotientResult(ResultMixin):
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
-        return [("地区数" if zh else "regions", self.LQ.shape[0]), ("部门数" if zh else "sectors", self.LQ.shape[1]),
+        return [("地区数" if zh else "regions", self.LQ.shape[0]),
+                ("部门数" if zh else "sectors", self.LQ.shape[1]),
                 ("LQ>1 的单元" if zh else "cells with LQ > 1", int(self.specialised.to_numpy().sum()))]
 
 
@@ -94,7 +95,8 @@ def location_quotient(E: Any, reference: Any = None) -> LocationQuotientResult:
     A = df.to_numpy()
     ei = A.sum(axis=1)
     if (ei <= 0).any():
-        raise MethodError(f"region {df.index[np.argmax(ei <= 0)]!s} has total 0: its location quotients are 0/0")
+        raise MethodError(f"region {df.index[np.argmax(ei <= 0)]!s} has total 0: "
+                          "its location quotients are 0/0")
     if reference is None:
         Ej = A.sum(axis=0)
     else:

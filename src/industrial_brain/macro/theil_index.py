@@ -177,8 +177,10 @@ def theil(values: Any, groups: Any = None, kind: str = "T") -> TheilResult:
         between += b
         within += wc
         rows.append((lab, yg.size, mg, pg, sg, ig, wc))
-    by_group = pd.DataFrame(rows, columns=["group", "n", "mean", "p", "s", kind, "within_part"]).set_index("group")
-    return TheilResult(kind=kind, total=total, between=float(between), within=float(within), by_group=by_group,
+    by_group = pd.DataFrame(rows, columns=["group", "n", "mean", "p", "s", kind, "within_part"])
+    by_group = by_group.set_index("group")
+    return TheilResult(kind=kind, total=total, between=float(between), within=float(within),
+                       by_group=by_group,
                        lineage=Lineage.make("macro.theil", {"kind": kind, "n": int(n),
                                                              "groups": int(len(by_group))}))
 

@@ -641,7 +641,8 @@ def ahp_weights(pairwise: Any, *, labels: Sequence[Any] | None = None, force: bo
     consistent = CR <= 0.1
     if not consistent and not force:
         raise MethodError(f"AHP pairwise matrix is inconsistent: CR = {CR:.4f} > 0.1 "
-                          f"(lambda_max = {lam:.4f}, CI = {CI:.4f}, RI = {RI}); revise the judgements or pass force=True")
+                          f"(lambda_max = {lam:.4f}, CI = {CI:.4f}, RI = {RI}); "
+                          "revise the judgements or pass force=True")
     P = pd.DataFrame(M, index=idx, columns=idx)
     readonly(P)
     return AHPResult(weights=_series(w, pd.Index(idx)), method="ahp",
