@@ -200,6 +200,7 @@ class TopsisResult(ResultMixin):
         yield ("观测数" if lang == "zh" else "observations", len(self.C))
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """Per observation: closeness ``C = D⁻ / (D⁺ + D⁻)`` and the distances ``D_plus``, ``D_minus``."""
         return pd.DataFrame({"C": self.C, "D_plus": self.D_plus, "D_minus": self.D_minus})
 
 
@@ -302,6 +303,7 @@ class HierarchicalIndexResult(ResultMixin):
         yield ("指标数" if lang == "zh" else "indicators", len(self.indicator_weights))
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """Per observation: the overall ``score`` followed by one column per dimension score."""
         df = self.dimension_scores.copy()
         df.insert(0, "score", self.scores)
         return df

@@ -114,6 +114,7 @@ class SigmaConvergenceResult(ResultMixin):
     title_zh = "σ收敛"
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """The per-year dispersion table (:attr:`by_year`)."""
         check_lang(lang)
         return self.by_year
 
@@ -219,9 +220,11 @@ class BetaConvergenceResult(ResultMixin):
 
     @property
     def converging(self) -> bool:
+        """``β < 0``: regions starting lower grow faster (β-convergence)."""
         return self.beta < 0
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """Coefficient table: estimate, standard error, t and p per parameter."""
         check_lang(lang)
         df = pd.DataFrame({"param": self.params, "std_error": self.std_errors, "t": self.tstats,
                            "p": self.pvalues})

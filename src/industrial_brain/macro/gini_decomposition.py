@@ -169,18 +169,22 @@ class DagumGiniResult(ResultMixin):
 
     @property
     def G(self) -> float:
+        """``G``, the overall Gini (:attr:`gini`)."""
         return self.gini
 
     @property
     def G_w(self) -> float:
+        """``G_w``, the within-group part (:attr:`within`)."""
         return self.within
 
     @property
     def G_nb(self) -> float:
+        """``G_nb``, the net between-group part (:attr:`net_between`)."""
         return self.net_between
 
     @property
     def G_t(self) -> float:
+        """``G_t``, the transvariation part (:attr:`transvariation`)."""
         return self.transvariation
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:

@@ -153,6 +153,7 @@ class IndexSystem(_Model):
 
     @property
     def indicator_codes(self) -> list[str]:
+        """Panel column codes of every indicator, dimension by dimension."""
         return [i.code for i in self.indicators]
 
     @property
@@ -167,6 +168,7 @@ class IndexSystem(_Model):
 
     @property
     def dimension_of(self) -> dict[str, str]:
+        """Indicator code → code of the dimension that holds it."""
         return {i.code: d.code for d in self.dimensions for i in d.indicators}
 
     @property

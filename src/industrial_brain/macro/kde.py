@@ -58,6 +58,7 @@ class KernelDensityResult(ResultMixin):
         return out
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """Per year: main peak position and height, number of peaks, half-peak width and bandwidth."""
         check_lang(lang)
         if lang == "zh":
             return self.features.rename(columns={"peak_x": "主峰位置", "peak_height": "主峰高度",

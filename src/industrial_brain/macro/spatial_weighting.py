@@ -58,24 +58,29 @@ class SpatialWeights:
 
     @property
     def n(self) -> int:
+        """Number of units ``n``."""
         return self.W.shape[0]
 
     @property
     def s0(self) -> float:
+        """``S0 = Σ_ij w_ij``."""
         return float(self.W.sum())
 
     @property
     def s1(self) -> float:
+        """``S1 = ½ Σ_ij (w_ij + w_ji)²``."""
         t = self.W + self.W.T
         return float(0.5 * t.multiply(t).sum())
 
     @property
     def s2(self) -> float:
+        """``S2 = Σ_i (w_i· + w_·i)²`` (row sum plus column sum, squared)."""
         r = np.asarray(self.W.sum(axis=1)).ravel() + np.asarray(self.W.sum(axis=0)).ravel()
         return float((r * r).sum())
 
     @property
     def cardinalities(self) -> np.ndarray:
+        """Number of neighbours of each unit (non-zero weights per row)."""
         return np.diff(self.W.indptr)
 
 

@@ -48,6 +48,7 @@ class LocationQuotientResult(ResultMixin):
         return self.LQ > 1.0
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """The regions × sectors location-quotient matrix ``LQ``."""
         check_lang(lang)
         return self.LQ
 

@@ -89,6 +89,7 @@ class TheilResult(ResultMixin):
 
     @property
     def between_share(self) -> float:
+        """Share of the index due to differences between groups, ``between / total`` (0 when total is 0)."""
         return self.between / self.total if self.total > 0 else 0.0
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:

@@ -85,6 +85,7 @@ class RankUncertaintyResult(ResultMixin):
             yield ("说明" if zh else "note", n)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """Per region-year rank statistics (:attr:`rank_stats`: median and the 5th/95th percentiles)."""
         return self.rank_stats
 
 
