@@ -26,9 +26,8 @@ import pandas as pd
 from scipy import sparse
 from scipy.spatial import cKDTree
 
+from industrial_brain.macro import dagum_gini, moran, moran_local, moran_panel, spatial_weights
 from industrial_brain.macro.coupling import coupling_coordination
-from industrial_brain.macro.dagum_gini import dagum_gini
-from industrial_brain.macro.moran import moran, moran_local, moran_panel, spatial_weights
 
 
 def synthetic_panel(n_regions: int, n_years: int, n_ind: int, seed: int = 20240501):
@@ -60,8 +59,8 @@ def knn_weights(xy: np.ndarray, k: int = 8) -> sparse.csr_matrix:
 
 
 def pipeline(panel, directions, xy, groups, permutations=999, seed=1):
+    from industrial_brain.macro import normalize
     from industrial_brain.macro.aggregate import weighted_arithmetic
-    from industrial_brain.macro.normalize import normalize
     from industrial_brain.macro.weights import entropy_weights
 
     t = {}

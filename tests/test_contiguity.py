@@ -1,4 +1,8 @@
-"""Provincial queen contiguity from the embedded GeoJSON, and hand-made synthetic maps."""
+"""Provincial queen contiguity from the embedded GeoJSON, and hand-made synthetic maps.
+
+The weights matrix of a contiguity result is built by the one spatial-weights module
+(:func:`industrial_brain.macro.contiguity_weights`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import numpy as np
 import pytest
 
 from industrial_brain.errors import InputError
+from industrial_brain.macro import contiguity_weights
 from industrial_brain.reference.contiguity import DEFAULT_GEOJSON, ContiguityResult, contiguity_from_geojson
 
 
@@ -45,7 +50,7 @@ def test_known_neighbourhoods(prov):
 
 
 def test_symmetry_and_sparse_matrix(prov):
-    W = prov.to_sparse()
+    W = contiguity_weights(prov, ids=prov.codes, transformation="b").W
     assert W.shape == (31, 31) and W.dtype == np.float64
     A = W.toarray()
     assert np.array_equal(A, A.T) and np.all(np.diag(A) == 0)
@@ -53,7 +58,7 @@ def test_symmetry_and_sparse_matrix(prov):
     for c, nb in prov.neighbours.items():
         for d in nb:
             assert c in prov.neighbours[d]
-    Ws = prov.to_sparse(row_standardise=True).toarray()
+    Ws = contiguity_weights(prov, ids=prov.codes).W.toarray()
     np.testing.assert_allclose(Ws.sum(axis=1), 1.0)  # no isolated province once Hainan is linked
     i = prov.codes.index("110000")
     np.testing.assert_allclose(Ws[i][Ws[i] > 0], [0.5, 0.5])
@@ -69,7 +74,7 @@ def test_insensitive_to_tolerance():
 def test_without_links_hainan_is_isolated():
     r = contiguity_from_geojson(DEFAULT_GEOJSON, island_links={})
     assert r.neighbours["460000"] == ()
-    assert np.asarray(r.to_sparse(row_standardise=True).sum(axis=1)).ravel()[r.codes.index("460000")] == 0
+    assert np.asarray(contiguity_weights(r, ids=r.codes).W.sum(axis=1)).ravel()[r.codes.index("460000")] == 0
 
 
 def test_all_34_features():

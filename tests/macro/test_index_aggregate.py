@@ -14,7 +14,7 @@ from industrial_brain.macro.aggregate import (
     weighted_arithmetic,
     weighted_geometric,
 )
-from industrial_brain.macro.normalize import normalize
+from industrial_brain.macro.normalisation import normalize
 
 
 def test_arithmetic_hand_solved():

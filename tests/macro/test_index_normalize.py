@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from industrial_brain.errors import InputError, MethodError
-from industrial_brain.macro.normalize import normalize
+from industrial_brain.macro.normalisation import normalize
 
 
 def _panel():

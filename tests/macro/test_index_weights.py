@@ -51,7 +51,7 @@ def test_entropy_against_pymcdm():
 @pytest.mark.peer
 def test_critic_against_pymcdm():
     pw = pytest.importorskip("pymcdm.weights")
-    from industrial_brain.macro.normalize import normalize
+    from industrial_brain.macro.normalisation import normalize
 
     rng = np.random.default_rng(12345)
     X = rng.normal(size=(30, 5))

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.macro.convergence import beta_convergence, beta_convergence_panel, sigma_convergence
-from industrial_brain.macro.dagum_gini import NBS_REGION4, dagum_gini, gini, nbs_region4
-from industrial_brain.macro.kernel_density import kernel_density
-from industrial_brain.macro.theil import coefficient_of_variation, theil, theil_l, theil_t
+from industrial_brain.macro.gini_decomposition import NBS_REGION4, dagum_gini, gini, nbs_region4
+from industrial_brain.macro.kde import kernel_density
+from industrial_brain.macro.theil_index import coefficient_of_variation, theil, theil_l, theil_t
 
 
 def brute_force_dagum(y, g):

@@ -13,8 +13,9 @@ from scipy import sparse
 
 from industrial_brain._shared.permutation import check_alternative, pseudo_p_value, sample_without_replacement
 from industrial_brain.errors import InputError, MethodError
-from industrial_brain.macro.location_quotient import location_quotient
-from industrial_brain.macro.moran import moran, moran_local, moran_panel, spatial_weights
+from industrial_brain.macro.spatial_autocorrelation import moran, moran_local, moran_panel
+from industrial_brain.macro.spatial_weighting import spatial_weights
+from industrial_brain.macro.specialisation import location_quotient
 
 SEED = 12345
 PATH4 = {0: [1], 1: [0, 2], 2: [1, 3], 3: [2]}

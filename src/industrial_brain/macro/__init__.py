@@ -1,17 +1,17 @@
 """Macro (regional) engines: composite indices, coupling coordination, inequality, spatial analysis.
 
 The package namespace is the public API of *functions and result classes*: ``from
-industrial_brain.macro import dagum_gini, moran, normalize`` gives the functions. Six modules carry
-the name of their main function (``normalize``, ``dagum_gini``, ``theil``, ``kernel_density``,
-``moran``, ``location_quotient``, as ``pprint.pprint`` or ``glob.glob`` in the standard library),
-so on the package object the function takes the name. Reach such a module's other contents with
-``from industrial_brain.macro.moran import SpatialWeights`` (always the module), or the module
-itself with ``importlib.import_module("industrial_brain.macro.moran")`` /
-``sys.modules[...]``; do not write ``import industrial_brain.macro.moran as m`` (Python resolves
-that to the package attribute, i.e. the function). ``tests/macro/test_namespace.py`` pins both.
+industrial_brain.macro import dagum_gini, moran, normalize`` gives the functions. One module per
+method, and no module bears the name of a function beside it, so ``import
+industrial_brain.macro.spatial_autocorrelation as m`` gives the module: ``normalize`` lives in
+``normalisation``, ``dagum_gini`` in ``gini_decomposition``, ``theil`` in ``theil_index``,
+``kernel_density`` in ``kde``, ``location_quotient`` in ``specialisation``, ``moran`` in
+``spatial_autocorrelation``, and the spatial weights (``SpatialWeights``, ``spatial_weights``,
+``contiguity_weights``, ``distance_weights``) in ``spatial_weighting``. Helpers the engines share
+live in ``_common``. ``tests/macro/test_namespace.py`` pins this.
 """
 
-# --- composite index ---
+from industrial_brain._shared.geo import great_circle_km
 from industrial_brain.macro.aggregate import (
     HierarchicalIndexResult,
     TopsisResult,
@@ -20,13 +20,45 @@ from industrial_brain.macro.aggregate import (
     weighted_arithmetic,
     weighted_geometric,
 )
+from industrial_brain.macro.complexity import ComplexityResult, economic_complexity, rca
 from industrial_brain.macro.composite import CompositeIndexResult, composite_index, rank_agreement
+from industrial_brain.macro.convergence import (
+    BetaConvergenceResult,
+    SigmaConvergenceResult,
+    beta_convergence,
+    beta_convergence_panel,
+    sigma_convergence,
+)
+from industrial_brain.macro.coupling import (
+    COORDINATION_LEVELS,
+    CouplingResult,
+    coordination_level,
+    coupling_coordination,
+)
+from industrial_brain.macro.gini_decomposition import DagumGiniResult, dagum_gini, gini, nbs_region4
 from industrial_brain.macro.index_system import (
     IndexSystem,
     default_index_systems,
     load_index_system,
 )
-from industrial_brain.macro.normalize import NormalizationResult, normalize
+from industrial_brain.macro.kde import KernelDensityResult, kernel_density
+from industrial_brain.macro.normalisation import NormalizationResult, normalize
+from industrial_brain.macro.obstacle import ObstacleResult, obstacle_degree
+from industrial_brain.macro.spatial_autocorrelation import (
+    LocalMoranResult,
+    MoranResult,
+    moran,
+    moran_local,
+    moran_panel,
+)
+from industrial_brain.macro.spatial_weighting import (
+    SpatialWeights,
+    contiguity_weights,
+    distance_weights,
+    spatial_weights,
+)
+from industrial_brain.macro.specialisation import LocationQuotientResult, location_quotient
+from industrial_brain.macro.theil_index import TheilResult, coefficient_of_variation, theil, theil_l, theil_t
 from industrial_brain.macro.uncertainty import RankUncertaintyResult, index_uncertainty
 from industrial_brain.macro.weights import (
     AHPResult,
@@ -45,7 +77,8 @@ from industrial_brain.macro.weights import (
     pca_weights,
 )
 
-_COMPOSITE_ALL = [
+__all__ = [
+    # composite index
     "normalize", "NormalizationResult",
     "equal_weights", "entropy_weights", "critic_weights", "cv_weights", "pca_weights", "ahp_weights",
     "combined_weights", "WeightsResult", "EntropyWeights", "CriticWeights", "CVWeights", "PCAWeights",
@@ -55,43 +88,7 @@ _COMPOSITE_ALL = [
     "IndexSystem", "load_index_system", "default_index_systems",
     "composite_index", "CompositeIndexResult", "rank_agreement",
     "index_uncertainty", "RankUncertaintyResult",
-]
-# --- end composite index ---
-
-__all__ = list(_COMPOSITE_ALL)
-
-# --- coupling, inequality, spatial ---
-from industrial_brain.macro.complexity import ComplexityResult, economic_complexity, rca
-from industrial_brain.macro.convergence import (
-    BetaConvergenceResult,
-    SigmaConvergenceResult,
-    beta_convergence,
-    beta_convergence_panel,
-    sigma_convergence,
-)
-from industrial_brain.macro.coupling import (
-    COORDINATION_LEVELS,
-    CouplingResult,
-    coordination_level,
-    coupling_coordination,
-)
-from industrial_brain.macro.dagum_gini import DagumGiniResult, dagum_gini, gini, nbs_region4
-from industrial_brain.macro.kernel_density import KernelDensityResult, kernel_density
-from industrial_brain.macro.location_quotient import LocationQuotientResult, location_quotient
-from industrial_brain.macro.moran import (
-    LocalMoranResult,
-    MoranResult,
-    SpatialWeights,
-    moran,
-    moran_local,
-    moran_panel,
-    spatial_weights,
-)
-from industrial_brain.macro.neighbours import contiguity_weights, distance_weights, great_circle_km
-from industrial_brain.macro.obstacle import ObstacleResult, obstacle_degree
-from industrial_brain.macro.theil import TheilResult, coefficient_of_variation, theil, theil_l, theil_t
-
-__all__ += [
+    # coupling, inequality, spatial
     "coupling_coordination", "coordination_level", "COORDINATION_LEVELS", "CouplingResult",
     "obstacle_degree", "ObstacleResult",
     "dagum_gini", "gini", "nbs_region4", "DagumGiniResult",
@@ -99,9 +96,9 @@ __all__ += [
     "sigma_convergence", "beta_convergence", "beta_convergence_panel", "SigmaConvergenceResult",
     "BetaConvergenceResult",
     "kernel_density", "KernelDensityResult",
-    "moran", "moran_local", "moran_panel", "spatial_weights", "MoranResult", "LocalMoranResult", "SpatialWeights",
+    "moran", "moran_local", "moran_panel", "MoranResult", "LocalMoranResult",
+    "spatial_weights", "SpatialWeights",
     "contiguity_weights", "distance_weights", "great_circle_km",
     "location_quotient", "LocationQuotientResult",
     "economic_complexity", "rca", "ComplexityResult",
 ]
-# --- end coupling, inequality, spatial ---

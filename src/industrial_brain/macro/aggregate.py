@@ -17,7 +17,14 @@ import pandas as pd
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
-from industrial_brain.macro.normalize import _groups, check_complete, check_panel
+from industrial_brain.macro._common import (
+    arithmetic_scores,
+    check_complete,
+    check_panel,
+    geometric_scores,
+    reference_groups,
+    topsis_distances,
+)
 
 __all__ = ["weighted_arithmetic", "weighted_geometric", "topsis", "TopsisResult", "hierarchical_index",
            "HierarchicalIndexResult", "AGGREGATIONS"]
@@ -80,45 +87,6 @@ def _prep(X: Any, weights: Any) -> tuple[pd.DataFrame, np.ndarray]:
     return X, w
 
 
-def _arith(A: np.ndarray, w: np.ndarray) -> np.ndarray:
-    return A @ w
-
-
-def _geom(A: np.ndarray, w: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore"):
-        logs = np.where(w > 0, np.log(np.where(A > 0, A, 1.0)), 0.0)
-    zero = ((A == 0) & (w > 0)).any(axis=1)
-    return np.where(zero, 0.0, np.exp(logs @ w))
-
-
-def _topsis_sq(A: np.ndarray, groups: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Squared distances of each row to the column max / min of its reference set (weight-free).
-
-    With w >= 0 the weighted ideal is w_j max_i a_ij, so (v_ij - v+_j)^2 = w_j^2 (a_ij - max a_j)^2 and
-    D+^2 = Q+ @ w^2: the squares can be computed once and reused for any weights.
-    """
-    Qp, Qm = np.empty_like(A), np.empty_like(A)
-    for g in groups:
-        Ag = A[g]
-        Qp[g] = (Ag - Ag.max(axis=0)) ** 2
-        Qm[g] = (Ag - Ag.min(axis=0)) ** 2
-    return Qp, Qm
-
-
-def _topsis(A: np.ndarray, w: np.ndarray, groups: Sequence[np.ndarray] | None = None, *,
-            Q: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, ...]:
-    if Q is not None:
-        w2 = w * w
-        Dp, Dm = np.sqrt(Q[0] @ w2), np.sqrt(Q[1] @ w2)
-        return Dp, Dm, Dp + Dm
-    Dp, Dm = np.empty(len(A)), np.empty(len(A))
-    for g in groups:
-        Vg = A[g] * w
-        Dp[g] = np.sqrt(((Vg - Vg.max(axis=0)) ** 2).sum(axis=1))
-        Dm[g] = np.sqrt(((Vg - Vg.min(axis=0)) ** 2).sum(axis=1))
-    return Dp, Dm, Dp + Dm
-
-
 # ----------------------------------------------------------------------------- aggregators
 def weighted_arithmetic(X: Any, weights: Any) -> pd.Series:
     r"""Weighted arithmetic mean (linear additive aggregation).
@@ -154,7 +122,7 @@ def weighted_arithmetic(X: Any, weights: Any) -> pd.Series:
     Row 2: 0.25·1 + 0.75·0.5 = 0.625.
     """
     X, w = _prep(X, weights)
-    return pd.Series(_arith(X.to_numpy(), w), index=X.index, name="score")
+    return pd.Series(arithmetic_scores(X.to_numpy(), w), index=X.index, name="score")
 
 
 def weighted_geometric(X: Any, weights: Any) -> pd.Series:
@@ -197,7 +165,7 @@ def weighted_geometric(X: Any, weights: Any) -> pd.Series:
     X, w = _prep(X, weights)
     A = X.to_numpy()
     _check_non_negative(X, A)
-    return pd.Series(_geom(A, w), index=X.index, name="score")
+    return pd.Series(geometric_scores(A, w), index=X.index, name="score")
 
 
 @dataclass(frozen=True)
@@ -232,6 +200,7 @@ class TopsisResult(ResultMixin):
         yield ("观测数" if lang == "zh" else "observations", len(self.C))
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """Per observation: closeness ``C = D⁻ / (D⁺ + D⁻)`` and the distances ``D_plus``, ``D_minus``."""
         return pd.DataFrame({"C": self.C, "D_plus": self.D_plus, "D_minus": self.D_minus})
 
 
@@ -280,11 +249,11 @@ def topsis(X: Any, weights: Any, *, reference: str = "pooled") -> TopsisResult:
     """
     X, w = _prep(X, weights)
     A = X.to_numpy()
-    groups = _groups(X, reference) if reference in ("pooled", "by_year") else None
+    groups = reference_groups(X, reference) if reference in ("pooled", "by_year") else None
     if groups is None:
         raise InputError.at("unknown reference set", column="reference", value=reference,
                             expected="pooled / by_year")
-    Dp, Dm, tot = _topsis(A, w, groups)
+    Dp, Dm, tot = topsis_distances(A, w, groups)
     C = _closeness(Dm, tot, X.index, "it coincides with both the ideal and the anti-ideal "
                                      "(no variation in its reference set)")
     V = A * w
@@ -334,6 +303,7 @@ class HierarchicalIndexResult(ResultMixin):
         yield ("指标数" if lang == "zh" else "indicators", len(self.indicator_weights))
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """Per observation: the overall ``score`` followed by one column per dimension score."""
         df = self.dimension_scores.copy()
         df.insert(0, "score", self.scores)
         return df
@@ -444,7 +414,7 @@ def hierarchical_index(
             raise InputError.at("indicator weights of a dimension sum to 0", column=str(d))
         within.update((s / s.sum()).to_dict())
     A = X.to_numpy()
-    groups = _groups(X, reference) if method == "topsis" else None
+    groups = reference_groups(X, reference) if method == "topsis" else None
     if method == "geometric":
         _check_non_negative(X, A)
     dim_scores = {}
@@ -457,7 +427,7 @@ def hierarchical_index(
         overall = _score(A, glob, method, groups, X.index)
     elif method == "geometric":
         D = np.column_stack([dim_scores[d] for d in structure])
-        overall = _geom(D, dw.to_numpy())
+        overall = geometric_scores(D, dw.to_numpy())
     else:
         overall = A @ glob
     ds = pd.DataFrame(dim_scores, index=X.index)
@@ -475,8 +445,8 @@ def hierarchical_index(
 
 def _score(A: np.ndarray, w: np.ndarray, method: str, groups, index) -> np.ndarray:
     if method == "arithmetic":
-        return _arith(A, w)
+        return arithmetic_scores(A, w)
     if method == "geometric":
-        return _geom(A, w)
-    _, Dm, tot = _topsis(A, w, groups)
+        return geometric_scores(A, w)
+    _, Dm, tot = topsis_distances(A, w, groups)
     return _closeness(Dm, tot, index, "no variation in its reference set")

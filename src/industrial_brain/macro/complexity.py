@@ -37,7 +37,7 @@ from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
-from industrial_brain.macro.location_quotient import _nonneg_matrix
+from industrial_brain.macro._common import nonneg_matrix
 
 __all__ = ["ComplexityResult", "economic_complexity", "rca"]
 
@@ -50,7 +50,7 @@ def rca(X: Any) -> pd.DataFrame:
     >>> rca([[10, 30], [30, 30]]).round(4).to_numpy().tolist()
     [[0.625, 1.25], [1.25, 0.8333]]
     """
-    df = _nonneg_matrix(X, "X")
+    df = nonneg_matrix(X, "X")
     A = df.to_numpy()
     xc, xp = A.sum(axis=1), A.sum(axis=0)
     if (xc <= 0).any():
@@ -108,7 +108,8 @@ class ComplexityResult(ResultMixin):
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
-        return [("地区数" if zh else "locations", len(self.ECI)), ("产品/部门数" if zh else "products", len(self.PCI)),
+        return [("地区数" if zh else "locations", len(self.ECI)),
+                ("产品/部门数" if zh else "products", len(self.PCI)),
                 ("第二特征值" if zh else "second eigenvalue", float(self.eigenvalues[1]))] + \
             [("说明" if zh else "note", n) for n in self.notes]
 
@@ -162,9 +163,10 @@ def economic_complexity(X: Any, threshold: float = 1.0, binary: bool = False,
     ([1.2247, 0.0, -1.2247], 0.25)
     """
     if pci_scale not in ("eci", "own"):
-        raise InputError.at("unknown PCI scaling", column="pci_scale", value=pci_scale, expected="'eci' or 'own'")
+        raise InputError.at("unknown PCI scaling", column="pci_scale", value=pci_scale,
+                            expected="'eci' or 'own'")
     if binary:
-        df = _nonneg_matrix(X, "M")
+        df = nonneg_matrix(X, "M")
         if not np.isin(df.to_numpy(), (0.0, 1.0)).all():
             raise InputError.at("binary=True but M is not 0/1", column="M")
         R = None
@@ -177,11 +179,14 @@ def economic_complexity(X: Any, threshold: float = 1.0, binary: bool = False,
     Mv = M.to_numpy()
     kc, kp = Mv.sum(axis=1), Mv.sum(axis=0)
     if (kc == 0).any():
-        raise MethodError(f"location {M.index[np.argmax(kc == 0)]!s} has diversity 0: ECI is undefined (drop it)")
+        raise MethodError(f"location {M.index[np.argmax(kc == 0)]!s} has diversity 0: "
+                          "ECI is undefined (drop it)")
     if (kp == 0).any():
-        raise MethodError(f"product {M.columns[np.argmax(kp == 0)]!s} has ubiquity 0: PCI is undefined (drop it)")
+        raise MethodError(f"product {M.columns[np.argmax(kp == 0)]!s} has ubiquity 0: "
+                          "PCI is undefined (drop it)")
     if Mv.shape[0] < 2 or Mv.shape[1] < 2:
-        raise InputError.at("complexity needs at least two locations and two products", column="X", value=Mv.shape)
+        raise InputError.at("complexity needs at least two locations and two products", column="X",
+                            value=Mv.shape)
     iu = 1.0 / np.sqrt(kp)
     S = (Mv * iu[None, :]).T @ ((Mv * iu[None, :]) / kc[:, None])  # U^-1/2 M' D^-1 M U^-1/2
     vals, vecs = np.linalg.eigh(S)

@@ -18,12 +18,13 @@ from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
+from industrial_brain.macro._common import check_panel
 from industrial_brain.macro.aggregate import AGGREGATIONS, HierarchicalIndexResult, hierarchical_index
 from industrial_brain.macro.index_system import IndexSystem, load_index_system
-from industrial_brain.macro.normalize import NormalizationResult, check_panel, normalize
+from industrial_brain.macro.normalisation import NormalizationResult, normalize
 from industrial_brain.macro.weights import WEIGHTINGS, WeightsResult, objective_weights
 
-__all__ = ["composite_index", "CompositeIndexResult", "rank_agreement", "prepare_panel"]
+__all__ = ["composite_index", "CompositeIndexResult", "rank_agreement", "prepare_panel", "index_weights"]
 
 
 # ----------------------------------------------------------------------------- result
@@ -114,7 +115,8 @@ def prepare_panel(panel: Any, system: IndexSystem, years: Any = None) -> tuple[p
                             expected="(region, year) MultiIndex rows x indicator columns")
     if not isinstance(panel.index, pd.MultiIndex) or panel.index.nlevels != 2:
         raise InputError.at("panel rows must be a (region, year) MultiIndex",
-                            value=type(panel.index).__name__, expected="e.g. df.set_index(['region', 'year'])")
+                            value=type(panel.index).__name__,
+                            expected="e.g. df.set_index(['region', 'year'])")
     codes = system.indicator_codes
     missing = [c for c in codes if c not in panel.columns]
     if missing:
@@ -147,9 +149,19 @@ def prepare_panel(panel: Any, system: IndexSystem, years: Any = None) -> tuple[p
     return P, notes
 
 
-def _weights(system: IndexSystem, Xw: pd.DataFrame, raw: pd.DataFrame, weighting: Any, scope: str,
-             dimension_weights: Any) -> tuple[dict[str, float], pd.Series, dict[str, WeightsResult], str]:
-    """Within-dimension indicator weights, dimension weights, detail objects and a label."""
+def index_weights(
+    system: IndexSystem, Xw: pd.DataFrame, raw: pd.DataFrame, weighting: Any, scope: str,
+    dimension_weights: Any,
+) -> tuple[dict[str, float], pd.Series, dict[str, WeightsResult], str]:
+    """Within-dimension indicator weights, dimension weights, detail objects and a label.
+
+    ``weighting`` is a method of :data:`~industrial_brain.macro.weights.WEIGHTINGS` computed on the
+    normalised ``Xw`` (CV weights on ``raw``), or explicit global weights. With ``scope="global"``
+    the indicator weights ``w_j`` give ``W_d = Σ_{j∈d} w_j`` and within weights ``w_j / W_d``; with
+    ``"within"`` each dimension is weighted on its own (explicit YAML weights first) and the
+    dimension weights come from ``dimension_weights``, the YAML, or are equal. The composite index is
+    ``Σ_d W_d Σ_{j∈d} (w_j / W_d) x_j``.
+    """
     structure = system.structure
     details: dict[str, WeightsResult] = {}
     explicit_global = not isinstance(weighting, str)
@@ -244,7 +256,7 @@ def composite_index(
         A shipped default (``"digital_economy"``, ``"real_economy"``,
         ``"new_quality_productive_forces"``), a YAML file, or a validated system.
     normalization : {"minmax", "zscore", "target", "log"}
-        See :func:`~industrial_brain.macro.normalize.normalize`.
+        See :func:`~industrial_brain.macro.normalisation.normalize`.
     weighting : str or weights, optional
         ``"equal"``, ``"entropy"``, ``"critic"``, ``"cv"``, ``"pca"``, or explicit indicator weights
         (Series/mapping/WeightsResult, e.g. from :func:`ahp_weights` or :func:`combined_weights`);
@@ -346,7 +358,7 @@ def composite_index(
     else:
         Xw = normalize(raw, sysobj.directions, "minmax", reference="pooled", shift=shift,
                        shift_mode=shift_mode).X
-    within, W, details, wlabel = _weights(sysobj, Xw, raw, wmethod, scope, dimension_weights)
+    within, W, details, wlabel = index_weights(sysobj, Xw, raw, wmethod, scope, dimension_weights)
     h: HierarchicalIndexResult = hierarchical_index(X, sysobj.structure, within, W, method=aggregation,
                                                     reference=reference)
     score = h.scores.rename("score")

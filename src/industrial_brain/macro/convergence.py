@@ -114,6 +114,7 @@ class SigmaConvergenceResult(ResultMixin):
     title_zh = "σ收敛"
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """The per-year dispersion table (:attr:`by_year`)."""
         check_lang(lang)
         return self.by_year
 
@@ -219,9 +220,11 @@ class BetaConvergenceResult(ResultMixin):
 
     @property
     def converging(self) -> bool:
+        """``β < 0``: regions starting lower grow faster (β-convergence)."""
         return self.beta < 0
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """Coefficient table: estimate, standard error, t and p per parameter."""
         check_lang(lang)
         df = pd.DataFrame({"param": self.params, "std_error": self.std_errors, "t": self.tstats,
                            "p": self.pvalues})
@@ -297,7 +300,8 @@ def beta_convergence(y0: Any, yT: Any, T: float, controls: Any = None) -> BetaCo
     X = [np.ones(len(g)), np.log(a0["y0"].to_numpy())]
     names = ["const", "beta"]
     if controls is not None:
-        C = controls if isinstance(controls, pd.DataFrame) else pd.DataFrame(np.asarray(controls, dtype=float))
+        C = (controls if isinstance(controls, pd.DataFrame)
+             else pd.DataFrame(np.asarray(controls, dtype=float)))
         if C.shape[0] != len(g) or not np.all(np.isfinite(C.to_numpy(dtype=float))):
             raise InputError.at("controls must have one complete row per region", column="controls",
                                 value=C.shape)
@@ -413,7 +417,8 @@ def beta_convergence_panel(panel: Any, time_effects: bool = False, controls: Any
     return res
 
 
-def _panel_linearmodels(df: pd.DataFrame, L: np.ndarray, time_effects: bool, controls: Any) -> BetaConvergenceResult:
+def _panel_linearmodels(df: pd.DataFrame, L: np.ndarray, time_effects: bool,
+                        controls: Any) -> BetaConvergenceResult:
     try:
         from linearmodels.panel import PanelOLS
     except ImportError:  # pragma: no cover - linearmodels is a dependency of the panel path
@@ -434,7 +439,8 @@ def _panel_linearmodels(df: pd.DataFrame, L: np.ndarray, time_effects: bool, con
             if Cf.shape != df.shape:
                 raise InputError.at("control has another shape than the panel", column=str(name),
                                     value=Cf.shape, expected=f"{df.shape} (regions × years)")
-            if isinstance(C, pd.DataFrame) and not (Cf.index.equals(df.index) and Cf.columns.equals(df.columns)):
+            aligned = Cf.index.equals(df.index) and Cf.columns.equals(df.columns)
+            if isinstance(C, pd.DataFrame) and not aligned:
                 Cf = Cf.reindex(index=df.index, columns=df.columns)
             A = Cf.to_numpy(dtype=float)
             if not np.isfinite(A).all():
@@ -459,8 +465,9 @@ def _panel_linearmodels(df: pd.DataFrame, L: np.ndarray, time_effects: bool, con
         raise MethodError(f"β = {beta:.3f} <= −1: the implied convergence speed is not finite")
     speed = -np.log(1 + beta)
     cov = fit.cov.loc[names, names].to_numpy()
-    res = _result(names, fit.params[names].to_numpy(dtype=float), cov, float(fit.rsquared_within), int(fit.nobs),
-                  G - 1, "panel-fe" if controls is None else "panel-fe-conditional", "clustered (region)", speed,
+    res = _result(names, fit.params[names].to_numpy(dtype=float), cov, float(fit.rsquared_within),
+                  int(fit.nobs), G - 1, "panel-fe" if controls is None else "panel-fe-conditional",
+                  "clustered (region)", speed,
                   {"time_effects": bool(time_effects), "regions": G, "years": Tn, "controls": names[1:],
                    "backend": "linearmodels"})
     return res

@@ -51,6 +51,7 @@ from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.errors import InputError
 from industrial_brain.lineage import Lineage
+from industrial_brain.macro._common import unit_matrix
 
 __all__ = [
     "COORDINATION_LEVELS",
@@ -74,9 +75,6 @@ COORDINATION_LEVELS: tuple[tuple[int, float, float, str, str], ...] = (
 )
 
 _MODELS = ("conventional", "corrected")
-#: Values within this distance outside [0, 1] are round-off (a weighted sum of scores in [0, 1]
-#: whose weights add up to 1 ± 1e-16) and are clipped; anything further out is an InputError.
-_ROUNDOFF = 1e-9
 _SYNC = {"en": "synchronous", "zh": "同步型"}
 
 
@@ -121,53 +119,6 @@ def coordination_level(D, lang: str | None = None):
     col = 3 if lang == "zh" else 4
     labels = np.array([lv[col] for lv in COORDINATION_LEVELS], dtype=object)[code]
     return str(labels) if code.ndim == 0 else labels
-
-
-def _as_unit_matrix(U: Any, what: str = "U", min_cols: int = 2) -> tuple[np.ndarray, pd.Index, list[str]]:
-    """Validate an observations × systems matrix of indices in [0, 1]; return (array, index, names)."""
-    if isinstance(U, pd.DataFrame):
-        index, names = U.index, [str(c) for c in U.columns]
-        try:
-            X = U.to_numpy(dtype=float)
-        except (TypeError, ValueError) as exc:
-            raise InputError.at(f"{what} must be numeric", value=str(exc),
-                                expected="a numeric observations × systems table") from None
-    else:
-        try:
-            X = np.asarray(U, dtype=float)
-        except (TypeError, ValueError) as exc:
-            raise InputError.at(f"{what} must be numeric", value=str(exc),
-                                expected="a numeric observations × systems array") from None
-        if X.ndim == 1 and min_cols >= 2:
-            raise InputError.at(f"{what} has one column: coupling needs at least two systems",
-                                column=what, value=X.shape, expected="an observations × systems array, "
-                                "systems >= 2")
-        if X.ndim != 2:
-            raise InputError.at(f"{what} must be two-dimensional", column=what, value=X.shape,
-                                expected="observations × systems")
-        index, names = pd.RangeIndex(X.shape[0]), [f"U{i + 1}" for i in range(X.shape[1])]
-    if X.ndim != 2 or X.shape[1] < min_cols:
-        raise InputError.at(f"coupling needs at least {min_cols} systems", column=what,
-                            value=f"{X.shape[1] if X.ndim == 2 else 1} system(s)",
-                            expected=f"at least {min_cols} columns (one per subsystem)")
-    if X.shape[0] == 0:
-        raise InputError.at(f"{what} has no rows", column=what, expected="at least one observation")
-    bad = ~np.isfinite(X)
-    if bad.any():
-        r, c = np.argwhere(bad)[0]
-        raise InputError.at(f"missing or non-finite subsystem index ({int(bad.sum())} cell(s))",
-                            row=None, column=names[c], value=f"{index[r]!s}: {X[r, c]}",
-                            expected="a value in [0, 1] for every observation and system "
-                            "(drop or impute the region-year first)")
-    out = (X < -_ROUNDOFF) | (X > 1 + _ROUNDOFF)
-    if out.any():
-        r, c = np.argwhere(out)[0]
-        raise InputError.at("subsystem index outside [0, 1]", column=names[c],
-                            value=f"{index[r]!s}: {X[r, c]}",
-                            expected="indices normalised to [0, 1] (e.g. min–max + weighted sum)")
-    if ((X < 0) | (X > 1)).any():  # round-off of a weighted sum (weights summing to 1 ± 1e-16)
-        X = np.clip(X, 0.0, 1.0)
-    return X, index, names
 
 
 def _check_weights(weights: Any, names: Sequence[str]) -> np.ndarray:
@@ -334,7 +285,7 @@ def coupling_coordination(
                             expected="'conventional' or 'corrected'")
     if not (isinstance(sync_tol, (int, float)) and 0 <= sync_tol <= 1):
         raise InputError.at("sync_tol must be a number in [0, 1]", column="sync_tol", value=sync_tol)
-    X, index, names = _as_unit_matrix(U)
+    X, index, names = unit_matrix(U)
     w = _check_weights(weights, names)
     n = X.shape[1]
     total = X.sum(axis=1)

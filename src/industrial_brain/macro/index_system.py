@@ -26,14 +26,13 @@ YAML layout (see the shipped files for full examples)::
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from industrial_brain._shared.config import config_source, list_configs, load_config
 from industrial_brain.errors import InputError
 
 __all__ = ["Indicator", "Dimension", "AbsentIndicator", "IndexSystem", "load_index_system",
@@ -154,6 +153,7 @@ class IndexSystem(_Model):
 
     @property
     def indicator_codes(self) -> list[str]:
+        """Panel column codes of every indicator, dimension by dimension."""
         return [i.code for i in self.indicators]
 
     @property
@@ -168,6 +168,7 @@ class IndexSystem(_Model):
 
     @property
     def dimension_of(self) -> dict[str, str]:
+        """Indicator code → code of the dimension that holds it."""
         return {i.code: d.code for d in self.dimensions for i in d.indicators}
 
     @property
@@ -187,13 +188,9 @@ class IndexSystem(_Model):
         return pd.DataFrame(rows).set_index("indicator")
 
 
-def _config_dir():
-    return resources.files("industrial_brain") / "config" / "index_systems"
-
-
 def default_index_systems() -> list[str]:
     """Names of the index systems shipped with the package."""
-    return sorted(p.name[:-5] for p in _config_dir().iterdir() if p.name.endswith(".yaml"))
+    return list_configs("index_systems")
 
 
 def load_index_system(source: Any) -> IndexSystem:
@@ -203,7 +200,8 @@ def load_index_system(source: Any) -> IndexSystem:
     ----------
     source : IndexSystem, dict, str or Path
         An :class:`IndexSystem` (returned as is), a mapping with the YAML's content, the name of a
-        shipped default (see :func:`default_index_systems`) or the path of a YAML file.
+        shipped default (see :func:`default_index_systems`) or the path of a YAML file (read by
+        :func:`industrial_brain._shared.config.load_config`).
 
     Returns
     -------
@@ -227,33 +225,7 @@ def load_index_system(source: Any) -> IndexSystem:
         return _validate(source, "<dict>")
     if not isinstance(source, (str, Path)):
         raise InputError.at("index system must be a name, a path or a mapping", value=type(source).__name__)
-    name = str(source)
-    defaults = default_index_systems()
-    if isinstance(source, str) and name in defaults:
-        res = _config_dir() / f"{name}.yaml"
-        return _validate(_parse(res.read_text(encoding="utf-8"), f"{name}.yaml"), f"{name}.yaml")
-    path = Path(source)
-    if not path.is_file():
-        raise InputError.at("index system not found", file=name,
-                            expected="a YAML file or one of: " + ", ".join(defaults))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError.at(f"cannot read index system ({e.__class__.__name__})", file=name) from None
-    return _validate(_parse(text, name), name)
-
-
-def _parse(text: str, where: str) -> Any:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise InputError.at(f"invalid YAML: {getattr(e, 'problem', e)}", file=where,
-                            row=(mark.line + 1) if mark is not None else None) from None
-    if not isinstance(data, dict):
-        raise InputError.at("index system file must hold a mapping", file=where, value=type(data).__name__,
-                            expected="keys code, follows, dimensions, ...")
-    return data
+    return _validate(load_config("index_systems", source), config_source("index_systems", source))
 
 
 def _validate(data: dict, where: str) -> IndexSystem:

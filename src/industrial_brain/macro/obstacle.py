@@ -24,7 +24,7 @@ from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError
 from industrial_brain.lineage import Lineage
-from industrial_brain.macro.coupling import _as_unit_matrix
+from industrial_brain.macro._common import unit_matrix
 
 __all__ = ["ObstacleResult", "obstacle_degree"]
 
@@ -86,7 +86,8 @@ class ObstacleResult(ResultMixin):
         zh = lang == "zh"
         mean = self.O.mean().sort_values(ascending=False)
         items = [("观测数" if zh else "observations", len(self.O)),
-                 ("平均障碍度最大的指标" if zh else "largest mean obstacle", f"{mean.index[0]} ({mean.iloc[0]:.4f})")]
+                 ("平均障碍度最大的指标" if zh else "largest mean obstacle",
+                  f"{mean.index[0]} ({mean.iloc[0]:.4f})")]
         return items + [("说明" if zh else "note", n) for n in self.notes]
 
 
@@ -137,7 +138,7 @@ def obstacle_degree(
     >>> [round(v, 4) for v in r.O.iloc[0]]
     [0.6667, 0.3333]
     """
-    Xv, index, names = _as_unit_matrix(X, what="X", min_cols=1)
+    Xv, index, names = unit_matrix(X, what="X", min_cols=1)
     m = Xv.shape[1]
     if isinstance(weights, Mapping):
         weights = pd.Series(weights)

@@ -21,10 +21,18 @@ import pandas as pd
 from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.errors import IndustrialBrainError, InputError, MethodError
 from industrial_brain.lineage import Lineage
-from industrial_brain.macro.aggregate import AGGREGATIONS, _arith, _geom, _topsis, _topsis_sq
-from industrial_brain.macro.composite import _weights, prepare_panel
+from industrial_brain.macro._common import (
+    arithmetic_scores,
+    check_complete,
+    geometric_scores,
+    reference_groups,
+    topsis_distances,
+    topsis_gaps,
+)
+from industrial_brain.macro.aggregate import AGGREGATIONS
+from industrial_brain.macro.composite import index_weights, prepare_panel
 from industrial_brain.macro.index_system import load_index_system
-from industrial_brain.macro.normalize import NORMALIZATIONS, _groups, normalize
+from industrial_brain.macro.normalisation import NORMALIZATIONS, normalize
 from industrial_brain.macro.weights import WEIGHTINGS
 
 __all__ = ["index_uncertainty", "RankUncertaintyResult", "first_order_indices"]
@@ -77,6 +85,7 @@ class RankUncertaintyResult(ResultMixin):
             yield ("说明" if zh else "note", n)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """Per region-year rank statistics (:attr:`rank_stats`: median and the 5th/95th percentiles)."""
         return self.rank_stats
 
 
@@ -256,8 +265,6 @@ def index_uncertainty(
     P, notes = prepare_panel(panel, sysobj, years)
     notes = list(notes)
     if P.isna().any().any():
-        from industrial_brain.macro.normalize import check_complete
-
         check_complete(P)
     structure = sysobj.structure
     cols = list(P.columns)
@@ -281,7 +288,7 @@ def index_uncertainty(
     scope = sysobj.weight_scope
     for wm in dict.fromkeys(list(weightings) + [base["weighting"]]):
         try:
-            within, W, _, _ = _weights(sysobj, Xw, P, wm, scope, None)
+            within, W, _, _ = index_weights(sysobj, Xw, P, wm, scope, None)
             wsets[wm] = (np.array([within[c] for c in cols]), W.reindex(dims).to_numpy())
         except IndustrialBrainError as e:
             if wm == base["weighting"]:
@@ -292,11 +299,11 @@ def index_uncertainty(
     combos = [(n, a) for n in norms for a in aggregations if not (n == "zscore" and a == "geometric")]
     if not combos or not wms:
         raise MethodError("no applicable combination of normalisation, weighting and aggregation")
-    groups = _groups(P, "by_year")  # ranks are always within year
-    tgroups = _groups(P, reference)
+    groups = reference_groups(P, "by_year")  # ranks are always within year
+    tgroups = reference_groups(P, reference)
     # reusable pieces: logs for geometric means of positive matrices, squared distances for TOPSIS
     logs = {nm: np.log(A) for nm, A in mats.items() if (A > 0).all()}
-    tq = {nm: _topsis_sq(A, tgroups) for nm, A in mats.items()} if "topsis" in aggregations else {}
+    tq = {nm: topsis_gaps(A, tgroups) for nm, A in mats.items()} if "topsis" in aggregations else {}
     dim_of_col = np.array([dims.index(sysobj.dimension_of[c]) for c in cols])
 
     def run(nm: str, wm: str, ag: str, mult: np.ndarray) -> np.ndarray:
@@ -305,13 +312,13 @@ def index_uncertainty(
         Wp = W * mult
         Wp = Wp / Wp.sum()
         if ag == "arithmetic":
-            return _arith(A, within * Wp[dim_of_col])
+            return arithmetic_scores(A, within * Wp[dim_of_col])
         if ag == "geometric":
             if nm in logs:
                 return np.exp(sum(Wp[k] * (logs[nm][:, ix] @ within[ix]) for k, ix in enumerate(dim_cols)))
-            D = np.column_stack([_geom(A[:, ix], within[ix]) for ix in dim_cols])
-            return _geom(D, Wp)
-        Dp, Dm, tot = _topsis(A, within * Wp[dim_of_col], Q=tq.get(nm) or _topsis_sq(A, tgroups))
+            D = np.column_stack([geometric_scores(A[:, ix], within[ix]) for ix in dim_cols])
+            return geometric_scores(D, Wp)
+        Dp, Dm, tot = topsis_distances(A, within * Wp[dim_of_col], Q=tq.get(nm) or topsis_gaps(A, tgroups))
         return np.where(tot > 0, Dm / np.where(tot > 0, tot, 1.0), 0.5)
 
     nominal_scores = run(base["normalization"], base["weighting"], base["aggregation"], np.ones(len(dims)))

@@ -6,7 +6,7 @@ symbols (entropy ``e``, ``d``; CRITIC ``sigma``, ``R``, ``conflict``, ``C``; AHP
 ``CI``, ``RI``, ``CR`` …).
 
 Objective methods take an observations × indicators matrix that is already normalised and
-oriented (see :func:`industrial_brain.macro.normalize.normalize`), except the coefficient of
+oriented (see :func:`industrial_brain.macro.normalisation.normalize`), except the coefficient of
 variation, which is meant for raw, positive data. Written by hand rather than called from
 ``pymcdm`` because pymcdm re-normalises internally, refuses zero shares in entropy weights (we use
 the usual convention 0·ln 0 = 0, so min–max scores with an exact 0 work), has no PCA or AHP consistency
@@ -24,7 +24,7 @@ import pandas as pd
 from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
-from industrial_brain.macro.normalize import check_complete, check_panel
+from industrial_brain.macro._common import check_complete, check_panel
 
 __all__ = [
     "WeightsResult", "EntropyWeights", "CriticWeights", "CVWeights", "PCAWeights", "AHPResult",
@@ -641,7 +641,8 @@ def ahp_weights(pairwise: Any, *, labels: Sequence[Any] | None = None, force: bo
     consistent = CR <= 0.1
     if not consistent and not force:
         raise MethodError(f"AHP pairwise matrix is inconsistent: CR = {CR:.4f} > 0.1 "
-                          f"(lambda_max = {lam:.4f}, CI = {CI:.4f}, RI = {RI}); revise the judgements or pass force=True")
+                          f"(lambda_max = {lam:.4f}, CI = {CI:.4f}, RI = {RI}); "
+                          "revise the judgements or pass force=True")
     P = pd.DataFrame(M, index=idx, columns=idx)
     readonly(P)
     return AHPResult(weights=_series(w, pd.Index(idx)), method="ahp",

@@ -26,15 +26,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any, Iterable, Sequence
 
 import networkx as nx
 import numpy as np
 import pandas as pd
-import yaml
 
+from industrial_brain._shared.config import config_file, load_config
 from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError
@@ -42,6 +41,7 @@ from industrial_brain.lineage import Lineage
 
 __all__ = [
     "ALL",
+    "REFERENCE_2022",
     "BenchmarkTable",
     "PublishedReference",
     "percentile_rank",
@@ -502,9 +502,13 @@ class PublishedReference:
     sectors: pd.DataFrame  # index name_en; columns name_zh, mean_score
 
 
-def _reference_path() -> Path:
-    return Path(str(resources.files("industrial_brain") / "config" / "maturity_models"
-                    / "reference_2022_sector_scores.yaml"))
+#: Shipped config file (kind ``maturity_models``) holding the published 2022 sector scores.
+REFERENCE_2022 = "reference_2022_sector_scores"
+
+
+def _reference_path() -> Traversable:
+    """The shipped YAML of the published 2022 reference (its bytes fingerprint the stored copy)."""
+    return config_file("maturity_models", REFERENCE_2022)
 
 
 @lru_cache(maxsize=1)
@@ -517,7 +521,7 @@ def published_reference_2022() -> PublishedReference:
     >>> ref.national_mean, float(ref.sectors.loc["Electronics", "mean_score"])
     (51.8, 58.0)
     """
-    d = yaml.safe_load(_reference_path().read_text(encoding="utf-8"))
+    d = load_config("maturity_models", REFERENCE_2022)
     sectors = pd.DataFrame(d["sectors"]).set_index("name_en")
     sectors.index.name = "sector"
     return PublishedReference(code=d["code"], title_en=d["title_en"], year=int(d["year"]),

@@ -31,14 +31,14 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from industrial_brain._shared.config import config_file, config_source, list_configs, load_config
 from industrial_brain.errors import InputError
 
 __all__ = [
@@ -549,18 +549,19 @@ def _expected(err: dict[str, Any]) -> str | None:
     return None
 
 
-def shipped_model_path(code: str) -> Path:
-    """Path of a shipped model YAML (``src/industrial_brain/config/maturity_models/<code>.yaml``)."""
-    base = resources.files("industrial_brain") / "config" / "maturity_models"
-    p = Path(str(base / f"{code}.yaml"))
-    if not p.is_file():
+def shipped_model_path(code: str) -> Traversable:
+    """The shipped YAML of a model code (``industrial_brain/config/maturity_models/<code>.yaml``)."""
+    if code not in {c for c, _ in list_models()}:
         raise InputError.at("unknown maturity model", column="model", value=code,
-                            expected="one of " + ", ".join(c for c, _ in list_models()) + " or a path to a YAML file")
-    return p
+                            expected="one of " + ", ".join(c for c, _ in list_models()))
+    return config_file("maturity_models", code)
 
 
 def load_model(code_or_path: str | Path) -> MaturityModel:
     """Load and validate a maturity model from a shipped code or a YAML file path.
+
+    The file is read by :func:`industrial_brain._shared.config.load_config` and validated by
+    :func:`model_from_dict`.
 
     Examples
     --------
@@ -568,27 +569,15 @@ def load_model(code_or_path: str | Path) -> MaturityModel:
     >>> m.dimension_codes
     ('foundation', 'operations', 'management', 'outcomes')
     """
-    s = str(code_or_path)
-    p = Path(s) if (s.endswith((".yaml", ".yml")) or Path(s).is_file()) else shipped_model_path(s)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError.at("maturity model file not found", file=str(p), expected="an existing YAML file") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise InputError.at(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(p), row=row) from None
-    return model_from_dict(data, file=str(p))
+    data = load_config("maturity_models", code_or_path)
+    return model_from_dict(data, file=config_source("maturity_models", code_or_path))
 
 
 def list_models() -> list[tuple[str, str]]:
     """``(code, version)`` of every shipped model, sorted by code."""
-    base = Path(str(resources.files("industrial_brain") / "config" / "maturity_models"))
     out = []
-    for p in sorted(base.glob("*.yaml")):
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-        if isinstance(data, dict) and "dimensions" in data and "questions" in data:
+    for name in list_configs("maturity_models"):
+        data = load_config("maturity_models", name)
+        if "dimensions" in data and "questions" in data:
             out.append((str(data["code"]), str(data["version"])))
     return out

@@ -14,8 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from industrial_brain.macro.coupling import COORDINATION_LEVELS
-from industrial_brain.macro.kernel_density import kernel_density
+from industrial_brain.macro import COORDINATION_LEVELS, kernel_density
 from industrial_brain.report.html import Section, bilingual, cjk_font
 from industrial_brain.store.connection import Store
 

@@ -54,13 +54,24 @@ from industrial_brain.macro.convergence import (
     sigma_convergence,
 )
 from industrial_brain.macro.coupling import COORDINATION_LEVELS, CouplingResult, coupling_coordination
-from industrial_brain.macro.dagum_gini import DagumGiniResult, dagum_gini
 from industrial_brain.macro.index_system import IndexSystem, default_index_systems, load_index_system
-from industrial_brain.macro.kernel_density import KernelDensityResult, kernel_density
-from industrial_brain.macro.moran import LocalMoranResult, MoranResult, SpatialWeights, moran_local, moran_panel
-from industrial_brain.macro.neighbours import contiguity_weights, distance_weights
+from industrial_brain.macro import (
+    DagumGiniResult,
+    KernelDensityResult,
+    LocalMoranResult,
+    MoranResult,
+    SpatialWeights,
+    TheilResult,
+    coefficient_of_variation,
+    contiguity_weights,
+    dagum_gini,
+    distance_weights,
+    kernel_density,
+    moran_local,
+    moran_panel,
+    theil,
+)
 from industrial_brain.macro.obstacle import ObstacleResult, obstacle_degree
-from industrial_brain.macro.theil import TheilResult, coefficient_of_variation, theil
 from industrial_brain.services.results import dataset_lineage, latest_run, run_values, save_run
 from industrial_brain.store.connection import Store
 from industrial_brain.store.readers import parse_years, read_panel

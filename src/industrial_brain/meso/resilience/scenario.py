@@ -32,16 +32,17 @@ from typing import Any, Literal, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from industrial_brain._shared.config import config_dir, config_file, list_configs, load_config
 from industrial_brain.errors import InputError
 from industrial_brain.meso.resilience.ario import RECOVERY_SHAPES, ARIOEvent, ARIOParams
 
 __all__ = ["Scenario", "EventSpec", "load_scenario", "parse_scenario", "scenario_events", "shipped_scenarios",
            "SCENARIO_DIR"]
 
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "config" / "scenarios"
+#: The folder of the shipped scenarios.
+SCENARIO_DIR = config_dir("scenarios")
 
 
 class _Strict(BaseModel):
@@ -213,24 +214,17 @@ def parse_scenario(data: Any, *, source: str = "<scenario>") -> Scenario:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario YAML file (a shipped scenario may be given by its name)."""
-    p = Path(path)
-    if not p.exists() and (SCENARIO_DIR / f"{path}.yaml").exists():
-        p = SCENARIO_DIR / f"{path}.yaml"
-    if not p.exists():
-        raise InputError.at("scenario file not found", file=str(path),
-                            expected=f"a YAML file or one of {shipped_scenarios()}")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise InputError(f"{p.name}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
-    return parse_scenario(data, source=p.name)
+    """Read and validate a scenario YAML file (a shipped scenario may be given by its name).
+
+    The file is read by :func:`industrial_brain._shared.config.load_config`; errors name the file.
+    """
+    data = load_config("scenarios", path)
+    return parse_scenario(data, source=config_file("scenarios", path).name)
 
 
 def shipped_scenarios() -> list[str]:
-    return sorted(f.stem for f in SCENARIO_DIR.glob("*.yaml"))
+    """Names of the scenarios shipped with the package (``industrial_brain/config/scenarios``)."""
+    return list_configs("scenarios")
 
 
 def _match(level: pd.Index, names: Mapping[Any, Any] | None, wanted: Sequence[Any], what: str,

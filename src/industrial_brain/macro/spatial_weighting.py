@@ -1,38 +1,209 @@
-"""Spatial weights from neighbour pairs (contiguity) and from distances between points.
+"""Spatial weights: the container :class:`SpatialWeights` and its builders.
 
-Builders of :class:`~industrial_brain.macro.moran.SpatialWeights` for Moran's I:
-
+* :func:`spatial_weights` — from a dense or sparse matrix, a neighbour dict, a labelled frame or a
+  libpysal ``W``, with the transformation (row-standardised, binary or as given);
 * :func:`contiguity_weights` — from a table of neighbour pairs such as the store's
   ``region_neighbour`` (queen contiguity of the province boundaries, with the convention link
   Hainan–Guangdong; see :mod:`industrial_brain.reference.contiguity`);
 * :func:`distance_weights` — from point coordinates (e.g. the provincial capitals in the store's
   ``region`` table): inverse distance ``w_ij = d_ij^{−α}`` (optionally cut off beyond a distance
-  band) or binary ``k`` nearest neighbours;
-* :func:`great_circle_km` — the haversine distance matrix on a sphere of radius 6,371.0088 km
-  (the mean Earth radius, as ``libpysal.cg.RADIUS_EARTH_KM``).
+  band) or binary ``k`` nearest neighbours, on the great-circle distances of
+  :func:`industrial_brain._shared.geo.great_circle_km`.
 
-All three are pure; the service layer reads the store. libpysal builds the same weights
+All builders are pure; the service layer reads the store. libpysal builds the same weights
 (``W.from_adjlist``, ``KNN``, ``DistanceBand``) and is the cross-check in the tests; this module
 exists so that the weights come out labelled by region code, seeded nowhere (they are
-deterministic) and in the sparse form the Moran engine uses, without libpysal at run time.
+deterministic) and in the sparse form the Moran engine
+(:mod:`industrial_brain.macro.spatial_autocorrelation`) uses, without libpysal at run time.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from industrial_brain._shared.geo import great_circle_km
 from industrial_brain.errors import InputError, MethodError
-from industrial_brain.macro.moran import SpatialWeights, spatial_weights
 
-__all__ = ["EARTH_RADIUS_KM", "great_circle_km", "distance_weights", "contiguity_weights"]
+__all__ = ["SpatialWeights", "spatial_weights", "distance_weights", "contiguity_weights"]
 
-#: Mean Earth radius (km), IUGG; the value libpysal uses for arc distances.
-EARTH_RADIUS_KM = 6371.0088
+_TRANSFORMS = ("r", "b", "o")
 _METHODS = ("inverse", "knn")
+
+
+@dataclass(frozen=True)
+class SpatialWeights:
+    """Spatial weights in CSR form with their ids and the moments ``S0, S1, S2``.
+
+    Attributes
+    ----------
+    W : scipy.sparse.csr_matrix, shape (n, n)
+        Transformed weights (row-standardised for ``transformation='r'``).
+    ids : pandas.Index
+        Unit labels, in row order.
+    transformation : str
+        ``'r'`` row-standardised, ``'b'`` binary, ``'o'`` as given.
+    islands : tuple
+        Ids of units without neighbours (their lag is 0).
+    """
+
+    W: sparse.csr_matrix
+    ids: pd.Index
+    transformation: str
+    islands: tuple = ()
+
+    @property
+    def n(self) -> int:
+        """Number of units ``n``."""
+        return self.W.shape[0]
+
+    @property
+    def s0(self) -> float:
+        """``S0 = Σ_ij w_ij``."""
+        return float(self.W.sum())
+
+    @property
+    def s1(self) -> float:
+        """``S1 = ½ Σ_ij (w_ij + w_ji)²``."""
+        t = self.W + self.W.T
+        return float(0.5 * t.multiply(t).sum())
+
+    @property
+    def s2(self) -> float:
+        """``S2 = Σ_i (w_i· + w_·i)²`` (row sum plus column sum, squared)."""
+        r = np.asarray(self.W.sum(axis=1)).ravel() + np.asarray(self.W.sum(axis=0)).ravel()
+        return float((r * r).sum())
+
+    @property
+    def cardinalities(self) -> np.ndarray:
+        """Number of neighbours of each unit (non-zero weights per row)."""
+        return np.diff(self.W.indptr)
+
+
+def _from_dict(d: Mapping, ids: pd.Index | None) -> tuple[sparse.csr_matrix, pd.Index]:
+    keys = list(d.keys())
+    if ids is None:
+        # unlabelled y: integer keys 0..n-1 are positions; other keys follow the dict's order
+        if all(isinstance(k, (int, np.integer)) for k in keys) and set(keys) == set(range(len(keys))):
+            ids = pd.RangeIndex(len(keys))
+        else:
+            ids = pd.Index(keys)
+    pos = {k: i for i, k in enumerate(ids)}
+    missing = [k for k in keys if k not in pos]
+    if missing or len(keys) != len(ids):
+        raise InputError.at("weights dict keys do not match the units of y", column="w",
+                            value=(missing or [k for k in ids if k not in d])[:3],
+                            expected="one entry per unit, keyed by the labels of y")
+    rows, cols, vals = [], [], []
+    for k, nbrs in d.items():
+        items = nbrs.items() if isinstance(nbrs, Mapping) else ((j, 1.0) for j in nbrs)
+        for j, v in items:
+            if j not in pos:
+                raise InputError.at("neighbour is not a unit of y", column="w", value=f"{k} → {j}")
+            rows.append(pos[k])
+            cols.append(pos[j])
+            vals.append(float(v))
+    n = len(ids)
+    W = sparse.csr_matrix((vals, (rows, cols)), shape=(n, n), dtype=float)
+    W.sum_duplicates()
+    return W, ids
+
+
+def spatial_weights(w: Any, ids: Any = None, transformation: str = "r") -> SpatialWeights:
+    """Build :class:`SpatialWeights` from a matrix, a neighbour dict or a libpysal ``W``.
+
+    Parameters
+    ----------
+    w : ndarray, scipy.sparse matrix, DataFrame, dict, libpysal W, or SpatialWeights
+        Dense or sparse ``n × n`` weights; a DataFrame is aligned to ``ids`` by its labels; a dict
+        maps each unit to a list of neighbours (binary) or to ``{neighbour: weight}``. With
+        unlabelled ``y`` a dict keyed 0 … n−1 is read by position, any other dict in its key order.
+    ids : sequence, optional
+        Unit labels in the order of ``y`` (a Series' index). Dict and DataFrame weights are
+        reordered to it.
+    transformation : {'r', 'b', 'o'}
+        Row-standardise (default), binarise (every non-zero weight → 1), or keep as given.
+
+    Returns
+    -------
+    SpatialWeights
+
+    Examples
+    --------
+    A path a – b – c, row-standardised: b's two neighbours get ½ each.
+
+    >>> sw = spatial_weights({"a": ["b"], "b": ["a", "c"], "c": ["b"]})
+    >>> sw.W.toarray()[1].tolist(), sw.s0
+    ([0.5, 0.0, 0.5], 3.0)
+    """
+    if transformation not in _TRANSFORMS:
+        raise InputError.at("unknown weights transformation", column="transformation", value=transformation,
+                            expected="'r' (row-standardised), 'b' (binary) or 'o' (original)")
+    idx = None if ids is None else pd.Index(ids)
+    if isinstance(w, SpatialWeights):
+        W, wid = w.W, w.ids
+        if idx is not None and not wid.equals(idx):
+            if not idx.isin(wid).all() or len(idx) != len(wid):
+                raise InputError.at("weights ids differ from the units of y", column="w")
+            order = wid.get_indexer(idx)
+            W = W[order][:, order]
+            wid = idx
+    elif isinstance(w, Mapping):
+        W, wid = _from_dict(w, idx)
+    elif hasattr(w, "sparse") and hasattr(w, "id_order"):  # libpysal.weights.W
+        W = sparse.csr_matrix(w.sparse, dtype=float)
+        wid = pd.Index(w.id_order)
+        if idx is not None and len(idx) == len(wid) and not wid.equals(idx) and idx.isin(wid).all():
+            order = wid.get_indexer(idx)
+            W = W[order][:, order]
+            wid = idx
+        elif idx is not None:
+            wid = idx if len(idx) == W.shape[0] else wid
+    elif isinstance(w, pd.DataFrame):
+        if idx is not None:
+            if not (idx.isin(w.index).all() and idx.isin(w.columns).all()):
+                raise InputError.at("weights frame does not label every unit of y", column="w")
+            w = w.loc[idx, idx]
+        W = sparse.csr_matrix(w.to_numpy(dtype=float))
+        wid = pd.Index(w.index)
+    elif sparse.issparse(w):
+        W = sparse.csr_matrix(w, dtype=float)
+        wid = idx if idx is not None else pd.RangeIndex(W.shape[0])
+    else:
+        try:
+            A = np.asarray(w, dtype=float)
+        except (TypeError, ValueError):
+            raise InputError.at("weights must be a matrix, a dict of neighbours or a libpysal W",
+                                column="w", value=type(w).__name__) from None
+        if A.ndim != 2:
+            raise InputError.at("weights matrix must be square", column="w", value=A.shape)
+        W = sparse.csr_matrix(A)
+        wid = idx if idx is not None else pd.RangeIndex(A.shape[0])
+    if W.shape[0] != W.shape[1]:
+        raise InputError.at("weights matrix must be square", column="w", value=W.shape)
+    if len(wid) != W.shape[0]:
+        raise InputError.at("weights and y differ in size", column="w",
+                            value=f"{W.shape[0]} units in w, {len(wid)} in y")
+    W = W.tocsr(copy=True)
+    W.eliminate_zeros()
+    if W.nnz and (not np.all(np.isfinite(W.data)) or (W.data < 0).any()):
+        raise InputError.at("weights must be finite and non-negative", column="w")
+    if transformation == "b":
+        W.data[:] = 1.0
+    elif transformation == "r":
+        rs = np.asarray(W.sum(axis=1)).ravel()
+        inv = np.divide(1.0, rs, out=np.zeros_like(rs), where=rs > 0)
+        W = sparse.csr_matrix(sparse.diags(inv) @ W)
+    W.sort_indices()
+    islands = tuple(wid[np.diff(W.indptr) == 0])
+    if len(islands) == W.shape[0]:
+        raise MethodError("spatial weights have no links at all (every unit is an island)")
+    return SpatialWeights(W=W, ids=wid, transformation=transformation, islands=islands)
+
 
 
 def _coords(coords: Any, ids: Any = None) -> tuple[np.ndarray, np.ndarray, pd.Index]:
@@ -70,41 +241,6 @@ def _coords(coords: Any, ids: Any = None) -> tuple[np.ndarray, np.ndarray, pd.In
     if len(lon) < 2:
         raise InputError.at("spatial weights need at least two regions", column="coords", value=len(lon))
     return lon, lat, index
-
-
-def great_circle_km(lon: Any, lat: Any) -> np.ndarray:
-    """Haversine great-circle distances (km) between all pairs of points.
-
-    Parameters
-    ----------
-    lon, lat : array_like, shape (n,)
-        Degrees.
-
-    Returns
-    -------
-    ndarray, shape (n, n)
-
-    Notes
-    -----
-    ``d = 2 R asin( sqrt( sin²(Δφ/2) + cos φ_1 cos φ_2 sin²(Δλ/2) ) )`` with ``R = 6371.0088`` km.
-
-    References
-    ----------
-    Sinnott, R. W. (1984). Virtues of the haversine. *Sky and Telescope* 68(2), 159.
-
-    Examples
-    --------
-    A quarter of the equator, (0°, 0°) to (90°, 0°): ``R π/2 = 10,007.5`` km.
-
-    >>> round(float(great_circle_km([0, 90], [0, 0])[0, 1]), 1)
-    10007.5
-    """
-    lam = np.radians(np.asarray(lon, dtype=float))
-    phi = np.radians(np.asarray(lat, dtype=float))
-    dphi = phi[:, None] - phi[None, :]
-    dlam = lam[:, None] - lam[None, :]
-    h = np.sin(dphi / 2) ** 2 + np.cos(phi)[:, None] * np.cos(phi)[None, :] * np.sin(dlam / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
 def distance_weights(
@@ -164,8 +300,8 @@ def distance_weights(
     distance, the middle point's raw weights are 1/111.2 and 1/222.4, row-standardised 2/3 and 1/3:
 
     >>> w = distance_weights([[0, 0], [1, 0], [3, 0]])
-    >>> [round(v, 4) for v in w.W.toarray()[1]]
-    [0.0, 0.6667, 0.3333]
+    >>> [round(float(v), 4) for v in w.W.toarray()[1]]
+    [0.6667, 0.0, 0.3333]
     """
     if method not in _METHODS:
         raise InputError.at("unknown distance-weights method", column="method", value=method,

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from industrial_brain.errors import InputError, MethodError
-from industrial_brain.macro.neighbours import contiguity_weights, distance_weights, great_circle_km
+from industrial_brain._shared.geo import great_circle_km
+from industrial_brain.macro.spatial_weighting import contiguity_weights, distance_weights
 
 # synthetic points (lon, lat): six provincial capitals, rounded
 PTS = pd.DataFrame({"lon": [116.4, 121.5, 113.3, 104.1, 87.6, 126.6], "lat": [39.9, 31.2, 23.1, 30.7, 43.8, 45.8]},

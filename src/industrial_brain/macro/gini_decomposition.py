@@ -30,6 +30,7 @@ hence this module.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
 import numpy as np
@@ -37,23 +38,27 @@ import pandas as pd
 
 from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin
-from industrial_brain.errors import InputError, MethodError
+from industrial_brain.errors import InputError
 from industrial_brain.lineage import Lineage
+from industrial_brain.macro._common import value_vector
+from industrial_brain.reference.regions import province_table
 
 __all__ = ["NBS_REGION4", "DagumGiniResult", "dagum_gini", "gini", "nbs_region4"]
 
-#: NBS four-region grouping (东部/中部/西部/东北) keyed by the first two digits of the GB/T 2260 code.
-NBS_REGION4: Mapping[str, str] = {
-    **{p: "East" for p in ("11", "12", "13", "31", "32", "33", "35", "37", "44", "46")},
-    **{p: "Central" for p in ("14", "34", "36", "41", "42", "43")},
-    **{p: "West" for p in ("15", "45", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65")},
-    **{p: "Northeast" for p in ("21", "22", "23")},
-}
-_REGION4_ZH = {"East": "东部", "Central": "中部", "West": "西部", "Northeast": "东北"}
+#: NBS four-region grouping (东部/中部/西部/东北) keyed by the first two digits of the GB/T 2260 code,
+#: as recorded in the provinces reference table (``region4_en``/``region4_zh``) of
+#: :func:`industrial_brain.reference.regions.province_table`.
+_PROVINCES = province_table().dropna(subset=["region4_en"])
+NBS_REGION4: Mapping[str, str] = MappingProxyType(
+    dict(zip(_PROVINCES["code"].str[:2], _PROVINCES["region4_en"])))
+_REGION4_ZH = dict(zip(_PROVINCES["region4_en"], _PROVINCES["region4_zh"]))
 
 
 def nbs_region4(codes: Iterable[Any], lang: str = "en") -> np.ndarray:
     """NBS East/Central/West/Northeast group of each GB/T 2260 province (or lower-level) code.
+
+    The grouping is the one of the provinces reference table (:data:`NBS_REGION4`); ``lang="zh"``
+    gives 东部/中部/西部/东北.
 
     Examples
     --------
@@ -70,42 +75,6 @@ def nbs_region4(codes: Iterable[Any], lang: str = "en") -> np.ndarray:
         g = NBS_REGION4[key]
         out.append(_REGION4_ZH[g] if lang == "zh" else g)
     return np.array(out, dtype=object)
-
-
-def _values(values: Any, what: str = "values") -> tuple[np.ndarray, pd.Index]:
-    if isinstance(values, pd.DataFrame):
-        if values.shape[1] != 1:
-            raise InputError.at(f"{what} must be one column", column=what, value=values.shape,
-                                expected="a 1-D array or Series")
-        values = values.iloc[:, 0]
-    if isinstance(values, pd.Series):
-        index = values.index
-        try:
-            y = values.to_numpy(dtype=float)
-        except (TypeError, ValueError):
-            raise InputError.at(f"{what} must be numeric", column=what) from None
-    else:
-        try:
-            y = np.asarray(values, dtype=float)
-        except (TypeError, ValueError):
-            raise InputError.at(f"{what} must be numeric", column=what) from None
-        if y.ndim != 1:
-            raise InputError.at(f"{what} must be one-dimensional", column=what, value=y.shape)
-        index = pd.RangeIndex(len(y))
-    if y.size < 2:
-        raise InputError.at(f"{what} needs at least two observations", column=what, value=int(y.size))
-    bad = ~np.isfinite(y)
-    if bad.any():
-        raise InputError.at(f"missing or non-finite value ({int(bad.sum())} of {y.size})", column=what,
-                            value=f"{index[np.argmax(bad)]!s}: {y[np.argmax(bad)]}",
-                            expected="a finite value for every region (drop or impute it first)")
-    if (y < 0).any():
-        raise InputError.at("negative value: the Gini coefficient is defined for non-negative values",
-                            column=what, value=f"{index[np.argmax(y < 0)]!s}: {y[np.argmax(y < 0)]}",
-                            expected="values >= 0")
-    if y.sum() <= 0:
-        raise MethodError(f"{what}: every value is 0, so the Gini coefficient (÷ mean) is undefined")
-    return y, index
 
 
 def _abs_diff_sum(a: np.ndarray, b_sorted: np.ndarray, b_cumsum: np.ndarray) -> float:
@@ -152,7 +121,7 @@ def gini(values: Any) -> float:
     >>> round(gini([1, 2, 3]), 4)
     0.2222
     """
-    y, _ = _values(values)
+    y, _ = value_vector(values)
     ys = np.sort(y)
     return float(_abs_diff_sum(ys, ys, np.cumsum(ys)) / (2.0 * y.size**2 * y.mean()))
 
@@ -200,18 +169,22 @@ class DagumGiniResult(ResultMixin):
 
     @property
     def G(self) -> float:
+        """``G``, the overall Gini (:attr:`gini`)."""
         return self.gini
 
     @property
     def G_w(self) -> float:
+        """``G_w``, the within-group part (:attr:`within`)."""
         return self.within
 
     @property
     def G_nb(self) -> float:
+        """``G_nb``, the net between-group part (:attr:`net_between`)."""
         return self.net_between
 
     @property
     def G_t(self) -> float:
+        """``G_t``, the transvariation part (:attr:`transvariation`)."""
         return self.transvariation
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
@@ -283,7 +256,7 @@ def dagum_gini(values: Any, groups: Any = None) -> DagumGiniResult:
     >>> [round(v, 12) for v in (r.gini, r.within, r.net_between, r.transvariation)]
     [0.3125, 0.0625, 0.25, 0.0]
     """
-    y, index = _values(values)
+    y, index = value_vector(values)
     if groups is None:
         if isinstance(index, pd.RangeIndex):
             raise InputError.at("groups not given and values carry no region codes", column="groups",
@@ -300,7 +273,8 @@ def dagum_gini(values: Any, groups: Any = None) -> DagumGiniResult:
         g = np.asarray(groups, dtype=object).ravel()
     if g.shape[0] != y.shape[0]:
         raise InputError.at("groups and values differ in length", column="groups",
-                            value=f"{g.shape[0]} labels for {y.shape[0]} values", expected="one label per value")
+                            value=f"{g.shape[0]} labels for {y.shape[0]} values",
+                            expected="one label per value")
     if pd.isna(pd.Series(g)).any():
         raise InputError.at("missing group label", column="groups",
                             value=str(index[int(np.argmax(pd.isna(pd.Series(g)).to_numpy()))]))

@@ -27,7 +27,8 @@ from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
-from industrial_brain.macro.dagum_gini import _values, nbs_region4
+from industrial_brain.macro._common import value_vector
+from industrial_brain.macro.gini_decomposition import nbs_region4
 
 __all__ = ["TheilResult", "theil", "theil_t", "theil_l", "coefficient_of_variation"]
 
@@ -88,6 +89,7 @@ class TheilResult(ResultMixin):
 
     @property
     def between_share(self) -> float:
+        """Share of the index due to differences between groups, ``between / total`` (0 when total is 0)."""
         return self.between / self.total if self.total > 0 else 0.0
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
@@ -150,7 +152,7 @@ def theil(values: Any, groups: Any = None, kind: str = "T") -> TheilResult:
     """
     if kind not in ("T", "L"):
         raise InputError.at("unknown Theil index", column="kind", value=kind, expected="'T' or 'L'")
-    y, index = _values(values)
+    y, index = value_vector(values)
     if kind == "L" and (y <= 0).any():
         raise MethodError("Theil L (mean log deviation) needs strictly positive values; "
                           f"found a zero at {index[int(np.argmax(y <= 0))]!s} — use kind='T'")
@@ -176,8 +178,10 @@ def theil(values: Any, groups: Any = None, kind: str = "T") -> TheilResult:
         between += b
         within += wc
         rows.append((lab, yg.size, mg, pg, sg, ig, wc))
-    by_group = pd.DataFrame(rows, columns=["group", "n", "mean", "p", "s", kind, "within_part"]).set_index("group")
-    return TheilResult(kind=kind, total=total, between=float(between), within=float(within), by_group=by_group,
+    by_group = pd.DataFrame(rows, columns=["group", "n", "mean", "p", "s", kind, "within_part"])
+    by_group = by_group.set_index("group")
+    return TheilResult(kind=kind, total=total, between=float(between), within=float(within),
+                       by_group=by_group,
                        lineage=Lineage.make("macro.theil", {"kind": kind, "n": int(n),
                                                              "groups": int(len(by_group))}))
 
@@ -231,5 +235,5 @@ def coefficient_of_variation(values: Any, ddof: int = 0) -> float:
     >>> coefficient_of_variation([1, 3])
     0.5
     """
-    y, _ = _values(values)
+    y, _ = value_vector(values)
     return float(y.std(ddof=ddof) / y.mean())

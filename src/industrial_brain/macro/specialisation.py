@@ -20,33 +20,9 @@ from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
+from industrial_brain.macro._common import nonneg_matrix
 
 __all__ = ["LocationQuotientResult", "location_quotient"]
-
-
-def _nonneg_matrix(E: Any, what: str) -> pd.DataFrame:
-    if not isinstance(E, pd.DataFrame):
-        try:
-            A = np.asarray(E, dtype=float)
-        except (TypeError, ValueError):
-            raise InputError.at(f"{what} must be numeric", column=what) from None
-        if A.ndim != 2:
-            raise InputError.at(f"{what} must be a regions × sectors matrix", column=what, value=A.shape)
-        E = pd.DataFrame(A)
-    try:
-        A = E.to_numpy(dtype=float)
-    except (TypeError, ValueError):
-        raise InputError.at(f"{what} must be numeric", column=what) from None
-    bad = ~np.isfinite(A)
-    if bad.any():
-        r, c = np.argwhere(bad)[0]
-        raise InputError.at(f"missing value in {what}", column=str(E.columns[c]), value=f"{E.index[r]!s}",
-                            expected="a value in every cell (0 where a sector is absent)")
-    if (A < 0).any():
-        r, c = np.argwhere(A < 0)[0]
-        raise InputError.at(f"negative value in {what}", column=str(E.columns[c]),
-                            value=f"{E.index[r]!s}: {A[r, c]}", expected=">= 0")
-    return pd.DataFrame(A, index=E.index, columns=E.columns)
 
 
 @dataclass(frozen=True)
@@ -72,12 +48,14 @@ class LocationQuotientResult(ResultMixin):
         return self.LQ > 1.0
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """The regions × sectors location-quotient matrix ``LQ``."""
         check_lang(lang)
         return self.LQ
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
-        return [("地区数" if zh else "regions", self.LQ.shape[0]), ("部门数" if zh else "sectors", self.LQ.shape[1]),
+        return [("地区数" if zh else "regions", self.LQ.shape[0]),
+                ("部门数" if zh else "sectors", self.LQ.shape[1]),
                 ("LQ>1 的单元" if zh else "cells with LQ > 1", int(self.specialised.to_numpy().sum()))]
 
 
@@ -114,11 +92,12 @@ def location_quotient(E: Any, reference: Any = None) -> LocationQuotientResult:
     >>> location_quotient([[10, 30], [30, 30]]).LQ.round(4).to_numpy().tolist()
     [[0.625, 1.25], [1.25, 0.8333]]
     """
-    df = _nonneg_matrix(E, "E")
+    df = nonneg_matrix(E, "E")
     A = df.to_numpy()
     ei = A.sum(axis=1)
     if (ei <= 0).any():
-        raise MethodError(f"region {df.index[np.argmax(ei <= 0)]!s} has total 0: its location quotients are 0/0")
+        raise MethodError(f"region {df.index[np.argmax(ei <= 0)]!s} has total 0: "
+                          "its location quotients are 0/0")
     if reference is None:
         Ej = A.sum(axis=0)
     else:

@@ -25,6 +25,7 @@ import pandas as pd
 from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
+from industrial_brain.macro._common import check_complete, check_panel, reference_groups, year_level
 
 __all__ = ["normalize", "NormalizationResult", "NORMALIZATIONS", "REFERENCES", "SHIFT_MODES"]
 
@@ -37,75 +38,6 @@ SHIFT_MODES = ("add", "rescale")
 
 
 # ----------------------------------------------------------------------------- input checks
-def _year_level(index: pd.Index) -> int | str | None:
-    """Which index level holds the year (``"year"`` if so named, else the last of a MultiIndex)."""
-    if isinstance(index, pd.MultiIndex):
-        return "year" if "year" in (index.names or []) else index.nlevels - 1
-    return None
-
-
-def check_panel(panel: Any, what: str = "panel") -> pd.DataFrame:
-    """Validate a panel: a numeric DataFrame with unique rows and columns; returns a float64 copy."""
-    if not isinstance(panel, pd.DataFrame):
-        raise InputError.at(f"{what} must be a pandas DataFrame", value=type(panel).__name__,
-                            expected="rows = observations (region, year), columns = indicator codes")
-    if panel.shape[0] == 0 or panel.shape[1] == 0:
-        raise InputError.at(f"{what} is empty", value=panel.shape, expected="at least one row and column")
-    if panel.columns.duplicated().any():
-        dup = panel.columns[panel.columns.duplicated()][0]
-        raise InputError.at(f"{what} has a duplicated indicator column", column=str(dup))
-    if panel.index.duplicated().any():
-        dup = panel.index[panel.index.duplicated()][0]
-        raise InputError.at(f"{what} has a duplicated row", value=dup, expected="one row per region-year")
-    if all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in panel.dtypes):
-        X = panel.astype("float64")
-        A = X.to_numpy()
-        allnan = np.isnan(A).all(axis=0)
-        if allnan.any():
-            raise InputError.at(f"{what}: indicator is missing in every row",
-                                column=str(X.columns[allnan][0]), expected="at least some observed values")
-        if np.isinf(A).any():
-            j = int(np.flatnonzero(np.isinf(A).any(axis=0))[0])
-            raise InputError.at(f"{what}: infinite value", column=str(X.columns[j]))
-        return X
-    out = {}
-    for c in panel.columns:
-        try:
-            out[c] = pd.to_numeric(panel[c], errors="raise").astype("float64")
-        except (TypeError, ValueError):
-            bad = next(v for v in panel[c] if not _is_number(v))
-            raise InputError.at(f"{what}: non-numeric value", column=str(c), value=bad,
-                                expected="numbers") from None
-    X = pd.DataFrame(out, index=panel.index)
-    for c in X.columns:
-        col = X[c].to_numpy()
-        if np.isnan(col).all():
-            raise InputError.at(f"{what}: indicator is missing in every row", column=str(c),
-                                expected="at least some observed values")
-        if np.isinf(col).any():
-            raise InputError.at(f"{what}: infinite value", column=str(c), value=float(col[np.isinf(col)][0]))
-    return X
-
-
-def _is_number(v: Any) -> bool:
-    try:
-        float(v)
-        return True
-    except (TypeError, ValueError):
-        return False
-
-
-def check_complete(X: pd.DataFrame, what: str = "panel") -> None:
-    """Raise :class:`InputError` naming the first missing cell (row label and indicator)."""
-    na = X.isna().to_numpy()
-    if na.any():
-        i, j = np.argwhere(na)[0]
-        n = int(na.sum())
-        raise InputError.at(
-            f"{what}: {n} missing value(s); first at row {X.index[i]!r}", column=str(X.columns[j]),
-            expected="a complete panel (impute first, or pass missing='drop' to drop incomplete rows)")
-
-
 def check_directions(columns: Iterable[Any], directions: Mapping[Any, str] | None) -> dict[Any, int]:
     """Map each indicator to +1 / −1; every column needs a direction of '+' or '-'."""
     cols = list(columns)
@@ -125,18 +57,6 @@ def check_directions(columns: Iterable[Any], directions: Mapping[Any, str] | Non
         else:
             raise InputError.at("unknown indicator direction", column=str(c), value=d, expected="'+' or '-'")
     return out
-
-
-def _groups(X: pd.DataFrame, reference: str) -> list[np.ndarray]:
-    """Row positions of each reference set."""
-    if reference == "pooled":
-        return [np.arange(len(X))]
-    lvl = _year_level(X.index)
-    if lvl is None:
-        raise InputError.at("reference='by_year' needs a (region, year) MultiIndex", column="reference",
-                            value=type(X.index).__name__, expected="pandas MultiIndex with a year level")
-    years = X.index.get_level_values(lvl).to_numpy()
-    return [np.flatnonzero(years == y) for y in pd.unique(years)]
 
 
 # ----------------------------------------------------------------------------- result
@@ -311,8 +231,8 @@ def normalize(
                                 expected="at least one complete observation")
     A = X.to_numpy(dtype="float64")
     s = np.array([signs[c] for c in X.columns], dtype="float64")
-    groups = _groups(X, reference)
-    year_lvl = _year_level(X.index)
+    groups = reference_groups(X, reference)
+    year_lvl = year_level(X.index)
     group_keys = (["pooled"] if reference == "pooled"
                   else [X.index.get_level_values(year_lvl)[g[0]] for g in groups])
     out = np.empty_like(A)
@@ -370,7 +290,8 @@ def normalize(
     readonly(Xn)
     dirs = {c: ("+" if signs[c] > 0 else "-") for c in X.columns}
     lin = Lineage.make("macro.normalize", {
-        "method": method, "reference": reference, "shift": shift, "shift_mode": shift_mode, "directions": dirs,
+        "method": method, "reference": reference, "shift": shift, "shift_mode": shift_mode,
+        "directions": dirs,
         "targets": dict(targets) if targets is not None else None, "log_offset": log_offset,
         "missing": missing, "n_rows": int(X.shape[0]), "n_indicators": int(X.shape[1]),
     })

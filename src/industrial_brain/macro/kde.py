@@ -58,6 +58,7 @@ class KernelDensityResult(ResultMixin):
         return out
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """Per year: main peak position and height, number of peaks, half-peak width and bandwidth."""
         check_lang(lang)
         if lang == "zh":
             return self.features.rename(columns={"peak_x": "主峰位置", "peak_height": "主峰高度",
@@ -66,7 +67,8 @@ class KernelDensityResult(ResultMixin):
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
-        return [("年份数" if zh else "years", len(self.features)), ("网格点" if zh else "grid points", len(self.grid)),
+        return [("年份数" if zh else "years", len(self.features)),
+                ("网格点" if zh else "grid points", len(self.grid)),
                 ("带宽规则" if zh else "bandwidth rule", str(self.bw_method))]
 
 
@@ -143,7 +145,8 @@ def kernel_density(
     except (TypeError, ValueError):
         raise InputError.at("panel must be numeric", column="panel") from None
     if A.ndim != 2 or A.shape[0] < 2:
-        raise InputError.at("kernel density needs at least two regions per year", column="panel", value=A.shape)
+        raise InputError.at("kernel density needs at least two regions per year", column="panel",
+                            value=A.shape)
     bad = ~np.isfinite(A)
     if bad.any():
         r, c = np.argwhere(bad)[0]

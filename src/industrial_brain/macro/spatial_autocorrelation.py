@@ -33,7 +33,7 @@ Analytical values are checked against esda exactly in the tests.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -41,22 +41,21 @@ from scipy import sparse, stats
 
 from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.permutation import (
+    RowShuffler,
     batch_sizes,
     check_alternative,
     check_permutations,
-    RowShuffler,
     pseudo_p_value,
     sample_without_replacement,
 )
 from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
+from industrial_brain.macro.spatial_weighting import SpatialWeights, spatial_weights
 
 __all__ = [
-    "SpatialWeights",
     "MoranResult",
     "LocalMoranResult",
-    "spatial_weights",
     "moran",
     "moran_local",
     "moran_panel",
@@ -66,175 +65,8 @@ __all__ = [
 #: PySAL quadrant codes.
 QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
 _QUAD_ZH = {"HH": "高-高", "LH": "低-高", "LL": "低-低", "HL": "高-低", "ns": "不显著"}
-_TRANSFORMS = ("r", "b", "o")
 #: Batch size target (bytes) for the permutation loops: small enough to stay in cache.
 _CACHE_BYTES = 1 << 19
-
-
-# --------------------------------------------------------------------------- weights
-@dataclass(frozen=True)
-class SpatialWeights:
-    """Spatial weights in CSR form with their ids and the moments ``S0, S1, S2``.
-
-    Attributes
-    ----------
-    W : scipy.sparse.csr_matrix, shape (n, n)
-        Transformed weights (row-standardised for ``transformation='r'``).
-    ids : pandas.Index
-        Unit labels, in row order.
-    transformation : str
-        ``'r'`` row-standardised, ``'b'`` binary, ``'o'`` as given.
-    islands : tuple
-        Ids of units without neighbours (their lag is 0).
-    """
-
-    W: sparse.csr_matrix
-    ids: pd.Index
-    transformation: str
-    islands: tuple = ()
-
-    @property
-    def n(self) -> int:
-        return self.W.shape[0]
-
-    @property
-    def s0(self) -> float:
-        return float(self.W.sum())
-
-    @property
-    def s1(self) -> float:
-        t = self.W + self.W.T
-        return float(0.5 * t.multiply(t).sum())
-
-    @property
-    def s2(self) -> float:
-        r = np.asarray(self.W.sum(axis=1)).ravel() + np.asarray(self.W.sum(axis=0)).ravel()
-        return float((r * r).sum())
-
-    @property
-    def cardinalities(self) -> np.ndarray:
-        return np.diff(self.W.indptr)
-
-
-def _from_dict(d: Mapping, ids: pd.Index | None) -> tuple[sparse.csr_matrix, pd.Index]:
-    keys = list(d.keys())
-    if ids is None:
-        # unlabelled y: integer keys 0..n-1 are positions; other keys follow the dict's order
-        if all(isinstance(k, (int, np.integer)) for k in keys) and set(keys) == set(range(len(keys))):
-            ids = pd.RangeIndex(len(keys))
-        else:
-            ids = pd.Index(keys)
-    pos = {k: i for i, k in enumerate(ids)}
-    missing = [k for k in keys if k not in pos]
-    if missing or len(keys) != len(ids):
-        raise InputError.at("weights dict keys do not match the units of y", column="w",
-                            value=(missing or [k for k in ids if k not in d])[:3],
-                            expected="one entry per unit, keyed by the labels of y")
-    rows, cols, vals = [], [], []
-    for k, nbrs in d.items():
-        items = nbrs.items() if isinstance(nbrs, Mapping) else ((j, 1.0) for j in nbrs)
-        for j, v in items:
-            if j not in pos:
-                raise InputError.at("neighbour is not a unit of y", column="w", value=f"{k} → {j}")
-            rows.append(pos[k])
-            cols.append(pos[j])
-            vals.append(float(v))
-    n = len(ids)
-    W = sparse.csr_matrix((vals, (rows, cols)), shape=(n, n), dtype=float)
-    W.sum_duplicates()
-    return W, ids
-
-
-def spatial_weights(w: Any, ids: Any = None, transformation: str = "r") -> SpatialWeights:
-    """Build :class:`SpatialWeights` from a matrix, a neighbour dict or a libpysal ``W``.
-
-    Parameters
-    ----------
-    w : ndarray, scipy.sparse matrix, DataFrame, dict, libpysal W, or SpatialWeights
-        Dense or sparse ``n × n`` weights; a DataFrame is aligned to ``ids`` by its labels; a dict
-        maps each unit to a list of neighbours (binary) or to ``{neighbour: weight}``. With
-        unlabelled ``y`` a dict keyed 0 … n−1 is read by position, any other dict in its key order.
-    ids : sequence, optional
-        Unit labels in the order of ``y`` (a Series' index). Dict and DataFrame weights are
-        reordered to it.
-    transformation : {'r', 'b', 'o'}
-        Row-standardise (default), binarise (every non-zero weight → 1), or keep as given.
-
-    Returns
-    -------
-    SpatialWeights
-
-    Examples
-    --------
-    A path a – b – c, row-standardised: b's two neighbours get ½ each.
-
-    >>> sw = spatial_weights({"a": ["b"], "b": ["a", "c"], "c": ["b"]})
-    >>> sw.W.toarray()[1].tolist(), sw.s0
-    ([0.5, 0.0, 0.5], 3.0)
-    """
-    if transformation not in _TRANSFORMS:
-        raise InputError.at("unknown weights transformation", column="transformation", value=transformation,
-                            expected="'r' (row-standardised), 'b' (binary) or 'o' (original)")
-    idx = None if ids is None else pd.Index(ids)
-    if isinstance(w, SpatialWeights):
-        W, wid = w.W, w.ids
-        if idx is not None and not wid.equals(idx):
-            if not idx.isin(wid).all() or len(idx) != len(wid):
-                raise InputError.at("weights ids differ from the units of y", column="w")
-            order = wid.get_indexer(idx)
-            W = W[order][:, order]
-            wid = idx
-    elif isinstance(w, Mapping):
-        W, wid = _from_dict(w, idx)
-    elif hasattr(w, "sparse") and hasattr(w, "id_order"):  # libpysal.weights.W
-        W = sparse.csr_matrix(w.sparse, dtype=float)
-        wid = pd.Index(w.id_order)
-        if idx is not None and len(idx) == len(wid) and not wid.equals(idx) and idx.isin(wid).all():
-            order = wid.get_indexer(idx)
-            W = W[order][:, order]
-            wid = idx
-        elif idx is not None:
-            wid = idx if len(idx) == W.shape[0] else wid
-    elif isinstance(w, pd.DataFrame):
-        if idx is not None:
-            if not (idx.isin(w.index).all() and idx.isin(w.columns).all()):
-                raise InputError.at("weights frame does not label every unit of y", column="w")
-            w = w.loc[idx, idx]
-        W = sparse.csr_matrix(w.to_numpy(dtype=float))
-        wid = pd.Index(w.index)
-    elif sparse.issparse(w):
-        W = sparse.csr_matrix(w, dtype=float)
-        wid = idx if idx is not None else pd.RangeIndex(W.shape[0])
-    else:
-        try:
-            A = np.asarray(w, dtype=float)
-        except (TypeError, ValueError):
-            raise InputError.at("weights must be a matrix, a dict of neighbours or a libpysal W",
-                                column="w", value=type(w).__name__) from None
-        if A.ndim != 2:
-            raise InputError.at("weights matrix must be square", column="w", value=A.shape)
-        W = sparse.csr_matrix(A)
-        wid = idx if idx is not None else pd.RangeIndex(A.shape[0])
-    if W.shape[0] != W.shape[1]:
-        raise InputError.at("weights matrix must be square", column="w", value=W.shape)
-    if len(wid) != W.shape[0]:
-        raise InputError.at("weights and y differ in size", column="w",
-                            value=f"{W.shape[0]} units in w, {len(wid)} in y")
-    W = W.tocsr(copy=True)
-    W.eliminate_zeros()
-    if W.nnz and (not np.all(np.isfinite(W.data)) or (W.data < 0).any()):
-        raise InputError.at("weights must be finite and non-negative", column="w")
-    if transformation == "b":
-        W.data[:] = 1.0
-    elif transformation == "r":
-        rs = np.asarray(W.sum(axis=1)).ravel()
-        inv = np.divide(1.0, rs, out=np.zeros_like(rs), where=rs > 0)
-        W = sparse.csr_matrix(sparse.diags(inv) @ W)
-    W.sort_indices()
-    islands = tuple(wid[np.diff(W.indptr) == 0])
-    if len(islands) == W.shape[0]:
-        raise MethodError("spatial weights have no links at all (every unit is an island)")
-    return SpatialWeights(W=W, ids=wid, transformation=transformation, islands=islands)
 
 
 def _y(y: Any) -> tuple[np.ndarray, pd.Index | None]:
@@ -264,7 +96,7 @@ def _y(y: Any) -> tuple[np.ndarray, pd.Index | None]:
 
 def _inputs(y: Any, w: Any, transformation: str, permutations: int,
             alternative: str) -> tuple[np.ndarray, SpatialWeights, int]:
-    """Checked ``alternative`` and ``permutations``; ``y`` as floats and its weights (aligned to its labels)."""
+    """Checked ``alternative`` and ``permutations``; ``y`` as floats and its weights aligned to its labels."""
     check_alternative(alternative)
     permutations = check_permutations(permutations)
     arr, index = _y(y)
@@ -444,7 +276,8 @@ def _moran_result(arr: np.ndarray, sw: SpatialWeights, sim_raw: np.ndarray | Non
     seI_norm, seI_rand = float(np.sqrt(VI_norm)), float(np.sqrt(max(VI_rand, 0.0)))
     z_norm = (I - EI) / seI_norm
     z_rand = (I - EI) / seI_rand if seI_rand > 0 else 0.0
-    notes = [f"{len(sw.islands)} island(s) without neighbours (lag 0): {list(sw.islands)[:5]}"] if sw.islands else []
+    notes = ([f"{len(sw.islands)} island(s) without neighbours (lag 0): {list(sw.islands)[:5]}"]
+             if sw.islands else [])
     if shared:
         notes.append("permutations shared across the columns of the panel (same relabellings each year)")
     extra: dict[str, Any] = {}
@@ -462,7 +295,8 @@ def _moran_result(arr: np.ndarray, sw: SpatialWeights, sim_raw: np.ndarray | Non
         p_rand=_p_norm(z_rand, alternative), n=n, permutations=permutations, alternative=alternative,
         transformation=transformation, seed=seed, notes=tuple(notes), **extra,
         lineage=Lineage.make("macro.moran", {"transformation": transformation, "permutations": permutations,
-                                             "alternative": alternative, "n": n, "shared": shared}, seed=seed),
+                                             "alternative": alternative, "n": n, "shared": shared},
+                             seed=seed),
     )
 
 
@@ -716,7 +550,8 @@ def moran_local(
             s2[a:b] = (Isim * Isim).sum(axis=1)
         pg = (ge + 1.0) / (permutations + 1.0)
         pl = (le + 1.0) / (permutations + 1.0)
-        p_sim = pg if alternative == "greater" else pl if alternative == "less" else np.minimum(1.0, 2 * np.minimum(pg, pl))
+        p_sim = (pg if alternative == "greater" else pl if alternative == "less"
+                 else np.minimum(1.0, 2 * np.minimum(pg, pl)))
         EI_sim = s1 / permutations
         seI_sim = np.sqrt(np.maximum(s2 / permutations - EI_sim**2, 0.0))
         with np.errstate(divide="ignore", invalid="ignore"):
