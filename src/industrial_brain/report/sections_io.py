@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from industrial_brain.report.html import Section, bilingual, cjk_font
+from industrial_brain.report.html import Section, bilingual
+from industrial_brain.viz.fonts import cjk_font
 from industrial_brain.store.connection import Store
 
 __all__ = ["section_io_key_sectors", "section_io_chokepoints", "section_io_digital", "section_io_mrio", "SECTIONS"]

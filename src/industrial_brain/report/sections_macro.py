@@ -16,7 +16,8 @@ import pandas as pd
 
 from industrial_brain.macro.coupling import COORDINATION_LEVELS
 from industrial_brain.macro.kernel_density import kernel_density
-from industrial_brain.report.html import Section, bilingual, cjk_font
+from industrial_brain.report.html import Section, bilingual
+from industrial_brain.viz.fonts import cjk_font
 from industrial_brain.store.connection import Store
 
 __all__ = ["SECTIONS_MACRO", "section_macro_indices", "section_macro_dagum", "section_macro_moran",
