@@ -9,8 +9,22 @@ from __future__ import annotations
 import pandas as pd
 
 from industrial_brain.report.html import Section, bilingual
-from industrial_brain.viz.fonts import cjk_font
+from industrial_brain.services.io import (
+    NATIONAL_42,
+    chain,
+    digital_national,
+    digital_spillover,
+    mrio,
+    mrio_summary,
+    national_comparison,
+    save_mrio,
+    sector_names,
+    table_key_sectors,
+    table_multipliers,
+)
 from industrial_brain.store.connection import Store
+from industrial_brain.viz.fonts import cjk_font
+from industrial_brain.viz.io import digital_intensity_chart, linkage_scatter
 
 __all__ = ["section_io_key_sectors", "section_io_chokepoints", "section_io_digital", "section_io_mrio", "SECTIONS"]
 
@@ -19,13 +33,9 @@ TABLE_2020 = "cn_nbs_io_2020_42"
 
 def section_io_key_sectors(store: Store, lang: str) -> Section:
     """Key sectors of the 2020 national table (domestic block) and the linkage scatter plot."""
-    from industrial_brain.services.io import load_table, sector_names
-    from industrial_brain.viz.io import linkage_scatter
-
     s = Section("Key sectors, 2020 national table 关键部门（2020年全国表）")
-    tab = load_table(store, TABLE_2020)
-    ks = tab.key_sectors()
-    mult = tab.multipliers().table
+    ks = table_key_sectors(store, TABLE_2020)
+    mult = table_multipliers(store, TABLE_2020).table
     names = sector_names(store, TABLE_2020, lang)
     t = ks.table.copy()
     t.insert(0, "name", names.reindex(t.index).to_numpy())
@@ -44,8 +54,6 @@ def section_io_key_sectors(store: Store, lang: str) -> Section:
 
 def section_io_chokepoints(store: Store, lang: str) -> Section:
     """Chokepoints of the 2020 chain graph (important-coefficients rule)."""
-    from industrial_brain.services.io import chain
-
     s = Section("Chokepoints of the industrial chain, 2020 产业链卡脖子环节（2020）")
     g = chain(store, TABLE_2020, rule="important", lang=lang)
     s.text(f"Chain graph of the domestic coefficients with the important-coefficients rule (tolerable limit ≤ "
@@ -60,9 +68,6 @@ def section_io_chokepoints(store: Store, lang: str) -> Section:
 
 def section_io_digital(store: Store, lang: str) -> Section:
     """Digital input intensity by sector, national tables 2017/2018/2020."""
-    from industrial_brain.services.io import NATIONAL_42, digital_national
-    from industrial_brain.viz.io import digital_intensity_chart
-
     s = Section("Digital input intensity by sector 产业数字投入强度（2017/2018/2020）")
     res = digital_national(store, table_ids=NATIONAL_42, lang=lang)
     years = {tid.split("_")[3]: r for tid, r in res.items()}
@@ -90,8 +95,6 @@ def section_io_digital(store: Store, lang: str) -> Section:
 
 def section_io_mrio(store: Store, lang: str) -> Section:
     """Summary of the constructed 31-province MRIO of 2017."""
-    from industrial_brain.services.io import digital_spillover, mrio, mrio_summary, national_comparison, save_mrio
-
     s = Section("Multi-regional table, 31 provinces 2017 多区域投入产出表（31省，2017）")
     res = mrio(store)
     f, acc = mrio_summary(store, res)

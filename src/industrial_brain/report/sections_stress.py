@@ -3,7 +3,7 @@
 * :func:`section_stress_chips` — 30 % capacity loss of electronic components / integrated circuits
   (sector 094) for 90 days on the 2020 national 153-sector table.
 * :func:`section_stress_flood` — a flood stopping Henan's equipment manufacturing on the 31-province
-  MRIO (``industrial_brain.services.io`` ``MRIO_ID``): which other provinces and sectors lose most.
+  MRIO (``cn_mrio_2017``, built by :func:`industrial_brain.services.io.mrio`): which other provinces and sectors lose most.
 
 Each runs the scenario once as written plus a small Monte Carlo (``DEMO_RUNS``) to keep the report fast;
 ``ibrain stress run`` runs the full design.
@@ -15,6 +15,9 @@ import numpy as np
 import pandas as pd
 
 from industrial_brain.report.html import Section
+from industrial_brain.services.stress import read_scenario, run_scenario
+from industrial_brain.store.connection import Store
+from industrial_brain.viz.stress import plot_loss_distribution, plot_recovery, plot_region_losses
 
 __all__ = ["section_stress_chips", "section_stress_flood", "DEMO_RUNS"]
 
@@ -69,19 +72,14 @@ def _top(res, mc, tm, lang: str, k: int, exclude_region: str | None = None) -> p
     return out
 
 
-def _run(store, name: str):
-    from industrial_brain.services.stress import run_scenario
-    from industrial_brain.meso.resilience import load_scenario
-
-    sc = load_scenario(name)
+def _run(store: Store, name: str):
+    sc = read_scenario(name)
     res, mc, tm = run_scenario(store, sc, runs=DEMO_RUNS.get(name, 0))
     return sc, res, mc, tm
 
 
-def section_stress_chips(store, lang: str) -> Section:
+def section_stress_chips(store: Store, lang: str) -> Section:
     """Chip supply cut: 30 % capacity loss of sector 094 for 90 days (2020, 153 sectors)."""
-    from industrial_brain.viz.stress import plot_loss_distribution, plot_recovery
-
     zh = lang == "zh"
     s = Section("Stress test: chip supply cut 压力测试：芯片供给冲击")
     sc, res, mc, tm = _run(store, "chips_capacity_2020")
@@ -102,19 +100,10 @@ def section_stress_chips(store, lang: str) -> Section:
     return s
 
 
-def section_stress_flood(store, lang: str) -> Section:
+def section_stress_flood(store: Store, lang: str) -> Section:
     """Flood stopping Henan's equipment manufacturing on the 31-province MRIO: who else loses."""
-    from industrial_brain.viz.stress import plot_recovery, plot_region_losses
-
     zh = lang == "zh"
     s = Section("Stress test: flood in an equipment-making province 压力测试：装备制造省份洪灾")
-    try:
-        from industrial_brain.services import io as sio
-
-        if not hasattr(sio, "MRIO_ID"):
-            raise ImportError("services.io has no MRIO")
-    except ImportError as exc:
-        return s.note(f"The 31-province MRIO is not available yet ({exc}).")
     sc, res, mc, tm = _run(store, "flood_equipment_mrio")
     hit = "410000"
     s.text(("2017年31省×42部门多区域投入产出表。洪灾使河南装备制造业（通用、专用、交通运输设备，电气机械，"
