@@ -108,7 +108,8 @@ def table_dataset(store: Store, table_id: str) -> str:
 
 
 def has_table(store: Store, table_id: str) -> bool:
-    """Whether ``table_id`` can be loaded from this store (the MRIO: whether the provincial tables are stored)."""
+    """Whether ``table_id`` can be loaded from this store (the MRIO: whether the provincial tables are
+    stored)."""
     if table_id == MRIO_ID:
         return any(t.startswith(PROVINCIAL_PREFIX) for t in io_tables(store)["table_id"])
     return io_table_stamp(store, table_id) is not None
@@ -123,7 +124,8 @@ def _table_sha(store: Store, table_id: str) -> str:
 
 def stored_table(store: Store, table_id: str) -> StoredIOTable:
     """A stored table as labelled matrices (:func:`industrial_brain.store.readers.read_io_table`), cached
-    in-process on the table's dataset sha256 (the provincial tables are read by the MRIO and the digital panel)."""
+    in-process on the table's dataset sha256 (the provincial tables are read by the MRIO and the digital
+    panel)."""
     key = ("stored", _store_key(store), table_id, _table_sha(store, table_id))
     with _LOCK:
         if key in _CACHE:
@@ -180,10 +182,12 @@ def load_table(store: Store, table_id: str, *, basis: str = "domestic") -> IOTab
         Yt = tab.Y + st.Y_imports.reindex(index=tab.Y.index, columns=tab.Y.columns).fillna(0.0).to_numpy()
         Yt["IM"] = -st.Z_imports.to_numpy().sum(axis=1) - st.Y_imports.to_numpy().sum(axis=1)
         tab2 = IOTable(Zt, Yt, tab.V, tab.x, name=f"{table_id} (domestic + imported use)", unit=tab.unit,
-                       notes=["domestic and imported blocks added (competitive view); imports as a negative column"])
+                       notes=["domestic and imported blocks added (competitive view); "
+                              "imports as a negative column"])
         tab2.sector_names = st.sectors
         tab = tab2
-    elif basis == "domestic" and st.Z_imports is None and any(k == "import" for k in tab.final_use_kinds.values()):
+    elif (basis == "domestic" and st.Z_imports is None
+          and any(k == "import" for k in tab.final_use_kinds.values())):
         names = tab.sector_names
         tab = tab.domestic()
         tab.sector_names = names
@@ -193,18 +197,20 @@ def load_table(store: Store, table_id: str, *, basis: str = "domestic") -> IOTab
 
 
 def sector_names(store: Store, table_id: str = "cn_nbs_io_2020_42", lang: str = "en") -> pd.Series:
-    """Sector code → name in ``lang`` (from the stored table's sector labels; the MRIO: the 2020 national table's)."""
+    """Sector code → name in ``lang`` (from the stored table's sector labels; the MRIO: the 2020 national
+    table's)."""
     code = NATIONAL_42[-1] if table_id == MRIO_ID else table_id
     names = stored_table(store, code).sectors
-    return pd.Series(names["name_zh" if lang == "zh" else "name_en"].to_numpy(), index=names.index.astype(str))
+    col = "name_zh" if lang == "zh" else "name_en"
+    return pd.Series(names[col].to_numpy(), index=names.index.astype(str))
 
 
 def table_summary(store: Store, table_id: str) -> pd.DataFrame:
     """By sector of a stored table as published: gross output x_j, intermediate input Σ_i z_ij, value added
     Σ_k v_kj and final demand Σ_k y_jk (index: sector code)."""
     t = stored_table(store, table_id)
-    f = pd.DataFrame({"gross_output": t.x, "intermediate_input": t.Z.sum(axis=0), "value_added": t.V.sum(axis=0),
-                      "final_demand": t.Y.sum(axis=1)})
+    f = pd.DataFrame({"gross_output": t.x, "intermediate_input": t.Z.sum(axis=0),
+                      "value_added": t.V.sum(axis=0), "final_demand": t.Y.sum(axis=1)})
     f.index = f.index.astype(str)
     f.index.name = "sector"
     return f
@@ -229,7 +235,8 @@ def table_overview(store: Store, table_id: str, *, basis: str = "domestic") -> p
 
 def table_multipliers(store: Store, table_id: str, *, basis: str = "domestic") -> MultipliersResult:
     """Type I output, value-added and income multipliers of every sector of a stored table (Miller & Blair
-    ch. 6: output multiplier m_j = Σ_i l_ij, L = (I − A)⁻¹), on the flows of ``basis`` (see :func:`load_table`)."""
+    ch. 6: output multiplier m_j = Σ_i l_ij, L = (I − A)⁻¹), on the flows of ``basis`` (see
+    :func:`load_table`)."""
     return load_table(store, table_id, basis=basis).multipliers()
 
 
@@ -261,7 +268,8 @@ def sector_links(store: Store, table_id: str, sector: str, *, top: int = 8, basi
 
     def side(s: pd.Series) -> list[dict[str, Any]]:
         s = s.drop(labels=[c for c in s.index if str(c) == sector]).sort_values(ascending=False).head(top)
-        return [{"sector": str(c), "name": names.get(str(c)), "coefficient": float(v)} for c, v in s.items() if v > 0]
+        return [{"sector": str(c), "name": names.get(str(c)), "coefficient": float(v)}
+                for c, v in s.items() if v > 0]
 
     col = A.loc[:, A.columns.astype(str) == sector].iloc[:, 0]
     row = B.loc[B.index.astype(str) == sector].iloc[0]
@@ -291,9 +299,10 @@ def mrio(store: Store, *, beta: float = 1.0, reconcile: str = "mean") -> MRIORes
         provs[st.region_code] = st
     caps = regions(store, "province").set_index("code")[["capital_lon", "capital_lat"]]
     res = build_mrio(provs, caps, beta=beta, reconcile=reconcile)
-    lin = Lineage.make("meso.build_mrio", dict(res.lineage.params), datasets=dataset_lineage(store, MRIO_DATASETS))
-    res = MRIOResult(table=res.table, trade=res.trade, targets=res.targets, checks=res.checks, notes=res.notes,
-                     lineage=lin)
+    lin = Lineage.make("meso.build_mrio", dict(res.lineage.params),
+                       datasets=dataset_lineage(store, MRIO_DATASETS))
+    res = MRIOResult(table=res.table, trade=res.trade, targets=res.targets, checks=res.checks,
+                     notes=res.notes, lineage=lin)
     with _LOCK:
         _CACHE[key] = res
     return res
@@ -303,7 +312,8 @@ def save_mrio(store: Store, res: MRIOResult) -> str:
     """Store the estimated part of the MRIO (trade flows, targets, discrepancy) as an analysis run."""
     tr = res.trade
     flows = pd.DataFrame({"region_code": tr["origin"], "sector_code": tr["sector"], "year": 2017,
-                          "measure": "interprovincial_flow", "value": tr["value"], "label": tr["destination"]})
+                          "measure": "interprovincial_flow", "value": tr["value"],
+                          "label": tr["destination"]})
     tg = res.targets.reset_index().melt(id_vars=["region", "sector"],
                                         value_vars=["OF_target", "IF_target", "transit", "ERR_mrio"],
                                         var_name="measure", value_name="value")
@@ -377,7 +387,8 @@ def _node_key(node: Any) -> str:
     return ":".join(map(str, node)) if isinstance(node, tuple) else str(node)
 
 
-def tree_frame(graph: ChainGraph, sector: str, *, depth: int = 3, direction: str = "upstream") -> pd.DataFrame:
+def tree_frame(graph: ChainGraph, sector: str, *, depth: int = 3,
+               direction: str = "upstream") -> pd.DataFrame:
     """Breadth-first supplier (``upstream``) or buyer (``downstream``) tree of ``sector`` on a chain graph
     (:meth:`ChainGraph.tree`: ``depth``, ``sector``, ``parent``, ``weight``, ``path_weight`` = product of
     the link coefficients along the path, ``name``), with ``sector`` and ``parent`` as text
@@ -397,8 +408,9 @@ def chokepoints_frame(graph: ChainGraph, top: int | None = None) -> pd.DataFrame
 def _with_datasets(res: Any, store: Store, table_id: str) -> Any:
     """``res`` with the stored input datasets (id, sha256) added to its lineage."""
     lin = res.lineage
-    lin = Lineage(method=lin.method, params=lin.params, datasets=dataset_lineage(store, [table_dataset(store, table_id)]),
-                  seed=lin.seed, version=lin.version, at=lin.at)
+    ds = dataset_lineage(store, [table_dataset(store, table_id)])
+    lin = Lineage(method=lin.method, params=lin.params, datasets=ds, seed=lin.seed, version=lin.version,
+                  at=lin.at)
     return dataclasses.replace(res, lineage=lin)
 
 

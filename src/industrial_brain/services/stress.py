@@ -107,8 +107,9 @@ def scenario_list(store: Store | None = None) -> list[dict[str, Any]]:
     for name in shipped_scenarios():
         path = SCENARIO_DIR / f"{name}.yaml"
         sc = load_scenario(path)
-        row: dict[str, Any] = {"name": sc.name, "description": sc.description, "table": sc.table, "days": sc.days,
-                               "events": len(sc.events), "yaml": path.read_text(encoding="utf-8")}
+        row: dict[str, Any] = {"name": sc.name, "description": sc.description, "table": sc.table,
+                               "days": sc.days, "events": len(sc.events),
+                               "yaml": path.read_text(encoding="utf-8")}
         if store is not None:
             row["problem"] = table_problem(store, sc.table)
         out.append(row)
@@ -161,13 +162,15 @@ def table_model(store: Store, table_id: str, *, scenario: Scenario | None = None
         k = 4.0 if params is None else params.capital_to_va
         capital = va * (np.tile(k, len(idx) // len(np.atleast_1d(k))) if np.ndim(k) else k)
     m = ARIOModel(Zf, Yv, xv, params=params, capital=capital, boario_compat=compat)
-    secs = {str(c): (str(names_zh.get(c, "")), str(names_en.get(c, ""))) for c in idx.get_level_values(1).unique()}
+    secs = {str(c): (str(names_zh.get(c, "")), str(names_en.get(c, "")))
+            for c in idx.get_level_values(1).unique()}
     ids = sio.MRIO_DATASETS if table_id == sio.MRIO_ID else [sio.table_dataset(store, table_id)]
     return TableModel(m, secs, _region_names(store), table_id, tuple(dataset_lineage(store, ids)))
 
 
 def planned_runs(sc: Scenario, runs: int | None = None) -> int:
-    """Monte Carlo runs of a scenario run: ``runs`` if given, else the scenario's ``monte_carlo.runs`` (0: none)."""
+    """Monte Carlo runs of a scenario run: ``runs`` if given, else the scenario's ``monte_carlo.runs``
+    (0: none)."""
     return runs if runs is not None else (sc.monte_carlo.runs if sc.monte_carlo else 0)
 
 
@@ -222,7 +225,8 @@ def save_scenario_run(store: Store, sc: Scenario, res: ARIOResult, mc: MonteCarl
     return save_run(store, "stress", lin, pd.DataFrame(rows), note=sc.description[:200])
 
 
-def recovery_curves(res: ARIOResult, mc: MonteCarloResult | None, tm: TableModel, *, top: int = 5) -> dict[str, Any]:
+def recovery_curves(res: ARIOResult, mc: MonteCarloResult | None, tm: TableModel, *,
+                    top: int = 5) -> dict[str, Any]:
     """A run's recovery curves for a dashboard: ``days``, the whole economy's output ratio
     ``total_ratio`` (Σ_j P_tj / Σ_j x0_j by day), the ``top`` industries with the lowest output ratio
     (``sectors``: region, sector, names, daily ratio P_tj / x0_j, lowest ratio, recovery day), the total
@@ -237,10 +241,11 @@ def recovery_curves(res: ARIOResult, mc: MonteCarloResult | None, tm: TableModel
         reg, sec = str(r.iloc[0]), str(r.iloc[1])
         j = keys.index((reg, sec))
         names = tm.sector_names.get(sec, ("", ""))
+        day = r["recovery_day"]
         curves.append({"region": reg, "sector": sec, "name_zh": names[0], "name_en": names[1],
                        "ratio": np.round(P[:, j] / x0[j], 6).tolist() if x0[j] > 0 else [],
                        "min_production_ratio": float(r["min_production_ratio"]),
-                       "recovery_day": None if not np.isfinite(r["recovery_day"]) else float(r["recovery_day"])})
+                       "recovery_day": None if not np.isfinite(day) else float(day)})
     out: dict[str, Any] = {"days": int(P.shape[0]),
                            "total_ratio": np.round(total, 6).tolist(), "sectors": curves,
                            "total_production_loss": float(res.total_production_loss)}

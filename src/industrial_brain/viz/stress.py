@@ -55,7 +55,8 @@ def plot_recovery(res: Any, *, names: Mapping[str, Any] | None = None, top: int 
     rel = res.relative_production
     pos = {k: i for i, k in enumerate(res.index)}
     for key in worst.index:
-        a2.plot(days, rel[:, pos[key]] * 100.0, lw=1.2, label=_label(key, names, "zh" if zh else "en", region_names)[:44])
+        label = _label(key, names, "zh" if zh else "en", region_names)[:44]
+        a2.plot(days, rel[:, pos[key]] * 100.0, lw=1.2, label=label)
     a2.axhline(100.0, color="grey", lw=0.8)
     a2.set_xlabel("天" if zh else "day")
     a2.set_title("受影响最大的部门" if zh else "most affected industries")

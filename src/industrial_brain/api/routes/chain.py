@@ -38,7 +38,8 @@ def tree(request: Request, store: StoreDep, who: CurrentRole, table_id: TableId,
     check_table(store, who, table_id)
 
     def make():
-        f = io_service.tree_frame(_graph(store, table_id, rule, lang), sector, depth=depth, direction=direction)
+        g = _graph(store, table_id, rule, lang)
+        f = io_service.tree_frame(g, sector, depth=depth, direction=direction)
         return render({"table_id": table_id, "sector": sector, "direction": direction, "data": records(f),
                        "count": len(f)}, frame=f, fmt=format)
 

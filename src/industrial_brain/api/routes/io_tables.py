@@ -1,4 +1,5 @@
-"""Input–output tables: list, sector summary, multipliers, key sectors and a sector's links (services.io)."""
+"""Input–output tables: list, sector summary, multipliers, key sectors and a sector's links
+(:mod:`industrial_brain.services.io`)."""
 
 from __future__ import annotations
 
@@ -26,8 +27,9 @@ Err = {400: {"model": Message}}
 TableId = Annotated[str, Path(max_length=80, description="e.g. cn_nbs_io_2020_42")]
 Lang = Annotated[Literal["en", "zh"], Query()]
 Fmt = Annotated[Literal["json", "csv"], Query()]
-Basis = Annotated[Literal["domestic", "total"], Query(description="domestic flows (import-share assumption for "
-                                                                  "competitive tables) or total flows")]
+Basis = Annotated[Literal["domestic", "total"],
+                  Query(description="domestic flows (import-share assumption for competitive tables) "
+                                    "or total flows")]
 
 
 def check_table(store: Store, who, table_id: str) -> None:
@@ -46,8 +48,8 @@ def _named(frame: pd.DataFrame, store: Store, table_id: str, lang: str) -> pd.Da
 
 def _answer(store: Store, table_id: str, frame: pd.DataFrame, fmt: str, notes=()):
     unit = io_service.stored_table(store, table_id).unit
-    return render({"table_id": table_id, "unit": unit, "notes": [str(n) for n in notes], "data": records(frame),
-                   "count": len(frame)}, frame=frame, fmt=fmt)
+    return render({"table_id": table_id, "unit": unit, "notes": [str(n) for n in notes],
+                   "data": records(frame), "count": len(frame)}, frame=frame, fmt=fmt)
 
 
 @router.get("", response_model=IOTablesPublic)
@@ -78,7 +80,8 @@ def summary(request: Request, store: StoreDep, who: CurrentRole, table_id: Table
 @router.get("/{table_id}/multipliers", response_model=IOResultPublic, responses={200: CSV, **Err})
 def multipliers(request: Request, store: StoreDep, who: CurrentRole, table_id: TableId, lang: Lang = "en",
                 basis: Basis = "domestic", format: Fmt = "json"):
-    """Output, value-added and income multipliers (type I) of every sector (Miller & Blair ch. 6), on domestic flows."""
+    """Output, value-added and income multipliers (type I) of every sector (Miller & Blair ch. 6),
+    on domestic flows."""
     check_table(store, who, table_id)
 
     def make():
@@ -94,7 +97,8 @@ def key_sectors(request: Request, store: StoreDep, who: CurrentRole, table_id: T
                 forward: Annotated[Literal["ghosh", "leontief"], Query()] = "ghosh",
                 threshold: Annotated[float, Query(gt=0, le=10)] = 1.0,
                 format: Fmt = "json"):
-    """Rasmussen–Hirschman backward and forward linkages (影响力系数 / 感应度系数) and the key-sector quadrant."""
+    """Rasmussen–Hirschman backward and forward linkages (影响力系数 / 感应度系数) and the
+    key-sector quadrant."""
     check_table(store, who, table_id)
 
     def make():

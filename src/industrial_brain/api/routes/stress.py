@@ -14,7 +14,13 @@ from industrial_brain.api.deps import CurrentRole, StoreDep, cached, render, req
 from industrial_brain.api.routes.jobs import job
 from industrial_brain.api.schemas import JobPublic, Message, StressJobIn
 from industrial_brain.api.security import Principal
-from industrial_brain.services.stress import recovery_curves, run_scenario, save_scenario_run, scenario_from, scenario_list
+from industrial_brain.services.stress import (
+    recovery_curves,
+    run_scenario,
+    save_scenario_run,
+    scenario_from,
+    scenario_list,
+)
 
 router = APIRouter(prefix="/stress", tags=["stress"])
 Runner = Annotated[Principal, Depends(require_roles("admin", "analyst"))]
@@ -41,10 +47,12 @@ def submit(request: Request, store: StoreDep, who: Runner, body: StressJobIn):
 
     def work(s, progress):
         progress(0.02)
+        step = (lambda i: progress(0.1 + 0.85 * (i + 1) / runs)) if runs > 1 else None
         res, mc, tm = run_scenario(s, sc, table=body.table, days=body.days, runs=runs, seed=body.seed,
-                                   progress=(lambda i: progress(0.1 + 0.85 * (i + 1) / runs)) if runs > 1 else None)
+                                   progress=step)
         run_id = save_scenario_run(s, sc, res, mc, tm)
-        return {"run_id": run_id, "scenario": sc.name, "table": tm.table_id, **recovery_curves(res, mc, tm, top=TOP)}
+        return {"run_id": run_id, "scenario": sc.name, "table": tm.table_id,
+                **recovery_curves(res, mc, tm, top=TOP)}
 
     params = body.model_dump(exclude={"yaml"}) | {"scenario": sc.name, "edited": bool(body.yaml)}
     job_id = request.app.state.jobs.submit(store, who, "stress", params, work)
