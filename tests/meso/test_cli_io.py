@@ -102,3 +102,17 @@ def test_user_errors_are_one_line(capsys, db):
     assert code == 2 and "unknown IO table" in err
     code, _, err = run(capsys, "io", "summary", "--basis", "gross", "--db", db)
     assert code == 2 and "unknown basis" in err
+
+
+def test_service_errors_name_the_parameter(db):
+    """Service errors speak of the data ('basis', 'table_id'), not of a CLI flag."""
+    from industrial_brain.errors import InputError
+    from industrial_brain.services.io import load_table
+    from industrial_brain.store import Store
+
+    with Store(db, read_only=True) as s:
+        with pytest.raises(InputError, match="column 'basis': unknown basis") as err:
+            load_table(s, "cn_nbs_io_2020_42", basis="gross")
+        assert "--basis" not in str(err.value)
+        with pytest.raises(InputError, match="column 'table_id': unknown IO table"):
+            load_table(s, "no_such_table")
