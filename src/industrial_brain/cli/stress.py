@@ -91,10 +91,9 @@ def run_cmd(
 
 @app.command("list")
 def list_cmd(db: DbOpt = None) -> None:
-    """List the shipped scenarios (name, table, description); with a store, whether it can run them.
+    """List the shipped scenarios (name, table, description) and whether a store can run them.
 
-    The store is ``--db``, or the default store when one exists; a fourth column then says ``ok`` or why
-    the scenario cannot run on that store's tables.
+    With a store (--db, or the default one if it exists), a 4th column: 'ok' or why its tables can't.
     """
     if db is None and not default_db_path().exists():
         rows = scenario_list()
