@@ -32,7 +32,8 @@ def scenario_file(tmp_path):
 
 def _check_outputs(out, days=90, runs=4):
     traj = pd.read_parquet(out / "trajectories.parquet")
-    assert len(traj) == days * 48 and {"production", "capacity", "final_demand_unmet", "inventories"} <= set(traj)
+    assert len(traj) == days * 48
+    assert {"production", "capacity", "final_demand_unmet", "inventories"} <= set(traj)
     assert (out / "recovery.png").stat().st_size > 10_000
     assert "ARIO" in (out / "summary.txt").read_text(encoding="utf-8")
     assert len(pd.read_csv(out / "summary.csv")) == 48
@@ -42,7 +43,8 @@ def _check_outputs(out, days=90, runs=4):
 
 def test_stress_app_run(scenario_file, tmp_path, store):
     out = tmp_path / "out"
-    res = CliRunner().invoke(stress_app, ["run", str(scenario_file), "--out", str(out), "--db", str(store.path)])
+    args = ["run", str(scenario_file), "--out", str(out), "--db", str(store.path)]
+    res = CliRunner().invoke(stress_app, args)
     assert res.exit_code == 0, res.output
     _check_outputs(out)
     runs = store.query("SELECT kind, method FROM analysis_run")
