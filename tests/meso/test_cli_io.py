@@ -1,4 +1,5 @@
-"""``ibrain io`` and ``ibrain chain`` end to end through ``industrial_brain.cli.main.main`` (as a user runs them).
+"""``ibrain io`` and ``ibrain chain`` end to end through ``industrial_brain.cli.main.main`` (as a user runs
+them).
 
 Needs the two sub-apps wired in cli/main.py:
 ``app.add_typer(io_app, name="io")`` and ``app.add_typer(chain_app, name="chain")``.
@@ -35,17 +36,19 @@ def run(capsys, *args):
 
 
 def csv(text: str) -> pd.DataFrame:
-    return pd.read_csv(io.StringIO(text), dtype={"sector": str, "region": str, "parent": str, "region_code": str,
-                                                 "origin": str, "demand": str})
+    return pd.read_csv(io.StringIO(text), dtype={"sector": str, "region": str, "parent": str,
+                                                 "region_code": str, "origin": str, "demand": str})
 
 
 def test_io_summary_and_multipliers(capsys, db):
     code, out, _ = run(capsys, "io", "summary", "--db", db, "--format", "csv")
     assert code == 0
     f = csv(out).set_index("sector")
-    assert len(f) == 42 and f.loc["08", "output"] == pytest.approx(3.112, abs=1e-3)  # PROVENANCE §5: apparel 3.11
+    # PROVENANCE §5: apparel 3.11
+    assert len(f) == 42 and f.loc["08", "output"] == pytest.approx(3.112, abs=1e-3)
     assert f["backward"].mean() == pytest.approx(1.0)
-    code, out, _ = run(capsys, "io", "multipliers", "--db", db, "--table", "cn_nbs_io_2017_42", "--format", "csv")
+    code, out, _ = run(capsys, "io", "multipliers", "--db", db, "--table", "cn_nbs_io_2017_42",
+                       "--format", "csv")
     assert code == 0 and {"output", "value_added", "income"} <= set(csv(out).columns)
 
 
@@ -84,7 +87,8 @@ def test_io_mrio(capsys, db):
 
 
 def test_chain_tree_and_chokepoints(capsys, db, tmp_path):
-    code, out, _ = run(capsys, "chain", "tree", "--sector", "31", "--depth", "3", "--db", db, "--format", "csv")
+    code, out, _ = run(capsys, "chain", "tree", "--sector", "31", "--depth", "3", "--db", db,
+                       "--format", "csv")
     assert code == 0
     f = csv(out)
     assert f["depth"].max() <= 3 and f["sector"].iloc[0] == "34" and f["parent"].iloc[0] == "31"
@@ -102,3 +106,17 @@ def test_user_errors_are_one_line(capsys, db):
     assert code == 2 and "unknown IO table" in err
     code, _, err = run(capsys, "io", "summary", "--basis", "gross", "--db", db)
     assert code == 2 and "unknown basis" in err
+
+
+def test_service_errors_name_the_parameter(db):
+    """Service errors speak of the data ('basis', 'table_id'), not of a CLI flag."""
+    from industrial_brain.errors import InputError
+    from industrial_brain.services.io import load_table
+    from industrial_brain.store import Store
+
+    with Store(db, read_only=True) as s:
+        with pytest.raises(InputError, match="column 'basis': unknown basis") as err:
+            load_table(s, "cn_nbs_io_2020_42", basis="gross")
+        assert "--basis" not in str(err.value)
+        with pytest.raises(InputError, match="column 'table_id': unknown IO table"):
+            load_table(s, "no_such_table")

@@ -32,7 +32,8 @@ def scenario_file(tmp_path):
 
 def _check_outputs(out, days=90, runs=4):
     traj = pd.read_parquet(out / "trajectories.parquet")
-    assert len(traj) == days * 48 and {"production", "capacity", "final_demand_unmet", "inventories"} <= set(traj)
+    assert len(traj) == days * 48
+    assert {"production", "capacity", "final_demand_unmet", "inventories"} <= set(traj)
     assert (out / "recovery.png").stat().st_size > 10_000
     assert "ARIO" in (out / "summary.txt").read_text(encoding="utf-8")
     assert len(pd.read_csv(out / "summary.csv")) == 48
@@ -42,7 +43,8 @@ def _check_outputs(out, days=90, runs=4):
 
 def test_stress_app_run(scenario_file, tmp_path, store):
     out = tmp_path / "out"
-    res = CliRunner().invoke(stress_app, ["run", str(scenario_file), "--out", str(out), "--db", str(store.path)])
+    args = ["run", str(scenario_file), "--out", str(out), "--db", str(store.path)]
+    res = CliRunner().invoke(stress_app, args)
     assert res.exit_code == 0, res.output
     _check_outputs(out)
     runs = store.query("SELECT kind, method FROM analysis_run")
@@ -78,3 +80,32 @@ def test_report_sections(default_store, monkeypatch):
         assert "<table" in html and "<img" in html, fn.__name__
     zh = ss.section_stress_chips(default_store, "zh").body
     assert "电子元器件" in zh or "094" in zh
+
+
+def test_stress_list_checks_the_scenarios_against_a_store(store, default_store):
+    """``stress list --db``: every shipped scenario, and whether that store's tables can run it."""
+    store.close()  # ``list`` opens the store read-only, as a second process would
+    res = CliRunner().invoke(stress_app, ["list", "--db", str(store.path)])
+    assert res.exit_code == 0, res.output
+    rows = [line.split("\t") for line in res.output.strip().splitlines()]
+    assert {r[0] for r in rows} == {"chips_capacity_2020", "flood_equipment_mrio"}
+    by_name = {r[0]: r for r in rows}
+    assert by_name["chips_capacity_2020"][1] == "cn_nbs_io_2020_153"
+    assert "not in the store" in by_name["chips_capacity_2020"][3]
+    assert "provincial IO tables" in by_name["flood_equipment_mrio"][3]
+    default_store.close()
+    res = CliRunner().invoke(stress_app, ["list", "--db", str(default_store.path)])
+    assert res.exit_code == 0, res.output
+    assert [line.split("\t")[3] for line in res.output.strip().splitlines()] == ["ok", "ok"]
+
+
+def test_run_errors_name_the_parameter(store):
+    from industrial_brain.errors import InputError
+    from industrial_brain.services.stress import run_scenario, scenario_from
+
+    sc = scenario_from(text=yaml.safe_dump({k: v for k, v in SCENARIO.items() if k != "table"}))
+    with pytest.raises(InputError, match="column 'table': no table to run on") as err:
+        run_scenario(store, sc)
+    assert "--table" not in str(err.value)
+    with pytest.raises(InputError, match="column 'days'"):
+        run_scenario(store, sc, table="pymrio_test", days=0)

@@ -21,26 +21,54 @@ import typer
 
 from industrial_brain.cli.common import DbOpt, FormatOpt, LangOpt, console, emit, store_for, write_out
 from industrial_brain.errors import InputError
+from industrial_brain.services.io import (
+    MRIO_ID,
+    NATIONAL_42,
+    chain,
+    chokepoints_frame,
+    digital_national,
+    digital_provinces,
+    digital_spillover,
+    load_table,
+    mrio,
+    mrio_summary,
+    national_comparison,
+    save_mrio,
+    sector_names,
+    table_key_sectors,
+    table_multipliers,
+    table_overview,
+    tree_frame,
+)
 
-io_app = typer.Typer(help="Input–output analysis 投入产出分析: multipliers, key sectors, digital integration, MRIO.",
-                     no_args_is_help=True)
+io_app = typer.Typer(help="Input–output analysis 投入产出分析: multipliers, key sectors, digital "
+                          "integration, MRIO.", no_args_is_help=True)
 chain_app = typer.Typer(help="Industrial chain graph 产业链网络: upstream/downstream trees, chokepoints.",
                         no_args_is_help=True)
 #: The module's main app (convention of ``cli/<domain>.py``): the ``io`` group.
 app = io_app
 
 DEFAULT_TABLE = "cn_nbs_io_2020_42"
-TableOpt = Annotated[str, typer.Option("--table", help="Table id (ibrain show io), or cn_mrio_2017 for the MRIO.")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", help="Write to .csv/.xlsx/.parquet instead of printing.")]
-BasisOpt = Annotated[str, typer.Option("--basis", help="domestic (default: domestic block / import-share split) | total")]
+GRAPH_SUFFIXES = (".graphml", ".json")
+TableOpt = Annotated[str, typer.Option(
+    "--table", help="Table id (ibrain show io), or cn_mrio_2017 for the MRIO.")]
+OutOpt = Annotated[Optional[Path], typer.Option(
+    "--out", help="Write to .csv/.xlsx/.parquet instead of printing.")]
+BasisOpt = Annotated[str, typer.Option(
+    "--basis", help="domestic (default: domestic block / import-share split) | total")]
 RuleOpt = Annotated[str, typer.Option("--rule", help="Significant links: important | relative | absolute")]
-ThresholdOpt = Annotated[Optional[float], typer.Option("--threshold", help="Rule threshold (default 20 % | 0.05 | 0.01).")]
-
-
-def _names(store, table: str, lang: str) -> pd.Series:
-    from industrial_brain.services.io import sector_names
-
-    return sector_names(store, table, lang)
+ThresholdOpt = Annotated[Optional[float], typer.Option(
+    "--threshold", help="Rule threshold (default 20 % | 0.05 | 0.01).")]
+DigitalTablesOpt = Annotated[Optional[list[str]], typer.Option(
+    "--table", help="Table id (repeat); default the national 2017/2018/2020 tables; 'provinces' for the 31 "
+                    "provincial tables.")]
+DigitalBasisOpt = Annotated[str, typer.Option(
+    "--basis", help="total (domestic + imported digital inputs) | domestic")]
+SectorsOpt = Annotated[str, typer.Option("--sectors", help="Digital sector codes, comma-separated.")]
+SpilloverOpt = Annotated[bool, typer.Option(
+    "--spillover", help="Interprovincial spillover of digital demand (MRIO).")]
+SectorOpt = Annotated[str, typer.Option(
+    "--sector", help="Sector code, e.g. 31 (MRIO: region:sector, 110000:31).")]
 
 
 def _show(frame: pd.DataFrame, *, out: Path | None, fmt: str, lang: str, title: str) -> None:
@@ -56,7 +84,7 @@ def _with_names(frame: pd.DataFrame, store, table: str, lang: str) -> pd.DataFra
     f = frame.copy()
     if "name" in f.columns:
         f = f.drop(columns="name")
-    names = _names(store, table, lang)
+    names = sector_names(store, table, lang)
     f.index = f.index.map(lambda c: c if isinstance(c, tuple) else str(c))
     mrio = isinstance(f.index, pd.MultiIndex)
     f = f.reset_index()
@@ -70,56 +98,39 @@ def _with_names(frame: pd.DataFrame, store, table: str, lang: str) -> pd.DataFra
 def io_summary(table: TableOpt = DEFAULT_TABLE, out: OutOpt = None, db: DbOpt = None, lang: LangOpt = "en",
                fmt: FormatOpt = "table", basis: BasisOpt = "domestic") -> None:
     """Output, value added, final demand, output multiplier and linkages by sector. 投入产出概览。"""
-    from industrial_brain.services.io import load_table
-
     with store_for(db, read_only=True) as store:
-        tab = load_table(store, table, basis=basis)
-        # Ghosh-based forward linkages explode on near-zero-output region–sectors of the MRIO
-        link = tab.linkages(forward="leontief" if tab.is_mrio else "ghosh").table
-        mult = tab.multipliers().table
-        f = pd.DataFrame({"x": tab.x, "value_added": tab.V.sum(axis=0) if tab.V is not None else float("nan"),
-                          "final_demand": tab.Y.sum(axis=1), "output": mult["output"],
-                          "backward": link["backward"], "forward": link["forward"]})
-        f = _with_names(f, store, table, lang)
-    _show(f, out=out, fmt=fmt, lang=lang, title=f"{table} ({basis}) — {tab.unit}")
+        f = _with_names(table_overview(store, table, basis=basis), store, table, lang)
+        unit = load_table(store, table, basis=basis).unit
+    _show(f, out=out, fmt=fmt, lang=lang, title=f"{table} ({basis}) — {unit}")
 
 
 @io_app.command("multipliers")
-def io_multipliers(table: TableOpt = DEFAULT_TABLE, out: OutOpt = None, db: DbOpt = None, lang: LangOpt = "en",
-                   fmt: FormatOpt = "table", basis: BasisOpt = "domestic") -> None:
+def io_multipliers(table: TableOpt = DEFAULT_TABLE, out: OutOpt = None, db: DbOpt = None,
+                   lang: LangOpt = "en", fmt: FormatOpt = "table", basis: BasisOpt = "domestic") -> None:
     """Output, value-added and income multipliers (type I) by sector. 乘数。"""
-    from industrial_brain.services.io import load_table
-
     with store_for(db, read_only=True) as store:
-        tab = load_table(store, table, basis=basis)
-        f = _with_names(tab.multipliers().table, store, table, lang)
+        f = _with_names(table_multipliers(store, table, basis=basis).table, store, table, lang)
     _show(f, out=out, fmt=fmt, lang=lang, title=f"Multipliers 乘数 — {table} ({basis})")
 
 
 @io_app.command("key-sectors")
-def io_key_sectors(table: TableOpt = DEFAULT_TABLE, out: OutOpt = None, db: DbOpt = None, lang: LangOpt = "en",
-                   fmt: FormatOpt = "table", basis: BasisOpt = "domestic",
-                   threshold: Annotated[float, typer.Option("--threshold", help="Linkage threshold (default 1).")] = 1.0) -> None:
+def io_key_sectors(table: TableOpt = DEFAULT_TABLE, out: OutOpt = None, db: DbOpt = None,
+                   lang: LangOpt = "en", fmt: FormatOpt = "table", basis: BasisOpt = "domestic",
+                   threshold: Annotated[float, typer.Option(
+                       "--threshold", help="Linkage threshold (default 1).")] = 1.0) -> None:
     """Rasmussen–Hirschman linkages and the four-quadrant key-sector classification. 关键部门。"""
-    from industrial_brain.services.io import load_table
-
     with store_for(db, read_only=True) as store:
-        tab = load_table(store, table, basis=basis)
-        ks = tab.key_sectors(forward="leontief" if tab.is_mrio else "ghosh", threshold=threshold)
+        ks = table_key_sectors(store, table, basis=basis, threshold=threshold)
         # files keep the English column names and quadrant codes; the screen shows them in ``lang``
         f = _with_names(ks.to_frame(lang if out is None else "en"), store, table, lang)
     _show(f, out=out, fmt=fmt, lang=lang, title=f"Key sectors 关键部门 — {table}")
 
 
 @io_app.command("digital")
-def io_digital(table: Annotated[Optional[list[str]], typer.Option("--table", help="Table id (repeat); default the national 2017/2018/2020 tables; 'provinces' for the 31 provincial tables.")] = None,
-               out: OutOpt = None, db: DbOpt = None, lang: LangOpt = "en", fmt: FormatOpt = "table",
-               basis: Annotated[str, typer.Option("--basis", help="total (domestic + imported digital inputs) | domestic")] = "total",
-               sectors: Annotated[str, typer.Option("--sectors", help="Digital sector codes, comma-separated.")] = "20,31",
-               spillover: Annotated[bool, typer.Option("--spillover", help="Interprovincial spillover of digital demand (MRIO).")] = False) -> None:
+def io_digital(table: DigitalTablesOpt = None, out: OutOpt = None, db: DbOpt = None, lang: LangOpt = "en",
+               fmt: FormatOpt = "table", basis: DigitalBasisOpt = "total", sectors: SectorsOpt = "20,31",
+               spillover: SpilloverOpt = False) -> None:
     """Direct and total digital input coefficients by sector (数实融合, industry level). 数字投入系数。"""
-    from industrial_brain.services.io import NATIONAL_42, digital_national, digital_provinces, digital_spillover
-
     digital = [s.strip() for s in sectors.split(",") if s.strip()]
     with store_for(db, read_only=True) as store:
         if spillover:
@@ -144,14 +155,15 @@ def io_digital(table: Annotated[Optional[list[str]], typer.Option("--table", hel
 @io_app.command("mrio")
 def io_mrio(table: TableOpt = "cn_mrio_2017", out: OutOpt = None, db: DbOpt = None, lang: LangOpt = "en",
             fmt: FormatOpt = "table",
-            beta: Annotated[float, typer.Option("--beta", help="Distance elasticity of the gravity prior.")] = 1.0,
+            beta: Annotated[float, typer.Option(
+                "--beta", help="Distance elasticity of the gravity prior.")] = 1.0,
             reconcile: Annotated[str, typer.Option("--reconcile", help="mean | outflows | inflows")] = "mean",
-            save: Annotated[bool, typer.Option("--save", help="Store the trade flows as an analysis run.")] = False) -> None:
+            save: Annotated[bool, typer.Option(
+                "--save", help="Store the trade flows as an analysis run.")] = False) -> None:
     """Build the 31-province MRIO of 2017 and summarise it by province. 多区域投入产出表。"""
-    from industrial_brain.services.io import MRIO_ID, mrio, mrio_summary, national_comparison, save_mrio
-
     if table != MRIO_ID:
-        raise InputError.at("only the constructed MRIO is available", column="--table", value=table, expected=MRIO_ID)
+        raise InputError.at("only the constructed MRIO is available", column="--table", value=table,
+                            expected=MRIO_ID)
     with store_for(db, read_only=not save) as store:
         res = mrio(store, beta=beta, reconcile=reconcile)
         f, _ = mrio_summary(store, res)
@@ -169,47 +181,43 @@ def io_mrio(table: TableOpt = "cn_mrio_2017", out: OutOpt = None, db: DbOpt = No
 
 def _graph_out(g, out: Path | None) -> bool:
     """Write the graph itself when ``--out`` ends in .graphml or .json; return True if done."""
-    if out is None or out.suffix.lower() not in (".graphml", ".json"):
+    if out is None or out.suffix.lower() not in GRAPH_SUFFIXES:
         return False
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(g.to_graphml() if out.suffix.lower() == ".graphml" else g.to_json(), encoding="utf-8")
-    console.print(f"wrote 已写出 graph 网络 ({g.graph.number_of_nodes()} nodes, {g.graph.number_of_edges()} edges) → {out}")
+    console.print(f"wrote 已写出 graph 网络 ({g.graph.number_of_nodes()} nodes, "
+                  f"{g.graph.number_of_edges()} edges) → {out}")
     return True
 
 
 @chain_app.command("tree")
-def chain_tree(sector: Annotated[str, typer.Option("--sector", help="Sector code, e.g. 31 (MRIO: region:sector, 110000:31).")],
+def chain_tree(sector: SectorOpt,
                depth: Annotated[int, typer.Option("--depth", help="Levels of suppliers/buyers.")] = 3,
-               direction: Annotated[str, typer.Option("--direction", help="upstream | downstream")] = "upstream",
+               direction: Annotated[str, typer.Option(
+                   "--direction", help="upstream | downstream")] = "upstream",
                table: TableOpt = DEFAULT_TABLE, out: OutOpt = None, db: DbOpt = None, lang: LangOpt = "en",
                fmt: FormatOpt = "table", rule: RuleOpt = "important", threshold: ThresholdOpt = None) -> None:
     """Upstream (suppliers) or downstream (buyers) tree of a sector. 产业链上下游树。"""
-    from industrial_brain.services.io import chain
-
     with store_for(db, read_only=True) as store:
         g = chain(store, table, rule=rule, threshold=threshold, lang=lang,
-                  centralities=out is not None and out.suffix.lower() in (".graphml", ".json"))
+                  centralities=out is not None and out.suffix.lower() in GRAPH_SUFFIXES)
     if _graph_out(g, out):
         return
-    f = g.tree(sector, depth=depth, direction=direction)
-    from industrial_brain.meso.chain_graph import _node_id
-
-    f["sector"] = f["sector"].map(_node_id)
-    f["parent"] = f["parent"].map(_node_id)
-    _show(f, out=out, fmt=fmt, lang=lang, title=f"{direction} tree of {sector} (depth {depth}, rule {g.rule})")
+    f = tree_frame(g, sector, depth=depth, direction=direction)
+    _show(f, out=out, fmt=fmt, lang=lang,
+          title=f"{direction} tree of {sector} (depth {depth}, rule {g.rule})")
 
 
 @chain_app.command("chokepoints")
-def chain_chokepoints(table: TableOpt = DEFAULT_TABLE, out: OutOpt = None, db: DbOpt = None, lang: LangOpt = "en",
-                      fmt: FormatOpt = "table", rule: RuleOpt = "important", threshold: ThresholdOpt = None,
-                      top: Annotated[int, typer.Option("--top", help="Number of sectors (0 = all).")] = 15) -> None:
+def chain_chokepoints(table: TableOpt = DEFAULT_TABLE, out: OutOpt = None, db: DbOpt = None,
+                      lang: LangOpt = "en", fmt: FormatOpt = "table", rule: RuleOpt = "important",
+                      threshold: ThresholdOpt = None,
+                      top: Annotated[int, typer.Option(
+                          "--top", help="Number of sectors (0 = all).")] = 15) -> None:
     """Chokepoints: sectors ranked by hypothetical-extraction loss and betweenness. 卡脖子环节。"""
-    from industrial_brain.services.io import chain
-
     with store_for(db, read_only=True) as store:
         g = chain(store, table, rule=rule, threshold=threshold, lang=lang)
     if _graph_out(g, out):
         return
-    f = g.chokepoints(top or None).reset_index()
-    f["sector"] = f["sector"].map(lambda c: ":".join(map(str, c)) if isinstance(c, tuple) else str(c))
+    f = chokepoints_frame(g, top or None)
     _show(f, out=out, fmt=fmt, lang=lang, title=f"Chokepoints 卡脖子环节 — {table} (rule {g.rule})")

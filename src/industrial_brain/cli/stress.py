@@ -9,6 +9,9 @@ with Monte Carlo, ``montecarlo_runs.parquet`` (draws and losses of each run) and
 ``montecarlo_summary.csv``. The run's headline numbers are stored in the store as an analysis run
 (kind ``stress``) with its lineage.
 
+``ibrain stress list [--db PATH]`` lists the shipped scenarios and, with a store (``--db``, or the default
+store when it exists), whether that store's tables can run each of them.
+
 The store-reading part lives in :mod:`industrial_brain.services.stress` (shared with the report and the API).
 """
 
@@ -21,22 +24,31 @@ from typing import Annotated, Optional
 import typer
 
 from industrial_brain.cli.common import DbOpt, LangOpt, store_for
-from industrial_brain.services.stress import run_scenario, save_scenario_run
-from industrial_brain.errors import InputError
-from industrial_brain.meso.resilience import (
-    load_scenario,
+from industrial_brain.services.stress import (
+    planned_runs,
+    read_scenario,
+    run_scenario,
+    save_scenario_run,
+    scenario_list,
 )
+from industrial_brain.store.connection import default_db_path
 
-app = typer.Typer(help="Supply-chain stress tests: shocks, ARIO recovery dynamics, Monte Carlo.", no_args_is_help=True)
+app = typer.Typer(help="Supply-chain stress tests: shocks, ARIO recovery dynamics, Monte Carlo.",
+                  no_args_is_help=True)
+
 
 @app.command("run")
 def run_cmd(
     scenario: Annotated[str, typer.Argument(help="Scenario YAML file, or the name of a shipped scenario.")],
-    table: Annotated[Optional[str], typer.Option("--table", help="Table id (overrides the scenario's), "
-                                                 "e.g. cn_nbs_io_2020_153, cn_mrio_2017, pymrio_test.")] = None,
-    days: Annotated[Optional[int], typer.Option("--days", help="Days to simulate (default: the scenario's, 365).")] = None,
-    runs: Annotated[Optional[int], typer.Option("--runs", help="Monte Carlo runs (default: the scenario's; 0 = none).")] = None,
-    seed: Annotated[Optional[int], typer.Option("--seed", help="Monte Carlo seed (default: the scenario's).")] = None,
+    table: Annotated[Optional[str], typer.Option(
+        "--table", help="Table id (overrides the scenario's), e.g. cn_nbs_io_2020_153, cn_mrio_2017, "
+                        "pymrio_test.")] = None,
+    days: Annotated[Optional[int], typer.Option(
+        "--days", help="Days to simulate (default: the scenario's, 365).")] = None,
+    runs: Annotated[Optional[int], typer.Option(
+        "--runs", help="Monte Carlo runs (default: the scenario's; 0 = none).")] = None,
+    seed: Annotated[Optional[int], typer.Option(
+        "--seed", help="Monte Carlo seed (default: the scenario's).")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Output directory.")] = None,
     db: DbOpt = None,
     lang: LangOpt = "en",
@@ -45,25 +57,21 @@ def run_cmd(
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from industrial_brain.viz.stress import plot_recovery
+    from industrial_brain.viz.stress import plot_recovery  # matplotlib: loaded only when a plot is drawn
 
-    sc = load_scenario(scenario)
-    if days is not None and days < 1:
-        raise InputError.at("days must be ≥ 1", column="--days", value=days)
-    if runs is not None and runs < 0:
-        raise InputError.at("runs must be ≥ 0", column="--runs", value=runs)
+    sc = read_scenario(scenario)
     out = out or Path(f"stress-{sc.name}")
-    out.mkdir(parents=True, exist_ok=True)
     err = Console(stderr=True)
-    n_runs = runs if runs is not None else (sc.monte_carlo.runs if sc.monte_carlo else 0)
+    n_runs = planned_runs(sc, runs)
     with store_for(db) as store:
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      TimeElapsedColumn(), console=err,
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                      TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
                       disable=not err.is_terminal and os.environ.get("IBRAIN_PROGRESS") != "1") as prog:
             task = prog.add_task("Monte Carlo runs", total=max(n_runs, 1), visible=n_runs > 1)
             res, mc, tm = run_scenario(store, sc, table=table, days=days, runs=runs, seed=seed,
                                        progress=lambda k: prog.update(task, completed=k))
         run_id = save_scenario_run(store, sc, res, mc, tm)
+    out.mkdir(parents=True, exist_ok=True)
     res.to_parquet(out / "trajectories.parquet")
     frame = res.to_frame(lang)
     frame.to_csv(out / "summary.csv")
@@ -76,15 +84,24 @@ def run_cmd(
     fig.savefig(out / "recovery.png", dpi=120)
     (out / "summary.txt").write_text(text + "\n", encoding="utf-8")
     typer.echo(text)
-    typer.echo(f"\nwritten: {out}/ (trajectories.parquet, summary.csv, summary.txt, recovery.png"
-               + (", montecarlo_runs.parquet, montecarlo_summary.csv" if mc is not None else "") + f"); run {run_id}")
+    extra = ", montecarlo_runs.parquet, montecarlo_summary.csv" if mc is not None else ""
+    typer.echo(f"\nwritten: {out}/ (trajectories.parquet, summary.csv, summary.txt, recovery.png{extra}); "
+               f"run {run_id}")
 
 
 @app.command("list")
-def list_cmd() -> None:
-    """List the shipped scenarios."""
-    from industrial_brain.meso.resilience import shipped_scenarios
+def list_cmd(db: DbOpt = None) -> None:
+    """List the shipped scenarios (name, table, description) and whether a store can run them.
 
-    for name in shipped_scenarios():
-        sc = load_scenario(name)
-        typer.echo(f"{name}\t{sc.table}\t{sc.description}")
+    With a store (--db, or the default one if it exists), a 4th column: 'ok' or why its tables can't.
+    """
+    if db is None and not default_db_path().exists():
+        rows = scenario_list()
+    else:
+        with store_for(db, read_only=True) as store:
+            rows = scenario_list(store)
+    for r in rows:
+        line = f"{r['name']}\t{r['table']}\t{r['description']}"
+        if "problem" in r:
+            line += "\t" + (r["problem"] or "ok")
+        typer.echo(line)

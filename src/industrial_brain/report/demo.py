@@ -17,9 +17,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from industrial_brain import __version__  # noqa: E402
-from industrial_brain.report.html import Section, bilingual, cjk_font, render  # noqa: E402
+from industrial_brain.report.html import Section, bilingual, render  # noqa: E402
 from industrial_brain.store.connection import Store  # noqa: E402
 from industrial_brain.store.readers import catalog, io_tables, quality_notes, read_io_table, read_panel  # noqa: E402
+from industrial_brain.viz.fonts import cjk_font  # noqa: E402
 
 SectionFn = Callable[[Store, str], Section]
 

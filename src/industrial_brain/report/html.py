@@ -65,19 +65,6 @@ def render(title: str, subtitle: str, sections: list[Section], footer: str, lang
     return _TEMPLATE.render(title=title, subtitle=subtitle, sections=sections, footer=footer, lang=lang)
 
 
-def cjk_font() -> bool:
-    """Use a CJK-capable font for Chinese labels when one is installed; False when none is."""
-    import matplotlib
-    from matplotlib import font_manager
-
-    for name in ("Noto Sans CJK SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei"):
-        if any(f.name == name for f in font_manager.fontManager.ttflist):
-            matplotlib.rcParams["font.sans-serif"] = [name, "DejaVu Sans"]
-            matplotlib.rcParams["axes.unicode_minus"] = False
-            return True
-    return False
-
-
 def bilingual(en: str, zh: str, has_cjk: bool) -> str:
     """``"en zh"`` when a CJK font can draw it, else the English label alone."""
     return f"{en} {zh}" if has_cjk else en

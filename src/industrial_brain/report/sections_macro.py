@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from industrial_brain.macro import COORDINATION_LEVELS, kernel_density
-from industrial_brain.report.html import Section, bilingual, cjk_font
+from industrial_brain.report.html import Section, bilingual
+from industrial_brain.viz.fonts import cjk_font
 from industrial_brain.store.connection import Store
 
 __all__ = ["SECTIONS_MACRO", "section_macro_indices", "section_macro_dagum", "section_macro_moran",

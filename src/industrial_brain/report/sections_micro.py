@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from industrial_brain.report.html import Section, bilingual, cjk_font
+from industrial_brain.report.html import Section, bilingual
+from industrial_brain.viz.fonts import cjk_font
 from industrial_brain.store.connection import Store
 
 __all__ = ["section_micro_sectors", "section_micro_profile"]

@@ -3,7 +3,8 @@
 * :func:`section_stress_chips` — 30 % capacity loss of electronic components / integrated circuits
   (sector 094) for 90 days on the 2020 national 153-sector table.
 * :func:`section_stress_flood` — a flood stopping Henan's equipment manufacturing on the 31-province
-  MRIO (``industrial_brain.services.io`` ``MRIO_ID``): which other provinces and sectors lose most.
+  MRIO (``cn_mrio_2017``, built by :func:`industrial_brain.services.io.mrio`): which other provinces and
+  sectors lose most.
 
 Each runs the scenario once as written plus a small Monte Carlo (``DEMO_RUNS``) to keep the report fast;
 ``ibrain stress run`` runs the full design.
@@ -15,6 +16,9 @@ import numpy as np
 import pandas as pd
 
 from industrial_brain.report.html import Section
+from industrial_brain.services.stress import read_scenario, run_scenario
+from industrial_brain.store.connection import Store
+from industrial_brain.viz.stress import plot_loss_distribution, plot_recovery, plot_region_losses
 
 __all__ = ["section_stress_chips", "section_stress_flood", "DEMO_RUNS"]
 
@@ -45,7 +49,8 @@ def _headline(res, mc, lang: str) -> pd.DataFrame:
     ]
     if mc is not None:
         s = mc.stats()
-        rows += [(f"蒙特卡洛 {mc.runs} 次：损失均值" if zh else f"Monte Carlo ({mc.runs} runs): mean loss", f"{s['mean']:,.0f}"),
+        rows += [(f"蒙特卡洛 {mc.runs} 次：损失均值" if zh else f"Monte Carlo ({mc.runs} runs): mean loss",
+                  f"{s['mean']:,.0f}"),
                  ("5%–95% 分位" if zh else "5th–95th percentile", f"{s['p05']:,.0f} – {s['p95']:,.0f}")]
     return pd.DataFrame(rows, columns=["指标" if zh else "measure", "数值" if zh else "value"])
 
@@ -69,60 +74,51 @@ def _top(res, mc, tm, lang: str, k: int, exclude_region: str | None = None) -> p
     return out
 
 
-def _run(store, name: str):
-    from industrial_brain.services.stress import run_scenario
-    from industrial_brain.meso.resilience import load_scenario
-
-    sc = load_scenario(name)
+def _run(store: Store, name: str):
+    sc = read_scenario(name)
     res, mc, tm = run_scenario(store, sc, runs=DEMO_RUNS.get(name, 0))
     return sc, res, mc, tm
 
 
-def section_stress_chips(store, lang: str) -> Section:
+def section_stress_chips(store: Store, lang: str) -> Section:
     """Chip supply cut: 30 % capacity loss of sector 094 for 90 days (2020, 153 sectors)."""
-    from industrial_brain.viz.stress import plot_loss_distribution, plot_recovery
-
     zh = lang == "zh"
     s = Section("Stress test: chip supply cut 压力测试：芯片供给冲击")
     sc, res, mc, tm = _run(store, "chips_capacity_2020")
     s.text(("2020年全国153部门投入产出表（国内口径）。电子元器件（含集成电路，部门094）产能下降30%，持续90天，"
             "此后30天线性恢复。ARIO模型逐日模拟库存、订单、超产与最终需求配给。") if zh else
-           ("2020 national 153-sector table (domestic basis). Electronic components, which include integrated "
-            "circuits in the NBS classification (sector 094), lose 30 % of capacity for 90 days and recover "
-            "linearly over 30 days. The ARIO model steps through days: inventories (90 days' target), orders, "
-            "overproduction (up to 125 %, τ = 365 days) and rationing of final demand."))
+           ("2020 national 153-sector table (domestic basis). Electronic components, which include "
+            "integrated circuits in the NBS classification (sector 094), lose 30 % of capacity for 90 "
+            "days and recover linearly over 30 days. The ARIO model steps through days: inventories "
+            "(90 days' target), orders, overproduction (up to 125 %, τ = 365 days) and rationing of final "
+            "demand."))
     s.table(_headline(res, mc, lang))
     s.figure(plot_recovery(res, names=tm.sector_names, lang=lang, title=None))
     s.table(_top(res, mc, tm, lang, int(sc.report.get("top", 12))))
     if mc is not None:
-        s.note((f"蒙特卡洛：冲击幅度（15%–50%，三角分布）与持续时间（45–135天）随机抽取，{mc.runs}次，种子{mc.seed}。") if zh
+        s.note((f"蒙特卡洛：冲击幅度（15%–50%，三角分布）与持续时间（45–135天）随机抽取，"
+                f"{mc.runs}次，种子{mc.seed}。") if zh
                else (f"Monte Carlo over the shock's depth (triangular 15–50 %) and duration (45–135 days): "
-                     f"{mc.runs} runs, seed {mc.seed}; `ibrain stress run chips_capacity_2020` runs the full 1,000."))
+                     f"{mc.runs} runs, seed {mc.seed}; `ibrain stress run chips_capacity_2020` runs the "
+                     "full 1,000."))
         s.figure(plot_loss_distribution(mc, lang=lang))
     return s
 
 
-def section_stress_flood(store, lang: str) -> Section:
+def section_stress_flood(store: Store, lang: str) -> Section:
     """Flood stopping Henan's equipment manufacturing on the 31-province MRIO: who else loses."""
-    from industrial_brain.viz.stress import plot_recovery, plot_region_losses
-
     zh = lang == "zh"
     s = Section("Stress test: flood in an equipment-making province 压力测试：装备制造省份洪灾")
-    try:
-        from industrial_brain.services import io as sio
-
-        if not hasattr(sio, "MRIO_ID"):
-            raise ImportError("services.io has no MRIO")
-    except ImportError as exc:
-        return s.note(f"The 31-province MRIO is not available yet ({exc}).")
     sc, res, mc, tm = _run(store, "flood_equipment_mrio")
     hit = "410000"
-    s.text(("2017年31省×42部门多区域投入产出表。洪灾使河南装备制造业（通用、专用、交通运输设备，电气机械，"
-            "通信电子，仪器仪表）停产14天，产能60天内恢复；5%的资本受损并由建筑业与设备制造业重建。") if zh else
-           ("2017 MRIO, 31 provinces × 42 sectors. A flood stops Henan's equipment manufacturing (general and "
-            "special equipment, transport equipment, electrical machinery, communication and electronic equipment, "
-            "instruments) for 14 days; capacity returns over 60 days; 5 % of their capital is destroyed and rebuilt "
-            "by construction and equipment makers (reconstruction demand, τ = 90 days)."))
+    s.text(("2017年31省×42部门多区域投入产出表。洪灾使河南装备制造业（通用、专用、交通运输设备，"
+            "电气机械，通信电子，仪器仪表）停产14天，产能60天内恢复；"
+            "5%的资本受损并由建筑业与设备制造业重建。") if zh else
+           ("2017 MRIO, 31 provinces × 42 sectors. A flood stops Henan's equipment manufacturing (general "
+            "and special equipment, transport equipment, electrical machinery, communication and electronic "
+            "equipment, instruments) for 14 days; capacity returns over 60 days; 5 % of their capital is "
+            "destroyed and rebuilt by construction and equipment makers (reconstruction demand, "
+            "τ = 90 days)."))
     s.table(_headline(res, mc, lang))
     s.figure(plot_recovery(res, names=tm.sector_names, region_names=tm.region_names, lang=lang))
     f = res.to_frame()
@@ -130,8 +126,9 @@ def section_stress_flood(store, lang: str) -> Section:
     by_reg = by_reg[by_reg.index != hit].sort_values("gross_loss", ascending=False).head(10)
     by_reg.index = [tm.region_names.get(str(r), (r, r))[0 if zh else 1] for r in by_reg.index]
     s.note("河南以外损失最大的省份：" if zh else "Provinces outside Henan that lose most:")
-    s.table(by_reg.rename(columns={"loss": "净损失" if zh else "net loss", "gross_loss": "产出损失" if zh else
-                                   "production loss", "final_demand_unmet": "需求缺口" if zh else "unmet final demand"}))
+    s.table(by_reg.rename(columns={"loss": "净损失" if zh else "net loss",
+                                   "gross_loss": "产出损失" if zh else "production loss",
+                                   "final_demand_unmet": "需求缺口" if zh else "unmet final demand"}))
     s.figure(plot_region_losses(res, region_names=tm.region_names, lang=lang))
     s.note("河南以外受影响最大的部门：" if zh else "Industries outside Henan that lose most:")
     s.table(_top(res, mc, tm, lang, int(sc.report.get("top", 12)), exclude_region=hit))

@@ -839,7 +839,8 @@ def profile_html(profile: EnterpriseProfile, lang: str = "en") -> str:
 
 def profile_sections(profile: EnterpriseProfile, lang: str = "en") -> list:
     """The report sections of a profile (also used by the demo report)."""
-    from industrial_brain.report.html import Section, bilingual, cjk_font
+    from industrial_brain.report.html import Section, bilingual
+    from industrial_brain.viz.fonts import cjk_font
     from industrial_brain.viz.micro import radar, trajectory_chart
 
     zh_font = cjk_font()

@@ -17,6 +17,7 @@ values in ``analysis_value``) with its lineage; that is what the dashboard and a
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from typing import Any, Sequence
 
@@ -25,24 +26,43 @@ import pandas as pd
 
 from industrial_brain.errors import InputError
 from industrial_brain.lineage import Lineage
-from industrial_brain.meso.chain_graph import ChainGraph, chain_graph
-from industrial_brain.meso.digital import DIGITAL_CORE_NBS42, DigitalIntegration, digital_integration, digital_panel
-from industrial_brain.meso.iotable import IOTable
-from industrial_brain.meso.mrio import MRIOResult, build_mrio
-from industrial_brain.meso.mrio_accounts import MRIOAccountsResult, mrio_accounts, spillover_of_demand
+from industrial_brain.meso import (
+    DIGITAL_CORE_NBS42,
+    ChainGraph,
+    DigitalIntegration,
+    IOTable,
+    KeySectorsResult,
+    LeontiefLU,
+    MRIOAccountsResult,
+    MRIOResult,
+    MultipliersResult,
+    build_mrio,
+    chain_graph,
+    digital_integration,
+    mrio_accounts,
+    spillover_of_demand,
+)
+from industrial_brain.meso.digital import digital_panel
 from industrial_brain.services.results import dataset_lineage, save_run
 from industrial_brain.store.connection import Store
+from industrial_brain.store.datasets import dataset_sha256
+from industrial_brain.store.io_cache import io_table_stamp
 from industrial_brain.store.readers import StoredIOTable, io_tables, read_io_table
+from industrial_brain.store.regions import regions
 
 __all__ = [
-    "MRIO_ID", "NATIONAL_42", "PROVINCIAL_PREFIX", "load_table", "sector_names", "mrio", "save_mrio",
-    "national_comparison", "mrio_summary", "chain", "digital_national", "digital_provinces", "digital_spillover",
-    "clear_cache",
+    "MRIO_ID", "NATIONAL_42", "PROVINCIAL_PREFIX", "table_list", "table_dataset", "has_table", "stored_table",
+    "load_table", "sector_names", "table_summary", "table_overview", "table_multipliers", "table_key_sectors",
+    "sector_links", "mrio", "save_mrio", "national_comparison", "mrio_summary", "chain", "tree_frame",
+    "chokepoints_frame", "digital_national", "digital_provinces", "digital_spillover", "clear_cache",
 ]
 
 MRIO_ID = "cn_mrio_2017"
 NATIONAL_42 = ("cn_nbs_io_2017_42", "cn_nbs_io_2018_42", "cn_nbs_io_2020_42")
 PROVINCIAL_PREFIX = "cn_prov_io_2017_42_"
+#: The dataset of the 31 provincial tables and the reference data the MRIO is built from.
+PROVINCIAL_DATASET = "cn_prov_io_2017_42"
+MRIO_DATASETS = (PROVINCIAL_DATASET, "ref_provinces_gbt2260")
 
 _CACHE: dict[tuple, Any] = {}
 _LOCK = threading.Lock()
@@ -60,18 +80,52 @@ def _store_key(store: Store) -> str:
 
 
 def _sha(store: Store, dataset_id: str) -> str:
-    rows = store.con.execute("SELECT sha256 FROM dataset WHERE dataset_id = ?", [dataset_id]).fetchall()
-    return rows[0][0] if rows else ""
+    pairs = dict(dataset_sha256(store, [dataset_id]))
+    return pairs.get(dataset_id, "")
+
+
+def table_list(store: Store) -> pd.DataFrame:
+    """The stored input–output tables (id, year, region, scheme, unit, kind, dataset, number of sectors)."""
+    return io_tables(store)
+
+
+def _unknown_table(store: Store, table_id: str) -> InputError:
+    ids = list(io_tables(store)["table_id"])
+    return InputError.at("unknown IO table", column="table_id", value=table_id,
+                         expected=f"one of {ids[:8]}{' …' if len(ids) > 8 else ''}")
+
+
+def table_dataset(store: Store, table_id: str) -> str:
+    """Id of the dataset a stored table belongs to.
+
+    Raises :class:`~industrial_brain.errors.InputError` ("unknown IO table") when ``table_id`` is not
+    stored (the MRIO, :data:`MRIO_ID`, is built, not stored: see :func:`mrio`).
+    """
+    stamp = io_table_stamp(store, table_id)
+    if stamp is None:
+        raise _unknown_table(store, table_id)
+    return stamp[0]
+
+
+def has_table(store: Store, table_id: str) -> bool:
+    """Whether ``table_id`` can be loaded from this store (the MRIO: whether the provincial tables are
+    stored)."""
+    if table_id == MRIO_ID:
+        return any(t.startswith(PROVINCIAL_PREFIX) for t in io_tables(store)["table_id"])
+    return io_table_stamp(store, table_id) is not None
 
 
 def _table_sha(store: Store, table_id: str) -> str:
-    rows = store.con.execute("SELECT d.sha256 FROM io_table t JOIN dataset d USING (dataset_id) WHERE t.table_id = ?",
-                             [table_id]).fetchall()
-    return rows[0][0] if rows else ""
+    stamp = io_table_stamp(store, table_id)
+    if stamp is None:
+        raise _unknown_table(store, table_id)
+    return stamp[1]
 
 
-def _read(store: Store, table_id: str) -> StoredIOTable:
-    """``read_io_table`` cached in-process (the provincial tables are read by the MRIO and the digital panel)."""
+def stored_table(store: Store, table_id: str) -> StoredIOTable:
+    """A stored table as labelled matrices (:func:`industrial_brain.store.readers.read_io_table`), cached
+    in-process on the table's dataset sha256 (the provincial tables are read by the MRIO and the digital
+    panel)."""
     key = ("stored", _store_key(store), table_id, _table_sha(store, table_id))
     with _LOCK:
         if key in _CACHE:
@@ -114,24 +168,26 @@ def load_table(store: Store, table_id: str, *, basis: str = "domestic") -> IOTab
     (competitive). The MRIO is always domestic (imports from abroad as leakage).
     """
     if basis not in ("domestic", "total"):
-        raise InputError.at("unknown basis", column="--basis", value=basis, expected="domestic | total")
+        raise InputError.at("unknown basis", column="basis", value=basis, expected="domestic | total")
     if table_id == MRIO_ID:
         return mrio(store).table
     key = ("table", _store_key(store), table_id, _table_sha(store, table_id), basis)
     with _LOCK:
         if key in _CACHE:
             return _CACHE[key]
-    st = _read(store, table_id)
+    st = stored_table(store, table_id)
     tab = iotable_from_stored(st)
     if basis == "total" and st.Z_imports is not None:
         Zt = tab.Z + st.Z_imports.reindex(index=tab.Z.index, columns=tab.Z.columns).to_numpy()
         Yt = tab.Y + st.Y_imports.reindex(index=tab.Y.index, columns=tab.Y.columns).fillna(0.0).to_numpy()
         Yt["IM"] = -st.Z_imports.to_numpy().sum(axis=1) - st.Y_imports.to_numpy().sum(axis=1)
         tab2 = IOTable(Zt, Yt, tab.V, tab.x, name=f"{table_id} (domestic + imported use)", unit=tab.unit,
-                       notes=["domestic and imported blocks added (competitive view); imports as a negative column"])
+                       notes=["domestic and imported blocks added (competitive view); "
+                              "imports as a negative column"])
         tab2.sector_names = st.sectors
         tab = tab2
-    elif basis == "domestic" and st.Z_imports is None and any(k == "import" for k in tab.final_use_kinds.values()):
+    elif (basis == "domestic" and st.Z_imports is None
+          and any(k == "import" for k in tab.final_use_kinds.values())):
         names = tab.sector_names
         tab = tab.domestic()
         tab.sector_names = names
@@ -141,11 +197,84 @@ def load_table(store: Store, table_id: str, *, basis: str = "domestic") -> IOTab
 
 
 def sector_names(store: Store, table_id: str = "cn_nbs_io_2020_42", lang: str = "en") -> pd.Series:
-    """Sector code → name in ``lang`` (from the stored table's sector labels)."""
+    """Sector code → name in ``lang`` (from the stored table's sector labels; the MRIO: the 2020 national
+    table's)."""
     code = NATIONAL_42[-1] if table_id == MRIO_ID else table_id
-    rows = store.con.execute("SELECT code, name_zh, name_en FROM io_code WHERE table_id = ? AND axis = 'row' "
-                             "AND role = 'sector' ORDER BY position", [code]).df()
-    return pd.Series(rows["name_zh" if lang == "zh" else "name_en"].to_numpy(), index=rows["code"].astype(str))
+    names = stored_table(store, code).sectors
+    col = "name_zh" if lang == "zh" else "name_en"
+    return pd.Series(names[col].to_numpy(), index=names.index.astype(str))
+
+
+def table_summary(store: Store, table_id: str) -> pd.DataFrame:
+    """By sector of a stored table as published: gross output x_j, intermediate input Σ_i z_ij, value added
+    Σ_k v_kj and final demand Σ_k y_jk (index: sector code)."""
+    t = stored_table(store, table_id)
+    f = pd.DataFrame({"gross_output": t.x, "intermediate_input": t.Z.sum(axis=0),
+                      "value_added": t.V.sum(axis=0), "final_demand": t.Y.sum(axis=1)})
+    f.index = f.index.astype(str)
+    f.index.name = "sector"
+    return f
+
+
+def _forward(tab: IOTable, forward: str | None) -> str:
+    # Ghosh-based forward linkages explode on near-zero-output region–sectors of the MRIO
+    return forward or ("leontief" if tab.is_mrio else "ghosh")
+
+
+def table_overview(store: Store, table_id: str, *, basis: str = "domestic") -> pd.DataFrame:
+    """By sector: output ``x``, value added, final demand, the type I output multiplier (column sums of
+    L = (I − A)⁻¹) and the Rasmussen–Hirschman backward and forward linkages (Ghosh-based forward
+    linkage; Leontief-based for the MRIO). Index: the table's sector (or region–sector) codes."""
+    tab = load_table(store, table_id, basis=basis)
+    link = tab.linkages(forward=_forward(tab, None)).table
+    mult = tab.multipliers().table
+    return pd.DataFrame({"x": tab.x, "value_added": tab.V.sum(axis=0) if tab.V is not None else float("nan"),
+                         "final_demand": tab.Y.sum(axis=1), "output": mult["output"],
+                         "backward": link["backward"], "forward": link["forward"]})
+
+
+def table_multipliers(store: Store, table_id: str, *, basis: str = "domestic") -> MultipliersResult:
+    """Type I output, value-added and income multipliers of every sector of a stored table (Miller & Blair
+    ch. 6: output multiplier m_j = Σ_i l_ij, L = (I − A)⁻¹), on the flows of ``basis`` (see
+    :func:`load_table`)."""
+    return load_table(store, table_id, basis=basis).multipliers()
+
+
+def table_key_sectors(store: Store, table_id: str, *, basis: str = "domestic", forward: str | None = None,
+                      threshold: float = 1.0) -> KeySectorsResult:
+    """Rasmussen–Hirschman backward and forward linkages (影响力系数 / 感应度系数) and the four-quadrant
+    key-sector classification (both above ``threshold`` = key). ``forward``: ``"ghosh"`` or
+    ``"leontief"``; default Ghosh, Leontief for the MRIO."""
+    tab = load_table(store, table_id, basis=basis)
+    return tab.key_sectors(forward=_forward(tab, forward), threshold=threshold)
+
+
+def sector_links(store: Store, table_id: str, sector: str, *, top: int = 8, basis: str = "domestic",
+                 lang: str = "en") -> dict[str, Any]:
+    """A sector's main suppliers and buyers in a stored table.
+
+    Suppliers (``upstream``): the ``top`` largest input coefficients a_ij = z_ij / x_j of the sector's
+    column of A; buyers (``downstream``): the largest allocation coefficients b_ij = z_ij / x_i of its
+    row of B. The sector itself and zero coefficients are left out. Returns ``table_id``, ``sector``,
+    ``name`` and the two lists of ``{sector, name, coefficient}``.
+    """
+    tab = load_table(store, table_id, basis=basis)
+    A, B = tab.A, tab.B
+    codes = [str(c) for c in A.columns]
+    if sector not in codes:
+        raise InputError.at("unknown sector", column="sector", value=sector,
+                            expected=f"a code of {table_id}, e.g. {codes[0]}")
+    names = sector_names(store, table_id, lang)
+
+    def side(s: pd.Series) -> list[dict[str, Any]]:
+        s = s.drop(labels=[c for c in s.index if str(c) == sector]).sort_values(ascending=False).head(top)
+        return [{"sector": str(c), "name": names.get(str(c)), "coefficient": float(v)}
+                for c, v in s.items() if v > 0]
+
+    col = A.loc[:, A.columns.astype(str) == sector].iloc[:, 0]
+    row = B.loc[B.index.astype(str) == sector].iloc[0]
+    return {"table_id": table_id, "sector": sector, "name": names.get(sector), "upstream": side(col),
+            "downstream": side(row)}
 
 
 def _provincial_ids(store: Store) -> list[str]:
@@ -159,21 +288,21 @@ def _provincial_ids(store: Store) -> list[str]:
 def mrio(store: Store, *, beta: float = 1.0, reconcile: str = "mean") -> MRIOResult:
     """The 31-province MRIO of 2017 built from the stored provincial tables (cached in-process)."""
     ids = _provincial_ids(store)
-    sha = _sha(store, "cn_prov_io_2017_42")
+    sha = _sha(store, PROVINCIAL_DATASET)
     key = ("mrio", _store_key(store), sha, tuple(ids), float(beta), reconcile)
     with _LOCK:
         if key in _CACHE:
             return _CACHE[key]
     provs = {}
     for tid in ids:
-        st = _read(store, tid)
+        st = stored_table(store, tid)
         provs[st.region_code] = st
-    caps = store.query("SELECT code, capital_lon, capital_lat FROM region WHERE level = 'province'").set_index("code")
+    caps = regions(store, "province").set_index("code")[["capital_lon", "capital_lat"]]
     res = build_mrio(provs, caps, beta=beta, reconcile=reconcile)
     lin = Lineage.make("meso.build_mrio", dict(res.lineage.params),
-                       datasets=dataset_lineage(store, ["cn_prov_io_2017_42", "ref_provinces_gbt2260"]))
-    res = MRIOResult(table=res.table, trade=res.trade, targets=res.targets, checks=res.checks, notes=res.notes,
-                     lineage=lin)
+                       datasets=dataset_lineage(store, MRIO_DATASETS))
+    res = MRIOResult(table=res.table, trade=res.trade, targets=res.targets, checks=res.checks,
+                     notes=res.notes, lineage=lin)
     with _LOCK:
         _CACHE[key] = res
     return res
@@ -183,7 +312,8 @@ def save_mrio(store: Store, res: MRIOResult) -> str:
     """Store the estimated part of the MRIO (trade flows, targets, discrepancy) as an analysis run."""
     tr = res.trade
     flows = pd.DataFrame({"region_code": tr["origin"], "sector_code": tr["sector"], "year": 2017,
-                          "measure": "interprovincial_flow", "value": tr["value"], "label": tr["destination"]})
+                          "measure": "interprovincial_flow", "value": tr["value"],
+                          "label": tr["destination"]})
     tg = res.targets.reset_index().melt(id_vars=["region", "sector"],
                                         value_vars=["OF_target", "IF_target", "transit", "ERR_mrio"],
                                         var_name="measure", value_name="value")
@@ -213,8 +343,6 @@ def national_comparison(store: Store, res: MRIOResult | None = None,
     with np.errstate(divide="ignore", invalid="ignore"):
         Am = np.where(xagg[None, :] > 0, Zagg / xagg[None, :], 0.0)
     d = np.abs(Am - An)
-    from industrial_brain.meso.leontief import LeontiefLU
-
     mm = LeontiefLU(Am).solve_left(np.ones(n))
     mn = nat.lu.solve_left(np.ones(n))
     ratio = mm / mn
@@ -236,7 +364,7 @@ def mrio_summary(store: Store, res: MRIOResult | None = None) -> tuple[pd.DataFr
     acc = mrio_accounts(res.table)
     tot = res.region_totals()
     f = tot.join(acc.to_frame())
-    names = store.query("SELECT code, name_en, name_zh FROM region").set_index("code")
+    names = regions(store).set_index("code")
     f.insert(0, "name_en", names["name_en"].reindex(f.index).to_numpy())
     f.insert(1, "name_zh", names["name_zh"].reindex(f.index).to_numpy())
     f.index.name = "region"
@@ -249,19 +377,40 @@ def chain(store: Store, table_id: str = "cn_nbs_io_2020_42", *, rule: str = "imp
     tab = load_table(store, table_id)
     names = sector_names(store, table_id, lang)
     if tab.is_mrio:  # region–sector nodes, named "region:sector"
-        names = {f"{r}:{c}": f"{r} {names.get(str(c), '')}" for r, c in tab.Z.index}
+        names = {_node_key(n): f"{n[0]} {names.get(str(n[1]), '')}" for n in tab.Z.index}
     g = chain_graph(tab.A, tab.x, rule=rule, threshold=threshold, names=names, centralities=centralities)
     return g if tab.is_mrio else _with_datasets(g, store, table_id)
 
 
+def _node_key(node: Any) -> str:
+    """A chain-graph node as text: a sector code, or ``"region:sector"`` for an MRIO region–sector."""
+    return ":".join(map(str, node)) if isinstance(node, tuple) else str(node)
+
+
+def tree_frame(graph: ChainGraph, sector: str, *, depth: int = 3,
+               direction: str = "upstream") -> pd.DataFrame:
+    """Breadth-first supplier (``upstream``) or buyer (``downstream``) tree of ``sector`` on a chain graph
+    (:meth:`ChainGraph.tree`: ``depth``, ``sector``, ``parent``, ``weight``, ``path_weight`` = product of
+    the link coefficients along the path, ``name``), with ``sector`` and ``parent`` as text
+    (``"region:sector"`` on the MRIO)."""
+    f = graph.tree(sector, depth=depth, direction=direction)
+    return f.assign(sector=f["sector"].map(_node_key), parent=f["parent"].map(_node_key))
+
+
+def chokepoints_frame(graph: ChainGraph, top: int | None = None) -> pd.DataFrame:
+    """The ``top`` chokepoints of a chain graph (:meth:`ChainGraph.chokepoints`: mean of the ranks by
+    hypothetical-extraction loss and by betweenness), with the node as a text column ``sector`` first."""
+    f = graph.chokepoints(top)
+    f.index = f.index.map(_node_key)
+    return f.rename_axis("sector").reset_index()
+
+
 def _with_datasets(res: Any, store: Store, table_id: str) -> Any:
     """``res`` with the stored input datasets (id, sha256) added to its lineage."""
-    import dataclasses
-
-    ds = store.con.execute("SELECT dataset_id FROM io_table WHERE table_id = ?", [table_id]).fetchall()
     lin = res.lineage
-    lin = Lineage(method=lin.method, params=lin.params, datasets=dataset_lineage(store, [d for (d,) in ds]),
-                  seed=lin.seed, version=lin.version, at=lin.at)
+    ds = dataset_lineage(store, [table_dataset(store, table_id)])
+    lin = Lineage(method=lin.method, params=lin.params, datasets=ds, seed=lin.seed, version=lin.version,
+                  at=lin.at)
     return dataclasses.replace(res, lineage=lin)
 
 

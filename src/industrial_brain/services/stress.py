@@ -1,4 +1,5 @@
-"""Stress-test service: build an ARIO model from a stored table, run a scenario, store its results.
+"""Stress-test service: shipped and submitted scenarios, an ARIO model built from a stored table, a
+scenario run (once as written, then a Monte Carlo), and its results stored with lineage.
 
 Shared by ``ibrain stress``, the demo report and the REST API; the engines stay pure
 (:mod:`industrial_brain.meso.resilience`).
@@ -7,21 +8,35 @@ Shared by ``ibrain stress``, the demo report and the REST API; the engines stay 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from industrial_brain.errors import InputError
+from industrial_brain.lineage import Lineage
 from industrial_brain.meso.resilience import (
     ARIOModel,
     ARIOResult,
     MonteCarloResult,
     Scenario,
+    load_scenario,
     monte_carlo,
+    parse_scenario,
     scenario_events,
     scenario_sampler,
+    shipped_scenarios,
 )
+from industrial_brain.meso.resilience.scenario import SCENARIO_DIR
+from industrial_brain.services import io as sio
+from industrial_brain.services.results import dataset_lineage, save_run
+from industrial_brain.store.connection import Store
+from industrial_brain.store.regions import regions
+
+__all__ = ["PYMRIO_TEST", "TableModel", "read_scenario", "scenario_from", "scenario_list", "table_problem",
+           "table_model", "planned_runs", "run_scenario", "save_scenario_run", "recovery_curves"]
 
 PYMRIO_TEST = "pymrio_test"
 
@@ -37,33 +52,93 @@ class TableModel:
     datasets: tuple[tuple[str, str], ...] = ()
 
 
-def _region_names(store: Any) -> dict[str, tuple[str, ...]]:
-    try:
-        r = store.query("SELECT code, name_zh, name_en FROM region")
-    except Exception:  # pragma: no cover - stores without a region table
-        return {}
+# ---------------------------------------------------------------- scenarios
+def read_scenario(source: str | Path) -> Scenario:
+    """A scenario from a YAML file, or a shipped scenario by its name (``chips_capacity_2020`` …)."""
+    return load_scenario(source)
+
+
+def scenario_from(name: str | None = None, text: str | None = None) -> Scenario:
+    """A shipped scenario by ``name``, or one written as YAML ``text`` (which wins when both are given).
+
+    Errors name the field: ``text`` that is not YAML or not a scenario (``column 'yaml'``), a ``name``
+    that is missing or not shipped (``column 'scenario'``).
+    """
+    if text:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise InputError.at("not valid YAML", column="yaml", value=str(exc).splitlines()[0],
+                                expected="a scenario in the format of the shipped scenarios") from None
+        return parse_scenario(data, source="request")
+    shipped = shipped_scenarios()
+    if not name:
+        raise InputError.at("no scenario", column="scenario", expected=f"one of {shipped} or 'yaml'")
+    if name not in shipped:
+        raise InputError.at("unknown scenario", column="scenario", value=name, expected=" | ".join(shipped))
+    return load_scenario(SCENARIO_DIR / f"{name}.yaml")
+
+
+def table_problem(store: Store, table_id: str | None) -> str | None:
+    """Why a scenario could not run on ``table_id`` in this store, or None when it can.
+
+    ``pymrio_test`` needs the pymrio package; the MRIO (``cn_mrio_2017``) the 31 provincial tables;
+    any other id a stored table.
+    """
+    if not table_id:
+        return "no table in the scenario (give one with the run)"
+    if table_id == PYMRIO_TEST:
+        try:
+            import pymrio  # noqa: F401  (optional third-party package)
+        except ImportError:
+            return "needs the pymrio package"
+        return None
+    if not sio.has_table(store, table_id):
+        return ("the provincial IO tables are not in the store" if table_id == sio.MRIO_ID
+                else f"table '{table_id}' is not in the store")
+    return None
+
+
+def scenario_list(store: Store | None = None) -> list[dict[str, Any]]:
+    """The shipped scenarios: ``name``, ``description``, ``table``, ``days``, ``events`` (count) and
+    ``yaml`` (the file's text, to edit and resubmit). With a ``store``, also ``problem``: why the
+    scenario cannot run on that store's tables (see :func:`table_problem`), or None."""
+    out = []
+    for name in shipped_scenarios():
+        path = SCENARIO_DIR / f"{name}.yaml"
+        sc = load_scenario(path)
+        row: dict[str, Any] = {"name": sc.name, "description": sc.description, "table": sc.table,
+                               "days": sc.days, "events": len(sc.events),
+                               "yaml": path.read_text(encoding="utf-8")}
+        if store is not None:
+            row["problem"] = table_problem(store, sc.table)
+        out.append(row)
+    return out
+
+
+# ---------------------------------------------------------------- model and run
+def _region_names(store: Store) -> dict[str, tuple[str, ...]]:
+    r = regions(store)
     return {str(c): (str(z), str(e)) for c, z, e in zip(r.code, r.name_zh, r.name_en)}
 
 
-def table_model(store: Any, table_id: str, *, scenario: Scenario | None = None) -> TableModel:
+def table_model(store: Store, table_id: str, *, scenario: Scenario | None = None) -> TableModel:
     """Build an :class:`ARIOModel` from a stored table, the MRIO (``cn_mrio_2017``) or ``pymrio_test``.
 
-    A single-region table gets one region ``CN``. Capital = 4 × value added (V) where the table has V.
+    A single-region table gets one region ``CN``. Capital = 4 × value added (V) where the table has V
+    (``capital_to_va`` of the scenario's model parameters).
     """
     params = scenario.model_params() if scenario else None
     compat = bool(scenario.boario_compat) if scenario else False
     if table_id == PYMRIO_TEST:
         try:
-            import pymrio
+            import pymrio  # optional third-party package, only for this test table
         except ImportError as exc:  # pragma: no cover
             raise InputError("table 'pymrio_test' needs the pymrio package") from exc
         io = pymrio.load_test()
         io.calc_all()
         m = ARIOModel(io.Z, io.Y, io.x.iloc[:, 0], params=params, boario_compat=compat)
         return TableModel(m, {}, {}, table_id)
-    from industrial_brain.services import io as sio
-    from industrial_brain.services.results import dataset_lineage
-
     tab = sio.load_table(store, table_id)
     Z, Y, x = tab.Z, tab.Y, tab.x
     if isinstance(Z.index, pd.MultiIndex):
@@ -87,32 +162,41 @@ def table_model(store: Any, table_id: str, *, scenario: Scenario | None = None) 
         k = 4.0 if params is None else params.capital_to_va
         capital = va * (np.tile(k, len(idx) // len(np.atleast_1d(k))) if np.ndim(k) else k)
     m = ARIOModel(Zf, Yv, xv, params=params, capital=capital, boario_compat=compat)
-    secs = {str(c): (str(names_zh.get(c, "")), str(names_en.get(c, ""))) for c in idx.get_level_values(1).unique()}
-    try:
-        if table_id == sio.MRIO_ID:
-            ids = ["cn_prov_io_2017_42", "ref_provinces_gbt2260"]
-        else:
-            ids = [str(d) for d in store.query("SELECT DISTINCT dataset_id FROM io_table WHERE table_id = ?",
-                                               [table_id]).dataset_id]
-        ds = tuple(dataset_lineage(store, ids))
-    except Exception:  # pragma: no cover - lineage is best effort
-        ds = ()
-    return TableModel(m, secs, _region_names(store), table_id, ds)
+    secs = {str(c): (str(names_zh.get(c, "")), str(names_en.get(c, "")))
+            for c in idx.get_level_values(1).unique()}
+    ids = sio.MRIO_DATASETS if table_id == sio.MRIO_ID else [sio.table_dataset(store, table_id)]
+    return TableModel(m, secs, _region_names(store), table_id, tuple(dataset_lineage(store, ids)))
 
 
-def run_scenario(store: Any, sc: Scenario, *, table: str | None = None, days: int | None = None,
+def planned_runs(sc: Scenario, runs: int | None = None) -> int:
+    """Monte Carlo runs of a scenario run: ``runs`` if given, else the scenario's ``monte_carlo.runs``
+    (0: none)."""
+    return runs if runs is not None else (sc.monte_carlo.runs if sc.monte_carlo else 0)
+
+
+def run_scenario(store: Store, sc: Scenario, *, table: str | None = None, days: int | None = None,
                  runs: int | None = None, seed: int | None = None,
-                 progress: Callable[[int], None] | None = None) -> tuple[ARIOResult, MonteCarloResult | None, TableModel]:
-    """Run a scenario once as written and, if ``runs`` (or its ``monte_carlo.runs``) > 1, a Monte Carlo."""
+                 progress: Callable[[int], None] | None = None
+                 ) -> tuple[ARIOResult, MonteCarloResult | None, TableModel]:
+    """Run a scenario once as written and, if ``runs`` (or its ``monte_carlo.runs``) > 1, a Monte Carlo.
+
+    ``table``, ``days``, ``runs`` and ``seed`` override the scenario's own (``table:``, ``days:``,
+    ``monte_carlo.runs``, ``monte_carlo.seed``).
+    """
+    if days is not None and days < 1:
+        raise InputError.at("days must be ≥ 1", column="days", value=days)
+    if runs is not None and runs < 0:
+        raise InputError.at("runs must be ≥ 0", column="runs", value=runs)
     table_id = table or sc.table
     if not table_id:
-        raise InputError.at("no table: give --table or 'table:' in the scenario", value=sc.name)
+        raise InputError.at("no table to run on", column="table",
+                            expected=f"a table id, given with the run or as 'table:' in scenario '{sc.name}'")
     days = int(days or sc.days)
     tm = table_model(store, table_id, scenario=sc)
     kw = dict(capital=tm.model.K, sector_names=tm.sector_names, region_names=tm.region_names)
     events = scenario_events(sc, tm.model.index, **kw)
     res = tm.model.run(events, days)
-    n_runs = runs if runs is not None else (sc.monte_carlo.runs if sc.monte_carlo else 0)
+    n_runs = planned_runs(sc, runs)
     mc = None
     if n_runs and n_runs > 1:
         mcs = sc.monte_carlo
@@ -122,16 +206,15 @@ def run_scenario(store: Any, sc: Scenario, *, table: str | None = None, days: in
     return res, mc, tm
 
 
-def save_scenario_run(store: Any, sc: Scenario, res: ARIOResult, mc: MonteCarloResult | None, tm: TableModel) -> str:
+def save_scenario_run(store: Store, sc: Scenario, res: ARIOResult, mc: MonteCarloResult | None,
+                      tm: TableModel) -> str:
     """Store a scenario run's losses (and Monte Carlo statistics) as an analysis run of kind ``stress``."""
-    from industrial_brain.lineage import Lineage
-    from industrial_brain.services.results import save_run
-
     f = res.to_frame()
     rows = []
     for (reg, sec), r in f.iterrows():
         for meas in ("loss", "gross_loss", "min_production_ratio", "recovery_day"):
-            rows.append({"region_code": str(reg), "sector_code": str(sec), "measure": f"stress.{meas}", "value": r[meas]})
+            rows.append({"region_code": str(reg), "sector_code": str(sec), "measure": f"stress.{meas}",
+                         "value": r[meas]})
     rows.append({"measure": "stress.total_production_loss", "value": res.total_production_loss})
     if mc is not None:
         for k, v in mc.stats().items():
@@ -140,3 +223,32 @@ def save_scenario_run(store: Any, sc: Scenario, res: ARIOResult, mc: MonteCarloR
     params.update({"scenario": sc.name, "table": tm.table_id, "runs": mc.runs if mc else 1})
     lin = Lineage.make("meso.resilience.ario", params, datasets=tm.datasets, seed=mc.seed if mc else None)
     return save_run(store, "stress", lin, pd.DataFrame(rows), note=sc.description[:200])
+
+
+def recovery_curves(res: ARIOResult, mc: MonteCarloResult | None, tm: TableModel, *,
+                    top: int = 5) -> dict[str, Any]:
+    """A run's recovery curves for a dashboard: ``days``, the whole economy's output ratio
+    ``total_ratio`` (Σ_j P_tj / Σ_j x0_j by day), the ``top`` industries with the lowest output ratio
+    (``sectors``: region, sector, names, daily ratio P_tj / x0_j, lowest ratio, recovery day), the total
+    production loss and, with a Monte Carlo, its loss statistics (``monte_carlo``)."""
+    P, x0 = np.asarray(res.production), np.asarray(res.x0)
+    total = P.sum(axis=1) / x0.sum()
+    f = res.to_frame().reset_index()
+    worst = f.sort_values("min_production_ratio").head(top)
+    keys = [(str(a), str(b)) for a, b in tm.model.index]
+    curves = []
+    for _, r in worst.iterrows():
+        reg, sec = str(r.iloc[0]), str(r.iloc[1])
+        j = keys.index((reg, sec))
+        names = tm.sector_names.get(sec, ("", ""))
+        day = r["recovery_day"]
+        curves.append({"region": reg, "sector": sec, "name_zh": names[0], "name_en": names[1],
+                       "ratio": np.round(P[:, j] / x0[j], 6).tolist() if x0[j] > 0 else [],
+                       "min_production_ratio": float(r["min_production_ratio"]),
+                       "recovery_day": None if not np.isfinite(day) else float(day)})
+    out: dict[str, Any] = {"days": int(P.shape[0]),
+                           "total_ratio": np.round(total, 6).tolist(), "sectors": curves,
+                           "total_production_loss": float(res.total_production_loss)}
+    if mc is not None:
+        out["monte_carlo"] = {k: float(v) for k, v in mc.stats().items()}
+    return out

@@ -11,6 +11,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from industrial_brain.viz.fonts import cjk_font  # noqa: E402
+
 __all__ = ["plot_recovery", "plot_loss_distribution", "plot_region_losses"]
 
 
@@ -37,8 +39,6 @@ def _label(key: Any, names: Mapping[str, Any] | None, lang: str,
 def plot_recovery(res: Any, *, names: Mapping[str, Any] | None = None, top: int = 6, lang: str = "en",
                   title: str | None = None, region_names: Mapping[str, Any] | None = None) -> Figure:
     """Recovery curves: total output (% of initial) and the ``top`` most affected industries' output ratio."""
-    from industrial_brain.report.html import cjk_font
-
     zh = lang == "zh" and cjk_font()
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4.2))
     days = np.arange(res.days)
@@ -55,7 +55,8 @@ def plot_recovery(res: Any, *, names: Mapping[str, Any] | None = None, top: int 
     rel = res.relative_production
     pos = {k: i for i, k in enumerate(res.index)}
     for key in worst.index:
-        a2.plot(days, rel[:, pos[key]] * 100.0, lw=1.2, label=_label(key, names, "zh" if zh else "en", region_names)[:44])
+        label = _label(key, names, "zh" if zh else "en", region_names)[:44]
+        a2.plot(days, rel[:, pos[key]] * 100.0, lw=1.2, label=label)
     a2.axhline(100.0, color="grey", lw=0.8)
     a2.set_xlabel("天" if zh else "day")
     a2.set_title("受影响最大的部门" if zh else "most affected industries")
@@ -68,8 +69,6 @@ def plot_recovery(res: Any, *, names: Mapping[str, Any] | None = None, top: int 
 
 def plot_loss_distribution(mc: Any, *, lang: str = "en", title: str | None = None) -> Figure:
     """Histogram of total losses over Monte Carlo runs with the 5th, 50th and 95th percentiles."""
-    from industrial_brain.report.html import cjk_font
-
     zh = lang == "zh" and cjk_font()
     fig, ax = plt.subplots(figsize=(6, 3.6))
     ax.hist(mc.total_loss, bins=min(40, max(5, mc.runs // 10)), color="#4477aa", alpha=0.8)
@@ -86,8 +85,6 @@ def plot_loss_distribution(mc: Any, *, lang: str = "en", title: str | None = Non
 def plot_region_losses(res: Any, *, region_names: Mapping[str, Any] | None = None, top: int = 12,
                        lang: str = "en") -> Figure:
     """Bar chart of production loss by region (net, table units) for a multi-regional run."""
-    from industrial_brain.report.html import cjk_font
-
     zh = lang == "zh" and cjk_font()
     f = res.to_frame()
     by = f["loss"].groupby(level=0).sum().sort_values(ascending=False).head(top)

@@ -11,8 +11,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 
 from industrial_brain.api.deps import CSV, CurrentRole, StoreDep, cached, memo, records, render
-from industrial_brain.api.routes.io_tables import Err, Fmt, Lang, TableId, _check
-from industrial_brain.meso.chain_graph import ChainGraph
+from industrial_brain.api.routes.io_tables import Err, Fmt, Lang, TableId, check_table
 from industrial_brain.services import io as io_service
 from industrial_brain.store.connection import Store
 
@@ -20,10 +19,11 @@ router = APIRouter(prefix="/chain", tags=["chain"])
 Rule = Annotated[Literal["important", "relative", "absolute"], Query(description="link selection rule")]
 
 _lock = threading.Lock()
-_graphs: OrderedDict[tuple, ChainGraph] = OrderedDict()
+_graphs: OrderedDict[tuple, object] = OrderedDict()
 
 
-def _graph(store: Store, table_id: str, rule: str, lang: str) -> ChainGraph:
+def _graph(store: Store, table_id: str, rule: str, lang: str):
+    """The chain graph of a stored table (:func:`industrial_brain.services.io.chain`), cached per process."""
     return memo(_graphs, _lock, (store.path, table_id, rule, lang),
                 lambda: io_service.chain(store, table_id, rule=rule, lang=lang), 8)
 
@@ -35,11 +35,11 @@ def tree(request: Request, store: StoreDep, who: CurrentRole, table_id: TableId,
          depth: Annotated[int, Query(ge=1, le=6)] = 2, rule: Rule = "important", lang: Lang = "en",
          format: Fmt = "json"):
     """Breadth-first supplier (upstream) or buyer (downstream) tree of a sector."""
-    _check(store, who, table_id)
+    check_table(store, who, table_id)
 
     def make():
-        f = _graph(store, table_id, rule, lang).tree(sector, depth=depth, direction=direction)
-        f = f.assign(sector=f["sector"].astype(str), parent=f["parent"].astype(str))
+        g = _graph(store, table_id, rule, lang)
+        f = io_service.tree_frame(g, sector, depth=depth, direction=direction)
         return render({"table_id": table_id, "sector": sector, "direction": direction, "data": records(f),
                        "count": len(f)}, frame=f, fmt=format)
 
@@ -51,12 +51,10 @@ def chokepoints(request: Request, store: StoreDep, who: CurrentRole, table_id: T
                 top: Annotated[int, Query(ge=1, le=200)] = 10, rule: Rule = "important", lang: Lang = "en",
                 format: Fmt = "json"):
     """Sectors ranked by hypothetical-extraction loss and betweenness (1 = most critical)."""
-    _check(store, who, table_id)
+    check_table(store, who, table_id)
 
     def make():
-        f = _graph(store, table_id, rule, lang).chokepoints(top)
-        f.index = f.index.astype(str)
-        f = f.rename_axis("sector").reset_index()
+        f = io_service.chokepoints_frame(_graph(store, table_id, rule, lang), top)
         return render({"table_id": table_id, "data": records(f), "count": len(f)}, frame=f, fmt=format)
 
     return cached(request, who, make)
@@ -66,5 +64,5 @@ def chokepoints(request: Request, store: StoreDep, who: CurrentRole, table_id: T
 def graph(request: Request, store: StoreDep, who: CurrentRole, table_id: TableId, rule: Rule = "important",
           lang: Lang = "en"):
     """The chain graph as node-link JSON (nodes with output, PageRank, betweenness; weighted links)."""
-    _check(store, who, table_id)
+    check_table(store, who, table_id)
     return cached(request, who, lambda: render(json.loads(_graph(store, table_id, rule, lang).to_json())))

@@ -1,9 +1,8 @@
-"""Input–output tables: list, sector summary, multipliers and key sectors (meso engine on the stored tables)."""
+"""Input–output tables: list, sector summary, multipliers, key sectors and a sector's links
+(:mod:`industrial_brain.services.io`)."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Annotated, Literal
 
 import pandas as pd
@@ -15,66 +14,42 @@ from industrial_brain.api.deps import (
     StoreDep,
     cached,
     check_datasets,
-    memo,
     readable_datasets,
     records,
     render,
 )
 from industrial_brain.api.schemas import IOResultPublic, IOTablesPublic, Message
-from industrial_brain.errors import InputError
-from industrial_brain.meso import IOTable
-from industrial_brain.services.io import load_table
+from industrial_brain.services import io as io_service
 from industrial_brain.store.connection import Store
-from industrial_brain.store.readers import StoredIOTable, io_tables, read_io_table
 
 router = APIRouter(prefix="/io-tables", tags=["io"])
 Err = {400: {"model": Message}}
 TableId = Annotated[str, Path(max_length=80, description="e.g. cn_nbs_io_2020_42")]
 Lang = Annotated[Literal["en", "zh"], Query()]
 Fmt = Annotated[Literal["json", "csv"], Query()]
-Basis = Annotated[Literal["domestic", "total"], Query(description="domestic flows (import-share assumption for "
-                                                                  "competitive tables) or total flows")]
-
-_lock = threading.Lock()
-_stored: OrderedDict[tuple[str, str], StoredIOTable] = OrderedDict()
+Basis = Annotated[Literal["domestic", "total"],
+                  Query(description="domestic flows (import-share assumption for competitive tables) "
+                                    "or total flows")]
 
 
-def stored_table(store: Store, table_id: str) -> StoredIOTable:
-    """The stored table as labelled matrices (cached per process)."""
-    return memo(_stored, _lock, (store.path, table_id), lambda: read_io_table(store, table_id), 16)
+def check_table(store: Store, who, table_id: str) -> None:
+    """Raise unless ``table_id`` is a stored table whose dataset the caller may read."""
+    check_datasets(store, who, [io_service.table_dataset(store, table_id)])
 
 
-def engine_table(store: Store, table_id: str, basis: str = "domestic") -> tuple[StoredIOTable, IOTable]:
-    """The stored table (labels, units) and its :class:`IOTable` from :func:`industrial_brain.services.io.load_table`.
-
-    ``basis='domestic'`` (default): non-competitive tables' domestic block; competitive and
-    provincial tables split by the import-share assumption. ``basis='total'``: domestic plus
-    imported use. Both are cached per process (matrices and Leontief factorisations reused).
-    """
-    return stored_table(store, table_id), load_table(store, table_id, basis=basis)
-
-
-def _check(store: Store, who, table_id: str) -> None:
-    row = store.con.execute("SELECT dataset_id FROM io_table WHERE table_id = ?", [table_id]).fetchall()
-    if not row:
-        ids = store.query("SELECT table_id FROM io_table ORDER BY 1")["table_id"].tolist()
-        raise InputError.at("unknown IO table", column="table_id", value=table_id,
-                            expected=f"one of {ids[:6]} … (see /api/v1/io-tables)")
-    check_datasets(store, who, [row[0][0]])
-
-
-def _named(frame: pd.DataFrame, t: StoredIOTable, lang: str) -> pd.DataFrame:
+def _named(frame: pd.DataFrame, store: Store, table_id: str, lang: str) -> pd.DataFrame:
     frame = frame.copy()
     frame.index = frame.index.astype(str)
     frame.index.name = "sector"
-    names = t.sectors["name_zh" if lang == "zh" else "name_en"]
+    names = io_service.sector_names(store, table_id, lang)
     frame.insert(0, "name", names.reindex(frame.index).to_numpy())
     return frame.reset_index()
 
 
-def _answer(t: StoredIOTable, frame: pd.DataFrame, fmt: str, notes=()):
-    return render({"table_id": t.table_id, "unit": t.unit, "notes": [str(n) for n in notes], "data": records(frame),
-                   "count": len(frame)}, frame=frame, fmt=fmt)
+def _answer(store: Store, table_id: str, frame: pd.DataFrame, fmt: str, notes=()):
+    unit = io_service.stored_table(store, table_id).unit
+    return render({"table_id": table_id, "unit": unit, "notes": [str(n) for n in notes],
+                   "data": records(frame), "count": len(frame)}, frame=frame, fmt=fmt)
 
 
 @router.get("", response_model=IOTablesPublic)
@@ -82,7 +57,7 @@ def list_tables(request: Request, store: StoreDep, who: CurrentRole):
     """The stored input–output tables (id, year, region, scheme, unit, kind, number of sectors)."""
 
     def make():
-        f = io_tables(store)
+        f = io_service.table_list(store)
         f = f[f["dataset_id"].isin(readable_datasets(store, who))]
         return render({"data": records(f), "count": len(f)})
 
@@ -93,13 +68,11 @@ def list_tables(request: Request, store: StoreDep, who: CurrentRole):
 def summary(request: Request, store: StoreDep, who: CurrentRole, table_id: TableId, lang: Lang = "en",
             format: Fmt = "json"):
     """Gross output, intermediate input, value added and final demand by sector."""
-    _check(store, who, table_id)
+    check_table(store, who, table_id)
 
     def make():
-        t = stored_table(store, table_id)
-        f = pd.DataFrame({"gross_output": t.x, "intermediate_input": t.Z.sum(axis=0), "value_added": t.V.sum(axis=0),
-                          "final_demand": t.Y.sum(axis=1)})
-        return _answer(t, _named(f, t, lang), format)
+        f = io_service.table_summary(store, table_id)
+        return _answer(store, table_id, _named(f, store, table_id, lang), format)
 
     return cached(request, who, make)
 
@@ -107,13 +80,13 @@ def summary(request: Request, store: StoreDep, who: CurrentRole, table_id: Table
 @router.get("/{table_id}/multipliers", response_model=IOResultPublic, responses={200: CSV, **Err})
 def multipliers(request: Request, store: StoreDep, who: CurrentRole, table_id: TableId, lang: Lang = "en",
                 basis: Basis = "domestic", format: Fmt = "json"):
-    """Output, value-added and income multipliers (type I) of every sector (Miller & Blair ch. 6), on domestic flows."""
-    _check(store, who, table_id)
+    """Output, value-added and income multipliers (type I) of every sector (Miller & Blair ch. 6),
+    on domestic flows."""
+    check_table(store, who, table_id)
 
     def make():
-        t, io = engine_table(store, table_id, basis)
-        r = io.multipliers()
-        return _answer(t, _named(r.to_frame(), t, lang), format, getattr(r, "notes", ()))
+        r = io_service.table_multipliers(store, table_id, basis=basis)
+        return _answer(store, table_id, _named(r.to_frame(), store, table_id, lang), format, r.notes)
 
     return cached(request, who, make)
 
@@ -124,13 +97,13 @@ def key_sectors(request: Request, store: StoreDep, who: CurrentRole, table_id: T
                 forward: Annotated[Literal["ghosh", "leontief"], Query()] = "ghosh",
                 threshold: Annotated[float, Query(gt=0, le=10)] = 1.0,
                 format: Fmt = "json"):
-    """Rasmussen–Hirschman backward and forward linkages (影响力系数 / 感应度系数) and the key-sector quadrant."""
-    _check(store, who, table_id)
+    """Rasmussen–Hirschman backward and forward linkages (影响力系数 / 感应度系数) and the
+    key-sector quadrant."""
+    check_table(store, who, table_id)
 
     def make():
-        t, io = engine_table(store, table_id, basis)
-        r = io.key_sectors(forward=forward, threshold=threshold)
-        return _answer(t, _named(r.to_frame(), t, lang), format, getattr(r, "notes", ()))
+        r = io_service.table_key_sectors(store, table_id, basis=basis, forward=forward, threshold=threshold)
+        return _answer(store, table_id, _named(r.to_frame(), store, table_id, lang), format)
 
     return cached(request, who, make)
 
@@ -141,24 +114,6 @@ def links(request: Request, store: StoreDep, who: CurrentRole, table_id: TableId
           top: Annotated[int, Query(ge=1, le=50)] = 8, lang: Lang = "en", basis: Basis = "domestic"):
     """A sector's main suppliers (largest input coefficients a_ij of its column of A) and main buyers
     (largest allocation coefficients b_ij of its row of B)."""
-    _check(store, who, table_id)
-
-    def make():
-        t, io = engine_table(store, table_id, basis)
-        A, B = io.A, io.B
-        codes = [str(c) for c in A.columns]
-        if sector not in codes:
-            raise InputError.at("unknown sector", column="sector", value=sector, expected=f"a code of {table_id}, e.g. {codes[0]}")
-        names = t.sectors["name_zh" if lang == "zh" else "name_en"]
-        names.index = names.index.astype(str)
-
-        def side(s: pd.Series) -> list[dict]:
-            s = s.drop(labels=[c for c in s.index if str(c) == sector]).sort_values(ascending=False).head(top)
-            return [{"sector": str(c), "name": names.get(str(c)), "coefficient": float(v)} for c, v in s.items() if v > 0]
-
-        col = A.loc[:, A.columns.astype(str) == sector].iloc[:, 0]
-        row = B.loc[B.index.astype(str) == sector].iloc[0]
-        return render({"table_id": table_id, "sector": sector, "name": names.get(sector),
-                       "upstream": side(col), "downstream": side(row)})
-
-    return cached(request, who, make)
+    check_table(store, who, table_id)
+    return cached(request, who, lambda: render(io_service.sector_links(store, table_id, sector, top=top,
+                                                                       lang=lang, basis=basis)))
