@@ -27,9 +27,18 @@ neighbouring years, also outside the window) and listed in the notes; ``missing=
 them. The default window is the longest run of consecutive years in which all provinces are
 complete for all indicators.
 
+Groups. The NBS four regions (East, Central, West, Northeast) are the ``region4_en`` / ``region4_zh``
+columns of the stored region reference data; the provinces the pipeline covers are those with a
+group (the 31 mainland provinces), and the groups are passed to the engines as data.
+
 Everything is saved as one run (kind ``"macro"``) in ``analysis_run`` / ``analysis_value`` with a
 :class:`~industrial_brain.lineage.Lineage` naming the datasets (with sha256), every parameter, the
-seed and the package version.
+seed and the package version. Besides the published measures (``index.*``, ``D``, ``dagum.*``,
+``moran.*``, ``kde.*`` …) the run stores what rebuilding its result objects needs (normalised panels,
+weights, kernel-density curves, spatial weights, and ``meta.*`` rows whose label holds a part's texts
+and settings as JSON), so :func:`load_macro_run` (through
+:func:`industrial_brain.services.runs.load_run`) returns a :class:`MacroRun` equal in every view to
+the one the pipeline returned, without recomputing anything.
 """
 
 from __future__ import annotations
