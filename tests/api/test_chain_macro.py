@@ -1,4 +1,5 @@
-"""Chain (services.io) and macro (services.macro) endpoints: trees, chokepoints, graph, macro jobs and maps."""
+"""Chain (services.io) and macro (services.macro) endpoints: trees, chokepoints, graph, macro jobs and
+maps."""
 
 from __future__ import annotations
 
@@ -41,8 +42,9 @@ def test_chain_errors(client):
 def test_macro_job_runs_and_the_map_reads_it(client, auth):
     assert client.get("/api/v1/capabilities").json()["macro"] is True
     assert client.post("/api/v1/macro/jobs", json={"permutations": 19}).status_code == 401
-    assert client.post("/api/v1/macro/jobs", json={"permutations": 19}, headers=auth["ent_a"]).status_code == 403
-    assert client.post("/api/v1/macro/jobs", json={"permutations": -1}, headers=auth["analyst"]).status_code == 422
+    jobs = "/api/v1/macro/jobs"
+    assert client.post(jobs, json={"permutations": 19}, headers=auth["ent_a"]).status_code == 403
+    assert client.post(jobs, json={"permutations": -1}, headers=auth["analyst"]).status_code == 422
     r = client.post("/api/v1/macro/jobs", json={"permutations": 19, "seed": 7}, headers=auth["analyst"])
     assert r.status_code == 202 and r.json()["status"] in ("queued", "running", "done")
     job_id = r.json()["job_id"]
@@ -61,6 +63,14 @@ def test_macro_job_runs_and_the_map_reads_it(client, auth):
     zh = client.get("/api/v1/macro/map?measure=D&lang=zh").json()
     assert zh["name"].startswith("耦合协调度")
     assert client.get("/api/v1/macro/map?measure=obstacle.x").status_code == 400
+    # the map shows what the run stored: the reloaded run's D, province by province
+    from industrial_brain.api.deps import CursorStore
+    from industrial_brain.services.runs import load_run
+
+    D = load_run(CursorStore(client.app.state.store), run_id).D
+    assert all(abs(r["value"] - D.loc[r["region_code"], r["year"]]) < 1e-13 for r in m["data"])
+    unknown = client.get("/api/v1/macro/map?measure=D&run_id=macro-none")
+    assert unknown.status_code == 400 and "unknown macro run" in unknown.json()["detail"]
     audit = client.app.state.store.con.cursor().execute(
         "SELECT count(*) FROM audit WHERE action = 'job_submit' AND actor = 'api:ana'").fetchall()[0][0]
     assert audit >= 1

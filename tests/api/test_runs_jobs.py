@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pandas as pd
+import pytest
 
 from industrial_brain.api.security import Principal
 from industrial_brain.lineage import Lineage
@@ -19,7 +20,8 @@ def _save(client, kind: str, datasets: list[str]) -> str:
     s = CursorStore(client.app.state.store)
     values = pd.DataFrame({"region_code": ["110000", "120000"], "year": [2020, 2020], "measure": ["D", "D"],
                            "value": [0.61, 0.55], "label": ["good", "fair"]})
-    rid = save_run(s, kind, Lineage.make("synthetic", {"k": 1}, datasets=dataset_lineage(s, datasets)), values)
+    lineage = Lineage.make("synthetic", {"k": 1}, datasets=dataset_lineage(s, datasets))
+    rid = save_run(s, kind, lineage, values)
     client.app.state.cache.clear()
     return rid
 
@@ -42,6 +44,28 @@ def test_runs_are_listed_and_read_by_grade(client, auth):
     assert client.get("/api/v1/runs/nope").status_code == 400
     csv = client.get(f"/api/v1/runs/{open_run}/values?format=csv").text
     assert csv.splitlines()[0] == "region_code,sector_code,year,measure,value,label"
+
+
+def test_run_list_follows_the_callers_clearance_and_omits_lineage(client, auth):
+    from industrial_brain.api.deps import CursorStore
+    from industrial_brain.errors import InputError
+    from industrial_brain.services.runs import load_run, readable_runs
+
+    open_run = _save(client, "synthetic_listing", ["econ_energy_1990_2025"])
+    secret_run = _save(client, "synthetic_listing", ["synthetic_important_panel"])
+    public = client.get("/api/v1/runs?kind=synthetic_listing").json()
+    analyst = client.get("/api/v1/runs?kind=synthetic_listing", headers=auth["analyst"]).json()
+    assert [r["run_id"] for r in public["data"]] == [open_run] and public["count"] == 1
+    assert {r["run_id"] for r in analyst["data"]} == {open_run, secret_run}
+    assert list(public["data"][0]) == ["run_id", "kind", "method", "created_at", "version", "params",
+                                       "datasets", "note"]
+    s = CursorStore(client.app.state.store)
+    grades = {"general"}
+    assert list(readable_runs(s, grades.__contains__, "synthetic_listing")["run_id"]) == [open_run]
+    with pytest.raises(InputError, match="do not reload"):
+        load_run(s, open_run)  # a kind without a registered loader: its values stay readable
+    latest = client.get("/api/v1/runs/latest?kind=synthetic_listing", headers=auth["analyst"])
+    assert latest.status_code == 200 and latest.json()["run_id"] in (open_run, secret_run)
 
 
 def test_background_job_reports_progress_and_result(client, auth):

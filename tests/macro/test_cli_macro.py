@@ -34,7 +34,8 @@ def _fails(capsys, *args) -> tuple[int, str]:
 
 def test_macro_run_prints_summary_stores_and_writes_csv(db, tmp_path, capsys):
     out = tmp_path / "macro.csv"
-    text = _ok(capsys, "macro", "run", "--db", str(db), "--out", str(out), "--permutations", "99", "--seed", "7")
+    text = _ok(capsys, "macro", "run", "--db", str(db), "--out", str(out), "--permutations", "99",
+               "--seed", "7")
     for expected in ("Macro pipeline", "2013–2022", "Dagum Gini decomposition", "Moran's I of D",
                      "Spearman", "stored"):
         assert expected in text, expected
@@ -61,6 +62,7 @@ def test_macro_run_chinese_xlsx_years_and_model(db, tmp_path, capsys):
 
 def test_macro_read_commands(db, capsys):
     assert "Index systems" in _ok(capsys, "macro", "systems")
+    assert "Index systems" in _ok(capsys, "macro", "systems", "--db", str(db))
     text = _ok(capsys, "macro", "systems", "--format", "csv")
     assert "digital_economy" in text and "new_quality_productive_forces" in text
     text = _ok(capsys, "macro", "systems", "--show", "new_quality_productive_forces", "--format", "csv")
@@ -83,6 +85,7 @@ def test_macro_user_errors_are_one_line(db, tmp_path, capsys):
     assert code != 0 and "unsupported output type" in err
     code, err = _fails(capsys, "macro", "run", "--db", str(db), "--weights", "rook")
     assert code != 0 and "unknown spatial weights" in err
+    assert "option '--weights'" in err and "parameter" not in err  # the CLI names its own option
     code, err = _fails(capsys, "macro", "run", "--db", str(db), "--system", str(tmp_path / "missing.yaml"))
     assert code != 0 and "index system not found" in err
     code, err = _fails(capsys, "macro", "show", "--db", str(db), "--measure", "nonsense")

@@ -13,7 +13,16 @@ import pandas as pd
 import pytest
 
 from industrial_brain.errors import IndustrialBrainError, InputError
-from industrial_brain.services.macro import KIND, ROLES, export_run, macro_systems, resolve_systems, run_macro
+from industrial_brain.services.macro import (
+    KIND,
+    ROLES,
+    MacroRun,
+    export_run,
+    macro_systems,
+    resolve_systems,
+    run_macro,
+)
+from industrial_brain.services.runs import load_run
 from industrial_brain.store import Store
 
 SEED = 20240501
@@ -73,11 +82,11 @@ def test_real_numbers_of_the_default_run(run):
 
 def test_obstacles_rows_sum_to_one(run):
     for r in ROLES:
-        O = run.obstacles[r].O
-        assert len(O) == 310
-        np.testing.assert_allclose(O.sum(axis=1), 1.0, atol=1e-12)
+        degrees = run.obstacles[r].O
+        assert len(degrees) == 310
+        np.testing.assert_allclose(degrees.sum(axis=1), 1.0, atol=1e-12)
         np.testing.assert_allclose(run.obstacles[r].dimensions.sum(axis=1), 1.0, atol=1e-12)
-        assert set(O.columns) == set(run.systems[r].indicator_codes)
+        assert set(degrees.columns) == set(run.systems[r].indicator_codes)
 
 
 # ------------------------------------------------------------------ inequality
@@ -187,11 +196,63 @@ def test_results_stored_with_lineage(run, macro_db):
     D = vals[vals.measure == "D"].set_index(["region_code", "year"])["value"]
     assert len(D) == 310
     np.testing.assert_allclose(D.unstack().loc[run.D.index, list(run.D.columns)].to_numpy(), run.D.to_numpy())
-    dg = vals[vals.measure.str.startswith("inequality.D.")].pivot(index="year", columns="measure", values="value")
+    dg = vals[vals.measure.str.startswith("inequality.D.")].pivot(index="year", columns="measure",
+                                                                  values="value")
     np.testing.assert_allclose(dg["inequality.D.G"], dg[["inequality.D.G_w", "inequality.D.G_nb",
                                                          "inequality.D.G_t"]].sum(axis=1), atol=1e-12)
     assert set(vals.loc[vals.measure == "lisa.cluster", "label"]) <= {"HH", "LL", "HL", "LH", "ns"}
     assert vals.loc[vals.measure == "level", "label"].notna().all()
+
+
+def test_stored_run_reloads_as_the_same_result(run, macro_db):
+    # what the pipeline stored comes back as the same MacroRun: same numbers, same labels, same views
+    with Store(macro_db, read_only=True) as s:
+        back = load_run(s, run.run_id)
+    assert isinstance(back, MacroRun) and back.run_id == run.run_id and back.years == run.years
+    for lang in ("en", "zh"):
+        pd.testing.assert_frame_equal(back.to_frame(lang), run.to_frame(lang))
+        pd.testing.assert_frame_equal(back.dagum_table(lang), run.dagum_table(lang))
+        pd.testing.assert_frame_equal(back.moran_table(lang), run.moran_table(lang))
+        assert back.summary(lang).split("Lineage:")[0] == run.summary(lang).split("Lineage:")[0]
+    assert back.lineage.to_dict() == run.lineage.to_dict()
+    pd.testing.assert_frame_equal(back.inequality, run.inequality)
+    pd.testing.assert_frame_equal(back.rank_checks, run.rank_checks)
+    # the kernel density is read back as stored (the report draws it), not recomputed
+    np.testing.assert_array_equal(back.kde.grid, run.kde.grid)
+    pd.testing.assert_frame_equal(back.kde.density, run.kde.density)
+    pd.testing.assert_frame_equal(back.kde.features, run.kde.features)
+    for r in ROLES:
+        assert back.systems[r] == run.systems[r]
+        pd.testing.assert_frame_equal(back.indices[r].normalized.X, run.indices[r].normalized.X)
+        pd.testing.assert_frame_equal(back.indices[r].weights, run.indices[r].weights)
+        pd.testing.assert_frame_equal(back.obstacles[r].top(), run.obstacles[r].top())
+    for y in run.years:
+        pd.testing.assert_frame_equal(back.dagum[y].pair_contributions, run.dagum[y].pair_contributions)
+        pd.testing.assert_frame_equal(back.theil_T[y].by_group, run.theil_T[y].by_group)
+        pd.testing.assert_frame_equal(back.local_moran[y].to_frame(), run.local_moran[y].to_frame())
+    pd.testing.assert_frame_equal(back.beta_panel.to_frame(), run.beta_panel.to_frame())
+    assert back.sigma.slope_CV == run.sigma.slope_CV
+    assert (back.weights.W != run.weights.W).nnz == 0 and list(back.weights.ids) == list(run.weights.ids)
+
+
+def test_reload_of_a_run_without_permutations_and_unknown_ids(macro_db):
+    with Store(macro_db) as s:
+        fresh = run_macro(s, years="2020:2022", weights="knn", k=3, permutations=0, model="corrected")
+        back = load_run(s, fresh.run_id)
+        pd.testing.assert_frame_equal(back.to_frame(), fresh.to_frame())
+        assert "lisa" not in back.to_frame() and back.model == "corrected" and back.weights_kind == "knn"
+        assert back.summary().split("Lineage:")[0] == fresh.summary().split("Lineage:")[0]
+        with pytest.raises(InputError, match="unknown run"):
+            load_run(s, "macro-nope")
+
+
+def test_service_errors_name_parameters_not_options(default_store):
+    with pytest.raises(InputError) as exc:
+        run_macro(default_store, weights="rook", save=False)
+    assert "parameter 'weights'" in str(exc.value) and "--" not in str(exc.value)
+    with pytest.raises(InputError) as exc:
+        run_macro(default_store, years="1800:1801", save=False)
+    assert "parameter 'years'" in str(exc.value) and "--" not in str(exc.value)
 
 
 def test_interpolated_gaps_are_listed_and_raise_refuses_them(run, macro_db):
@@ -209,7 +270,8 @@ def test_interpolated_gaps_are_listed_and_raise_refuses_them(run, macro_db):
 def test_export_csv_and_xlsx(run, tmp_path):
     csv = export_run(run, tmp_path / "macro.csv")
     df = pd.read_csv(csv, dtype={"region_code": str})
-    assert len(df) == 310 and {"region_code", "year", "digital", "real", "nqpf", "C", "T", "D", "level"} <= set(df)
+    assert len(df) == 310
+    assert {"region_code", "year", "digital", "real", "nqpf", "C", "T", "D", "level"} <= set(df)
     xlsx = export_run(run, tmp_path / "macro.xlsx", lang="zh")
     sheets = pd.ExcelFile(xlsx).sheet_names
     assert {"provinces", "dagum", "moran", "inequality", "rank_checks", "obstacles_digital"} <= set(sheets)
@@ -232,7 +294,8 @@ def test_user_system_file_replaces_a_default(default_store, tmp_path):
         "      - {code: digital_infra_fiber_length, direction: '+'}\n"
         "      - {code: valid_invention_patents, direction: '+'}\n", encoding="utf-8")
     r = run_macro(default_store, [f"digital={path}"], permutations=0, save=False)
-    assert r.systems["digital"].code == "my_digital" and r.lineage.params["systems"]["digital"]["code"] == "my_digital"
+    assert r.systems["digital"].code == "my_digital"
+    assert r.lineage.params["systems"]["digital"]["code"] == "my_digital"
     with pytest.raises(InputError, match="which index"):
         resolve_systems([str(path)])  # a bare file whose code is not a default: role unknown
     with pytest.raises(InputError, match="role"):
@@ -277,7 +340,12 @@ def test_macro_systems_table():
 def test_plots(run):
     import matplotlib.pyplot as plt
 
-    from industrial_brain.viz.macro import choropleth, kernel_density_html, kernel_density_ridge, moran_by_year
+    from industrial_brain.viz.macro import (
+        choropleth,
+        kernel_density_html,
+        kernel_density_ridge,
+        moran_by_year,
+    )
 
     fig = choropleth(run.D[2022], bins=np.arange(0, 1.0001, 0.1), label="D")
     drawn = sum(len(c.get_paths()) for c in fig.axes[0].collections)

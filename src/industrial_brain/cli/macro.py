@@ -2,14 +2,16 @@
 
 * ``run [--system FILE | ROLE=FILE] [--years FROM:TO] [--model conventional|corrected]
   [--weights contiguity|inverse_distance|knn] [--permutations N] [--seed S] [--out FILE.csv|.xlsx]
-  [--figures DIR] [--no-save] [--db PATH] [--lang en|zh]`` — the pipeline: indices, coupling coordination, obstacles,
-  Dagum Gini, Theil, convergence, kernel density, Moran's I; stored with lineage; Rich summary.
-* ``systems [--show CODE|FILE]`` — the shipped index systems, or one system's indicators.
+  [--figures DIR] [--no-save] [--db PATH] [--lang en|zh]`` — the pipeline: indices, coupling coordination,
+  obstacles, Dagum Gini, Theil, convergence, kernel density, Moran's I; stored with lineage; Rich summary.
+* ``systems [--show CODE|FILE] [--db PATH]`` — the shipped index systems, or one system's indicators.
 * ``runs`` — stored macro runs; ``show [--run ID] [--measure M] [--year Y]`` — a stored run's values.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -17,11 +19,41 @@ import pandas as pd
 import typer
 from rich.table import Table
 
+from industrial_brain._shared.i18n import check_lang
 from industrial_brain.cli.common import DbOpt, FormatOpt, LangOpt, console, emit, store_for, write_out
 from industrial_brain.errors import InputError
+from industrial_brain.services.macro import (
+    export_run,
+    index_system,
+    macro_runs,
+    macro_systems,
+    region_names,
+    run_macro,
+    stored_macro_values,
+)
+from industrial_brain.viz.macro import write_macro_figures
 
 app = typer.Typer(help="Regional digital–real economy integration 数实融合宏观分析 (indices, coupling, "
                        "inequality, convergence, spatial).", no_args_is_help=True)
+
+
+#: Pipeline parameters named in service errors → the options that set them here.
+_OPTIONS = {"systems": "--system", "years": "--years", "weights": "--weights", "missing": "--missing",
+            "permutations": "--permutations", "run_id": "--run"}
+
+
+@contextmanager
+def _as_options() -> Iterator[None]:
+    """Re-raise a service's input error with the pipeline parameters it names spelled as this CLI's
+    options."""
+    try:
+        yield
+    except InputError as exc:
+        msg = str(exc)
+        for name, flag in _OPTIONS.items():
+            for said in (f"parameter '{name}'", f"column '{name}'"):
+                msg = msg.replace(said, f"option '{flag}'")
+        raise InputError(msg) from exc
 
 
 def _kv_table(title: str, items) -> Table:
@@ -40,33 +72,34 @@ def run(
     system: Annotated[Optional[list[str]], typer.Option(
         "--system", help="Index system YAML replacing a default: FILE (its code names the role) or "
                          "ROLE=FILE with ROLE digital | real | nqpf (repeat).")] = None,
-    years: Annotated[Optional[str], typer.Option("--years", help="FROM:TO (default: every complete year).")] = None,
-    model: Annotated[str, typer.Option("--model", help="Coupling model: conventional | corrected.")] = "conventional",
-    weights: Annotated[str, typer.Option("--weights", help="Spatial weights: contiguity | inverse_distance | knn.")]
+    years: Annotated[Optional[str], typer.Option("--years", help="FROM:TO (default: every complete year).")]
+    = None,
+    model: Annotated[str, typer.Option("--model", help="Coupling model: conventional | corrected.")]
+    = "conventional",
+    weights: Annotated[str, typer.Option("--weights",
+                                         help="Spatial weights: contiguity | inverse_distance | knn.")]
     = "contiguity",
     k: Annotated[int, typer.Option("--k", help="Neighbours for --weights knn.")] = 4,
     permutations: Annotated[int, typer.Option("--permutations", help="Moran permutations.")] = 999,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the permutations.")] = 20240501,
-    missing: Annotated[str, typer.Option("--missing", help="Gaps left by error-flagged values: interpolate | raise.")]
+    missing: Annotated[str, typer.Option("--missing",
+                                         help="Gaps left by error-flagged values: interpolate | raise.")]
     = "interpolate",
-    out: Annotated[Optional[Path], typer.Option("--out", help="Also write FILE.csv (provinces × years) or FILE.xlsx "
-                                                             "(all tables).")] = None,
-    figures: Annotated[Optional[Path], typer.Option("--figures", help="Folder for the plots: map of D, kernel "
-                                                                     "density (PNG + interactive HTML), "
-                                                                     "Moran's I.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Also write FILE.csv (provinces × years) or "
+                                                             "FILE.xlsx (all tables).")] = None,
+    figures: Annotated[Optional[Path], typer.Option("--figures", help="Folder for the plots: map of D, "
+                                                                     "kernel density (PNG + interactive "
+                                                                     "HTML), Moran's I.")] = None,
     save: Annotated[bool, typer.Option("--save/--no-save", help="Store the results with lineage.")] = True,
     db: DbOpt = None,
     lang: LangOpt = "en",
 ) -> None:
     """Run the macro pipeline on the store and print a summary. 运行宏观分析流水线。"""
-    from industrial_brain._shared.i18n import check_lang
-    from industrial_brain.services.macro import export_run, run_macro
-
     check_lang(lang)
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
         raise InputError.at("unsupported output type", file=str(out), value=out.suffix or "(none)",
                             expected=".csv or .xlsx")
-    with store_for(db) as store:
+    with store_for(db) as store, _as_options():
         result = run_macro(store, system, years, model=model, weights=weights, k=k, permutations=permutations,
                            seed=seed, missing=missing, save=save)
     zh = lang == "zh"
@@ -74,15 +107,16 @@ def run(
                             result._summary_items(lang)))
     last = result.years[-1]
     frame = result.to_frame(lang).xs(last, level=1).reset_index()
-    drop = ("level_code", "等级代码", "C", "耦合度C", "T", "综合发展指数T", "region4", "四大地区", "lagging", "滞后子系统",
-            "lisa", "LISA聚类")
+    drop = ("level_code", "等级代码", "C", "耦合度C", "T", "综合发展指数T", "region4", "四大地区", "lagging",
+            "滞后子系统", "lisa", "LISA聚类")
     keep = [c for c in frame.columns if c not in drop]
     D_col = "耦合协调度D" if zh else "D"
     emit(frame[keep].sort_values(D_col, ascending=False), lang=lang,
          title=(f"{last} 年各省指数与耦合协调度" if zh else f"Provinces in {last}: indices and coordination"))
     dg = result.dagum_table(lang)
     emit(dg.iloc[:, :8].round(4), lang=lang,
-         title="Dagum 基尼系数分解（D，四大地区）" if zh else "Dagum Gini decomposition of D (NBS four regions)")
+         title=("Dagum 基尼系数分解（D，四大地区）" if zh
+                else "Dagum Gini decomposition of D (NBS four regions)"))
     mt = result.moran_table(lang).drop(columns=["EI", "z_rand", "p_rand"])
     emit(mt.round(4), lang=lang,
          title=f"莫兰指数（{result.weights_kind}，{result.permutations} 次置换）" if zh
@@ -95,52 +129,27 @@ def run(
         export_run(result, out, lang)
         console.print(f"wrote 已写出 → {out}")
     if figures is not None:
-        for path in write_figures(result, figures):
+        for path in write_macro_figures(result, figures):
             console.print(f"wrote 已写出 → {path}")
     if result.run_id:
         console.print(f"stored 已保存: run {result.run_id} (ibrain macro show --run {result.run_id})")
 
 
-def write_figures(result, folder: Path) -> list[Path]:
-    """Map of D (last year), kernel density of D (PNG and self-contained HTML) and Moran's I by year."""
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    from industrial_brain.viz.macro import choropleth, kernel_density_html, kernel_density_ridge, moran_by_year
-
-    folder.mkdir(parents=True, exist_ok=True)
-    y1 = result.years[-1]
-    written = []
-    fig = choropleth(result.D[y1], bins=np.arange(0.0, 1.0001, 0.1), cmap="RdYlGn", label="D",
-                     title=f"Coupling coordination degree D, {y1}")
-    figs = [("map_D.png", fig), ("moran_D.png", moran_by_year(result.moran_table(), title="Moran's I of D"))]
-    if result.kde is not None:
-        figs.append(("kde_D.png", kernel_density_ridge(result.kde, title="Kernel density of D")))
-        html_path = folder / "kde_D.html"
-        html_path.write_text(kernel_density_html(result.kde, title="Kernel density of D"), encoding="utf-8")
-        written.append(html_path)
-    for name, f in figs:
-        f.savefig(folder / name, dpi=120, bbox_inches="tight")
-        plt.close(f)
-        written.append(folder / name)
-    return sorted(written)
-
-
 @app.command("systems")
-def systems(show: Annotated[Optional[str], typer.Option("--show", help="Code of a shipped system or a YAML path: "
-                                                                     "list its indicators.")] = None,
-            fmt: FormatOpt = "table", lang: LangOpt = "en") -> None:
-    """List the shipped index systems, or one system's indicators. 列出指数体系。"""
-    from industrial_brain.macro.index_system import load_index_system
-    from industrial_brain.services.macro import macro_systems
+def systems(show: Annotated[Optional[str], typer.Option("--show", help="Code of a shipped system or a YAML "
+                                                                     "path: list its indicators.")] = None,
+            db: DbOpt = None, fmt: FormatOpt = "table", lang: LangOpt = "en") -> None:
+    """List the shipped index systems, or one system's indicators. 列出指数体系。
 
+    The systems are files shipped with the package (or the YAML file given), not store contents:
+    ``--db`` is accepted, like on every command, and not opened."""
     if show is None:
         t = macro_systems()
         if fmt == "table":  # the citation is long: CSV/JSON carry it, the table names the system
             t = t[["code", "role", "name_zh" if lang == "zh" else "name_en", "dimensions", "indicators"]]
         emit(t, fmt=fmt, lang=lang, title="Index systems 指数体系")
         return
-    s = load_index_system(show)
+    s = index_system(show)
     emit(s.to_frame(lang).reset_index(), fmt=fmt, lang=lang,
          title=f"{s.code}: {s.name_zh if lang == 'zh' else s.name_en}")
     if fmt == "table":
@@ -153,12 +162,8 @@ def systems(show: Annotated[Optional[str], typer.Option("--show", help="Code of 
 @app.command("runs")
 def runs(db: DbOpt = None, fmt: FormatOpt = "table", lang: LangOpt = "en") -> None:
     """List the stored macro runs. 已保存的宏观分析。"""
-    from industrial_brain.services.macro import KIND
-
     with store_for(db) as store:
-        df = store.query("SELECT r.run_id, r.created_at, r.version, r.datasets, count(v.measure) AS values "
-                         "FROM analysis_run r LEFT JOIN analysis_value v USING (run_id) WHERE r.kind = ? "
-                         "GROUP BY ALL ORDER BY r.created_at DESC", [KIND])
+        df = macro_runs(store)
     emit(df, fmt=fmt, lang=lang, title="Macro runs 宏观分析记录")
 
 
@@ -172,11 +177,9 @@ def show(
     db: DbOpt = None, fmt: FormatOpt = "table", lang: LangOpt = "en",
 ) -> None:
     """Print the values of a stored macro run. 显示已保存的结果。"""
-    from industrial_brain.services.macro import stored_macro_values
-
-    with store_for(db) as store:
+    with store_for(db) as store, _as_options():
         rid, vals = stored_macro_values(store, run_id)
-        names = store.query("SELECT code, name_zh, name_en FROM region")
+        names = region_names(store, lang)
     if measure:
         sel = vals[(vals["measure"] == measure) | vals["measure"].str.startswith(measure + ".")]
         if sel.empty:
@@ -186,9 +189,9 @@ def show(
         vals = sel
     if year is not None:
         vals = vals[vals["year"] == year]
-    name_col = "name_zh" if lang == "zh" else "name_en"
-    vals = vals.assign(name=vals["region_code"].map(dict(zip(names["code"], names[name_col]))))
-    vals = vals[["region_code", "name", "year", "measure", "value", "label"]].sort_values(["measure", "year", "region_code"])
+    vals = vals.assign(name=vals["region_code"].map(names))
+    vals = vals[["region_code", "name", "year", "measure", "value", "label"]].sort_values(
+        ["measure", "year", "region_code"])
     if out:
         write_out(vals, out)
         console.print(f"wrote 已写出 {len(vals)} rows → {out}")

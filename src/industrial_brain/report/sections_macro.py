@@ -1,12 +1,14 @@
 """Demo-report sections of the macro pipeline (数实融合宏观分析), in report order:
 
-``section_macro_indices`` (runs the pipeline and stores it; provinces × years with the three indices,
-D and the coordination level), ``section_macro_dagum`` (Dagum Gini of D by year),
-``section_macro_moran`` (Moran's I of D by year, LISA counts), ``section_macro_kde`` (kernel-density
-ridge plot of D) and ``section_macro_map`` (province map of D in the last year).
+``section_macro_indices`` (provinces × years with the three indices, D and the coordination level),
+``section_macro_dagum`` (Dagum Gini of D by year), ``section_macro_moran`` (Moran's I of D by year,
+LISA counts), ``section_macro_kde`` (kernel-density ridge plot of D) and ``section_macro_map``
+(province map of D in the last year).
 
-Only the first section computes; the others read the newest stored macro run, so the report shows
-one consistent, stored run with its lineage.
+Every section renders the newest stored macro run, reloaded as the pipeline's result object
+(:func:`~industrial_brain.services.macro.newest_or_new_run`; the pipeline runs once with its
+defaults when the store holds none), so the report shows one consistent, stored run with its
+lineage and recomputes nothing.
 """
 
 from __future__ import annotations
@@ -14,40 +16,24 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from industrial_brain.macro import COORDINATION_LEVELS, kernel_density
 from industrial_brain.report.html import Section, bilingual
+from industrial_brain.services.macro import MacroRun, newest_or_new_run
 from industrial_brain.viz.fonts import cjk_font
 from industrial_brain.store.connection import Store
+from industrial_brain.viz.macro import choropleth, kernel_density_ridge, moran_by_year
 
 __all__ = ["SECTIONS_MACRO", "section_macro_indices", "section_macro_dagum", "section_macro_moran",
            "section_macro_kde", "section_macro_map"]
 
 
-def _values(store: Store) -> tuple[str, pd.DataFrame]:
-    from industrial_brain.services.macro import KIND, run_macro, stored_macro_values
-    from industrial_brain.services.results import latest_run
-
-    if latest_run(store, KIND) is None:
-        run_macro(store)
-    return stored_macro_values(store)
-
-
-def _wide(vals: pd.DataFrame, measures: list[str]) -> pd.DataFrame:
-    sel = vals[vals["measure"].isin(measures) & vals["region_code"].notna()]
-    return sel.pivot_table(index=["region_code", "year"], columns="measure", values="value").reindex(columns=measures)
-
-
-def _names(store: Store, lang: str) -> dict[str, str]:
-    r = store.query("SELECT code, name_zh, name_en FROM region")
-    return dict(zip(r["code"], r["name_zh" if lang == "zh" else "name_en"]))
+def _names(run: MacroRun, lang: str) -> dict[str, str]:
+    return run.regions["name_zh" if lang == "zh" else "name_en"].to_dict()
 
 
 def section_macro_indices(store: Store, lang: str) -> Section:
-    """Run the pipeline; table of provinces × years with the indices, D and the coordination level."""
-    from industrial_brain.services.macro import run_macro
-
+    """Table of provinces × years with the indices, D and the coordination level (the stored run)."""
     zh = lang == "zh"
-    run = run_macro(store)
+    run = newest_or_new_run(store)
     s = Section("Digital–real economy integration 数实融合：指数与耦合协调度")
     y0, y1 = run.years[0], run.years[-1]
     D = run.D
@@ -68,10 +54,10 @@ def section_macro_indices(store: Store, lang: str) -> Section:
     code_col = "等级代码" if zh else "level_code"
     cell = frame.assign(cell=[f"{d:.3f} ({int(c)})" for d, c in zip(frame[d_col], frame[code_col])])
     tab = cell.pivot(index="region_code", columns="year", values="cell")
-    names = _names(store, lang)
+    names = _names(run, lang)
     tab.insert(0, "name", [names.get(c, c) for c in tab.index])
     s.note("D by province and year, with its coordination level (" + ", ".join(
-        f"{lv[0]} {lv[3] if zh else lv[4]}" for lv in COORDINATION_LEVELS) + "):")
+        f"{code} {name}" for code, name in run.level_names(lang)) + "):")
     s.table(tab.reset_index(), max_rows=31)
     for n in run.notes[:6]:
         s.note(n)
@@ -80,21 +66,21 @@ def section_macro_indices(store: Store, lang: str) -> Section:
 
 
 def section_macro_dagum(store: Store, lang: str) -> Section:
-    """Dagum Gini decomposition of D by year (NBS four regions)."""
-    _, vals = _values(store)
+    """Dagum Gini decomposition of D by year (NBS four regions), from the stored run."""
+    run = newest_or_new_run(store)
     s = Section("Regional gaps: Dagum Gini 区域差异：Dagum 基尼系数分解")
-    ineq = vals[vals["measure"].str.startswith("inequality.D.") & vals["region_code"].isna()]
-    t = ineq.pivot(index="year", columns="measure", values="value")
-    t.columns = [c.split(".")[-1] for c in t.columns]
-    shares = vals[vals["measure"].str.startswith("dagum.D.share_")].pivot(index="year", columns="measure",
-                                                                         values="value")
-    shares.columns = [c.replace("dagum.D.share_", "share_") for c in shares.columns]
-    gjj = vals[vals["measure"] == "dagum.D.G_jj"].pivot(index="year", columns="label", values="value")
-    gjj.columns = [f"G_jj[{c}]" for c in gjj.columns]
-    table = pd.concat([t[["G", "G_w", "G_nb", "G_t"]], shares, gjj, t[["theil_T", "CV"]]], axis=1).reset_index()
+    t = run.inequality.loc["D"]
+    parts = sorted(("within", "net_between", "transvariation"))
+    shares = pd.DataFrame({f"share_{k}": {y: r.contributions[k] for y, r in run.dagum.items()}
+                           for k in parts})
+    groups = sorted({str(g) for r in run.dagum.values() for g in r.G_jj.index})
+    gjj = pd.DataFrame({f"G_jj[{g}]": {y: r.G_jj.get(g, np.nan) for y, r in run.dagum.items()}
+                        for g in groups})
+    table = pd.concat([t[["G", "G_w", "G_nb", "G_t"]], shares, gjj, t[["theil_T", "CV"]]], axis=1)
+    table = table.rename_axis("year").reset_index()
     s.text("Dagum (1997) decomposition of the Gini coefficient of D over the NBS East / Central / West / "
-           "Northeast regions: G = G_w (within) + G_nb (net between) + G_t (transvariation), with each part's "
-           "share, the within-region Ginis, Theil T and the coefficient of variation.")
+           "Northeast regions: G = G_w (within) + G_nb (net between) + G_t (transvariation), with each "
+           "part's share, the within-region Ginis, Theil T and the coefficient of variation.")
     gap = float((table["G"] - table[["G_w", "G_nb", "G_t"]].sum(axis=1)).abs().max())
     s.table(table, floatfmt="{:,.4f}")
     s.note(f"Largest |G − (G_w + G_nb + G_t)| over the years: {gap:.1e}.")
@@ -102,20 +88,14 @@ def section_macro_dagum(store: Store, lang: str) -> Section:
 
 
 def section_macro_moran(store: Store, lang: str) -> Section:
-    """Global Moran's I of D by year and LISA cluster counts."""
-    from industrial_brain.viz.macro import moran_by_year
-
-    rid, vals = _values(store)
+    """Global Moran's I of D by year and LISA cluster counts, from the stored run."""
+    run = newest_or_new_run(store)
     s = Section("Spatial autocorrelation: Moran's I 空间自相关：莫兰指数")
-    m = vals[vals["measure"].str.startswith("moran.D.")]
-    kind = m["label"].dropna().iloc[0] if m["label"].notna().any() else "?"
-    t = m.pivot(index="year", columns="measure", values="value")
-    t.columns = [c.split(".")[-1] for c in t.columns]
-    cl = vals[vals["measure"] == "lisa.cluster"].groupby(["year", "label"]).size().unstack(fill_value=0)
-    table = t[["I", "EI", "z_norm", "p_norm", "p_rand", "p_sim"]].join(
-        cl.reindex(columns=["HH", "LL", "HL", "LH"], fill_value=0)).reset_index()
-    s.text(f"Global Moran's I of D with {kind} weights (row-standardised), analytical inference under "
-           f"normality and randomisation and a seeded permutation test; LISA counts of significant "
+    mt = run.moran_table()
+    table = mt[[c for c in ("year", "I", "EI", "z_norm", "p_norm", "p_rand", "p_sim", "HH", "LL", "HL", "LH")
+                if c in mt.columns]]
+    s.text(f"Global Moran's I of D with {run.weights_kind} weights (row-standardised), analytical inference "
+           f"under normality and randomisation and a seeded permutation test; LISA counts of significant "
            f"(p_sim ≤ 0.05) local clusters.")
     zh = cjk_font()
     fig = moran_by_year(table, title=bilingual("Moran's I of D", "耦合协调度的全局莫兰指数", zh))
@@ -124,32 +104,29 @@ def section_macro_moran(store: Store, lang: str) -> Section:
 
 
 def section_macro_kde(store: Store, lang: str) -> Section:
-    """Kernel-density ridge plot of D by year."""
-    from industrial_brain.viz.macro import kernel_density_ridge
-
-    _, vals = _values(store)
+    """Kernel-density ridge plot of D by year: the densities the pipeline stored."""
+    run = newest_or_new_run(store)
     s = Section("Distribution dynamics: kernel density 分布动态：核密度估计")
-    D = vals[vals["measure"] == "D"].pivot(index="region_code", columns="year", values="value")
-    kde = kernel_density(D)
+    if run.kde is None:
+        return s.note("The stored run has no kernel density of D: " + "; ".join(
+            n for n in run.notes if n.startswith("kernel density")))
     zh = cjk_font()
-    s.figure(kernel_density_ridge(kde, title=bilingual("Kernel density of D by year", "耦合协调度核密度", zh)))
-    f = kde.features.reset_index()
+    s.figure(kernel_density_ridge(run.kde,
+                                  title=bilingual("Kernel density of D by year", "耦合协调度核密度", zh)))
+    f = run.kde.features.reset_index()
     s.text("Gaussian kernel (Scott's bandwidth) per year on a common grid: location and height of the main "
            "peak, number of peaks (polarisation) and the width of the main peak.")
     return s.table(f, floatfmt="{:,.4f}")
 
 
 def section_macro_map(store: Store, lang: str) -> Section:
-    """Province map of D in the last year (ten coordination classes)."""
-    from industrial_brain.viz.macro import choropleth
-
-    _, vals = _values(store)
-    D = vals[vals["measure"] == "D"]
-    y1 = int(D["year"].max())
-    last = D[D["year"] == y1].set_index("region_code")["value"]
+    """Province map of D in the last year (ten coordination classes), from the stored run."""
+    run = newest_or_new_run(store)
+    y1 = run.years[-1]
     s = Section(f"Map of D, {y1} 耦合协调度地图")
     zh = cjk_font()
-    fig = choropleth(last, title=bilingual(f"Coupling coordination degree D, {y1}", f"{y1}年耦合协调度", zh),
+    fig = choropleth(run.D[y1],
+                     title=bilingual(f"Coupling coordination degree D, {y1}", f"{y1}年耦合协调度", zh),
                      label="D", bins=np.arange(0.0, 1.0001, 0.1), cmap="RdYlGn",
                      missing_label="no data (Taiwan, Hong Kong, Macao)")
     s.figure(fig)

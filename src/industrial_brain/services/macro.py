@@ -27,57 +27,89 @@ neighbouring years, also outside the window) and listed in the notes; ``missing=
 them. The default window is the longest run of consecutive years in which all provinces are
 complete for all indicators.
 
+Groups. The NBS four regions (East, Central, West, Northeast) are the ``region4_en`` / ``region4_zh``
+columns of the stored region reference data; the provinces the pipeline covers are those with a
+group (the 31 mainland provinces), and the groups are passed to the engines as data.
+
 Everything is saved as one run (kind ``"macro"``) in ``analysis_run`` / ``analysis_value`` with a
 :class:`~industrial_brain.lineage.Lineage` naming the datasets (with sha256), every parameter, the
-seed and the package version.
+seed and the package version. Besides the published measures (``index.*``, ``D``, ``dagum.*``,
+``moran.*``, ``kde.*`` …) the run stores what rebuilding its result objects needs (normalised panels,
+weights, kernel-density curves, spatial weights, and ``meta.*`` rows whose label holds a part's texts
+and settings as JSON), so :func:`load_macro_run` (through
+:func:`industrial_brain.services.runs.load_run`) returns a :class:`MacroRun` equal in every view to
+the one the pipeline returned, without recomputing anything.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.errors import IndustrialBrainError, InputError
 from industrial_brain.lineage import Lineage
-from industrial_brain.macro.composite import CompositeIndexResult, composite_index, rank_agreement
-from industrial_brain.macro.convergence import (
-    BetaConvergenceResult,
-    SigmaConvergenceResult,
-    beta_convergence,
-    beta_convergence_panel,
-    sigma_convergence,
-)
-from industrial_brain.macro.coupling import COORDINATION_LEVELS, CouplingResult, coupling_coordination
-from industrial_brain.macro.index_system import IndexSystem, default_index_systems, load_index_system
 from industrial_brain.macro import (
+    COORDINATION_LEVELS,
+    BetaConvergenceResult,
+    CompositeIndexResult,
+    CouplingResult,
+    CVWeights,
     DagumGiniResult,
+    EntropyWeights,
+    IndexSystem,
     KernelDensityResult,
     LocalMoranResult,
     MoranResult,
+    NormalizationResult,
+    ObstacleResult,
+    SigmaConvergenceResult,
     SpatialWeights,
     TheilResult,
+    WeightsResult,
+    beta_convergence,
+    beta_convergence_panel,
     coefficient_of_variation,
+    composite_index,
     contiguity_weights,
+    coupling_coordination,
     dagum_gini,
+    default_index_systems,
     distance_weights,
     kernel_density,
+    load_index_system,
     moran_local,
     moran_panel,
+    obstacle_degree,
+    rank_agreement,
+    sigma_convergence,
     theil,
 )
-from industrial_brain.macro.obstacle import ObstacleResult, obstacle_degree
-from industrial_brain.services.results import dataset_lineage, latest_run, run_values, save_run
+from industrial_brain.services.results import (
+    dataset_lineage,
+    latest_run,
+    run_values,
+    save_run,
+    stored_lineage,
+)
+from industrial_brain.store import runs as store_runs
 from industrial_brain.store.connection import Store
+from industrial_brain.store.external_references import external_reference
 from industrial_brain.store.readers import parse_years, read_panel
+from industrial_brain.store import regions as store_regions
 
 __all__ = ["ROLES", "DEFAULT_SYSTEMS", "EXTERNAL_REFERENCES", "WEIGHTS_KINDS", "MacroRun", "run_macro",
-           "resolve_systems", "macro_systems", "export_run", "stored_macro_values", "region_table", "KIND"]
+           "resolve_systems", "macro_systems", "index_system", "export_run", "stored_macro_values",
+           "macro_run_id", "macro_runs", "map_values", "region_names", "load_macro_run", "newest_or_new_run",
+           "region_table",
+           "KIND"]
 
 #: Run kind in ``analysis_run``.
 KIND = "macro"
@@ -92,8 +124,14 @@ EXTERNAL_REFERENCES: Mapping[str, str] = {"digital": "digital_economy", "nqpf": 
 WEIGHTS_KINDS = ("contiguity", "inverse_distance", "knn")
 _ROLE_NAMES = {"digital": ("digital economy", "数字经济"), "real": ("real economy", "实体经济"),
                "nqpf": ("new quality productive forces", "新质生产力")}
-_NON_MAINLAND = ("710000", "810000", "820000")
 _MISSING = ("interpolate", "raise")
+#: Significance of the LISA cluster labels.
+_LISA_SIGNIFICANCE = 0.05
+
+
+def _parameter_error(name: str, what: str, *, value: Any = None, expected: str | None = None) -> InputError:
+    """An error about the pipeline parameter ``name``: ``parameter 'name': what (found …; expected …)``."""
+    return InputError(f"parameter '{name}': {InputError.at(what, value=value, expected=expected)}")
 
 
 # ----------------------------------------------------------------------------- result
@@ -175,12 +213,20 @@ class MacroRun(ResultMixin):
         out.columns.name = "year"
         return out
 
+    @staticmethod
+    def level_names(lang: str = "en") -> list[tuple[int, str]]:
+        """The ten coordination levels of D: ``(code, name in lang)``, code 0 (extreme disorder, D < 0.1)
+        to 9 (quality coordination, D ≥ 0.9)."""
+        check_lang(lang)
+        return [(lv[0], lv[3] if lang == "zh" else lv[4]) for lv in COORDINATION_LEVELS]
+
     def dagum_table(self, lang: str = "en") -> pd.DataFrame:
         """Per year: G, G_w, G_nb, G_t and their shares, within-group Ginis (Dagum of D)."""
         check_lang(lang)
         rows = []
         for y, r in self.dagum.items():
-            row = {"year": int(y), "G": r.gini, "G_w": r.within, "G_nb": r.net_between, "G_t": r.transvariation,
+            row = {"year": int(y), "G": r.gini, "G_w": r.within, "G_nb": r.net_between,
+                   "G_t": r.transvariation,
                    "share_w": r.contributions["within"], "share_nb": r.contributions["net_between"],
                    "share_t": r.contributions["transvariation"]}
             row.update({f"G_jj[{g}]": float(v) for g, v in r.G_jj.items()})
@@ -207,7 +253,8 @@ class MacroRun(ResultMixin):
             rows.append(row)
         df = pd.DataFrame(rows)
         if lang == "zh" and len(df):
-            df = df.rename(columns={"year": "年份", "HH": "高-高", "LL": "低-低", "HL": "高-低", "LH": "低-高"})
+            df = df.rename(columns={"year": "年份", "HH": "高-高", "LL": "低-低", "HL": "高-低",
+                                    "LH": "低-高"})
         return df
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
@@ -272,8 +319,9 @@ class MacroRun(ResultMixin):
                    f"{self.beta_panel.beta:.4f} (p = {self.beta_panel.pvalues['beta']:.3g})")
         if self.moran:
             yield ((f"莫兰 I {y1} ({self.weights_kind})" if zh else f"Moran's I {y1} ({self.weights_kind})"),
-                   f"{self.moran[y1].I:.4f} (" + (f"p_sim = {self.moran[y1].p_sim:.3g}" if self.moran[y1].p_sim
-                                                   is not None else f"p_norm = {self.moran[y1].p_norm:.3g}") + ")")
+                   f"{self.moran[y1].I:.4f} ("
+                   + (f"p_sim = {self.moran[y1].p_sim:.3g}" if self.moran[y1].p_sim is not None
+                      else f"p_norm = {self.moran[y1].p_norm:.3g}") + ")")
         for _, row in self.rank_checks[self.rank_checks["period"] == "pooled"].iterrows():
             yield ((f"秩相关 {row['role']} vs {row['reference']}" if zh
                     else f"Spearman {row['role']} vs source {row['reference']}"), float(row["spearman"]))
@@ -288,11 +336,17 @@ def macro_systems() -> pd.DataFrame:
     role_of = {v: k for k, v in DEFAULT_SYSTEMS.items()}
     for name in default_index_systems():
         s = load_index_system(name)
-        rows.append({"code": s.code, "role": role_of.get(s.code, ""), "name_en": s.name_en, "name_zh": s.name_zh,
+        rows.append({"code": s.code, "role": role_of.get(s.code, ""), "name_en": s.name_en,
+                     "name_zh": s.name_zh,
                      "dimensions": len(s.dimensions), "indicators": len(s.indicators),
                      "absent_from_data": len(s.absent_from_data), "weighting": s.weighting,
                      "follows": " ".join(s.follows.split())[:160]})
     return pd.DataFrame(rows)
+
+
+def index_system(source: Any) -> IndexSystem:
+    """A shipped index system by code, or one read and validated from a YAML file."""
+    return load_index_system(source)
 
 
 def resolve_systems(systems: Any = None) -> dict[str, IndexSystem]:
@@ -308,8 +362,7 @@ def resolve_systems(systems: Any = None) -> dict[str, IndexSystem]:
     elif isinstance(systems, Mapping):
         for role, src in systems.items():
             if role not in ROLES:
-                raise InputError.at("unknown index role", column="--system", value=role,
-                                    expected=", ".join(ROLES))
+                raise _parameter_error("systems", "unknown index role", value=role, expected=", ".join(ROLES))
             chosen[role] = src
     else:
         if isinstance(systems, (str, Path)):
@@ -325,21 +378,27 @@ def resolve_systems(systems: Any = None) -> dict[str, IndexSystem]:
             if sysobj.code not in by_code:
                 raise InputError.at("cannot tell which index this system replaces", file=spec_s,
                                     column="code", value=sysobj.code,
-                                    expected="--system ROLE=FILE with ROLE one of " + ", ".join(ROLES)
+                                    expected="a spec ROLE=FILE with ROLE one of " + ", ".join(ROLES)
                                     + ", or a file whose code is " + " / ".join(DEFAULT_SYSTEMS.values()))
             chosen[by_code[sysobj.code]] = sysobj
     return {r: load_index_system(chosen[r]) for r in ROLES}
 
 
 def region_table(store: Store) -> pd.DataFrame:
-    """The 31 mainland provinces with names, NBS four-region group and capital coordinates."""
-    df = store.query("SELECT code, name_zh, name_en, region4_en, region4_zh, capital_lon, capital_lat "
-                     "FROM region WHERE level = 'province' ORDER BY code")
-    df = df[~df["code"].isin(_NON_MAINLAND)].set_index("code")
+    """The provinces of the NBS four-region grouping (the 31 mainland provinces), indexed by code, with
+    names, group (``region4_en``/``region4_zh``, read from the stored region reference data) and capital
+    coordinates."""
+    df = store_regions.regions(store, "province")
+    df = df[df["region4_en"].notna()].set_index("code")
     if df.empty:
-        raise InputError.at("the store has no provinces", column="region",
+        raise InputError.at("the store has no provinces with an NBS four-region group", column="region4_en",
                             expected="a store initialised with the default data (ibrain init)")
-    return df
+    return df[["name_zh", "name_en", "region4_en", "region4_zh", "capital_lon", "capital_lat"]]
+
+
+def region_names(store: Store, lang: str = "en") -> dict[str, str]:
+    """``code → name`` (in ``lang``) of every stored region."""
+    return store_regions.region_names(store, lang)
 
 
 def _interpolate(P: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, int, str]]]:
@@ -359,7 +418,7 @@ def _years(P: pd.DataFrame, years: Any) -> list[int]:
         lo, hi = parse_years(years) if isinstance(years, str) else (int(years[0]), int(years[1]))
         have = sorted(int(y) for y in P.index.get_level_values(1).unique() if lo <= y <= hi)
         if not have:
-            raise InputError.at("no panel data in the requested years", column="--years", value=f"{lo}:{hi}")
+            raise _parameter_error("years", "no panel data in the requested years", value=f"{lo}:{hi}")
         return have
     complete = P.notna().all(axis=1).groupby(level=1).all()
     ok = sorted(int(y) for y, v in complete.items() if v)
@@ -372,30 +431,24 @@ def _years(P: pd.DataFrame, years: Any) -> list[int]:
         if len(cur) >= len(best):
             best = cur
     if len(best) < 3:
-        raise InputError.at("fewer than three consecutive years with complete data for every province",
-                            column="--years", value=ok,
-                            expected="--missing interpolate, or indicators/years with complete data")
+        raise _parameter_error("years",
+                               "fewer than three consecutive years with complete data for every province",
+                               value=ok,
+                               expected="missing='interpolate', or indicators/years with complete data")
     return best
-
-
-def _external(store: Store, name: str) -> pd.Series:
-    df = store.query("SELECT region_code, year::INTEGER AS year, value FROM external_reference WHERE name = ?", [name])
-    if df.empty:
-        return pd.Series(dtype=float)
-    return df.set_index(["region_code", "year"])["value"]
 
 
 def _spatial(store: Store, regions: pd.DataFrame, kind: str, k: int) -> tuple[SpatialWeights, list[str]]:
     ids = list(regions.index)
     if kind == "contiguity":
-        pairs = store.query("SELECT code_a, code_b, kind FROM region_neighbour")
+        pairs = store_regions.neighbour_pairs(store)
         if pairs.empty:
-            raise InputError.at("the store holds no contiguity (region_neighbour is empty)", column="--weights",
-                                value=kind, expected="a store initialised with the default data, or "
-                                "--weights inverse_distance / knn")
-        sw = contiguity_weights(pairs, ids=ids)
-        ds = sorted(store.query("SELECT DISTINCT dataset_id FROM region_neighbour")["dataset_id"].dropna())
-        return sw, ds
+            raise _parameter_error("weights", "the store holds no contiguity (no neighbour pairs)",
+                                   value=kind,
+                                   expected="a store initialised with the default data, or weights "
+                                   "inverse_distance / knn")
+        sw = contiguity_weights(pairs[["code_a", "code_b", "kind"]], ids=ids)
+        return sw, sorted(pairs["dataset_id"].dropna().unique())
     coords = regions[["capital_lon", "capital_lat"]]
     if kind == "inverse_distance":
         return distance_weights(coords, "inverse"), []
@@ -456,14 +509,14 @@ def run_macro(
     MacroRun
     """
     if missing not in _MISSING:
-        raise InputError.at("unknown missing-value rule", column="--missing", value=missing,
-                            expected=" / ".join(_MISSING))
+        raise _parameter_error("missing", "unknown missing-value rule", value=missing,
+                               expected=" / ".join(_MISSING))
     if weights not in WEIGHTS_KINDS:
-        raise InputError.at("unknown spatial weights", column="--weights", value=weights,
-                            expected=" / ".join(WEIGHTS_KINDS))
+        raise _parameter_error("weights", "unknown spatial weights", value=weights,
+                               expected=" / ".join(WEIGHTS_KINDS))
     if not isinstance(permutations, (int, np.integer)) or permutations < 0:
-        raise InputError.at("permutations must be a non-negative integer", column="--permutations",
-                            value=permutations)
+        raise _parameter_error("permutations", "permutations must be a non-negative integer",
+                               value=permutations)
     sysmap = resolve_systems(systems)
     regions = region_table(store)
     codes = list(dict.fromkeys(c for r in ROLES for c in sysmap[r].indicator_codes))
@@ -483,8 +536,8 @@ def run_macro(
         in_win = [c for c in filled if c[1] in window]
         if in_win:
             ex = "; ".join(f"{r} {y} {c}" for r, y, c in in_win[:6])
-            notes.append(f"{len(in_win)} value(s) excluded by the quality screening were interpolated linearly "
-                         f"between neighbouring years: {ex}{' …' if len(in_win) > 6 else ''}")
+            notes.append(f"{len(in_win)} value(s) excluded by the quality screening were interpolated "
+                         f"linearly between neighbouring years: {ex}{' …' if len(in_win) > 6 else ''}")
     else:
         in_win = []
     P = P_f[P_f.index.get_level_values(1).isin(window)]
@@ -493,8 +546,8 @@ def run_macro(
         i, j = np.argwhere(na)[0]
         raise InputError.at(f"{int(na.sum())} missing panel value(s) in the window; first at "
                             f"{P.index[i][0]} {P.index[i][1]}", column=str(P.columns[j]),
-                            expected="a complete window: choose --years within the complete years, "
-                            "or --missing interpolate")
+                            expected="a complete window: years within the complete years, "
+                            "or missing='interpolate'")
     n_excl = int(len(excluded[excluded["year"].isin(window)])) if len(excluded) else 0
     if n_excl and not in_win:
         notes.append(f"{n_excl} value(s) in the window were left out as errors by the quality screening "
@@ -513,10 +566,7 @@ def run_macro(
     # 4. inequality per year
     Dser = pd.Series(np.asarray(cc.D), index=cc.index)
     Dpanel = Dser.unstack(level=1)
-    groups = regions["region4_en"].reindex(Dpanel.index)
-    if groups.isna().any():
-        raise InputError.at("province without an NBS region in the store", column="region4_en",
-                            value=list(groups.index[groups.isna()][:3]))
+    groups = regions["region4_en"].reindex(Dpanel.index)  # the NBS four regions, as stored
     dagum, tT, tL, ineq_rows = {}, {}, {}, []
     variables = {"D": Dpanel, **{r: U[r].unstack(level=1) for r in ROLES}}
     for y in window:
@@ -527,11 +577,14 @@ def run_macro(
             v = frame[y]
             dg = dagum[y] if var == "D" else _try(notes, f"Dagum Gini of {var} in {y}",
                                                   lambda v=v: dagum_gini(v, groups))
-            th = tT[y] if var == "D" else _try(notes, f"Theil T of {var} in {y}", lambda v=v: theil(v, groups, "T"))
-            tl = tL[y] if var == "D" else _try(notes, f"Theil L of {var} in {y}", lambda v=v: theil(v, groups, "L"))
+            th = tT[y] if var == "D" else _try(notes, f"Theil T of {var} in {y}",
+                                               lambda v=v: theil(v, groups, "T"))
+            tl = tL[y] if var == "D" else _try(notes, f"Theil L of {var} in {y}",
+                                               lambda v=v: theil(v, groups, "L"))
             ineq_rows.append({"variable": var, "year": y,
                               "G": dg.gini if dg else None, "G_w": dg.within if dg else None,
-                              "G_nb": dg.net_between if dg else None, "G_t": dg.transvariation if dg else None,
+                              "G_nb": dg.net_between if dg else None,
+                              "G_t": dg.transvariation if dg else None,
                               "theil_T": th.total if th else None, "theil_L": tl.total if tl else None,
                               "CV": coefficient_of_variation(v)})
     inequality = pd.DataFrame(ineq_rows).set_index(["variable", "year"])
@@ -549,26 +602,26 @@ def run_macro(
         notes.append(f"spatial weights leave {len(sw.islands)} island(s) without neighbours: "
                      + ", ".join(map(str, sw.islands)))
     mor = moran_panel(Dpanel, sw, permutations=int(permutations), seed=seed)
-    loc = {y: moran_local(Dpanel[y], sw, permutations=int(permutations),
+    loc = {y: moran_local(Dpanel[y], sw, permutations=int(permutations), significance=_LISA_SIGNIFICANCE,
                           seed=None if seed is None else seed + i) for i, y in enumerate(window)}
     # 8. external rank check
     checks = []
     for role, ref in EXTERNAL_REFERENCES.items():
-        ext = _external(store, ref)
-        if ext.empty:
+        ext_rows = external_reference(store, ref)
+        if ext_rows.empty:
             notes.append(f"no external reference '{ref}' in the store: rank check of {role} skipped")
             continue
-        ra = _try(notes, f"rank check of {role}", lambda role=role, ext=ext: rank_agreement(indices[role].score, ext))
+        ext = ext_rows.set_index(["region_code", "year"])["value"]
+        ra = _try(notes, f"rank check of {role}",
+                  lambda role=role, ext=ext: rank_agreement(indices[role].score, ext))
         if ra is None:
             continue
         for period, row in ra.iterrows():
             checks.append({"role": role, "reference": ref, "period": str(period), "n": int(row["n"]),
                            "spearman": float(row["spearman"]), "kendall": float(row["kendall"])})
-        datasets += sorted(store.query("SELECT DISTINCT dataset_id FROM external_reference WHERE name = ?",
-                                       [ref])["dataset_id"])
+        datasets += sorted(ext_rows["dataset_id"].unique())
     rank_checks = pd.DataFrame(checks, columns=["role", "reference", "period", "n", "spearman", "kendall"])
-    region_ds = sorted(store.query("SELECT DISTINCT dataset_id FROM region WHERE level = 'province'")["dataset_id"]
-                       .dropna())
+    region_ds = store_regions.region_datasets(store, "province")
     lineage = Lineage.make("services.macro.run_macro", {
         "systems": {r: {"code": sysmap[r].code, "version": sysmap[r].version} for r in ROLES},
         "years": [int(y) for y in window], "model": model, "weights": weights,
@@ -578,10 +631,12 @@ def run_macro(
         "groups": "NBS four regions (region.region4_en)",
     }, seed=seed, datasets=dataset_lineage(store, datasets + region_ds))
     run = MacroRun(run_id=None, years=tuple(int(y) for y in window), regions=regions, systems=sysmap,
-                   indices=indices, U=readonly(U), coupling=cc, obstacles=obstacles, dagum=dagum, theil_T=tT, theil_L=tL,
-                   inequality=readonly(inequality), sigma=sigma, beta_absolute=beta_abs, beta_panel=beta_pan, kde=kde,
+                   indices=indices, U=readonly(U), coupling=cc, obstacles=obstacles, dagum=dagum, theil_T=tT,
+                   theil_L=tL, inequality=readonly(inequality), sigma=sigma, beta_absolute=beta_abs,
+                   beta_panel=beta_pan, kde=kde,
                    moran=mor, local_moran=loc, weights=sw, weights_kind=weights, rank_checks=rank_checks,
-                   model=model, permutations=int(permutations), seed=seed, notes=tuple(notes), lineage=lineage)
+                   model=model, permutations=int(permutations), seed=seed, notes=tuple(notes),
+                   lineage=lineage)
     if save:
         run = replace(run, run_id=save_run(store, KIND, lineage, _long_values(run), note=note))
     return run
@@ -605,9 +660,9 @@ def _long_values(run: MacroRun) -> pd.DataFrame:
         for d in dims.columns:
             add(reg, yr, f"dim.{r}.{d}", dims[d].to_numpy())
         ob = run.obstacles[r]
-        O = ob.O.reindex(idx)
-        for c in O.columns:
-            add(reg, yr, f"obstacle.{r}.{c}", O[c].to_numpy())
+        degrees = ob.O.reindex(idx)
+        for c in degrees.columns:
+            add(reg, yr, f"obstacle.{r}.{c}", degrees[c].to_numpy())
         if ob.dimensions is not None:
             Od = ob.dimensions.reindex(idx)
             for c in Od.columns:
@@ -616,7 +671,8 @@ def _long_values(run: MacroRun) -> pd.DataFrame:
     for m in ("C", "T", "D"):
         add(reg, yr, m, np.asarray(getattr(cc, m)))
     add(reg, yr, "level", np.asarray(cc.level, dtype=float), list(cc.level_labels("en")))
-    add(reg, yr, "lagging", np.full(len(reg), np.nan), [("synchronous" if s is None else s) for s in cc.lagging])
+    add(reg, yr, "lagging", np.full(len(reg), np.nan),
+        [("synchronous" if s is None else s) for s in cc.lagging])
     for y, loc in run.local_moran.items():
         ids = np.asarray(loc.ids, dtype=object)
         add(ids, y, "lisa.Ii", np.asarray(loc.Is))
@@ -659,20 +715,499 @@ def _long_values(run: MacroRun) -> pd.DataFrame:
         rows.append((None, y, f"rank.{c['role']}.spearman", c["spearman"], c["reference"]))
         rows.append((None, y, f"rank.{c['role']}.kendall", c["kendall"], c["reference"]))
     parts.append(pd.DataFrame(rows, columns=["region_code", "year", "measure", "value", "label"]))
+    parts.append(_reload_values(run))
     out = pd.concat(parts, ignore_index=True)
     out["year"] = pd.array(out["year"], dtype="Int16")
     return out
 
 
-def stored_macro_values(store: Store, run_id: str | None = None) -> tuple[str, pd.DataFrame]:
-    """``(run_id, values)`` of a stored macro run (default: the newest)."""
+def _meta(part: str, year: int | None = None, **fields: Any) -> tuple:
+    """A ``meta.<part>`` row: the texts and settings of one result part, as JSON in ``label``."""
+    return (None, year, f"meta.{part}", np.nan, json.dumps(fields, ensure_ascii=False, sort_keys=True))
+
+
+def _labelled(year: int | None, measure: str, values: pd.Series) -> list[tuple]:
+    """One row per entry of ``values`` (a labelled vector: groups, indicators, coefficients)."""
+    return [(None, year, measure, float(v), str(k)) for k, v in values.items()]
+
+
+def _reload_values(run: MacroRun) -> pd.DataFrame:
+    """The numbers and settings, beyond the published measures, from which :func:`load_macro_run`
+    rebuilds the run's result objects: normalised panels, weights and deviations of each index,
+    the full Dagum, Theil, convergence, Moran and LISA statistics, the kernel-density curves, the
+    spatial weights, and the texts (``meta.*`` rows whose label is JSON)."""
+    parts: list[pd.DataFrame] = []
+    rows: list[tuple] = [_meta("run", notes=list(run.notes))]
+
+    def add(region, year, measure, value, label=None):
+        parts.append(pd.DataFrame({"region_code": region, "year": year, "measure": measure, "value": value,
+                                   "label": label}))
+
+    idx = run.U.index
+    reg = idx.get_level_values(0).to_numpy(dtype=object)
+    yr = idx.get_level_values(1).to_numpy()
+    for r in ROLES:
+        ci, nz, ob = run.indices[r], run.indices[r].normalized, run.obstacles[r]
+        rows.append(_meta(
+            f"index.{r}", system=run.systems[r].model_dump(mode="json"), normalization=ci.normalization,
+            weighting=ci.weighting, aggregation=ci.aggregation, reference=ci.reference, notes=list(ci.notes),
+            weight_columns=list(ci.weights.columns),
+            weight_text={c: ci.weights[c].astype(str).to_dict() for c in ci.weights.columns
+                         if not pd.api.types.is_numeric_dtype(ci.weights[c])},
+            details={k: d.method for k, d in ci.weight_details.items()},
+            norm={"method": nz.method, "reference": nz.reference, "shift": float(nz.shift),
+                  "directions": {str(k): v for k, v in nz.directions.items()}, "notes": list(nz.notes),
+                  "columns": list(nz.X.columns), "stats_index": list(nz.reference_stats.index.names),
+                  "stats_labels": ["|".join(map(str, np.atleast_1d(k))) for k in nz.reference_stats.index]},
+            obstacle={"top_k": ob.top_k, "notes": list(ob.notes), "columns": list(ob.O.columns),
+                      "dimensions": None if ob.dimensions is None else list(ob.dimensions.columns)}))
+        X = nz.X.reindex(idx)
+        for c in X.columns:
+            add(reg, yr, f"norm.{r}.{c}", X[c].to_numpy())
+        for c in nz.reference_stats.columns:
+            st = nz.reference_stats[c]
+            rows += [(None, None, f"norm_stat.{r}.{c}", float(v), "|".join(map(str, np.atleast_1d(k))))
+                     for k, v in st.items()]
+        for c in ci.weights.columns:
+            if pd.api.types.is_numeric_dtype(ci.weights[c]):
+                rows += _labelled(None, f"weight.{r}.{c}", ci.weights[c])
+        rows += _labelled(None, f"dim_weight.{r}", ci.dimension_weights)
+        for key, det in ci.weight_details.items():
+            for c, col in det.to_frame().items():
+                rows += _labelled(None, f"weight_detail.{r}.{key}.{c}", col)
+        dev = ob.I.reindex(idx)
+        for c in dev.columns:
+            add(reg, yr, f"obstacle_dev.{r}.{c}", dev[c].to_numpy())
+        rows += _labelled(None, f"obstacle_F.{r}", ob.F)
+    cc = run.coupling
+    rows.append(_meta("coupling", systems=list(cc.systems), weights=[float(w) for w in cc.weights],
+                      sync_tol=float(cc.sync_tol), notes=list(cc.notes)))
+    for y, loc in run.local_moran.items():
+        ids = np.asarray(loc.ids, dtype=object)
+        rows.append(_meta("lisa", int(y), permutations=loc.permutations, alternative=loc.alternative,
+                          transformation=loc.transformation, significance=loc.significance, seed=loc.seed,
+                          notes=list(loc.notes)))
+        for a in ("q", "z", "lag", "EI", "VI", "EI_sim", "seI_sim", "z_sim"):
+            v = getattr(loc, a)
+            if v is not None:
+                add(ids, y, f"lisa.{a}", np.asarray(v, dtype=float))
+    for y, dg in run.dagum.items():
+        pairs = dg.pair_contributions
+        keys = [f"{j}|{h}" for j, h in zip(pairs["group_j"], pairs["group_h"])]
+        rows.append(_meta("dagum", int(y), notes=list(dg.notes), groups=[str(g) for g in dg.G_jj.index],
+                          pairs=keys))
+        for c in dg.groups.columns:
+            rows += _labelled(int(y), f"dagum.D.group.{c}", dg.groups[c])
+        for c in ("D_jh", "weight", "G_nb", "G_t"):
+            rows += _labelled(int(y), f"dagum.D.pair.{c}", pd.Series(pairs[c].to_numpy(), index=keys))
+    for kind, results in (("T", run.theil_T), ("L", run.theil_L)):
+        for y, th in results.items():
+            if th is None:
+                continue
+            rows += [(None, int(y), f"theil.D.{kind}.between", th.between, None),
+                     (None, int(y), f"theil.D.{kind}.within", th.within, None)]
+            for c in th.by_group.columns:
+                rows += _labelled(int(y), f"theil.D.{kind}.group.{c}", th.by_group[c])
+    if run.sigma is not None:
+        s = run.sigma
+        rows.append(_meta("sigma", ddof=s.ddof))
+        for y, r in s.by_year.iterrows():
+            rows += [(None, int(y), f"sigma.D.{c}", float(r[c]), None) for c in ("mean", "std")]
+        rows += [(None, None, f"sigma.D.{a}", float(getattr(s, a)), None)
+                 for a in ("slope_CV", "p_CV", "slope_sd_log", "p_sd_log")]
+    for name, b in (("beta_absolute", run.beta_absolute), ("beta_panel", run.beta_panel)):
+        if b is not None:
+            rows.append(_meta(name, kind=b.kind, cov_type=b.cov_type, half_life=b.half_life,
+                              coefficients=[str(c) for c in b.params.index]))
+            for a in ("params", "std_errors", "tstats", "pvalues"):
+                rows += _labelled(None, f"{name}.D.{a}", getattr(b, a))
+            rows += [(None, None, f"{name}.D.r2", float(b.r2), None),
+                     (None, None, f"{name}.D.nobs", b.nobs, None)]
+    if run.kde is not None:
+        rows.append(_meta("kde", bw_method=str(run.kde.bw_method),
+                          integer_features=[c for c in run.kde.features.columns
+                                            if pd.api.types.is_integer_dtype(run.kde.features[c])]))
+        rows += _labelled(None, "kde.D.grid", pd.Series(np.asarray(run.kde.grid)))
+        for y, f in run.kde.density.iterrows():
+            rows += _labelled(int(y), "kde.D.density", f)
+    for y, m in run.moran.items():
+        rows.append(_meta("moran", int(y), n=m.n, permutations=m.permutations, alternative=m.alternative,
+                          transformation=m.transformation, seed=m.seed, notes=list(m.notes)))
+        for a in ("seI_norm", "seI_rand", "EI_sim", "seI_sim", "VI_sim", "p_z_sim"):
+            v = getattr(m, a)
+            if v is not None:
+                rows.append((None, int(y), f"moran.D.{a}", float(v), run.weights_kind))
+    sw = run.weights
+    rows.append(_meta("weights", ids=[str(i) for i in sw.ids], transformation=sw.transformation,
+                      islands=[str(i) for i in sw.islands]))
+    W = sw.W.tocoo()
+    ids = np.asarray(sw.ids, dtype=object)
+    add(ids[W.row], None, "weights.w", W.data.astype(float), [str(j) for j in ids[W.col]])
+    for _, c in run.rank_checks.iterrows():
+        y = None if c["period"] == "pooled" else int(c["period"])
+        rows.append((None, y, f"rank.{c['role']}.n", float(c["n"]), c["reference"]))
+    parts.append(pd.DataFrame(rows, columns=["region_code", "year", "measure", "value", "label"]))
+    return pd.concat(parts, ignore_index=True)
+
+
+# ----------------------------------------------------------------------------- reload
+class _Values:
+    """A stored run's long values, indexed by measure and year, with typed accessors for
+    :func:`load_macro_run`."""
+
+    def __init__(self, values: pd.DataFrame):
+        self.region = values["region_code"].to_numpy(dtype=object)
+        self.year = values["year"].fillna(-1).to_numpy(dtype="int64")  # -1: no year
+        self.value = values["value"].to_numpy(dtype=float)
+        self.label = values["label"].to_numpy(dtype=object)
+        self.by = values.groupby("measure", sort=False).indices
+        self.at = values.groupby([values["measure"].to_numpy(), self.year], sort=False).indices
+        ry = values[values["region_code"].notna() & values["year"].notna()]
+        self.wide = ry.assign(year=ry["year"].astype("int64")).pivot(index=["region_code", "year"],
+                                                                    columns="measure", values="value")
+        self._wide_at: pd.DataFrame | None = None
+
+    def rows(self, measure: str, year: int | None = None) -> np.ndarray:
+        """Positions of the rows of ``measure`` (all years, or those of ``year``)."""
+        pos = self.by.get(measure) if year is None else self.at.get((measure, int(year)))
+        return np.array([], dtype="int64") if pos is None else pos
+
+    def has(self, measure: str) -> bool:
+        return measure in self.by
+
+    def scalar(self, measure: str, year: int | None = None) -> float | None:
+        """The one value of ``measure`` in ``year`` (None: the row without a year), or None if not stored."""
+        pos = self.at.get((measure, -1 if year is None else int(year)))
+        return None if pos is None else float(self.value[pos[0]])
+
+    def labelled(self, measure: str, year: int | None = None, order: list | None = None) -> pd.Series:
+        """A labelled vector (groups, indicators, coefficients, grid points), in the label order ``order``
+        (by default as read)."""
+        pos = self.rows(measure, year)
+        s = pd.Series(self.value[pos], index=pd.Index([str(x) for x in self.label[pos]]))
+        return s if order is None else s.reindex([str(k) for k in order])
+
+    def grid(self, measure: str, year: int | None = None) -> np.ndarray:
+        """A vector stored with its positions as labels (``"0"``, ``"1"``, …), in position order."""
+        pos = self.rows(measure, year)
+        return self.value[pos][np.argsort(self.label[pos].astype(int))]
+
+    def panel(self, measure: str, index: pd.MultiIndex) -> np.ndarray:
+        """Region × year values of ``measure`` in the order of ``index``."""
+        if self._wide_at is None or not self._wide_at.index.equals(index):
+            self._wide_at = self.wide.reindex(index)
+        return self._wide_at[measure].to_numpy(dtype=float)
+
+    def panel_labels(self, measure: str, index: pd.Index) -> np.ndarray:
+        """Region × year labels of ``measure`` in the order of ``index``."""
+        pos = self.rows(measure)
+        s = pd.Series(self.label[pos], index=pd.MultiIndex.from_arrays([self.region[pos], self.year[pos]]))
+        return s.reindex(index).to_numpy(dtype=object)
+
+    def by_region(self, measure: str, year: int, ids: pd.Index) -> np.ndarray | None:
+        """Values of ``measure`` in ``year`` in the order of the regions ``ids`` (None if not stored)."""
+        pos = self.rows(measure, year)
+        if not len(pos):
+            return None
+        return pd.Series(self.value[pos], index=self.region[pos]).reindex(ids).to_numpy()
+
+    def meta(self, part: str, year: int | None = None) -> dict | None:
+        """The settings and texts of one result part (its ``meta.<part>`` row), or None."""
+        pos = self.at.get((f"meta.{part}", -1 if year is None else int(year)))
+        return None if pos is None else json.loads(self.label[pos[0]])
+
+    def years(self, measure: str) -> list[int]:
+        """The years in which ``measure`` is stored."""
+        return sorted(int(y) for y in np.unique(self.year[self.rows(measure)]) if y >= 0)
+
+
+#: Weight-detail classes whose per-indicator quantities are the columns of their ``to_frame()``.
+_WEIGHT_DETAILS = {"entropy": (EntropyWeights, ("e", "d")), "cv": (CVWeights, ("mean", "sd", "cv"))}
+
+
+def _load_index(v: _Values, r: str, system: IndexSystem, meta: dict, idx: pd.MultiIndex,
+                lineage: Lineage) -> tuple[CompositeIndexResult, ObstacleResult]:
+    """The composite index and the obstacle degrees of role ``r``, from the stored values."""
+    nm = meta["norm"]
+    X = pd.DataFrame({c: v.panel(f"norm.{r}.{c}", idx) for c in nm["columns"]}, index=idx)
+    stats = {}
+    for col in ("min", "max", "mean", "sd", "target"):
+        if v.has(f"norm_stat.{r}.{col}"):
+            stats[col] = v.labelled(f"norm_stat.{r}.{col}", order=nm["stats_labels"])
+    ref_stats = pd.DataFrame(stats)
+    ref_stats.index = pd.MultiIndex.from_tuples([tuple(k.split("|")) for k in ref_stats.index],
+                                                names=nm["stats_index"]) if len(nm["stats_index"]) > 1 \
+        else pd.Index(list(ref_stats.index), name=nm["stats_index"][0])
+    normalized = NormalizationResult(X=readonly(X), method=nm["method"], reference=nm["reference"],
+                                     shift=nm["shift"], directions=nm["directions"],
+                                     reference_stats=ref_stats, notes=tuple(nm["notes"]), lineage=lineage)
+    wcols = {}
+    for c in meta["weight_columns"]:
+        if c in meta["weight_text"]:
+            wcols[c] = pd.Series(meta["weight_text"][c])
+        else:
+            wcols[c] = v.labelled(f"weight.{r}.{c}", order=nm["columns"])
+    weights = pd.DataFrame(wcols).reindex(nm["columns"])[meta["weight_columns"]]
+    weights.index.name = "indicator"
+    details: dict[str, WeightsResult] = {}
+    for key, method in meta["details"].items():
+        names = [c for c in nm["columns"] if c in set(v.labelled(f"weight_detail.{r}.{key}.weight").index)]
+        cls, extra = _WEIGHT_DETAILS.get(method, (WeightsResult, ()))
+        details[key] = cls(weights=v.labelled(f"weight_detail.{r}.{key}.weight", order=names), method=method,
+                           lineage=lineage, **{e: v.labelled(f"weight_detail.{r}.{key}.{e}", order=names)
+                                               for e in extra})
+    score = pd.Series(v.panel(f"index.{r}", idx), index=idx, name="score")
+    dims = pd.DataFrame({d: v.panel(f"dim.{r}.{d}", idx) for d in system.structure}, index=idx)
+    dims.columns.name = "dimension"
+    scores = score.unstack(level=1)
+    ci = CompositeIndexResult(
+        scores=scores, score=score, dimension_scores=dims, weights=weights,
+        dimension_weights=v.labelled(f"dim_weight.{r}", order=list(system.structure)).rename("weight"),
+        weight_details=details,
+        normalized=normalized, system=system, normalization=meta["normalization"],
+        weighting=meta["weighting"], aggregation=meta["aggregation"], reference=meta["reference"],
+        notes=tuple(meta["notes"]), lineage=lineage)
+    om = meta["obstacle"]
+    degrees = pd.DataFrame({c: v.panel(f"obstacle.{r}.{c}", idx) for c in om["columns"]}, index=idx)
+    dev = pd.DataFrame({c: v.panel(f"obstacle_dev.{r}.{c}", idx) for c in om["columns"]}, index=idx)
+    Od = None
+    if om["dimensions"] is not None:
+        Od = pd.DataFrame({c: v.panel(f"obstacle_dim.{r}.{c}", idx) for c in om["dimensions"]}, index=idx)
+        Od.columns.name = "dimension"
+    F = v.labelled(f"obstacle_F.{r}", order=om["columns"]).rename("F")
+    ob = ObstacleResult(O=degrees, I=dev, F=F, dimensions=Od, top_k=om["top_k"], notes=tuple(om["notes"]),
+                        lineage=lineage)
+    return ci, ob
+
+
+def _load_dagum(v: _Values, y: int, lineage: Lineage) -> DagumGiniResult:
+    meta = v.meta("dagum", y)
+    labels = meta["groups"]
+    G_jj = v.labelled("dagum.D.G_jj", y, order=labels).rename("G_jj")
+    G_jj.index.name = "group"
+    groups = pd.DataFrame({c: v.labelled(f"dagum.D.group.{c}", y, order=labels)
+                           for c in ("n", "mean", "p", "s")})
+    groups["n"] = groups["n"].astype("int64")
+    groups.index.name = "group"
+    G_jh = pd.DataFrame(np.diag(G_jj.to_numpy()), index=labels, columns=labels)
+    D_jh = pd.DataFrame(0.0, index=labels, columns=labels)
+    pairs = v.labelled("dagum.D.G_jh", y, order=meta["pairs"])
+    cols = {c: v.labelled(f"dagum.D.pair.{c}", y, order=meta["pairs"])
+            for c in ("D_jh", "weight", "G_nb", "G_t")}
+    jh = [k.split("|") for k in pairs.index]
+    for (j, h), g, d in zip(jh, pairs.to_numpy(), cols["D_jh"].to_numpy()):
+        G_jh.loc[j, h] = G_jh.loc[h, j] = g
+        D_jh.loc[j, h] = D_jh.loc[h, j] = d
+    for m in (G_jh, D_jh):
+        m.index.name = m.columns.name = "group"
+    pair_contributions = pd.DataFrame({"group_j": [a for a, _ in jh], "group_h": [b for _, b in jh],
+                                       "G_jh": pairs.to_numpy(),
+                                       **{c: s.to_numpy() for c, s in cols.items()}})
+    shares = pd.Series({k: v.scalar(f"dagum.D.share_{k}", y)
+                        for k in ("within", "net_between", "transvariation")}, name="share")
+    return DagumGiniResult(gini=v.scalar("inequality.D.G", y), within=v.scalar("inequality.D.G_w", y),
+                           net_between=v.scalar("inequality.D.G_nb", y),
+                           transvariation=v.scalar("inequality.D.G_t", y), G_jj=G_jj, G_jh=G_jh, D_jh=D_jh,
+                           groups=groups, contributions=shares, pair_contributions=pair_contributions,
+                           notes=tuple(meta["notes"]), lineage=lineage)
+
+
+def _load_theil(v: _Values, kind: str, y: int, lineage: Lineage) -> TheilResult | None:
+    between = v.scalar(f"theil.D.{kind}.between", y)
+    if between is None:
+        return None
+    groups = sorted(v.labelled(f"theil.D.{kind}.group.n", y).index)  # the engine's order (numpy.unique)
+    by_group = pd.DataFrame({c: v.labelled(f"theil.D.{kind}.group.{c}", y, order=groups)
+                             for c in ("n", "mean", "p", "s", kind, "within_part")})
+    by_group["n"] = by_group["n"].astype("int64")
+    by_group.index.name = "group"
+    return TheilResult(kind=kind, total=v.scalar(f"inequality.D.theil_{kind}", y), between=between,
+                       within=v.scalar(f"theil.D.{kind}.within", y), by_group=by_group, lineage=lineage)
+
+
+def _load_beta(v: _Values, name: str, lineage: Lineage) -> BetaConvergenceResult | None:
+    meta = v.meta(name)
+    if meta is None:
+        return None
+    series = {a: v.labelled(f"{name}.D.{a}", order=meta["coefficients"])
+              for a in ("params", "std_errors", "tstats", "pvalues")}
+    return BetaConvergenceResult(**series, beta=float(series["params"]["beta"]),
+                                 speed=v.scalar(f"{name}.D.speed"), half_life=meta["half_life"],
+                                 r2=v.scalar(f"{name}.D.r2"), nobs=int(v.scalar(f"{name}.D.nobs")),
+                                 kind=meta["kind"], cov_type=meta["cov_type"], lineage=lineage)
+
+
+def _load_kde(v: _Values, years: list[int], lineage: Lineage) -> KernelDensityResult | None:
+    meta = v.meta("kde")
+    if meta is None:
+        return None
+    density = pd.DataFrame([v.grid("kde.D.density", y) for y in years], index=pd.Index(years, name="year"))
+    features = pd.DataFrame({c: [v.scalar(f"kde.D.{c}", y) for y in years]
+                             for c in ("peak_x", "peak_height", "n_peaks", "fwhm", "bandwidth")},
+                            index=pd.Index(years, name="year"))
+    for c in meta["integer_features"]:
+        features[c] = features[c].astype("int64")
+    return KernelDensityResult(grid=v.grid("kde.D.grid"), density=density, features=features,
+                               bw_method=meta["bw_method"], lineage=lineage)
+
+
+def _load_moran(v: _Values, y: int, lineage: Lineage) -> MoranResult:
+    meta = v.meta("moran", y)
+    stats = {a: v.scalar(f"moran.D.{a}", y) for a in
+             ("I", "EI", "VI_norm", "seI_norm", "z_norm", "p_norm", "VI_rand", "seI_rand", "z_rand", "p_rand",
+              "p_sim", "EI_sim", "seI_sim", "VI_sim", "z_sim", "p_z_sim")}
+    return MoranResult(**stats, n=meta["n"], permutations=meta["permutations"],
+                       alternative=meta["alternative"], transformation=meta["transformation"],
+                       seed=meta["seed"], sim=None, notes=tuple(meta["notes"]), lineage=lineage)
+
+
+def _load_lisa(v: _Values, y: int, ids: pd.Index, lineage: Lineage) -> LocalMoranResult:
+    meta = v.meta("lisa", y)
+    arr = {a: v.by_region(f"lisa.{a}", y, ids) for a in ("z", "lag", "EI", "VI", "p_sim", "EI_sim", "seI_sim",
+                                                           "z_sim")}
+    return LocalMoranResult(Is=v.by_region("lisa.Ii", y, ids),
+                            q=v.by_region("lisa.q", y, ids).astype("int64"), ids=ids,
+                            permutations=meta["permutations"], alternative=meta["alternative"],
+                            transformation=meta["transformation"], significance=meta["significance"],
+                            seed=meta["seed"], notes=tuple(meta["notes"]), lineage=lineage, **arr)
+
+
+def _load_weights(v: _Values) -> SpatialWeights:
+    meta = v.meta("weights")
+    ids = pd.Index(meta["ids"])
+    pos = {c: i for i, c in enumerate(meta["ids"])}
+    g = v.rows("weights.w")
+    W = sparse.csr_matrix((v.value[g], ([pos[c] for c in v.region[g]], [pos[c] for c in v.label[g]])),
+                          shape=(len(ids), len(ids)))
+    return SpatialWeights(W=W, ids=ids, transformation=meta["transformation"], islands=tuple(meta["islands"]))
+
+
+def _load_rank_checks(v: _Values) -> pd.DataFrame:
+    rows: list[dict] = []
+    for role in EXTERNAL_REFERENCES:
+        if not v.has(f"rank.{role}.spearman"):
+            continue
+        by_period = {}
+        for stat in ("spearman", "kendall", "n"):
+            g = v.rows(f"rank.{role}.{stat}")
+            for y, val, lab in zip(v.year[g], v.value[g], v.label[g]):
+                by_period.setdefault("pooled" if y < 0 else str(y), {"reference": lab})[stat] = val
+        for p in sorted((p for p in by_period if p != "pooled"), key=int) + ["pooled"]:
+            c = by_period[p]
+            rows.append({"role": role, "reference": c["reference"], "period": p, "n": int(c["n"]),
+                         "spearman": float(c["spearman"]), "kendall": float(c["kendall"])})
+    return pd.DataFrame(rows, columns=["role", "reference", "period", "n", "spearman", "kendall"])
+
+
+def load_macro_run(store: Store, run_id: str) -> MacroRun:
+    """The :class:`MacroRun` of a stored macro run, rebuilt from ``analysis_run`` (its lineage: window,
+    model, weights, permutations, seed) and ``analysis_value`` (every number and the ``meta.*`` texts):
+    nothing is recomputed, and its views (``to_frame``, ``summary``, ``dagum_table``, ``moran_table``)
+    equal those of the run the pipeline returned. Each part result carries the run's lineage. The
+    provinces' names and groups are read from the store's region reference data.
+
+    Raises
+    ------
+    InputError
+        No macro run with this id.
+    """
+    row = store_runs.run_row(store, run_id)
+    if row is None or row["kind"] != KIND:
+        raise InputError.at("unknown macro run", column="run_id", value=run_id,
+                            expected="the id of a stored macro run")
+    lineage = stored_lineage(row)
+    params = lineage.params
+    years = [int(y) for y in params["years"]]
+    v = _Values(run_values(store, run_id))
+    regions = region_table(store)
+    idx = pd.MultiIndex.from_product([list(regions.index), years], names=["region_code", "year"])
+    metas = {r: v.meta(f"index.{r}") for r in ROLES}
+    systems = {r: IndexSystem.model_validate(metas[r]["system"]) for r in ROLES}
+    loaded = {r: _load_index(v, r, systems[r], metas[r], idx, lineage) for r in ROLES}
+    U = pd.DataFrame({r: v.panel(f"index.{r}", idx) for r in ROLES}, index=idx)
+    cm = v.meta("coupling")
+    lag = v.panel_labels("lagging", idx)
+    coupling = CouplingResult(
+        U=readonly(U[cm["systems"]].to_numpy()), C=v.panel("C", idx), T=v.panel("T", idx),
+        D=v.panel("D", idx),
+        level=v.panel("level", idx).astype("int64"),
+        lagging=np.array([None if s == "synchronous" else s for s in lag], dtype=object),
+        systems=tuple(cm["systems"]), index=idx, weights=np.asarray(cm["weights"]), model=params["model"],
+        sync_tol=cm["sync_tol"], notes=tuple(cm["notes"]), lineage=lineage)
+    variables = ("D", *ROLES)
+    columns = ("G", "G_w", "G_nb", "G_t", "theil_T", "theil_L", "CV")
+    ineq = pd.DataFrame([{"variable": var, "year": y,
+                          **{m: v.scalar(f"inequality.{var}.{m}", y) for m in columns}}
+                         for y in years for var in variables]).set_index(["variable", "year"])
+    sigma = None
+    if (sm := v.meta("sigma")) is not None:
+        by_year = pd.DataFrame({c: [v.scalar(f"sigma.D.{c}", y) for y in years]
+                                for c in ("mean", "std", "CV", "sd_log")}, index=pd.Index(years, name="year"))
+        sigma = SigmaConvergenceResult(by_year=by_year, ddof=sm["ddof"], lineage=lineage,
+                                       **{a: v.scalar(f"sigma.D.{a}") for a in
+                                          ("slope_CV", "p_CV", "slope_sd_log", "p_sd_log")})
+    sw = _load_weights(v)
+    moran_years = v.years("meta.moran")
+    return MacroRun(
+        run_id=run_id, years=tuple(years), regions=regions, systems=systems,
+        indices={r: loaded[r][0] for r in ROLES}, U=readonly(U), coupling=coupling,
+        obstacles={r: loaded[r][1] for r in ROLES},
+        dagum={y: _load_dagum(v, y, lineage) for y in v.years("meta.dagum")},
+        theil_T={y: _load_theil(v, "T", y, lineage) for y in years},
+        theil_L={y: _load_theil(v, "L", y, lineage) for y in years},
+        inequality=readonly(ineq), sigma=sigma, beta_absolute=_load_beta(v, "beta_absolute", lineage),
+        beta_panel=_load_beta(v, "beta_panel", lineage), kde=_load_kde(v, years, lineage),
+        moran={y: _load_moran(v, y, lineage) for y in moran_years},
+        local_moran={y: _load_lisa(v, y, sw.ids, lineage) for y in v.years("meta.lisa")},
+        weights=sw, weights_kind=params["weights"], rank_checks=_load_rank_checks(v), model=params["model"],
+        permutations=int(params["permutations"]), seed=lineage.seed, notes=tuple(v.meta("run")["notes"]),
+        lineage=lineage)
+
+
+def macro_run_id(store: Store, run_id: str | None = None) -> tuple[str, list[str]]:
+    """``(run_id, dataset ids)`` of a stored macro run: ``run_id`` checked, or the newest macro run.
+
+    Raises
+    ------
+    InputError
+        No macro run stored, or none with this id.
+    """
     rid = run_id or latest_run(store, KIND)
     if rid is None:
-        raise InputError.at("no macro run in the store", column="--run", expected="run 'ibrain macro run' first")
-    found = store.query("SELECT run_id FROM analysis_run WHERE run_id = ? AND kind = ?", [rid, KIND])
-    if found.empty:
-        raise InputError.at("unknown macro run", column="--run", value=rid, expected="an id from 'ibrain macro runs'")
+        raise InputError.at("no macro run in the store", column="run_id", expected="a macro run stored first")
+    row = store_runs.run_row(store, rid)
+    if row is None or row["kind"] != KIND:
+        raise InputError.at("unknown macro run", column="run_id", value=rid,
+                            expected="the id of a stored macro run")
+    return rid, [d for d in (row["datasets"] or "").split(",") if d]
+
+
+def stored_macro_values(store: Store, run_id: str | None = None) -> tuple[str, pd.DataFrame]:
+    """``(run_id, values)`` of a stored macro run (default: the newest), values in long form."""
+    rid, _ = macro_run_id(store, run_id)
     return rid, run_values(store, rid)
+
+
+def macro_runs(store: Store) -> pd.DataFrame:
+    """The stored macro runs, newest first: ``run_id, created_at, version, datasets, values`` (count)."""
+    return store_runs.runs_with_value_counts(store, KIND)
+
+
+def map_values(store: Store, run_id: str, measure: str) -> pd.DataFrame:
+    """Province × year values of one measure of a stored run: ``region_code, year, value, label``,
+    ordered by year and region (rows without a region left out)."""
+    f = run_values(store, run_id, measure=measure)
+    f = f[f["region_code"].notna()].sort_values(["year", "region_code"], kind="stable")
+    return f[["region_code", "year", "value", "label"]].reset_index(drop=True)
+
+
+def newest_or_new_run(store: Store) -> MacroRun:
+    """The newest stored macro run, reloaded (:func:`load_macro_run`); when the store holds none, the
+    pipeline is run once with its defaults and stored (the demo report's first visit)."""
+    rid = latest_run(store, KIND)
+    if rid is None:
+        return run_macro(store)
+    return load_macro_run(store, rid)
 
 
 def export_run(run: MacroRun, path: Path, lang: str = "en") -> Path:
@@ -685,7 +1220,8 @@ def export_run(run: MacroRun, path: Path, lang: str = "en") -> Path:
     if suffix == ".csv":
         main.to_csv(path, index=False, encoding="utf-8")
     elif suffix == ".xlsx":
-        sheets = {"provinces": main, "dagum": run.dagum_table(lang), "inequality": run.inequality.reset_index(),
+        sheets = {"provinces": main, "dagum": run.dagum_table(lang),
+                  "inequality": run.inequality.reset_index(),
                   "moran": run.moran_table(lang), "rank_checks": run.rank_checks,
                   "notes": pd.DataFrame({"note": list(run.notes) or [""]})}
         if run.sigma is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import uuid
+from types import MappingProxyType
 
 import pandas as pd
 
@@ -12,6 +13,7 @@ from industrial_brain.lineage import Lineage
 from industrial_brain.store import runs
 from industrial_brain.store.connection import Store
 from industrial_brain.store.datasets import dataset_sha256
+
 
 def new_run_id(kind: str) -> str:
     """A fresh run id: ``<kind>-<UTC time>-<8 hex>``."""
@@ -41,9 +43,19 @@ def latest_run(store: Store, kind: str) -> str | None:
     return runs.latest_run_id(store, kind)
 
 
-def run_values(store: Store, run_id: str) -> pd.DataFrame:
-    """The values of one run (long form)."""
-    return runs.run_values(store, run_id)
+def run_values(store: Store, run_id: str, *, measure: str | None = None, year: int | None = None,
+               region_code: str | None = None) -> pd.DataFrame:
+    """The values of one run (long form: ``region_code, sector_code, year, measure, value, label``),
+    optionally of one measure, year or region."""
+    return runs.run_values(store, run_id, measure=measure, year=year, region_code=region_code)
+
+
+def stored_lineage(row: pd.Series) -> Lineage:
+    """The :class:`~industrial_brain.lineage.Lineage` a run was saved with, from its ``analysis_run`` row."""
+    d = json.loads(row["lineage"])
+    return Lineage(method=d["method"], params=MappingProxyType(d.get("params") or {}),
+                   datasets=tuple(tuple(x) for x in d.get("datasets") or ()), seed=d.get("seed"),
+                   version=d.get("version", ""), at=d.get("at", ""))
 
 
 def dataset_lineage(store: Store, dataset_ids) -> tuple[tuple[str, str], ...]:

@@ -93,3 +93,11 @@ def run_values(store: Store, run_id: str, *, measure: str | None = None, year: i
     return store.query("SELECT region_code, sector_code, year::INTEGER AS year, measure, value, label "
                        f"FROM analysis_value WHERE {' AND '.join(where)} "
                        "ORDER BY measure, region_code, sector_code, year", params)
+
+
+def runs_with_value_counts(store: Store, kind: str) -> pd.DataFrame:
+    """Runs of ``kind`` with the number of their values: ``run_id, created_at, version, datasets, values``,
+    newest first."""
+    return store.query("SELECT r.run_id, r.created_at, r.version, r.datasets, count(v.measure) AS values "
+                       "FROM analysis_run r LEFT JOIN analysis_value v USING (run_id) WHERE r.kind = ? "
+                       "GROUP BY ALL ORDER BY r.created_at DESC", [kind])

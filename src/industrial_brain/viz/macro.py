@@ -10,6 +10,7 @@ import html
 import json
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -25,7 +26,7 @@ from matplotlib.path import Path as MplPath  # noqa: E402
 from industrial_brain.errors import InputError  # noqa: E402
 
 __all__ = ["GEOJSON", "province_shapes", "choropleth", "kernel_density_ridge", "kernel_density_html",
-           "moran_by_year"]
+           "moran_by_year", "write_macro_figures"]
 
 #: The shipped province boundaries (ECharts China map, see data/PROVENANCE.md).
 GEOJSON = files("industrial_brain") / "data" / "geo" / "china_provinces_clean.geojson"
@@ -36,7 +37,8 @@ def _features(path: str | None = None) -> tuple[tuple[str, dict, Any], ...]:
     from shapely.geometry import shape
 
     src = GEOJSON if path is None else path
-    text = src.read_text(encoding="utf-8") if hasattr(src, "read_text") else open(src, encoding="utf-8").read()
+    text = (src.read_text(encoding="utf-8") if hasattr(src, "read_text")
+            else open(src, encoding="utf-8").read())
     gj = json.loads(text)
     out = []
     for f in gj.get("features", []):
@@ -166,9 +168,9 @@ def kernel_density_html(kde: Any, *, title: str = "Kernel density", xlabel: str 
         lines.append(f'<polyline class="kd y{y}" points="{pts}" fill="none" stroke="{hexes[i]}" '
                      f'stroke-width="1.6"><title>{tip}</title></polyline>')
         ly = mt + 14 * i
-        legend.append(f'<g class="lg" data-y="{y}" style="cursor:pointer"><rect x="{width - mr + 12}" y="{ly}" '
-                      f'width="10" height="10" fill="{hexes[i]}"/><text x="{width - mr + 26}" y="{ly + 9}" '
-                      f'font-size="11">{y}</text></g>')
+        legend.append(f'<g class="lg" data-y="{y}" style="cursor:pointer">'
+                      f'<rect x="{width - mr + 12}" y="{ly}" width="10" height="10" fill="{hexes[i]}"/>'
+                      f'<text x="{width - mr + 26}" y="{ly + 9}" font-size="11">{y}</text></g>')
     ticks = []
     for t in np.linspace(x0, x1, 6):
         ticks.append(f'<line x1="{sx(t):.1f}" x2="{sx(t):.1f}" y1="{height - mb}" y2="{height - mb + 4}" '
@@ -204,7 +206,8 @@ def moran_by_year(table: pd.DataFrame, *, title: str = "", alpha: float = 0.05):
     sig = table[pcol].to_numpy(dtype=float) <= alpha
     ax.plot(yrs, I, color="#1f6feb", lw=1.5)
     ax.scatter(yrs[sig], I[sig], color="#1f6feb", zorder=3, label=f"{pcol} ≤ {alpha}")
-    ax.scatter(yrs[~sig], I[~sig], facecolor="white", edgecolor="#1f6feb", zorder=3, label=f"{pcol} > {alpha}")
+    ax.scatter(yrs[~sig], I[~sig], facecolor="white", edgecolor="#1f6feb", zorder=3,
+               label=f"{pcol} > {alpha}")
     ax.axhline(float(table["EI"].iloc[0]), color="#888", ls="--", lw=1, label="E[I]")
     ax.set_xlabel("year")
     ax.set_ylabel("Moran's I")
@@ -213,3 +216,26 @@ def moran_by_year(table: pd.DataFrame, *, title: str = "", alpha: float = 0.05):
         ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def write_macro_figures(run: Any, folder: Path) -> list[Path]:
+    """Write the plots of a macro run (:class:`~industrial_brain.services.macro.MacroRun`, fresh or
+    reloaded) into ``folder``: map of D in the last year, kernel density of D (PNG and self-contained
+    HTML) and Moran's I by year. Returns the written paths, sorted."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    y1 = run.years[-1]
+    written = []
+    fig = choropleth(run.D[y1], bins=np.arange(0.0, 1.0001, 0.1), cmap="RdYlGn", label="D",
+                     title=f"Coupling coordination degree D, {y1}")
+    figs = [("map_D.png", fig), ("moran_D.png", moran_by_year(run.moran_table(), title="Moran's I of D"))]
+    if run.kde is not None:
+        figs.append(("kde_D.png", kernel_density_ridge(run.kde, title="Kernel density of D")))
+        html_path = folder / "kde_D.html"
+        html_path.write_text(kernel_density_html(run.kde, title="Kernel density of D"), encoding="utf-8")
+        written.append(html_path)
+    for name, f in figs:
+        f.savefig(folder / name, dpi=120, bbox_inches="tight")
+        plt.close(f)
+        written.append(folder / name)
+    return sorted(written)

@@ -21,7 +21,6 @@ from industrial_brain.api.schemas import JobPublic, MacroJobIn, Message, Page
 from industrial_brain.api.security import Principal
 from industrial_brain.errors import InputError
 from industrial_brain.services import macro as macro_service
-from industrial_brain.services.results import latest_run
 
 router = APIRouter(prefix="/macro", tags=["macro"])
 Runner = Annotated[Principal, Depends(require_roles("admin", "analyst"))]
@@ -47,9 +46,10 @@ def submit(request: Request, store: StoreDep, who: Runner, params: MacroJobIn):
 
     def work(s, progress):
         progress(0.05)
-        run = macro_service.run_macro(s, years=params.years, model=params.model, weights=params.weights, k=params.k,
-                                      permutations=params.permutations, seed=params.seed, missing=params.missing)
-        return {"run_id": getattr(run, "run_id", None) or latest_run(s, macro_service.KIND)}
+        run = macro_service.run_macro(s, years=params.years, model=params.model, weights=params.weights,
+                                      k=params.k, permutations=params.permutations, seed=params.seed,
+                                      missing=params.missing)
+        return {"run_id": run.run_id}
 
     job_id = request.app.state.jobs.submit(store, who, "macro", params.model_dump(), work)
     return job(store, who, job_id)
@@ -62,21 +62,13 @@ def map_values(request: Request, store: StoreDep, who: CurrentRole,
                lang: Annotated[str, Query(pattern="^(en|zh)$")] = "en"):
     """Province × year values of one map measure from a macro run (default: the newest)."""
     if measure not in MAP_MEASURES:
-        raise InputError.at("not a map measure", column="measure", value=measure, expected=", ".join(MAP_MEASURES))
+        raise InputError.at("not a map measure", column="measure", value=measure,
+                            expected=", ".join(MAP_MEASURES))
 
     def make():
-        rid = run_id or latest_run(store, macro_service.KIND)
-        if rid is None:
-            raise InputError.at("no macro run in the store", column="run_id",
-                                expected="a run: POST /api/v1/macro/jobs or 'ibrain macro run'")
-        row = store.con.execute("SELECT datasets FROM analysis_run WHERE run_id = ? AND kind = ?",
-                                [rid, macro_service.KIND]).fetchall()
-        if not row:
-            raise InputError.at("unknown macro run", column="run_id", value=rid, expected="an id from /api/v1/runs?kind=macro")
-        check_datasets(store, who, [d for d in (row[0][0] or "").split(",") if d])
-        f = store.con.execute("SELECT region_code, year::INTEGER AS year, value, label FROM analysis_value "
-                              "WHERE run_id = ? AND measure = ? AND region_code IS NOT NULL ORDER BY year, region_code",
-                              [rid, measure]).df()
+        rid, datasets = macro_service.macro_run_id(store, run_id)
+        check_datasets(store, who, datasets)
+        f = macro_service.map_values(store, rid, measure)
         name = MAP_MEASURES[measure][1 if lang == "zh" else 0]
         return render({"run_id": rid, "measure": measure, "name": name, "data": records(f), "count": len(f)})
 

@@ -8,7 +8,6 @@ dataset it was computed from.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -16,27 +15,13 @@ from fastapi import APIRouter, Path, Query, Request
 from industrial_brain.api.deps import CSV, CurrentRole, StoreDep, cached, check_datasets, records, render
 from industrial_brain.api.schemas import Message, Page, RunPublic, RunsPublic
 from industrial_brain.api.security import Principal
-from industrial_brain.errors import AccessError, InputError
+from industrial_brain.errors import InputError
+from industrial_brain.services.results import run_values
+from industrial_brain.services.runs import readable_runs, run_datasets, run_record
 from industrial_brain.store.connection import Store
 
 router = APIRouter(prefix="/runs", tags=["results"])
 Kind = Annotated[str | None, Query(max_length=80, description="run kind, e.g. macro_index")]
-
-
-def _runs(store: Store, kind: str | None):
-    sql = ("SELECT run_id, kind, method, created_at::VARCHAR AS created_at, version, params::VARCHAR AS params, "
-           "datasets, note FROM analysis_run")
-    return store.con.execute(sql + (" WHERE kind = ?" if kind else "") + " ORDER BY created_at DESC, run_id",
-                             [kind] if kind else []).df()
-
-
-def _readable(store: Store, who: Principal, datasets: str | None) -> bool:
-    ids = [d for d in (datasets or "").split(",") if d]
-    try:
-        check_datasets(store, who, ids)
-    except (AccessError, InputError):  # above the caller's grade, or a dataset no longer stored
-        return False
-    return True
 
 
 @router.get("", response_model=RunsPublic)
@@ -44,26 +29,18 @@ def list_runs(request: Request, store: StoreDep, who: CurrentRole, kind: Kind = 
     """Analysis runs the caller may read, newest first."""
 
     def make():
-        f = _runs(store, kind)
-        f = f[[_readable(store, who, d) for d in f["datasets"]]] if len(f) else f
+        f = readable_runs(store, who.may_read_grade, kind or None)
         return render({"data": records(f), "count": len(f)})
 
     return cached(request, who, make)
 
 
 def _run(store: Store, who: Principal, run_id: str):
-    f = store.con.execute("SELECT run_id, kind, method, created_at::VARCHAR AS created_at, version, "
-                          "params::VARCHAR AS params, lineage::VARCHAR AS lineage, datasets, note FROM analysis_run "
-                          "WHERE run_id = ?", [run_id]).df()
-    if f.empty:
-        raise InputError.at("unknown run", column="run_id", value=run_id, expected="an id listed by /api/v1/runs")
-    check_datasets(store, who, [d for d in (f.at[0, "datasets"] or "").split(",") if d])
-    rec = records(f)[0]
-    for k in ("params", "lineage"):
-        try:
-            rec[k] = json.loads(rec[k]) if rec[k] else None
-        except (TypeError, ValueError):
-            pass
+    rec = run_record(store, run_id)
+    if rec is None:
+        raise InputError.at("unknown run", column="run_id", value=run_id,
+                            expected="an id listed by /api/v1/runs")
+    check_datasets(store, who, run_datasets(rec["datasets"]))
     return rec
 
 
@@ -73,11 +50,11 @@ def latest(request: Request, store: StoreDep, who: CurrentRole,
     """The newest readable run of ``kind``."""
 
     def make():
-        f = _runs(store, kind)
-        for d, rid in zip(f["datasets"], f["run_id"]):
-            if _readable(store, who, d):
-                return render(_run(store, who, rid))
-        raise InputError.at("no run of this kind", column="kind", value=kind, expected="a kind listed by /api/v1/runs")
+        f = readable_runs(store, who.may_read_grade, kind or None)
+        if len(f):
+            return render(_run(store, who, f["run_id"].iloc[0]))
+        raise InputError.at("no run of this kind", column="kind", value=kind,
+                            expected="a kind listed by /api/v1/runs")
 
     return cached(request, who, make)
 
@@ -100,15 +77,9 @@ def values(request: Request, store: StoreDep, who: CurrentRole, run_id: Annotate
 
     def make():
         _run(store, who, run_id)
-        where, params = ["run_id = ?"], [run_id]
-        for col, v in (("measure", measure), ("year", year), ("region_code", region)):
-            if v is not None:
-                where.append(f"{col} = ?")
-                params.append(v)
-        f = store.con.execute("SELECT region_code, sector_code, year::INTEGER AS year, measure, value, label FROM "
-                              f"analysis_value WHERE {' AND '.join(where)} ORDER BY measure, region_code, sector_code, year",
-                              params).df()
+        f = run_values(store, run_id, measure=measure, year=year, region_code=region)
         part = f.iloc[offset: offset + limit]
-        return render({"data": records(part), "count": len(f), "limit": limit, "offset": offset}, frame=part, fmt=format)
+        return render({"data": records(part), "count": len(f), "limit": limit, "offset": offset}, frame=part,
+                      fmt=format)
 
     return cached(request, who, make)

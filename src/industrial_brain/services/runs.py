@@ -1,0 +1,71 @@
+"""Stored analysis runs: listing what a caller may read, one run's record, and reloading a run as the
+result object its pipeline returned.
+
+``load_run(store, run_id)`` dispatches on the run's kind through :data:`LOADERS` (kind → loader
+function ``(store, run_id) → result``); a pipeline whose results reload registers its loader there.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Mapping
+
+import pandas as pd
+
+from industrial_brain.errors import InputError
+from industrial_brain.services import macro
+from industrial_brain.store import runs as store_runs
+from industrial_brain.store.connection import Store
+from industrial_brain.store.datasets import dataset_grades
+
+__all__ = ["LOADERS", "load_run", "run_datasets", "readable_runs", "run_record"]
+
+#: Run kind → the function that rebuilds a stored run of that kind as its pipeline's result object.
+LOADERS: Mapping[str, Callable[[Store, str], Any]] = {macro.KIND: macro.load_macro_run}
+
+
+def load_run(store: Store, run_id: str) -> Any:
+    """The result object of a stored run (e.g. a :class:`~industrial_brain.services.macro.MacroRun`),
+    rebuilt from ``analysis_run``, ``analysis_value`` and the run's lineage; nothing is recomputed.
+
+    Raises
+    ------
+    InputError
+        No run with this id, or a run of a kind that does not reload (its values remain readable).
+    """
+    row = store_runs.run_row(store, run_id)
+    if row is None:
+        raise InputError.at("unknown run", column="run_id", value=run_id, expected="the id of a stored run")
+    loader = LOADERS.get(row["kind"])
+    if loader is None:
+        raise InputError.at("runs of this kind do not reload as a result object", column="kind",
+                            value=row["kind"], expected="one of " + ", ".join(sorted(LOADERS)))
+    return loader(store, run_id)
+
+
+def run_datasets(datasets: str | None) -> list[str]:
+    """The dataset ids of a run's ``datasets`` field (comma-separated)."""
+    return [d for d in (datasets or "").split(",") if d]
+
+
+def readable_runs(store: Store, may_read: Callable[[str], bool], kind: str | None = None) -> pd.DataFrame:
+    """Runs (of ``kind``) whose every dataset is still stored and of a grade ``may_read(grade)`` accepts,
+    newest first: ``run_id, kind, method, created_at, version, params, datasets, note``."""
+    grades = dataset_grades(store)
+    f = store_runs.runs(store, kind).drop(columns="lineage")
+    ok = [all(d in grades and may_read(grades[d]) for d in run_datasets(ds)) for ds in f["datasets"]]
+    return f[ok] if len(f) else f
+
+
+def run_record(store: Store, run_id: str) -> dict[str, Any] | None:
+    """One run's row with its ``params`` and ``lineage`` parsed from JSON, or None if there is none."""
+    row = store_runs.run_row(store, run_id)
+    if row is None:
+        return None
+    rec = {k: (None if pd.isna(v) else v) for k, v in row.items()}
+    for k in ("params", "lineage"):
+        try:
+            rec[k] = json.loads(rec[k]) if rec[k] else None
+        except (TypeError, ValueError):
+            pass
+    return rec
