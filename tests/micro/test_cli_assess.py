@@ -9,12 +9,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from industrial_brain.cli.main import main
 from industrial_brain.micro.benchmarking import published_reference_2022
 from industrial_brain.micro.model import load_model
 from industrial_brain.store import Store
 from industrial_brain.store.schema import DATA_TABLES
+
+from .conftest import TINY, make_uscc
 
 DTM = load_model("digital_transformation_maturity")
 SECTORS = ["Electronics", "Transportation equipment manufacturing", "Petrochemicals", "Pharmaceuticals", "Food",
@@ -195,3 +198,24 @@ def test_score_checks_the_meta_columns_too(population, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "row 4" in err and "column 'region'" in err and "found '990000'" in err and "GB/T 2260" in err
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_models_template_simulate_take_db(population, tmp_path, capsys):
+    db = tmp_path / "m.duckdb"
+    # template and simulate accept --db and leave it alone (no store is created)
+    assert run("assess", "template", "--out", str(tmp_path / "t.csv"), "--db", str(db)) == 0
+    assert run("assess", "simulate", "--n", "20", "--seed", "2", "--out", str(tmp_path / "p.csv"),
+               "--db", str(db)) == 0
+    assert not db.exists()
+    # a store that scored a sheet with a model that is not shipped lists it beside the shipped ones
+    tiny = tmp_path / "tiny.yaml"
+    tiny.write_text(yaml.safe_dump(TINY), encoding="utf-8")
+    sheet = tmp_path / "tiny.csv"
+    pd.DataFrame({"uscc": [make_uscc(i) for i in range(3)], "name": "firm", "sector": "Food", "region": "330000",
+                  "size_class": "small", "A1": "Y", "A2": 70.0, "B1": "X;Y", "B2": "P"}).to_csv(sheet, index=False)
+    assert run("assess", "score", str(sheet), "--model", str(tiny), "--out", str(tmp_path / "s.csv"),
+               "--db", str(db), "--taken-on", "2024-01-01") == 0
+    capsys.readouterr()
+    assert run("assess", "models", "--db", str(db), "--format", "csv") == 0
+    out = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out)).set_index("code")
+    assert out.loc["tiny", "origin"] == "stored" and out.loc["sme_digital_level", "origin"] == "shipped"

@@ -15,7 +15,11 @@ from industrial_brain.micro.benchmarking import published_reference_2022
 from industrial_brain.micro.model import load_model, model_from_dict
 from industrial_brain.micro.population import simulate_population
 from industrial_brain.micro.scoring import score_answers
+from industrial_brain.ingest.assessment import PUBLISHED_SECTOR_SCHEME
+from industrial_brain.report.sections_micro import profile_html
 from industrial_brain.services import assess as A
+from industrial_brain.services import enterprises as E
+from industrial_brain.store import enterprises as enterprise_store
 from industrial_brain.store.schema import DATA_TABLES
 
 from .conftest import TINY, make_uscc
@@ -66,7 +70,7 @@ def test_round_trip(store, pop300):
     # the registry: USCC, sector under the published scheme, GB/T 2260 region, size class
     ent = store.query("SELECT * FROM enterprise").set_index("uscc").loc[direct.total.index]
     assert (ent["sector_code"].to_numpy() == pop300.answers["sector"].astype(str).to_numpy()).all()
-    assert set(ent["sector_scheme"]) == {A.PUBLISHED_SECTOR_SCHEME}
+    assert set(ent["sector_scheme"]) == {PUBLISHED_SECTOR_SCHEME}
     assert (ent["region_code"].to_numpy() == pop300.answers["region"].astype(str).to_numpy()).all()
     # synthetic population marked in the catalog; enterprise-level data graded important
     ds = store.query("SELECT * FROM dataset WHERE dataset_id = ?", [rep.dataset_id]).iloc[0]
@@ -164,14 +168,10 @@ def test_several_bad_cells_all_listed(store, pop300):
 def test_failure_inside_the_transaction_rolls_back(store, pop300, monkeypatch):
     A.ingest_answers(store, pop300.answers.head(40), taken_on="2022-06-30", dataset_id="first_wave")
     before = snapshot(store)
-    real = A._insert_with_json
+    def boom(store, *args):  # the results are written after enterprises and assessments
+        raise RuntimeError("disk full (simulated)")
 
-    def boom(con, table, *args):
-        if table == "assessment_result":  # after enterprises and assessments were inserted
-            raise RuntimeError("disk full (simulated)")
-        real(con, table, *args)
-
-    monkeypatch.setattr(A, "_insert_with_json", boom)
+    monkeypatch.setattr(enterprise_store, "insert_results", boom)
     with pytest.raises(RuntimeError):
         A.ingest_answers(store, pop300.answers, taken_on="2022-12-31")
     assert_same(before, snapshot(store))
@@ -361,7 +361,7 @@ def test_profile(store, pop300):
                                firm[list(m.dimension_codes)].to_numpy(dtype=float), atol=1e-12)
     lower = (peers["total_score"] < firm["total_score"]).sum()
     assert p.sector_percentile == pytest.approx(100 * (lower + 0.5) / len(peers))
-    html = A.profile_html(p)
+    html = profile_html(p)
     assert firm["uscc"] in html and "SYNTHETIC" in html and html.count("data:image/png;base64") >= 1
     assert "Roadmap" in html
 
@@ -371,7 +371,7 @@ def test_profile_withholds_small_sector(store, tiny):
     p = A.enterprise_profile(store, make_uscc(0))
     assert p.sector_n == 2 and np.isnan(p.sector_percentile)
     assert p.dimensions["benchmark"].isna().all()
-    assert "withheld" in A.profile_html(p)
+    assert "withheld" in profile_html(p)
 
 
 def test_demo_population_stored_once(store):
@@ -399,3 +399,31 @@ def test_demo_report_sections(store):
     assert "SYNTHETIC" in prof.body and "Roadmap" in prof.body and prof.body.count("data:image/png") >= 1
     assert store.query("SELECT count(*) AS n FROM dataset WHERE dataset_id = ?",
                        [A.DEMO_DATASET_ID])["n"].iat[0] == 1
+
+
+# ---- two models: "latest" is per enterprise and model ------------------------------------------------------
+
+def test_latest_per_enterprise_and_model(store, tiny_dict):
+    tiny = model_from_dict(tiny_dict)
+    other = model_from_dict(dict(copy.deepcopy(TINY), code="tiny_b"))
+    A.ingest_answers(store, tiny_answers(4), model=tiny, taken_on="2022-01-10", dataset_id="w1")
+    # firm 0 is assessed later with another model, scoring lower (A1 = N)
+    A.ingest_answers(store, tiny_answers(1, a1="N"), model=other, taken_on="2023-01-10", dataset_id="w2")
+    latest = A.stored_results(store, uscc=make_uscc(0), dimensions=False)
+    assert sorted(latest["model_code"]) == ["tiny", "tiny_b"]
+    assert latest.set_index("model_code").loc["tiny", "total_score"] == pytest.approx(90.0)
+    listed = E.enterprise_list(store, uscc=make_uscc(0))
+    assert listed.set_index("model_code")["assessment_id"].to_dict() == {
+        "tiny": f"w1/{make_uscc(0)}", "tiny_b": f"w2/{make_uscc(0)}"}
+    assert E.enterprise_list(store, model_code="tiny")["total_score"].tolist() == pytest.approx([90.0] * 4)
+    rec = E.enterprise_record(store, make_uscc(0))
+    assert [a["model_code"] for a in rec["latest"]] == ["tiny", "tiny_b"]
+    # the aggregate is over one model (the one with the most enterprises), each firm counted once
+    agg = E.enterprise_aggregates(store, ["sector"])
+    assert agg.model_code == "tiny" and agg.n_enterprises == 4
+    assert agg.frame.set_index("sector").loc["ALL", "mean"] == pytest.approx(90.0)
+    # a cohort under the first model is not disturbed by the second model's later assessment
+    f = A.cohort(store, "sector", "2022-06-30", "2023-06-30", model_code="tiny").frame
+    assert f.loc["ALL", "n_end"] == 4 and f.loc["ALL", "mean_change"] == pytest.approx(0.0)
+    with pytest.raises(InputError, match="not registered"):
+        E.enterprise_record(store, make_uscc(99))
