@@ -45,7 +45,8 @@ def test_enterprise_submits_for_itself_and_reads_its_profile(client, auth):
     # the analyst may read it too; the list shows the new latest score
     assert client.get(f"/api/v1/assess/profile/{ENT_A}", headers=auth["analyst"]).status_code == 200
     audit = client.app.state.store.con.cursor().execute(
-        "SELECT count(*) FROM audit WHERE action = 'assessment_submit' AND actor = 'api:ent_a'").fetchall()[0][0]
+        "SELECT count(*) FROM audit WHERE action = 'assessment_submit' AND actor = 'api:ent_a'"
+    ).fetchall()[0][0]
     assert audit == 2
 
 
@@ -65,10 +66,12 @@ def test_bad_answers_are_400_and_store_nothing(client, auth):
     _, ans = _answers(client)
     first = next(iter(ans))
     bad = dict(ans, **{first: "Z"})
-    before = client.app.state.store.con.cursor().execute("SELECT count(*) FROM assessment_result").fetchall()[0][0]
+    before = client.app.state.store.con.cursor().execute(
+        "SELECT count(*) FROM assessment_result").fetchall()[0][0]
     r = client.post("/api/v1/assess/submissions", json={"answers": bad}, headers=auth["ent_b"])
     assert r.status_code == 400 and first in r.json()["detail"] and "\n" not in r.json()["detail"]
-    after = client.app.state.store.con.cursor().execute("SELECT count(*) FROM assessment_result").fetchall()[0][0]
+    after = client.app.state.store.con.cursor().execute(
+        "SELECT count(*) FROM assessment_result").fetchall()[0][0]
     assert after == before
     r = client.post("/api/v1/assess/submissions", json={"answers": ans}, headers=auth["analyst"])
     assert r.status_code == 400 and "which enterprise" in r.json()["detail"]

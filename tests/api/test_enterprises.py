@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 
 import pytest
+from fastapi.testclient import TestClient
 
-from .conftest import ENT_A, ENT_B, SYNTHETIC, make_uscc
+from industrial_brain.api.main import close_app, create_app
+from industrial_brain.store import Store
+
+from .conftest import ENT_A, ENT_B, SYNTHETIC, make_uscc, token
 
 ALL_USCC = {make_uscc(i) for i, *_ in SYNTHETIC}
 
@@ -57,7 +62,8 @@ def test_enterprise_cannot_read_another_by_direct_id(client, auth):
     for url in [f"/api/v1/enterprises/{ENT_B}", f"/api/v1/enterprises/{ENT_B}/assessments",
                 f"/api/v1/enterprises/{ENT_B}/assessments?format=csv"]:
         r = client.get(url, headers=auth["ent_a"])
-        assert r.status_code == 403 and "SYNTHETIC firm 20" not in r.text and "70" not in r.text.split("detail")[0]
+        assert (r.status_code == 403 and "SYNTHETIC firm 20" not in r.text
+                and "70" not in r.text.split("detail")[0])
     own = client.get(f"/api/v1/enterprises/{ENT_A}", headers=auth["ent_a"])
     assert own.status_code == 200 and own.json()["uscc"] == ENT_A
     a = client.get(f"/api/v1/enterprises/{ENT_A}/assessments", headers=auth["ent_a"]).json()
@@ -85,7 +91,8 @@ def test_small_cells_are_suppressed_in_aggregates(client, auth):
         # C39: 5 firms scoring 50, 55, 60, 65, 70 → mean 60
         assert rows["C39"]["n"] == 5 and rows["C39"]["mean"] == pytest.approx(60.0)
         assert rows["ALL"]["n"] == len(SYNTHETIC)
-        assert "70.5" not in client.get("/api/v1/enterprises/aggregates?by=sector&format=csv", headers=auth[who]).text
+        csv_text = client.get("/api/v1/enterprises/aggregates?by=sector&format=csv", headers=auth[who]).text
+        assert "70.5" not in csv_text
 
 
 def test_two_way_aggregates_leave_no_recoverable_cell(client):
@@ -116,3 +123,43 @@ def test_enterprise_reads_are_audited(client, auth):
 def test_aggregates_reject_bad_groupings(client):
     assert client.get("/api/v1/enterprises/aggregates?by=uscc").status_code == 422
     assert client.get("/api/v1/enterprises/aggregates?by=sector&by=region&by=size_class").status_code == 422
+
+
+@pytest.fixture
+def two_models(api_db, tmp_path):
+    """The API store plus a second model's assessment of ENT_A, taken after its 'synthetic' one."""
+    path = tmp_path / "two-models.duckdb"
+    shutil.copy(api_db, path)
+    with Store(path) as s:
+        s.con.execute("INSERT INTO assessment_result (assessment_id, uscc, model_code, model_version, "
+                      "taken_on, total_score, level, dimension_scores, dataset_id) VALUES ('b0', ?, 'other', "
+                      "'1', DATE '2025-01-01', 99.0, 'L5', '{}', 'synthetic_enterprises')", [ENT_A])
+    app = create_app(path)
+    with TestClient(app) as c:
+        yield c, {"analyst": token(c, "ana")}
+    close_app(app)
+
+
+def test_latest_is_per_enterprise_and_model(two_models):
+    client, auth = two_models
+    h = auth["analyst"]
+    # the list: one row per enterprise and model, each model with its own latest assessment
+    rows = [e for e in client.get("/api/v1/enterprises", headers=h).json()["data"] if e["uscc"] == ENT_A]
+    assert {(e["model_code"], e["total_score"]) for e in rows} == {("synthetic", 50.0), ("other", 99.0)}
+    only = client.get("/api/v1/enterprises?model=synthetic", headers=h).json()
+    assert only["count"] == len(SYNTHETIC)
+    assert [e["total_score"] for e in only["data"] if e["uscc"] == ENT_A] == [50.0]
+    # the record lists the latest assessment under each model
+    rec = client.get(f"/api/v1/enterprises/{ENT_A}", headers=h).json()
+    assert {(a["model_code"], a["total_score"]) for a in rec["latest"]} == {("synthetic", 50.0),
+                                                                           ("other", 99.0)}
+    one = client.get(f"/api/v1/enterprises/{ENT_A}?model=other", headers=h).json()
+    assert [a["total_score"] for a in one["latest"]] == [99.0]
+    # aggregates are over one model, each enterprise counted once: the newer 'other' score of ENT_A
+    # does not replace its 'synthetic' one (C39 is still 50, 55, 60, 65, 70)
+    agg = client.get("/api/v1/enterprises/aggregates?by=sector").json()
+    rows = {r["sector"]: r for r in agg["data"]}
+    assert agg["model"] == "synthetic" and rows["ALL"]["n"] == len(SYNTHETIC)
+    assert rows["C39"]["n"] == 5 and rows["C39"]["mean"] == pytest.approx(60.0)
+    other = client.get("/api/v1/enterprises/aggregates?by=sector&model=other").json()
+    assert other["model"] == "other" and all(r["n"] is None for r in other["data"])  # one firm: suppressed

@@ -181,7 +181,8 @@ def test_published_reference_is_labelled():
     ref = published_reference_2022()
     assert ref.national_mean == 51.8 and ref.national_share_at_or_below_L1 == 0.42
     assert len(ref.sectors) == 12 and ref.sectors.loc["Waste recycling", "mean_score"] == 41.8
-    f = pd.DataFrame({"sector": ["Electronics"] * 3 + ["Food"] * 2, "total_score": [60.0, 58.0, 62.0, 50.0, 40.0],
+    f = pd.DataFrame({"sector": ["Electronics"] * 3 + ["Food"] * 2,
+                      "total_score": [60.0, 58.0, 62.0, 50.0, 40.0],
                       "level": ["L2", "L2", "L2", "L1", "L1"]})
     c = compare_with_reference(f)
     assert c.loc["Electronics", "mean"] == 60.0 and c.loc["Electronics", "difference"] == pytest.approx(2.0)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from industrial_brain.cli.main import main
 from industrial_brain.micro.benchmarking import published_reference_2022
@@ -16,9 +17,11 @@ from industrial_brain.micro.model import load_model
 from industrial_brain.store import Store
 from industrial_brain.store.schema import DATA_TABLES
 
+from .conftest import TINY, make_uscc
+
 DTM = load_model("digital_transformation_maturity")
-SECTORS = ["Electronics", "Transportation equipment manufacturing", "Petrochemicals", "Pharmaceuticals", "Food",
-           "Metallurgy", "Machinery", "Light industry", "Textiles", "Packaging", "Building materials",
+SECTORS = ["Electronics", "Transportation equipment manufacturing", "Petrochemicals", "Pharmaceuticals",
+           "Food", "Metallurgy", "Machinery", "Light industry", "Textiles", "Packaging", "Building materials",
            "Waste recycling"]
 
 
@@ -70,7 +73,8 @@ def test_template_csv_and_xlsx(tmp_path):
     from openpyxl import load_workbook
 
     wb = load_workbook(tmp_path / "t.xlsx")
-    assert wb.sheetnames[0] == "answers" and len(wb["answers"].data_validations.dataValidation) >= len(m.questions)
+    assert (wb.sheetnames[0] == "answers"
+            and len(wb["answers"].data_validations.dataValidation) >= len(m.questions))
     assert run("assess", "template", "--model", "nope", "--out", str(tmp_path / "x.csv")) == 2
 
 
@@ -113,7 +117,8 @@ def test_score_with_db_bad_file_and_profile(population, tmp_path, capsys):
     assert run("assess", "score", str(bad_file), "--out", str(bad_out), "--db", str(db),
                "--taken-on", "2023-12-31") == 2
     err = capsys.readouterr().err
-    assert "row 6" in err and "column 'DR03'" in err and "found 'Z'" in err and "expected one option code" in err
+    assert ("row 6" in err and "column 'DR03'" in err and "found 'Z'" in err
+            and "expected one option code" in err)
     assert "\n" not in err.strip()
     assert not bad_out.exists()
     after = snapshot(db)
@@ -136,14 +141,15 @@ def test_score_with_db_bad_file_and_profile(population, tmp_path, capsys):
     traj = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out))
     assert traj["taken_on"].tolist() == ["2022-12-31", "2023-12-31"]
     coh = tmp_path / "cohort.csv"
-    assert run("assess", "cohort", "--by", "sector", "--from", "2023-01-01", "--to", "2024-01-01", "--db", str(db),
-               "--out", str(coh)) == 0
+    assert run("assess", "cohort", "--by", "sector", "--from", "2023-01-01", "--to", "2024-01-01",
+               "--db", str(db), "--out", str(coh)) == 0
     c = pd.read_csv(coh).set_index("sector")
     assert c.loc["ALL", "n_start"] == 600 and c.loc["ALL", "mean_change"] > 0
     assert run("assess", "profile", "--uscc", "91350100M000100Y43", "--out", str(html), "--db", str(db)) == 2
     # size classes looked up in the store's enterprise registry
     bench = tmp_path / "bench.csv"
-    assert run("assess", "benchmark", str(out), "--by", "size_class", "--db", str(db), "--out", str(bench)) == 0
+    assert run("assess", "benchmark", str(out), "--by", "size_class", "--db", str(db),
+               "--out", str(bench)) == 0
     assert set(pd.read_csv(bench)["size_class"]) == {"large", "medium", "small", "micro", "ALL"}
 
 
@@ -195,3 +201,25 @@ def test_score_checks_the_meta_columns_too(population, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "row 4" in err and "column 'region'" in err and "found '990000'" in err and "GB/T 2260" in err
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_models_template_simulate_take_db(population, tmp_path, capsys):
+    db = tmp_path / "m.duckdb"
+    # template and simulate accept --db and leave it alone (no store is created)
+    assert run("assess", "template", "--out", str(tmp_path / "t.csv"), "--db", str(db)) == 0
+    assert run("assess", "simulate", "--n", "20", "--seed", "2", "--out", str(tmp_path / "p.csv"),
+               "--db", str(db)) == 0
+    assert not db.exists()
+    # a store that scored a sheet with a model that is not shipped lists it beside the shipped ones
+    tiny = tmp_path / "tiny.yaml"
+    tiny.write_text(yaml.safe_dump(TINY), encoding="utf-8")
+    sheet = tmp_path / "tiny.csv"
+    pd.DataFrame({"uscc": [make_uscc(i) for i in range(3)], "name": "firm", "sector": "Food",
+                  "region": "330000", "size_class": "small", "A1": "Y", "A2": 70.0, "B1": "X;Y",
+                  "B2": "P"}).to_csv(sheet, index=False)
+    assert run("assess", "score", str(sheet), "--model", str(tiny), "--out", str(tmp_path / "s.csv"),
+               "--db", str(db), "--taken-on", "2024-01-01") == 0
+    capsys.readouterr()
+    assert run("assess", "models", "--db", str(db), "--format", "csv") == 0
+    out = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out)).set_index("code")
+    assert out.loc["tiny", "origin"] == "stored" and out.loc["sme_digital_level", "origin"] == "shipped"

@@ -61,7 +61,8 @@ def test_benchmark_gap(tiny):
     med = r.dimension_scores.median()
     assert d.dimensions.loc["A", "benchmark"] == pytest.approx(med["A"])
     # weighted gap = W_A · (median − own) with W_A = 3/4
-    assert d.dimensions.loc["A", "weighted_gap"] == pytest.approx(0.75 * (med["A"] - r.dimension_scores["A"].iloc[1]))
+    assert d.dimensions.loc["A", "weighted_gap"] == pytest.approx(
+        0.75 * (med["A"] - r.dimension_scores["A"].iloc[1]))
 
 
 def test_score_ladder_multiple_choice(tiny):

@@ -162,8 +162,9 @@ def test_ignored_columns_noted_and_categorical_input(tiny):
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["N", "P", "Y"]), st.floats(0, 100), st.sampled_from(["X", "Y;Z", "X;Y;Z"]),
-                          st.sampled_from(["N", "P", "Y", None])), min_size=1, max_size=12),
+@given(st.lists(st.tuples(st.sampled_from(["N", "P", "Y"]), st.floats(0, 100),
+                          st.sampled_from(["X", "Y;Z", "X;Y;Z"]), st.sampled_from(["N", "P", "Y", None])),
+                min_size=1, max_size=12),
        st.randoms(use_true_random=False))
 def test_scores_are_row_wise_and_bounded(rows, rnd):
     from industrial_brain.micro.model import model_from_dict
@@ -191,14 +192,16 @@ def test_vectorised_uscc_check_agrees_with_reference(codes):
     assert got == [not is_valid_uscc(c) for c in allc]
     # an all-digit code read from CSV as an integer is checked as its digits
     digits = "913301000000000009"
-    assert is_valid_uscc(digits) and uscc_bad_mask([int(digits), 913301000000000008]).tolist() == [False, True]
+    assert is_valid_uscc(digits)
+    assert uscc_bad_mask([int(digits), 913301000000000008]).tolist() == [False, True]
 
 
 def test_sme_model_scores_a_blank_firm_unrated():
     from industrial_brain.micro.model import load_model
 
     m = load_model("sme_digital_level")
-    ans = {q.code: ("A" if q.type == "single_choice" else 0) for q in m.questions if q.type != "multiple_choice"}
+    ans = {q.code: ("A" if q.type == "single_choice" else 0)
+           for q in m.questions if q.type != "multiple_choice"}
     ans.update(F03="FIN", F06="FW")
     r = score_answers(m, frame([ans]))
     # foundation: F03 = 20, F06 = 30, others 0 → (20 + 30)/6 = 8.333

@@ -15,7 +15,11 @@ from industrial_brain.micro.benchmarking import published_reference_2022
 from industrial_brain.micro.model import load_model, model_from_dict
 from industrial_brain.micro.population import simulate_population
 from industrial_brain.micro.scoring import score_answers
+from industrial_brain.ingest.assessment import PUBLISHED_SECTOR_SCHEME
+from industrial_brain.report.sections_micro import profile_html
 from industrial_brain.services import assess as A
+from industrial_brain.services import enterprises as E
+from industrial_brain.store import enterprises as enterprise_store
 from industrial_brain.store.schema import DATA_TABLES
 
 from .conftest import TINY, make_uscc
@@ -45,9 +49,9 @@ def assert_same(a: dict, b: dict) -> None:
 
 def tiny_answers(n: int = 4, *, a1: str = "Y", a2: float = 70.0, start: int = 0, sector: str = "Food",
                  region: str = "330000") -> pd.DataFrame:
-    return pd.DataFrame({"uscc": [make_uscc(start + i) for i in range(n)], "name": [f"firm {i}" for i in range(n)],
-                         "sector": sector, "region": region, "size_class": "small",
-                         "A1": a1, "A2": a2, "B1": "X;Y", "B2": "P"})
+    return pd.DataFrame({"uscc": [make_uscc(start + i) for i in range(n)],
+                         "name": [f"firm {i}" for i in range(n)], "sector": sector, "region": region,
+                         "size_class": "small", "A1": a1, "A2": a2, "B1": "X;Y", "B2": "P"})
 
 
 # ---- round trip ---------------------------------------------------------------------------------------
@@ -60,13 +64,14 @@ def test_round_trip(store, pop300):
     res = A.stored_results(store).set_index("uscc").loc[direct.total.index]
     np.testing.assert_allclose(res["total_score"].to_numpy(), direct.total.to_numpy(), rtol=0, atol=1e-12)
     assert (res["level"].to_numpy() == direct.level.astype(str).to_numpy()).all()
-    np.testing.assert_allclose(res[list(m.dimension_codes)].to_numpy(), direct.dimension_scores.to_numpy(), atol=1e-12)
+    np.testing.assert_allclose(res[list(m.dimension_codes)].to_numpy(), direct.dimension_scores.to_numpy(),
+                               atol=1e-12)
     assert set(res["model_version"]) == {"1.0.0"} and set(res["model_fingerprint"]) == {m.fingerprint}
     assert (pd.to_datetime(res["taken_on"]) == pd.Timestamp("2022-12-31")).all()
     # the registry: USCC, sector under the published scheme, GB/T 2260 region, size class
     ent = store.query("SELECT * FROM enterprise").set_index("uscc").loc[direct.total.index]
     assert (ent["sector_code"].to_numpy() == pop300.answers["sector"].astype(str).to_numpy()).all()
-    assert set(ent["sector_scheme"]) == {A.PUBLISHED_SECTOR_SCHEME}
+    assert set(ent["sector_scheme"]) == {PUBLISHED_SECTOR_SCHEME}
     assert (ent["region_code"].to_numpy() == pop300.answers["region"].astype(str).to_numpy()).all()
     # synthetic population marked in the catalog; enterprise-level data graded important
     ds = store.query("SELECT * FROM dataset WHERE dataset_id = ?", [rep.dataset_id]).iloc[0]
@@ -101,7 +106,8 @@ def test_replace_dataset(store, tiny):
     A.ingest_answers(store, tiny_answers(4), model=tiny, taken_on="2022-01-01", dataset_id="w")
     with pytest.raises(InputError, match="dataset id already used"):
         A.ingest_answers(store, tiny_answers(2, a1="N"), model=tiny, taken_on="2022-01-01", dataset_id="w")
-    A.ingest_answers(store, tiny_answers(2, a1="N"), model=tiny, taken_on="2022-01-01", dataset_id="w", replace=True)
+    A.ingest_answers(store, tiny_answers(2, a1="N"), model=tiny, taken_on="2022-01-01", dataset_id="w",
+                     replace=True)
     got = A.stored_results(store, dimensions=False)
     assert len(got) == 2 and store.table_counts()["assessment"] == 2
     # registrations stay (the enterprise registry is not owned by one sheet)
@@ -164,14 +170,10 @@ def test_several_bad_cells_all_listed(store, pop300):
 def test_failure_inside_the_transaction_rolls_back(store, pop300, monkeypatch):
     A.ingest_answers(store, pop300.answers.head(40), taken_on="2022-06-30", dataset_id="first_wave")
     before = snapshot(store)
-    real = A._insert_with_json
+    def boom(store, *args):  # the results are written after enterprises and assessments
+        raise RuntimeError("disk full (simulated)")
 
-    def boom(con, table, *args):
-        if table == "assessment_result":  # after enterprises and assessments were inserted
-            raise RuntimeError("disk full (simulated)")
-        real(con, table, *args)
-
-    monkeypatch.setattr(A, "_insert_with_json", boom)
+    monkeypatch.setattr(enterprise_store, "insert_results", boom)
     with pytest.raises(RuntimeError):
         A.ingest_answers(store, pop300.answers, taken_on="2022-12-31")
     assert_same(before, snapshot(store))
@@ -203,7 +205,8 @@ def test_model_change_creates_new_version_and_old_results_keep_theirs(store, tin
     r3 = A.ingest_answers(store, tiny_answers(a1="N"), model=m3, taken_on="2024-01-10", dataset_id="w3")
     assert r3.model_version == "2"
     # re-ingesting with the original model reuses its original version label
-    r4 = A.ingest_answers(store, tiny_answers(2, start=10), model=tiny, taken_on="2024-02-01", dataset_id="w4")
+    r4 = A.ingest_answers(store, tiny_answers(2, start=10), model=tiny, taken_on="2024-02-01",
+                          dataset_id="w4")
     assert r4.model_version == "1"
     # old results untouched
     pd.testing.assert_frame_equal(old, store.query("SELECT * FROM assessment_result WHERE dataset_id = 'w1' "
@@ -237,7 +240,8 @@ def test_cohort_level_distribution_moves(store, tiny):
     tex = tiny_answers(4, a1="N", a2=10.0, start=100, sector="Textiles")
     A.ingest_answers(store, pd.concat([food, tex], ignore_index=True), model=tiny, taken_on="2022-06-01",
                      dataset_id="wave1")
-    A.ingest_answers(store, food.assign(A1="Y", A2=70.0), model=tiny, taken_on="2023-06-01", dataset_id="wave2")
+    A.ingest_answers(store, food.assign(A1="Y", A2=70.0), model=tiny, taken_on="2023-06-01",
+                     dataset_id="wave2")
     r = A.cohort(store, "sector", "2022-12-31", "2023-12-31", model_code="tiny")
     f = r.frame
     # Food wave 1: A = (40 + 3·50)/4 = 47.5, B = 60, T = (3·47.5 + 60)/4 = 50.625 → L2
@@ -260,12 +264,15 @@ def test_cohort_level_distribution_moves(store, tiny):
 
 def test_cohort_suppression_cannot_be_undone(store, tiny):
     parts = [tiny_answers(5, sector="Food"), tiny_answers(2, start=50, sector="Textiles"),
-             tiny_answers(4, start=80, sector="Packaging"), tiny_answers(7, start=120, sector="Metallurgy").assign(H1="Y")]
-    A.ingest_answers(store, pd.concat(parts, ignore_index=True), model=tiny, taken_on="2022-06-01", dataset_id="w1")
+             tiny_answers(4, start=80, sector="Packaging"),
+             tiny_answers(7, start=120, sector="Metallurgy").assign(H1="Y")]
+    A.ingest_answers(store, pd.concat(parts, ignore_index=True), model=tiny, taken_on="2022-06-01",
+                     dataset_id="w1")
     f = A.cohort(store, "sector", "2022-12-31", "2023-12-31", model_code="tiny").frame
     # Textiles (2 < k = 3) is suppressed; one lone hidden group could be recovered as ALL − the others,
     # so the smallest other group (Packaging, 4) is hidden too
-    assert f.loc["Textiles", "suppression"] == "primary" and f.loc["Packaging", "suppression"] == "complementary"
+    assert f.loc["Textiles", "suppression"] == "primary"
+    assert f.loc["Packaging", "suppression"] == "complementary"
     assert f.loc[["Textiles", "Packaging"], ["n_start", "mean_start", "mean_end"]].isna().all().all()
     shown = f.drop(index="ALL")
     for col in ("n_start", "n_end"):
@@ -308,9 +315,10 @@ def _determined(n_full: np.ndarray, hidden: np.ndarray) -> np.ndarray:
 
 def test_stored_benchmark_is_suppressed(store, pop300):
     rep = A.ingest_answers(store, pop300.answers, taken_on="2022-12-31", k=3)
-    v = store.query("SELECT sector_code, region_code, measure, value, label FROM analysis_value WHERE run_id = ?",
-                    [rep.benchmark_run_id])
-    run = store.query("SELECT kind, datasets FROM analysis_run WHERE run_id = ?", [rep.benchmark_run_id]).iloc[0]
+    v = store.query("SELECT sector_code, region_code, measure, value, label FROM analysis_value "
+                    "WHERE run_id = ?", [rep.benchmark_run_id])
+    run = store.query("SELECT kind, datasets FROM analysis_run WHERE run_id = ?",
+                      [rep.benchmark_run_id]).iloc[0]
     assert run["kind"] == "assess_benchmark" and run["datasets"] == rep.dataset_id
     n = v[v.measure == "n"]
     shown = n[n.value.notna()]
@@ -361,7 +369,7 @@ def test_profile(store, pop300):
                                firm[list(m.dimension_codes)].to_numpy(dtype=float), atol=1e-12)
     lower = (peers["total_score"] < firm["total_score"]).sum()
     assert p.sector_percentile == pytest.approx(100 * (lower + 0.5) / len(peers))
-    html = A.profile_html(p)
+    html = profile_html(p)
     assert firm["uscc"] in html and "SYNTHETIC" in html and html.count("data:image/png;base64") >= 1
     assert "Roadmap" in html
 
@@ -371,7 +379,7 @@ def test_profile_withholds_small_sector(store, tiny):
     p = A.enterprise_profile(store, make_uscc(0))
     assert p.sector_n == 2 and np.isnan(p.sector_percentile)
     assert p.dimensions["benchmark"].isna().all()
-    assert "withheld" in A.profile_html(p)
+    assert "withheld" in profile_html(p)
 
 
 def test_demo_population_stored_once(store):
@@ -399,3 +407,31 @@ def test_demo_report_sections(store):
     assert "SYNTHETIC" in prof.body and "Roadmap" in prof.body and prof.body.count("data:image/png") >= 1
     assert store.query("SELECT count(*) AS n FROM dataset WHERE dataset_id = ?",
                        [A.DEMO_DATASET_ID])["n"].iat[0] == 1
+
+
+# ---- two models: "latest" is per enterprise and model ------------------------------------------------------
+
+def test_latest_per_enterprise_and_model(store, tiny_dict):
+    tiny = model_from_dict(tiny_dict)
+    other = model_from_dict(dict(copy.deepcopy(TINY), code="tiny_b"))
+    A.ingest_answers(store, tiny_answers(4), model=tiny, taken_on="2022-01-10", dataset_id="w1")
+    # firm 0 is assessed later with another model, scoring lower (A1 = N)
+    A.ingest_answers(store, tiny_answers(1, a1="N"), model=other, taken_on="2023-01-10", dataset_id="w2")
+    latest = A.stored_results(store, uscc=make_uscc(0), dimensions=False)
+    assert sorted(latest["model_code"]) == ["tiny", "tiny_b"]
+    assert latest.set_index("model_code").loc["tiny", "total_score"] == pytest.approx(90.0)
+    listed = E.enterprise_list(store, uscc=make_uscc(0))
+    assert listed.set_index("model_code")["assessment_id"].to_dict() == {
+        "tiny": f"w1/{make_uscc(0)}", "tiny_b": f"w2/{make_uscc(0)}"}
+    assert E.enterprise_list(store, model_code="tiny")["total_score"].tolist() == pytest.approx([90.0] * 4)
+    rec = E.enterprise_record(store, make_uscc(0))
+    assert [a["model_code"] for a in rec["latest"]] == ["tiny", "tiny_b"]
+    # the aggregate is over one model (the one with the most enterprises), each firm counted once
+    agg = E.enterprise_aggregates(store, ["sector"])
+    assert agg.model_code == "tiny" and agg.n_enterprises == 4
+    assert agg.frame.set_index("sector").loc["ALL", "mean"] == pytest.approx(90.0)
+    # a cohort under the first model is not disturbed by the second model's later assessment
+    f = A.cohort(store, "sector", "2022-06-30", "2023-06-30", model_code="tiny").frame
+    assert f.loc["ALL", "n_end"] == 4 and f.loc["ALL", "mean_change"] == pytest.approx(0.0)
+    with pytest.raises(InputError, match="not registered"):
+        E.enterprise_record(store, make_uscc(99))

@@ -1,6 +1,9 @@
-"""Demo-report sections of the enterprise assessment (micro level).
+"""Report sections of the enterprise assessment (micro level): the enterprise profile page and the
+demo-report sections.
 
-Both sections use the SYNTHETIC demo population, stored once in the store by
+:func:`profile_html` is the self-contained profile page (``ibrain assess profile``);
+:func:`profile_sections` its sections, also used by the demo report. The demo sections use the
+SYNTHETIC demo population, stored once by
 :func:`industrial_brain.services.assess.ensure_demo_population` (dataset
 ``synthetic_enterprise_assessment_2022``, marked SYNTHETIC in the catalog). Order in the report:
 :func:`section_micro_sectors`, then :func:`section_micro_profile`.
@@ -8,66 +11,103 @@ Both sections use the SYNTHETIC demo population, stored once in the store by
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from industrial_brain.report.html import Section, bilingual
+from industrial_brain import __version__
+from industrial_brain._shared.i18n import check_lang
+from industrial_brain.report.html import Section, bilingual, render
+from industrial_brain.services.assess import EnterpriseProfile, demo_profile, demo_sector_comparison
 from industrial_brain.viz.fonts import cjk_font
 from industrial_brain.store.connection import Store
+from industrial_brain.viz.micro import radar, sector_comparison, trajectory_chart
 
-__all__ = ["section_micro_sectors", "section_micro_profile"]
+__all__ = ["profile_html", "profile_sections", "section_micro_sectors", "section_micro_profile"]
 
 
-def _demo_results(store: Store) -> pd.DataFrame:
-    from industrial_brain.services.assess import DEMO_DATASET_ID, ensure_demo_population, stored_results
+def profile_html(profile: EnterpriseProfile, lang: str = "en") -> str:
+    """A self-contained HTML page: summary, radar (dimensions vs sector median), trajectory, roadmap."""
+    check_lang(lang)
+    secs = profile_sections(profile, lang)
+    sub = (f"{profile.uscc} · {profile.sector or '—'} · {profile.region or '—'} · "
+           f"model {profile.model.code} {profile.latest['model_version']}"
+           + (" · SYNTHETIC — not a real enterprise" if profile.synthetic else ""))
+    title = f"{profile.name or profile.uscc} — digital-transformation profile 数字化转型画像"
+    foot = (f"industrial-brain {__version__} · enterprise-level data (grade important): do not publish · "
+            f"{profile.lineage.footer()}")
+    return render(title, sub, secs, foot, lang=lang)
 
-    ensure_demo_population(store)
-    res = stored_results(store, model_code="digital_transformation_maturity", latest=False)
-    return res[res["dataset_id"] == DEMO_DATASET_ID]
+
+def profile_sections(profile: EnterpriseProfile, lang: str = "en") -> list[Section]:
+    """The report sections of a profile: where the firm stands (radar and dimension table), the
+    roadmap to the next level, progress over time."""
+    zh_font = cjk_font()
+    zh = lang == "zh"
+    s1 = Section("Where the firm stands 现状")
+    lat = profile.latest
+    s1.text(f"Total score {float(lat['total_score']):.1f}, level {lat['level']} "
+            f"(assessed on {lat['taken_on']}, model {profile.model.code} {lat['model_version']}, "
+            f"fingerprint {str(lat['model_fingerprint'])[:12]}).")
+    if profile.sector_n >= profile.k:
+        s1.text(f"Sector percentile {profile.sector_percentile:.0f} among {profile.sector_n} assessed firms "
+                f"of {profile.sector}.")
+    else:
+        s1.note(f"Sector comparison withheld: fewer than {profile.k} assessed firms in the sector.")
+    names = profile.dimensions["name_zh" if zh and zh_font else "name_en"]
+    s1.figure(radar(profile.dimensions["score"], profile.dimensions["benchmark"], labels=names,
+                    title=bilingual("Dimension scores vs sector median", "各维度得分与行业中位数", zh_font)))
+    dim = profile.dimensions.reset_index()[["dimension", "name_zh" if zh else "name_en", "score", "benchmark",
+                                            "next_level_floor", "gap_to_next_level", "weighted_gap"]]
+    s1.table(dim, floatfmt="{:,.1f}")
+    s2 = Section("Roadmap to the next level 迈向下一等级的路线图")
+    if profile.next_level is None:
+        s2.text("The firm is at the top level.")
+    else:
+        for b in profile.blocking:
+            s2.note(f"Blocked by: {b}")
+        rm = profile.roadmap.reset_index()
+        if len(rm):
+            s2.table(rm[["step", "action", "name_zh" if zh else "name_en", "questions", "effort",
+                         "total_after", "gain", "level_after"]], floatfmt="{:,.1f}")
+        else:
+            s2.text("No action in the catalogue improves the score further.")
+    s3 = Section("Progress over time 历次评估")
+    tr = profile.trajectory
+    if len(tr) > 1:
+        s3.figure(trajectory_chart(tr, title=bilingual("Total score by assessment", "历次评估总分", zh_font)))
+    s3.table(tr[["taken_on", "model_code", "model_version", "total_score", "level", "dataset_id"]],
+             floatfmt="{:,.1f}")
+    return [s1, s2, s3]
 
 
 def section_micro_sectors(store: Store, lang: str) -> Section:
-    """Sector table: the synthetic population's sector means and L1 share beside the published 2022 figures."""
-    from industrial_brain.micro.benchmarking import aggregate, compare_with_reference, published_reference_2022
-    from industrial_brain.viz.micro import sector_comparison
-
+    """Sector table: the synthetic population's sector means and L1 share beside the published 2022
+    figures."""
     s = Section("Enterprise digital transformation by sector 分行业企业数字化转型")
-    res = _demo_results(store).set_index("uscc")
-    ref = published_reference_2022()
-    s.text(f"{len(res):,} SYNTHETIC enterprises (not real firms; generated with a fixed seed and calibrated to the "
-           "published figures), scored with the digital-transformation maturity model "
-           f"{res['model_version'].iloc[0]}, beside the published {ref.year} sector averages.")
-    s.note("Published reference: " + ref.source + (" — primary publication not confirmed; figures as reported."
-                                                     if not ref.source_confirmed else ""))
-    comp = compare_with_reference(res, low_levels=("L1",))
-    zh = lang == "zh"
+    c = demo_sector_comparison(store)
+    ref = c.reference
+    s.text(f"{c.n:,} SYNTHETIC enterprises (not real firms; generated with a fixed seed and calibrated to "
+           "the published figures), scored with the digital-transformation maturity model "
+           f"{c.model_version}, beside the published {ref.year} sector averages.")
+    unconfirmed = "" if ref.source_confirmed else " — primary publication not confirmed; figures as reported."
+    s.note("Published reference: " + ref.source + unconfirmed)
     names = dict(zip(ref.sectors.index, ref.sectors["name_zh"]))
-    shown = comp.reset_index()
-    if zh:
+    shown = c.comparison.reset_index()
+    if lang == "zh":
         shown.insert(1, "name_zh", shown["sector"].map(names).fillna("全国"))
     shown = shown.rename(columns={"mean": "synthetic_mean", "published_mean": "published_mean_2022"})
     s.table(shown.drop(columns=["reference"]), floatfmt="{:,.3g}")
-    has_cjk = cjk_font()
-    s.figure(sector_comparison(comp, title=bilingual("Mean total score by sector", "分行业平均总分", has_cjk)))
-    agg = aggregate(res, ("sector", "region"), k=3)
-    s.note(f"Sector × region aggregates: {agg.n_primary} cells with fewer than 3 firms suppressed and "
-           f"{agg.n_complementary} more suppressed so that none can be recovered from the margins.")
-    lv = res["level"].value_counts(normalize=True).reindex(["L1", "L2", "L3", "L4", "L5"]).fillna(0.0)
+    s.figure(sector_comparison(c.comparison, title=bilingual("Mean total score by sector", "分行业平均总分",
+                                                             cjk_font())))
+    s.note(f"Sector × region aggregates: {c.n_primary} cells with fewer than {c.k} firms suppressed and "
+           f"{c.n_complementary} more suppressed so that none can be recovered from the margins.")
+    lv = c.level_shares
     s.table(pd.DataFrame({"level": lv.index, "share": lv.to_numpy()}), floatfmt="{:.3f}")
     return s
 
 
 def section_micro_profile(store: Store, lang: str) -> Section:
     """One enterprise profile summary (a SYNTHETIC firm near its sector's median, at L2)."""
-    from industrial_brain.services.assess import enterprise_profile, profile_sections
-
-    res = _demo_results(store)
-    cand = res[(res["sector"] == "Machinery") & (res["level"] == "L2")]
-    if cand.empty:
-        cand = res
-    med = cand["total_score"].median()
-    pick = cand.iloc[int(np.argmin(np.abs(cand["total_score"].to_numpy() - med)))]
-    p = enterprise_profile(store, pick["uscc"])
+    p = demo_profile(store)
     s = Section("Enterprise profile (synthetic firm) 企业画像（合成企业）")
     s.text(f"{p.uscc} {p.name}: SYNTHETIC — not a real enterprise. Sector {p.sector}, region {p.region}, "
            f"size {p.size_class}. Full page: ibrain assess profile --uscc {p.uscc} --out profile.html")

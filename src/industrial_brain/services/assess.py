@@ -1,38 +1,22 @@
-"""Enterprise assessments in the store: ingest filled questionnaires, read results back, follow firms
-over time, report cohorts, build an enterprise profile.
+"""Enterprise assessments: store filled questionnaires, read results back, follow firms over time,
+report cohorts, build an enterprise profile; the demo population and its report figures.
 
-Service layer (reads the store → calls the pure :mod:`industrial_brain.micro` engines → writes with
-lineage). What one :func:`ingest_answers` call writes, in **one transaction** (all or nothing):
+Service layer: reads the store (:mod:`industrial_brain.store.enterprises`), calls the pure
+:mod:`industrial_brain.micro` engines and stores through :mod:`industrial_brain.ingest.assessment`
+with lineage. What one :func:`ingest_answers` call writes, in one transaction, is listed in
+:mod:`industrial_brain.ingest.assessment`.
 
-* ``dataset`` — one row, kind ``assessment``, grade ``important`` or ``core`` (enterprise-level data
-  is never ``general``); a synthetic sheet says ``SYNTHETIC`` in its title and source;
-* ``enterprise`` — enterprises not yet registered (USCC checked, region mapped to GB/T 2260, size
-  class normalised); enterprises already registered keep their registration;
-* ``assessment`` — the raw answers (JSON), model code and version, date taken, dataset id;
-* ``assessment_result`` — total, level and dimension scores (JSON) with the model's code, version
-  and fingerprint and the scoring run id;
-* ``analysis_run`` — the scoring run (kind ``assess_score``), the sector × region benchmark of the
-  sheet (kind ``assess_benchmark``, values in ``analysis_value`` with small cells suppressed), and —
-  the first time a model fingerprint is seen — the model definition itself (kind ``assess_model``), so
-  that old results can always be re-read with the exact model that scored them;
-* ``audit`` — one row.
-
-Model versions. A result records ``model_version`` and ``model_fingerprint`` (SHA-256 of the model's
-content). If a model is changed but keeps its version string, the stored version becomes
-``<version>+<fingerprint[:8]>``: two different models never share a stored version, and results
-already stored are never re-scored — they keep their version and fingerprint.
-
-Sector names. Sectors named as in the published 2022 reference (``Electronics`` … ``Waste
-recycling``) are registered under the sector scheme ``dt2022`` (with their Chinese names); any other
-sector text is kept as given under the scheme ``assessment``.
+"Latest assessment" is the store's one definition: per enterprise and model code
+(:data:`industrial_brain.store.enterprises.LATEST_ORDER`). The registry and aggregates over
+enterprises for the interfaces are in :mod:`industrial_brain.services.enterprises`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
-import hashlib
 import json
-import uuid
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -43,59 +27,52 @@ import pandas as pd
 from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError
+from industrial_brain.ingest.assessment import (
+    commit_sheet,
+    parse_date,
+    prepare_sheet,
+    read_answers,
+    score_sheet,
+)
+from industrial_brain.ingest.files import read_frame
 from industrial_brain.lineage import Lineage
 from industrial_brain.micro.benchmarking import (
     ALL,
+    BenchmarkTable,
+    PublishedReference,
     aggregate,
+    compare_with_reference,
     hide_lone_partner,
     mark_suppressed,
     published_reference_2022,
     suppress_one_way,
 )
-from industrial_brain.micro.model import MaturityModel, load_model, model_from_dict
-from industrial_brain.micro.scoring import AssessmentScores, CellProblem, score_answers
+from industrial_brain.micro.diagnosis import diagnose
+from industrial_brain.micro.model import MaturityModel, list_models, load_model, model_from_dict
+from industrial_brain.micro.population import SyntheticPopulation, simulate_population
+from industrial_brain.micro.questionnaire import write_template
+from industrial_brain.micro.scoring import AssessmentScores, score_answers
+from industrial_brain.services.enterprises import check_grouping
+from industrial_brain.services.results import dataset_lineage, new_run_id
+from industrial_brain.store import enterprises as enterprise_store
+from industrial_brain.store import runs as run_store
 from industrial_brain.store.connection import Store
+from industrial_brain.store.datasets import dataset_kind
 
 __all__ = [
-    "DEFAULT_MODEL", "PUBLISHED_SECTOR_SCHEME", "AssessmentIngest", "CohortReport", "EnterpriseProfile",
-    "read_answers", "score_sheet", "ingest_answers", "stored_model", "stored_results", "trajectory", "cohort",
-    "enterprise_profile", "ensure_demo_population", "DEMO_DATASET_ID",
+    "DEFAULT_MODEL", "DEMO_DATASET_ID", "AssessmentIngest", "CohortReport", "EnterpriseProfile",
+    "ScoredSheet", "SectorComparison", "Submission",
+    "resolve_model", "model_catalog", "questionnaire", "write_questionnaire", "synthetic_population",
+    "ingest_answers", "score_file", "benchmark_scores", "submit_assessment",
+    "stored_model", "stored_results", "trajectory", "cohort", "enterprise_profile",
+    "ensure_demo_population", "demo_sector_comparison", "demo_profile",
 ]
 
 DEFAULT_MODEL = "digital_transformation_maturity"
-#: Sector scheme of the twelve sectors of the published 2022 reference.
-PUBLISHED_SECTOR_SCHEME = "dt2022"
-_FREE_SECTOR_SCHEME = "assessment"
-_SIZE = {"large": "large", "medium": "medium", "small": "small", "micro": "micro",
-         "大型": "large", "中型": "medium", "小型": "small", "微型": "micro"}
-_SYNTH_MARK = "(synthetic)"
 #: Dataset id of the demo population stored by :func:`ensure_demo_population`.
 DEMO_DATASET_ID = "synthetic_enterprise_assessment_2022"
-
-
-# ---- reading a sheet -------------------------------------------------------------------------------
-
-def read_answers(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFrame:
-    """Read a filled questionnaire (CSV in UTF-8/GBK/GB18030, XLSX — first sheet, the ``answers``
-    sheet of a template — or Parquet) as text cells; blank cells are missing."""
-    from industrial_brain.ingest.files import read_frame
-
-    return read_frame(path, sheet=sheet)
-
-
-def _file_sha(answers: pd.DataFrame, path: str | Path | None) -> str:
-    if path is not None and Path(path).is_file():
-        from industrial_brain.ingest.files import sha256_file
-
-        return sha256_file(path)
-    h = hashlib.sha256()
-    h.update(",".join(map(str, answers.columns)).encode())
-    try:
-        hashed = pd.util.hash_pandas_object(answers, index=False)
-    except TypeError:  # object columns mixing numbers and text
-        hashed = pd.util.hash_pandas_object(answers.astype(str), index=False)
-    h.update(hashed.to_numpy().tobytes())
-    return h.hexdigest()
+#: Columns of a scores table (``ibrain assess score`` output) before the dimension columns.
+SCORE_COLUMNS = ("uscc", "sector", "region", "total_score", "level")
 
 
 # ---- result objects --------------------------------------------------------------------------------
@@ -125,7 +102,8 @@ class AssessmentIngest(ResultMixin):
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
         yield ("数据集" if zh else "dataset", self.dataset_id)
-        yield ("模型" if zh else "model", f"{self.model_code} {self.model_version} ({self.model_fingerprint[:12]})")
+        yield ("模型" if zh else "model",
+               f"{self.model_code} {self.model_version} ({self.model_fingerprint[:12]})")
         yield ("评估份数" if zh else "assessments", self.n_assessments)
         yield ("新登记企业" if zh else "new enterprises", self.n_new_enterprises)
         yield ("已登记企业" if zh else "enterprises already registered", self.n_known_enterprises)
@@ -221,229 +199,131 @@ class EnterpriseProfile(ResultMixin):
         return self.dimensions.copy()
 
 
-# ---- validation of the meta columns -----------------------------------------------------------------
+@dataclass(frozen=True)
+class ScoredSheet:
+    """A scored answer sheet (:func:`score_file`): the model, the scores and, when a store was
+    given, what was stored (``stored.skipped`` when the same sheet was already there)."""
 
-def _meta_problems(answers: pd.DataFrame, ids: np.ndarray, file: str | None, first_row: int,
-                   default_taken_on: _dt.date | None) -> tuple[list[CellProblem], dict[str, np.ndarray]]:
-    """Per-cell problems of region, size_class and taken_on, and the cleaned columns."""
-    from industrial_brain.reference.regions import region_code
-
-    n = len(answers)
-    problems: list[CellProblem] = []
-    out: dict[str, np.ndarray] = {}
-
-    def add(r: int, col: str, v: Any, problem: str, expected: str) -> None:
-        problems.append(CellProblem(first_row + r, str(ids[r]), col, v, problem, expected))
-
-    if "region" in answers.columns:
-        col = answers["region"]
-        codes, uniq = pd.factorize(col, use_na_sentinel=True)
-        mapped = np.array([region_code(u) for u in uniq] + [None], dtype=object)
-        reg = mapped[codes]
-        for r in np.flatnonzero(pd.isna(reg) & (codes >= 0))[:50].tolist():
-            add(r, "region", col.iat[r], "unknown region",
-                "a GB/T 2260 province code (e.g. 330000) or a province name")
-        out["region"] = reg
-    else:
-        out["region"] = np.full(n, None, dtype=object)
-    if "size_class" in answers.columns:
-        col = answers["size_class"]
-        txt = col.astype(object).where(col.notna(), None)
-        size = np.array([None if v is None else _SIZE.get(str(v).strip().lower()) for v in txt], dtype=object)
-        for r in np.flatnonzero(pd.isna(size) & col.notna().to_numpy())[:50].tolist():
-            add(r, "size_class", col.iat[r], "unknown size class", "large | medium | small | micro (大型/中型/小型/微型)")
-        out["size_class"] = size
-    else:
-        out["size_class"] = np.full(n, None, dtype=object)
-    if "sector" in answers.columns:
-        sec = answers["sector"].astype(object)
-        out["sector"] = np.array([None if pd.isna(v) or not str(v).strip() else str(v).strip() for v in sec],
-                                 dtype=object)
-    else:
-        out["sector"] = np.full(n, None, dtype=object)
-    if "taken_on" in answers.columns:
-        raw = answers["taken_on"]
-        parsed = pd.to_datetime(raw.astype(object).where(raw.notna(), None), errors="coerce", format="ISO8601")
-        bad = parsed.isna().to_numpy() & raw.notna().to_numpy()
-        for r in np.flatnonzero(bad)[:50].tolist():
-            add(r, "taken_on", raw.iat[r], "not a date", "an ISO date YYYY-MM-DD")
-        dates = np.array(parsed.dt.date.to_numpy(dtype=object), dtype=object, copy=True)
-        blank = raw.isna().to_numpy()
-        if blank.any():
-            if default_taken_on is None:
-                for r in np.flatnonzero(blank)[:50].tolist():
-                    add(r, "taken_on", None, "date of the assessment is missing",
-                        "an ISO date YYYY-MM-DD (or give the date for the whole sheet)")
-            else:
-                dates[blank] = default_taken_on
-        out["taken_on"] = dates
-    else:
-        out["taken_on"] = np.full(n, default_taken_on, dtype=object)
-    return problems, out
+    model: MaturityModel
+    scores: AssessmentScores
+    stored: AssessmentIngest | None = None
 
 
-def _raise_problems(problems: list[CellProblem], file: str | None) -> None:
-    problems = sorted(problems, key=lambda p: (p.row, p.column != "uscc", p.column))
-    more = len(problems) - 1
-    err = InputError(problems[0].message(file) + (f" — and {more} more problem(s)" if more else ""))
-    err.problems = problems  # type: ignore[attr-defined]
-    raise err
+@dataclass(frozen=True)
+class Submission:
+    """One questionnaire submitted for an enterprise (:func:`submit_assessment`)."""
+
+    uscc: str
+    dataset_id: str
+    total_score: float | None
+    level: str | None
+    skipped: bool
 
 
-def _as_date(d: Any, what: str) -> _dt.date:
-    if isinstance(d, _dt.datetime):
-        return d.date()
-    if isinstance(d, _dt.date):
-        return d
-    try:
-        return _dt.date.fromisoformat(str(d))
-    except ValueError:
-        raise InputError.at(f"bad {what}", column=what, value=d, expected="an ISO date YYYY-MM-DD") from None
+@dataclass(frozen=True)
+class SectorComparison:
+    """The demo population's sector means beside the published reference (:func:`demo_sector_comparison`)."""
+
+    n: int
+    model_version: str
+    reference: PublishedReference
+    comparison: pd.DataFrame       # compare_with_reference: one row per published sector plus ALL
+    n_primary: int                 # sector × region cells under k suppressed …
+    n_complementary: int           # … and hidden so that none can be recovered from the margins
+    level_shares: pd.Series        # share of firms per level L1 … L5
+    k: int
 
 
-# ---- model versions ----------------------------------------------------------------------------------
+# ---- models and questionnaires -------------------------------------------------------------------------
 
-def _stored_version(store: Store, model: MaturityModel) -> tuple[str, bool]:
-    """The version label to store for ``model`` and whether its definition is already stored."""
-    fp = model.fingerprint
-    known = store.con.execute(
-        "SELECT version FROM analysis_run WHERE kind = 'assess_model' AND note = ?", [fp]).fetchall()
-    if known:
-        return known[0][0], True
-    same = store.con.execute(
-        "SELECT DISTINCT note FROM analysis_run WHERE kind = 'assess_model' AND method = ? AND version = ? "
-        "UNION SELECT DISTINCT model_fingerprint FROM assessment_result WHERE model_code = ? AND model_version = ?",
-        [model.code, model.version, model.code, model.version]).fetchall()
-    if any(r[0] != fp for r in same):
-        return f"{model.version}+{fp[:8]}", False
-    return model.version, False
+def resolve_model(model: MaturityModel | str) -> MaturityModel:
+    """A maturity model from a shipped model code or a YAML path (a model is returned as is)."""
+    return model if isinstance(model, MaturityModel) else load_model(model)
 
+
+def _model_row(m: MaturityModel, version: str, lang: str) -> dict[str, Any]:
+    return {"code": m.code, "version": version, "name": m.name_zh if lang == "zh" else m.name_en,
+            "dimensions": len(m.dimensions), "questions": len(m.all_questions),
+            "levels": " ".join(m.level_codes), "fingerprint": m.fingerprint[:12]}
+
+
+def model_catalog(store: Store | None = None, *, lang: str = "en") -> pd.DataFrame:
+    """The shipped maturity models (code, version, name, dimensions, questions, levels, fingerprint).
+
+    With a ``store``, also the models in its registry (every model that scored stored results) and a
+    column ``origin``: ``shipped``, ``stored`` or ``shipped, stored`` (same fingerprint).
+    """
+    check_lang(lang)
+    shipped = [load_model(code) for code, _ in list_models()]
+    rows = [_model_row(m, m.version, lang) for m in shipped]
+    if store is None:
+        return pd.DataFrame(rows)
+    fps = {m.fingerprint: i for i, m in enumerate(shipped)}
+    for r in rows:
+        r["origin"] = "shipped"
+    registry = run_store.runs(store, "assess_model").sort_values(["method", "version"])
+    for reg in registry.itertuples(index=False):
+        if reg.note in fps:
+            rows[fps[reg.note]]["origin"] = "shipped, stored"
+        else:
+            rows.append(_model_row(model_from_dict(json.loads(reg.params)), str(reg.version), lang)
+                        | {"origin": "stored"})
+    return pd.DataFrame(rows)
+
+
+def questionnaire(model: str = DEFAULT_MODEL, *, lang: str = "en") -> dict[str, Any]:
+    """The questions of a model as plain data: code, dimension and its name, text, type, required,
+    sector variant, and answer options (choice questions) or range and unit (numeric questions)."""
+    check_lang(lang)
+    zh = lang == "zh"
+    m = resolve_model(model)
+    dims = {d.code: (d.name_zh if zh else d.name_en) for d in m.dimensions}
+    variant_of = {q.code: v.code for v in m.variants for q in v.extra_questions}
+    qs = []
+    for q in m.all_questions:
+        item = {"code": q.code, "dimension": q.dimension, "dimension_name": dims.get(q.dimension),
+                "text": q.name_zh if zh else q.name_en, "type": q.type, "required": bool(q.required),
+                "sector_variant": variant_of.get(q.code, "")}
+        if q.type == "numeric":
+            item.update(min=float(q.answer_min), max=float(q.answer_max), unit=q.unit or "")
+        else:
+            item["options"] = [{"code": o.code, "name": o.name_zh if zh else o.name_en}
+                               for o in m.options_of(q)]
+        qs.append(item)
+    return {"model": m.code, "version": str(m.version), "questions": qs, "count": len(qs)}
+
+
+def write_questionnaire(model: MaturityModel | str, out: str | Path, *, lang: str = "en") -> MaturityModel:
+    """Write a blank questionnaire of ``model`` to ``out`` (``.xlsx`` with dropdowns, ``.csv`` header
+    only); return the model."""
+    m = resolve_model(model)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_template(m, out, lang=lang)
+    return m
+
+
+def synthetic_population(n: int = 10_000, *, seed: int = 0, model: MaturityModel | str = DEFAULT_MODEL
+                         ) -> SyntheticPopulation:
+    """A SYNTHETIC population of ``n`` enterprises calibrated to the published 2022 sector scores
+    (:func:`industrial_brain.micro.population.simulate_population`)."""
+    return simulate_population(n, seed=seed, model=model)
+
+
+# ---- storing answer sheets --------------------------------------------------------------------------------
 
 def stored_model(store: Store, fingerprint: str) -> MaturityModel:
     """The exact maturity model (by fingerprint) that scored stored results."""
-    rows = store.con.execute("SELECT params FROM analysis_run WHERE kind = 'assess_model' AND note = ?",
-                             [fingerprint]).fetchall()
-    if not rows:
+    reg = run_store.runs(store, "assess_model", note=fingerprint)
+    if reg.empty:
         raise InputError.at("maturity model not found in the store", column="model_fingerprint",
                             value=fingerprint[:12], expected="a model that scored stored assessments")
-    return model_from_dict(json.loads(rows[0][0]))
+    return model_from_dict(json.loads(reg["params"].iloc[0]))
 
 
-# ---- ingest ------------------------------------------------------------------------------------------
-
-def _ensure_reference(con, store: Store) -> None:
-    """Register the published 2022 reference (dataset + its twelve sectors) once."""
-    ref = published_reference_2022()
-    ds = "cn_enterprise_digital_transformation_2022"
-    if con.execute("SELECT count(*) FROM dataset WHERE dataset_id = ?", [ds]).fetchall()[0][0]:
-        return
-    from industrial_brain.micro.benchmarking import _reference_path
-
-    sha = hashlib.sha256(_reference_path().read_bytes()).hexdigest()
-    con.execute("INSERT INTO dataset VALUES (?, 'reference', ?, ?, '', '', ?, ?, ?, 'general', ?, now())",
-                [ds, f"PUBLISHED REFERENCE: {ref.title_en}", ref.source,
-                 "as reported; primary publication not confirmed" if not ref.source_confirmed else "",
-                 sha, len(ref.sectors), _reference_path().name])
-    sec = ref.sectors.reset_index()
-    for row in sec.itertuples(index=False):
-        con.execute("INSERT INTO sector (code, scheme, name_zh, name_en, dataset_id) VALUES (?, ?, ?, ?, ?) "
-                    "ON CONFLICT DO NOTHING", [row.sector, PUBLISHED_SECTOR_SCHEME, row.name_zh, row.sector, ds])
-    store.audit("ingest", f"dataset:{ds}", "published reference sectors (dt2022)")
-
-
-def _insert(con, table: str, frame: pd.DataFrame) -> None:
-    name = f"_assess_{table}_{uuid.uuid4().hex[:6]}"
-    con.register(name, frame)
-    try:
-        cols = ", ".join(f'"{c}"' for c in frame.columns)
-        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name}")
-    finally:
-        con.unregister(name)
-
-
-def _insert_with_json(con, table: str, base: pd.DataFrame, json_column: str, values: pd.DataFrame) -> None:
-    """Insert ``base`` plus one JSON object per row built by DuckDB from the columns of ``values``
-    (missing values → null; numbers stay numbers, option codes are text)."""
-    name = f"_assess_{table}_{uuid.uuid4().hex[:6]}"
-    frame = base.reset_index(drop=True).copy()
-    parts = []
-    for i, c in enumerate(values.columns):
-        col = values[c].reset_index(drop=True)
-        key = f"__v{i}"
-        if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
-            frame[key] = col.to_numpy(dtype=np.float64, na_value=np.nan)
-            expr = f'CASE WHEN isnan("{key}") THEN NULL ELSE "{key}" END'
-        else:
-            frame[key] = col.astype(object).where(col.notna(), None).to_numpy(dtype=object)
-            expr = f'CAST("{key}" AS VARCHAR)'
-        parts.append(f"'{str(c)}', {expr}")
-    obj = f"json_object({', '.join(parts)})" if parts else "'{}'::JSON"
-    cols = ", ".join(f'"{c}"' for c in base.columns)
-    con.register(name, frame)
-    try:
-        con.execute(f'INSERT INTO {table} ({cols}, "{json_column}") SELECT {cols}, {obj} FROM {name}')
-    finally:
-        con.unregister(name)
-
-
-def _run_row(con, run_id: str, kind: str, lineage: Lineage, *, version: str | None = None,
-             params: Any = None, note: str = "", method: str | None = None) -> None:
-    con.execute("INSERT INTO analysis_run VALUES (?, ?, ?, now(), ?, ?, ?, ?, ?)",
-                [run_id, kind, method or lineage.method, version or lineage.version,
-                 json.dumps(params if params is not None else lineage.to_dict()["params"], ensure_ascii=False),
-                 lineage.to_json(), ",".join(d for d, _ in lineage.datasets), note])
-
-
-def _new_run_id(kind: str) -> str:
-    return f"{kind}-{_dt.datetime.now(_dt.timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-
-
-def benchmark_values(table: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    """Long ``analysis_value`` rows of a benchmark table (suppressed cells: value NULL, label says so)."""
-    t = table.reset_index()
-    stats = [c for c in table.columns if c not in ("suppressed", "suppression")]
-    long = t.melt(id_vars=[*by, "suppressed", "suppression"], value_vars=stats, var_name="measure")
-    out = pd.DataFrame({
-        "sector_code": long[by[0]].astype(str) if "sector" in by else None,
-        "region_code": long["region"].astype(str) if "region" in by else None,
-        "year": None, "measure": long["measure"], "value": long["value"].astype(np.float64),
-        "label": np.where(long["suppressed"], "suppressed:" + long["suppression"].astype(str), None),
-    })
-    if by[0] != "sector" and "sector" not in by:
-        out["label"] = np.where(long["suppressed"], out["label"], by[0] + "=" + long[by[0]].astype(str))
-    return out
-
-
-def score_sheet(frame: pd.DataFrame, model: MaturityModel, *, file: str | None = None,
-                taken_on: Any = None) -> tuple[AssessmentScores, dict[str, np.ndarray]]:
-    """Validate a whole answer sheet — answers, USCCs, region, size class, dates — and score it.
-
-    Returns the scores and the cleaned meta columns (``region`` as GB/T 2260 codes, ``size_class``,
-    ``sector``, ``taken_on``). Raises :class:`InputError` listing every bad cell (``err.problems``).
-    Used by ``ibrain assess score`` with and without ``--db``, so both accept exactly the same sheets.
-    """
-    if "uscc" not in frame.columns:
-        raise InputError.at("the enterprise id column is missing", file=file, row=1, column="uscc",
-                            expected="a column 'uscc' with unified social credit codes")
-    if len(frame) == 0:
-        raise InputError.at("the answer sheet has no rows", file=file, row=2, expected="one row per enterprise")
-    default_date = _as_date(taken_on, "taken_on") if taken_on is not None else None
-    ids = frame["uscc"].astype(object).where(frame["uscc"].notna(), "").astype(str).str.strip().str.upper().to_numpy()
-    meta_problems, meta = _meta_problems(frame, ids, file, 2, default_date)
-    try:
-        scores = score_answers(model, frame, file=file, keep_question_scores=False)
-    except InputError as err:
-        problems = list(getattr(err, "problems", [])) + meta_problems
-        if not problems:
-            raise
-        _raise_problems(problems, file)
-    if meta_problems:
-        _raise_problems(meta_problems, file)
-    return scores, meta
-
-
-def ingest_answers(store: Store, answers: pd.DataFrame | str | Path, *, model: MaturityModel | str = DEFAULT_MODEL,
-                   dataset_id: str | None = None, taken_on: Any = None, synthetic: bool | None = None,
+def ingest_answers(store: Store, answers: pd.DataFrame | str | Path, *,
+                   model: MaturityModel | str = DEFAULT_MODEL, dataset_id: str | None = None,
+                   taken_on: Any = None, synthetic: bool | None = None,
                    title: str | None = None, source: str = "", publisher: str = "", licence: str = "",
                    grade: str = "important", k: int = 3, file: str | None = None, sheet=None,
                    replace: bool = False) -> AssessmentIngest:
@@ -461,7 +341,7 @@ def ingest_answers(store: Store, answers: pd.DataFrame | str | Path, *, model: M
     synthetic : mark the dataset synthetic; default: True when every enterprise name ends with
         ``(synthetic)`` (as the demo generator writes them) or the frame has ``attrs['synthetic']``.
     grade : ``important`` (default) or ``core``; enterprise-level data is never ``general``.
-    k : minimum number of enterprises behind a stored aggregate.
+    k : minimum number of enterprises behind a stored aggregate (the sheet's sector × region benchmark).
     replace : replace a dataset with the same id (its assessments and results; registrations stay).
 
     Returns
@@ -483,146 +363,152 @@ def ingest_answers(store: Store, answers: pd.DataFrame | str | Path, *, model: M
     ...     rep.n_assessments, rep.synthetic, s.table_counts()["assessment_result"]
     (50, True, 50)
     """
-    if grade not in ("important", "core"):
-        raise InputError.at("enterprise assessments cannot be graded " + repr(grade), column="grade", value=grade,
-                            expected="important or core (Data Security Law practice)")
     if k < 1:
         raise InputError.at("k must be at least 1", column="k", value=k, expected="an integer >= 1")
-    path = None
-    if not isinstance(answers, pd.DataFrame):
-        path = Path(answers)
-        file = file or str(path)
-        frame = read_answers(path, sheet=sheet)
-    else:
-        frame = answers
-    m = load_model(model) if not isinstance(model, MaturityModel) else model
-    sha = _file_sha(frame, path)
-    from industrial_brain.ingest.core import DatasetInfo
-
-    if dataset_id is not None:
-        DatasetInfo(dataset_id, "enterprise", grade=grade).checked()  # id syntax and grade rules
-    default_date = _as_date(taken_on, "taken_on") if taken_on is not None else _dt.datetime.now(_dt.timezone.utc).date()
-
-    # 1. validate everything (no writes)
-    scores, meta = score_sheet(frame, m, file=file, taken_on=default_date)
-    # the same sheet, scored by the same model, for the same dates: nothing to do
-    dates_known = [d for d in meta["taken_on"] if d is not None]
-    same = store.con.execute(
-        "SELECT d.dataset_id FROM dataset d JOIN assessment_result r USING (dataset_id) "
-        "WHERE d.sha256 = ? AND d.kind = 'assessment' AND r.model_fingerprint = ? GROUP BY d.dataset_id "
-        "HAVING min(r.taken_on) = ? AND max(r.taken_on) = ?",
-        [sha, m.fingerprint, min(dates_known), max(dates_known)]).fetchall() if dates_known else []
-    if same and not replace:
-        return AssessmentIngest(same[0][0], m.code, m.version, m.fingerprint, 0, 0, 0, False, None, None, True,
-                                f"this sheet (sha256 {sha[:12]}) is already stored as dataset '{same[0][0]}'")
-    if dataset_id is None:
-        key = f"{sha}|{m.fingerprint}|{min(dates_known, default='')}|{max(dates_known, default='')}"
-        dataset_id = f"assess_{m.code}_{hashlib.sha256(key.encode()).hexdigest()[:12]}"
-    taken = store.con.execute("SELECT kind FROM dataset WHERE dataset_id = ?", [dataset_id]).fetchall()
-    if taken and not replace:
-        raise InputError.at("dataset id already used", file=file, column="dataset_id", value=dataset_id,
-                            expected="a new dataset id, or replace=True (--replace)")
-    if taken and taken[0][0] != "assessment":
-        raise InputError.at("cannot replace a dataset of another kind", file=file, column="dataset_id",
-                            value=f"{dataset_id} ({taken[0][0]})", expected="an assessment dataset")
-    names = frame["name"].astype(object) if "name" in frame.columns else pd.Series([None] * len(frame))
-    if synthetic is None:
-        synthetic = bool(frame.attrs.get("synthetic")) or bool(
-            names.notna().all() and names.astype(str).str.strip().str.endswith(_SYNTH_MARK).all())
-
-    # 2. everything to write
-    ref_sectors = set(published_reference_2022().sectors.index)
-    uscc = scores.total.index.to_numpy(dtype=object)
-    sector = meta["sector"]
-    ent = pd.DataFrame({
-        "uscc": uscc, "name": names.to_numpy(dtype=object), "region_code": meta["region"], "sector_code": sector,
-        "size_class": meta["size_class"], "dataset_id": dataset_id,
-        "sector_scheme": np.array([None if s is None else PUBLISHED_SECTOR_SCHEME if s in ref_sectors
-                                   else _FREE_SECTOR_SCHEME for s in sector], dtype=object)})
-    version, model_stored = _stored_version(store, m)
-    qcols = [c for c in m.question_codes if c in frame.columns]
-    aids = np.array([f"{dataset_id}/{u}" for u in uscc], dtype=object)
-    taken_dates = pd.to_datetime(pd.Series(meta["taken_on"], dtype=object)).to_numpy()
-    ass = pd.DataFrame({"assessment_id": aids, "uscc": uscc, "model_code": m.code, "taken_on": taken_dates,
-                        "dataset_id": dataset_id, "model_version": version})
-    run_id = _new_run_id("assess_score")
-    dims = scores.dimension_scores
-    res = pd.DataFrame({
-        "assessment_id": aids, "uscc": uscc, "model_code": m.code, "model_version": version,
-        "model_fingerprint": m.fingerprint, "taken_on": taken_dates, "total_score": scores.total.to_numpy(),
-        "level": scores.level.astype(str).to_numpy(dtype=object),
-        "run_id": run_id, "dataset_id": dataset_id})
-    kind_note = "SYNTHETIC " if synthetic else ""
-    title = title or (f"{kind_note}enterprise assessments ({m.code} {version}), {len(frame)} enterprises").strip()
-    if synthetic and "SYNTHETIC" not in title.upper():
-        title = "SYNTHETIC " + title
-    if synthetic:
-        source = ("SYNTHETIC demo data generated by industrial_brain.micro.population (not real enterprises)"
-                  + (f"; {source}" if source else ""))
+    m = resolve_model(model)
+    sh = prepare_sheet(store, answers, m, dataset_id=dataset_id, taken_on=taken_on, synthetic=synthetic,
+                       title=title, source=source, publisher=publisher, licence=licence, grade=grade,
+                       file=file, sheet=sheet, replace=replace)
+    if sh.duplicate_of is not None:
+        return AssessmentIngest(sh.duplicate_of, m.code, m.version, m.fingerprint, 0, 0, 0, False, None, None,
+                                True, f"this sheet (sha256 {sh.sha256[:12]}) is already stored as dataset "
+                                f"'{sh.duplicate_of}'")
+    ds = ((sh.info.dataset_id, sh.sha256),)
     lineage = Lineage.make("services.assess.ingest_answers",
-                           {"model": m.code, "model_version": version, "model_fingerprint": m.fingerprint,
-                            "n": len(frame), "k": k, "synthetic": synthetic}, datasets=((dataset_id, sha),))
-    bench_frame = scores.to_frame().assign(sector=sector, region=meta["region"])
-    bench_frame = bench_frame[pd.notna(bench_frame["sector"]) & pd.notna(bench_frame["region"])]
-    bench = aggregate(bench_frame, ("sector", "region"), k=k, level_codes=list(scores.level.cat.categories)) \
-        if len(bench_frame) else None
-    bench_run = _new_run_id("assess_benchmark") if bench is not None else None
-
-    # 3. one transaction
-    with store.transaction() as con:
-        if taken:
-            con.execute("DELETE FROM assessment_result WHERE dataset_id = ?", [dataset_id])
-            con.execute("DELETE FROM assessment WHERE dataset_id = ?", [dataset_id])
-            con.execute("DELETE FROM analysis_value WHERE run_id IN (SELECT run_id FROM analysis_run "
-                        "WHERE kind IN ('assess_score', 'assess_benchmark') AND datasets = ?)", [dataset_id])
-            con.execute("DELETE FROM analysis_run WHERE kind IN ('assess_score', 'assess_benchmark') AND datasets = ?",
-                        [dataset_id])
-            con.execute("DELETE FROM dataset WHERE dataset_id = ?", [dataset_id])
-        _ensure_reference(con, store)
-        con.execute("INSERT INTO dataset VALUES (?, 'assessment', ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
-                    [dataset_id, title, source, publisher, licence,
-                     f"scored with {m.code} {version} (fingerprint {m.fingerprint[:12]})", sha, len(frame), grade,
-                     Path(file).name if file else None])
-        known = set()
-        if len(ent):
-            con.register("_assess_ids", ent[["uscc"]])
-            try:
-                known = {r[0] for r in con.execute(
-                    "SELECT e.uscc FROM enterprise e JOIN _assess_ids i USING (uscc)").fetchall()}
-            finally:
-                con.unregister("_assess_ids")
-        new = ent[~ent["uscc"].isin(known)]
-        if len(new):
-            _insert(con, "enterprise", new)
-        _insert_with_json(con, "assessment", ass, "answers", frame[qcols])
-        if not model_stored:
-            ml = Lineage.make("micro.model", {"code": m.code, "version": version, "fingerprint": m.fingerprint})
-            # method = model code, version = stored version label, note = fingerprint, params = definition
-            _run_row(con, f"assess_model-{m.fingerprint[:16]}", "assess_model", ml, version=version,
-                     params=m.model_dump(mode="json"), note=m.fingerprint, method=m.code)
-        _run_row(con, run_id, "assess_score", lineage, note=f"{m.code} {version}")
-        _insert_with_json(con, "assessment_result", res, "dimension_scores", dims)
-        if bench is not None:
-            bl = Lineage.make("micro.aggregate", {"by": ["sector", "region"], "k": k, "model": m.code,
-                                                  "model_version": version}, datasets=((dataset_id, sha),))
-            _run_row(con, bench_run, "assess_benchmark", bl, note=f"{m.code} {version}; cells under k={k} suppressed")
-            vals = benchmark_values(bench.frame, ("sector", "region"))
-            vals.insert(0, "run_id", bench_run)
-            vals["year"] = pd.array([None] * len(vals), dtype="Int16")
-            _insert(con, "analysis_value", vals[["run_id", "region_code", "sector_code", "year", "measure", "value",
-                                                 "label"]])
-        store.audit("replace" if taken else "ingest", f"dataset:{dataset_id}",
-                    f"assessment {m.code} {version} rows={len(frame)} new_enterprises={len(new)} "
-                    f"sha256={sha[:16]}{' SYNTHETIC' if synthetic else ''}")
-    msg = f"stored {len(frame)} assessments ({len(new)} new enterprises)"
-    if version != m.version:
+                           {"model": m.code, "model_version": sh.version, "model_fingerprint": m.fingerprint,
+                            "n": sh.n, "k": k, "synthetic": sh.synthetic}, datasets=ds)
+    bench_frame = sh.benchmark_frame()
+    levels = list(sh.scores.level.cat.categories)
+    bench = (aggregate(bench_frame, ("sector", "region"), k=k, level_codes=levels)
+             if len(bench_frame) else None)
+    bench_run = new_run_id("assess_benchmark") if bench is not None else None
+    bench_lineage = Lineage.make("micro.aggregate", {"by": ["sector", "region"], "k": k, "model": m.code,
+                                                     "model_version": sh.version}, datasets=ds)
+    run_id = new_run_id("assess_score")
+    commit_sheet(store, sh, run_id=run_id, lineage=lineage, benchmark=bench, benchmark_run_id=bench_run,
+                 benchmark_lineage=bench_lineage)
+    n_new = len(sh.new_enterprises)
+    msg = f"stored {sh.n} assessments ({n_new} new enterprises)"
+    if sh.version != m.version:
         msg += (f"; model '{m.code}' {m.version} differs from the stored model of the same version: "
-                f"stored as version {version}")
-    return AssessmentIngest(dataset_id, m.code, version, m.fingerprint, len(frame), len(new), len(known), synthetic,
-                            run_id, bench_run, False, msg, scores, lineage)
+                f"stored as version {sh.version}")
+    return AssessmentIngest(sh.info.dataset_id, m.code, sh.version, m.fingerprint, sh.n, n_new, sh.n_known,
+                            sh.synthetic, run_id, bench_run, False, msg, sh.scores, lineage)
 
 
-# ---- reading results back ----------------------------------------------------------------------------
+def score_file(path: str | Path, *, model: MaturityModel | str = DEFAULT_MODEL,
+               sheet: str | int | None = None, taken_on: Any = None, store: Store | None = None,
+               dataset_id: str | None = None,
+               synthetic: bool | None = None, grade: str = "important", k: int = 3) -> ScoredSheet:
+    """Score a filled questionnaire file; with a ``store`` also store it (:func:`ingest_answers`).
+
+    Without a store nothing is written anywhere; the sheet is checked exactly as when storing it.
+    """
+    m = resolve_model(model)
+    frame = read_answers(path, sheet=sheet)
+    rep = None
+    if store is not None:
+        rep = ingest_answers(store, frame, model=m, dataset_id=dataset_id, taken_on=taken_on,
+                             synthetic=synthetic, grade=grade, k=k, file=str(path))
+    if rep is None or rep.skipped:
+        scores, _ = score_sheet(frame, m, file=str(path), taken_on=taken_on or "1970-01-01")
+    else:
+        scores = rep.scores
+    return ScoredSheet(m, scores, rep)
+
+
+def submit_assessment(store: Store, uscc: str, answers: dict[str, Any], *, taken_on: str | None = None,
+                      model: MaturityModel | str = DEFAULT_MODEL) -> Submission:
+    """Score and store one questionnaire of a registered enterprise (all or nothing).
+
+    ``answers`` maps question codes to option codes (a list or ``;``-separated text for multiple
+    choice) or numbers; ``taken_on`` defaults to today (UTC). Sector, region and size class come from
+    the enterprise's registration.
+    """
+    reg = enterprise_store.registrations(store, uscc)
+    if reg.empty:
+        raise InputError.at("enterprise not registered", column="uscc", value=uscc,
+                            expected="the USCC of a registered enterprise")
+    e = reg.iloc[0]
+    row = {"uscc": uscc, "name": e["name"], "sector": e["sector_code"], "region": e["region_code"],
+           "size_class": e["size_class"]}
+    for code, v in answers.items():
+        row[code] = ";".join(v) if isinstance(v, list) else v
+    taken = taken_on or _dt.datetime.now(_dt.UTC).date().isoformat()
+    rep = ingest_answers(store, pd.DataFrame([row]), model=model, taken_on=taken, file="api submission",
+                         synthetic=False)
+    res = enterprise_store.assessment_results(store, uscc=uscc, dataset_id=rep.dataset_id, latest=False,
+                                              dimensions=False)
+    last = res.sort_values("taken_on").iloc[-1] if len(res) else None
+    return Submission(uscc, rep.dataset_id, None if last is None else float(last["total_score"]),
+                      None if last is None else str(last["level"]), bool(rep.skipped))
+
+
+# ---- benchmarks of a scores table ------------------------------------------------------------------------
+
+def _read_scores(path: str | Path) -> pd.DataFrame:
+    f = read_frame(path)
+    for c in ("uscc", "total_score", "level"):
+        if c not in f.columns:
+            raise InputError.at("column missing from the scores file", file=str(path), row=1, column=c,
+                                expected="the columns of a scores table: " + ", ".join(SCORE_COLUMNS))
+    x = pd.to_numeric(f["total_score"], errors="coerce")
+    bad = x.isna() | (x < 0) | (x > 100)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError.at("bad total score", file=str(path), row=i + 2, column="total_score",
+                            value=f["total_score"].iat[i], expected="a number from 0 to 100")
+    f["total_score"] = x.astype(np.float64)
+    return f.set_index("uscc")
+
+
+def _level_order(levels) -> list[str]:
+    def key(s: str):
+        mm = re.fullmatch(r"([A-Za-z]*)(\d+)", s)
+        return (0, int(mm.group(2))) if mm else (1, s)
+
+    return sorted({str(v) for v in levels if pd.notna(v)}, key=key)
+
+
+def benchmark_scores(path: str | Path, by: str = "sector", *, k: int = 3, answers: str | Path | None = None,
+                     store: Store | None = None) -> BenchmarkTable:
+    """Aggregates of a scores table by sector, region or size class, small cells suppressed.
+
+    A grouping column the scores table lacks (``size_class``) is looked up by USCC in the answer
+    sheet ``answers`` or in the ``store``'s enterprise registry. Columns: the grouping, n, mean, q1,
+    median, q3, share_<level> …, suppressed, suppression; by sector also ``published_mean_2022``
+    (the published reference, labelled as such).
+    """
+    check_grouping(by)
+    f = _read_scores(path)
+    if by not in f.columns and answers is not None:
+        a = read_answers(answers)
+        if "uscc" in a.columns and by in a.columns:
+            key = a["uscc"].astype(str).str.strip().str.upper()
+            f[by] = f.index.map(dict(zip(key, a[by])))
+    if by not in f.columns and store is not None:
+        reg = enterprise_store.registrations(store).rename(columns={"sector_code": "sector",
+                                                                    "region_code": "region"})
+        f[by] = f.index.map(dict(zip(reg["uscc"], reg[by])))
+    if by not in f.columns:
+        raise InputError.at("column missing from the scores file", file=str(path), row=1, column=by,
+                            expected=f"a '{by}' column, or an answer sheet or a store to look it up by uscc")
+    if f[by].isna().any():
+        i = int(np.flatnonzero(f[by].isna().to_numpy())[0])
+        raise InputError.at(f"missing {by}", file=str(path), row=i + 2, column=by,
+                            value=f.index[i], expected=f"a {by} for every enterprise")
+    t = aggregate(f, by, k=k, level_codes=_level_order(f["level"]))
+    if by != "sector":
+        return t
+    ref = published_reference_2022()
+    pub = dict(ref.sectors["mean_score"])
+    pub[ALL] = ref.national_mean
+    frame = t.frame.copy()
+    frame["published_mean_2022"] = frame.index.map(pub)
+    return dataclasses.replace(t, frame=frame)
+
+
+# ---- reading results back ---------------------------------------------------------------------------------
 
 def stored_results(store: Store, *, model_code: str | None = None, uscc: str | Sequence[str] | None = None,
                    as_of: Any = None, latest: bool = True, dimensions: bool = True,
@@ -632,50 +518,12 @@ def stored_results(store: Store, *, model_code: str | None = None, uscc: str | S
     One row per assessment (``latest=True``: only each enterprise's latest assessment on or before
     ``as_of``, per model code), columns ``assessment_id, uscc, name, sector, region, size_class,
     taken_on, model_code, model_version, model_fingerprint, total_score, level, dataset_id, synthetic``
-    and, with ``dimensions``, one column per dimension code (extracted from the JSON by DuckDB).
+    and, with ``dimensions``, one column per dimension code.
     """
-    where, params = ["TRUE"], []
-    if model_code:
-        where.append("r.model_code = ?")
-        params.append(model_code)
-    if uscc is not None:
-        ids = [uscc] if isinstance(uscc, str) else list(uscc)
-        where.append(f"r.uscc IN ({','.join('?' * len(ids))})")
-        params += [str(i).strip().upper() for i in ids]
-    if as_of is not None:
-        where.append("r.taken_on <= ?")
-        params.append(_as_date(as_of, "as_of"))
-    if sector is not None:
-        where.append("e.sector_code = ?")
-        params.append(sector)
-    if model_fingerprint is not None:
-        where.append("r.model_fingerprint = ?")
-        params.append(model_fingerprint)
-    base = ("FROM assessment_result r LEFT JOIN enterprise e USING (uscc) "
-            f"LEFT JOIN dataset d ON d.dataset_id = r.dataset_id WHERE {' AND '.join(where)}")
-    dim_sql = ""
-    if dimensions:
-        keys: list[str] = []
-        for (ks,) in store.con.execute(
-                f"SELECT json_keys(any_value(r.dimension_scores)) {base} GROUP BY r.model_fingerprint",
-                params).fetchall():
-            for key in ks or []:
-                if key not in keys:
-                    keys.append(key)
-        dim_sql = "".join(f", CAST(json_extract(r.dimension_scores, '$.\"{key}\"') AS DOUBLE) AS \"{key}\""
-                          for key in keys)
-    sql = f"""
-        SELECT r.assessment_id, r.uscc, e.name, e.sector_code AS sector, e.region_code AS region, e.size_class,
-               r.taken_on, r.model_code, r.model_version, r.model_fingerprint, r.total_score, r.level,
-               r.dataset_id, (upper(d.title) LIKE '%SYNTHETIC%') AS synthetic{dim_sql}
-        {base}"""
-    if latest:
-        sql += " QUALIFY row_number() OVER (PARTITION BY r.uscc, r.model_code ORDER BY r.taken_on DESC, " \
-               "d.ingested_at DESC, r.assessment_id DESC) = 1"
-    sql += " ORDER BY r.uscc, r.taken_on, r.assessment_id"
-    df = store.query(sql, params)
-    df["taken_on"] = pd.to_datetime(df["taken_on"]).dt.date
-    return df
+    as_of = parse_date(as_of, "as_of") if as_of is not None else None
+    return enterprise_store.assessment_results(
+        store, model_code=model_code, uscc=uscc, as_of=as_of, latest=latest, dimensions=dimensions,
+        sector=sector, model_fingerprint=model_fingerprint)
 
 
 def trajectory(store: Store, uscc: str, *, model_code: str | None = None) -> pd.DataFrame:
@@ -683,7 +531,7 @@ def trajectory(store: Store, uscc: str, *, model_code: str | None = None) -> pd.
     df = stored_results(store, model_code=model_code, uscc=uscc, latest=False)
     if df.empty:
         raise InputError.at("enterprise has no stored assessment", column="uscc", value=uscc,
-                            expected="the USCC of an enterprise assessed with 'ibrain assess score --db'")
+                            expected="the USCC of an enterprise with a stored assessment")
     return df.sort_values(["taken_on", "assessment_id"]).reset_index(drop=True)
 
 
@@ -713,14 +561,13 @@ def cohort(store: Store, by: str = "sector", start: Any = None, end: Any = None,
     date, complementary suppression (:func:`~industrial_brain.micro.benchmarking.suppress_one_way`)
     hides one more group if a lone hidden group could be recovered from the ``ALL`` row.
     """
-    if by not in ("sector", "region", "size_class"):
-        raise InputError.at("unknown grouping", column="--by", value=by, expected="sector | region | size_class")
+    check_grouping(by)
     if start is None or end is None:
-        raise InputError.at("a cohort report needs two dates", column="--from/--to", expected="two ISO dates")
-    d0, d1 = _as_date(start, "start"), _as_date(end, "end")
+        raise InputError.at("a cohort report needs two dates", column="start/end", expected="two ISO dates")
+    d0, d1 = parse_date(start, "start"), parse_date(end, "end")
     if d0 >= d1:
-        raise InputError.at("the start date must come before the end date", column="--from",
-                            value=f"{d0} → {d1}", expected="FROM < TO")
+        raise InputError.at("the start date must come before the end date", column="start",
+                            value=f"{d0} → {d1}", expected="start < end")
     a = stored_results(store, model_code=model_code, as_of=d0, dimensions=False)
     b = stored_results(store, model_code=model_code, as_of=d1, dimensions=False)
     if same_firms:
@@ -735,7 +582,8 @@ def cohort(store: Store, by: str = "sector", start: Any = None, end: Any = None,
         g = df.assign(_g=df[by].astype(str))
         rows = {}
         for key, sub in list(g.groupby("_g")) + [(ALL, g)]:
-            r = {f"n_{suffix}": float(len(sub)), f"mean_{suffix}": float(sub["total_score"].mean()) if len(sub) else np.nan}
+            r = {f"n_{suffix}": float(len(sub)),
+                 f"mean_{suffix}": float(sub["total_score"].mean()) if len(sub) else np.nan}
             for lv in levels:
                 r[f"share_{lv}_{suffix}"] = float((sub["level"] == lv).mean()) if len(sub) else np.nan
             rows[key] = r
@@ -770,29 +618,24 @@ def cohort(store: Store, by: str = "sector", start: Any = None, end: Any = None,
 
 
 def _datasets(store: Store, ids: Iterable[str]) -> tuple[tuple[str, str], ...]:
-    from industrial_brain.services.results import dataset_lineage
-
     return dataset_lineage(store, pd.unique(pd.Series(list(ids), dtype=object)).tolist())
 
 
 # ---- enterprise profile ------------------------------------------------------------------------------
 
-def enterprise_profile(store: Store, uscc: str, *, model_code: str | None = None, k: int = 3) -> EnterpriseProfile:
+def enterprise_profile(store: Store, uscc: str, *, model_code: str | None = None,
+                       k: int = 3) -> EnterpriseProfile:
     """Profile of one enterprise from the store: latest result, trajectory, sector benchmark, roadmap.
 
     The latest assessment's stored answers are re-scored with the exact stored model (by
     fingerprint) for the diagnosis; the benchmark is the median dimension score of the enterprise's
     sector peers (latest results scored by the same model), withheld when fewer than ``k``.
     """
-    from industrial_brain.micro.diagnosis import diagnose
-
     code = str(uscc).strip().upper()
     traj = trajectory(store, code, model_code=model_code)
     latest = traj.iloc[-1]
     m = stored_model(store, latest["model_fingerprint"])
-    row = store.con.execute("SELECT answers FROM assessment WHERE assessment_id = ?",
-                            [latest["assessment_id"]]).fetchall()
-    answers = pd.DataFrame([json.loads(row[0][0])])
+    answers = pd.DataFrame([enterprise_store.assessment_answers(store, latest["assessment_id"])])
     answers.insert(0, "uscc", code)
     sector = latest["sector"] if isinstance(latest["sector"], str) else None
     if sector is not None:
@@ -818,83 +661,50 @@ def enterprise_profile(store: Store, uscc: str, *, model_code: str | None = None
         uscc=code, name=str(latest["name"]) if isinstance(latest["name"], str) else "",
         sector=sector, region=latest["region"] if isinstance(latest["region"], str) else None,
         size_class=latest["size_class"] if isinstance(latest["size_class"], str) else None,
-        model=m, latest=latest, dimensions=d.dimensions, trajectory=traj, roadmap=d.roadmap, blocking=d.blocking,
-        next_level=d.next_level, sector_n=int(len(same)), sector_percentile=pct, synthetic=bool(latest["synthetic"]),
-        k=k, lineage=lineage)
+        model=m, latest=latest, dimensions=d.dimensions, trajectory=traj, roadmap=d.roadmap,
+        blocking=d.blocking, next_level=d.next_level, sector_n=int(len(same)), sector_percentile=pct,
+        synthetic=bool(latest["synthetic"]), k=k, lineage=lineage)
 
 
-def profile_html(profile: EnterpriseProfile, lang: str = "en") -> str:
-    """A self-contained HTML page: summary, radar (dimensions vs sector median), trajectory, roadmap."""
-    from industrial_brain import __version__
-    from industrial_brain.report.html import render
 
-    check_lang(lang)
-    secs = profile_sections(profile, lang)
-    sub = (f"{profile.uscc} · {profile.sector or '—'} · {profile.region or '—'} · model {profile.model.code} "
-           f"{profile.latest['model_version']}" + (" · SYNTHETIC — not a real enterprise" if profile.synthetic else ""))
-    return render(f"{profile.name or profile.uscc} — digital-transformation profile 数字化转型画像", sub, secs,
-                  f"industrial-brain {__version__} · enterprise-level data (grade important): do not publish · "
-                  f"{profile.lineage.footer()}", lang=lang)
-
-
-def profile_sections(profile: EnterpriseProfile, lang: str = "en") -> list:
-    """The report sections of a profile (also used by the demo report)."""
-    from industrial_brain.report.html import Section, bilingual
-    from industrial_brain.viz.fonts import cjk_font
-    from industrial_brain.viz.micro import radar, trajectory_chart
-
-    zh_font = cjk_font()
-    zh = lang == "zh"
-    s1 = Section("Where the firm stands 现状")
-    lat = profile.latest
-    s1.text(f"Total score {float(lat['total_score']):.1f}, level {lat['level']} "
-            f"(assessed on {lat['taken_on']}, model {profile.model.code} {lat['model_version']}, "
-            f"fingerprint {str(lat['model_fingerprint'])[:12]}).")
-    if profile.sector_n >= profile.k:
-        s1.text(f"Sector percentile {profile.sector_percentile:.0f} among {profile.sector_n} assessed firms of "
-                f"{profile.sector}.")
-    else:
-        s1.note(f"Sector comparison withheld: fewer than {profile.k} assessed firms in the sector.")
-    names = profile.dimensions["name_zh" if zh and zh_font else "name_en"]
-    fig = radar(profile.dimensions["score"], profile.dimensions["benchmark"], labels=names,
-                title=bilingual("Dimension scores vs sector median", "各维度得分与行业中位数", zh_font))
-    s1.figure(fig)
-    dim = profile.dimensions.reset_index()[["dimension", "name_zh" if zh else "name_en", "score",
-                                            "benchmark", "next_level_floor", "gap_to_next_level", "weighted_gap"]]
-    s1.table(dim, floatfmt="{:,.1f}")
-    s2 = Section("Roadmap to the next level 迈向下一等级的路线图")
-    if profile.next_level is None:
-        s2.text("The firm is at the top level.")
-    else:
-        for b in profile.blocking:
-            s2.note(f"Blocked by: {b}")
-        rm = profile.roadmap.reset_index()
-        if len(rm):
-            s2.table(rm[["step", "action", "name_zh" if zh else "name_en", "questions", "effort", "total_after",
-                         "gain", "level_after"]], floatfmt="{:,.1f}")
-        else:
-            s2.text("No action in the catalogue improves the score further.")
-    s3 = Section("Progress over time 历次评估")
-    tr = profile.trajectory
-    if len(tr) > 1:
-        s3.figure(trajectory_chart(tr, title=bilingual("Total score by assessment", "历次评估总分", zh_font)))
-    s3.table(tr[["taken_on", "model_code", "model_version", "total_score", "level", "dataset_id"]],
-             floatfmt="{:,.1f}")
-    return [s1, s2, s3]
-
-
-# ---- demo population -----------------------------------------------------------------------------------
+# ---- demo population ---------------------------------------------------------------------------------------
 
 def ensure_demo_population(store: Store, *, n: int = 5_000, seed: int = 2022,
                            taken_on: str = "2022-12-31") -> str:
     """Store the SYNTHETIC demo population once (dataset :data:`DEMO_DATASET_ID`); return its id."""
-    if store.con.execute("SELECT count(*) FROM dataset WHERE dataset_id = ?", [DEMO_DATASET_ID]).fetchall()[0][0]:
+    if dataset_kind(store, DEMO_DATASET_ID) is not None:
         return DEMO_DATASET_ID
-    from industrial_brain.micro.population import simulate_population
-
     pop = simulate_population(n, seed=seed)
     ingest_answers(store, pop.answers, dataset_id=DEMO_DATASET_ID, taken_on=taken_on, synthetic=True,
-                   title=f"SYNTHETIC enterprise assessment population (n={n}, seed={seed}), calibrated to the "
-                         "published 2022 sector scores",
+                   title=f"SYNTHETIC enterprise assessment population (n={n}, seed={seed}), calibrated to "
+                         "the published 2022 sector scores",
                    publisher="Industrial Brain (generated)", licence="CC0-1.0 (synthetic)")
     return DEMO_DATASET_ID
+
+
+def _demo_results(store: Store) -> pd.DataFrame:
+    ensure_demo_population(store)
+    res = stored_results(store, model_code=DEFAULT_MODEL, latest=False)
+    return res[res["dataset_id"] == DEMO_DATASET_ID]
+
+
+def demo_sector_comparison(store: Store, *, k: int = 3) -> SectorComparison:
+    """The demo population (stored once) against the published 2022 sector means, with the counts of
+    suppressed sector × region cells and the share of firms at each level."""
+    res = _demo_results(store).set_index("uscc")
+    agg = aggregate(res, ("sector", "region"), k=k)
+    lv = res["level"].value_counts(normalize=True).reindex(["L1", "L2", "L3", "L4", "L5"]).fillna(0.0)
+    comp = compare_with_reference(res, low_levels=("L1",))
+    return SectorComparison(len(res), str(res["model_version"].iloc[0]), published_reference_2022(), comp,
+                            agg.n_primary, agg.n_complementary, lv, k)
+
+
+def demo_profile(store: Store) -> EnterpriseProfile:
+    """Profile of one firm of the demo population: a Machinery firm at L2 nearest its group's median."""
+    res = _demo_results(store)
+    cand = res[(res["sector"] == "Machinery") & (res["level"] == "L2")]
+    if cand.empty:
+        cand = res
+    med = cand["total_score"].median()
+    pick = cand.iloc[int(np.argmin(np.abs(cand["total_score"].to_numpy() - med)))]
+    return enterprise_profile(store, pick["uscc"])

@@ -52,7 +52,8 @@ def trajectory_chart(traj: pd.DataFrame, *, title: str = ""):
     x = pd.to_datetime(traj["taken_on"])
     ax.plot(x, traj["total_score"], marker="o", color="#1f6feb")
     for xi, yi, lv, ver in zip(x, traj["total_score"], traj["level"], traj["model_version"]):
-        ax.annotate(f"{lv} (v{ver})", (xi, yi), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8)
+        ax.annotate(f"{lv} (v{ver})", (xi, yi), textcoords="offset points", xytext=(0, 7), ha="center",
+                    fontsize=8)
     ax.set_ylim(0, 100)
     ax.set_ylabel("total score")
     if title:
