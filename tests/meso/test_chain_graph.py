@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from industrial_brain.errors import InputError
-from industrial_brain.meso.chain_graph import chain_graph, significant_links, tolerable_limits
+from industrial_brain.meso.chain_network import chain_graph, significant_links, tolerable_limits
 
 MB_A = np.array([[0.15, 0.25], [0.2, 0.05]])  # Miller & Blair (2009) Table 2.3
 MB_X = np.array([1000.0, 2000.0])

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from industrial_brain.errors import InputError
 from industrial_brain.meso.mrio import build_mrio, great_circle_km, gravity_prior
-from industrial_brain.meso.mrio_accounts import mrio_accounts, spillover_of_demand
+from industrial_brain.meso.regional_accounts import mrio_accounts, spillover_of_demand
 from industrial_brain.store.readers import read_io_table
 
 CATS = ("FU101", "FU102", "FU103", "FU201", "FU202")

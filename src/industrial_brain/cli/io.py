@@ -192,7 +192,7 @@ def chain_tree(sector: Annotated[str, typer.Option("--sector", help="Sector code
     if _graph_out(g, out):
         return
     f = g.tree(sector, depth=depth, direction=direction)
-    from industrial_brain.meso.chain_graph import _node_id
+    from industrial_brain.meso.chain_network import _node_id
 
     f["sector"] = f["sector"].map(_node_id)
     f["parent"] = f["parent"].map(_node_id)

@@ -36,7 +36,7 @@ from industrial_brain.lineage import Lineage
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.meso._common import as_matrix, as_vector, labels_of
 from industrial_brain.meso.leontief import LeontiefLU
-from industrial_brain.meso.linkages import linkages
+from industrial_brain.meso.linkage_analysis import linkages
 
 __all__ = ["DIGITAL_CORE_NBS42", "DigitalIntegration", "digital_integration", "digital_panel"]
 

@@ -21,8 +21,8 @@ from industrial_brain.meso.extraction import ExtractionResult, hypothetical_extr
 from industrial_brain.meso.ghosh import allocation_coefficients, ghosh_from_leontief
 from industrial_brain.meso.imports import domestic_shares
 from industrial_brain.meso.leontief import LeontiefLU, technical_coefficients
-from industrial_brain.meso.linkages import KeySectorsResult, LinkagesResult, key_sectors, linkages
-from industrial_brain.meso.multipliers import MultipliersResult, multipliers
+from industrial_brain.meso.linkage_analysis import KeySectorsResult, LinkagesResult, key_sectors, linkages
+from industrial_brain.meso.multiplier_analysis import MultipliersResult, multipliers
 from industrial_brain.meso.position import PositionResult, chain_position
 
 __all__ = ["IOTable", "FINAL_USE_KINDS"]

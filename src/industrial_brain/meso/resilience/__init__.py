@@ -1,13 +1,13 @@
 """Chain resilience: static shocks, inoperability (IIM), ARIO recovery dynamics, scenarios, Monte Carlo.
 
 * :mod:`~industrial_brain.meso.resilience.static` — ``demand_shock`` (Leontief), ``supply_shock`` (Ghosh)
-* :mod:`~industrial_brain.meso.resilience.inoperability` — ``inoperability``, ``dynamic_inoperability``
-* :mod:`~industrial_brain.meso.resilience.ario` — ``ARIOModel``, ``ario``, ``ARIOEvent``, ``ARIOParams``
+* :mod:`~industrial_brain.meso.resilience.inoperability_model` — ``inoperability``, ``dynamic_inoperability``
+* :mod:`~industrial_brain.meso.resilience.adaptive_recovery` — ``ARIOModel``, ``ario``, ``ARIOEvent``, ``ARIOParams``
 * :mod:`~industrial_brain.meso.resilience.scenario` — YAML scenarios (``load_scenario``)
 * :mod:`~industrial_brain.meso.resilience.montecarlo` — ``monte_carlo``
 """
 
-from industrial_brain.meso.resilience.ario import (
+from industrial_brain.meso.resilience.adaptive_recovery import (
     RECOVERY_SHAPES,
     ARIOEvent,
     ARIOModel,
@@ -16,7 +16,7 @@ from industrial_brain.meso.resilience.ario import (
     ario,
     recovery_curve,
 )
-from industrial_brain.meso.resilience.inoperability import (
+from industrial_brain.meso.resilience.inoperability_model import (
     DynamicIIMResult,
     IIMResult,
     dynamic_inoperability,

@@ -16,7 +16,7 @@ import pandas as pd
 from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.errors import InputError
 from industrial_brain.lineage import Lineage
-from industrial_brain.meso.resilience.ario import ARIOEvent, ARIOModel
+from industrial_brain.meso.resilience.adaptive_recovery import ARIOEvent, ARIOModel
 
 __all__ = ["MonteCarloResult", "monte_carlo"]
 

@@ -36,7 +36,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from industrial_brain.errors import InputError
-from industrial_brain.meso.resilience.ario import RECOVERY_SHAPES, ARIOEvent, ARIOParams
+from industrial_brain.meso.resilience.adaptive_recovery import RECOVERY_SHAPES, ARIOEvent, ARIOParams
 
 __all__ = ["Scenario", "EventSpec", "load_scenario", "parse_scenario", "scenario_events", "shipped_scenarios",
            "SCENARIO_DIR"]
