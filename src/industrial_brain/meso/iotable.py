@@ -8,6 +8,7 @@ multipliers, linkages … Each computation is cached and recorded in ``history``
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -15,7 +16,7 @@ import pandas as pd
 
 from industrial_brain.errors import InputError
 from industrial_brain.meso import aggregation as _agg
-from industrial_brain.meso._common import safe_reciprocal, zero_output_note
+from industrial_brain.meso._common import ZeroOutputWarning, safe_reciprocal, zero_output_note
 from industrial_brain.meso.accounts import AccountsResult, satellite_accounts
 from industrial_brain.meso.extraction import ExtractionResult, hypothetical_extraction
 from industrial_brain.meso.ghosh import allocation_coefficients, ghosh_from_leontief
@@ -247,10 +248,6 @@ class IOTable:
     @property
     def A(self) -> pd.DataFrame:
         """Technical coefficients A = Z x̂⁻¹ (zero-output columns kept at 0, named in ``notes``)."""
-        import warnings
-
-        from industrial_brain.meso._common import ZeroOutputWarning
-
         def make():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ZeroOutputWarning)
@@ -271,10 +268,6 @@ class IOTable:
     @property
     def B(self) -> pd.DataFrame:
         """Allocation coefficients B = x̂⁻¹ Z."""
-        import warnings
-
-        from industrial_brain.meso._common import ZeroOutputWarning
-
         def make():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ZeroOutputWarning)
@@ -284,10 +277,6 @@ class IOTable:
     @property
     def G(self) -> pd.DataFrame:
         """Ghosh inverse G = x̂⁻¹ L x̂ (from L: no second inversion)."""
-        import warnings
-
-        from industrial_brain.meso._common import ZeroOutputWarning
-
         def make():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ZeroOutputWarning)

@@ -21,8 +21,10 @@ from industrial_brain.meso._common import (
     as_matrix,
     as_vector,
     labels_of,
+    like_matrix,
     safe_reciprocal,
     sector_labels,
+    warn_zero_output,
     zero_output_note,
 )
 from industrial_brain.meso._labels import relabel
@@ -82,8 +84,6 @@ def satellite_intensities(F: Any, x: Any) -> Any:
     >>> satellite_intensities(np.array([[10., 40.]]), np.array([1000., 2000.]))
     array([[0.01, 0.02]])
     """
-    from industrial_brain.meso._common import like_matrix, warn_zero_output
-
     idx, cols = labels_of(F)
     Fm = as_matrix(F, "F")
     xv = as_vector(x, "x", Fm.shape[1], labels=cols)

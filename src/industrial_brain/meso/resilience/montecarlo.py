@@ -17,6 +17,7 @@ from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.errors import InputError
 from industrial_brain.lineage import Lineage
 from industrial_brain.meso.resilience.adaptive_recovery import ARIOEvent, ARIOModel
+from industrial_brain.meso.resilience.scenario import scenario_events
 
 __all__ = ["MonteCarloResult", "monte_carlo"]
 
@@ -152,8 +153,6 @@ def monte_carlo(model: ARIOModel, make_events: Callable[[np.random.Generator], t
 
 def scenario_sampler(sc: Any, index: pd.MultiIndex, **kw: Any) -> Callable[[np.random.Generator], tuple[list, dict]]:
     """``make_events`` for :func:`monte_carlo` from a :class:`~.scenario.Scenario`'s ``monte_carlo.vary``."""
-    from industrial_brain.meso.resilience.scenario import scenario_events
-
     names = [e.name for e in sc.events]
     vary = sc.monte_carlo.vary if sc.monte_carlo else []
 
