@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from industrial_brain._shared.geo import great_circle_km
 from industrial_brain.errors import InputError
-from industrial_brain.meso.mrio import build_mrio, great_circle_km, gravity_prior
+from industrial_brain.meso.mrio import build_mrio, gravity_prior
 from industrial_brain.meso.regional_accounts import mrio_accounts, spillover_of_demand
 from industrial_brain.store.readers import read_io_table
 

@@ -18,8 +18,8 @@ ERR^s. :func:`build_mrio` links them into one MRIO by the standard regionalisati
    provinces, "water filling").
 3. **Trade matrices.** For each product a 31 × 31 origin–destination matrix T_i (zero diagonal)
    from a gravity prior T⁰_rs = OF_r · IF_s · d_rs^(−β) (d great-circle distance between the
-   provincial capitals), balanced by RAS to the reconciled outflows (row sums) and inflows
-   (column sums).
+   provincial capitals, :func:`industrial_brain._shared.geo.great_circle_km`), balanced by RAS to
+   the reconciled outflows (row sums) and inflows (column sums).
 4. **Chenery–Moses trade coefficients.** Every user in destination s draws product i from the
    same origin mix: own province o_s = (U_s − IM_s − IF_s)/U_s, province r t_rs = T_rs/U_s,
    abroad m_s = IM_s/U_s. Then Z^{rs}_ij = t_rs,i z^s_ij and Y^{rs}_{i,c} = t_rs,i f^s_{i,c};
@@ -60,45 +60,17 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from industrial_brain._shared.geo import great_circle_km
+from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
-from industrial_brain._shared.results import ResultMixin
 from industrial_brain.meso.balancing import ras
 from industrial_brain.meso.iotable import IOTable
 
-__all__ = ["MRIOResult", "build_mrio", "great_circle_km", "gravity_prior", "LOCAL_FINAL_USE"]
+__all__ = ["MRIOResult", "build_mrio", "gravity_prior", "LOCAL_FINAL_USE"]
 
 #: Final-use categories used inside a province (distributed over origins by Chenery–Moses).
 LOCAL_FINAL_USE = ("FU101", "FU102", "FU103", "FU201", "FU202")
-EARTH_RADIUS_KM = 6371.0088
-
-
-def great_circle_km(lon: Any, lat: Any) -> np.ndarray:
-    """Great-circle (haversine) distances in km between points given in degrees.
-
-    Parameters
-    ----------
-    lon, lat : (n,) arrays
-        Longitudes and latitudes in degrees.
-
-    Returns
-    -------
-    (n, n) ndarray
-        d_ij = 2R asin(√(sin²(Δφ/2) + cos φ_i cos φ_j sin²(Δλ/2))), R = 6371.0088 km (mean radius).
-
-    Examples
-    --------
-    A quarter of the equator is πR/2 = π · 6371.0088 / 2 ≈ 10,007.6 km.
-
-    >>> round(float(great_circle_km([0., 90.], [0., 0.])[0, 1]), 1)
-    10007.6
-    """
-    lam = np.radians(np.asarray(lon, dtype=np.float64))
-    phi = np.radians(np.asarray(lat, dtype=np.float64))
-    dphi = phi[:, None] - phi[None, :]
-    dlam = lam[:, None] - lam[None, :]
-    h = np.sin(dphi / 2) ** 2 + np.cos(phi[:, None]) * np.cos(phi[None, :]) * np.sin(dlam / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
 def gravity_prior(outflows: Any, inflows: Any, distance: Any, beta: float = 1.0) -> np.ndarray:
