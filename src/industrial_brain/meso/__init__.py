@@ -12,7 +12,8 @@ Pure functions named as the field names them (Miller & Blair symbols Z, A, L, B,
 * :mod:`~industrial_brain.meso.accounts` — production- and consumption-based satellite accounts
 * :mod:`~industrial_brain.meso.aggregation` — concordance matrices
 * :mod:`~industrial_brain.meso.balancing` — RAS and GRAS
-* :mod:`~industrial_brain.meso.iotable` — the ``IOTable`` container; :mod:`~industrial_brain.meso.nbs` — NBS layouts
+* :mod:`~industrial_brain.meso.iotable` — the ``IOTable`` container (NBS tables reach it through the store:
+  ``ingest.io`` → ``store.readers.read_io_table`` → ``services.io.load_table``)
 * :mod:`~industrial_brain.meso.mrio` — ``build_mrio`` (31-province MRIO: Chenery–Moses, gravity prior, RAS);
   :mod:`~industrial_brain.meso.regional_accounts` — value added in trade, spillover multipliers, footprints
 * :mod:`~industrial_brain.meso.chain_network` — ``chain_graph`` (significant links, centralities, trees, chokepoints)
