@@ -31,7 +31,7 @@ import pandas as pd
 
 from industrial_brain._shared.frames import long_to_matrix
 from industrial_brain.errors import InputError
-from industrial_brain.quality.notes import check_dataset_id, check_params, format_number, note, notes_frame
+from industrial_brain.quality.notes import check_dataset_id, check_params, fmt, note, notes_frame
 
 class IOMatrices(NamedTuple):
     """One table's matrices in Miller & Blair's symbols: Z (n × n), x (n), V (value-added rows × n)."""
@@ -121,7 +121,8 @@ def io_matrices_from_flows(flows: pd.DataFrame, *, sectors: Sequence[str] | None
         x = Z.sum(axis=0) + V.loc[total_va_row]
     else:
         raise InputError.at("cannot find gross output", column=output_col,
-                            expected=f"a '{output_col}' column, a '{total_input_row}' row or a '{total_va_row}' row")
+                            expected=f"a '{output_col}' column, a '{total_input_row}' row or a "
+                                     f"'{total_va_row}' row")
     x.name = "x"
     return IOMatrices(Z, x, V)
 
@@ -192,8 +193,8 @@ def screen_io(Z: pd.DataFrame | np.ndarray, x: pd.Series | np.ndarray, V: pd.Dat
     n = Zf.shape[1]
     if Zf.shape[0] != n:
         raise InputError.at("Z must be square", column="Z", value=Zf.shape, expected="n × n")
-    xv = np.asarray(x.reindex(Zf.columns) if isinstance(x, pd.Series) and set(x.index) == set(Zf.columns) else x,
-                    dtype="float64").ravel()
+    aligned = isinstance(x, pd.Series) and set(x.index) == set(Zf.columns)
+    xv = np.asarray(x.reindex(Zf.columns) if aligned else x, dtype="float64").ravel()
     if xv.size != n:
         raise InputError.at("x must have one entry per sector", column="x", value=xv.size, expected=str(n))
     xs = pd.Series(xv, index=Zf.columns)
@@ -209,20 +210,21 @@ def screen_io(Z: pd.DataFrame | np.ndarray, x: pd.Series | np.ndarray, V: pd.Dat
         xj = xs.iloc[j]
         if not np.isfinite(xj) or abs(xj) <= zero_tol:
             use = float(np.nansum(Zv[j, :]))
-            how = "0/0" if inputs[j] == 0 else f"{format_number(inputs[j])} of inputs over zero output"
-            detail = (f"output x = {xj:.3g}: column {code} of A = Z/x is undefined ({how}); engines set it to 0 "
-                      f"and list the sector; the product's intermediate use {format_number(use)} is supplied by "
+            how = "0/0" if inputs[j] == 0 else f"{fmt(inputs[j])} of inputs over zero output"
+            detail = (f"output x = {xj:.3g}: column {code} of A = Z/x is undefined ({how}); engines set it "
+                      "to 0 "
+                      f"and list the sector; the product's intermediate use {fmt(use)} is supplied by "
                       "imports or inflows")
             records.append(note(dataset_id, "io_undefined_coefficient", "warning", detail, "io_zero_output",
-                                 indicator=code, region=region, year=year))
+                                indicator=code, region=region, year=year))
             continue
         if np.isfinite(tva[j]) and tva[j] < 0:
             colsum = inputs[j] / xj
-            detail = (f"total value added {format_number(tva[j])} < 0 (output {format_number(xj)}): the column of A sums to "
+            detail = (f"total value added {fmt(tva[j])} < 0 (output {fmt(xj)}): the column of A sums to "
                       f"{colsum:.3f} > 1, breaking the Hawkins–Simon condition for this sector; its "
                       "multipliers are not meaningful")
             records.append(note(dataset_id, "io_negative_value_added", "warning", detail,
-                                 "io_negative_value_added", indicator=code, region=region, year=year))
+                                "io_negative_value_added", indicator=code, region=region, year=year))
     if V is not None:
         comps = V.drop(index=[total_va_row], errors="ignore")
         for row in comps.index:
@@ -233,9 +235,10 @@ def screen_io(Z: pd.DataFrame | np.ndarray, x: pd.Series | np.ndarray, V: pd.Dat
                 why = ("cannot be negative by definition" if strict
                        else "possible (subsidies exceeding taxes, operating losses)")
                 records.append(note(dataset_id, "negative", "warning" if strict else "info",
-                                     f"value-added component {row} = {format_number(vals[j])} < 0 in sector {code}: {why}",
-                                     "io_negative_va_component", indicator=f"{row}:{code}", region=region,
-                                     year=year))
+                                    f"value-added component {row} = {fmt(vals[j])} < 0 in sector "
+                                    f"{code}: {why}",
+                                    "io_negative_va_component", indicator=f"{row}:{code}", region=region,
+                                    year=year))
     return notes_frame(records)
 
 

@@ -72,12 +72,12 @@ def note(dataset_id: str, kind: str, severity: str, detail: str, check: str, *,
             "detail": detail, "found_by": f"screening:{check}"}
 
 
-def format_number(v: float) -> str:
+def fmt(v: float) -> str:
     """A number as a yearbook prints it: thousands separators, 4 significant digits for small ones.
 
     Examples
     --------
-    >>> format_number(1234567.8), format_number(12.5), format_number(0.000123456)
+    >>> fmt(1234567.8), fmt(12.5), fmt(0.000123456)
     ('1,234,568', '12.5', '0.0001235')
     """
     if v is None or not np.isfinite(v):

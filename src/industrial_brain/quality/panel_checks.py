@@ -55,7 +55,7 @@ from industrial_brain.quality.notes import (
     check_dataset_id,
     check_params,
     empty_notes,
-    format_number,
+    fmt,
     note,
     notes_frame,
 )
@@ -91,7 +91,7 @@ _CUBE_CELLS = 8_000_000  # cells per cube chunk (64 MB of float64)
 
 
 def _check_int(name: str, v: Any, lo: int, message: str, hi: int | None = None) -> None:
-    """Raise ``message`` unless ``v`` is an integer (not a bool) from ``lo`` to ``hi`` (no upper bound if None)."""
+    """Raise ``message`` unless ``v`` is an integer (not a bool) in [lo, hi] (hi None: no upper bound)."""
     if not isinstance(v, int) or isinstance(v, bool) or v < lo or (hi is not None and v > hi):
         raise InputError.at(message, column=name, value=v)
 
@@ -103,7 +103,8 @@ def _meta(indicators: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
     if not isinstance(indicators, pd.DataFrame) or "code" not in indicators.columns:
         cols = ", ".join(map(str, getattr(indicators, "columns", [])))
         raise InputError.at("missing column", column="code", value=cols,
-                            expected="indicator metadata with columns code, unit, direction, min_value, max_value")
+                            expected="indicator metadata with columns code, unit, direction, min_value, "
+                                     "max_value")
     out: dict[str, dict[str, Any]] = {}
     for rec in indicators.to_dict("records"):
         clean = {}
@@ -201,8 +202,8 @@ class _Data:
             years = pd.to_numeric(obs["year"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
             bad = ~np.isfinite(years) | (years != np.round(years))
             if bad.any():
-                raise InputError.at("year is not an integer", column="year", value=obs["year"].to_numpy()[bad][0],
-                                    expected="an integer year")
+                raise InputError.at("year is not an integer", column="year",
+                                    value=obs["year"].to_numpy()[bad][0], expected="an integer year")
             y = years.astype("int64")
         raw = obs["value"]
         if raw.dtype.kind == "f":
@@ -232,7 +233,8 @@ class _Data:
         if dup.size:
             k = order[dup[0] + 1]
             raise InputError.at("duplicate observation", column="region_code, indicator_code, year",
-                                value=f"{regions[r_idx[k]]}, {codes[c_idx[k]]}, {y[k]}", expected="one value per key")
+                                value=f"{regions[r_idx[k]]}, {codes[c_idx[k]]}, {y[k]}",
+                                expected="one value per key")
         per = max(1, _CUBE_CELLS // max(1, R * T))
         self.cubes: list[_Cube] = []
         bounds = np.searchsorted(lin_sorted, np.arange(0, C + per, per) * R * T)
@@ -266,7 +268,7 @@ def _cell_note(dataset_id: str, kind: str, severity: str, detail: str, cube: _Cu
                t: int) -> dict:
     """A note on cell ``(c, i, t)`` of ``cube`` (indicator, region, year), found by the check ``kind``."""
     return note(dataset_id, kind, severity, detail, kind, indicator=cube.codes[c], region=cube.regions[i],
-                 year=int(cube.years[t]))
+                year=int(cube.years[t]))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -274,7 +276,8 @@ def _cell_note(dataset_id: str, kind: str, severity: str, detail: str, cube: _Cu
 def _check_rule(rule: Any, i: int) -> dict[str, Any]:
     if not isinstance(rule, Mapping):
         raise InputError.at("identity rule must be a mapping", column=f"identities[{i}]", value=rule,
-                            expected="{'total': code, 'parts': [codes], 'relation': 'parts<=total'|'sum==total'}")
+                            expected="{'total': code, 'parts': [codes], 'relation': "
+                                     "'parts<=total'|'sum==total'}")
     total, parts, rel = rule.get("total"), rule.get("parts"), rule.get("relation", "parts<=total")
     if not isinstance(total, str) or not total:
         raise InputError.at("identity rule without a total", column=f"identities[{i}].total", value=total,
@@ -282,7 +285,8 @@ def _check_rule(rule: Any, i: int) -> dict[str, Any]:
     if isinstance(parts, str) or not isinstance(parts, Sequence) or not parts \
             or not all(isinstance(p, str) and p for p in parts):
         raise InputError.at("identity rule parts must be a non-empty list of codes",
-                            column=f"identities[{i}].parts", value=parts, expected="a list of indicator codes")
+                            column=f"identities[{i}].parts", value=parts,
+                            expected="a list of indicator codes")
     if rel not in _RELATIONS:
         raise InputError.at("unknown identity relation", column=f"identities[{i}].relation", value=rel,
                             expected=" | ".join(_RELATIONS))
@@ -371,15 +375,15 @@ def check_identities(obs: pd.DataFrame, dataset_id: str, identities: Sequence[Ma
             rel = g / abs(t_val) if t_val != 0 else float("inf")
             if rule["relation"] == "parts<=total":
                 sev = rule["severity"] or "error"
-                detail = (f"{parts_txt} = {format_number(p_val)} exceeds {rule['total']} = {format_number(t_val)} "
-                          f"by {format_number(g)} ({rel:+.2%}): the remainder would be negative")
+                detail = (f"{parts_txt} = {fmt(p_val)} exceeds {rule['total']} = {fmt(t_val)} "
+                          f"by {fmt(g)} ({rel:+.2%}): the remainder would be negative")
             else:
                 sev = rule["severity"] or ("error" if abs(rel) > error_rtol else "warning")
-                detail = (f"{parts_txt} = {format_number(p_val)} differs from {rule['total']} = {format_number(t_val)} "
-                          f"by {format_number(g)} ({rel:+.2%}; tolerance {rule['rtol']:g} relative): "
+                detail = (f"{parts_txt} = {fmt(p_val)} differs from {rule['total']} = {fmt(t_val)} "
+                          f"by {fmt(g)} ({rel:+.2%}; tolerance {rule['rtol']:g} relative): "
                           "parts and total from different vintages or a wrong value")
             records.append(note(dataset_id, "identity", sev, detail, "identity", indicator=rule["total"],
-                                 region=d.regions[i], year=int(d.years[t])))
+                                region=d.regions[i], year=int(d.years[t])))
     return notes_frame(records)
 
 
@@ -503,8 +507,8 @@ def check_outliers(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame 
             y_prev, y_next = int(cube.years[a - 1]), int(cube.years[b + 1])
             for jj, col in enumerate(range(a, b + 1)):
                 y = int(cube.years[col])
-                detail = (f"{format_number(V[i, col])} in {y} is out of line with {format_number(V[i, a - 1])} ({y_prev}) and "
-                          f"{format_number(V[i, b + 1])} ({y_next}): ×{math.exp(D[jj]):.3g} the level implied by its "
+                detail = (f"{fmt(V[i, col])} in {y} is out of line with {fmt(V[i, a - 1])} ({y_prev}) and "
+                          f"{fmt(V[i, b + 1])} ({y_next}): ×{math.exp(D[jj]):.3g} the level implied by its "
                           "neighbours and the other regions' growth"
                           + (f" (one of {b - a + 1} consecutive such years)" if b > a else "")
                           + "; probably a wrong value (unit, typo or wrong scope)")
@@ -595,10 +599,10 @@ def check_level_breaks(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFr
         for c, i, t in hits:
             y0, y1 = int(cube.years[t]), int(cube.years[t + 1])
             v0, v1 = V[c, i, t], V[c, i, t + 1]
-            detail = (f"jumps from {format_number(v0)} ({y0}) to {format_number(v1)} ({y1}), ×{v1 / v0:.3g}, while the median "
-                      f"region changed ×{math.exp(gr.m[c, t]):.3g}; deviation {gr.E[c, i, t]:+.3f} in log growth "
-                      f"against a typical ±{gr.s[c]:.3f} (threshold {thr[c]:.3f}): a level break (definition, "
-                      "price base or data vintage changed?); do not compute growth across it")
+            detail = (f"jumps from {fmt(v0)} ({y0}) to {fmt(v1)} ({y1}), ×{v1 / v0:.3g}, while the median "
+                      f"region changed ×{math.exp(gr.m[c, t]):.3g}; deviation {gr.E[c, i, t]:+.3f} in log "
+                      f"growth against a typical ±{gr.s[c]:.3f} (threshold {thr[c]:.3f}): a level break "
+                      "(definition, price base or data vintage changed?); do not compute growth across it")
             records.append(_cell_note(dataset_id, "level_break", "warning", detail, cube, c, i, t + 1))
     return notes_frame(records)
 
@@ -744,11 +748,11 @@ def check_common_breaks(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataF
                 y0, y1 = int(cube.years[t]), int(cube.years[t + 1])
                 around = ", ".join(f"×{math.exp(m[s]):.3g} into {int(cube.years[s + 1])}" for s in sides)
                 detail = (f"common break {y0}→{y1}: median ratio ×{math.exp(m[t]):.3g} across {size} regions "
-                          f"against {around}; {share:.0%} of regions lie beyond the neighbouring years' range: "
-                          "a change of price base, unit or definition hitting every region; do not compute "
-                          "growth across it without rebasing")
+                          f"against {around}; {share:.0%} of regions lie beyond the neighbouring years' "
+                          "range: a change of price base, unit or definition hitting every region; do not "
+                          "compute growth across it without rebasing")
                 records.append(note(dataset_id, "level_break", "warning", detail, "common_break",
-                                     indicator=cube.codes[c], year=y1))
+                                    indicator=cube.codes[c], year=y1))
     return notes_frame(records)
 
 
@@ -814,7 +818,7 @@ def check_duplicate_columns(obs: pd.DataFrame, dataset_id: str, indicators: pd.D
             detail = (f"identical to {others} in all {n_rows} rows: one of them is mislabelled or duplicated "
                       "in the source and the data cannot tell which; neither is used by default")
             records.append(note(dataset_id, "duplicate_column", "error", detail, "duplicate_column",
-                                 indicator=code))
+                                indicator=code))
     return notes_frame(records)
 
 
@@ -869,9 +873,9 @@ def check_scale(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | N
             code = cube.codes[c]
             lo, hi = np.nanmin(A[c]), np.nanmax(A[c])
             if med[c] < floor:
-                detail = (f"median magnitude {med[c]:.3g} (range {lo:.3g}–{hi:.3g}) is below {floor:g} of its "
-                          "unit: no published statistic is that small in its own unit; a scaling or labelling "
-                          "error in the source")
+                detail = (f"median magnitude {med[c]:.3g} (range {lo:.3g}–{hi:.3g}) is below {floor:g} of "
+                          "its unit: no published statistic is that small in its own unit; a scaling or "
+                          "labelling error in the source")
                 records.append(note(dataset_id, "scale", "error", detail, "scale", indicator=code))
                 continue
             unit = (meta.get(code) or {}).get("unit")
@@ -883,7 +887,8 @@ def check_scale(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | N
 
 
 #: Words in an indicator code or name marking a balance that may legitimately be negative.
-_BALANCE = re.compile(r"(profit|surplus|balance|net_|_net|netexport|inventor|change|loss|subsid)", re.IGNORECASE)
+_BALANCE = re.compile(r"(profit|surplus|balance|net_|_net|netexport|inventor|change|loss|subsid)",
+                      re.IGNORECASE)
 #: Words marking a signed quantity whose negatives are not news at all.
 _SIGNED = re.compile(r"(growth|rate_of_change|yoy|delta|diff|_chg|increment)", re.IGNORECASE)
 _MONEY = re.compile(r"(cny|rmb|yuan|usd|元|\$)", re.IGNORECASE)
@@ -923,7 +928,8 @@ def check_negative(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame 
     --------
     Total profit of −0.26 (10⁸ CNY) in one of 20 province-years is a loss, not an error:
 
-    >>> obs = pd.DataFrame({"region_code": [f"{i}" for i in range(20)], "indicator_code": "total_profit_100m_cny",
+    >>> obs = pd.DataFrame({"region_code": [f"{i}" for i in range(20)],
+    ...                     "indicator_code": "total_profit_100m_cny",
     ...                     "year": 2013, "value": [-0.26] + [50.0] * 19})
     >>> check_negative(obs, "demo")[["region_code", "severity"]].values.tolist()
     [['0', 'info']]
@@ -948,7 +954,8 @@ def check_negative(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame 
             elif _SIGNED.search(code) or _SIGNED.search(unit) or n_neg[c] > rare * n_fin:
                 continue
             elif _BALANCE.search(code) or _BALANCE.search(str(m.get("name_en") or "")):
-                severity, why = "info", "a balance (revenue minus cost, net flow) can be negative; kept and reported"
+                severity = "info"
+                why = "a balance (revenue minus cost, net flow) can be negative; kept and reported"
             elif _MONEY.search(unit) or _MONEY.search(code):
                 severity, why = "warning", "a money amount that is normally positive"
             elif unit:
@@ -957,8 +964,8 @@ def check_negative(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame 
                 severity, why = "warning", "negative in an otherwise non-negative series"
             share = f"{int(n_neg[c])} of {n_fin} values negative"
             for i, t in np.argwhere(neg[c]):
-                records.append(_cell_note(dataset_id, "negative", severity,
-                                          f"value {format_number(cube.V[c, i, t])} < 0: {why} ({share})", cube, c, i, t))
+                detail = f"value {fmt(cube.V[c, i, t])} < 0: {why} ({share})"
+                records.append(_cell_note(dataset_id, "negative", severity, detail, cube, c, i, t))
     return notes_frame(records)
 
 
@@ -1022,9 +1029,10 @@ def check_partial_years(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataF
         listed = "; ".join(f"{codes[c]} {round(cov[c, t] * n_regions)}/{n_regions} regions (usually "
                            f"{round(usual[c] * n_regions)})" for c in thin_idx)
         detail = (f"partial year: {thin_idx.size} of {len(codes)} indicators missing or thin ({listed}); "
-                  f"{cov[:, t].mean():.0%} of region-indicator cells filled: provisional or not yet published, "
-                  "so do not compare this year's totals or rankings with complete years")
-        records.append(note(dataset_id, "partial_year", "warning", detail, "partial_year", year=int(d.years[t])))
+                  f"{cov[:, t].mean():.0%} of region-indicator cells filled: provisional or not yet "
+                  "published, so do not compare this year's totals or rankings with complete years")
+        records.append(note(dataset_id, "partial_year", "warning", detail, "partial_year",
+                            year=int(d.years[t])))
     return notes_frame(records[::-1])
 
 
@@ -1080,9 +1088,11 @@ def check_repeated_values(obs: pd.DataFrame, dataset_id: str, indicators: pd.Dat
                     u += 1
                 if u - t + 1 >= min_run:  # years[t] .. years[u] share one value
                     y0, y1, y_last = int(cube.years[t]), int(cube.years[t + 1]), int(cube.years[u])
-                    detail = (f"{format_number(V[c, i, t])} repeated unchanged {y1}–{y_last} (first reported {y0}): "
-                              "carried forward or reused, not observed; no information about change in those years")
-                    records.append(_cell_note(dataset_id, "repeated_value", "warning", detail, cube, c, i, t + 1))
+                    detail = (f"{fmt(V[c, i, t])} repeated unchanged {y1}–{y_last} (first reported {y0}): "
+                              "carried forward or reused, not observed; no information about change in "
+                              "those years")
+                    records.append(_cell_note(dataset_id, "repeated_value", "warning", detail, cube, c, i,
+                                              t + 1))
                 t = u
     return notes_frame(records)
 
@@ -1107,7 +1117,8 @@ def screen_panel(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | 
     Returns
     -------
     DataFrame
-        Quality notes (:data:`~industrial_brain.quality.notes.NOTE_COLUMNS`), sorted by indicator, region, year, kind.
+        Quality notes (:data:`~industrial_brain.quality.notes.NOTE_COLUMNS`), sorted by indicator,
+        region, year, kind.
 
     Examples
     --------
@@ -1135,5 +1146,6 @@ def screen_panel(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | 
     if not parts:
         return empty_notes()
     out = pd.concat(parts, ignore_index=True)
-    out = out.sort_values(["indicator_code", "region_code", "year", "kind"], na_position="first", kind="stable")
+    out = out.sort_values(["indicator_code", "region_code", "year", "kind"], na_position="first",
+                          kind="stable")
     return notes_frame(out.to_dict("records"))
