@@ -234,8 +234,8 @@ class IOTable:
                 desc = "; ".join(f"{self.Z.index[i]}: residual {res[i]:.6g} vs output {b['x'].iloc[i]:.6g}"
                                  for i in worst)
                 what = "x = Z·1 + Y·1" if ident == "row" else "x = 1'Z + 1'V"
-                raise InputError(f"{self.name or 'IO table'}: {len(bad)} sector(s) break the {ident} identity "
-                                 f"{what} beyond rtol={rtol:g}; worst: {desc}")
+                raise InputError(f"{self.name or 'IO table'}: {len(bad)} sector(s) break the {ident} "
+                                 f"identity {what} beyond rtol={rtol:g}; worst: {desc}")
         return b
 
     # ------------------------------------------------------------------ lazy accounts

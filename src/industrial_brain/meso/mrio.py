@@ -170,7 +170,8 @@ def _water_fill(w: np.ndarray, cap: np.ndarray, total: float) -> np.ndarray:
         remaining -= cap[over].sum()
         free &= ~over
     if remaining > 1e-9 * max(total, 1.0):
-        raise MethodError(f"inflow targets cannot be met without exceeding the provinces' use (short by {remaining:.6g})")
+        raise MethodError("inflow targets cannot be met without exceeding the provinces' use (short by "
+                          f"{remaining:.6g})")
     return out
 
 
@@ -303,12 +304,13 @@ def build_mrio(
                 b[neg] -= a[neg]
                 a[neg] = 0.0
     if nneg:
-        notes.append(f"{nneg} negative trade cell(s) (e.g. a negative inflow) were moved to the opposite side "
-                     "(an inflow of −a as an outflow of a)")
+        notes.append(f"{nneg} negative trade cell(s) (e.g. a negative inflow) were moved to the opposite "
+                     "side (an inflow of −a as an outflow of a)")
     U = Zs.sum(axis=2) + F.sum(axis=2)  # R × n: local use (all origins)
     if (U <= 0).any() and ((IM + IF)[U <= 0] > 0).any():
         k, i = np.argwhere((U <= 0) & (IM + IF > 0))[0]
-        raise MethodError(f"region {regions[k]} sector {sectors[i]} has inflows or imports but no positive use")
+        raise MethodError(f"region {regions[k]} sector {sectors[i]} has inflows or imports but no positive "
+                          "use")
 
     # 1. transit: least re-exports making the own-supply share non-negative
     rho = np.maximum(IM + IF - np.maximum(U, 0.0), 0.0)
@@ -321,11 +323,13 @@ def build_mrio(
     EX1, OF1 = EX * (1 - f_out), OF * (1 - f_out)
     ntr = int((rho > 0).sum())
     if ntr:
-        notes.append(f"transit: in {ntr} region–sector cells imports + inflows exceeded local use; the excess "
-                     f"({rho.sum():.6g} in total) was removed from imports/inflows and exports/outflows in proportion")
+        notes.append(f"transit: in {ntr} region–sector cells imports + inflows exceeded local use; the "
+                     f"excess ({rho.sum():.6g} in total) was removed from imports/inflows and "
+                     "exports/outflows in proportion")
     short = rho > out * (1 + 1e-12)
     if short.any():
-        notes.append(f"{int(short.sum())} cell(s) had more transit than exports + outflows; the rest went to ERR")
+        notes.append(f"{int(short.sum())} cell(s) had more transit than exports + outflows; the rest went to "
+                     "ERR")
 
     # 2. national reconciliation per product, inflows capped at use net of imports
     sOF, sIF = OF1.sum(axis=0), IF1.sum(axis=0)
@@ -337,12 +341,13 @@ def build_mrio(
         if tau[i] <= 0:
             continue
         if sOF[i] <= 0 or sIF[i] <= 0:
-            raise MethodError(f"sector {sectors[i]}: outflows ({sOF[i]:.6g}) or inflows ({sIF[i]:.6g}) are all zero; "
-                              "cannot build its trade matrix")
+            raise MethodError(f"sector {sectors[i]}: outflows ({sOF[i]:.6g}) or inflows ({sIF[i]:.6g}) are "
+                              "all zero; cannot build its trade matrix")
         OFt[:, i] = OF1[:, i] * tau[i] / sOF[i]
         IFt[:, i] = _water_fill(IF1[:, i], cap[:, i] * (1 - 1e-12), tau[i])
-    notes.append(f"national reconciliation ('{reconcile}'): Σ outflows {OF.sum():.6g} and Σ inflows {IF.sum():.6g} "
-                 f"(published) → {tau.sum():.6g} (after transit {sOF.sum():.6g} / {sIF.sum():.6g})")
+    notes.append(f"national reconciliation ('{reconcile}'): Σ outflows {OF.sum():.6g} and Σ inflows "
+                 f"{IF.sum():.6g} (published) → {tau.sum():.6g} (after transit {sOF.sum():.6g} / "
+                 f"{sIF.sum():.6g})")
 
     # 2b. a region cannot trade with itself: if its inflows exceed the other regions' outflows (equivalently
     # IF_s + OF_s > τ), net the excess e out of both its inflows and outflows (local supply replaces it;
@@ -362,8 +367,9 @@ def build_mrio(
             netted[k, i] = e_k
             nnet += 1
     if nnet:
-        notes.append(f"cross-hauling: in {nnet} product(s) one region's inflows and outflows exceeded what the other "
-                     f"regions can absorb; {netted.sum():.6g} netted out of both (local supply instead)")
+        notes.append(f"cross-hauling: in {nnet} product(s) one region's inflows and outflows exceeded what "
+                     f"the other regions can absorb; {netted.sum():.6g} netted out of both (local supply "
+                     "instead)")
     tau = OFt.sum(axis=0)
 
     # 3. trade matrices by gravity prior + RAS

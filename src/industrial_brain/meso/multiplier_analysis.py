@@ -305,7 +305,8 @@ def multipliers(
         table["income_typeI"] = table["income"] * rh
         if len(hz):
             table["income_typeI"][hz] = np.nan
-            notes.append(f"{len(hz)} sector(s) pay no labour income: type I income multiplier undefined (NaN)")
+            notes.append(f"{len(hz)} sector(s) pay no labour income: type I income multiplier undefined "
+                         "(NaN)")
     if Sm is not None:
         for j, name in enumerate(snames):
             table[f"{name}_direct"] = Sm[j].copy()

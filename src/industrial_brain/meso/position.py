@@ -58,8 +58,10 @@ class PositionResult(ResultMixin):
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
         t = self.table
-        yield ("最上游部门" if zh else "most upstream", f"{t['upstreamness'].idxmax()} ({t['upstreamness'].max():.4f})")
-        yield ("最下游部门" if zh else "most downstream", f"{t['upstreamness'].idxmin()} ({t['upstreamness'].min():.4f})")
+        yield ("最上游部门" if zh else "most upstream",
+               f"{t['upstreamness'].idxmax()} ({t['upstreamness'].max():.4f})")
+        yield ("最下游部门" if zh else "most downstream",
+               f"{t['upstreamness'].idxmin()} ({t['upstreamness'].min():.4f})")
         for n in self.notes:
             yield ("说明" if zh else "note", n)
 

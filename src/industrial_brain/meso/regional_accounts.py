@@ -196,8 +196,8 @@ def mrio_accounts(table: IOTable, *, local: Sequence[str] = ("FU101", "FU102", "
     Yl_mi = pd.DataFrame(Yd[regions].to_numpy(), index=table.Z.index,
                          columns=pd.MultiIndex.from_arrays([regions, ["local"] * R], names=["region", "category"]))
     fp = satellite_accounts(table.Z, Yl_mi, Fsat, x=table.x, lu=lu)
-    notes = ["exports abroad (EX) and the discrepancy column (ERR) are destinations of their own in va_trade; "
-             "footprints count each region's local final use only"]
+    notes = ["exports abroad (EX) and the discrepancy column (ERR) are destinations of their own in "
+             "va_trade; footprints count each region's local final use only"]
     return MRIOAccountsResult(va_trade=readonly(va_trade), spillover=readonly(spill),
                               multiplier_decomposition=readonly(dec), footprints=fp, notes=tuple(notes),
                               lineage=Lineage.make("meso.mrio_accounts", {"local": list(local),

@@ -113,7 +113,8 @@ class Vary(_Strict):
                 "lognormal": ("mean", "sd"), "choice": ("values",)}[self.dist]
         missing = [k for k in need if getattr(self, k) is None]
         if missing:
-            raise ValueError(f"distribution '{self.dist}' needs {', '.join(need)} (missing {', '.join(missing)})")
+            raise ValueError(f"distribution '{self.dist}' needs {', '.join(need)} (missing "
+                             f"{', '.join(missing)})")
         if self.low is not None and self.high is not None and self.low > self.high:
             raise ValueError("low must be ≤ high")
         return self
@@ -249,7 +250,8 @@ def _match(level: pd.Index, names: Mapping[Any, Any] | None, wanted: Sequence[An
             m = np.array([c == ws or ws in label[c] for c in codes])
         if not m.any():
             sample = ", ".join(f"{c} {' / '.join(label[c])}".strip() for c in codes[:5])
-            raise InputError(f"event '{event}': no {what} matches {w!r} (codes or names such as: {sample}, …)")
+            raise InputError(f"event '{event}': no {what} matches {w!r} (codes or names such as: {sample}, "
+                             "…)")
         hit |= m
     return hit
 
