@@ -16,7 +16,8 @@ Pure functions named as the field names them (Miller & Blair symbols Z, A, L, B,
   ``ingest.io`` → ``store.readers.read_io_table`` → ``services.io.load_table``)
 * :mod:`~industrial_brain.meso.mrio` — ``build_mrio`` (31-province MRIO: Chenery–Moses, gravity prior, RAS);
   :mod:`~industrial_brain.meso.regional_accounts` — value added in trade, spillover multipliers, footprints
-* :mod:`~industrial_brain.meso.chain_network` — ``chain_graph`` (significant links, centralities, trees, chokepoints)
+* :mod:`~industrial_brain.meso.chain_network` — ``chain_graph`` (significant links, centralities, trees,
+  chokepoints)
 * :mod:`~industrial_brain.meso.digital` — ``digital_integration`` (digital input coefficients)
 """
 
@@ -67,7 +68,8 @@ __all__ = [
     "BalancingResult", "gras", "ras",
     "ExtractionResult", "hypothetical_extraction",
     "allocation_coefficients", "ghosh_from_leontief", "ghosh_inverse", "output_from_inputs",
-    "LeontiefLU", "flows_from_coefficients", "leontief_inverse", "output_from_demand", "technical_coefficients",
+    "LeontiefLU", "flows_from_coefficients", "leontief_inverse", "output_from_demand",
+    "technical_coefficients",
     "KeySectorsResult", "LinkagesResult", "key_sectors", "linkages",
     "MultipliersResult", "close_households", "multipliers", "output_multipliers", "satellite_intensities",
     "satellite_multipliers",

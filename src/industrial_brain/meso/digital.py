@@ -79,10 +79,10 @@ class DigitalIntegration(ResultMixin):
         zh = lang == "zh"
         yield ("数字部门" if zh else "digital sectors", ", ".join(self.digital))
         yield ("口径" if zh else "basis", self.basis)
-        yield ("非数字部门直接数字投入系数（产出加权）" if zh else "direct digital input, non-digital sectors (weighted)",
-               self.direct_economy)
-        yield ("非数字部门完全数字投入系数（产出加权）" if zh else "total digital input, non-digital sectors (weighted)",
-               self.total_economy)
+        yield ("非数字部门直接数字投入系数（产出加权）" if zh
+               else "direct digital input, non-digital sectors (weighted)", self.direct_economy)
+        yield ("非数字部门完全数字投入系数（产出加权）" if zh
+               else "total digital input, non-digital sectors (weighted)", self.total_economy)
         nd = self.table[~self.table["is_digital"]]
         if len(nd):
             yield ("直接数字投入最高" if zh else "highest direct digital input", f"{nd['direct'].idxmax()} "
@@ -168,7 +168,8 @@ def digital_integration(
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(colsum > 0, direct / colsum, 0.0)
     is_dig = labels.isin(want)
-    table = pd.DataFrame({"direct": direct, "total": total, "share_intermediate": share, "is_digital": is_dig},
+    table = pd.DataFrame({"direct": direct, "total": total, "share_intermediate": share,
+                          "is_digital": is_dig},
                          index=labels)
     if names is not None:
         nm = {str(k): v for k, v in (names.items() if hasattr(names, "items") else names)}
@@ -187,7 +188,8 @@ def digital_integration(
         notes.append("no gross output given: economy-wide averages are unweighted")
     return DigitalIntegration(table=table, digital_linkages=dl, direct_economy=d_eco, total_economy=t_eco,
                               digital=tuple(want), basis=basis, notes=tuple(notes),
-                              lineage=Lineage.make("meso.digital_integration", {"digital": want, "basis": basis,
+                              lineage=Lineage.make("meso.digital_integration",
+                                                   {"digital": want, "basis": basis,
                                                                                 "n": n}))
 
 

@@ -72,7 +72,8 @@ class LinkagesResult(ResultMixin):
         yield ("前向关联口径" if zh else "forward linkage from", self.forward_method)
         yield ("影响力系数最大" if zh else "largest backward",
                f"{t['backward'].idxmax()} ({t['backward'].max():.4f})")
-        yield ("感应度系数最大" if zh else "largest forward", f"{t['forward'].idxmax()} ({t['forward'].max():.4f})")
+        yield ("感应度系数最大" if zh else "largest forward",
+               f"{t['forward'].idxmax()} ({t['forward'].max():.4f})")
         for n in self.notes:
             yield ("说明" if zh else "note", n)
 

@@ -82,13 +82,13 @@ def gravity_prior(outflows: Any, inflows: Any, distance: Any, beta: float = 1.0)
     array([[0., 2.],
            [3., 0.]])
     """
-    O = np.asarray(outflows, dtype=np.float64)
+    out = np.asarray(outflows, dtype=np.float64)
     inflow = np.asarray(inflows, dtype=np.float64)
     d = np.asarray(distance, dtype=np.float64)
     with np.errstate(divide="ignore"):
         w = np.where(d > 0, d ** (-float(beta)), 0.0)
     np.fill_diagonal(w, 0.0)
-    return O[:, None] * inflow[None, :] * w
+    return out[:, None] * inflow[None, :] * w
 
 
 @dataclass(frozen=True)
@@ -236,7 +236,8 @@ def build_mrio(
     ...             "x": pd.Series([x], index=["1"]),
     ...             "trade": pd.DataFrame({"OF": [of], "IF": [if_], "IM": [im], "ERR": [0.]}, index=["1"])}
     >>> caps = pd.DataFrame({"capital_lon": [0., 0.9], "capital_lat": [0., 0.]}, index=["a", "b"])
-    >>> m = build_mrio({"a": prov(20., 30., 0., 10., 0., 0., 0.), "b": prov(20., 20., 0., 0., 0., 10., 0.)}, caps)
+    >>> m = build_mrio({"a": prov(20., 30., 0., 10., 0., 0., 0.),
+    ...                 "b": prov(20., 20., 0., 0., 0., 10., 0.)}, caps)
     >>> float(m.table.Z.loc[("a", "1"), ("b", "1")])
     5.0
     """
@@ -252,7 +253,8 @@ def build_mrio(
     caps.index = caps.index.map(str)
     missing = [r for r in regions if r not in caps.index]
     if missing:
-        raise InputError.at("capital coordinates missing", column="capital_lon/capital_lat", value=missing[:5])
+        raise InputError.at("capital coordinates missing", column="capital_lon/capital_lat",
+                            value=missing[:5])
     tabs = [provinces[k] for k in provinces]
     first_Z = _get(tabs[0], "Z")
     sectors = pd.Index([str(s) for s in first_Z.index], name="sector")
@@ -268,12 +270,14 @@ def build_mrio(
     for k, (code, t) in enumerate(zip(regions, tabs)):
         Z = _get(t, "Z")
         if [str(s) for s in Z.index] != list(sectors) or [str(s) for s in Z.columns] != list(sectors):
-            raise InputError.at("provincial tables have different sectors", column=code, value=list(Z.index[:3]))
+            raise InputError.at("provincial tables have different sectors", column=code,
+                                value=list(Z.index[:3]))
         Y = _get(t, "Y")
         tr = _get(t, "trade")
         for c in (*cats, "EX"):
             if c not in Y.columns:
-                raise InputError.at("final-use column missing", column=c, value=code, expected=", ".join((*cats, "EX")))
+                raise InputError.at("final-use column missing", column=c, value=code,
+                                    expected=", ".join((*cats, "EX")))
         for c in ("OF", "IF", "IM", "ERR"):
             if c not in tr.columns:
                 raise InputError.at("trade column missing", column=c, value=code, expected="OF, IF, IM, ERR")
@@ -291,7 +295,8 @@ def build_mrio(
             raise InputError.at("non-finite value in the provincial tables", column=what)
     if (Zs < 0).any():
         k, i, j = np.argwhere(Zs < 0)[0]
-        raise InputError.at("negative intermediate flow", column=f"{regions[k]} {sectors[j]}", value=float(Zs[k, i, j]),
+        raise InputError.at("negative intermediate flow", column=f"{regions[k]} {sectors[j]}",
+                            value=float(Zs[k, i, j]),
                             expected="≥ 0")
     notes: list[str] = []
     # a negative entry on one side of trade is a flow on the other side (IF −a ≡ OF +a, IM −a ≡ EX +a)
@@ -431,7 +436,8 @@ def build_mrio(
         "FU202 (inventory change) can be negative",
         *notes,
     ]
-    table = IOTable(Zf, Yf, Vf, xf, Z_imp=Zif, Y_imp=Yif, name=name, unit="10^4 CNY (current producer prices)",
+    table = IOTable(Zf, Yf, Vf, xf, Z_imp=Zif, Y_imp=Yif, name=name,
+                    unit="10^4 CNY (current producer prices)",
                     notes=mrio_notes, check=True, rtol=1e-6)
 
     # checks
@@ -466,13 +472,16 @@ def build_mrio(
         "ras_iterations_max": float(max(iters) if iters else 0),
     }
     tg = pd.DataFrame({
-        "x": x.reshape(-1), "OF": OF.reshape(-1), "IF": IF.reshape(-1), "IM": IM.reshape(-1), "EX": EX.reshape(-1),
-        "transit": rho.reshape(-1), "netted": netted.reshape(-1), "OF_target": OFt.reshape(-1), "IF_target": IFt.reshape(-1),
+        "x": x.reshape(-1), "OF": OF.reshape(-1), "IF": IF.reshape(-1), "IM": IM.reshape(-1),
+        "EX": EX.reshape(-1), "transit": rho.reshape(-1), "netted": netted.reshape(-1),
+        "OF_target": OFt.reshape(-1), "IF_target": IFt.reshape(-1),
         "outflows": mrio_out.reshape(-1), "inflows": col_in.reshape(-1), "ERR": ERR.reshape(-1),
         "ERR_mrio": ERRm.reshape(-1)}, index=idx)
     o, dd, s_ = np.nonzero(T)
     trade = pd.DataFrame({"sector": np.asarray(sectors)[o], "origin": np.asarray(regions)[dd],
                           "destination": np.asarray(regions)[s_], "value": T[o, dd, s_]})
-    lineage = Lineage.make("meso.build_mrio", {"beta": beta, "reconcile": reconcile, "regions": R, "sectors": n,
+    lineage = Lineage.make("meso.build_mrio",
+                           {"beta": beta, "reconcile": reconcile, "regions": R, "sectors": n,
                                                "rtol": rtol})
-    return MRIOResult(table=table, trade=trade, targets=tg, checks=checks, notes=tuple(mrio_notes), lineage=lineage)
+    return MRIOResult(table=table, trade=trade, targets=tg, checks=checks, notes=tuple(mrio_notes),
+                      lineage=lineage)

@@ -313,7 +313,8 @@ def multipliers(
             table[f"{name}_total"] = sol[len(rows) + j]
     if household_consumption is not None:
         if h is None:
-            raise InputError.at("type II multipliers need income coefficients too", column="income_coefficients",
+            raise InputError.at("type II multipliers need income coefficients too",
+                                column="income_coefficients",
                                 expected="labour income per unit of output")
         c = as_vector(household_consumption, "household_consumption", n, labels=cols)
         Abar = close_households(as_matrix(A, "A", square=True), h, c, household_own)

@@ -69,7 +69,8 @@ class PositionResult(ResultMixin):
         return relabel(self.table.copy(), lang)
 
 
-def chain_position(A: Any, x: Any, *, net_trade: Any | None = None, lu: LeontiefLU | None = None) -> PositionResult:
+def chain_position(A: Any, x: Any, *, net_trade: Any | None = None,
+                   lu: LeontiefLU | None = None) -> PositionResult:
     """Upstreamness (Antràs–Chor) and downstreamness of every sector.
 
     Parameters
@@ -136,7 +137,8 @@ def chain_position(A: Any, x: Any, *, net_trade: Any | None = None, lu: Leontief
     frame.index.name = frame.index.name or "sector"
     readonly(frame)
     return PositionResult(table=frame, notes=tuple(notes),
-                          lineage=Lineage.make("meso.chain_position", {"n": n, "open_economy": net_trade is not None}))
+                          lineage=Lineage.make("meso.chain_position",
+                                               {"n": n, "open_economy": net_trade is not None}))
 
 
 def average_propagation_length(A: Any, *, L: Any | None = None, tol: float = 1e-12) -> Any:

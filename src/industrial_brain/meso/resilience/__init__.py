@@ -2,8 +2,8 @@
 
 * :mod:`~industrial_brain.meso.resilience.static` — ``demand_shock`` (Leontief), ``supply_shock`` (Ghosh)
 * :mod:`~industrial_brain.meso.resilience.inoperability_model` — ``inoperability``, ``dynamic_inoperability``
-* :mod:`~industrial_brain.meso.resilience.adaptive_recovery` — ``ARIOModel``, ``ario``, ``ARIOEvent``, ``ARIOParams``,
-  ``ARIOConventions``
+* :mod:`~industrial_brain.meso.resilience.adaptive_recovery` — ``ARIOModel``, ``ario``, ``ARIOEvent``,
+  ``ARIOParams``, ``ARIOConventions``
 * :mod:`~industrial_brain.meso.resilience.scenario` — YAML scenarios (``load_scenario``)
 * :mod:`~industrial_brain.meso.resilience.montecarlo` — ``monte_carlo``
 """
@@ -37,7 +37,8 @@ from industrial_brain.meso.resilience.scenario import (
 from industrial_brain.meso.resilience.static import ShockResult, demand_shock, supply_shock
 
 __all__ = [
-    "RECOVERY_SHAPES", "ARIOConventions", "ARIOEvent", "ARIOModel", "ARIOParams", "ARIOResult", "ario", "recovery_curve",
+    "RECOVERY_SHAPES", "ARIOConventions", "ARIOEvent", "ARIOModel", "ARIOParams", "ARIOResult", "ario",
+    "recovery_curve",
     "DynamicIIMResult", "IIMResult", "dynamic_inoperability", "inoperability", "interdependency_matrix",
     "recovery_coefficients",
     "MonteCarloResult", "monte_carlo", "scenario_sampler",

@@ -11,7 +11,7 @@ Monte Carlo design over event parameters::
         kind: capacity            # capacity (share of capacity lost) | capital (capital destroyed)
         regions: all              # or a list of region codes / names
         sectors: ["电子元器件", "39080"]   # sector codes or names (exact), or {contains: "集成电路"}
-        impact: 0.30              # capacity: share; capital: share of capital stock (unit: share) or table units
+        impact: 0.30              # capacity: share; capital: share of capital (unit: share) or table units
         start: 1
         duration: 90
         recovery: {shape: linear, tau: 30}
@@ -257,7 +257,8 @@ def _match(level: pd.Index, names: Mapping[Any, Any] | None, wanted: Sequence[An
 
 
 def scenario_events(sc: Scenario, index: pd.MultiIndex, *, capital: np.ndarray | None = None,
-                    sector_names: Mapping[Any, str] | None = None, region_names: Mapping[Any, str] | None = None,
+                    sector_names: Mapping[Any, str] | None = None,
+                    region_names: Mapping[Any, str] | None = None,
                     overrides: Mapping[tuple[int, str], float] | None = None) -> list[ARIOEvent]:
     """Turn a scenario's events into :class:`ARIOEvent` objects on a model's (region, sector) index.
 
@@ -272,8 +273,10 @@ def scenario_events(sc: Scenario, index: pd.MultiIndex, *, capital: np.ndarray |
     out = []
     ov = overrides or {}
     for pos, e in enumerate(sc.events):
-        rmask = np.ones(len(ureg), bool) if e.regions == "all" else _match(ureg, region_names, e.regions, "region", e.name)
-        smask = np.ones(S, bool) if e.sectors == "all" else _match(usec, sector_names, e.sectors, "sector", e.name)
+        rmask = (np.ones(len(ureg), bool) if e.regions == "all"
+                 else _match(ureg, region_names, e.regions, "region", e.name))
+        smask = (np.ones(S, bool) if e.sectors == "all"
+                 else _match(usec, sector_names, e.sectors, "sector", e.name))
         hit = np.isin(regions, ureg[rmask]) & np.isin(sectors, usec[smask])
         impact = float(ov.get((pos, "impact"), e.impact))
         duration = max(1, int(round(ov.get((pos, "duration"), e.duration))))
