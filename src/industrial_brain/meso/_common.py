@@ -123,6 +123,7 @@ def zero_output_note(zero: np.ndarray, labels: Sequence[Any] | pd.Index | None) 
 
 
 def warn_zero_output(zero: np.ndarray, labels: Sequence[Any] | pd.Index | None, stacklevel: int = 3) -> None:
+    """Warn (:class:`ZeroOutputWarning`) naming the zero-output sectors, if there are any."""
     note = zero_output_note(zero, labels)
     if note:
         warnings.warn(note, ZeroOutputWarning, stacklevel=stacklevel)

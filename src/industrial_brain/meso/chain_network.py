@@ -196,6 +196,7 @@ class ChainGraph(ResultMixin):
             yield ("说明" if zh else "note", n)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per sector node: name, centralities, chokepoint flags."""
         f = self.nodes.copy()
         if lang == "zh":
             f = f.rename(columns={"name": "名称", "pagerank": "PageRank", "betweenness": "介数中心性",

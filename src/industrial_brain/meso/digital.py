@@ -91,6 +91,7 @@ class DigitalIntegration(ResultMixin):
             yield ("说明" if zh else "note", n)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per sector: direct and total digital input coefficients."""
         f = self.table.copy()
         if lang == "zh":
             f = f.rename(columns={"name": "名称", "direct": "直接数字投入系数", "total": "完全数字投入系数",

@@ -66,6 +66,7 @@ class ExtractionResult(ResultMixin):
             yield ("说明" if zh else "note", n)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per extracted sector: output losses (total, backward, forward)."""
         return relabel(self.table.copy(), lang)
 
 

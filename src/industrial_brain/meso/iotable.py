@@ -193,14 +193,17 @@ class IOTable:
     # ------------------------------------------------------------------ description
     @property
     def is_mrio(self) -> bool:
+        """True when the rows are (region, sector) pairs."""
         return isinstance(self.Z.index, pd.MultiIndex) and self.Z.index.nlevels == 2
 
     @property
     def sectors(self) -> pd.Index:
+        """The sector codes (once each, also in a multi-regional table)."""
         return self.Z.index.get_level_values(-1).unique() if self.is_mrio else self.Z.index
 
     @property
     def regions(self) -> pd.Index | None:
+        """The regions of a multi-regional table (None for a single-region table)."""
         return self.Z.index.get_level_values(0).unique() if self.is_mrio else None
 
     def __repr__(self) -> str:
@@ -333,16 +336,20 @@ class IOTable:
         return self._get(key, make, "multipliers")
 
     def linkages(self, forward: str = "ghosh") -> LinkagesResult:
+        """Rasmussen–Hirschman backward and forward linkages (:func:`~industrial_brain.meso.linkages`)."""
         return self._get(f"linkages:{forward}", lambda: linkages(self.A, self.x, forward=forward, lu=self.lu),
                          f"linkages (forward={forward})")
 
     def key_sectors(self, forward: str = "ghosh", threshold: float = 1.0) -> KeySectorsResult:
+        """Key sectors: backward and forward linkage indices both above ``threshold``."""
         return key_sectors(self.linkages(forward), threshold=threshold)
 
     def extraction(self, sectors: Sequence[Any] | None = None, block: bool = False) -> ExtractionResult:
+        """Hypothetical extraction of each sector, or of ``sectors`` (together with ``block=True``)."""
         return hypothetical_extraction(self.A, self.x, sectors=sectors, block=block, lu=self.lu)
 
     def position(self) -> PositionResult:
+        """Upstreamness and downstreamness of every sector (:func:`chain_position`), cached."""
         return self._get("position", lambda: chain_position(self.A, self.x, lu=self.lu), "chain position")
 
     def accounts(self) -> AccountsResult:

@@ -59,10 +59,12 @@ class LinkagesResult(ResultMixin):
 
     @property
     def backward(self) -> pd.Series:
+        """Backward linkage index (power of dispersion) by sector."""
         return self.table["backward"]
 
     @property
     def forward(self) -> pd.Series:
+        """Forward linkage index (sensitivity of dispersion) by sector."""
         return self.table["forward"]
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
@@ -78,6 +80,7 @@ class LinkagesResult(ResultMixin):
             yield ("说明" if zh else "note", n)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per sector: the linkage indices."""
         return relabel(self.table.copy(), lang)
 
 
@@ -202,6 +205,7 @@ class KeySectorsResult(ResultMixin):
             yield (io_label(q, lang), int(counts.get(q, 0)))
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per sector: linkage indices and quadrant (key, backward- or forward-oriented, weak)."""
         t = self.table.copy()
         if lang == "zh":
             t["quadrant"] = t["quadrant"].map(lambda q: io_label(q, "zh"))

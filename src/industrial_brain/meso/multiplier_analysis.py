@@ -189,6 +189,7 @@ class MultipliersResult(ResultMixin):
             yield ("说明" if zh else "note", n)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per sector: the multipliers."""
         return relabel(self.table.copy(), lang)
 
 

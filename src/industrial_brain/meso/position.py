@@ -66,6 +66,7 @@ class PositionResult(ResultMixin):
             yield ("说明" if zh else "note", n)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per sector: upstreamness, downstreamness."""
         return relabel(self.table.copy(), lang)
 
 

@@ -146,6 +146,7 @@ class ARIOParams:
     monetary_factor: int = 10**6
 
     def check(self) -> None:
+        """Raise an :class:`~industrial_brain.errors.InputError` on parameters outside their domain."""
         if not 0 < self.psi <= 1:
             raise InputError.at("psi must be in (0, 1]", value=self.psi)
         if self.alpha_max < self.alpha_base or self.alpha_base <= 0:
@@ -818,6 +819,7 @@ class ARIOResult(ResultMixin):
 
     @property
     def days(self) -> int:
+        """Number of simulated days."""
         return self.production.shape[0]
 
     @property

@@ -69,6 +69,7 @@ class IIMResult(ResultMixin):
 
     @property
     def q(self) -> pd.Series:
+        """Inoperability q (share of output lost) by sector."""
         return self.table["q"]
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
@@ -79,6 +80,7 @@ class IIMResult(ResultMixin):
         yield ("损失最大部门" if zh else "largest loss", str(self.table["loss"].idxmax()))
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per sector."""
         return self.table.sort_values("loss", ascending=False)
 
 
@@ -203,6 +205,7 @@ class DynamicIIMResult(ResultMixin):
         yield ("最长恢复时间" if zh else "longest recovery (days)", float(self.recovery_time.max()))
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per sector."""
         return pd.DataFrame({"peak_q": self.q.max(), "cumulative_loss": self.loss.sum(),
                              "recovery_time": self.recovery_time})
 

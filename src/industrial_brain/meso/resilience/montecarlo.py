@@ -57,6 +57,7 @@ class MonteCarloResult(ResultMixin):
 
     @property
     def runs(self) -> int:
+        """Number of simulated runs."""
         return len(self.total_loss)
 
     def stats(self) -> dict[str, float]:

@@ -49,11 +49,15 @@ class _Strict(BaseModel):
 
 
 class Recovery(_Strict):
+    """How lost capacity or capital recovers: the curve's shape and time τ (days)."""
+
     shape: Literal["linear", "convex", "convex_noscale", "concave"] = "linear"
     tau: int = Field(30, ge=1, description="recovery time, days")
 
 
 class Rebuild(_Strict):
+    """Reconstruction of destroyed capital: the rebuilding sectors' shares, time τ and demand factor."""
+
     sectors: dict[str, float]
     tau: int | None = Field(None, ge=1)
     factor: float = Field(1.0, gt=0)
@@ -67,6 +71,8 @@ class Rebuild(_Strict):
 
 
 class Contains(_Strict):
+    """A sector selector by part of the name (``{contains: "集成电路"}``)."""
+
     contains: str
 
 
@@ -74,6 +80,8 @@ Selector = str | int | Contains
 
 
 class EventSpec(_Strict):
+    """One event of a scenario as written in YAML (turned into an ARIOEvent by :func:`scenario_events`)."""
+
     name: str = "event"
     kind: Literal["capacity", "capital"] = "capacity"
     regions: Literal["all"] | list[str | int] = "all"
@@ -97,6 +105,8 @@ class EventSpec(_Strict):
 
 
 class Vary(_Strict):
+    """One Monte Carlo draw: which event field varies and its distribution."""
+
     event: str | int
     field: Literal["impact", "duration", "start", "recovery_tau"]
     dist: Literal["uniform", "normal", "triangular", "lognormal", "choice"] = "uniform"
@@ -120,6 +130,7 @@ class Vary(_Strict):
         return self
 
     def draw(self, rng: np.random.Generator) -> float:
+        """One value drawn from the distribution with ``rng``."""
         if self.dist == "uniform":
             return float(rng.uniform(self.low, self.high))
         if self.dist == "triangular":
@@ -138,6 +149,8 @@ class Vary(_Strict):
 
 
 class MonteCarloSpec(_Strict):
+    """The Monte Carlo section of a scenario: runs, seed, recovery threshold, fields to vary."""
+
     runs: int = Field(1000, ge=1)
     seed: int = 12345
     threshold: float = Field(0.9, gt=0, le=1)
@@ -145,6 +158,8 @@ class MonteCarloSpec(_Strict):
 
 
 class Scenario(_Strict):
+    """A stress scenario: table, days, model parameters, events, Monte Carlo and report options."""
+
     name: str
     description: str = ""
     table: str | None = None
@@ -176,6 +191,7 @@ class Scenario(_Strict):
         return self
 
     def model_params(self) -> ARIOParams:
+        """The scenario's ``params`` as checked :class:`ARIOParams`."""
         try:
             p = ARIOParams(**self.params)
             p.check()
@@ -231,6 +247,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def shipped_scenarios() -> list[str]:
+    """Names of the scenarios shipped with the package (``load_scenario(name)`` reads one)."""
     return sorted(f.stem for f in SCENARIO_DIR.glob("*.yaml"))
 
 

@@ -47,6 +47,7 @@ class ShockResult(ResultMixin):
 
     @property
     def dx(self) -> pd.Series:
+        """Change in gross output Δx by sector."""
         return self.table["dx"]
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
@@ -60,6 +61,7 @@ class ShockResult(ResultMixin):
             yield (f"Δ {k}", float(self.total[k]))
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per sector: the shock's effects."""
         return self.table.copy()
 
 
