@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from industrial_brain._shared.geo import great_circle_km
 from industrial_brain.errors import InputError
 from industrial_brain.meso.mrio import build_mrio, gravity_prior
-from industrial_brain.meso.regional_accounts import mrio_accounts, spillover_of_demand
+from industrial_brain.meso import mrio_accounts, spillover_of_demand
 from industrial_brain.store.readers import read_io_table
 
 CATS = ("FU101", "FU102", "FU103", "FU201", "FU202")

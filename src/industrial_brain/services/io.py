@@ -25,11 +25,11 @@ import pandas as pd
 
 from industrial_brain.errors import InputError
 from industrial_brain.lineage import Lineage
-from industrial_brain.meso.chain_network import ChainGraph, chain_graph
+from industrial_brain.meso import ChainGraph, chain_graph
 from industrial_brain.meso.digital import DIGITAL_CORE_NBS42, DigitalIntegration, digital_integration, digital_panel
 from industrial_brain.meso.iotable import IOTable
 from industrial_brain.meso.mrio import MRIOResult, build_mrio
-from industrial_brain.meso.regional_accounts import MRIOAccountsResult, mrio_accounts, spillover_of_demand
+from industrial_brain.meso import MRIOAccountsResult, mrio_accounts, spillover_of_demand
 from industrial_brain.services.results import dataset_lineage, save_run
 from industrial_brain.store.connection import Store
 from industrial_brain.store.readers import StoredIOTable, io_tables, read_io_table

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 
 from industrial_brain.api.deps import CSV, CurrentRole, StoreDep, cached, memo, records, render
 from industrial_brain.api.routes.io_tables import Err, Fmt, Lang, TableId, _check
-from industrial_brain.meso.chain_network import ChainGraph
+from industrial_brain.meso import ChainGraph
 from industrial_brain.services import io as io_service
 from industrial_brain.store.connection import Store
 
