@@ -36,7 +36,7 @@ def main() -> None:
     from industrial_brain.defaults import init_store
     from industrial_brain.meso.digital import digital_integration
     from industrial_brain.meso.mrio import build_mrio
-    from industrial_brain.meso.mrio_accounts import mrio_accounts
+    from industrial_brain.meso import mrio_accounts
     from industrial_brain.services.io import PROVINCIAL_PREFIX, load_table
     from industrial_brain.store import Store
     from industrial_brain.store.readers import io_tables, read_io_table

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 _PKG_DIR = Path(__file__).resolve().parents[2] / "src" / "industrial_brain" / "data" / "io_tables"
@@ -16,18 +15,6 @@ def io_tables_dir() -> Path:
     """The embedded NBS tables (the package copy)."""
     assert (_PKG_DIR / "cn_nbs_io_2020_42sec_noncompetitive.csv").exists(), "embedded IO tables missing"
     return _PKG_DIR
-
-
-@pytest.fixture(scope="session")
-def read_io(io_tables_dir):
-    cache: dict[str, pd.DataFrame] = {}
-
-    def _read(name: str) -> pd.DataFrame:
-        if name not in cache:
-            cache[name] = pd.read_csv(io_tables_dir / name)
-        return cache[name].copy()
-
-    return _read
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from industrial_brain.errors import InputError
-from industrial_brain.meso.chain_graph import chain_graph, significant_links, tolerable_limits
+from industrial_brain.meso.chain_network import chain_graph, significant_links, tolerable_limits
 
 MB_A = np.array([[0.15, 0.25], [0.2, 0.05]])  # Miller & Blair (2009) Table 2.3
 MB_X = np.array([1000.0, 2000.0])
@@ -19,9 +19,12 @@ MB_X = np.array([1000.0, 2000.0])
 
 def test_rules_hand_solved():
     A = np.array([[0.0, 0.3, 0.0], [0.02, 0.0, 0.4], [0.0, 0.0, 0.0]])
-    assert significant_links(A, rule="absolute", threshold=0.05).astype(int).tolist() == [[0, 1, 0], [0, 0, 1], [0, 0, 0]]
-    # relative: input shares of each buyer: column 0 = [0, .02/.02 = 1, 0], column 1 = [1, 0, 0], column 2 = [0, 1, 0]
-    assert significant_links(A, rule="relative", threshold=0.5).astype(int).tolist() == [[0, 1, 0], [1, 0, 1], [0, 0, 0]]
+    assert (significant_links(A, rule="absolute", threshold=0.05).astype(int).tolist()
+            == [[0, 1, 0], [0, 0, 1], [0, 0, 0]])
+    # relative: input shares of each buyer: column 0 = [0, .02/.02 = 1, 0], column 1 = [1, 0, 0],
+    # column 2 = [0, 1, 0]
+    assert (significant_links(A, rule="relative", threshold=0.5).astype(int).tolist()
+            == [[0, 1, 0], [1, 0, 1], [0, 0, 0]])
     with pytest.raises(InputError):
         significant_links(A, rule="strong")
     with pytest.raises(InputError):
@@ -68,13 +71,15 @@ def test_chain_betweenness_and_tree_hand_solved():
 
 
 def test_tree_diamond_keeps_strongest_parent():
-    # synthetic diamond: 0 → 1 (.1), 0 → 2 (.5), 1 → 3 (.4), 2 → 3 (.2): sector 0 reaches 3 via 1 (.04) or 2 (.10)
+    # synthetic diamond: 0 → 1 (.1), 0 → 2 (.5), 1 → 3 (.4), 2 → 3 (.2): sector 0 reaches 3 via 1 (.04)
+    # or 2 (.10)
     A = np.zeros((4, 4))
     A[0, 1], A[0, 2], A[1, 3], A[2, 3] = 0.1, 0.5, 0.4, 0.2
     g = chain_graph(A, rule="absolute", threshold=0.05)
     t = g.tree(3, depth=2).set_index("sector")
     assert t.loc[1, "depth"] == 1 and t.loc[2, "depth"] == 1
-    assert t.loc[0, "depth"] == 2 and t.loc[0, "parent"] == 2 and t.loc[0, "path_weight"] == pytest.approx(0.1)
+    assert (t.loc[0, "depth"] == 2 and t.loc[0, "parent"] == 2
+            and t.loc[0, "path_weight"] == pytest.approx(0.1))
     with pytest.raises(InputError):
         g.tree(9)
     with pytest.raises(InputError):
@@ -112,13 +117,15 @@ def test_chokepoints_rank_the_hub_first():
 
 def test_export_graphml_and_json_roundtrip():
     A = pd.DataFrame(MB_A, index=["01", "02"], columns=["01", "02"])
-    g = chain_graph(A, MB_X, rule="absolute", threshold=0.1, names={"01": "agriculture", "02": "manufacturing"})
+    g = chain_graph(A, MB_X, rule="absolute", threshold=0.1,
+                    names={"01": "agriculture", "02": "manufacturing"})
     back = nx.parse_graphml(g.to_graphml())
     assert sorted(back.edges()) == [("01", "02"), ("02", "01")]  # self-loops are dropped
     assert back.nodes["01"]["name"] == "agriculture"
     js = json.loads(g.to_json())
     assert {n["id"] for n in js["nodes"]} == {"01", "02"} and len(js["links"]) == 2
-    assert {(lk["source"], lk["target"], lk["weight"]) for lk in js["links"]} == {("01", "02", 0.25), ("02", "01", 0.2)}
+    assert ({(lk["source"], lk["target"], lk["weight"]) for lk in js["links"]}
+            == {("01", "02", 0.25), ("02", "01", 0.2)})
 
 
 def test_graph_from_flows_equals_graph_from_coefficients():
@@ -140,4 +147,5 @@ def test_national_2020_graph(io_store):
     assert cp.index[0] == "12"  # chemical products: 2nd largest extraction loss, 4th betweenness
     assert cp.loc["12", "share_total"] == pytest.approx(0.0982, abs=5e-5)
     up = g.tree("31", depth=1)
-    assert up["sector"].tolist()[:3] == ["34", "33", "20"]  # leasing & business services, real estate, electronics
+    # leasing & business services, real estate, electronics
+    assert up["sector"].tolist()[:3] == ["34", "33", "20"]

@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from industrial_brain._shared.geo import great_circle_km
 from industrial_brain.errors import InputError
-from industrial_brain.meso.mrio import build_mrio, great_circle_km, gravity_prior
-from industrial_brain.meso.mrio_accounts import mrio_accounts, spillover_of_demand
+from industrial_brain.meso.mrio import build_mrio, gravity_prior
+from industrial_brain.meso import mrio_accounts, spillover_of_demand
 from industrial_brain.store.readers import read_io_table
 
 CATS = ("FU101", "FU102", "FU103", "FU201", "FU202")
@@ -167,7 +168,8 @@ def test_mrio_accounts_identities(mrio_result):
     # value added in trade adds up to the value added produced, by origin region
     assert acc.va_trade.to_numpy().sum() == pytest.approx(va, rel=1e-9)
     np.testing.assert_allclose(acc.va_trade.sum(axis=1).to_numpy(),
-                               t.V.sum(axis=0).groupby(level="region").sum().reindex(acc.va_trade.index), rtol=1e-8)
+                               t.V.sum(axis=0).groupby(level="region").sum().reindex(acc.va_trade.index),
+                               rtol=1e-8)
     # multiplier decomposition: intra + spillover = 1'L (dense inverse as an independent check)
     L = np.linalg.inv(np.eye(1302) - t.A.to_numpy())
     np.testing.assert_allclose(acc.multiplier_decomposition["total"].to_numpy(), L.sum(axis=0), rtol=1e-9)

@@ -1,4 +1,9 @@
-"""The embedded NBS tables load, balance within 1e-4 of output, and reproduce the published figures."""
+"""The embedded NBS tables load, balance within 1e-4 of output, and reproduce the published figures.
+
+They are read by the production road: the CSV ingested into the store (``ingest.io.ingest_io``, as
+``ibrain init`` does), read back (``store.readers.read_io_table``) and turned into an IOTable
+(``services.io.iotable_from_stored``).
+"""
 
 from __future__ import annotations
 
@@ -7,19 +12,31 @@ import pandas as pd
 import pytest
 
 from industrial_brain.errors import InputError
+from industrial_brain.ingest.core import DatasetInfo
+from industrial_brain.ingest.io import ingest_io
 from industrial_brain.meso.imports import domestic_shares
 from industrial_brain.meso.iotable import IOTable
-from industrial_brain.meso.nbs import detect_layout, from_nbs_frame
+from industrial_brain.services.io import iotable_from_stored
+from industrial_brain.store import Store
+from industrial_brain.store.readers import io_tables, read_io_table
 
-NATIONAL = [
-    "cn_nbs_io_2017_42sec_noncompetitive.csv",
-    "cn_nbs_io_2018_42sec_noncompetitive.csv",
-    "cn_nbs_io_2020_42sec_noncompetitive.csv",
-    "cn_nbs_io_2017_149sec.csv",
-    "cn_nbs_io_2018_153sec.csv",
-    "cn_nbs_io_2020_153sec.csv",
-]
-PROVINCIAL = "cn_provincial_io_2017_42sec_31prov.csv"
+NATIONAL = {
+    "cn_nbs_io_2017_42sec_noncompetitive.csv": "cn_nbs_io_2017_42",
+    "cn_nbs_io_2018_42sec_noncompetitive.csv": "cn_nbs_io_2018_42",
+    "cn_nbs_io_2020_42sec_noncompetitive.csv": "cn_nbs_io_2020_42",
+    "cn_nbs_io_2017_149sec.csv": "cn_nbs_io_2017_149",
+    "cn_nbs_io_2018_153sec.csv": "cn_nbs_io_2018_153",
+    "cn_nbs_io_2020_153sec.csv": "cn_nbs_io_2020_153",
+}
+PROVINCIAL = "cn_prov_io_2017_42"
+
+
+@pytest.fixture(scope="module")
+def stored_table(io_store):
+    def load(table_id: str) -> IOTable:
+        return iotable_from_stored(read_io_table(io_store, table_id))
+
+    return load
 
 
 def _within(b: pd.DataFrame, tol: float = 1e-4) -> None:
@@ -29,9 +46,8 @@ def _within(b: pd.DataFrame, tol: float = 1e-4) -> None:
 
 
 @pytest.mark.parametrize("name", NATIONAL)
-def test_national_tables_load_and_balance(read_io, name):
-    df = read_io(name)
-    t = from_nbs_frame(df, name=name)
+def test_national_tables_load_and_balance(stored_table, name):
+    t = stored_table(NATIONAL[name])
     _within(t.balance())
     n = 42 if "42sec" in name else int(name.split("_")[4][:3])
     assert t.Z.shape == (n, n)
@@ -46,8 +62,8 @@ def test_national_tables_load_and_balance(read_io, name):
         assert (d.Z.to_numpy() <= t.Z.to_numpy() + 1e-9).all()
 
 
-def test_2020_domestic_output_multipliers_match_provenance(read_io):
-    t = from_nbs_frame(read_io("cn_nbs_io_2020_42sec_noncompetitive.csv"))
+def test_2020_domestic_output_multipliers_match_provenance(stored_table):
+    t = stored_table("cn_nbs_io_2020_42")
     m = t.multipliers().table["output"]
     top = m.sort_values(ascending=False).round(2)
     assert list(top.index[:4]) == ["08", "07", "19", "18"]
@@ -59,37 +75,39 @@ def test_2020_domestic_output_multipliers_match_provenance(read_io):
     assert "LU factors of (I − A)ᵀ (LeontiefLU)" in t.history
 
 
-def test_nbs_layout_detection_and_int_codes(read_io):
-    df = read_io("cn_nbs_io_2020_42sec_noncompetitive.csv")
-    assert detect_layout(df) == "noncompetitive"
-    df["Code"] = pd.to_numeric(df["Code"], errors="coerce").fillna(-1).astype(int).astype(str).where(
-        df["Code"].str.isdigit(), df["Code"])  # as a reader that lost leading zeros would give
-    t = from_nbs_frame(df)
-    assert t.Z.index[0] == "01"
-    with pytest.raises(InputError):
-        detect_layout(pd.DataFrame({"a": [1]}))
+def test_nbs_layout_detection_and_codes_as_text(io_tables_dir, tmp_path):
+    # ingested without a kind: the Origin column makes it non-competitive; codes are read as text
+    # (leading zeros kept)
+    with Store(tmp_path / "io.duckdb") as s:
+        ingest_io(s, io_tables_dir / "cn_nbs_io_2020_42sec_noncompetitive.csv",
+                  DatasetInfo("nbs2020", "io"), year=2020, screen=False)
+        assert io_tables(s).set_index("table_id").loc["nbs2020", "kind"] == "noncompetitive"
+        t = iotable_from_stored(read_io_table(s, "nbs2020"))
+        assert t.Z.index[0] == "01"
+        junk = tmp_path / "junk.csv"
+        pd.DataFrame({"a": [1]}).to_csv(junk, index=False)
+        with pytest.raises(InputError):
+            ingest_io(s, junk, DatasetInfo("junk", "io"), year=2020)
 
 
-def test_provincial_tables_load_balance_and_localise(read_io):
-    df = read_io(PROVINCIAL)
-    assert detect_layout(df) == "provincial"
-    codes = df["adcode"].unique()
-    assert len(codes) == 31
-    for ad in codes:
-        t = from_nbs_frame(df, province=int(ad))
+def test_provincial_tables_load_balance_and_localise(io_store, stored_table):
+    ids = [t for t in io_tables(io_store)["table_id"] if t.startswith(PROVINCIAL + "_")]
+    assert len(ids) == 31
+    for tid in ids:
+        t = stored_table(tid)
         b = t.balance()
         # row identity incl. OF, IM, IF and ERR holds (max 0.29 in 10^4 CNY, PROVENANCE §2b)
         assert b["row"].abs().max() < 0.5
         d = t.domestic()
         assert d.multipliers().table["output"].max() < t.multipliers().table["output"].max() + 1e-9
     # Tibet has zero-output sectors: kept at zero coefficients, named
-    tib = from_nbs_frame(df, province="西藏")
+    tib = stored_table(PROVINCIAL + "_540000")
     assert any("zero gross output" in n for n in tib.notes)
     assert np.isfinite(tib.A.to_numpy()).all()
     with pytest.raises(InputError):
-        from_nbs_frame(df)  # several provinces, none chosen
+        stored_table(PROVINCIAL)  # several provinces, none chosen
     with pytest.raises(InputError):
-        from_nbs_frame(df, province=999999)
+        stored_table(PROVINCIAL + "_999999")
 
 
 def test_import_share_assumption_by_hand():
@@ -127,8 +145,10 @@ def test_iotable_caches_and_aggregates():
     t = IOTable(Z, Y, V, name="MB")
     assert t.A is t.A and t.lu is t.lu
     assert t.history.count("A = Z x̂⁻¹ (technical_coefficients)") == 1
-    np.testing.assert_allclose(t.G.to_numpy().sum(1), t.linkages().table["forward_total"].to_numpy(), rtol=1e-12)
-    assert t.key_sectors().table["quadrant"].isin(["key", "backward_oriented", "forward_oriented", "weak"]).all()
+    np.testing.assert_allclose(t.G.to_numpy().sum(1), t.linkages().table["forward_total"].to_numpy(),
+                               rtol=1e-12)
+    assert t.key_sectors().table["quadrant"].isin(
+        ["key", "backward_oriented", "forward_oriented", "weak"]).all()
     agg = t.aggregate(pd.DataFrame([[1.0, 1.0]], index=["all"], columns=["a", "b"]))
     assert agg.x.iloc[0] == 3000.0 and agg.Z.iloc[0, 0] == 950.0
     assert "IOTable(MB: 2 sectors" in repr(t)

@@ -60,11 +60,12 @@ def test_multipliers_and_footprints(mrio):
         _close(m[f"{stressor}_total"], mrio.emissions.M.loc[stressor])
     acc = table.accounts()
     e = mrio.emissions
-    for key in ("S", "M", "D_cba", "D_pba", "D_imp", "D_exp", "D_cba_reg", "D_pba_reg", "D_imp_reg", "D_exp_reg"):
+    for key in ("S", "M", "D_cba", "D_pba", "D_imp", "D_exp", "D_cba_reg", "D_pba_reg", "D_imp_reg",
+                "D_exp_reg"):
         ours = getattr(acc, key)
         theirs = getattr(e, key)
-        assert list(map(tuple, ours.columns)) == list(map(tuple, theirs.columns)) or list(ours.columns) == list(
-            theirs.columns), key
+        assert (list(map(tuple, ours.columns)) == list(map(tuple, theirs.columns))
+                or list(ours.columns) == list(theirs.columns)), key
         _close(ours.reindex(index=theirs.index), theirs)
     frame = acc.to_frame()
     assert list(frame.columns) == ["cba", "pba", "imp", "exp"] and frame.index.names[-1] == "region"

@@ -124,7 +124,8 @@ def test_ghosh_three_sector_by_hand():
 def test_type_II_multipliers_miller_blair_closed_model():
     # Miller & Blair section 2.5: households closed with h = (.3, .25), c = (.05, .4), a_hh = .05;
     # L̄ = [[1.3651, .4253, .2509], [.5273, 1.3481, .5954], [.5698, .4890, 1.2885]]
-    r = multipliers(MB_A, income_coefficients=[0.3, 0.25], household_consumption=[0.05, 0.4], household_own=0.05)
+    r = multipliers(MB_A, income_coefficients=[0.3, 0.25], household_consumption=[0.05, 0.4],
+                    household_own=0.05)
     t = r.table
     np.testing.assert_allclose(t["output"].round(4), MB_MULT4)
     np.testing.assert_allclose(t["output_typeII"].round(4), [1.3651 + 0.5273, 0.4253 + 1.3481], atol=1.5e-4)
@@ -170,11 +171,13 @@ def _brute_extraction(A, y, j):
     keep = [i for i in range(n) if i != j]
     x = np.linalg.solve(np.eye(n) - A, y)
     xr = np.linalg.solve(np.eye(n - 1) - A[np.ix_(keep, keep)], y[keep])
-    Ab = A.copy(); Ab[:, j] = 0
+    Ab = A.copy()
+    Ab[:, j] = 0
     xb = np.linalg.solve(np.eye(n) - Ab, y)
     B = A * x[None, :] / x[:, None]
     v = x - (A * x[None, :]).sum(0)
-    Bf = B.copy(); Bf[j, :] = 0
+    Bf = B.copy()
+    Bf[j, :] = 0
     xf = np.linalg.solve((np.eye(n) - Bf).T, v)
     return x.sum() - xr.sum(), x.sum() - xb.sum(), x.sum() - xf.sum()
 
@@ -187,11 +190,13 @@ def test_extraction_closed_form_matches_brute_force():
     r = hypothetical_extraction(A, x)
     for j in range(5):
         T, Bk, F = _brute_extraction(A, y, j)
-        np.testing.assert_allclose(r.table[["loss_total", "loss_backward", "loss_forward"]].iloc[j], [T, Bk, F],
+        np.testing.assert_allclose(r.table[["loss_total", "loss_backward", "loss_forward"]].iloc[j],
+                                   [T, Bk, F],
                                    rtol=1e-10)
     # a subset uses column solves only and agrees
     r2 = hypothetical_extraction(A, x, sectors=[3, 1])
-    np.testing.assert_allclose(r2.table["loss_total"].to_numpy(), r.table["loss_total"].to_numpy()[[3, 1]], rtol=1e-12)
+    np.testing.assert_allclose(r2.table["loss_total"].to_numpy(), r.table["loss_total"].to_numpy()[[3, 1]],
+                               rtol=1e-12)
     # block extraction of two sectors equals removing both
     rb = hypothetical_extraction(A, x, sectors=[1, 3], block=True)
     keep = [0, 2, 4]

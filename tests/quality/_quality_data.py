@@ -46,7 +46,8 @@ def _long(wide: pd.DataFrame, rename: dict[str, str] | None = None) -> pd.DataFr
 
 @cache
 def panel(name: str) -> pd.DataFrame:
-    """One default panel in long form: ``econ_energy``, ``digital_innovation``, ``gdp_three_sectors``, ``carbon``."""
+    """One default panel in long form: ``econ_energy``, ``digital_innovation``, ``gdp_three_sectors``,
+    ``carbon``."""
     files = {
         "econ_energy": "econ_energy_panel_1990_2025__clean.csv",
         "digital_innovation": "digital_innovation_panel_2013_2022__clean.csv",
@@ -59,7 +60,8 @@ def panel(name: str) -> pd.DataFrame:
 
 _UNITS = [  # code suffix → unit as the yearbooks state it
     (r"_per_capita_cny$", "CNY/person"), (r"_100m_cny$", "10^8 CNY"), (r"_10k_cny$", "10^4 CNY"),
-    (r"_100m_kwh$", "10^8 kWh"), (r"_10k_tce$", "10^4 tce"), (r"_10k_t$", "10^4 t"), (r"_100m_m3$", "10^8 m3"),
+    (r"_100m_kwh$", "10^8 kWh"), (r"_10k_tce$", "10^4 tce"), (r"_10k_t$", "10^4 t"),
+    (r"_100m_m3$", "10^8 m3"),
     (r"_mt$", "Mt CO2"), (r"^population_10k$", "10^4 persons"),
 ]
 

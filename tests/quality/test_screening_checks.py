@@ -57,7 +57,8 @@ def test_identity_sum_severity_by_size():
     rows = []
     for y, ter in ((2013, 50.5), (2014, 60.0), (2015, 50.000001)):
         rows += [("A", "grp", y, 100.0), ("A", "p", y, 10.0), ("A", "s", y, 40.0), ("A", "t", y, ter)]
-    n = check_identities(long(rows), "d", [{"total": "grp", "parts": ["p", "s", "t"], "relation": "sum==total"}])
+    n = check_identities(long(rows), "d",
+                         [{"total": "grp", "parts": ["p", "s", "t"], "relation": "sum==total"}])
     assert n[["year", "severity"]].values.tolist() == [[2013, "warning"], [2014, "error"]]
 
 
@@ -85,17 +86,20 @@ def test_identity_rule_validation(rule, match):
 # --- outliers ----------------------------------------------------------------------------------------
 def test_outlier_single_year():
     # six regions growing 5 % a year; region 140000 reports 1.0 in 2016 instead of 100·1.05^6 = 134.0
-    obs = long(grid("gdp", REGIONS, range(2010, 2020), lambda r, y: 100 * 1.05 ** (y - 2010) * (1 + int(r[:2]) / 100)))
+    obs = long(grid("gdp", REGIONS, range(2010, 2020),
+                    lambda r, y: 100 * 1.05 ** (y - 2010) * (1 + int(r[:2]) / 100)))
     obs.loc[(obs.region_code == "140000") & (obs.year == 2016), "value"] = 1.0
     n = check_outliers(obs, "d")
-    assert n[["region_code", "year", "kind", "severity"]].values.tolist() == [["140000", 2016, "outlier", "error"]]
+    assert (n[["region_code", "year", "kind", "severity"]].values.tolist()
+            == [["140000", 2016, "outlier", "error"]])
     # deviation: ln(1/(100·1.05^6·1.14)) = -5.03 -> "×0.00655"
     assert "×0.00654" in n.iloc[0].detail or "×0.00655" in n.iloc[0].detail
 
 
 def test_outlier_two_year_dip_and_no_level_break():
     # region 320000 reports one fifth of its level in 2021 and 2022, then returns (Jiangsu-like)
-    f = lambda r, y: 1000 * 1.08 ** (y - 2015) * (0.2 if (r == "320000" and y in (2021, 2022)) else 1.0)
+    def f(r, y):
+        return 1000 * 1.08 ** (y - 2015) * (0.2 if (r == "320000" and y in (2021, 2022)) else 1.0)
     obs = long(grid("gdp", REGIONS + ["320000"], range(2015, 2026), f))
     n = screen_panel(obs, "d", identities=[])
     assert n[["region_code", "year", "kind"]].values.tolist() == [
@@ -104,7 +108,9 @@ def test_outlier_two_year_dip_and_no_level_break():
 
 def test_a_step_is_a_level_break_not_an_outlier():
     # population-like: 1 % a year; region 440000 steps up by 31 % in 2015 and stays (Guangdong-like)
-    f = lambda r, y: 1000 * (1 + int(r[:2]) / 100) * 1.01 ** (y - 2010) * (1.31 if (r == "440000" and y >= 2015) else 1)
+    def f(r, y):
+        step = 1.31 if (r == "440000" and y >= 2015) else 1
+        return 1000 * (1 + int(r[:2]) / 100) * 1.01 ** (y - 2010) * step
     obs = long(grid("pop", REGIONS + ["440000"], range(2010, 2020), f))
     assert check_outliers(obs, "d").empty
     n = check_level_breaks(obs, "d")
@@ -115,12 +121,14 @@ def test_a_step_is_a_level_break_not_an_outlier():
 
 def test_level_break_floor_and_noise_gate():
     # a 9 % step (ln 1.09 = 0.086 < min_jump 0.10) is not flagged even in a perfectly smooth series
-    f = lambda r, y: 100 * 1.02 ** (y - 2010) * (1.09 if (r == "110000" and y >= 2015) else 1)
+    def f(r, y):
+        return 100 * 1.02 ** (y - 2010) * (1.09 if (r == "110000" and y >= 2015) else 1)
     assert check_level_breaks(long(grid("x", REGIONS, range(2010, 2020), f)), "d").empty
     # in a volatile indicator (robust scale > max_noise) even a doubling is not judged
     rng = np.random.default_rng(3)
     noise = {(r, y): math.exp(rng.normal(0, 0.3)) for r in REGIONS for y in range(2010, 2020)}
-    g = lambda r, y: 100 * noise[r, y] * (2 if (r == "110000" and y >= 2015) else 1)
+    def g(r, y):
+        return 100 * noise[r, y] * (2 if (r == "110000" and y >= 2015) else 1)
     obs = long(grid("hydro", REGIONS, range(2010, 2020), g))
     assert check_level_breaks(obs, "d").empty
     assert not check_level_breaks(obs, "d", max_noise=1.0, k=1.0).empty
@@ -128,10 +136,12 @@ def test_level_break_floor_and_noise_gate():
 
 def test_common_break_hand_example():
     # growth 10 % a year (+0.2 pp per region); from 2016 every region is at 0.68 of its level
-    f = lambda r, y: 100 * (1.1 + 0.002 * int(r[:2])) ** (y - 2013) * (0.68 if y >= 2016 else 1)
+    def f(r, y):
+        return 100 * (1.1 + 0.002 * int(r[:2])) ** (y - 2013) * (0.68 if y >= 2016 else 1)
     obs = long(grid("tel", REGIONS, range(2013, 2021), f))
     n = check_common_breaks(obs, "d")
-    assert n[["indicator_code", "region_code", "year", "kind"]].values.tolist() == [["tel", None, 2016, "level_break"]]
+    assert (n[["indicator_code", "region_code", "year", "kind"]].values.tolist()
+            == [["tel", None, 2016, "level_break"]])
     assert check_level_breaks(obs, "d").empty  # the year median takes it out of the regional check
 
 
@@ -139,7 +149,8 @@ def test_common_recession_is_not_a_break():
     # every region loses 12 % in 2020 after growing 6 % a year: ln 0.88 - ln 1.06 = -0.19 > -ln 1.2? no:
     # the shift against the years around is ln(0.88/1.06) = -0.186, but 2021 recovers only to trend,
     # and a 12 % national fall is a recession, so use -8 % to stay clear of min_shift = 0.182
-    f = lambda r, y: 100 * (1 + int(r[:2]) / 100) * 1.06 ** (y - 2010) * (0.92 / 1.06 if y >= 2020 else 1)
+    def f(r, y):
+        return 100 * (1 + int(r[:2]) / 100) * 1.06 ** (y - 2010) * (0.92 / 1.06 if y >= 2020 else 1)
     n = screen_panel(long(grid("gdp", REGIONS, range(2010, 2024), f)), "d", identities=[])
     assert n.empty
 
@@ -173,7 +184,8 @@ def test_scale_floor_and_percent():
 def test_negative_severity_by_kind_of_quantity():
     def series(code, bad):
         return [(f"{i:02d}0000", code, 2015, bad if i == 11 else 10.0 + i) for i in range(11, 31)]
-    rows = (series("total_profit_100m_cny", -1.0) + series("population_10k", -5.0) + series("investment_100m_cny", -2.0)
+    rows = (series("total_profit_100m_cny", -1.0) + series("population_10k", -5.0)
+            + series("investment_100m_cny", -2.0)
             + series("mystery", -3.0) + series("gdp_growth", -0.5))
     rows += [(f"{i:02d}0000", "net_exports", 2015, (-1) ** i * 5.0) for i in range(11, 31)]  # often negative
     meta = pd.DataFrame({"code": ["population_10k", "investment_100m_cny", "declared"],
@@ -181,7 +193,8 @@ def test_negative_severity_by_kind_of_quantity():
     rows += series("declared", -0.1)
     n = check_negative(long(rows), "d", meta)
     got = dict(zip(n.indicator_code, n.severity))
-    assert got == {"total_profit_100m_cny": "info", "population_10k": "error", "investment_100m_cny": "warning",
+    assert got == {"total_profit_100m_cny": "info", "population_10k": "error",
+                   "investment_100m_cny": "warning",
                    "mystery": "warning", "declared": "error"}
 
 

@@ -77,7 +77,8 @@ def test_wrong_2021_2022_values_are_errors(notes, code):
 
 def test_anhui_2024_gdp(notes):
     n = notes["econ_energy"]
-    assert ("340000", 2024) in _cells(n, "outlier", "gdp_100m_cny", "error")  # 625.5 between 47 051 and 52 989
+    # 625.5 between 47 051 and 52 989
+    assert ("340000", 2024) in _cells(n, "outlier", "gdp_100m_cny", "error")
     assert ("340000", 2025) not in _cells(n, "outlier", "gdp_100m_cny")
     assert ("340000", 2024) in _cells(n, "identity", "gdp_100m_cny", "error")  # parts 74× the total
 
@@ -112,7 +113,8 @@ def test_three_sector_sum_2013(notes):
 # --- §5 #2: GDP vintage breaks in the three-sector file ------------------------------------------------
 def test_gdp_vintage_breaks(notes):
     found = _cells(notes["gdp_three_sectors"], "level_break", "grp_100m_cny", "warning")
-    # Tianjin 2019 ×0.75, Jilin 2019 ×0.78, Liaoning 2016 ×0.78, Heilongjiang 2019 ×0.83, Inner Mongolia 2017 ×0.89
+    # Tianjin 2019 ×0.75, Jilin 2019 ×0.78, Liaoning 2016 ×0.78, Heilongjiang 2019 ×0.83,
+    # Inner Mongolia 2017 ×0.89
     assert {("120000", 2019), ("220000", 2019), ("210000", 2016), ("230000", 2019), ("150000", 2017)} <= found
 
 

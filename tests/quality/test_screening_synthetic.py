@@ -53,7 +53,8 @@ def synthetic(p: dict) -> tuple[np.ndarray, pd.DataFrame]:
 def frame(level: np.ndarray, year0: int = 1990) -> pd.DataFrame:
     C, R, T = level.shape
     idx = pd.MultiIndex.from_product([[f"ind{c}" for c in range(C)], [f"{11 + i:02d}0000" for i in range(R)],
-                                      range(year0, year0 + T)], names=["indicator_code", "region_code", "year"])
+                                      range(year0, year0 + T)],
+                                      names=["indicator_code", "region_code", "year"])
     return pd.DataFrame({"value": np.exp(level).ravel()}, index=idx).reset_index()
 
 
@@ -102,7 +103,8 @@ def test_injected_level_break_is_found(p, data):
     size = data.draw(st.floats(max(0.2, 10 * p["sigma"]), 1.0)) * data.draw(st.sampled_from([-1, 1]))
     level[0, i, t:] += size  # a definition change from year t on
     notes = screen_panel(frame(level), "synthetic", identities=[])
-    assert notes[["region_code", "year", "kind"]].values.tolist() == [[f"{11 + i:02d}0000", 1990 + t, "level_break"]]
+    assert (notes[["region_code", "year", "kind"]].values.tolist()
+            == [[f"{11 + i:02d}0000", 1990 + t, "level_break"]])
 
 
 @SETTINGS

@@ -72,7 +72,8 @@ def test_capital_rebuild_event_creates_reconstruction_demand(syn):
     m = ARIOModel(Z, Y, x)
     imp = np.zeros(len(x))
     imp[:4] = 0.02 * m.K[:4]          # 2 % of region r0 capital
-    ev = ARIOEvent(imp, kind="capital", start=3, duration=2, rebuild=True, rebuilding_sectors={2: 0.6, 3: 0.4},
+    ev = ARIOEvent(imp, kind="capital", start=3, duration=2, rebuild=True,
+                   rebuilding_sectors={2: 0.6, 3: 0.4},
                    rebuild_tau=30)
     r = m.run([ev], 365)
     assert r.rebuild_demand[:5].sum() == 0

@@ -45,15 +45,18 @@ def _boario(io, kind, impact):
                       impact_regional_distrib="equal", impact_sectoral_distrib="equal")
         if kind == "rebuild":   # the quickstart's EventKapitalRebuild.from_scalar_... returns None in 0.7.2
             ev = bev.from_scalar_regions_sectors(impact=impact, event_type="rebuild", **common,
-                                                 rebuilding_sectors={"construction": 0.55, "manufactoring": 0.45},
+                                                 rebuilding_sectors={"construction": 0.55,
+                                                                     "manufactoring": 0.45},
                                                  rebuild_tau=60, occurrence=5, duration=1,
                                                  event_monetary_factor=10**6)
         elif kind == "recover":
-            ev = bev.from_scalar_regions_sectors(impact=impact, event_type="recovery", **common, recovery_tau=90,
+            ev = bev.from_scalar_regions_sectors(impact=impact, event_type="recovery", **common,
+                                                 recovery_tau=90,
                                                  recovery_function="concave", occurrence=5, duration=10,
                                                  event_monetary_factor=10**6)
         else:
-            ev = bev.from_scalar_regions_sectors(impact=0.3, event_type="arbitrary", **common, recovery_tau=30,
+            ev = bev.from_scalar_regions_sectors(impact=0.3, event_type="arbitrary", **common,
+                                                 recovery_tau=30,
                                                  recovery_function="linear", occurrence=5, duration=90)
         sim.add_event(ev)
         sim.loop()
@@ -73,7 +76,8 @@ def test_boario_agreement(table, kind):
     imp[i] = 0.3 if kind == "capacity" else impact
     if kind == "rebuild":
         ev = ARIOEvent(imp, kind="capital", start=5, duration=1, rebuild=True, rebuild_tau=60,
-                       rebuilding_sectors={secs.index("construction"): 0.55, secs.index("manufactoring"): 0.45})
+                       rebuilding_sectors={secs.index("construction"): 0.55,
+                                           secs.index("manufactoring"): 0.45})
     elif kind == "recover":
         ev = ARIOEvent(imp, kind="capital", start=5, duration=10, rebuild=False, recovery_tau=90,
                        recovery_shape="concave")

@@ -37,14 +37,17 @@ def _write(tmp_path, data, name="sc.yaml"):
 
 @pytest.mark.parametrize("patch, path, words", [
     ({"events": [{"name": "a", "kind": "capacity", "sectors": ["s1"], "impact": 1.5}]}, "events[0]", "share"),
-    ({"events": [{"name": "a", "kind": "flood", "sectors": ["s1"], "impact": 0.5}]}, "events[0].kind", "capacity"),
+    ({"events": [{"name": "a", "kind": "flood", "sectors": ["s1"], "impact": 0.5}]}, "events[0].kind",
+     "capacity"),
     ({"events": [{"name": "a", "sectors": ["s1"], "impact": 0.5, "start": 0}]}, "events[0].start", "greater"),
     ({"events": [{"name": "a", "kind": "capital", "sectors": ["s1"], "impact": 0.5,
                   "rebuild": {"sectors": {"s2": 0.5}}}]}, "events[0].rebuild.sectors", "sum to 1"),
-    ({"events": [{"name": "a", "sectors": ["s1"], "impact": 0.5, "colour": "red"}]}, "events[0].colour", "xtra"),
+    ({"events": [{"name": "a", "sectors": ["s1"], "impact": 0.5, "colour": "red"}]}, "events[0].colour",
+     "xtra"),
     ({"events": []}, "events", "at least 1"),
     ({"params": {"alpha_maxx": 1.2}}, "params", "alpha_maxx"),
-    ({"monte_carlo": {"vary": [{"event": "nope", "field": "impact", "low": 0, "high": 1}]}}, "(top level)", "nope"),
+    ({"monte_carlo": {"vary": [{"event": "nope", "field": "impact", "low": 0, "high": 1}]}}, "(top level)",
+     "nope"),
     ({"monte_carlo": {"vary": [{"event": "cut", "field": "impact", "dist": "normal", "mean": 0.2}]}},
      "monte_carlo.vary[0]", "sd"),
 ])

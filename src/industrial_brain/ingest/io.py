@@ -317,7 +317,7 @@ def _screen_io(flow: pd.DataFrame, codes: pd.DataFrame, tables: pd.DataFrame, da
 
     Imported rows of non-competitive tables are left out so that ``x`` is domestic output.
     """
-    from industrial_brain.quality.screening import screen_io_flows
+    from industrial_brain.quality import screen_io_flows
 
     notes = []
     for t in tables.itertuples():

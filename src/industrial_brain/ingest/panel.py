@@ -401,7 +401,7 @@ def ingest_panel(store: Store, path: str | Path, info: DatasetInfo, *, layout: s
 def screen_observations(store: Store, dataset_id: str, indicators: pd.DataFrame,
                         identities: list[dict] | None) -> pd.DataFrame | None:
     """Run the automatic quality screening over a dataset's observations (inside its transaction)."""
-    from industrial_brain.quality.screening import screen_panel
+    from industrial_brain.quality import screen_panel
 
     obs = store.query("SELECT region_code, indicator_code, year, value FROM observation WHERE dataset_id = ?",
                       [dataset_id])

@@ -4,17 +4,20 @@ Pure functions named as the field names them (Miller & Blair symbols Z, A, L, B,
 
 * :mod:`~industrial_brain.meso.leontief` — ``technical_coefficients``, ``leontief_inverse``, ``LeontiefLU``
 * :mod:`~industrial_brain.meso.ghosh` — ``allocation_coefficients``, ``ghosh_inverse``
-* :mod:`~industrial_brain.meso.multipliers` — output, value-added, income, satellite multipliers (types I, II)
-* :mod:`~industrial_brain.meso.linkages` — Rasmussen–Hirschman linkages, key sectors
+* :mod:`~industrial_brain.meso.multiplier_analysis` — output, value-added, income, satellite multipliers
+  (types I, II)
+* :mod:`~industrial_brain.meso.linkage_analysis` — Rasmussen–Hirschman linkages, key sectors
 * :mod:`~industrial_brain.meso.extraction` — hypothetical extraction (total, backward, forward)
 * :mod:`~industrial_brain.meso.position` — upstreamness, downstreamness, average propagation length
 * :mod:`~industrial_brain.meso.accounts` — production- and consumption-based satellite accounts
 * :mod:`~industrial_brain.meso.aggregation` — concordance matrices
 * :mod:`~industrial_brain.meso.balancing` — RAS and GRAS
-* :mod:`~industrial_brain.meso.iotable` — the ``IOTable`` container; :mod:`~industrial_brain.meso.nbs` — NBS layouts
+* :mod:`~industrial_brain.meso.iotable` — the ``IOTable`` container (NBS tables reach it through the store:
+  ``ingest.io`` → ``store.readers.read_io_table`` → ``services.io.load_table``)
 * :mod:`~industrial_brain.meso.mrio` — ``build_mrio`` (31-province MRIO: Chenery–Moses, gravity prior, RAS);
-  :mod:`~industrial_brain.meso.mrio_accounts` — value added in trade, spillover multipliers, footprints
-* :mod:`~industrial_brain.meso.chain_graph` — ``chain_graph`` (significant links, centralities, trees, chokepoints)
+  :mod:`~industrial_brain.meso.regional_accounts` — value added in trade, spillover multipliers, footprints
+* :mod:`~industrial_brain.meso.chain_network` — ``chain_graph`` (significant links, centralities, trees,
+  chokepoints)
 * :mod:`~industrial_brain.meso.digital` — ``digital_integration`` (digital input coefficients)
 """
 
@@ -42,8 +45,8 @@ from industrial_brain.meso.leontief import (
     output_from_demand,
     technical_coefficients,
 )
-from industrial_brain.meso.linkages import KeySectorsResult, LinkagesResult, key_sectors, linkages
-from industrial_brain.meso.multipliers import (
+from industrial_brain.meso.linkage_analysis import KeySectorsResult, LinkagesResult, key_sectors, linkages
+from industrial_brain.meso.multiplier_analysis import (
     MultipliersResult,
     close_households,
     multipliers,
@@ -52,10 +55,10 @@ from industrial_brain.meso.multipliers import (
     satellite_multipliers,
 )
 from industrial_brain.meso.iotable import IOTable
-from industrial_brain.meso.chain_graph import ChainGraph, chain_graph, tolerable_limits
+from industrial_brain.meso.chain_network import ChainGraph, chain_graph, tolerable_limits
 from industrial_brain.meso.digital import DIGITAL_CORE_NBS42, DigitalIntegration, digital_integration
 from industrial_brain.meso.mrio import MRIOResult, build_mrio
-from industrial_brain.meso.mrio_accounts import MRIOAccountsResult, mrio_accounts, spillover_of_demand
+from industrial_brain.meso.regional_accounts import MRIOAccountsResult, mrio_accounts, spillover_of_demand
 from industrial_brain.meso.position import PositionResult, average_propagation_length, chain_position
 
 __all__ = [
@@ -65,7 +68,8 @@ __all__ = [
     "BalancingResult", "gras", "ras",
     "ExtractionResult", "hypothetical_extraction",
     "allocation_coefficients", "ghosh_from_leontief", "ghosh_inverse", "output_from_inputs",
-    "LeontiefLU", "flows_from_coefficients", "leontief_inverse", "output_from_demand", "technical_coefficients",
+    "LeontiefLU", "flows_from_coefficients", "leontief_inverse", "output_from_demand",
+    "technical_coefficients",
     "KeySectorsResult", "LinkagesResult", "key_sectors", "linkages",
     "MultipliersResult", "close_households", "multipliers", "output_multipliers", "satellite_intensities",
     "satellite_multipliers",

@@ -45,7 +45,8 @@ def as_vector(v: Any, name: str, n: int | None = None, *, labels: pd.Index | Non
     """``v`` as a 1-D float64 ndarray; a Series/1-column frame is aligned on ``labels`` if given."""
     if isinstance(v, pd.DataFrame):
         if v.shape[1] != 1 and v.shape[0] != 1:
-            raise InputError.at(f"{name} must be a vector", value=f"shape {v.shape}", expected="one row or column")
+            raise InputError.at(f"{name} must be a vector", value=f"shape {v.shape}",
+                                expected="one row or column")
         v = v.iloc[:, 0] if v.shape[1] == 1 else v.iloc[0, :]
     if isinstance(v, pd.Series):
         if labels is not None and not v.index.equals(labels):
@@ -122,6 +123,7 @@ def zero_output_note(zero: np.ndarray, labels: Sequence[Any] | pd.Index | None) 
 
 
 def warn_zero_output(zero: np.ndarray, labels: Sequence[Any] | pd.Index | None, stacklevel: int = 3) -> None:
+    """Warn (:class:`ZeroOutputWarning`) naming the zero-output sectors, if there are any."""
     note = zero_output_note(zero, labels)
     if note:
         warnings.warn(note, ZeroOutputWarning, stacklevel=stacklevel)

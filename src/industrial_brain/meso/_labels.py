@@ -47,6 +47,7 @@ IO_LABELS_ZH: dict[str, str] = {
 
 
 def io_label(key: str, lang: str = "en") -> str:
+    """The label of an IO result column or category ``key`` in ``lang`` (``en``: the key itself)."""
     check_lang(lang)
     if lang == "en":
         return key

@@ -275,6 +275,7 @@ def satellite_accounts(
     res = {key: readonly(val) for key, val in res.items()}
     return AccountsResult(x=readonly(xo), output_multipliers=readonly(omo), notes=tuple(notes),
                           lineage=Lineage.make("meso.satellite_accounts",
-                                               {"N": N, "regions": R, "stressors": 0 if F is None else int(res["S"].shape[0]),
+                                               {"N": N, "regions": R,
+                                                "stressors": 0 if F is None else int(res["S"].shape[0]),
                                                 "overwrite_Z": overwrite_Z}),
                           **res)

@@ -15,7 +15,8 @@ import pandas as pd
 from industrial_brain.errors import InputError
 from industrial_brain.meso._common import as_matrix, labels_of
 
-__all__ = ["concordance_matrix", "aggregate_matrix", "aggregate_rows", "aggregate_columns", "aggregate_vector"]
+__all__ = ["concordance_matrix", "aggregate_matrix", "aggregate_rows", "aggregate_columns",
+           "aggregate_vector"]
 
 
 def concordance_matrix(mapping: Mapping[Any, Any] | pd.Series, order: Sequence[Any] | None = None,
@@ -56,7 +57,8 @@ def concordance_matrix(mapping: Mapping[Any, Any] | pd.Series, order: Sequence[A
     C = np.zeros((len(rows), len(cols)))
     pos = {r: i for i, r in enumerate(rows)}
     C[[pos[a] for a in agg], np.arange(len(cols))] = 1.0
-    return pd.DataFrame(C, index=pd.Index(rows, name="sector"), columns=pd.Index(cols, name=m.index.name or "sector"))
+    return pd.DataFrame(C, index=pd.Index(rows, name="sector"),
+                        columns=pd.Index(cols, name=m.index.name or "sector"))
 
 
 def _C(C: Any) -> tuple[np.ndarray, pd.Index | None, pd.Index | None]:
@@ -69,7 +71,8 @@ def _C(C: Any) -> tuple[np.ndarray, pd.Index | None, pd.Index | None]:
 
 def _check(name: str, labels: pd.Index | None, ccols: pd.Index | None, n: int, Cn: int) -> None:
     if n != Cn:
-        raise InputError.at(f"{name} does not match the concordance", value=n, expected=f"{Cn} detailed codes")
+        raise InputError.at(f"{name} does not match the concordance", value=n,
+                            expected=f"{Cn} detailed codes")
     if labels is not None and ccols is not None and not labels.equals(ccols):
         raise InputError.at(f"{name} labels differ from the concordance's columns", value=list(labels[:3]),
                             expected=f"{list(ccols[:3])}…")

@@ -142,8 +142,9 @@ def _finish(method, idx, cols, Z0full, Zfree, fixed_m, u_free, v_free, r, s, it,
         Z=like_matrix(Zout, idx, cols), r=readonly(r), s=readonly(s), converged=ok, iterations=it,
         max_residual=maxres, history=readonly(hist_a), row_residual=readonly(row_res),
         col_residual=readonly(col_res), method=method, notes=tuple(notes),
-        lineage=Lineage.make(f"meso.{method}", {"shape": list(Zout.shape), "rtol": rtol, "atol": atol_,
-                                                 "fixed_cells": 0 if fixed_m is None else int(fixed_m.sum())}),
+        lineage=Lineage.make(f"meso.{method}", {
+            "shape": list(Zout.shape), "rtol": rtol, "atol": atol_,
+            "fixed_cells": 0 if fixed_m is None else int(fixed_m.sum())}),
     )
 
 

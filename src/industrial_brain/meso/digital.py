@@ -36,7 +36,7 @@ from industrial_brain.lineage import Lineage
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.meso._common import as_matrix, as_vector, labels_of
 from industrial_brain.meso.leontief import LeontiefLU
-from industrial_brain.meso.linkages import linkages
+from industrial_brain.meso.linkage_analysis import linkages
 
 __all__ = ["DIGITAL_CORE_NBS42", "DigitalIntegration", "digital_integration", "digital_panel"]
 
@@ -79,10 +79,10 @@ class DigitalIntegration(ResultMixin):
         zh = lang == "zh"
         yield ("数字部门" if zh else "digital sectors", ", ".join(self.digital))
         yield ("口径" if zh else "basis", self.basis)
-        yield ("非数字部门直接数字投入系数（产出加权）" if zh else "direct digital input, non-digital sectors (weighted)",
-               self.direct_economy)
-        yield ("非数字部门完全数字投入系数（产出加权）" if zh else "total digital input, non-digital sectors (weighted)",
-               self.total_economy)
+        yield ("非数字部门直接数字投入系数（产出加权）" if zh
+               else "direct digital input, non-digital sectors (weighted)", self.direct_economy)
+        yield ("非数字部门完全数字投入系数（产出加权）" if zh
+               else "total digital input, non-digital sectors (weighted)", self.total_economy)
         nd = self.table[~self.table["is_digital"]]
         if len(nd):
             yield ("直接数字投入最高" if zh else "highest direct digital input", f"{nd['direct'].idxmax()} "
@@ -91,6 +91,7 @@ class DigitalIntegration(ResultMixin):
             yield ("说明" if zh else "note", n)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per sector: direct and total digital input coefficients."""
         f = self.table.copy()
         if lang == "zh":
             f = f.rename(columns={"name": "名称", "direct": "直接数字投入系数", "total": "完全数字投入系数",
@@ -168,7 +169,8 @@ def digital_integration(
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(colsum > 0, direct / colsum, 0.0)
     is_dig = labels.isin(want)
-    table = pd.DataFrame({"direct": direct, "total": total, "share_intermediate": share, "is_digital": is_dig},
+    table = pd.DataFrame({"direct": direct, "total": total, "share_intermediate": share,
+                          "is_digital": is_dig},
                          index=labels)
     if names is not None:
         nm = {str(k): v for k, v in (names.items() if hasattr(names, "items") else names)}
@@ -187,7 +189,8 @@ def digital_integration(
         notes.append("no gross output given: economy-wide averages are unweighted")
     return DigitalIntegration(table=table, digital_linkages=dl, direct_economy=d_eco, total_economy=t_eco,
                               digital=tuple(want), basis=basis, notes=tuple(notes),
-                              lineage=Lineage.make("meso.digital_integration", {"digital": want, "basis": basis,
+                              lineage=Lineage.make("meso.digital_integration",
+                                                   {"digital": want, "basis": basis,
                                                                                 "n": n}))
 
 

@@ -1,4 +1,6 @@
-"""Hypothetical extraction: total, backward and forward (Miller & Lahr 2001; Dietzenbacher & van der Linden 1997).
+"""Hypothetical extraction: total, backward and forward.
+
+After Miller & Lahr (2001) and Dietzenbacher & van der Linden (1997).
 
 The loss from extracting sector j is the fall in total output when j is removed from the economy
 (total), when j stops buying intermediate inputs from the system (backward: column j of A set to
@@ -64,6 +66,7 @@ class ExtractionResult(ResultMixin):
             yield ("说明" if zh else "note", n)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per extracted sector: output losses (total, backward, forward)."""
         return relabel(self.table.copy(), lang)
 
 
@@ -187,7 +190,8 @@ def hypothetical_extraction(
     return ExtractionResult(
         table=rows, total_output=total_x, notes=tuple(notes),
         lineage=Lineage.make("meso.hypothetical_extraction",
-                             {"n": n, "block": block, "sectors": None if sectors is None else [str(labels[j]) for j in J]}),
+                             {"n": n, "block": block,
+                              "sectors": None if sectors is None else [str(labels[j]) for j in J]}),
     )
 
 

@@ -18,7 +18,7 @@ from industrial_brain.meso._common import (
     safe_reciprocal,
     warn_zero_output,
 )
-from industrial_brain.meso.leontief import LeontiefLU
+from industrial_brain.meso.leontief import LeontiefLU, leontief_inverse
 
 __all__ = ["allocation_coefficients", "ghosh_inverse", "ghosh_from_leontief", "output_from_inputs"]
 
@@ -96,8 +96,6 @@ def ghosh_inverse(B: Any) -> Any:
            [0.  , 0.  , 1.  ]])
     """
     # (I − B)⁻¹ is the Leontief-form inverse of B: same factorisation, one getri.
-    from industrial_brain.meso.leontief import leontief_inverse
-
     return leontief_inverse(B)
 
 

@@ -8,6 +8,7 @@ multipliers, linkages … Each computation is cached and recorded in ``history``
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -15,14 +16,14 @@ import pandas as pd
 
 from industrial_brain.errors import InputError
 from industrial_brain.meso import aggregation as _agg
-from industrial_brain.meso._common import safe_reciprocal, zero_output_note
+from industrial_brain.meso._common import ZeroOutputWarning, safe_reciprocal, zero_output_note
 from industrial_brain.meso.accounts import AccountsResult, satellite_accounts
 from industrial_brain.meso.extraction import ExtractionResult, hypothetical_extraction
 from industrial_brain.meso.ghosh import allocation_coefficients, ghosh_from_leontief
 from industrial_brain.meso.imports import domestic_shares
 from industrial_brain.meso.leontief import LeontiefLU, technical_coefficients
-from industrial_brain.meso.linkages import KeySectorsResult, LinkagesResult, key_sectors, linkages
-from industrial_brain.meso.multipliers import MultipliersResult, multipliers
+from industrial_brain.meso.linkage_analysis import KeySectorsResult, LinkagesResult, key_sectors, linkages
+from industrial_brain.meso.multiplier_analysis import MultipliersResult, multipliers
 from industrial_brain.meso.position import PositionResult, chain_position
 
 __all__ = ["IOTable", "FINAL_USE_KINDS"]
@@ -46,7 +47,8 @@ def _frame(M: Any, name: str, index: pd.Index | None = None, columns: pd.Index |
                            columns=columns if columns is not None and len(columns) == arr.shape[1] else None)
     if not np.isfinite(out.to_numpy()).all():
         r, c = np.argwhere(~np.isfinite(out.to_numpy()))[0]
-        raise InputError.at(f"{name} has a missing or non-finite cell", row=int(r) + 1, column=str(out.columns[c]),
+        raise InputError.at(f"{name} has a missing or non-finite cell", row=int(r) + 1,
+                            column=str(out.columns[c]),
                             expected="a number")
     return out
 
@@ -112,10 +114,12 @@ class IOTable:
         self.V = None if V is None else self._align_cols(_frame(V, "V", columns=labels), "V")
         self.F = None if F is None else self._align_cols(_frame(F, "F", columns=labels), "F")
         self.F_Y = None if F_Y is None else _frame(F_Y, "F_Y", columns=self.Y.columns)
-        self.Z_imp = None if Z_imp is None else self._align_cols(_frame(Z_imp, "Z_imp", columns=labels), "Z_imp")
+        self.Z_imp = None if Z_imp is None else self._align_cols(_frame(Z_imp, "Z_imp", columns=labels),
+                                                                 "Z_imp")
         self.Y_imp = None if Y_imp is None else _frame(Y_imp, "Y_imp")
         if x is None:
-            self.x = pd.Series(self.Z.to_numpy().sum(axis=1) + self.Y.to_numpy().sum(axis=1), index=labels, name="x")
+            self.x = pd.Series(self.Z.to_numpy().sum(axis=1) + self.Y.to_numpy().sum(axis=1), index=labels,
+                               name="x")
         else:
             xs = x if isinstance(x, pd.Series) else pd.Series(np.asarray(x, dtype=np.float64).reshape(-1),
                                                               index=labels)
@@ -129,7 +133,8 @@ class IOTable:
         kinds = {}
         for c in self.Y.columns:
             key = c[-1] if isinstance(c, tuple) else c
-            default = {"EX": "export", "OF": "export", "IM": "import", "IF": "import", "ERR": "other"}.get(str(key), "local")
+            default = {"EX": "export", "OF": "export", "IM": "import", "IF": "import",
+                       "ERR": "other"}.get(str(key), "local")
             kinds[c] = (final_use_kinds or {}).get(c, (final_use_kinds or {}).get(key, default))
             if kinds[c] not in FINAL_USE_KINDS:
                 raise InputError.at("unknown final-use kind", column=str(c), value=kinds[c],
@@ -159,7 +164,8 @@ class IOTable:
     def _align_rows(self, M: pd.DataFrame, name: str) -> pd.DataFrame:
         labels = self.Z.index
         if M.shape[0] != len(labels):
-            raise InputError.at(f"{name} has the wrong number of rows", value=M.shape[0], expected=str(len(labels)))
+            raise InputError.at(f"{name} has the wrong number of rows", value=M.shape[0],
+                                expected=str(len(labels)))
         if not M.index.equals(labels):
             if isinstance(M.index, pd.RangeIndex):
                 M = M.set_axis(labels, axis=0)
@@ -172,12 +178,14 @@ class IOTable:
     def _align_cols(self, M: pd.DataFrame, name: str) -> pd.DataFrame:
         labels = self.Z.columns
         if M.shape[1] != len(labels):
-            raise InputError.at(f"{name} has the wrong number of columns", value=M.shape[1], expected=str(len(labels)))
+            raise InputError.at(f"{name} has the wrong number of columns", value=M.shape[1],
+                                expected=str(len(labels)))
         if not M.columns.equals(labels):
             if isinstance(M.columns, pd.RangeIndex):
                 M = M.set_axis(labels, axis=1)
             elif labels.difference(M.columns).size:
-                raise InputError.at(f"{name} lacks sectors of Z", value=list(labels.difference(M.columns)[:5]))
+                raise InputError.at(f"{name} lacks sectors of Z",
+                                    value=list(labels.difference(M.columns)[:5]))
             else:
                 M = M.reindex(columns=labels)
         return M
@@ -185,14 +193,17 @@ class IOTable:
     # ------------------------------------------------------------------ description
     @property
     def is_mrio(self) -> bool:
+        """True when the rows are (region, sector) pairs."""
         return isinstance(self.Z.index, pd.MultiIndex) and self.Z.index.nlevels == 2
 
     @property
     def sectors(self) -> pd.Index:
+        """The sector codes (once each, also in a multi-regional table)."""
         return self.Z.index.get_level_values(-1).unique() if self.is_mrio else self.Z.index
 
     @property
     def regions(self) -> pd.Index | None:
+        """The regions of a multi-regional table (None for a single-region table)."""
         return self.Z.index.get_level_values(0).unique() if self.is_mrio else None
 
     def __repr__(self) -> str:
@@ -233,8 +244,8 @@ class IOTable:
                 desc = "; ".join(f"{self.Z.index[i]}: residual {res[i]:.6g} vs output {b['x'].iloc[i]:.6g}"
                                  for i in worst)
                 what = "x = Z·1 + Y·1" if ident == "row" else "x = 1'Z + 1'V"
-                raise InputError(f"{self.name or 'IO table'}: {len(bad)} sector(s) break the {ident} identity "
-                                 f"{what} beyond rtol={rtol:g}; worst: {desc}")
+                raise InputError(f"{self.name or 'IO table'}: {len(bad)} sector(s) break the {ident} "
+                                 f"identity {what} beyond rtol={rtol:g}; worst: {desc}")
         return b
 
     # ------------------------------------------------------------------ lazy accounts
@@ -247,10 +258,6 @@ class IOTable:
     @property
     def A(self) -> pd.DataFrame:
         """Technical coefficients A = Z x̂⁻¹ (zero-output columns kept at 0, named in ``notes``)."""
-        import warnings
-
-        from industrial_brain.meso._common import ZeroOutputWarning
-
         def make():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ZeroOutputWarning)
@@ -265,16 +272,13 @@ class IOTable:
     @property
     def L(self) -> pd.DataFrame:
         """The explicit Leontief inverse (formed only when asked, from the cached factors)."""
-        return self._get("L", lambda: pd.DataFrame(np.ascontiguousarray(self.lu.inverse()), index=self.Z.index,
+        return self._get("L", lambda: pd.DataFrame(np.ascontiguousarray(self.lu.inverse()),
+                                                   index=self.Z.index,
                                                    columns=self.Z.columns), "L from the LU factors (getri)")
 
     @property
     def B(self) -> pd.DataFrame:
         """Allocation coefficients B = x̂⁻¹ Z."""
-        import warnings
-
-        from industrial_brain.meso._common import ZeroOutputWarning
-
         def make():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ZeroOutputWarning)
@@ -284,10 +288,6 @@ class IOTable:
     @property
     def G(self) -> pd.DataFrame:
         """Ghosh inverse G = x̂⁻¹ L x̂ (from L: no second inversion)."""
-        import warnings
-
-        from industrial_brain.meso._common import ZeroOutputWarning
-
         def make():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ZeroOutputWarning)
@@ -306,8 +306,10 @@ class IOTable:
         r, _ = safe_reciprocal(self.x.to_numpy())
         return self.V.loc[row].to_numpy(dtype=np.float64) * r
 
-    def multipliers(self, *, household_columns: Sequence[Any] | None = None, income_row: str = "VA001") -> MultipliersResult:
-        """Output, value-added, income (types I and II if ``household_columns`` is given) and satellite multipliers.
+    def multipliers(self, *, household_columns: Sequence[Any] | None = None,
+                    income_row: str = "VA001") -> MultipliersResult:
+        """Output, value-added, income (types I and II if ``household_columns`` is given) and satellite
+        multipliers.
 
         Type II closes the model with h = ``income_row``/x and c = household consumption
         (sum of ``household_columns`` of Y) ÷ total labour income.
@@ -321,10 +323,12 @@ class IOTable:
             if household_columns:
                 missing = [c_ for c_ in household_columns if c_ not in self.Y.columns]
                 if missing:
-                    raise InputError.at("household columns not in Y", column="household_columns", value=missing,
+                    raise InputError.at("household columns not in Y", column="household_columns",
+                                        value=missing,
                                         expected=f"some of {list(self.Y.columns)}")
                 if h is None:
-                    raise InputError.at("type II multipliers need a compensation-of-employees row", column=income_row)
+                    raise InputError.at("type II multipliers need a compensation-of-employees row",
+                                        column=income_row)
                 income = float(self.V.loc[income_row].sum())
                 c = self.Y[list(household_columns)].to_numpy().sum(axis=1) / income
             return multipliers(self.A, x=self.x, V=self.V, income_coefficients=h, household_consumption=c,
@@ -332,23 +336,28 @@ class IOTable:
         return self._get(key, make, "multipliers")
 
     def linkages(self, forward: str = "ghosh") -> LinkagesResult:
+        """Rasmussen–Hirschman backward and forward linkages (:func:`~industrial_brain.meso.linkages`)."""
         return self._get(f"linkages:{forward}", lambda: linkages(self.A, self.x, forward=forward, lu=self.lu),
                          f"linkages (forward={forward})")
 
     def key_sectors(self, forward: str = "ghosh", threshold: float = 1.0) -> KeySectorsResult:
+        """Key sectors: backward and forward linkage indices both above ``threshold``."""
         return key_sectors(self.linkages(forward), threshold=threshold)
 
     def extraction(self, sectors: Sequence[Any] | None = None, block: bool = False) -> ExtractionResult:
+        """Hypothetical extraction of each sector, or of ``sectors`` (together with ``block=True``)."""
         return hypothetical_extraction(self.A, self.x, sectors=sectors, block=block, lu=self.lu)
 
     def position(self) -> PositionResult:
+        """Upstreamness and downstreamness of every sector (:func:`chain_position`), cached."""
         return self._get("position", lambda: chain_position(self.A, self.x, lu=self.lu), "chain position")
 
     def accounts(self) -> AccountsResult:
         """Satellite accounts (pymrio's D_cba, D_pba, D_imp, D_exp and regional totals)."""
         if self.F is None:
             raise InputError.at("the table has no satellite account F", column="F", expected="F given")
-        return self._get("accounts", lambda: satellite_accounts(self.Z, self.Y, self.F, F_Y=self.F_Y, x=self.x,
+        return self._get("accounts",
+                         lambda: satellite_accounts(self.Z, self.Y, self.F, F_Y=self.F_Y, x=self.x,
                                                                 lu=self.lu), "satellite accounts")
 
     # ------------------------------------------------------------------ transformations
@@ -394,7 +403,8 @@ class IOTable:
             kinds["import_share_adjustment"] = "other"
         V = self.V
         return IOTable(Zd, Yd, V, self.x, F=self.F, Z_imp=Zm, Y_imp=Ym, final_use_kinds=kinds,
-                       name=f"{self.name} (domestic)", unit=self.unit, notes=notes, check=True, rtol=self.rtol)
+                       name=f"{self.name} (domestic)", unit=self.unit, notes=notes, check=True,
+                       rtol=self.rtol)
 
     def aggregate(self, C: pd.DataFrame, C_final: pd.DataFrame | None = None) -> "IOTable":
         """Aggregate sectors (or region–sectors) with a concordance matrix C (aggregates × detailed)."""
@@ -406,7 +416,8 @@ class IOTable:
         Zi = None if self.Z_imp is None else _agg.aggregate_matrix(self.Z_imp, C)
         Yi = None
         if self.Y_imp is not None:
-            Yi = _agg.aggregate_rows(self.Y_imp.set_axis(self.Z.index, axis=0), C) if len(self.Y_imp) == len(self.Z) \
-                else self.Y_imp
-        return IOTable(Z, Y, V, x, F=F, F_Y=self.F_Y, Z_imp=Zi, Y_imp=Yi, final_use_kinds=self.final_use_kinds,
+            Yi = (_agg.aggregate_rows(self.Y_imp.set_axis(self.Z.index, axis=0), C)
+                  if len(self.Y_imp) == len(self.Z) else self.Y_imp)
+        return IOTable(Z, Y, V, x, F=F, F_Y=self.F_Y, Z_imp=Zi, Y_imp=Yi,
+                       final_use_kinds=self.final_use_kinds,
                        name=f"{self.name} (aggregated)", unit=self.unit, notes=self.notes, rtol=self.rtol)

@@ -31,7 +31,8 @@ from industrial_brain.meso._common import (
     warn_zero_output,
 )
 
-__all__ = ["technical_coefficients", "leontief_inverse", "LeontiefLU", "output_from_demand", "flows_from_coefficients"]
+__all__ = ["technical_coefficients", "leontief_inverse", "LeontiefLU", "output_from_demand",
+           "flows_from_coefficients"]
 
 
 def technical_coefficients(Z: Any, x: Any) -> Any:

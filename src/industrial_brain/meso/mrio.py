@@ -18,8 +18,8 @@ ERR^s. :func:`build_mrio` links them into one MRIO by the standard regionalisati
    provinces, "water filling").
 3. **Trade matrices.** For each product a 31 × 31 origin–destination matrix T_i (zero diagonal)
    from a gravity prior T⁰_rs = OF_r · IF_s · d_rs^(−β) (d great-circle distance between the
-   provincial capitals), balanced by RAS to the reconciled outflows (row sums) and inflows
-   (column sums).
+   provincial capitals, :func:`industrial_brain._shared.geo.great_circle_km`), balanced by RAS to
+   the reconciled outflows (row sums) and inflows (column sums).
 4. **Chenery–Moses trade coefficients.** Every user in destination s draws product i from the
    same origin mix: own province o_s = (U_s − IM_s − IF_s)/U_s, province r t_rs = T_rs/U_s,
    abroad m_s = IM_s/U_s. Then Z^{rs}_ij = t_rs,i z^s_ij and Y^{rs}_{i,c} = t_rs,i f^s_{i,c};
@@ -60,45 +60,17 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from industrial_brain._shared.geo import great_circle_km
+from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
-from industrial_brain._shared.results import ResultMixin
 from industrial_brain.meso.balancing import ras
 from industrial_brain.meso.iotable import IOTable
 
-__all__ = ["MRIOResult", "build_mrio", "great_circle_km", "gravity_prior", "LOCAL_FINAL_USE"]
+__all__ = ["MRIOResult", "build_mrio", "gravity_prior", "LOCAL_FINAL_USE"]
 
 #: Final-use categories used inside a province (distributed over origins by Chenery–Moses).
 LOCAL_FINAL_USE = ("FU101", "FU102", "FU103", "FU201", "FU202")
-EARTH_RADIUS_KM = 6371.0088
-
-
-def great_circle_km(lon: Any, lat: Any) -> np.ndarray:
-    """Great-circle (haversine) distances in km between points given in degrees.
-
-    Parameters
-    ----------
-    lon, lat : (n,) arrays
-        Longitudes and latitudes in degrees.
-
-    Returns
-    -------
-    (n, n) ndarray
-        d_ij = 2R asin(√(sin²(Δφ/2) + cos φ_i cos φ_j sin²(Δλ/2))), R = 6371.0088 km (mean radius).
-
-    Examples
-    --------
-    A quarter of the equator is πR/2 = π · 6371.0088 / 2 ≈ 10,007.6 km.
-
-    >>> round(float(great_circle_km([0., 90.], [0., 0.])[0, 1]), 1)
-    10007.6
-    """
-    lam = np.radians(np.asarray(lon, dtype=np.float64))
-    phi = np.radians(np.asarray(lat, dtype=np.float64))
-    dphi = phi[:, None] - phi[None, :]
-    dlam = lam[:, None] - lam[None, :]
-    h = np.sin(dphi / 2) ** 2 + np.cos(phi[:, None]) * np.cos(phi[None, :]) * np.sin(dlam / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
 def gravity_prior(outflows: Any, inflows: Any, distance: Any, beta: float = 1.0) -> np.ndarray:
@@ -110,13 +82,13 @@ def gravity_prior(outflows: Any, inflows: Any, distance: Any, beta: float = 1.0)
     array([[0., 2.],
            [3., 0.]])
     """
-    O = np.asarray(outflows, dtype=np.float64)
+    out = np.asarray(outflows, dtype=np.float64)
     inflow = np.asarray(inflows, dtype=np.float64)
     d = np.asarray(distance, dtype=np.float64)
     with np.errstate(divide="ignore"):
         w = np.where(d > 0, d ** (-float(beta)), 0.0)
     np.fill_diagonal(w, 0.0)
-    return O[:, None] * inflow[None, :] * w
+    return out[:, None] * inflow[None, :] * w
 
 
 @dataclass(frozen=True)
@@ -198,7 +170,8 @@ def _water_fill(w: np.ndarray, cap: np.ndarray, total: float) -> np.ndarray:
         remaining -= cap[over].sum()
         free &= ~over
     if remaining > 1e-9 * max(total, 1.0):
-        raise MethodError(f"inflow targets cannot be met without exceeding the provinces' use (short by {remaining:.6g})")
+        raise MethodError("inflow targets cannot be met without exceeding the provinces' use (short by "
+                          f"{remaining:.6g})")
     return out
 
 
@@ -263,7 +236,8 @@ def build_mrio(
     ...             "x": pd.Series([x], index=["1"]),
     ...             "trade": pd.DataFrame({"OF": [of], "IF": [if_], "IM": [im], "ERR": [0.]}, index=["1"])}
     >>> caps = pd.DataFrame({"capital_lon": [0., 0.9], "capital_lat": [0., 0.]}, index=["a", "b"])
-    >>> m = build_mrio({"a": prov(20., 30., 0., 10., 0., 0., 0.), "b": prov(20., 20., 0., 0., 0., 10., 0.)}, caps)
+    >>> m = build_mrio({"a": prov(20., 30., 0., 10., 0., 0., 0.),
+    ...                 "b": prov(20., 20., 0., 0., 0., 10., 0.)}, caps)
     >>> float(m.table.Z.loc[("a", "1"), ("b", "1")])
     5.0
     """
@@ -279,7 +253,8 @@ def build_mrio(
     caps.index = caps.index.map(str)
     missing = [r for r in regions if r not in caps.index]
     if missing:
-        raise InputError.at("capital coordinates missing", column="capital_lon/capital_lat", value=missing[:5])
+        raise InputError.at("capital coordinates missing", column="capital_lon/capital_lat",
+                            value=missing[:5])
     tabs = [provinces[k] for k in provinces]
     first_Z = _get(tabs[0], "Z")
     sectors = pd.Index([str(s) for s in first_Z.index], name="sector")
@@ -295,12 +270,14 @@ def build_mrio(
     for k, (code, t) in enumerate(zip(regions, tabs)):
         Z = _get(t, "Z")
         if [str(s) for s in Z.index] != list(sectors) or [str(s) for s in Z.columns] != list(sectors):
-            raise InputError.at("provincial tables have different sectors", column=code, value=list(Z.index[:3]))
+            raise InputError.at("provincial tables have different sectors", column=code,
+                                value=list(Z.index[:3]))
         Y = _get(t, "Y")
         tr = _get(t, "trade")
         for c in (*cats, "EX"):
             if c not in Y.columns:
-                raise InputError.at("final-use column missing", column=c, value=code, expected=", ".join((*cats, "EX")))
+                raise InputError.at("final-use column missing", column=c, value=code,
+                                    expected=", ".join((*cats, "EX")))
         for c in ("OF", "IF", "IM", "ERR"):
             if c not in tr.columns:
                 raise InputError.at("trade column missing", column=c, value=code, expected="OF, IF, IM, ERR")
@@ -318,7 +295,8 @@ def build_mrio(
             raise InputError.at("non-finite value in the provincial tables", column=what)
     if (Zs < 0).any():
         k, i, j = np.argwhere(Zs < 0)[0]
-        raise InputError.at("negative intermediate flow", column=f"{regions[k]} {sectors[j]}", value=float(Zs[k, i, j]),
+        raise InputError.at("negative intermediate flow", column=f"{regions[k]} {sectors[j]}",
+                            value=float(Zs[k, i, j]),
                             expected="≥ 0")
     notes: list[str] = []
     # a negative entry on one side of trade is a flow on the other side (IF −a ≡ OF +a, IM −a ≡ EX +a)
@@ -331,12 +309,13 @@ def build_mrio(
                 b[neg] -= a[neg]
                 a[neg] = 0.0
     if nneg:
-        notes.append(f"{nneg} negative trade cell(s) (e.g. a negative inflow) were moved to the opposite side "
-                     "(an inflow of −a as an outflow of a)")
+        notes.append(f"{nneg} negative trade cell(s) (e.g. a negative inflow) were moved to the opposite "
+                     "side (an inflow of −a as an outflow of a)")
     U = Zs.sum(axis=2) + F.sum(axis=2)  # R × n: local use (all origins)
     if (U <= 0).any() and ((IM + IF)[U <= 0] > 0).any():
         k, i = np.argwhere((U <= 0) & (IM + IF > 0))[0]
-        raise MethodError(f"region {regions[k]} sector {sectors[i]} has inflows or imports but no positive use")
+        raise MethodError(f"region {regions[k]} sector {sectors[i]} has inflows or imports but no positive "
+                          "use")
 
     # 1. transit: least re-exports making the own-supply share non-negative
     rho = np.maximum(IM + IF - np.maximum(U, 0.0), 0.0)
@@ -349,11 +328,13 @@ def build_mrio(
     EX1, OF1 = EX * (1 - f_out), OF * (1 - f_out)
     ntr = int((rho > 0).sum())
     if ntr:
-        notes.append(f"transit: in {ntr} region–sector cells imports + inflows exceeded local use; the excess "
-                     f"({rho.sum():.6g} in total) was removed from imports/inflows and exports/outflows in proportion")
+        notes.append(f"transit: in {ntr} region–sector cells imports + inflows exceeded local use; the "
+                     f"excess ({rho.sum():.6g} in total) was removed from imports/inflows and "
+                     "exports/outflows in proportion")
     short = rho > out * (1 + 1e-12)
     if short.any():
-        notes.append(f"{int(short.sum())} cell(s) had more transit than exports + outflows; the rest went to ERR")
+        notes.append(f"{int(short.sum())} cell(s) had more transit than exports + outflows; the rest went to "
+                     "ERR")
 
     # 2. national reconciliation per product, inflows capped at use net of imports
     sOF, sIF = OF1.sum(axis=0), IF1.sum(axis=0)
@@ -365,12 +346,13 @@ def build_mrio(
         if tau[i] <= 0:
             continue
         if sOF[i] <= 0 or sIF[i] <= 0:
-            raise MethodError(f"sector {sectors[i]}: outflows ({sOF[i]:.6g}) or inflows ({sIF[i]:.6g}) are all zero; "
-                              "cannot build its trade matrix")
+            raise MethodError(f"sector {sectors[i]}: outflows ({sOF[i]:.6g}) or inflows ({sIF[i]:.6g}) are "
+                              "all zero; cannot build its trade matrix")
         OFt[:, i] = OF1[:, i] * tau[i] / sOF[i]
         IFt[:, i] = _water_fill(IF1[:, i], cap[:, i] * (1 - 1e-12), tau[i])
-    notes.append(f"national reconciliation ('{reconcile}'): Σ outflows {OF.sum():.6g} and Σ inflows {IF.sum():.6g} "
-                 f"(published) → {tau.sum():.6g} (after transit {sOF.sum():.6g} / {sIF.sum():.6g})")
+    notes.append(f"national reconciliation ('{reconcile}'): Σ outflows {OF.sum():.6g} and Σ inflows "
+                 f"{IF.sum():.6g} (published) → {tau.sum():.6g} (after transit {sOF.sum():.6g} / "
+                 f"{sIF.sum():.6g})")
 
     # 2b. a region cannot trade with itself: if its inflows exceed the other regions' outflows (equivalently
     # IF_s + OF_s > τ), net the excess e out of both its inflows and outflows (local supply replaces it;
@@ -390,8 +372,9 @@ def build_mrio(
             netted[k, i] = e_k
             nnet += 1
     if nnet:
-        notes.append(f"cross-hauling: in {nnet} product(s) one region's inflows and outflows exceeded what the other "
-                     f"regions can absorb; {netted.sum():.6g} netted out of both (local supply instead)")
+        notes.append(f"cross-hauling: in {nnet} product(s) one region's inflows and outflows exceeded what "
+                     f"the other regions can absorb; {netted.sum():.6g} netted out of both (local supply "
+                     "instead)")
     tau = OFt.sum(axis=0)
 
     # 3. trade matrices by gravity prior + RAS
@@ -453,7 +436,8 @@ def build_mrio(
         "FU202 (inventory change) can be negative",
         *notes,
     ]
-    table = IOTable(Zf, Yf, Vf, xf, Z_imp=Zif, Y_imp=Yif, name=name, unit="10^4 CNY (current producer prices)",
+    table = IOTable(Zf, Yf, Vf, xf, Z_imp=Zif, Y_imp=Yif, name=name,
+                    unit="10^4 CNY (current producer prices)",
                     notes=mrio_notes, check=True, rtol=1e-6)
 
     # checks
@@ -488,13 +472,16 @@ def build_mrio(
         "ras_iterations_max": float(max(iters) if iters else 0),
     }
     tg = pd.DataFrame({
-        "x": x.reshape(-1), "OF": OF.reshape(-1), "IF": IF.reshape(-1), "IM": IM.reshape(-1), "EX": EX.reshape(-1),
-        "transit": rho.reshape(-1), "netted": netted.reshape(-1), "OF_target": OFt.reshape(-1), "IF_target": IFt.reshape(-1),
+        "x": x.reshape(-1), "OF": OF.reshape(-1), "IF": IF.reshape(-1), "IM": IM.reshape(-1),
+        "EX": EX.reshape(-1), "transit": rho.reshape(-1), "netted": netted.reshape(-1),
+        "OF_target": OFt.reshape(-1), "IF_target": IFt.reshape(-1),
         "outflows": mrio_out.reshape(-1), "inflows": col_in.reshape(-1), "ERR": ERR.reshape(-1),
         "ERR_mrio": ERRm.reshape(-1)}, index=idx)
     o, dd, s_ = np.nonzero(T)
     trade = pd.DataFrame({"sector": np.asarray(sectors)[o], "origin": np.asarray(regions)[dd],
                           "destination": np.asarray(regions)[s_], "value": T[o, dd, s_]})
-    lineage = Lineage.make("meso.build_mrio", {"beta": beta, "reconcile": reconcile, "regions": R, "sectors": n,
+    lineage = Lineage.make("meso.build_mrio",
+                           {"beta": beta, "reconcile": reconcile, "regions": R, "sectors": n,
                                                "rtol": rtol})
-    return MRIOResult(table=table, trade=trade, targets=tg, checks=checks, notes=tuple(mrio_notes), lineage=lineage)
+    return MRIOResult(table=table, trade=trade, targets=tg, checks=checks, notes=tuple(mrio_notes),
+                      lineage=lineage)

@@ -16,7 +16,8 @@ import pandas as pd
 from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.errors import InputError
 from industrial_brain.lineage import Lineage
-from industrial_brain.meso.resilience.ario import ARIOEvent, ARIOModel
+from industrial_brain.meso.resilience.adaptive_recovery import ARIOEvent, ARIOModel
+from industrial_brain.meso.resilience.scenario import scenario_events
 
 __all__ = ["MonteCarloResult", "monte_carlo"]
 
@@ -56,6 +57,7 @@ class MonteCarloResult(ResultMixin):
 
     @property
     def runs(self) -> int:
+        """Number of simulated runs."""
         return len(self.total_loss)
 
     def stats(self) -> dict[str, float]:
@@ -88,7 +90,8 @@ class MonteCarloResult(ResultMixin):
         return f.sort_values("loss_mean", ascending=False)
 
 
-def monte_carlo(model: ARIOModel, make_events: Callable[[np.random.Generator], tuple[Sequence[ARIOEvent], dict]],
+def monte_carlo(model: ARIOModel,
+                make_events: Callable[[np.random.Generator], tuple[Sequence[ARIOEvent], dict]],
                 runs: int = 1000, *, days: int = 365, seed: int = 12345, threshold: float = 0.9,
                 progress: Callable[[int], None] | None = None) -> MonteCarloResult:
     """Run ``model`` ``runs`` times with events drawn by ``make_events(rng)``.
@@ -146,14 +149,14 @@ def monte_carlo(model: ARIOModel, make_events: Callable[[np.random.Generator], t
         total_loss=readonly(total), loss=readonly(loss), min_ratio=readonly(minr),
         draws=pd.DataFrame(rows, index=pd.RangeIndex(runs, name="run")), index=model.index,
         threshold=threshold, seed=seed,
-        lineage=Lineage.make("meso.resilience.monte_carlo", {"runs": runs, "days": days, "threshold": threshold},
+        lineage=Lineage.make("meso.resilience.monte_carlo",
+                             {"runs": runs, "days": days, "threshold": threshold},
                              seed=seed))
 
 
-def scenario_sampler(sc: Any, index: pd.MultiIndex, **kw: Any) -> Callable[[np.random.Generator], tuple[list, dict]]:
+def scenario_sampler(sc: Any, index: pd.MultiIndex,
+                     **kw: Any) -> Callable[[np.random.Generator], tuple[list, dict]]:
     """``make_events`` for :func:`monte_carlo` from a :class:`~.scenario.Scenario`'s ``monte_carlo.vary``."""
-    from industrial_brain.meso.resilience.scenario import scenario_events
-
     names = [e.name for e in sc.events]
     vary = sc.monte_carlo.vary if sc.monte_carlo else []
 

@@ -11,7 +11,7 @@ Monte Carlo design over event parameters::
         kind: capacity            # capacity (share of capacity lost) | capital (capital destroyed)
         regions: all              # or a list of region codes / names
         sectors: ["电子元器件", "39080"]   # sector codes or names (exact), or {contains: "集成电路"}
-        impact: 0.30              # capacity: share; capital: share of capital stock (unit: share) or table units
+        impact: 0.30              # capacity: share; capital: share of capital (unit: share) or table units
         start: 1
         duration: 90
         recovery: {shape: linear, tau: 30}
@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from industrial_brain._shared.config import config_dir, config_file, list_configs, load_config
 from industrial_brain.errors import InputError
-from industrial_brain.meso.resilience.ario import RECOVERY_SHAPES, ARIOEvent, ARIOParams
+from industrial_brain.meso.resilience.adaptive_recovery import RECOVERY_SHAPES, ARIOEvent, ARIOParams
 
 __all__ = ["Scenario", "EventSpec", "load_scenario", "parse_scenario", "scenario_events", "shipped_scenarios",
            "SCENARIO_DIR"]
@@ -50,11 +50,15 @@ class _Strict(BaseModel):
 
 
 class Recovery(_Strict):
+    """How lost capacity or capital recovers: the curve's shape and time τ (days)."""
+
     shape: Literal["linear", "convex", "convex_noscale", "concave"] = "linear"
     tau: int = Field(30, ge=1, description="recovery time, days")
 
 
 class Rebuild(_Strict):
+    """Reconstruction of destroyed capital: the rebuilding sectors' shares, time τ and demand factor."""
+
     sectors: dict[str, float]
     tau: int | None = Field(None, ge=1)
     factor: float = Field(1.0, gt=0)
@@ -68,6 +72,8 @@ class Rebuild(_Strict):
 
 
 class Contains(_Strict):
+    """A sector selector by part of the name (``{contains: "集成电路"}``)."""
+
     contains: str
 
 
@@ -75,6 +81,8 @@ Selector = str | int | Contains
 
 
 class EventSpec(_Strict):
+    """One event of a scenario as written in YAML (turned into an ARIOEvent by :func:`scenario_events`)."""
+
     name: str = "event"
     kind: Literal["capacity", "capital"] = "capacity"
     regions: Literal["all"] | list[str | int] = "all"
@@ -98,6 +106,8 @@ class EventSpec(_Strict):
 
 
 class Vary(_Strict):
+    """One Monte Carlo draw: which event field varies and its distribution."""
+
     event: str | int
     field: Literal["impact", "duration", "start", "recovery_tau"]
     dist: Literal["uniform", "normal", "triangular", "lognormal", "choice"] = "uniform"
@@ -114,12 +124,14 @@ class Vary(_Strict):
                 "lognormal": ("mean", "sd"), "choice": ("values",)}[self.dist]
         missing = [k for k in need if getattr(self, k) is None]
         if missing:
-            raise ValueError(f"distribution '{self.dist}' needs {', '.join(need)} (missing {', '.join(missing)})")
+            raise ValueError(f"distribution '{self.dist}' needs {', '.join(need)} (missing "
+                             f"{', '.join(missing)})")
         if self.low is not None and self.high is not None and self.low > self.high:
             raise ValueError("low must be ≤ high")
         return self
 
     def draw(self, rng: np.random.Generator) -> float:
+        """One value drawn from the distribution with ``rng``."""
         if self.dist == "uniform":
             return float(rng.uniform(self.low, self.high))
         if self.dist == "triangular":
@@ -138,6 +150,8 @@ class Vary(_Strict):
 
 
 class MonteCarloSpec(_Strict):
+    """The Monte Carlo section of a scenario: runs, seed, recovery threshold, fields to vary."""
+
     runs: int = Field(1000, ge=1)
     seed: int = 12345
     threshold: float = Field(0.9, gt=0, le=1)
@@ -145,6 +159,8 @@ class MonteCarloSpec(_Strict):
 
 
 class Scenario(_Strict):
+    """A stress scenario: table, days, model parameters, events, Monte Carlo and report options."""
+
     name: str
     description: str = ""
     table: str | None = None
@@ -176,6 +192,7 @@ class Scenario(_Strict):
         return self
 
     def model_params(self) -> ARIOParams:
+        """The scenario's ``params`` as checked :class:`ARIOParams`."""
         try:
             p = ARIOParams(**self.params)
             p.check()
@@ -243,13 +260,15 @@ def _match(level: pd.Index, names: Mapping[Any, Any] | None, wanted: Sequence[An
             m = np.array([c == ws or ws in label[c] for c in codes])
         if not m.any():
             sample = ", ".join(f"{c} {' / '.join(label[c])}".strip() for c in codes[:5])
-            raise InputError(f"event '{event}': no {what} matches {w!r} (codes or names such as: {sample}, …)")
+            raise InputError(f"event '{event}': no {what} matches {w!r} (codes or names such as: {sample}, "
+                             "…)")
         hit |= m
     return hit
 
 
 def scenario_events(sc: Scenario, index: pd.MultiIndex, *, capital: np.ndarray | None = None,
-                    sector_names: Mapping[Any, str] | None = None, region_names: Mapping[Any, str] | None = None,
+                    sector_names: Mapping[Any, str] | None = None,
+                    region_names: Mapping[Any, str] | None = None,
                     overrides: Mapping[tuple[int, str], float] | None = None) -> list[ARIOEvent]:
     """Turn a scenario's events into :class:`ARIOEvent` objects on a model's (region, sector) index.
 
@@ -264,8 +283,10 @@ def scenario_events(sc: Scenario, index: pd.MultiIndex, *, capital: np.ndarray |
     out = []
     ov = overrides or {}
     for pos, e in enumerate(sc.events):
-        rmask = np.ones(len(ureg), bool) if e.regions == "all" else _match(ureg, region_names, e.regions, "region", e.name)
-        smask = np.ones(S, bool) if e.sectors == "all" else _match(usec, sector_names, e.sectors, "sector", e.name)
+        rmask = (np.ones(len(ureg), bool) if e.regions == "all"
+                 else _match(ureg, region_names, e.regions, "region", e.name))
+        smask = (np.ones(S, bool) if e.sectors == "all"
+                 else _match(usec, sector_names, e.sectors, "sector", e.name))
         hit = np.isin(regions, ureg[rmask]) & np.isin(sectors, usec[smask])
         impact = float(ov.get((pos, "impact"), e.impact))
         duration = max(1, int(round(ov.get((pos, "duration"), e.duration))))

@@ -47,6 +47,7 @@ class ShockResult(ResultMixin):
 
     @property
     def dx(self) -> pd.Series:
+        """Change in gross output Δx by sector."""
         return self.table["dx"]
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
@@ -60,10 +61,12 @@ class ShockResult(ResultMixin):
             yield (f"Δ {k}", float(self.total[k]))
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per sector: the shock's effects."""
         return self.table.copy()
 
 
-def _satellites(satellites: Mapping[str, Any] | pd.DataFrame | None, n: int, labels: pd.Index | None) -> dict[str, np.ndarray]:
+def _satellites(satellites: Mapping[str, Any] | pd.DataFrame | None, n: int,
+                labels: pd.Index | None) -> dict[str, np.ndarray]:
     if satellites is None:
         return {}
     if isinstance(satellites, pd.DataFrame):
@@ -128,10 +131,12 @@ def demand_shock(A: Any, dY: Any, *, satellites: Mapping[str, Any] | pd.DataFram
     lu = lu or LeontiefLU(Am)
     dx = lu.solve(dy)
     return _build("demand (Leontief)", dy, dx, sats, labels,
-                  {"method": "demand_shock", "n": n, "shock_total": float(dy.sum()), "satellites": list(sats)})
+                  {"method": "demand_shock", "n": n, "shock_total": float(dy.sum()),
+                   "satellites": list(sats)})
 
 
-def supply_shock(B: Any, dV: Any, *, satellites: Mapping[str, Any] | pd.DataFrame | None = None) -> ShockResult:
+def supply_shock(B: Any, dV: Any, *,
+                 satellites: Mapping[str, Any] | pd.DataFrame | None = None) -> ShockResult:
     """Output and satellite impacts of a primary-input shock (Ghosh): ΔXᵀ = ΔVᵀ·G, without forming G.
 
     Parameters
@@ -176,4 +181,5 @@ def supply_shock(B: Any, dV: Any, *, satellites: Mapping[str, Any] | pd.DataFram
     sats = _satellites(satellites, n, idx)
     dx = LeontiefLU(Bm).solve_left(dv)
     return _build("supply (Ghosh)", dv, dx, sats, labels,
-                  {"method": "supply_shock", "n": n, "shock_total": float(dv.sum()), "satellites": list(sats)})
+                  {"method": "supply_shock", "n": n, "shock_total": float(dv.sum()),
+                   "satellites": list(sats)})

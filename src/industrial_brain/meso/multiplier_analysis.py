@@ -21,8 +21,10 @@ from industrial_brain.meso._common import (
     as_matrix,
     as_vector,
     labels_of,
+    like_matrix,
     safe_reciprocal,
     sector_labels,
+    warn_zero_output,
     zero_output_note,
 )
 from industrial_brain.meso._labels import relabel
@@ -82,8 +84,6 @@ def satellite_intensities(F: Any, x: Any) -> Any:
     >>> satellite_intensities(np.array([[10., 40.]]), np.array([1000., 2000.]))
     array([[0.01, 0.02]])
     """
-    from industrial_brain.meso._common import like_matrix, warn_zero_output
-
     idx, cols = labels_of(F)
     Fm = as_matrix(F, "F")
     xv = as_vector(x, "x", Fm.shape[1], labels=cols)
@@ -189,6 +189,7 @@ class MultipliersResult(ResultMixin):
             yield ("说明" if zh else "note", n)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per sector: the multipliers."""
         return relabel(self.table.copy(), lang)
 
 
@@ -305,14 +306,16 @@ def multipliers(
         table["income_typeI"] = table["income"] * rh
         if len(hz):
             table["income_typeI"][hz] = np.nan
-            notes.append(f"{len(hz)} sector(s) pay no labour income: type I income multiplier undefined (NaN)")
+            notes.append(f"{len(hz)} sector(s) pay no labour income: type I income multiplier undefined "
+                         "(NaN)")
     if Sm is not None:
         for j, name in enumerate(snames):
             table[f"{name}_direct"] = Sm[j].copy()
             table[f"{name}_total"] = sol[len(rows) + j]
     if household_consumption is not None:
         if h is None:
-            raise InputError.at("type II multipliers need income coefficients too", column="income_coefficients",
+            raise InputError.at("type II multipliers need income coefficients too",
+                                column="income_coefficients",
                                 expected="labour income per unit of output")
         c = as_vector(household_consumption, "household_consumption", n, labels=cols)
         Abar = close_households(as_matrix(A, "A", square=True), h, c, household_own)

@@ -14,8 +14,11 @@ flows), so every daily quantity that needs O (row sums, restocking by input prod
 C[s, j] = Σ_r Z₀[(r,s), j] ρ₍r,s₎) is a batched matrix product with Z₀ stored once as an
 (S, R, N) array: no N × N temporary per step, two BLAS passes over Z₀ per day.
 
-``boario_compat=True`` reproduces BoARIO 0.7.2 (``ARIOPsiModel``, order type "alt") exactly,
-including the behaviours we deliberately do not follow by default:
+The daily step is one method per stage (events, capacity lost, reconstruction demand, overproduction,
+capacity, production, rationing, inventories, recovery, orders). Where implementations differ, the
+choice is data: an :class:`ARIOConventions` fixed when the model is built. ``boario_compat=True``
+takes :meth:`ARIOConventions.boario`, which reproduces BoARIO 0.7.2 (``ARIOPsiModel``, order type
+"alt") exactly, including the behaviours we deliberately do not follow by default:
 
 * inventories are left unchanged on a day when restocking and use agree to ``np.allclose``
   (relative 1e-5) — we always book both;
@@ -27,7 +30,11 @@ including the behaviours we deliberately do not follow by default:
 * an input counts as an input when Σ_r z_(r,s)j > 10⁻⁵ · x_j / 365 (annual flows against daily
   output) — we compare like with like, a_sj > 10⁻⁵;
 * a reconstruction demand addressed to a product no region supplies to the damaged industry is
-  dropped — we spread it by the regions' output shares.
+  dropped — we spread it by the regions' output shares;
+* inventory targets of one day or less are raised to two days — we keep them;
+* once everything is rebuilt, the reconstruction demand left unmet on the last day stays in the
+  demand — we drop it;
+* a recovery ends when the rounded damage is 0 — we end it when its curve reaches 0.
 """
 
 from __future__ import annotations
@@ -44,7 +51,8 @@ from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
 
 __all__ = [
-    "ARIOParams", "ARIOEvent", "ARIOModel", "ARIOResult", "ario", "recovery_curve", "RECOVERY_SHAPES",
+    "ARIOParams", "ARIOEvent", "ARIOConventions", "ARIOModel", "ARIOResult", "ario", "recovery_curve",
+    "RECOVERY_SHAPES",
 ]
 
 RECOVERY_SHAPES = ("linear", "convex", "convex_noscale", "concave")
@@ -88,7 +96,7 @@ def recovery_curve(shape: str, elapsed: float | np.ndarray, tau: float) -> Any:
         out = (1.0 - 1.0 / tau) ** (4.0 * t)
     elif shape == "convex_noscale":
         out = (1.0 - 1.0 / tau) ** t
-    elif shape == "concave" and tau <= 2:   # the S-curve's exponent is undefined at τ = 2 (BoARIO divides by 0)
+    elif shape == "concave" and tau <= 2:   # the S-curve's exponent is undefined at τ = 2 (BoARIO: 1/0)
         out = np.maximum(1.0 - t / tau, 0.0)
     elif shape == "concave":
         steep = 1e-6
@@ -138,12 +146,14 @@ class ARIOParams:
     monetary_factor: int = 10**6
 
     def check(self) -> None:
+        """Raise an :class:`~industrial_brain.errors.InputError` on parameters outside their domain."""
         if not 0 < self.psi <= 1:
             raise InputError.at("psi must be in (0, 1]", value=self.psi)
         if self.alpha_max < self.alpha_base or self.alpha_base <= 0:
             raise InputError.at("need 0 < alpha_base <= alpha_max", value=(self.alpha_base, self.alpha_max))
         if self.alpha_tau <= 0 or self.rebuild_tau <= 0:
-            raise InputError.at("alpha_tau and rebuild_tau must be positive", value=(self.alpha_tau, self.rebuild_tau))
+            raise InputError.at("alpha_tau and rebuild_tau must be positive",
+                                value=(self.alpha_tau, self.rebuild_tau))
         if self.order_type not in ("alt", "noalt"):
             raise InputError.at("unknown order_type", value=self.order_type, expected="alt or noalt")
 
@@ -170,7 +180,8 @@ class ARIOEvent:
     rebuild_tau : int or None
         Reconstruction time (the model's ``rebuild_tau`` if None).
     rebuilding_sectors : mapping sector position → share
-        Products that rebuild the capital (shares sum to 1), e.g. ``{construction: 0.55, manufacturing: 0.45}``.
+        Products that rebuild the capital (shares sum to 1),
+        e.g. ``{construction: 0.55, manufacturing: 0.45}``.
     rebuilding_factor : float
         Reconstruction demand per unit of capital destroyed (1).
     name : str
@@ -189,6 +200,76 @@ class ARIOEvent:
     name: str = "event"
 
 
+@dataclass(frozen=True)
+class ARIOConventions:
+    """The choices on which ARIO implementations differ, settled once per model.
+
+    The defaults are ours; :meth:`boario` gives BoARIO 0.7.2's (``ARIOPsiModel``, order type "alt"),
+    which :class:`ARIOModel` uses with ``boario_compat=True``. The daily step reads them; it has no
+    other compatibility switch.
+
+    Attributes
+    ----------
+    input_threshold : float
+        Product s is an input of j when a_sj > ``input_threshold``. Ours 10⁻⁵; BoARIO compares annual
+        flows with daily output, Σ_r z_(r,s)j > 10⁻⁵ · x_j / 365, i.e. a_sj > 10⁻⁵ / 365.
+    short_inventory_days : float or None
+        Inventory targets of at most one day are raised to this many days (BoARIO: 2); None keeps them.
+    rebuild_fallback : bool
+        A reconstruction demand for a product no region supplies to the damaged industry is spread by
+        the regions' output of that product (ours); BoARIO drops it.
+    capacity_loss_next_day : bool
+        A share of capacity lost ("capacity" events) takes effect one day late (BoARIO); ours the same day.
+    overproduction_from_day : int
+        First day on which overproduction adjusts: 1 (ours) or 2 (BoARIO, ``t > 1``).
+    skip_balanced_restocking : bool
+        Leave inventories unchanged on a day when restocking and use agree to ``np.allclose``
+        (relative 10⁻⁵; BoARIO); ours always books both.
+    skip_gap_at_target : bool
+        Orders ignore the inventory gap when inventories agree with their target to ``np.allclose`` (BoARIO).
+    keep_last_rebuild_demand : bool
+        Once nothing is left to rebuild, the reconstruction demand still unmet on the last rebuilding day
+        stays in the demand (BoARIO); ours drops it.
+    capital_decimals, capacity_decimals : int or None
+        Capital still to rebuild or to recover is rounded each day to ``capital_decimals`` decimals
+        (BoARIO: log10(monetary factor) + 1) and capacity shares to ``capacity_decimals`` (BoARIO: 6);
+        None = no rounding (ours).
+    stop_recovery_at_curve_end : bool
+        A recovery ends when its curve reaches 0 (ours); BoARIO waits for the (rounded) damage to be 0.
+    """
+
+    input_threshold: float = 1e-5
+    short_inventory_days: float | None = None
+    rebuild_fallback: bool = True
+    capacity_loss_next_day: bool = False
+    overproduction_from_day: int = 1
+    skip_balanced_restocking: bool = False
+    skip_gap_at_target: bool = False
+    keep_last_rebuild_demand: bool = False
+    capital_decimals: int | None = None
+    capacity_decimals: int | None = None
+    stop_recovery_at_curve_end: bool = True
+
+    @classmethod
+    def boario(cls, monetary_factor: int = 10**6) -> "ARIOConventions":
+        """BoARIO 0.7.2's conventions for a table in units of ``monetary_factor``.
+
+        Examples
+        --------
+        >>> ARIOConventions.boario(10**6).capital_decimals
+        7
+        """
+        return cls(input_threshold=1e-5 / 365.0, short_inventory_days=2.0, rebuild_fallback=False,
+                   capacity_loss_next_day=True, overproduction_from_day=2, skip_balanced_restocking=True,
+                   skip_gap_at_target=True, keep_last_rebuild_demand=True,
+                   capital_decimals=int(math.log10(monetary_factor)) + 1, capacity_decimals=6,
+                   stop_recovery_at_curve_end=False)
+
+
+def _rounded(a: np.ndarray, decimals: int | None) -> np.ndarray:
+    return a if decimals is None else np.round(a, decimals)
+
+
 class _Tracker:
     """Mutable state of one event during a run."""
 
@@ -200,6 +281,23 @@ class _Tracker:
         self.dmg0 = self.dmg = self.arb0 = self.arb = self.reb = None
         self.reb_rows = self.cols = None
         self.tau = 1.0
+
+
+class _State:
+    """What one day hands to the next."""
+
+    __slots__ = ("x", "alpha", "stock", "H", "o_tot", "rho", "reb_left", "arb_prev")
+
+    def __init__(self, model: "ARIOModel") -> None:
+        N = model.N
+        self.x = model.X0.copy()                      # yesterday's production
+        self.alpha = np.full(N, model.params.alpha_base)
+        self.stock = model.stock0.copy()              # inventories S (S × N)
+        self.H = (model.ZC0 != 0).astype(np.float64)  # order scaling: initial orders = Z₀
+        self.o_tot = model.Zt.sum(axis=2).T.reshape(-1)   # row sums of the orders: Z₀·1
+        self.rho = np.ones(N)                         # suppliers' capacity ratios behind yesterday's orders
+        self.reb_left = np.zeros(N)                   # reconstruction demand left unmet yesterday
+        self.arb_prev = np.zeros(N)                   # yesterday's capacity shares lost
 
 
 class ARIOModel:
@@ -220,7 +318,8 @@ class ARIOModel:
     capital : (N,) array, optional
         Productive capital stock (default ``capital_to_va`` × value added, x − 1'Z, floored at 0).
     boario_compat : bool
-        Reproduce BoARIO 0.7.2 step for step (see the module notes).
+        Reproduce BoARIO 0.7.2 step for step: the model's ``conventions`` are
+        :meth:`ARIOConventions.boario` instead of the defaults (see the module notes).
     negative_final_demand : {"supply", "keep", "error"}
         Industries whose net final demand Y·1 is negative (imports, inflows or balancing columns
         larger than final use) would face a negative demand once their clients cut orders. "supply"
@@ -269,6 +368,8 @@ class ARIOModel:
         self.params = params = params or ARIOParams()
         params.check()
         self.compat = bool(boario_compat)
+        self.conventions = (ARIOConventions.boario(params.monetary_factor) if self.compat
+                            else ARIOConventions())
         self.index: pd.Index | None = Z.index if isinstance(Z, pd.DataFrame) else None
         Zm = np.asarray(Z.to_numpy() if isinstance(Z, pd.DataFrame) else Z, dtype=np.float64)
         if Zm.ndim != 2 or Zm.shape[0] != Zm.shape[1]:
@@ -298,7 +399,8 @@ class ARIOModel:
             ok = (reg.unique().size == R and all((sec[r * S:(r + 1) * S] == sec[:S]).all() for r in range(R))
                   and all((reg[r * S:(r + 1) * S] == reg[r * S]).all() for r in range(R)))
             if not ok:
-                raise InputError.at("industries must be ordered region by region with the same sectors in each",
+                raise InputError.at("industries must be ordered region by region with the same sectors "
+                                    "in each",
                                     expected="index (region, sector) in region-major order")
             self.regions = pd.Index(reg[::S], name="region")
             self.sectors = pd.Index(sec[:S], name="sector")
@@ -306,7 +408,8 @@ class ARIOModel:
             self.regions = pd.RangeIndex(R, name="region")
             self.sectors = pd.RangeIndex(S, name="sector")
             if self.index is None or not isinstance(self.index, pd.MultiIndex):
-                self.index = pd.MultiIndex.from_product([self.regions, self.sectors], names=["region", "sector"])
+                self.index = pd.MultiIndex.from_product([self.regions, self.sectors],
+                                                        names=["region", "sector"])
         self.R, self.S, self.N = R, S, N
         xv = Zm.sum(axis=1) + Ym.sum(axis=1) if x is None else np.asarray(
             x.to_numpy() if isinstance(x, (pd.Series, pd.DataFrame)) else x, dtype=np.float64).reshape(-1)
@@ -342,8 +445,7 @@ class ARIOModel:
         inv_x = np.zeros(N)
         np.divide(1.0, xv, out=inv_x, where=xv != 0)
         self.tech = ZC * 365.0 * inv_x  # a_sj = Σ_r z_(r,s)j / x_j
-        thr = 1e-5 / 365.0 if self.compat else 1e-5
-        self.is_input = self.tech > thr
+        self.is_input = self.tech > self.conventions.input_threshold
         self.ZC0 = ZC
         self.va = np.maximum(xv - Zm.sum(axis=0), 0.0)
         if capital is None:
@@ -351,15 +453,16 @@ class ARIOModel:
             if k.ndim and k.size == S:
                 k = np.tile(k, R)
             elif k.ndim and k.size != N:
-                raise InputError.at("capital_to_va has the wrong length", value=k.size, expected=f"1, {S} or {N}")
+                raise InputError.at("capital_to_va has the wrong length", value=k.size,
+                                    expected=f"1, {S} or {N}")
             self.K = self.va * k
         else:
             self.K = np.asarray(capital, dtype=np.float64).reshape(-1)
             if self.K.shape != (N,):
                 raise InputError.at("capital has the wrong length", value=self.K.shape, expected=str(N))
         inv_days = np.broadcast_to(np.asarray(params.inventory_days, dtype=np.float64), (S,)).copy()
-        if self.compat:
-            inv_days[inv_days <= 1] = 2.0
+        if self.conventions.short_inventory_days is not None:
+            inv_days[inv_days <= 1] = self.conventions.short_inventory_days
         self.inv_days = inv_days
         self.inv_days_finite = np.where(np.isfinite(inv_days), inv_days, 0.0)
         self.restore = 1.0 / np.broadcast_to(np.asarray(params.inventory_tau, dtype=np.float64), (S,))
@@ -367,17 +470,31 @@ class ARIOModel:
             S0 = self.tech * self.X0 * inv_days[:, None]
         self.stock0 = np.nan_to_num(S0, nan=np.inf)
         self.ZA = Zm  # kept only to build reconstruction distributions (no copy)
+        # constants of the daily step
+        self.tech_goal = self.tech * self.inv_days_finite[:, None]   # target inventory per unit of output
+        self.tech_need = self.tech_goal * params.psi                 # ψ n_s a_sf: below it production is cut
+        self.finite_stock = bool(np.isfinite(self.stock0).all())
+        self.neg_tol = -1e-9 * np.maximum(np.where(np.isfinite(self.stock0), self.stock0, 0.0), 1.0)
+        self.inv_X0 = np.zeros(N)
+        np.divide(1.0, self.X0, out=self.inv_X0, where=self.X0 != 0)
+        self.inv_K = np.zeros(N)
+        np.divide(1.0, self.K, out=self.inv_K, where=self.K != 0)
+        self.tau_a = 1.0 / params.alpha_tau
+        self.noalt = params.order_type == "noalt"
 
     # ------------------------------------------------------------------ events
     def _tracker(self, ev: ARIOEvent) -> _Tracker:
         N, R, S = self.N, self.R, self.S
         imp = np.asarray(ev.impact, dtype=np.float64).reshape(-1)
         if imp.shape != (N,):
-            raise InputError.at(f"event '{ev.name}': impact has the wrong length", value=imp.shape, expected=str(N))
+            raise InputError.at(f"event '{ev.name}': impact has the wrong length", value=imp.shape,
+                                expected=str(N))
         if (imp < 0).any() or not np.isfinite(imp).all():
-            raise InputError.at(f"event '{ev.name}': impact must be finite and ≥ 0", value=float(np.nanmin(imp)))
+            raise InputError.at(f"event '{ev.name}': impact must be finite and ≥ 0",
+                                value=float(np.nanmin(imp)))
         if ev.start < 1 or ev.duration < 1:
-            raise InputError.at(f"event '{ev.name}': start and duration must be ≥ 1", value=(ev.start, ev.duration))
+            raise InputError.at(f"event '{ev.name}': start and duration must be ≥ 1",
+                                value=(ev.start, ev.duration))
         if ev.recovery_shape not in RECOVERY_SHAPES:
             raise InputError.at(f"event '{ev.name}': unknown recovery shape", value=ev.recovery_shape,
                                 expected=" / ".join(RECOVERY_SHAPES))
@@ -390,7 +507,8 @@ class ARIOModel:
             tr.arb = imp.copy()
             return tr
         if ev.kind != "capital":
-            raise InputError.at(f"event '{ev.name}': unknown kind", value=ev.kind, expected="capital or capacity")
+            raise InputError.at(f"event '{ev.name}': unknown kind", value=ev.kind,
+                                expected="capital or capacity")
         over = imp > self.K * (1 + 1e-12)
         if over.any():
             i = int(np.argmax(over))
@@ -416,7 +534,7 @@ class ARIOModel:
             tot_r = Zsub.sum(axis=0, keepdims=True)
             dist = np.zeros_like(Zsub)
             np.divide(Zsub, tot_r, out=dist, where=tot_r != 0)
-            if not self.compat:  # nobody supplies s to j: spread by regions' output of s
+            if self.conventions.rebuild_fallback:  # nobody supplies s to j: spread by regions' output of s
                 xs = self.x_annual[rows].reshape(R, len(secs), 1)
                 xs_tot = xs.sum(axis=0, keepdims=True)
                 fallback = np.divide(xs, xs_tot, out=np.full_like(xs, 1.0 / R), where=xs_tot != 0)
@@ -437,205 +555,220 @@ class ARIOModel:
         days = int(days)
         if days < 1:
             raise InputError.at("days must be ≥ 1", value=days)
-        p, compat = self.params, self.compat
-        N, R, S = self.N, self.R, self.S
-        Zt, tech, X0, fd0, K = self.Zt, self.tech, self.X0, self.fd0, self.K
-        is_input, restore = self.is_input, self.restore[:, None]
-        inv_f = self.inv_days_finite[:, None]
-        psi = p.psi
-        tech_goal = tech * inv_f                 # target inventory per unit of output, n_s a_sf
-        tech_need = tech_goal * psi              # ψ n_s a_sf: below this production is cut
-        finite_stock = bool(np.isfinite(self.stock0).all())
-        neg_tol = -1e-9 * np.maximum(np.where(np.isfinite(self.stock0), self.stock0, 0.0), 1.0)
         trackers = [self._tracker(ev) for ev in events]
         for tr in trackers:
             if tr.ev.start > days:
                 raise InputError.at(f"event '{tr.ev.name}' starts after the last simulated day",
                                     value=tr.ev.start, expected=f"≤ {days}")
-        precision = int(math.log10(p.monetary_factor)) + 1 if compat else None
-        # state
-        x = X0.copy()
-        alpha = np.full(N, p.alpha_base)
-        stock = self.stock0.copy()
-        H = (self.ZC0 != 0).astype(np.float64)  # initial orders = Z₀
-        o_tot = Zt.sum(axis=2).T.reshape(-1)  # row sums of Z₀ (R, S) → N
-        reb_tot = np.zeros(N)     # per-row reconstruction demand of the day
-        reb_left = np.zeros(N)    # compat: BoARIO keeps the last reconstruction demand once rebuilt
-        arb_lag = np.zeros(N)
-        noalt = p.order_type == "noalt"
-        rho_prev = np.ones(N)
-        inv_X0 = np.zeros(N)
-        np.divide(1.0, X0, out=inv_X0, where=X0 != 0)
-        inv_K = np.zeros(N)
-        np.divide(1.0, K, out=inv_K, where=K != 0)
-        tau_a = 1.0 / p.alpha_tau
-        # records
+        N = self.N
+        st = _State(self)
         out_x = np.empty((days, N))
         out_cap = np.empty((days, N))
         out_unmet = np.empty((days, N))
         out_dem = np.empty((days, N))
         out_reb = np.empty((days, N))
         out_inv = np.empty((days, N)) if record_inventories else None
-        stock0_tot = np.where(np.isfinite(self.stock0), self.stock0, 0.0).sum(axis=0)
-        any_events = bool(trackers)
         for t in range(days):
-            # 1. events
-            lost = np.zeros(N)
-            arb = np.zeros(N)
-            rebuilding = False
-            if any_events:
-                for tr in trackers:
-                    ev = tr.ev
-                    if tr.status == "pending" and t - 1 <= ev.start <= t:
-                        tr.status = "happening"
-                    if tr.status == "happening" and t >= ev.start + ev.duration:
-                        if ev.kind == "capital" and ev.rebuild:
-                            tr.status = "rebuilding"
-                        else:
-                            tr.status = "recovering"
-                    if tr.status in ("happening", "rebuilding", "recovering"):
-                        if tr.dmg is not None:
-                            lost += tr.dmg
-                        if tr.arb is not None:
-                            np.maximum(arb, tr.arb, out=arb)
-                    if tr.status == "rebuilding":
-                        rebuilding = True
-            delta_k = lost * inv_K
-            if compat:
-                delta = np.maximum(delta_k, arb_lag)
-                arb_lag = arb
-            else:
-                delta = np.maximum(delta_k, arb)
-            if rebuilding:
-                reb_tot = np.zeros(N)
-                for tr in trackers:
-                    if tr.status == "rebuilding" and tr.reb is not None:
-                        np.add.at(reb_tot, tr.reb_rows, tr.reb.sum(axis=1) / tr.tau)
-            elif compat:
-                reb_tot = reb_left
-            else:
-                reb_tot = np.zeros(N)
-            D = o_tot + fd0 + reb_tot
-            # 2. overproduction
-            if t > 1 or (not compat and t >= 1):
-                scarcity = np.zeros(N)
-                np.divide(D - x, D, out=scarcity, where=D != 0)
-                alpha = alpha + np.where(scarcity != 0, (p.alpha_max - alpha) * scarcity * tau_a,
-                                         (p.alpha_base - alpha) * tau_a)
-                np.maximum(alpha, 1.0, out=alpha)
-            # 3. production
-            cap = X0 * (1.0 - delta) * alpha
-            if (cap < 0).any():
-                raise MethodError("production capacity became negative: an impact is larger than the sector")
-            x_opt = np.minimum(D, cap)
-            np.maximum(x_opt, 0.0, out=x_opt)
-            need = tech_need * x_opt
-            short = stock < need
-            short &= is_input
-            if short.any():
-                ratio = np.ones((S, N))
-                np.divide(stock, need, out=ratio, where=short)
-                x = x_opt * np.minimum(ratio.min(axis=0), 1.0)
-            else:
-                x = x_opt.copy()
-            # 4. distribution (proportional rationing)
-            share = np.zeros(N)
-            np.divide(x, D, out=share, where=D != 0)
-            # deliveries follow yesterday's orders (weights rho_prev); tomorrow's use today's capacity
-            if noalt:
-                rho = rho_prev
-            else:
-                rho = cap * inv_X0
-                rho[X0 == 0] = 1.0
-            # restocking by input product: Σ_r O[(r,s), j]·share_(r,s) = H[s, j] Σ_r Z₀[(r,s), j] ρ'_(r,s) share_(r,s)
-            add = np.einsum("sr,srj->sj", (rho_prev * share).reshape(R, S).T, Zt)
-            add *= H
-            use = tech * x
-            if not compat or not np.allclose(add, use):
-                stock += add
-                stock -= use
-            if (stock < neg_tol).any():
-                raise MethodError("inventories became negative (the model is unstable with these parameters)")
-            unmet = fd0 * (1.0 - share)
+            # 1. events, capacity lost, reconstruction demand
+            lost, arb, rebuilding = self._event_status(t, trackers)
+            delta = self._capacity_loss(st, lost, arb)
+            reb_tot = self._reconstruction_demand(st, trackers, rebuilding)
+            D = st.o_tot + self.fd0 + reb_tot
+            # 2. overproduction, 3. production
+            self._overproduction(st, t, D)
+            cap = self._production_capacity(st, delta)
+            x = self._production(st, D, cap)
+            # 4. distribution (proportional rationing), inventories, reconstruction received, recovery
+            share = self._rationing(x, D)
+            use = self._inventory_update(st, share, x)
             reb_prod_tot = reb_tot * share
-            if compat and not rebuilding:
-                reb_left = reb_tot - reb_prod_tot
-            elif compat:
-                reb_left = reb_tot - reb_prod_tot
-            # events: reconstruction received, recovery
-            for tr in trackers:
-                ev = tr.ev
-                if tr.status == "rebuilding":
-                    got = (tr.reb / tr.tau) * share[tr.reb_rows, None]
-                    tr.reb = tr.reb - got
-                    if compat:
-                        tr.reb = np.round(tr.reb, precision)
-                    tr.reb[tr.reb < 0] = 0.0
-                    if not tr.reb.any():
-                        tr.reb = None
-                        tr.dmg = None
-                        tr.status = "finished"
-                    else:
-                        dmg = np.zeros(N)
-                        dmg[tr.cols] = tr.reb.sum(axis=0) / ev.rebuilding_factor
-                        tr.dmg = dmg
-                elif tr.status == "recovering":
-                    el = t - (ev.start + ev.duration)
-                    left = recovery_curve(ev.recovery_shape, el, ev.recovery_tau)
-                    if tr.dmg is not None:
-                        tr.dmg = tr.dmg0 * left
-                        if compat:
-                            tr.dmg = np.round(tr.dmg, precision)
-                        if not tr.dmg.any() or (not compat and left <= 0):
-                            tr.dmg = None
-                    if tr.arb is not None:
-                        tr.arb = tr.arb0 * left
-                        if compat:
-                            tr.arb = np.round(tr.arb, 6)
-                        if not tr.arb.any() or (not compat and left <= 0):
-                            tr.arb = None
-                    if tr.dmg is None and tr.arb is None:
-                        tr.status = "finished"
+            st.reb_left = reb_tot - reb_prod_tot
+            self._events_progress(t, trackers, share)
             # 5. orders for tomorrow
-            D_next = o_tot + fd0 + reb_tot - reb_prod_tot
-            x_opt2 = np.maximum(np.minimum(D_next, cap), 0.0)
-            goal = tech_goal * x_opt2
-            if compat and np.allclose(stock, goal):
-                gap = np.zeros((S, N))
-            else:
-                gap = goal
-                gap -= stock
-                np.maximum(gap, 0.0, out=gap)
-                gap *= restore
-            gap += use
-            # capacity-weighted flows C[s, j] = Σ_r Z₀[(r,s), j] ρ_(r,s) (constant for "noalt")
-            C = self.ZC0 if noalt else np.einsum("sr,srj->sj", rho.reshape(R, S).T, Zt)
-            H = np.zeros((S, N))
-            np.divide(gap, C, out=H, where=C != 0)
-            # order row sums: o_(r,s) = ρ_(r,s) Σ_j Z₀[(r,s), j] H[s, j]
-            o_tot = np.einsum("srj,sj->rs", Zt, H).reshape(-1) * rho
-            rho_prev = rho
-            # records
+            self._orders(st, D - reb_prod_tot, cap, use)
             out_x[t] = x
             out_cap[t] = cap
-            out_unmet[t] = unmet
+            out_unmet[t] = self.fd0 * (1.0 - share)
             out_dem[t] = D
             out_reb[t] = reb_tot
             if out_inv is not None:
-                out_inv[t] = stock.sum(axis=0) if finite_stock else np.where(np.isfinite(stock), stock, 0.0).sum(axis=0)
+                out_inv[t] = st.stock.sum(axis=0) if self.finite_stock else \
+                    np.where(np.isfinite(st.stock), st.stock, 0.0).sum(axis=0)
+        p = self.params
         return ARIOResult(
             production=readonly(out_x), capacity=readonly(out_cap), final_demand_unmet=readonly(out_unmet),
             demand=readonly(out_dem), rebuild_demand=readonly(out_reb),
             inventories=readonly(out_inv) if out_inv is not None else None,
-            x0=readonly(X0.copy()), inventories0=readonly(stock0_tot), index=self.index,
-            events=tuple(ev.name for ev in events),
+            x0=readonly(self.X0.copy()),
+            inventories0=readonly(np.where(np.isfinite(self.stock0), self.stock0, 0.0).sum(axis=0)),
+            index=self.index, events=tuple(ev.name for ev in events),
             event_start=min((ev.start for ev in events), default=0),
             lineage=Lineage.make("meso.resilience.ario", {
-                "days": days, "boario_compat": compat, "alpha_max": p.alpha_max, "alpha_tau": p.alpha_tau,
+                "days": days, "boario_compat": self.compat, "alpha_max": p.alpha_max,
+                "alpha_tau": p.alpha_tau,
                 "rebuild_tau": p.rebuild_tau, "psi": p.psi, "order_type": p.order_type,
                 "inventory_days": _plain(p.inventory_days), "inventory_tau": _plain(p.inventory_tau),
-                "events": [ev.name for ev in events], "N": N, "regions": R, "notes": list(self.notes)}),
+                "events": [ev.name for ev in events], "N": N, "regions": self.R, "notes": list(self.notes)}),
         )
+
+    # ------------------------------------------------------------------ the daily step
+    def _event_status(self, t: int, trackers: list[_Tracker]) -> tuple[np.ndarray, np.ndarray, bool]:
+        """Advance every event's status to day t; capital lost, capacity shares lost, any rebuilding."""
+        N = self.N
+        lost = np.zeros(N)
+        arb = np.zeros(N)
+        rebuilding = False
+        for tr in trackers:
+            ev = tr.ev
+            if tr.status == "pending" and t - 1 <= ev.start <= t:
+                tr.status = "happening"
+            if tr.status == "happening" and t >= ev.start + ev.duration:
+                tr.status = "rebuilding" if ev.kind == "capital" and ev.rebuild else "recovering"
+            if tr.status in ("happening", "rebuilding", "recovering"):
+                if tr.dmg is not None:
+                    lost += tr.dmg
+                if tr.arb is not None:
+                    np.maximum(arb, tr.arb, out=arb)
+            if tr.status == "rebuilding":
+                rebuilding = True
+        return lost, arb, rebuilding
+
+    def _capacity_loss(self, st: _State, lost: np.ndarray, arb: np.ndarray) -> np.ndarray:
+        """Δ_f = max(capital lost_f / K_f, share of capacity lost_f)."""
+        applied = st.arb_prev if self.conventions.capacity_loss_next_day else arb
+        st.arb_prev = arb
+        return np.maximum(lost * self.inv_K, applied)
+
+    def _reconstruction_demand(self, st: _State, trackers: list[_Tracker], rebuilding: bool) -> np.ndarray:
+        """Reconstruction demand addressed to each industry today: damage still to rebuild / τ_REBUILD."""
+        if rebuilding:
+            reb_tot = np.zeros(self.N)
+            for tr in trackers:
+                if tr.status == "rebuilding" and tr.reb is not None:
+                    np.add.at(reb_tot, tr.reb_rows, tr.reb.sum(axis=1) / tr.tau)
+            return reb_tot
+        return st.reb_left if self.conventions.keep_last_rebuild_demand else np.zeros(self.N)
+
+    def _overproduction(self, st: _State, t: int, D: np.ndarray) -> None:
+        """α_f += (α_max − α_f)·σ_f/τ_α if scarcity σ_f = (D_f − x_f)/D_f ≠ 0, else (α_b − α_f)/τ_α; α ≥ 1."""
+        if t < self.conventions.overproduction_from_day:
+            return
+        p = self.params
+        scarcity = np.zeros(self.N)
+        np.divide(D - st.x, D, out=scarcity, where=D != 0)
+        alpha = st.alpha + np.where(scarcity != 0, (p.alpha_max - st.alpha) * scarcity * self.tau_a,
+                                    (p.alpha_base - st.alpha) * self.tau_a)
+        np.maximum(alpha, 1.0, out=alpha)
+        st.alpha = alpha
+
+    def _production_capacity(self, st: _State, delta: np.ndarray) -> np.ndarray:
+        """x̄_f = x⁰_f (1 − Δ_f) α_f."""
+        cap = self.X0 * (1.0 - delta) * st.alpha
+        if (cap < 0).any():
+            raise MethodError("production capacity became negative: an impact is larger than the sector")
+        return cap
+
+    def _production(self, st: _State, D: np.ndarray, cap: np.ndarray) -> np.ndarray:
+        """x_f = x*_f · min(1, min_s S_sf / (ψ n_s a_sf x*_f)) with x*_f = min(D_f, x̄_f) ≥ 0."""
+        x_opt = np.minimum(D, cap)
+        np.maximum(x_opt, 0.0, out=x_opt)
+        need = self.tech_need * x_opt
+        short = st.stock < need
+        short &= self.is_input
+        if short.any():
+            ratio = np.ones((self.S, self.N))
+            np.divide(st.stock, need, out=ratio, where=short)
+            x = x_opt * np.minimum(ratio.min(axis=0), 1.0)
+        else:
+            x = x_opt.copy()
+        st.x = x
+        return x
+
+    @staticmethod
+    def _rationing(x: np.ndarray, D: np.ndarray) -> np.ndarray:
+        """Share x_f / D_f of its demand that every client of f receives (0 where D_f = 0)."""
+        share = np.zeros(len(x))
+        np.divide(x, D, out=share, where=D != 0)
+        return share
+
+    def _inventory_update(self, st: _State, share: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """S_sf += Σ_r deliveries_(r,s)→f − a_sf x_f; returns the use a_sf x_f.
+
+        Deliveries follow yesterday's orders: Σ_r O[(r,s), j]·share_(r,s) =
+        H[s, j] Σ_r Z₀[(r,s), j] ρ_(r,s) share_(r,s) with yesterday's capacity ratios ρ.
+        """
+        R, S = self.R, self.S
+        add = np.einsum("sr,srj->sj", (st.rho * share).reshape(R, S).T, self.Zt)
+        add *= st.H
+        use = self.tech * x
+        if not (self.conventions.skip_balanced_restocking and np.allclose(add, use)):
+            st.stock += add
+            st.stock -= use
+        if (st.stock < self.neg_tol).any():
+            raise MethodError("inventories became negative (the model is unstable with these parameters)")
+        return use
+
+    def _events_progress(self, t: int, trackers: list[_Tracker], share: np.ndarray) -> None:
+        """Reconstruction received (rationed like any demand) and recovery along the events' curves."""
+        conv = self.conventions
+        for tr in trackers:
+            ev = tr.ev
+            if tr.status == "rebuilding":
+                got = (tr.reb / tr.tau) * share[tr.reb_rows, None]
+                tr.reb = _rounded(tr.reb - got, conv.capital_decimals)
+                tr.reb[tr.reb < 0] = 0.0
+                if not tr.reb.any():
+                    tr.reb = None
+                    tr.dmg = None
+                    tr.status = "finished"
+                else:
+                    dmg = np.zeros(self.N)
+                    dmg[tr.cols] = tr.reb.sum(axis=0) / ev.rebuilding_factor
+                    tr.dmg = dmg
+            elif tr.status == "recovering":
+                left = recovery_curve(ev.recovery_shape, t - (ev.start + ev.duration), ev.recovery_tau)
+                ended = conv.stop_recovery_at_curve_end and left <= 0
+                if tr.dmg is not None:
+                    tr.dmg = _rounded(tr.dmg0 * left, conv.capital_decimals)
+                    if not tr.dmg.any() or ended:
+                        tr.dmg = None
+                if tr.arb is not None:
+                    tr.arb = _rounded(tr.arb0 * left, conv.capacity_decimals)
+                    if not tr.arb.any() or ended:
+                        tr.arb = None
+                if tr.dmg is None and tr.arb is None:
+                    tr.status = "finished"
+
+    def _orders(self, st: _State, D_next: np.ndarray, cap: np.ndarray, use: np.ndarray) -> None:
+        """Orders for tomorrow: input gap (n_s a_sf x*_f − S_sf)⁺ / τ_INV + a_sf x_f, split by Z₀ and ρ.
+
+        With x*_f = min(D_next_f, x̄_f) ≥ 0, the capacity-weighted flows
+        C[s, j] = Σ_r Z₀[(r,s), j] ρ_(r,s) (Z₀ by input product for "noalt"), H = gap / C and the
+        order row sums o_(r,s) = ρ_(r,s) Σ_j Z₀[(r,s), j] H[s, j]. Today's capacity ratios ρ become
+        the weights of tomorrow's deliveries.
+        """
+        R, S = self.R, self.S
+        if self.noalt:
+            rho = st.rho
+        else:
+            rho = cap * self.inv_X0
+            rho[self.X0 == 0] = 1.0
+        x_opt = np.maximum(np.minimum(D_next, cap), 0.0)
+        goal = self.tech_goal * x_opt
+        if self.conventions.skip_gap_at_target and np.allclose(st.stock, goal):
+            gap = np.zeros((S, self.N))
+        else:
+            gap = goal
+            gap -= st.stock
+            np.maximum(gap, 0.0, out=gap)
+            gap *= self.restore[:, None]
+        gap += use
+        C = self.ZC0 if self.noalt else np.einsum("sr,srj->sj", rho.reshape(R, S).T, self.Zt)
+        H = np.zeros((S, self.N))
+        np.divide(gap, C, out=H, where=C != 0)
+        st.H = H
+        st.o_tot = np.einsum("srj,sj->rs", self.Zt, H).reshape(-1) * rho
+        st.rho = rho
 
 
 def _plain(v: Any) -> Any:
@@ -686,6 +819,7 @@ class ARIOResult(ResultMixin):
 
     @property
     def days(self) -> int:
+        """Number of simulated days."""
         return self.production.shape[0]
 
     @property

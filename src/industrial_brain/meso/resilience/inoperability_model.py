@@ -69,6 +69,7 @@ class IIMResult(ResultMixin):
 
     @property
     def q(self) -> pd.Series:
+        """Inoperability q (share of output lost) by sector."""
         return self.table["q"]
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
@@ -79,6 +80,7 @@ class IIMResult(ResultMixin):
         yield ("损失最大部门" if zh else "largest loss", str(self.table["loss"].idxmax()))
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per sector."""
         return self.table.sort_values("loss", ascending=False)
 
 
@@ -134,7 +136,8 @@ def inoperability(A: Any, x: Any, c_star: Any) -> IIMResult:
     loss = q * xv
     table = pd.DataFrame({"x": xv, "c_star": cs, "q": q, "loss": loss}, index=labels)
     return IIMResult(table=readonly(table), A_star=readonly(A_star), total_loss=float(loss.sum()),
-                     lineage=Lineage.make("meso.resilience.inoperability", {"n": n, "c_star_max": float(cs.max())}))
+                     lineage=Lineage.make("meso.resilience.inoperability",
+                                          {"n": n, "c_star_max": float(cs.max())}))
 
 
 def recovery_coefficients(A_star: Any, recovery_time: Any, q0: Any, qT: Any = 0.01) -> np.ndarray:
@@ -162,7 +165,8 @@ def recovery_coefficients(A_star: Any, recovery_time: Any, q0: Any, qT: Any = 0.
     T = np.broadcast_to(np.asarray(recovery_time, dtype=np.float64), (n,))
     a, b = (np.broadcast_to(np.asarray(v, dtype=np.float64), (n,)) for v in (q0, qT))
     if (T <= 0).any() or (a <= 0).any() or (b <= 0).any() or (b >= a).any():
-        raise InputError.at("need T > 0 and 0 < q(T) < q(0)", value=(float(T.min()), float(a.min()), float(b.max())))
+        raise InputError.at("need T > 0 and 0 < q(T) < q(0)",
+                            value=(float(T.min()), float(a.min()), float(b.max())))
     d = 1.0 - np.diag(As)
     if (d <= 0).any():
         raise MethodError("a*_ii ≥ 1: the sector cannot recover")
@@ -201,6 +205,7 @@ class DynamicIIMResult(ResultMixin):
         yield ("最长恢复时间" if zh else "longest recovery (days)", float(self.recovery_time.max()))
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per sector."""
         return pd.DataFrame({"peak_q": self.q.max(), "cumulative_loss": self.loss.sum(),
                              "recovery_time": self.recovery_time})
 
@@ -262,7 +267,8 @@ def dynamic_inoperability(A: Any, x: Any, k: Any, *, q0: Any | None = None, c_st
         c = np.asarray(c_star, dtype=np.float64)
         cs = np.broadcast_to(c, (days, n)) if c.ndim == 1 else c
         if cs.shape != (days, n):
-            raise InputError.at("c_star has the wrong shape", value=cs.shape, expected=f"({n},) or ({days}, {n})")
+            raise InputError.at("c_star has the wrong shape", value=cs.shape,
+                                expected=f"({n},) or ({days}, {n})")
     As = interdependency_matrix(Am, xv)
     out = np.empty((days + 1, n))
     out[0] = q

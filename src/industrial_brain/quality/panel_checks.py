@@ -1,36 +1,31 @@
-"""Automatic quality screening: pure checks over a long panel or one input–output table.
+"""Quality screening of a long panel: pure checks over ``region_code, indicator_code, year, value``.
 
-Each check takes plain pandas/numpy objects and returns a DataFrame with exactly the columns of the
-store's ``quality_note`` table (:data:`NOTE_COLUMNS`); the ingest stores them, ``ibrain catalog`` and
-``ibrain quality`` show them, and default analyses skip values noted with severity ``'error'``.
-
-Panel input (``obs``) is long: ``region_code, indicator_code, year, value`` for one dataset. The
+Each check takes plain pandas/numpy objects for one dataset and returns quality notes
+(:data:`~industrial_brain.quality.notes.NOTE_COLUMNS`); :func:`screen_panel` runs them all. The
 checks and their thresholds (see ``docs/data-quality.md`` for the rationale):
 
-========================  ==================  ========  =============================================
-check                     kind                severity  flags
-========================  ==================  ========  =============================================
-:func:`check_identities`  identity            error /   parts that exceed their total, parts that do
-                                              warning   not add up to it (``rtol``)
-:func:`check_outliers`    outlier             error     a run of 1–3 years far off the line between
-                                                        its neighbours, with the series returning
-:func:`check_level_breaks` level_break        warning   one region's year-on-year jump far outside
-                                                        what the other regions did that year
-:func:`check_common_breaks` level_break       warning   a year in which (nearly) every region's
-                                                        growth leaves the indicator's usual range
-:func:`check_duplicate_columns` duplicate_column error  two indicators equal in every row
-:func:`check_scale`       scale               error /   typical magnitude < 1e-3 of the unit; a
-                                              warning   "%" indicator that never exceeds 1
-:func:`check_negative`    negative            error /   negatives in a quantity that cannot be
-                                              warning / negative (declared or inferred)
-                                              info
-:func:`check_partial_years` partial_year      warning   trailing years in which established series
-                                                        are missing for most regions
-:func:`screen_io`         io_undefined_coef-  warning   zero-output sectors (A = Z/x undefined),
-                          ficient, io_negati-           negative total value added (A column sum > 1),
-                          ve_value_added,               negative value-added components
-                          negative
-========================  ==================  ========  =============================================
+===============================  ================  ========  ======================================
+check                            kind              severity  flags
+===============================  ================  ========  ======================================
+:func:`check_identities`         identity          error /   parts that exceed their total, parts
+                                                   warning   that do not add up to it (``rtol``)
+:func:`check_outliers`           outlier           error     a run of 1–3 years far off the line
+                                                             between its neighbours, with the
+                                                             series returning
+:func:`check_level_breaks`       level_break       warning   one region's year-on-year jump far
+                                                             outside what the other regions did
+:func:`check_common_breaks`      level_break       warning   a year in which (nearly) every
+                                                             region's growth leaves the usual range
+:func:`check_duplicate_columns`  duplicate_column  error     two indicators equal in every row
+:func:`check_scale`              scale             error /   typical magnitude < 1e-3 of the unit; a
+                                                   warning   "%" indicator that never exceeds 1
+:func:`check_negative`           negative          error /   negatives in a quantity that cannot be
+                                                   warning / negative (declared or inferred)
+                                                   info
+:func:`check_partial_years`      partial_year      warning   trailing years in which established
+                                                             series are missing for most regions
+:func:`check_repeated_values`    repeated_value    warning   values carried forward unchanged
+===============================  ================  ========  ======================================
 
 Why hand-written: the checks are a few robust statistics (median, MAD, quantiles) over regional
 panels; no maintained library screens official-statistics panels for vintage, definition and
@@ -41,8 +36,6 @@ References
 ----------
 .. [1] Hampel, F. R. (1974). The influence curve and its role in robust estimation. *JASA* 69(346),
    383–393 (median absolute deviation, scale factor 1.4826).
-.. [2] Miller, R. E., & Blair, P. D. (2009). *Input–Output Analysis: Foundations and Extensions*,
-   2nd ed., Cambridge University Press, §2.3 (A = Z x̂⁻¹) and §2.6 (Hawkins–Simon conditions).
 """
 
 from __future__ import annotations
@@ -50,22 +43,22 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from industrial_brain.errors import InputError
-
-NOTE_COLUMNS: tuple[str, ...] = (
-    "dataset_id", "indicator_code", "region_code", "year", "kind", "severity", "detail", "found_by",
+from industrial_brain.quality.notes import (
+    SEVERITIES,
+    check_dataset_id,
+    check_params,
+    empty_notes,
+    fmt,
+    note,
+    notes_frame,
 )
-KINDS: tuple[str, ...] = (
-    "identity", "level_break", "outlier", "duplicate_column", "scale", "negative",
-    "io_undefined_coefficient", "io_negative_value_added", "partial_year", "provenance", "repeated_value",
-)
-SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 
 #: Accounting identities of the default panels. :func:`screen_panel` applies those whose codes are
 #: all present in the data, so one list serves every dataset.
@@ -92,66 +85,13 @@ _MAD_TO_SD = 1.4826  # sd of a normal distribution per unit of median absolute d
 
 
 # --------------------------------------------------------------------------------------------------
-# notes frame
-def empty_notes() -> pd.DataFrame:
-    """An empty quality-note frame with the store's columns and dtypes.
-
-    Examples
-    --------
-    >>> list(empty_notes().columns) == list(NOTE_COLUMNS)
-    True
-    """
-    return _notes([])
-
-
-def _notes(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    df = pd.DataFrame.from_records(list(records), columns=list(NOTE_COLUMNS))
-    for col in ("dataset_id", "indicator_code", "region_code", "kind", "severity", "detail", "found_by"):
-        df[col] = df[col].astype(object).where(df[col].notna(), None)
-    df["year"] = pd.array([None if (y is None or (isinstance(y, float) and math.isnan(y))) else int(y)
-                           for y in df["year"]], dtype="Int64")
-    return df.reset_index(drop=True)
-
-
-def _note(dataset_id: str, kind: str, severity: str, detail: str, check: str, *,
-          indicator: str | None = None, region: str | None = None, year: int | None = None) -> dict:
-    return {"dataset_id": dataset_id, "indicator_code": indicator, "region_code": region,
-            "year": None if year is None else int(year), "kind": kind, "severity": severity,
-            "detail": detail, "found_by": f"screening:{check}"}
-
-
-def _fmt(v: float) -> str:
-    """A number as a yearbook prints it: thousands separators, 4 significant digits for small ones."""
-    if v is None or not np.isfinite(v):
-        return "NaN"
-    a = abs(v)
-    if a >= 1000:
-        return f"{v:,.0f}"
-    if a >= 1 or a == 0:
-        return f"{v:.2f}".rstrip("0").rstrip(".")
-    return f"{v:.4g}"
-
-
-# --------------------------------------------------------------------------------------------------
 # input handling: one dense indicator × region × year cube, built once
 _OBS_COLUMNS = ("region_code", "indicator_code", "year", "value")
 _CUBE_CELLS = 8_000_000  # cells per cube chunk (64 MB of float64)
 
 
-def _check_dataset_id(dataset_id: Any) -> str:
-    if not isinstance(dataset_id, str) or not dataset_id:
-        raise InputError.at("dataset_id must be a non-empty string", column="dataset_id", value=dataset_id)
-    return dataset_id
-
-
-def _check_params(**kw: float) -> None:
-    for name, v in kw.items():
-        if not isinstance(v, (int, float)) or isinstance(v, bool) or not np.isfinite(v) or v < 0:
-            raise InputError.at("parameter must be a finite number >= 0", column=name, value=v)
-
-
 def _check_int(name: str, v: Any, lo: int, message: str, hi: int | None = None) -> None:
-    """Raise ``message`` unless ``v`` is an integer (not a bool) from ``lo`` to ``hi`` (no upper bound if None)."""
+    """Raise ``message`` unless ``v`` is an integer (not a bool) in [lo, hi] (hi None: no upper bound)."""
     if not isinstance(v, int) or isinstance(v, bool) or v < lo or (hi is not None and v > hi):
         raise InputError.at(message, column=name, value=v)
 
@@ -163,7 +103,8 @@ def _meta(indicators: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
     if not isinstance(indicators, pd.DataFrame) or "code" not in indicators.columns:
         cols = ", ".join(map(str, getattr(indicators, "columns", [])))
         raise InputError.at("missing column", column="code", value=cols,
-                            expected="indicator metadata with columns code, unit, direction, min_value, max_value")
+                            expected="indicator metadata with columns code, unit, direction, min_value, "
+                                     "max_value")
     out: dict[str, dict[str, Any]] = {}
     for rec in indicators.to_dict("records"):
         clean = {}
@@ -261,8 +202,8 @@ class _Data:
             years = pd.to_numeric(obs["year"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
             bad = ~np.isfinite(years) | (years != np.round(years))
             if bad.any():
-                raise InputError.at("year is not an integer", column="year", value=obs["year"].to_numpy()[bad][0],
-                                    expected="an integer year")
+                raise InputError.at("year is not an integer", column="year",
+                                    value=obs["year"].to_numpy()[bad][0], expected="an integer year")
             y = years.astype("int64")
         raw = obs["value"]
         if raw.dtype.kind == "f":
@@ -292,7 +233,8 @@ class _Data:
         if dup.size:
             k = order[dup[0] + 1]
             raise InputError.at("duplicate observation", column="region_code, indicator_code, year",
-                                value=f"{regions[r_idx[k]]}, {codes[c_idx[k]]}, {y[k]}", expected="one value per key")
+                                value=f"{regions[r_idx[k]]}, {codes[c_idx[k]]}, {y[k]}",
+                                expected="one value per key")
         per = max(1, _CUBE_CELLS // max(1, R * T))
         self.cubes: list[_Cube] = []
         bounds = np.searchsorted(lin_sorted, np.arange(0, C + per, per) * R * T)
@@ -325,8 +267,8 @@ def _data(obs: pd.DataFrame | _Data) -> _Data:
 def _cell_note(dataset_id: str, kind: str, severity: str, detail: str, cube: _Cube, c: int, i: int,
                t: int) -> dict:
     """A note on cell ``(c, i, t)`` of ``cube`` (indicator, region, year), found by the check ``kind``."""
-    return _note(dataset_id, kind, severity, detail, kind, indicator=cube.codes[c], region=cube.regions[i],
-                 year=int(cube.years[t]))
+    return note(dataset_id, kind, severity, detail, kind, indicator=cube.codes[c], region=cube.regions[i],
+                year=int(cube.years[t]))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -334,7 +276,8 @@ def _cell_note(dataset_id: str, kind: str, severity: str, detail: str, cube: _Cu
 def _check_rule(rule: Any, i: int) -> dict[str, Any]:
     if not isinstance(rule, Mapping):
         raise InputError.at("identity rule must be a mapping", column=f"identities[{i}]", value=rule,
-                            expected="{'total': code, 'parts': [codes], 'relation': 'parts<=total'|'sum==total'}")
+                            expected="{'total': code, 'parts': [codes], 'relation': "
+                                     "'parts<=total'|'sum==total'}")
     total, parts, rel = rule.get("total"), rule.get("parts"), rule.get("relation", "parts<=total")
     if not isinstance(total, str) or not total:
         raise InputError.at("identity rule without a total", column=f"identities[{i}].total", value=total,
@@ -342,7 +285,8 @@ def _check_rule(rule: Any, i: int) -> dict[str, Any]:
     if isinstance(parts, str) or not isinstance(parts, Sequence) or not parts \
             or not all(isinstance(p, str) and p for p in parts):
         raise InputError.at("identity rule parts must be a non-empty list of codes",
-                            column=f"identities[{i}].parts", value=parts, expected="a list of indicator codes")
+                            column=f"identities[{i}].parts", value=parts,
+                            expected="a list of indicator codes")
     if rel not in _RELATIONS:
         raise InputError.at("unknown identity relation", column=f"identities[{i}].relation", value=rel,
                             expected=" | ".join(_RELATIONS))
@@ -405,8 +349,8 @@ def check_identities(obs: pd.DataFrame, dataset_id: str, identities: Sequence[Ma
     >>> n[["indicator_code", "year", "severity"]].values.tolist()
     [['gdp', 2015, 'error']]
     """
-    dataset_id = _check_dataset_id(dataset_id)
-    _check_params(error_rtol=error_rtol)
+    dataset_id = check_dataset_id(dataset_id)
+    check_params(error_rtol=error_rtol)
     rules = [_check_rule(r, i) for i, r in enumerate(identities or [])]
     d = _data(obs)
     records = []
@@ -431,16 +375,16 @@ def check_identities(obs: pd.DataFrame, dataset_id: str, identities: Sequence[Ma
             rel = g / abs(t_val) if t_val != 0 else float("inf")
             if rule["relation"] == "parts<=total":
                 sev = rule["severity"] or "error"
-                detail = (f"{parts_txt} = {_fmt(p_val)} exceeds {rule['total']} = {_fmt(t_val)} "
-                          f"by {_fmt(g)} ({rel:+.2%}): the remainder would be negative")
+                detail = (f"{parts_txt} = {fmt(p_val)} exceeds {rule['total']} = {fmt(t_val)} "
+                          f"by {fmt(g)} ({rel:+.2%}): the remainder would be negative")
             else:
                 sev = rule["severity"] or ("error" if abs(rel) > error_rtol else "warning")
-                detail = (f"{parts_txt} = {_fmt(p_val)} differs from {rule['total']} = {_fmt(t_val)} "
-                          f"by {_fmt(g)} ({rel:+.2%}; tolerance {rule['rtol']:g} relative): "
+                detail = (f"{parts_txt} = {fmt(p_val)} differs from {rule['total']} = {fmt(t_val)} "
+                          f"by {fmt(g)} ({rel:+.2%}; tolerance {rule['rtol']:g} relative): "
                           "parts and total from different vintages or a wrong value")
-            records.append(_note(dataset_id, "identity", sev, detail, "identity", indicator=rule["total"],
-                                 region=d.regions[i], year=int(d.years[t])))
-    return _notes(records)
+            records.append(note(dataset_id, "identity", sev, detail, "identity", indicator=rule["total"],
+                                region=d.regions[i], year=int(d.years[t])))
+    return notes_frame(records)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -551,8 +495,8 @@ def check_outliers(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame 
     >>> n[["region_code", "year", "severity"]].values.tolist()
     [['340000', 2024, 'error']]
     """
-    dataset_id = _check_dataset_id(dataset_id)
-    _check_params(k=k, min_dev=min_dev, flank_share=flank_share)
+    dataset_id = check_dataset_id(dataset_id)
+    check_params(k=k, min_dev=min_dev, flank_share=flank_share)
     _check_int("max_run", max_run, 1, "max_run must be an integer from 1 to 5", hi=5)
     d = _data(obs)
     records = []
@@ -563,13 +507,13 @@ def check_outliers(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame 
             y_prev, y_next = int(cube.years[a - 1]), int(cube.years[b + 1])
             for jj, col in enumerate(range(a, b + 1)):
                 y = int(cube.years[col])
-                detail = (f"{_fmt(V[i, col])} in {y} is out of line with {_fmt(V[i, a - 1])} ({y_prev}) and "
-                          f"{_fmt(V[i, b + 1])} ({y_next}): ×{math.exp(D[jj]):.3g} the level implied by its "
+                detail = (f"{fmt(V[i, col])} in {y} is out of line with {fmt(V[i, a - 1])} ({y_prev}) and "
+                          f"{fmt(V[i, b + 1])} ({y_next}): ×{math.exp(D[jj]):.3g} the level implied by its "
                           "neighbours and the other regions' growth"
                           + (f" (one of {b - a + 1} consecutive such years)" if b > a else "")
                           + "; probably a wrong value (unit, typo or wrong scope)")
                 records.append(_cell_note(dataset_id, "outlier", "error", detail, cube, c, i, col))
-    return _notes(records)
+    return notes_frame(records)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -634,8 +578,8 @@ def check_level_breaks(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFr
     >>> n[["region_code", "year", "kind"]].values.tolist()
     [['440000', 2015, 'level_break']]
     """
-    dataset_id = _check_dataset_id(dataset_id)
-    _check_params(k=k, min_jump=min_jump, max_noise=max_noise, outlier_min_dev=outlier_min_dev)
+    dataset_id = check_dataset_id(dataset_id)
+    check_params(k=k, min_jump=min_jump, max_noise=max_noise, outlier_min_dev=outlier_min_dev)
     d = _data(obs)
     records = []
     for j, cube in enumerate(d.cubes):
@@ -655,12 +599,12 @@ def check_level_breaks(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFr
         for c, i, t in hits:
             y0, y1 = int(cube.years[t]), int(cube.years[t + 1])
             v0, v1 = V[c, i, t], V[c, i, t + 1]
-            detail = (f"jumps from {_fmt(v0)} ({y0}) to {_fmt(v1)} ({y1}), ×{v1 / v0:.3g}, while the median "
-                      f"region changed ×{math.exp(gr.m[c, t]):.3g}; deviation {gr.E[c, i, t]:+.3f} in log growth "
-                      f"against a typical ±{gr.s[c]:.3f} (threshold {thr[c]:.3f}): a level break (definition, "
-                      "price base or data vintage changed?); do not compute growth across it")
+            detail = (f"jumps from {fmt(v0)} ({y0}) to {fmt(v1)} ({y1}), ×{v1 / v0:.3g}, while the median "
+                      f"region changed ×{math.exp(gr.m[c, t]):.3g}; deviation {gr.E[c, i, t]:+.3f} in log "
+                      f"growth against a typical ±{gr.s[c]:.3f} (threshold {thr[c]:.3f}): a level break "
+                      "(definition, price base or data vintage changed?); do not compute growth across it")
             records.append(_cell_note(dataset_id, "level_break", "warning", detail, cube, c, i, t + 1))
-    return _notes(records)
+    return notes_frame(records)
 
 
 def _separated(g: np.ndarray, ref_quantiles: tuple[float, float], shift: float) -> float:
@@ -779,8 +723,8 @@ def check_common_breaks(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataF
     >>> check_common_breaks(obs, "demo")[["indicator_code", "region_code", "year"]].values.tolist()
     [['tel', None, 2016]]
     """
-    dataset_id = _check_dataset_id(dataset_id)
-    _check_params(min_shift=min_shift, coherence=coherence, tail=tail)
+    dataset_id = check_dataset_id(dataset_id)
+    check_params(min_shift=min_shift, coherence=coherence, tail=tail)
     if not 0 < tail < 0.5 or not 0 < coherence <= 1:
         raise InputError.at("need 0 < tail < 0.5 and 0 < coherence <= 1", column="tail, coherence",
                             value=(tail, coherence))
@@ -804,12 +748,12 @@ def check_common_breaks(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataF
                 y0, y1 = int(cube.years[t]), int(cube.years[t + 1])
                 around = ", ".join(f"×{math.exp(m[s]):.3g} into {int(cube.years[s + 1])}" for s in sides)
                 detail = (f"common break {y0}→{y1}: median ratio ×{math.exp(m[t]):.3g} across {size} regions "
-                          f"against {around}; {share:.0%} of regions lie beyond the neighbouring years' range: "
-                          "a change of price base, unit or definition hitting every region; do not compute "
-                          "growth across it without rebasing")
-                records.append(_note(dataset_id, "level_break", "warning", detail, "common_break",
-                                     indicator=cube.codes[c], year=y1))
-    return _notes(records)
+                          f"against {around}; {share:.0%} of regions lie beyond the neighbouring years' "
+                          "range: a change of price base, unit or definition hitting every region; do not "
+                          "compute growth across it without rebasing")
+                records.append(note(dataset_id, "level_break", "warning", detail, "common_break",
+                                    indicator=cube.codes[c], year=y1))
+    return notes_frame(records)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -848,7 +792,7 @@ def check_duplicate_columns(obs: pd.DataFrame, dataset_id: str, indicators: pd.D
     >>> sorted(check_duplicate_columns(obs, "demo")["indicator_code"])
     ['industrialization', 'openness']
     """
-    dataset_id = _check_dataset_id(dataset_id)
+    dataset_id = check_dataset_id(dataset_id)
     _check_int("min_rows", min_rows, 1, "min_rows must be an integer >= 1")
     d = _data(obs)
     groups: dict[bytes, list[tuple[str, np.ndarray]]] = {}
@@ -873,9 +817,9 @@ def check_duplicate_columns(obs: pd.DataFrame, dataset_id: str, indicators: pd.D
             others = ", ".join(o for o in same if o != code)
             detail = (f"identical to {others} in all {n_rows} rows: one of them is mislabelled or duplicated "
                       "in the source and the data cannot tell which; neither is used by default")
-            records.append(_note(dataset_id, "duplicate_column", "error", detail, "duplicate_column",
-                                 indicator=code))
-    return _notes(records)
+            records.append(note(dataset_id, "duplicate_column", "error", detail, "duplicate_column",
+                                indicator=code))
+    return notes_frame(records)
 
 
 _PERCENT = re.compile(r"(%|percent|per cent|百分)", re.IGNORECASE)
@@ -915,8 +859,8 @@ def check_scale(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | N
     >>> check_scale(obs, "demo")[["indicator_code", "severity"]].values.tolist()
     [['density', 'error']]
     """
-    dataset_id = _check_dataset_id(dataset_id)
-    _check_params(floor=floor)
+    dataset_id = check_dataset_id(dataset_id)
+    check_params(floor=floor)
     meta = _meta(indicators)
     d = _data(obs)
     records = []
@@ -929,21 +873,22 @@ def check_scale(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | N
             code = cube.codes[c]
             lo, hi = np.nanmin(A[c]), np.nanmax(A[c])
             if med[c] < floor:
-                detail = (f"median magnitude {med[c]:.3g} (range {lo:.3g}–{hi:.3g}) is below {floor:g} of its "
-                          "unit: no published statistic is that small in its own unit; a scaling or labelling "
-                          "error in the source")
-                records.append(_note(dataset_id, "scale", "error", detail, "scale", indicator=code))
+                detail = (f"median magnitude {med[c]:.3g} (range {lo:.3g}–{hi:.3g}) is below {floor:g} of "
+                          "its unit: no published statistic is that small in its own unit; a scaling or "
+                          "labelling error in the source")
+                records.append(note(dataset_id, "scale", "error", detail, "scale", indicator=code))
                 continue
             unit = (meta.get(code) or {}).get("unit")
             if unit and _PERCENT.search(str(unit)) and hi <= 1.0 and n[c] >= 5:
                 detail = (f"declared in '{unit}' but every value is ≤ 1 (max {hi:.3g}): a share recorded "
                           "as a percentage? multiply by 100 or fix the unit")
-                records.append(_note(dataset_id, "scale", "warning", detail, "scale", indicator=code))
-    return _notes(records)
+                records.append(note(dataset_id, "scale", "warning", detail, "scale", indicator=code))
+    return notes_frame(records)
 
 
 #: Words in an indicator code or name marking a balance that may legitimately be negative.
-_BALANCE = re.compile(r"(profit|surplus|balance|net_|_net|netexport|inventor|change|loss|subsid)", re.IGNORECASE)
+_BALANCE = re.compile(r"(profit|surplus|balance|net_|_net|netexport|inventor|change|loss|subsid)",
+                      re.IGNORECASE)
 #: Words marking a signed quantity whose negatives are not news at all.
 _SIGNED = re.compile(r"(growth|rate_of_change|yoy|delta|diff|_chg|increment)", re.IGNORECASE)
 _MONEY = re.compile(r"(cny|rmb|yuan|usd|元|\$)", re.IGNORECASE)
@@ -983,13 +928,14 @@ def check_negative(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame 
     --------
     Total profit of −0.26 (10⁸ CNY) in one of 20 province-years is a loss, not an error:
 
-    >>> obs = pd.DataFrame({"region_code": [f"{i}" for i in range(20)], "indicator_code": "total_profit_100m_cny",
+    >>> obs = pd.DataFrame({"region_code": [f"{i}" for i in range(20)],
+    ...                     "indicator_code": "total_profit_100m_cny",
     ...                     "year": 2013, "value": [-0.26] + [50.0] * 19})
     >>> check_negative(obs, "demo")[["region_code", "severity"]].values.tolist()
     [['0', 'info']]
     """
-    dataset_id = _check_dataset_id(dataset_id)
-    _check_params(rare=rare)
+    dataset_id = check_dataset_id(dataset_id)
+    check_params(rare=rare)
     meta = _meta(indicators)
     d = _data(obs)
     records = []
@@ -1008,7 +954,8 @@ def check_negative(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame 
             elif _SIGNED.search(code) or _SIGNED.search(unit) or n_neg[c] > rare * n_fin:
                 continue
             elif _BALANCE.search(code) or _BALANCE.search(str(m.get("name_en") or "")):
-                severity, why = "info", "a balance (revenue minus cost, net flow) can be negative; kept and reported"
+                severity = "info"
+                why = "a balance (revenue minus cost, net flow) can be negative; kept and reported"
             elif _MONEY.search(unit) or _MONEY.search(code):
                 severity, why = "warning", "a money amount that is normally positive"
             elif unit:
@@ -1017,9 +964,9 @@ def check_negative(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame 
                 severity, why = "warning", "negative in an otherwise non-negative series"
             share = f"{int(n_neg[c])} of {n_fin} values negative"
             for i, t in np.argwhere(neg[c]):
-                records.append(_cell_note(dataset_id, "negative", severity,
-                                          f"value {_fmt(cube.V[c, i, t])} < 0: {why} ({share})", cube, c, i, t))
-    return _notes(records)
+                detail = f"value {fmt(cube.V[c, i, t])} < 0: {why} ({share})"
+                records.append(_cell_note(dataset_id, "negative", severity, detail, cube, c, i, t))
+    return notes_frame(records)
 
 
 def check_partial_years(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | None = None, *,
@@ -1061,8 +1008,8 @@ def check_partial_years(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataF
     >>> check_partial_years(obs, "demo")["year"].tolist()
     [2023]
     """
-    dataset_id = _check_dataset_id(dataset_id)
-    _check_params(thin=thin)
+    dataset_id = check_dataset_id(dataset_id)
+    check_params(thin=thin)
     d = _data(obs)
     if not d.cubes:
         return empty_notes()
@@ -1082,10 +1029,11 @@ def check_partial_years(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataF
         listed = "; ".join(f"{codes[c]} {round(cov[c, t] * n_regions)}/{n_regions} regions (usually "
                            f"{round(usual[c] * n_regions)})" for c in thin_idx)
         detail = (f"partial year: {thin_idx.size} of {len(codes)} indicators missing or thin ({listed}); "
-                  f"{cov[:, t].mean():.0%} of region-indicator cells filled: provisional or not yet published, "
-                  "so do not compare this year's totals or rankings with complete years")
-        records.append(_note(dataset_id, "partial_year", "warning", detail, "partial_year", year=int(d.years[t])))
-    return _notes(records[::-1])
+                  f"{cov[:, t].mean():.0%} of region-indicator cells filled: provisional or not yet "
+                  "published, so do not compare this year's totals or rankings with complete years")
+        records.append(note(dataset_id, "partial_year", "warning", detail, "partial_year",
+                            year=int(d.years[t])))
+    return notes_frame(records[::-1])
 
 
 def check_repeated_values(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | None = None, *,
@@ -1121,7 +1069,7 @@ def check_repeated_values(obs: pd.DataFrame, dataset_id: str, indicators: pd.Dat
     >>> check_repeated_values(obs, "demo")[["year", "kind"]].values.tolist()
     [[2017, 'repeated_value']]
     """
-    dataset_id = _check_dataset_id(dataset_id)
+    dataset_id = check_dataset_id(dataset_id)
     _check_int("min_run", min_run, 2, "min_run must be an integer >= 2")
     d = _data(obs)
     records = []
@@ -1140,11 +1088,13 @@ def check_repeated_values(obs: pd.DataFrame, dataset_id: str, indicators: pd.Dat
                     u += 1
                 if u - t + 1 >= min_run:  # years[t] .. years[u] share one value
                     y0, y1, y_last = int(cube.years[t]), int(cube.years[t + 1]), int(cube.years[u])
-                    detail = (f"{_fmt(V[c, i, t])} repeated unchanged {y1}–{y_last} (first reported {y0}): "
-                              "carried forward or reused, not observed; no information about change in those years")
-                    records.append(_cell_note(dataset_id, "repeated_value", "warning", detail, cube, c, i, t + 1))
+                    detail = (f"{fmt(V[c, i, t])} repeated unchanged {y1}–{y_last} (first reported {y0}): "
+                              "carried forward or reused, not observed; no information about change in "
+                              "those years")
+                    records.append(_cell_note(dataset_id, "repeated_value", "warning", detail, cube, c, i,
+                                              t + 1))
                 t = u
-    return _notes(records)
+    return notes_frame(records)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1167,7 +1117,8 @@ def screen_panel(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | 
     Returns
     -------
     DataFrame
-        Quality notes (:data:`NOTE_COLUMNS`), sorted by indicator, region, year, kind.
+        Quality notes (:data:`~industrial_brain.quality.notes.NOTE_COLUMNS`), sorted by indicator,
+        region, year, kind.
 
     Examples
     --------
@@ -1176,7 +1127,7 @@ def screen_panel(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | 
     >>> screen_panel(obs, "demo")["kind"].tolist()
     ['identity']
     """
-    dataset_id = _check_dataset_id(dataset_id)
+    dataset_id = check_dataset_id(dataset_id)
     _meta(indicators)  # validate once
     d = _data(obs)
     rules = list(DEFAULT_IDENTITIES) if identities is None else list(identities)
@@ -1195,230 +1146,6 @@ def screen_panel(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | 
     if not parts:
         return empty_notes()
     out = pd.concat(parts, ignore_index=True)
-    out = out.sort_values(["indicator_code", "region_code", "year", "kind"], na_position="first", kind="stable")
-    return _notes(out.to_dict("records"))
-
-
-# --------------------------------------------------------------------------------------------------
-# input–output tables
-class IOMatrices(NamedTuple):
-    """One table's matrices in Miller & Blair's symbols: Z (n × n), x (n), V (value-added rows × n)."""
-
-    Z: pd.DataFrame
-    x: pd.Series
-    V: pd.DataFrame | None
-
-
-_TOTAL_CODES = {"TII", "TIU", "TVA", "TI", "GO", "TFU", "TC", "THC", "GCF", "TOTAL"}
-
-
-def io_matrices_from_flows(flows: pd.DataFrame, *, sectors: Sequence[str] | None = None,
-                           output_col: str = "GO", total_input_row: str = "TI",
-                           va_rows: Sequence[str] | None = None, total_va_row: str = "TVA") -> IOMatrices:
-    """Build Z, x and V of one table from the long ``io_flow`` form (``row_code, col_code, value``).
-
-    Parameters
-    ----------
-    flows : DataFrame
-        Columns ``row_code, col_code, value`` (an ``origin`` column, if present, is summed over:
-        domestic plus imported use).
-    sectors : sequence of str, optional
-        Sector codes in order; default: codes that are both a row and a column, other than totals and
-        value-added rows, in order of first appearance.
-    output_col : str
-        Column holding gross output (``GO``); if absent, the ``total_input_row`` row is used, and
-        failing that column sums of Z plus total value added.
-    total_input_row : str
-    va_rows : sequence of str, optional
-        Value-added component rows; default every row code starting with ``VA``. The total
-        ``total_va_row`` (``TVA``) is kept as the last row of V when present.
-    total_va_row : str
-
-    Returns
-    -------
-    IOMatrices
-        ``Z`` (sectors × sectors), ``x`` (sectors), ``V`` (VA rows × sectors, or None).
-
-    Examples
-    --------
-    >>> flows = pd.DataFrame({"row_code": ["s1", "s1", "s2", "s2", "TVA", "TVA", "s1", "s2"],
-    ...                       "col_code": ["s1", "s2", "s1", "s2", "s1", "s2", "GO", "GO"],
-    ...                       "value": [10, 20, 30, 40, 60, 40, 100, 100]})
-    >>> m = io_matrices_from_flows(flows)
-    >>> float(m.Z.loc["s2", "s1"]), float(m.x["s2"]), float(m.V.loc["TVA", "s1"])
-    (30.0, 100.0, 60.0)
-    """
-    need = ("row_code", "col_code", "value")
-    if not isinstance(flows, pd.DataFrame) or any(c not in flows.columns for c in need):
-        cols = ", ".join(map(str, getattr(flows, "columns", [])))
-        raise InputError.at("missing column", column="row_code, col_code, value", value=cols,
-                            expected="a long io_flow frame")
-    f = flows.loc[:, list(need)].copy()
-    f["row_code"] = f["row_code"].astype(str)
-    f["col_code"] = f["col_code"].astype(str)
-    f["value"] = pd.to_numeric(f["value"], errors="coerce")
-    f = f.groupby(["row_code", "col_code"], sort=False, as_index=False)["value"].sum(min_count=1)
-    rows = list(dict.fromkeys(f["row_code"]))
-    cols = set(f["col_code"])
-    if sectors is None:
-        sectors = [c for c in rows if c in cols and c.upper() not in _TOTAL_CODES and not c.upper().startswith("VA")]
-    sectors = [str(s) for s in sectors]
-    if not sectors:
-        raise InputError.at("no sector codes found in the flows", column="row_code, col_code",
-                            expected="codes that appear both as a row and as a column")
-    wide = f.pivot(index="row_code", columns="col_code", values="value")
-    missing = [s for s in sectors if s not in wide.index or s not in wide.columns]
-    if missing:
-        raise InputError.at("sector missing from rows or columns", column="row_code, col_code",
-                            value=missing[0], expected="every sector as both a row and a column")
-    Z = wide.loc[sectors, sectors].fillna(0.0).astype("float64")
-    if va_rows is None:
-        va_rows = [r for r in rows if r.upper().startswith("VA")]
-    va = [r for r in va_rows if r in wide.index]
-    if total_va_row in wide.index:
-        va = va + [total_va_row]
-    V = wide.loc[va, sectors].astype("float64") if va else None
-    if output_col in wide.columns and wide.loc[sectors, output_col].notna().all():
-        x = wide.loc[sectors, output_col].astype("float64")
-    elif total_input_row in wide.index and wide.loc[total_input_row, sectors].notna().all():
-        x = wide.loc[total_input_row, sectors].astype("float64")
-    elif V is not None and total_va_row in V.index:
-        x = Z.sum(axis=0) + V.loc[total_va_row]
-    else:
-        raise InputError.at("cannot find gross output", column=output_col,
-                            expected=f"a '{output_col}' column, a '{total_input_row}' row or a '{total_va_row}' row")
-    x.name = "x"
-    return IOMatrices(Z, x, V)
-
-
-def screen_io(Z: pd.DataFrame | np.ndarray, x: pd.Series | np.ndarray, V: pd.DataFrame | None = None, *,
-              dataset_id: str, region_code: str | None = None, year: int | None = None,
-              zero_tol: float = 1e-6, total_va_row: str = "TVA",
-              strict_va_rows: Sequence[str] = ("VA001", "VA003")) -> pd.DataFrame:
-    """Screen one input–output table for cells that break the technical coefficients.
-
-    Parameters
-    ----------
-    Z : DataFrame or ndarray (n × n)
-        Intermediate flows, columns = purchasing sectors.
-    x : Series or ndarray (n)
-        Gross output.
-    V : DataFrame, optional
-        Value-added rows × sectors (components, and the total ``total_va_row``; if the total is
-        absent it is taken as :math:`x - \\mathbf 1^\\top Z`).
-    dataset_id : str
-    region_code, year : optional
-        Stored on every note.
-    zero_tol : float
-        Output at or below this (in the table's unit; default 1e-6, i.e. 0.01 CNY in 10⁴ CNY) counts
-        as zero: the source's ~1e-9 values are rounding residue of an empty sector.
-    total_va_row : str
-    strict_va_rows : sequence of str
-        Components that cannot be negative by definition (compensation of employees ``VA001``,
-        depreciation ``VA003``): negatives are ``'warning'``; other components (net taxes ``VA002``
-        with subsidies, operating surplus ``VA004`` with losses) are ``'info'``.
-
-    Returns
-    -------
-    DataFrame
-        Quality notes with ``indicator_code`` the sector code (column), or ``"<VA row>:<sector>"``
-        for a component cell:
-
-        * ``io_undefined_coefficient`` (``'warning'``) — :math:`x_j \\le` ``zero_tol``: column
-          :math:`j` of :math:`A = Z\\hat x^{-1}` is undefined (engines set it to 0 and list the sector);
-        * ``io_negative_value_added`` (``'warning'``) — total value added :math:`v_j < 0`, so
-          :math:`\\sum_i a_{ij} = 1 - v_j/x_j > 1` and the sector's multipliers are implausible;
-        * ``negative`` — a negative value-added component (see ``strict_va_rows``).
-
-    Notes
-    -----
-    Column identity: :math:`x_j = \\sum_i z_{ij} + v_j`, so :math:`\\sum_i a_{ij} = 1 - v_j / x_j`; the
-    Hawkins–Simon condition for a productive economy asks every column sum of A to be below 1
-    (Miller & Blair 2009, §2.6).
-
-    References
-    ----------
-    Miller, R. E., & Blair, P. D. (2009). *Input–Output Analysis: Foundations and Extensions*,
-    2nd ed., Cambridge University Press, eq. (2.4) and §2.6.
-
-    Examples
-    --------
-    Sector s2 produces nothing; s1 buys 70 of intermediates for an output of 60, so
-    :math:`v_1 = 60 - 70 = -10` and its column of A sums to :math:`70/60 = 1.167`:
-
-    >>> Z = pd.DataFrame([[30.0, 0.0], [40.0, 0.0]], index=["s1", "s2"], columns=["s1", "s2"])
-    >>> x = pd.Series([60.0, 0.0], index=["s1", "s2"])
-    >>> screen_io(Z, x, dataset_id="demo")[["indicator_code", "kind"]].values.tolist()
-    [['s1', 'io_negative_value_added'], ['s2', 'io_undefined_coefficient']]
-    """
-    dataset_id = _check_dataset_id(dataset_id)
-    _check_params(zero_tol=zero_tol)
-    Zf = Z if isinstance(Z, pd.DataFrame) else pd.DataFrame(np.asarray(Z, dtype="float64"))
-    n = Zf.shape[1]
-    if Zf.shape[0] != n:
-        raise InputError.at("Z must be square", column="Z", value=Zf.shape, expected="n × n")
-    xv = np.asarray(x.reindex(Zf.columns) if isinstance(x, pd.Series) and set(x.index) == set(Zf.columns) else x,
-                    dtype="float64").ravel()
-    if xv.size != n:
-        raise InputError.at("x must have one entry per sector", column="x", value=xv.size, expected=str(n))
-    xs = pd.Series(xv, index=Zf.columns)
-    Zv = Zf.to_numpy(dtype="float64")
-    inputs = np.nansum(Zv, axis=0)
-    region = None if region_code is None else str(region_code)
-    records = []
-    if V is not None and total_va_row in V.index:
-        tva = V.loc[total_va_row].reindex(Zf.columns).to_numpy(dtype="float64")
-    else:
-        tva = xs.to_numpy() - inputs
-    for j, code in enumerate(map(str, Zf.columns)):
-        xj = xs.iloc[j]
-        if not np.isfinite(xj) or abs(xj) <= zero_tol:
-            use = float(np.nansum(Zv[j, :]))
-            how = "0/0" if inputs[j] == 0 else f"{_fmt(inputs[j])} of inputs over zero output"
-            detail = (f"output x = {xj:.3g}: column {code} of A = Z/x is undefined ({how}); engines set it to 0 "
-                      f"and list the sector; the product's intermediate use {_fmt(use)} is supplied by "
-                      "imports or inflows")
-            records.append(_note(dataset_id, "io_undefined_coefficient", "warning", detail, "io_zero_output",
-                                 indicator=code, region=region, year=year))
-            continue
-        if np.isfinite(tva[j]) and tva[j] < 0:
-            colsum = inputs[j] / xj
-            detail = (f"total value added {_fmt(tva[j])} < 0 (output {_fmt(xj)}): the column of A sums to "
-                      f"{colsum:.3f} > 1, breaking the Hawkins–Simon condition for this sector; its "
-                      "multipliers are not meaningful")
-            records.append(_note(dataset_id, "io_negative_value_added", "warning", detail,
-                                 "io_negative_value_added", indicator=code, region=region, year=year))
-    if V is not None:
-        comps = V.drop(index=[total_va_row], errors="ignore")
-        for row in comps.index:
-            vals = comps.loc[row].reindex(Zf.columns).to_numpy(dtype="float64")
-            for j in np.flatnonzero(np.isfinite(vals) & (vals < 0)):
-                code = str(Zf.columns[j])
-                strict = str(row) in set(strict_va_rows)
-                why = ("cannot be negative by definition" if strict
-                       else "possible (subsidies exceeding taxes, operating losses)")
-                records.append(_note(dataset_id, "negative", "warning" if strict else "info",
-                                     f"value-added component {row} = {_fmt(vals[j])} < 0 in sector {code}: {why}",
-                                     "io_negative_va_component", indicator=f"{row}:{code}", region=region,
-                                     year=year))
-    return _notes(records)
-
-
-def screen_io_flows(flows: pd.DataFrame, *, dataset_id: str, region_code: str | None = None,
-                    year: int | None = None, **kwargs: Any) -> pd.DataFrame:
-    """:func:`screen_io` on a table in the long ``io_flow`` form (via :func:`io_matrices_from_flows`).
-
-    Examples
-    --------
-    One sector buying 120 of itself for an output of 100 (value added −20):
-
-    >>> flows = pd.DataFrame({"row_code": ["s1", "TVA", "s1"], "col_code": ["s1", "s1", "GO"],
-    ...                       "value": [120.0, -20.0, 100.0]})
-    >>> screen_io_flows(flows, dataset_id="demo")["kind"].tolist()
-    ['io_negative_value_added']
-    """
-    build = {k: kwargs.pop(k) for k in ("sectors", "output_col", "total_input_row", "va_rows")
-             if k in kwargs}
-    total_va_row = kwargs.get("total_va_row", "TVA")
-    m = io_matrices_from_flows(flows, total_va_row=total_va_row, **build)
-    return screen_io(m.Z, m.x, m.V, dataset_id=dataset_id, region_code=region_code, year=year, **kwargs)
+    out = out.sort_values(["indicator_code", "region_code", "year", "kind"], na_position="first",
+                          kind="stable")
+    return notes_frame(out.to_dict("records"))

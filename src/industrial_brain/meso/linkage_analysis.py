@@ -59,10 +59,12 @@ class LinkagesResult(ResultMixin):
 
     @property
     def backward(self) -> pd.Series:
+        """Backward linkage index (power of dispersion) by sector."""
         return self.table["backward"]
 
     @property
     def forward(self) -> pd.Series:
+        """Forward linkage index (sensitivity of dispersion) by sector."""
         return self.table["forward"]
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
@@ -70,12 +72,15 @@ class LinkagesResult(ResultMixin):
         t = self.table
         yield ("部门数" if zh else "sectors", len(t))
         yield ("前向关联口径" if zh else "forward linkage from", self.forward_method)
-        yield ("影响力系数最大" if zh else "largest backward", f"{t['backward'].idxmax()} ({t['backward'].max():.4f})")
-        yield ("感应度系数最大" if zh else "largest forward", f"{t['forward'].idxmax()} ({t['forward'].max():.4f})")
+        yield ("影响力系数最大" if zh else "largest backward",
+               f"{t['backward'].idxmax()} ({t['backward'].max():.4f})")
+        yield ("感应度系数最大" if zh else "largest forward",
+               f"{t['forward'].idxmax()} ({t['forward'].max():.4f})")
         for n in self.notes:
             yield ("说明" if zh else "note", n)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per sector: the linkage indices."""
         return relabel(self.table.copy(), lang)
 
 
@@ -200,6 +205,7 @@ class KeySectorsResult(ResultMixin):
             yield (io_label(q, lang), int(counts.get(q, 0)))
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per sector: linkage indices and quadrant (key, backward- or forward-oriented, weak)."""
         t = self.table.copy()
         if lang == "zh":
             t["quadrant"] = t["quadrant"].map(lambda q: io_label(q, "zh"))

@@ -68,12 +68,13 @@ class MRIOAccountsResult(ResultMixin):
         regs = list(self.spillover.index)
         va = self.va_trade[regs].to_numpy()
         dom = float(np.trace(va))
-        yield ("本地最终需求拉动的本地增加值占比" if zh else "value added for local final demand, own-region share",
-               dom / va.sum())
+        yield ("本地最终需求拉动的本地增加值占比" if zh
+               else "value added for local final demand, own-region share", dom / va.sum())
         S = self.spillover.to_numpy()
         off = S.sum(axis=0) - np.diag(S)
         j = int(np.argmax(off / S.sum(axis=0)))
-        yield ("溢出比例最高的地区" if zh else "largest spillover share", f"{regs[j]} ({off[j] / S[:, j].sum():.1%})")
+        yield ("溢出比例最高的地区" if zh else "largest spillover share",
+               f"{regs[j]} ({off[j] / S[:, j].sum():.1%})")
         for n in self.notes:
             yield ("说明" if zh else "note", n)
 
@@ -191,17 +192,19 @@ def mrio_accounts(table: IOTable, *, local: Sequence[str] = ("FU101", "FU102", "
     intra = m[reg_of, np.arange(N)]
     total = m.sum(axis=0)
     dec = pd.DataFrame({"intra": intra, "spillover": total - intra, "total": total}, index=table.Z.index)
-    Fsat = F if F is not None else pd.DataFrame(table.V.to_numpy().sum(axis=0)[None, :], index=["value_added"],
+    Fsat = F if F is not None else pd.DataFrame(table.V.to_numpy().sum(axis=0)[None, :],
+                                                index=["value_added"],
                                                 columns=table.Z.columns)
     Yl_mi = pd.DataFrame(Yd[regions].to_numpy(), index=table.Z.index,
-                         columns=pd.MultiIndex.from_arrays([regions, ["local"] * R], names=["region", "category"]))
+                         columns=pd.MultiIndex.from_arrays([regions, ["local"] * R],
+                                                           names=["region", "category"]))
     fp = satellite_accounts(table.Z, Yl_mi, Fsat, x=table.x, lu=lu)
-    notes = ["exports abroad (EX) and the discrepancy column (ERR) are destinations of their own in va_trade; "
-             "footprints count each region's local final use only"]
+    notes = ["exports abroad (EX) and the discrepancy column (ERR) are destinations of their own in "
+             "va_trade; footprints count each region's local final use only"]
     return MRIOAccountsResult(va_trade=readonly(va_trade), spillover=readonly(spill),
                               multiplier_decomposition=readonly(dec), footprints=fp, notes=tuple(notes),
-                              lineage=Lineage.make("meso.mrio_accounts", {"local": list(local),
-                                                                          "stressor": "F" if F is not None else "value_added"}))
+                              lineage=Lineage.make("meso.mrio_accounts", {
+                                  "local": list(local), "stressor": "F" if F is not None else "value_added"}))
 
 
 def spillover_of_demand(table: IOTable, sectors: Sequence[str], *,
@@ -234,13 +237,15 @@ def spillover_of_demand(table: IOTable, sectors: Sequence[str], *,
     want = [str(s) for s in sectors]
     unknown = [s for s in want if s not in set(sec)]
     if unknown:
-        raise InputError.at("unknown sector", column="sectors", value=unknown, expected=f"codes such as {list(sec[:3])}")
+        raise InputError.at("unknown sector", column="sectors", value=unknown,
+                            expected=f"codes such as {list(sec[:3])}")
     mask = sec.isin(want)
     Ys = Yd[regions].to_numpy() * mask[:, None]
     X = table.lu.solve(Ys)
     R = len(regions)
     n = len(mask) // R
     induced = X.reshape(R, n, R).sum(axis=1)
-    out = pd.DataFrame(induced, index=pd.Index(regions, name="origin"), columns=pd.Index(regions, name="demand"))
+    out = pd.DataFrame(induced, index=pd.Index(regions, name="origin"),
+                       columns=pd.Index(regions, name="demand"))
     out.loc["demand"] = Ys.sum(axis=0)
     return out

@@ -131,7 +131,8 @@ def significant_links(M: Any, *, rule: str = "relative", threshold: float | None
            [0, 0, 0]])
     """
     if rule not in RULES:
-        raise InputError.at("unknown significance rule", column="rule", value=rule, expected=" | ".join(RULES))
+        raise InputError.at("unknown significance rule", column="rule", value=rule,
+                            expected=" | ".join(RULES))
     thr = _DEFAULT_THRESHOLD[rule] if threshold is None else float(threshold)
     Mm = as_matrix(M, "A", square=True)
     if rule == "absolute":
@@ -142,7 +143,8 @@ def significant_links(M: Any, *, rule: str = "relative", threshold: float | None
             share = np.where(cs[None, :] > 0, Mm / cs[None, :], 0.0)
         return (share >= thr) & (Mm > 0)
     if x is None:
-        raise InputError.at("the important-coefficients rule needs gross output", column="x", expected="x given")
+        raise InputError.at("the important-coefficients rule needs gross output", column="x",
+                            expected="x given")
     _, cols = labels_of(M)
     return np.asarray(important_coefficients(Mm, as_vector(x, "x", Mm.shape[0], labels=cols), limit=thr))
 
@@ -194,6 +196,7 @@ class ChainGraph(ResultMixin):
             yield ("说明" if zh else "note", n)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per sector node: name, centralities, chokepoint flags."""
         f = self.nodes.copy()
         if lang == "zh":
             f = f.rename(columns={"name": "名称", "pagerank": "PageRank", "betweenness": "介数中心性",
@@ -373,7 +376,8 @@ def chain_graph(
     0.5
     """
     if rule not in RULES:
-        raise InputError.at("unknown significance rule", column="rule", value=rule, expected=" | ".join(RULES))
+        raise InputError.at("unknown significance rule", column="rule", value=rule,
+                            expected=" | ".join(RULES))
     idx, cols = labels_of(M)
     Mm = as_matrix(M, "A" if coefficients else "Z", square=True)
     n = Mm.shape[0]
@@ -389,7 +393,8 @@ def chain_graph(
     thr = _DEFAULT_THRESHOLD[rule] if threshold is None else float(threshold)
     if rule == "important":
         if xv is None:
-            raise InputError.at("the important-coefficients rule needs gross output", column="x", expected="x given")
+            raise InputError.at("the important-coefficients rule needs gross output", column="x",
+                                expected="x given")
         keep = np.asarray(important_coefficients(A, xv, limit=thr))
     else:
         keep = significant_links(Mm if not coefficients else A, rule=rule, threshold=thr)
@@ -409,7 +414,10 @@ def chain_graph(
     for i, j, wt in zip(ii, jj, w):
         g.add_edge(labels[i], labels[j], weight=float(wt), distance=float(-np.log(wt / wmax)))
     if centralities:
-        pr = nx.pagerank(g.reverse(copy=False), weight="weight") if g.number_of_edges() else {v: 1.0 / n for v in g}
+        if g.number_of_edges():
+            pr = nx.pagerank(g.reverse(copy=False), weight="weight")
+        else:
+            pr = {v: 1.0 / n for v in g}
         bc = nx.betweenness_centrality(g, weight="distance", normalized=True)
     else:
         pr = bc = {v: np.nan for v in g}
