@@ -132,13 +132,13 @@ def create_app(db: str | os.PathLike | None = None, *, store: Store | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        # Nothing is closed here: test clients enter and leave the lifespan many times; ``close_app``
+        # The store is not closed here: test clients enter and leave the lifespan many times; ``close_app``
         # (called by ``ibrain serve`` after the server stops) releases the store and the job threads.
-        app.state.lease.start()  # lend the store to command-line processes while serving
+        app.state.lease.start()  # again, if a previous lifespan stopped it
         try:
             yield
         finally:
-            app.state.lease.stop()
+            app.state.lease.stop()  # the socket goes with the server, even if close_app never runs
 
     app = FastAPI(title="Industrial Brain 产业大脑 API", version=__version__, lifespan=lifespan,
                   description="Digital–real economy integration analytics: catalog, panels, input–output, "
@@ -151,6 +151,7 @@ def create_app(db: str | os.PathLike | None = None, *, store: Store | None = Non
     app.state.tokens = TokenCache()
     app.state.jobs = JobRunner(base, on_done=cache.clear)
     app.state.lease = base.serve_lease(on_reopen=[cache.clear, app.state.tokens.clear, clear_memos])
+    app.state.lease.start()  # lend the store to command-line processes from now on (stopped by close_app)
 
     @app.exception_handler(IndustrialBrainError)
     async def _project_error(request: Request, exc: IndustrialBrainError):

@@ -18,6 +18,7 @@ one JSON line each way: ``{"op": "lease", "what": ..., "wait": s}`` → ``{"gran
 from __future__ import annotations
 
 import asyncio
+import atexit
 import hashlib
 import json
 import math
@@ -265,11 +266,13 @@ class LeaseServer:
         self._stopping.clear()
         self._thread = threading.Thread(target=self._accept, name="ibrain-lease", daemon=True)
         self._thread.start()
+        atexit.register(self.stop)  # an app never closed (a script's TestClient) leaves no socket file
 
     def stop(self) -> None:
         """Stop listening and remove the socket file (a lease in progress still ends normally)."""
         if self._thread is None:
             return
+        atexit.unregister(self.stop)
         self._stopping.set()
         self._thread.join()
         self._sock.close()
