@@ -304,3 +304,38 @@ def test_a_second_server_on_the_same_socket_is_refused(lent):
     other = LeaseServer(db, Gate(), lambda: None, lambda: None)
     with pytest.raises(StoreBusyError, match="another server"):
         other.start()
+
+
+NESTED = textwrap.dedent("""
+    import sys
+    from industrial_brain.store import Store
+    with Store(sys.argv[1]) as a, Store(sys.argv[1]) as b:  # the second shares the first one's lease
+        b.con.execute("CREATE TABLE nested_probe AS SELECT 1 AS x")
+        print(a.con.execute("SELECT count(*) FROM nested_probe").fetchall()[0][0])
+""")
+
+
+def test_a_process_opening_the_store_twice_asks_once(lent):
+    db, store, reopened = lent
+    r = subprocess.run([sys.executable, "-c", NESTED, str(db)], capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "IBRAIN_LEASE_TIMEOUT": "3"})
+    assert r.returncode == 0 and r.stdout.strip() == "1", r.stderr
+    with store.cursor(wait=10) as s:
+        assert s.con.execute("SELECT x FROM nested_probe").fetchall() == [(1,)]
+
+
+def test_a_server_without_a_runtime_dir_is_found_from_a_session_with_one(tmp_path, monkeypatch):
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)  # a server started as a service
+    db = tmp_path / "xdg.duckdb"
+    store = Store(db, lease=False)
+    lease = store.serve_lease()
+    lease.start()
+    try:
+        run = tmp_path / "run"
+        run.mkdir(mode=0o700)
+        p = subprocess.run([sys.executable, "-c", HOLDER, str(db), "0"], capture_output=True, text=True,
+                           timeout=60, env={**os.environ, "XDG_RUNTIME_DIR": str(run)})  # a login session
+        assert p.returncode == 0, p.stderr
+    finally:
+        lease.stop()
+        store.close()

@@ -70,6 +70,15 @@ def _private(d: Path) -> bool:
     return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077
 
 
+def _runtime_bases() -> list[Path]:
+    """Folders a lease socket may be in: the first is where this process's server listens; askers
+    try all (``/run/user/<uid>`` is where login sessions' ``$XDG_RUNTIME_DIR`` usually points)."""
+    xdg = os.environ.get("XDG_RUNTIME_DIR")
+    bases = [Path(xdg)] if xdg and _private(Path(xdg)) else []
+    session = Path(f"/run/user/{os.getuid()}")
+    return bases + ([session] if _private(session) else []) + [Path(tempfile.gettempdir()), Path("/tmp")]
+
+
 def runtime_dir() -> Path:
     """``<$XDG_RUNTIME_DIR or the temp dir>/ibrain-<uid>``: the folder of lease sockets (mode 0700)."""
     xdg = os.environ.get("XDG_RUNTIME_DIR")
@@ -78,14 +87,27 @@ def runtime_dir() -> Path:
 
 
 def socket_path(db: str | os.PathLike) -> Path | None:
-    """The lease socket of the store file ``db``: ``runtime_dir()/<sha256 of its real path>[:16].sock``.
+    """The lease socket a server of the store file ``db`` listens on:
+    ``runtime_dir()/<sha256 of the file's real path>[:16].sock``.
 
     ``None`` for an in-memory store or where the platform has no Unix domain sockets.
     """
+    found = _socket_paths(db)
+    return found[0] if found else None
+
+
+def _socket_paths(db: str | os.PathLike) -> list[Path]:
+    """Every place a server of ``db`` may listen, this process's own choice first: a server started
+    without ``$XDG_RUNTIME_DIR`` (a service, a container) or in a login session is still found."""
     if str(db) == ":memory:" or not hasattr(socket, "AF_UNIX"):
-        return None
-    digest = hashlib.sha256(os.path.realpath(db).encode("utf-8")).hexdigest()[:16]
-    return runtime_dir() / f"{digest}.sock"
+        return []
+    name = hashlib.sha256(os.path.realpath(db).encode("utf-8")).hexdigest()[:16] + ".sock"
+    out = [runtime_dir() / name]
+    for base in _runtime_bases():
+        p = base / f"ibrain-{os.getuid()}" / name
+        if p not in out:
+            out.append(p)
+    return out
 
 
 def _peer(conn: socket.socket) -> tuple[int | None, int | None]:
@@ -248,19 +270,24 @@ class LeaseServer:
         if self.path is None or self._thread is not None:
             return
         d = self.path.parent
-        d.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            d.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            return _not_lending(f"cannot create {d}: {exc}")
         if not _private(d):
-            print(f"industrial-brain: not lending the store: {d} is not a private directory of this user",
-                  file=sys.stderr)
-            return
+            return _not_lending(f"{d} is not a private directory of this user")
         if self.path.exists():
             if _answers(self.path):
                 raise StoreBusyError(f"store is busy: another server lends it on {self.path}")
             self.path.unlink()
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.bind(str(self.path))
-        os.chmod(self.path, 0o600)
-        sock.listen(8)
+        try:
+            sock.bind(str(self.path))
+            os.chmod(self.path, 0o600)
+            sock.listen(8)
+        except OSError as exc:  # e.g. a path longer than the platform allows
+            sock.close()
+            return _not_lending(f"cannot listen on {self.path}: {exc}")
         sock.settimeout(0.2)
         self._sock, self._inode = sock, self.path.stat().st_ino
         self._stopping.clear()
@@ -343,6 +370,10 @@ class LeaseServer:
             self._one.release()
 
 
+def _not_lending(why: str) -> None:
+    print(f"industrial-brain: not lending the store to command-line processes: {why}", file=sys.stderr)
+
+
 def _answers(path: Path) -> bool:
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.settimeout(1)
@@ -357,15 +388,25 @@ def _answers(path: Path) -> bool:
 
 # ---- the asking side -----------------------------------------------------------------------------
 
-class Lease:
-    """A granted lease. Keep it while the store file is open; :meth:`close` (or exit) gives it back."""
+_held: set[str] = set()  # databases this process holds a lease on (real paths)
+_held_lock = threading.Lock()
 
-    def __init__(self, sock: socket.socket):
-        self._sock: socket.socket | None = sock
+
+class Lease:
+    """A granted lease. Keep it while the store file is open; :meth:`close` (or exit) gives it back.
+
+    A second store opened on the same file by the same process while the first is open shares the
+    first one's lease (``sock`` None): asking again would queue behind itself.
+    """
+
+    def __init__(self, sock: socket.socket | None, key: str):
+        self._sock, self._key = sock, key
 
     def close(self) -> None:
         """Hang up: the server reopens the store."""
         if self._sock is not None:
+            with _held_lock:
+                _held.discard(self._key)
             self._sock.close()
             self._sock = None
 
@@ -376,17 +417,14 @@ def request_lease(db: str | os.PathLike, wait: float | None = None) -> Lease | N
     Waits up to ``wait`` seconds (default :func:`lease_wait`) and raises :class:`StoreBusyError` with
     the server's one-line reason when it refuses (a job running longer, another lease).
     """
-    path = socket_path(db)
-    if path is None or not _private(path.parent) or not path.exists():
+    key = os.path.realpath(db)
+    with _held_lock:
+        if key in _held:
+            return Lease(None, key)
+    sock = _connect_server(db)
+    if sock is None:
         return None
     wait = lease_wait() if wait is None else wait
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        sock.settimeout(2)
-        sock.connect(str(path))
-    except OSError:  # a socket file left by a killed server
-        sock.close()
-        return None
     try:
         sock.settimeout(wait + 10)
         what = " ".join([Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python", *sys.argv[1:]])
@@ -399,4 +437,23 @@ def request_lease(db: str | os.PathLike, wait: float | None = None) -> Lease | N
         raise StoreBusyError((answer or {}).get("error") or
                              f"store is busy: the server holding '{db}' did not lend it; try again shortly")
     sock.settimeout(None)
-    return Lease(sock)
+    with _held_lock:
+        _held.add(key)
+    return Lease(sock, key)
+
+
+def _connect_server(db: str | os.PathLike) -> socket.socket | None:
+    """A connection to the live server of ``db``; ``None`` if none listens (socket files left by a
+    killed server are passed over)."""
+    for path in _socket_paths(db):
+        if not _private(path.parent) or not path.exists():
+            continue
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(2)
+            sock.connect(str(path))
+        except OSError:
+            sock.close()
+            continue
+        return sock
+    return None
