@@ -3,8 +3,8 @@
 DuckDB lets one process open a file for writing, and while it does no other process may open the
 file at all, not even read-only. ``ibrain serve`` keeps its store open for its whole life, so it
 also listens on a Unix domain socket named after the store file (:func:`socket_path`, in a
-directory only this user may enter). A process that finds the file locked connects there and asks
-for a *lease* (:func:`request_lease`). The server (:class:`LeaseServer`) closes its :class:`Gate` so
+directory only this user may enter). A process about to open the file connects there first and,
+when a server answers, asks for a *lease* (:func:`request_lease`). The server (:class:`LeaseServer`) closes its :class:`Gate` so
 that no new request or job takes a cursor, waits (bounded) for those in flight, closes its DuckDB
 connection and answers "granted". The process opens the file, works, closes it and hangs up, or
 dies and the kernel hangs up for it. The server then reopens the file, runs its ``on_reopen`` hooks
@@ -335,7 +335,7 @@ class LeaseServer:
             return
         conn.settimeout(5)
         request = _receive(conn)
-        if request is None or request.get("op") != "lease":
+        if not isinstance(request, dict) or request.get("op") != "lease":
             return
         wait = min(max(float(request.get("wait", LEASE_WAIT)), 0.0), 3600.0)
         holder = f"process {pid or request.get('pid', '?')} ({str(request.get('what', ''))[:160]})"
@@ -359,15 +359,23 @@ class LeaseServer:
                 while conn.recv(64):  # until the holder hangs up (or dies)
                     pass
             finally:
-                self._resume()
-                for hook in self.on_reopen:
-                    try:
-                        hook()
-                    except Exception:  # a failing hook must not keep the store shut
-                        traceback.print_exc()
-                self.gate.open()
+                self._take_back()
         finally:
             self._one.release()
+
+    def _take_back(self) -> None:
+        """Reopen the store, run the hooks, open the gate: whatever fails, requests are let through
+        again (an error answers them; a closed gate would hang them)."""
+        try:
+            self._resume()
+            for hook in self.on_reopen:
+                try:
+                    hook()
+                except Exception:  # a failing hook must not keep the store shut
+                    traceback.print_exc()
+        finally:
+            self._holder = ""
+            self.gate.open()
 
 
 def _not_lending(why: str) -> None:
