@@ -15,9 +15,7 @@ from .conftest import token
 
 
 def _save(client, kind: str, datasets: list[str]) -> str:
-    from industrial_brain.api.deps import CursorStore
-
-    s = CursorStore(client.app.state.store)
+    s = client.app.state.store.cursor()
     values = pd.DataFrame({"region_code": ["110000", "120000"], "year": [2020, 2020], "measure": ["D", "D"],
                            "value": [0.61, 0.55], "label": ["good", "fair"]})
     lineage = Lineage.make("synthetic", {"k": 1}, datasets=dataset_lineage(s, datasets))
@@ -75,9 +73,7 @@ def test_background_job_reports_progress_and_result(client, auth):
             time.sleep(0.02)
         return {"rows": int(store.con.execute("SELECT count(*) FROM region").fetchall()[0][0])}
 
-    from industrial_brain.api.deps import CursorStore
-
-    s = CursorStore(client.app.state.store)
+    s = client.app.state.store.cursor()
     job_id = client.app.state.jobs.submit(s, Principal("ana", "analyst"), "synthetic", {"n": 4}, work)
     for _ in range(200):
         j = client.get(f"/api/v1/jobs/{job_id}", headers=auth["analyst"]).json()
@@ -92,13 +88,12 @@ def test_background_job_reports_progress_and_result(client, auth):
 
 
 def test_failed_job_keeps_the_one_line_error(client, auth):
-    from industrial_brain.api.deps import CursorStore
     from industrial_brain.errors import MethodError
 
     def bad(store, progress):
         raise MethodError("singular matrix: sector 07 has no output")
 
-    s = CursorStore(client.app.state.store)
+    s = client.app.state.store.cursor()
     job_id = client.app.state.jobs.submit(s, Principal("ana", "analyst"), "synthetic", {}, bad)
     for _ in range(200):
         j = client.get(f"/api/v1/jobs/{job_id}", headers=token(client, "ana")).json()

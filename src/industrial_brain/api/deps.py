@@ -5,7 +5,8 @@ a role check: :func:`require_roles` and :func:`require_grade` are dependencies.
 
 One DuckDB connection is opened per process (``app.state.store``); each request gets its own
 cursor on it (DuckDB cursors are independent connections to the same database, safe to use from
-the worker threads FastAPI runs synchronous handlers in).
+the worker threads FastAPI runs synchronous handlers in), taken through the store's lease gate
+(it waits while a command-line process has the store: ``industrial_brain.store.lease``).
 """
 
 from __future__ import annotations
@@ -33,17 +34,9 @@ class NotAuthenticated(AccessError):
     """No (valid) login where one is required: answered 401."""
 
 
-class CursorStore(Store):
-    """A :class:`Store` view that uses its own cursor on a shared connection."""
-
-    def __init__(self, base: Store):
-        self.path, self.read_only, self.actor = base.path, base.read_only, base.actor
-        self.con = base.con.cursor()
-
-
 async def get_store(request: Request) -> AsyncIterator[Store]:
     """A cursor of its own for this request (async: no worker-thread hop just to open it)."""
-    s = CursorStore(request.app.state.store)
+    s = await request.app.state.store.acursor(f"request {request.method} {request.url.path}")
     try:
         yield s
     finally:
@@ -83,6 +76,11 @@ class TokenCache:
         with self._lock:
             for k in [k for k, (_, w) in self._d.items() if k == token or (username and w.username == username)]:
                 del self._d[k]
+
+    def clear(self) -> None:
+        """Forget every checked token (accounts may have changed in the store)."""
+        with self._lock:
+            self._d.clear()
 
 
 async def get_principal(request: Request, store: StoreDep,
@@ -163,10 +161,21 @@ def audit(store: Store, who: Principal, action: str, obj: str, detail: str = "")
 CSV = {"content": {"text/csv": {}}}
 
 
+_memos: dict[int, tuple[OrderedDict, threading.Lock]] = {}
+
+
+def clear_memos() -> None:
+    """Empty every cache filled through :func:`memo` (the store was changed by another process)."""
+    for cache, lock in list(_memos.values()):
+        with lock:
+            cache.clear()
+
+
 def memo(cache: OrderedDict, lock: threading.Lock, key: Hashable, make: Callable[[], Any], size: int) -> Any:
     """``cache[key]``, computed by ``make()`` (outside ``lock``) and stored on a miss; beyond ``size``
     entries the oldest stored ones are dropped. For per-process caches of stored tables and graphs."""
     with lock:
+        _memos.setdefault(id(cache), (cache, lock))
         if key in cache:
             return cache[key]
     value = make()

@@ -7,6 +7,7 @@ records 0…1. Jobs run in a small thread pool inside the server process, each o
 from __future__ import annotations
 
 import json
+import math
 import traceback
 import uuid
 from collections.abc import Callable
@@ -36,9 +37,7 @@ class JobRunner:
         return job_id
 
     def _run(self, job_id: str, fn: JobFn) -> None:
-        from industrial_brain.api.deps import CursorStore
-
-        s = CursorStore(self.base)
+        s = self.base.cursor(f"job {job_id}", wait=math.inf)  # through the lease gate; waits out a lease
         try:
             s.con.execute("UPDATE api_job SET status = 'running' WHERE job_id = ?", [job_id])
 

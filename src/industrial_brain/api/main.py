@@ -20,7 +20,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from industrial_brain import __version__
-from industrial_brain.api.deps import AnswerCache, NotAuthenticated, TokenCache, cache_key
+from industrial_brain.api.deps import AnswerCache, NotAuthenticated, TokenCache, cache_key, clear_memos
 from industrial_brain.api.jobs import JobRunner
 from industrial_brain.api.schemas import Capabilities
 from industrial_brain.api.security import LoginLimiter
@@ -119,6 +119,7 @@ class SecurityHeadersMiddleware:
 
 def close_app(app: FastAPI) -> None:
     """Stop the job threads and close the store opened by :func:`create_app`."""
+    app.state.lease.stop()
     app.state.jobs.shutdown()
     if getattr(app.state, "owns_store", False):
         app.state.store.close()
@@ -126,14 +127,18 @@ def close_app(app: FastAPI) -> None:
 
 def create_app(db: str | os.PathLike | None = None, *, store: Store | None = None) -> FastAPI:
     """Build the app on the store at ``db`` (migrated on open) or on an open ``store``."""
-    base = store if store is not None else open_store(db)
+    base = store if store is not None else open_store(db, lease=False)  # a server never borrows its store
     cache = AnswerCache()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        # Nothing is closed here: test clients enter and leave the lifespan many times; ``close_app``
+        # The store is not closed here: test clients enter and leave the lifespan many times; ``close_app``
         # (called by ``ibrain serve`` after the server stops) releases the store and the job threads.
-        yield
+        app.state.lease.start()  # again, if a previous lifespan stopped it
+        try:
+            yield
+        finally:
+            app.state.lease.stop()  # the socket goes with the server, even if close_app never runs
 
     app = FastAPI(title="Industrial Brain 产业大脑 API", version=__version__, lifespan=lifespan,
                   description="Digital–real economy integration analytics: catalog, panels, input–output, "
@@ -145,6 +150,8 @@ def create_app(db: str | os.PathLike | None = None, *, store: Store | None = Non
     app.state.limiter = LoginLimiter()
     app.state.tokens = TokenCache()
     app.state.jobs = JobRunner(base, on_done=cache.clear)
+    app.state.lease = base.serve_lease(on_reopen=[cache.clear, app.state.tokens.clear, clear_memos])
+    app.state.lease.start()  # lend the store to command-line processes from now on (stopped by close_app)
 
     @app.exception_handler(IndustrialBrainError)
     async def _project_error(request: Request, exc: IndustrialBrainError):

@@ -1,7 +1,10 @@
 """Opening the store: path resolution, migrations, a clear busy error, transactions and audit.
 
-The store is one DuckDB file. DuckDB lets one process write a file at a time; a second writer gets
-:class:`~industrial_brain.errors.StoreBusyError` after a short wait, never a crash.
+The store is one DuckDB file. DuckDB lets one process write a file at a time, and no other process
+may open it meanwhile. A store held by a running server is *lent* (:mod:`industrial_brain.store.lease`):
+``Store(path)`` asks the server, which pauses, closes the file and reopens it when this store closes.
+Otherwise a second opener gets :class:`~industrial_brain.errors.StoreBusyError` after a short wait,
+never a crash. A server hands out :meth:`Store.cursor` views through the lease gate.
 """
 
 from __future__ import annotations
@@ -9,16 +12,18 @@ from __future__ import annotations
 import getpass
 import os
 import re
+import threading
 import time
 import warnings
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 
 from industrial_brain.errors import InputError, StoreBusyError
-from industrial_brain.store.schema import MIGRATIONS, SCHEMA_VERSION
+from industrial_brain.store.lease import Gate, Lease, LeaseServer, gate_wait, request_lease
+from industrial_brain.store.schema import DATA_TABLES, MIGRATIONS, SCHEMA_VERSION
 
 ENV_DB = "IBRAIN_DB"
 ENV_LOCK_TIMEOUT = "IBRAIN_LOCK_TIMEOUT"
@@ -51,39 +56,68 @@ class Store:
     lock_timeout : float, optional
         Seconds to wait for another process's write lock before :class:`StoreBusyError`
         (default ``$IBRAIN_LOCK_TIMEOUT`` or 2).
+    lease : bool
+        When a running server holds the file, ask it to lend the store until :meth:`close`
+        (default). A server opens its own store with ``lease=False``.
     """
 
+    #: The lease gate of a server's store (set by :meth:`serve_lease`); ``None`` elsewhere.
+    gate: Gate | None = None
+    _lease: Lease | None = None
+
     def __init__(self, path: str | os.PathLike = ":memory:", *, read_only: bool = False,
-                 lock_timeout: float | None = None):
+                 lock_timeout: float | None = None, lease: bool = True):
         self.path = str(path)
         self.read_only = read_only
+        self._may_lease = lease
+        self._closed = False
+        self._con_lock = threading.Lock()
         if self.path != ":memory:":
             p = Path(self.path)
             if read_only and not p.exists():
                 raise InputError.at("store not found", file=self.path,
                                     expected="an existing store (create one with 'ibrain init')")
             if p.exists() and p.is_dir():
-                raise InputError.at("store path is a directory", file=self.path, expected="a .duckdb file path")
+                raise InputError.at("store path is a directory", file=self.path,
+                                    expected="a .duckdb file path")
             p.parent.mkdir(parents=True, exist_ok=True)
         timeout = float(os.environ.get(ENV_LOCK_TIMEOUT, "2")) if lock_timeout is None else lock_timeout
-        self.con = self._connect(timeout)
+        try:
+            self.con = self._connect(timeout)
+        except BaseException:
+            self._give_back()
+            raise
         self.actor = os.environ.get("IBRAIN_ACTOR") or _whoami()
-        if not read_only:
-            self.migrate()
-        else:
-            v = self.schema_version()
-            if v < SCHEMA_VERSION:
-                raise InputError.at(
-                    f"store has schema version {v}, this release needs {SCHEMA_VERSION}", file=self.path,
-                    expected="a migrated store: open it once for writing (e.g. 'ibrain init --db PATH')")
+        try:
+            if not read_only:
+                self.migrate()
+            else:
+                v = self.schema_version()
+                if v < SCHEMA_VERSION:
+                    raise InputError.at(
+                        f"store has schema version {v}, this release needs {SCHEMA_VERSION}", file=self.path,
+                        expected="a migrated store: open it once for writing (e.g. 'ibrain init --db PATH')")
+        except BaseException:
+            self.close()
+            raise
 
     def _connect(self, timeout: float) -> duckdb.DuckDBPyConnection:
+        if self._may_lease:
+            # Ask a live server first, not only after a lock error: the file is free for a moment
+            # after each lease, and a process that took it then, outside the queue, would hold it
+            # while the server believes it lent it to someone else.
+            self._lease = request_lease(self.path)  # None: no server lends this store
         deadline = time.monotonic() + timeout
         while True:
             try:
                 return duckdb.connect(self.path, read_only=self.read_only)
             except duckdb.IOException as exc:
                 if _is_lock_error(exc):
+                    if self._may_lease and self._lease is None:
+                        self._lease = request_lease(self.path)  # a server that was still starting
+                        if self._lease is not None:
+                            deadline = time.monotonic() + timeout  # the server has just let go
+                            continue
                     if time.monotonic() < deadline:
                         time.sleep(0.1)
                         continue
@@ -101,7 +135,8 @@ class Store:
     # -- schema -----------------------------------------------------------------------------------
     def schema_version(self) -> int:
         has_meta = self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = 'main'"
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_name = 'meta' AND table_schema = 'main'"
         ).fetchall()[0][0]
         if not has_meta:
             return 0
@@ -154,25 +189,113 @@ class Store:
 
     # -- reading ----------------------------------------------------------------------------------
     def query(self, sql: str, params: list | None = None):
-        """Run a read query and return a pandas DataFrame (through Arrow: several times faster than ``.df()``)."""
+        """Run a read query and return a pandas DataFrame (through Arrow: much faster than ``.df()``)."""
         with warnings.catch_warnings():  # DuckDB notes the Arrow copy of a DB-API result; still far faster
             warnings.simplefilter("ignore", UserWarning)
             table = self.con.execute(sql, params or []).to_arrow_table()
         return table.to_pandas()
 
     def table_counts(self) -> dict[str, int]:
-        from industrial_brain.store.schema import DATA_TABLES
-
+        """Rows per data table."""
         return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in DATA_TABLES}
 
+    # -- sharing one connection (the server) --------------------------------------------------------
+    def cursor(self, what: str = "cursor", *, wait: float | None = None) -> StoreCursor:
+        """A view of this store on a cursor of its own, for one request or job; ``close()`` it.
+
+        On a lendable store (:meth:`serve_lease`) the cursor is taken through the gate: while the
+        store is lent this waits up to ``wait`` seconds (default
+        :func:`~industrial_brain.store.lease.gate_wait`; ``math.inf``: as long as it takes), then
+        raises :class:`StoreBusyError`. ``what`` names the user in the message a lease asker gets
+        when it runs too long ("job stress-1a2b").
+        """
+        token = None if self.gate is None else self.gate.enter(what, gate_wait() if wait is None else wait)
+        return StoreCursor(self, token)
+
+    async def acursor(self, what: str = "cursor", *, wait: float | None = None) -> StoreCursor:
+        """:meth:`cursor` for async code: waits for a lease to end without blocking the event loop."""
+        gate = self.gate
+        token = None if gate is None else await gate.enter_async(what, gate_wait() if wait is None else wait)
+        return StoreCursor(self, token)
+
+    def serve_lease(self, on_reopen: Sequence[Callable[[], None]] = ()) -> LeaseServer:
+        """Make this (a server's) store lendable to other processes; ``start()`` the returned server.
+
+        From now on requests and jobs take :meth:`cursor` views through :attr:`gate`; ``on_reopen``
+        hooks run each time the store comes back from a lease (clear every cache of stored data).
+        """
+        self.gate = Gate()
+        return LeaseServer(self.path, self.gate, self._suspend, self._resume, on_reopen)
+
+    def _suspend(self) -> None:
+        with self._con_lock:
+            self.con.close()
+
+    def _resume(self) -> None:
+        """Reopen the file after a lease (waiting while any other process still has it open)."""
+        while not self._closed:
+            try:
+                con = duckdb.connect(self.path, read_only=self.read_only)
+            except duckdb.IOException as exc:
+                if not _is_lock_error(exc):
+                    raise
+                time.sleep(0.1)
+                continue
+            with self._con_lock:
+                if self._closed:
+                    con.close()
+                else:
+                    self.con = con
+            return
+
+    def _give_back(self) -> None:
+        if self._lease is not None:
+            self._lease.close()
+            self._lease = None
+
     def close(self) -> None:
-        self.con.close()
+        """Close the connection; give a lease back; on a lent store, turn waiting requests away."""
+        with self._con_lock:
+            self._closed = True
+            self.con.close()
+        self._give_back()
+        if self.gate is not None:
+            self.gate.shut()
 
     def __enter__(self) -> "Store":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class StoreCursor(Store):
+    """A :class:`Store` view on its own cursor of a shared connection (one request or job).
+
+    DuckDB cursors are independent connections to the same database, safe to use from different
+    threads. :meth:`close` closes the cursor and leaves the base store's gate.
+    """
+
+    def __init__(self, base: Store, token: int | None = None):
+        self.path, self.read_only, self.actor = base.path, base.read_only, base.actor
+        self._base_gate, self._token = base.gate, token
+        try:
+            self.con = base.con.cursor()
+        except BaseException:
+            self._leave()
+            raise
+
+    def _leave(self) -> None:
+        if self._token is not None:
+            self._base_gate.leave(self._token)
+            self._token = None
+
+    def close(self) -> None:
+        """Close the cursor and give the gate entry back (the base connection stays open)."""
+        try:
+            self.con.close()
+        finally:
+            self._leave()
 
 
 def _whoami() -> str:
@@ -182,6 +305,6 @@ def _whoami() -> str:
         return "unknown"
 
 
-def open_store(db: str | os.PathLike | None = None, *, read_only: bool = False) -> Store:
-    """Open the store at ``db`` (default :func:`default_db_path`)."""
-    return Store(db if db is not None else default_db_path(), read_only=read_only)
+def open_store(db: str | os.PathLike | None = None, *, read_only: bool = False, lease: bool = True) -> Store:
+    """Open the store at ``db`` (default :func:`default_db_path`); ``lease``: see :class:`Store`."""
+    return Store(db if db is not None else default_db_path(), read_only=read_only, lease=lease)
