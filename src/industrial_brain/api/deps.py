@@ -77,6 +77,7 @@ class TokenCache:
         self._lock = threading.Lock()
 
     def get(self, token: str) -> Principal | None:
+        """The caller behind ``token`` if checked within the last ``ttl`` seconds, else None."""
         with self._lock:
             hit = self._d.get(token)
         if hit is None or hit[0] < time.monotonic():
@@ -84,12 +85,14 @@ class TokenCache:
         return hit[1]
 
     def put(self, token: str, who: Principal) -> None:
+        """Remember a checked token (the cache is emptied beyond 10,000 entries)."""
         with self._lock:
             if len(self._d) > 10000:
                 self._d.clear()
             self._d[token] = (time.monotonic() + self.ttl, who)
 
     def evict(self, token: str | None = None, username: str | None = None) -> None:
+        """Forget one token, or every token of ``username`` (logout, account removal)."""
         with self._lock:
             gone = [k for k, (_, w) in self._d.items() if k == token or (username and w.username == username)]
             for k in gone:
@@ -206,6 +209,7 @@ class AnswerCache:
         self.version = 0
 
     def get(self, key: str):
+        """The rendered answer ``(body, media type, ETag)`` under ``key``, or None."""
         with self._lock:
             hit = self._d.get(key)
             if hit is not None:
@@ -213,12 +217,14 @@ class AnswerCache:
             return hit
 
     def put(self, key: str, value: tuple[bytes, str, str]) -> None:
+        """Store a rendered answer, dropping the least recently used beyond ``size``."""
         with self._lock:
             self._d[key] = value
             while len(self._d) > self.size:
                 self._d.popitem(last=False)
 
     def clear(self) -> None:
+        """Forget every answer (after a write that may change them)."""
         with self._lock:
             self._d.clear()
             self.version += 1
