@@ -78,11 +78,11 @@ def test_every_command_has_help(capsys):
 
 def test_python_dash_m_and_entry_point_agree():
     env = {**os.environ, "PYTHONPATH": "src"}
-    r = subprocess.run([sys.executable, "-m", "industrial_brain.cli.main", "version"], capture_output=True, text=True,
-                       env=env)
+    r = subprocess.run([sys.executable, "-m", "industrial_brain.cli.main", "version"], capture_output=True,
+                       text=True, env=env)
     assert r.returncode == 0 and r.stdout.startswith("industrial-brain ")
-    r = subprocess.run([sys.executable, "-m", "industrial_brain.cli.main", "catalg"], capture_output=True, text=True,
-                       env=env)
+    r = subprocess.run([sys.executable, "-m", "industrial_brain.cli.main", "catalg"], capture_output=True,
+                       text=True, env=env)
     assert r.returncode == 2 and "Try 'ibrain --help' for help." in r.stderr
 
 
@@ -92,15 +92,16 @@ def test_python_dash_m_and_entry_point_agree():
 def narrow(monkeypatch):
     """``emit`` printing to an 80-column console; returns a function giving what was printed."""
     buf = io.StringIO()
-    monkeypatch.setattr(common, "console", Console(file=buf, width=80, color_system=None, legacy_windows=False))
+    console = Console(file=buf, width=80, color_system=None, legacy_windows=False)
+    monkeypatch.setattr(common, "console", console)
     return buf.getvalue
 
 
 def _wide_frame() -> pd.DataFrame:
     f = pd.DataFrame({
         "sector": ["01", "02", "17"],
-        "name": ["Products of agriculture, forestry, animal husbandry and fishery", "Mining and washing of coal",
-                 "Textiles"],
+        "name": ["Products of agriculture, forestry, animal husbandry and fishery",
+                 "Mining and washing of coal", "Textiles"],
         "year": [2020.0, 2020.0, None],
         "gross_output": [1234567890.5, 98765.4321, 12.5],
         "intermediate_input": [987654321.0, 5432.1, 3.25],
@@ -109,13 +110,14 @@ def _wide_frame() -> pd.DataFrame:
         "score": [61.23456, 7.0, 88.5],
         "rows": [1234567, 12, 0],
     })
-    f.attrs["units"] = {c: "10^4 CNY" for c in ("gross_output", "intermediate_input", "value_added", "final_demand")}
+    money = ("gross_output", "intermediate_input", "value_added", "final_demand")
+    f.attrs["units"] = {c: "10^4 CNY" for c in money}
     return f
 
 
 def test_cells_years_money_scores():
     assert common._cell(2020.0, "year") == "2020"
-    assert common._cell(1234567890.5, "money") == "1,234,567,890" or common._cell(1234567890.5, "money") == "1,234,567,891"
+    assert common._cell(1234567890.5, "money") in ("1,234,567,890", "1,234,567,891")
     assert "e" not in common._cell(1.5e15, "money") and "," in common._cell(1.5e15, "money")
     assert common._cell(61.23456, "score") == "61.23"
     assert common._cell(1234567, "integer") == "1,234,567"
@@ -150,8 +152,8 @@ def test_units_argument_and_hundred_million_yuan(narrow):
 def test_catalog_at_80_columns(default_db):
     env = {**os.environ, "PYTHONPATH": "src", "COLUMNS": "80"}
     for lang in ("en", "zh"):
-        r = subprocess.run([sys.executable, "-m", "industrial_brain.cli.main", "catalog", "--db", str(default_db),
-                            "--lang", lang], capture_output=True, text=True, env=env)
+        r = subprocess.run([sys.executable, "-m", "industrial_brain.cli.main", "catalog", "--db",
+                            str(default_db), "--lang", lang], capture_output=True, text=True, env=env)
         assert r.returncode == 0, r.stderr
         lines = r.stdout.splitlines()
         assert all(cell_len(line) <= 80 for line in lines), r.stdout
