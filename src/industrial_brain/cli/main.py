@@ -45,7 +45,8 @@ from industrial_brain.errors import IndustrialBrainError, InputError
 #: Exit code of a bug (BSD ``EX_SOFTWARE``).
 EXIT_INTERNAL = 70
 
-app = typer.Typer(name="ibrain", help="Industrial Brain 产业大脑: digital–real economy integration analytics.",
+app = typer.Typer(name="ibrain",
+                  help="Industrial Brain 产业大脑: digital–real economy integration analytics.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 show_app = typer.Typer(help="Print stored data (panels, IO tables, regions).", no_args_is_help=True)
 app.add_typer(show_app, name="show")
@@ -245,8 +246,8 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             raise
         first = str(exc).splitlines()[0] if str(exc) else ""
-        err_console.print(f"[red]internal error:[/red] {type(exc).__name__}: {first} (run with --debug for the traceback)",
-                          soft_wrap=True, highlight=False)
+        err_console.print(f"[red]internal error:[/red] {type(exc).__name__}: {first} "
+                          "(run with --debug for the traceback)", soft_wrap=True, highlight=False)
         sys.exit(EXIT_INTERNAL)
 
 
