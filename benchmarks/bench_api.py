@@ -166,7 +166,7 @@ def main() -> None:
         else:
             db = tmp / "bench.duckdb"
             shutil.copy(args.db, db)
-        from industrial_brain.api.security import add_user
+        from industrial_brain.services.accounts import add_user
         from industrial_brain.store import Store
 
         with Store(db) as s:  # a throw-away account for the authenticated run

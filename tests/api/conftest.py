@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from industrial_brain.api.main import close_app, create_app
-from industrial_brain.api.security import add_user
+from industrial_brain.services.accounts import add_user
 from industrial_brain.reference.uscc import uscc_check_char
 from industrial_brain.store import Store
 

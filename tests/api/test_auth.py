@@ -67,7 +67,7 @@ def test_login_is_rate_limited(api_db, tmp_path):
 
 @pytest.mark.parametrize("role", ["admin", "analyst", "enterprise"])
 def test_cli_user_add_list_remove(tmp_path, role):
-    from industrial_brain.cli.serve import app
+    from industrial_brain.cli.main import app
 
     db = tmp_path / "u.duckdb"
     runner = CliRunner()
@@ -112,7 +112,7 @@ def test_cli_user_errors_are_one_line(tmp_path, capsys, monkeypatch):
 
 
 def test_add_user_checks():
-    from industrial_brain.api.security import add_user
+    from industrial_brain.services.accounts import add_user
     from industrial_brain.errors import InputError
 
     with Store(":memory:") as s:

@@ -70,7 +70,7 @@ def server(default_db, tmp_path_factory):
     import uvicorn
 
     from industrial_brain.api.main import close_app, create_app, web_dir
-    from industrial_brain.api.security import add_user
+    from industrial_brain.services.accounts import add_user
 
     if not (web_dir() / "vendor" / "echarts.min.js").is_file():
         pytest.fail("web/vendor/echarts.min.js is missing: run 'make install' (npm install of the dashboard's "

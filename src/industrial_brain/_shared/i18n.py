@@ -36,6 +36,75 @@ LABELS_ZH: dict[str, str] = {
     "score": "得分",
     "rank": "排名",
     "level": "等级",
+    "errors": "错误数",
+    "warnings": "警告数",
+    "count": "数量",
+    "code": "代码",
+    "name_zh": "中文名称",
+    "name_en": "英文名称",
+    "name_zh_short": "简称",
+    "parent_code": "上级代码",
+    "region4_zh": "四大区域",
+    "region4_en": "四大区域（英文）",
+    "neighbours": "相邻地区",
+    "title": "标题",
+    "citation": "引用",
+    "file_name": "文件名",
+    "sha256": "SHA-256",
+    "table_id": "投入产出表编号",
+    "scheme": "分类标准",
+    "sectors": "部门数",
+    "gross_output": "总产出",
+    "value_added": "增加值",
+    "final_demand": "最终需求",
+    "intermediate_input": "中间投入",
+    "intermediate_use": "中间使用",
+    "imports": "进口",
+    "exports": "出口",
+    "total_score": "总得分",
+    "uscc": "统一社会信用代码",
+    "size_class": "企业规模",
+    "taken_on": "评估日期",
+    "model_code": "模型代码",
+    "username": "用户名",
+    "role": "角色",
+    "created_at": "创建时间",
+    "disabled": "已停用",
+    "run_id": "运行编号",
+    "method": "方法",
+    "measure": "测度",
+    "label": "标签",
+    "params": "参数",
+    "note": "备注",
+    "n": "样本数",
+    "mean": "均值",
+    "median": "中位数",
+    "suppressed": "已抑制",
+    "direction": "方向",
+    "dimension": "维度",
+    "weight": "权重",
+    "year_min": "起始年份",
+    "year_max": "终止年份",
+    "regions": "地区数",
+}
+
+#: Units as shown in table headers: unit code → (English, Chinese). Money units are listed in
+#: :data:`MONEY_UNITS`.
+UNIT_LABELS: dict[str, tuple[str, str]] = {
+    "CNY": ("CNY", "元"),
+    "10^4 CNY": ("10^4 CNY", "万元"),
+    "10^8 CNY": ("100 million CNY", "亿元"),
+    "%": ("%", "%"),
+    "t": ("t", "吨"),
+    "10^4 t": ("10^4 t", "万吨"),
+    "persons": ("persons", "人"),
+    "10^4 persons": ("10^4 persons", "万人"),
+}
+#: Spellings of the money units (stored units, Chinese and English forms) → unit code.
+MONEY_UNITS: dict[str, str] = {
+    "CNY": "CNY", "yuan": "CNY", "元": "CNY",
+    "10^4 CNY": "10^4 CNY", "10k CNY": "10^4 CNY", "10^4 yuan": "10^4 CNY", "万元": "10^4 CNY",
+    "10^8 CNY": "10^8 CNY", "100 million CNY": "10^8 CNY", "10^8 yuan": "10^8 CNY", "亿元": "10^8 CNY",
 }
 
 
@@ -50,3 +119,18 @@ def label(key: str, lang: str = "en") -> str:
     """The label of a column/field key in ``lang`` (the key itself in English)."""
     check_lang(lang)
     return LABELS_ZH.get(key, key) if lang == "zh" else key
+
+
+def is_money_unit(unit: str) -> bool:
+    """True for a money unit (元, 万元, 亿元 in any of the spellings of :data:`MONEY_UNITS`)."""
+    return unit.strip() in MONEY_UNITS
+
+
+def unit_label(unit: str, lang: str = "en") -> str:
+    """How a unit is written in ``lang`` (``'10^4 CNY'`` → ``'万元'`` in Chinese); unknown units as given."""
+    check_lang(lang)
+    code = MONEY_UNITS.get(unit.strip(), unit.strip())
+    names = UNIT_LABELS.get(code)
+    if names is None:
+        return unit
+    return names[1] if lang == "zh" else names[0]

@@ -3,6 +3,11 @@
 Handlers take these as ``Annotated`` parameters (``StoreDep``, ``CurrentRole``) and never repeat
 a role check: :func:`require_roles` and :func:`require_grade` are dependencies.
 
+Answers rendered here (:func:`render`, then :func:`send` or :func:`cached`) bypass FastAPI's own
+serialisation, so they are checked here against the route's declared ``response_model``
+(:func:`check_answer`): a JSON body that breaks its contract is a bug and fails the request (500)
+instead of reaching the client.
+
 One DuckDB connection is opened per process (``app.state.store``); each request gets its own
 cursor on it (DuckDB cursors are independent connections to the same database, safe to use from
 the worker threads FastAPI runs synchronous handlers in), taken through the store's lease gate
@@ -18,15 +23,20 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Hashable
+from functools import lru_cache
 from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import Depends, Request
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import TypeAdapter, ValidationError
 
-from industrial_brain.api.security import GRADES, PUBLIC, Principal, principal_for_token
+from industrial_brain.api.security import PUBLIC, Principal
 from industrial_brain.errors import AccessError, InputError
+from industrial_brain.services import accounts
+from industrial_brain.services.accounts import GRADES
 from industrial_brain.store.connection import Store
 
 
@@ -60,6 +70,7 @@ class TokenCache:
         self._lock = threading.Lock()
 
     def get(self, token: str) -> Principal | None:
+        """The caller behind ``token`` if checked within the last ``ttl`` seconds, else None."""
         with self._lock:
             hit = self._d.get(token)
         if hit is None or hit[0] < time.monotonic():
@@ -67,14 +78,17 @@ class TokenCache:
         return hit[1]
 
     def put(self, token: str, who: Principal) -> None:
+        """Remember a checked token (the cache is emptied beyond 10,000 entries)."""
         with self._lock:
             if len(self._d) > 10000:
                 self._d.clear()
             self._d[token] = (time.monotonic() + self.ttl, who)
 
     def evict(self, token: str | None = None, username: str | None = None) -> None:
+        """Forget one token, or every token of ``username`` (logout, account removal)."""
         with self._lock:
-            for k in [k for k, (_, w) in self._d.items() if k == token or (username and w.username == username)]:
+            gone = [k for k, (_, w) in self._d.items() if k == token or (username and w.username == username)]
+            for k in gone:
                 del self._d[k]
 
     def clear(self) -> None:
@@ -93,9 +107,9 @@ async def get_principal(request: Request, store: StoreDep,
     if who is not None:
         return who
     try:
-        who = principal_for_token(store, creds.credentials)
-    except AccessError as exc:
-        raise NotAuthenticated(str(exc)) from None
+        who = Principal.of(accounts.account_for_token(store, creds.credentials))
+    except AccessError:
+        raise NotAuthenticated("invalid or expired token: log in again at /api/v1/auth/token") from None
     tokens.put(creds.credentials, who)
     return who
 
@@ -133,26 +147,21 @@ def require_grade(grade: str) -> Callable[[Principal], Principal]:
 
 def readable_datasets(store: Store, who: Principal) -> list[str]:
     """Dataset ids whose grade the caller may read."""
-    allowed = GRADES[: GRADES.index(who.max_grade) + 1]
-    return store.query(f"SELECT dataset_id FROM dataset WHERE grade IN ({','.join('?' * len(allowed))})",
-                       list(allowed))["dataset_id"].tolist()
+    return accounts.readable_datasets(store, who.max_grade)
 
 
 def check_datasets(store: Store, who: Principal, ids) -> None:
-    """Raise if any dataset in ``ids`` is unknown or above the caller's grade."""
-    grades = dict(store.con.execute("SELECT dataset_id, grade FROM dataset").fetchall())
-    for d in ids:
-        if d not in grades:
-            raise InputError.at("unknown dataset", column="dataset", value=d, expected="an id listed by /api/v1/catalog")
-        if not who.may_read_grade(grades[d]):
+    """Raise if any dataset in ``ids`` is unknown (400) or above the caller's grade (401 public / 403)."""
+    for d, grade in accounts.grades_of(store, list(ids)).items():
+        if not who.may_read_grade(grade):
             if who.role == "public":
-                raise NotAuthenticated(f"login required for dataset '{d}' ({grades[d]})")
-            raise AccessError(f"role '{who.role}' may not read dataset '{d}' ({grades[d]})")
+                raise NotAuthenticated(f"login required for dataset '{d}' ({grade})")
+            raise AccessError(f"role '{who.role}' may not read dataset '{d}' ({grade})")
 
 
 def audit(store: Store, who: Principal, action: str, obj: str, detail: str = "") -> None:
-    """Write one audit row (reads of important data and every write)."""
-    store.con.execute("INSERT INTO audit VALUES (now(), ?, ?, ?, ?)", [who.actor, action, obj, detail[:2000]])
+    """Write one audit row for the caller (reads of important data and every write): :meth:`Store.audit`."""
+    store.audit(action, obj, detail, actor=who.actor)
 
 
 # ---- answers -------------------------------------------------------------------------------------
@@ -190,10 +199,12 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """A frame as JSON-ready records (NaN → null, numpy scalars → Python)."""
     if frame.empty:
         return []
-    return json.loads(frame.to_json(orient="records", force_ascii=False, date_format="iso", double_precision=15))
+    text = frame.to_json(orient="records", force_ascii=False, date_format="iso", double_precision=15)
+    return json.loads(text)
 
 
 def page(frame: pd.DataFrame, limit: int, offset: int) -> tuple[pd.DataFrame, int]:
+    """Rows ``offset … offset + limit`` of ``frame`` and the number of rows before paging."""
     return frame.iloc[offset: offset + limit], len(frame)
 
 
@@ -207,6 +218,7 @@ class AnswerCache:
         self.version = 0
 
     def get(self, key: str):
+        """The rendered answer ``(body, media type, ETag)`` under ``key``, or None."""
         with self._lock:
             hit = self._d.get(key)
             if hit is not None:
@@ -214,12 +226,14 @@ class AnswerCache:
             return hit
 
     def put(self, key: str, value: tuple[bytes, str, str]) -> None:
+        """Store a rendered answer, dropping the least recently used beyond ``size``."""
         with self._lock:
             self._d[key] = value
             while len(self._d) > self.size:
                 self._d.popitem(last=False)
 
     def clear(self) -> None:
+        """Forget every answer (after a write that may change them)."""
         with self._lock:
             self._d.clear()
             self.version += 1
@@ -229,7 +243,8 @@ def _etag(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
 
 
-def render(payload: Any = None, *, frame: pd.DataFrame | None = None, fmt: str = "json") -> tuple[bytes, str, str]:
+def render(payload: Any = None, *, frame: pd.DataFrame | None = None,
+           fmt: str = "json") -> tuple[bytes, str, str]:
     """Body, media type and ETag of an answer (CSV of ``frame`` when ``fmt='csv'``)."""
     if fmt == "csv":
         buf = io.StringIO()
@@ -243,8 +258,44 @@ def render(payload: Any = None, *, frame: pd.DataFrame | None = None, fmt: str =
     return body, media, _etag(body)
 
 
+class AnswerContractError(RuntimeError):
+    """A handler's JSON answer does not match its route's declared ``response_model`` (a bug: 500)."""
+
+
+@lru_cache(maxsize=256)
+def _adapter(model: Any) -> TypeAdapter:
+    return TypeAdapter(model)
+
+
+def check_answer(request: Request, rendered: tuple[bytes, str, str]) -> None:
+    """Validate a rendered JSON body against the ``response_model`` of the route serving ``request``.
+
+    Pydantic's strict JSON mode is used (an ``int`` field takes a JSON integer, not ``"3"`` nor ``3.5``),
+    so the answer is what the OpenAPI document promises. CSV bodies and routes without a declared
+    model pass unchecked. Raises :class:`AnswerContractError`.
+    """
+    body, media, _ = rendered
+    route = request.scope.get("route")
+    model = route.response_model if isinstance(route, APIRoute) else None
+    if model is None or media != "application/json":
+        return
+    try:
+        _adapter(model).validate_json(body, strict=True)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise AnswerContractError(f"{route.path}: answer does not match {getattr(model, '__name__', model)} "
+                                  f"({exc.error_count()} error(s); "
+                                  f"first at {first['loc']}: {first['msg']})") from None
+
+
 def send(request: Request, rendered: tuple[bytes, str, str], *, private: bool = False) -> Response:
-    """Answer with ETag; ``304 Not Modified`` when the client already holds this version."""
+    """Answer with ETag (checked by :func:`check_answer`); ``304 Not Modified`` when the client already
+    holds this version."""
+    check_answer(request, rendered)
+    return _respond(request, rendered, private)
+
+
+def _respond(request: Request, rendered: tuple[bytes, str, str], private: bool) -> Response:
     body, media, etag = rendered
     headers = {"ETag": etag, "Cache-Control": "private, no-cache" if private else "public, no-cache"}
     inm = request.headers.get("if-none-match")
@@ -263,11 +314,13 @@ def cached(request: Request, who: Principal, make: Callable[[], tuple[bytes, str
     """Serve from the answer cache (key: URL + caller's clearance), computing with ``make`` on a miss.
 
     Only for answers that depend on the URL and the caller's grade alone (never on enterprise rows).
+    An answer is checked by :func:`check_answer` once, before it enters the cache.
     """
     cache: AnswerCache = request.app.state.cache
     key = cache_key(who.max_grade, request.scope)
     hit = cache.get(key)
     if hit is None:
         hit = make()
+        check_answer(request, hit)
         cache.put(key, hit)
-    return send(request, hit, private=private)
+    return _respond(request, hit, private)

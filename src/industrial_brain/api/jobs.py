@@ -2,6 +2,7 @@
 
 A job function has the signature ``fn(store, progress) -> dict`` where ``progress(fraction)``
 records 0…1. Jobs run in a small thread pool inside the server process, each on its own cursor.
+The rows are written and read by :mod:`industrial_brain.services.jobs`.
 """
 
 from __future__ import annotations
@@ -16,49 +17,46 @@ from typing import Any
 
 from industrial_brain.api.security import Principal
 from industrial_brain.errors import IndustrialBrainError
+from industrial_brain.services import jobs
 from industrial_brain.store.connection import Store
 
 JobFn = Callable[[Store, Callable[[float], None]], Any]
 
 
 class JobRunner:
+    """A thread pool running submitted jobs on cursors of the server's store (``base``).
+
+    ``on_done`` is called after each job (the app clears its answer cache: a job may have stored a run).
+    """
+
     def __init__(self, base: Store, workers: int = 2, on_done: Callable[[], None] | None = None):
         self.base = base
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ibrain-job")
         self.on_done = on_done
 
     def submit(self, store: Store, who: Principal, kind: str, params: dict, fn: JobFn) -> str:
+        """Queue ``fn`` as a job of ``kind`` owned by the caller (audited); return the new job id."""
         job_id = f"{kind}-{uuid.uuid4().hex[:12]}"
-        store.con.execute("INSERT INTO api_job VALUES (?, ?, 'queued', 0, ?, NULL, NULL, ?, now(), NULL)",
-                          [job_id, kind, json.dumps(params, ensure_ascii=False), who.actor])
-        store.con.execute("INSERT INTO audit VALUES (now(), ?, 'job_submit', ?, ?)",
-                          [who.actor, f"job:{job_id}", json.dumps(params, ensure_ascii=False)[:2000]])
+        jobs.submit_job(store, job_id, kind, json.dumps(params, ensure_ascii=False), who.actor)
         self.pool.submit(self._run, job_id, fn)
         return job_id
 
     def _run(self, job_id: str, fn: JobFn) -> None:
         s = self.base.cursor(f"job {job_id}", wait=math.inf)  # through the lease gate; waits out a lease
         try:
-            s.con.execute("UPDATE api_job SET status = 'running' WHERE job_id = ?", [job_id])
-
-            def progress(frac: float) -> None:
-                s.con.execute("UPDATE api_job SET progress = ? WHERE job_id = ?",
-                              [float(min(max(frac, 0.0), 1.0)), job_id])
-
-            result = fn(s, progress)
-            s.con.execute("UPDATE api_job SET status = 'done', progress = 1, result = ?, finished_at = now() "
-                          "WHERE job_id = ?", [json.dumps(result, ensure_ascii=False, default=str), job_id])
+            jobs.start_job(s, job_id)
+            result = fn(s, lambda frac: jobs.job_progress(s, job_id, frac))
+            jobs.finish_job(s, job_id, json.dumps(result, ensure_ascii=False, default=str))
         except IndustrialBrainError as exc:
-            s.con.execute("UPDATE api_job SET status = 'failed', error = ?, finished_at = now() WHERE job_id = ?",
-                          [str(exc), job_id])
+            jobs.fail_job(s, job_id, str(exc))
         except Exception as exc:  # a bug: keep the server alive, record the error
             traceback.print_exc()
-            s.con.execute("UPDATE api_job SET status = 'failed', error = ?, finished_at = now() WHERE job_id = ?",
-                          [f"internal error: {type(exc).__name__}: {exc}"[:500], job_id])
+            jobs.fail_job(s, job_id, f"internal error: {type(exc).__name__}: {exc}"[:500])
         finally:
             s.close()
             if self.on_done:
                 self.on_done()
 
     def shutdown(self) -> None:
+        """Stop accepting jobs, cancel queued ones and wait for the running ones."""
         self.pool.shutdown(wait=True, cancel_futures=True)

@@ -1,13 +1,12 @@
 """The FastAPI application: ``create_app(db)`` mounts one router per resource under ``/api/v1``,
 maps the project's errors to 4xx answers and serves the dashboard at ``/``.
 
-Optional capabilities (macro results, chain, stress, assessment services) are wired when their
-service modules exist (:data:`OPTIONAL_ROUTERS`); ``GET /api/v1/capabilities`` says which are on.
+``GET /api/v1/capabilities`` says which services (macro, io chain, stress, assess) this server
+serves, read from the routes it mounted (:data:`CAPABILITY_PREFIX`).
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -16,12 +15,26 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 
 from industrial_brain import __version__
 from industrial_brain.api.deps import AnswerCache, NotAuthenticated, TokenCache, cache_key, clear_memos
 from industrial_brain.api.jobs import JobRunner
+from industrial_brain.api.routes import (
+    assess,
+    auth,
+    catalog,
+    chain,
+    enterprises,
+    io_tables,
+    jobs,
+    macro,
+    panels,
+    regions,
+    runs,
+    stress,
+)
 from industrial_brain.api.schemas import Capabilities
 from industrial_brain.api.security import LoginLimiter
 from industrial_brain.errors import AccessError, IndustrialBrainError, InputError, MethodError, StoreBusyError
@@ -29,35 +42,31 @@ from industrial_brain.store.connection import Store, open_store
 
 API_PREFIX = "/api/v1"
 
-#: (capability, router module under industrial_brain.api.routes, service module it needs)
-OPTIONAL_ROUTERS: list[tuple[str, str, str]] = [
-    ("macro", "macro", "industrial_brain.services.macro"),
-    ("io", "chain", "industrial_brain.services.io"),
-    ("stress", "stress", "industrial_brain.meso.resilience"),
-    ("assess", "assess", "industrial_brain.services.assess"),
-]
+#: Routers mounted under :data:`API_PREFIX`, in the order of the API documentation.
+ROUTERS = (auth, catalog, regions, panels, io_tables, enterprises, runs, jobs, macro, chain, stress, assess)
+#: Capability → path prefix (under :data:`API_PREFIX`) of the routes that serve it.
+CAPABILITY_PREFIX = {"macro": "/macro", "io": "/chain", "stress": "/stress", "assess": "/assess"}
 
-STATUS = [(StoreBusyError, 503), (NotAuthenticated, 401), (AccessError, 403), (MethodError, 422), (InputError, 400),
-          (IndustrialBrainError, 400)]
+STATUS = [(StoreBusyError, 503), (NotAuthenticated, 401), (AccessError, 403), (MethodError, 422),
+          (InputError, 400), (IndustrialBrainError, 400)]
+
+
+meta = APIRouter(tags=["meta"])
+
+
+@meta.get("/capabilities", response_model=Capabilities)
+def capabilities(request: Request):
+    """Which services (macro, io chain, stress, assess) this server serves."""
+    return request.app.state.capabilities
 
 
 def web_dir() -> Path:
+    """The dashboard's folder (``index.html``, ``static/``, ``vendor/``) inside the package."""
     return Path(str(resources.files("industrial_brain") / "web"))
 
 
 def _operation_id(route: APIRoute) -> str:
     return f"{route.tags[0]}-{route.name}" if route.tags else route.name
-
-
-def _optional(name: str, service: str) -> APIRouter | None:
-    try:
-        importlib.import_module(service)
-        mod = importlib.import_module(f"industrial_brain.api.routes.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name and (exc.name == service or exc.name.endswith(f"routes.{name}")):
-            return None
-        raise
-    return mod.router
 
 
 class PublicCacheMiddleware:
@@ -97,9 +106,11 @@ class SecurityHeadersMiddleware:
     """Headers on every answer: no MIME sniffing, no framing, no referrer; a strict content policy on
     the dashboard page (its scripts and styles come from this server only)."""
 
-    COMMON = ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"), (b"referrer-policy", b"no-referrer"))
-    PAGE_CSP = (b"content-security-policy", (b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                                             b"script-src 'self'; object-src 'none'; frame-ancestors 'none'"))
+    COMMON = ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+              (b"referrer-policy", b"no-referrer"))
+    PAGE_CSP = (b"content-security-policy",
+                (b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                 b"script-src 'self'; object-src 'none'; frame-ancestors 'none'"))
 
     def __init__(self, app):
         self.app = app
@@ -159,22 +170,13 @@ def create_app(db: str | os.PathLike | None = None, *, store: Store | None = Non
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
-    from industrial_brain.api.routes import auth, catalog, enterprises, io_tables, jobs, panels, regions, runs
-
     api = APIRouter(prefix=API_PREFIX)
-    for mod in (auth, catalog, regions, panels, io_tables, enterprises, runs, jobs):
+    for mod in ROUTERS:
         api.include_router(mod.router)
-    wired = {}
-    for cap, name, service in OPTIONAL_ROUTERS:
-        r = _optional(name, service)
-        wired[cap] = r is not None
-        if r is not None:
-            api.include_router(r)
-
-    @api.get("/capabilities", response_model=Capabilities, tags=["meta"])
-    def capabilities():
-        """Which optional services this server has wired in."""
-        return Capabilities(**{k: wired.get(k, False) for k in Capabilities.model_fields})
+    paths = [r.path or "" for r in iter_route_contexts(api.routes)]
+    app.state.capabilities = Capabilities(**{cap: any(p.startswith(API_PREFIX + prefix + "/") for p in paths)
+                                             for cap, prefix in CAPABILITY_PREFIX.items()})
+    api.include_router(meta)
 
     app.include_router(api)
     app.add_middleware(PublicCacheMiddleware, cache=cache)
@@ -195,7 +197,8 @@ def create_app(db: str | os.PathLike | None = None, *, store: Store | None = Non
         """Swagger UI from the local vendor folder (works without internet), else from FastAPI's CDN."""
         kw = {}
         if (web / "vendor" / "swagger-ui-bundle.js").is_file():
-            kw = {"swagger_js_url": "/vendor/swagger-ui-bundle.js", "swagger_css_url": "/vendor/swagger-ui.css",
+            kw = {"swagger_js_url": "/vendor/swagger-ui-bundle.js",
+                  "swagger_css_url": "/vendor/swagger-ui.css",
                   "swagger_favicon_url": "/static/favicon.svg"}
         return get_swagger_ui_html(openapi_url=app.openapi_url, title=app.title + " — docs", **kw)
 

@@ -1,65 +1,275 @@
-"""Options and output helpers shared by every CLI command."""
+"""Options and output helpers shared by every CLI command: ``--db``/``--lang``/``--format``, the store,
+``ibrain init`` with its progress bar, tables (:func:`emit`) and files (:func:`write_out`)."""
 
 from __future__ import annotations
 
 import json
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Optional
 
+import numpy as np
 import pandas as pd
 import typer
+from rich.cells import cell_len
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
-from industrial_brain._shared.i18n import check_lang, label
+from industrial_brain._shared.i18n import check_lang, is_money_unit, label, unit_label
+from industrial_brain.defaults import default_steps, init_store
 from industrial_brain.errors import InputError
 from industrial_brain.store.connection import Store, open_store
 
 console = Console()
 err_console = Console(stderr=True)
 
-DbOpt = Annotated[Optional[Path], typer.Option("--db", help="Store file (default: $IBRAIN_DB or the user data directory).")]
+DbOpt = Annotated[Optional[Path],
+                  typer.Option("--db", help="Store file (default: $IBRAIN_DB or the user data directory).")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Label language: en | zh (codes never change).")]
 FormatOpt = Annotated[str, typer.Option("--format", help="table | csv | json")]
 
+#: Column names printed as years (integers, no thousands separator) when no unit says otherwise.
+YEAR_COLUMNS = frozenset({"year", "year_min", "year_max", "from_year", "to_year", "start_year", "end_year",
+                          "base_year"})
+#: Column names printed as scores (two decimals) when no unit says otherwise.
+SCORE_COLUMNS = frozenset({"score", "total_score", "mean_score", "weighted_score"})
+#: Narrowest width a text column is folded to when a table must fit the terminal.
+TEXT_MIN_WIDTH = 10
+#: Width text columns keep when a table too wide for the terminal is split into blocks of columns.
+TEXT_SPLIT_WIDTH = 24
+#: Text columns whose cells are all at most this wide, without spaces (codes, ids, year ranges), never wrap.
+CODE_MAX_WIDTH = 12
+#: Key columns repeated in every block when a wide table is split to fit the terminal.
+MAX_KEY_COLUMNS = 2
+
 
 def store_for(db: Path | None, *, read_only: bool = False) -> Store:
+    """Open the store at ``--db`` (default: ``$IBRAIN_DB`` or the user data directory)."""
     return open_store(db, read_only=read_only)
 
 
+def progress_bar() -> Progress:
+    """A progress bar on stderr (shown on a terminal, or always with ``IBRAIN_PROGRESS=1``)."""
+    hidden = not err_console.is_terminal and os.environ.get("IBRAIN_PROGRESS") != "1"
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                    TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err_console,
+                    transient=False, disable=hidden)
+
+
+def run_init(db: Path | None) -> list:
+    """``ibrain init``: create the store and load the embedded default data (idempotent), with progress.
+
+    Shared by ``init``, ``demo`` and ``serve --init``. Returns the ingest reports.
+    """
+    with store_for(db) as store, progress_bar() as bar:
+        task = bar.add_task("loading default data 载入默认数据", total=default_steps())
+
+        def step(name: str) -> None:
+            bar.update(task, advance=1, description=f"loading 载入 {name}")
+
+        reports = init_store(store, step)
+        path = store.path
+    loaded = [r for r in reports if not r.skipped]
+    console.print(f"store 数据库: {path} — {len(loaded)} dataset(s) loaded, "
+                  f"{len(reports) - len(loaded)} already present")
+    return reports
+
+
 def emit(frame: pd.DataFrame, *, fmt: str = "table", lang: str = "en", title: str | None = None,
-         max_rows: int | None = 200) -> None:
-    """Print a frame as a Rich table, CSV or JSON, with labels in ``lang``."""
+         max_rows: int | None = 200, units: Mapping[str, str] | None = None) -> None:
+    """Print a frame as a Rich table, CSV or JSON, with column labels in ``lang``.
+
+    Units of columns: ``units={column: unit}``, or ``frame.attrs["units"]`` (the argument wins per
+    column). A unit is
+      * money: ``"CNY"``, ``"10^4 CNY"`` (万元), ``"10^8 CNY"`` (亿元) — also written ``元``, ``万元``,
+        ``亿元``: values in that unit with thousands separators, never in scientific notation, and the
+        unit in the header (``gross_output (10^4 CNY)``; ``总产出（万元）`` with ``lang='zh'``);
+      * ``"year"``: whole numbers without separators (``2020``, never ``2,020.0``);
+      * ``"score"``: two decimals;
+      * ``"count"``: whole numbers with thousands separators;
+      * anything else (``"%"``, ``"t"`` …): shown in the header; values as plain numbers.
+    Without a unit, columns named like years (:data:`YEAR_COLUMNS`) print as years and score columns
+    (:data:`SCORE_COLUMNS`, ``*_score``) as scores; other integers get thousands separators, other
+    floats up to four decimals.
+
+    Tables fit the console width (80 columns when not a terminal or with ``COLUMNS=80``): text
+    columns wrap (fold), numbers never break; a table too wide for the console is printed in
+    blocks of columns, each repeating the leading text columns. CSV and JSON carry the raw values
+    (headers localised, no units).
+    """
     check_lang(lang)
     if fmt not in ("table", "csv", "json"):
         raise InputError.at("unknown format", column="--format", value=fmt, expected="table | csv | json")
-    shown = frame.rename(columns=lambda c: label(str(c), lang))
     if fmt == "csv":
-        typer.echo(shown.to_csv(index=False), nl=False)
+        typer.echo(frame.rename(columns=lambda c: label(str(c), lang)).to_csv(index=False), nl=False)
         return
     if fmt == "json":
-        typer.echo(json.dumps(json.loads(shown.to_json(orient="records", force_ascii=False, date_format="iso")),
-                              ensure_ascii=False, indent=1))
+        shown = frame.rename(columns=lambda c: label(str(c), lang))
+        records = json.loads(shown.to_json(orient="records", force_ascii=False, date_format="iso"))
+        typer.echo(json.dumps(records, ensure_ascii=False, indent=1))
         return
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for c in shown.columns:
-        table.add_column(str(c), overflow="fold")
-    rows = shown if max_rows is None else shown.head(max_rows)
-    for row in rows.itertuples(index=False):
-        table.add_row(*[_cell(v) for v in row])
-    console.print(table)
-    if max_rows is not None and len(shown) > max_rows:
-        console.print(f"… {len(shown) - max_rows} more rows (use --format csv or --out)")
+    unit_of = {**frame.attrs.get("units", {}), **(units or {})}
+    rows = frame if max_rows is None else frame.head(max_rows)
+    columns = []
+    for c in frame.columns:
+        kind = _kind(str(c), frame[c], unit_of.get(c))
+        cells = [_cell(v, kind) for v in rows[c]]
+        if kind == "text" and all(len(x) <= CODE_MAX_WIDTH and " " not in x for x in cells):
+            kind = "code"
+        columns.append(_Col(_header(str(c), unit_of.get(c), lang), kind, cells))
+    for i, block in enumerate(_blocks(columns, console.width)):
+        table = Table(title=title if i == 0 else f"{title or ''} (continued 续)".strip(), show_lines=False,
+                      header_style="bold")
+        for col, w in zip(block, _widths(block, console.width)):
+            head = Text(col.header, overflow="fold", no_wrap=False)
+            if col.kind == "text":
+                table.add_column(head, overflow="fold", width=w)
+            else:
+                justify = "left" if col.kind == "code" else "right"
+                table.add_column(head, justify=justify, no_wrap=True, width=w)
+        for r in range(len(rows)):
+            table.add_row(*[col.cells[r] for col in block])
+        console.print(table)
+    if max_rows is not None and len(frame) > max_rows:
+        console.print(f"… {len(frame) - max_rows} more rows (use --format csv or --out)")
 
 
-def _cell(v) -> str:
-    if v is None or (isinstance(v, float) and v != v):
+def _kind(name: str, values: pd.Series, unit: str | None) -> str:
+    """How a column prints: money, year, score, count, integer, number or text."""
+    if unit is not None:
+        if is_money_unit(unit):
+            return "money"
+        if unit in ("year", "score", "count"):
+            return unit
+    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    if not numeric:
+        return "text"
+    if name in YEAR_COLUMNS:
+        return "year"
+    if name in SCORE_COLUMNS or name.endswith("_score"):
+        return "score"
+    return "integer" if pd.api.types.is_integer_dtype(values) else "number"
+
+
+def _header(name: str, unit: str | None, lang: str) -> str:
+    head = label(name, lang)
+    if unit is None or unit in ("year", "score", "count"):
+        return head
+    shown = unit_label(unit, lang)
+    return f"{head}（{shown}）" if lang == "zh" else f"{head} ({shown})"
+
+
+def _cell(v, kind: str = "number") -> str:
+    """One table cell as text (see :func:`emit` for the rules of each kind)."""
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
         return ""
-    if isinstance(v, float):
-        if v != 0 and (abs(v) >= 1e12 or abs(v) < 1e-4):
-            return f"{v:.4e}"
-        return f"{v:,.4f}".rstrip("0").rstrip(".")
-    return str(v)
+    numeric = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+    if kind == "text" or not numeric:
+        return str(v)
+    if not math.isfinite(v):
+        return str(v)
+    if kind == "year":
+        return str(int(round(v)))
+    if kind in ("count", "integer"):
+        return f"{int(round(v)):,d}" if float(v).is_integer() else _number(float(v))
+    if kind == "score":
+        return f"{v:,.2f}"
+    if kind == "money":
+        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.2f}"
+    return _number(float(v))
+
+
+def _number(v: float) -> str:
+    if v == 0:
+        return "0"
+    if abs(v) >= 1e6:
+        return f"{v:,.0f}"
+    if abs(v) < 1e-4:
+        return f"{v:.2e}"
+    return f"{v:,.4f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
+class _Col:
+    header: str
+    kind: str
+    cells: list[str]
+
+    @property
+    def natural(self) -> int:
+        """Width of the widest cell or header line, in terminal cells (CJK characters count two)."""
+        return max([cell_len(self.header), *(cell_len(c) for c in self.cells), 1])
+
+    @property
+    def roomy(self) -> int:
+        """Width a text column keeps while others narrow (:data:`TEXT_SPLIT_WIDTH` at most)."""
+        return min(self.natural, TEXT_SPLIT_WIDTH)
+
+    @property
+    def floor(self) -> int:
+        """Narrowest width: numbers and codes as wide as their widest cell (the header folds), text folded."""
+        widest = max([*(cell_len(c) for c in self.cells), 1])
+        return min(self.natural, TEXT_MIN_WIDTH) if self.kind == "text" else widest
+
+
+def _room(cols: list[_Col]) -> int:
+    """Width a Rich table needs beyond its content: a border per column plus one, two padding cells each."""
+    return 1 + 3 * len(cols)
+
+
+def _blocks(columns: list[_Col], width: int) -> list[list[_Col]]:
+    """Split columns into blocks that fit ``width``: one block when all columns fit at their floors, else
+    blocks with text columns :data:`TEXT_SPLIT_WIDTH` wide and up to :data:`MAX_KEY_COLUMNS` leading text
+    or code columns repeated in each."""
+
+    if _room(columns) + sum(c.floor for c in columns) <= width:
+        return [columns]
+
+    def need(cols) -> int:  # once split, text columns keep room to wrap on words
+        return _room(cols) + sum(c.roomy if c.kind == "text" else c.floor for c in cols)
+
+    keys: list[_Col] = []
+    for col in columns[:MAX_KEY_COLUMNS]:
+        if col.kind not in ("text", "code") or need([*keys, col]) > width // 2:
+            break
+        keys.append(col)
+    blocks, current = [], []
+    for col in columns[len(keys):]:
+        if current and need([*keys, *current, col]) > width:
+            blocks.append([*keys, *current])
+            current = []
+        current.append(col)
+    if current:
+        blocks.append([*keys, *current])
+    return blocks
+
+
+def _widths(block: list[_Col], width: int) -> list[int | None]:
+    """Column widths of a block: natural when it fits; else narrowed in stages, never below a floor —
+    text to :data:`TEXT_SPLIT_WIDTH`, headers of numbers and codes to their longest word, text to its
+    floor, headers to the width of their column's cells."""
+    budget = width - _room(block)
+    w = [c.natural for c in block]
+    if sum(w) <= budget:
+        return [None] * len(block)
+    text = [c.kind == "text" for c in block]
+    word = [max([c.floor, *(cell_len(x) for x in c.header.split())]) for c in block]
+    stages = [[c.roomy if t else c.natural for c, t in zip(block, text)],
+              [c.roomy if t else wd for c, t, wd in zip(block, text, word)],
+              [c.floor if t else wd for c, t, wd in zip(block, text, word)],
+              [c.floor for c in block]]
+    for target in stages:
+        while sum(w) > budget:
+            wider = [k for k in range(len(block)) if w[k] > target[k]]
+            if not wider:
+                break
+            w[max(wider, key=lambda k: w[k] - target[k])] -= 1
+    return w
 
 
 def write_out(frame: pd.DataFrame, out: Path) -> None:

@@ -1,7 +1,15 @@
 """``ibrain``: the Industrial Brain command line.
 
-User mistakes print one line (``error: …``) and exit non-zero; ``--debug`` (anywhere on the line)
-shows the traceback instead.
+Exit codes and messages (:func:`main`):
+
+* usage mistakes (an unknown command or option, a missing argument) are Click's: its message, a
+  "Try 'ibrain … --help' for help." hint, exit 2;
+* mistakes in the data or parameters (:class:`~industrial_brain.errors.IndustrialBrainError`)
+  print one line (``error: …``) and exit with the error's code (2 input, 3 method, 4 access,
+  5 busy store);
+* anything else is a bug: ``internal error: …``, exit 70.
+
+``--debug`` (anywhere on the line) shows the traceback instead of the one line.
 """
 
 from __future__ import annotations
@@ -12,18 +20,33 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from industrial_brain import __version__
 from industrial_brain.cli.assess import app as assess_app
+from industrial_brain.cli.common import (
+    DbOpt,
+    FormatOpt,
+    LangOpt,
+    console,
+    emit,
+    err_console,
+    progress_bar,
+    run_init,
+    store_for,
+    write_out,
+)
 from industrial_brain.cli.io import chain_app, io_app
 from industrial_brain.cli.macro import app as macro_app
-from industrial_brain.cli.serve import serve as serve_command, user_app
+from industrial_brain.cli.serve import serve as serve_command
+from industrial_brain.cli.serve import user_app
 from industrial_brain.cli.stress import app as stress_app
-from industrial_brain.cli.common import DbOpt, FormatOpt, LangOpt, console, emit, err_console, store_for, write_out
 from industrial_brain.errors import IndustrialBrainError, InputError
 
-app = typer.Typer(name="ibrain", help="Industrial Brain 产业大脑: digital–real economy integration analytics.",
+#: Exit code of a bug (BSD ``EX_SOFTWARE``).
+EXIT_INTERNAL = 70
+
+app = typer.Typer(name="ibrain",
+                  help="Industrial Brain 产业大脑: digital–real economy integration analytics.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 show_app = typer.Typer(help="Print stored data (panels, IO tables, regions).", no_args_is_help=True)
 app.add_typer(show_app, name="show")
@@ -34,28 +57,6 @@ app.add_typer(chain_app, name="chain")
 app.add_typer(stress_app, name="stress")
 app.command("serve")(serve_command)
 app.add_typer(user_app, name="user")
-
-
-def _progress() -> Progress:
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                    TimeElapsedColumn(), console=err_console, transient=False, disable=not err_console.is_terminal
-                    and os.environ.get("IBRAIN_PROGRESS") != "1")
-
-
-def run_init(db: Path | None) -> list:
-    from industrial_brain.defaults import default_steps, init_store
-
-    with store_for(db) as store, _progress() as bar:
-        task = bar.add_task("loading default data 载入默认数据", total=default_steps())
-
-        def step(name: str) -> None:
-            bar.update(task, advance=1, description=f"loading 载入 {name}")
-
-        reports = init_store(store, step)
-        path = store.path
-    loaded = [r for r in reports if not r.skipped]
-    console.print(f"store 数据库: {path} — {len(loaded)} dataset(s) loaded, {len(reports) - len(loaded)} already present")
-    return reports
 
 
 @app.command()
@@ -211,7 +212,7 @@ def demo(db: DbOpt = None,
 
     run_init(db)
     with store_for(db) as store:
-        path = run_demo(store, out, lang=lang, progress=_progress())
+        path = run_demo(store, out, lang=lang, progress=progress_bar())
     console.print(f"report 报告: {path}")
 
 
@@ -222,36 +223,33 @@ def version() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: runs the app, turning user errors into one line and a non-zero exit code."""
+    """Entry point of ``ibrain``: run the app with the exit codes of the module docstring.
+
+    Returns normally when the command succeeds (so tests can call ``main([...])``); otherwise
+    raises :class:`SystemExit` with the code.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or os.environ.get("IBRAIN_DEBUG") == "1"
     args = [a for a in args if a != "--debug"]
     try:
-        app(args=args, standalone_mode=False)
+        # Click's standalone mode: usage errors are reported by Click (message, hint, exit 2), --help exits 0.
+        app(args=args, prog_name="ibrain", standalone_mode=True)
+    except SystemExit as exc:
+        if exc.code not in (None, 0):
+            raise
     except IndustrialBrainError as exc:
         if debug:
             raise
         err_console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
-    except (typer.Exit, SystemExit) as exc:
-        code = getattr(exc, "exit_code", getattr(exc, "code", 0))
-        sys.exit(code or 0)
-    except typer.Abort:
-        sys.exit(130)
-    except Exception as exc:  # click usage errors and genuine bugs
-        import click
-
-        if isinstance(exc, click.ClickException):
-            if debug:
-                raise
-            err_console.print(f"[red]error:[/red] {exc.format_message()}", soft_wrap=True, highlight=False)
-            sys.exit(exc.exit_code)
+    except Exception as exc:  # a bug
         if debug:
             raise
-        err_console.print(f"[red]internal error:[/red] {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        err_console.print(f"[red]internal error:[/red] {type(exc).__name__}: {first} "
                           "(run with --debug for the traceback)", soft_wrap=True, highlight=False)
-        sys.exit(70)
+        sys.exit(EXIT_INTERNAL)
 
 
-if __name__ == "__main__":  # pragma: no cover
+if __name__ == "__main__":  # pragma: no cover - `python -m industrial_brain.cli.main`
     main()

@@ -2,6 +2,7 @@
 
 The first admin is created here, never shipped: ``ibrain user add alice --role admin``
 asks for the password twice (or reads one line from stdin with ``--password-stdin``).
+Both are wired into the ``ibrain`` app by :mod:`industrial_brain.cli.main`.
 """
 
 from __future__ import annotations
@@ -11,22 +12,22 @@ from typing import Annotated
 
 import typer
 
-from industrial_brain.cli.common import DbOpt, FormatOpt, LangOpt, console, emit, store_for
+from industrial_brain.cli.common import DbOpt, FormatOpt, LangOpt, console, emit, run_init, store_for
 from industrial_brain.errors import InputError
+from industrial_brain.services.accounts import ACCOUNT_ROLES, add_user, list_users, remove_user
 
-app = typer.Typer(help="Serve the REST API and dashboard; manage accounts.", no_args_is_help=True)
 user_app = typer.Typer(help="Accounts of the REST API (roles admin, analyst, enterprise). 账户管理。",
                        no_args_is_help=True)
-app.add_typer(user_app, name="user")
 
 
-@app.command()
 def serve(db: DbOpt = None,
           host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
           port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
-          init: Annotated[bool, typer.Option("--init/--no-init", help="Load the embedded default data first.")] = False,
+          init: Annotated[bool, typer.Option("--init/--no-init",
+                                             help="Load the embedded default data first.")] = False,
           ) -> None:
     """Serve the REST API (/api/v1, docs at /docs) and the dashboard (/). 启动服务与看板。"""
+    # Imported here only for start-up time: every other command runs without the web stack.
     import uvicorn
 
     from industrial_brain.api.main import close_app, create_app
@@ -34,8 +35,6 @@ def serve(db: DbOpt = None,
     if not 0 < port < 65536:
         raise InputError.at("bad port", column="--port", value=port, expected="1–65535")
     if init:
-        from industrial_brain.cli.main import run_init
-
         run_init(db)
     app_ = create_app(db)
     console.print(f"Industrial Brain 产业大脑: dashboard 看板 http://{host}:{port}/  ·  API docs http://{host}:{port}/docs")
@@ -49,7 +48,8 @@ def _read_password(stdin: bool) -> str:
     if stdin:
         line = sys.stdin.readline().rstrip("\r\n")
         if not line:
-            raise InputError.at("no password on stdin", column="--password-stdin", expected="one line with the password")
+            raise InputError.at("no password on stdin", column="--password-stdin",
+                                expected="one line with the password")
         return line
     return typer.prompt("password 密码", hide_input=True, confirmation_prompt=True)
 
@@ -57,12 +57,12 @@ def _read_password(stdin: bool) -> str:
 @user_app.command("add")
 def user_add(username: Annotated[str, typer.Argument(help="Login name.")],
              role: Annotated[str, typer.Option("--role", help="admin | analyst | enterprise")],
-             enterprise: Annotated[str | None, typer.Option("--enterprise", help="USCC (enterprise accounts).")] = None,
-             password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+             enterprise: Annotated[str | None,
+                                   typer.Option("--enterprise", help="USCC (enterprise accounts).")] = None,
+             password_stdin: Annotated[bool, typer.Option("--password-stdin",
+                                                          help="Read the password from stdin.")] = False,
              db: DbOpt = None) -> None:
     """Create an account (the password is stored as an argon2id hash). 新建账户。"""
-    from industrial_brain.api.security import ACCOUNT_ROLES, add_user
-
     if role not in ACCOUNT_ROLES:  # before asking for a password
         raise InputError.at("unknown role", column="--role", value=role, expected=" | ".join(ACCOUNT_ROLES))
     password = _read_password(password_stdin)
@@ -74,8 +74,6 @@ def user_add(username: Annotated[str, typer.Argument(help="Login name.")],
 @user_app.command("remove")
 def user_remove(username: Annotated[str, typer.Argument(help="Login name.")], db: DbOpt = None) -> None:
     """Delete an account and revoke its tokens. 删除账户。"""
-    from industrial_brain.api.security import remove_user
-
     with store_for(db) as store:
         remove_user(store, username)
     console.print(f"user 账户 '{username}' removed")
@@ -84,18 +82,6 @@ def user_remove(username: Annotated[str, typer.Argument(help="Login name.")], db
 @user_app.command("list")
 def user_list(db: DbOpt = None, fmt: FormatOpt = "table", lang: LangOpt = "en") -> None:
     """List accounts (never passwords). 账户列表。"""
-    from industrial_brain.api.security import list_users
-
     with store_for(db) as store:
         users = list_users(store)
     emit(users, fmt=fmt, lang=lang, title="Users 账户")
-
-
-if __name__ == "__main__":  # `python -m industrial_brain.cli.serve serve …` (used by `make run`)
-    from industrial_brain.cli.main import app as _main_app
-    from industrial_brain.cli.main import main as _main
-
-    if not any(getattr(g, "name", None) == "user" for g in _main_app.registered_groups):
-        _main_app.command("serve")(serve)
-        _main_app.add_typer(user_app, name="user")
-    _main()

@@ -183,9 +183,14 @@ class Store:
         else:
             self.con.execute("COMMIT")
 
-    def audit(self, action: str, obj: str, detail: str = "") -> None:
-        """Append one audit row (call inside the write's transaction)."""
-        self.con.execute("INSERT INTO audit VALUES (now(), ?, ?, ?, ?)", [self.actor, action, obj, detail])
+    def audit(self, action: str, obj: str, detail: str = "", *, actor: str | None = None) -> None:
+        """Append one audit row (call inside the write's transaction).
+
+        ``actor`` defaults to the store's (``$IBRAIN_ACTOR`` or the OS user); the REST API passes
+        the caller (``api:<user>``). ``detail`` is kept to its first 2,000 characters.
+        """
+        self.con.execute("INSERT INTO audit VALUES (now(), ?, ?, ?, ?)",
+                         [actor or self.actor, action, obj, detail[:2000]])
 
     # -- reading ----------------------------------------------------------------------------------
     def query(self, sql: str, params: list | None = None):

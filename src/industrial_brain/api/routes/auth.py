@@ -10,7 +10,8 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from industrial_brain.api.deps import CurrentRole, NotAuthenticated, StoreDep, audit, require_roles
 from industrial_brain.api.schemas import MePublic, Message, TokenPublic
-from industrial_brain.api.security import Principal, authenticate, issue_token, revoke_token
+from industrial_brain.api.security import Principal
+from industrial_brain.services.accounts import authenticate, issue_token, revoke_token
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -24,13 +25,16 @@ def login(request: Request, store: StoreDep, form: Annotated[OAuth2PasswordReque
     keys = (f"ip:{client}", f"user:{form.username}")
     wait = limiter.retry_after(*keys)
     if wait > 0:
-        return JSONResponse({"detail": f"too many failed logins; try again in {int(wait) + 1} s"}, status_code=429,
+        return JSONResponse({"detail": f"too many failed logins; try again in {int(wait) + 1} s"},
+                            status_code=429,
                             headers={"Retry-After": str(int(wait) + 1)})
-    who = authenticate(store, form.username, form.password)
-    if who is None:
+    account = authenticate(store, form.username, form.password)
+    if account is None:
         limiter.failed(*keys)
-        audit(store, Principal(form.username[:64], "public"), "login_failed", f"user:{form.username[:64]}", client)
+        name = form.username[:64]
+        audit(store, Principal(name, "public"), "login_failed", f"user:{name}", client)
         raise NotAuthenticated("wrong user name or password")
+    who = Principal.of(account)
     limiter.reset(f"user:{form.username}")
     token, expires = issue_token(store, who.username)
     audit(store, who, "login", f"user:{who.username}", client)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
@@ -12,27 +11,29 @@ from industrial_brain.api.deps import StoreDep, require_roles
 from industrial_brain.api.schemas import JobPublic, Message
 from industrial_brain.api.security import Principal
 from industrial_brain.errors import AccessError, InputError
+from industrial_brain.services import jobs as job_service
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 Caller = Annotated[Principal, Depends(require_roles("admin", "analyst", "enterprise"))]
 
 
 def job_public(row: dict) -> JobPublic:
+    """A stored job row as the API shows it (``result`` parsed from its JSON text)."""
     res = row.get("result")
-    return JobPublic(job_id=row["job_id"], kind=row["kind"], status=row["status"], progress=float(row["progress"]),
+    return JobPublic(job_id=row["job_id"], kind=row["kind"], status=row["status"],
+                     progress=float(row["progress"]),
                      error=row.get("error"), result=json.loads(res) if res else None,
                      created_at=row.get("created_at"), finished_at=row.get("finished_at"))
 
 
-@router.get("/{job_id}", response_model=JobPublic, responses={400: {"model": Message}, 401: {"model": Message}})
+@router.get("/{job_id}", response_model=JobPublic,
+            responses={400: {"model": Message}, 401: {"model": Message}})
 def job(store: StoreDep, who: Caller, job_id: Annotated[str, Path(max_length=80)]):
     """Status (queued, running, done, failed), progress 0…1 and, when done, the result."""
-    rows = store.con.execute("SELECT job_id, kind, status, progress, error, result::VARCHAR AS result, owner, "
-                             "created_at::VARCHAR AS created_at, finished_at::VARCHAR AS finished_at "
-                             "FROM api_job WHERE job_id = ?", [job_id]).df().to_dict("records")
-    if not rows:
-        raise InputError.at("unknown job", column="job_id", value=job_id, expected="an id returned when the job was submitted")
-    if who.role != "admin" and rows[0]["owner"] != who.actor:
+    row = job_service.job(store, job_id)
+    if row is None:
+        raise InputError.at("unknown job", column="job_id", value=job_id,
+                            expected="an id returned when the job was submitted")
+    if who.role != "admin" and row["owner"] != who.actor:
         raise AccessError("this job belongs to another account")
-    return job_public({k: None if k != "progress" and isinstance(v, float) and math.isnan(v) else v
-                       for k, v in rows[0].items()})
+    return job_public(row)
