@@ -64,10 +64,9 @@ def test_macro_job_runs_and_the_map_reads_it(client, auth):
     assert zh["name"].startswith("耦合协调度")
     assert client.get("/api/v1/macro/map?measure=obstacle.x").status_code == 400
     # the map shows what the run stored: the reloaded run's D, province by province
-    from industrial_brain.api.deps import CursorStore
     from industrial_brain.services.runs import load_run
 
-    D = load_run(CursorStore(client.app.state.store), run_id).D
+    D = load_run(client.app.state.store.cursor(), run_id).D
     assert all(abs(r["value"] - D.loc[r["region_code"], r["year"]]) < 1e-13 for r in m["data"])
     unknown = client.get("/api/v1/macro/map?measure=D&run_id=macro-none")
     assert unknown.status_code == 400 and "unknown macro run" in unknown.json()["detail"]

@@ -45,7 +45,6 @@ def test_runs_are_listed_and_read_by_grade(client, auth):
 
 
 def test_run_list_follows_the_callers_clearance_and_omits_lineage(client, auth):
-    from industrial_brain.api.deps import CursorStore
     from industrial_brain.errors import InputError
     from industrial_brain.services.runs import load_run, readable_runs
 
@@ -57,7 +56,7 @@ def test_run_list_follows_the_callers_clearance_and_omits_lineage(client, auth):
     assert {r["run_id"] for r in analyst["data"]} == {open_run, secret_run}
     assert list(public["data"][0]) == ["run_id", "kind", "method", "created_at", "version", "params",
                                        "datasets", "note"]
-    s = CursorStore(client.app.state.store)
+    s = client.app.state.store.cursor()
     grades = {"general"}
     assert list(readable_runs(s, grades.__contains__, "synthetic_listing")["run_id"]) == [open_run]
     with pytest.raises(InputError, match="do not reload"):
