@@ -25,7 +25,7 @@ def make_uscc(body: str) -> str:
 
 def prepare_base(store: Store, tmp: Path) -> None:
     """Regions, three synthetic indicators and a synthetic sector scheme 'syn3'."""
-    from industrial_brain.defaults import _load_regions
+    from industrial_brain.services.defaults import _load_regions
 
     _load_regions(store)
     (tmp / "syn_indicators.csv").write_text(SYNTHETIC_INDICATORS, encoding="utf-8")

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from industrial_brain.defaults import init_store
+from industrial_brain.services.defaults import init_store
 from industrial_brain.store.readers import catalog, read_io_table, read_panel
 
 from .helpers import snapshot

@@ -23,7 +23,6 @@ LOADER = textwrap.dedent("""
     from industrial_brain.store import Store
     from industrial_brain.ingest import ingest
     import industrial_brain.ingest.core as core
-    original = core.write_notes
     store = Store(sys.argv[1])
     real_commit = core.commit_dataset
     def slow_write(s, info, **kw):

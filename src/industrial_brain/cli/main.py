@@ -21,7 +21,10 @@ from industrial_brain.cli.macro import app as macro_app
 from industrial_brain.cli.serve import serve as serve_command, user_app
 from industrial_brain.cli.stress import app as stress_app
 from industrial_brain.cli.common import DbOpt, FormatOpt, LangOpt, console, emit, err_console, store_for, write_out
-from industrial_brain.errors import IndustrialBrainError, InputError
+from industrial_brain.errors import IndustrialBrainError
+from industrial_brain.services import catalog as catalog_service
+from industrial_brain.services.defaults import default_steps, init_store
+from industrial_brain.store.connection import default_db_path
 
 app = typer.Typer(name="ibrain", help="Industrial Brain 产业大脑: digital–real economy integration analytics.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -43,8 +46,7 @@ def _progress() -> Progress:
 
 
 def run_init(db: Path | None) -> list:
-    from industrial_brain.defaults import default_steps, init_store
-
+    """Load the embedded default data into the store at ``db`` with a progress bar; return the reports."""
     with store_for(db) as store, _progress() as bar:
         task = bar.add_task("loading default data 载入默认数据", total=default_steps())
 
@@ -85,18 +87,11 @@ def ingest(
     replace: Annotated[bool, typer.Option("--replace", help="Replace the dataset with the same id.")] = False,
 ) -> None:
     """Validate a file and store it whole, or not at all. 校验并原子入库。"""
-    from industrial_brain.ingest import ingest as do_ingest
-
-    options: dict = {}
-    if kind == "panel":
-        options["layout"] = layout
-    elif kind == "io":
-        options.update(year=year, table_id=table_id, region=region, scheme=scheme or "", unit=unit, rtol=tolerance)
-    elif kind in ("sectors", "enterprise"):
-        options["scheme"] = scheme
     with store_for(db) as store:
-        report = do_ingest(store, file, kind, dataset_id=dataset_id, source=source, publisher=publisher,
-                           licence=licence, grade=grade, replace=replace, sheet=sheet, **options)
+        report = catalog_service.ingest_file(
+            store, file, kind, dataset_id=dataset_id, source=source, publisher=publisher, licence=licence,
+            grade=grade, replace=replace, sheet=sheet, layout=layout, year=year, table_id=table_id, region=region,
+            scheme=scheme, unit=unit, rtol=tolerance)
     if report.skipped:
         console.print(f"unchanged 未变更: {report.message}")
     else:
@@ -107,16 +102,13 @@ def ingest(
 def catalog(db: DbOpt = None, fmt: FormatOpt = "table", lang: LangOpt = "en",
             notes: Annotated[bool, typer.Option("--notes/--no-notes", help="Also list quality notes.")] = True) -> None:
     """List datasets with provenance, grade, rows, years and missing share, and their quality notes. 数据目录。"""
-    from industrial_brain.store.readers import catalog as read_catalog, quality_notes
-
     with store_for(db) as store:
-        cat = read_catalog(store)
-        qn = quality_notes(store) if notes else None
+        cat = catalog_service.catalog(store)
+        summary = catalog_service.notes_summary(store) if notes and fmt == "table" else None
     cols = ["dataset_id", "kind", "grade", "rows", "years", "missing_share", "notes", "errors"]
     emit(cat[cols] if fmt == "table" else cat, fmt=fmt, lang=lang, title="Datasets 数据集")
-    if qn is not None and fmt == "table":
-        if len(qn):
-            summary = qn.groupby(["dataset_id", "kind", "severity"]).size().rename("count").reset_index()
+    if summary is not None:
+        if len(summary):
             emit(summary, lang=lang, title="Quality notes 质量提示 (details: ibrain quality)")
         else:
             console.print("no quality notes 无质量提示")
@@ -128,12 +120,8 @@ def quality(db: DbOpt = None, dataset: Annotated[Optional[str], typer.Option("--
             fmt: FormatOpt = "table", lang: LangOpt = "en",
             out: Annotated[Optional[Path], typer.Option("--out", help="Write to .csv/.xlsx/.parquet.")] = None) -> None:
     """List the quality notes: screening findings and provenance notes. 数据质量提示。"""
-    from industrial_brain.store.readers import quality_notes
-
-    if severity not in (None, "error", "warning", "info"):
-        raise InputError.at("unknown severity", column="--severity", value=severity, expected="error | warning | info")
     with store_for(db) as store:
-        qn = quality_notes(store, dataset, severity)
+        qn = catalog_service.quality_notes(store, dataset, severity)
     if out:
         write_out(qn, out)
         console.print(f"wrote 已写出 {len(qn)} notes → {out}")
@@ -153,22 +141,17 @@ def show_panel(
     fmt: FormatOpt = "table", lang: LangOpt = "en",
 ) -> None:
     """Print a panel (region × year by indicator) or write it to a file. 显示面板数据。"""
-    from industrial_brain.store.readers import read_panel
-
     with store_for(db) as store:
-        panel = read_panel(store, indicator, region, years, dataset, clean=not raw)
-        names = store.query("SELECT code, name_zh, name_en FROM region")
-    frame = panel.reset_index()
-    name_col = "name_zh" if lang == "zh" else "name_en"
-    frame.insert(1, "name", frame["region_code"].map(dict(zip(names["code"], names[name_col]))))
+        view = catalog_service.panel(store, indicator, region, years, dataset, raw=raw, lang=lang)
+    frame = view.frame
     if out:
         write_out(frame, out)
         console.print(f"wrote 已写出 {len(frame)} rows → {out}")
     else:
         emit(frame, fmt=fmt, lang=lang, title="Panel 面板")
-    excluded = panel.attrs.get("excluded")
-    if excluded is not None and len(excluded) and not out:
-        err_console.print(f"note 提示: {len(excluded)} value(s) left out as quality errors (see 'ibrain quality'; --raw keeps them)")
+    if len(view.excluded) and not out:
+        err_console.print(f"note 提示: {len(view.excluded)} value(s) left out as quality errors "
+                          "(see 'ibrain quality'; --raw keeps them)")
 
 
 @show_app.command("io")
@@ -176,30 +159,20 @@ def show_io(db: DbOpt = None,
             table: Annotated[Optional[str], typer.Option("--table", help="Table id; without it, list the tables.")] = None,
             fmt: FormatOpt = "table", lang: LangOpt = "en") -> None:
     """List the IO tables, or summarise one (output, value added, final demand by sector). 投入产出表。"""
-    from industrial_brain.store.readers import io_tables, read_io_table
-
     with store_for(db) as store:
         if table is None:
-            emit(io_tables(store), fmt=fmt, lang=lang, title="IO tables 投入产出表")
+            emit(catalog_service.io_tables(store), fmt=fmt, lang=lang, title="IO tables 投入产出表")
             return
-        t = read_io_table(store, table)
-    name = t.sectors["name_zh" if lang == "zh" else "name_en"]
-    frame = t.x.rename("gross_output").to_frame().assign(
-        name=name, value_added=t.V.sum(axis=0), final_demand=t.Y.sum(axis=1),
-        intermediate_input=t.Z.sum(axis=0)).reset_index()
-    emit(frame[["sector", "name", "gross_output", "intermediate_input", "value_added", "final_demand"]], fmt=fmt,
-         lang=lang, title=f"{t.table_id} ({t.year}, {t.kind}, {t.unit})")
+        t = catalog_service.io_table_summary(store, table, lang)
+    emit(t.frame, fmt=fmt, lang=lang, title=f"{t.table_id} ({t.year}, {t.kind}, {t.unit})")
 
 
 @show_app.command("regions")
 def show_regions(db: DbOpt = None, fmt: FormatOpt = "table", lang: LangOpt = "en") -> None:
     """List regions with codes, names and their neighbours. 地区及相邻关系。"""
     with store_for(db) as store:
-        reg = store.query("SELECT code, name_zh, name_en, level, region4_en FROM region ORDER BY code")
-        nb = store.query("SELECT code_a, string_agg(code_b, ' ' ORDER BY code_b) AS neighbours FROM region_neighbour "
-                         "GROUP BY code_a")
-    emit(reg.merge(nb, left_on="code", right_on="code_a", how="left").drop(columns="code_a"), fmt=fmt, lang=lang,
-         title="Regions 地区")
+        table = catalog_service.regions_with_neighbours(store)
+    emit(table, fmt=fmt, lang=lang, title="Regions 地区")
 
 
 @app.command()
@@ -207,7 +180,7 @@ def demo(db: DbOpt = None,
          out: Annotated[Path, typer.Option("--out", help="Folder for the HTML report.")] = Path("out"),
          lang: LangOpt = "en") -> None:
     """Load the default data, run every analysis, print a summary and write out/report.html. 演示。"""
-    from industrial_brain.report.demo import run_demo
+    from industrial_brain.report.demo import run_demo  # matplotlib is heavy: loaded for this command only
 
     run_init(db)
     with store_for(db) as store:
@@ -216,9 +189,16 @@ def demo(db: DbOpt = None,
 
 
 @app.command()
-def version() -> None:
-    """Print the package version."""
+def version(db: DbOpt = None) -> None:
+    """Print the package version and the schema version of the store (--db, or the default one if it exists). 版本。"""
     console.print(f"industrial-brain {__version__}")
+    path = db if db is not None else default_db_path()
+    if db is None and not path.exists():
+        return
+    with store_for(path, read_only=True) as store:
+        stored, release = catalog_service.schema_versions(store)
+        where = store.path
+    console.print(f"store 数据库: {where} — schema {stored} (this release: {release})")
 
 
 def main(argv: list[str] | None = None) -> None:

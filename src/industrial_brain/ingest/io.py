@@ -23,12 +23,12 @@ import numpy as np
 import pandas as pd
 
 from industrial_brain.errors import InputError
-from industrial_brain.ingest.core import (
-    DatasetInfo, IngestReport, check_dataset_id_free, commit_dataset, existing_by_sha, insert_frame,
-)
+from industrial_brain.ingest.core import DatasetInfo, IngestReport, check_dataset_id_free, commit_dataset, existing_by_sha
 from industrial_brain.ingest.files import check_readable, read_frame, sha256_file
+from industrial_brain.quality.screening import screen_io_flows
 from industrial_brain.reference.regions import region_code
 from industrial_brain.store.connection import Store
+from industrial_brain.store.io_tables import insert_io_tables, table_ids_held_elsewhere
 
 NATIONAL = "100000"
 
@@ -271,23 +271,17 @@ def ingest_io(store: Store, path, info: DatasetInfo, *, year: int, table_id: str
                 if c in NAMES:
                     zh, en = zh or NAMES[c][0], en or NAMES[c][1]
                 codes_rows.append((tid, axis, c, roles[c], zh, en, pos))
-    taken = store.con.execute(
-        f"SELECT table_id FROM io_table WHERE table_id IN ({','.join('?' * len(tables))}) AND dataset_id <> ?",
-        [t[0] for t in tables] + [info.dataset_id]).fetchall()
+    taken = table_ids_held_elsewhere(store, [t[0] for t in tables], info.dataset_id)
     if taken:
-        raise InputError.at("table id already stored", file=file, column="table_id", value=taken[0][0],
+        raise InputError.at("table id already stored", file=file, column="table_id", value=taken[0],
                             expected="a new --table-id, or --replace on the dataset that holds it")
     flow = pd.concat(flows, ignore_index=True)
     table_frame = pd.DataFrame(tables, columns=["table_id", "year", "region_code", "scheme", "unit", "kind", "dataset_id"])
     code_frame = pd.DataFrame(codes_rows, columns=["table_id", "axis", "code", "role", "name_zh", "name_en", "position"])
     notes = _screen_io(flow, code_frame, table_frame, info.dataset_id) if screen else None
 
-    def write(s: Store) -> None:
-        insert_frame(s, "io_table", table_frame)
-        insert_frame(s, "io_code", code_frame)
-        insert_frame(s, "io_flow", flow)
-
-    commit_dataset(store, info, file=file, sha=sha, rows=len(flow), write=write, notes=notes, replace=replace,
+    commit_dataset(store, info, file=file, sha=sha, rows=len(flow), notes=notes, replace=replace,
+                   write=lambda s: insert_io_tables(s, table_frame, code_frame, flow),
                    detail=f"tables={len(tables)}")
     return IngestReport(info.dataset_id, "io", file, sha, len(flow), notes=notes if notes is not None else pd.DataFrame(),
                         message=f"stored {len(tables)} table(s), {len(flow):,} cells", details=reports)
@@ -317,8 +311,6 @@ def _screen_io(flow: pd.DataFrame, codes: pd.DataFrame, tables: pd.DataFrame, da
 
     Imported rows of non-competitive tables are left out so that ``x`` is domestic output.
     """
-    from industrial_brain.quality.screening import screen_io_flows
-
     notes = []
     for t in tables.itertuples():
         f = flow[(flow.table_id == t.table_id) & (flow.origin != "imported")]

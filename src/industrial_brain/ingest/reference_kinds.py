@@ -15,12 +15,18 @@ import pandas as pd
 
 from industrial_brain.errors import InputError
 from industrial_brain.ingest.core import (
-    DatasetInfo, IngestReport, check_dataset_id_free, commit_dataset, existing_by_sha, insert_frame,
+    DatasetInfo, IngestReport, check_dataset_id_free, commit_dataset, existing_by_sha,
 )
 from industrial_brain.ingest.files import check_readable, read_frame, sha256_file
 from industrial_brain.reference.regions import region_codes
 from industrial_brain.reference.uscc import validate_uscc_column
 from industrial_brain.store.connection import Store
+from industrial_brain.store.reference import (
+    held_elsewhere, insert_enterprises, insert_indicators, insert_sectors, sectors as stored_sectors,
+)
+
+#: Writer of each keyed list.
+_WRITERS = {"indicator": insert_indicators, "sector": insert_sectors, "enterprise": insert_enterprises}
 
 SIZE_CLASSES = {"large": "large", "medium": "medium", "small": "small", "micro": "micro",
                 "大型": "large", "中型": "medium", "小型": "small", "微型": "micro"}
@@ -87,26 +93,20 @@ def _store_rows(store: Store, info: DatasetInfo, file: str, sha: str, replace: b
                 out: pd.DataFrame, key: list[str], what: str, noun: str) -> IngestReport:
     """Check keys (unique in the file, not stored by another dataset), then commit ``out`` into ``table``."""
     _no_duplicates(out, key, file)
-    _taken_elsewhere(store, table, " AND ".join(f"k.{c} = t.{c}" for c in key), out[key], info, file, what, key)
+    _taken_elsewhere(store, table, out[key], info, file, what, key)
     commit_dataset(store, info, file=file, sha=sha, rows=len(out), replace=replace,
-                   write=lambda s: insert_frame(s, table, out))
+                   write=lambda s: _WRITERS[table](s, out))
     return IngestReport(info.dataset_id, info.kind, file, sha, len(out), message=f"registered {len(out)} {noun}")
 
 
-def _taken_elsewhere(store: Store, table: str, key_sql: str, keys: pd.DataFrame, info: DatasetInfo,
+def _taken_elsewhere(store: Store, table: str, keys: pd.DataFrame, info: DatasetInfo,
                      file: str, what: str, cols: list[str]) -> None:
-    store.con.register("_keys", keys)
-    try:
-        hit = store.con.execute(
-            f"SELECT k.*, t.dataset_id FROM _keys k JOIN {table} t ON {key_sql} WHERE t.dataset_id <> ? LIMIT 1",
-            [info.dataset_id]).fetchall()
-        hit = hit[0] if hit else None
-    finally:
-        store.con.unregister("_keys")
+    hit = held_elsewhere(store, table, keys, info.dataset_id)
     if hit:
-        pos = int(np.flatnonzero((keys[cols[0]] == hit[0]).to_numpy())[0])
-        raise InputError.at(f"{what} already stored by dataset '{hit[-1]}'", file=file, row=pos + 2, column=cols[0],
-                            value=hit[0], expected=f"a new {what}, or --replace on dataset '{hit[-1]}'")
+        (first, *_), owner = hit
+        pos = int(np.flatnonzero((keys[cols[0]] == first).to_numpy())[0])
+        raise InputError.at(f"{what} already stored by dataset '{owner}'", file=file, row=pos + 2, column=cols[0],
+                            value=first, expected=f"a new {what}, or --replace on dataset '{owner}'")
 
 
 def ingest_indicators(store: Store, path, info: DatasetInfo, *, replace: bool = False,
@@ -189,7 +189,7 @@ def ingest_enterprises(store: Store, path, info: DatasetInfo, *, scheme: str | N
         raise InputError.at("missing column", file=file, row=1, column="sector_scheme",
                             expected="a 'sector_scheme' column or the --scheme option")
     sectors = df["sector_code"].astype(str).str.strip()
-    known = store.query("SELECT scheme, code FROM sector")
+    known = stored_sectors(store)
     known_keys = set(zip(known["scheme"], known["code"]))
     unknown = np.array([(s, c) not in known_keys for s, c in zip(schemes, sectors)])
     if unknown.any():

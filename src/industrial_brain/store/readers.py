@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from industrial_brain._shared.frames import long_to_matrix
 from industrial_brain.errors import InputError
+from industrial_brain.reference.regions import region_code
 from industrial_brain.store.connection import Store
+from industrial_brain.store.frames import placeholders
 
 
 def _in_clause(column: str, values, params: list) -> str:
-    values = list(values)
-    params.extend(values)
-    return f"{column} IN ({', '.join('?' * len(values))})"
+    return f"{column} IN ({placeholders(values, params)})"
 
 
 def parse_years(spec: str | None) -> tuple[int, int] | None:
@@ -33,9 +34,10 @@ def parse_years(spec: str | None) -> tuple[int, int] | None:
         else:
             lo = hi = int(spec)
     except ValueError:
-        raise InputError.at("bad year range", column="--years", value=spec, expected="YEAR or FROM:TO, e.g. 2015:2022") from None
+        raise InputError.at("parameter 'years': bad year range", value=spec,
+                            expected="YEAR or FROM:TO, e.g. 2015:2022") from None
     if lo > hi:
-        raise InputError.at("bad year range", column="--years", value=spec, expected="FROM ≤ TO")
+        raise InputError.at("parameter 'years': bad year range", value=spec, expected="FROM ≤ TO")
     return lo, hi
 
 
@@ -52,8 +54,6 @@ def read_panel(store: Store, indicators=None, regions=None, years: tuple[int, in
         and the notes behind them are in ``attrs['excluded']``; all notes on the returned cells in
         ``attrs['notes']``.
     """
-    from industrial_brain.reference.regions import region_code
-
     if isinstance(years, str):
         years = parse_years(years)
     params: list = []
@@ -62,14 +62,16 @@ def read_panel(store: Store, indicators=None, regions=None, years: tuple[int, in
         known = set(store.query("SELECT code FROM indicator")["code"])
         for i in indicators:
             if i not in known:
-                raise InputError.at("unknown indicator", column="--indicator", value=i, expected="a code listed by 'ibrain catalog'")
+                raise InputError.at("parameter 'indicators': unknown indicator", value=i,
+                                    expected="a registered indicator code (see the catalog)")
         where.append(_in_clause("o.indicator_code", indicators, params))
     if regions:
         codes = []
         for r in regions:
             c = region_code(r)
             if c is None:
-                raise InputError.at("unknown region", column="--region", value=r, expected="a province name or GB/T 2260 code")
+                raise InputError.at("parameter 'regions': unknown region", value=r,
+                                    expected="a province name or GB/T 2260 code")
             codes.append(c)
         where.append(_in_clause("o.region_code", codes, params))
     if years:
@@ -101,9 +103,9 @@ def read_panel(store: Store, indicators=None, regions=None, years: tuple[int, in
     if dup.any():
         row = long[dup].iloc[0]
         raise InputError.at(
-            f"indicator '{row.indicator_code}' is stored by more than one dataset", column="--dataset",
+            f"parameter 'datasets': indicator '{row.indicator_code}' is stored by more than one dataset",
             value=", ".join(sorted(long[dup & (long.indicator_code == row.indicator_code)].dataset_id.unique())),
-            expected="one dataset chosen with datasets=[...] / --dataset")
+            expected="one of them chosen in 'datasets'")
     panel = long.pivot(index=["region_code", "year"], columns="indicator_code", values="value").sort_index()
     panel.columns.name = None
     inds = set(panel.columns)
@@ -164,8 +166,7 @@ def read_io_table(store: Store, table_id: str) -> StoredIOTable:
 
     def block(origin_filter, row_codes, col_codes):
         f = flows[flows.origin.isin(origin_filter) & flows.row_code.isin(row_codes) & flows.col_code.isin(col_codes)]
-        mat = f.pivot_table(index="row_code", columns="col_code", values="value", aggfunc="sum")
-        return mat.reindex(index=row_codes, columns=col_codes).fillna(0.0).astype("float64")
+        return long_to_matrix(f, row_codes, col_codes)
 
     product = ["all", "domestic"]
     Z = block(product, sec, sec)

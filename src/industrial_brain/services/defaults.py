@@ -15,15 +15,16 @@ from typing import Callable
 import pandas as pd
 import yaml
 
-from industrial_brain.ingest.core import (
-    DatasetInfo, IngestReport, commit_dataset, existing_by_sha, insert_frame, write_notes,
-)
+from industrial_brain.ingest.core import DatasetInfo, IngestReport, commit_dataset, existing_by_sha
 from industrial_brain.ingest.files import sha256_file
 from industrial_brain.ingest.io import NATIONAL, ingest_io
 from industrial_brain.ingest.panel import ingest_panel
 from industrial_brain.ingest.reference_kinds import ingest_indicators, ingest_sectors
+from industrial_brain.reference.contiguity import contiguity_from_geojson
 from industrial_brain.reference.regions import province_table
 from industrial_brain.store.connection import Store
+from industrial_brain.store.quality_notes import insert_notes
+from industrial_brain.store.reference import insert_external_references, insert_neighbours, insert_regions
 
 Progress = Callable[[str], None]
 
@@ -58,15 +59,11 @@ def _load_regions(store: Store) -> IngestReport:
                             "parent_code": None, "dataset_id": info.dataset_id, "name_zh_short": "全国"}])
     frame = pd.concat([nation, frame], ignore_index=True)
     commit_dataset(store, info, file=str(path), sha=sha, rows=len(frame),
-                   write=lambda s: insert_frame(s, "region", frame))
+                   write=lambda s: insert_regions(s, frame))
     return IngestReport(info.dataset_id, "reference", str(path), sha, len(frame), message="34 provinces + national")
 
 
-def _load_contiguity(store: Store) -> IngestReport | None:
-    try:
-        from industrial_brain.reference.contiguity import contiguity_from_geojson
-    except ImportError:  # pragma: no cover
-        return None
+def _load_contiguity(store: Store) -> IngestReport:
     path = data_path("geo/china_provinces_clean.geojson")
     sha = sha256_file(path)
     info = DatasetInfo("geo_china_provinces", "geo", "Province boundaries (ECharts China map) and contiguity",
@@ -79,7 +76,7 @@ def _load_contiguity(store: Store) -> IngestReport | None:
     both = pd.concat([pairs, pairs.rename(columns={"code_a": "code_b", "code_b": "code_a"})], ignore_index=True)
     both = both[["code_a", "code_b", "kind"]].assign(dataset_id=info.dataset_id)
     commit_dataset(store, info, file=str(path), sha=sha, rows=len(both),
-                   write=lambda s: insert_frame(s, "region_neighbour", both))
+                   write=lambda s: insert_neighbours(s, both))
     return IngestReport(info.dataset_id, "geo", str(path), sha, len(both), message=f"{len(pairs)} neighbour pairs")
 
 
@@ -104,7 +101,7 @@ def _load_panel(store: Store, entry: dict) -> IngestReport:
         frame_notes = pd.DataFrame([{**n, "dataset_id": info.dataset_id, "kind": "provenance",
                                      "found_by": "provenance:PROVENANCE.md"} for n in notes])
         with store.transaction():
-            write_notes(store, frame_notes)
+            insert_notes(store, frame_notes)
             store.audit("annotate", f"dataset:{info.dataset_id}", f"{len(frame_notes)} provenance notes")
     if not report.skipped and len(ext):
         notes = entry["external_references"]
@@ -113,7 +110,7 @@ def _load_panel(store: Store, entry: dict) -> IngestReport:
                              "name": long["name"], "value": long["value"].astype(float),
                              "note": long["name"].map(notes)})
         with store.transaction():
-            insert_frame(store, "external_reference", long)
+            insert_external_references(store, long)
             store.audit("ingest", f"dataset:{info.dataset_id}", f"external references: {', '.join(notes)}")
     return report
 
@@ -150,8 +147,7 @@ def init_store(store: Store, progress: Progress | None = None) -> list[IngestRep
     say("regions")
     reports.append(_load_regions(store))
     say("contiguity")
-    if (r := _load_contiguity(store)) is not None:
-        reports.append(r)
+    reports.append(_load_contiguity(store))
     say("indicators")
     ind_path = data_path("indicators.csv")
     reports.append(ingest_indicators(store, ind_path, DatasetInfo(
