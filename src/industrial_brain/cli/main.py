@@ -40,9 +40,10 @@ app.add_typer(user_app, name="user")
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                    TimeElapsedColumn(), console=err_console, transient=False, disable=not err_console.is_terminal
-                    and os.environ.get("IBRAIN_PROGRESS") != "1")
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                    TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err_console,
+                    transient=False,
+                    disable=not err_console.is_terminal and os.environ.get("IBRAIN_PROGRESS") != "1")
 
 
 def run_init(db: Path | None) -> list:
@@ -56,7 +57,8 @@ def run_init(db: Path | None) -> list:
         reports = init_store(store, step)
         path = store.path
     loaded = [r for r in reports if not r.skipped]
-    console.print(f"store 数据库: {path} — {len(loaded)} dataset(s) loaded, {len(reports) - len(loaded)} already present")
+    console.print(f"store 数据库: {path} — {len(loaded)} dataset(s) loaded, "
+                  f"{len(reports) - len(loaded)} already present")
     return reports
 
 
@@ -71,37 +73,49 @@ def ingest(
     file: Annotated[Path, typer.Argument(help="CSV (UTF-8/GBK/GB18030), XLSX or Parquet file.")],
     kind: Annotated[str, typer.Option("--kind", help="panel | io | enterprise | sectors | indicators")],
     db: DbOpt = None,
-    dataset_id: Annotated[Optional[str], typer.Option("--dataset-id", help="Id of the new dataset (default: from the file name).")] = None,
-    layout: Annotated[str, typer.Option("--layout", help="Panels: auto | long | wide-indicator | wide-year")] = "auto",
+    dataset_id: Annotated[Optional[str], typer.Option(
+        "--dataset-id", help="Id of the new dataset (default: from the file name).")] = None,
+    layout: Annotated[str, typer.Option(
+        "--layout", help="Panels: auto | long | wide-indicator | wide-year")] = "auto",
     sheet: Annotated[Optional[str], typer.Option("--sheet", help="XLSX sheet name or 0-based index.")] = None,
     year: Annotated[Optional[int], typer.Option("--year", help="IO tables: the table's year.")] = None,
-    table_id: Annotated[Optional[str], typer.Option("--table-id", help="IO tables: id (default: the dataset id).")] = None,
-    region: Annotated[Optional[str], typer.Option("--region", help="IO tables: the table's region (default national).")] = None,
-    scheme: Annotated[Optional[str], typer.Option("--scheme", help="Sector scheme (io, sectors, enterprise).")] = None,
+    table_id: Annotated[Optional[str], typer.Option(
+        "--table-id", help="IO tables: id (default: the dataset id).")] = None,
+    region: Annotated[Optional[str], typer.Option(
+        "--region", help="IO tables: the table's region (default national).")] = None,
+    scheme: Annotated[Optional[str], typer.Option(
+        "--scheme", help="Sector scheme (io, sectors, enterprise).")] = None,
     unit: Annotated[str, typer.Option("--unit", help="IO tables: unit of the values.")] = "10^4 CNY",
-    tolerance: Annotated[float, typer.Option("--tolerance", help="IO tables: relative balance tolerance.")] = 1e-4,
+    tolerance: Annotated[float, typer.Option(
+        "--tolerance", help="IO tables: relative balance tolerance.")] = 1e-4,
     source: Annotated[str, typer.Option("--source", help="Where the file came from.")] = "",
     publisher: Annotated[str, typer.Option("--publisher", help="Who published the data.")] = "",
     licence: Annotated[str, typer.Option("--licence", help="Licence of the data.")] = "",
-    grade: Annotated[Optional[str], typer.Option("--grade", help="general | important | core (enterprise data ≥ important).")] = None,
+    grade: Annotated[Optional[str], typer.Option(
+        "--grade", help="general | important | core (enterprise data ≥ important).")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Replace the dataset with the same id.")] = False,
 ) -> None:
     """Validate a file and store it whole, or not at all. 校验并原子入库。"""
     with store_for(db) as store:
         report = catalog_service.ingest_file(
             store, file, kind, dataset_id=dataset_id, source=source, publisher=publisher, licence=licence,
-            grade=grade, replace=replace, sheet=sheet, layout=layout, year=year, table_id=table_id, region=region,
-            scheme=scheme, unit=unit, rtol=tolerance)
+            grade=grade, replace=replace, sheet=sheet, layout=layout, year=year, table_id=table_id,
+            region=region, scheme=scheme, unit=unit, rtol=tolerance)
     if report.skipped:
         console.print(f"unchanged 未变更: {report.message}")
     else:
-        console.print(f"ok 成功: dataset '{report.dataset_id}' — {report.message}; {len(report.notes)} quality note(s)")
+        console.print(f"ok 成功: dataset '{report.dataset_id}' — {report.message}; "
+                      f"{len(report.notes)} quality note(s)")
 
 
 @app.command()
 def catalog(db: DbOpt = None, fmt: FormatOpt = "table", lang: LangOpt = "en",
-            notes: Annotated[bool, typer.Option("--notes/--no-notes", help="Also list quality notes.")] = True) -> None:
-    """List datasets with provenance, grade, rows, years and missing share, and their quality notes. 数据目录。"""
+            notes: Annotated[bool, typer.Option("--notes/--no-notes",
+                                                help="Also list quality notes.")] = True) -> None:
+    """List datasets with provenance, grade, rows, years and missing share, and their quality notes.
+
+    数据目录。
+    """
     with store_for(db) as store:
         cat = catalog_service.catalog(store)
         summary = catalog_service.notes_summary(store) if notes and fmt == "table" else None
@@ -116,9 +130,11 @@ def catalog(db: DbOpt = None, fmt: FormatOpt = "table", lang: LangOpt = "en",
 
 @app.command()
 def quality(db: DbOpt = None, dataset: Annotated[Optional[str], typer.Option("--dataset")] = None,
-            severity: Annotated[Optional[str], typer.Option("--severity", help="error | warning | info")] = None,
+            severity: Annotated[Optional[str], typer.Option("--severity",
+                                                            help="error | warning | info")] = None,
             fmt: FormatOpt = "table", lang: LangOpt = "en",
-            out: Annotated[Optional[Path], typer.Option("--out", help="Write to .csv/.xlsx/.parquet.")] = None) -> None:
+            out: Annotated[Optional[Path], typer.Option(
+                "--out", help="Write to .csv/.xlsx/.parquet.")] = None) -> None:
     """List the quality notes: screening findings and provenance notes. 数据质量提示。"""
     with store_for(db) as store:
         qn = catalog_service.quality_notes(store, dataset, severity)
@@ -132,12 +148,16 @@ def quality(db: DbOpt = None, dataset: Annotated[Optional[str], typer.Option("--
 @show_app.command("panel")
 def show_panel(
     db: DbOpt = None,
-    indicator: Annotated[Optional[list[str]], typer.Option("--indicator", help="Indicator code (repeat).")] = None,
-    region: Annotated[Optional[list[str]], typer.Option("--region", help="Province name or code (repeat).")] = None,
+    indicator: Annotated[Optional[list[str]], typer.Option(
+        "--indicator", help="Indicator code (repeat).")] = None,
+    region: Annotated[Optional[list[str]], typer.Option(
+        "--region", help="Province name or code (repeat).")] = None,
     years: Annotated[Optional[str], typer.Option("--years", help="FROM:TO, e.g. 2015:2022")] = None,
     dataset: Annotated[Optional[list[str]], typer.Option("--dataset", help="Dataset id (repeat).")] = None,
-    raw: Annotated[bool, typer.Option("--raw", help="Include values the screening marked as errors.")] = False,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write to .csv/.xlsx/.parquet instead of printing.")] = None,
+    raw: Annotated[bool, typer.Option(
+        "--raw", help="Include values the screening marked as errors.")] = False,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Write to .csv/.xlsx/.parquet instead of printing.")] = None,
     fmt: FormatOpt = "table", lang: LangOpt = "en",
 ) -> None:
     """Print a panel (region × year by indicator) or write it to a file. 显示面板数据。"""
@@ -156,7 +176,8 @@ def show_panel(
 
 @show_app.command("io")
 def show_io(db: DbOpt = None,
-            table: Annotated[Optional[str], typer.Option("--table", help="Table id; without it, list the tables.")] = None,
+            table: Annotated[Optional[str], typer.Option(
+                "--table", help="Table id; without it, list the tables.")] = None,
             fmt: FormatOpt = "table", lang: LangOpt = "en") -> None:
     """List the IO tables, or summarise one (output, value added, final demand by sector). 投入产出表。"""
     with store_for(db) as store:
@@ -190,7 +211,7 @@ def demo(db: DbOpt = None,
 
 @app.command()
 def version(db: DbOpt = None) -> None:
-    """Print the package version and the schema version of the store (--db, or the default one if it exists). 版本。"""
+    """Print the package version and the store's schema version (--db, or the default if it exists). 版本。"""
     console.print(f"industrial-brain {__version__}")
     path = db if db is not None else default_db_path()
     if db is None and not path.exists():

@@ -49,7 +49,8 @@ class DatasetInfo:
                                 expected="important or core (Data Security Law practice)")
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}", self.dataset_id):
             raise InputError.at("bad dataset id", column="dataset_id", value=self.dataset_id,
-                                expected="letters, digits, '_', '.', '-' (up to 128), starting with a letter or digit")
+                                expected="letters, digits, '_', '.', '-' (up to 128), "
+                                         "starting with a letter or digit")
         return self
 
 
@@ -98,11 +99,12 @@ def existing_by_sha(store: Store, sha: str) -> str | None:
 
 
 def check_dataset_id_free(store: Store, info: DatasetInfo, file: str, replace: bool) -> None:
-    """Raise unless ``info.dataset_id`` is new, or ``replace`` is set and the stored dataset has the same kind."""
+    """Raise unless ``info.dataset_id`` is new, or ``replace`` is set and the stored one has the same kind."""
     kind = dataset_kind(store, info.dataset_id)
     if kind and not replace:
         raise InputError.at(
-            "dataset id already used by a different file", file=file, column="dataset_id", value=info.dataset_id,
+            "dataset id already used by a different file", file=file, column="dataset_id",
+            value=info.dataset_id,
             expected="a new --dataset-id, or --replace to replace that dataset")
     if kind and kind != info.kind:
         raise InputError.at("cannot replace a dataset of another kind", file=file, column="kind",
@@ -125,9 +127,10 @@ def commit_dataset(store: Store, info: DatasetInfo, *, file: str, sha: str, rows
         write(store)
         if rows_from is not None:
             rows = rows_from()
-        insert_dataset(store, dataset_id=info.dataset_id, kind=info.kind, title=info.title, source=info.source,
-                       publisher=info.publisher, licence=info.licence, citation=info.citation, sha256=sha, rows=rows,
-                       grade=info.grade, file_name=Path(file).name)
+        insert_dataset(store, dataset_id=info.dataset_id, kind=info.kind, title=info.title,
+                       source=info.source, publisher=info.publisher, licence=info.licence,
+                       citation=info.citation, sha256=sha, rows=rows, grade=info.grade,
+                       file_name=Path(file).name)
         if notes_from is not None:
             notes = notes_from()
         if notes is not None and len(notes):

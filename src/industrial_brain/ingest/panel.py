@@ -29,8 +29,8 @@ from industrial_brain.quality.screening import screen_panel
 from industrial_brain.reference.regions import region_code, region_codes
 from industrial_brain.store.connection import Store
 from industrial_brain.store.observations import (
-    BulkLoadFailed, bulk_load, delete_missing, duplicate_years, insert_observations, load_long_csv, observations,
-    recode_regions, series_check,
+    BulkLoadFailed, bulk_load, delete_missing, duplicate_years, insert_observations, load_long_csv,
+    observations, recode_regions, series_check,
 )
 from industrial_brain.store.reference import indicators as stored_indicators
 
@@ -75,7 +75,8 @@ def detect_layout(columns: list[str], *, file: str) -> str:
         return "wide-year"
     missing = [c for c in ("year", "indicator", "value") if c not in found]
     raise InputError.at("missing column", file=file, row=1, column=missing[0],
-                        expected="long (region, year, indicator, value), wide by indicator (region, year, <codes>…) "
+                        expected="long (region, year, indicator, value), "
+                                 "wide by indicator (region, year, <codes>…) "
                                  "or wide by year (region, indicator, <years>…)")
 
 
@@ -88,8 +89,8 @@ def _to_long(df: pd.DataFrame, layout: str, file: str) -> pd.DataFrame:
     line = np.arange(2, len(df) + 2)
     if layout == "long":
         out = pd.DataFrame({"region": df[cols["region"]].to_numpy(), "year": df[cols["year"]].to_numpy(),
-                            "indicator": df[cols["indicator"]].to_numpy(), "value": df[cols["value"]].to_numpy(),
-                            "_line": line})
+                            "indicator": df[cols["indicator"]].to_numpy(),
+                            "value": df[cols["value"]].to_numpy(), "_line": line})
         out["_col"] = cols["value"]
         out.attrs["cols"] = cols
         return out
@@ -160,12 +161,14 @@ def validate_long(long: pd.DataFrame, indicators: pd.DataFrame, *, file: str) ->
     ind = long["indicator"].astype("string").str.strip()
     if ind.isna().any():
         r, c = where(ind.isna().to_numpy(), "indicator")
-        raise InputError.at("missing indicator code", file=file, row=r, column=c, expected="an indicator code")
+        raise InputError.at("missing indicator code", file=file, row=r, column=c,
+                            expected="an indicator code")
     known = set(indicators["code"])
     unknown = ~ind.isin(known).to_numpy()
     if unknown.any():
         r, c = where(unknown, "indicator")
-        raise InputError.at("unknown indicator", file=file, row=r, column=c, value=ind.iat[int(np.flatnonzero(unknown)[0])],
+        raise InputError.at("unknown indicator", file=file, row=r, column=c,
+                            value=ind.iat[int(np.flatnonzero(unknown)[0])],
                             expected="a code registered with 'ibrain ingest FILE --kind indicators'")
     # years
     yr, bad = _parse_numbers(long["year"])
@@ -180,13 +183,15 @@ def validate_long(long: pd.DataFrame, indicators: pd.DataFrame, *, file: str) ->
     if out_of_range.any():
         r, c = where(out_of_range, "year")
         raise InputError.at("impossible year", file=file, row=r, column=c,
-                            value=int(yr[np.flatnonzero(out_of_range)[0]]), expected=f"a year in {YEAR_MIN}–{YEAR_MAX}")
+                            value=int(yr[np.flatnonzero(out_of_range)[0]]),
+                            expected=f"a year in {YEAR_MIN}–{YEAR_MAX}")
     # values
     val, bad = _parse_numbers(long["value"])
     if bad.any():
         r, c = where(bad, "value")
         raise InputError.at("value is not a number", file=file, row=r, column=c,
-                            value=long["value"].iat[int(np.flatnonzero(bad)[0])], expected="a number or a blank cell")
+                            value=long["value"].iat[int(np.flatnonzero(bad)[0])],
+                            expected="a number or a blank cell")
     inf = np.isinf(val)
     if inf.any():
         r, c = where(inf, "value")
@@ -202,8 +207,10 @@ def validate_long(long: pd.DataFrame, indicators: pd.DataFrame, *, file: str) ->
         uniq = {u: region_code(u) for u in pd.unique(reg)}
         bad_mask = reg.map(lambda u: uniq[u] is None).to_numpy(dtype=bool)
         r, c = where(bad_mask, "region")
-        raise InputError.at("unknown region", file=file, row=r, column=c, value=reg.iat[int(np.flatnonzero(bad_mask)[0])],
-                            expected="a province name (e.g. '北京', 'Beijing') or a GB/T 2260 code (e.g. '110000')") from None
+        raise InputError.at("unknown region", file=file, row=r, column=c,
+                            value=reg.iat[int(np.flatnonzero(bad_mask)[0])],
+                            expected="a province name (e.g. '北京', 'Beijing') "
+                                     "or a GB/T 2260 code (e.g. '110000')") from None
     present = ~np.isnan(val)
     frame = pd.DataFrame({"region_code": codes.to_numpy(), "indicator_code": ind.to_numpy(dtype=object),
                           "year": yr.astype("int64"), "value": val})
@@ -253,7 +260,8 @@ def _fast_columns(path: Path) -> dict[str, str] | None:
     return cols
 
 
-def _fast_insert(store: Store, path: Path, cols: dict[str, str], indicators: pd.DataFrame, dataset_id: str) -> int:
+def _fast_insert(store: Store, path: Path, cols: dict[str, str], indicators: pd.DataFrame,
+                 dataset_id: str) -> int:
     """Load a long UTF-8 CSV straight into the store inside the caller's open transaction.
 
     One pass reads and writes; the checks then run on the inserted rows (one grouped scan), region

@@ -1,10 +1,11 @@
-"""What is stored and what is known about it: adding a file, the catalog, quality notes, panels, regions, IO tables.
+"""What is stored and what is known about it: adding a file, the catalog, quality notes, panels, regions,
+IO tables.
 
 The services behind ``ibrain ingest``, ``catalog``, ``quality``, ``show panel|io|regions`` and
-``version`` and behind the API's ``/catalog``, ``/quality-notes``, ``/indicators``, ``/panel`` and ``/regions``. Each takes the
-store first; ``datasets`` (where accepted) limits the answer to those dataset ids, which is how an
-interface passes on what the caller may read. Errors name the parameter or column at fault, never
-an interface's option.
+``version`` and behind the API's ``/catalog``, ``/quality-notes``, ``/indicators``, ``/panel`` and
+``/regions``. Each takes the store first; ``datasets`` (where accepted) limits the answer to those
+dataset ids, which is how an interface passes on what the caller may read. Errors name the parameter
+or column at fault, never an interface's option.
 """
 
 from __future__ import annotations
@@ -58,8 +59,8 @@ def ingest_file(store: Store, path: str | Path, kind: str, *, dataset_id: str | 
         options.update(year=year, table_id=table_id, region=region, scheme=scheme or "", unit=unit, rtol=rtol)
     elif kind in ("sectors", "enterprise"):
         options["scheme"] = scheme
-    return ingest(store, path, kind, dataset_id=dataset_id, source=source, publisher=publisher, licence=licence,
-                  grade=grade, replace=replace, sheet=sheet, **options)
+    return ingest(store, path, kind, dataset_id=dataset_id, source=source, publisher=publisher,
+                  licence=licence, grade=grade, replace=replace, sheet=sheet, **options)
 
 
 # -- catalog and quality notes --------------------------------------------------------------------
@@ -83,7 +84,8 @@ def quality_notes(store: Store, dataset: str | None = None, severity: str | None
     datasets : limit to these dataset ids (None: no limit)
     """
     if severity is not None and severity not in SEVERITIES:
-        raise InputError.at("parameter 'severity': unknown severity", value=severity, expected=" | ".join(SEVERITIES))
+        raise InputError.at("parameter 'severity': unknown severity", value=severity,
+                            expected=" | ".join(SEVERITIES))
     return _only(readers.quality_notes(store, dataset, severity), datasets).reset_index(drop=True)
 
 
@@ -153,12 +155,13 @@ def region(store: Store, code: str) -> pd.DataFrame:
     f = regions(store)
     f = f[f["code"] == code].reset_index(drop=True)
     if f.empty:
-        raise InputError.at("unknown region", column="code", value=code, expected="a stored GB/T 2260 region code")
+        raise InputError.at("unknown region", column="code", value=code,
+                            expected="a stored GB/T 2260 region code")
     return f
 
 
 def neighbours(store: Store, code: str) -> pd.DataFrame:
-    """The regions that neighbour ``code`` (contiguity of the reference data), by code, with the pair's ``kind``.
+    """The regions that neighbour ``code`` (contiguity of the reference data), by code, with the pair's kind.
 
     ``kind`` is ``shared_border`` or ``convention`` (an island linked by convention).
     """
@@ -170,11 +173,12 @@ def neighbours(store: Store, code: str) -> pd.DataFrame:
 
 
 def regions_with_neighbours(store: Store) -> pd.DataFrame:
-    """Regions with codes, names, level, macro-region and their neighbours' codes (space-separated, sorted)."""
+    """Regions with codes, names, level, macro-region and the codes of their neighbours (sorted)."""
     reg = regions(store)[["code", "name_zh", "name_en", "level", "region4_en"]]
     pairs = neighbour_pairs(store)
     nb = pairs.groupby("code_a")["code_b"].agg(lambda s: " ".join(sorted(s))).rename("neighbours")
-    return reg.merge(nb, left_on="code", right_index=True, how="left")[REGION_TABLE_COLUMNS].reset_index(drop=True)
+    table = reg.merge(nb, left_on="code", right_index=True, how="left")
+    return table[REGION_TABLE_COLUMNS].reset_index(drop=True)
 
 
 # -- input–output tables --------------------------------------------------------------------------
@@ -218,5 +222,5 @@ def io_table_summary(store: Store, table_id: str, lang: str = "en") -> IOTableSu
 
 # -- the store ------------------------------------------------------------------------------------
 def schema_versions(store: Store) -> tuple[int, int]:
-    """``(version recorded in the store, version this release writes)``; the first is 0 for a file never migrated."""
+    """``(version recorded in the store, version this release writes)``; the first is 0 if never migrated."""
     return store.schema_version(), SCHEMA_VERSION

@@ -97,12 +97,14 @@ def load_long_csv(store: Store, path: str | Path, columns: Mapping[str, str], da
     store.con.execute(f"""
         INSERT INTO observation
         SELECT ?, s.{r}, trim(s.{i}),
-               CASE WHEN s.{y} BETWEEN {int(lo)} AND {int(hi)} AND s.{y} = floor(s.{y}) THEN s.{y}::SMALLINT END,
+               CASE WHEN s.{y} BETWEEN {int(lo)} AND {int(hi)} AND s.{y} = floor(s.{y})
+                    THEN s.{y}::SMALLINT END,
                s.{v}
         FROM {_CSV_SOURCE} s""", [dataset_id, str(path), types])
 
 
-def series_check(store: Store, dataset_id: str, indicators: pd.DataFrame, *, years: tuple[int, int]) -> SeriesCheck:
+def series_check(store: Store, dataset_id: str, indicators: pd.DataFrame, *,
+                 years: tuple[int, int]) -> SeriesCheck:
     """One scan of a dataset's observations against the indicators (``code, min_value, max_value``).
 
     ``years`` is the year range the load allowed (for the exact distinct-year count).
@@ -144,8 +146,9 @@ def delete_missing(store: Store, dataset_id: str) -> None:
 def insert_observations(store: Store, dataset_id: str, frame: pd.DataFrame) -> None:
     """Insert validated observations (``region_code, indicator_code, year, value``) of one dataset."""
     with registered(store, "_obs_df", frame) as name:
-        store.con.execute("INSERT INTO observation SELECT ?, region_code, indicator_code, year::SMALLINT, value "
-                          f"FROM {name}", [dataset_id])
+        store.con.execute("INSERT INTO observation "
+                          f"SELECT ?, region_code, indicator_code, year::SMALLINT, value FROM {name}",
+                          [dataset_id])
 
 
 def observations(store: Store, dataset_id: str) -> pd.DataFrame:
@@ -162,5 +165,7 @@ def indicator_coverage(store: Store) -> pd.DataFrame:
     return store.query(
         "SELECT i.code, i.name_zh, i.name_en, i.unit, i.direction, i.dimension, i.price_basis, o.dataset_id, "
         "o.year_min, o.year_max, o.regions FROM indicator i JOIN (SELECT indicator_code, dataset_id, "
-        "min(year)::INTEGER AS year_min, max(year)::INTEGER AS year_max, count(DISTINCT region_code) AS regions "
-        "FROM observation GROUP BY ALL) o ON o.indicator_code = i.code ORDER BY i.code, o.dataset_id")
+        "min(year)::INTEGER AS year_min, max(year)::INTEGER AS year_max, "
+        "count(DISTINCT region_code) AS regions FROM observation GROUP BY ALL) o "
+        "ON o.indicator_code = i.code "
+        "ORDER BY i.code, o.dataset_id")

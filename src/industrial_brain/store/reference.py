@@ -1,4 +1,5 @@
-"""Reference lists a dataset registers: indicators, sectors, enterprises, regions, neighbours, external references.
+"""Reference lists a dataset registers: indicators, sectors, enterprises, regions, neighbours, external
+references.
 
 Readers for indicators and sectors and the writers of every list (call the writers inside the
 ingest's transaction). Regions and neighbour pairs are read through :mod:`industrial_brain.store.regions`.
@@ -54,7 +55,8 @@ def insert_sectors(store: Store, frame: pd.DataFrame) -> None:
 
 
 def insert_enterprises(store: Store, frame: pd.DataFrame) -> None:
-    """Write enterprise rows (``uscc, name, region_code, sector_code, size_class, dataset_id, sector_scheme``)."""
+    """Write enterprise rows (``uscc, name, region_code, sector_code, size_class, dataset_id,
+    sector_scheme``)."""
     insert_frame(store, "enterprise", frame)
 
 

@@ -54,6 +54,7 @@ def provinces_geojson(request: Request) -> Response:
     """Province boundaries (GeoJSON FeatureCollection; ``properties.adcode`` is the GB/T 2260 code)."""
     global _GEO
     if _GEO is None:
-        body = resources.files("industrial_brain.data").joinpath("geo/china_provinces_clean.geojson").read_bytes()
+        geojson = resources.files("industrial_brain.data").joinpath("geo/china_provinces_clean.geojson")
+        body = geojson.read_bytes()
         _GEO = (body, "application/geo+json", '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"')
     return send(request, _GEO)
