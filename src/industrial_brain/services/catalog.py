@@ -167,18 +167,19 @@ def neighbours(store: Store, code: str) -> pd.DataFrame:
     """
     region(store, code)
     pairs = neighbour_pairs(store)
-    pairs = pairs[pairs["code_a"] == code][["code_b", "kind"]]
-    f = regions(store).merge(pairs, left_on="code", right_on="code_b").drop(columns="code_b")
-    return f.sort_values("code", kind="stable").reset_index(drop=True)
+    pairs = pairs[pairs["code_a"] == code]
+    kinds = dict(zip(pairs["code_b"], pairs["kind"]))
+    f = regions(store)
+    f = f[f["code"].isin(list(kinds))]
+    return f.assign(kind=f["code"].map(kinds)).reset_index(drop=True)
 
 
 def regions_with_neighbours(store: Store) -> pd.DataFrame:
     """Regions with codes, names, level, macro-region and the codes of their neighbours (sorted)."""
     reg = regions(store)[["code", "name_zh", "name_en", "level", "region4_en"]]
     pairs = neighbour_pairs(store)
-    nb = pairs.groupby("code_a")["code_b"].agg(lambda s: " ".join(sorted(s))).rename("neighbours")
-    table = reg.merge(nb, left_on="code", right_index=True, how="left")
-    return table[REGION_TABLE_COLUMNS].reset_index(drop=True)
+    nb = {a: " ".join(sorted(b)) for a, b in pairs.groupby("code_a")["code_b"]}
+    return reg.assign(neighbours=reg["code"].map(nb))[REGION_TABLE_COLUMNS].reset_index(drop=True)
 
 
 # -- input–output tables --------------------------------------------------------------------------
