@@ -157,7 +157,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="ibrain-bench-api-"))
     try:
         if args.db is None:
-            from industrial_brain.defaults import init_store
+            from industrial_brain.services.defaults import init_store
             from industrial_brain.store import Store
 
             db = tmp / "bench.duckdb"

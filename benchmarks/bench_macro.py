@@ -175,7 +175,7 @@ def store_pipeline(permutations: int) -> None:
     import tempfile
     from pathlib import Path
 
-    from industrial_brain.defaults import init_store
+    from industrial_brain.services.defaults import init_store
     from industrial_brain.services.macro import run_macro
     from industrial_brain.store import Store
 

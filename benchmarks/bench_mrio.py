@@ -33,7 +33,7 @@ def timed(fn, repeat: int = 3):
 
 
 def main() -> None:
-    from industrial_brain.defaults import init_store
+    from industrial_brain.services.defaults import init_store
     from industrial_brain.meso.digital import digital_integration
     from industrial_brain.meso.mrio import build_mrio
     from industrial_brain.meso import mrio_accounts

@@ -21,7 +21,7 @@ def store(tmp_path: Path):
 @pytest.fixture(scope="session")
 def default_db(tmp_path_factory) -> Path:
     """Path of a store loaded once with all embedded default data (never write to it: copy it)."""
-    from industrial_brain.defaults import init_store
+    from industrial_brain.services.defaults import init_store
 
     path = tmp_path_factory.mktemp("default") / "default.duckdb"
     with Store(path) as s:

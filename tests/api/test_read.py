@@ -1,4 +1,5 @@
-"""Catalog, quality notes, regions, GeoJSON, indicators, panels: content, filters, paging, CSV, ETag, grades."""
+"""Catalog, quality notes, regions, GeoJSON, indicators, panels: content, filters, paging, CSV, ETag,
+grades."""
 
 from __future__ import annotations
 
@@ -60,7 +61,8 @@ def test_indicators_and_panel_match_the_reader(client, api_db):
     gdp = next(i for i in inds if i["code"] == "gdp_100m_cny")
     assert gdp["unit"] == "10^8 CNY" and gdp["year_min"] <= 2000 and gdp["regions"] == 31
     assert "synthetic_secret" not in {i["code"] for i in inds}
-    r = client.get("/api/v1/panel", params={"indicator": "gdp_100m_cny", "years": "2020", "limit": 100}).json()
+    params = {"indicator": "gdp_100m_cny", "years": "2020", "limit": 100}
+    r = client.get("/api/v1/panel", params=params).json()
     assert r["count"] == 31 and r["indicators"] == ["gdp_100m_cny"]
     with Store(api_db, read_only=True) as s:
         p = read_panel(s, ["gdp_100m_cny"], years=(2020, 2020), datasets=["econ_energy_1990_2025"])
@@ -109,7 +111,8 @@ def test_quality_notes(client):
     assert r["count"] >= 1 and all(n["severity"] == "error" for n in r["data"]) and len(r["data"]) <= 5
     one = client.get("/api/v1/quality-notes", params={"dataset": "carbon_emissions_2010_2022"}).json()
     assert {n["dataset_id"] for n in one["data"]} == {"carbon_emissions_2010_2022"}
-    assert client.get("/api/v1/quality-notes", params={"dataset": "synthetic_important_panel"}).status_code == 401
+    secret = client.get("/api/v1/quality-notes", params={"dataset": "synthetic_important_panel"})
+    assert secret.status_code == 401
 
 
 def test_capabilities_and_openapi(client):
@@ -124,5 +127,6 @@ def test_capabilities_and_openapi(client):
 def test_security_headers(client):
     page = client.get("/")
     assert page.status_code == 200 and "script-src 'self'" in page.headers["content-security-policy"]
-    for r in (page, client.get("/api/v1/regions"), client.get("/api/v1/regions")):  # second one from the cache
+    # the second /regions answer comes from the cache
+    for r in (page, client.get("/api/v1/regions"), client.get("/api/v1/regions")):
         assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-frame-options"] == "DENY"

@@ -25,7 +25,7 @@ def make_uscc(body: str) -> str:
 
 def prepare_base(store: Store, tmp: Path) -> None:
     """Regions, three synthetic indicators and a synthetic sector scheme 'syn3'."""
-    from industrial_brain.defaults import _load_regions
+    from industrial_brain.services.defaults import _load_regions
 
     _load_regions(store)
     (tmp / "syn_indicators.csv").write_text(SYNTHETIC_INDICATORS, encoding="utf-8")
@@ -50,7 +50,8 @@ def io_matrix_csv() -> str:
     va4 = [go[j] - colsum[j] - va1[j] for j in range(3)]            # 30, 20, 30
     lines = ["Code,name_en,A,M,S,FU101,EX,IM,GO"]
     for i, c in enumerate("AMS"):
-        lines.append(f"{c},{['Agri', 'Manu', 'Serv'][i]},{Z[i][0]},{Z[i][1]},{Z[i][2]},{fu[i]},{ex[i]},{im[i]},{go[i]}")
+        name = ["Agri", "Manu", "Serv"][i]
+        lines.append(f"{c},{name},{Z[i][0]},{Z[i][1]},{Z[i][2]},{fu[i]},{ex[i]},{im[i]},{go[i]}")
     lines.append(f"VA001,Compensation,{va1[0]},{va1[1]},{va1[2]},,,,")
     lines.append(f"VA004,Surplus,{va4[0]},{va4[1]},{va4[2]},,,,")
     lines.append(f"TI,Total input,{go[0]},{go[1]},{go[2]},,,,")

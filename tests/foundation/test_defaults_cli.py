@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from industrial_brain.defaults import init_store
+from industrial_brain.services.defaults import init_store
 from industrial_brain.store.readers import catalog, read_io_table, read_panel
 
 from .helpers import snapshot
@@ -22,7 +22,7 @@ def test_init_loads_every_default_dataset(default_store):
                 "gdp_three_sectors_2010_2022": 1612, "carbon_emissions_2010_2022": 390}
     for ds, rows in expected.items():
         assert cat.loc[ds, "rows"] == rows
-    assert cat.loc["digital_innovation_2013_2022", "missing_share"] == 0.0        # PROVENANCE: no missing cell
+    assert cat.loc["digital_innovation_2013_2022", "missing_share"] == 0.0  # PROVENANCE: no missing cell
     assert cat.loc["econ_energy_1990_2025", "years"] == "1990–2025"
     assert default_store.query("SELECT count(*) n FROM io_table")["n"].iat[0] == 6 + 31
     assert default_store.query("SELECT count(*) n FROM region WHERE level = 'province'")["n"].iat[0] == 34
@@ -44,23 +44,27 @@ def test_composites_are_external_references_not_indicators(default_store):
 
 def test_national_tables_balance_and_totals_match_provenance(default_store):
     # PROVENANCE §2a: total output 2017 225.8, 2018 249.5, 2020 269.9 trillion CNY (10^4 CNY units)
-    for tid, trn in (("cn_nbs_io_2017_42", 225.8), ("cn_nbs_io_2018_42", 249.5), ("cn_nbs_io_2020_42", 269.9)):
+    totals = (("cn_nbs_io_2017_42", 225.8), ("cn_nbs_io_2018_42", 249.5), ("cn_nbs_io_2020_42", 269.9))
+    for tid, trn in totals:
         t = read_io_table(default_store, tid)
         assert round(t.x.sum() / 1e8, 1) == trn
         # column identity: domestic + imported intermediate inputs + value added = output
-        np.testing.assert_allclose(t.Z.sum(axis=0) + t.Z_imports.sum(axis=0) + t.V.sum(axis=0), t.x, atol=1e-4)
+        inputs = t.Z.sum(axis=0) + t.Z_imports.sum(axis=0) + t.V.sum(axis=0)
+        np.testing.assert_allclose(inputs, t.x, atol=1e-4)
         # row identity of the domestic block
         np.testing.assert_allclose(t.Z.sum(axis=1) + t.Y.sum(axis=1), t.x, atol=1e-4)
 
 
 def test_provincial_tables_use_nbs_2017_codes(default_store):
     t = read_io_table(default_store, "cn_prov_io_2017_42_110000")
-    assert list(t.Z.index[:3]) == ["01", "02", "03"] and t.sectors.loc["01", "name_zh"] == "农林牧渔产品和服务"
+    assert list(t.Z.index[:3]) == ["01", "02", "03"]
+    assert t.sectors.loc["01", "name_zh"] == "农林牧渔产品和服务"
     assert list(t.trade.columns) == ["OF", "IM", "IF", "ERR"]
     # summed provincial value added vs summed 2017 GRP: PROVENANCE §5 reports 0.01 %; against the
     # gdp_three_sectors vintage we measure 0.012 %
-    va = sum(read_io_table(default_store, tid).V.to_numpy().sum()
-             for tid in default_store.query("SELECT table_id FROM io_table WHERE table_id LIKE 'cn_prov_io_2017_42_%'")["table_id"])
+    provincial = default_store.query(
+        "SELECT table_id FROM io_table WHERE table_id LIKE 'cn_prov_io_2017_42_%'")
+    va = sum(read_io_table(default_store, tid).V.to_numpy().sum() for tid in provincial["table_id"])
     grp = read_panel(default_store, ["grp_100m_cny"], years="2017:2017")["grp_100m_cny"].sum()
     assert abs(va / 1e4 / grp - 1) < 1.5e-4
 
@@ -69,7 +73,8 @@ def test_panel_reader_filters(default_store):
     p = read_panel(default_store, ["gdp_100m_cny"], ["上海", "Inner Mongolia"], "2015:2016")
     assert p.index.tolist() == [("150000", 2015), ("150000", 2016), ("310000", 2015), ("310000", 2016)]
     assert p.loc[("310000", 2015), "gdp_100m_cny"] == pytest.approx(27821.63)
-    # Beijing 2011–2017: secondary + tertiary VA exceed GDP (PROVENANCE §5 #3) → left out by default, kept on request
+    # Beijing 2011–2017: secondary + tertiary VA exceed GDP (PROVENANCE §5 #3) → left out by default,
+    # kept on request
     p = read_panel(default_store, ["gdp_100m_cny"], ["北京"], "2015:2016")
     assert p.empty and len(p.attrs["excluded"]) == 2
     assert "secondary_va_100m_cny" in p.attrs["excluded"]["detail"].iat[0]
@@ -78,8 +83,8 @@ def test_panel_reader_filters(default_store):
 
 
 def _cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "industrial_brain.cli.main", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run([sys.executable, "-m", "industrial_brain.cli.main", *args], capture_output=True,
+                          text=True, env={**os.environ, **(env or {})})
 
 
 def test_cli_show_catalog_and_exports(default_db, tmp_path):
@@ -87,13 +92,14 @@ def test_cli_show_catalog_and_exports(default_db, tmp_path):
 
     db = tmp_path / "c.duckdb"
     shutil.copy(default_db, db)
-    r = _cli("show", "panel", "--db", str(db), "--indicator", "grp_100m_cny", "--region", "北京", "--years", "2015:2016",
-             "--format", "csv")
+    r = _cli("show", "panel", "--db", str(db), "--indicator", "grp_100m_cny", "--region", "北京",
+             "--years", "2015:2016", "--format", "csv")
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines()[1].startswith("110000,Beijing,2015,23014.59")
     for suffix in ("csv", "xlsx", "parquet"):
         out = tmp_path / f"p.{suffix}"
-        r = _cli("show", "panel", "--db", str(db), "--indicator", "grp_100m_cny", "--years", "2020:2022", "--out", str(out))
+        r = _cli("show", "panel", "--db", str(db), "--indicator", "grp_100m_cny", "--years", "2020:2022",
+                 "--out", str(out))
         assert r.returncode == 0, r.stderr
         back = {"csv": pd.read_csv, "xlsx": pd.read_excel, "parquet": pd.read_parquet}[suffix](out)
         assert len(back) == 93 and {"region_code", "name", "year", "grp_100m_cny"} <= set(back.columns)

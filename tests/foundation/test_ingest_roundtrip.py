@@ -51,15 +51,18 @@ def test_long_csv_fast_path_and_codes(base, tmp_path):
 
 
 def test_wide_by_indicator(base, tmp_path):
-    wide = long_panel_frame().pivot(index=["region", "year"], columns="indicator", values="value").reset_index()
-    wide["region"] = wide["region"].map({"110000": "Beijing", "120000": "Tianjin", "130000": "Hebei Province"})
+    wide = long_panel_frame().pivot(index=["region", "year"], columns="indicator", values="value")
+    wide = wide.reset_index()
+    wide["region"] = wide["region"].map({"110000": "Beijing", "120000": "Tianjin",
+                                         "130000": "Hebei Province"})
     path = tmp_path / "wide_ind.csv"
     wide.to_csv(path, index=False)
     _check(base, ingest(base, path, "panel").dataset_id)
 
 
 def test_wide_by_year(base, tmp_path):
-    wide = long_panel_frame().pivot(index=["region", "indicator"], columns="year", values="value").reset_index()
+    wide = long_panel_frame().pivot(index=["region", "indicator"], columns="year", values="value")
+    wide = wide.reset_index()
     path = tmp_path / "wide_year.csv"
     wide.to_csv(path, index=False)
     _check(base, ingest(base, path, "panel").dataset_id)
@@ -86,7 +89,8 @@ def test_parquet_long(base, tmp_path):
 
 def test_blank_and_yearbook_missing_marks_are_not_stored(base, tmp_path):
     path = tmp_path / "gaps.csv"
-    path.write_text("region,year,syn_gdp,syn_share\n北京,2015,1.5,\n天津,2015,—,0.3\n河北,2015,…,-\n", encoding="utf-8")
+    path.write_text("region,year,syn_gdp,syn_share\n北京,2015,1.5,\n天津,2015,—,0.3\n河北,2015,…,-\n",
+                    encoding="utf-8")
     rep = ingest(base, path, "panel")
     assert rep.rows == 2
     p = read_panel(base, datasets=[rep.dataset_id])
@@ -107,7 +111,8 @@ def test_io_matrix_roundtrip(base, tmp_path):
 
 def test_io_long_layout_roundtrip(base, tmp_path):
     mat = pd.read_csv(pd.io.common.StringIO(io_matrix_csv())).drop(columns="name_en")
-    long = mat.melt(id_vars="Code", var_name="col_code", value_name="value").dropna().rename(columns={"Code": "row_code"})
+    long = mat.melt(id_vars="Code", var_name="col_code", value_name="value").dropna()
+    long = long.rename(columns={"Code": "row_code"})
     path = tmp_path / "io_long.parquet"
     long.to_parquet(path)
     t = read_io_table(base, ingest(base, path, "io", year=2020).dataset_id)
@@ -133,11 +138,14 @@ def test_io_noncompetitive_origin_blocks(base, tmp_path):
 def test_enterprises_sectors_indicators(base, tmp_path):
     codes = [make_uscc("91110000" + f"{i:08d}" + "0") for i in range(3)]
     path = tmp_path / "firms.csv"
-    pd.DataFrame({"uscc": codes, "name": ["甲公司", "乙公司", "丙公司"], "region": ["北京", "Tianjin", "130000"],
-                  "sector_code": ["A", "M", "S"], "size_class": ["大型", "small", "micro"]}).to_csv(path, index=False)
+    firms = pd.DataFrame({"uscc": codes, "name": ["甲公司", "乙公司", "丙公司"],
+                          "region": ["北京", "Tianjin", "130000"], "sector_code": ["A", "M", "S"],
+                          "size_class": ["大型", "small", "micro"]})
+    firms.to_csv(path, index=False)
     rep = ingest(base, path, "enterprise", scheme="syn3")
     assert rep.rows == 3
-    got = base.query("SELECT uscc, region_code, sector_code, size_class, dataset_id FROM enterprise ORDER BY uscc")
+    got = base.query("SELECT uscc, region_code, sector_code, size_class, dataset_id FROM enterprise "
+                     "ORDER BY uscc")
     assert got["region_code"].tolist() == ["110000", "120000", "130000"]
     assert got["size_class"].tolist() == ["large", "small", "micro"]
     grade = base.con.execute("SELECT grade FROM dataset WHERE dataset_id = ?", [rep.dataset_id]).fetchone()[0]
@@ -153,7 +161,8 @@ def test_every_row_points_to_its_dataset_and_every_write_is_audited(base, tmp_pa
     n_audit = base.query("SELECT count(*) n FROM audit")["n"].iat[0]
     rep = ingest(base, path, "panel", source="synthetic", publisher="tests", licence="CC0")
     ds = base.query("SELECT * FROM dataset WHERE dataset_id = 'long'").iloc[0]
-    assert (ds.source, ds.publisher, ds.licence, ds.rows, ds.grade) == ("synthetic", "tests", "CC0", 30, "general")
+    got = (ds.source, ds.publisher, ds.licence, ds.rows, ds.grade)
+    assert got == ("synthetic", "tests", "CC0", 30, "general")
     assert len(ds.sha256) == 64 and ds.sha256 == rep.sha256
     assert base.query("SELECT count(*) n FROM observation WHERE dataset_id = 'long'")["n"].iat[0] == 30
     audit = base.query("SELECT * FROM audit ORDER BY \"at\"")

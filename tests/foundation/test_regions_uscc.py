@@ -4,18 +4,23 @@ import pytest
 
 from industrial_brain.errors import InputError
 from industrial_brain.reference.regions import region_code, region_codes
-from industrial_brain.reference.uscc import is_valid_uscc, organisation_code_check, uscc_check_char, uscc_problem
+from industrial_brain.reference.uscc import (
+    is_valid_uscc, organisation_code_check, uscc_check_char, uscc_problem,
+)
 
 
 @pytest.mark.parametrize("spelling, code", [
-    ("北京", "110000"), ("北京市", "110000"), ("Beijing", "110000"), ("beijing", "110000"), (" Beijing ", "110000"),
+    ("北京", "110000"), ("北京市", "110000"), ("Beijing", "110000"), ("beijing", "110000"),
+    (" Beijing ", "110000"),
     ("内蒙古自治区", "150000"), ("内蒙古", "150000"), ("Inner Mongolia", "150000"), ("Nei Mongol", "150000"),
-    ("新疆维吾尔自治区", "650000"), ("新疆", "650000"), ("Xinjiang", "650000"), ("Xinjiang Uygur Autonomous Region", "650000"),
+    ("新疆维吾尔自治区", "650000"), ("新疆", "650000"), ("Xinjiang", "650000"),
+    ("Xinjiang Uygur Autonomous Region", "650000"),
     ("广西壮族自治区", "450000"), ("广西", "450000"), ("Guangxi", "450000"), ("宁夏回族自治区", "640000"),
     ("西藏自治区", "540000"), ("西藏", "540000"), ("Tibet", "540000"), ("Xizang", "540000"),
     ("Shaanxi", "610000"), ("陕西省", "610000"), ("Shanxi", "140000"), ("山西", "140000"),
     ("Hebei Province", "130000"), ("重庆市", "500000"), ("Heilongjiang", "230000"), ("黑龙江省", "230000"),
-    ("香港特别行政区", "810000"), ("Hong Kong", "810000"), ("Macau", "820000"), ("澳门", "820000"), ("台湾", "710000"),
+    ("香港特别行政区", "810000"), ("Hong Kong", "810000"), ("Macau", "820000"), ("澳门", "820000"),
+    ("台湾", "710000"),
     ("110000", "110000"), (110000, "110000"), ("11", "110000"), (650000.0, "650000"),
 ])
 def test_every_province_form(spelling, code):
@@ -71,6 +76,7 @@ def test_lower_case_is_accepted_as_upper():
 
 
 def test_embedded_organisation_code_check():
-    # GB 11714: body 80210043 (check digit 3 in the USCC above) → weights 3,7,9,10,5,8,4,2 over 8,0,2,1,0,0,4,3:
+    # GB 11714: body 80210043 (check digit 3 in the USCC above) → weights 3,7,9,10,5,8,4,2
+    # over 8,0,2,1,0,0,4,3:
     # 24+0+18+10+0+0+16+6 = 74; 74 mod 11 = 8; 11 − 8 = 3.
     assert organisation_code_check("80210043") == "3"

@@ -23,7 +23,6 @@ LOADER = textwrap.dedent("""
     from industrial_brain.store import Store
     from industrial_brain.ingest import ingest
     import industrial_brain.ingest.core as core
-    original = core.write_notes
     store = Store(sys.argv[1])
     real_commit = core.commit_dataset
     def slow_write(s, info, **kw):
@@ -55,7 +54,8 @@ def test_sigkill_mid_load_leaves_no_partial_rows(tmp_path):
         before = snapshot(s)
     csv = tmp_path / "big.csv"
     _big_panel(csv)
-    proc = subprocess.Popen([sys.executable, "-c", LOADER, str(db), str(csv)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-c", LOADER, str(db), str(csv)], stdout=subprocess.PIPE,
+                            text=True)
     try:
         line = proc.stdout.readline()
         assert line.strip() == "INSERTED"
@@ -101,7 +101,8 @@ def test_migration_of_a_version_1_store(tmp_path):
     for sql in MIGRATIONS[0][2]:
         con.execute(sql)
     con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
-    con.execute("INSERT INTO dataset VALUES ('old', 'panel', 't', 's', 'p', 'l', 'c', 'abc', 1, 'general', 'f.csv', now())")
+    con.execute("INSERT INTO dataset VALUES ('old', 'panel', 't', 's', 'p', 'l', 'c', 'abc', 1, 'general', "
+                "'f.csv', now())")
     con.execute("INSERT INTO observation VALUES ('old', '110000', 'x', 2015, 1.5)")
     con.execute("INSERT INTO io_flow VALUES ('t1', '01', '01', 2.0)")
     con.close()
@@ -110,9 +111,10 @@ def test_migration_of_a_version_1_store(tmp_path):
     with Store(db) as s:
         assert s.schema_version() == SCHEMA_VERSION == 4
         assert s.query("SELECT value FROM observation")["value"].tolist() == [1.5]
-        assert s.query("SELECT origin FROM io_flow")["origin"].tolist() == ["all"]  # new column, default filled
-        assert s.query("SELECT count(*) n FROM quality_note")["n"].iat[0] == 0      # new table exists
-        details = s.query("SELECT detail FROM audit WHERE action = 'migrate' ORDER BY detail")["detail"].tolist()
+        assert s.query("SELECT origin FROM io_flow")["origin"].tolist() == ["all"]  # new column, filled
+        assert s.query("SELECT count(*) n FROM quality_note")["n"].iat[0] == 0  # new table exists
+        details = s.query("SELECT detail FROM audit WHERE action = 'migrate' ORDER BY detail")["detail"]
+        details = details.tolist()
         assert [d.split(":")[0] for d in details] == ["to version 2", "to version 3", "to version 4"]
     with Store(db) as s:  # migrating again is a no-op
         assert s.migrate() == []

@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from industrial_brain._shared.i18n import check_lang, is_money_unit, label, unit_label
-from industrial_brain.defaults import default_steps, init_store
+from industrial_brain.services.defaults import default_steps, init_store
 from industrial_brain.errors import InputError
 from industrial_brain.store.connection import Store, open_store
 

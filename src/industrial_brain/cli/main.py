@@ -40,7 +40,9 @@ from industrial_brain.cli.macro import app as macro_app
 from industrial_brain.cli.serve import serve as serve_command
 from industrial_brain.cli.serve import user_app
 from industrial_brain.cli.stress import app as stress_app
-from industrial_brain.errors import IndustrialBrainError, InputError
+from industrial_brain.errors import IndustrialBrainError
+from industrial_brain.services import catalog as catalog_service
+from industrial_brain.store.connection import default_db_path
 
 #: Exit code of a bug (BSD ``EX_SOFTWARE``).
 EXIT_INTERNAL = 70
@@ -70,54 +72,56 @@ def ingest(
     file: Annotated[Path, typer.Argument(help="CSV (UTF-8/GBK/GB18030), XLSX or Parquet file.")],
     kind: Annotated[str, typer.Option("--kind", help="panel | io | enterprise | sectors | indicators")],
     db: DbOpt = None,
-    dataset_id: Annotated[Optional[str], typer.Option("--dataset-id", help="Id of the new dataset (default: from the file name).")] = None,
-    layout: Annotated[str, typer.Option("--layout", help="Panels: auto | long | wide-indicator | wide-year")] = "auto",
+    dataset_id: Annotated[Optional[str], typer.Option(
+        "--dataset-id", help="Id of the new dataset (default: from the file name).")] = None,
+    layout: Annotated[str, typer.Option(
+        "--layout", help="Panels: auto | long | wide-indicator | wide-year")] = "auto",
     sheet: Annotated[Optional[str], typer.Option("--sheet", help="XLSX sheet name or 0-based index.")] = None,
     year: Annotated[Optional[int], typer.Option("--year", help="IO tables: the table's year.")] = None,
-    table_id: Annotated[Optional[str], typer.Option("--table-id", help="IO tables: id (default: the dataset id).")] = None,
-    region: Annotated[Optional[str], typer.Option("--region", help="IO tables: the table's region (default national).")] = None,
-    scheme: Annotated[Optional[str], typer.Option("--scheme", help="Sector scheme (io, sectors, enterprise).")] = None,
+    table_id: Annotated[Optional[str], typer.Option(
+        "--table-id", help="IO tables: id (default: the dataset id).")] = None,
+    region: Annotated[Optional[str], typer.Option(
+        "--region", help="IO tables: the table's region (default national).")] = None,
+    scheme: Annotated[Optional[str], typer.Option(
+        "--scheme", help="Sector scheme (io, sectors, enterprise).")] = None,
     unit: Annotated[str, typer.Option("--unit", help="IO tables: unit of the values.")] = "10^4 CNY",
-    tolerance: Annotated[float, typer.Option("--tolerance", help="IO tables: relative balance tolerance.")] = 1e-4,
+    tolerance: Annotated[float, typer.Option(
+        "--tolerance", help="IO tables: relative balance tolerance.")] = 1e-4,
     source: Annotated[str, typer.Option("--source", help="Where the file came from.")] = "",
     publisher: Annotated[str, typer.Option("--publisher", help="Who published the data.")] = "",
     licence: Annotated[str, typer.Option("--licence", help="Licence of the data.")] = "",
-    grade: Annotated[Optional[str], typer.Option("--grade", help="general | important | core (enterprise data ≥ important).")] = None,
+    grade: Annotated[Optional[str], typer.Option(
+        "--grade", help="general | important | core (enterprise data ≥ important).")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Replace the dataset with the same id.")] = False,
 ) -> None:
     """Validate a file and store it whole, or not at all. 校验并原子入库。"""
-    from industrial_brain.ingest import ingest as do_ingest
-
-    options: dict = {}
-    if kind == "panel":
-        options["layout"] = layout
-    elif kind == "io":
-        options.update(year=year, table_id=table_id, region=region, scheme=scheme or "", unit=unit, rtol=tolerance)
-    elif kind in ("sectors", "enterprise"):
-        options["scheme"] = scheme
     with store_for(db) as store:
-        report = do_ingest(store, file, kind, dataset_id=dataset_id, source=source, publisher=publisher,
-                           licence=licence, grade=grade, replace=replace, sheet=sheet, **options)
+        report = catalog_service.ingest_file(
+            store, file, kind, dataset_id=dataset_id, source=source, publisher=publisher, licence=licence,
+            grade=grade, replace=replace, sheet=sheet, layout=layout, year=year, table_id=table_id,
+            region=region, scheme=scheme, unit=unit, rtol=tolerance)
     if report.skipped:
         console.print(f"unchanged 未变更: {report.message}")
     else:
-        console.print(f"ok 成功: dataset '{report.dataset_id}' — {report.message}; {len(report.notes)} quality note(s)")
+        console.print(f"ok 成功: dataset '{report.dataset_id}' — {report.message}; "
+                      f"{len(report.notes)} quality note(s)")
 
 
 @app.command()
 def catalog(db: DbOpt = None, fmt: FormatOpt = "table", lang: LangOpt = "en",
-            notes: Annotated[bool, typer.Option("--notes/--no-notes", help="Also list quality notes.")] = True) -> None:
-    """List datasets with provenance, grade, rows, years and missing share, and their quality notes. 数据目录。"""
-    from industrial_brain.store.readers import catalog as read_catalog, quality_notes
+            notes: Annotated[bool, typer.Option("--notes/--no-notes",
+                                                help="Also list quality notes.")] = True) -> None:
+    """List datasets with provenance, grade, rows, years and missing share, and their quality notes.
 
+    数据目录。
+    """
     with store_for(db) as store:
-        cat = read_catalog(store)
-        qn = quality_notes(store) if notes else None
+        cat = catalog_service.catalog(store)
+        summary = catalog_service.notes_summary(store) if notes and fmt == "table" else None
     cols = ["dataset_id", "kind", "grade", "rows", "years", "missing_share", "notes", "errors"]
     emit(cat[cols] if fmt == "table" else cat, fmt=fmt, lang=lang, title="Datasets 数据集")
-    if qn is not None and fmt == "table":
-        if len(qn):
-            summary = qn.groupby(["dataset_id", "kind", "severity"]).size().rename("count").reset_index()
+    if summary is not None:
+        if len(summary):
             emit(summary, lang=lang, title="Quality notes 质量提示 (details: ibrain quality)")
         else:
             console.print("no quality notes 无质量提示")
@@ -125,16 +129,14 @@ def catalog(db: DbOpt = None, fmt: FormatOpt = "table", lang: LangOpt = "en",
 
 @app.command()
 def quality(db: DbOpt = None, dataset: Annotated[Optional[str], typer.Option("--dataset")] = None,
-            severity: Annotated[Optional[str], typer.Option("--severity", help="error | warning | info")] = None,
+            severity: Annotated[Optional[str], typer.Option("--severity",
+                                                            help="error | warning | info")] = None,
             fmt: FormatOpt = "table", lang: LangOpt = "en",
-            out: Annotated[Optional[Path], typer.Option("--out", help="Write to .csv/.xlsx/.parquet.")] = None) -> None:
+            out: Annotated[Optional[Path], typer.Option(
+                "--out", help="Write to .csv/.xlsx/.parquet.")] = None) -> None:
     """List the quality notes: screening findings and provenance notes. 数据质量提示。"""
-    from industrial_brain.store.readers import quality_notes
-
-    if severity not in (None, "error", "warning", "info"):
-        raise InputError.at("unknown severity", column="--severity", value=severity, expected="error | warning | info")
     with store_for(db) as store:
-        qn = quality_notes(store, dataset, severity)
+        qn = catalog_service.quality_notes(store, dataset, severity)
     if out:
         write_out(qn, out)
         console.print(f"wrote 已写出 {len(qn)} notes → {out}")
@@ -145,62 +147,52 @@ def quality(db: DbOpt = None, dataset: Annotated[Optional[str], typer.Option("--
 @show_app.command("panel")
 def show_panel(
     db: DbOpt = None,
-    indicator: Annotated[Optional[list[str]], typer.Option("--indicator", help="Indicator code (repeat).")] = None,
-    region: Annotated[Optional[list[str]], typer.Option("--region", help="Province name or code (repeat).")] = None,
+    indicator: Annotated[Optional[list[str]], typer.Option(
+        "--indicator", help="Indicator code (repeat).")] = None,
+    region: Annotated[Optional[list[str]], typer.Option(
+        "--region", help="Province name or code (repeat).")] = None,
     years: Annotated[Optional[str], typer.Option("--years", help="FROM:TO, e.g. 2015:2022")] = None,
     dataset: Annotated[Optional[list[str]], typer.Option("--dataset", help="Dataset id (repeat).")] = None,
-    raw: Annotated[bool, typer.Option("--raw", help="Include values the screening marked as errors.")] = False,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write to .csv/.xlsx/.parquet instead of printing.")] = None,
+    raw: Annotated[bool, typer.Option(
+        "--raw", help="Include values the screening marked as errors.")] = False,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Write to .csv/.xlsx/.parquet instead of printing.")] = None,
     fmt: FormatOpt = "table", lang: LangOpt = "en",
 ) -> None:
     """Print a panel (region × year by indicator) or write it to a file. 显示面板数据。"""
-    from industrial_brain.store.readers import read_panel
-
     with store_for(db) as store:
-        panel = read_panel(store, indicator, region, years, dataset, clean=not raw)
-        names = store.query("SELECT code, name_zh, name_en FROM region")
-    frame = panel.reset_index()
-    name_col = "name_zh" if lang == "zh" else "name_en"
-    frame.insert(1, "name", frame["region_code"].map(dict(zip(names["code"], names[name_col]))))
+        view = catalog_service.panel(store, indicator, region, years, dataset, raw=raw, lang=lang)
+    frame = view.frame
     if out:
         write_out(frame, out)
         console.print(f"wrote 已写出 {len(frame)} rows → {out}")
     else:
         emit(frame, fmt=fmt, lang=lang, title="Panel 面板")
-    excluded = panel.attrs.get("excluded")
-    if excluded is not None and len(excluded) and not out:
-        err_console.print(f"note 提示: {len(excluded)} value(s) left out as quality errors (see 'ibrain quality'; --raw keeps them)")
+    if len(view.excluded) and not out:
+        err_console.print(f"note 提示: {len(view.excluded)} value(s) left out as quality errors "
+                          "(see 'ibrain quality'; --raw keeps them)")
 
 
 @show_app.command("io")
 def show_io(db: DbOpt = None,
-            table: Annotated[Optional[str], typer.Option("--table", help="Table id; without it, list the tables.")] = None,
+            table: Annotated[Optional[str], typer.Option(
+                "--table", help="Table id; without it, list the tables.")] = None,
             fmt: FormatOpt = "table", lang: LangOpt = "en") -> None:
     """List the IO tables, or summarise one (output, value added, final demand by sector). 投入产出表。"""
-    from industrial_brain.store.readers import io_tables, read_io_table
-
     with store_for(db) as store:
         if table is None:
-            emit(io_tables(store), fmt=fmt, lang=lang, title="IO tables 投入产出表")
+            emit(catalog_service.io_tables(store), fmt=fmt, lang=lang, title="IO tables 投入产出表")
             return
-        t = read_io_table(store, table)
-    name = t.sectors["name_zh" if lang == "zh" else "name_en"]
-    frame = t.x.rename("gross_output").to_frame().assign(
-        name=name, value_added=t.V.sum(axis=0), final_demand=t.Y.sum(axis=1),
-        intermediate_input=t.Z.sum(axis=0)).reset_index()
-    emit(frame[["sector", "name", "gross_output", "intermediate_input", "value_added", "final_demand"]], fmt=fmt,
-         lang=lang, title=f"{t.table_id} ({t.year}, {t.kind}, {t.unit})")
+        t = catalog_service.io_table_summary(store, table, lang)
+    emit(t.frame, fmt=fmt, lang=lang, title=f"{t.table_id} ({t.year}, {t.kind}, {t.unit})")
 
 
 @show_app.command("regions")
 def show_regions(db: DbOpt = None, fmt: FormatOpt = "table", lang: LangOpt = "en") -> None:
     """List regions with codes, names and their neighbours. 地区及相邻关系。"""
     with store_for(db) as store:
-        reg = store.query("SELECT code, name_zh, name_en, level, region4_en FROM region ORDER BY code")
-        nb = store.query("SELECT code_a, string_agg(code_b, ' ' ORDER BY code_b) AS neighbours FROM region_neighbour "
-                         "GROUP BY code_a")
-    emit(reg.merge(nb, left_on="code", right_on="code_a", how="left").drop(columns="code_a"), fmt=fmt, lang=lang,
-         title="Regions 地区")
+        table = catalog_service.regions_with_neighbours(store)
+    emit(table, fmt=fmt, lang=lang, title="Regions 地区")
 
 
 @app.command()
@@ -208,7 +200,7 @@ def demo(db: DbOpt = None,
          out: Annotated[Path, typer.Option("--out", help="Folder for the HTML report.")] = Path("out"),
          lang: LangOpt = "en") -> None:
     """Load the default data, run every analysis, print a summary and write out/report.html. 演示。"""
-    from industrial_brain.report.demo import run_demo
+    from industrial_brain.report.demo import run_demo  # matplotlib is heavy: loaded for this command only
 
     run_init(db)
     with store_for(db) as store:
@@ -217,9 +209,16 @@ def demo(db: DbOpt = None,
 
 
 @app.command()
-def version() -> None:
-    """Print the package version."""
+def version(db: DbOpt = None) -> None:
+    """Print the package version and the store's schema version (--db, or the default if it exists). 版本。"""
     console.print(f"industrial-brain {__version__}")
+    path = db if db is not None else default_db_path()
+    if db is None and not path.exists():
+        return
+    with store_for(path, read_only=True) as store:
+        stored, release = catalog_service.schema_versions(store)
+        where = store.path
+    console.print(f"store 数据库: {where} — schema {stored} (this release: {release})")
 
 
 def main(argv: list[str] | None = None) -> None:

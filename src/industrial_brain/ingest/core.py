@@ -18,7 +18,7 @@ from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError
 from industrial_brain.store.connection import Store
 from industrial_brain.store.datasets import dataset_by_sha256, dataset_kind, delete_dataset, insert_dataset
-from industrial_brain.store.frames import insert_frame
+from industrial_brain.store.quality_notes import insert_notes
 
 GRADES = ("general", "important", "core")
 KINDS = ("panel", "io", "enterprise", "sectors", "indicators")
@@ -38,6 +38,7 @@ class DatasetInfo:
     grade: str = "general"
 
     def checked(self) -> "DatasetInfo":
+        """This record, after checking kind, grade and id; :class:`InputError` naming the field otherwise."""
         if self.kind not in KINDS + ("reference", "geo"):
             raise InputError.at("unknown kind", column="kind", value=self.kind, expected=" | ".join(KINDS))
         if self.grade not in GRADES:
@@ -48,7 +49,8 @@ class DatasetInfo:
                                 expected="important or core (Data Security Law practice)")
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}", self.dataset_id):
             raise InputError.at("bad dataset id", column="dataset_id", value=self.dataset_id,
-                                expected="letters, digits, '_', '.', '-' (up to 128), starting with a letter or digit")
+                                expected="letters, digits, '_', '.', '-' (up to 128), "
+                                         "starting with a letter or digit")
         return self
 
 
@@ -87,18 +89,22 @@ class IngestReport(ResultMixin):
             yield ("说明" if zh else "message", self.message)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """The quality notes the ingest stored."""
         return self.notes
 
 
 def existing_by_sha(store: Store, sha: str) -> str | None:
+    """Id of the dataset already stored from a file with this sha256 (the ingest is then a no-op), or None."""
     return dataset_by_sha256(store, sha)
 
 
 def check_dataset_id_free(store: Store, info: DatasetInfo, file: str, replace: bool) -> None:
+    """Raise unless ``info.dataset_id`` is new, or ``replace`` is set and the stored one has the same kind."""
     kind = dataset_kind(store, info.dataset_id)
     if kind and not replace:
         raise InputError.at(
-            "dataset id already used by a different file", file=file, column="dataset_id", value=info.dataset_id,
+            "dataset id already used by a different file", file=file, column="dataset_id",
+            value=info.dataset_id,
             expected="a new --dataset-id, or --replace to replace that dataset")
     if kind and kind != info.kind:
         raise InputError.at("cannot replace a dataset of another kind", file=file, column="kind",
@@ -121,22 +127,14 @@ def commit_dataset(store: Store, info: DatasetInfo, *, file: str, sha: str, rows
         write(store)
         if rows_from is not None:
             rows = rows_from()
-        insert_dataset(store, dataset_id=info.dataset_id, kind=info.kind, title=info.title, source=info.source,
-                       publisher=info.publisher, licence=info.licence, citation=info.citation, sha256=sha, rows=rows,
-                       grade=info.grade, file_name=Path(file).name)
+        insert_dataset(store, dataset_id=info.dataset_id, kind=info.kind, title=info.title,
+                       source=info.source, publisher=info.publisher, licence=info.licence,
+                       citation=info.citation, sha256=sha, rows=rows, grade=info.grade,
+                       file_name=Path(file).name)
         if notes_from is not None:
             notes = notes_from()
         if notes is not None and len(notes):
-            write_notes(store, notes)
+            insert_notes(store, notes)
         store.audit("replace" if replace else "ingest", f"dataset:{info.dataset_id}",
                     f"{info.kind} file={Path(file).name} rows={rows} sha256={sha[:16]} {detail}".strip())
 
-
-NOTE_COLUMNS = ["dataset_id", "indicator_code", "region_code", "year", "kind", "severity", "detail", "found_by"]
-
-
-def write_notes(store: Store, notes: pd.DataFrame) -> None:
-    """Append quality notes (columns :data:`NOTE_COLUMNS`) to ``quality_note``."""
-    frame = notes.reindex(columns=NOTE_COLUMNS)
-    frame["year"] = pd.array(frame["year"], dtype="Int16")
-    insert_frame(store, "quality_note", frame)

@@ -96,15 +96,17 @@ def read_frame(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
             try:
-                df = pd.read_csv(path, dtype=str, encoding=enc, sep=sep, keep_default_na=False, index_col=False,
-                                 na_values=[""], skipinitialspace=True)
+                df = pd.read_csv(path, dtype=str, encoding=enc, sep=sep, keep_default_na=False,
+                                 index_col=False, na_values=[""], skipinitialspace=True)
             except pd.errors.EmptyDataError:
-                raise InputError.at("file has no header line", file=str(path), expected="a header line") from None
+                raise InputError.at("file has no header line", file=str(path),
+                                    expected="a header line") from None
             except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
                 line = _first_ragged_line(path, enc, sep, len(header))
                 raise InputError.at("malformed CSV", file=str(path), row=line,
                                     value=str(exc).strip().splitlines()[-1][:80],
-                                    expected=f"{len(header)} fields on every line, as in the header") from None
+                                    expected=f"{len(header)} fields on every line, as in the header"
+                                    ) from None
     elif fmt == "xlsx":
         df = _read_xlsx(path, sheet)
     else:
@@ -151,7 +153,8 @@ def _check_header(columns: list[str], file: str) -> None:
                             expected="a name in every header cell")
     dup = pd.Index(columns)[pd.Index(columns).duplicated()]
     if len(dup):
-        raise InputError.at("duplicate column name", file=file, row=1, column=dup[0], expected="each column name once")
+        raise InputError.at("duplicate column name", file=file, row=1, column=dup[0],
+                            expected="each column name once")
 
 
 def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
@@ -184,6 +187,6 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     header = ["" if v is None else str(v) for v in rows[0]]
     while header and header[-1] == "":
         header.pop()
-    body = [[None if v is None else (str(v) if not isinstance(v, float) or not v.is_integer() else str(int(v)))
+    body = [[None if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
              for v in r[: len(header)]] for r in rows[1:]]
     return pd.DataFrame(body, columns=header, dtype=object)

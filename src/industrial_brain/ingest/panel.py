@@ -25,8 +25,14 @@ from industrial_brain.ingest.core import (
     DatasetInfo, IngestReport, check_dataset_id_free, commit_dataset, existing_by_sha,
 )
 from industrial_brain.ingest.files import check_readable, file_format, read_frame, sha256_file
+from industrial_brain.quality import screen_panel
 from industrial_brain.reference.regions import region_code, region_codes
 from industrial_brain.store.connection import Store
+from industrial_brain.store.observations import (
+    BulkLoadFailed, bulk_load, delete_missing, duplicate_years, insert_observations, load_long_csv,
+    observations, recode_regions, series_check,
+)
+from industrial_brain.store.reference import indicators as stored_indicators
 
 LAYOUTS = ("auto", "long", "wide-indicator", "wide-year")
 YEAR_MIN, YEAR_MAX = 1900, 2100
@@ -69,7 +75,8 @@ def detect_layout(columns: list[str], *, file: str) -> str:
         return "wide-year"
     missing = [c for c in ("year", "indicator", "value") if c not in found]
     raise InputError.at("missing column", file=file, row=1, column=missing[0],
-                        expected="long (region, year, indicator, value), wide by indicator (region, year, <codes>…) "
+                        expected="long (region, year, indicator, value), "
+                                 "wide by indicator (region, year, <codes>…) "
                                  "or wide by year (region, indicator, <years>…)")
 
 
@@ -82,8 +89,8 @@ def _to_long(df: pd.DataFrame, layout: str, file: str) -> pd.DataFrame:
     line = np.arange(2, len(df) + 2)
     if layout == "long":
         out = pd.DataFrame({"region": df[cols["region"]].to_numpy(), "year": df[cols["year"]].to_numpy(),
-                            "indicator": df[cols["indicator"]].to_numpy(), "value": df[cols["value"]].to_numpy(),
-                            "_line": line})
+                            "indicator": df[cols["indicator"]].to_numpy(),
+                            "value": df[cols["value"]].to_numpy(), "_line": line})
         out["_col"] = cols["value"]
         out.attrs["cols"] = cols
         return out
@@ -154,12 +161,14 @@ def validate_long(long: pd.DataFrame, indicators: pd.DataFrame, *, file: str) ->
     ind = long["indicator"].astype("string").str.strip()
     if ind.isna().any():
         r, c = where(ind.isna().to_numpy(), "indicator")
-        raise InputError.at("missing indicator code", file=file, row=r, column=c, expected="an indicator code")
+        raise InputError.at("missing indicator code", file=file, row=r, column=c,
+                            expected="an indicator code")
     known = set(indicators["code"])
     unknown = ~ind.isin(known).to_numpy()
     if unknown.any():
         r, c = where(unknown, "indicator")
-        raise InputError.at("unknown indicator", file=file, row=r, column=c, value=ind.iat[int(np.flatnonzero(unknown)[0])],
+        raise InputError.at("unknown indicator", file=file, row=r, column=c,
+                            value=ind.iat[int(np.flatnonzero(unknown)[0])],
                             expected="a code registered with 'ibrain ingest FILE --kind indicators'")
     # years
     yr, bad = _parse_numbers(long["year"])
@@ -174,13 +183,15 @@ def validate_long(long: pd.DataFrame, indicators: pd.DataFrame, *, file: str) ->
     if out_of_range.any():
         r, c = where(out_of_range, "year")
         raise InputError.at("impossible year", file=file, row=r, column=c,
-                            value=int(yr[np.flatnonzero(out_of_range)[0]]), expected=f"a year in {YEAR_MIN}–{YEAR_MAX}")
+                            value=int(yr[np.flatnonzero(out_of_range)[0]]),
+                            expected=f"a year in {YEAR_MIN}–{YEAR_MAX}")
     # values
     val, bad = _parse_numbers(long["value"])
     if bad.any():
         r, c = where(bad, "value")
         raise InputError.at("value is not a number", file=file, row=r, column=c,
-                            value=long["value"].iat[int(np.flatnonzero(bad)[0])], expected="a number or a blank cell")
+                            value=long["value"].iat[int(np.flatnonzero(bad)[0])],
+                            expected="a number or a blank cell")
     inf = np.isinf(val)
     if inf.any():
         r, c = where(inf, "value")
@@ -196,8 +207,10 @@ def validate_long(long: pd.DataFrame, indicators: pd.DataFrame, *, file: str) ->
         uniq = {u: region_code(u) for u in pd.unique(reg)}
         bad_mask = reg.map(lambda u: uniq[u] is None).to_numpy(dtype=bool)
         r, c = where(bad_mask, "region")
-        raise InputError.at("unknown region", file=file, row=r, column=c, value=reg.iat[int(np.flatnonzero(bad_mask)[0])],
-                            expected="a province name (e.g. '北京', 'Beijing') or a GB/T 2260 code (e.g. '110000')") from None
+        raise InputError.at("unknown region", file=file, row=r, column=c,
+                            value=reg.iat[int(np.flatnonzero(bad_mask)[0])],
+                            expected="a province name (e.g. '北京', 'Beijing') "
+                                     "or a GB/T 2260 code (e.g. '110000')") from None
     present = ~np.isnan(val)
     frame = pd.DataFrame({"region_code": codes.to_numpy(), "indicator_code": ind.to_numpy(dtype=object),
                           "year": yr.astype("int64"), "value": val})
@@ -247,79 +260,32 @@ def _fast_columns(path: Path) -> dict[str, str] | None:
     return cols
 
 
-#: Per series (indicator, region) of one dataset: rows, values, extremes, infinities and the number of
-#: distinct years, from a 256-bit bitmap of ``year − 1900`` (years are checked to lie in 1900–2100).
-_SERIES_SQL = (
-    "SELECT indicator_code, region_code, count(*) AS n, count(value) AS nv, min(value) AS lo, max(value) AS hi, "
-    "bool_or(isinf(value)) AS inf, "
-    + " + ".join(f"bit_count(bit_or(CASE WHEN (year - {YEAR_MIN}) // 64 = {w} "
-                 f"THEN 1::UBIGINT << ((year - {YEAR_MIN}) % 64)::UBIGINT ELSE 0::UBIGINT END))::INTEGER"
-                 for w in range(4))
-    + " AS years FROM observation WHERE dataset_id = ? GROUP BY indicator_code, region_code"
-)
+def _fast_insert(store: Store, path: Path, cols: dict[str, str], indicators: pd.DataFrame,
+                 dataset_id: str) -> int:
+    """Load a long UTF-8 CSV straight into the store inside the caller's open transaction.
 
-
-def _fast_insert(store: Store, path: Path, cols: dict[str, str], indicators: pd.DataFrame, dataset_id: str) -> int:
-    """Load a long UTF-8 CSV straight into ``observation`` inside the caller's open transaction.
-
-    One pass reads, maps regions and writes; the checks then run on the inserted rows. Any problem
-    raises :class:`_FastPathRejected` so that the caller rolls back (nothing is ever committed) and
-    re-reads the file on the pandas path, whose message names the exact cell.
+    One pass reads and writes; the checks then run on the inserted rows (one grouped scan), region
+    spellings are mapped to codes and looked at again for duplicates (two spellings, one province).
+    Any problem raises :class:`_FastPathRejected` (or the store's :class:`BulkLoadFailed`) so that
+    the caller rolls back (nothing is ever committed) and re-reads the file on the pandas path, whose
+    message names the exact cell.
     """
-    import duckdb
-
-    con = store.con
-    types = {cols["region"]: "VARCHAR", cols["year"]: "DOUBLE", cols["indicator"]: "VARCHAR",
-             cols["value"]: "DOUBLE"}
-    r, y, i, v = (f'"{cols[k]}"' for k in ("region", "year", "indicator", "value"))
-    src = ("read_csv(?, header=true, columns=?, nullstr='', auto_detect=false, delim=',', quote='\"', "
-           "escape='\"')")
-    con.execute("SET preserve_insertion_order = false")  # lets DuckDB write in parallel
-    try:
-        # one pass: NOT NULL constraints reject blank regions/indicators and impossible or fractional years
-        con.execute(f"""
-            INSERT INTO observation
-            SELECT ?, s.{r}, trim(s.{i}),
-                   CASE WHEN s.{y} BETWEEN {YEAR_MIN} AND {YEAR_MAX} AND s.{y} = floor(s.{y}) THEN s.{y}::SMALLINT END,
-                   s.{v}
-            FROM {src} s""", [dataset_id, str(path), types])
-        con.register("_ind", indicators[["code", "min_value", "max_value"]])
-        # one scan for every check, grouped by series (indicator, region); a series has a duplicated year
-        # when it has more rows than distinct years, counted exactly with a bitmap of the years
-        unknown, outside, missing, dup, total, spellings = con.execute(f"""
-            WITH g AS ({_SERIES_SQL})
-            SELECT count(*) FILTER (WHERE d.code IS NULL),
-                   count(*) FILTER (WHERE (d.min_value IS NOT NULL AND g.lo < d.min_value)
-                                       OR (d.max_value IS NOT NULL AND g.hi > d.max_value) OR g.inf),
-                   sum(g.n - g.nv), sum(g.n - g.years), sum(g.n), list(DISTINCT g.region_code)
-            FROM g LEFT JOIN _ind d ON g.indicator_code = d.code""", [dataset_id]).fetchall()[0]
-        mapping = {sp: region_code(sp) for sp in spellings or []}
+    years = (YEAR_MIN, YEAR_MAX)
+    with bulk_load(store):
+        load_long_csv(store, path, cols, dataset_id, years=years)
+        check = series_check(store, dataset_id, indicators, years=years)
+        mapping = {sp: region_code(sp) for sp in check.spellings}
         if not mapping or any(c is None for c in mapping.values()):
             raise _FastPathRejected
+        dup = check.duplicates
         renamed = {sp: c for sp, c in mapping.items() if sp != c}
-        if renamed:  # names, not codes: map them, then look again for duplicates (two spellings, one province)
-            con.register("_region_map", pd.DataFrame({"spelling": list(renamed), "code": list(renamed.values())}))
-            con.execute("""UPDATE observation SET region_code = m.code FROM _region_map m
-                           WHERE observation.dataset_id = ? AND observation.region_code = m.spelling""", [dataset_id])
-            dup = con.execute(f"WITH g AS ({_SERIES_SQL}) SELECT sum(n - years) FROM g", [dataset_id]).fetchall()[0][0]
-        checks = (unknown, outside, dup)
-        if missing:
-            con.execute("DELETE FROM observation WHERE dataset_id = ? AND value IS NULL", [dataset_id])
-        stored = total - missing
-    except duckdb.Error:
-        raise _FastPathRejected from None
-    finally:
-        for stmt in ("SET preserve_insertion_order = true",):
-            try:
-                con.execute(stmt)
-            except duckdb.Error:
-                pass
-        for view in ("_region_map", "_ind"):
-            try:
-                con.unregister(view)
-            except duckdb.Error:  # the transaction is aborted; the rollback drops the view
-                pass
-    if any(checks) or stored == 0:
+        if renamed:  # names, not codes: map them, then look again for duplicates
+            recode_regions(store, dataset_id, renamed)
+            dup = duplicate_years(store, dataset_id, years=years)
+        if check.missing:
+            delete_missing(store, dataset_id)
+    stored = check.rows - check.missing
+    if check.unknown or check.outside or dup or stored == 0:
         raise _FastPathRejected
     return stored
 
@@ -353,7 +319,7 @@ def ingest_panel(store: Store, path: str | Path, info: DatasetInfo, *, layout: s
         return IngestReport(same, "panel", file, sha, 0, skipped=True,
                             message=f"identical file already stored as dataset '{same}'; nothing to do")
     check_dataset_id_free(store, info, file, replace)
-    indicators = store.query("SELECT code, unit, direction, min_value, max_value FROM indicator")
+    indicators = stored_indicators(store)[["code", "unit", "direction", "min_value", "max_value"]]
     result: dict = {}
 
     def screen_rows(s: Store) -> pd.DataFrame | None:
@@ -371,7 +337,7 @@ def ingest_panel(store: Store, path: str | Path, info: DatasetInfo, *, layout: s
         try:
             commit_dataset(store, info, file=file, sha=sha, rows=0, write=write_fast, replace=replace,
                            notes_from=lambda: result.get("notes"), rows_from=lambda: result["rows"])
-        except _FastPathRejected:
+        except (_FastPathRejected, BulkLoadFailed):
             fast_cols = None  # rolled back; the pandas path below reports the exact cell
     if fast_cols is None:
         df = frame if frame is not None else read_frame(path, sheet=sheet)
@@ -381,12 +347,7 @@ def ingest_panel(store: Store, path: str | Path, info: DatasetInfo, *, layout: s
             raise InputError.at("no values", file=file, expected="at least one non-blank value")
 
         def write(s: Store) -> None:
-            s.con.register("_obs_df", long)
-            try:
-                s.con.execute("INSERT INTO observation SELECT ?, region_code, indicator_code, year::SMALLINT, value "
-                              "FROM _obs_df", [info.dataset_id])
-            finally:
-                s.con.unregister("_obs_df")
+            insert_observations(s, info.dataset_id, long)
             result["notes"] = screen_rows(s)
 
         result["rows"] = len(long)
@@ -401,9 +362,4 @@ def ingest_panel(store: Store, path: str | Path, info: DatasetInfo, *, layout: s
 def screen_observations(store: Store, dataset_id: str, indicators: pd.DataFrame,
                         identities: list[dict] | None) -> pd.DataFrame | None:
     """Run the automatic quality screening over a dataset's observations (inside its transaction)."""
-    from industrial_brain.quality import screen_panel
-
-    obs = store.query("SELECT region_code, indicator_code, year, value FROM observation WHERE dataset_id = ?",
-                      [dataset_id])
-    obs["year"] = obs["year"].astype("int64")
-    return screen_panel(obs, dataset_id, indicators, identities=identities)
+    return screen_panel(observations(store, dataset_id), dataset_id, indicators, identities=identities)

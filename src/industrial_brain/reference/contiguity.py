@@ -116,8 +116,9 @@ class ContiguityResult(ResultMixin):
         zh = lang == "zh"
         isolated = [c for c in self.codes if not self.neighbours.get(c)]
         border = int((self.pairs["kind"] == "shared_border").sum())
-        no_border = [c for c in self.codes if c not in set(self.pairs.loc[self.pairs.kind == "shared_border",
-                                                                           ["code_a", "code_b"]].to_numpy().ravel())]
+        border_pairs = self.pairs.loc[self.pairs.kind == "shared_border", ["code_a", "code_b"]]
+        bordered = set(border_pairs.to_numpy().ravel())
+        no_border = [c for c in self.codes if c not in bordered]
         return [
             ("地区数" if zh else "regions", len(self.codes)),
             ("共享边界的地区对" if zh else "shared-border pairs", border),
@@ -205,7 +206,8 @@ def contiguity_from_geojson(path_or_dict: str | Path | Mapping[str, Any] = DEFAU
     from shapely.geometry import shape
 
     if not isinstance(tolerance, (int, float)) or isinstance(tolerance, bool) or not 0 <= tolerance < 1:
-        raise InputError.at("tolerance must be a number in [0, 1) degrees", column="tolerance", value=tolerance)
+        raise InputError.at("tolerance must be a number in [0, 1) degrees", column="tolerance",
+                            value=tolerance)
     doc, name = _load(path_or_dict)
     feats = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(feats, list) or not feats:
@@ -224,7 +226,8 @@ def contiguity_from_geojson(path_or_dict: str | Path | Mapping[str, Any] = DEFAU
                 continue
         try:
             g = shape(f["geometry"])
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError, shapely.errors.ShapelyError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError,
+                shapely.errors.ShapelyError) as exc:
             raise InputError.at(f"feature {k} ({code}) has invalid geometry ({exc.__class__.__name__})",
                                 file=name, column="geometry", expected="a Polygon or MultiPolygon") from None
         if code in names:

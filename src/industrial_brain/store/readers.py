@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from industrial_brain._shared.frames import long_to_matrix
 from industrial_brain.errors import InputError
+from industrial_brain.reference.regions import region_code
 from industrial_brain.store.connection import Store
+from industrial_brain.store.frames import placeholders
 
 
 def _in_clause(column: str, values, params: list) -> str:
-    values = list(values)
-    params.extend(values)
-    return f"{column} IN ({', '.join('?' * len(values))})"
+    return f"{column} IN ({placeholders(values, params)})"
 
 
 def parse_years(spec: str | None) -> tuple[int, int] | None:
@@ -33,9 +34,10 @@ def parse_years(spec: str | None) -> tuple[int, int] | None:
         else:
             lo = hi = int(spec)
     except ValueError:
-        raise InputError.at("bad year range", column="--years", value=spec, expected="YEAR or FROM:TO, e.g. 2015:2022") from None
+        raise InputError.at("parameter 'years': bad year range", value=spec,
+                            expected="YEAR or FROM:TO, e.g. 2015:2022") from None
     if lo > hi:
-        raise InputError.at("bad year range", column="--years", value=spec, expected="FROM ≤ TO")
+        raise InputError.at("parameter 'years': bad year range", value=spec, expected="FROM ≤ TO")
     return lo, hi
 
 
@@ -52,8 +54,6 @@ def read_panel(store: Store, indicators=None, regions=None, years: tuple[int, in
         and the notes behind them are in ``attrs['excluded']``; all notes on the returned cells in
         ``attrs['notes']``.
     """
-    from industrial_brain.reference.regions import region_code
-
     if isinstance(years, str):
         years = parse_years(years)
     params: list = []
@@ -62,14 +62,16 @@ def read_panel(store: Store, indicators=None, regions=None, years: tuple[int, in
         known = set(store.query("SELECT code FROM indicator")["code"])
         for i in indicators:
             if i not in known:
-                raise InputError.at("unknown indicator", column="--indicator", value=i, expected="a code listed by 'ibrain catalog'")
+                raise InputError.at("parameter 'indicators': unknown indicator", value=i,
+                                    expected="a registered indicator code (see the catalog)")
         where.append(_in_clause("o.indicator_code", indicators, params))
     if regions:
         codes = []
         for r in regions:
             c = region_code(r)
             if c is None:
-                raise InputError.at("unknown region", column="--region", value=r, expected="a province name or GB/T 2260 code")
+                raise InputError.at("parameter 'regions': unknown region", value=r,
+                                    expected="a province name or GB/T 2260 code")
             codes.append(c)
         where.append(_in_clause("o.region_code", codes, params))
     if years:
@@ -78,11 +80,12 @@ def read_panel(store: Store, indicators=None, regions=None, years: tuple[int, in
     if datasets:
         where.append(_in_clause("o.dataset_id", datasets, params))
     long = store.query(
-        f"SELECT o.dataset_id, o.region_code, o.indicator_code, o.year::INTEGER AS year, o.value FROM observation o "
-        f"WHERE {' AND '.join(where)}", params)
+        "SELECT o.dataset_id, o.region_code, o.indicator_code, o.year::INTEGER AS year, o.value "
+        f"FROM observation o WHERE {' AND '.join(where)}", params)
     notes = store.query("SELECT * FROM quality_note")
     cell_notes = notes.dropna(subset=["indicator_code"])
-    excluded = pd.DataFrame(columns=["dataset_id", "region_code", "indicator_code", "year", "value", "detail"])
+    shown = ["dataset_id", "region_code", "indicator_code", "year", "value", "detail"]
+    excluded = pd.DataFrame(columns=shown)
     if clean and len(long) and len(cell_notes):
         errs = cell_notes[cell_notes["severity"] == "error"]
         key = ["dataset_id", "indicator_code", "region_code", "year"]
@@ -91,8 +94,7 @@ def read_panel(store: Store, indicators=None, regions=None, years: tuple[int, in
                        on=["dataset_id", "indicator_code"], how="inner", suffixes=("", "_n"))
         hit = (m["region_code_n"].isna() | (m["region_code_n"] == m["region_code"])) & \
               (m["year_n"].isna() | (m["year_n"] == m["year"]))
-        excluded = m[hit][["dataset_id", "region_code", "indicator_code", "year", "value", "detail"]].drop_duplicates(
-            ["dataset_id", "region_code", "indicator_code", "year"])
+        excluded = m[hit][shown].drop_duplicates(["dataset_id", "region_code", "indicator_code", "year"])
         if len(excluded):
             drop = long.merge(excluded[["dataset_id", "region_code", "indicator_code", "year"]], how="left",
                               indicator=True)["_merge"].eq("both").to_numpy()
@@ -101,9 +103,10 @@ def read_panel(store: Store, indicators=None, regions=None, years: tuple[int, in
     if dup.any():
         row = long[dup].iloc[0]
         raise InputError.at(
-            f"indicator '{row.indicator_code}' is stored by more than one dataset", column="--dataset",
-            value=", ".join(sorted(long[dup & (long.indicator_code == row.indicator_code)].dataset_id.unique())),
-            expected="one dataset chosen with datasets=[...] / --dataset")
+            f"parameter 'datasets': indicator '{row.indicator_code}' is stored by more than one dataset",
+            value=", ".join(sorted(long[dup & (long.indicator_code == row.indicator_code)]
+                                   .dataset_id.unique())),
+            expected="one of them chosen in 'datasets'")
     panel = long.pivot(index=["region_code", "year"], columns="indicator_code", values="value").sort_index()
     panel.columns.name = None
     inds = set(panel.columns)
@@ -141,8 +144,9 @@ class StoredIOTable:
 
 def io_tables(store: Store) -> pd.DataFrame:
     """The stored input–output tables (id, year, region, scheme, unit, kind, dataset, size)."""
-    return store.query("""SELECT t.*, (SELECT count(*) FROM io_code c WHERE c.table_id = t.table_id AND c.axis = 'col'
-                          AND c.role = 'sector') AS sectors FROM io_table t ORDER BY t.table_id""")
+    return store.query("""SELECT t.*, (SELECT count(*) FROM io_code c WHERE c.table_id = t.table_id
+                          AND c.axis = 'col' AND c.role = 'sector') AS sectors
+                          FROM io_table t ORDER BY t.table_id""")
 
 
 def read_io_table(store: Store, table_id: str) -> StoredIOTable:
@@ -153,8 +157,10 @@ def read_io_table(store: Store, table_id: str) -> StoredIOTable:
         raise InputError.at("unknown IO table", column="table_id", value=table_id,
                             expected=f"one of {ids[:8]}{' …' if len(ids) > 8 else ''}")
     m = meta.iloc[0]
-    codes = store.con.execute("SELECT * FROM io_code WHERE table_id = ? ORDER BY axis, position", [table_id]).df()
-    flows = store.con.execute("SELECT row_code, col_code, origin, value FROM io_flow WHERE table_id = ?", [table_id]).df()
+    codes = store.con.execute("SELECT * FROM io_code WHERE table_id = ? ORDER BY axis, position",
+                              [table_id]).df()
+    flows = store.con.execute("SELECT row_code, col_code, origin, value FROM io_flow WHERE table_id = ?",
+                              [table_id]).df()
     cols = codes[codes.axis == "col"]
     rows = codes[codes.axis == "row"]
     sec = cols[cols.role == "sector"]["code"].tolist()
@@ -163,9 +169,9 @@ def read_io_table(store: Store, table_id: str) -> StoredIOTable:
     va = rows[rows.role == "value_added"]["code"].tolist()
 
     def block(origin_filter, row_codes, col_codes):
-        f = flows[flows.origin.isin(origin_filter) & flows.row_code.isin(row_codes) & flows.col_code.isin(col_codes)]
-        mat = f.pivot_table(index="row_code", columns="col_code", values="value", aggfunc="sum")
-        return mat.reindex(index=row_codes, columns=col_codes).fillna(0.0).astype("float64")
+        f = flows[flows.origin.isin(origin_filter) & flows.row_code.isin(row_codes)
+                  & flows.col_code.isin(col_codes)]
+        return long_to_matrix(f, row_codes, col_codes)
 
     product = ["all", "domestic"]
     Z = block(product, sec, sec)
@@ -176,13 +182,14 @@ def read_io_table(store: Store, table_id: str) -> StoredIOTable:
     Zm = Ym = None
     if m["kind"] == "noncompetitive":
         Zm, Ym = block(["imported"], sec, sec), block(["imported"], sec, fd)
-    names = rows[rows.role == "sector"].drop_duplicates("code").set_index("code")[["name_zh", "name_en"]].reindex(sec)
+    names = (rows[rows.role == "sector"].drop_duplicates("code").set_index("code")[["name_zh", "name_en"]]
+             .reindex(sec))
     for frame in (Z, Y, V, trade, *(f for f in (Zm, Ym) if f is not None)):
         frame.index.name, frame.columns.name = "row", "col"
     x.name, x.index.name = "x", "sector"
     names.index.name = "sector"
-    return StoredIOTable(table_id, int(m["year"]), m["region_code"], m["scheme"], m["unit"], m["kind"], m["dataset_id"],
-                         Z, Y, V, x, names, trade, Zm, Ym)
+    return StoredIOTable(table_id, int(m["year"]), m["region_code"], m["scheme"], m["unit"], m["kind"],
+                         m["dataset_id"], Z, Y, V, x, names, trade, Zm, Ym)
 
 
 def catalog(store: Store) -> pd.DataFrame:
@@ -203,10 +210,12 @@ def catalog(store: Store) -> pd.DataFrame:
         SELECT d.dataset_id, d.kind, d.title, d.grade, d.rows,
                CASE WHEN coalesce(p.y0, t.y0) IS NULL THEN ''
                     ELSE coalesce(p.y0, t.y0)::VARCHAR || '–' || coalesce(p.y1, t.y1)::VARCHAR END AS years,
-               CASE WHEN p.n IS NULL THEN NULL ELSE round(1 - p.n / (p.nr * p.ny * p.ni)::DOUBLE, 4) END AS missing_share,
+               CASE WHEN p.n IS NULL THEN NULL
+                    ELSE round(1 - p.n / (p.nr * p.ny * p.ni)::DOUBLE, 4) END AS missing_share,
                coalesce(q.notes, 0) AS notes, coalesce(q.errors, 0) AS errors,
                d.source, d.publisher, d.licence, d.sha256, d.ingested_at
-        FROM dataset d LEFT JOIN p USING (dataset_id) LEFT JOIN t USING (dataset_id) LEFT JOIN q USING (dataset_id)
+        FROM dataset d LEFT JOIN p USING (dataset_id) LEFT JOIN t USING (dataset_id)
+             LEFT JOIN q USING (dataset_id)
         ORDER BY d.ingested_at, d.dataset_id""")
 
 
@@ -220,6 +229,6 @@ def quality_notes(store: Store, dataset: str | None = None, severity: str | None
     if severity:
         where.append("severity = ?")
         params.append(severity)
-    return store.query(f"""SELECT dataset_id, indicator_code, region_code, year, kind, severity, detail, found_by
-                           FROM quality_note WHERE {' AND '.join(where)}
+    return store.query(f"""SELECT dataset_id, indicator_code, region_code, year, kind, severity, detail,
+                           found_by FROM quality_note WHERE {' AND '.join(where)}
                            ORDER BY dataset_id, severity, indicator_code, region_code, year""", params)

@@ -17,8 +17,7 @@ from industrial_brain.api.deps import (
     render,
 )
 from industrial_brain.api.schemas import DatasetsPublic, Page
-from industrial_brain.store.readers import catalog as read_catalog
-from industrial_brain.store.readers import quality_notes as read_notes
+from industrial_brain.services import catalog as service
 
 router = APIRouter(tags=["catalog"])
 
@@ -29,8 +28,7 @@ def catalog(request: Request, store: StoreDep, who: CurrentRole,
     """Datasets with provenance, grade, rows, years, missing share and number of quality notes."""
 
     def make():
-        cat = read_catalog(store)
-        cat = cat[cat["dataset_id"].isin(readable_datasets(store, who))]
+        cat = service.catalog(store, datasets=readable_datasets(store, who))
         return render({"data": records(cat), "count": len(cat)}, frame=cat, fmt=format)
 
     return cached(request, who, make)
@@ -48,8 +46,7 @@ def quality_notes(request: Request, store: StoreDep, who: CurrentRole,
         check_datasets(store, who, [dataset])
 
     def make():
-        qn = read_notes(store, dataset, severity)
-        qn = qn[qn["dataset_id"].isin(readable_datasets(store, who))]
+        qn = service.quality_notes(store, dataset, severity, datasets=readable_datasets(store, who))
         part = qn.iloc[offset: offset + limit]
         return render({"data": records(part), "count": len(qn), "limit": limit, "offset": offset}, frame=part,
                       fmt=format)

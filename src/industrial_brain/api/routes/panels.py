@@ -17,7 +17,7 @@ from industrial_brain.api.deps import (
     render,
 )
 from industrial_brain.api.schemas import IndicatorsPublic, Message, PanelPage
-from industrial_brain.store.readers import read_panel
+from industrial_brain.services import catalog as service
 
 router = APIRouter(tags=["panels"])
 
@@ -27,13 +27,7 @@ def indicators(request: Request, store: StoreDep, who: CurrentRole):
     """Indicators with names, unit, direction and the dataset and years holding their values."""
 
     def make():
-        allowed = readable_datasets(store, who)
-        f = store.query(
-            "SELECT i.code, i.name_zh, i.name_en, i.unit, i.direction, i.dimension, i.price_basis, o.dataset_id, "
-            "o.year_min, o.year_max, o.regions FROM indicator i JOIN (SELECT indicator_code, dataset_id, "
-            "min(year)::INTEGER AS year_min, max(year)::INTEGER AS year_max, count(DISTINCT region_code) AS regions "
-            "FROM observation GROUP BY ALL) o ON o.indicator_code = i.code ORDER BY i.code, o.dataset_id")
-        f = f[f["dataset_id"].isin(allowed)]
+        f = service.indicators(store, datasets=readable_datasets(store, who))
         return render({"data": records(f), "count": len(f)})
 
     return cached(request, who, make)
@@ -41,10 +35,15 @@ def indicators(request: Request, store: StoreDep, who: CurrentRole):
 
 @router.get("/panel", response_model=PanelPage, responses={200: CSV, 400: {"model": Message}})
 def panel(request: Request, store: StoreDep, who: CurrentRole,
-          indicator: Annotated[list[str] | None, Query(max_length=50, description="indicator code (repeat)")] = None,
-          region: Annotated[list[str] | None, Query(max_length=40, description="province code or name (repeat)")] = None,
-          years: Annotated[str | None, Query(max_length=20, description="YEAR or FROM:TO", examples=["2015:2022"])] = None,
-          dataset: Annotated[list[str] | None, Query(max_length=20, description="dataset id (repeat)")] = None,
+          indicator: Annotated[list[str] | None,
+                               Query(max_length=50, description="indicator code (repeat)")] = None,
+          region: Annotated[list[str] | None,
+                            Query(max_length=40, description="province code or name (repeat)")] = None,
+          years: Annotated[str | None,
+                           Query(max_length=20, description="YEAR or FROM:TO",
+                                 examples=["2015:2022"])] = None,
+          dataset: Annotated[list[str] | None,
+                             Query(max_length=20, description="dataset id (repeat)")] = None,
           raw: Annotated[bool, Query(description="keep values the screening marked as errors")] = False,
           limit: Annotated[int, Query(ge=1, le=100000)] = 1000,
           offset: Annotated[int, Query(ge=0)] = 0,
@@ -55,11 +54,9 @@ def panel(request: Request, store: StoreDep, who: CurrentRole,
 
     def make():
         ds = dataset or readable_datasets(store, who)
-        p = read_panel(store, indicator, region, years, ds, clean=not raw)
-        frame = p.reset_index()
-        part = frame.iloc[offset: offset + limit]
-        return render({"data": records(part), "count": len(frame), "limit": limit, "offset": offset,
-                       "indicators": [str(c) for c in p.columns], "excluded": len(p.attrs.get("excluded", []))},
-                      frame=part, fmt=format)
+        view = service.panel(store, indicator, region, years, ds, raw=raw)
+        part = view.frame.iloc[offset: offset + limit]
+        return render({"data": records(part), "count": len(view.frame), "limit": limit, "offset": offset,
+                       "indicators": view.indicators, "excluded": len(view.excluded)}, frame=part, fmt=format)
 
     return cached(request, who, make)

@@ -11,19 +11,11 @@ from fastapi.responses import Response
 
 from industrial_brain.api.deps import CurrentRole, StoreDep, cached, records, render, send
 from industrial_brain.api.schemas import Message, RegionPublic, RegionsPublic
-from industrial_brain.errors import InputError
+from industrial_brain.services import catalog as service
 
 router = APIRouter(tags=["regions"])
 
 Code = Annotated[str, Path(max_length=12, description="GB/T 2260 code, e.g. 330000")]
-_COLS = "code, name_zh, name_en, name_zh_short, level, parent_code, region4_zh, region4_en, capital_lon, capital_lat"
-
-
-def _one(store, code: str):
-    row = store.con.execute(f"SELECT {_COLS} FROM region WHERE code = ?", [code]).df()
-    if row.empty:
-        raise InputError.at("unknown region", column="code", value=code, expected="a GB/T 2260 code from /api/v1/regions")
-    return row
 
 
 @router.get("/regions", response_model=RegionsPublic)
@@ -31,7 +23,7 @@ def regions(request: Request, store: StoreDep, who: CurrentRole):
     """All regions with codes, Chinese and English names, macro-region and capital coordinates."""
 
     def make():
-        f = store.query(f"SELECT {_COLS} FROM region ORDER BY code")
+        f = service.regions(store)
         return render({"data": records(f), "count": len(f)})
 
     return cached(request, who, make)
@@ -40,7 +32,7 @@ def regions(request: Request, store: StoreDep, who: CurrentRole):
 @router.get("/regions/{code}", response_model=RegionPublic, responses={400: {"model": Message}})
 def region(request: Request, store: StoreDep, who: CurrentRole, code: Code):
     """One region."""
-    return cached(request, who, lambda: render(records(_one(store, code))[0]))
+    return cached(request, who, lambda: render(records(service.region(store, code))[0]))
 
 
 @router.get("/regions/{code}/neighbours", response_model=RegionsPublic, responses={400: {"model": Message}})
@@ -48,10 +40,7 @@ def neighbours(request: Request, store: StoreDep, who: CurrentRole, code: Code):
     """Regions sharing a border with ``code`` (contiguity pairs of the shipped reference data)."""
 
     def make():
-        _one(store, code)
-        f = store.con.execute(
-            f"SELECT {', '.join('r.' + c.strip() for c in _COLS.split(','))}, n.kind FROM region_neighbour n "
-            "JOIN region r ON r.code = n.code_b WHERE n.code_a = ? ORDER BY r.code", [code]).df()
+        f = service.neighbours(store, code)
         return render({"data": records(f), "count": len(f)})
 
     return cached(request, who, make)
@@ -65,6 +54,7 @@ def provinces_geojson(request: Request) -> Response:
     """Province boundaries (GeoJSON FeatureCollection; ``properties.adcode`` is the GB/T 2260 code)."""
     global _GEO
     if _GEO is None:
-        body = resources.files("industrial_brain.data").joinpath("geo/china_provinces_clean.geojson").read_bytes()
+        geojson = resources.files("industrial_brain.data").joinpath("geo/china_provinces_clean.geojson")
+        body = geojson.read_bytes()
         _GEO = (body, "application/geo+json", '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"')
     return send(request, _GEO)

@@ -15,15 +15,16 @@ from typing import Callable
 import pandas as pd
 import yaml
 
-from industrial_brain.ingest.core import (
-    DatasetInfo, IngestReport, commit_dataset, existing_by_sha, insert_frame, write_notes,
-)
+from industrial_brain.ingest.core import DatasetInfo, IngestReport, commit_dataset, existing_by_sha
 from industrial_brain.ingest.files import sha256_file
 from industrial_brain.ingest.io import NATIONAL, ingest_io
 from industrial_brain.ingest.panel import ingest_panel
 from industrial_brain.ingest.reference_kinds import ingest_indicators, ingest_sectors
+from industrial_brain.reference.contiguity import contiguity_from_geojson
 from industrial_brain.reference.regions import province_table
 from industrial_brain.store.connection import Store
+from industrial_brain.store.quality_notes import insert_notes
+from industrial_brain.store.reference import insert_external_references, insert_neighbours, insert_regions
 
 Progress = Callable[[str], None]
 
@@ -43,50 +44,55 @@ def manifest() -> dict:
 def _load_regions(store: Store) -> IngestReport:
     path = data_path("reference/provinces_gbt2260.csv")
     sha = sha256_file(path)
-    info = DatasetInfo("ref_provinces_gbt2260", "reference", "Provinces (GB/T 2260) with names, NBS regions, capitals",
+    info = DatasetInfo("ref_provinces_gbt2260", "reference",
+                       "Provinces (GB/T 2260) with names, NBS regions, capitals",
                        source="reference/provinces_gbt2260.csv",
-                       publisher="compiled from GB/T 2260 codes and the ECharts China map (see PROVENANCE.md §3)",
+                       publisher="compiled from GB/T 2260 codes and the ECharts China map "
+                                 "(see PROVENANCE.md §3)",
                        licence="compiled here from public codes").checked()
     if (same := existing_by_sha(store, sha)) is not None:
         return IngestReport(same, "reference", str(path), sha, 0, skipped=True, message="already stored")
     t = province_table()
-    frame = pd.DataFrame({"code": t["code"], "name_zh": t["name_zh"], "name_en": t["name_en"], "level": "province",
-                          "parent_code": NATIONAL, "dataset_id": info.dataset_id, "name_zh_short": t["name_zh_short"],
-                          "region4_zh": t["region4_zh"], "region4_en": t["region4_en"],
+    frame = pd.DataFrame({"code": t["code"], "name_zh": t["name_zh"], "name_en": t["name_en"],
+                          "level": "province", "parent_code": NATIONAL, "dataset_id": info.dataset_id,
+                          "name_zh_short": t["name_zh_short"], "region4_zh": t["region4_zh"],
+                          "region4_en": t["region4_en"],
                           "capital_lon": t["capital_lon"], "capital_lat": t["capital_lat"]})
-    nation = pd.DataFrame([{"code": NATIONAL, "name_zh": "全国", "name_en": "China (national)", "level": "country",
-                            "parent_code": None, "dataset_id": info.dataset_id, "name_zh_short": "全国"}])
+    nation = pd.DataFrame([{"code": NATIONAL, "name_zh": "全国", "name_en": "China (national)",
+                            "level": "country", "parent_code": None, "dataset_id": info.dataset_id,
+                            "name_zh_short": "全国"}])
     frame = pd.concat([nation, frame], ignore_index=True)
     commit_dataset(store, info, file=str(path), sha=sha, rows=len(frame),
-                   write=lambda s: insert_frame(s, "region", frame))
-    return IngestReport(info.dataset_id, "reference", str(path), sha, len(frame), message="34 provinces + national")
+                   write=lambda s: insert_regions(s, frame))
+    return IngestReport(info.dataset_id, "reference", str(path), sha, len(frame),
+                        message="34 provinces + national")
 
 
-def _load_contiguity(store: Store) -> IngestReport | None:
-    try:
-        from industrial_brain.reference.contiguity import contiguity_from_geojson
-    except ImportError:  # pragma: no cover
-        return None
+def _load_contiguity(store: Store) -> IngestReport:
     path = data_path("geo/china_provinces_clean.geojson")
     sha = sha256_file(path)
     info = DatasetInfo("geo_china_provinces", "geo", "Province boundaries (ECharts China map) and contiguity",
-                       source="PyPI echarts-countries-pypkg 0.1.6, china.js (decoded)", publisher="Apache ECharts map data",
+                       source="PyPI echarts-countries-pypkg 0.1.6, china.js (decoded)",
+                       publisher="Apache ECharts map data",
                        licence="MIT (see LICENSE-DATA)").checked()
     if (same := existing_by_sha(store, sha)) is not None:
         return IngestReport(same, "geo", str(path), sha, 0, skipped=True, message="already stored")
     result = contiguity_from_geojson(json.loads(path.read_text(encoding="utf-8")))
     pairs = result.pairs.copy()
-    both = pd.concat([pairs, pairs.rename(columns={"code_a": "code_b", "code_b": "code_a"})], ignore_index=True)
+    flipped = pairs.rename(columns={"code_a": "code_b", "code_b": "code_a"})
+    both = pd.concat([pairs, flipped], ignore_index=True)
     both = both[["code_a", "code_b", "kind"]].assign(dataset_id=info.dataset_id)
     commit_dataset(store, info, file=str(path), sha=sha, rows=len(both),
-                   write=lambda s: insert_frame(s, "region_neighbour", both))
-    return IngestReport(info.dataset_id, "geo", str(path), sha, len(both), message=f"{len(pairs)} neighbour pairs")
+                   write=lambda s: insert_neighbours(s, both))
+    return IngestReport(info.dataset_id, "geo", str(path), sha, len(both),
+                        message=f"{len(pairs)} neighbour pairs")
 
 
 def _panel_frame(entry: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The clean panel as wide-by-indicator (region, year, codes…) and its external-reference columns."""
     df = pd.read_csv(data_path(entry["file"]), dtype=str, keep_default_na=False, na_values=[""])
-    df = df.drop(columns=entry.get("drop", [])).rename(columns={"adcode": "region", **entry.get("rename", {})})
+    df = df.drop(columns=entry.get("drop", []))
+    df = df.rename(columns={"adcode": "region", **entry.get("rename", {})})
     ext_cols = list(entry.get("external_references", {}))
     ext = df[["region", "year", *ext_cols]] if ext_cols else pd.DataFrame()
     return df.drop(columns=ext_cols), ext
@@ -104,16 +110,18 @@ def _load_panel(store: Store, entry: dict) -> IngestReport:
         frame_notes = pd.DataFrame([{**n, "dataset_id": info.dataset_id, "kind": "provenance",
                                      "found_by": "provenance:PROVENANCE.md"} for n in notes])
         with store.transaction():
-            write_notes(store, frame_notes)
+            insert_notes(store, frame_notes)
             store.audit("annotate", f"dataset:{info.dataset_id}", f"{len(frame_notes)} provenance notes")
     if not report.skipped and len(ext):
         notes = entry["external_references"]
-        long = ext.melt(id_vars=["region", "year"], var_name="name", value_name="value").dropna(subset=["value"])
-        long = pd.DataFrame({"dataset_id": info.dataset_id, "region_code": long["region"], "year": long["year"].astype(int),
-                             "name": long["name"], "value": long["value"].astype(float),
+        long = ext.melt(id_vars=["region", "year"], var_name="name", value_name="value")
+        long = long.dropna(subset=["value"])
+        long = pd.DataFrame({"dataset_id": info.dataset_id, "region_code": long["region"],
+                             "year": long["year"].astype(int), "name": long["name"],
+                             "value": long["value"].astype(float),
                              "note": long["name"].map(notes)})
         with store.transaction():
-            insert_frame(store, "external_reference", long)
+            insert_external_references(store, long)
             store.audit("ingest", f"dataset:{info.dataset_id}", f"external references: {', '.join(notes)}")
     return report
 
@@ -134,7 +142,8 @@ def _io_frame(entry: dict, sectors: pd.DataFrame) -> pd.DataFrame:
 def _load_io(store: Store, entry: dict, sectors: pd.DataFrame) -> IngestReport:
     common = manifest()["io_common"]
     info = DatasetInfo(entry["dataset_id"], "io", entry["title"], common["source"], common["publisher"],
-                       common["licence"], common["citation_provincial" if entry.get("provincial") else "citation"],
+                       common["licence"],
+                       common["citation_provincial" if entry.get("provincial") else "citation"],
                        "general").checked()
     path = data_path(entry["file"])
     if existing_by_sha(store, sha256_file(path)) is not None:
@@ -150,8 +159,7 @@ def init_store(store: Store, progress: Progress | None = None) -> list[IngestRep
     say("regions")
     reports.append(_load_regions(store))
     say("contiguity")
-    if (r := _load_contiguity(store)) is not None:
-        reports.append(r)
+    reports.append(_load_contiguity(store))
     say("indicators")
     ind_path = data_path("indicators.csv")
     reports.append(ingest_indicators(store, ind_path, DatasetInfo(
@@ -162,7 +170,8 @@ def init_store(store: Store, progress: Progress | None = None) -> list[IngestRep
     sec_path = data_path("io_tables/sectors_nbs_2017_42.csv")
     sectors = pd.read_csv(sec_path, dtype=str)
     reports.append(ingest_sectors(store, sec_path, DatasetInfo(
-        "sectors_nbs2017_42", "sectors", "NBS 2017 input–output sectors (42)", source="io_tables/sectors_nbs_2017_42.csv",
+        "sectors_nbs2017_42", "sectors", "NBS 2017 input–output sectors (42)",
+        source="io_tables/sectors_nbs_2017_42.csv",
         publisher="National Bureau of Statistics of China", licence="public classification").checked(),
         scheme="nbs2017_42", frame=sectors.drop(columns=["provincial_table_row_code"])))
     m = manifest()
