@@ -51,9 +51,11 @@ def _free_port() -> int:
 
 
 def start_server(db: Path, port: int) -> subprocess.Popen:
-    code = ("import sys, uvicorn; from industrial_brain.api.main import create_app; "
-            f"uvicorn.run(create_app({str(db)!r}), host='127.0.0.1', port={port}, log_level='warning', "
-            "access_log=False)")
+    code = (
+        "import sys, uvicorn; from industrial_brain.api.main import create_app; "
+        f"uvicorn.run(create_app({str(db)!r}), host='127.0.0.1', port={port}, log_level='warning', "
+        "access_log=False)"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code])
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -93,8 +95,9 @@ class Conn:
             self.writer.close()
 
 
-async def open_loop(base: str, paths: list[str], rate: float, seconds: float,
-                    workers: int = 32, headers: str = "") -> tuple[np.ndarray, float, int]:
+async def open_loop(
+    base: str, paths: list[str], rate: float, seconds: float, workers: int = 32, headers: str = ""
+) -> tuple[np.ndarray, float, int]:
     """Request i is due at t0 + i/rate; ``workers`` connections take due requests in order."""
     n = int(rate * seconds)
     lat = np.full(n, np.nan)
@@ -151,7 +154,9 @@ def main() -> None:
     ap.add_argument("--rate", type=float, default=200.0)
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--db", type=Path, default=None, help="existing store (default: a fresh one with the default data)")
+    ap.add_argument(
+        "--db", type=Path, default=None, help="existing store (default: a fresh one with the default data)"
+    )
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="ibrain-bench-api-"))
@@ -178,22 +183,33 @@ def main() -> None:
             for p in ENDPOINTS + BARE:  # warm the answer cache and the IO engine cache
                 r = httpx.get(base + p, timeout=60)
                 assert r.status_code == 200, (p, r.status_code, r.text[:200])
-            print(f"REST API load on loopback: {args.rate:.0f} req/s for {args.seconds:.0f} s, open loop, "
-                  f"{len(ENDPOINTS)} cached read endpoints (cpu count {os.cpu_count()})")
-            tok = httpx.post(base + "/api/v1/auth/token", data={"username": "bench_analyst",
-                                                                "password": "bench-password-not-secret"}).json()
+            print(
+                f"REST API load on loopback: {args.rate:.0f} req/s for {args.seconds:.0f} s, open loop, "
+                f"{len(ENDPOINTS)} cached read endpoints (cpu count {os.cpu_count()})"
+            )
+            tok = httpx.post(
+                base + "/api/v1/auth/token",
+                data={"username": "bench_analyst", "password": "bench-password-not-secret"},
+            ).json()
             auth = f"Authorization: Bearer {tok['access_token']}\r\n"
             for p in ENDPOINTS:
                 httpx.get(base + p, headers={"Authorization": f"Bearer {tok['access_token']}"}, timeout=60)
             rows = []
-            for name, paths, hdr in (("cached reads (public)", ENDPOINTS, ""), ("bare /capabilities", BARE, ""),
-                                     ("cached reads (token)", ENDPOINTS, auth)):
+            for name, paths, hdr in (
+                ("cached reads (public)", ENDPOINTS, ""),
+                ("bare /capabilities", BARE, ""),
+                ("cached reads (token)", ENDPOINTS, auth),
+            ):
                 lat, thr, err = asyncio.run(open_loop(base, paths, args.rate, args.seconds, headers=hdr))
                 p50, p99 = np.percentile(lat, [50, 99])
                 rows.append((name, p50, p99, thr, err))
-                print(f"  {name:22s} p50 {p50:7.2f} ms   p99 {p99:7.2f} ms   throughput {thr:7.1f} req/s   errors {err}")
-            print(f"  ratio public cached/bare route: p50 {rows[0][1] / rows[1][1]:.2f}×, p99 {rows[0][2] / rows[1][2]:.2f}×;"
-                  f" token cached/bare route: p50 {rows[2][1] / rows[1][1]:.2f}×, p99 {rows[2][2] / rows[1][2]:.2f}×")
+                print(
+                    f"  {name:22s} p50 {p50:7.2f} ms   p99 {p99:7.2f} ms   throughput {thr:7.1f} req/s   errors {err}"
+                )
+            print(
+                f"  ratio public cached/bare route: p50 {rows[0][1] / rows[1][1]:.2f}×, p99 {rows[0][2] / rows[1][2]:.2f}×;"
+                f" token cached/bare route: p50 {rows[2][1] / rows[1][1]:.2f}×, p99 {rows[2][2] / rows[1][2]:.2f}×"
+            )
             ok = all(r[2] < 50.0 and r[4] == 0 for r in (rows[0], rows[2]))
             print(f"  target p99 < 50 ms at {args.rate:.0f} req/s: {'met' if ok else 'NOT met'}")
             mx = asyncio.run(closed_loop(base, ENDPOINTS, 16, 5.0))

@@ -33,9 +33,11 @@ if __name__ == "__main__":
     pop = simulate_population(n, seed=0)
     t_gen = time.perf_counter() - t0
     answers = pop.answers
-    print(f"synthetic population: {n:,} enterprises × {len(m.questions)} base questions "
-          f"(+{len(m.all_questions) - len(m.questions)} sector-variant) generated in {t_gen:.1f} s "
-          f"(not timed below); peak RSS so far {peak_rss_gb():.2f} GB")
+    print(
+        f"synthetic population: {n:,} enterprises × {len(m.questions)} base questions "
+        f"(+{len(m.all_questions) - len(m.questions)} sector-variant) generated in {t_gen:.1f} s "
+        f"(not timed below); peak RSS so far {peak_rss_gb():.2f} GB"
+    )
 
     t1 = time.perf_counter()
     r = score_answers(m, answers, check_uscc=True)
@@ -60,10 +62,14 @@ if __name__ == "__main__":
 
     print(f"score (validate + USCC + levels): {t_score:6.2f} s   {n / t_score:12,.0f} rows/s")
     print(f"percentile & rank (3 groupings):  {t_pct:6.2f} s   {n / t_pct:12,.0f} rows/s")
-    print(f"aggregate + suppression + ref:    {t_agg:6.2f} s   {n / t_agg:12,.0f} rows/s "
-          f"({len(agg.frame)} cells, {agg.n_primary} primary / {agg.n_complementary} complementary)")
-    print(f"TOTAL scoring + benchmarking:     {total:6.2f} s   {n / total:12,.0f} rows/s   "
-          f"target < 10 s: {'OK' if total < 10 else 'MISSED'}")
+    print(
+        f"aggregate + suppression + ref:    {t_agg:6.2f} s   {n / t_agg:12,.0f} rows/s "
+        f"({len(agg.frame)} cells, {agg.n_primary} primary / {agg.n_complementary} complementary)"
+    )
+    print(
+        f"TOTAL scoring + benchmarking:     {total:6.2f} s   {n / total:12,.0f} rows/s   "
+        f"target < 10 s: {'OK' if total < 10 else 'MISSED'}"
+    )
     print(f"bare numpy S@M, D@W:              {t_np:6.2f} s   ratio score/bare = {t_score / t_np:,.1f}×")
     print(f"peak RSS: {peak_rss_gb():.2f} GB   target < 4 GB: {'OK' if peak_rss_gb() < 4 else 'MISSED'}")
     print(cmp_[["n", "mean", "published_mean", "difference"]].round(2).to_string())

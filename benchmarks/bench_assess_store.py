@@ -47,8 +47,10 @@ if __name__ == "__main__":
             t_prof = time.perf_counter() - t4
     print(f"{n:,} SYNTHETIC enterprises × {pop.answers.shape[1] - 5} answers")
     print(f"ingest_answers (atomic, validated):  {t_ing:6.2f} s  {n / t_ing:10,.0f} rows/s")
-    print(f"bare DuckDB CREATE TABLE AS frame:   {t_bare:6.2f} s  {n / t_bare:10,.0f} rows/s  "
-          f"ratio ingest/bare = {t_ing / t_bare:.1f}×")
+    print(
+        f"bare DuckDB CREATE TABLE AS frame:   {t_bare:6.2f} s  {n / t_bare:10,.0f} rows/s  "
+        f"ratio ingest/bare = {t_ing / t_bare:.1f}×"
+    )
     print(f"stored_results (latest, dims):       {t_read:6.2f} s  {n / t_read:10,.0f} rows/s")
     print(f"cohort by region:                    {t_coh:6.2f} s")
     print(f"enterprise_profile (one firm):       {t_prof:6.2f} s")

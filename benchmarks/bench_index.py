@@ -27,13 +27,26 @@ def main() -> None:
 
     rng = np.random.default_rng(12345)
     R, Y, M = 2800, 20, 40
-    idx = pd.MultiIndex.from_product([[f"r{i:04d}" for i in range(R)], range(2001, 2001 + Y)],
-                                     names=["region", "year"])
-    raw = pd.DataFrame(rng.lognormal(2.0, 0.8, size=(R * Y, M)), index=idx,
-                       columns=[f"i{j:02d}" for j in range(M)])
-    system = {"code": "bench", "follows": "synthetic benchmark", "dimensions": [
-        {"code": f"D{d}", "indicators": [{"code": f"i{j:02d}", "direction": "+" if j % 5 else "-"}
-                                          for j in range(d * 10, d * 10 + 10)]} for d in range(4)]}
+    idx = pd.MultiIndex.from_product(
+        [[f"r{i:04d}" for i in range(R)], range(2001, 2001 + Y)], names=["region", "year"]
+    )
+    raw = pd.DataFrame(
+        rng.lognormal(2.0, 0.8, size=(R * Y, M)), index=idx, columns=[f"i{j:02d}" for j in range(M)]
+    )
+    system = {
+        "code": "bench",
+        "follows": "synthetic benchmark",
+        "dimensions": [
+            {
+                "code": f"D{d}",
+                "indicators": [
+                    {"code": f"i{j:02d}", "direction": "+" if j % 5 else "-"}
+                    for j in range(d * 10, d * 10 + 10)
+                ],
+            }
+            for d in range(4)
+        ],
+    }
     dirs = {f"i{j:02d}": ("+" if j % 5 else "-") for j in range(M)}
     Xn = normalize(raw, dirs).X
     A = raw.to_numpy()
@@ -53,8 +66,10 @@ def main() -> None:
         print(f"entropy weights (pymcdm)      {t_pm * 1e3:8.1f} ms   ratio pymcdm/ours = {t_pm / t_ours:.2f}")
         t_pmt = _best(lambda: TOPSIS()(A, w, types))
         print(f"TOPSIS pooled (ours, on normalised)  {t_top * 1e3:8.1f} ms")
-        print(f"TOPSIS (pymcdm, incl. its min-max)   {t_pmt * 1e3:8.1f} ms   "
-              f"ratio pymcdm/ours = {t_pmt / t_top:.2f}")
+        print(
+            f"TOPSIS (pymcdm, incl. its min-max)   {t_pmt * 1e3:8.1f} ms   "
+            f"ratio pymcdm/ours = {t_pmt / t_top:.2f}"
+        )
     except ImportError:
         print("pymcdm not installed: no peer comparison")
     print(f"full pipeline composite_index {t_pipe:8.2f} s")

@@ -43,10 +43,10 @@ def generate(N: int, R: int = REGIONS, seed: int = SEED):
     n = N // R
     Z = rng.random((N, N))  # the only N × N array
     for r in range(R):  # intra-regional flows three times as dense as trade
-        Z[r * n:(r + 1) * n, r * n:(r + 1) * n] *= 3.0
+        Z[r * n : (r + 1) * n, r * n : (r + 1) * n] *= 3.0
     Y = rng.random((N, 2 * R)) * (N / R)
     for r in range(R):
-        Y[r * n:(r + 1) * n, 2 * r:2 * r + 2] *= 4.0
+        Y[r * n : (r + 1) * n, 2 * r : 2 * r + 2] *= 4.0
     F = rng.random((1, N)) * 100.0
     return Z, Y, F
 
@@ -73,8 +73,12 @@ def case_ours(N: int) -> dict:
     t0 = time.perf_counter()
     acc = satellite_accounts(Z, Y, F, regions=REGIONS, overwrite_Z=True)
     dt = time.perf_counter() - t0
-    return {"seconds": dt, "D_cba_sum": float(acc.D_cba.sum()), "D_imp_sum": float(acc.D_imp.sum()),
-            "M0": float(acc.M[0, 0])}
+    return {
+        "seconds": dt,
+        "D_cba_sum": float(acc.D_cba.sum()),
+        "D_imp_sum": float(acc.D_imp.sum()),
+        "M0": float(acc.M[0, 0]),
+    }
 
 
 def case_pymrio(N: int) -> dict:
@@ -92,8 +96,12 @@ def case_pymrio(N: int) -> dict:
     io.calc_all()
     dt = time.perf_counter() - t0
     e = io.emissions
-    return {"seconds": dt, "D_cba_sum": float(e.D_cba.to_numpy().sum()), "D_imp_sum": float(e.D_imp.to_numpy().sum()),
-            "M0": float(e.M.to_numpy()[0, 0])}
+    return {
+        "seconds": dt,
+        "D_cba_sum": float(e.D_cba.to_numpy().sum()),
+        "D_imp_sum": float(e.D_imp.to_numpy().sum()),
+        "M0": float(e.M.to_numpy()[0, 0]),
+    }
 
 
 def case_lu(N: int) -> dict:
@@ -113,9 +121,9 @@ def case_lu(N: int) -> dict:
     k = S.shape[0]
     rhs = np.zeros((k * (R + 1) + 1, N))
     rhs[0] = 1.0
-    rhs[1:k + 1] = S
+    rhs[1 : k + 1] = S
     for r in range(R):
-        rhs[k * (r + 1) + 1:k * (r + 2) + 1, r * n:(r + 1) * n] = S[:, r * n:(r + 1) * n]
+        rhs[k * (r + 1) + 1 : k * (r + 2) + 1, r * n : (r + 1) * n] = S[:, r * n : (r + 1) * n]
     left = lu_solve(lu, rhs.T, trans=0, check_finite=False)
     right = lu_solve(lu, Yagg, trans=1, check_finite=False)
     dt = time.perf_counter() - t0
@@ -151,9 +159,12 @@ CASES = {"gen": case_gen, "ours": case_ours, "pymrio": case_pymrio, "lu": case_l
 
 def run_case(case: str, N: int, repeat: int = 1) -> dict:
     """Run one case in a fresh interpreter; returns seconds (best of ``repeat``) and peak RSS (MB)."""
-    out = subprocess.run([sys.executable, __file__, "--_case", case, "--_n", str(N), "--_repeat", str(repeat)],
-                         capture_output=True,
-                         text=True, check=False)
+    out = subprocess.run(
+        [sys.executable, __file__, "--_case", case, "--_n", str(N), "--_repeat", str(repeat)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if out.returncode != 0:
         return {"error": out.stderr.strip().splitlines()[-1] if out.stderr else f"exit {out.returncode}"}
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -168,8 +179,11 @@ def check(N: int) -> None:
 
     Z, Y, F = generate(N)
     idx, ycols = _labels(N, REGIONS)
-    io = pymrio.IOSystem(Z=pd.DataFrame(Z.copy(), index=idx, columns=idx), Y=pd.DataFrame(Y, index=idx, columns=ycols),
-                         emissions={"name": "emissions", "F": pd.DataFrame(F, index=["emission"], columns=idx)})
+    io = pymrio.IOSystem(
+        Z=pd.DataFrame(Z.copy(), index=idx, columns=idx),
+        Y=pd.DataFrame(Y, index=idx, columns=ycols),
+        emissions={"name": "emissions", "F": pd.DataFrame(F, index=["emission"], columns=idx)},
+    )
     io.calc_all()
     acc = satellite_accounts(Z, Y, F, regions=REGIONS, overwrite_Z=True)
     worst = 0.0
@@ -209,8 +223,10 @@ def main() -> None:
     except ImportError:  # pragma: no cover
         pv = "not installed"
         cases = [c for c in cases if c != "pymrio"]
-    print(f"bench_io: numpy {np.__version__}, scipy {scipy.__version__}, pymrio {pv}, python {platform.python_version()}, "
-          f"{REGIONS} regions, 1 satellite, seed {SEED}")
+    print(
+        f"bench_io: numpy {np.__version__}, scipy {scipy.__version__}, pymrio {pv}, python {platform.python_version()}, "
+        f"{REGIONS} regions, 1 satellite, seed {SEED}"
+    )
     print(f"{'N':>6} {'case':>7} {'seconds':>9} {'peak MB':>9}")
     for N in sizes:
         if a.check and N <= 2000 and "pymrio" in cases:
@@ -226,18 +242,24 @@ def main() -> None:
         ok = lambda c: c in res and "error" not in res[c]  # noqa: E731
         if ok("ours") and ok("pymrio"):
             o, p = res["ours"], res["pymrio"]
-            print(f"{N:>6}  ratios: pymrio/ours time {p['seconds'] / o['seconds']:.2f}× (target ≥ 5), "
-                  f"ours/pymrio peak memory {o['peak_mb'] / p['peak_mb']:.2f} (target ≤ 0.2)")
+            print(
+                f"{N:>6}  ratios: pymrio/ours time {p['seconds'] / o['seconds']:.2f}× (target ≥ 5), "
+                f"ours/pymrio peak memory {o['peak_mb'] / p['peak_mb']:.2f} (target ≤ 0.2)"
+            )
             if ok("gen"):
                 g = res["gen"]["peak_mb"]
-                print(f"{N:>6}          above the data itself ({g:.0f} MB): ours {o['peak_mb'] - g:.0f} MB, "
-                      f"pymrio {p['peak_mb'] - g:.0f} MB")
+                print(
+                    f"{N:>6}          above the data itself ({g:.0f} MB): ours {o['peak_mb'] - g:.0f} MB, "
+                    f"pymrio {p['peak_mb'] - g:.0f} MB"
+                )
             rel = abs(o["D_cba_sum"] - p["D_cba_sum"]) / abs(p["D_cba_sum"])
             print(f"{N:>6}          Σ D_cba relative difference to pymrio {rel:.1e}")
         if ok("ours") and ok("lu"):
             o, lu = res["ours"], res["lu"]
-            print(f"{N:>6}  ratios: ours/bare-LU time {o['seconds'] / lu['seconds']:.2f} (target ≤ 1.2), "
-                  f"memory {o['peak_mb'] / lu['peak_mb']:.2f}")
+            print(
+                f"{N:>6}  ratios: ours/bare-LU time {o['seconds'] / lu['seconds']:.2f} (target ≤ 1.2), "
+                f"memory {o['peak_mb'] / lu['peak_mb']:.2f}"
+            )
 
 
 if __name__ == "__main__":

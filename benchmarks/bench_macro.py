@@ -35,15 +35,20 @@ def synthetic_panel(n_regions: int, n_years: int, n_ind: int, seed: int = 202405
     rng = np.random.default_rng(seed)
     xy = rng.random((n_regions, 2))
     smooth = np.sin(3 * xy[:, 0]) + np.cos(2 * xy[:, 1])  # spatially smooth regional level
-    groups = np.where(xy[:, 1] > 0.8, "Northeast", np.where(xy[:, 0] > 0.6, "East",
-                      np.where(xy[:, 0] > 0.35, "Central", "West")))
+    groups = np.where(
+        xy[:, 1] > 0.8,
+        "Northeast",
+        np.where(xy[:, 0] > 0.6, "East", np.where(xy[:, 0] > 0.35, "Central", "West")),
+    )
     years = np.arange(2004, 2004 + n_years)
     load = rng.uniform(0.5, 1.5, size=n_ind)
     base = smooth[:, None, None] * load[None, None, :]
     trend = 0.05 * np.arange(n_years)[None, :, None]
     noise = rng.normal(0, 0.4, size=(n_regions, n_years, n_ind))
     vals = np.exp(0.5 * (base + trend + noise)) * rng.uniform(1, 100, size=n_ind)[None, None, :]
-    idx = pd.MultiIndex.from_product([[f"R{i:05d}" for i in range(n_regions)], years], names=["region", "year"])
+    idx = pd.MultiIndex.from_product(
+        [[f"R{i:05d}" for i in range(n_regions)], years], names=["region", "year"]
+    )
     cols = [f"x{j:02d}" for j in range(n_ind)]
     panel = pd.DataFrame(vals.reshape(-1, n_ind), index=idx, columns=cols)
     directions = {c: ("-" if j % 10 == 9 else "+") for j, c in enumerate(cols)}
@@ -103,22 +108,29 @@ def main() -> None:
     ap.add_argument("--indicators", type=int, default=40)
     ap.add_argument("--permutations", type=int, default=999)
     ap.add_argument("--no-peer", action="store_true")
-    ap.add_argument("--store", action="store_true",
-                    help="also time the store pipeline (services.macro.run_macro) on the embedded default data")
+    ap.add_argument(
+        "--store",
+        action="store_true",
+        help="also time the store pipeline (services.macro.run_macro) on the embedded default data",
+    )
     a = ap.parse_args()
 
     panel, directions, xy, groups = synthetic_panel(a.regions, a.years, a.indicators)
-    print(f"synthetic panel: {panel.shape[0]:,} rows × {panel.shape[1]} indicators "
-          f"({a.regions} regions × {a.years} years)")
+    print(
+        f"synthetic panel: {panel.shape[0]:,} rows × {panel.shape[1]} indicators "
+        f"({a.regions} regions × {a.years} years)"
+    )
     t, D, W, cc, dg, mi = pipeline(panel, directions, xy, groups, a.permutations)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     for k, v in t.items():
         print(f"  {k:<10} {v:8.3f} s")
     last = D.columns[-1]
     print(f"pipeline total {t['total']:.2f} s (target < 10 s); peak RSS {rss_mb:,.0f} MB (target < 2,048 MB)")
-    print(f"  check: mean D {float(np.mean(cc.D)):.4f}; Dagum G {dg[last].gini:.4f} = "
-          f"{dg[last].within:.4f} + {dg[last].net_between:.4f} + {dg[last].transvariation:.4f}; "
-          f"Moran I {mi[last].I:.4f} (p_sim {mi[last].p_sim:.4f})")
+    print(
+        f"  check: mean D {float(np.mean(cc.D)):.4f}; Dagum G {dg[last].gini:.4f} = "
+        f"{dg[last].within:.4f} + {dg[last].net_between:.4f} + {dg[last].transvariation:.4f}; "
+        f"Moran I {mi[last].I:.4f} (p_sim {mi[last].p_sim:.4f})"
+    )
 
     if a.store:
         store_pipeline(a.permutations)
@@ -147,9 +159,12 @@ def main() -> None:
         ref[yr] = esda.Moran(D[yr].to_numpy(), wl, permutations=a.permutations)
     peer = time.perf_counter() - s
     assert abs(ref[last].I - mi[last].I) < 1e-12 and abs(ref[last].VI_rand - mi[last].VI_rand) < 1e-12
-    print(f"global Moran, {len(D.columns)} years × {a.permutations} permutations, n = {a.regions}: "
-          f"ours (moran_panel) {ours:.3f} s, ours (moran per year) {ours_loop:.3f} s, esda {peer:.3f} s; "
-          f"esda/ours = {peer / ours:.2f}× (panel), {peer / ours_loop:.2f}× (per year)")
+    print(
+        f"global Moran, {len(D.columns)} years × {a.permutations} permutations, n = {a.regions}: "
+        f"ours (moran_panel) {ours:.3f} s, ours (moran per year) {ours_loop:.3f} s, esda {peer:.3f} s; "
+        f"esda/ours = {peer / ours:.2f}× (panel), {peer / ours_loop:.2f}× (per year)"
+    )
+
     # one year, best of 3, to show the per-call figure without loop noise
     def best(f, rep=3):
         b = 1e9
@@ -158,15 +173,21 @@ def main() -> None:
             f()
             b = min(b, time.perf_counter() - s)
         return b
+
     y = D[last].to_numpy()
     o1 = best(lambda: moran(y, sw, permutations=a.permutations, seed=1))
     p1 = best(lambda: esda.Moran(y, wl, permutations=a.permutations))
-    print(f"global Moran, one year: ours {o1 * 1e3:.1f} ms, esda {p1 * 1e3:.1f} ms, esda/ours = {p1 / o1:.2f}×")
+    print(
+        f"global Moran, one year: ours {o1 * 1e3:.1f} ms, esda {p1 * 1e3:.1f} ms, esda/ours = {p1 / o1:.2f}×"
+    )
     o2 = best(lambda: moran_local(y, sw, permutations=a.permutations, seed=1), 2)
     p2 = best(lambda: esda.Moran_Local(y, wl, permutations=a.permutations, seed=1), 2)
-    print(f"local Moran, one year: ours {o2 * 1e3:.1f} ms, esda {p2 * 1e3:.1f} ms, esda/ours = {p2 / o2:.2f}× "
-          f"(esda without numba)" if not _has_numba() else
-          f"local Moran, one year: ours {o2 * 1e3:.1f} ms, esda {p2 * 1e3:.1f} ms, esda/ours = {p2 / o2:.2f}×")
+    print(
+        f"local Moran, one year: ours {o2 * 1e3:.1f} ms, esda {p2 * 1e3:.1f} ms, esda/ours = {p2 / o2:.2f}× "
+        f"(esda without numba)"
+        if not _has_numba()
+        else f"local Moran, one year: ours {o2 * 1e3:.1f} ms, esda {p2 * 1e3:.1f} ms, esda/ours = {p2 / o2:.2f}×"
+    )
 
 
 def store_pipeline(permutations: int) -> None:
@@ -187,8 +208,10 @@ def store_pipeline(permutations: int) -> None:
             s = time.perf_counter()
             r = run_macro(st, permutations=permutations)
             best = min(best, time.perf_counter() - s)
-    print(f"store pipeline (31 provinces × {len(r.years)} years, 3 indices, {permutations} permutations, saved): "
-          f"best of 3 {best:.3f} s")
+    print(
+        f"store pipeline (31 provinces × {len(r.years)} years, 3 indices, {permutations} permutations, saved): "
+        f"best of 3 {best:.3f} s"
+    )
 
 
 def _has_numba() -> bool:

@@ -48,12 +48,16 @@ def main() -> None:
         ids = [t for t in io_tables(store)["table_id"] if t.startswith(PROVINCIAL_PREFIX)]
         provs = {st.region_code: st for st in (read_io_table(store, t) for t in ids)}
         t_read = time.perf_counter() - t0
-        caps = store.query("SELECT code, capital_lon, capital_lat FROM region WHERE level = 'province'").set_index("code")
+        caps = store.query(
+            "SELECT code, capital_lon, capital_lat FROM region WHERE level = 'province'"
+        ).set_index("code")
         t_build, res = timed(lambda: build_mrio(provs, caps))
         table = res.table
         print(f"read 31 provincial tables      {t_read:8.3f} s")
-        print(f"build_mrio (31 × 42 = 1,302)   {t_build:8.3f} s   max rel. deviation outflows "
-              f"{res.checks['max_rel_dev_outflows']:.1e}")
+        print(
+            f"build_mrio (31 × 42 = 1,302)   {t_build:8.3f} s   max rel. deviation outflows "
+            f"{res.checks['max_rel_dev_outflows']:.1e}"
+        )
 
         def ours():
             table._cache.pop("lu", None)
@@ -68,8 +72,9 @@ def main() -> None:
             regs = list(table.regions)
             Y = table.Y
             local = Y.columns.get_level_values(1).isin(["FU101", "FU102", "FU103", "FU201", "FU202"])
-            Yd = np.column_stack([Y.loc[:, (Y.columns.get_level_values(0) == r) & local].to_numpy().sum(axis=1)
-                                  for r in regs])
+            Yd = np.column_stack(
+                [Y.loc[:, (Y.columns.get_level_values(0) == r) & local].to_numpy().sum(axis=1) for r in regs]
+            )
             X = L @ Yd
             v = table.V.to_numpy().sum(axis=0) / np.where(table.x.to_numpy() > 0, table.x.to_numpy(), np.inf)
             E = np.kron(np.eye(len(regs)), np.ones((1, len(table.sectors))))
@@ -77,12 +82,16 @@ def main() -> None:
 
         t_ours, acc = timed(ours)
         t_bare, (va, S, EL) = timed(bare)
-        dev = max(np.abs(acc.va_trade.to_numpy()[:, :31] - va).max() / np.abs(va).max(),
-                  np.abs(acc.spillover.to_numpy() - S).max(), np.abs(acc.multiplier_decomposition["total"].to_numpy()
-                                                                  - EL.sum(axis=0)).max())
+        dev = max(
+            np.abs(acc.va_trade.to_numpy()[:, :31] - va).max() / np.abs(va).max(),
+            np.abs(acc.spillover.to_numpy() - S).max(),
+            np.abs(acc.multiplier_decomposition["total"].to_numpy() - EL.sum(axis=0)).max(),
+        )
         print(f"mrio_accounts (LU + solves)    {t_ours:8.3f} s")
-        print(f"bare numpy (np.linalg.inv)     {t_bare:8.3f} s   ratio ours/bare {t_ours / t_bare:5.2f}   "
-              f"max deviation {dev:.1e}")
+        print(
+            f"bare numpy (np.linalg.inv)     {t_bare:8.3f} s   ratio ours/bare {t_ours / t_bare:5.2f}   "
+            f"max deviation {dev:.1e}"
+        )
 
         nat = load_table(store, "cn_nbs_io_2020_42", basis="total")
         A = nat.A.to_numpy()
@@ -93,8 +102,10 @@ def main() -> None:
 
         t_d, r = timed(lambda: digital_integration(nat.A, nat.x), repeat=5)
         t_db, (d, t) = timed(dig_bare, repeat=5)
-        print(f"digital_integration (42)       {t_d * 1e3:8.2f} ms  bare numpy {t_db * 1e3:6.2f} ms  "
-              f"max deviation {max(np.abs(r.table['direct'].to_numpy() - d).max(), np.abs(r.table['total'].to_numpy() - t).max()):.1e}")
+        print(
+            f"digital_integration (42)       {t_d * 1e3:8.2f} ms  bare numpy {t_db * 1e3:6.2f} ms  "
+            f"max deviation {max(np.abs(r.table['direct'].to_numpy() - d).max(), np.abs(r.table['total'].to_numpy() - t).max()):.1e}"
+        )
         store.close()
 
 

@@ -44,10 +44,10 @@ def synthetic(n_regions: int, n_sectors: int, seed: int = 0):
     idx = pd.MultiIndex.from_product([regions, sectors], names=["region", "sector"])
     x = rng.uniform(100.0, 1000.0, N)
     A = rng.random((N, N))
-    for r in range(n_regions):        # home bias, in place
-        A[r * n_sectors:(r + 1) * n_sectors, r * n_sectors:(r + 1) * n_sectors] *= 5.0
+    for r in range(n_regions):  # home bias, in place
+        A[r * n_sectors : (r + 1) * n_sectors, r * n_sectors : (r + 1) * n_sectors] *= 5.0
     A *= (rng.uniform(0.3, 0.6, N) / A.sum(axis=0))[None, :]
-    A *= x[None, :]                   # A is now Z
+    A *= x[None, :]  # A is now Z
     Z = A
     fd = np.maximum(x - Z.sum(axis=1), 0.05 * x)
     Y = np.repeat((fd / n_regions)[:, None], n_regions, axis=1)
@@ -89,8 +89,13 @@ def run_ours(case: str, days: int, compat: bool) -> dict:
     t1 = time.perf_counter()
     r = m.run([ev], days)
     t2 = time.perf_counter()
-    return {"build_s": t1 - t0, "run_s": t2 - t1, "days": days, "loss": r.total_production_loss,
-            "production": r.production[:, :8].tolist() if case == "test" else None}
+    return {
+        "build_s": t1 - t0,
+        "run_s": t2 - t1,
+        "days": days,
+        "loss": r.total_production_loss,
+        "production": r.production[:, :8].tolist() if case == "test" else None,
+    }
 
 
 def run_boario(case: str, days: int) -> dict:
@@ -105,25 +110,40 @@ def run_boario(case: str, days: int) -> dict:
         io = pymrio.IOSystem(Z=Z, Y=Y, x=x.to_frame("indout"), A=Z / x.to_numpy()[None, :])
         io.meta.change_meta("name", f"synthetic {case}")
     del Z
-    reg0, secs = event_industries(io.Z.index if case != "test" else pd.MultiIndex.from_product(
-        [sorted(io.get_regions()), sorted(io.get_sectors())]))
+    reg0, secs = event_industries(
+        io.Z.index
+        if case != "test"
+        else pd.MultiIndex.from_product([sorted(io.get_regions()), sorted(io.get_sectors())])
+    )
     t0 = time.perf_counter()
     model = ARIOPsiModel(io)
     sim = Simulation(model, n_temporal_units_to_sim=max(days, 36) if days >= 36 else 36)
     # the scalar impact is split equally between the affected industries: 0.3 each
-    ev = bev.from_scalar_regions_sectors(impact=0.3 * len(secs), event_type="arbitrary", affected_regions=[reg0],
-                                         affected_sectors=secs, impact_regional_distrib="equal",
-                                         impact_sectoral_distrib="equal", recovery_tau=30,
-                                         recovery_function="linear", occurrence=5, duration=30)
+    ev = bev.from_scalar_regions_sectors(
+        impact=0.3 * len(secs),
+        event_type="arbitrary",
+        affected_regions=[reg0],
+        affected_sectors=secs,
+        impact_regional_distrib="equal",
+        impact_sectoral_distrib="equal",
+        recovery_tau=30,
+        recovery_function="linear",
+        occurrence=5,
+        duration=30,
+    )
     sim.add_event(ev)
     t1 = time.perf_counter()
     for _ in range(days):
         sim.next_step()
     t2 = time.perf_counter()
     prod = sim.production_realised.to_numpy()[:days] if case == "test" else None
-    return {"build_s": t1 - t0, "run_s": t2 - t1, "days": days,
-            "loss": float((model.X_0[None, :] - prod).sum()) if prod is not None else None,
-            "production": prod[:, :8].tolist() if prod is not None else None}
+    return {
+        "build_s": t1 - t0,
+        "run_s": t2 - t1,
+        "days": days,
+        "loss": float((model.X_0[None, :] - prod).sum()) if prod is not None else None,
+        "production": prod[:, :8].tolist() if prod is not None else None,
+    }
 
 
 def run_mc(runs: int) -> dict:
@@ -139,7 +159,10 @@ def run_mc(runs: int) -> dict:
         s = rng.uniform(0.1, 0.5)
         imp[:5] = s
         d = int(rng.integers(10, 120))
-        return [ARIOEvent(imp, kind="capacity", start=1, duration=d, recovery_tau=30)], {"share": s, "duration": d}
+        return [ARIOEvent(imp, kind="capacity", start=1, duration=d, recovery_tau=30)], {
+            "share": s,
+            "duration": d,
+        }
 
     t0 = time.perf_counter()
     r = monte_carlo(m, draw, runs=runs, days=DAYS, seed=1)
@@ -174,7 +197,7 @@ def mem_available_gb() -> float:
         with open("/proc/meminfo") as f:
             for line in f:
                 if line.startswith("MemAvailable"):
-                    return int(line.split()[1]) / 1024 ** 2
+                    return int(line.split()[1]) / 1024**2
     except OSError:  # pragma: no cover
         pass
     return float("inf")
@@ -209,9 +232,11 @@ def main() -> None:
         print(f"  BoARIO               {fmt(b)}")
         if "error" not in b and "error" not in c:
             pb, pc = np.array(b["production"]), np.array(c["production"])
-            print(f"  speed-up {b['run_s'] / o['run_s']:.1f}× (default), {b['run_s'] / c['run_s']:.1f}× (compat); "
-                  f"compat vs BoARIO: loss ratio {c['loss'] / b['loss']:.12f}, "
-                  f"max rel. diff of daily production (first 8 industries) {np.max(np.abs(pc - pb) / np.abs(pb)):.1e}")
+            print(
+                f"  speed-up {b['run_s'] / o['run_s']:.1f}× (default), {b['run_s'] / c['run_s']:.1f}× (compat); "
+                f"compat vs BoARIO: loss ratio {c['loss'] / b['loss']:.12f}, "
+                f"max rel. diff of daily production (first 8 industries) {np.max(np.abs(pc - pb) / np.abs(pb)):.1e}"
+            )
     for case, bdays in (("2000", a.boario_days_2000), ("9800", a.boario_days_9800)):
         if case not in cases:
             continue
@@ -231,8 +256,10 @@ def main() -> None:
         if "error" in r:
             print(f"\nMonte Carlo: {fmt(r)}")
         else:
-            print(f"\nMonte Carlo, test MRIO: {r['runs']} runs × {DAYS} days in {r['run_s']:.1f} s "
-                  f"({r['run_s'] / r['runs'] * 1e3:.1f} ms per run; target < 60 s), peak {r['peak_mb']:,.0f} MB")
+            print(
+                f"\nMonte Carlo, test MRIO: {r['runs']} runs × {DAYS} days in {r['run_s']:.1f} s "
+                f"({r['run_s'] / r['runs'] * 1e3:.1f} ms per run; target < 60 s), peak {r['peak_mb']:,.0f} MB"
+            )
 
 
 if __name__ == "__main__":

@@ -21,8 +21,10 @@ def synthetic_panel(C: int, R: int, T: int, seed: int = 12345) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     g = 0.05 + 0.02 * rng.standard_normal((C, R, T))
     v = 100 * np.exp(np.cumsum(g, axis=2))
-    idx = pd.MultiIndex.from_product([[f"ind{c}" for c in range(C)], [f"{r:06d}" for r in range(R)],
-                                      range(1990, 1990 + T)], names=["indicator_code", "region_code", "year"])
+    idx = pd.MultiIndex.from_product(
+        [[f"ind{c}" for c in range(C)], [f"{r:06d}" for r in range(R)], range(1990, 1990 + T)],
+        names=["indicator_code", "region_code", "year"],
+    )
     return pd.DataFrame({"value": v.ravel()}, index=idx).reset_index()
 
 
@@ -41,9 +43,11 @@ def main() -> None:
         t0 = time.perf_counter()
         baseline(obs)
         t_base = time.perf_counter() - t0
-        print(f"{len(obs):,} rows ({C} indicators × {R} regions × {T} years): screen_panel {t_screen:.2f} s "
-              f"({len(obs) / t_screen / 1e6:.2f} M rows/s, {len(notes)} notes); bare pandas growth+median "
-              f"{t_base:.2f} s; ratio screen/baseline {t_screen / t_base:.2f}")
+        print(
+            f"{len(obs):,} rows ({C} indicators × {R} regions × {T} years): screen_panel {t_screen:.2f} s "
+            f"({len(obs) / t_screen / 1e6:.2f} M rows/s, {len(notes)} notes); bare pandas growth+median "
+            f"{t_base:.2f} s; ratio screen/baseline {t_screen / t_base:.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -98,8 +98,10 @@ def square(x, y, s=1.0):
 
 
 def fc(*feats):
-    return {"type": "FeatureCollection",
-            "features": [{"type": "Feature", "properties": {"adcode": c}, "geometry": g} for c, g in feats]}
+    return {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {"adcode": c}, "geometry": g} for c, g in feats],
+    }
 
 
 def test_queen_not_rook_and_gap_tolerance():
@@ -118,17 +120,22 @@ def test_reads_a_file_and_numeric_codes(tmp_path):
     p = tmp_path / "m.geojson"
     p.write_text(json.dumps(doc), encoding="utf-8")
     r = contiguity_from_geojson(p, island_links={})
-    assert r.codes == ("110000", "120000") and r.pairs.values.tolist() == [["110000", "120000", "shared_border"]]
+    assert r.codes == ("110000", "120000") and r.pairs.values.tolist() == [
+        ["110000", "120000", "shared_border"]
+    ]
 
 
-@pytest.mark.parametrize("doc, kwargs, match", [
-    ({"type": "FeatureCollection", "features": []}, {}, "no features"),
-    (fc(("A", square(0, 0))), {"codes_property": "code"}, "no 'code' property"),
-    (fc(("A", square(0, 0)), ("A", square(1, 0))), {}, "duplicate region code"),
-    (fc(("A", square(0, 0))), {"island_links": {"A": ["Z"]}}, "not in the map"),
-    (fc(("A", {"type": "Polygon", "coordinates": "x"})), {}, "invalid geometry"),
-    (fc(("A", square(0, 0))), {"tolerance": -1}, "tolerance"),
-])
+@pytest.mark.parametrize(
+    "doc, kwargs, match",
+    [
+        ({"type": "FeatureCollection", "features": []}, {}, "no features"),
+        (fc(("A", square(0, 0))), {"codes_property": "code"}, "no 'code' property"),
+        (fc(("A", square(0, 0)), ("A", square(1, 0))), {}, "duplicate region code"),
+        (fc(("A", square(0, 0))), {"island_links": {"A": ["Z"]}}, "not in the map"),
+        (fc(("A", {"type": "Polygon", "coordinates": "x"})), {}, "invalid geometry"),
+        (fc(("A", square(0, 0))), {"tolerance": -1}, "tolerance"),
+    ],
+)
 def test_bad_input(doc, kwargs, match):
     with pytest.raises(InputError, match=match):
         contiguity_from_geojson(doc, mainland_only=False, **{"island_links": {}, **kwargs})

@@ -27,27 +27,58 @@ def value_digest(path: Path) -> pd.DataFrame:
     try:
         v = con.execute("""SELECT r.kind, v.measure, v.region_code, v.sector_code, v.year, v.value, v.label
                            FROM analysis_value v JOIN analysis_run r USING (run_id)""").df()
-        a = con.execute("SELECT uscc, model_code, total_score AS value, level AS label FROM assessment_result").df()
+        a = con.execute(
+            "SELECT uscc, model_code, total_score AS value, level AS label FROM assessment_result"
+        ).df()
     finally:
         con.close()
-    a = a.assign(kind="assess_result", measure="total_score", region_code=a["uscc"], sector_code=a["model_code"],
-                 year=0)
+    a = a.assign(
+        kind="assess_result",
+        measure="total_score",
+        region_code=a["uscc"],
+        sector_code=a["model_code"],
+        year=0,
+    )
     v = pd.concat([v, a[v.columns]], ignore_index=True)
     out = []
     for (kind, measure), g in v.groupby(["kind", "measure"], dropna=False):
         g = g.sort_values(["region_code", "sector_code", "year", "label"], na_position="first")
-        text = "\n".join(f"{r}|{s}|{y}|{'' if pd.isna(x) else format(x, '.9g')}|{lab}" for r, s, y, x, lab in
-                         g[["region_code", "sector_code", "year", "value", "label"]].itertuples(index=False))
-        out.append((kind, measure, len(g), int(g["value"].isna().sum()),
-                    hashlib.sha256(text.encode()).hexdigest()[:16]))
+        text = "\n".join(
+            f"{r}|{s}|{y}|{'' if pd.isna(x) else format(x, '.9g')}|{lab}"
+            for r, s, y, x, lab in g[["region_code", "sector_code", "year", "value", "label"]].itertuples(
+                index=False
+            )
+        )
+        out.append(
+            (
+                kind,
+                measure,
+                len(g),
+                int(g["value"].isna().sum()),
+                hashlib.sha256(text.encode()).hexdigest()[:16],
+            )
+        )
     return pd.DataFrame(out, columns=["kind", "measure", "rows", "nulls", "sha256"])
 
 
 @pytest.mark.slow
 def test_demo_values_unchanged_by_the_recut(tmp_path):
     db = tmp_path / "demo.duckdb"
-    r = subprocess.run([sys.executable, "-m", "industrial_brain.cli.main", "demo", "--db", str(db), "--out",
-                        str(tmp_path / "out")], capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "industrial_brain.cli.main",
+            "demo",
+            "--db",
+            str(db),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     assert (tmp_path / "out" / "report.html").stat().st_size > 10_000
     before = pd.read_csv(BEFORE)
@@ -55,7 +86,10 @@ def test_demo_values_unchanged_by_the_recut(tmp_path):
     merged = before.merge(after, on=["kind", "measure"], how="left", suffixes=("_before", "_after"))
     missing = merged[merged["sha256_after"].isna()]
     assert missing.empty, f"measures no longer stored: {missing[['kind', 'measure']].values.tolist()}"
-    changed = merged[(merged["rows_before"] != merged["rows_after"]) | (merged["nulls_before"] != merged["nulls_after"])
-                     | (merged["sha256_before"] != merged["sha256_after"])]
+    changed = merged[
+        (merged["rows_before"] != merged["rows_after"])
+        | (merged["nulls_before"] != merged["nulls_after"])
+        | (merged["sha256_before"] != merged["sha256_after"])
+    ]
     assert changed.empty, f"values changed: {changed[['kind', 'measure']].values.tolist()}"
     assert len(before) == 150

@@ -13,8 +13,11 @@ import industrial_brain
 
 matplotlib.use("Agg")
 
-MODULES = sorted(info.name for info in pkgutil.walk_packages(industrial_brain.__path__, "industrial_brain.")
-                 if not info.name.endswith("__main__"))
+MODULES = sorted(
+    info.name
+    for info in pkgutil.walk_packages(industrial_brain.__path__, "industrial_brain.")
+    if not info.name.endswith("__main__")
+)
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 

@@ -20,7 +20,9 @@ import industrial_brain
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "industrial_brain"
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
-SQL_CALL = re.compile(r"\.(execute|executemany|sql|register|unregister)\(|\b(store|s|con|self\.store)\.query\(")
+SQL_CALL = re.compile(
+    r"\.(execute|executemany|sql|register|unregister)\(|\b(store|s|con|self\.store)\.query\("
+)
 
 
 def _sources():
@@ -29,8 +31,14 @@ def _sources():
 
 def _lint_imports(cwd: Path, config: Path, pythonpath: Path) -> subprocess.CompletedProcess:
     env = {"PYTHONPATH": str(pythonpath), "PATH": str(Path(sys.executable).parent)}
-    return subprocess.run([str(LINT_IMPORTS), "--config", str(config), "--no-cache"], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--config", str(config), "--no-cache"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_import_contracts_are_kept():
@@ -41,11 +49,18 @@ def test_import_contracts_are_kept():
 
 def test_a_contract_fails_when_an_engine_imports_the_store(tmp_path):
     tree = tmp_path / "src"
-    shutil.copytree(SRC, tree / "industrial_brain", ignore=shutil.ignore_patterns(
-        "data", "web", "config", "__pycache__", "*.yaml", "*.csv", "*.json", "*.md"))
+    shutil.copytree(
+        SRC,
+        tree / "industrial_brain",
+        ignore=shutil.ignore_patterns(
+            "data", "web", "config", "__pycache__", "*.yaml", "*.csv", "*.json", "*.md"
+        ),
+    )
     engine = tree / "industrial_brain" / "macro" / "coupling.py"
-    engine.write_text(engine.read_text(encoding="utf-8") + "\nimport industrial_brain.store.readers  # noqa\n",
-                      encoding="utf-8")
+    engine.write_text(
+        engine.read_text(encoding="utf-8") + "\nimport industrial_brain.store.readers  # noqa\n",
+        encoding="utf-8",
+    )
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     r = _lint_imports(tmp_path, tmp_path / "pyproject.toml", tree)
     assert r.returncode != 0
@@ -75,8 +90,11 @@ def test_no_function_level_import_of_the_project():
             for node in ast.walk(fn):
                 mod = node.module if isinstance(node, ast.ImportFrom) else None
                 names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
-                if (mod or "").startswith("industrial_brain") or any(n.startswith("industrial_brain") for n in names) \
-                        or (isinstance(node, ast.ImportFrom) and node.level > 0):
+                if (
+                    (mod or "").startswith("industrial_brain")
+                    or any(n.startswith("industrial_brain") for n in names)
+                    or (isinstance(node, ast.ImportFrom) and node.level > 0)
+                ):
                     found.append(f"{path.relative_to(SRC)}:{node.lineno} in {fn.name}()")
     assert not found, "function-level imports of the project:\n" + "\n".join(found)
 
@@ -98,8 +116,10 @@ def test_no_module_is_shadowed_by_a_name_beside_it():
     assert not shadowed, "\n".join(shadowed)
 
 
-@pytest.mark.parametrize("dotted", ["industrial_brain.meso.resilience.adaptive_recovery",
-                                    "industrial_brain.macro.spatial_autocorrelation"])
+@pytest.mark.parametrize(
+    "dotted",
+    ["industrial_brain.meso.resilience.adaptive_recovery", "industrial_brain.macro.spatial_autocorrelation"],
+)
 def test_import_as_gives_a_module(dotted):
     module = importlib.import_module(dotted)
     assert isinstance(module, types.ModuleType) and module.__name__ == dotted

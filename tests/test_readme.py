@@ -18,16 +18,27 @@ from industrial_brain.cli.main import app
 README = Path(__file__).resolve().parents[1] / "README.md"
 TEXT = README.read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```bash\n(.*?)```", TEXT, re.S)
-COMMANDS = [line.split("#")[0].strip() for block in BLOCKS for line in block.splitlines()
-            if line.strip().startswith(".venv/bin/ibrain")]
-PANEL_CSV = "region_code,indicator_code,year,value\n110000,grp_100m_cny,2030,1.5\n310000,grp_100m_cny,2030,2.5\n"
+COMMANDS = [
+    line.split("#")[0].strip()
+    for block in BLOCKS
+    for line in block.splitlines()
+    if line.strip().startswith(".venv/bin/ibrain")
+]
+PANEL_CSV = (
+    "region_code,indicator_code,year,value\n110000,grp_100m_cny,2030,1.5\n310000,grp_100m_cny,2030,2.5\n"
+)
 
 
 def _run(command: str, cwd: Path, db: Path) -> subprocess.CompletedProcess:
     argv = shlex.split(command.replace("out/ibrain.duckdb", str(db)))
     assert argv[0] == ".venv/bin/ibrain"
-    return subprocess.run([sys.executable, "-m", "industrial_brain.cli.main", *argv[1:]], cwd=cwd,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "industrial_brain.cli.main", *argv[1:]],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_readme_lists_commands():

@@ -82,8 +82,12 @@ class Lineage:
         if self.datasets:
             parts.append("datasets=" + ",".join(f"{d}:{s[:12]}" for d, s in self.datasets))
         if self.params:
-            parts.append("params=" + json.dumps({k: _jsonable(v) for k, v in self.params.items()},
-                                                ensure_ascii=False, sort_keys=True))
+            parts.append(
+                "params="
+                + json.dumps(
+                    {k: _jsonable(v) for k, v in self.params.items()}, ensure_ascii=False, sort_keys=True
+                )
+            )
         return "Lineage: " + "; ".join(parts)
 
 

@@ -31,28 +31,42 @@ SYNTHETIC = [  # (index, sector, region, size, score, level)
     *[(10 + i, "C13", "320000", "medium", 30.0 + 4 * i, "L2") for i in range(4)],
     *[(20 + i, "C26", "440000", "small", 70.0 + i, "L4") for i in range(2)],
 ]
-ENT_A = make_uscc(0)    # in C39
-ENT_B = make_uscc(20)   # in C26 (a small cell)
+ENT_A = make_uscc(0)  # in C39
+ENT_B = make_uscc(20)  # in C26 (a small cell)
 
 
 def load_synthetic(store: Store) -> None:
     con = store.con
-    con.execute("INSERT INTO dataset VALUES ('synthetic_enterprises', 'enterprise', 'SYNTHETIC test enterprises', "
-                "'tests', 'tests', 'none', '', 'synthetic', ?, 'important', 'synthetic.csv', now())", [len(SYNTHETIC)])
-    con.execute("INSERT INTO dataset VALUES ('synthetic_important_panel', 'panel', 'SYNTHETIC important panel', "
-                "'tests', 'tests', 'none', '', 'synthetic2', 2, 'important', 'synthetic2.csv', now())")
-    con.execute("INSERT INTO indicator (code, name_zh, name_en, unit, direction, dimension, source, dataset_id) VALUES "
-                "('synthetic_secret', '合成', 'SYNTHETIC secret indicator', '1', '+', 'test', 'tests', 'synthetic_important_panel')")
-    con.execute("INSERT INTO observation VALUES ('synthetic_important_panel', '110000', 'synthetic_secret', 2020, 1.0), "
-                "('synthetic_important_panel', '120000', 'synthetic_secret', 2020, 2.0)")
+    con.execute(
+        "INSERT INTO dataset VALUES ('synthetic_enterprises', 'enterprise', 'SYNTHETIC test enterprises', "
+        "'tests', 'tests', 'none', '', 'synthetic', ?, 'important', 'synthetic.csv', now())",
+        [len(SYNTHETIC)],
+    )
+    con.execute(
+        "INSERT INTO dataset VALUES ('synthetic_important_panel', 'panel', 'SYNTHETIC important panel', "
+        "'tests', 'tests', 'none', '', 'synthetic2', 2, 'important', 'synthetic2.csv', now())"
+    )
+    con.execute(
+        "INSERT INTO indicator (code, name_zh, name_en, unit, direction, dimension, source, dataset_id) VALUES "
+        "('synthetic_secret', '合成', 'SYNTHETIC secret indicator', '1', '+', 'test', 'tests', 'synthetic_important_panel')"
+    )
+    con.execute(
+        "INSERT INTO observation VALUES ('synthetic_important_panel', '110000', 'synthetic_secret', 2020, 1.0), "
+        "('synthetic_important_panel', '120000', 'synthetic_secret', 2020, 2.0)"
+    )
     for i, sector, region, size, score, level in SYNTHETIC:
         u = make_uscc(i)
-        con.execute("INSERT INTO enterprise (uscc, name, region_code, sector_code, size_class, dataset_id, sector_scheme) "
-                    "VALUES (?, ?, ?, ?, ?, 'synthetic_enterprises', 'gbt4754')",
-                    [u, f"SYNTHETIC firm {i}", region, sector, size])
-        con.execute("INSERT INTO assessment_result (assessment_id, uscc, model_code, model_version, taken_on, total_score, "
-                    "level, dimension_scores, dataset_id) VALUES (?, ?, 'synthetic', '1', DATE '2024-06-30', ?, ?, '{}', "
-                    "'synthetic_enterprises')", [f"a{i}", u, score, level])
+        con.execute(
+            "INSERT INTO enterprise (uscc, name, region_code, sector_code, size_class, dataset_id, sector_scheme) "
+            "VALUES (?, ?, ?, ?, ?, 'synthetic_enterprises', 'gbt4754')",
+            [u, f"SYNTHETIC firm {i}", region, sector, size],
+        )
+        con.execute(
+            "INSERT INTO assessment_result (assessment_id, uscc, model_code, model_version, taken_on, total_score, "
+            "level, dimension_scores, dataset_id) VALUES (?, ?, 'synthetic', '1', DATE '2024-06-30', ?, ?, '{}', "
+            "'synthetic_enterprises')",
+            [f"a{i}", u, score, level],
+        )
     add_user(store, "root", PASSWORD, "admin")
     add_user(store, "ana", PASSWORD, "analyst")
     add_user(store, "ent_a", PASSWORD, "enterprise", ENT_A)
@@ -88,5 +102,10 @@ def token(client: TestClient, user: str, password: str = PASSWORD) -> dict[str, 
 @pytest.fixture(scope="module")
 def auth(client):
     """Headers per role: auth['admin'], auth['analyst'], auth['ent_a'], auth['ent_b'], auth['public'] (none)."""
-    return {"admin": token(client, "root"), "analyst": token(client, "ana"), "ent_a": token(client, "ent_a"),
-            "ent_b": token(client, "ent_b"), "public": {}}
+    return {
+        "admin": token(client, "root"),
+        "analyst": token(client, "ana"),
+        "ent_a": token(client, "ent_a"),
+        "ent_b": token(client, "ent_b"),
+        "public": {},
+    }

@@ -30,23 +30,27 @@ def test_template_is_public_and_bilingual(client):
 
 def test_enterprise_submits_for_itself_and_reads_its_profile(client, auth):
     _, best = _answers(client, -1)
-    r = client.post("/api/v1/assess/submissions", json={"answers": best, "taken_on": "2025-06-30"},
-                    headers=auth["ent_a"])
+    r = client.post(
+        "/api/v1/assess/submissions", json={"answers": best, "taken_on": "2025-06-30"}, headers=auth["ent_a"]
+    )
     assert r.status_code == 201, r.text
     res = r.json()
     assert res["uscc"] == ENT_A and res["level"] == "L5" and res["total_score"] > 90
     _, worst = _answers(client, 0)
-    low = client.post("/api/v1/assess/submissions", json={"answers": worst, "taken_on": "2025-07-31"},
-                      headers=auth["ent_a"]).json()
+    low = client.post(
+        "/api/v1/assess/submissions", json={"answers": worst, "taken_on": "2025-07-31"}, headers=auth["ent_a"]
+    ).json()
     assert low["total_score"] < res["total_score"] and low["level"] == "L1"
     p = client.get(f"/api/v1/assess/profile/{ENT_A}", headers=auth["ent_a"]).json()
     assert p["latest"]["level"] == "L1" and p["next_level"] == "L2" and len(p["dimensions"]) >= 5
     assert p["roadmap"] and len(p["trajectory"]) >= 2
     # the analyst may read it too; the list shows the new latest score
     assert client.get(f"/api/v1/assess/profile/{ENT_A}", headers=auth["analyst"]).status_code == 200
-    audit = client.app.state.store.con.cursor().execute(
-        "SELECT count(*) FROM audit WHERE action = 'assessment_submit' AND actor = 'api:ent_a'"
-    ).fetchall()[0][0]
+    audit = (
+        client.app.state.store.con.cursor()
+        .execute("SELECT count(*) FROM audit WHERE action = 'assessment_submit' AND actor = 'api:ent_a'")
+        .fetchall()[0][0]
+    )
     assert audit == 2
 
 
@@ -57,8 +61,11 @@ def test_nobody_acts_for_another_enterprise(client, auth):
     assert client.get(f"/api/v1/assess/profile/{ENT_B}", headers=auth["ent_a"]).status_code == 403
     assert client.get(f"/api/v1/assess/profile/{ENT_A}").status_code == 401
     assert client.post("/api/v1/assess/submissions", json={"answers": ans}).status_code == 401
-    n = client.app.state.store.con.cursor().execute(
-        "SELECT count(*) FROM assessment_result WHERE uscc = ?", [ENT_B]).fetchall()[0][0]
+    n = (
+        client.app.state.store.con.cursor()
+        .execute("SELECT count(*) FROM assessment_result WHERE uscc = ?", [ENT_B])
+        .fetchall()[0][0]
+    )
     assert n == 1  # only the synthetic fixture's own result
 
 
@@ -66,12 +73,14 @@ def test_bad_answers_are_400_and_store_nothing(client, auth):
     _, ans = _answers(client)
     first = next(iter(ans))
     bad = dict(ans, **{first: "Z"})
-    before = client.app.state.store.con.cursor().execute(
-        "SELECT count(*) FROM assessment_result").fetchall()[0][0]
+    before = (
+        client.app.state.store.con.cursor().execute("SELECT count(*) FROM assessment_result").fetchall()[0][0]
+    )
     r = client.post("/api/v1/assess/submissions", json={"answers": bad}, headers=auth["ent_b"])
     assert r.status_code == 400 and first in r.json()["detail"] and "\n" not in r.json()["detail"]
-    after = client.app.state.store.con.cursor().execute(
-        "SELECT count(*) FROM assessment_result").fetchall()[0][0]
+    after = (
+        client.app.state.store.con.cursor().execute("SELECT count(*) FROM assessment_result").fetchall()[0][0]
+    )
     assert after == before
     r = client.post("/api/v1/assess/submissions", json={"answers": ans}, headers=auth["analyst"])
     assert r.status_code == 400 and "which enterprise" in r.json()["detail"]

@@ -54,14 +54,19 @@ def test_login_is_rate_limited(api_db, tmp_path):
     path = tmp_path / "rl.duckdb"
     shutil.copy(api_db, path)
     with TestClient(create_app(path)) as c:
-        codes = [c.post("/api/v1/auth/token", data={"username": "root", "password": "wrong-password!"}).status_code
-                 for _ in range(6)]
+        codes = [
+            c.post("/api/v1/auth/token", data={"username": "root", "password": "wrong-password!"}).status_code
+            for _ in range(6)
+        ]
         assert codes == [401] * 5 + [429]
         # even the right password waits: the limit is per client address and per user name
         r = c.post("/api/v1/auth/token", data={"username": "root", "password": PASSWORD})
         assert r.status_code == 429 and int(r.headers["retry-after"]) > 0
-        audit = c.app.state.store.con.cursor().execute(
-            "SELECT count(*) FROM audit WHERE action = 'login_failed'").fetchall()[0][0]
+        audit = (
+            c.app.state.store.con.cursor()
+            .execute("SELECT count(*) FROM audit WHERE action = 'login_failed'")
+            .fetchall()[0][0]
+        )
         assert audit == 5
 
 
@@ -76,11 +81,16 @@ def test_cli_user_add_list_remove(tmp_path, role):
         from .conftest import load_synthetic
 
         with Store(db) as s:  # an enterprise account needs a registered enterprise
-            s.con.execute("INSERT INTO enterprise (uscc, name, dataset_id) VALUES (?, 'SYNTHETIC', 'x')", [ENT_A])
+            s.con.execute(
+                "INSERT INTO enterprise (uscc, name, dataset_id) VALUES (?, 'SYNTHETIC', 'x')", [ENT_A]
+            )
         extra = ["--enterprise", ENT_A]
         assert load_synthetic  # imported for the fixture data's USCC scheme
-    r = runner.invoke(app, ["user", "add", "someone", "--role", role, *extra, "--password-stdin", "--db", str(db)],
-                      input="long enough password\n")
+    r = runner.invoke(
+        app,
+        ["user", "add", "someone", "--role", role, *extra, "--password-stdin", "--db", str(db)],
+        input="long enough password\n",
+    )
     assert r.exit_code == 0, r.output
     r = runner.invoke(app, ["user", "list", "--db", str(db), "--format", "csv"])
     assert f"someone,{role}" in r.output and "long enough" not in r.output

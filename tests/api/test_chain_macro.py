@@ -70,8 +70,11 @@ def test_macro_job_runs_and_the_map_reads_it(client, auth):
     assert all(abs(r["value"] - D.loc[r["region_code"], r["year"]]) < 1e-13 for r in m["data"])
     unknown = client.get("/api/v1/macro/map?measure=D&run_id=macro-none")
     assert unknown.status_code == 400 and "unknown macro run" in unknown.json()["detail"]
-    audit = client.app.state.store.con.cursor().execute(
-        "SELECT count(*) FROM audit WHERE action = 'job_submit' AND actor = 'api:ana'").fetchall()[0][0]
+    audit = (
+        client.app.state.store.con.cursor()
+        .execute("SELECT count(*) FROM audit WHERE action = 'job_submit' AND actor = 'api:ana'")
+        .fetchall()[0][0]
+    )
     assert audit >= 1
     ms = client.get("/api/v1/macro/measures").json()["data"]
     assert {"D", "level", "lisa.cluster"} <= {x["measure"] for x in ms}

@@ -35,8 +35,14 @@ PASSWORD = "bob-password-123"
 
 
 def _cli(*args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "industrial_brain.cli.main", *args], input=stdin,
-                          capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "industrial_brain.cli.main", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
 
 
 def _free_port() -> int:
@@ -60,8 +66,12 @@ def server(default_db, tmp_path):
     db = tmp_path / "served.duckdb"
     shutil.copy(default_db, db)
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "industrial_brain.cli.main", "serve", "--db", str(db),
-                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "industrial_brain.cli.main", "serve", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -98,8 +108,10 @@ def test_cli_reads_and_writes_beside_the_server(server, tmp_path):
     results = {"catalog": _cli("catalog", *dbo)}  # one command, default waits: the documented flow
     commands = {
         "quality": (["quality", "--severity", "error"], None),
-        "show": (["show", "panel", "--indicator", "grp_100m_cny", "--region", "北京", "--years", "2015:2016"],
-                 None),
+        "show": (
+            ["show", "panel", "--indicator", "grp_100m_cny", "--region", "北京", "--years", "2015:2016"],
+            None,
+        ),
         "macro": (["macro", "run", "--save", "--permutations", "99"], None),
         "user": (["user", "add", "bob", "--role", "analyst", "--password-stdin"], PASSWORD + "\n"),
         "init": (["init"], None),
@@ -158,8 +170,13 @@ HOLDER = textwrap.dedent("""
 
 
 def _holder(db: Path, arg: str, env: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", HOLDER, str(db), arg], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+    return subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(db), arg],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def _stamp(line: str, word: str) -> float:
@@ -317,8 +334,13 @@ NESTED = textwrap.dedent("""
 
 def test_a_process_opening_the_store_twice_asks_once(lent):
     db, store, reopened = lent
-    r = subprocess.run([sys.executable, "-c", NESTED, str(db)], capture_output=True, text=True, timeout=60,
-                       env={**os.environ, "IBRAIN_LEASE_TIMEOUT": "3"})
+    r = subprocess.run(
+        [sys.executable, "-c", NESTED, str(db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "IBRAIN_LEASE_TIMEOUT": "3"},
+    )
     assert r.returncode == 0 and r.stdout.strip() == "1", r.stderr
     with store.cursor(wait=10) as s:
         assert s.con.execute("SELECT x FROM nested_probe").fetchall() == [(1,)]
@@ -333,8 +355,13 @@ def test_a_server_without_a_runtime_dir_is_found_from_a_session_with_one(tmp_pat
     try:
         run = tmp_path / "run"
         run.mkdir(mode=0o700)
-        p = subprocess.run([sys.executable, "-c", HOLDER, str(db), "0"], capture_output=True, text=True,
-                           timeout=60, env={**os.environ, "XDG_RUNTIME_DIR": str(run)})  # a login session
+        p = subprocess.run(
+            [sys.executable, "-c", HOLDER, str(db), "0"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "XDG_RUNTIME_DIR": str(run)},
+        )  # a login session
         assert p.returncode == 0, p.stderr
     finally:
         lease.stop()

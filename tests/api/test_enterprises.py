@@ -19,8 +19,11 @@ ALL_USCC = {make_uscc(i) for i, *_ in SYNTHETIC}
 
 
 def _audit_count(client, action: str) -> int:
-    return client.app.state.store.con.cursor().execute(
-        "SELECT count(*) FROM audit WHERE action = ?", [action]).fetchall()[0][0]
+    return (
+        client.app.state.store.con.cursor()
+        .execute("SELECT count(*) FROM audit WHERE action = ?", [action])
+        .fetchall()[0][0]
+    )
 
 
 @pytest.mark.parametrize("role", ["admin", "analyst"])
@@ -37,9 +40,14 @@ def test_admin_and_analyst_list_every_enterprise(client, auth, role):
 
 
 def test_public_gets_401_everywhere_on_enterprise_rows(client):
-    for url in ["/api/v1/enterprises", "/api/v1/enterprises?format=csv", "/api/v1/enterprises?sector=C39",
-                f"/api/v1/enterprises/{ENT_A}", f"/api/v1/enterprises/{ENT_A}/assessments",
-                f"/api/v1/enterprises/{ENT_A}/assessments?format=csv"]:
+    for url in [
+        "/api/v1/enterprises",
+        "/api/v1/enterprises?format=csv",
+        "/api/v1/enterprises?sector=C39",
+        f"/api/v1/enterprises/{ENT_A}",
+        f"/api/v1/enterprises/{ENT_A}/assessments",
+        f"/api/v1/enterprises/{ENT_A}/assessments?format=csv",
+    ]:
         r = client.get(url)
         assert r.status_code == 401, url
         assert ENT_A not in r.text and "SYNTHETIC firm" not in r.text
@@ -59,11 +67,17 @@ def test_enterprise_sees_only_itself_whatever_the_filter(client, auth):
 
 
 def test_enterprise_cannot_read_another_by_direct_id(client, auth):
-    for url in [f"/api/v1/enterprises/{ENT_B}", f"/api/v1/enterprises/{ENT_B}/assessments",
-                f"/api/v1/enterprises/{ENT_B}/assessments?format=csv"]:
+    for url in [
+        f"/api/v1/enterprises/{ENT_B}",
+        f"/api/v1/enterprises/{ENT_B}/assessments",
+        f"/api/v1/enterprises/{ENT_B}/assessments?format=csv",
+    ]:
         r = client.get(url, headers=auth["ent_a"])
-        assert (r.status_code == 403 and "SYNTHETIC firm 20" not in r.text
-                and "70" not in r.text.split("detail")[0])
+        assert (
+            r.status_code == 403
+            and "SYNTHETIC firm 20" not in r.text
+            and "70" not in r.text.split("detail")[0]
+        )
     own = client.get(f"/api/v1/enterprises/{ENT_A}", headers=auth["ent_a"])
     assert own.status_code == 200 and own.json()["uscc"] == ENT_A
     a = client.get(f"/api/v1/enterprises/{ENT_A}/assessments", headers=auth["ent_a"]).json()
@@ -115,8 +129,12 @@ def test_enterprise_reads_are_audited(client, auth):
     client.get("/api/v1/enterprises", headers=auth["analyst"])
     client.get(f"/api/v1/enterprises/{ENT_A}", headers=auth["ent_a"])
     assert _audit_count(client, "read") == before + 2
-    actors = [r[0] for r in client.app.state.store.con.cursor().execute(
-        "SELECT actor FROM audit WHERE action = 'read' ORDER BY \"at\" DESC LIMIT 2").fetchall()]
+    actors = [
+        r[0]
+        for r in client.app.state.store.con.cursor()
+        .execute("SELECT actor FROM audit WHERE action = 'read' ORDER BY \"at\" DESC LIMIT 2")
+        .fetchall()
+    ]
     assert set(actors) == {"api:ana", "api:ent_a"}
 
 
@@ -131,9 +149,12 @@ def two_models(api_db, tmp_path):
     path = tmp_path / "two-models.duckdb"
     shutil.copy(api_db, path)
     with Store(path) as s:
-        s.con.execute("INSERT INTO assessment_result (assessment_id, uscc, model_code, model_version, "
-                      "taken_on, total_score, level, dimension_scores, dataset_id) VALUES ('b0', ?, 'other', "
-                      "'1', DATE '2025-01-01', 99.0, 'L5', '{}', 'synthetic_enterprises')", [ENT_A])
+        s.con.execute(
+            "INSERT INTO assessment_result (assessment_id, uscc, model_code, model_version, "
+            "taken_on, total_score, level, dimension_scores, dataset_id) VALUES ('b0', ?, 'other', "
+            "'1', DATE '2025-01-01', 99.0, 'L5', '{}', 'synthetic_enterprises')",
+            [ENT_A],
+        )
     app = create_app(path)
     with TestClient(app) as c:
         yield c, {"analyst": token(c, "ana")}
@@ -151,8 +172,10 @@ def test_latest_is_per_enterprise_and_model(two_models):
     assert [e["total_score"] for e in only["data"] if e["uscc"] == ENT_A] == [50.0]
     # the record lists the latest assessment under each model
     rec = client.get(f"/api/v1/enterprises/{ENT_A}", headers=h).json()
-    assert {(a["model_code"], a["total_score"]) for a in rec["latest"]} == {("synthetic", 50.0),
-                                                                           ("other", 99.0)}
+    assert {(a["model_code"], a["total_score"]) for a in rec["latest"]} == {
+        ("synthetic", 50.0),
+        ("other", 99.0),
+    }
     one = client.get(f"/api/v1/enterprises/{ENT_A}?model=other", headers=h).json()
     assert [a["total_score"] for a in one["latest"]] == [99.0]
     # aggregates are over one model, each enterprise counted once: the newer 'other' score of ENT_A

@@ -11,7 +11,9 @@ from industrial_brain.store.readers import read_io_table
 def test_list_and_summary(client, api_db):
     tabs = client.get("/api/v1/io-tables").json()
     ids = {t["table_id"] for t in tabs["data"]}
-    assert {"cn_nbs_io_2020_42", "cn_nbs_io_2018_153", "cn_prov_io_2017_42_330000"} <= ids and tabs["count"] == 37
+    assert {"cn_nbs_io_2020_42", "cn_nbs_io_2018_153", "cn_prov_io_2017_42_330000"} <= ids and tabs[
+        "count"
+    ] == 37
     s = client.get("/api/v1/io-tables/cn_nbs_io_2020_42").json()
     assert s["count"] == 42 and s["unit"]
     with Store(api_db, read_only=True) as st:
@@ -28,8 +30,8 @@ def test_output_multiplier_is_the_column_sum_of_the_leontief_inverse(client, api
     with Store(api_db, read_only=True) as st:
         t = read_io_table(st, "cn_nbs_io_2020_42")
     x = t.x.to_numpy()
-    A = t.Z.to_numpy() / np.where(x > 0, x, 1.0)          # a_ij = z_ij / x_j
-    L = np.linalg.inv(np.eye(len(x)) - A)                  # L = (I − A)⁻¹
+    A = t.Z.to_numpy() / np.where(x > 0, x, 1.0)  # a_ij = z_ij / x_j
+    L = np.linalg.inv(np.eye(len(x)) - A)  # L = (I − A)⁻¹
     assert np.allclose([r["output"] for r in m], L.sum(axis=0), rtol=1e-9)
 
 

@@ -27,8 +27,11 @@ def app_client(api_db, tmp_path):
 
 
 def _audit(client, action: str) -> list[tuple]:
-    return client.app.state.store.con.cursor().execute(
-        "SELECT actor, object, detail FROM audit WHERE action = ? ORDER BY \"at\"", [action]).fetchall()
+    return (
+        client.app.state.store.con.cursor()
+        .execute('SELECT actor, object, detail FROM audit WHERE action = ? ORDER BY "at"', [action])
+        .fetchall()
+    )
 
 
 def test_api_writes_audit_rows_as_the_caller(app_client):

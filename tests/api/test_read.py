@@ -84,12 +84,15 @@ def test_panel_filters_paging_and_csv(client):
     assert rows[0] == ["region_code", "year", "gdp_100m_cny"] and len(rows) == 4
 
 
-@pytest.mark.parametrize("params, fragment", [
-    ({"indicator": "no_such_indicator"}, "unknown indicator"),
-    ({"indicator": "gdp_100m_cny", "years": "2020:2010"}, "bad year range"),
-    ({"indicator": "gdp_100m_cny", "region": "Atlantis"}, "unknown region"),
-    ({"dataset": "no_such_dataset"}, "unknown dataset"),
-])
+@pytest.mark.parametrize(
+    "params, fragment",
+    [
+        ({"indicator": "no_such_indicator"}, "unknown indicator"),
+        ({"indicator": "gdp_100m_cny", "years": "2020:2010"}, "bad year range"),
+        ({"indicator": "gdp_100m_cny", "region": "Atlantis"}, "unknown region"),
+        ({"dataset": "no_such_dataset"}, "unknown dataset"),
+    ],
+)
 def test_panel_user_errors_are_400_with_one_line(client, params, fragment):
     r = client.get("/api/v1/panel", params=params)
     assert r.status_code == 400 and fragment in r.json()["detail"] and "\n" not in r.json()["detail"]

@@ -16,8 +16,15 @@ from .conftest import token
 
 def _save(client, kind: str, datasets: list[str]) -> str:
     s = client.app.state.store.cursor()
-    values = pd.DataFrame({"region_code": ["110000", "120000"], "year": [2020, 2020], "measure": ["D", "D"],
-                           "value": [0.61, 0.55], "label": ["good", "fair"]})
+    values = pd.DataFrame(
+        {
+            "region_code": ["110000", "120000"],
+            "year": [2020, 2020],
+            "measure": ["D", "D"],
+            "value": [0.61, 0.55],
+            "label": ["good", "fair"],
+        }
+    )
     lineage = Lineage.make("synthetic", {"k": 1}, datasets=dataset_lineage(s, datasets))
     rid = save_run(s, kind, lineage, values)
     client.app.state.cache.clear()
@@ -54,8 +61,16 @@ def test_run_list_follows_the_callers_clearance_and_omits_lineage(client, auth):
     analyst = client.get("/api/v1/runs?kind=synthetic_listing", headers=auth["analyst"]).json()
     assert [r["run_id"] for r in public["data"]] == [open_run] and public["count"] == 1
     assert {r["run_id"] for r in analyst["data"]} == {open_run, secret_run}
-    assert list(public["data"][0]) == ["run_id", "kind", "method", "created_at", "version", "params",
-                                       "datasets", "note"]
+    assert list(public["data"][0]) == [
+        "run_id",
+        "kind",
+        "method",
+        "created_at",
+        "version",
+        "params",
+        "datasets",
+        "note",
+    ]
     s = client.app.state.store.cursor()
     grades = {"general"}
     assert list(readable_runs(s, grades.__contains__, "synthetic_listing")["run_id"]) == [open_run]

@@ -20,9 +20,9 @@ from .conftest import token
 
 MAX_EXAMPLES = 15
 SKIP = {
-    "POST /api/v1/auth/logout",   # would revoke the token the other examples use
-    "POST /api/v1/macro/jobs",    # queue real background runs (tested in test_chain_macro.py)
-    "POST /api/v1/stress/jobs",   # (tested in test_stress.py)
+    "POST /api/v1/auth/logout",  # would revoke the token the other examples use
+    "POST /api/v1/macro/jobs",  # queue real background runs (tested in test_chain_macro.py)
+    "POST /api/v1/stress/jobs",  # (tested in test_stress.py)
 }
 
 
@@ -49,8 +49,13 @@ def test_no_server_errors(st_app, role):
             continue
         ran += 1
 
-        @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=op.as_strategy())
         def check(case):
             case.call_and_validate(headers=headers[role], checks=[not_a_server_error])

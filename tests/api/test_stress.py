@@ -22,10 +22,17 @@ def test_scenarios_are_listed_with_their_yaml(client):
 
 def test_stress_job_runs_with_progress_and_recovery_curves(client, auth):
     assert client.post("/api/v1/stress/jobs", json={"scenario": "chips_capacity_2020"}).status_code == 401
-    assert client.post("/api/v1/stress/jobs", json={"scenario": "chips_capacity_2020"},
-                       headers=auth["ent_a"]).status_code == 403
-    r = client.post("/api/v1/stress/jobs", json={"scenario": "chips_capacity_2020", "days": 150, "runs": 5, "seed": 1},
-                    headers=auth["analyst"])
+    assert (
+        client.post(
+            "/api/v1/stress/jobs", json={"scenario": "chips_capacity_2020"}, headers=auth["ent_a"]
+        ).status_code
+        == 403
+    )
+    r = client.post(
+        "/api/v1/stress/jobs",
+        json={"scenario": "chips_capacity_2020", "days": 150, "runs": 5, "seed": 1},
+        headers=auth["analyst"],
+    )
     assert r.status_code == 202
     j = _wait(client, r.json()["job_id"], auth["analyst"])
     assert j["status"] == "done" and j["progress"] == 1.0, j
@@ -41,15 +48,26 @@ def test_stress_job_runs_with_progress_and_recovery_curves(client, auth):
 
 
 def test_edited_scenario_and_bad_input(client, auth):
-    sc = next(s for s in client.get("/api/v1/stress/scenarios").json()["data"] if s["name"] == "chips_capacity_2020")
+    sc = next(
+        s for s in client.get("/api/v1/stress/scenarios").json()["data"] if s["name"] == "chips_capacity_2020"
+    )
     edited = sc["yaml"].replace("impact: 0.30", "impact: 0.50")
     r = client.post("/api/v1/stress/jobs", json={"yaml": edited, "days": 120}, headers=auth["analyst"])
     j = _wait(client, r.json()["job_id"], auth["analyst"])
     chips = next(c for c in j["result"]["sectors"] if c["sector"] == "094")
     assert abs(chips["min_production_ratio"] - 0.50) < 1e-6
-    for body, fragment in [({"yaml": "name: [x"}, "not valid YAML"), ({"scenario": "nope"}, "unknown scenario"),
-                           ({}, "no scenario")]:
+    for body, fragment in [
+        ({"yaml": "name: [x"}, "not valid YAML"),
+        ({"scenario": "nope"}, "unknown scenario"),
+        ({}, "no scenario"),
+    ]:
         r = client.post("/api/v1/stress/jobs", json=body, headers=auth["analyst"])
         assert r.status_code == 400 and fragment in r.json()["detail"], r.text
-    assert client.post("/api/v1/stress/jobs", json={"scenario": "chips_capacity_2020", "runs": 10000},
-                       headers=auth["analyst"]).status_code == 422
+    assert (
+        client.post(
+            "/api/v1/stress/jobs",
+            json={"scenario": "chips_capacity_2020", "runs": 10000},
+            headers=auth["analyst"],
+        ).status_code
+        == 422
+    )

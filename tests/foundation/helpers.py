@@ -44,10 +44,10 @@ def io_matrix_csv() -> str:
     fu = [40, 50, 60]
     ex = [10, 5, 0]
     im = [5, 5, 0]
-    go = [sum(Z[i]) + fu[i] + ex[i] - im[i] for i in range(3)]      # 80, 105, 95
-    colsum = [sum(Z[i][j] for i in range(3)) for j in range(3)]     # 30, 60, 35
+    go = [sum(Z[i]) + fu[i] + ex[i] - im[i] for i in range(3)]  # 80, 105, 95
+    colsum = [sum(Z[i][j] for i in range(3)) for j in range(3)]  # 30, 60, 35
     va1 = [20, 25, 30]
-    va4 = [go[j] - colsum[j] - va1[j] for j in range(3)]            # 30, 20, 30
+    va4 = [go[j] - colsum[j] - va1[j] for j in range(3)]  # 30, 20, 30
     lines = ["Code,name_en,A,M,S,FU101,EX,IM,GO"]
     for i, c in enumerate("AMS"):
         name = ["Agri", "Manu", "Serv"][i]
@@ -62,7 +62,7 @@ def long_panel_frame() -> pd.DataFrame:
     rows = []
     for reg, base in (("110000", 100.0), ("120000", 50.0), ("130000", 70.0)):
         for k, year in enumerate(range(2015, 2020)):
-            rows.append((reg, year, "syn_gdp", base * 1.05 ** k))
+            rows.append((reg, year, "syn_gdp", base * 1.05**k))
             rows.append((reg, year, "syn_share", 0.2 + 0.01 * k))
     return pd.DataFrame(rows, columns=["region", "year", "indicator", "value"])
 

@@ -49,11 +49,14 @@ def test_panel_view_names_regions_in_the_language_asked(ro):
     assert codes.indicators == ["grp_100m_cny"]
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"years": "2020:2010"}, "parameter 'years': bad year range"),
-    ({"indicators": ["no_such"]}, "parameter 'indicators': unknown indicator"),
-    ({"regions": ["Atlantis"]}, "parameter 'regions': unknown region"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"years": "2020:2010"}, "parameter 'years': bad year range"),
+        ({"indicators": ["no_such"]}, "parameter 'indicators': unknown indicator"),
+        ({"regions": ["Atlantis"]}, "parameter 'regions': unknown region"),
+    ],
+)
 def test_panel_errors_name_the_parameter_not_a_cli_flag(ro, kwargs, message):
     with pytest.raises(InputError) as e:
         svc.panel(ro, **kwargs)

@@ -30,14 +30,20 @@ def _run(capsys, *args) -> tuple[int, str]:
     return code, out.out + out.err
 
 
-@pytest.mark.parametrize("args, hint", [
-    (["catalg"], "Try 'ibrain --help' for help."),
-    (["catalog", "--dbb", "x"], "Try 'ibrain catalog --help' for help."),
-    (["ingest"], "Try 'ibrain ingest --help' for help."),
-    (["ingest", "some.csv"], "Try 'ibrain ingest --help' for help."),  # missing option --kind
-    (["user", "add"], "Try 'ibrain user add --help' for help."),
-    (["show", "panel", "--years"], None),  # option without its value: Click reports it without a usage line
-])
+@pytest.mark.parametrize(
+    "args, hint",
+    [
+        (["catalg"], "Try 'ibrain --help' for help."),
+        (["catalog", "--dbb", "x"], "Try 'ibrain catalog --help' for help."),
+        (["ingest"], "Try 'ibrain ingest --help' for help."),
+        (["ingest", "some.csv"], "Try 'ibrain ingest --help' for help."),  # missing option --kind
+        (["user", "add"], "Try 'ibrain user add --help' for help."),
+        (
+            ["show", "panel", "--years"],
+            None,
+        ),  # option without its value: Click reports it without a usage line
+    ],
+)
 def test_usage_errors_are_clicks(capsys, args, hint):
     code, text = _run(capsys, *args)
     assert code == 2, text
@@ -78,15 +84,21 @@ def test_every_command_has_help(capsys):
 
 def test_python_dash_m_and_entry_point_agree():
     env = {**os.environ, "PYTHONPATH": "src"}
-    r = subprocess.run([sys.executable, "-m", "industrial_brain.cli.main", "version"], capture_output=True,
-                       text=True, env=env)
+    r = subprocess.run(
+        [sys.executable, "-m", "industrial_brain.cli.main", "version"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert r.returncode == 0 and r.stdout.startswith("industrial-brain ")
-    r = subprocess.run([sys.executable, "-m", "industrial_brain.cli.main", "catalg"], capture_output=True,
-                       text=True, env=env)
+    r = subprocess.run(
+        [sys.executable, "-m", "industrial_brain.cli.main", "catalg"], capture_output=True, text=True, env=env
+    )
     assert r.returncode == 2 and "Try 'ibrain --help' for help." in r.stderr
 
 
 # ---- tables -------------------------------------------------------------------------------------
+
 
 @pytest.fixture()
 def narrow(monkeypatch):
@@ -98,18 +110,23 @@ def narrow(monkeypatch):
 
 
 def _wide_frame() -> pd.DataFrame:
-    f = pd.DataFrame({
-        "sector": ["01", "02", "17"],
-        "name": ["Products of agriculture, forestry, animal husbandry and fishery",
-                 "Mining and washing of coal", "Textiles"],
-        "year": [2020.0, 2020.0, None],
-        "gross_output": [1234567890.5, 98765.4321, 12.5],
-        "intermediate_input": [987654321.0, 5432.1, 3.25],
-        "value_added": [246913578.9, 4333.3, 9.25],
-        "final_demand": [555555555.5, 77777.7, 1.0],
-        "score": [61.23456, 7.0, 88.5],
-        "rows": [1234567, 12, 0],
-    })
+    f = pd.DataFrame(
+        {
+            "sector": ["01", "02", "17"],
+            "name": [
+                "Products of agriculture, forestry, animal husbandry and fishery",
+                "Mining and washing of coal",
+                "Textiles",
+            ],
+            "year": [2020.0, 2020.0, None],
+            "gross_output": [1234567890.5, 98765.4321, 12.5],
+            "intermediate_input": [987654321.0, 5432.1, 3.25],
+            "value_added": [246913578.9, 4333.3, 9.25],
+            "final_demand": [555555555.5, 77777.7, 1.0],
+            "score": [61.23456, 7.0, 88.5],
+            "rows": [1234567, 12, 0],
+        }
+    )
     money = ("gross_output", "intermediate_input", "value_added", "final_demand")
     f.attrs["units"] = {c: "10^4 CNY" for c in money}
     return f
@@ -152,8 +169,21 @@ def test_units_argument_and_hundred_million_yuan(narrow):
 def test_catalog_at_80_columns(default_db):
     env = {**os.environ, "PYTHONPATH": "src", "COLUMNS": "80"}
     for lang in ("en", "zh"):
-        r = subprocess.run([sys.executable, "-m", "industrial_brain.cli.main", "catalog", "--db",
-                            str(default_db), "--lang", lang], capture_output=True, text=True, env=env)
+        r = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "industrial_brain.cli.main",
+                "catalog",
+                "--db",
+                str(default_db),
+                "--lang",
+                lang,
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
         assert r.returncode == 0, r.stderr
         lines = r.stdout.splitlines()
         assert all(cell_len(line) <= 80 for line in lines), r.stdout

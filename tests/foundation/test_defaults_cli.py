@@ -18,8 +18,12 @@ from .helpers import snapshot
 
 def test_init_loads_every_default_dataset(default_store):
     cat = catalog(default_store).set_index("dataset_id")
-    expected = {"econ_energy_1990_2025": 14293, "digital_innovation_2013_2022": 11470,
-                "gdp_three_sectors_2010_2022": 1612, "carbon_emissions_2010_2022": 390}
+    expected = {
+        "econ_energy_1990_2025": 14293,
+        "digital_innovation_2013_2022": 11470,
+        "gdp_three_sectors_2010_2022": 1612,
+        "carbon_emissions_2010_2022": 390,
+    }
     for ds, rows in expected.items():
         assert cat.loc[ds, "rows"] == rows
     assert cat.loc["digital_innovation_2013_2022", "missing_share"] == 0.0  # PROVENANCE: no missing cell
@@ -63,7 +67,8 @@ def test_provincial_tables_use_nbs_2017_codes(default_store):
     # summed provincial value added vs summed 2017 GRP: PROVENANCE §5 reports 0.01 %; against the
     # gdp_three_sectors vintage we measure 0.012 %
     provincial = default_store.query(
-        "SELECT table_id FROM io_table WHERE table_id LIKE 'cn_prov_io_2017_42_%'")
+        "SELECT table_id FROM io_table WHERE table_id LIKE 'cn_prov_io_2017_42_%'"
+    )
     va = sum(read_io_table(default_store, tid).V.to_numpy().sum() for tid in provincial["table_id"])
     grp = read_panel(default_store, ["grp_100m_cny"], years="2017:2017")["grp_100m_cny"].sum()
     assert abs(va / 1e4 / grp - 1) < 1.5e-4
@@ -83,8 +88,12 @@ def test_panel_reader_filters(default_store):
 
 
 def _cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "industrial_brain.cli.main", *args], capture_output=True,
-                          text=True, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "industrial_brain.cli.main", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_cli_show_catalog_and_exports(default_db, tmp_path):
@@ -92,14 +101,36 @@ def test_cli_show_catalog_and_exports(default_db, tmp_path):
 
     db = tmp_path / "c.duckdb"
     shutil.copy(default_db, db)
-    r = _cli("show", "panel", "--db", str(db), "--indicator", "grp_100m_cny", "--region", "北京",
-             "--years", "2015:2016", "--format", "csv")
+    r = _cli(
+        "show",
+        "panel",
+        "--db",
+        str(db),
+        "--indicator",
+        "grp_100m_cny",
+        "--region",
+        "北京",
+        "--years",
+        "2015:2016",
+        "--format",
+        "csv",
+    )
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines()[1].startswith("110000,Beijing,2015,23014.59")
     for suffix in ("csv", "xlsx", "parquet"):
         out = tmp_path / f"p.{suffix}"
-        r = _cli("show", "panel", "--db", str(db), "--indicator", "grp_100m_cny", "--years", "2020:2022",
-                 "--out", str(out))
+        r = _cli(
+            "show",
+            "panel",
+            "--db",
+            str(db),
+            "--indicator",
+            "grp_100m_cny",
+            "--years",
+            "2020:2022",
+            "--out",
+            str(out),
+        )
         assert r.returncode == 0, r.stderr
         back = {"csv": pd.read_csv, "xlsx": pd.read_excel, "parquet": pd.read_parquet}[suffix](out)
         assert len(back) == 93 and {"region_code", "name", "year", "grp_100m_cny"} <= set(back.columns)

@@ -53,8 +53,9 @@ def test_long_csv_fast_path_and_codes(base, tmp_path):
 def test_wide_by_indicator(base, tmp_path):
     wide = long_panel_frame().pivot(index=["region", "year"], columns="indicator", values="value")
     wide = wide.reset_index()
-    wide["region"] = wide["region"].map({"110000": "Beijing", "120000": "Tianjin",
-                                         "130000": "Hebei Province"})
+    wide["region"] = wide["region"].map(
+        {"110000": "Beijing", "120000": "Tianjin", "130000": "Hebei Province"}
+    )
     path = tmp_path / "wide_ind.csv"
     wide.to_csv(path, index=False)
     _check(base, ingest(base, path, "panel").dataset_id)
@@ -89,8 +90,9 @@ def test_parquet_long(base, tmp_path):
 
 def test_blank_and_yearbook_missing_marks_are_not_stored(base, tmp_path):
     path = tmp_path / "gaps.csv"
-    path.write_text("region,year,syn_gdp,syn_share\n北京,2015,1.5,\n天津,2015,—,0.3\n河北,2015,…,-\n",
-                    encoding="utf-8")
+    path.write_text(
+        "region,year,syn_gdp,syn_share\n北京,2015,1.5,\n天津,2015,—,0.3\n河北,2015,…,-\n", encoding="utf-8"
+    )
     rep = ingest(base, path, "panel")
     assert rep.rows == 2
     p = read_panel(base, datasets=[rep.dataset_id])
@@ -122,10 +124,12 @@ def test_io_long_layout_roundtrip(base, tmp_path):
 
 def test_io_noncompetitive_origin_blocks(base, tmp_path):
     # domestic block Z_d and imported block Z_m; row identity per block, column identity over both.
-    text = ("Code,Origin,A,B,TC,GO\n"
-            "A,Domestic,10,20,70,100\nB,Domestic,30,10,160,200\n"
-            "A,Imports,5,5,10,20\nB,Imports,0,10,0,10\n"
-            "VA001,TOT,55,155,,\nTI,TOT,100,200,,\n")
+    text = (
+        "Code,Origin,A,B,TC,GO\n"
+        "A,Domestic,10,20,70,100\nB,Domestic,30,10,160,200\n"
+        "A,Imports,5,5,10,20\nB,Imports,0,10,0,10\n"
+        "VA001,TOT,55,155,,\nTI,TOT,100,200,,\n"
+    )
     path = tmp_path / "nc.csv"
     path.write_text(text, encoding="utf-8")
     t = read_io_table(base, ingest(base, path, "io", year=2018).dataset_id)
@@ -138,14 +142,21 @@ def test_io_noncompetitive_origin_blocks(base, tmp_path):
 def test_enterprises_sectors_indicators(base, tmp_path):
     codes = [make_uscc("91110000" + f"{i:08d}" + "0") for i in range(3)]
     path = tmp_path / "firms.csv"
-    firms = pd.DataFrame({"uscc": codes, "name": ["甲公司", "乙公司", "丙公司"],
-                          "region": ["北京", "Tianjin", "130000"], "sector_code": ["A", "M", "S"],
-                          "size_class": ["大型", "small", "micro"]})
+    firms = pd.DataFrame(
+        {
+            "uscc": codes,
+            "name": ["甲公司", "乙公司", "丙公司"],
+            "region": ["北京", "Tianjin", "130000"],
+            "sector_code": ["A", "M", "S"],
+            "size_class": ["大型", "small", "micro"],
+        }
+    )
     firms.to_csv(path, index=False)
     rep = ingest(base, path, "enterprise", scheme="syn3")
     assert rep.rows == 3
-    got = base.query("SELECT uscc, region_code, sector_code, size_class, dataset_id FROM enterprise "
-                     "ORDER BY uscc")
+    got = base.query(
+        "SELECT uscc, region_code, sector_code, size_class, dataset_id FROM enterprise ORDER BY uscc"
+    )
     assert got["region_code"].tolist() == ["110000", "120000", "130000"]
     assert got["size_class"].tolist() == ["large", "small", "micro"]
     grade = base.con.execute("SELECT grade FROM dataset WHERE dataset_id = ?", [rep.dataset_id]).fetchone()[0]
@@ -165,7 +176,7 @@ def test_every_row_points_to_its_dataset_and_every_write_is_audited(base, tmp_pa
     assert got == ("synthetic", "tests", "CC0", 30, "general")
     assert len(ds.sha256) == 64 and ds.sha256 == rep.sha256
     assert base.query("SELECT count(*) n FROM observation WHERE dataset_id = 'long'")["n"].iat[0] == 30
-    audit = base.query("SELECT * FROM audit ORDER BY \"at\"")
+    audit = base.query('SELECT * FROM audit ORDER BY "at"')
     assert len(audit) == n_audit + 1 and audit.iloc[-1]["object"] == "dataset:long"
 
 

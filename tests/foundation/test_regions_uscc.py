@@ -5,24 +5,56 @@ import pytest
 from industrial_brain.errors import InputError
 from industrial_brain.reference.regions import region_code, region_codes
 from industrial_brain.reference.uscc import (
-    is_valid_uscc, organisation_code_check, uscc_check_char, uscc_problem,
+    is_valid_uscc,
+    organisation_code_check,
+    uscc_check_char,
+    uscc_problem,
 )
 
 
-@pytest.mark.parametrize("spelling, code", [
-    ("北京", "110000"), ("北京市", "110000"), ("Beijing", "110000"), ("beijing", "110000"),
-    (" Beijing ", "110000"),
-    ("内蒙古自治区", "150000"), ("内蒙古", "150000"), ("Inner Mongolia", "150000"), ("Nei Mongol", "150000"),
-    ("新疆维吾尔自治区", "650000"), ("新疆", "650000"), ("Xinjiang", "650000"),
-    ("Xinjiang Uygur Autonomous Region", "650000"),
-    ("广西壮族自治区", "450000"), ("广西", "450000"), ("Guangxi", "450000"), ("宁夏回族自治区", "640000"),
-    ("西藏自治区", "540000"), ("西藏", "540000"), ("Tibet", "540000"), ("Xizang", "540000"),
-    ("Shaanxi", "610000"), ("陕西省", "610000"), ("Shanxi", "140000"), ("山西", "140000"),
-    ("Hebei Province", "130000"), ("重庆市", "500000"), ("Heilongjiang", "230000"), ("黑龙江省", "230000"),
-    ("香港特别行政区", "810000"), ("Hong Kong", "810000"), ("Macau", "820000"), ("澳门", "820000"),
-    ("台湾", "710000"),
-    ("110000", "110000"), (110000, "110000"), ("11", "110000"), (650000.0, "650000"),
-])
+@pytest.mark.parametrize(
+    "spelling, code",
+    [
+        ("北京", "110000"),
+        ("北京市", "110000"),
+        ("Beijing", "110000"),
+        ("beijing", "110000"),
+        (" Beijing ", "110000"),
+        ("内蒙古自治区", "150000"),
+        ("内蒙古", "150000"),
+        ("Inner Mongolia", "150000"),
+        ("Nei Mongol", "150000"),
+        ("新疆维吾尔自治区", "650000"),
+        ("新疆", "650000"),
+        ("Xinjiang", "650000"),
+        ("Xinjiang Uygur Autonomous Region", "650000"),
+        ("广西壮族自治区", "450000"),
+        ("广西", "450000"),
+        ("Guangxi", "450000"),
+        ("宁夏回族自治区", "640000"),
+        ("西藏自治区", "540000"),
+        ("西藏", "540000"),
+        ("Tibet", "540000"),
+        ("Xizang", "540000"),
+        ("Shaanxi", "610000"),
+        ("陕西省", "610000"),
+        ("Shanxi", "140000"),
+        ("山西", "140000"),
+        ("Hebei Province", "130000"),
+        ("重庆市", "500000"),
+        ("Heilongjiang", "230000"),
+        ("黑龙江省", "230000"),
+        ("香港特别行政区", "810000"),
+        ("Hong Kong", "810000"),
+        ("Macau", "820000"),
+        ("澳门", "820000"),
+        ("台湾", "710000"),
+        ("110000", "110000"),
+        (110000, "110000"),
+        ("11", "110000"),
+        (650000.0, "650000"),
+    ],
+)
 def test_every_province_form(spelling, code):
     assert region_code(spelling) == code
 
@@ -54,18 +86,26 @@ def test_check_char_hand_solved():
     assert uscc_check_char("91350100M000100Y4") == "3"
 
 
-@pytest.mark.parametrize("code", ["91350100M000100Y43", "91110000802100433B", "91110108551385082Q",
-                                  "91440300708461136T"])
+@pytest.mark.parametrize(
+    "code", ["91350100M000100Y43", "91110000802100433B", "91110108551385082Q", "91440300708461136T"]
+)
 def test_valid_codes(code):
     assert is_valid_uscc(code), uscc_problem(code)
 
 
-@pytest.mark.parametrize("code, why", [
-    ("91350100M000100Y44", "check character"), ("91110000802100433C", "check character"),
-    ("9135010OM000100Y43", "not allowed"), ("91350100M000100Y4", "17 characters"),
-    ("91350100M000100Y433", "19 characters"), ("9135010IM000100Y43", "not allowed"),
-    ("91ABCDEFM000100Y43", "6-digit"), (12345, "not a text"),
-])
+@pytest.mark.parametrize(
+    "code, why",
+    [
+        ("91350100M000100Y44", "check character"),
+        ("91110000802100433C", "check character"),
+        ("9135010OM000100Y43", "not allowed"),
+        ("91350100M000100Y4", "17 characters"),
+        ("91350100M000100Y433", "19 characters"),
+        ("9135010IM000100Y43", "not allowed"),
+        ("91ABCDEFM000100Y43", "6-digit"),
+        (12345, "not a text"),
+    ],
+)
 def test_invalid_codes(code, why):
     assert not is_valid_uscc(code)
     assert why in uscc_problem(code)

@@ -54,8 +54,9 @@ def test_sigkill_mid_load_leaves_no_partial_rows(tmp_path):
         before = snapshot(s)
     csv = tmp_path / "big.csv"
     _big_panel(csv)
-    proc = subprocess.Popen([sys.executable, "-c", LOADER, str(db), str(csv)], stdout=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", LOADER, str(db), str(csv)], stdout=subprocess.PIPE, text=True
+    )
     try:
         line = proc.stdout.readline()
         assert line.strip() == "INSERTED"
@@ -72,13 +73,21 @@ def test_sigkill_mid_load_leaves_no_partial_rows(tmp_path):
 
 def test_second_writer_gets_store_is_busy(tmp_path):
     db = tmp_path / "b.duckdb"
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         import time
         from industrial_brain.store import Store
         s = Store({str(db)!r})
         print("OPEN", flush=True)
         time.sleep(30)
-    """)], stdout=subprocess.PIPE, text=True)
+    """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "OPEN"
         t0 = time.monotonic()
@@ -86,8 +95,12 @@ def test_second_writer_gets_store_is_busy(tmp_path):
             Store(db, lock_timeout=0.5)
         assert time.monotonic() - t0 >= 0.5
         assert str(err.value).startswith("store is busy:") and "\n" not in str(err.value)
-        r = subprocess.run([sys.executable, "-m", "industrial_brain.cli.main", "catalog", "--db", str(db)],
-                           capture_output=True, text=True, env={**os.environ, "IBRAIN_LOCK_TIMEOUT": "0.2"})
+        r = subprocess.run(
+            [sys.executable, "-m", "industrial_brain.cli.main", "catalog", "--db", str(db)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "IBRAIN_LOCK_TIMEOUT": "0.2"},
+        )
         assert r.returncode == StoreBusyError.exit_code
         assert "store is busy" in r.stderr and "Traceback" not in r.stderr
     finally:
@@ -101,8 +114,10 @@ def test_migration_of_a_version_1_store(tmp_path):
     for sql in MIGRATIONS[0][2]:
         con.execute(sql)
     con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
-    con.execute("INSERT INTO dataset VALUES ('old', 'panel', 't', 's', 'p', 'l', 'c', 'abc', 1, 'general', "
-                "'f.csv', now())")
+    con.execute(
+        "INSERT INTO dataset VALUES ('old', 'panel', 't', 's', 'p', 'l', 'c', 'abc', 1, 'general', "
+        "'f.csv', now())"
+    )
     con.execute("INSERT INTO observation VALUES ('old', '110000', 'x', 2015, 1.5)")
     con.execute("INSERT INTO io_flow VALUES ('t1', '01', '01', 2.0)")
     con.close()

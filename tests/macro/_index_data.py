@@ -24,8 +24,12 @@ def _read(name: str) -> pd.DataFrame:
     with resources.as_file(path) as p:
         df = pd.read_csv(p)
     if name == "grp":
-        df = df.rename(columns={c: f"grp_{c}" for c in ("primary_va_100m_cny", "secondary_va_100m_cny",
-                                                         "tertiary_va_100m_cny")})
+        df = df.rename(
+            columns={
+                c: f"grp_{c}"
+                for c in ("primary_va_100m_cny", "secondary_va_100m_cny", "tertiary_va_100m_cny")
+            }
+        )
     df = df.rename(columns={"adcode": "region"})
     keep = ["region", "year"] + [c for c in df.columns if c not in _KEYS and c != "region"]
     return df[keep].set_index(["region", "year"]).sort_index()

@@ -34,10 +34,17 @@ def _fails(capsys, *args) -> tuple[int, str]:
 
 def test_macro_run_prints_summary_stores_and_writes_csv(db, tmp_path, capsys):
     out = tmp_path / "macro.csv"
-    text = _ok(capsys, "macro", "run", "--db", str(db), "--out", str(out), "--permutations", "99",
-               "--seed", "7")
-    for expected in ("Macro pipeline", "2013–2022", "Dagum Gini decomposition", "Moran's I of D",
-                     "Spearman", "stored"):
+    text = _ok(
+        capsys, "macro", "run", "--db", str(db), "--out", str(out), "--permutations", "99", "--seed", "7"
+    )
+    for expected in (
+        "Macro pipeline",
+        "2013–2022",
+        "Dagum Gini decomposition",
+        "Moran's I of D",
+        "Spearman",
+        "stored",
+    ):
         assert expected in text, expected
     df = pd.read_csv(out, dtype={"region_code": str})
     assert len(df) == 310 and df["D"].between(0, 1).all()
@@ -49,9 +56,30 @@ def test_macro_run_prints_summary_stores_and_writes_csv(db, tmp_path, capsys):
 
 def test_macro_run_chinese_xlsx_years_and_model(db, tmp_path, capsys):
     out = tmp_path / "macro.xlsx"
-    text = _ok(capsys, "macro", "run", "--db", str(db), "--years", "2018:2022", "--model", "corrected",
-               "--weights", "knn", "--k", "3", "--permutations", "49", "--lang", "zh", "--out", str(out),
-               "--no-save", "--figures", str(tmp_path / "fig"))
+    text = _ok(
+        capsys,
+        "macro",
+        "run",
+        "--db",
+        str(db),
+        "--years",
+        "2018:2022",
+        "--model",
+        "corrected",
+        "--weights",
+        "knn",
+        "--k",
+        "3",
+        "--permutations",
+        "49",
+        "--lang",
+        "zh",
+        "--out",
+        str(out),
+        "--no-save",
+        "--figures",
+        str(tmp_path / "fig"),
+    )
     assert "耦合协调度" in text and "2018–2022" in text and "corrected" in text and "未保存" in text
     sheets = pd.read_excel(out, sheet_name=None)
     assert len(sheets["provinces"]) == 31 * 5 and "协调等级" in sheets["provinces"].columns

@@ -28,7 +28,9 @@ def test_nested_3x3_by_hand():
     np.testing.assert_allclose(r.eigenvalues, [1.0, 0.25], atol=1e-12)
     assert r.diversity.tolist() == [3, 2, 1] and r.ubiquity.tolist() == [3, 2, 1]
     # proximity φ = MᵀM / max(k_p, k_p'): (MᵀM)_12 = 2, max(3, 2) = 3 → 2/3 ; φ_13 = 1/3 ; φ_23 = 1/2
-    np.testing.assert_allclose(r.proximity.to_numpy(), [[1, 2 / 3, 1 / 3], [2 / 3, 1, 1 / 2], [1 / 3, 1 / 2, 1]])
+    np.testing.assert_allclose(
+        r.proximity.to_numpy(), [[1, 2 / 3, 1 / 3], [2 / 3, 1, 1 / 2], [1 / 3, 1 / 2, 1]]
+    )
     # density ω_cp = Σ_p' M_cp' φ_pp' / Σ_p' φ_pp': c3 (makes p1 only), p2: φ_21/(φ_21+φ_22+φ_23) = (2/3)/(13/6)
     assert r.density.loc["c3", "p2"] == pytest.approx((2 / 3) / (2 / 3 + 1 + 1 / 2))
     # ECI = mean PCI of the products a location makes (Growth Lab normalisation)
@@ -62,13 +64,22 @@ def test_against_ecomplexity_package():
     rng = np.random.default_rng(1)
     locs = [f"L{i:02d}" for i in range(20)]
     prods = [f"P{j:02d}" for j in range(30)]
-    X = rng.lognormal(0, 1.2, size=(20, 30)) * np.linspace(1, 3, 20)[:, None] ** np.linspace(0, 2, 30)[None, :]
-    long = pd.DataFrame([(2020, c, p, X[i, j]) for i, c in enumerate(locs) for j, p in enumerate(prods)],
-                        columns=["year", "loc", "prod", "val"])
+    X = (
+        rng.lognormal(0, 1.2, size=(20, 30))
+        * np.linspace(1, 3, 20)[:, None] ** np.linspace(0, 2, 30)[None, :]
+    )
+    long = pd.DataFrame(
+        [(2020, c, p, X[i, j]) for i, c in enumerate(locs) for j, p in enumerate(prods)],
+        columns=["year", "loc", "prod", "val"],
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        out = ecx.ecomplexity(long, {"time": "year", "loc": "loc", "prod": "prod", "val": "val"},
-                              check_logsupermodularity=False, verbose=False)
+        out = ecx.ecomplexity(
+            long,
+            {"time": "year", "loc": "loc", "prod": "prod", "val": "val"},
+            check_logsupermodularity=False,
+            verbose=False,
+        )
     ours = economic_complexity(pd.DataFrame(X, index=locs, columns=prods))
     eci = out.groupby("loc")["eci"].first().reindex(locs)
     pci = out.groupby("prod")["pci"].first().reindex(prods)

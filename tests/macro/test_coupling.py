@@ -92,10 +92,18 @@ def test_all_zero_observation_is_documented_not_nan():
 
 @pytest.mark.parametrize(
     ("D", "code", "zh"),
-    [(0.0, 0, "极度失调"), (0.0999, 0, "极度失调"), (0.1, 1, "严重失调"), (0.3, 3, "轻度失调"),
-     (0.1 + 0.2, 3, "轻度失调"),  # 0.30000000000000004 — round-off lands in the intended class
-     (0.5, 5, "勉强协调"), (0.7, 7, "中级协调"), (0.8999, 8, "良好协调"), (0.9, 9, "优质协调"),
-     (1.0, 9, "优质协调")],
+    [
+        (0.0, 0, "极度失调"),
+        (0.0999, 0, "极度失调"),
+        (0.1, 1, "严重失调"),
+        (0.3, 3, "轻度失调"),
+        (0.1 + 0.2, 3, "轻度失调"),  # 0.30000000000000004 — round-off lands in the intended class
+        (0.5, 5, "勉强协调"),
+        (0.7, 7, "中级协调"),
+        (0.8999, 8, "良好协调"),
+        (0.9, 9, "优质协调"),
+        (1.0, 9, "优质协调"),
+    ],
 )
 def test_level_boundaries_left_closed(D, code, zh):
     assert coordination_level(D) == code
@@ -114,8 +122,10 @@ unit = st.floats(0, 1, allow_nan=False)
 
 
 @settings(max_examples=150, deadline=None)
-@given(arrays(np.float64, st.tuples(st.integers(1, 6), st.integers(2, 5)), elements=unit),
-       st.sampled_from(["conventional", "corrected"]))
+@given(
+    arrays(np.float64, st.tuples(st.integers(1, 6), st.integers(2, 5)), elements=unit),
+    st.sampled_from(["conventional", "corrected"]),
+)
 def test_C_T_D_in_unit_interval(U, model):
     r = coupling_coordination(U, model=model)
     for a in (r.C, r.T, r.D):
@@ -125,8 +135,10 @@ def test_C_T_D_in_unit_interval(U, model):
 
 
 @settings(max_examples=60, deadline=None)
-@given(arrays(np.float64, st.tuples(st.integers(2, 8), st.integers(2, 4)), elements=st.floats(0.01, 1)),
-       st.randoms(use_true_random=False))
+@given(
+    arrays(np.float64, st.tuples(st.integers(2, 8), st.integers(2, 4)), elements=st.floats(0.01, 1)),
+    st.randoms(use_true_random=False),
+)
 def test_row_order_invariance(U, rnd):
     perm = list(range(U.shape[0]))
     rnd.shuffle(perm)
@@ -222,10 +234,17 @@ def test_composite_scores_with_shift_stay_in_unit_interval_for_coupling():
     from industrial_brain.macro.composite import composite_index
 
     idx = pd.MultiIndex.from_product([["A", "B", "C"], [2020, 2021]], names=["region", "year"])
-    panel = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], "y": [2.0, 1.0, 3.0, 4.0, 5.0, 6.0]}, index=idx)
-    system = {"code": "toy", "follows": "synthetic", "weighting": "equal",
-              "dimensions": [{"code": "d", "indicators": [{"code": "x", "direction": "+"},
-                                                          {"code": "y", "direction": "+"}]}]}
+    panel = pd.DataFrame(
+        {"x": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], "y": [2.0, 1.0, 3.0, 4.0, 5.0, 6.0]}, index=idx
+    )
+    system = {
+        "code": "toy",
+        "follows": "synthetic",
+        "weighting": "equal",
+        "dimensions": [
+            {"code": "d", "indicators": [{"code": "x", "direction": "+"}, {"code": "y", "direction": "+"}]}
+        ],
+    }
     r = composite_index(panel, system, shift=1e-4)
     assert r.score.max() == pytest.approx(1.0) and r.score.min() >= 1e-4
     U = pd.DataFrame({"a": r.score, "b": r.score[::-1].to_numpy()})

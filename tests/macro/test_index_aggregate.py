@@ -69,8 +69,9 @@ def test_topsis_by_year_and_degenerate():
 
 def test_hierarchical_hand_solved_and_global_equivalence():
     X = pd.DataFrame({"a": [1.0, 0.0], "b": [0.0, 1.0], "c": [0.2, 0.6]})
-    r = hierarchical_index(X, {"D1": ["a", "b"], "D2": ["c"]}, {"a": 0.25, "b": 0.75, "c": 1.0},
-                           {"D1": 0.6, "D2": 0.4})
+    r = hierarchical_index(
+        X, {"D1": ["a", "b"], "D2": ["c"]}, {"a": 0.25, "b": 0.75, "c": 1.0}, {"D1": 0.6, "D2": 0.4}
+    )
     # D1 = (.25, .75); D2 = (.2, .6); S = .6*D1 + .4*D2 = (.15 + .08, .45 + .24) = (.23, .69)
     np.testing.assert_allclose(r.dimension_scores["D1"], [0.25, 0.75])
     np.testing.assert_allclose(r.scores, [0.23, 0.69])
@@ -79,8 +80,9 @@ def test_hierarchical_hand_solved_and_global_equivalence():
     g = pd.Series({"a": 0.1, "b": 0.3, "c": 0.6})
     h = hierarchical_index(X, {"D1": ["a", "b"], "D2": ["c"]}, g, {"D1": 0.4, "D2": 0.6})
     np.testing.assert_allclose(h.scores, weighted_arithmetic(X, g), rtol=1e-14)
-    geo = hierarchical_index(X + 0.5, {"D1": ["a", "b"], "D2": ["c"]}, g, {"D1": 0.4, "D2": 0.6},
-                             method="geometric")
+    geo = hierarchical_index(
+        X + 0.5, {"D1": ["a", "b"], "D2": ["c"]}, g, {"D1": 0.4, "D2": 0.6}, method="geometric"
+    )
     np.testing.assert_allclose(geo.scores, weighted_geometric(X + 0.5, g), rtol=1e-12)
 
 
@@ -94,8 +96,11 @@ def test_weight_errors():
         hierarchical_index(X, {"D1": ["a", "b"], "D2": ["a"]}, {"a": 1, "b": 1}, {"D1": 1, "D2": 1})
 
 
-mats = arrays(np.float64, st.tuples(st.integers(2, 10), st.integers(1, 5)),
-              elements=st.floats(0.0, 1.0, allow_nan=False, allow_subnormal=False))
+mats = arrays(
+    np.float64,
+    st.tuples(st.integers(2, 10), st.integers(1, 5)),
+    elements=st.floats(0.0, 1.0, allow_nan=False, allow_subnormal=False),
+)
 
 
 @settings(max_examples=50, deadline=None)

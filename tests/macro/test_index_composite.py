@@ -11,27 +11,38 @@ from industrial_brain.macro import ahp_weights, composite_index, rank_agreement
 
 from _index_data import provincial_panel
 
-TOY = {"code": "toy", "follows": "synthetic example", "weighting": "equal", "dimensions": [
-    {"code": "D1", "indicators": [{"code": "x", "direction": "+"}, {"code": "y", "direction": "-"}]},
-    {"code": "D2", "indicators": [{"code": "z", "direction": "+"}]}]}
+TOY = {
+    "code": "toy",
+    "follows": "synthetic example",
+    "weighting": "equal",
+    "dimensions": [
+        {"code": "D1", "indicators": [{"code": "x", "direction": "+"}, {"code": "y", "direction": "-"}]},
+        {"code": "D2", "indicators": [{"code": "z", "direction": "+"}]},
+    ],
+}
 
 
 def _toy():
     # synthetic 3 regions x 2 years
     idx = pd.MultiIndex.from_product([["A", "B", "C"], [2020, 2021]], names=["region", "year"])
-    return pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0, 5.0, 5.0],
-                         "y": [6.0, 5.0, 4.0, 3.0, 2.0, 1.0],
-                         "z": [0.0, 2.0, 4.0, 6.0, 8.0, 10.0],
-                         "unused": 1.0}, index=idx)
+    return pd.DataFrame(
+        {
+            "x": [1.0, 2.0, 3.0, 4.0, 5.0, 5.0],
+            "y": [6.0, 5.0, 4.0, 3.0, 2.0, 1.0],
+            "z": [0.0, 2.0, 4.0, 6.0, 8.0, 10.0],
+            "unused": 1.0,
+        },
+        index=idx,
+    )
 
 
 def test_hand_solved_equal_weights():
     r = composite_index(_toy(), TOY)
     # pooled min-max: x' = (0, .25, .5, .75, 1, 1); y' (cost, 6..1) = (0, .2, .4, .6, .8, 1); z' = z/10
     # equal global weights 1/3 -> W_D1 = 2/3, W_D2 = 1/3; S = (x' + y' + z')/3
-    x = np.array([0, .25, .5, .75, 1, 1])
-    y = np.array([0, .2, .4, .6, .8, 1])
-    z = np.array([0, .2, .4, .6, .8, 1])
+    x = np.array([0, 0.25, 0.5, 0.75, 1, 1])
+    y = np.array([0, 0.2, 0.4, 0.6, 0.8, 1])
+    z = np.array([0, 0.2, 0.4, 0.6, 0.8, 1])
     np.testing.assert_allclose(r.score, (x + y + z) / 3, atol=1e-15)
     np.testing.assert_allclose(r.dimension_scores["D1"], (x + y) / 2, atol=1e-15)
     assert r.scores.shape == (3, 2) and list(r.scores.columns) == [2020, 2021]
@@ -49,12 +60,19 @@ def test_options_run_and_record():
         for agg in ("arithmetic", "geometric", "topsis"):
             if norm == "zscore" and agg == "geometric":
                 with pytest.raises(InputError, match="geometric"):
-                    composite_index(_toy().assign(z=lambda d: d.z + 1), TOY, normalization=norm,
-                                    aggregation=agg)
+                    composite_index(
+                        _toy().assign(z=lambda d: d.z + 1), TOY, normalization=norm, aggregation=agg
+                    )
                 continue
             for ref in ("pooled", "by_year"):
-                r = composite_index(_toy().assign(z=lambda d: d.z + 1), TOY, normalization=norm,
-                                    aggregation=agg, reference=ref, weighting="entropy")
+                r = composite_index(
+                    _toy().assign(z=lambda d: d.z + 1),
+                    TOY,
+                    normalization=norm,
+                    aggregation=agg,
+                    reference=ref,
+                    weighting="entropy",
+                )
                 assert np.isfinite(r.score).all()
                 assert r.lineage.params["normalization"] == norm and r.lineage.params["reference"] == ref
 
@@ -131,8 +149,10 @@ def test_shipped_systems_on_embedded_data(panel, name):
     assert r.weights["global"].sum() == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize("name, column", [("digital_economy", "digital_economy"),
-                                          ("new_quality_productive_forces", "new_productivity_level")])
+@pytest.mark.parametrize(
+    "name, column",
+    [("digital_economy", "digital_economy"), ("new_quality_productive_forces", "new_productivity_level")],
+)
 def test_external_rank_sanity_check(panel, name, column):
     # not a target to match: the source's composites use other indicators and methods
     agree = rank_agreement(composite_index(panel, name), panel[column])

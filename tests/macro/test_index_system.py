@@ -24,8 +24,12 @@ def test_defaults_present_and_valid():
     names = default_index_systems()
     assert {"digital_economy", "real_economy", "new_quality_productive_forces"} <= set(names)
     de = load_index_system("digital_economy")
-    assert [d.code for d in de.dimensions] == ["digital_infrastructure", "digital_industrialisation",
-                                               "industrial_digitalisation", "digital_innovation"]
+    assert [d.code for d in de.dimensions] == [
+        "digital_infrastructure",
+        "digital_industrialisation",
+        "industrial_digitalisation",
+        "digital_innovation",
+    ]
     nq = load_index_system("new_quality_productive_forces")
     assert [d.code for d in nq.dimensions] == ["labour_force", "means_of_labour", "objects_of_labour"]
 
@@ -53,16 +57,22 @@ def test_user_file(tmp_path):
     assert load_index_system(str(p)).code == "toy"
 
 
-@pytest.mark.parametrize("text, match", [
-    (TOY.replace('direction: "-"', 'direction: "down"'), "direction"),
-    (TOY.replace("follows: synthetic example\n", ""), "follows"),
-    (TOY.replace("code: y", "code: x"), "appears in dimensions"),
-    (TOY.replace("weighting: equal", "weighting: magic"), "weighting"),
-    (TOY + "  - code: D1\n    indicators: [{code: z, direction: '+'}]\n", "appears twice"),
-    (TOY.replace('{code: x, direction: "+"}', '{code: x, direction: "+", weight: 0.5}'), "every indicator"),
-    ("code: [unclosed", "invalid YAML"),
-    ("- a\n- b\n", "mapping"),
-])
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        (TOY.replace('direction: "-"', 'direction: "down"'), "direction"),
+        (TOY.replace("follows: synthetic example\n", ""), "follows"),
+        (TOY.replace("code: y", "code: x"), "appears in dimensions"),
+        (TOY.replace("weighting: equal", "weighting: magic"), "weighting"),
+        (TOY + "  - code: D1\n    indicators: [{code: z, direction: '+'}]\n", "appears twice"),
+        (
+            TOY.replace('{code: x, direction: "+"}', '{code: x, direction: "+", weight: 0.5}'),
+            "every indicator",
+        ),
+        ("code: [unclosed", "invalid YAML"),
+        ("- a\n- b\n", "mapping"),
+    ],
+)
 def test_invalid_files(tmp_path, text, match):
     p = tmp_path / "bad.yaml"
     p.write_text(text, encoding="utf-8")
@@ -72,9 +82,19 @@ def test_invalid_files(tmp_path, text, match):
 
 
 def test_explicit_weights_need_within_scope():
-    d = {"code": "t", "follows": "x", "dimensions": [
-        {"code": "D", "indicators": [{"code": "x", "direction": "+", "weight": 0.4},
-                                     {"code": "y", "direction": "+", "weight": 0.6}]}]}
+    d = {
+        "code": "t",
+        "follows": "x",
+        "dimensions": [
+            {
+                "code": "D",
+                "indicators": [
+                    {"code": "x", "direction": "+", "weight": 0.4},
+                    {"code": "y", "direction": "+", "weight": 0.6},
+                ],
+            }
+        ],
+    }
     with pytest.raises(InputError, match="weight_scope"):
         load_index_system(d)
     assert load_index_system({**d, "weight_scope": "within"}).indicators[0].weight == 0.4

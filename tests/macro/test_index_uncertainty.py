@@ -10,16 +10,24 @@ from industrial_brain.macro.uncertainty import first_order_indices
 
 from _index_data import provincial_panel
 
-TWO = {"code": "toy", "follows": "synthetic", "weighting": "equal", "dimensions": [
-    {"code": "D1", "indicators": [{"code": "x", "direction": "+"}]},
-    {"code": "D2", "indicators": [{"code": "y", "direction": "+"}]}]}
+TWO = {
+    "code": "toy",
+    "follows": "synthetic",
+    "weighting": "equal",
+    "dimensions": [
+        {"code": "D1", "indicators": [{"code": "x", "direction": "+"}]},
+        {"code": "D2", "indicators": [{"code": "y", "direction": "+"}]},
+    ],
+}
 
 
 def _toy():
     idx = pd.MultiIndex.from_product([list("ABCD"), [2020, 2021]], names=["region", "year"])
     # synthetic: A leads everywhere; B/C trade places depending on the weight of D1 vs D2
-    return pd.DataFrame({"x": [10.0, 10.0, 6.0, 6.5, 2.0, 2.5, 1.0, 1.0],
-                         "y": [10.0, 10.0, 2.0, 2.5, 6.0, 6.5, 1.0, 1.0]}, index=idx)
+    return pd.DataFrame(
+        {"x": [10.0, 10.0, 6.0, 6.5, 2.0, 2.5, 1.0, 1.0], "y": [10.0, 10.0, 2.0, 2.5, 6.0, 6.5, 1.0, 1.0]},
+        index=idx,
+    )
 
 
 def test_first_order_hand_solved():
@@ -33,8 +41,16 @@ def test_first_order_hand_solved():
 
 
 def test_dominant_region_and_weight_sensitivity():
-    r = index_uncertainty(_toy(), TWO, n_draws=2000, seed=7, weightings=("equal",),
-                          normalizations=("minmax",), aggregations=("arithmetic",), weight_perturbation=0.5)
+    r = index_uncertainty(
+        _toy(),
+        TWO,
+        n_draws=2000,
+        seed=7,
+        weightings=("equal",),
+        normalizations=("minmax",),
+        aggregations=("arithmetic",),
+        weight_perturbation=0.5,
+    )
     st = r.rank_stats
     assert (st.xs("A", level="region")[["p05", "p95", "median"]] == 1.0).all().all()
     assert (st.xs("D", level="region")["median"] == 4.0).all()

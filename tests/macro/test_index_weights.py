@@ -91,8 +91,9 @@ def test_pca_two_blocks():
     # synthetic: two uncorrelated blocks of two identical-ish indicators -> two factors, each block 1/2
     rng = np.random.default_rng(1)
     f1, f2 = rng.normal(size=200), rng.normal(size=200)
-    X = pd.DataFrame({"a": f1, "b": f1 + 0.01 * rng.normal(size=200),
-                      "c": f2, "d": f2 + 0.01 * rng.normal(size=200)})
+    X = pd.DataFrame(
+        {"a": f1, "b": f1 + 0.01 * rng.normal(size=200), "c": f2, "d": f2 + 0.01 * rng.normal(size=200)}
+    )
     r = pca_weights(X)
     assert r.n_factors == 2 and r.rotated
     np.testing.assert_allclose(r.weights, [0.25] * 4, atol=0.02)
@@ -170,8 +171,11 @@ def test_bad_matrices():
     assert equal_weights(["a", "b"]).weights.tolist() == [0.5, 0.5]
 
 
-mats = arrays(np.float64, st.tuples(st.integers(3, 12), st.integers(2, 6)),
-              elements=st.floats(0.0, 100.0, allow_nan=False, allow_subnormal=False))
+mats = arrays(
+    np.float64,
+    st.tuples(st.integers(3, 12), st.integers(2, 6)),
+    elements=st.floats(0.0, 100.0, allow_nan=False, allow_subnormal=False),
+)
 
 
 @settings(max_examples=60, deadline=None)

@@ -97,7 +97,9 @@ def test_dagum_with_ties_matches_brute_force():
     g = np.array(list("AABBACBCCA"))
     r = dagum_gini(y, g)
     G, Gw, Gnb, Gt, _ = brute_force_dagum(y, g)
-    np.testing.assert_allclose([r.gini, r.within, r.net_between, r.transvariation], [G, Gw, Gnb, Gt], atol=1e-12)
+    np.testing.assert_allclose(
+        [r.gini, r.within, r.net_between, r.transvariation], [G, Gw, Gnb, Gt], atol=1e-12
+    )
 
 
 @settings(max_examples=40, deadline=None)
@@ -107,8 +109,12 @@ def test_dagum_scale_invariant(seed, c, n):
     y = rng.gamma(2.0, 3.0, size=n) + 0.01
     g = rng.integers(0, 3, size=n)
     a, b = dagum_gini(y, g), dagum_gini(c * y, g)
-    np.testing.assert_allclose([a.gini, a.within, a.net_between, a.transvariation],
-                               [b.gini, b.within, b.net_between, b.transvariation], rtol=1e-9, atol=1e-13)
+    np.testing.assert_allclose(
+        [a.gini, a.within, a.net_between, a.transvariation],
+        [b.gini, b.within, b.net_between, b.transvariation],
+        rtol=1e-9,
+        atol=1e-13,
+    )
 
 
 def test_dagum_default_groups_from_province_codes():
@@ -164,7 +170,9 @@ def test_dagum_frames_and_summary():
 def test_theil_by_hand():
     # y = (1, 3), μ = 2: T = ½[½ ln ½ + 1.5 ln 1.5] = ½[−0.346574 + 0.608198] = 0.130812
     #                    L = ½[ln 2 + ln(2/3)] = ½[0.693147 − 0.405465] = 0.143841
-    assert theil_t([1, 3]).total == pytest.approx(0.5 * (0.5 * math.log(0.5) + 1.5 * math.log(1.5)), abs=1e-15)
+    assert theil_t([1, 3]).total == pytest.approx(
+        0.5 * (0.5 * math.log(0.5) + 1.5 * math.log(1.5)), abs=1e-15
+    )
     assert theil_l([1, 3]).total == pytest.approx(0.5 * (math.log(2) + math.log(2 / 3)), abs=1e-15)
 
 
@@ -232,8 +240,9 @@ def test_sigma_convergence_by_hand():
     df = pd.DataFrame({2000: [1.0, 3.0], 2001: [2.0, 3.0], 2002: [2.5, 3.0]}, index=["a", "b"])
     r = sigma_convergence(df)
     np.testing.assert_allclose(r.by_year["CV"], [0.5, 0.2, 0.25 / 2.75], atol=1e-12)
-    np.testing.assert_allclose(r.by_year["sd_log"], [math.log(3) / 2, math.log(1.5) / 2, math.log(1.2) / 2],
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        r.by_year["sd_log"], [math.log(3) / 2, math.log(1.5) / 2, math.log(1.2) / 2], atol=1e-12
+    )
     assert r.slope_CV < 0 and r.slope_sd_log < 0
 
 
@@ -311,7 +320,9 @@ def test_kde_matches_formula_and_scipy():
     x = np.array([-1.0, 1.0])
     h = 2 ** (-1 / 5) * x.std(ddof=1)
     grid = np.array([-1.0, 0.0, 0.5])
-    expected = (np.exp(-0.5 * ((grid[:, None] - x[None, :]) / h) ** 2) / (h * math.sqrt(2 * math.pi))).mean(axis=1)
+    expected = (np.exp(-0.5 * ((grid[:, None] - x[None, :]) / h) ** 2) / (h * math.sqrt(2 * math.pi))).mean(
+        axis=1
+    )
     r = kernel_density(pd.DataFrame({2020: x}), grid=grid)
     np.testing.assert_allclose(r.density.loc[2020].to_numpy(), expected, rtol=1e-12)
     assert r.features.loc[2020, "bandwidth"] == pytest.approx(h)
@@ -361,7 +372,8 @@ def test_panel_fe_against_linearmodels():
     rows = [(i, t, L[i, t + 1] - L[i, t], L[i, t]) for i in range(G) for t in range(T - 1)]
     df = pd.DataFrame(rows, columns=["id", "t", "g", "ly"]).set_index(["id", "t"])
     ref = lm.PanelOLS(df.g, df[["ly"]], entity_effects=True).fit(
-        cov_type="clustered", cluster_entity=True, debiased=True, group_debias=True)
+        cov_type="clustered", cluster_entity=True, debiased=True, group_debias=True
+    )
     for backend in ("numpy", "linearmodels"):  # the hand-written within estimator and the default
         r = beta_convergence_panel(pd.DataFrame(np.exp(L)), backend=backend)
         assert r.beta == pytest.approx(ref.params["ly"], rel=1e-10)
@@ -378,7 +390,8 @@ def test_conditional_panel_fe_through_linearmodels():
     rows = [(i, t, L[i, t + 1] - L[i, t], L[i, t], ctrl[i, t]) for i in range(G) for t in range(T - 1)]
     df = pd.DataFrame(rows, columns=["id", "t", "g", "ly", "z"]).set_index(["id", "t"])
     ref = lm.PanelOLS(df.g, df[["ly", "z"]], entity_effects=True).fit(
-        cov_type="clustered", cluster_entity=True, debiased=True, group_debias=True)
+        cov_type="clustered", cluster_entity=True, debiased=True, group_debias=True
+    )
     r = beta_convergence_panel(pd.DataFrame(np.exp(L)), controls={"z": pd.DataFrame(ctrl)})
     assert r.kind == "panel-fe-conditional"
     assert r.beta == pytest.approx(ref.params["ly"], rel=1e-10)
@@ -398,12 +411,19 @@ def test_panel_two_way_equals_lsdv_sandwich():
     r = beta_convergence_panel(pd.DataFrame(np.exp(L)), time_effects=True, backend="numpy")
     gy = (L[:, 1:] - L[:, :-1]).ravel()
     x = L[:, :-1].ravel()
-    X = np.column_stack([x, np.kron(np.eye(G), np.ones((T - 1, 1))), np.kron(np.ones((G, 1)), np.eye(T - 1))[:, 1:]])
+    X = np.column_stack(
+        [x, np.kron(np.eye(G), np.ones((T - 1, 1))), np.kron(np.ones((G, 1)), np.eye(T - 1))[:, 1:]]
+    )
     b, *_ = np.linalg.lstsq(X, gy, rcond=None)
     e = gy - X @ b
     XtXi = np.linalg.pinv(X.T @ X)
-    meat = sum(np.outer(X[g * (T - 1):(g + 1) * (T - 1)].T @ e[g * (T - 1):(g + 1) * (T - 1)],
-                        X[g * (T - 1):(g + 1) * (T - 1)].T @ e[g * (T - 1):(g + 1) * (T - 1)]) for g in range(G))
+    meat = sum(
+        np.outer(
+            X[g * (T - 1) : (g + 1) * (T - 1)].T @ e[g * (T - 1) : (g + 1) * (T - 1)],
+            X[g * (T - 1) : (g + 1) * (T - 1)].T @ e[g * (T - 1) : (g + 1) * (T - 1)],
+        )
+        for g in range(G)
+    )
     V = G / (G - 1) * (XtXi @ meat @ XtXi)[0, 0]
     assert r.beta == pytest.approx(b[0], rel=1e-9)
     assert r.std_errors["beta"] == pytest.approx(math.sqrt(V), rel=1e-8)

@@ -11,10 +11,17 @@ import pytest
 import industrial_brain.macro as macro
 
 #: function name → the module that holds it (one module per method, named after the method, not the function).
-HOMES = {"normalize": "normalisation", "dagum_gini": "gini_decomposition", "theil": "theil_index",
-         "kernel_density": "kde", "moran": "spatial_autocorrelation", "location_quotient": "specialisation",
-         "spatial_weights": "spatial_weighting", "contiguity_weights": "spatial_weighting",
-         "distance_weights": "spatial_weighting"}
+HOMES = {
+    "normalize": "normalisation",
+    "dagum_gini": "gini_decomposition",
+    "theil": "theil_index",
+    "kernel_density": "kde",
+    "moran": "spatial_autocorrelation",
+    "location_quotient": "specialisation",
+    "spatial_weights": "spatial_weighting",
+    "contiguity_weights": "spatial_weighting",
+    "distance_weights": "spatial_weighting",
+}
 MODULES = sorted(m.name for m in pkgutil.iter_modules(macro.__path__))
 
 

@@ -54,8 +54,11 @@ def test_default_run_covers_31_provinces_2013_2022(run):
     for c in ("digital", "real", "nqpf", "C", "T", "D"):
         assert frame[c].between(0, 1).all(), c
     assert set(frame["level_code"]) <= set(range(10))
-    assert {r: run.systems[r].code for r in ROLES} == {"digital": "digital_economy", "real": "real_economy",
-                                                       "nqpf": "new_quality_productive_forces"}
+    assert {r: run.systems[r].code for r in ROLES} == {
+        "digital": "digital_economy",
+        "real": "real_economy",
+        "nqpf": "new_quality_productive_forces",
+    }
 
 
 def test_coupling_recomputed_by_hand_for_one_province_year(run):
@@ -183,8 +186,11 @@ def test_rank_correlation_with_source_composites(run):
 def test_results_stored_with_lineage(run, macro_db):
     with Store(macro_db, read_only=True) as s:
         meta = s.query("SELECT * FROM analysis_run WHERE run_id = ?", [run.run_id])
-        vals = s.query("SELECT region_code, year::INTEGER AS year, measure, value, label FROM analysis_value "
-                       "WHERE run_id = ?", [run.run_id])
+        vals = s.query(
+            "SELECT region_code, year::INTEGER AS year, measure, value, label FROM analysis_value "
+            "WHERE run_id = ?",
+            [run.run_id],
+        )
         shas = dict(s.con.execute("SELECT dataset_id, sha256 FROM dataset").fetchall())
     assert meta["kind"].item() == KIND and meta["method"].item() == "services.macro.run_macro"
     lin = json.loads(meta["lineage"].item())
@@ -196,10 +202,14 @@ def test_results_stored_with_lineage(run, macro_db):
     D = vals[vals.measure == "D"].set_index(["region_code", "year"])["value"]
     assert len(D) == 310
     np.testing.assert_allclose(D.unstack().loc[run.D.index, list(run.D.columns)].to_numpy(), run.D.to_numpy())
-    dg = vals[vals.measure.str.startswith("inequality.D.")].pivot(index="year", columns="measure",
-                                                                  values="value")
-    np.testing.assert_allclose(dg["inequality.D.G"], dg[["inequality.D.G_w", "inequality.D.G_nb",
-                                                         "inequality.D.G_t"]].sum(axis=1), atol=1e-12)
+    dg = vals[vals.measure.str.startswith("inequality.D.")].pivot(
+        index="year", columns="measure", values="value"
+    )
+    np.testing.assert_allclose(
+        dg["inequality.D.G"],
+        dg[["inequality.D.G_w", "inequality.D.G_nb", "inequality.D.G_t"]].sum(axis=1),
+        atol=1e-12,
+    )
     assert set(vals.loc[vals.measure == "lisa.cluster", "label"]) <= {"HH", "LL", "HL", "LH", "ns"}
     assert vals.loc[vals.measure == "level", "label"].notna().all()
 
@@ -292,7 +302,9 @@ def test_user_system_file_replaces_a_default(default_store, tmp_path):
         "code: my_digital\nfollows: synthetic test system (two indicators of the digital panel)\n"
         "weighting: equal\ndimensions:\n  - code: infra\n    indicators:\n"
         "      - {code: digital_infra_fiber_length, direction: '+'}\n"
-        "      - {code: valid_invention_patents, direction: '+'}\n", encoding="utf-8")
+        "      - {code: valid_invention_patents, direction: '+'}\n",
+        encoding="utf-8",
+    )
     r = run_macro(default_store, [f"digital={path}"], permutations=0, save=False)
     assert r.systems["digital"].code == "my_digital"
     assert r.lineage.params["systems"]["digital"]["code"] == "my_digital"
@@ -312,8 +324,11 @@ def test_bad_inputs_give_clear_errors(default_store, tmp_path):
     with pytest.raises(InputError, match="coupling model"):
         run_macro(default_store, model="fancy", save=False)
     bad = tmp_path / "bad.yaml"
-    bad.write_text("code: digital_economy\nfollows: x\ndimensions:\n  - code: d\n    indicators:\n"
-                   "      - {code: no_such_indicator, direction: '+'}\n", encoding="utf-8")
+    bad.write_text(
+        "code: digital_economy\nfollows: x\ndimensions:\n  - code: d\n    indicators:\n"
+        "      - {code: no_such_indicator, direction: '+'}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError, match="unknown indicator"):
         run_macro(default_store, [str(bad)], save=False)
 

@@ -27,7 +27,11 @@ def rook_dict(r, c):
     for i in range(r):
         for j in range(c):
             k = i * c + j
-            d[k] = [a * c + b for a, b in ((i - 1, j), (i + 1, j), (i, j - 1), (i, j + 1)) if 0 <= a < r and 0 <= b < c]
+            d[k] = [
+                a * c + b
+                for a, b in ((i - 1, j), (i + 1, j), (i, j - 1), (i, j + 1))
+                if 0 <= a < r and 0 <= b < c
+            ]
     return d
 
 

@@ -14,8 +14,10 @@ from industrial_brain._shared.geo import great_circle_km
 from industrial_brain.macro.spatial_weighting import contiguity_weights, distance_weights
 
 # synthetic points (lon, lat): six provincial capitals, rounded
-PTS = pd.DataFrame({"lon": [116.4, 121.5, 113.3, 104.1, 87.6, 126.6], "lat": [39.9, 31.2, 23.1, 30.7, 43.8, 45.8]},
-                   index=["110000", "310000", "440000", "510000", "650000", "230000"])
+PTS = pd.DataFrame(
+    {"lon": [116.4, 121.5, 113.3, 104.1, 87.6, 126.6], "lat": [39.9, 31.2, 23.1, 30.7, 43.8, 45.8]},
+    index=["110000", "310000", "440000", "510000", "650000", "230000"],
+)
 
 
 def test_haversine_by_hand():
@@ -31,13 +33,18 @@ def test_inverse_distance_by_hand():
     # points on the equator at 0°, 1°, 3°: d = (111.2, 222.4); middle row raw (1/111.2, 1/222.4) → (2/3, 1/3)
     w = distance_weights([[0, 0], [1, 0], [3, 0]], transformation="o")
     one = 6371.0088 * math.pi / 180
-    assert w.W.toarray()[1, 0] == pytest.approx(1 / one) and w.W.toarray()[1, 2] == pytest.approx(1 / (2 * one))
+    assert w.W.toarray()[1, 0] == pytest.approx(1 / one) and w.W.toarray()[1, 2] == pytest.approx(
+        1 / (2 * one)
+    )
     r = distance_weights([[0, 0], [1, 0], [3, 0]])
     np.testing.assert_allclose(r.W.toarray()[1], [2 / 3, 0, 1 / 3])
     # gravity form alpha = 2: (1, 1/4) → (0.8, 0.2); band of 150 km cuts the 222 km link
-    np.testing.assert_allclose(distance_weights([[0, 0], [1, 0], [3, 0]], alpha=2).W.toarray()[1], [0.8, 0, 0.2])
-    np.testing.assert_allclose(distance_weights([[0, 0], [1, 0], [3, 0]], threshold_km=150).W.toarray()[1],
-                               [1.0, 0, 0])
+    np.testing.assert_allclose(
+        distance_weights([[0, 0], [1, 0], [3, 0]], alpha=2).W.toarray()[1], [0.8, 0, 0.2]
+    )
+    np.testing.assert_allclose(
+        distance_weights([[0, 0], [1, 0], [3, 0]], threshold_km=150).W.toarray()[1], [1.0, 0, 0]
+    )
 
 
 @pytest.mark.peer
@@ -47,8 +54,9 @@ def test_knn_and_inverse_distance_against_libpysal():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         k = libpysal.weights.KNN.from_array(pts, k=2, distance_metric="arc", radius=6371.0088)
-        db = libpysal.weights.DistanceBand.from_array(pts, threshold=2e4, binary=False, alpha=-1.0,
-                                                      distance_metric="arc", radius=6371.0088)
+        db = libpysal.weights.DistanceBand.from_array(
+            pts, threshold=2e4, binary=False, alpha=-1.0, distance_metric="arc", radius=6371.0088
+        )
     ours = distance_weights(PTS, "knn", k=2, transformation="b")
     np.testing.assert_array_equal(ours.W.toarray(), k.full()[0])
     assert list(ours.ids) == list(PTS.index)

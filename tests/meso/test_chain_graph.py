@@ -19,12 +19,18 @@ MB_X = np.array([1000.0, 2000.0])
 
 def test_rules_hand_solved():
     A = np.array([[0.0, 0.3, 0.0], [0.02, 0.0, 0.4], [0.0, 0.0, 0.0]])
-    assert (significant_links(A, rule="absolute", threshold=0.05).astype(int).tolist()
-            == [[0, 1, 0], [0, 0, 1], [0, 0, 0]])
+    assert significant_links(A, rule="absolute", threshold=0.05).astype(int).tolist() == [
+        [0, 1, 0],
+        [0, 0, 1],
+        [0, 0, 0],
+    ]
     # relative: input shares of each buyer: column 0 = [0, .02/.02 = 1, 0], column 1 = [1, 0, 0],
     # column 2 = [0, 1, 0]
-    assert (significant_links(A, rule="relative", threshold=0.5).astype(int).tolist()
-            == [[0, 1, 0], [1, 0, 1], [0, 0, 0]])
+    assert significant_links(A, rule="relative", threshold=0.5).astype(int).tolist() == [
+        [0, 1, 0],
+        [1, 0, 1],
+        [0, 0, 0],
+    ]
     with pytest.raises(InputError):
         significant_links(A, rule="strong")
     with pytest.raises(InputError):
@@ -78,8 +84,9 @@ def test_tree_diamond_keeps_strongest_parent():
     g = chain_graph(A, rule="absolute", threshold=0.05)
     t = g.tree(3, depth=2).set_index("sector")
     assert t.loc[1, "depth"] == 1 and t.loc[2, "depth"] == 1
-    assert (t.loc[0, "depth"] == 2 and t.loc[0, "parent"] == 2
-            and t.loc[0, "path_weight"] == pytest.approx(0.1))
+    assert (
+        t.loc[0, "depth"] == 2 and t.loc[0, "parent"] == 2 and t.loc[0, "path_weight"] == pytest.approx(0.1)
+    )
     with pytest.raises(InputError):
         g.tree(9)
     with pytest.raises(InputError):
@@ -117,15 +124,18 @@ def test_chokepoints_rank_the_hub_first():
 
 def test_export_graphml_and_json_roundtrip():
     A = pd.DataFrame(MB_A, index=["01", "02"], columns=["01", "02"])
-    g = chain_graph(A, MB_X, rule="absolute", threshold=0.1,
-                    names={"01": "agriculture", "02": "manufacturing"})
+    g = chain_graph(
+        A, MB_X, rule="absolute", threshold=0.1, names={"01": "agriculture", "02": "manufacturing"}
+    )
     back = nx.parse_graphml(g.to_graphml())
     assert sorted(back.edges()) == [("01", "02"), ("02", "01")]  # self-loops are dropped
     assert back.nodes["01"]["name"] == "agriculture"
     js = json.loads(g.to_json())
     assert {n["id"] for n in js["nodes"]} == {"01", "02"} and len(js["links"]) == 2
-    assert ({(lk["source"], lk["target"], lk["weight"]) for lk in js["links"]}
-            == {("01", "02", 0.25), ("02", "01", 0.2)})
+    assert {(lk["source"], lk["target"], lk["weight"]) for lk in js["links"]} == {
+        ("01", "02", 0.25),
+        ("02", "01", 0.2),
+    }
 
 
 def test_graph_from_flows_equals_graph_from_coefficients():

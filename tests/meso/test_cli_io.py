@@ -36,8 +36,10 @@ def run(capsys, *args):
 
 
 def csv(text: str) -> pd.DataFrame:
-    return pd.read_csv(io.StringIO(text), dtype={"sector": str, "region": str, "parent": str,
-                                                 "region_code": str, "origin": str, "demand": str})
+    return pd.read_csv(
+        io.StringIO(text),
+        dtype={"sector": str, "region": str, "parent": str, "region_code": str, "origin": str, "demand": str},
+    )
 
 
 def test_io_summary_and_multipliers(capsys, db):
@@ -47,8 +49,9 @@ def test_io_summary_and_multipliers(capsys, db):
     # PROVENANCE §5: apparel 3.11
     assert len(f) == 42 and f.loc["08", "output"] == pytest.approx(3.112, abs=1e-3)
     assert f["backward"].mean() == pytest.approx(1.0)
-    code, out, _ = run(capsys, "io", "multipliers", "--db", db, "--table", "cn_nbs_io_2017_42",
-                       "--format", "csv")
+    code, out, _ = run(
+        capsys, "io", "multipliers", "--db", db, "--table", "cn_nbs_io_2017_42", "--format", "csv"
+    )
     assert code == 0 and {"output", "value_added", "income"} <= set(csv(out).columns)
 
 
@@ -87,8 +90,9 @@ def test_io_mrio(capsys, db):
 
 
 def test_chain_tree_and_chokepoints(capsys, db, tmp_path):
-    code, out, _ = run(capsys, "chain", "tree", "--sector", "31", "--depth", "3", "--db", db,
-                       "--format", "csv")
+    code, out, _ = run(
+        capsys, "chain", "tree", "--sector", "31", "--depth", "3", "--db", db, "--format", "csv"
+    )
     assert code == 0
     f = csv(out)
     assert f["depth"].max() <= 3 and f["sector"].iloc[0] == "34" and f["parent"].iloc[0] == "31"

@@ -21,8 +21,9 @@ def test_default_digital_sectors_match_the_sector_list(io_tables_dir):
 
 def test_hand_solved_three_sectors():
     # SYNTHETIC A; digital = {"2"}: direct = row 2 of A; total = row 2 of (L − I)
-    A = pd.DataFrame([[0.1, 0.2, 0.0], [0.05, 0.1, 0.1], [0.1, 0.0, 0.2]], index=list("123"),
-                     columns=list("123"))
+    A = pd.DataFrame(
+        [[0.1, 0.2, 0.0], [0.05, 0.1, 0.1], [0.1, 0.0, 0.2]], index=list("123"), columns=list("123")
+    )
     r = digital_integration(A, pd.Series([100.0, 50.0, 80.0], index=list("123")), digital=["2"])
     assert r.table["direct"].tolist() == pytest.approx([0.05, 0.1, 0.1])
     L = np.linalg.inv(np.eye(3) - A.to_numpy())
@@ -50,11 +51,19 @@ def _numpy_reference(io_tables_dir, year: int, basis: str):
 
 # direct / total digital input coefficients (domestic + imported inputs), computed here and cross-checked
 EXPECTED = {
-    2017: {"economy": (0.017733, 0.077051), "18": (0.021554, 0.132772), "28": (0.011042, 0.046488),
-           "32": (0.034334, 0.076645)},
+    2017: {
+        "economy": (0.017733, 0.077051),
+        "18": (0.021554, 0.132772),
+        "28": (0.011042, 0.046488),
+        "32": (0.034334, 0.076645),
+    },
     2018: {"economy": (0.019636, 0.080656)},
-    2020: {"economy": (0.021465, 0.087004), "18": (0.026212, 0.150185), "28": (0.013073, 0.056757),
-           "32": (0.034697, 0.072515)},
+    2020: {
+        "economy": (0.021465, 0.087004),
+        "18": (0.026212, 0.150185),
+        "28": (0.013073, 0.056757),
+        "32": (0.034697, 0.072515),
+    },
 }
 
 
@@ -81,8 +90,10 @@ def test_national_tables_against_numpy(national_digital, io_tables_dir, year):
         if key == "economy":
             assert (round(r.direct_economy, 6), round(r.total_economy, 6)) == (direct, total)
         else:
-            assert ((round(r.table.loc[key, "direct"], 6), round(r.table.loc[key, "total"], 6))
-                    == (direct, total))
+            assert (round(r.table.loc[key, "direct"], 6), round(r.table.loc[key, "total"], 6)) == (
+                direct,
+                total,
+            )
 
 
 def test_integration_deepens_2017_to_2020(national_digital):

@@ -11,10 +11,17 @@ import pytest
 import industrial_brain.meso
 import industrial_brain.quality
 
-MODULES = sorted(info.name for pkg in (industrial_brain.meso, industrial_brain.quality)
-                 for info in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."))
-WITH_EXAMPLES = ["industrial_brain.meso.mrio", "industrial_brain.meso.regional_accounts",
-                 "industrial_brain.meso.chain_network", "industrial_brain.meso.digital"]
+MODULES = sorted(
+    info.name
+    for pkg in (industrial_brain.meso, industrial_brain.quality)
+    for info in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + ".")
+)
+WITH_EXAMPLES = [
+    "industrial_brain.meso.mrio",
+    "industrial_brain.meso.regional_accounts",
+    "industrial_brain.meso.chain_network",
+    "industrial_brain.meso.digital",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

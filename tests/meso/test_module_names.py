@@ -41,8 +41,14 @@ def test_renamed_modules_are_modules():
     import industrial_brain.meso.resilience.adaptive_recovery as adaptive_recovery
     import industrial_brain.meso.resilience.inoperability_model as inoperability_model
 
-    for m in (chain_network, linkage_analysis, multiplier_analysis, regional_accounts, adaptive_recovery,
-              inoperability_model):
+    for m in (
+        chain_network,
+        linkage_analysis,
+        multiplier_analysis,
+        regional_accounts,
+        adaptive_recovery,
+        inoperability_model,
+    ):
         assert isinstance(m, types.ModuleType)
     from industrial_brain.meso import chain_graph, linkages, mrio_accounts, multipliers
     from industrial_brain.meso.resilience import ario, inoperability

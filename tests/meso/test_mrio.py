@@ -28,27 +28,37 @@ def synthetic_province(Z, f, ex, of, im, if_, err=None, sectors=None):
     x = Z.sum(axis=1) + f + ex + of - im - if_ + err
     Y = pd.DataFrame({c: (f if c == "FU101" else np.zeros(n)) for c in CATS}, index=sectors)
     Y["EX"] = ex
-    return {"Z": pd.DataFrame(Z, index=sectors, columns=sectors), "Y": Y,
-            "V": pd.DataFrame([x - Z.sum(axis=0)], index=["VA001"], columns=sectors),
-            "x": pd.Series(x, index=sectors),
-            "trade": pd.DataFrame({"OF": of, "IF": if_, "IM": im, "ERR": err}, index=sectors)}
+    return {
+        "Z": pd.DataFrame(Z, index=sectors, columns=sectors),
+        "Y": Y,
+        "V": pd.DataFrame([x - Z.sum(axis=0)], index=["VA001"], columns=sectors),
+        "x": pd.Series(x, index=sectors),
+        "trade": pd.DataFrame({"OF": of, "IF": if_, "IM": im, "ERR": err}, index=sectors),
+    }
 
 
 def caps(coords):
-    return pd.DataFrame({"capital_lon": [c[0] for c in coords], "capital_lat": [c[1] for c in coords]},
-                        index=[chr(ord("a") + k) for k in range(len(coords))])
+    return pd.DataFrame(
+        {"capital_lon": [c[0] for c in coords], "capital_lat": [c[1] for c in coords]},
+        index=[chr(ord("a") + k) for k in range(len(coords))],
+    )
 
 
 # ---------------------------------------------------------------- hand-solved synthetic cases
 def test_two_regions_by_hand():
     # a: z = 20, f = 30, OF = 10 → x = 60; b: z = 20, f = 20, IF = 10 → x = 30.
     # b's use U = 40, of which 10 from a: t_ab = 0.25, own share 0.75.
-    m = build_mrio({"a": synthetic_province([[20.]], [30.], [0.], [10.], [0.], [0.]),
-                    "b": synthetic_province([[20.]], [20.], [0.], [0.], [0.], [10.])}, caps([(0, 0), (1, 0)]))
+    m = build_mrio(
+        {
+            "a": synthetic_province([[20.0]], [30.0], [0.0], [10.0], [0.0], [0.0]),
+            "b": synthetic_province([[20.0]], [20.0], [0.0], [0.0], [0.0], [10.0]),
+        },
+        caps([(0, 0), (1, 0)]),
+    )
     Z = m.table.Z
-    assert Z.loc[("a", "1"), ("a", "1")] == pytest.approx(20.0)   # a uses only its own product
-    assert Z.loc[("a", "1"), ("b", "1")] == pytest.approx(5.0)    # 0.25 · 20
-    assert Z.loc[("b", "1"), ("b", "1")] == pytest.approx(15.0)   # 0.75 · 20
+    assert Z.loc[("a", "1"), ("a", "1")] == pytest.approx(20.0)  # a uses only its own product
+    assert Z.loc[("a", "1"), ("b", "1")] == pytest.approx(5.0)  # 0.25 · 20
+    assert Z.loc[("b", "1"), ("b", "1")] == pytest.approx(15.0)  # 0.75 · 20
     assert Z.loc[("b", "1"), ("a", "1")] == pytest.approx(0.0)
     Y = m.table.Y
     assert Y.loc[("a", "1"), ("b", "FU101")] == pytest.approx(5.0)  # 0.25 · 20
@@ -60,9 +70,9 @@ def test_two_regions_by_hand():
 def test_transit_is_removed_from_both_sides():
     # SYNTHETIC entrepôt region b: uses 10, receives 30 from a and sends 25 to c (transit 20 = 30 − 10).
     # incoming: IF 30 → 10 (factor 1 − 20/30); outgoing: OF 25 → 5 (factor 1 − 20/25).
-    a = synthetic_province([[10.]], [10.], [0.], [30.], [0.], [0.])
-    b = synthetic_province([[5.]], [5.], [0.], [25.], [0.], [30.])
-    c = synthetic_province([[10.]], [20.], [0.], [0.], [0.], [25.])
+    a = synthetic_province([[10.0]], [10.0], [0.0], [30.0], [0.0], [0.0])
+    b = synthetic_province([[5.0]], [5.0], [0.0], [25.0], [0.0], [30.0])
+    c = synthetic_province([[10.0]], [20.0], [0.0], [0.0], [0.0], [25.0])
     m = build_mrio({"a": a, "b": b, "c": c}, caps([(0, 0), (1, 0), (2, 0)]))
     tg = m.targets
     assert tg.loc[("b", "1"), "transit"] == pytest.approx(20.0)
@@ -78,8 +88,8 @@ def test_transit_is_removed_from_both_sides():
 
 def test_reconciliation_rules_hand_solved():
     # Σ OF = 12 (a 12), Σ IF = 8 (b 8): mean → 10; 'outflows' → 12; 'inflows' → 8
-    a = synthetic_province([[10.]], [40.], [0.], [12.], [0.], [0.])
-    b = synthetic_province([[10.]], [40.], [0.], [0.], [0.], [8.])
+    a = synthetic_province([[10.0]], [40.0], [0.0], [12.0], [0.0], [0.0])
+    b = synthetic_province([[10.0]], [40.0], [0.0], [0.0], [0.0], [8.0])
     cp = caps([(0, 0), (1, 0)])
     for rule, tau in (("mean", 10.0), ("outflows", 12.0), ("inflows", 8.0)):
         m = build_mrio({"a": a, "b": b}, cp, reconcile=rule)
@@ -94,7 +104,7 @@ def test_gravity_prior_and_distances():
     # Beijing–Shanghai great-circle distance ≈ 1,067 km (capital coordinates of the region table)
     d = great_circle_km([116.405285, 121.472644], [39.904989, 31.231706])
     assert d[0, 1] == pytest.approx(1067.3, abs=1.0) and d[0, 0] == 0.0
-    T0 = gravity_prior([1., 2., 3.], [4., 5., 6.], [[0, 1, 2], [1, 0, 4], [2, 4, 0]], beta=2.0)
+    T0 = gravity_prior([1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [[0, 1, 2], [1, 0, 4], [2, 4, 0]], beta=2.0)
     # T0[0, 2] = O_0 I_2 / d² = 1·6/4 = 1.5; T0[1, 2] = 2·6/16 = 0.75; diagonal 0
     assert T0[0, 2] == 1.5 and T0[1, 2] == 0.75 and np.trace(T0) == 0.0
 
@@ -126,8 +136,13 @@ def test_mrio_outflows_inflows_from_the_flows(mrio_result):
     t = mrio_result.table
     R, n = 31, 42
     local = [c for c in t.Y.columns if c[1] in CATS]
-    use = np.concatenate([t.Z.to_numpy().reshape(R, n, R, n).sum(axis=3),
-                          t.Y[local].to_numpy().reshape(R, n, R, len(CATS)).sum(axis=3)], axis=0)
+    use = np.concatenate(
+        [
+            t.Z.to_numpy().reshape(R, n, R, n).sum(axis=3),
+            t.Y[local].to_numpy().reshape(R, n, R, len(CATS)).sum(axis=3),
+        ],
+        axis=0,
+    )
     flows = use[:R] + use[R:]  # origin r, product i, destination s
     out = flows.sum(axis=2) - np.einsum("rir->ri", flows)
     inn = flows.sum(axis=0).T - np.einsum("rir->ri", flows)
@@ -167,9 +182,11 @@ def test_mrio_accounts_identities(mrio_result):
     va = t.V.to_numpy().sum()
     # value added in trade adds up to the value added produced, by origin region
     assert acc.va_trade.to_numpy().sum() == pytest.approx(va, rel=1e-9)
-    np.testing.assert_allclose(acc.va_trade.sum(axis=1).to_numpy(),
-                               t.V.sum(axis=0).groupby(level="region").sum().reindex(acc.va_trade.index),
-                               rtol=1e-8)
+    np.testing.assert_allclose(
+        acc.va_trade.sum(axis=1).to_numpy(),
+        t.V.sum(axis=0).groupby(level="region").sum().reindex(acc.va_trade.index),
+        rtol=1e-8,
+    )
     # multiplier decomposition: intra + spillover = 1'L (dense inverse as an independent check)
     L = np.linalg.inv(np.eye(1302) - t.A.to_numpy())
     np.testing.assert_allclose(acc.multiplier_decomposition["total"].to_numpy(), L.sum(axis=0), rtol=1e-9)
@@ -201,10 +218,14 @@ def test_property_random_provinces(seed):
     for k in range(R):
         Z = rng.uniform(0, 10, (n, n))
         f = rng.uniform(5, 20, n)
-        provs[chr(ord("a") + k)] = synthetic_province(Z, f, rng.uniform(0, 5, n), rng.uniform(0.5, 8, n),
-                                                     rng.uniform(0, 5, n), rng.uniform(0.5, 8, n))
-    m = build_mrio(provs, caps([(rng.uniform(80, 120), rng.uniform(20, 45)) for _ in range(R)]),
-                   beta=float(rng.uniform(0, 2)))
+        provs[chr(ord("a") + k)] = synthetic_province(
+            Z, f, rng.uniform(0, 5, n), rng.uniform(0.5, 8, n), rng.uniform(0, 5, n), rng.uniform(0.5, 8, n)
+        )
+    m = build_mrio(
+        provs,
+        caps([(rng.uniform(80, 120), rng.uniform(20, 45)) for _ in range(R)]),
+        beta=float(rng.uniform(0, 2)),
+    )
     c = m.checks
     assert max(c["max_rel_dev_output_row"], c["max_rel_dev_output_column"]) < 1e-9
     assert c["max_rel_dev_outflows"] < 1e-6 and c["max_rel_dev_inflows"] < 1e-6

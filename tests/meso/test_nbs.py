@@ -79,8 +79,13 @@ def test_nbs_layout_detection_and_codes_as_text(io_tables_dir, tmp_path):
     # ingested without a kind: the Origin column makes it non-competitive; codes are read as text
     # (leading zeros kept)
     with Store(tmp_path / "io.duckdb") as s:
-        ingest_io(s, io_tables_dir / "cn_nbs_io_2020_42sec_noncompetitive.csv",
-                  DatasetInfo("nbs2020", "io"), year=2020, screen=False)
+        ingest_io(
+            s,
+            io_tables_dir / "cn_nbs_io_2020_42sec_noncompetitive.csv",
+            DatasetInfo("nbs2020", "io"),
+            year=2020,
+            screen=False,
+        )
         assert io_tables(s).set_index("table_id").loc["nbs2020", "kind"] == "noncompetitive"
         t = iotable_from_stored(read_io_table(s, "nbs2020"))
         assert t.Z.index[0] == "01"
@@ -145,10 +150,12 @@ def test_iotable_caches_and_aggregates():
     t = IOTable(Z, Y, V, name="MB")
     assert t.A is t.A and t.lu is t.lu
     assert t.history.count("A = Z x̂⁻¹ (technical_coefficients)") == 1
-    np.testing.assert_allclose(t.G.to_numpy().sum(1), t.linkages().table["forward_total"].to_numpy(),
-                               rtol=1e-12)
-    assert t.key_sectors().table["quadrant"].isin(
-        ["key", "backward_oriented", "forward_oriented", "weak"]).all()
+    np.testing.assert_allclose(
+        t.G.to_numpy().sum(1), t.linkages().table["forward_total"].to_numpy(), rtol=1e-12
+    )
+    assert (
+        t.key_sectors().table["quadrant"].isin(["key", "backward_oriented", "forward_oriented", "weak"]).all()
+    )
     agg = t.aggregate(pd.DataFrame([[1.0, 1.0]], index=["all"], columns=["a", "b"]))
     assert agg.x.iloc[0] == 3000.0 and agg.Z.iloc[0, 0] == 950.0
     assert "IOTable(MB: 2 sectors" in repr(t)

@@ -51,8 +51,15 @@ def test_A_L_x(mrio, as_frame):
 
 
 def test_multipliers_and_footprints(mrio):
-    table = IOTable(mrio.Z, mrio.Y, x=mrio.x["indout"], F=mrio.emissions.F, F_Y=mrio.emissions.F_Y,
-                    V=mrio.factor_inputs.F, check=False)
+    table = IOTable(
+        mrio.Z,
+        mrio.Y,
+        x=mrio.x["indout"],
+        F=mrio.emissions.F,
+        F_Y=mrio.emissions.F_Y,
+        V=mrio.factor_inputs.F,
+        check=False,
+    )
     _close(table.L, mrio.L)
     m = table.multipliers().table
     _close(m["output"], mrio.L.sum(axis=0))
@@ -60,12 +67,23 @@ def test_multipliers_and_footprints(mrio):
         _close(m[f"{stressor}_total"], mrio.emissions.M.loc[stressor])
     acc = table.accounts()
     e = mrio.emissions
-    for key in ("S", "M", "D_cba", "D_pba", "D_imp", "D_exp", "D_cba_reg", "D_pba_reg", "D_imp_reg",
-                "D_exp_reg"):
+    for key in (
+        "S",
+        "M",
+        "D_cba",
+        "D_pba",
+        "D_imp",
+        "D_exp",
+        "D_cba_reg",
+        "D_pba_reg",
+        "D_imp_reg",
+        "D_exp_reg",
+    ):
         ours = getattr(acc, key)
         theirs = getattr(e, key)
-        assert (list(map(tuple, ours.columns)) == list(map(tuple, theirs.columns))
-                or list(ours.columns) == list(theirs.columns)), key
+        assert list(map(tuple, ours.columns)) == list(map(tuple, theirs.columns)) or list(
+            ours.columns
+        ) == list(theirs.columns), key
         _close(ours.reindex(index=theirs.index), theirs)
     frame = acc.to_frame()
     assert list(frame.columns) == ["cba", "pba", "imp", "exp"] and frame.index.names[-1] == "region"

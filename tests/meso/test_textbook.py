@@ -124,16 +124,18 @@ def test_ghosh_three_sector_by_hand():
 def test_type_II_multipliers_miller_blair_closed_model():
     # Miller & Blair section 2.5: households closed with h = (.3, .25), c = (.05, .4), a_hh = .05;
     # L̄ = [[1.3651, .4253, .2509], [.5273, 1.3481, .5954], [.5698, .4890, 1.2885]]
-    r = multipliers(MB_A, income_coefficients=[0.3, 0.25], household_consumption=[0.05, 0.4],
-                    household_own=0.05)
+    r = multipliers(
+        MB_A, income_coefficients=[0.3, 0.25], household_consumption=[0.05, 0.4], household_own=0.05
+    )
     t = r.table
     np.testing.assert_allclose(t["output"].round(4), MB_MULT4)
     np.testing.assert_allclose(t["output_typeII"].round(4), [1.3651 + 0.5273, 0.4253 + 1.3481], atol=1.5e-4)
     # simple income multiplier h'L: .3·1.2541 + .25·.2640 = .4422; type I = .4422/.3
     np.testing.assert_allclose(t["income"], np.array([0.3, 0.25]) @ MB_L, rtol=1e-13)
     np.testing.assert_allclose(t["income_typeI"], (np.array([0.3, 0.25]) @ MB_L) / [0.3, 0.25], rtol=1e-13)
-    np.testing.assert_allclose(t["income_typeII"].round(3), [round(0.5698 / 0.3, 3), round(0.4890 / 0.25, 3)],
-                               atol=1.5e-3)
+    np.testing.assert_allclose(
+        t["income_typeII"].round(3), [round(0.5698 / 0.3, 3), round(0.4890 / 0.25, 3)], atol=1.5e-3
+    )
     assert (t["output_typeII"] > t["output"]).all()
 
 
@@ -190,13 +192,14 @@ def test_extraction_closed_form_matches_brute_force():
     r = hypothetical_extraction(A, x)
     for j in range(5):
         T, Bk, F = _brute_extraction(A, y, j)
-        np.testing.assert_allclose(r.table[["loss_total", "loss_backward", "loss_forward"]].iloc[j],
-                                   [T, Bk, F],
-                                   rtol=1e-10)
+        np.testing.assert_allclose(
+            r.table[["loss_total", "loss_backward", "loss_forward"]].iloc[j], [T, Bk, F], rtol=1e-10
+        )
     # a subset uses column solves only and agrees
     r2 = hypothetical_extraction(A, x, sectors=[3, 1])
-    np.testing.assert_allclose(r2.table["loss_total"].to_numpy(), r.table["loss_total"].to_numpy()[[3, 1]],
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        r2.table["loss_total"].to_numpy(), r.table["loss_total"].to_numpy()[[3, 1]], rtol=1e-12
+    )
     # block extraction of two sectors equals removing both
     rb = hypothetical_extraction(A, x, sectors=[1, 3], block=True)
     keep = [0, 2, 4]
@@ -226,8 +229,8 @@ def test_isolated_sector_extraction_is_its_final_demand():
 def test_upstreamness_downstreamness_apl():
     A = np.array([[0.0, 0.25], [0.0, 0.0]])
     p = chain_position(A, np.array([100.0, 200.0]))
-    assert p.table["upstreamness"].tolist() == [1.5, 1.0]       # 1 + .5·1
-    assert p.table["downstreamness"].tolist() == [1.0, 1.25]    # 1'L
+    assert p.table["upstreamness"].tolist() == [1.5, 1.0]  # 1 + .5·1
+    assert p.table["downstreamness"].tolist() == [1.0, 1.25]  # 1'L
     # open-economy version with zero net trade is the same
     p2 = chain_position(A, np.array([100.0, 200.0]), net_trade=np.zeros(2))
     np.testing.assert_allclose(p2.table["upstreamness"], [1.5, 1.0])

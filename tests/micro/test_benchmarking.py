@@ -22,10 +22,14 @@ from industrial_brain.micro.benchmarking import (
 
 
 def test_percentile_and_rank_by_hand():
-    f = pd.DataFrame({"sector": ["A", "A", "A", "A", "B", "B"],
-                      "region": ["x", "y", "x", "y", "x", "x"],
-                      "total_score": [10.0, 20.0, 20.0, 40.0, 50.0, 30.0]},
-                     index=pd.Index(list("abcdef"), name="uscc"))
+    f = pd.DataFrame(
+        {
+            "sector": ["A", "A", "A", "A", "B", "B"],
+            "region": ["x", "y", "x", "y", "x", "x"],
+            "total_score": [10.0, 20.0, 20.0, 40.0, 50.0, 30.0],
+        },
+        index=pd.Index(list("abcdef"), name="uscc"),
+    )
     r = percentile_rank(f, by=["sector", "region"])
     # sector A: 10, 20, 20, 40. For 'b' (20): L = 1, E = 2 → P = 100·(1 + 1)/4 = 50; rank = 1 + #higher = 2
     assert r.loc["b", "sector_percentile"] == 50.0 and r.loc["b", "sector_rank"] == 2
@@ -46,8 +50,13 @@ def test_percentile_and_rank_by_hand():
 def test_aggregate_two_way_margins_and_level_shares():
     rng = np.random.default_rng(5)
     n = 200
-    f = pd.DataFrame({"sector": rng.choice(["S1", "S2", "S3"], n), "region": rng.choice(["R1", "R2"], n),
-                      "total_score": rng.uniform(0, 100, n)})
+    f = pd.DataFrame(
+        {
+            "sector": rng.choice(["S1", "S2", "S3"], n),
+            "region": rng.choice(["R1", "R2"], n),
+            "total_score": rng.uniform(0, 100, n),
+        }
+    )
     f["level"] = pd.Categorical(np.where(f["total_score"] < 50, "L1", "L2"), categories=["L1", "L2"])
     t = aggregate(f, ("sector", "region")).frame
     assert not t["suppressed"].any()
@@ -62,6 +71,7 @@ def test_aggregate_two_way_margins_and_level_shares():
 
 
 # ---- suppression oracle ------------------------------------------------------------------------
+
 
 def _recoverable(n: np.ndarray, sup: np.ndarray) -> list[tuple[int, int]]:
     """Suppressed entries of an (R+1)×(C+1) table with margins that the published entries determine.
@@ -131,9 +141,14 @@ def test_suppression_never_reveals_small_cells_random_tables(seed):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(2, 5).flatmap(lambda r: st.integers(2, 5).flatmap(
-    lambda c: st.lists(st.lists(st.integers(0, 12), min_size=c, max_size=c), min_size=r, max_size=r))),
-    st.integers(2, 5))
+@given(
+    st.integers(2, 5).flatmap(
+        lambda r: st.integers(2, 5).flatmap(
+            lambda c: st.lists(st.lists(st.integers(0, 12), min_size=c, max_size=c), min_size=r, max_size=r)
+        )
+    ),
+    st.integers(2, 5),
+)
 def test_suppression_property(inner, k):
     n = _with_margins(np.array(inner))
     sup, _ = suppress_two_way(n, k=k)
@@ -181,9 +196,13 @@ def test_published_reference_is_labelled():
     ref = published_reference_2022()
     assert ref.national_mean == 51.8 and ref.national_share_at_or_below_L1 == 0.42
     assert len(ref.sectors) == 12 and ref.sectors.loc["Waste recycling", "mean_score"] == 41.8
-    f = pd.DataFrame({"sector": ["Electronics"] * 3 + ["Food"] * 2,
-                      "total_score": [60.0, 58.0, 62.0, 50.0, 40.0],
-                      "level": ["L2", "L2", "L2", "L1", "L1"]})
+    f = pd.DataFrame(
+        {
+            "sector": ["Electronics"] * 3 + ["Food"] * 2,
+            "total_score": [60.0, 58.0, 62.0, 50.0, 40.0],
+            "level": ["L2", "L2", "L2", "L1", "L1"],
+        }
+    )
     c = compare_with_reference(f)
     assert c.loc["Electronics", "mean"] == 60.0 and c.loc["Electronics", "difference"] == pytest.approx(2.0)
     assert np.isnan(c.loc["Food", "mean"])  # 2 firms < k
@@ -195,12 +214,18 @@ def test_published_reference_is_labelled():
 def test_percentile_rank_matches_pandas_groupby_rank(seed):
     rng = np.random.default_rng(seed)
     n = 500
-    f = pd.DataFrame({"sector": rng.choice(list("ABCD"), n), "region": rng.choice(list("xyz"), n),
-                      "total_score": rng.integers(0, 20, n).astype(float) * 5})  # many ties
+    f = pd.DataFrame(
+        {
+            "sector": rng.choice(list("ABCD"), n),
+            "region": rng.choice(list("xyz"), n),
+            "total_score": rng.integers(0, 20, n).astype(float) * 5,
+        }
+    )  # many ties
     r = percentile_rank(f, by=["sector", "region"])
     for g in ("sector", "region"):
         grp = f.groupby(g)["total_score"]
         np.testing.assert_array_equal(r[f"{g}_rank"], grp.rank(method="min", ascending=False))
-        np.testing.assert_allclose(r[f"{g}_percentile"],
-                                   100 * (grp.rank(method="average") - 0.5) / grp.transform("size"))
+        np.testing.assert_allclose(
+            r[f"{g}_percentile"], 100 * (grp.rank(method="average") - 0.5) / grp.transform("size")
+        )
         np.testing.assert_array_equal(r[f"{g}_n"], grp.transform("size"))

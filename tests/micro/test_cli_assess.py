@@ -20,9 +20,20 @@ from industrial_brain.store.schema import DATA_TABLES
 from .conftest import TINY, make_uscc
 
 DTM = load_model("digital_transformation_maturity")
-SECTORS = ["Electronics", "Transportation equipment manufacturing", "Petrochemicals", "Pharmaceuticals",
-           "Food", "Metallurgy", "Machinery", "Light industry", "Textiles", "Packaging", "Building materials",
-           "Waste recycling"]
+SECTORS = [
+    "Electronics",
+    "Transportation equipment manufacturing",
+    "Petrochemicals",
+    "Pharmaceuticals",
+    "Food",
+    "Metallurgy",
+    "Machinery",
+    "Light industry",
+    "Textiles",
+    "Packaging",
+    "Building materials",
+    "Waste recycling",
+]
 
 
 def run(*args: str) -> int:
@@ -53,8 +64,13 @@ def read(path: Path) -> pd.DataFrame:
 
 def snapshot(db: Path) -> dict[str, pd.DataFrame]:
     with Store(db, read_only=True) as s:
-        return {t: s.query(f"SELECT * FROM {t}").astype(str).sort_values(
-            list(s.query(f"SELECT * FROM {t} LIMIT 0").columns)).reset_index(drop=True) for t in DATA_TABLES}
+        return {
+            t: s.query(f"SELECT * FROM {t}")
+            .astype(str)
+            .sort_values(list(s.query(f"SELECT * FROM {t} LIMIT 0").columns))
+            .reset_index(drop=True)
+            for t in DATA_TABLES
+        }
 
 
 def test_models(capsys):
@@ -73,8 +89,9 @@ def test_template_csv_and_xlsx(tmp_path):
     from openpyxl import load_workbook
 
     wb = load_workbook(tmp_path / "t.xlsx")
-    assert (wb.sheetnames[0] == "answers"
-            and len(wb["answers"].data_validations.dataValidation) >= len(m.questions))
+    assert wb.sheetnames[0] == "answers" and len(wb["answers"].data_validations.dataValidation) >= len(
+        m.questions
+    )
     assert run("assess", "template", "--model", "nope", "--out", str(tmp_path / "x.csv")) == 2
 
 
@@ -100,8 +117,12 @@ def test_score_without_db_stores_nothing(population, tmp_path):
 def test_score_with_db_bad_file_and_profile(population, tmp_path, capsys):
     db = tmp_path / "s.duckdb"
     out = tmp_path / "scores.csv"
-    assert run("assess", "score", str(population), "--out", str(out), "--db", str(db), "--taken-on",
-               "2022-12-31") == 0
+    assert (
+        run(
+            "assess", "score", str(population), "--out", str(out), "--db", str(db), "--taken-on", "2022-12-31"
+        )
+        == 0
+    )
     with Store(db, read_only=True) as s:
         assert s.table_counts()["assessment_result"] == 600
         ds = s.query("SELECT title, grade FROM dataset WHERE kind = 'assessment'")
@@ -114,11 +135,24 @@ def test_score_with_db_bad_file_and_profile(population, tmp_path, capsys):
     bad.to_csv(bad_file, index=False)
     capsys.readouterr()
     bad_out = tmp_path / "bad_scores.csv"
-    assert run("assess", "score", str(bad_file), "--out", str(bad_out), "--db", str(db),
-               "--taken-on", "2023-12-31") == 2
+    assert (
+        run(
+            "assess",
+            "score",
+            str(bad_file),
+            "--out",
+            str(bad_out),
+            "--db",
+            str(db),
+            "--taken-on",
+            "2023-12-31",
+        )
+        == 2
+    )
     err = capsys.readouterr().err
-    assert ("row 6" in err and "column 'DR03'" in err and "found 'Z'" in err
-            and "expected one option code" in err)
+    assert (
+        "row 6" in err and "column 'DR03'" in err and "found 'Z'" in err and "expected one option code" in err
+    )
     assert "\n" not in err.strip()
     assert not bad_out.exists()
     after = snapshot(db)
@@ -129,8 +163,20 @@ def test_score_with_db_bad_file_and_profile(population, tmp_path, capsys):
     wave2["DR03"] = "E"
     w2 = tmp_path / "wave2.csv"
     wave2.to_csv(w2, index=False)
-    assert run("assess", "score", str(w2), "--out", str(tmp_path / "s2.csv"), "--db", str(db),
-               "--taken-on", "2023-12-31") == 0
+    assert (
+        run(
+            "assess",
+            "score",
+            str(w2),
+            "--out",
+            str(tmp_path / "s2.csv"),
+            "--db",
+            str(db),
+            "--taken-on",
+            "2023-12-31",
+        )
+        == 0
+    )
     uscc = read(out)["uscc"].iloc[0]
     html = tmp_path / "profile.html"
     assert run("assess", "profile", "--uscc", uscc, "--out", str(html), "--db", str(db)) == 0
@@ -141,15 +187,31 @@ def test_score_with_db_bad_file_and_profile(population, tmp_path, capsys):
     traj = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out))
     assert traj["taken_on"].tolist() == ["2022-12-31", "2023-12-31"]
     coh = tmp_path / "cohort.csv"
-    assert run("assess", "cohort", "--by", "sector", "--from", "2023-01-01", "--to", "2024-01-01",
-               "--db", str(db), "--out", str(coh)) == 0
+    assert (
+        run(
+            "assess",
+            "cohort",
+            "--by",
+            "sector",
+            "--from",
+            "2023-01-01",
+            "--to",
+            "2024-01-01",
+            "--db",
+            str(db),
+            "--out",
+            str(coh),
+        )
+        == 0
+    )
     c = pd.read_csv(coh).set_index("sector")
     assert c.loc["ALL", "n_start"] == 600 and c.loc["ALL", "mean_change"] > 0
     assert run("assess", "profile", "--uscc", "91350100M000100Y43", "--out", str(html), "--db", str(db)) == 2
     # size classes looked up in the store's enterprise registry
     bench = tmp_path / "bench.csv"
-    assert run("assess", "benchmark", str(out), "--by", "size_class", "--db", str(db),
-               "--out", str(bench)) == 0
+    assert (
+        run("assess", "benchmark", str(out), "--by", "size_class", "--db", str(db), "--out", str(bench)) == 0
+    )
     assert set(pd.read_csv(bench)["size_class"]) == {"large", "medium", "small", "micro", "ALL"}
 
 
@@ -207,18 +269,55 @@ def test_models_template_simulate_take_db(population, tmp_path, capsys):
     db = tmp_path / "m.duckdb"
     # template and simulate accept --db and leave it alone (no store is created)
     assert run("assess", "template", "--out", str(tmp_path / "t.csv"), "--db", str(db)) == 0
-    assert run("assess", "simulate", "--n", "20", "--seed", "2", "--out", str(tmp_path / "p.csv"),
-               "--db", str(db)) == 0
+    assert (
+        run(
+            "assess",
+            "simulate",
+            "--n",
+            "20",
+            "--seed",
+            "2",
+            "--out",
+            str(tmp_path / "p.csv"),
+            "--db",
+            str(db),
+        )
+        == 0
+    )
     assert not db.exists()
     # a store that scored a sheet with a model that is not shipped lists it beside the shipped ones
     tiny = tmp_path / "tiny.yaml"
     tiny.write_text(yaml.safe_dump(TINY), encoding="utf-8")
     sheet = tmp_path / "tiny.csv"
-    pd.DataFrame({"uscc": [make_uscc(i) for i in range(3)], "name": "firm", "sector": "Food",
-                  "region": "330000", "size_class": "small", "A1": "Y", "A2": 70.0, "B1": "X;Y",
-                  "B2": "P"}).to_csv(sheet, index=False)
-    assert run("assess", "score", str(sheet), "--model", str(tiny), "--out", str(tmp_path / "s.csv"),
-               "--db", str(db), "--taken-on", "2024-01-01") == 0
+    pd.DataFrame(
+        {
+            "uscc": [make_uscc(i) for i in range(3)],
+            "name": "firm",
+            "sector": "Food",
+            "region": "330000",
+            "size_class": "small",
+            "A1": "Y",
+            "A2": 70.0,
+            "B1": "X;Y",
+            "B2": "P",
+        }
+    ).to_csv(sheet, index=False)
+    assert (
+        run(
+            "assess",
+            "score",
+            str(sheet),
+            "--model",
+            str(tiny),
+            "--out",
+            str(tmp_path / "s.csv"),
+            "--db",
+            str(db),
+            "--taken-on",
+            "2024-01-01",
+        )
+        == 0
+    )
     capsys.readouterr()
     assert run("assess", "models", "--db", str(db), "--format", "csv") == 0
     out = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out)).set_index("code")

@@ -53,16 +53,19 @@ def test_top_level_has_empty_roadmap_and_version_mismatch_is_refused(tiny, tiny_
 
 
 def test_benchmark_gap(tiny):
-    rows = [{"A1": "Y", "A2": 80, "B1": "X;Y", "B2": "Y", "sector": "Food"},
-            {"A1": "P", "A2": 10, "B1": "X", "B2": "N", "sector": "Food"},
-            {"A1": "Y", "A2": 50, "B1": "Y", "B2": "P", "sector": "Food"}]
+    rows = [
+        {"A1": "Y", "A2": 80, "B1": "X;Y", "B2": "Y", "sector": "Food"},
+        {"A1": "P", "A2": 10, "B1": "X", "B2": "N", "sector": "Food"},
+        {"A1": "Y", "A2": 50, "B1": "Y", "B2": "P", "sector": "Food"},
+    ]
     r = _scores(tiny, rows)
     d = diagnose(tiny, r, make_uscc(1))
     med = r.dimension_scores.median()
     assert d.dimensions.loc["A", "benchmark"] == pytest.approx(med["A"])
     # weighted gap = W_A · (median − own) with W_A = 3/4
     assert d.dimensions.loc["A", "weighted_gap"] == pytest.approx(
-        0.75 * (med["A"] - r.dimension_scores["A"].iloc[1]))
+        0.75 * (med["A"] - r.dimension_scores["A"].iloc[1])
+    )
 
 
 def test_score_ladder_multiple_choice(tiny):

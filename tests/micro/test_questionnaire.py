@@ -32,8 +32,9 @@ def test_csv_template_round_trip(tiny, tmp_path):
     p = write_template(tiny, tmp_path / "t.csv")
     blank = pd.read_csv(p)
     assert list(blank.columns)[5:] == ["A1", "A2", "B1", "B2", "H1"]
-    filled = pd.DataFrame([{"uscc": make_uscc(0), "A1": "Y", "A2": 70, "B1": "X;Y", "B2": "Y"}],
-                          columns=blank.columns)
+    filled = pd.DataFrame(
+        [{"uscc": make_uscc(0), "A1": "Y", "A2": 70, "B1": "X;Y", "B2": "Y"}], columns=blank.columns
+    )
     filled.to_csv(p, index=False)
     r = score_answers(tiny, pd.read_csv(p), file=str(p))
     assert r.total.iloc[0] == pytest.approx((3 * 100 + 90) / 4)

@@ -22,18 +22,20 @@ def frame(rows):
 
 
 def test_hand_computed_scores(tiny):
-    df = frame([
-        # A1 = P → 40; A2 = 30 → band [20, 60) → 50; A = (1·40 + 3·50)/4 = 47.5
-        # B1 = X;Z → 30 + 40 = 70; B2 = N → 0; B = (70 + 0)/2 = 35
-        # total = (3·47.5 + 1·35)/4 = 44.375 → L2 (≥ 40; L3 needs 60)
-        {"A1": "P", "A2": 30, "B1": "X;Z", "B2": "N"},
-        # A1 = Y → 100; A2 = 100 (upper bound, last band) → 100; A = 100
-        # B1 = X;Y;Z → 120 capped at 100; B2 missing (optional) → 0; B = 50
-        # total = (300 + 50)/4 = 87.5; L4 needs each dim ≥ 50 (B = 50 ok) and A1 ≥ 100 (ok) → L4
-        {"A1": "Y", "A2": 100, "B1": "X;Y;Z", "B2": None},
-        # A1 = N, A2 = 0, B1 = X (30), B2 = N: A = 0, B = 15, total = 3.75 < 10 → unrated L0
-        {"A1": "N", "A2": 0, "B1": "X", "B2": "N"},
-    ])
+    df = frame(
+        [
+            # A1 = P → 40; A2 = 30 → band [20, 60) → 50; A = (1·40 + 3·50)/4 = 47.5
+            # B1 = X;Z → 30 + 40 = 70; B2 = N → 0; B = (70 + 0)/2 = 35
+            # total = (3·47.5 + 1·35)/4 = 44.375 → L2 (≥ 40; L3 needs 60)
+            {"A1": "P", "A2": 30, "B1": "X;Z", "B2": "N"},
+            # A1 = Y → 100; A2 = 100 (upper bound, last band) → 100; A = 100
+            # B1 = X;Y;Z → 120 capped at 100; B2 missing (optional) → 0; B = 50
+            # total = (300 + 50)/4 = 87.5; L4 needs each dim ≥ 50 (B = 50 ok) and A1 ≥ 100 (ok) → L4
+            {"A1": "Y", "A2": 100, "B1": "X;Y;Z", "B2": None},
+            # A1 = N, A2 = 0, B1 = X (30), B2 = N: A = 0, B = 15, total = 3.75 < 10 → unrated L0
+            {"A1": "N", "A2": 0, "B1": "X", "B2": "N"},
+        ]
+    )
     r = score_answers(tiny, df)
     np.testing.assert_allclose(r.dimension_scores["A"], [47.5, 100.0, 0.0])
     np.testing.assert_allclose(r.dimension_scores["B"], [35.0, 50.0, 15.0])
@@ -72,8 +74,12 @@ def test_exactly_on_thresholds_passes(tiny):
 
 
 def test_sector_variant_weights_and_extra_question(tiny):
-    df = frame([{"A1": "Y", "A2": 80, "B1": "X", "B2": "Y", "H1": "P", "sector": "Metallurgy"},
-                {"A1": "Y", "A2": 80, "B1": "X", "B2": "Y", "H1": None, "sector": "Food"}])
+    df = frame(
+        [
+            {"A1": "Y", "A2": 80, "B1": "X", "B2": "Y", "H1": "P", "sector": "Metallurgy"},
+            {"A1": "Y", "A2": 80, "B1": "X", "B2": "Y", "H1": None, "sector": "Food"},
+        ]
+    )
     r = score_answers(tiny, df)
     # Metallurgy: B2 weight 0, H1 added: B = (30 + 40)/2 = 35; weights A:B = 3:3 → total = (100 + 35)/2 = 67.5
     # Food (base): B = (30 + 100)/2 = 65; total = (300 + 65)/4 = 91.25
@@ -95,15 +101,18 @@ def _problem(model, df, **kw):
 GOOD = {"A1": "Y", "A2": 50, "B1": "X", "B2": "N"}
 
 
-@pytest.mark.parametrize("column,value,what,expected", [
-    ("A1", "Q", "unknown option", "one option code of N, P, Y"),
-    ("B1", "X;W", "unknown option(s) 'W'", "option codes from X, Y, Z, separated by ';'"),
-    ("A2", "lots", "not a number", "a number from 0 to 100 %"),
-    ("A2", 120, "number out of range", "a number from 0 to 100 %"),
-    ("A2", -1, "number out of range", "a number from 0 to 100 %"),
-    ("A1", None, "required answer is missing", "option codes N, P, Y"),
-    ("B1", " ", "required answer is missing", "option codes X, Y, Z"),
-])
+@pytest.mark.parametrize(
+    "column,value,what,expected",
+    [
+        ("A1", "Q", "unknown option", "one option code of N, P, Y"),
+        ("B1", "X;W", "unknown option(s) 'W'", "option codes from X, Y, Z, separated by ';'"),
+        ("A2", "lots", "not a number", "a number from 0 to 100 %"),
+        ("A2", 120, "number out of range", "a number from 0 to 100 %"),
+        ("A2", -1, "number out of range", "a number from 0 to 100 %"),
+        ("A1", None, "required answer is missing", "option codes N, P, Y"),
+        ("B1", " ", "required answer is missing", "option codes X, Y, Z"),
+    ],
+)
 def test_each_bad_cell_gives_a_clear_message(tiny, column, value, what, expected):
     rows = [dict(GOOD) for _ in range(3)]
     rows[1][column] = value
@@ -162,10 +171,19 @@ def test_ignored_columns_noted_and_categorical_input(tiny):
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["N", "P", "Y"]), st.floats(0, 100),
-                          st.sampled_from(["X", "Y;Z", "X;Y;Z"]), st.sampled_from(["N", "P", "Y", None])),
-                min_size=1, max_size=12),
-       st.randoms(use_true_random=False))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["N", "P", "Y"]),
+            st.floats(0, 100),
+            st.sampled_from(["X", "Y;Z", "X;Y;Z"]),
+            st.sampled_from(["N", "P", "Y", None]),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.randoms(use_true_random=False),
+)
 def test_scores_are_row_wise_and_bounded(rows, rnd):
     from industrial_brain.micro.model import model_from_dict
 
@@ -200,8 +218,9 @@ def test_sme_model_scores_a_blank_firm_unrated():
     from industrial_brain.micro.model import load_model
 
     m = load_model("sme_digital_level")
-    ans = {q.code: ("A" if q.type == "single_choice" else 0)
-           for q in m.questions if q.type != "multiple_choice"}
+    ans = {
+        q.code: ("A" if q.type == "single_choice" else 0) for q in m.questions if q.type != "multiple_choice"
+    }
     ans.update(F03="FIN", F06="FW")
     r = score_answers(m, frame([ans]))
     # foundation: F03 = 20, F06 = 30, others 0 → (20 + 30)/6 = 8.333

@@ -47,14 +47,32 @@ def assert_same(a: dict, b: dict) -> None:
         pd.testing.assert_frame_equal(a[t], b[t], obj=t)
 
 
-def tiny_answers(n: int = 4, *, a1: str = "Y", a2: float = 70.0, start: int = 0, sector: str = "Food",
-                 region: str = "330000") -> pd.DataFrame:
-    return pd.DataFrame({"uscc": [make_uscc(start + i) for i in range(n)],
-                         "name": [f"firm {i}" for i in range(n)], "sector": sector, "region": region,
-                         "size_class": "small", "A1": a1, "A2": a2, "B1": "X;Y", "B2": "P"})
+def tiny_answers(
+    n: int = 4,
+    *,
+    a1: str = "Y",
+    a2: float = 70.0,
+    start: int = 0,
+    sector: str = "Food",
+    region: str = "330000",
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "uscc": [make_uscc(start + i) for i in range(n)],
+            "name": [f"firm {i}" for i in range(n)],
+            "sector": sector,
+            "region": region,
+            "size_class": "small",
+            "A1": a1,
+            "A2": a2,
+            "B1": "X;Y",
+            "B2": "P",
+        }
+    )
 
 
 # ---- round trip ---------------------------------------------------------------------------------------
+
 
 def test_round_trip(store, pop300):
     rep = A.ingest_answers(store, pop300.answers, taken_on="2022-12-31")
@@ -64,8 +82,9 @@ def test_round_trip(store, pop300):
     res = A.stored_results(store).set_index("uscc").loc[direct.total.index]
     np.testing.assert_allclose(res["total_score"].to_numpy(), direct.total.to_numpy(), rtol=0, atol=1e-12)
     assert (res["level"].to_numpy() == direct.level.astype(str).to_numpy()).all()
-    np.testing.assert_allclose(res[list(m.dimension_codes)].to_numpy(), direct.dimension_scores.to_numpy(),
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        res[list(m.dimension_codes)].to_numpy(), direct.dimension_scores.to_numpy(), atol=1e-12
+    )
     assert set(res["model_version"]) == {"1.0.0"} and set(res["model_fingerprint"]) == {m.fingerprint}
     assert (pd.to_datetime(res["taken_on"]) == pd.Timestamp("2022-12-31")).all()
     # the registry: USCC, sector under the published scheme, GB/T 2260 region, size class
@@ -87,8 +106,9 @@ def test_round_trip(store, pop300):
     back.insert(0, "uscc", rows["uscc"])
     back.insert(1, "sector", ent.loc[rows["uscc"], "sector_code"].to_numpy())
     again = score_answers(fp_model, back)
-    np.testing.assert_allclose(again.total.loc[rows["uscc"]].to_numpy(),
-                               res.loc[rows["uscc"], "total_score"].to_numpy(), atol=1e-12)
+    np.testing.assert_allclose(
+        again.total.loc[rows["uscc"]].to_numpy(), res.loc[rows["uscc"], "total_score"].to_numpy(), atol=1e-12
+    )
     # the published reference is registered once, labelled as such
     ref = store.query("SELECT title FROM dataset WHERE kind = 'reference'")
     assert len(ref) == 1 and ref["title"].iloc[0].startswith("PUBLISHED REFERENCE")
@@ -106,8 +126,9 @@ def test_replace_dataset(store, tiny):
     A.ingest_answers(store, tiny_answers(4), model=tiny, taken_on="2022-01-01", dataset_id="w")
     with pytest.raises(InputError, match="dataset id already used"):
         A.ingest_answers(store, tiny_answers(2, a1="N"), model=tiny, taken_on="2022-01-01", dataset_id="w")
-    A.ingest_answers(store, tiny_answers(2, a1="N"), model=tiny, taken_on="2022-01-01", dataset_id="w",
-                     replace=True)
+    A.ingest_answers(
+        store, tiny_answers(2, a1="N"), model=tiny, taken_on="2022-01-01", dataset_id="w", replace=True
+    )
     got = A.stored_results(store, dimensions=False)
     assert len(got) == 2 and store.table_counts()["assessment"] == 2
     # registrations stay (the enterprise registry is not owned by one sheet)
@@ -128,14 +149,18 @@ def test_file_round_trip_and_real_default(store, tmp_path, tiny):
 
 # ---- atomicity ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("column, value, words", [
-    ("DR03", "F", ["unknown option", "found 'F'", "expected one option code of A, B, C, D, E"]),
-    ("SO04", "150", ["out of range", "found '150'", "expected a number from 0 to 100"]),
-    ("uscc", "91350100M000100Y44", ["invalid unified social credit code", "found '91350100M000100Y44'"]),
-    ("region", "Atlantis", ["unknown region", "found 'Atlantis'", "GB/T 2260"]),
-    ("size_class", "gigantic", ["unknown size class", "found 'gigantic'"]),
-    ("SO01", None, ["required answer is missing"]),
-])
+
+@pytest.mark.parametrize(
+    "column, value, words",
+    [
+        ("DR03", "F", ["unknown option", "found 'F'", "expected one option code of A, B, C, D, E"]),
+        ("SO04", "150", ["out of range", "found '150'", "expected a number from 0 to 100"]),
+        ("uscc", "91350100M000100Y44", ["invalid unified social credit code", "found '91350100M000100Y44'"]),
+        ("region", "Atlantis", ["unknown region", "found 'Atlantis'", "GB/T 2260"]),
+        ("size_class", "gigantic", ["unknown size class", "found 'gigantic'"]),
+        ("SO01", None, ["required answer is missing"]),
+    ],
+)
 def test_bad_sheet_leaves_store_unchanged(store, pop300, column, value, words):
     A.ingest_answers(store, pop300.answers.head(50), taken_on="2022-06-30", dataset_id="first_wave")
     before = snapshot(store)
@@ -170,6 +195,7 @@ def test_several_bad_cells_all_listed(store, pop300):
 def test_failure_inside_the_transaction_rolls_back(store, pop300, monkeypatch):
     A.ingest_answers(store, pop300.answers.head(40), taken_on="2022-06-30", dataset_id="first_wave")
     before = snapshot(store)
+
     def boom(store, *args):  # the results are written after enterprises and assessments
         raise RuntimeError("disk full (simulated)")
 
@@ -186,6 +212,7 @@ def test_enterprise_data_never_general(store, pop300):
 
 
 # ---- versioning and trajectories -----------------------------------------------------------------------
+
 
 def test_model_change_creates_new_version_and_old_results_keep_theirs(store, tiny):
     r1 = A.ingest_answers(store, tiny_answers(), model=tiny, taken_on="2022-01-10", dataset_id="w1")
@@ -205,12 +232,14 @@ def test_model_change_creates_new_version_and_old_results_keep_theirs(store, tin
     r3 = A.ingest_answers(store, tiny_answers(a1="N"), model=m3, taken_on="2024-01-10", dataset_id="w3")
     assert r3.model_version == "2"
     # re-ingesting with the original model reuses its original version label
-    r4 = A.ingest_answers(store, tiny_answers(2, start=10), model=tiny, taken_on="2024-02-01",
-                          dataset_id="w4")
+    r4 = A.ingest_answers(
+        store, tiny_answers(2, start=10), model=tiny, taken_on="2024-02-01", dataset_id="w4"
+    )
     assert r4.model_version == "1"
     # old results untouched
-    pd.testing.assert_frame_equal(old, store.query("SELECT * FROM assessment_result WHERE dataset_id = 'w1' "
-                                                   "ORDER BY uscc"))
+    pd.testing.assert_frame_equal(
+        old, store.query("SELECT * FROM assessment_result WHERE dataset_id = 'w1' ORDER BY uscc")
+    )
     traj = A.trajectory(store, make_uscc(0))
     assert traj["model_version"].tolist() == ["1", f"1+{m2.fingerprint[:8]}", "2"]
     assert [str(d) for d in traj["taken_on"]] == ["2022-01-10", "2023-01-10", "2024-01-10"]
@@ -234,14 +263,21 @@ def test_trajectory_unknown_enterprise(store):
 
 # ---- cohorts -------------------------------------------------------------------------------------------
 
+
 def test_cohort_level_distribution_moves(store, tiny):
     # wave 1: 6 Food firms at L3-ish answers, 4 Textile firms low; wave 2: the Food firms improve A1
     food = tiny_answers(6, a1="P", a2=50.0, sector="Food")
     tex = tiny_answers(4, a1="N", a2=10.0, start=100, sector="Textiles")
-    A.ingest_answers(store, pd.concat([food, tex], ignore_index=True), model=tiny, taken_on="2022-06-01",
-                     dataset_id="wave1")
-    A.ingest_answers(store, food.assign(A1="Y", A2=70.0), model=tiny, taken_on="2023-06-01",
-                     dataset_id="wave2")
+    A.ingest_answers(
+        store,
+        pd.concat([food, tex], ignore_index=True),
+        model=tiny,
+        taken_on="2022-06-01",
+        dataset_id="wave1",
+    )
+    A.ingest_answers(
+        store, food.assign(A1="Y", A2=70.0), model=tiny, taken_on="2023-06-01", dataset_id="wave2"
+    )
     r = A.cohort(store, "sector", "2022-12-31", "2023-12-31", model_code="tiny")
     f = r.frame
     # Food wave 1: A = (40 + 3·50)/4 = 47.5, B = 60, T = (3·47.5 + 60)/4 = 50.625 → L2
@@ -263,11 +299,15 @@ def test_cohort_level_distribution_moves(store, tiny):
 
 
 def test_cohort_suppression_cannot_be_undone(store, tiny):
-    parts = [tiny_answers(5, sector="Food"), tiny_answers(2, start=50, sector="Textiles"),
-             tiny_answers(4, start=80, sector="Packaging"),
-             tiny_answers(7, start=120, sector="Metallurgy").assign(H1="Y")]
-    A.ingest_answers(store, pd.concat(parts, ignore_index=True), model=tiny, taken_on="2022-06-01",
-                     dataset_id="w1")
+    parts = [
+        tiny_answers(5, sector="Food"),
+        tiny_answers(2, start=50, sector="Textiles"),
+        tiny_answers(4, start=80, sector="Packaging"),
+        tiny_answers(7, start=120, sector="Metallurgy").assign(H1="Y"),
+    ]
+    A.ingest_answers(
+        store, pd.concat(parts, ignore_index=True), model=tiny, taken_on="2022-06-01", dataset_id="w1"
+    )
     f = A.cohort(store, "sector", "2022-12-31", "2023-12-31", model_code="tiny").frame
     # Textiles (2 < k = 3) is suppressed; one lone hidden group could be recovered as ALL − the others,
     # so the smallest other group (Packaging, 4) is hidden too
@@ -282,6 +322,7 @@ def test_cohort_suppression_cannot_be_undone(store, tiny):
 
 
 # ---- suppression in stored aggregates ------------------------------------------------------------------
+
 
 def _determined(n_full: np.ndarray, hidden: np.ndarray) -> np.ndarray:
     """Independent oracle: which hidden entries of an (R+1)×(C+1) table with margins follow from the
@@ -315,10 +356,13 @@ def _determined(n_full: np.ndarray, hidden: np.ndarray) -> np.ndarray:
 
 def test_stored_benchmark_is_suppressed(store, pop300):
     rep = A.ingest_answers(store, pop300.answers, taken_on="2022-12-31", k=3)
-    v = store.query("SELECT sector_code, region_code, measure, value, label FROM analysis_value "
-                    "WHERE run_id = ?", [rep.benchmark_run_id])
-    run = store.query("SELECT kind, datasets FROM analysis_run WHERE run_id = ?",
-                      [rep.benchmark_run_id]).iloc[0]
+    v = store.query(
+        "SELECT sector_code, region_code, measure, value, label FROM analysis_value WHERE run_id = ?",
+        [rep.benchmark_run_id],
+    )
+    run = store.query(
+        "SELECT kind, datasets FROM analysis_run WHERE run_id = ?", [rep.benchmark_run_id]
+    ).iloc[0]
     assert run["kind"] == "assess_benchmark" and run["datasets"] == rep.dataset_id
     n = v[v.measure == "n"]
     shown = n[n.value.notna()]
@@ -333,8 +377,11 @@ def test_stored_benchmark_is_suppressed(store, pop300):
     # true counts, to check that no hidden entry can be worked out from what is published
     sectors = sorted(pop300.answers["sector"].astype(str).unique())
     regions = sorted(pop300.answers["region"].astype(str).unique())
-    ct = pd.crosstab(pop300.answers["sector"].astype(str), pop300.answers["region"].astype(str)).reindex(
-        index=sectors, columns=regions, fill_value=0).to_numpy()
+    ct = (
+        pd.crosstab(pop300.answers["sector"].astype(str), pop300.answers["region"].astype(str))
+        .reindex(index=sectors, columns=regions, fill_value=0)
+        .to_numpy()
+    )
     R, C = ct.shape
     full = np.zeros((R + 1, C + 1), dtype=np.int64)
     full[:R, :C] = ct
@@ -354,6 +401,7 @@ def test_stored_benchmark_is_suppressed(store, pop300):
 
 # ---- profile -------------------------------------------------------------------------------------------
 
+
 def test_profile(store, pop300):
     A.ingest_answers(store, pop300.answers, taken_on="2022-12-31")
     res = A.stored_results(store)
@@ -363,10 +411,12 @@ def test_profile(store, pop300):
     assert p.synthetic and p.sector == sector and p.next_level is not None
     peers = res[res["sector"] == sector]
     m = load_model(DTM)
-    np.testing.assert_allclose(p.dimensions["benchmark"].to_numpy(),
-                               peers[list(m.dimension_codes)].median().to_numpy())
-    np.testing.assert_allclose(p.dimensions["score"].to_numpy(),
-                               firm[list(m.dimension_codes)].to_numpy(dtype=float), atol=1e-12)
+    np.testing.assert_allclose(
+        p.dimensions["benchmark"].to_numpy(), peers[list(m.dimension_codes)].median().to_numpy()
+    )
+    np.testing.assert_allclose(
+        p.dimensions["score"].to_numpy(), firm[list(m.dimension_codes)].to_numpy(dtype=float), atol=1e-12
+    )
     lower = (peers["total_score"] < firm["total_score"]).sum()
     assert p.sector_percentile == pytest.approx(100 * (lower + 0.5) / len(peers))
     html = profile_html(p)
@@ -405,11 +455,14 @@ def test_demo_report_sections(store):
     assert (means.reindex(ref.sectors.index) - ref.sectors["mean_score"]).abs().max() < 1.0
     prof = section_micro_profile(store, "en")
     assert "SYNTHETIC" in prof.body and "Roadmap" in prof.body and prof.body.count("data:image/png") >= 1
-    assert store.query("SELECT count(*) AS n FROM dataset WHERE dataset_id = ?",
-                       [A.DEMO_DATASET_ID])["n"].iat[0] == 1
+    assert (
+        store.query("SELECT count(*) AS n FROM dataset WHERE dataset_id = ?", [A.DEMO_DATASET_ID])["n"].iat[0]
+        == 1
+    )
 
 
 # ---- two models: "latest" is per enterprise and model ------------------------------------------------------
+
 
 def test_latest_per_enterprise_and_model(store, tiny_dict):
     tiny = model_from_dict(tiny_dict)
@@ -422,7 +475,9 @@ def test_latest_per_enterprise_and_model(store, tiny_dict):
     assert latest.set_index("model_code").loc["tiny", "total_score"] == pytest.approx(90.0)
     listed = E.enterprise_list(store, uscc=make_uscc(0))
     assert listed.set_index("model_code")["assessment_id"].to_dict() == {
-        "tiny": f"w1/{make_uscc(0)}", "tiny_b": f"w2/{make_uscc(0)}"}
+        "tiny": f"w1/{make_uscc(0)}",
+        "tiny_b": f"w2/{make_uscc(0)}",
+    }
     assert E.enterprise_list(store, model_code="tiny")["total_score"].tolist() == pytest.approx([90.0] * 4)
     rec = E.enterprise_record(store, make_uscc(0))
     assert [a["model_code"] for a in rec["latest"]] == ["tiny", "tiny_b"]

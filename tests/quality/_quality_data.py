@@ -59,10 +59,15 @@ def panel(name: str) -> pd.DataFrame:
 
 
 _UNITS = [  # code suffix → unit as the yearbooks state it
-    (r"_per_capita_cny$", "CNY/person"), (r"_100m_cny$", "10^8 CNY"), (r"_10k_cny$", "10^4 CNY"),
-    (r"_100m_kwh$", "10^8 kWh"), (r"_10k_tce$", "10^4 tce"), (r"_10k_t$", "10^4 t"),
+    (r"_per_capita_cny$", "CNY/person"),
+    (r"_100m_cny$", "10^8 CNY"),
+    (r"_10k_cny$", "10^4 CNY"),
+    (r"_100m_kwh$", "10^8 kWh"),
+    (r"_10k_tce$", "10^4 tce"),
+    (r"_10k_t$", "10^4 t"),
     (r"_100m_m3$", "10^8 m3"),
-    (r"_mt$", "Mt CO2"), (r"^population_10k$", "10^4 persons"),
+    (r"_mt$", "Mt CO2"),
+    (r"^population_10k$", "10^4 persons"),
 ]
 
 

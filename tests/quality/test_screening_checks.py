@@ -43,11 +43,20 @@ REGIONS = ["110000", "120000", "130000", "140000", "150000", "210000"]
 # --- identities --------------------------------------------------------------------------------------
 def test_identity_parts_exceed_total():
     # 2015: 60 + 50 = 110 > 100 (gap +10, +10 %); 2016: 55 + 40 = 95 <= 100 holds
-    obs = long([("110000", "gdp", 2015, 100.0), ("110000", "sec", 2015, 60.0), ("110000", "ter", 2015, 50.0),
-                ("110000", "gdp", 2016, 100.0), ("110000", "sec", 2016, 55.0), ("110000", "ter", 2016, 40.0)])
+    obs = long(
+        [
+            ("110000", "gdp", 2015, 100.0),
+            ("110000", "sec", 2015, 60.0),
+            ("110000", "ter", 2015, 50.0),
+            ("110000", "gdp", 2016, 100.0),
+            ("110000", "sec", 2016, 55.0),
+            ("110000", "ter", 2016, 40.0),
+        ]
+    )
     n = check_identities(obs, "d", [{"total": "gdp", "parts": ["sec", "ter"], "relation": "parts<=total"}])
     assert n[["indicator_code", "region_code", "year", "kind", "severity"]].values.tolist() == [
-        ["gdp", "110000", 2015, "identity", "error"]]
+        ["gdp", "110000", 2015, "identity", "error"]
+    ]
     assert "+10.00%" in n.iloc[0].detail
 
 
@@ -57,8 +66,9 @@ def test_identity_sum_severity_by_size():
     rows = []
     for y, ter in ((2013, 50.5), (2014, 60.0), (2015, 50.000001)):
         rows += [("A", "grp", y, 100.0), ("A", "p", y, 10.0), ("A", "s", y, 40.0), ("A", "t", y, ter)]
-    n = check_identities(long(rows), "d",
-                         [{"total": "grp", "parts": ["p", "s", "t"], "relation": "sum==total"}])
+    n = check_identities(
+        long(rows), "d", [{"total": "grp", "parts": ["p", "s", "t"], "relation": "sum==total"}]
+    )
     assert n[["year", "severity"]].values.tolist() == [[2013, "warning"], [2014, "error"]]
 
 
@@ -70,14 +80,17 @@ def test_identity_skips_incomplete_and_absent():
         check_identities(obs, "d", [{"total": "x", "parts": ["y"]}], skip_missing=False)
 
 
-@pytest.mark.parametrize("rule, match", [
-    ({"parts": ["a"]}, "without a total"),
-    ({"total": "t", "parts": "a"}, "non-empty list"),
-    ({"total": "t", "parts": ["a"], "relation": "=="}, "unknown identity relation"),
-    ({"total": "t", "parts": ["a"], "rtol": -1}, "tolerance"),
-    ({"total": "t", "parts": ["a"], "severity": "fatal"}, "unknown severity"),
-    ("gdp>=sec", "must be a mapping"),
-])
+@pytest.mark.parametrize(
+    "rule, match",
+    [
+        ({"parts": ["a"]}, "without a total"),
+        ({"total": "t", "parts": "a"}, "non-empty list"),
+        ({"total": "t", "parts": ["a"], "relation": "=="}, "unknown identity relation"),
+        ({"total": "t", "parts": ["a"], "rtol": -1}, "tolerance"),
+        ({"total": "t", "parts": ["a"], "severity": "fatal"}, "unknown severity"),
+        ("gdp>=sec", "must be a mapping"),
+    ],
+)
 def test_identity_rule_validation(rule, match):
     with pytest.raises(InputError, match=match):
         check_identities(long([("A", "t", 2015, 1.0)]), "d", [rule])
@@ -86,12 +99,16 @@ def test_identity_rule_validation(rule, match):
 # --- outliers ----------------------------------------------------------------------------------------
 def test_outlier_single_year():
     # six regions growing 5 % a year; region 140000 reports 1.0 in 2016 instead of 100·1.05^6 = 134.0
-    obs = long(grid("gdp", REGIONS, range(2010, 2020),
-                    lambda r, y: 100 * 1.05 ** (y - 2010) * (1 + int(r[:2]) / 100)))
+    obs = long(
+        grid(
+            "gdp", REGIONS, range(2010, 2020), lambda r, y: 100 * 1.05 ** (y - 2010) * (1 + int(r[:2]) / 100)
+        )
+    )
     obs.loc[(obs.region_code == "140000") & (obs.year == 2016), "value"] = 1.0
     n = check_outliers(obs, "d")
-    assert (n[["region_code", "year", "kind", "severity"]].values.tolist()
-            == [["140000", 2016, "outlier", "error"]])
+    assert n[["region_code", "year", "kind", "severity"]].values.tolist() == [
+        ["140000", 2016, "outlier", "error"]
+    ]
     # deviation: ln(1/(100·1.05^6·1.14)) = -5.03 -> "×0.00655"
     assert "×0.00654" in n.iloc[0].detail or "×0.00655" in n.iloc[0].detail
 
@@ -100,10 +117,13 @@ def test_outlier_two_year_dip_and_no_level_break():
     # region 320000 reports one fifth of its level in 2021 and 2022, then returns (Jiangsu-like)
     def f(r, y):
         return 1000 * 1.08 ** (y - 2015) * (0.2 if (r == "320000" and y in (2021, 2022)) else 1.0)
+
     obs = long(grid("gdp", REGIONS + ["320000"], range(2015, 2026), f))
     n = screen_panel(obs, "d", identities=[])
     assert n[["region_code", "year", "kind"]].values.tolist() == [
-        ["320000", 2021, "outlier"], ["320000", 2022, "outlier"]]
+        ["320000", 2021, "outlier"],
+        ["320000", 2022, "outlier"],
+    ]
 
 
 def test_a_step_is_a_level_break_not_an_outlier():
@@ -111,6 +131,7 @@ def test_a_step_is_a_level_break_not_an_outlier():
     def f(r, y):
         step = 1.31 if (r == "440000" and y >= 2015) else 1
         return 1000 * (1 + int(r[:2]) / 100) * 1.01 ** (y - 2010) * step
+
     obs = long(grid("pop", REGIONS + ["440000"], range(2010, 2020), f))
     assert check_outliers(obs, "d").empty
     n = check_level_breaks(obs, "d")
@@ -123,12 +144,15 @@ def test_level_break_floor_and_noise_gate():
     # a 9 % step (ln 1.09 = 0.086 < min_jump 0.10) is not flagged even in a perfectly smooth series
     def f(r, y):
         return 100 * 1.02 ** (y - 2010) * (1.09 if (r == "110000" and y >= 2015) else 1)
+
     assert check_level_breaks(long(grid("x", REGIONS, range(2010, 2020), f)), "d").empty
     # in a volatile indicator (robust scale > max_noise) even a doubling is not judged
     rng = np.random.default_rng(3)
     noise = {(r, y): math.exp(rng.normal(0, 0.3)) for r in REGIONS for y in range(2010, 2020)}
+
     def g(r, y):
         return 100 * noise[r, y] * (2 if (r == "110000" and y >= 2015) else 1)
+
     obs = long(grid("hydro", REGIONS, range(2010, 2020), g))
     assert check_level_breaks(obs, "d").empty
     assert not check_level_breaks(obs, "d", max_noise=1.0, k=1.0).empty
@@ -138,10 +162,12 @@ def test_common_break_hand_example():
     # growth 10 % a year (+0.2 pp per region); from 2016 every region is at 0.68 of its level
     def f(r, y):
         return 100 * (1.1 + 0.002 * int(r[:2])) ** (y - 2013) * (0.68 if y >= 2016 else 1)
+
     obs = long(grid("tel", REGIONS, range(2013, 2021), f))
     n = check_common_breaks(obs, "d")
-    assert (n[["indicator_code", "region_code", "year", "kind"]].values.tolist()
-            == [["tel", None, 2016, "level_break"]])
+    assert n[["indicator_code", "region_code", "year", "kind"]].values.tolist() == [
+        ["tel", None, 2016, "level_break"]
+    ]
     assert check_level_breaks(obs, "d").empty  # the year median takes it out of the regional check
 
 
@@ -151,6 +177,7 @@ def test_common_recession_is_not_a_break():
     # and a 12 % national fall is a recession, so use -8 % to stay clear of min_shift = 0.182
     def f(r, y):
         return 100 * (1 + int(r[:2]) / 100) * 1.06 ** (y - 2010) * (0.92 / 1.06 if y >= 2020 else 1)
+
     n = screen_panel(long(grid("gdp", REGIONS, range(2010, 2024), f)), "d", identities=[])
     assert n.empty
 
@@ -184,18 +211,32 @@ def test_scale_floor_and_percent():
 def test_negative_severity_by_kind_of_quantity():
     def series(code, bad):
         return [(f"{i:02d}0000", code, 2015, bad if i == 11 else 10.0 + i) for i in range(11, 31)]
-    rows = (series("total_profit_100m_cny", -1.0) + series("population_10k", -5.0)
-            + series("investment_100m_cny", -2.0)
-            + series("mystery", -3.0) + series("gdp_growth", -0.5))
+
+    rows = (
+        series("total_profit_100m_cny", -1.0)
+        + series("population_10k", -5.0)
+        + series("investment_100m_cny", -2.0)
+        + series("mystery", -3.0)
+        + series("gdp_growth", -0.5)
+    )
     rows += [(f"{i:02d}0000", "net_exports", 2015, (-1) ** i * 5.0) for i in range(11, 31)]  # often negative
-    meta = pd.DataFrame({"code": ["population_10k", "investment_100m_cny", "declared"],
-                         "unit": ["10^4 persons", "10^8 CNY", None], "min_value": [None, None, 0.0]})
+    meta = pd.DataFrame(
+        {
+            "code": ["population_10k", "investment_100m_cny", "declared"],
+            "unit": ["10^4 persons", "10^8 CNY", None],
+            "min_value": [None, None, 0.0],
+        }
+    )
     rows += series("declared", -0.1)
     n = check_negative(long(rows), "d", meta)
     got = dict(zip(n.indicator_code, n.severity))
-    assert got == {"total_profit_100m_cny": "info", "population_10k": "error",
-                   "investment_100m_cny": "warning",
-                   "mystery": "warning", "declared": "error"}
+    assert got == {
+        "total_profit_100m_cny": "info",
+        "population_10k": "error",
+        "investment_100m_cny": "warning",
+        "mystery": "warning",
+        "declared": "error",
+    }
 
 
 def test_partial_years_only_at_the_trailing_edge():
@@ -209,8 +250,9 @@ def test_partial_years_only_at_the_trailing_edge():
 
 
 def test_repeated_values():
-    obs = long([("A", "x", y, v) for y, v in zip(range(2013, 2023),
-                                                   [5, 6, 7, 7, 7, 7, 8, 0, 0, 0])])  # zeros are not judged
+    obs = long(
+        [("A", "x", y, v) for y, v in zip(range(2013, 2023), [5, 6, 7, 7, 7, 7, 8, 0, 0, 0])]
+    )  # zeros are not judged
     n = check_repeated_values(obs, "d")
     assert n[["year", "kind", "severity"]].values.tolist() == [[2016, "repeated_value", "warning"]]
     assert "2016–2018" in n.iloc[0].detail
@@ -226,14 +268,17 @@ def test_empty_and_schema():
     assert list(n.columns) == list(NOTE_COLUMNS) and n.empty
 
 
-@pytest.mark.parametrize("obs, match", [
-    (pd.DataFrame({"region_code": ["A"], "year": [2015], "value": [1.0]}), "missing column"),
-    (long([("A", "x", 2015, 1.0), ("A", "x", 2015, 2.0)]), "duplicate observation"),
-    (long([("A", "x", "2015a", 1.0)]), "year is not an integer"),
-    (long([("A", "x", 2015.5, 1.0)]), "year is not an integer"),
-    (long([("A", "x", 2015, "abc")]), "value is not a number"),
-    ("not a frame", "expected a DataFrame"),
-])
+@pytest.mark.parametrize(
+    "obs, match",
+    [
+        (pd.DataFrame({"region_code": ["A"], "year": [2015], "value": [1.0]}), "missing column"),
+        (long([("A", "x", 2015, 1.0), ("A", "x", 2015, 2.0)]), "duplicate observation"),
+        (long([("A", "x", "2015a", 1.0)]), "year is not an integer"),
+        (long([("A", "x", 2015.5, 1.0)]), "year is not an integer"),
+        (long([("A", "x", 2015, "abc")]), "value is not a number"),
+        ("not a frame", "expected a DataFrame"),
+    ],
+)
 def test_bad_obs(obs, match):
     with pytest.raises(InputError, match=match):
         screen_panel(obs, "d")
@@ -254,8 +299,14 @@ def test_bad_parameters():
 
 
 def test_values_as_strings_and_int_codes_are_accepted():
-    obs = pd.DataFrame({"region_code": [110000, 110000, 110000], "indicator_code": ["x", "x", "x"],
-                        "year": ["2015", "2016", "2017"], "value": ["1.5", None, "1.5"]})
+    obs = pd.DataFrame(
+        {
+            "region_code": [110000, 110000, 110000],
+            "indicator_code": ["x", "x", "x"],
+            "year": ["2015", "2016", "2017"],
+            "value": ["1.5", None, "1.5"],
+        }
+    )
     assert screen_panel(obs, "d").empty
     # a blank in the last year is a partial year, named with the string code
     obs.loc[2, "value"] = None
@@ -267,15 +318,22 @@ def test_values_as_strings_and_int_codes_are_accepted():
 def test_io_hand_example():
     # s1: inputs 30 + 40 = 70 for output 60 -> v1 = -10, column sum of A = 70/60 = 1.167
     # s2: output 0 -> column of A undefined; s3: normal
-    Z = pd.DataFrame([[30.0, 0.0, 5.0], [40.0, 0.0, 5.0], [0.0, 0.0, 10.0]],
-                     index=["s1", "s2", "s3"], columns=["s1", "s2", "s3"])
+    Z = pd.DataFrame(
+        [[30.0, 0.0, 5.0], [40.0, 0.0, 5.0], [0.0, 0.0, 10.0]],
+        index=["s1", "s2", "s3"],
+        columns=["s1", "s2", "s3"],
+    )
     x = pd.Series([60.0, 0.0, 50.0], index=Z.columns)
-    V = pd.DataFrame({"s1": [-12.0, 2.0, -10.0], "s2": [0.0, 0.0, 0.0], "s3": [20.0, 10.0, 30.0]},
-                     index=["VA003", "VA004", "TVA"])
+    V = pd.DataFrame(
+        {"s1": [-12.0, 2.0, -10.0], "s2": [0.0, 0.0, 0.0], "s3": [20.0, 10.0, 30.0]},
+        index=["VA003", "VA004", "TVA"],
+    )
     n = screen_io(Z, x, V, dataset_id="io", region_code="460000", year=2017)
     assert n[["indicator_code", "kind", "severity"]].values.tolist() == [
-        ["s1", "io_negative_value_added", "warning"], ["s2", "io_undefined_coefficient", "warning"],
-        ["VA003:s1", "negative", "warning"]]
+        ["s1", "io_negative_value_added", "warning"],
+        ["s2", "io_undefined_coefficient", "warning"],
+        ["VA003:s1", "negative", "warning"],
+    ]
     assert "1.167" in n.iloc[0].detail
     assert set(n["region_code"]) == {"460000"} and set(n["year"]) == {2017}
 
@@ -292,10 +350,13 @@ def test_io_near_zero_output_and_arrays():
 
 
 def test_io_adapter_from_long_flows():
-    flows = pd.DataFrame({
-        "row_code": ["s1", "s1", "s2", "s2", "VA001", "VA001", "TVA", "TVA", "s1", "s2", "s1", "s2"],
-        "col_code": ["s1", "s2", "s1", "s2", "s1", "s2", "s1", "s2", "FU101", "FU101", "GO", "GO"],
-        "value": [10, 20, 30, 40, 60, 40, 60, 40, 70, 60, 100, 100]})
+    flows = pd.DataFrame(
+        {
+            "row_code": ["s1", "s1", "s2", "s2", "VA001", "VA001", "TVA", "TVA", "s1", "s2", "s1", "s2"],
+            "col_code": ["s1", "s2", "s1", "s2", "s1", "s2", "s1", "s2", "FU101", "FU101", "GO", "GO"],
+            "value": [10, 20, 30, 40, 60, 40, 60, 40, 70, 60, 100, 100],
+        }
+    )
     m = io_matrices_from_flows(flows)
     assert list(m.Z.index) == ["s1", "s2"] and m.Z.values.tolist() == [[10, 20], [30, 40]]
     assert m.x.tolist() == [100, 100] and list(m.V.index) == ["VA001", "TVA"]

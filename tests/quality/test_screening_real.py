@@ -26,8 +26,12 @@ def notes() -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def io_notes() -> pd.DataFrame:
-    frames = [screen_io_flows(provincial_io_flows(a), dataset_id="cn_provincial_io_2017", region_code=str(a),
-                              year=2017) for a in provincial_io()["adcode"].unique()]
+    frames = [
+        screen_io_flows(
+            provincial_io_flows(a), dataset_id="cn_provincial_io_2017", region_code=str(a), year=2017
+        )
+        for a in provincial_io()["adcode"].unique()
+    ]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -85,8 +89,12 @@ def test_anhui_2024_gdp(notes):
 
 def test_jiangsu_2021_detail_names_the_values(notes):
     n = notes["econ_energy"]
-    row = n[(n.kind == "outlier") & (n.indicator_code == "gdp_100m_cny") & (n.region_code == "320000")
-            & (n.year == 2021)].iloc[0]
+    row = n[
+        (n.kind == "outlier")
+        & (n.indicator_code == "gdp_100m_cny")
+        & (n.region_code == "320000")
+        & (n.year == 2021)
+    ].iloc[0]
     assert "21,372" in row.detail and "102,808" in row.detail and "128,222" in row.detail
 
 
@@ -151,7 +159,8 @@ def test_ningxia_negative_profit(notes):
     n = notes["digital_innovation"]
     neg = n[n.kind == "negative"]
     assert list(zip(neg.indicator_code, neg.region_code, neg.year.astype(int), neg.severity)) == [
-        ("total_profit_100m_cny", "640000", 2013, "info")]
+        ("total_profit_100m_cny", "640000", 2013, "info")
+    ]
 
 
 # --- beyond PROVENANCE: carried-forward values (reported to the lead) ---------------------------------
@@ -170,7 +179,16 @@ def test_zero_output_sectors(io_notes):
     # 9 cells in Tibet (sec02, 03, 11, 16, 18, 20, 21, 22, 23) — the count of cells agrees.
     assert z["region_code"].nunique() == 12
     assert set(z[z.region_code == "540000"]["indicator_code"]) == {
-        "sec02", "sec03", "sec11", "sec16", "sec18", "sec20", "sec21", "sec22", "sec23"}
+        "sec02",
+        "sec03",
+        "sec11",
+        "sec16",
+        "sec18",
+        "sec20",
+        "sec21",
+        "sec22",
+        "sec23",
+    }
     assert ("360000", "sec03") in set(zip(z.region_code, z.indicator_code))  # Jiangxi 5.1e-9
     assert set(z["severity"]) == {"warning"}
 

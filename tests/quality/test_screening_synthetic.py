@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from industrial_brain.quality import screen_panel
 
-SETTINGS = settings(max_examples=30, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @st.composite
@@ -52,9 +53,10 @@ def synthetic(p: dict) -> tuple[np.ndarray, pd.DataFrame]:
 
 def frame(level: np.ndarray, year0: int = 1990) -> pd.DataFrame:
     C, R, T = level.shape
-    idx = pd.MultiIndex.from_product([[f"ind{c}" for c in range(C)], [f"{11 + i:02d}0000" for i in range(R)],
-                                      range(year0, year0 + T)],
-                                      names=["indicator_code", "region_code", "year"])
+    idx = pd.MultiIndex.from_product(
+        [[f"ind{c}" for c in range(C)], [f"{11 + i:02d}0000" for i in range(R)], range(year0, year0 + T)],
+        names=["indicator_code", "region_code", "year"],
+    )
     return pd.DataFrame({"value": np.exp(level).ravel()}, index=idx).reset_index()
 
 
@@ -74,8 +76,10 @@ def test_consistent_identity_is_not_flagged(p):
     obs = frame(level)
     total = obs.groupby(["region_code", "year"], as_index=False)["value"].sum().assign(indicator_code="total")
     obs = pd.concat([obs, total], ignore_index=True)
-    rules = [{"total": "total", "parts": ["ind0", "ind1", "ind2"], "relation": "sum==total", "rtol": 1e-9},
-             {"total": "total", "parts": ["ind0", "ind1"], "relation": "parts<=total"}]
+    rules = [
+        {"total": "total", "parts": ["ind0", "ind1", "ind2"], "relation": "sum==total", "rtol": 1e-9},
+        {"total": "total", "parts": ["ind0", "ind1"], "relation": "parts<=total"},
+    ]
     assert screen_panel(obs, "synthetic", identities=rules).empty
 
 
@@ -90,7 +94,8 @@ def test_injected_outlier_is_found_and_nothing_else(p, data):
     level[0, i, t] += np.log(factor)
     notes = screen_panel(frame(level), "synthetic", identities=[])
     assert notes[["region_code", "year", "kind", "severity"]].values.tolist() == [
-        [f"{11 + i:02d}0000", 1990 + t, "outlier", "error"]]
+        [f"{11 + i:02d}0000", 1990 + t, "outlier", "error"]
+    ]
 
 
 @SETTINGS
@@ -103,8 +108,9 @@ def test_injected_level_break_is_found(p, data):
     size = data.draw(st.floats(max(0.2, 10 * p["sigma"]), 1.0)) * data.draw(st.sampled_from([-1, 1]))
     level[0, i, t:] += size  # a definition change from year t on
     notes = screen_panel(frame(level), "synthetic", identities=[])
-    assert (notes[["region_code", "year", "kind"]].values.tolist()
-            == [[f"{11 + i:02d}0000", 1990 + t, "level_break"]])
+    assert notes[["region_code", "year", "kind"]].values.tolist() == [
+        [f"{11 + i:02d}0000", 1990 + t, "level_break"]
+    ]
 
 
 @SETTINGS
@@ -117,4 +123,5 @@ def test_injected_common_break_is_found(p, data):
     level[0, :, t:] += size  # a new price base for every region from year t on
     notes = screen_panel(frame(level), "synthetic", identities=[])
     assert notes[["indicator_code", "region_code", "year", "kind"]].values.tolist() == [
-        ["ind0", None, 1990 + t, "level_break"]]
+        ["ind0", None, 1990 + t, "level_break"]
+    ]

@@ -71,24 +71,30 @@ def test_capital_rebuild_event_creates_reconstruction_demand(syn):
     Z, Y, x = syn
     m = ARIOModel(Z, Y, x)
     imp = np.zeros(len(x))
-    imp[:4] = 0.02 * m.K[:4]          # 2 % of region r0 capital
-    ev = ARIOEvent(imp, kind="capital", start=3, duration=2, rebuild=True,
-                   rebuilding_sectors={2: 0.6, 3: 0.4},
-                   rebuild_tau=30)
+    imp[:4] = 0.02 * m.K[:4]  # 2 % of region r0 capital
+    ev = ARIOEvent(
+        imp,
+        kind="capital",
+        start=3,
+        duration=2,
+        rebuild=True,
+        rebuilding_sectors={2: 0.6, 3: 0.4},
+        rebuild_tau=30,
+    )
     r = m.run([ev], 365)
     assert r.rebuild_demand[:5].sum() == 0
-    assert r.rebuild_demand[5].sum() == pytest.approx(imp.sum() / 30, rel=1e-9)   # stock / τ on day 5
+    assert r.rebuild_demand[5].sum() == pytest.approx(imp.sum() / 30, rel=1e-9)  # stock / τ on day 5
     assert r.rebuild_demand[-1].sum() < 0.05 * r.rebuild_demand[5].sum()
-    np.testing.assert_allclose(r.capacity[3, :4] / r.x0[:4], 0.98)     # Δ = 2 %
+    np.testing.assert_allclose(r.capacity[3, :4] / r.x0[:4], 0.98)  # Δ = 2 %
 
 
 def test_recovery_curves():
     assert recovery_curve("linear", 30, 60) == 0.5
     assert recovery_curve("linear", 90, 60) == 0.0
-    assert recovery_curve("convex_noscale", 3, 10) == pytest.approx(0.9 ** 3)
-    assert recovery_curve("convex", 1, 10) == pytest.approx(0.9 ** 4)
+    assert recovery_curve("convex_noscale", 3, 10) == pytest.approx(0.9**3)
+    assert recovery_curve("convex", 1, 10) == pytest.approx(0.9**4)
     assert recovery_curve("concave", 0, 60) == 1.0
-    assert recovery_curve("concave", 60, 60) < 0.06       # ≥ 95 % recovered after τ
+    assert recovery_curve("concave", 60, 60) < 0.06  # ≥ 95 % recovered after τ
     with pytest.raises(InputError):
         recovery_curve("sudden", 1, 10)
 
@@ -123,23 +129,50 @@ def test_trajectories_parquet_roundtrip(syn, tmp_path):
     r.to_parquet(p)
     back = pd.read_parquet(p)
     assert len(back) == 30 * len(x)
-    assert set(back.columns) >= {"day", "region", "sector", "production", "capacity", "final_demand_unmet",
-                                 "inventories"}
+    assert set(back.columns) >= {
+        "day",
+        "region",
+        "sector",
+        "production",
+        "capacity",
+        "final_demand_unmet",
+        "inventories",
+    }
     np.testing.assert_allclose(back["production"].to_numpy(), r.production.reshape(-1))
     assert not r.production.flags.writeable
 
 
-@settings(max_examples=15, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(share=st.floats(0.01, 0.9), start=st.integers(1, 20), duration=st.integers(1, 60),
-       tau=st.integers(1, 60), which=st.integers(0, 11), compat=st.booleans(),
-       shape=st.sampled_from(["linear", "convex", "concave", "convex_noscale"]))
+@settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    share=st.floats(0.01, 0.9),
+    start=st.integers(1, 20),
+    duration=st.integers(1, 60),
+    tau=st.integers(1, 60),
+    which=st.integers(0, 11),
+    compat=st.booleans(),
+    shape=st.sampled_from(["linear", "convex", "concave", "convex_noscale"]),
+)
 def test_losses_never_negative(syn, share, start, duration, tau, which, compat, shape):
     Z, Y, x = syn
     imp = np.zeros(len(x))
     imp[which] = share
-    r = ario(Z, Y, [ARIOEvent(imp, kind="capacity", start=start, duration=duration, recovery_tau=tau,
-                              recovery_shape=shape)], days=150, x=x, boario_compat=compat)
+    r = ario(
+        Z,
+        Y,
+        [
+            ARIOEvent(
+                imp, kind="capacity", start=start, duration=duration, recovery_tau=tau, recovery_shape=shape
+            )
+        ],
+        days=150,
+        x=x,
+        boario_compat=compat,
+    )
     scale = r.x0.sum() * 150
     assert r.total_production_loss >= -1e-9 * scale
     assert (r.gross_loss_by_industry >= 0).all()

@@ -16,10 +16,22 @@ SCENARIO = {
     "name": "cli_test",
     "table": "pymrio_test",
     "days": 90,
-    "events": [{"name": "cut", "kind": "capacity", "regions": ["reg1"], "sectors": ["manufactoring"],
-                "impact": 0.3, "start": 2, "duration": 20}],
-    "monte_carlo": {"runs": 4, "seed": 1, "vary": [{"event": "cut", "field": "duration", "dist": "uniform",
-                                                     "low": 5, "high": 30}]},
+    "events": [
+        {
+            "name": "cut",
+            "kind": "capacity",
+            "regions": ["reg1"],
+            "sectors": ["manufactoring"],
+            "impact": 0.3,
+            "start": 2,
+            "duration": 20,
+        }
+    ],
+    "monte_carlo": {
+        "runs": 4,
+        "seed": 1,
+        "vary": [{"event": "cut", "field": "duration", "dist": "uniform", "low": 5, "high": 30}],
+    },
 }
 
 
@@ -64,8 +76,21 @@ def test_main_stress_run(scenario_file, tmp_path, store, capsys):
     from industrial_brain.cli.main import main
 
     out = tmp_path / "out2"
-    main(["stress", "run", str(scenario_file), "--days", "60", "--runs", "3", "--out", str(out),
-          "--db", str(store.path)])
+    main(
+        [
+            "stress",
+            "run",
+            str(scenario_file),
+            "--days",
+            "60",
+            "--runs",
+            "3",
+            "--out",
+            str(out),
+            "--db",
+            str(store.path),
+        ]
+    )
     _check_outputs(out, days=60, runs=3)
     assert "total production loss" in capsys.readouterr().out
 

@@ -43,7 +43,7 @@ def test_flood_propagates_and_recovers(run):
     f = r.to_frame()
     assert (f["gross_loss"] >= 0).all()
     others = f[f.index.get_level_values(0) != "410000"]
-    assert others["gross_loss"].sum() > 0                       # other provinces lose too
+    assert others["gross_loss"].sum() > 0  # other provinces lose too
     assert r.rebuild_demand[:, [i for i, k in enumerate(m.index) if k[1] == "27"]].sum() > 0
     assert r.total_production_loss > 0
     # the stoppage alone: back within 1 % by the end of the year; the capital destroyed adds losses

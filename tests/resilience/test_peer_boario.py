@@ -41,23 +41,44 @@ def _boario(io, kind, impact):
         warnings.simplefilter("ignore")
         model = ARIOPsiModel(io)
         sim = boario_sim.Simulation(model, n_temporal_units_to_sim=DAYS)
-        common = dict(affected_regions=["reg1"], affected_sectors=["manufactoring"],
-                      impact_regional_distrib="equal", impact_sectoral_distrib="equal")
-        if kind == "rebuild":   # the quickstart's EventKapitalRebuild.from_scalar_... returns None in 0.7.2
-            ev = bev.from_scalar_regions_sectors(impact=impact, event_type="rebuild", **common,
-                                                 rebuilding_sectors={"construction": 0.55,
-                                                                     "manufactoring": 0.45},
-                                                 rebuild_tau=60, occurrence=5, duration=1,
-                                                 event_monetary_factor=10**6)
+        common = dict(
+            affected_regions=["reg1"],
+            affected_sectors=["manufactoring"],
+            impact_regional_distrib="equal",
+            impact_sectoral_distrib="equal",
+        )
+        if kind == "rebuild":  # the quickstart's EventKapitalRebuild.from_scalar_... returns None in 0.7.2
+            ev = bev.from_scalar_regions_sectors(
+                impact=impact,
+                event_type="rebuild",
+                **common,
+                rebuilding_sectors={"construction": 0.55, "manufactoring": 0.45},
+                rebuild_tau=60,
+                occurrence=5,
+                duration=1,
+                event_monetary_factor=10**6,
+            )
         elif kind == "recover":
-            ev = bev.from_scalar_regions_sectors(impact=impact, event_type="recovery", **common,
-                                                 recovery_tau=90,
-                                                 recovery_function="concave", occurrence=5, duration=10,
-                                                 event_monetary_factor=10**6)
+            ev = bev.from_scalar_regions_sectors(
+                impact=impact,
+                event_type="recovery",
+                **common,
+                recovery_tau=90,
+                recovery_function="concave",
+                occurrence=5,
+                duration=10,
+                event_monetary_factor=10**6,
+            )
         else:
-            ev = bev.from_scalar_regions_sectors(impact=0.3, event_type="arbitrary", **common,
-                                                 recovery_tau=30,
-                                                 recovery_function="linear", occurrence=5, duration=90)
+            ev = bev.from_scalar_regions_sectors(
+                impact=0.3,
+                event_type="arbitrary",
+                **common,
+                recovery_tau=30,
+                recovery_function="linear",
+                occurrence=5,
+                duration=90,
+            )
         sim.add_event(ev)
         sim.loop()
     return model, sim
@@ -69,18 +90,31 @@ def test_boario_agreement(table, kind):
     Z, Y, x = io.Z.loc[idx, idx], io.Y.loc[idx], io.x.loc[idx].iloc[:, 0]
     i = list(idx).index(("reg1", "manufactoring"))
     va = x.to_numpy() - Z.to_numpy().sum(axis=0)
-    impact = float(0.1 * 4 * va[i])                 # 10 % of the capital stock (4 × value added)
+    impact = float(0.1 * 4 * va[i])  # 10 % of the capital stock (4 × value added)
     model, sim = _boario(io, kind, impact)
     theirs = sim.production_realised.loc[:, idx].to_numpy()
     imp = np.zeros(len(idx))
     imp[i] = 0.3 if kind == "capacity" else impact
     if kind == "rebuild":
-        ev = ARIOEvent(imp, kind="capital", start=5, duration=1, rebuild=True, rebuild_tau=60,
-                       rebuilding_sectors={secs.index("construction"): 0.55,
-                                           secs.index("manufactoring"): 0.45})
+        ev = ARIOEvent(
+            imp,
+            kind="capital",
+            start=5,
+            duration=1,
+            rebuild=True,
+            rebuild_tau=60,
+            rebuilding_sectors={secs.index("construction"): 0.55, secs.index("manufactoring"): 0.45},
+        )
     elif kind == "recover":
-        ev = ARIOEvent(imp, kind="capital", start=5, duration=10, rebuild=False, recovery_tau=90,
-                       recovery_shape="concave")
+        ev = ARIOEvent(
+            imp,
+            kind="capital",
+            start=5,
+            duration=10,
+            rebuild=False,
+            recovery_tau=90,
+            recovery_shape="concave",
+        )
     else:
         ev = ARIOEvent(imp, kind="capacity", start=5, duration=90, recovery_tau=30)
     ours = ARIOModel(Z, Y, x, boario_compat=True).run([ev], DAYS)

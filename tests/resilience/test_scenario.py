@@ -22,10 +22,23 @@ from ._synthetic import synthetic_mrio
 GOOD = {
     "name": "t",
     "days": 120,
-    "events": [{"name": "cut", "kind": "capacity", "regions": ["r0"], "sectors": ["s1", {"contains": "s2"}],
-                "impact": 0.4, "start": 2, "duration": 10, "recovery": {"shape": "convex", "tau": 20}}],
-    "monte_carlo": {"runs": 10, "seed": 3, "vary": [{"event": "cut", "field": "impact", "dist": "uniform",
-                                                      "low": 0.1, "high": 0.5}]},
+    "events": [
+        {
+            "name": "cut",
+            "kind": "capacity",
+            "regions": ["r0"],
+            "sectors": ["s1", {"contains": "s2"}],
+            "impact": 0.4,
+            "start": 2,
+            "duration": 10,
+            "recovery": {"shape": "convex", "tau": 20},
+        }
+    ],
+    "monte_carlo": {
+        "runs": 10,
+        "seed": 3,
+        "vary": [{"event": "cut", "field": "impact", "dist": "uniform", "low": 0.1, "high": 0.5}],
+    },
 }
 
 
@@ -35,22 +48,58 @@ def _write(tmp_path, data, name="sc.yaml"):
     return p
 
 
-@pytest.mark.parametrize("patch, path, words", [
-    ({"events": [{"name": "a", "kind": "capacity", "sectors": ["s1"], "impact": 1.5}]}, "events[0]", "share"),
-    ({"events": [{"name": "a", "kind": "flood", "sectors": ["s1"], "impact": 0.5}]}, "events[0].kind",
-     "capacity"),
-    ({"events": [{"name": "a", "sectors": ["s1"], "impact": 0.5, "start": 0}]}, "events[0].start", "greater"),
-    ({"events": [{"name": "a", "kind": "capital", "sectors": ["s1"], "impact": 0.5,
-                  "rebuild": {"sectors": {"s2": 0.5}}}]}, "events[0].rebuild.sectors", "sum to 1"),
-    ({"events": [{"name": "a", "sectors": ["s1"], "impact": 0.5, "colour": "red"}]}, "events[0].colour",
-     "xtra"),
-    ({"events": []}, "events", "at least 1"),
-    ({"params": {"alpha_maxx": 1.2}}, "params", "alpha_maxx"),
-    ({"monte_carlo": {"vary": [{"event": "nope", "field": "impact", "low": 0, "high": 1}]}}, "(top level)",
-     "nope"),
-    ({"monte_carlo": {"vary": [{"event": "cut", "field": "impact", "dist": "normal", "mean": 0.2}]}},
-     "monte_carlo.vary[0]", "sd"),
-])
+@pytest.mark.parametrize(
+    "patch, path, words",
+    [
+        (
+            {"events": [{"name": "a", "kind": "capacity", "sectors": ["s1"], "impact": 1.5}]},
+            "events[0]",
+            "share",
+        ),
+        (
+            {"events": [{"name": "a", "kind": "flood", "sectors": ["s1"], "impact": 0.5}]},
+            "events[0].kind",
+            "capacity",
+        ),
+        (
+            {"events": [{"name": "a", "sectors": ["s1"], "impact": 0.5, "start": 0}]},
+            "events[0].start",
+            "greater",
+        ),
+        (
+            {
+                "events": [
+                    {
+                        "name": "a",
+                        "kind": "capital",
+                        "sectors": ["s1"],
+                        "impact": 0.5,
+                        "rebuild": {"sectors": {"s2": 0.5}},
+                    }
+                ]
+            },
+            "events[0].rebuild.sectors",
+            "sum to 1",
+        ),
+        (
+            {"events": [{"name": "a", "sectors": ["s1"], "impact": 0.5, "colour": "red"}]},
+            "events[0].colour",
+            "xtra",
+        ),
+        ({"events": []}, "events", "at least 1"),
+        ({"params": {"alpha_maxx": 1.2}}, "params", "alpha_maxx"),
+        (
+            {"monte_carlo": {"vary": [{"event": "nope", "field": "impact", "low": 0, "high": 1}]}},
+            "(top level)",
+            "nope",
+        ),
+        (
+            {"monte_carlo": {"vary": [{"event": "cut", "field": "impact", "dist": "normal", "mean": 0.2}]}},
+            "monte_carlo.vary[0]",
+            "sd",
+        ),
+    ],
+)
 def test_validation_errors_name_file_and_path(tmp_path, patch, path, words):
     data = {**GOOD, **patch}
     p = _write(tmp_path, data, "bad_scenario.yaml")
@@ -93,9 +142,22 @@ def test_events_on_a_table_and_name_matching():
 def test_capital_share_uses_capital_stock():
     Z, Y, x = synthetic_mrio(3, 4, seed=2)
     m = ARIOModel(Z, Y, x)
-    sc = parse_scenario({"name": "k", "events": [{"name": "d", "kind": "capital", "regions": ["r1"],
-                                                   "sectors": "all", "impact": 0.1, "unit": "share",
-                                                   "rebuild": {"sectors": {"s3": 1.0}, "tau": 30}}]})
+    sc = parse_scenario(
+        {
+            "name": "k",
+            "events": [
+                {
+                    "name": "d",
+                    "kind": "capital",
+                    "regions": ["r1"],
+                    "sectors": "all",
+                    "impact": 0.1,
+                    "unit": "share",
+                    "rebuild": {"sectors": {"s3": 1.0}, "tau": 30},
+                }
+            ],
+        }
+    )
     (ev,) = scenario_events(sc, m.index, capital=m.K)
     np.testing.assert_allclose(ev.impact[4:8], 0.1 * m.K[4:8])
     assert ev.rebuild and ev.rebuilding_sectors == {3: 1.0} and ev.rebuild_tau == 30

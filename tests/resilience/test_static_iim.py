@@ -24,7 +24,7 @@ from industrial_brain.meso.resilience import (
 A = np.array([[0.15, 0.25], [0.20, 0.05]])
 x = np.array([1000.0, 2000.0])
 Y = np.array([350.0, 1700.0])
-v = np.array([650.0 / 1000.0, 1400.0 / 2000.0])     # V = x − 1'Z = (650, 1400)
+v = np.array([650.0 / 1000.0, 1400.0 / 2000.0])  # V = x − 1'Z = (650, 1400)
 
 
 def test_demand_shock_ten_percent_final_demand():
@@ -80,7 +80,7 @@ def test_dynamic_iim_converges_to_static_and_recovers():
     np.testing.assert_allclose(r1.q.iloc[:, 0].to_numpy(), 0.5 * 0.9 ** np.arange(101), rtol=1e-12)
     assert r1.recovery_time.iloc[0] == 44
     # cumulative loss = Σ_{t≥1} q(t)·x/365 = 0.5·(0.9 − 0.9^101)/(1 − 0.9)
-    assert r1.total_loss == pytest.approx(0.5 * (0.9 - 0.9 ** 101) / 0.1)
+    assert r1.total_loss == pytest.approx(0.5 * (0.9 - 0.9**101) / 0.1)
 
 
 def test_recovery_coefficient_reaches_target():

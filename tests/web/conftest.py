@@ -19,8 +19,16 @@ import pytest
 from industrial_brain.store import Store
 
 CHROMIUM = os.environ.get("IBRAIN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PASSWORD = "synthetic-pass-123"
 ROOT = Path(__file__).resolve().parents[2]
 ENT_USCC = "91330100MA00000077"  # SYNTHETIC; check character fixed below
@@ -73,8 +81,10 @@ def server(default_db, tmp_path_factory):
     from industrial_brain.services.accounts import add_user
 
     if not (web_dir() / "vendor" / "echarts.min.js").is_file():
-        pytest.fail("web/vendor/echarts.min.js is missing: run 'make install' (npm install of the dashboard's "
-                    "charting library)")
+        pytest.fail(
+            "web/vendor/echarts.min.js is missing: run 'make install' (npm install of the dashboard's "
+            "charting library)"
+        )
     path = tmp_path_factory.mktemp("web") / "web.duckdb"
     shutil.copy(default_db, path)
     with Store(path) as s:
@@ -83,10 +93,15 @@ def server(default_db, tmp_path_factory):
 
         run_macro(s, permutations=99)  # a macro run for the index / coupling / Moran maps
         # a SYNTHETIC enterprise and its account, for the self-assessment view
-        s.con.execute("INSERT INTO dataset VALUES ('synthetic_web_enterprise', 'enterprise', 'SYNTHETIC test enterprise', "
-                      "'tests', 'tests', 'none', '', 'synthetic-web', 1, 'important', 'synthetic.csv', now())")
-        s.con.execute("INSERT INTO enterprise (uscc, name, region_code, sector_code, size_class, dataset_id) VALUES "
-                      "(?, 'SYNTHETIC web firm', '330000', 'C39', 'medium', 'synthetic_web_enterprise')", [ENT_USCC])
+        s.con.execute(
+            "INSERT INTO dataset VALUES ('synthetic_web_enterprise', 'enterprise', 'SYNTHETIC test enterprise', "
+            "'tests', 'tests', 'none', '', 'synthetic-web', 1, 'important', 'synthetic.csv', now())"
+        )
+        s.con.execute(
+            "INSERT INTO enterprise (uscc, name, region_code, sector_code, size_class, dataset_id) VALUES "
+            "(?, 'SYNTHETIC web firm', '330000', 'C39', 'medium', 'synthetic_web_enterprise')",
+            [ENT_USCC],
+        )
         add_user(s, "firm1", PASSWORD, "enterprise", ENT_USCC)
     app = create_app(path)
     port = _free_port()
@@ -106,8 +121,10 @@ def server(default_db, tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not installed ({CHROMIUM} missing): run 'make browsers' "
-                    "(apt-get install chromium chromium-driver)")
+        pytest.skip(
+            f"Chromium not installed ({CHROMIUM} missing): run 'make browsers' "
+            "(apt-get install chromium chromium-driver)"
+        )
     from playwright.sync_api import sync_playwright
 
     # Playwright gives every launch a fresh, empty profile directory (its own --user-data-dir).
@@ -123,7 +140,12 @@ def page(browser, server):
     pg = ctx.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" and "Content Security Policy" in m.text else None)
+    pg.on(
+        "console",
+        lambda m: (
+            errors.append(m.text) if m.type == "error" and "Content Security Policy" in m.text else None
+        ),
+    )
     pg.goto(server + "/")
     pg.wait_for_selector("body[data-ready]", timeout=30000)
     assert pg.evaluate("document.body.dataset.ready") == "1", pg.inner_text("#error")

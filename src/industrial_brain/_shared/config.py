@@ -25,16 +25,25 @@ import yaml
 
 from industrial_brain.errors import InputError
 
-__all__ = ["CONFIG_KINDS", "config_dir", "list_configs", "config_file", "config_source", "parse_config",
-           "load_config"]
+__all__ = [
+    "CONFIG_KINDS",
+    "config_dir",
+    "list_configs",
+    "config_file",
+    "config_source",
+    "parse_config",
+    "load_config",
+]
 
 #: Config kinds (folders under ``industrial_brain/config``) and what one file of each kind holds.
 CONFIG_KINDS = {"index_systems": "index system", "maturity_models": "maturity model", "scenarios": "scenario"}
 
+
 def _noun(kind: str) -> str:
     if kind not in CONFIG_KINDS:
-        raise InputError.at("unknown configuration kind", column="kind", value=kind,
-                            expected=" / ".join(CONFIG_KINDS))
+        raise InputError.at(
+            "unknown configuration kind", column="kind", value=kind, expected=" / ".join(CONFIG_KINDS)
+        )
     return CONFIG_KINDS[kind]
 
 
@@ -76,10 +85,14 @@ def _resolve(kind: str, name_or_path: str | os.PathLike | Traversable) -> tuple[
         return path, str(name_or_path) if isinstance(name_or_path, (str, os.PathLike)) else path.name
     shipped = ", ".join(list_configs(kind))
     if isinstance(name_or_path, str) and _looks_like_name(name_or_path):
-        raise InputError.at(f"unknown {noun}: not found among the shipped ones or as a file",
-                            value=name_or_path, expected=f"one of {shipped} or the path of a YAML file")
-    raise InputError.at(f"{noun} not found", file=str(name_or_path),
-                        expected=f"a YAML file or one of: {shipped}")
+        raise InputError.at(
+            f"unknown {noun}: not found among the shipped ones or as a file",
+            value=name_or_path,
+            expected=f"one of {shipped} or the path of a YAML file",
+        )
+    raise InputError.at(
+        f"{noun} not found", file=str(name_or_path), expected=f"a YAML file or one of: {shipped}"
+    )
 
 
 def config_file(kind: str, name_or_path: str | os.PathLike | Traversable) -> Traversable:
@@ -140,11 +153,16 @@ def parse_config(text: str, source: str) -> dict[str, Any]:
         if mark is None:
             raise InputError(f"{source}: not valid YAML: {problem} (invalid YAML syntax)") from None
         line, col = mark.line + 1, mark.column + 1
-        raise InputError(f"{source}: not valid YAML at line {line}, column {col}: {problem} "
-                         f"(invalid YAML syntax in row {line})") from None
+        raise InputError(
+            f"{source}: not valid YAML at line {line}, column {col}: {problem} "
+            f"(invalid YAML syntax in row {line})"
+        ) from None
     if not isinstance(data, dict):
-        raise InputError.at("the file must hold a YAML mapping (key: value lines)", file=source,
-                            value="an empty file" if data is None else type(data).__name__)
+        raise InputError.at(
+            "the file must hold a YAML mapping (key: value lines)",
+            file=source,
+            value="an empty file" if data is None else type(data).__name__,
+        )
     return data
 
 
@@ -178,6 +196,7 @@ def load_config(kind: str, name_or_path: str | os.PathLike | Traversable) -> dic
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError.at(f"cannot read the {CONFIG_KINDS[kind]} file ({exc.__class__.__name__})",
-                            file=source) from None
+        raise InputError.at(
+            f"cannot read the {CONFIG_KINDS[kind]} file ({exc.__class__.__name__})", file=source
+        ) from None
     return parse_config(text, source)

@@ -11,8 +11,15 @@ from collections.abc import Sequence
 import pandas as pd
 
 
-def long_to_matrix(long: pd.DataFrame, rows: Sequence[str] | None = None, cols: Sequence[str] | None = None, *,
-                   row: str = "row_code", col: str = "col_code", value: str = "value") -> pd.DataFrame:
+def long_to_matrix(
+    long: pd.DataFrame,
+    rows: Sequence[str] | None = None,
+    cols: Sequence[str] | None = None,
+    *,
+    row: str = "row_code",
+    col: str = "col_code",
+    value: str = "value",
+) -> pd.DataFrame:
     """The matrix ``M[r, c] = Σ value`` over the long rows with ``row = r`` and ``col = c``.
 
     Repeated ``(row, col)`` pairs are summed (a non-competitive table's domestic and imported parts,
@@ -22,8 +29,11 @@ def long_to_matrix(long: pd.DataFrame, rows: Sequence[str] | None = None, cols: 
     """
     rows = list(dict.fromkeys(long[row])) if rows is None else list(rows)
     cols = list(dict.fromkeys(long[col])) if cols is None else list(cols)
-    mat = long.pivot_table(index=row, columns=col, values=value, aggfunc="sum", sort=False) if len(long) else \
-        pd.DataFrame()
+    mat = (
+        long.pivot_table(index=row, columns=col, values=value, aggfunc="sum", sort=False)
+        if len(long)
+        else pd.DataFrame()
+    )
     mat = mat.reindex(index=rows, columns=cols).fillna(0.0).astype("float64")
     mat.index.name, mat.columns.name = "row", "col"
     return mat

@@ -102,9 +102,17 @@ UNIT_LABELS: dict[str, tuple[str, str]] = {
 }
 #: Spellings of the money units (stored units, Chinese and English forms) → unit code.
 MONEY_UNITS: dict[str, str] = {
-    "CNY": "CNY", "yuan": "CNY", "元": "CNY",
-    "10^4 CNY": "10^4 CNY", "10k CNY": "10^4 CNY", "10^4 yuan": "10^4 CNY", "万元": "10^4 CNY",
-    "10^8 CNY": "10^8 CNY", "100 million CNY": "10^8 CNY", "10^8 yuan": "10^8 CNY", "亿元": "10^8 CNY",
+    "CNY": "CNY",
+    "yuan": "CNY",
+    "元": "CNY",
+    "10^4 CNY": "10^4 CNY",
+    "10k CNY": "10^4 CNY",
+    "10^4 yuan": "10^4 CNY",
+    "万元": "10^4 CNY",
+    "10^8 CNY": "10^8 CNY",
+    "100 million CNY": "10^8 CNY",
+    "10^8 yuan": "10^8 CNY",
+    "亿元": "10^8 CNY",
 }
 
 

@@ -41,7 +41,9 @@ def check_alternative(alternative: str) -> str:
     """
     if alternative not in ALTERNATIVES:
         raise InputError.at(
-            "unknown alternative hypothesis", column="alternative", value=alternative,
+            "unknown alternative hypothesis",
+            column="alternative",
+            value=alternative,
             expected="one of " + ", ".join(repr(a) for a in ALTERNATIVES),
         )
     return alternative
@@ -50,8 +52,12 @@ def check_alternative(alternative: str) -> str:
 def check_permutations(permutations: int) -> int:
     """Validate a number of permutations (a non-negative integer)."""
     if isinstance(permutations, bool) or not isinstance(permutations, (int, np.integer)) or permutations < 0:
-        raise InputError.at("number of permutations must be a non-negative integer",
-                            column="permutations", value=permutations, expected="0, 99, 999, …")
+        raise InputError.at(
+            "number of permutations must be a non-negative integer",
+            column="permutations",
+            value=permutations,
+            expected="0, 99, 999, …",
+        )
     return int(permutations)
 
 
@@ -145,8 +151,9 @@ def sample_without_replacement(rng: np.random.Generator, n_perm: int, pool: int,
     of ``pool`` independent uniforms, ordered by value — also exactly uniform.
     """
     if k > pool:
-        raise InputError.at("cannot draw more neighbours than there are other units",
-                            value=k, expected=f"at most {pool}")
+        raise InputError.at(
+            "cannot draw more neighbours than there are other units", value=k, expected=f"at most {pool}"
+        )
     if k == 0:
         return np.empty((n_perm, 0), dtype=np.intp)
     if k * k <= pool:  # P(row has a repeat) <= k²/(2 pool) <= 1/2

@@ -67,8 +67,9 @@ class ResultMixin:
         frame = self.to_frame(lang=lang)
         if frame is not None and len(frame):
             lines.append("")
-            with pd.option_context("display.width", 120, "display.max_columns", 12,
-                                   "display.float_format", "{:,.4f}".format):
+            with pd.option_context(
+                "display.width", 120, "display.max_columns", 12, "display.float_format", "{:,.4f}".format
+            ):
                 lines.append(frame.head(max_rows).to_string())
             if len(frame) > max_rows:
                 lines.append(f"... {len(frame) - max_rows} more rows")

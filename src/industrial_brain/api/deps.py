@@ -97,8 +97,9 @@ class TokenCache:
             self._d.clear()
 
 
-async def get_principal(request: Request, store: StoreDep,
-                        creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+async def get_principal(
+    request: Request, store: StoreDep, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
     """The caller: the account behind the bearer token, or the public role without one."""
     if creds is None:
         return PUBLIC
@@ -205,7 +206,7 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def page(frame: pd.DataFrame, limit: int, offset: int) -> tuple[pd.DataFrame, int]:
     """Rows ``offset … offset + limit`` of ``frame`` and the number of rows before paging."""
-    return frame.iloc[offset: offset + limit], len(frame)
+    return frame.iloc[offset : offset + limit], len(frame)
 
 
 class AnswerCache:
@@ -243,8 +244,9 @@ def _etag(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
 
 
-def render(payload: Any = None, *, frame: pd.DataFrame | None = None,
-           fmt: str = "json") -> tuple[bytes, str, str]:
+def render(
+    payload: Any = None, *, frame: pd.DataFrame | None = None, fmt: str = "json"
+) -> tuple[bytes, str, str]:
     """Body, media type and ETag of an answer (CSV of ``frame`` when ``fmt='csv'``)."""
     if fmt == "csv":
         buf = io.StringIO()
@@ -283,9 +285,11 @@ def check_answer(request: Request, rendered: tuple[bytes, str, str]) -> None:
         _adapter(model).validate_json(body, strict=True)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise AnswerContractError(f"{route.path}: answer does not match {getattr(model, '__name__', model)} "
-                                  f"({exc.error_count()} error(s); "
-                                  f"first at {first['loc']}: {first['msg']})") from None
+        raise AnswerContractError(
+            f"{route.path}: answer does not match {getattr(model, '__name__', model)} "
+            f"({exc.error_count()} error(s); "
+            f"first at {first['loc']}: {first['msg']})"
+        ) from None
 
 
 def send(request: Request, rendered: tuple[bytes, str, str], *, private: bool = False) -> Response:
@@ -309,8 +313,9 @@ def cache_key(grade: str, scope) -> str:
     return f"{grade}|{scope['path']}?{scope.get('query_string', b'').decode('latin-1')}"
 
 
-def cached(request: Request, who: Principal, make: Callable[[], tuple[bytes, str, str]], *,
-           private: bool = False) -> Response:
+def cached(
+    request: Request, who: Principal, make: Callable[[], tuple[bytes, str, str]], *, private: bool = False
+) -> Response:
     """Serve from the answer cache (key: URL + caller's clearance), computing with ``make`` on a miss.
 
     Only for answers that depend on the URL and the caller's grade alone (never on enterprise rows).

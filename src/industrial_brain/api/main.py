@@ -47,8 +47,14 @@ ROUTERS = (auth, catalog, regions, panels, io_tables, enterprises, runs, jobs, m
 #: Capability → path prefix (under :data:`API_PREFIX`) of the routes that serve it.
 CAPABILITY_PREFIX = {"macro": "/macro", "io": "/chain", "stress": "/stress", "assess": "/assess"}
 
-STATUS = [(StoreBusyError, 503), (NotAuthenticated, 401), (AccessError, 403), (MethodError, 422),
-          (InputError, 400), (IndustrialBrainError, 400)]
+STATUS = [
+    (StoreBusyError, 503),
+    (NotAuthenticated, 401),
+    (AccessError, 403),
+    (MethodError, 422),
+    (InputError, 400),
+    (IndustrialBrainError, 400),
+]
 
 
 meta = APIRouter(tags=["meta"])
@@ -106,11 +112,18 @@ class SecurityHeadersMiddleware:
     """Headers on every answer: no MIME sniffing, no framing, no referrer; a strict content policy on
     the dashboard page (its scripts and styles come from this server only)."""
 
-    COMMON = ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
-              (b"referrer-policy", b"no-referrer"))
-    PAGE_CSP = (b"content-security-policy",
-                (b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                 b"script-src 'self'; object-src 'none'; frame-ancestors 'none'"))
+    COMMON = (
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"no-referrer"),
+    )
+    PAGE_CSP = (
+        b"content-security-policy",
+        (
+            b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            b"script-src 'self'; object-src 'none'; frame-ancestors 'none'"
+        ),
+    )
 
     def __init__(self, app):
         self.app = app
@@ -151,10 +164,15 @@ def create_app(db: str | os.PathLike | None = None, *, store: Store | None = Non
         finally:
             app.state.lease.stop()  # the socket goes with the server, even if close_app never runs
 
-    app = FastAPI(title="Industrial Brain 产业大脑 API", version=__version__, lifespan=lifespan,
-                  description="Digital–real economy integration analytics: catalog, panels, input–output, "
-                              "enterprise assessment. Roles: admin, analyst, enterprise, public (no login).",
-                  generate_unique_id_function=_operation_id, docs_url=None)
+    app = FastAPI(
+        title="Industrial Brain 产业大脑 API",
+        version=__version__,
+        lifespan=lifespan,
+        description="Digital–real economy integration analytics: catalog, panels, input–output, "
+        "enterprise assessment. Roles: admin, analyst, enterprise, public (no login).",
+        generate_unique_id_function=_operation_id,
+        docs_url=None,
+    )
     app.state.store = base
     app.state.owns_store = store is None
     app.state.cache = cache
@@ -174,8 +192,12 @@ def create_app(db: str | os.PathLike | None = None, *, store: Store | None = Non
     for mod in ROUTERS:
         api.include_router(mod.router)
     paths = [r.path or "" for r in iter_route_contexts(api.routes)]
-    app.state.capabilities = Capabilities(**{cap: any(p.startswith(API_PREFIX + prefix + "/") for p in paths)
-                                             for cap, prefix in CAPABILITY_PREFIX.items()})
+    app.state.capabilities = Capabilities(
+        **{
+            cap: any(p.startswith(API_PREFIX + prefix + "/") for p in paths)
+            for cap, prefix in CAPABILITY_PREFIX.items()
+        }
+    )
     api.include_router(meta)
 
     app.include_router(api)
@@ -197,9 +219,11 @@ def create_app(db: str | os.PathLike | None = None, *, store: Store | None = Non
         """Swagger UI from the local vendor folder (works without internet), else from FastAPI's CDN."""
         kw = {}
         if (web / "vendor" / "swagger-ui-bundle.js").is_file():
-            kw = {"swagger_js_url": "/vendor/swagger-ui-bundle.js",
-                  "swagger_css_url": "/vendor/swagger-ui.css",
-                  "swagger_favicon_url": "/static/favicon.svg"}
+            kw = {
+                "swagger_js_url": "/vendor/swagger-ui-bundle.js",
+                "swagger_css_url": "/vendor/swagger-ui.css",
+                "swagger_favicon_url": "/static/favicon.svg",
+            }
         return get_swagger_ui_html(openapi_url=app.openapi_url, title=app.title + " — docs", **kw)
 
     @app.get("/api", include_in_schema=False)

@@ -162,8 +162,9 @@ class MacroJobIn(BaseModel):
     """Parameters of a macro pipeline run (see ``industrial_brain.services.macro.run_macro``)."""
 
     model_config = ConfigDict(extra="forbid")
-    years: str | None = Field(None, max_length=20,
-                              description="FROM:TO window; default: the longest complete run")
+    years: str | None = Field(
+        None, max_length=20, description="FROM:TO window; default: the longest complete run"
+    )
     model: Literal["conventional", "corrected"] = "conventional"
     weights: Literal["contiguity", "inverse_distance", "knn"] = "contiguity"
     k: int = Field(4, ge=1, le=30)
@@ -196,8 +197,9 @@ class StressJobIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     scenario: str | None = Field(None, max_length=80, description="a name from GET /stress/scenarios")
-    yaml: str | None = Field(None, max_length=20000,
-                             description="a scenario in the YAML format (overrides scenario)")
+    yaml: str | None = Field(
+        None, max_length=20000, description="a scenario in the YAML format (overrides scenario)"
+    )
     table: str | None = Field(None, max_length=80, description="IO table id (default: the scenario's)")
     days: int | None = Field(None, ge=10, le=730)
     runs: int = Field(0, ge=0, le=200, description="Monte Carlo runs (0: the scenario as written only)")

@@ -73,8 +73,9 @@ class LoginLimiter:
         """Seconds until another attempt is allowed (0 if allowed now)."""
         now = time.monotonic()
         with self._lock:
-            waits = [self.window - (now - q[0]) for k in keys
-                     if len(q := self._recent(k, now)) >= self.attempts]
+            waits = [
+                self.window - (now - q[0]) for k in keys if len(q := self._recent(k, now)) >= self.attempts
+            ]
         return max(waits, default=0.0)
 
     def failed(self, *keys: str) -> None:

@@ -28,14 +28,16 @@ from industrial_brain.store.connection import Store, open_store
 console = Console()
 err_console = Console(stderr=True)
 
-DbOpt = Annotated[Optional[Path],
-                  typer.Option("--db", help="Store file (default: $IBRAIN_DB or the user data directory).")]
+DbOpt = Annotated[
+    Optional[Path], typer.Option("--db", help="Store file (default: $IBRAIN_DB or the user data directory).")
+]
 LangOpt = Annotated[str, typer.Option("--lang", help="Label language: en | zh (codes never change).")]
 FormatOpt = Annotated[str, typer.Option("--format", help="table | csv | json")]
 
 #: Column names printed as years (integers, no thousands separator) when no unit says otherwise.
-YEAR_COLUMNS = frozenset({"year", "year_min", "year_max", "from_year", "to_year", "start_year", "end_year",
-                          "base_year"})
+YEAR_COLUMNS = frozenset(
+    {"year", "year_min", "year_max", "from_year", "to_year", "start_year", "end_year", "base_year"}
+)
 #: Column names printed as scores (two decimals) when no unit says otherwise.
 SCORE_COLUMNS = frozenset({"score", "total_score", "mean_score", "weighted_score"})
 #: Narrowest width a text column is folded to when a table must fit the terminal.
@@ -56,9 +58,15 @@ def store_for(db: Path | None, *, read_only: bool = False) -> Store:
 def progress_bar() -> Progress:
     """A progress bar on stderr (shown on a terminal, or always with ``IBRAIN_PROGRESS=1``)."""
     hidden = not err_console.is_terminal and os.environ.get("IBRAIN_PROGRESS") != "1"
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(),
-                    TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err_console,
-                    transient=False, disable=hidden)
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
+        disable=hidden,
+    )
 
 
 def run_init(db: Path | None) -> list:
@@ -75,13 +83,22 @@ def run_init(db: Path | None) -> list:
         reports = init_store(store, step)
         path = store.path
     loaded = [r for r in reports if not r.skipped]
-    console.print(f"store 数据库: {path} — {len(loaded)} dataset(s) loaded, "
-                  f"{len(reports) - len(loaded)} already present")
+    console.print(
+        f"store 数据库: {path} — {len(loaded)} dataset(s) loaded, "
+        f"{len(reports) - len(loaded)} already present"
+    )
     return reports
 
 
-def emit(frame: pd.DataFrame, *, fmt: str = "table", lang: str = "en", title: str | None = None,
-         max_rows: int | None = 200, units: Mapping[str, str] | None = None) -> None:
+def emit(
+    frame: pd.DataFrame,
+    *,
+    fmt: str = "table",
+    lang: str = "en",
+    title: str | None = None,
+    max_rows: int | None = 200,
+    units: Mapping[str, str] | None = None,
+) -> None:
     """Print a frame as a Rich table, CSV or JSON, with column labels in ``lang``.
 
     Units of columns: ``units={column: unit}``, or ``frame.attrs["units"]`` (the argument wins per
@@ -123,8 +140,11 @@ def emit(frame: pd.DataFrame, *, fmt: str = "table", lang: str = "en", title: st
             kind = "code"
         columns.append(_Col(_header(str(c), unit_of.get(c), lang), kind, cells))
     for i, block in enumerate(_blocks(columns, console.width)):
-        table = Table(title=title if i == 0 else f"{title or ''} (continued 续)".strip(), show_lines=False,
-                      header_style="bold")
+        table = Table(
+            title=title if i == 0 else f"{title or ''} (continued 续)".strip(),
+            show_lines=False,
+            header_style="bold",
+        )
         for col, w in zip(block, _widths(block, console.width)):
             head = Text(col.header, overflow="fold", no_wrap=False)
             if col.kind == "text":
@@ -239,7 +259,7 @@ def _blocks(columns: list[_Col], width: int) -> list[list[_Col]]:
             break
         keys.append(col)
     blocks, current = [], []
-    for col in columns[len(keys):]:
+    for col in columns[len(keys) :]:
         if current and need([*keys, *current, col]) > width:
             blocks.append([*keys, *current])
             current = []
@@ -259,10 +279,12 @@ def _widths(block: list[_Col], width: int) -> list[int | None]:
         return [None] * len(block)
     text = [c.kind == "text" for c in block]
     word = [max([c.floor, *(cell_len(x) for x in c.header.split())]) for c in block]
-    stages = [[c.roomy if t else c.natural for c, t in zip(block, text)],
-              [c.roomy if t else wd for c, t, wd in zip(block, text, word)],
-              [c.floor if t else wd for c, t, wd in zip(block, text, word)],
-              [c.floor for c in block]]
+    stages = [
+        [c.roomy if t else c.natural for c, t in zip(block, text)],
+        [c.roomy if t else wd for c, t, wd in zip(block, text, word)],
+        [c.floor if t else wd for c, t, wd in zip(block, text, word)],
+        [c.floor for c in block],
+    ]
     for target in stages:
         while sum(w) > budget:
             wider = [k for k in range(len(block)) if w[k] > target[k]]
@@ -285,5 +307,9 @@ def write_out(frame: pd.DataFrame, out: Path) -> None:
     elif suffix in (".parquet", ".pq"):
         frame.to_parquet(out, index=False)
     else:
-        raise InputError.at("unsupported output type", file=str(out), value=suffix or "(none)",
-                            expected=".csv, .xlsx or .parquet")
+        raise InputError.at(
+            "unsupported output type",
+            file=str(out),
+            value=suffix or "(none)",
+            expected=".csv, .xlsx or .parquet",
+        )

@@ -41,34 +41,49 @@ from industrial_brain.services.io import (
     tree_frame,
 )
 
-io_app = typer.Typer(help="Input–output analysis 投入产出分析: multipliers, key sectors, digital "
-                          "integration, MRIO.", no_args_is_help=True)
-chain_app = typer.Typer(help="Industrial chain graph 产业链网络: upstream/downstream trees, chokepoints.",
-                        no_args_is_help=True)
+io_app = typer.Typer(
+    help="Input–output analysis 投入产出分析: multipliers, key sectors, digital integration, MRIO.",
+    no_args_is_help=True,
+)
+chain_app = typer.Typer(
+    help="Industrial chain graph 产业链网络: upstream/downstream trees, chokepoints.", no_args_is_help=True
+)
 #: The module's main app (convention of ``cli/<domain>.py``): the ``io`` group.
 app = io_app
 
 DEFAULT_TABLE = "cn_nbs_io_2020_42"
 GRAPH_SUFFIXES = (".graphml", ".json")
-TableOpt = Annotated[str, typer.Option(
-    "--table", help="Table id (ibrain show io), or cn_mrio_2017 for the MRIO.")]
-OutOpt = Annotated[Optional[Path], typer.Option(
-    "--out", help="Write to .csv/.xlsx/.parquet instead of printing.")]
-BasisOpt = Annotated[str, typer.Option(
-    "--basis", help="domestic (default: domestic block / import-share split) | total")]
+TableOpt = Annotated[
+    str, typer.Option("--table", help="Table id (ibrain show io), or cn_mrio_2017 for the MRIO.")
+]
+OutOpt = Annotated[
+    Optional[Path], typer.Option("--out", help="Write to .csv/.xlsx/.parquet instead of printing.")
+]
+BasisOpt = Annotated[
+    str, typer.Option("--basis", help="domestic (default: domestic block / import-share split) | total")
+]
 RuleOpt = Annotated[str, typer.Option("--rule", help="Significant links: important | relative | absolute")]
-ThresholdOpt = Annotated[Optional[float], typer.Option(
-    "--threshold", help="Rule threshold (default 20 % | 0.05 | 0.01).")]
-DigitalTablesOpt = Annotated[Optional[list[str]], typer.Option(
-    "--table", help="Table id (repeat); default the national 2017/2018/2020 tables; 'provinces' for the 31 "
-                    "provincial tables.")]
-DigitalBasisOpt = Annotated[str, typer.Option(
-    "--basis", help="total (domestic + imported digital inputs) | domestic")]
+ThresholdOpt = Annotated[
+    Optional[float], typer.Option("--threshold", help="Rule threshold (default 20 % | 0.05 | 0.01).")
+]
+DigitalTablesOpt = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--table",
+        help="Table id (repeat); default the national 2017/2018/2020 tables; 'provinces' for the 31 "
+        "provincial tables.",
+    ),
+]
+DigitalBasisOpt = Annotated[
+    str, typer.Option("--basis", help="total (domestic + imported digital inputs) | domestic")
+]
 SectorsOpt = Annotated[str, typer.Option("--sectors", help="Digital sector codes, comma-separated.")]
-SpilloverOpt = Annotated[bool, typer.Option(
-    "--spillover", help="Interprovincial spillover of digital demand (MRIO).")]
-SectorOpt = Annotated[str, typer.Option(
-    "--sector", help="Sector code, e.g. 31 (MRIO: region:sector, 110000:31).")]
+SpilloverOpt = Annotated[
+    bool, typer.Option("--spillover", help="Interprovincial spillover of digital demand (MRIO).")
+]
+SectorOpt = Annotated[
+    str, typer.Option("--sector", help="Sector code, e.g. 31 (MRIO: region:sector, 110000:31).")
+]
 
 
 def _show(frame: pd.DataFrame, *, out: Path | None, fmt: str, lang: str, title: str) -> None:
@@ -95,8 +110,14 @@ def _with_names(frame: pd.DataFrame, store, table: str, lang: str) -> pd.DataFra
 
 
 @io_app.command("summary")
-def io_summary(table: TableOpt = DEFAULT_TABLE, out: OutOpt = None, db: DbOpt = None, lang: LangOpt = "en",
-               fmt: FormatOpt = "table", basis: BasisOpt = "domestic") -> None:
+def io_summary(
+    table: TableOpt = DEFAULT_TABLE,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    lang: LangOpt = "en",
+    fmt: FormatOpt = "table",
+    basis: BasisOpt = "domestic",
+) -> None:
     """Output, value added, final demand, output multiplier and linkages by sector. 投入产出概览。"""
     with store_for(db, read_only=True) as store:
         f = _with_names(table_overview(store, table, basis=basis), store, table, lang)
@@ -105,8 +126,14 @@ def io_summary(table: TableOpt = DEFAULT_TABLE, out: OutOpt = None, db: DbOpt = 
 
 
 @io_app.command("multipliers")
-def io_multipliers(table: TableOpt = DEFAULT_TABLE, out: OutOpt = None, db: DbOpt = None,
-                   lang: LangOpt = "en", fmt: FormatOpt = "table", basis: BasisOpt = "domestic") -> None:
+def io_multipliers(
+    table: TableOpt = DEFAULT_TABLE,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    lang: LangOpt = "en",
+    fmt: FormatOpt = "table",
+    basis: BasisOpt = "domestic",
+) -> None:
     """Output, value-added and income multipliers (type I) by sector. 乘数。"""
     with store_for(db, read_only=True) as store:
         f = _with_names(table_multipliers(store, table, basis=basis).table, store, table, lang)
@@ -114,10 +141,15 @@ def io_multipliers(table: TableOpt = DEFAULT_TABLE, out: OutOpt = None, db: DbOp
 
 
 @io_app.command("key-sectors")
-def io_key_sectors(table: TableOpt = DEFAULT_TABLE, out: OutOpt = None, db: DbOpt = None,
-                   lang: LangOpt = "en", fmt: FormatOpt = "table", basis: BasisOpt = "domestic",
-                   threshold: Annotated[float, typer.Option(
-                       "--threshold", help="Linkage threshold (default 1).")] = 1.0) -> None:
+def io_key_sectors(
+    table: TableOpt = DEFAULT_TABLE,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    lang: LangOpt = "en",
+    fmt: FormatOpt = "table",
+    basis: BasisOpt = "domestic",
+    threshold: Annotated[float, typer.Option("--threshold", help="Linkage threshold (default 1).")] = 1.0,
+) -> None:
     """Rasmussen–Hirschman linkages and the four-quadrant key-sector classification. 关键部门。"""
     with store_for(db, read_only=True) as store:
         ks = table_key_sectors(store, table, basis=basis, threshold=threshold)
@@ -127,9 +159,16 @@ def io_key_sectors(table: TableOpt = DEFAULT_TABLE, out: OutOpt = None, db: DbOp
 
 
 @io_app.command("digital")
-def io_digital(table: DigitalTablesOpt = None, out: OutOpt = None, db: DbOpt = None, lang: LangOpt = "en",
-               fmt: FormatOpt = "table", basis: DigitalBasisOpt = "total", sectors: SectorsOpt = "20,31",
-               spillover: SpilloverOpt = False) -> None:
+def io_digital(
+    table: DigitalTablesOpt = None,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    lang: LangOpt = "en",
+    fmt: FormatOpt = "table",
+    basis: DigitalBasisOpt = "total",
+    sectors: SectorsOpt = "20,31",
+    spillover: SpilloverOpt = False,
+) -> None:
     """Direct and total digital input coefficients by sector (数实融合, industry level). 数字投入系数。"""
     digital = [s.strip() for s in sectors.split(",") if s.strip()]
     with store_for(db, read_only=True) as store:
@@ -153,17 +192,21 @@ def io_digital(table: DigitalTablesOpt = None, out: OutOpt = None, db: DbOpt = N
 
 
 @io_app.command("mrio")
-def io_mrio(table: TableOpt = "cn_mrio_2017", out: OutOpt = None, db: DbOpt = None, lang: LangOpt = "en",
-            fmt: FormatOpt = "table",
-            beta: Annotated[float, typer.Option(
-                "--beta", help="Distance elasticity of the gravity prior.")] = 1.0,
-            reconcile: Annotated[str, typer.Option("--reconcile", help="mean | outflows | inflows")] = "mean",
-            save: Annotated[bool, typer.Option(
-                "--save", help="Store the trade flows as an analysis run.")] = False) -> None:
+def io_mrio(
+    table: TableOpt = "cn_mrio_2017",
+    out: OutOpt = None,
+    db: DbOpt = None,
+    lang: LangOpt = "en",
+    fmt: FormatOpt = "table",
+    beta: Annotated[float, typer.Option("--beta", help="Distance elasticity of the gravity prior.")] = 1.0,
+    reconcile: Annotated[str, typer.Option("--reconcile", help="mean | outflows | inflows")] = "mean",
+    save: Annotated[bool, typer.Option("--save", help="Store the trade flows as an analysis run.")] = False,
+) -> None:
     """Build the 31-province MRIO of 2017 and summarise it by province. 多区域投入产出表。"""
     if table != MRIO_ID:
-        raise InputError.at("only the constructed MRIO is available", column="--table", value=table,
-                            expected=MRIO_ID)
+        raise InputError.at(
+            "only the constructed MRIO is available", column="--table", value=table, expected=MRIO_ID
+        )
     with store_for(db, read_only=not save) as store:
         res = mrio(store, beta=beta, reconcile=reconcile)
         f, _ = mrio_summary(store, res)
@@ -173,8 +216,11 @@ def io_mrio(table: TableOpt = "cn_mrio_2017", out: OutOpt = None, db: DbOpt = No
     _show(f, out=out, fmt=fmt, lang=lang, title="MRIO 2017 by province 分省多区域投入产出表")
     if fmt == "table" and out is None:
         checks = {**res.checks, **{f"national:{k}": v for k, v in comp.items()}}
-        emit(pd.DataFrame({"check": list(checks), "value": list(checks.values())}), lang=lang,
-             title="Checks 校验")
+        emit(
+            pd.DataFrame({"check": list(checks), "value": list(checks.values())}),
+            lang=lang,
+            title="Checks 校验",
+        )
     if run_id:
         console.print(f"stored 已保存 run {run_id}")
 
@@ -185,35 +231,55 @@ def _graph_out(g, out: Path | None) -> bool:
         return False
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(g.to_graphml() if out.suffix.lower() == ".graphml" else g.to_json(), encoding="utf-8")
-    console.print(f"wrote 已写出 graph 网络 ({g.graph.number_of_nodes()} nodes, "
-                  f"{g.graph.number_of_edges()} edges) → {out}")
+    console.print(
+        f"wrote 已写出 graph 网络 ({g.graph.number_of_nodes()} nodes, "
+        f"{g.graph.number_of_edges()} edges) → {out}"
+    )
     return True
 
 
 @chain_app.command("tree")
-def chain_tree(sector: SectorOpt,
-               depth: Annotated[int, typer.Option("--depth", help="Levels of suppliers/buyers.")] = 3,
-               direction: Annotated[str, typer.Option(
-                   "--direction", help="upstream | downstream")] = "upstream",
-               table: TableOpt = DEFAULT_TABLE, out: OutOpt = None, db: DbOpt = None, lang: LangOpt = "en",
-               fmt: FormatOpt = "table", rule: RuleOpt = "important", threshold: ThresholdOpt = None) -> None:
+def chain_tree(
+    sector: SectorOpt,
+    depth: Annotated[int, typer.Option("--depth", help="Levels of suppliers/buyers.")] = 3,
+    direction: Annotated[str, typer.Option("--direction", help="upstream | downstream")] = "upstream",
+    table: TableOpt = DEFAULT_TABLE,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    lang: LangOpt = "en",
+    fmt: FormatOpt = "table",
+    rule: RuleOpt = "important",
+    threshold: ThresholdOpt = None,
+) -> None:
     """Upstream (suppliers) or downstream (buyers) tree of a sector. 产业链上下游树。"""
     with store_for(db, read_only=True) as store:
-        g = chain(store, table, rule=rule, threshold=threshold, lang=lang,
-                  centralities=out is not None and out.suffix.lower() in GRAPH_SUFFIXES)
+        g = chain(
+            store,
+            table,
+            rule=rule,
+            threshold=threshold,
+            lang=lang,
+            centralities=out is not None and out.suffix.lower() in GRAPH_SUFFIXES,
+        )
     if _graph_out(g, out):
         return
     f = tree_frame(g, sector, depth=depth, direction=direction)
-    _show(f, out=out, fmt=fmt, lang=lang,
-          title=f"{direction} tree of {sector} (depth {depth}, rule {g.rule})")
+    _show(
+        f, out=out, fmt=fmt, lang=lang, title=f"{direction} tree of {sector} (depth {depth}, rule {g.rule})"
+    )
 
 
 @chain_app.command("chokepoints")
-def chain_chokepoints(table: TableOpt = DEFAULT_TABLE, out: OutOpt = None, db: DbOpt = None,
-                      lang: LangOpt = "en", fmt: FormatOpt = "table", rule: RuleOpt = "important",
-                      threshold: ThresholdOpt = None,
-                      top: Annotated[int, typer.Option(
-                          "--top", help="Number of sectors (0 = all).")] = 15) -> None:
+def chain_chokepoints(
+    table: TableOpt = DEFAULT_TABLE,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    lang: LangOpt = "en",
+    fmt: FormatOpt = "table",
+    rule: RuleOpt = "important",
+    threshold: ThresholdOpt = None,
+    top: Annotated[int, typer.Option("--top", help="Number of sectors (0 = all).")] = 15,
+) -> None:
     """Chokepoints: sectors ranked by hypothetical-extraction loss and betweenness. 卡脖子环节。"""
     with store_for(db, read_only=True) as store:
         g = chain(store, table, rule=rule, threshold=threshold, lang=lang)

@@ -33,13 +33,22 @@ from industrial_brain.services.macro import (
 )
 from industrial_brain.viz.macro import write_macro_figures
 
-app = typer.Typer(help="Regional digital–real economy integration 数实融合宏观分析 (indices, coupling, "
-                       "inequality, convergence, spatial).", no_args_is_help=True)
+app = typer.Typer(
+    help="Regional digital–real economy integration 数实融合宏观分析 (indices, coupling, "
+    "inequality, convergence, spatial).",
+    no_args_is_help=True,
+)
 
 
 #: Pipeline parameters named in service errors → the options that set them here.
-_OPTIONS = {"systems": "--system", "years": "--years", "weights": "--weights", "missing": "--missing",
-            "permutations": "--permutations", "run_id": "--run"}
+_OPTIONS = {
+    "systems": "--system",
+    "years": "--years",
+    "weights": "--weights",
+    "missing": "--missing",
+    "permutations": "--permutations",
+    "run_id": "--run",
+}
 
 
 @contextmanager
@@ -69,27 +78,40 @@ def _kv_table(title: str, items) -> Table:
 
 @app.command("run")
 def run(
-    system: Annotated[Optional[list[str]], typer.Option(
-        "--system", help="Index system YAML replacing a default: FILE (its code names the role) or "
-                         "ROLE=FILE with ROLE digital | real | nqpf (repeat).")] = None,
-    years: Annotated[Optional[str], typer.Option("--years", help="FROM:TO (default: every complete year).")]
-    = None,
-    model: Annotated[str, typer.Option("--model", help="Coupling model: conventional | corrected.")]
-    = "conventional",
-    weights: Annotated[str, typer.Option("--weights",
-                                         help="Spatial weights: contiguity | inverse_distance | knn.")]
-    = "contiguity",
+    system: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--system",
+            help="Index system YAML replacing a default: FILE (its code names the role) or "
+            "ROLE=FILE with ROLE digital | real | nqpf (repeat).",
+        ),
+    ] = None,
+    years: Annotated[
+        Optional[str], typer.Option("--years", help="FROM:TO (default: every complete year).")
+    ] = None,
+    model: Annotated[
+        str, typer.Option("--model", help="Coupling model: conventional | corrected.")
+    ] = "conventional",
+    weights: Annotated[
+        str, typer.Option("--weights", help="Spatial weights: contiguity | inverse_distance | knn.")
+    ] = "contiguity",
     k: Annotated[int, typer.Option("--k", help="Neighbours for --weights knn.")] = 4,
     permutations: Annotated[int, typer.Option("--permutations", help="Moran permutations.")] = 999,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the permutations.")] = 20240501,
-    missing: Annotated[str, typer.Option("--missing",
-                                         help="Gaps left by error-flagged values: interpolate | raise.")]
-    = "interpolate",
-    out: Annotated[Optional[Path], typer.Option("--out", help="Also write FILE.csv (provinces × years) or "
-                                                             "FILE.xlsx (all tables).")] = None,
-    figures: Annotated[Optional[Path], typer.Option("--figures", help="Folder for the plots: map of D, "
-                                                                     "kernel density (PNG + interactive "
-                                                                     "HTML), Moran's I.")] = None,
+    missing: Annotated[
+        str, typer.Option("--missing", help="Gaps left by error-flagged values: interpolate | raise.")
+    ] = "interpolate",
+    out: Annotated[
+        Optional[Path],
+        typer.Option("--out", help="Also write FILE.csv (provinces × years) or FILE.xlsx (all tables)."),
+    ] = None,
+    figures: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--figures",
+            help="Folder for the plots: map of D, kernel density (PNG + interactive HTML), Moran's I.",
+        ),
+    ] = None,
     save: Annotated[bool, typer.Option("--save/--no-save", help="Store the results with lineage.")] = True,
     db: DbOpt = None,
     lang: LangOpt = "en",
@@ -97,34 +119,77 @@ def run(
     """Run the macro pipeline on the store and print a summary. 运行宏观分析流水线。"""
     check_lang(lang)
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
-        raise InputError.at("unsupported output type", file=str(out), value=out.suffix or "(none)",
-                            expected=".csv or .xlsx")
+        raise InputError.at(
+            "unsupported output type", file=str(out), value=out.suffix or "(none)", expected=".csv or .xlsx"
+        )
     with store_for(db) as store, _as_options():
-        result = run_macro(store, system, years, model=model, weights=weights, k=k, permutations=permutations,
-                           seed=seed, missing=missing, save=save)
+        result = run_macro(
+            store,
+            system,
+            years,
+            model=model,
+            weights=weights,
+            k=k,
+            permutations=permutations,
+            seed=seed,
+            missing=missing,
+            save=save,
+        )
     zh = lang == "zh"
-    console.print(_kv_table("数实融合宏观分析 Macro pipeline" if zh else "Macro pipeline 数实融合宏观分析",
-                            result._summary_items(lang)))
+    console.print(
+        _kv_table(
+            "数实融合宏观分析 Macro pipeline" if zh else "Macro pipeline 数实融合宏观分析",
+            result._summary_items(lang),
+        )
+    )
     last = result.years[-1]
     frame = result.to_frame(lang).xs(last, level=1).reset_index()
-    drop = ("level_code", "等级代码", "C", "耦合度C", "T", "综合发展指数T", "region4", "四大地区", "lagging",
-            "滞后子系统", "lisa", "LISA聚类")
+    drop = (
+        "level_code",
+        "等级代码",
+        "C",
+        "耦合度C",
+        "T",
+        "综合发展指数T",
+        "region4",
+        "四大地区",
+        "lagging",
+        "滞后子系统",
+        "lisa",
+        "LISA聚类",
+    )
     keep = [c for c in frame.columns if c not in drop]
     D_col = "耦合协调度D" if zh else "D"
-    emit(frame[keep].sort_values(D_col, ascending=False), lang=lang,
-         title=(f"{last} 年各省指数与耦合协调度" if zh else f"Provinces in {last}: indices and coordination"))
+    emit(
+        frame[keep].sort_values(D_col, ascending=False),
+        lang=lang,
+        title=(f"{last} 年各省指数与耦合协调度" if zh else f"Provinces in {last}: indices and coordination"),
+    )
     dg = result.dagum_table(lang)
-    emit(dg.iloc[:, :8].round(4), lang=lang,
-         title=("Dagum 基尼系数分解（D，四大地区）" if zh
-                else "Dagum Gini decomposition of D (NBS four regions)"))
+    emit(
+        dg.iloc[:, :8].round(4),
+        lang=lang,
+        title=(
+            "Dagum 基尼系数分解（D，四大地区）" if zh else "Dagum Gini decomposition of D (NBS four regions)"
+        ),
+    )
     mt = result.moran_table(lang).drop(columns=["EI", "z_rand", "p_rand"])
-    emit(mt.round(4), lang=lang,
-         title=f"莫兰指数（{result.weights_kind}，{result.permutations} 次置换）" if zh
-         else f"Moran's I of D ({result.weights_kind} weights, {result.permutations} permutations)")
+    emit(
+        mt.round(4),
+        lang=lang,
+        title=f"莫兰指数（{result.weights_kind}，{result.permutations} 次置换）"
+        if zh
+        else f"Moran's I of D ({result.weights_kind} weights, {result.permutations} permutations)",
+    )
     if len(result.rank_checks):
         rc = result.rank_checks[result.rank_checks["period"] == "pooled"]
-        emit(rc, lang=lang, title="外部校验：与源数据综合指数的秩相关" if zh
-             else "External check: rank correlation with the source panel's composites")
+        emit(
+            rc,
+            lang=lang,
+            title="外部校验：与源数据综合指数的秩相关"
+            if zh
+            else "External check: rank correlation with the source panel's composites",
+        )
     if out is not None:
         export_run(result, out, lang)
         console.print(f"wrote 已写出 → {out}")
@@ -136,9 +201,15 @@ def run(
 
 
 @app.command("systems")
-def systems(show: Annotated[Optional[str], typer.Option("--show", help="Code of a shipped system or a YAML "
-                                                                     "path: list its indicators.")] = None,
-            db: DbOpt = None, fmt: FormatOpt = "table", lang: LangOpt = "en") -> None:
+def systems(
+    show: Annotated[
+        Optional[str],
+        typer.Option("--show", help="Code of a shipped system or a YAML path: list its indicators."),
+    ] = None,
+    db: DbOpt = None,
+    fmt: FormatOpt = "table",
+    lang: LangOpt = "en",
+) -> None:
     """List the shipped index systems, or one system's indicators. 列出指数体系。
 
     The systems are files shipped with the package (or the YAML file given), not store contents:
@@ -150,12 +221,19 @@ def systems(show: Annotated[Optional[str], typer.Option("--show", help="Code of 
         emit(t, fmt=fmt, lang=lang, title="Index systems 指数体系")
         return
     s = index_system(show)
-    emit(s.to_frame(lang).reset_index(), fmt=fmt, lang=lang,
-         title=f"{s.code}: {s.name_zh if lang == 'zh' else s.name_en}")
+    emit(
+        s.to_frame(lang).reset_index(),
+        fmt=fmt,
+        lang=lang,
+        title=f"{s.code}: {s.name_zh if lang == 'zh' else s.name_en}",
+    )
     if fmt == "table":
         if s.absent_from_data:
-            emit(pd.DataFrame([a.model_dump() for a in s.absent_from_data]), lang=lang,
-                 title="Indicators of the published system absent from the data 数据中缺失的指标")
+            emit(
+                pd.DataFrame([a.model_dump() for a in s.absent_from_data]),
+                lang=lang,
+                title="Indicators of the published system absent from the data 数据中缺失的指标",
+            )
         console.print(f"follows 依据: {' '.join(s.follows.split())}")
 
 
@@ -170,11 +248,15 @@ def runs(db: DbOpt = None, fmt: FormatOpt = "table", lang: LangOpt = "en") -> No
 @app.command("show")
 def show(
     run_id: Annotated[Optional[str], typer.Option("--run", help="Run id (default: the newest).")] = None,
-    measure: Annotated[Optional[str], typer.Option("--measure", help="Measure, e.g. D, index.digital, "
-                                                                     "moran.D.I (prefix match).")] = "D",
+    measure: Annotated[
+        Optional[str],
+        typer.Option("--measure", help="Measure, e.g. D, index.digital, moran.D.I (prefix match)."),
+    ] = "D",
     year: Annotated[Optional[int], typer.Option("--year", help="Only this year.")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write to .csv/.xlsx/.parquet.")] = None,
-    db: DbOpt = None, fmt: FormatOpt = "table", lang: LangOpt = "en",
+    db: DbOpt = None,
+    fmt: FormatOpt = "table",
+    lang: LangOpt = "en",
 ) -> None:
     """Print the values of a stored macro run. 显示已保存的结果。"""
     with store_for(db) as store, _as_options():
@@ -184,14 +266,19 @@ def show(
         sel = vals[(vals["measure"] == measure) | vals["measure"].str.startswith(measure + ".")]
         if sel.empty:
             known = sorted({m.split(".")[0] for m in vals["measure"]})
-            raise InputError.at("no such measure in the run", column="--measure", value=measure,
-                                expected="one of " + ", ".join(known) + " (or a longer dotted name)")
+            raise InputError.at(
+                "no such measure in the run",
+                column="--measure",
+                value=measure,
+                expected="one of " + ", ".join(known) + " (or a longer dotted name)",
+            )
         vals = sel
     if year is not None:
         vals = vals[vals["year"] == year]
     vals = vals.assign(name=vals["region_code"].map(names))
     vals = vals[["region_code", "name", "year", "measure", "value", "label"]].sort_values(
-        ["measure", "year", "region_code"])
+        ["measure", "year", "region_code"]
+    )
     if out:
         write_out(vals, out)
         console.print(f"wrote 已写出 {len(vals)} rows → {out}")

@@ -47,9 +47,13 @@ from industrial_brain.store.connection import default_db_path
 #: Exit code of a bug (BSD ``EX_SOFTWARE``).
 EXIT_INTERNAL = 70
 
-app = typer.Typer(name="ibrain",
-                  help="Industrial Brain 产业大脑: digital–real economy integration analytics.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    name="ibrain",
+    help="Industrial Brain 产业大脑: digital–real economy integration analytics.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 show_app = typer.Typer(help="Print stored data (panels, IO tables, regions).", no_args_is_help=True)
 app.add_typer(show_app, name="show")
 app.add_typer(assess_app, name="assess")
@@ -72,45 +76,73 @@ def ingest(
     file: Annotated[Path, typer.Argument(help="CSV (UTF-8/GBK/GB18030), XLSX or Parquet file.")],
     kind: Annotated[str, typer.Option("--kind", help="panel | io | enterprise | sectors | indicators")],
     db: DbOpt = None,
-    dataset_id: Annotated[Optional[str], typer.Option(
-        "--dataset-id", help="Id of the new dataset (default: from the file name).")] = None,
-    layout: Annotated[str, typer.Option(
-        "--layout", help="Panels: auto | long | wide-indicator | wide-year")] = "auto",
+    dataset_id: Annotated[
+        Optional[str],
+        typer.Option("--dataset-id", help="Id of the new dataset (default: from the file name)."),
+    ] = None,
+    layout: Annotated[
+        str, typer.Option("--layout", help="Panels: auto | long | wide-indicator | wide-year")
+    ] = "auto",
     sheet: Annotated[Optional[str], typer.Option("--sheet", help="XLSX sheet name or 0-based index.")] = None,
     year: Annotated[Optional[int], typer.Option("--year", help="IO tables: the table's year.")] = None,
-    table_id: Annotated[Optional[str], typer.Option(
-        "--table-id", help="IO tables: id (default: the dataset id).")] = None,
-    region: Annotated[Optional[str], typer.Option(
-        "--region", help="IO tables: the table's region (default national).")] = None,
-    scheme: Annotated[Optional[str], typer.Option(
-        "--scheme", help="Sector scheme (io, sectors, enterprise).")] = None,
+    table_id: Annotated[
+        Optional[str], typer.Option("--table-id", help="IO tables: id (default: the dataset id).")
+    ] = None,
+    region: Annotated[
+        Optional[str], typer.Option("--region", help="IO tables: the table's region (default national).")
+    ] = None,
+    scheme: Annotated[
+        Optional[str], typer.Option("--scheme", help="Sector scheme (io, sectors, enterprise).")
+    ] = None,
     unit: Annotated[str, typer.Option("--unit", help="IO tables: unit of the values.")] = "10^4 CNY",
-    tolerance: Annotated[float, typer.Option(
-        "--tolerance", help="IO tables: relative balance tolerance.")] = 1e-4,
+    tolerance: Annotated[
+        float, typer.Option("--tolerance", help="IO tables: relative balance tolerance.")
+    ] = 1e-4,
     source: Annotated[str, typer.Option("--source", help="Where the file came from.")] = "",
     publisher: Annotated[str, typer.Option("--publisher", help="Who published the data.")] = "",
     licence: Annotated[str, typer.Option("--licence", help="Licence of the data.")] = "",
-    grade: Annotated[Optional[str], typer.Option(
-        "--grade", help="general | important | core (enterprise data ≥ important).")] = None,
+    grade: Annotated[
+        Optional[str],
+        typer.Option("--grade", help="general | important | core (enterprise data ≥ important)."),
+    ] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Replace the dataset with the same id.")] = False,
 ) -> None:
     """Validate a file and store it whole, or not at all. 校验并原子入库。"""
     with store_for(db) as store:
         report = catalog_service.ingest_file(
-            store, file, kind, dataset_id=dataset_id, source=source, publisher=publisher, licence=licence,
-            grade=grade, replace=replace, sheet=sheet, layout=layout, year=year, table_id=table_id,
-            region=region, scheme=scheme, unit=unit, rtol=tolerance)
+            store,
+            file,
+            kind,
+            dataset_id=dataset_id,
+            source=source,
+            publisher=publisher,
+            licence=licence,
+            grade=grade,
+            replace=replace,
+            sheet=sheet,
+            layout=layout,
+            year=year,
+            table_id=table_id,
+            region=region,
+            scheme=scheme,
+            unit=unit,
+            rtol=tolerance,
+        )
     if report.skipped:
         console.print(f"unchanged 未变更: {report.message}")
     else:
-        console.print(f"ok 成功: dataset '{report.dataset_id}' — {report.message}; "
-                      f"{len(report.notes)} quality note(s)")
+        console.print(
+            f"ok 成功: dataset '{report.dataset_id}' — {report.message}; {len(report.notes)} quality note(s)"
+        )
 
 
 @app.command()
-def catalog(db: DbOpt = None, fmt: FormatOpt = "table", lang: LangOpt = "en",
-            notes: Annotated[bool, typer.Option("--notes/--no-notes",
-                                                help="Also list quality notes.")] = True) -> None:
+def catalog(
+    db: DbOpt = None,
+    fmt: FormatOpt = "table",
+    lang: LangOpt = "en",
+    notes: Annotated[bool, typer.Option("--notes/--no-notes", help="Also list quality notes.")] = True,
+) -> None:
     """List datasets with provenance, grade, rows, years and missing share, and their quality notes.
 
     数据目录。
@@ -128,12 +160,14 @@ def catalog(db: DbOpt = None, fmt: FormatOpt = "table", lang: LangOpt = "en",
 
 
 @app.command()
-def quality(db: DbOpt = None, dataset: Annotated[Optional[str], typer.Option("--dataset")] = None,
-            severity: Annotated[Optional[str], typer.Option("--severity",
-                                                            help="error | warning | info")] = None,
-            fmt: FormatOpt = "table", lang: LangOpt = "en",
-            out: Annotated[Optional[Path], typer.Option(
-                "--out", help="Write to .csv/.xlsx/.parquet.")] = None) -> None:
+def quality(
+    db: DbOpt = None,
+    dataset: Annotated[Optional[str], typer.Option("--dataset")] = None,
+    severity: Annotated[Optional[str], typer.Option("--severity", help="error | warning | info")] = None,
+    fmt: FormatOpt = "table",
+    lang: LangOpt = "en",
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write to .csv/.xlsx/.parquet.")] = None,
+) -> None:
     """List the quality notes: screening findings and provenance notes. 数据质量提示。"""
     with store_for(db) as store:
         qn = catalog_service.quality_notes(store, dataset, severity)
@@ -147,17 +181,22 @@ def quality(db: DbOpt = None, dataset: Annotated[Optional[str], typer.Option("--
 @show_app.command("panel")
 def show_panel(
     db: DbOpt = None,
-    indicator: Annotated[Optional[list[str]], typer.Option(
-        "--indicator", help="Indicator code (repeat).")] = None,
-    region: Annotated[Optional[list[str]], typer.Option(
-        "--region", help="Province name or code (repeat).")] = None,
+    indicator: Annotated[
+        Optional[list[str]], typer.Option("--indicator", help="Indicator code (repeat).")
+    ] = None,
+    region: Annotated[
+        Optional[list[str]], typer.Option("--region", help="Province name or code (repeat).")
+    ] = None,
     years: Annotated[Optional[str], typer.Option("--years", help="FROM:TO, e.g. 2015:2022")] = None,
     dataset: Annotated[Optional[list[str]], typer.Option("--dataset", help="Dataset id (repeat).")] = None,
-    raw: Annotated[bool, typer.Option(
-        "--raw", help="Include values the screening marked as errors.")] = False,
-    out: Annotated[Optional[Path], typer.Option(
-        "--out", help="Write to .csv/.xlsx/.parquet instead of printing.")] = None,
-    fmt: FormatOpt = "table", lang: LangOpt = "en",
+    raw: Annotated[
+        bool, typer.Option("--raw", help="Include values the screening marked as errors.")
+    ] = False,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", help="Write to .csv/.xlsx/.parquet instead of printing.")
+    ] = None,
+    fmt: FormatOpt = "table",
+    lang: LangOpt = "en",
 ) -> None:
     """Print a panel (region × year by indicator) or write it to a file. 显示面板数据。"""
     with store_for(db) as store:
@@ -169,15 +208,21 @@ def show_panel(
     else:
         emit(frame, fmt=fmt, lang=lang, title="Panel 面板")
     if len(view.excluded) and not out:
-        err_console.print(f"note 提示: {len(view.excluded)} value(s) left out as quality errors "
-                          "(see 'ibrain quality'; --raw keeps them)")
+        err_console.print(
+            f"note 提示: {len(view.excluded)} value(s) left out as quality errors "
+            "(see 'ibrain quality'; --raw keeps them)"
+        )
 
 
 @show_app.command("io")
-def show_io(db: DbOpt = None,
-            table: Annotated[Optional[str], typer.Option(
-                "--table", help="Table id; without it, list the tables.")] = None,
-            fmt: FormatOpt = "table", lang: LangOpt = "en") -> None:
+def show_io(
+    db: DbOpt = None,
+    table: Annotated[
+        Optional[str], typer.Option("--table", help="Table id; without it, list the tables.")
+    ] = None,
+    fmt: FormatOpt = "table",
+    lang: LangOpt = "en",
+) -> None:
     """List the IO tables, or summarise one (output, value added, final demand by sector). 投入产出表。"""
     with store_for(db) as store:
         if table is None:
@@ -196,9 +241,11 @@ def show_regions(db: DbOpt = None, fmt: FormatOpt = "table", lang: LangOpt = "en
 
 
 @app.command()
-def demo(db: DbOpt = None,
-         out: Annotated[Path, typer.Option("--out", help="Folder for the HTML report.")] = Path("out"),
-         lang: LangOpt = "en") -> None:
+def demo(
+    db: DbOpt = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the HTML report.")] = Path("out"),
+    lang: LangOpt = "en",
+) -> None:
     """Load the default data, run every analysis, print a summary and write out/report.html. 演示。"""
     from industrial_brain.report.demo import run_demo  # matplotlib is heavy: loaded for this command only
 
@@ -245,8 +292,11 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             raise
         first = str(exc).splitlines()[0] if str(exc) else ""
-        err_console.print(f"[red]internal error:[/red] {type(exc).__name__}: {first} "
-                          "(run with --debug for the traceback)", soft_wrap=True, highlight=False)
+        err_console.print(
+            f"[red]internal error:[/red] {type(exc).__name__}: {first} (run with --debug for the traceback)",
+            soft_wrap=True,
+            highlight=False,
+        )
         sys.exit(EXIT_INTERNAL)
 
 

@@ -16,16 +16,19 @@ from industrial_brain.cli.common import DbOpt, FormatOpt, LangOpt, console, emit
 from industrial_brain.errors import InputError
 from industrial_brain.services.accounts import ACCOUNT_ROLES, add_user, list_users, remove_user
 
-user_app = typer.Typer(help="Accounts of the REST API (roles admin, analyst, enterprise). 账户管理。",
-                       no_args_is_help=True)
+user_app = typer.Typer(
+    help="Accounts of the REST API (roles admin, analyst, enterprise). 账户管理。", no_args_is_help=True
+)
 
 
-def serve(db: DbOpt = None,
-          host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-          port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
-          init: Annotated[bool, typer.Option("--init/--no-init",
-                                             help="Load the embedded default data first.")] = False,
-          ) -> None:
+def serve(
+    db: DbOpt = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    init: Annotated[
+        bool, typer.Option("--init/--no-init", help="Load the embedded default data first.")
+    ] = False,
+) -> None:
     """Serve the REST API (/api/v1, docs at /docs) and the dashboard (/). 启动服务与看板。"""
     # Imported here only for start-up time: every other command runs without the web stack.
     import uvicorn
@@ -37,7 +40,9 @@ def serve(db: DbOpt = None,
     if init:
         run_init(db)
     app_ = create_app(db)
-    console.print(f"Industrial Brain 产业大脑: dashboard 看板 http://{host}:{port}/  ·  API docs http://{host}:{port}/docs")
+    console.print(
+        f"Industrial Brain 产业大脑: dashboard 看板 http://{host}:{port}/  ·  API docs http://{host}:{port}/docs"
+    )
     try:
         uvicorn.run(app_, host=host, port=port, log_level="warning")
     finally:
@@ -48,20 +53,25 @@ def _read_password(stdin: bool) -> str:
     if stdin:
         line = sys.stdin.readline().rstrip("\r\n")
         if not line:
-            raise InputError.at("no password on stdin", column="--password-stdin",
-                                expected="one line with the password")
+            raise InputError.at(
+                "no password on stdin", column="--password-stdin", expected="one line with the password"
+            )
         return line
     return typer.prompt("password 密码", hide_input=True, confirmation_prompt=True)
 
 
 @user_app.command("add")
-def user_add(username: Annotated[str, typer.Argument(help="Login name.")],
-             role: Annotated[str, typer.Option("--role", help="admin | analyst | enterprise")],
-             enterprise: Annotated[str | None,
-                                   typer.Option("--enterprise", help="USCC (enterprise accounts).")] = None,
-             password_stdin: Annotated[bool, typer.Option("--password-stdin",
-                                                          help="Read the password from stdin.")] = False,
-             db: DbOpt = None) -> None:
+def user_add(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option("--role", help="admin | analyst | enterprise")],
+    enterprise: Annotated[
+        str | None, typer.Option("--enterprise", help="USCC (enterprise accounts).")
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
+    ] = False,
+    db: DbOpt = None,
+) -> None:
     """Create an account (the password is stored as an argon2id hash). 新建账户。"""
     if role not in ACCOUNT_ROLES:  # before asking for a password
         raise InputError.at("unknown role", column="--role", value=role, expected=" | ".join(ACCOUNT_ROLES))

@@ -33,22 +33,30 @@ from industrial_brain.services.stress import (
 )
 from industrial_brain.store.connection import default_db_path
 
-app = typer.Typer(help="Supply-chain stress tests: shocks, ARIO recovery dynamics, Monte Carlo.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Supply-chain stress tests: shocks, ARIO recovery dynamics, Monte Carlo.", no_args_is_help=True
+)
 
 
 @app.command("run")
 def run_cmd(
     scenario: Annotated[str, typer.Argument(help="Scenario YAML file, or the name of a shipped scenario.")],
-    table: Annotated[Optional[str], typer.Option(
-        "--table", help="Table id (overrides the scenario's), e.g. cn_nbs_io_2020_153, cn_mrio_2017, "
-                        "pymrio_test.")] = None,
-    days: Annotated[Optional[int], typer.Option(
-        "--days", help="Days to simulate (default: the scenario's, 365).")] = None,
-    runs: Annotated[Optional[int], typer.Option(
-        "--runs", help="Monte Carlo runs (default: the scenario's; 0 = none).")] = None,
-    seed: Annotated[Optional[int], typer.Option(
-        "--seed", help="Monte Carlo seed (default: the scenario's).")] = None,
+    table: Annotated[
+        Optional[str],
+        typer.Option(
+            "--table",
+            help="Table id (overrides the scenario's), e.g. cn_nbs_io_2020_153, cn_mrio_2017, pymrio_test.",
+        ),
+    ] = None,
+    days: Annotated[
+        Optional[int], typer.Option("--days", help="Days to simulate (default: the scenario's, 365).")
+    ] = None,
+    runs: Annotated[
+        Optional[int], typer.Option("--runs", help="Monte Carlo runs (default: the scenario's; 0 = none).")
+    ] = None,
+    seed: Annotated[
+        Optional[int], typer.Option("--seed", help="Monte Carlo seed (default: the scenario's).")
+    ] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Output directory.")] = None,
     db: DbOpt = None,
     lang: LangOpt = "en",
@@ -64,12 +72,24 @@ def run_cmd(
     err = Console(stderr=True)
     n_runs = planned_runs(sc, runs)
     with store_for(db) as store:
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
-                      TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
-                      disable=not err.is_terminal and os.environ.get("IBRAIN_PROGRESS") != "1") as prog:
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=err,
+            disable=not err.is_terminal and os.environ.get("IBRAIN_PROGRESS") != "1",
+        ) as prog:
             task = prog.add_task("Monte Carlo runs", total=max(n_runs, 1), visible=n_runs > 1)
-            res, mc, tm = run_scenario(store, sc, table=table, days=days, runs=runs, seed=seed,
-                                       progress=lambda k: prog.update(task, completed=k))
+            res, mc, tm = run_scenario(
+                store,
+                sc,
+                table=table,
+                days=days,
+                runs=runs,
+                seed=seed,
+                progress=lambda k: prog.update(task, completed=k),
+            )
         run_id = save_scenario_run(store, sc, res, mc, tm)
     out.mkdir(parents=True, exist_ok=True)
     res.to_parquet(out / "trajectories.parquet")
@@ -85,8 +105,10 @@ def run_cmd(
     (out / "summary.txt").write_text(text + "\n", encoding="utf-8")
     typer.echo(text)
     extra = ", montecarlo_runs.parquet, montecarlo_summary.csv" if mc is not None else ""
-    typer.echo(f"\nwritten: {out}/ (trajectories.parquet, summary.csv, summary.txt, recovery.png{extra}); "
-               f"run {run_id}")
+    typer.echo(
+        f"\nwritten: {out}/ (trajectories.parquet, summary.csv, summary.txt, recovery.png{extra}); "
+        f"run {run_id}"
+    )
 
 
 @app.command("list")

@@ -51,9 +51,19 @@ from industrial_brain.store.connection import Store
 from industrial_brain.store.datasets import dataset_kind, insert_dataset
 from industrial_brain.store.frames import insert_frame
 
-__all__ = ["PUBLISHED_SECTOR_SCHEME", "REFERENCE_DATASET_ID", "AssessmentSheet", "read_answers",
-           "sheet_sha256", "parse_date", "score_sheet", "stored_version", "prepare_sheet", "benchmark_values",
-           "commit_sheet"]
+__all__ = [
+    "PUBLISHED_SECTOR_SCHEME",
+    "REFERENCE_DATASET_ID",
+    "AssessmentSheet",
+    "read_answers",
+    "sheet_sha256",
+    "parse_date",
+    "score_sheet",
+    "stored_version",
+    "prepare_sheet",
+    "benchmark_values",
+    "commit_sheet",
+]
 
 #: Sector scheme of the twelve sectors of the published 2022 reference.
 PUBLISHED_SECTOR_SCHEME = "dt2022"
@@ -65,6 +75,7 @@ _MAX_LISTED = 50
 
 
 # ---- reading and checking a sheet -------------------------------------------------------------------
+
 
 def read_answers(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFrame:
     """Read a filled questionnaire (CSV in UTF-8/GBK/GB18030, XLSX — first sheet, the ``answers``
@@ -98,8 +109,9 @@ def parse_date(d: Any, what: str) -> _dt.date:
         raise InputError.at(f"bad {what}", column=what, value=d, expected="an ISO date YYYY-MM-DD") from None
 
 
-def _meta_problems(answers: pd.DataFrame, ids: np.ndarray, first_row: int,
-                   default_taken_on: _dt.date | None) -> tuple[list[CellProblem], dict[str, np.ndarray]]:
+def _meta_problems(
+    answers: pd.DataFrame, ids: np.ndarray, first_row: int, default_taken_on: _dt.date | None
+) -> tuple[list[CellProblem], dict[str, np.ndarray]]:
     """Per-cell problems of region, size_class and taken_on, and the cleaned columns."""
     n = len(answers)
     problems: list[CellProblem] = []
@@ -114,32 +126,45 @@ def _meta_problems(answers: pd.DataFrame, ids: np.ndarray, first_row: int,
         mapped = np.array([region_code(u) for u in uniq] + [None], dtype=object)
         reg = mapped[codes]
         for r in np.flatnonzero(pd.isna(reg) & (codes >= 0))[:_MAX_LISTED].tolist():
-            add(r, "region", col.iat[r], "unknown region",
-                "a GB/T 2260 province code (e.g. 330000) or a province name")
+            add(
+                r,
+                "region",
+                col.iat[r],
+                "unknown region",
+                "a GB/T 2260 province code (e.g. 330000) or a province name",
+            )
         out["region"] = reg
     else:
         out["region"] = np.full(n, None, dtype=object)
     if "size_class" in answers.columns:
         col = answers["size_class"]
         txt = col.astype(object).where(col.notna(), None)
-        size = np.array([None if v is None else SIZE_CLASSES.get(str(v).strip().lower()) for v in txt],
-                        dtype=object)
+        size = np.array(
+            [None if v is None else SIZE_CLASSES.get(str(v).strip().lower()) for v in txt], dtype=object
+        )
         for r in np.flatnonzero(pd.isna(size) & col.notna().to_numpy())[:_MAX_LISTED].tolist():
-            add(r, "size_class", col.iat[r], "unknown size class",
-                "large | medium | small | micro (大型/中型/小型/微型)")
+            add(
+                r,
+                "size_class",
+                col.iat[r],
+                "unknown size class",
+                "large | medium | small | micro (大型/中型/小型/微型)",
+            )
         out["size_class"] = size
     else:
         out["size_class"] = np.full(n, None, dtype=object)
     if "sector" in answers.columns:
         sec = answers["sector"].astype(object)
-        out["sector"] = np.array([None if pd.isna(v) or not str(v).strip() else str(v).strip() for v in sec],
-                                 dtype=object)
+        out["sector"] = np.array(
+            [None if pd.isna(v) or not str(v).strip() else str(v).strip() for v in sec], dtype=object
+        )
     else:
         out["sector"] = np.full(n, None, dtype=object)
     if "taken_on" in answers.columns:
         raw = answers["taken_on"]
-        parsed = pd.to_datetime(raw.astype(object).where(raw.notna(), None), errors="coerce",
-                                format="ISO8601")
+        parsed = pd.to_datetime(
+            raw.astype(object).where(raw.notna(), None), errors="coerce", format="ISO8601"
+        )
         bad = parsed.isna().to_numpy() & raw.notna().to_numpy()
         for r in np.flatnonzero(bad)[:_MAX_LISTED].tolist():
             add(r, "taken_on", raw.iat[r], "not a date", "an ISO date YYYY-MM-DD")
@@ -148,8 +173,13 @@ def _meta_problems(answers: pd.DataFrame, ids: np.ndarray, first_row: int,
         if blank.any():
             if default_taken_on is None:
                 for r in np.flatnonzero(blank)[:_MAX_LISTED].tolist():
-                    add(r, "taken_on", None, "date of the assessment is missing",
-                        "an ISO date YYYY-MM-DD (or give the date for the whole sheet)")
+                    add(
+                        r,
+                        "taken_on",
+                        None,
+                        "date of the assessment is missing",
+                        "an ISO date YYYY-MM-DD (or give the date for the whole sheet)",
+                    )
             else:
                 dates[blank] = default_taken_on
         out["taken_on"] = dates
@@ -166,8 +196,9 @@ def _raise_problems(problems: list[CellProblem], file: str | None) -> None:
     raise err
 
 
-def score_sheet(frame: pd.DataFrame, model: MaturityModel, *, file: str | None = None,
-                taken_on: Any = None) -> tuple[AssessmentScores, dict[str, np.ndarray]]:
+def score_sheet(
+    frame: pd.DataFrame, model: MaturityModel, *, file: str | None = None, taken_on: Any = None
+) -> tuple[AssessmentScores, dict[str, np.ndarray]]:
     """Validate a whole answer sheet — answers, USCCs, region, size class, dates — and score it.
 
     Returns the scores and the cleaned meta columns (``region`` as GB/T 2260 codes, ``size_class``,
@@ -175,14 +206,27 @@ def score_sheet(frame: pd.DataFrame, model: MaturityModel, *, file: str | None =
     Scoring a sheet and storing it check it the same way, so both accept exactly the same sheets.
     """
     if "uscc" not in frame.columns:
-        raise InputError.at("the enterprise id column is missing", file=file, row=1, column="uscc",
-                            expected="a column 'uscc' with unified social credit codes")
+        raise InputError.at(
+            "the enterprise id column is missing",
+            file=file,
+            row=1,
+            column="uscc",
+            expected="a column 'uscc' with unified social credit codes",
+        )
     if len(frame) == 0:
-        raise InputError.at("the answer sheet has no rows", file=file, row=2,
-                            expected="one row per enterprise")
+        raise InputError.at(
+            "the answer sheet has no rows", file=file, row=2, expected="one row per enterprise"
+        )
     default_date = parse_date(taken_on, "taken_on") if taken_on is not None else None
-    ids = (frame["uscc"].astype(object).where(frame["uscc"].notna(), "").astype(str).str.strip().str.upper()
-           .to_numpy())
+    ids = (
+        frame["uscc"]
+        .astype(object)
+        .where(frame["uscc"].notna(), "")
+        .astype(str)
+        .str.strip()
+        .str.upper()
+        .to_numpy()
+    )
     meta_problems, meta = _meta_problems(frame, ids, 2, default_date)
     try:
         scores = score_answers(model, frame, file=file, keep_question_scores=False)
@@ -197,6 +241,7 @@ def score_sheet(frame: pd.DataFrame, model: MaturityModel, *, file: str | None =
 
 
 # ---- model versions ------------------------------------------------------------------------------------
+
 
 def stored_version(store: Store, model: MaturityModel) -> tuple[str, bool]:
     """The version label to store for ``model`` and whether its definition is already stored."""
@@ -213,6 +258,7 @@ def stored_version(store: Store, model: MaturityModel) -> tuple[str, bool]:
 
 
 # ---- preparing and committing -----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class AssessmentSheet:
@@ -246,11 +292,23 @@ class AssessmentSheet:
         return f[pd.notna(f["sector"]) & pd.notna(f["region"])]
 
 
-def prepare_sheet(store: Store, answers: pd.DataFrame | str | Path, model: MaturityModel, *,
-                  dataset_id: str | None = None, taken_on: Any = None, synthetic: bool | None = None,
-                  title: str | None = None, source: str = "", publisher: str = "", licence: str = "",
-                  grade: str = "important", file: str | None = None, sheet=None,
-                  replace: bool = False) -> AssessmentSheet:
+def prepare_sheet(
+    store: Store,
+    answers: pd.DataFrame | str | Path,
+    model: MaturityModel,
+    *,
+    dataset_id: str | None = None,
+    taken_on: Any = None,
+    synthetic: bool | None = None,
+    title: str | None = None,
+    source: str = "",
+    publisher: str = "",
+    licence: str = "",
+    grade: str = "important",
+    file: str | None = None,
+    sheet=None,
+    replace: bool = False,
+) -> AssessmentSheet:
     """Validate and score a sheet and build every row to store (reads the store, writes nothing).
 
     Parameters are those of :func:`industrial_brain.services.assess.ingest_answers`. Raises
@@ -258,8 +316,12 @@ def prepare_sheet(store: Store, answers: pd.DataFrame | str | Path, model: Matur
     or a dataset id already used (unless ``replace``).
     """
     if grade not in ("important", "core"):
-        raise InputError.at("enterprise assessments cannot be graded " + repr(grade), column="grade",
-                            value=grade, expected="important or core (Data Security Law practice)")
+        raise InputError.at(
+            "enterprise assessments cannot be graded " + repr(grade),
+            column="grade",
+            value=grade,
+            expected="important or core (Data Security Law practice)",
+        )
     path = None
     if not isinstance(answers, pd.DataFrame):
         path = Path(answers)
@@ -271,62 +333,151 @@ def prepare_sheet(store: Store, answers: pd.DataFrame | str | Path, model: Matur
     sha = sheet_sha256(frame, path)
     if dataset_id is not None:
         DatasetInfo(dataset_id, "enterprise", grade=grade).checked()  # id syntax and grade rules
-    default_date = (parse_date(taken_on, "taken_on") if taken_on is not None
-                    else _dt.datetime.now(_dt.timezone.utc).date())
+    default_date = (
+        parse_date(taken_on, "taken_on")
+        if taken_on is not None
+        else _dt.datetime.now(_dt.timezone.utc).date()
+    )
     scores, meta = score_sheet(frame, m, file=file, taken_on=default_date)
     dates_known = [d for d in meta["taken_on"] if d is not None]
-    same = enterprise_store.sheet_dataset(store, sha, m.fingerprint, min(dates_known), max(dates_known)) \
-        if dates_known else None
+    same = (
+        enterprise_store.sheet_dataset(store, sha, m.fingerprint, min(dates_known), max(dates_known))
+        if dates_known
+        else None
+    )
     if same is not None and not replace:
         empty = pd.DataFrame()
-        return AssessmentSheet(DatasetInfo(same, "assessment", grade=grade), file, sha, m, m.version, True,
-                               False, 0, None, {}, empty, 0, empty, empty, empty, False, duplicate_of=same)
+        return AssessmentSheet(
+            DatasetInfo(same, "assessment", grade=grade),
+            file,
+            sha,
+            m,
+            m.version,
+            True,
+            False,
+            0,
+            None,
+            {},
+            empty,
+            0,
+            empty,
+            empty,
+            empty,
+            False,
+            duplicate_of=same,
+        )
     if dataset_id is None:
         key = f"{sha}|{m.fingerprint}|{min(dates_known, default='')}|{max(dates_known, default='')}"
         dataset_id = f"assess_{m.code}_{hashlib.sha256(key.encode()).hexdigest()[:12]}"
     taken = dataset_kind(store, dataset_id)
     if taken and not replace:
-        raise InputError.at("dataset id already used", file=file, column="dataset_id", value=dataset_id,
-                            expected="a new dataset id, or replace=True")
+        raise InputError.at(
+            "dataset id already used",
+            file=file,
+            column="dataset_id",
+            value=dataset_id,
+            expected="a new dataset id, or replace=True",
+        )
     if taken and taken != "assessment":
-        raise InputError.at("cannot replace a dataset of another kind", file=file, column="dataset_id",
-                            value=f"{dataset_id} ({taken})", expected="an assessment dataset")
+        raise InputError.at(
+            "cannot replace a dataset of another kind",
+            file=file,
+            column="dataset_id",
+            value=f"{dataset_id} ({taken})",
+            expected="an assessment dataset",
+        )
     names = frame["name"].astype(object) if "name" in frame.columns else pd.Series([None] * len(frame))
     if synthetic is None:
         synthetic = bool(frame.attrs.get("synthetic")) or bool(
-            names.notna().all() and names.astype(str).str.strip().str.endswith(SYNTHETIC_NAME_MARK).all())
+            names.notna().all() and names.astype(str).str.strip().str.endswith(SYNTHETIC_NAME_MARK).all()
+        )
 
     ref_sectors = set(published_reference_2022().sectors.index)
     uscc = scores.total.index.to_numpy(dtype=object)
     sector = meta["sector"]
-    ent = pd.DataFrame({
-        "uscc": uscc, "name": names.to_numpy(dtype=object), "region_code": meta["region"],
-        "sector_code": sector, "size_class": meta["size_class"], "dataset_id": dataset_id,
-        "sector_scheme": np.array([None if s is None else PUBLISHED_SECTOR_SCHEME if s in ref_sectors
-                                   else FREE_SECTOR_SCHEME for s in sector], dtype=object)})
+    ent = pd.DataFrame(
+        {
+            "uscc": uscc,
+            "name": names.to_numpy(dtype=object),
+            "region_code": meta["region"],
+            "sector_code": sector,
+            "size_class": meta["size_class"],
+            "dataset_id": dataset_id,
+            "sector_scheme": np.array(
+                [
+                    None if s is None else PUBLISHED_SECTOR_SCHEME if s in ref_sectors else FREE_SECTOR_SCHEME
+                    for s in sector
+                ],
+                dtype=object,
+            ),
+        }
+    )
     known = enterprise_store.registered_usccs(store, ent["uscc"])
     version, model_stored = stored_version(store, m)
     aids = np.array([f"{dataset_id}/{u}" for u in uscc], dtype=object)
     taken_dates = pd.to_datetime(pd.Series(meta["taken_on"], dtype=object)).to_numpy()
-    ass = pd.DataFrame({"assessment_id": aids, "uscc": uscc, "model_code": m.code, "taken_on": taken_dates,
-                        "dataset_id": dataset_id, "model_version": version})
-    res = pd.DataFrame({
-        "assessment_id": aids, "uscc": uscc, "model_code": m.code, "model_version": version,
-        "model_fingerprint": m.fingerprint, "taken_on": taken_dates, "total_score": scores.total.to_numpy(),
-        "level": scores.level.astype(str).to_numpy(dtype=object), "run_id": None, "dataset_id": dataset_id})
+    ass = pd.DataFrame(
+        {
+            "assessment_id": aids,
+            "uscc": uscc,
+            "model_code": m.code,
+            "taken_on": taken_dates,
+            "dataset_id": dataset_id,
+            "model_version": version,
+        }
+    )
+    res = pd.DataFrame(
+        {
+            "assessment_id": aids,
+            "uscc": uscc,
+            "model_code": m.code,
+            "model_version": version,
+            "model_fingerprint": m.fingerprint,
+            "taken_on": taken_dates,
+            "total_score": scores.total.to_numpy(),
+            "level": scores.level.astype(str).to_numpy(dtype=object),
+            "run_id": None,
+            "dataset_id": dataset_id,
+        }
+    )
     kind_note = "SYNTHETIC " if synthetic else ""
     title = title or f"{kind_note}enterprise assessments ({m.code} {version}), {len(frame)} enterprises"
     if synthetic and "SYNTHETIC" not in title.upper():
         title = "SYNTHETIC " + title
     if synthetic:
-        source = ("SYNTHETIC demo data generated by industrial_brain.micro.population (not real enterprises)"
-                  + (f"; {source}" if source else ""))
-    info = DatasetInfo(dataset_id, "assessment", title=title, source=source, publisher=publisher,
-                       licence=licence, grade=grade,
-                       citation=f"scored with {m.code} {version} (fingerprint {m.fingerprint[:12]})")
+        source = (
+            "SYNTHETIC demo data generated by industrial_brain.micro.population (not real enterprises)"
+            + (f"; {source}" if source else "")
+        )
+    info = DatasetInfo(
+        dataset_id,
+        "assessment",
+        title=title,
+        source=source,
+        publisher=publisher,
+        licence=licence,
+        grade=grade,
+        citation=f"scored with {m.code} {version} (fingerprint {m.fingerprint[:12]})",
+    )
     qcols = [c for c in m.question_codes if c in frame.columns]
-    return AssessmentSheet(info, file, sha, m, version, model_stored, synthetic, len(frame), scores, meta,
-                           ent[~ent["uscc"].isin(known)], len(known), ass, frame[qcols], res, bool(taken))
+    return AssessmentSheet(
+        info,
+        file,
+        sha,
+        m,
+        version,
+        model_stored,
+        synthetic,
+        len(frame),
+        scores,
+        meta,
+        ent[~ent["uscc"].isin(known)],
+        len(known),
+        ass,
+        frame[qcols],
+        res,
+        bool(taken),
+    )
 
 
 def benchmark_values(table: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
@@ -334,25 +485,46 @@ def benchmark_values(table: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     t = table.reset_index()
     stats = [c for c in table.columns if c not in ("suppressed", "suppression")]
     long = t.melt(id_vars=[*by, "suppressed", "suppression"], value_vars=stats, var_name="measure")
-    out = pd.DataFrame({
-        "sector_code": long[by[0]].astype(str) if "sector" in by else None,
-        "region_code": long["region"].astype(str) if "region" in by else None,
-        "year": None, "measure": long["measure"], "value": long["value"].astype(np.float64),
-        "label": np.where(long["suppressed"], "suppressed:" + long["suppression"].astype(str), None),
-    })
+    out = pd.DataFrame(
+        {
+            "sector_code": long[by[0]].astype(str) if "sector" in by else None,
+            "region_code": long["region"].astype(str) if "region" in by else None,
+            "year": None,
+            "measure": long["measure"],
+            "value": long["value"].astype(np.float64),
+            "label": np.where(long["suppressed"], "suppressed:" + long["suppression"].astype(str), None),
+        }
+    )
     if by[0] != "sector" and "sector" not in by:
         out["label"] = np.where(long["suppressed"], out["label"], by[0] + "=" + long[by[0]].astype(str))
     return out
 
 
-def _insert_run(store: Store, run_id: str, kind: str, lineage: Lineage, *, note: str,
-                method: str | None = None, version: str | None = None, params: Any = None,
-                values: pd.DataFrame | None = None) -> None:
+def _insert_run(
+    store: Store,
+    run_id: str,
+    kind: str,
+    lineage: Lineage,
+    *,
+    note: str,
+    method: str | None = None,
+    version: str | None = None,
+    params: Any = None,
+    values: pd.DataFrame | None = None,
+) -> None:
     params = params if params is not None else lineage.to_dict()["params"]
     run_store.insert_run(
-        store, run_id=run_id, kind=kind, method=method or lineage.method, version=version or lineage.version,
-        params_json=json.dumps(params, ensure_ascii=False), lineage_json=lineage.to_json(),
-        datasets=",".join(d for d, _ in lineage.datasets), note=note, values=values)
+        store,
+        run_id=run_id,
+        kind=kind,
+        method=method or lineage.method,
+        version=version or lineage.version,
+        params_json=json.dumps(params, ensure_ascii=False),
+        lineage_json=lineage.to_json(),
+        datasets=",".join(d for d, _ in lineage.datasets),
+        note=note,
+        values=values,
+    )
 
 
 def _ensure_reference(store: Store) -> None:
@@ -361,20 +533,45 @@ def _ensure_reference(store: Store) -> None:
         return
     ref = published_reference_2022()
     path = _reference_path()
-    insert_dataset(store, dataset_id=REFERENCE_DATASET_ID, kind="reference",
-                   title=f"PUBLISHED REFERENCE: {ref.title_en}", source=ref.source,
-                   citation="" if ref.source_confirmed else "as reported; primary publication not confirmed",
-                   sha256=sha256_file(path), rows=len(ref.sectors), grade="general", file_name=path.name)
+    insert_dataset(
+        store,
+        dataset_id=REFERENCE_DATASET_ID,
+        kind="reference",
+        title=f"PUBLISHED REFERENCE: {ref.title_en}",
+        source=ref.source,
+        citation="" if ref.source_confirmed else "as reported; primary publication not confirmed",
+        sha256=sha256_file(path),
+        rows=len(ref.sectors),
+        grade="general",
+        file_name=path.name,
+    )
     sec = ref.sectors.reset_index()
-    insert_frame(store, "sector", pd.DataFrame({"code": sec["sector"], "scheme": PUBLISHED_SECTOR_SCHEME,
-                                                "name_zh": sec["name_zh"], "name_en": sec["sector"],
-                                                "dataset_id": REFERENCE_DATASET_ID}))
+    insert_frame(
+        store,
+        "sector",
+        pd.DataFrame(
+            {
+                "code": sec["sector"],
+                "scheme": PUBLISHED_SECTOR_SCHEME,
+                "name_zh": sec["name_zh"],
+                "name_en": sec["sector"],
+                "dataset_id": REFERENCE_DATASET_ID,
+            }
+        ),
+    )
     store.audit("ingest", f"dataset:{REFERENCE_DATASET_ID}", "published reference sectors (dt2022)")
 
 
-def commit_sheet(store: Store, sheet: AssessmentSheet, *, run_id: str, lineage: Lineage,
-                 benchmark: BenchmarkTable | None = None, benchmark_run_id: str | None = None,
-                 benchmark_lineage: Lineage | None = None) -> None:
+def commit_sheet(
+    store: Store,
+    sheet: AssessmentSheet,
+    *,
+    run_id: str,
+    lineage: Lineage,
+    benchmark: BenchmarkTable | None = None,
+    benchmark_run_id: str | None = None,
+    benchmark_lineage: Lineage | None = None,
+) -> None:
     """Store a prepared sheet in one transaction (all or nothing).
 
     ``run_id`` / ``lineage`` describe the scoring run; ``benchmark`` (sector × region, cells already
@@ -383,9 +580,14 @@ def commit_sheet(store: Store, sheet: AssessmentSheet, *, run_id: str, lineage: 
     """
     m, version, dataset_id = sheet.model, sheet.version, sheet.info.dataset_id
     kept = enterprise_store.registrations(store, dataset_id=dataset_id) if sheet.replaces else None
-    old_runs = ([*run_store.runs(store, "assess_score", datasets=dataset_id)["run_id"],
-                 *run_store.runs(store, "assess_benchmark", datasets=dataset_id)["run_id"]]
-                if sheet.replaces else [])
+    old_runs = (
+        [
+            *run_store.runs(store, "assess_score", datasets=dataset_id)["run_id"],
+            *run_store.runs(store, "assess_benchmark", datasets=dataset_id)["run_id"],
+        ]
+        if sheet.replaces
+        else []
+    )
 
     def write(s: Store) -> None:
         if sheet.replaces:
@@ -398,18 +600,39 @@ def commit_sheet(store: Store, sheet: AssessmentSheet, *, run_id: str, lineage: 
             enterprise_store.insert_enterprises(s, sheet.new_enterprises)
         enterprise_store.insert_assessments(s, sheet.assessments, sheet.answers)
         if not sheet.model_stored:
-            ml = Lineage.make("micro.model",
-                              {"code": m.code, "version": version, "fingerprint": m.fingerprint})
-            _insert_run(s, f"assess_model-{m.fingerprint[:16]}", "assess_model", ml, version=version,
-                        params=m.model_dump(mode="json"), note=m.fingerprint, method=m.code)
+            ml = Lineage.make(
+                "micro.model", {"code": m.code, "version": version, "fingerprint": m.fingerprint}
+            )
+            _insert_run(
+                s,
+                f"assess_model-{m.fingerprint[:16]}",
+                "assess_model",
+                ml,
+                version=version,
+                params=m.model_dump(mode="json"),
+                note=m.fingerprint,
+                method=m.code,
+            )
         _insert_run(s, run_id, "assess_score", lineage, note=f"{m.code} {version}")
         enterprise_store.insert_results(s, sheet.results.assign(run_id=run_id), sheet.scores.dimension_scores)
         if benchmark is not None:
-            _insert_run(s, benchmark_run_id, "assess_benchmark", benchmark_lineage,
-                        note=f"{m.code} {version}; cells under k={benchmark.k} suppressed",
-                        values=benchmark_values(benchmark.frame, benchmark.by))
+            _insert_run(
+                s,
+                benchmark_run_id,
+                "assess_benchmark",
+                benchmark_lineage,
+                note=f"{m.code} {version}; cells under k={benchmark.k} suppressed",
+                values=benchmark_values(benchmark.frame, benchmark.by),
+            )
 
-    commit_dataset(store, sheet.info, file=sheet.file or "", sha=sheet.sha256, rows=sheet.n, write=write,
-                   replace=sheet.replaces,
-                   detail=f"model={m.code} {version} new_enterprises={len(sheet.new_enterprises)}"
-                          + (" SYNTHETIC" if sheet.synthetic else ""))
+    commit_dataset(
+        store,
+        sheet.info,
+        file=sheet.file or "",
+        sha=sheet.sha256,
+        rows=sheet.n,
+        write=write,
+        replace=sheet.replaces,
+        detail=f"model={m.code} {version} new_enterprises={len(sheet.new_enterprises)}"
+        + (" SYNTHETIC" if sheet.synthetic else ""),
+    )

@@ -42,15 +42,23 @@ class DatasetInfo:
         if self.kind not in KINDS + ("reference", "geo"):
             raise InputError.at("unknown kind", column="kind", value=self.kind, expected=" | ".join(KINDS))
         if self.grade not in GRADES:
-            raise InputError.at("unknown data grade", column="grade", value=self.grade,
-                                expected="general | important | core")
+            raise InputError.at(
+                "unknown data grade", column="grade", value=self.grade, expected="general | important | core"
+            )
         if self.kind == "enterprise" and self.grade == "general":
-            raise InputError.at("enterprise data cannot be graded general", column="grade", value=self.grade,
-                                expected="important or core (Data Security Law practice)")
+            raise InputError.at(
+                "enterprise data cannot be graded general",
+                column="grade",
+                value=self.grade,
+                expected="important or core (Data Security Law practice)",
+            )
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}", self.dataset_id):
-            raise InputError.at("bad dataset id", column="dataset_id", value=self.dataset_id,
-                                expected="letters, digits, '_', '.', '-' (up to 128), "
-                                         "starting with a letter or digit")
+            raise InputError.at(
+                "bad dataset id",
+                column="dataset_id",
+                value=self.dataset_id,
+                expected="letters, digits, '_', '.', '-' (up to 128), starting with a letter or digit",
+            )
         return self
 
 
@@ -103,19 +111,36 @@ def check_dataset_id_free(store: Store, info: DatasetInfo, file: str, replace: b
     kind = dataset_kind(store, info.dataset_id)
     if kind and not replace:
         raise InputError.at(
-            "dataset id already used by a different file", file=file, column="dataset_id",
+            "dataset id already used by a different file",
+            file=file,
+            column="dataset_id",
             value=info.dataset_id,
-            expected="a new --dataset-id, or --replace to replace that dataset")
+            expected="a new --dataset-id, or --replace to replace that dataset",
+        )
     if kind and kind != info.kind:
-        raise InputError.at("cannot replace a dataset of another kind", file=file, column="kind",
-                            value=info.kind, expected=kind)
+        raise InputError.at(
+            "cannot replace a dataset of another kind",
+            file=file,
+            column="kind",
+            value=info.kind,
+            expected=kind,
+        )
 
 
-def commit_dataset(store: Store, info: DatasetInfo, *, file: str, sha: str, rows: int,
-                   write: Callable[[Store], None], notes: pd.DataFrame | None = None,
-                   replace: bool = False, detail: str = "",
-                   notes_from: Callable[[], pd.DataFrame | None] | None = None,
-                   rows_from: Callable[[], int] | None = None) -> None:
+def commit_dataset(
+    store: Store,
+    info: DatasetInfo,
+    *,
+    file: str,
+    sha: str,
+    rows: int,
+    write: Callable[[Store], None],
+    notes: pd.DataFrame | None = None,
+    replace: bool = False,
+    detail: str = "",
+    notes_from: Callable[[], pd.DataFrame | None] | None = None,
+    rows_from: Callable[[], int] | None = None,
+) -> None:
     """Write the dataset record, its rows (``write``), its notes and an audit row in one transaction.
 
     ``notes_from`` / ``rows_from`` supply notes and the row count that ``write`` only learns while writing.
@@ -127,14 +152,26 @@ def commit_dataset(store: Store, info: DatasetInfo, *, file: str, sha: str, rows
         write(store)
         if rows_from is not None:
             rows = rows_from()
-        insert_dataset(store, dataset_id=info.dataset_id, kind=info.kind, title=info.title,
-                       source=info.source, publisher=info.publisher, licence=info.licence,
-                       citation=info.citation, sha256=sha, rows=rows, grade=info.grade,
-                       file_name=Path(file).name)
+        insert_dataset(
+            store,
+            dataset_id=info.dataset_id,
+            kind=info.kind,
+            title=info.title,
+            source=info.source,
+            publisher=info.publisher,
+            licence=info.licence,
+            citation=info.citation,
+            sha256=sha,
+            rows=rows,
+            grade=info.grade,
+            file_name=Path(file).name,
+        )
         if notes_from is not None:
             notes = notes_from()
         if notes is not None and len(notes):
             insert_notes(store, notes)
-        store.audit("replace" if replace else "ingest", f"dataset:{info.dataset_id}",
-                    f"{info.kind} file={Path(file).name} rows={rows} sha256={sha[:16]} {detail}".strip())
-
+        store.audit(
+            "replace" if replace else "ingest",
+            f"dataset:{info.dataset_id}",
+            f"{info.kind} file={Path(file).name} rows={rows} sha256={sha[:16]} {detail}".strip(),
+        )

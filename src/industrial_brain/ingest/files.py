@@ -38,8 +38,12 @@ def file_format(path: Path) -> str:
         return "xlsx"
     if suffix in PARQUET_SUFFIXES:
         return "parquet"
-    raise InputError.at("unsupported file type", file=str(path), value=suffix or "(no suffix)",
-                        expected="a .csv, .xlsx or .parquet file")
+    raise InputError.at(
+        "unsupported file type",
+        file=str(path),
+        value=suffix or "(no suffix)",
+        expected="a .csv, .xlsx or .parquet file",
+    )
 
 
 def check_readable(path: Path) -> None:
@@ -74,9 +78,12 @@ def detect_encoding(path: Path, chunk: int = 1 << 22) -> str:
         except UnicodeDecodeError as exc:
             if enc == "gb18030":
                 raise InputError.at(
-                    "cannot decode text", file=str(path), row=line + exc.object[: exc.start].count(b"\n"),
-                    value=exc.object[exc.start: exc.start + 4].hex(" "),
-                    expected="UTF-8 (with or without BOM) or GBK/GB18030 text") from None
+                    "cannot decode text",
+                    file=str(path),
+                    row=line + exc.object[: exc.start].count(b"\n"),
+                    value=exc.object[exc.start : exc.start + 4].hex(" "),
+                    expected="UTF-8 (with or without BOM) or GBK/GB18030 text",
+                ) from None
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -96,25 +103,41 @@ def read_frame(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
             try:
-                df = pd.read_csv(path, dtype=str, encoding=enc, sep=sep, keep_default_na=False,
-                                 index_col=False, na_values=[""], skipinitialspace=True)
+                df = pd.read_csv(
+                    path,
+                    dtype=str,
+                    encoding=enc,
+                    sep=sep,
+                    keep_default_na=False,
+                    index_col=False,
+                    na_values=[""],
+                    skipinitialspace=True,
+                )
             except pd.errors.EmptyDataError:
-                raise InputError.at("file has no header line", file=str(path),
-                                    expected="a header line") from None
+                raise InputError.at(
+                    "file has no header line", file=str(path), expected="a header line"
+                ) from None
             except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
                 line = _first_ragged_line(path, enc, sep, len(header))
-                raise InputError.at("malformed CSV", file=str(path), row=line,
-                                    value=str(exc).strip().splitlines()[-1][:80],
-                                    expected=f"{len(header)} fields on every line, as in the header"
-                                    ) from None
+                raise InputError.at(
+                    "malformed CSV",
+                    file=str(path),
+                    row=line,
+                    value=str(exc).strip().splitlines()[-1][:80],
+                    expected=f"{len(header)} fields on every line, as in the header",
+                ) from None
     elif fmt == "xlsx":
         df = _read_xlsx(path, sheet)
     else:
         try:
             df = pd.read_parquet(path)
         except Exception as exc:  # pyarrow raises several types for damaged files
-            raise InputError.at("cannot read Parquet file", file=str(path), value=str(exc).splitlines()[0],
-                                expected="a valid Parquet file") from None
+            raise InputError.at(
+                "cannot read Parquet file",
+                file=str(path),
+                value=str(exc).splitlines()[0],
+                expected="a valid Parquet file",
+            ) from None
     df.columns = [str(c).strip() for c in df.columns]
     _check_header(list(df.columns), str(path))
     if df.empty:
@@ -149,12 +172,18 @@ def _first_ragged_line(path: Path, enc: str, sep: str, width: int) -> int | None
 def _check_header(columns: list[str], file: str) -> None:
     if any(c == "" or c.startswith("Unnamed:") for c in columns):
         pos = next(i for i, c in enumerate(columns) if c == "" or c.startswith("Unnamed:"))
-        raise InputError.at("blank column name", file=file, row=1, column=f"#{pos + 1}",
-                            expected="a name in every header cell")
+        raise InputError.at(
+            "blank column name",
+            file=file,
+            row=1,
+            column=f"#{pos + 1}",
+            expected="a name in every header cell",
+        )
     dup = pd.Index(columns)[pd.Index(columns).duplicated()]
     if len(dup):
-        raise InputError.at("duplicate column name", file=file, row=1, column=dup[0],
-                            expected="each column name once")
+        raise InputError.at(
+            "duplicate column name", file=file, row=1, column=dup[0], expected="each column name once"
+        )
 
 
 def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
@@ -164,16 +193,24 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise InputError.at("cannot read XLSX workbook", file=str(path), value=str(exc).splitlines()[0],
-                            expected="a valid .xlsx file") from None
+        raise InputError.at(
+            "cannot read XLSX workbook",
+            file=str(path),
+            value=str(exc).splitlines()[0],
+            expected="a valid .xlsx file",
+        ) from None
     names = wb.sheetnames
     if sheet is None:
         name = names[0]
     elif isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit() and sheet not in names):
         idx = int(sheet)
         if not 0 <= idx < len(names):
-            raise InputError.at("no such sheet", file=str(path), value=sheet,
-                                expected=f"a sheet index 0..{len(names) - 1} or a name among {names}")
+            raise InputError.at(
+                "no such sheet",
+                file=str(path),
+                value=sheet,
+                expected=f"a sheet index 0..{len(names) - 1} or a name among {names}",
+            )
         name = names[idx]
     elif sheet in names:
         name = sheet
@@ -187,6 +224,11 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     header = ["" if v is None else str(v) for v in rows[0]]
     while header and header[-1] == "":
         header.pop()
-    body = [[None if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
-             for v in r[: len(header)]] for r in rows[1:]]
+    body = [
+        [
+            None if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+            for v in r[: len(header)]
+        ]
+        for r in rows[1:]
+    ]
     return pd.DataFrame(body, columns=header, dtype=object)

@@ -24,7 +24,11 @@ import pandas as pd
 
 from industrial_brain.errors import InputError
 from industrial_brain.ingest.core import (
-    DatasetInfo, IngestReport, check_dataset_id_free, commit_dataset, existing_by_sha,
+    DatasetInfo,
+    IngestReport,
+    check_dataset_id_free,
+    commit_dataset,
+    existing_by_sha,
 )
 from industrial_brain.ingest.files import check_readable, read_frame, sha256_file
 from industrial_brain.quality import screen_io_flows
@@ -35,53 +39,103 @@ from industrial_brain.store.io_tables import insert_io_tables, table_ids_held_el
 NATIONAL = "100000"
 
 COL_ROLES = {
-    **{c: "final_demand" for c in ("FU101", "FU102", "FU103", "FU201", "FU202", "EX", "HFCE", "NPISH", "GGFC",
-                                    "GFCF", "INVNT", "CONS_ABR", "CONS_NONRES", "EXPO", "IMPO")},
+    **{
+        c: "final_demand"
+        for c in (
+            "FU101",
+            "FU102",
+            "FU103",
+            "FU201",
+            "FU202",
+            "EX",
+            "HFCE",
+            "NPISH",
+            "GGFC",
+            "GFCF",
+            "INVNT",
+            "CONS_ABR",
+            "CONS_NONRES",
+            "EXPO",
+            "IMPO",
+        )
+    },
     **{c: "subtotal" for c in ("TIU", "THC", "TC", "GCF", "TFU")},
-    "IM": "imports", "OF": "trade_out", "IF": "trade_in", "ERR": "discrepancy", "GO": "output",
+    "IM": "imports",
+    "OF": "trade_out",
+    "IF": "trade_in",
+    "ERR": "discrepancy",
+    "GO": "output",
 }
 ROW_ROLES = {
     **{c: "value_added" for c in ("VA001", "VA002", "VA003", "VA004", "VALU", "TXS_IMP_FNL", "TXS_INT_FNL")},
     **{c: "subtotal" for c in ("TII", "TVA", "TTL_INT_FNL")},
-    "TI": "input_total", "OUTPUT": "input_total",
+    "TI": "input_total",
+    "OUTPUT": "input_total",
 }
 #: A subtotal column whose parts are absent is itself a final-demand category (e.g. TC in the 42-sector
 #: tables).
-SUBTOTAL_PARTS = {"THC": ("FU101", "FU102"), "TC": ("FU101", "FU102", "FU103", "THC"),
-                  "GCF": ("FU201", "FU202")}
+SUBTOTAL_PARTS = {
+    "THC": ("FU101", "FU102"),
+    "TC": ("FU101", "FU102", "FU103", "THC"),
+    "GCF": ("FU201", "FU202"),
+}
 _SIGN = {"final_demand": 1.0, "trade_out": 1.0, "discrepancy": 1.0, "imports": -1.0, "trade_in": -1.0}
 NAMES = {  # labels of the non-sector codes (PROVENANCE glossary)
     "FU101": ("农村居民消费支出", "rural household consumption"),
     "FU102": ("城镇居民消费支出", "urban household consumption"),
     "FU103": ("政府消费支出", "government consumption"),
     "FU201": ("固定资本形成总额", "gross fixed capital formation"),
-    "FU202": ("存货变动", "changes in inventories"), "EX": ("出口", "exports"),
+    "FU202": ("存货变动", "changes in inventories"),
+    "EX": ("出口", "exports"),
     "TC": ("最终消费支出合计", "final consumption"),
-    "IM": ("进口", "imports"), "OF": ("国内省外流出", "outflow to other provinces"),
-    "IF": ("国内省外流入", "inflow from other provinces"), "ERR": ("其他", "statistical discrepancy"),
-    "GO": ("总产出", "gross output"), "VA001": ("劳动者报酬", "compensation of employees"),
+    "IM": ("进口", "imports"),
+    "OF": ("国内省外流出", "outflow to other provinces"),
+    "IF": ("国内省外流入", "inflow from other provinces"),
+    "ERR": ("其他", "statistical discrepancy"),
+    "GO": ("总产出", "gross output"),
+    "VA001": ("劳动者报酬", "compensation of employees"),
     "VA002": ("生产税净额", "net taxes on production"),
     "VA003": ("固定资产折旧", "depreciation of fixed assets"),
-    "VA004": ("营业盈余", "operating surplus"), "TVA": ("增加值合计", "total value added"),
+    "VA004": ("营业盈余", "operating surplus"),
+    "TVA": ("增加值合计", "total value added"),
     "TI": ("总投入", "total input"),
-    "TII": ("中间投入合计", "total intermediate input"), "TIU": ("中间使用合计", "total intermediate use"),
-    "THC": ("居民消费支出合计", "household consumption"), "GCF": ("资本形成总额", "gross capital formation"),
+    "TII": ("中间投入合计", "total intermediate input"),
+    "TIU": ("中间使用合计", "total intermediate use"),
+    "THC": ("居民消费支出合计", "household consumption"),
+    "GCF": ("资本形成总额", "gross capital formation"),
     "TFU": ("最终使用合计", "total final use"),
 }
 _CODE_COLS = ("code", "row_code", "代码", "sec")
-_LABEL_COLS = {"description": "name_en", "name_en": "name_en", "descriptioninchinese": "name_zh",
-               "name_zh": "name_zh", "名称": "name_zh", "province_zh": None}
+_LABEL_COLS = {
+    "description": "name_en",
+    "name_en": "name_en",
+    "descriptioninchinese": "name_zh",
+    "name_zh": "name_zh",
+    "名称": "name_zh",
+    "province_zh": None,
+}
 _REGION_COLS = ("adcode", "region", "region_code", "地区")
-_ORIGINS = {"domestic": "domestic", "imports": "imported", "imported": "imported", "tot": "all",
-            "total": "all", "all": "all"}
+_ORIGINS = {
+    "domestic": "domestic",
+    "imports": "imported",
+    "imported": "imported",
+    "tot": "all",
+    "total": "all",
+    "all": "all",
+}
 
 
 def _split_columns(df: pd.DataFrame, file: str):
     low = {c.lower(): c for c in df.columns}
     code_col = next((low[c] for c in _CODE_COLS if c in low), None)
     if code_col is None:
-        raise InputError.at("missing column", file=file, row=1, column="Code",
-                            expected="a row-code column named Code, row_code or 代码")
+        raise InputError.at(
+            "missing column",
+            file=file,
+            row=1,
+            column="Code",
+            expected="a row-code column named Code, row_code or 代码",
+        )
     labels = {low[k]: v for k, v in _LABEL_COLS.items() if k in low}
     origin_col = low.get("origin")
     region_col = next((low[c] for c in _REGION_COLS if c in low), None)
@@ -95,8 +149,12 @@ def _split_columns(df: pd.DataFrame, file: str):
 def _roles(row_codes: list[str], col_codes: list[str], file: str) -> tuple[dict, dict]:
     sectors = [c for c in col_codes if c in set(row_codes) and c not in COL_ROLES and c not in ROW_ROLES]
     if not sectors:
-        raise InputError.at("no sector codes shared by rows and columns", file=file, row=1,
-                            expected="the same product codes as row codes and column headers")
+        raise InputError.at(
+            "no sector codes shared by rows and columns",
+            file=file,
+            row=1,
+            expected="the same product codes as row codes and column headers",
+        )
     sec = set(sectors)
     col_role = {}
     for c in col_codes:
@@ -105,9 +163,13 @@ def _roles(row_codes: list[str], col_codes: list[str], file: str) -> tuple[dict,
         elif c in COL_ROLES:
             col_role[c] = COL_ROLES[c]
         else:
-            raise InputError.at("unknown column code", file=file, row=1, column=c,
-                                expected="a sector code that is also a row code, or one of "
-                                         + ", ".join(COL_ROLES))
+            raise InputError.at(
+                "unknown column code",
+                file=file,
+                row=1,
+                column=c,
+                expected="a sector code that is also a row code, or one of " + ", ".join(COL_ROLES),
+            )
     for sub, parts in SUBTOTAL_PARTS.items():
         if sub in col_role and not any(p in col_role for p in parts):
             col_role[sub] = "final_demand"
@@ -118,9 +180,13 @@ def _roles(row_codes: list[str], col_codes: list[str], file: str) -> tuple[dict,
         elif r in ROW_ROLES:
             row_role[r] = ROW_ROLES[r]
         else:
-            raise InputError.at("unknown row code", file=file, column="Code", value=r,
-                                expected="a sector code that is also a column header, or one of "
-                                         + ", ".join(ROW_ROLES))
+            raise InputError.at(
+                "unknown row code",
+                file=file,
+                column="Code",
+                value=r,
+                expected="a sector code that is also a column header, or one of " + ", ".join(ROW_ROLES),
+            )
     return col_role, row_role
 
 
@@ -133,19 +199,37 @@ def _numeric_block(df: pd.DataFrame, cols: list[str], file: str, line0: np.ndarr
     bad = (num.isna() & text.notna() & (text != "")).to_numpy()
     if bad.any():
         i, j = map(int, np.argwhere(bad)[0])
-        raise InputError.at("value is not a number", file=file, row=int(line0[i]), column=cols[j],
-                            value=text.iat[i, j], expected="a number or a blank cell")
+        raise InputError.at(
+            "value is not a number",
+            file=file,
+            row=int(line0[i]),
+            column=cols[j],
+            value=text.iat[i, j],
+            expected="a number or a blank cell",
+        )
     arr = num.to_numpy(dtype="float64", na_value=np.nan)
     if np.isinf(arr).any():
         i, j = map(int, np.argwhere(np.isinf(arr))[0])
-        raise InputError.at("value is infinite", file=file, row=int(line0[i]), column=cols[j],
-                            expected="a finite number")
+        raise InputError.at(
+            "value is infinite", file=file, row=int(line0[i]), column=cols[j], expected="a finite number"
+        )
     return arr
 
 
-def check_balance(codes: np.ndarray, origins: np.ndarray, values: np.ndarray, col_codes: list[str],
-                  col_role: dict, row_role: dict, *, file: str, lines: np.ndarray, rtol: float, atol: float,
-                  label: str = "") -> dict:
+def check_balance(
+    codes: np.ndarray,
+    origins: np.ndarray,
+    values: np.ndarray,
+    col_codes: list[str],
+    col_role: dict,
+    row_role: dict,
+    *,
+    file: str,
+    lines: np.ndarray,
+    rtol: float,
+    atol: float,
+    label: str = "",
+) -> dict:
     """Check the row and column identities of one table; raise naming the worst row/column."""
     cidx = {c: k for k, c in enumerate(col_codes)}
     v = np.nan_to_num(values)
@@ -168,8 +252,13 @@ def check_balance(codes: np.ndarray, origins: np.ndarray, values: np.ndarray, co
             i = int(np.argmax(np.where(viol, np.abs(gap) / np.maximum(tol, 1e-300), 0)))
             raise InputError.at(
                 f"row does not balance{where}: intermediate use + final use + outflows − imports − inflows "
-                f"+ discrepancy = {lhs[i]:.6g} but GO = {v[i, x_col]:.6g}", file=file, row=int(lines[i]),
-                column="GO", value=codes[i], expected=f"equality within {atol:g} + {rtol:g}·GO")
+                f"+ discrepancy = {lhs[i]:.6g} but GO = {v[i, x_col]:.6g}",
+                file=file,
+                row=int(lines[i]),
+                column="GO",
+                value=codes[i],
+                expected=f"equality within {atol:g} + {rtol:g}·GO",
+            )
     total_rows = [k for k, c in enumerate(codes) if row_role[c] == "input_total"]
     if total_rows:
         t = total_rows[0]
@@ -184,36 +273,67 @@ def check_balance(codes: np.ndarray, origins: np.ndarray, values: np.ndarray, co
             j = int(np.argmax(np.abs(gap) / np.maximum(tol, 1e-300)))
             raise InputError.at(
                 f"column does not balance{where}: intermediate inputs + value added = {inputs[j]:.6g} "
-                f"but total input = {ti[j]:.6g}", file=file, row=int(lines[t]), column=col_codes[cols_in[j]],
-                expected=f"equality within {atol:g} + {rtol:g}·total input")
+                f"but total input = {ti[j]:.6g}",
+                file=file,
+                row=int(lines[t]),
+                column=col_codes[cols_in[j]],
+                expected=f"equality within {atol:g} + {rtol:g}·total input",
+            )
         if x_col is not None:
             dom = is_prod & np.array([o != "imported" for o in origins])
             go = {c: v[k, x_col] for k, c in enumerate(codes) if dom[k]}
             for jj, j in enumerate(cols_in):
                 c = col_codes[j]
                 if c in go and abs(go[c] - ti[jj]) > atol + rtol * abs(ti[jj]):
-                    raise InputError.at(f"total input of sector {c} differs from its gross output{where}",
-                                        file=file, row=int(lines[t]), column=c, value=float(ti[jj]),
-                                        expected=f"GO = {go[c]:.6g}")
+                    raise InputError.at(
+                        f"total input of sector {c} differs from its gross output{where}",
+                        file=file,
+                        row=int(lines[t]),
+                        column=c,
+                        value=float(ti[jj]),
+                        expected=f"GO = {go[c]:.6g}",
+                    )
     return report
 
 
-def ingest_io(store: Store, path, info: DatasetInfo, *, year: int, table_id: str | None = None,
-              region: str | None = None, scheme: str = "", unit: str = "10^4 CNY", kind: str | None = None,
-              rtol: float = 1e-4, atol: float = 1.0, replace: bool = False, sheet=None,
-              frame: pd.DataFrame | None = None, screen: bool = True) -> IngestReport:
+def ingest_io(
+    store: Store,
+    path,
+    info: DatasetInfo,
+    *,
+    year: int,
+    table_id: str | None = None,
+    region: str | None = None,
+    scheme: str = "",
+    unit: str = "10^4 CNY",
+    kind: str | None = None,
+    rtol: float = 1e-4,
+    atol: float = 1.0,
+    replace: bool = False,
+    sheet=None,
+    frame: pd.DataFrame | None = None,
+    screen: bool = True,
+) -> IngestReport:
     """Validate and store one (or several stacked) input–output tables atomically."""
     path = Path(path)
     file = str(path)
     check_readable(path)
     sha = sha256_file(path)
     if (same := existing_by_sha(store, sha)) is not None:
-        return IngestReport(same, "io", file, sha, 0, skipped=True,
-                            message=f"identical file already stored as dataset '{same}'; nothing to do")
+        return IngestReport(
+            same,
+            "io",
+            file,
+            sha,
+            0,
+            skipped=True,
+            message=f"identical file already stored as dataset '{same}'; nothing to do",
+        )
     check_dataset_id_free(store, info, file, replace)
     if not isinstance(year, (int, np.integer)) or not 1900 <= int(year) <= 2100:
-        raise InputError.at("impossible year", file=file, column="year", value=year,
-                            expected="a year in 1900–2100")
+        raise InputError.at(
+            "impossible year", file=file, column="year", value=year, expected="a year in 1900–2100"
+        )
     df = frame if frame is not None else read_frame(path, sheet=sheet)
     lines = np.arange(2, len(df) + 2)
     low = {c.lower(): c for c in df.columns}
@@ -224,14 +344,21 @@ def ingest_io(store: Store, path, info: DatasetInfo, *, year: int, table_id: str
     codes_all = df[code_col].astype("string").str.strip()
     if codes_all.isna().any():
         i = int(np.flatnonzero(codes_all.isna().to_numpy())[0])
-        raise InputError.at("missing row code", file=file, row=int(lines[i]), column=code_col,
-                            expected="a row code")
+        raise InputError.at(
+            "missing row code", file=file, row=int(lines[i]), column=code_col, expected="a row code"
+        )
     if origin_col is not None:
         origins = df[origin_col].astype("string").str.strip().str.lower().map(_ORIGINS)
         if origins.isna().any():
             i = int(np.flatnonzero(origins.isna().to_numpy())[0])
-            raise InputError.at("unknown origin", file=file, row=int(lines[i]), column=origin_col,
-                                value=df[origin_col].iat[i], expected="Domestic, Imports or TOT")
+            raise InputError.at(
+                "unknown origin",
+                file=file,
+                row=int(lines[i]),
+                column=origin_col,
+                value=df[origin_col].iat[i],
+                expected="Domestic, Imports or TOT",
+            )
         origins = origins.to_numpy(dtype=object)
         kind = kind or "noncompetitive"
     else:
@@ -241,14 +368,21 @@ def ingest_io(store: Store, path, info: DatasetInfo, *, year: int, table_id: str
         regs = df[region_col].map(region_code)
         if regs.isna().any():
             i = int(np.flatnonzero(regs.isna().to_numpy())[0])
-            raise InputError.at("unknown region", file=file, row=int(lines[i]), column=region_col,
-                                value=df[region_col].iat[i], expected="a province name or GB/T 2260 code")
+            raise InputError.at(
+                "unknown region",
+                file=file,
+                row=int(lines[i]),
+                column=region_col,
+                value=df[region_col].iat[i],
+                expected="a province name or GB/T 2260 code",
+            )
         groups = list(dict.fromkeys(regs))
     else:
         one = NATIONAL if region is None else region_code(region)
         if one is None:
-            raise InputError.at("unknown region", column="region", value=region,
-                                expected="a province name or code")
+            raise InputError.at(
+                "unknown region", column="region", value=region, expected="a province name or code"
+            )
         regs = pd.Series([one] * len(df))
         groups = [one]
     values = _numeric_block(df, value_cols, file, lines)
@@ -262,20 +396,45 @@ def ingest_io(store: Store, path, info: DatasetInfo, *, year: int, table_id: str
         dup = pd.Series(list(zip(orig, codes))).duplicated().to_numpy()
         if dup.any():
             i = int(np.flatnonzero(dup)[0])
-            raise InputError.at("duplicate row code", file=file, row=int(lines[m][i]), column=code_col,
-                                value=codes[i], expected="each row code once per origin and table")
+            raise InputError.at(
+                "duplicate row code",
+                file=file,
+                row=int(lines[m][i]),
+                column=code_col,
+                value=codes[i],
+                expected="each row code once per origin and table",
+            )
         col_role, row_role = _roles(list(codes), col_codes, file)
         tid = table_id or info.dataset_id
         if len(groups) > 1:
             tid = f"{tid}_{g}"
-        reports[tid] = check_balance(codes, orig, values[m], col_codes, col_role, row_role, file=file,
-                                     lines=lines[m], rtol=rtol, atol=atol, label=tid)
+        reports[tid] = check_balance(
+            codes,
+            orig,
+            values[m],
+            col_codes,
+            col_role,
+            row_role,
+            file=file,
+            lines=lines[m],
+            rtol=rtol,
+            atol=atol,
+            label=tid,
+        )
         tables.append((tid, int(year), g, scheme, unit, kind, info.dataset_id))
         vals = values[m]
         ii, jj = np.nonzero(~np.isnan(vals))
-        flows.append(pd.DataFrame({"table_id": tid, "row_code": codes[ii],
-                                   "col_code": np.asarray(col_codes)[jj], "value": vals[ii, jj],
-                                   "origin": orig[ii]}))
+        flows.append(
+            pd.DataFrame(
+                {
+                    "table_id": tid,
+                    "row_code": codes[ii],
+                    "col_code": np.asarray(col_codes)[jj],
+                    "value": vals[ii, jj],
+                    "origin": orig[ii],
+                }
+            )
+        )
         names = {}
         for lab_col, key in labels.items():
             if key:
@@ -290,21 +449,43 @@ def ingest_io(store: Store, path, info: DatasetInfo, *, year: int, table_id: str
                 codes_rows.append((tid, axis, c, roles[c], zh, en, pos))
     taken = table_ids_held_elsewhere(store, [t[0] for t in tables], info.dataset_id)
     if taken:
-        raise InputError.at("table id already stored", file=file, column="table_id", value=taken[0],
-                            expected="a new --table-id, or --replace on the dataset that holds it")
+        raise InputError.at(
+            "table id already stored",
+            file=file,
+            column="table_id",
+            value=taken[0],
+            expected="a new --table-id, or --replace on the dataset that holds it",
+        )
     flow = pd.concat(flows, ignore_index=True)
-    table_frame = pd.DataFrame(tables, columns=["table_id", "year", "region_code", "scheme", "unit", "kind",
-                                                "dataset_id"])
-    code_frame = pd.DataFrame(codes_rows, columns=["table_id", "axis", "code", "role", "name_zh", "name_en",
-                                                   "position"])
+    table_frame = pd.DataFrame(
+        tables, columns=["table_id", "year", "region_code", "scheme", "unit", "kind", "dataset_id"]
+    )
+    code_frame = pd.DataFrame(
+        codes_rows, columns=["table_id", "axis", "code", "role", "name_zh", "name_en", "position"]
+    )
     notes = _screen_io(flow, code_frame, table_frame, info.dataset_id) if screen else None
 
-    commit_dataset(store, info, file=file, sha=sha, rows=len(flow), notes=notes, replace=replace,
-                   write=lambda s: insert_io_tables(s, table_frame, code_frame, flow),
-                   detail=f"tables={len(tables)}")
-    return IngestReport(info.dataset_id, "io", file, sha, len(flow),
-                        notes=notes if notes is not None else pd.DataFrame(),
-                        message=f"stored {len(tables)} table(s), {len(flow):,} cells", details=reports)
+    commit_dataset(
+        store,
+        info,
+        file=file,
+        sha=sha,
+        rows=len(flow),
+        notes=notes,
+        replace=replace,
+        write=lambda s: insert_io_tables(s, table_frame, code_frame, flow),
+        detail=f"tables={len(tables)}",
+    )
+    return IngestReport(
+        info.dataset_id,
+        "io",
+        file,
+        sha,
+        len(flow),
+        notes=notes if notes is not None else pd.DataFrame(),
+        message=f"stored {len(tables)} table(s), {len(flow):,} cells",
+        details=reports,
+    )
 
 
 def _long_to_matrix(df: pd.DataFrame, low: dict, file: str) -> pd.DataFrame:
@@ -316,8 +497,14 @@ def _long_to_matrix(df: pd.DataFrame, low: dict, file: str) -> pd.DataFrame:
     dup = d.duplicated(key + [cc], keep="first").to_numpy()
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
-        raise InputError.at("duplicate cell", file=file, row=i + 2, column=cc,
-                            value=f"{d[rc].iat[i]}/{d[cc].iat[i]}", expected="each (row_code, col_code) once")
+        raise InputError.at(
+            "duplicate cell",
+            file=file,
+            row=i + 2,
+            column=cc,
+            value=f"{d[rc].iat[i]}/{d[cc].iat[i]}",
+            expected="each (row_code, col_code) once",
+        )
     wide = d.pivot(index=key, columns=cc, values=vc).reset_index()
     first_line = d.groupby(key, sort=False)["_line"].min()
     wide["_line"] = wide.set_index(key).index.map(first_line).to_numpy()
@@ -326,8 +513,9 @@ def _long_to_matrix(df: pd.DataFrame, low: dict, file: str) -> pd.DataFrame:
     return wide.rename(columns={rc: "Code"})
 
 
-def _screen_io(flow: pd.DataFrame, codes: pd.DataFrame, tables: pd.DataFrame,
-               dataset_id: str) -> pd.DataFrame | None:
+def _screen_io(
+    flow: pd.DataFrame, codes: pd.DataFrame, tables: pd.DataFrame, dataset_id: str
+) -> pd.DataFrame | None:
     """Quality screening of every table: zero-output sectors (A undefined), negative value added…
 
     Imported rows of non-competitive tables are left out so that ``x`` is domestic output.
@@ -337,6 +525,9 @@ def _screen_io(flow: pd.DataFrame, codes: pd.DataFrame, tables: pd.DataFrame,
         f = flow[(flow.table_id == t.table_id) & (flow.origin != "imported")]
         mine = codes[codes.table_id == t.table_id]
         sectors = mine[(mine.axis == "col") & (mine.role == "sector")]["code"]
-        notes.append(screen_io_flows(f, dataset_id=dataset_id, region_code=t.region_code, year=t.year,
-                                     sectors=list(sectors)))
+        notes.append(
+            screen_io_flows(
+                f, dataset_id=dataset_id, region_code=t.region_code, year=t.year, sectors=list(sectors)
+            )
+        )
     return pd.concat(notes, ignore_index=True) if notes else None

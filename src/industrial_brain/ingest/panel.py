@@ -22,15 +22,26 @@ import pandas as pd
 
 from industrial_brain.errors import InputError
 from industrial_brain.ingest.core import (
-    DatasetInfo, IngestReport, check_dataset_id_free, commit_dataset, existing_by_sha,
+    DatasetInfo,
+    IngestReport,
+    check_dataset_id_free,
+    commit_dataset,
+    existing_by_sha,
 )
 from industrial_brain.ingest.files import check_readable, file_format, read_frame, sha256_file
 from industrial_brain.quality import screen_panel
 from industrial_brain.reference.regions import region_code, region_codes
 from industrial_brain.store.connection import Store
 from industrial_brain.store.observations import (
-    BulkLoadFailed, bulk_load, delete_missing, duplicate_years, insert_observations, load_long_csv,
-    observations, recode_regions, series_check,
+    BulkLoadFailed,
+    bulk_load,
+    delete_missing,
+    duplicate_years,
+    insert_observations,
+    load_long_csv,
+    observations,
+    recode_regions,
+    series_check,
 )
 from industrial_brain.store.reference import indicators as stored_indicators
 
@@ -65,8 +76,13 @@ def detect_layout(columns: list[str], *, file: str) -> str:
     """Which of the three layouts a header describes; InputError naming what is missing otherwise."""
     found = _canon(columns)
     if "region" not in found:
-        raise InputError.at("missing column", file=file, row=1, column="region",
-                            expected="a 'region' (地区) column in every panel layout")
+        raise InputError.at(
+            "missing column",
+            file=file,
+            row=1,
+            column="region",
+            expected="a 'region' (地区) column in every panel layout",
+        )
     if {"year", "indicator", "value"} <= found.keys():
         return "long"
     if "year" in found and "indicator" not in found and "value" not in found:
@@ -74,10 +90,15 @@ def detect_layout(columns: list[str], *, file: str) -> str:
     if "indicator" in found and "year" not in found:
         return "wide-year"
     missing = [c for c in ("year", "indicator", "value") if c not in found]
-    raise InputError.at("missing column", file=file, row=1, column=missing[0],
-                        expected="long (region, year, indicator, value), "
-                                 "wide by indicator (region, year, <codes>…) "
-                                 "or wide by year (region, indicator, <years>…)")
+    raise InputError.at(
+        "missing column",
+        file=file,
+        row=1,
+        column=missing[0],
+        expected="long (region, year, indicator, value), "
+        "wide by indicator (region, year, <codes>…) "
+        "or wide by year (region, indicator, <years>…)",
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -88,45 +109,64 @@ def _to_long(df: pd.DataFrame, layout: str, file: str) -> pd.DataFrame:
     cols = _canon(list(df.columns))
     line = np.arange(2, len(df) + 2)
     if layout == "long":
-        out = pd.DataFrame({"region": df[cols["region"]].to_numpy(), "year": df[cols["year"]].to_numpy(),
-                            "indicator": df[cols["indicator"]].to_numpy(),
-                            "value": df[cols["value"]].to_numpy(), "_line": line})
+        out = pd.DataFrame(
+            {
+                "region": df[cols["region"]].to_numpy(),
+                "year": df[cols["year"]].to_numpy(),
+                "indicator": df[cols["indicator"]].to_numpy(),
+                "value": df[cols["value"]].to_numpy(),
+                "_line": line,
+            }
+        )
         out["_col"] = cols["value"]
         out.attrs["cols"] = cols
         return out
     if layout == "wide-indicator":
         value_cols = [c for c in df.columns if c not in (cols["region"], cols["year"])]
         if not value_cols:
-            raise InputError.at("no indicator columns", file=file, row=1,
-                                expected="one column per indicator code after region and year")
+            raise InputError.at(
+                "no indicator columns",
+                file=file,
+                row=1,
+                expected="one column per indicator code after region and year",
+            )
         n, k = len(df), len(value_cols)
-        out = pd.DataFrame({
-            "region": np.repeat(df[cols["region"]].to_numpy(), k),
-            "year": np.repeat(df[cols["year"]].to_numpy(), k),
-            "indicator": np.tile(np.asarray(value_cols, dtype=object), n),
-            "value": df[value_cols].to_numpy().reshape(-1),
-            "_line": np.repeat(line, k),
-            "_col": np.tile(np.asarray(value_cols, dtype=object), n),
-        })
+        out = pd.DataFrame(
+            {
+                "region": np.repeat(df[cols["region"]].to_numpy(), k),
+                "year": np.repeat(df[cols["year"]].to_numpy(), k),
+                "indicator": np.tile(np.asarray(value_cols, dtype=object), n),
+                "value": df[value_cols].to_numpy().reshape(-1),
+                "_line": np.repeat(line, k),
+                "_col": np.tile(np.asarray(value_cols, dtype=object), n),
+            }
+        )
         out.attrs["cols"] = {**cols, "indicator": None, "value": None}
         return out
     # wide-year
     year_cols = [c for c in df.columns if c not in (cols["region"], cols["indicator"])]
     bad = [c for c in year_cols if not _is_year_header(c)]
     if bad:
-        raise InputError.at("column is not a year", file=file, row=1, column=bad[0],
-                            expected="four-digit year columns after region and indicator")
+        raise InputError.at(
+            "column is not a year",
+            file=file,
+            row=1,
+            column=bad[0],
+            expected="four-digit year columns after region and indicator",
+        )
     if not year_cols:
         raise InputError.at("no year columns", file=file, row=1, expected="columns 2015, 2016, …")
     n, k = len(df), len(year_cols)
-    out = pd.DataFrame({
-        "region": np.repeat(df[cols["region"]].to_numpy(), k),
-        "year": np.tile(np.asarray([c.strip()[:4] for c in year_cols], dtype=object), n),
-        "indicator": np.repeat(df[cols["indicator"]].to_numpy(), k),
-        "value": df[year_cols].to_numpy().reshape(-1),
-        "_line": np.repeat(line, k),
-        "_col": np.tile(np.asarray(year_cols, dtype=object), n),
-    })
+    out = pd.DataFrame(
+        {
+            "region": np.repeat(df[cols["region"]].to_numpy(), k),
+            "year": np.tile(np.asarray([c.strip()[:4] for c in year_cols], dtype=object), n),
+            "indicator": np.repeat(df[cols["indicator"]].to_numpy(), k),
+            "value": df[year_cols].to_numpy().reshape(-1),
+            "_line": np.repeat(line, k),
+            "_col": np.tile(np.asarray(year_cols, dtype=object), n),
+        }
+    )
     out.attrs["cols"] = {**cols, "year": None, "value": None}
     return out
 
@@ -161,37 +201,58 @@ def validate_long(long: pd.DataFrame, indicators: pd.DataFrame, *, file: str) ->
     ind = long["indicator"].astype("string").str.strip()
     if ind.isna().any():
         r, c = where(ind.isna().to_numpy(), "indicator")
-        raise InputError.at("missing indicator code", file=file, row=r, column=c,
-                            expected="an indicator code")
+        raise InputError.at(
+            "missing indicator code", file=file, row=r, column=c, expected="an indicator code"
+        )
     known = set(indicators["code"])
     unknown = ~ind.isin(known).to_numpy()
     if unknown.any():
         r, c = where(unknown, "indicator")
-        raise InputError.at("unknown indicator", file=file, row=r, column=c,
-                            value=ind.iat[int(np.flatnonzero(unknown)[0])],
-                            expected="a code registered with 'ibrain ingest FILE --kind indicators'")
+        raise InputError.at(
+            "unknown indicator",
+            file=file,
+            row=r,
+            column=c,
+            value=ind.iat[int(np.flatnonzero(unknown)[0])],
+            expected="a code registered with 'ibrain ingest FILE --kind indicators'",
+        )
     # years
     yr, bad = _parse_numbers(long["year"])
     nan_year = np.isnan(yr)
     frac = ~nan_year & (yr != np.floor(np.where(nan_year, 0, yr)))
     if (bad | nan_year | frac).any():
         r, c = where(bad | nan_year | frac, "year")
-        raise InputError.at("year is not an integer", file=file, row=r, column=c,
-                            value=long["year"].iat[int(np.flatnonzero(bad | nan_year | frac)[0])],
-                            expected="a four-digit year such as 2015")
+        raise InputError.at(
+            "year is not an integer",
+            file=file,
+            row=r,
+            column=c,
+            value=long["year"].iat[int(np.flatnonzero(bad | nan_year | frac)[0])],
+            expected="a four-digit year such as 2015",
+        )
     out_of_range = (yr < YEAR_MIN) | (yr > YEAR_MAX)
     if out_of_range.any():
         r, c = where(out_of_range, "year")
-        raise InputError.at("impossible year", file=file, row=r, column=c,
-                            value=int(yr[np.flatnonzero(out_of_range)[0]]),
-                            expected=f"a year in {YEAR_MIN}–{YEAR_MAX}")
+        raise InputError.at(
+            "impossible year",
+            file=file,
+            row=r,
+            column=c,
+            value=int(yr[np.flatnonzero(out_of_range)[0]]),
+            expected=f"a year in {YEAR_MIN}–{YEAR_MAX}",
+        )
     # values
     val, bad = _parse_numbers(long["value"])
     if bad.any():
         r, c = where(bad, "value")
-        raise InputError.at("value is not a number", file=file, row=r, column=c,
-                            value=long["value"].iat[int(np.flatnonzero(bad)[0])],
-                            expected="a number or a blank cell")
+        raise InputError.at(
+            "value is not a number",
+            file=file,
+            row=r,
+            column=c,
+            value=long["value"].iat[int(np.flatnonzero(bad)[0])],
+            expected="a number or a blank cell",
+        )
     inf = np.isinf(val)
     if inf.any():
         r, c = where(inf, "value")
@@ -207,27 +268,43 @@ def validate_long(long: pd.DataFrame, indicators: pd.DataFrame, *, file: str) ->
         uniq = {u: region_code(u) for u in pd.unique(reg)}
         bad_mask = reg.map(lambda u: uniq[u] is None).to_numpy(dtype=bool)
         r, c = where(bad_mask, "region")
-        raise InputError.at("unknown region", file=file, row=r, column=c,
-                            value=reg.iat[int(np.flatnonzero(bad_mask)[0])],
-                            expected="a province name (e.g. '北京', 'Beijing') "
-                                     "or a GB/T 2260 code (e.g. '110000')") from None
+        raise InputError.at(
+            "unknown region",
+            file=file,
+            row=r,
+            column=c,
+            value=reg.iat[int(np.flatnonzero(bad_mask)[0])],
+            expected="a province name (e.g. '北京', 'Beijing') or a GB/T 2260 code (e.g. '110000')",
+        ) from None
     present = ~np.isnan(val)
-    frame = pd.DataFrame({"region_code": codes.to_numpy(), "indicator_code": ind.to_numpy(dtype=object),
-                          "year": yr.astype("int64"), "value": val})
+    frame = pd.DataFrame(
+        {
+            "region_code": codes.to_numpy(),
+            "indicator_code": ind.to_numpy(dtype=object),
+            "year": yr.astype("int64"),
+            "value": val,
+        }
+    )
     # duplicates, including two spellings of one province
     dup = frame.duplicated(["region_code", "indicator_code", "year"], keep=False).to_numpy()
     if dup.any():
         first = frame[dup].iloc[0]
-        same = np.flatnonzero(dup & (frame["region_code"] == first.region_code).to_numpy()
-                              & (frame["indicator_code"] == first.indicator_code).to_numpy()
-                              & (frame["year"] == first.year).to_numpy())
+        same = np.flatnonzero(
+            dup
+            & (frame["region_code"] == first.region_code).to_numpy()
+            & (frame["indicator_code"] == first.indicator_code).to_numpy()
+            & (frame["year"] == first.year).to_numpy()
+        )
         a, b = same[0], same[1]
         spell = f"'{reg.iat[a]}'" + (f" and '{reg.iat[b]}'" if reg.iat[a] != reg.iat[b] else "")
         raise InputError.at(
             f"duplicate key: region {first.region_code} ({spell}), indicator '{first.indicator_code}', "
             f"year {first.year} also on row {int(long['_line'].iat[a])}",
-            file=file, row=int(long["_line"].iat[b]), column=cols.get("region") or "region",
-            expected="one value per region, indicator and year")
+            file=file,
+            row=int(long["_line"].iat[b]),
+            column=cols.get("region") or "region",
+            expected="one value per region, indicator and year",
+        )
     # domains
     dom = indicators.set_index("code")[["min_value", "max_value"]]
     lo = frame["indicator_code"].map(dom["min_value"]).to_numpy(dtype="float64")
@@ -237,8 +314,14 @@ def validate_long(long: pd.DataFrame, indicators: pd.DataFrame, *, file: str) ->
         i = int(np.flatnonzero(outside)[0])
         r, c = where(outside, "value")
         rng = f"[{'' if np.isnan(lo[i]) else f'{lo[i]:g}'}, {'' if np.isnan(hi[i]) else f'{hi[i]:g}'}]"
-        raise InputError.at(f"value outside the domain of indicator '{frame['indicator_code'].iat[i]}'",
-                            file=file, row=r, column=c, value=float(val[i]), expected=f"a value in {rng}")
+        raise InputError.at(
+            f"value outside the domain of indicator '{frame['indicator_code'].iat[i]}'",
+            file=file,
+            row=r,
+            column=c,
+            value=float(val[i]),
+            expected=f"a value in {rng}",
+        )
     return frame[present].reset_index(drop=True)
 
 
@@ -247,7 +330,6 @@ def validate_long(long: pd.DataFrame, indicators: pd.DataFrame, *, file: str) ->
 # --------------------------------------------------------------------------------------------------
 class _FastPathRejected(Exception):
     """The fast path found something to report; the pandas path will say exactly where."""
-
 
 
 def _fast_columns(path: Path) -> dict[str, str] | None:
@@ -260,8 +342,9 @@ def _fast_columns(path: Path) -> dict[str, str] | None:
     return cols
 
 
-def _fast_insert(store: Store, path: Path, cols: dict[str, str], indicators: pd.DataFrame,
-                 dataset_id: str) -> int:
+def _fast_insert(
+    store: Store, path: Path, cols: dict[str, str], indicators: pd.DataFrame, dataset_id: str
+) -> int:
     """Load a long UTF-8 CSV straight into the store inside the caller's open transaction.
 
     One pass reads and writes; the checks then run on the inserted rows (one grouped scan), region
@@ -291,9 +374,18 @@ def _fast_insert(store: Store, path: Path, cols: dict[str, str], indicators: pd.
 
 
 # --------------------------------------------------------------------------------------------------
-def ingest_panel(store: Store, path: str | Path, info: DatasetInfo, *, layout: str = "auto",
-                 sheet: str | int | None = None, replace: bool = False, screen: bool = True,
-                 identities: list[dict] | None = None, frame: pd.DataFrame | None = None) -> IngestReport:
+def ingest_panel(
+    store: Store,
+    path: str | Path,
+    info: DatasetInfo,
+    *,
+    layout: str = "auto",
+    sheet: str | int | None = None,
+    replace: bool = False,
+    screen: bool = True,
+    identities: list[dict] | None = None,
+    frame: pd.DataFrame | None = None,
+) -> IngestReport:
     """Validate a panel file and store it atomically as observations of one dataset.
 
     Parameters
@@ -316,8 +408,15 @@ def ingest_panel(store: Store, path: str | Path, info: DatasetInfo, *, layout: s
     check_readable(path)
     sha = sha256_file(path)
     if (same := existing_by_sha(store, sha)) is not None:
-        return IngestReport(same, "panel", file, sha, 0, skipped=True,
-                            message=f"identical file already stored as dataset '{same}'; nothing to do")
+        return IngestReport(
+            same,
+            "panel",
+            file,
+            sha,
+            0,
+            skipped=True,
+            message=f"identical file already stored as dataset '{same}'; nothing to do",
+        )
     check_dataset_id_free(store, info, file, replace)
     indicators = stored_indicators(store)[["code", "unit", "direction", "min_value", "max_value"]]
     result: dict = {}
@@ -331,12 +430,23 @@ def ingest_panel(store: Store, path: str | Path, info: DatasetInfo, *, layout: s
     if frame is None and layout in ("auto", "long") and file_format(path) == "csv":
         fast_cols = _fast_columns(path)  # DuckDB rejects invalid UTF-8; such files take the pandas path
     if fast_cols is not None:
+
         def write_fast(s: Store) -> None:
             result["rows"] = _fast_insert(s, path, fast_cols, indicators, info.dataset_id)
             result["notes"] = screen_rows(s)
+
         try:
-            commit_dataset(store, info, file=file, sha=sha, rows=0, write=write_fast, replace=replace,
-                           notes_from=lambda: result.get("notes"), rows_from=lambda: result["rows"])
+            commit_dataset(
+                store,
+                info,
+                file=file,
+                sha=sha,
+                rows=0,
+                write=write_fast,
+                replace=replace,
+                notes_from=lambda: result.get("notes"),
+                rows_from=lambda: result["rows"],
+            )
         except (_FastPathRejected, BulkLoadFailed):
             fast_cols = None  # rolled back; the pandas path below reports the exact cell
     if fast_cols is None:
@@ -351,15 +461,30 @@ def ingest_panel(store: Store, path: str | Path, info: DatasetInfo, *, layout: s
             result["notes"] = screen_rows(s)
 
         result["rows"] = len(long)
-        commit_dataset(store, info, file=file, sha=sha, rows=len(long), write=write, replace=replace,
-                       notes_from=lambda: result.get("notes"))
+        commit_dataset(
+            store,
+            info,
+            file=file,
+            sha=sha,
+            rows=len(long),
+            write=write,
+            replace=replace,
+            notes_from=lambda: result.get("notes"),
+        )
     notes = result.get("notes")
-    return IngestReport(info.dataset_id, "panel", file, sha, result["rows"],
-                        notes=notes if notes is not None else pd.DataFrame(),
-                        message=f"stored {result['rows']:,} observations")
+    return IngestReport(
+        info.dataset_id,
+        "panel",
+        file,
+        sha,
+        result["rows"],
+        notes=notes if notes is not None else pd.DataFrame(),
+        message=f"stored {result['rows']:,} observations",
+    )
 
 
-def screen_observations(store: Store, dataset_id: str, indicators: pd.DataFrame,
-                        identities: list[dict] | None) -> pd.DataFrame | None:
+def screen_observations(
+    store: Store, dataset_id: str, indicators: pd.DataFrame, identities: list[dict] | None
+) -> pd.DataFrame | None:
     """Run the automatic quality screening over a dataset's observations (inside its transaction)."""
     return screen_panel(observations(store, dataset_id), dataset_id, indicators, identities=identities)

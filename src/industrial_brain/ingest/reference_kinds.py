@@ -15,30 +15,56 @@ import pandas as pd
 
 from industrial_brain.errors import InputError
 from industrial_brain.ingest.core import (
-    DatasetInfo, IngestReport, check_dataset_id_free, commit_dataset, existing_by_sha,
+    DatasetInfo,
+    IngestReport,
+    check_dataset_id_free,
+    commit_dataset,
+    existing_by_sha,
 )
 from industrial_brain.ingest.files import check_readable, read_frame, sha256_file
 from industrial_brain.reference.regions import region_codes
 from industrial_brain.reference.uscc import validate_uscc_column
 from industrial_brain.store.connection import Store
 from industrial_brain.store.reference import (
-    held_elsewhere, insert_enterprises, insert_indicators, insert_sectors, sectors as stored_sectors,
+    held_elsewhere,
+    insert_enterprises,
+    insert_indicators,
+    insert_sectors,
+    sectors as stored_sectors,
 )
 
 #: Writer of each keyed list.
 _WRITERS = {"indicator": insert_indicators, "sector": insert_sectors, "enterprise": insert_enterprises}
 
-SIZE_CLASSES = {"large": "large", "medium": "medium", "small": "small", "micro": "micro",
-                "大型": "large", "中型": "medium", "小型": "small", "微型": "micro"}
-_DIRECTIONS = {"+": "+", "-": "-", "−": "-", "positive": "+", "negative": "-", "正": "+", "负": "-",
-               "正向": "+", "负向": "-"}
+SIZE_CLASSES = {
+    "large": "large",
+    "medium": "medium",
+    "small": "small",
+    "micro": "micro",
+    "大型": "large",
+    "中型": "medium",
+    "小型": "small",
+    "微型": "micro",
+}
+_DIRECTIONS = {
+    "+": "+",
+    "-": "-",
+    "−": "-",
+    "positive": "+",
+    "negative": "-",
+    "正": "+",
+    "负": "-",
+    "正向": "+",
+    "负向": "-",
+}
 
 
 def _require(df: pd.DataFrame, cols: list[str], file: str) -> None:
     for c in cols:
         if c not in df.columns:
-            raise InputError.at("missing column", file=file, row=1, column=c,
-                                expected=f"columns {', '.join(cols)}")
+            raise InputError.at(
+                "missing column", file=file, row=1, column=c, expected=f"columns {', '.join(cols)}"
+            )
 
 
 def _no_blank(df: pd.DataFrame, col: str, file: str, expected: str) -> None:
@@ -54,8 +80,14 @@ def _no_duplicates(df: pd.DataFrame, cols: list[str], file: str) -> None:
         idx = np.flatnonzero(dup)
         first = df.iloc[idx[0]][cols].tolist()
         twin = next(j for j in idx[1:] if df.iloc[j][cols].tolist() == first)
-        raise InputError.at(f"duplicate {'/'.join(cols)} (also on row {idx[0] + 2})", file=file, row=twin + 2,
-                            column=cols[0], value="/".join(map(str, first)), expected="each key once")
+        raise InputError.at(
+            f"duplicate {'/'.join(cols)} (also on row {idx[0] + 2})",
+            file=file,
+            row=twin + 2,
+            column=cols[0],
+            value="/".join(map(str, first)),
+            expected="each key once",
+        )
 
 
 def _numbers(df: pd.DataFrame, col: str, file: str) -> np.ndarray:
@@ -66,13 +98,15 @@ def _numbers(df: pd.DataFrame, col: str, file: str) -> np.ndarray:
     bad = num.isna() & s.notna() & (s != "")
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError.at("not a number", file=file, row=i + 2, column=col, value=s.iat[i],
-                            expected="a number or blank")
+        raise InputError.at(
+            "not a number", file=file, row=i + 2, column=col, value=s.iat[i], expected="a number or blank"
+        )
     return num.to_numpy(dtype="float64", na_value=np.nan)
 
 
-def _prepare(store: Store, path: str | Path, info: DatasetInfo, replace: bool, frame: pd.DataFrame | None,
-             sheet=None):
+def _prepare(
+    store: Store, path: str | Path, info: DatasetInfo, replace: bool, frame: pd.DataFrame | None, sheet=None
+):
     path = Path(path)
     check_readable(path)
     sha = sha256_file(path)
@@ -87,34 +121,72 @@ def _prepare(store: Store, path: str | Path, info: DatasetInfo, replace: bool, f
 
 
 def _skipped(same: str, kind: str, path: Path, sha: str) -> IngestReport:
-    return IngestReport(same, kind, str(path), sha, 0, skipped=True,
-                        message=f"identical file already stored as dataset '{same}'; nothing to do")
+    return IngestReport(
+        same,
+        kind,
+        str(path),
+        sha,
+        0,
+        skipped=True,
+        message=f"identical file already stored as dataset '{same}'; nothing to do",
+    )
 
 
-def _store_rows(store: Store, info: DatasetInfo, file: str, sha: str, replace: bool, table: str,
-                out: pd.DataFrame, key: list[str], what: str, noun: str) -> IngestReport:
+def _store_rows(
+    store: Store,
+    info: DatasetInfo,
+    file: str,
+    sha: str,
+    replace: bool,
+    table: str,
+    out: pd.DataFrame,
+    key: list[str],
+    what: str,
+    noun: str,
+) -> IngestReport:
     """Check keys (unique in the file, not stored by another dataset), then commit ``out`` into ``table``."""
     _no_duplicates(out, key, file)
     _taken_elsewhere(store, table, out[key], info, file, what, key)
-    commit_dataset(store, info, file=file, sha=sha, rows=len(out), replace=replace,
-                   write=lambda s: _WRITERS[table](s, out))
-    return IngestReport(info.dataset_id, info.kind, file, sha, len(out),
-                        message=f"registered {len(out)} {noun}")
+    commit_dataset(
+        store,
+        info,
+        file=file,
+        sha=sha,
+        rows=len(out),
+        replace=replace,
+        write=lambda s: _WRITERS[table](s, out),
+    )
+    return IngestReport(
+        info.dataset_id, info.kind, file, sha, len(out), message=f"registered {len(out)} {noun}"
+    )
 
 
-def _taken_elsewhere(store: Store, table: str, keys: pd.DataFrame, info: DatasetInfo,
-                     file: str, what: str, cols: list[str]) -> None:
+def _taken_elsewhere(
+    store: Store, table: str, keys: pd.DataFrame, info: DatasetInfo, file: str, what: str, cols: list[str]
+) -> None:
     hit = held_elsewhere(store, table, keys, info.dataset_id)
     if hit:
         (first, *_), owner = hit
         pos = int(np.flatnonzero((keys[cols[0]] == first).to_numpy())[0])
-        raise InputError.at(f"{what} already stored by dataset '{owner}'", file=file, row=pos + 2,
-                            column=cols[0], value=first,
-                            expected=f"a new {what}, or --replace on dataset '{owner}'")
+        raise InputError.at(
+            f"{what} already stored by dataset '{owner}'",
+            file=file,
+            row=pos + 2,
+            column=cols[0],
+            value=first,
+            expected=f"a new {what}, or --replace on dataset '{owner}'",
+        )
 
 
-def ingest_indicators(store: Store, path, info: DatasetInfo, *, replace: bool = False,
-                      frame: pd.DataFrame | None = None, sheet=None) -> IngestReport:
+def ingest_indicators(
+    store: Store,
+    path,
+    info: DatasetInfo,
+    *,
+    replace: bool = False,
+    frame: pd.DataFrame | None = None,
+    sheet=None,
+) -> IngestReport:
     """Register indicators (code, labels, unit, direction, domain) as one dataset."""
     path, sha, df, same = _prepare(store, path, info, replace, frame, sheet)
     if same:
@@ -122,36 +194,81 @@ def ingest_indicators(store: Store, path, info: DatasetInfo, *, replace: bool = 
     file = str(path)
     _require(df, ["code", "unit", "direction"], file)
     for c in ("code", "unit", "direction"):
-        _no_blank(df, c, file, {"code": "an indicator code", "unit": "a unit such as '10^8 CNY' or '%'",
-                                "direction": "'+' (more is better) or '-'"}[c])
+        _no_blank(
+            df,
+            c,
+            file,
+            {
+                "code": "an indicator code",
+                "unit": "a unit such as '10^8 CNY' or '%'",
+                "direction": "'+' (more is better) or '-'",
+            }[c],
+        )
     codes = df["code"].astype(str).str.strip()
     bad = ~codes.str.fullmatch(r"[A-Za-z][A-Za-z0-9_.]{0,63}")
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError.at("bad indicator code", file=file, row=i + 2, column="code", value=codes.iat[i],
-                            expected="a letter then letters, digits, '_' or '.' (up to 64)")
+        raise InputError.at(
+            "bad indicator code",
+            file=file,
+            row=i + 2,
+            column="code",
+            value=codes.iat[i],
+            expected="a letter then letters, digits, '_' or '.' (up to 64)",
+        )
     direction = df["direction"].astype(str).str.strip().str.lower().map(_DIRECTIONS)
     if direction.isna().any():
         i = int(np.flatnonzero(direction.isna().to_numpy())[0])
-        raise InputError.at("bad direction", file=file, row=i + 2, column="direction",
-                            value=df["direction"].iat[i], expected="'+' or '-'")
+        raise InputError.at(
+            "bad direction",
+            file=file,
+            row=i + 2,
+            column="direction",
+            value=df["direction"].iat[i],
+            expected="'+' or '-'",
+        )
     lo, hi = _numbers(df, "min_value", file), _numbers(df, "max_value", file)
     crossed = ~np.isnan(lo) & ~np.isnan(hi) & (lo > hi)
     if crossed.any():
         i = int(np.flatnonzero(crossed)[0])
-        raise InputError.at("min_value above max_value", file=file, row=i + 2, column="min_value",
-                            value=lo[i], expected=f"a value ≤ {hi[i]:g}")
-    out = pd.DataFrame({"code": codes, "name_zh": df.get("name_zh"), "name_en": df.get("name_en"),
-                        "unit": df["unit"].astype(str).str.strip(), "direction": direction,
-                        "dimension": df.get("dimension"), "source": df.get("source"),
-                        "min_value": lo, "max_value": hi, "price_basis": df.get("price_basis"),
-                        "dataset_id": info.dataset_id})
-    return _store_rows(store, info, file, sha, replace, "indicator", out, ["code"], "indicator code",
-                       "indicators")
+        raise InputError.at(
+            "min_value above max_value",
+            file=file,
+            row=i + 2,
+            column="min_value",
+            value=lo[i],
+            expected=f"a value ≤ {hi[i]:g}",
+        )
+    out = pd.DataFrame(
+        {
+            "code": codes,
+            "name_zh": df.get("name_zh"),
+            "name_en": df.get("name_en"),
+            "unit": df["unit"].astype(str).str.strip(),
+            "direction": direction,
+            "dimension": df.get("dimension"),
+            "source": df.get("source"),
+            "min_value": lo,
+            "max_value": hi,
+            "price_basis": df.get("price_basis"),
+            "dataset_id": info.dataset_id,
+        }
+    )
+    return _store_rows(
+        store, info, file, sha, replace, "indicator", out, ["code"], "indicator code", "indicators"
+    )
 
 
-def ingest_sectors(store: Store, path, info: DatasetInfo, *, scheme: str | None = None, replace: bool = False,
-                   frame: pd.DataFrame | None = None, sheet=None) -> IngestReport:
+def ingest_sectors(
+    store: Store,
+    path,
+    info: DatasetInfo,
+    *,
+    scheme: str | None = None,
+    replace: bool = False,
+    frame: pd.DataFrame | None = None,
+    sheet=None,
+) -> IngestReport:
     """Register a sector classification (codes with Chinese and English names) under a scheme."""
     path, sha, df, same = _prepare(store, path, info, replace, frame, sheet)
     if same:
@@ -161,19 +278,39 @@ def ingest_sectors(store: Store, path, info: DatasetInfo, *, scheme: str | None 
     _no_blank(df, "code", file, "a sector code")
     if "scheme" not in df.columns:
         if not scheme:
-            raise InputError.at("missing column", file=file, row=1, column="scheme",
-                                expected="a 'scheme' column or the --scheme option")
+            raise InputError.at(
+                "missing column",
+                file=file,
+                row=1,
+                column="scheme",
+                expected="a 'scheme' column or the --scheme option",
+            )
         df["scheme"] = scheme
     _no_blank(df, "scheme", file, "a classification scheme name")
-    out = pd.DataFrame({"code": df["code"].astype(str).str.strip(),
-                        "scheme": df["scheme"].astype(str).str.strip(), "name_zh": df.get("name_zh"),
-                        "name_en": df.get("name_en"), "dataset_id": info.dataset_id})
-    return _store_rows(store, info, file, sha, replace, "sector", out, ["code", "scheme"], "sector code",
-                       "sectors")
+    out = pd.DataFrame(
+        {
+            "code": df["code"].astype(str).str.strip(),
+            "scheme": df["scheme"].astype(str).str.strip(),
+            "name_zh": df.get("name_zh"),
+            "name_en": df.get("name_en"),
+            "dataset_id": info.dataset_id,
+        }
+    )
+    return _store_rows(
+        store, info, file, sha, replace, "sector", out, ["code", "scheme"], "sector code", "sectors"
+    )
 
 
-def ingest_enterprises(store: Store, path, info: DatasetInfo, *, scheme: str | None = None,
-                       replace: bool = False, frame: pd.DataFrame | None = None, sheet=None) -> IngestReport:
+def ingest_enterprises(
+    store: Store,
+    path,
+    info: DatasetInfo,
+    *,
+    scheme: str | None = None,
+    replace: bool = False,
+    frame: pd.DataFrame | None = None,
+    sheet=None,
+) -> IngestReport:
     """Register enterprises: USCC checked, region mapped to GB/T 2260, sector known, size class valid."""
     path, sha, df, same = _prepare(store, path, info, replace, frame, sheet)
     if same:
@@ -181,33 +318,68 @@ def ingest_enterprises(store: Store, path, info: DatasetInfo, *, scheme: str | N
     file = str(path)
     _require(df, ["uscc", "name", "region", "sector_code", "size_class"], file)
     for c in ("uscc", "region", "sector_code", "size_class"):
-        _no_blank(df, c, file, {"uscc": "an 18-character unified social credit code", "region": "a province",
-                                "sector_code": "a registered sector code",
-                                "size_class": "large|medium|small|micro"}[c])
+        _no_blank(
+            df,
+            c,
+            file,
+            {
+                "uscc": "an 18-character unified social credit code",
+                "region": "a province",
+                "sector_code": "a registered sector code",
+                "size_class": "large|medium|small|micro",
+            }[c],
+        )
     uscc = validate_uscc_column(df["uscc"].tolist(), file=file)
     regions = region_codes(df["region"].to_numpy(), file=file, column="region")
     size = df["size_class"].astype(str).str.strip().str.lower().map(SIZE_CLASSES)
     if size.isna().any():
         i = int(np.flatnonzero(size.isna().to_numpy())[0])
-        raise InputError.at("unknown size class", file=file, row=i + 2, column="size_class",
-                            value=df["size_class"].iat[i],
-                            expected="large | medium | small | micro (大型/中型/小型/微型)")
-    schemes = df["sector_scheme"].astype(str).str.strip() if "sector_scheme" in df.columns else pd.Series(
-        [scheme] * len(df), dtype=object)
+        raise InputError.at(
+            "unknown size class",
+            file=file,
+            row=i + 2,
+            column="size_class",
+            value=df["size_class"].iat[i],
+            expected="large | medium | small | micro (大型/中型/小型/微型)",
+        )
+    schemes = (
+        df["sector_scheme"].astype(str).str.strip()
+        if "sector_scheme" in df.columns
+        else pd.Series([scheme] * len(df), dtype=object)
+    )
     if schemes.isna().any() or (schemes == "None").any():
-        raise InputError.at("missing column", file=file, row=1, column="sector_scheme",
-                            expected="a 'sector_scheme' column or the --scheme option")
+        raise InputError.at(
+            "missing column",
+            file=file,
+            row=1,
+            column="sector_scheme",
+            expected="a 'sector_scheme' column or the --scheme option",
+        )
     sectors = df["sector_code"].astype(str).str.strip()
     known = stored_sectors(store)
     known_keys = set(zip(known["scheme"], known["code"]))
     unknown = np.array([(s, c) not in known_keys for s, c in zip(schemes, sectors)])
     if unknown.any():
         i = int(np.flatnonzero(unknown)[0])
-        raise InputError.at("unknown sector", file=file, row=i + 2, column="sector_code",
-                            value=sectors.iat[i],
-                            expected=f"a code of scheme '{schemes.iat[i]}' registered with --kind sectors")
-    out = pd.DataFrame({"uscc": uscc, "name": df["name"], "region_code": regions.to_numpy(),
-                        "sector_code": sectors, "size_class": size, "dataset_id": info.dataset_id,
-                        "sector_scheme": schemes.to_numpy()})
-    return _store_rows(store, info, file, sha, replace, "enterprise", out, ["uscc"], "enterprise",
-                       "enterprises")
+        raise InputError.at(
+            "unknown sector",
+            file=file,
+            row=i + 2,
+            column="sector_code",
+            value=sectors.iat[i],
+            expected=f"a code of scheme '{schemes.iat[i]}' registered with --kind sectors",
+        )
+    out = pd.DataFrame(
+        {
+            "uscc": uscc,
+            "name": df["name"],
+            "region_code": regions.to_numpy(),
+            "sector_code": sectors,
+            "size_class": size,
+            "dataset_id": info.dataset_id,
+            "sector_scheme": schemes.to_numpy(),
+        }
+    )
+    return _store_rows(
+        store, info, file, sha, replace, "enterprise", out, ["uscc"], "enterprise", "enterprises"
+    )

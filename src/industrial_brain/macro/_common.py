@@ -29,8 +29,11 @@ def year_level(index: pd.Index) -> int | str | None:
 def check_panel(panel: Any, what: str = "panel") -> pd.DataFrame:
     """Validate a panel: a numeric DataFrame with unique rows and columns; returns a float64 copy."""
     if not isinstance(panel, pd.DataFrame):
-        raise InputError.at(f"{what} must be a pandas DataFrame", value=type(panel).__name__,
-                            expected="rows = observations (region, year), columns = indicator codes")
+        raise InputError.at(
+            f"{what} must be a pandas DataFrame",
+            value=type(panel).__name__,
+            expected="rows = observations (region, year), columns = indicator codes",
+        )
     if panel.shape[0] == 0 or panel.shape[1] == 0:
         raise InputError.at(f"{what} is empty", value=panel.shape, expected="at least one row and column")
     if panel.columns.duplicated().any():
@@ -44,8 +47,11 @@ def check_panel(panel: Any, what: str = "panel") -> pd.DataFrame:
         A = X.to_numpy()
         allnan = np.isnan(A).all(axis=0)
         if allnan.any():
-            raise InputError.at(f"{what}: indicator is missing in every row",
-                                column=str(X.columns[allnan][0]), expected="at least some observed values")
+            raise InputError.at(
+                f"{what}: indicator is missing in every row",
+                column=str(X.columns[allnan][0]),
+                expected="at least some observed values",
+            )
         if np.isinf(A).any():
             j = int(np.flatnonzero(np.isinf(A).any(axis=0))[0])
             raise InputError.at(f"{what}: infinite value", column=str(X.columns[j]))
@@ -56,14 +62,18 @@ def check_panel(panel: Any, what: str = "panel") -> pd.DataFrame:
             out[c] = pd.to_numeric(panel[c], errors="raise").astype("float64")
         except (TypeError, ValueError):
             bad = next(v for v in panel[c] if not _is_number(v))
-            raise InputError.at(f"{what}: non-numeric value", column=str(c), value=bad,
-                                expected="numbers") from None
+            raise InputError.at(
+                f"{what}: non-numeric value", column=str(c), value=bad, expected="numbers"
+            ) from None
     X = pd.DataFrame(out, index=panel.index)
     for c in X.columns:
         col = X[c].to_numpy()
         if np.isnan(col).all():
-            raise InputError.at(f"{what}: indicator is missing in every row", column=str(c),
-                                expected="at least some observed values")
+            raise InputError.at(
+                f"{what}: indicator is missing in every row",
+                column=str(c),
+                expected="at least some observed values",
+            )
         if np.isinf(col).any():
             raise InputError.at(f"{what}: infinite value", column=str(c), value=float(col[np.isinf(col)][0]))
     return X
@@ -84,8 +94,10 @@ def check_complete(X: pd.DataFrame, what: str = "panel") -> None:
         i, j = np.argwhere(na)[0]
         n = int(na.sum())
         raise InputError.at(
-            f"{what}: {n} missing value(s); first at row {X.index[i]!r}", column=str(X.columns[j]),
-            expected="a complete panel (impute first, or pass missing='drop' to drop incomplete rows)")
+            f"{what}: {n} missing value(s); first at row {X.index[i]!r}",
+            column=str(X.columns[j]),
+            expected="a complete panel (impute first, or pass missing='drop' to drop incomplete rows)",
+        )
 
 
 def reference_groups(X: pd.DataFrame, reference: str) -> list[np.ndarray]:
@@ -94,8 +106,12 @@ def reference_groups(X: pd.DataFrame, reference: str) -> list[np.ndarray]:
         return [np.arange(len(X))]
     lvl = year_level(X.index)
     if lvl is None:
-        raise InputError.at("reference='by_year' needs a (region, year) MultiIndex", column="reference",
-                            value=type(X.index).__name__, expected="pandas MultiIndex with a year level")
+        raise InputError.at(
+            "reference='by_year' needs a (region, year) MultiIndex",
+            column="reference",
+            value=type(X.index).__name__,
+            expected="pandas MultiIndex with a year level",
+        )
     years = X.index.get_level_values(lvl).to_numpy()
     return [np.flatnonzero(years == y) for y in pd.unique(years)]
 
@@ -109,8 +125,12 @@ def value_vector(values: Any, what: str = "values") -> tuple[np.ndarray, pd.Inde
     """
     if isinstance(values, pd.DataFrame):
         if values.shape[1] != 1:
-            raise InputError.at(f"{what} must be one column", column=what, value=values.shape,
-                                expected="a 1-D array or Series")
+            raise InputError.at(
+                f"{what} must be one column",
+                column=what,
+                value=values.shape,
+                expected="a 1-D array or Series",
+            )
         values = values.iloc[:, 0]
     if isinstance(values, pd.Series):
         index = values.index
@@ -130,13 +150,19 @@ def value_vector(values: Any, what: str = "values") -> tuple[np.ndarray, pd.Inde
         raise InputError.at(f"{what} needs at least two observations", column=what, value=int(y.size))
     bad = ~np.isfinite(y)
     if bad.any():
-        raise InputError.at(f"missing or non-finite value ({int(bad.sum())} of {y.size})", column=what,
-                            value=f"{index[np.argmax(bad)]!s}: {y[np.argmax(bad)]}",
-                            expected="a finite value for every region (drop or impute it first)")
+        raise InputError.at(
+            f"missing or non-finite value ({int(bad.sum())} of {y.size})",
+            column=what,
+            value=f"{index[np.argmax(bad)]!s}: {y[np.argmax(bad)]}",
+            expected="a finite value for every region (drop or impute it first)",
+        )
     if (y < 0).any():
-        raise InputError.at("negative value: the Gini coefficient is defined for non-negative values",
-                            column=what, value=f"{index[np.argmax(y < 0)]!s}: {y[np.argmax(y < 0)]}",
-                            expected="values >= 0")
+        raise InputError.at(
+            "negative value: the Gini coefficient is defined for non-negative values",
+            column=what,
+            value=f"{index[np.argmax(y < 0)]!s}: {y[np.argmax(y < 0)]}",
+            expected="values >= 0",
+        )
     if y.sum() <= 0:
         raise MethodError(f"{what}: every value is 0, so the Gini coefficient (÷ mean) is undefined")
     return y, index
@@ -159,12 +185,20 @@ def nonneg_matrix(E: Any, what: str) -> pd.DataFrame:
     bad = ~np.isfinite(A)
     if bad.any():
         r, c = np.argwhere(bad)[0]
-        raise InputError.at(f"missing value in {what}", column=str(E.columns[c]), value=f"{E.index[r]!s}",
-                            expected="a value in every cell (0 where a sector is absent)")
+        raise InputError.at(
+            f"missing value in {what}",
+            column=str(E.columns[c]),
+            value=f"{E.index[r]!s}",
+            expected="a value in every cell (0 where a sector is absent)",
+        )
     if (A < 0).any():
         r, c = np.argwhere(A < 0)[0]
-        raise InputError.at(f"negative value in {what}", column=str(E.columns[c]),
-                            value=f"{E.index[r]!s}: {A[r, c]}", expected=">= 0")
+        raise InputError.at(
+            f"negative value in {what}",
+            column=str(E.columns[c]),
+            value=f"{E.index[r]!s}: {A[r, c]}",
+            expected=">= 0",
+        )
     return pd.DataFrame(A, index=E.index, columns=E.columns)
 
 
@@ -175,41 +209,60 @@ def unit_matrix(U: Any, what: str = "U", min_cols: int = 2) -> tuple[np.ndarray,
         try:
             X = U.to_numpy(dtype=float)
         except (TypeError, ValueError) as exc:
-            raise InputError.at(f"{what} must be numeric", value=str(exc),
-                                expected="a numeric observations × systems table") from None
+            raise InputError.at(
+                f"{what} must be numeric", value=str(exc), expected="a numeric observations × systems table"
+            ) from None
     else:
         try:
             X = np.asarray(U, dtype=float)
         except (TypeError, ValueError) as exc:
-            raise InputError.at(f"{what} must be numeric", value=str(exc),
-                                expected="a numeric observations × systems array") from None
+            raise InputError.at(
+                f"{what} must be numeric", value=str(exc), expected="a numeric observations × systems array"
+            ) from None
         if X.ndim == 1 and min_cols >= 2:
-            raise InputError.at(f"{what} has one column: coupling needs at least two systems",
-                                column=what, value=X.shape, expected="an observations × systems array, "
-                                "systems >= 2")
+            raise InputError.at(
+                f"{what} has one column: coupling needs at least two systems",
+                column=what,
+                value=X.shape,
+                expected="an observations × systems array, systems >= 2",
+            )
         if X.ndim != 2:
-            raise InputError.at(f"{what} must be two-dimensional", column=what, value=X.shape,
-                                expected="observations × systems")
+            raise InputError.at(
+                f"{what} must be two-dimensional",
+                column=what,
+                value=X.shape,
+                expected="observations × systems",
+            )
         index, names = pd.RangeIndex(X.shape[0]), [f"U{i + 1}" for i in range(X.shape[1])]
     if X.ndim != 2 or X.shape[1] < min_cols:
-        raise InputError.at(f"coupling needs at least {min_cols} systems", column=what,
-                            value=f"{X.shape[1] if X.ndim == 2 else 1} system(s)",
-                            expected=f"at least {min_cols} columns (one per subsystem)")
+        raise InputError.at(
+            f"coupling needs at least {min_cols} systems",
+            column=what,
+            value=f"{X.shape[1] if X.ndim == 2 else 1} system(s)",
+            expected=f"at least {min_cols} columns (one per subsystem)",
+        )
     if X.shape[0] == 0:
         raise InputError.at(f"{what} has no rows", column=what, expected="at least one observation")
     bad = ~np.isfinite(X)
     if bad.any():
         r, c = np.argwhere(bad)[0]
-        raise InputError.at(f"missing or non-finite subsystem index ({int(bad.sum())} cell(s))",
-                            row=None, column=names[c], value=f"{index[r]!s}: {X[r, c]}",
-                            expected="a value in [0, 1] for every observation and system "
-                            "(drop or impute the region-year first)")
+        raise InputError.at(
+            f"missing or non-finite subsystem index ({int(bad.sum())} cell(s))",
+            row=None,
+            column=names[c],
+            value=f"{index[r]!s}: {X[r, c]}",
+            expected="a value in [0, 1] for every observation and system "
+            "(drop or impute the region-year first)",
+        )
     out = (X < -UNIT_ROUNDOFF) | (X > 1 + UNIT_ROUNDOFF)
     if out.any():
         r, c = np.argwhere(out)[0]
-        raise InputError.at("subsystem index outside [0, 1]", column=names[c],
-                            value=f"{index[r]!s}: {X[r, c]}",
-                            expected="indices normalised to [0, 1] (e.g. min–max + weighted sum)")
+        raise InputError.at(
+            "subsystem index outside [0, 1]",
+            column=names[c],
+            value=f"{index[r]!s}: {X[r, c]}",
+            expected="indices normalised to [0, 1] (e.g. min–max + weighted sum)",
+        )
     if ((X < 0) | (X > 1)).any():  # round-off of a weighted sum (weights summing to 1 ± 1e-16)
         X = np.clip(X, 0.0, 1.0)
     return X, index, names
@@ -243,8 +296,13 @@ def topsis_gaps(A: np.ndarray, groups: Sequence[np.ndarray]) -> tuple[np.ndarray
     return Qp, Qm
 
 
-def topsis_distances(A: np.ndarray, w: np.ndarray, groups: Sequence[np.ndarray] | None = None, *,
-                     Q: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, ...]:
+def topsis_distances(
+    A: np.ndarray,
+    w: np.ndarray,
+    groups: Sequence[np.ndarray] | None = None,
+    *,
+    Q: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, ...]:
     """TOPSIS distances ``(D⁺, D⁻, D⁺ + D⁻)`` of each row of ``A · w`` to the ideal and anti-ideal.
 
     The ideals are the column max / min within each reference set in ``groups``; with ``Q`` (the

@@ -26,8 +26,15 @@ from industrial_brain.macro._common import (
     topsis_distances,
 )
 
-__all__ = ["weighted_arithmetic", "weighted_geometric", "topsis", "TopsisResult", "hierarchical_index",
-           "HierarchicalIndexResult", "AGGREGATIONS"]
+__all__ = [
+    "weighted_arithmetic",
+    "weighted_geometric",
+    "topsis",
+    "TopsisResult",
+    "hierarchical_index",
+    "HierarchicalIndexResult",
+    "AGGREGATIONS",
+]
 
 #: Aggregation rules understood by :func:`hierarchical_index` and the composite pipeline.
 AGGREGATIONS = ("arithmetic", "geometric", "topsis")
@@ -47,9 +54,12 @@ def _check_non_negative(X: pd.DataFrame, A: np.ndarray) -> None:
     """Geometric aggregation needs ``A = X.to_numpy()`` without negative values."""
     if (A < 0).any():
         i, j = np.argwhere(A < 0)[0]
-        raise InputError.at(f"geometric aggregation of a negative value at row {X.index[i]!r}",
-                            column=str(X.columns[j]), value=float(A[i, j]),
-                            expected="non-negative normalised values (min-max, not z-scores)")
+        raise InputError.at(
+            f"geometric aggregation of a negative value at row {X.index[i]!r}",
+            column=str(X.columns[j]),
+            value=float(A[i, j]),
+            expected="non-negative normalised values (min-max, not z-scores)",
+        )
 
 
 def _closeness(Dm: np.ndarray, tot: np.ndarray, index: pd.Index, why: str) -> np.ndarray:
@@ -70,20 +80,31 @@ def _prep(X: Any, weights: Any) -> tuple[pd.DataFrame, np.ndarray]:
         missing = [c for c in X.columns if c not in weights.index]
         extra = [c for c in weights.index if c not in X.columns]
         if missing or extra:
-            raise InputError.at("weights and indicators differ", column="weights",
-                                value={"without weight": missing[:5], "not in data": extra[:5]},
-                                expected="one weight per indicator column")
+            raise InputError.at(
+                "weights and indicators differ",
+                column="weights",
+                value={"without weight": missing[:5], "not in data": extra[:5]},
+                expected="one weight per indicator column",
+            )
         w = weights.reindex(X.columns).to_numpy(dtype="float64")
     else:
         w = np.asarray(weights, dtype="float64").ravel()
         if w.shape[0] != X.shape[1]:
-            raise InputError.at("number of weights differs from number of indicators", column="weights",
-                                value=w.shape[0], expected=str(X.shape[1]))
+            raise InputError.at(
+                "number of weights differs from number of indicators",
+                column="weights",
+                value=w.shape[0],
+                expected=str(X.shape[1]),
+            )
     if not np.isfinite(w).all() or (w < 0).any():
         raise InputError.at("weights must be finite and non-negative", column="weights", value=w.tolist())
     if abs(w.sum() - 1.0) > 1e-6:
-        raise InputError.at("weights must sum to 1", column="weights", value=float(w.sum()),
-                            expected="sum = 1 (rescale them first)")
+        raise InputError.at(
+            "weights must sum to 1",
+            column="weights",
+            value=float(w.sum()),
+            expected="sum = 1 (rescale them first)",
+        )
     return X, w
 
 
@@ -251,21 +272,33 @@ def topsis(X: Any, weights: Any, *, reference: str = "pooled") -> TopsisResult:
     A = X.to_numpy()
     groups = reference_groups(X, reference) if reference in ("pooled", "by_year") else None
     if groups is None:
-        raise InputError.at("unknown reference set", column="reference", value=reference,
-                            expected="pooled / by_year")
+        raise InputError.at(
+            "unknown reference set", column="reference", value=reference, expected="pooled / by_year"
+        )
     Dp, Dm, tot = topsis_distances(A, w, groups)
-    C = _closeness(Dm, tot, X.index, "it coincides with both the ideal and the anti-ideal "
-                                     "(no variation in its reference set)")
+    C = _closeness(
+        Dm,
+        tot,
+        X.index,
+        "it coincides with both the ideal and the anti-ideal (no variation in its reference set)",
+    )
     V = A * w
-    keys = ["pooled"] if reference == "pooled" else [X.index.get_level_values(
-        "year" if "year" in X.index.names else -1)[g[0]] for g in groups]
+    keys = (
+        ["pooled"]
+        if reference == "pooled"
+        else [X.index.get_level_values("year" if "year" in X.index.names else -1)[g[0]] for g in groups]
+    )
     ideal = pd.DataFrame([V[g].max(axis=0) for g in groups], index=keys, columns=X.columns)
     anti = pd.DataFrame([V[g].min(axis=0) for g in groups], index=keys, columns=X.columns)
-    return TopsisResult(C=pd.Series(C, index=X.index, name="C"),
-                        D_plus=pd.Series(Dp, index=X.index, name="D_plus"),
-                        D_minus=pd.Series(Dm, index=X.index, name="D_minus"),
-                        ideal=ideal, anti_ideal=anti, reference=reference,
-                        lineage=Lineage.make("macro.topsis", {"reference": reference}))
+    return TopsisResult(
+        C=pd.Series(C, index=X.index, name="C"),
+        D_plus=pd.Series(Dp, index=X.index, name="D_plus"),
+        D_minus=pd.Series(Dm, index=X.index, name="D_minus"),
+        ideal=ideal,
+        anti_ideal=anti,
+        reference=reference,
+        lineage=Lineage.make("macro.topsis", {"reference": reference}),
+    )
 
 
 # ----------------------------------------------------------------------------- hierarchy
@@ -372,8 +405,9 @@ def hierarchical_index(
     D1 = 0.5·1 + 0.5·0 = 0.5, D2 = 0.5; S = 0.6·0.5 + 0.4·0.5 = 0.5.
     """
     if method not in AGGREGATIONS:
-        raise InputError.at("unknown aggregation", column="aggregation", value=method,
-                            expected=" / ".join(AGGREGATIONS))
+        raise InputError.at(
+            "unknown aggregation", column="aggregation", value=method, expected=" / ".join(AGGREGATIONS)
+        )
     if isinstance(X, np.ndarray):
         X = pd.DataFrame(X)
     X = check_panel(X, "normalised matrix")
@@ -384,22 +418,29 @@ def hierarchical_index(
             raise InputError.at("dimension has no indicators", column=str(d))
         for j in inds:
             if j in dim_of:
-                raise InputError.at("indicator belongs to two dimensions", column=str(j),
-                                    value=[dim_of[j], d])
+                raise InputError.at(
+                    "indicator belongs to two dimensions", column=str(j), value=[dim_of[j], d]
+                )
             dim_of[j] = d
     cols = list(X.columns)
     if set(cols) != set(dim_of):
-        raise InputError.at("data columns and index-system indicators differ", column="structure",
-                            value={"not in system": [c for c in cols if c not in dim_of][:5],
-                                   "not in data": [c for c in dim_of if c not in cols][:5]})
+        raise InputError.at(
+            "data columns and index-system indicators differ",
+            column="structure",
+            value={
+                "not in system": [c for c in cols if c not in dim_of][:5],
+                "not in data": [c for c in dim_of if c not in cols][:5],
+            },
+        )
     iw = pd.Series(_unwrap_weights(indicator_weights), dtype="float64")
     dw = pd.Series(_unwrap_weights(dimension_weights), dtype="float64")
     checks = (("indicator_weights", iw, list(dim_of)), ("dimension_weights", dw, list(structure)))
     for name, s, need in checks:
         miss = [k for k in need if k not in s.index]
         if miss:
-            raise InputError.at(f"{name}: missing weight", column=str(miss[0]),
-                                expected="a weight for every item")
+            raise InputError.at(
+                f"{name}: missing weight", column=str(miss[0]), expected="a weight for every item"
+            )
         vals = s.reindex(need).to_numpy()
         if not np.isfinite(vals).all() or (vals < 0).any():
             raise InputError.at(f"{name} must be finite and non-negative", column=name, value=vals.tolist())
@@ -432,15 +473,26 @@ def hierarchical_index(
         overall = A @ glob
     ds = pd.DataFrame(dim_scores, index=X.index)
     ds.columns.name = "dimension"
-    wtab = pd.DataFrame({"dimension": [dim_of[j] for j in cols], "within": [within[j] for j in cols],
-                         "global": glob}, index=pd.Index(cols, name="indicator"))
+    wtab = pd.DataFrame(
+        {"dimension": [dim_of[j] for j in cols], "within": [within[j] for j in cols], "global": glob},
+        index=pd.Index(cols, name="indicator"),
+    )
     dw.index.name = "dimension"
     return HierarchicalIndexResult(
-        scores=pd.Series(overall, index=X.index, name="score"), dimension_scores=ds,
-        indicator_weights=wtab, dimension_weights=dw.rename("weight"), method=method,
-        lineage=Lineage.make("macro.hierarchical_index", {"method": method, "reference": reference,
-                                                          "structure": {str(k): list(map(str, v))
-                                                                        for k, v in structure.items()}}))
+        scores=pd.Series(overall, index=X.index, name="score"),
+        dimension_scores=ds,
+        indicator_weights=wtab,
+        dimension_weights=dw.rename("weight"),
+        method=method,
+        lineage=Lineage.make(
+            "macro.hierarchical_index",
+            {
+                "method": method,
+                "reference": reference,
+                "structure": {str(k): list(map(str, v)) for k, v in structure.items()},
+            },
+        ),
+    )
 
 
 def _score(A: np.ndarray, w: np.ndarray, method: str, groups, index) -> np.ndarray:

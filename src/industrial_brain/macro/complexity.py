@@ -108,14 +108,16 @@ class ComplexityResult(ResultMixin):
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
-        return [("地区数" if zh else "locations", len(self.ECI)),
-                ("产品/部门数" if zh else "products", len(self.PCI)),
-                ("第二特征值" if zh else "second eigenvalue", float(self.eigenvalues[1]))] + \
-            [("说明" if zh else "note", n) for n in self.notes]
+        return [
+            ("地区数" if zh else "locations", len(self.ECI)),
+            ("产品/部门数" if zh else "products", len(self.PCI)),
+            ("第二特征值" if zh else "second eigenvalue", float(self.eigenvalues[1])),
+        ] + [("说明" if zh else "note", n) for n in self.notes]
 
 
-def economic_complexity(X: Any, threshold: float = 1.0, binary: bool = False,
-                        pci_scale: str = "eci") -> ComplexityResult:
+def economic_complexity(
+    X: Any, threshold: float = 1.0, binary: bool = False, pci_scale: str = "eci"
+) -> ComplexityResult:
     """RCA, presence matrix, diversity, ubiquity, ECI, PCI, proximity and density.
 
     Parameters
@@ -163,8 +165,9 @@ def economic_complexity(X: Any, threshold: float = 1.0, binary: bool = False,
     ([1.2247, 0.0, -1.2247], 0.25)
     """
     if pci_scale not in ("eci", "own"):
-        raise InputError.at("unknown PCI scaling", column="pci_scale", value=pci_scale,
-                            expected="'eci' or 'own'")
+        raise InputError.at(
+            "unknown PCI scaling", column="pci_scale", value=pci_scale, expected="'eci' or 'own'"
+        )
     if binary:
         df = nonneg_matrix(X, "M")
         if not np.isin(df.to_numpy(), (0.0, 1.0)).all():
@@ -179,14 +182,17 @@ def economic_complexity(X: Any, threshold: float = 1.0, binary: bool = False,
     Mv = M.to_numpy()
     kc, kp = Mv.sum(axis=1), Mv.sum(axis=0)
     if (kc == 0).any():
-        raise MethodError(f"location {M.index[np.argmax(kc == 0)]!s} has diversity 0: "
-                          "ECI is undefined (drop it)")
+        raise MethodError(
+            f"location {M.index[np.argmax(kc == 0)]!s} has diversity 0: ECI is undefined (drop it)"
+        )
     if (kp == 0).any():
-        raise MethodError(f"product {M.columns[np.argmax(kp == 0)]!s} has ubiquity 0: "
-                          "PCI is undefined (drop it)")
+        raise MethodError(
+            f"product {M.columns[np.argmax(kp == 0)]!s} has ubiquity 0: PCI is undefined (drop it)"
+        )
     if Mv.shape[0] < 2 or Mv.shape[1] < 2:
-        raise InputError.at("complexity needs at least two locations and two products", column="X",
-                            value=Mv.shape)
+        raise InputError.at(
+            "complexity needs at least two locations and two products", column="X", value=Mv.shape
+        )
     iu = 1.0 / np.sqrt(kp)
     S = (Mv * iu[None, :]).T @ ((Mv * iu[None, :]) / kc[:, None])  # U^-1/2 M' D^-1 M U^-1/2
     vals, vecs = np.linalg.eigh(S)
@@ -194,8 +200,10 @@ def economic_complexity(X: Any, threshold: float = 1.0, binary: bool = False,
     lam = vals[order[:2]]
     notes = []
     if abs(lam[0] - lam[1]) < 1e-10 or (len(vals) > 2 and abs(vals[order[1]] - vals[order[2]]) < 1e-10):
-        raise MethodError("the second eigenvalue is repeated (the location–product network is disconnected "
-                          "or symmetric): ECI is not unique")
+        raise MethodError(
+            "the second eigenvalue is repeated (the location–product network is disconnected "
+            "or symmetric): ECI is not unique"
+        )
     kp_vec = iu * vecs[:, order[1]]  # eigenvector of M̃^P = U^-1 M' D^-1 M
     kc_vec = (Mv @ kp_vec) / kc  # k_c = D^-1 M k_p
     sign = np.sign(np.corrcoef(kc, kc_vec)[0, 1]) if np.std(kc) > 0 else 1.0
@@ -210,12 +218,18 @@ def economic_complexity(X: Any, threshold: float = 1.0, binary: bool = False,
     phi = co / np.maximum(kp[:, None], kp[None, :])
     dens = (Mv @ phi.T) / phi.sum(axis=1)[None, :]
     return ComplexityResult(
-        RCA=R, M=M, diversity=pd.Series(kc, index=M.index, name="diversity"),
+        RCA=R,
+        M=M,
+        diversity=pd.Series(kc, index=M.index, name="diversity"),
         ubiquity=pd.Series(kp, index=M.columns, name="ubiquity"),
-        ECI=pd.Series(eci, index=M.index, name="ECI"), PCI=pd.Series(pci, index=M.columns, name="PCI"),
+        ECI=pd.Series(eci, index=M.index, name="ECI"),
+        PCI=pd.Series(pci, index=M.columns, name="PCI"),
         proximity=pd.DataFrame(phi, index=M.columns, columns=M.columns),
-        density=pd.DataFrame(dens, index=M.index, columns=M.columns), eigenvalues=lam, pci_scale=pci_scale,
+        density=pd.DataFrame(dens, index=M.index, columns=M.columns),
+        eigenvalues=lam,
+        pci_scale=pci_scale,
         notes=tuple(notes),
-        lineage=Lineage.make("macro.economic_complexity", {"threshold": threshold, "binary": binary,
-                                                           "pci_scale": pci_scale}),
+        lineage=Lineage.make(
+            "macro.economic_complexity", {"threshold": threshold, "binary": binary, "pci_scale": pci_scale}
+        ),
     )

@@ -111,18 +111,26 @@ class CompositeIndexResult(ResultMixin):
 def prepare_panel(panel: Any, system: IndexSystem, years: Any = None) -> tuple[pd.DataFrame, list[str]]:
     """Select the system's indicator columns from a ``(region, year)`` panel; check shape; note gaps."""
     if not isinstance(panel, pd.DataFrame):
-        raise InputError.at("panel must be a pandas DataFrame", value=type(panel).__name__,
-                            expected="(region, year) MultiIndex rows x indicator columns")
+        raise InputError.at(
+            "panel must be a pandas DataFrame",
+            value=type(panel).__name__,
+            expected="(region, year) MultiIndex rows x indicator columns",
+        )
     if not isinstance(panel.index, pd.MultiIndex) or panel.index.nlevels != 2:
-        raise InputError.at("panel rows must be a (region, year) MultiIndex",
-                            value=type(panel.index).__name__,
-                            expected="e.g. df.set_index(['region', 'year'])")
+        raise InputError.at(
+            "panel rows must be a (region, year) MultiIndex",
+            value=type(panel.index).__name__,
+            expected="e.g. df.set_index(['region', 'year'])",
+        )
     codes = system.indicator_codes
     missing = [c for c in codes if c not in panel.columns]
     if missing:
-        raise InputError.at(f"panel lacks {len(missing)} indicator(s) of index system '{system.code}'",
-                            column=missing[0], value=missing[:8],
-                            expected="a column for every indicator code of the system")
+        raise InputError.at(
+            f"panel lacks {len(missing)} indicator(s) of index system '{system.code}'",
+            column=missing[0],
+            value=missing[:8],
+            expected="a column for every indicator code of the system",
+        )
     P = panel[codes]
     notes: list[str] = []
     if years is not None:
@@ -144,13 +152,19 @@ def prepare_panel(panel: Any, system: IndexSystem, years: Any = None) -> tuple[p
         for r in short.index[:5]:
             have = set(yrs[regions == r])
             ex.append(f"{r} lacks {sorted(set(all_years) - have)}")
-        notes.append(f"unbalanced panel: {len(short)} region(s) lack some years ({'; '.join(ex)}); "
-                     "they are scored only in the years they have")
+        notes.append(
+            f"unbalanced panel: {len(short)} region(s) lack some years ({'; '.join(ex)}); "
+            "they are scored only in the years they have"
+        )
     return P, notes
 
 
 def index_weights(
-    system: IndexSystem, Xw: pd.DataFrame, raw: pd.DataFrame, weighting: Any, scope: str,
+    system: IndexSystem,
+    Xw: pd.DataFrame,
+    raw: pd.DataFrame,
+    weighting: Any,
+    scope: str,
     dimension_weights: Any,
 ) -> tuple[dict[str, float], pd.Series, dict[str, WeightsResult], str]:
     """Within-dimension indicator weights, dimension weights, detail objects and a label.
@@ -173,13 +187,20 @@ def index_weights(
             raise InputError.at("explicit weights lack indicator(s)", column=str(miss[0]), value=miss[:5])
         w = w.reindex(Xw.columns)
         if not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
-            raise InputError.at("explicit weights must be finite, non-negative, not all 0",
-                                column="weighting", value=w.tolist())
+            raise InputError.at(
+                "explicit weights must be finite, non-negative, not all 0",
+                column="weighting",
+                value=w.tolist(),
+            )
         w = w / w.sum()
         label, scope = "explicit", "global"
     elif weighting not in WEIGHTINGS:
-        raise InputError.at("unknown weighting method", column="weighting", value=weighting,
-                            expected=" / ".join(WEIGHTINGS) + ", or explicit weights (Series/mapping)")
+        raise InputError.at(
+            "unknown weighting method",
+            column="weighting",
+            value=weighting,
+            expected=" / ".join(WEIGHTINGS) + ", or explicit weights (Series/mapping)",
+        )
     if scope == "global":
         if not explicit_global:
             res = objective_weights(Xw, weighting, raw=raw)
@@ -189,8 +210,10 @@ def index_weights(
         W = pd.Series({d: float(w[inds].sum()) for d, inds in structure.items()}, name="weight")
         if (W <= 0).any():
             d0 = W.index[W <= 0][0]
-            raise MethodError(f"dimension '{d0}' gets zero total weight under '{label}' weighting; "
-                              "use weight_scope='within' or another method")
+            raise MethodError(
+                f"dimension '{d0}' gets zero total weight under '{label}' weighting; "
+                "use weight_scope='within' or another method"
+            )
         within = {j: float(w[j] / W[d]) for d, inds in structure.items() for j in inds}
         if dimension_weights is not None:
             raise InputError.at("dimension_weights need weight_scope='within'", column="dimension_weights")
@@ -208,8 +231,9 @@ def index_weights(
             res = objective_weights(Xw[inds], weighting, raw=raw[inds])
             details[dim.code] = res
             within.update({k: float(v) for k, v in res.weights.items()})
-    if dimension_weights is not None and not (isinstance(dimension_weights, str)
-                                              and dimension_weights == "equal"):
+    if dimension_weights is not None and not (
+        isinstance(dimension_weights, str) and dimension_weights == "equal"
+    ):
         dwi = dict(dimension_weights) if isinstance(dimension_weights, Mapping) else dimension_weights
         W = pd.Series(dwi, dtype="float64")
         miss = [d for d in structure if d not in W.index]
@@ -217,8 +241,11 @@ def index_weights(
             raise InputError.at("dimension_weights lack dimension(s)", column=str(miss[0]), value=miss)
         W = W.reindex(list(structure))
         if not np.isfinite(W).all() or (W < 0).any() or W.sum() <= 0:
-            raise InputError.at("dimension weights must be finite, non-negative, not all 0",
-                                column="dimension_weights", value=W.tolist())
+            raise InputError.at(
+                "dimension weights must be finite, non-negative, not all 0",
+                column="dimension_weights",
+                value=W.tolist(),
+            )
         W = W / W.sum()
     elif dimension_weights is None and system.dimensions[0].weight is not None:
         W = pd.Series({d.code: float(d.weight) for d in system.dimensions})  # type: ignore[arg-type]
@@ -327,40 +354,59 @@ def composite_index(
     """
     sysobj = load_index_system(system)
     if aggregation not in AGGREGATIONS:
-        raise InputError.at("unknown aggregation", column="aggregation", value=aggregation,
-                            expected=" / ".join(AGGREGATIONS))
+        raise InputError.at(
+            "unknown aggregation", column="aggregation", value=aggregation, expected=" / ".join(AGGREGATIONS)
+        )
     scope = weight_scope if weight_scope is not None else sysobj.weight_scope
     if scope not in ("global", "within"):
-        raise InputError.at("unknown weight scope", column="weight_scope", value=scope,
-                            expected="'global' or 'within'")
-    has_explicit = (any(i.weight is not None for i in sysobj.indicators)
-                    or sysobj.dimensions[0].weight is not None)
+        raise InputError.at(
+            "unknown weight scope", column="weight_scope", value=scope, expected="'global' or 'within'"
+        )
+    has_explicit = (
+        any(i.weight is not None for i in sysobj.indicators) or sysobj.dimensions[0].weight is not None
+    )
     if has_explicit and weighting is None:
         scope = "within"
     wmethod = weighting if weighting is not None else sysobj.weighting
     if aggregation == "geometric" and normalization == "zscore":
-        raise InputError.at("geometric aggregation needs non-negative scores; z-scores are negative",
-                            column="aggregation", value="geometric + zscore",
-                            expected="minmax, log or target normalisation")
+        raise InputError.at(
+            "geometric aggregation needs non-negative scores; z-scores are negative",
+            column="aggregation",
+            value="geometric + zscore",
+            expected="minmax, log or target normalisation",
+        )
     P, notes = prepare_panel(panel, sysobj, years)
     if shift is None:
         shift = 0.01 if aggregation == "geometric" and normalization in ("minmax", "log") else 0.0
         if shift:
-            notes.append("geometric aggregation: min-max scores rescaled to [0.01, 1] (shift 0.01) so that "
-                         "no score is zeroed")
-    norm = normalize(P, sysobj.directions, normalization, reference=reference, shift=shift, targets=targets,
-                     log_offset=log_offset, missing=missing, shift_mode=shift_mode)
+            notes.append(
+                "geometric aggregation: min-max scores rescaled to [0.01, 1] (shift 0.01) so that "
+                "no score is zeroed"
+            )
+    norm = normalize(
+        P,
+        sysobj.directions,
+        normalization,
+        reference=reference,
+        shift=shift,
+        targets=targets,
+        log_offset=log_offset,
+        missing=missing,
+        shift_mode=shift_mode,
+    )
     notes.extend(norm.notes)
     X = norm.X
     raw = P.loc[X.index]
     if normalization == "minmax" and reference == "pooled":
         Xw = X
     else:
-        Xw = normalize(raw, sysobj.directions, "minmax", reference="pooled", shift=shift,
-                       shift_mode=shift_mode).X
+        Xw = normalize(
+            raw, sysobj.directions, "minmax", reference="pooled", shift=shift, shift_mode=shift_mode
+        ).X
     within, W, details, wlabel = index_weights(sysobj, Xw, raw, wmethod, scope, dimension_weights)
-    h: HierarchicalIndexResult = hierarchical_index(X, sysobj.structure, within, W, method=aggregation,
-                                                    reference=reference)
+    h: HierarchicalIndexResult = hierarchical_index(
+        X, sysobj.structure, within, W, method=aggregation, reference=reference
+    )
     score = h.scores.rename("score")
     if not np.isfinite(score.to_numpy()).all():  # pragma: no cover - guarded above
         raise MethodError("composite index produced non-finite scores")
@@ -376,18 +422,41 @@ def composite_index(
     wtab.insert(1, "direction", [sysobj.directions[j] for j in wtab.index])
     for obj in (scores, dims, wtab):
         readonly(obj)
-    lin = Lineage.make("macro.composite_index", {
-        "system": sysobj.code, "system_version": sysobj.version, "normalization": normalization,
-        "weighting": wlabel, "weight_scope": scope, "aggregation": aggregation, "reference": reference,
-        "shift": shift, "shift_mode": shift_mode, "log_offset": log_offset, "missing": missing,
-        "years": sorted(map(int, pd.unique(P.index.get_level_values(1)))) if years is not None else "all",
-        "dimension_weights": {str(k): float(v) for k, v in W.items()},
-        "indicator_weights": {str(k): float(v) for k, v in wtab["global"].items()},
-    })
-    return CompositeIndexResult(scores=scores, score=readonly(score), dimension_scores=dims, weights=wtab,
-                                dimension_weights=readonly(W), weight_details=details, normalized=norm,
-                                system=sysobj, normalization=normalization, weighting=wlabel,
-                                aggregation=aggregation, reference=reference, notes=tuple(notes), lineage=lin)
+    lin = Lineage.make(
+        "macro.composite_index",
+        {
+            "system": sysobj.code,
+            "system_version": sysobj.version,
+            "normalization": normalization,
+            "weighting": wlabel,
+            "weight_scope": scope,
+            "aggregation": aggregation,
+            "reference": reference,
+            "shift": shift,
+            "shift_mode": shift_mode,
+            "log_offset": log_offset,
+            "missing": missing,
+            "years": sorted(map(int, pd.unique(P.index.get_level_values(1)))) if years is not None else "all",
+            "dimension_weights": {str(k): float(v) for k, v in W.items()},
+            "indicator_weights": {str(k): float(v) for k, v in wtab["global"].items()},
+        },
+    )
+    return CompositeIndexResult(
+        scores=scores,
+        score=readonly(score),
+        dimension_scores=dims,
+        weights=wtab,
+        dimension_weights=readonly(W),
+        weight_details=details,
+        normalized=norm,
+        system=sysobj,
+        normalization=normalization,
+        weighting=wlabel,
+        aggregation=aggregation,
+        reference=reference,
+        notes=tuple(notes),
+        lineage=lin,
+    )
 
 
 def rank_agreement(scores: Any, other: pd.Series) -> pd.DataFrame:
@@ -417,16 +486,23 @@ def rank_agreement(scores: Any, other: pd.Series) -> pd.DataFrame:
 
     s = scores.score if isinstance(scores, CompositeIndexResult) else scores
     if not isinstance(other, pd.Series):
-        raise InputError.at("reference must be a pandas Series indexed by (region, year)",
-                            value=type(other).__name__)
+        raise InputError.at(
+            "reference must be a pandas Series indexed by (region, year)", value=type(other).__name__
+        )
     both = pd.concat([s.rename("a"), other.rename("b")], axis=1, join="inner").dropna()
     if len(both) < 3:
         raise InputError.at("fewer than 3 common (region, year) rows", value=len(both))
     rows = {}
     for y, g in both.groupby(level=1):
         if len(g) >= 3:
-            rows[y] = {"n": len(g), "spearman": float(spearmanr(g.a, g.b).statistic),
-                       "kendall": float(kendalltau(g.a, g.b).statistic)}
-    rows["pooled"] = {"n": len(both), "spearman": float(spearmanr(both.a, both.b).statistic),
-                      "kendall": float(kendalltau(both.a, both.b).statistic)}
+            rows[y] = {
+                "n": len(g),
+                "spearman": float(spearmanr(g.a, g.b).statistic),
+                "kendall": float(kendalltau(g.a, g.b).statistic),
+            }
+    rows["pooled"] = {
+        "n": len(both),
+        "spearman": float(spearmanr(both.a, both.b).statistic),
+        "kendall": float(kendalltau(both.a, both.b).statistic),
+    }
     return pd.DataFrame.from_dict(rows, orient="index")

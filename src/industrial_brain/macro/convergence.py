@@ -41,8 +41,13 @@ from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
 
-__all__ = ["SigmaConvergenceResult", "BetaConvergenceResult", "sigma_convergence", "beta_convergence",
-           "beta_convergence_panel"]
+__all__ = [
+    "SigmaConvergenceResult",
+    "BetaConvergenceResult",
+    "sigma_convergence",
+    "beta_convergence",
+    "beta_convergence_panel",
+]
 
 
 def _panel(panel: Any, positive: bool = True) -> pd.DataFrame:
@@ -57,18 +62,29 @@ def _panel(panel: Any, positive: bool = True) -> pd.DataFrame:
     except (TypeError, ValueError):
         raise InputError.at("panel must be numeric (regions × years)", column="panel") from None
     if A.ndim != 2 or A.shape[0] < 2 or A.shape[1] < 2:
-        raise InputError.at("panel needs at least two regions and two years", column="panel", value=A.shape,
-                            expected="a regions × years table")
+        raise InputError.at(
+            "panel needs at least two regions and two years",
+            column="panel",
+            value=A.shape,
+            expected="a regions × years table",
+        )
     bad = ~np.isfinite(A)
     if bad.any():
         r, c = np.argwhere(bad)[0]
-        raise InputError.at(f"missing value ({int(bad.sum())} cell(s)); the panel must be balanced",
-                            column=str(panel.columns[c]), value=str(panel.index[r]),
-                            expected="every region observed in every year (drop the region or impute first)")
+        raise InputError.at(
+            f"missing value ({int(bad.sum())} cell(s)); the panel must be balanced",
+            column=str(panel.columns[c]),
+            value=str(panel.index[r]),
+            expected="every region observed in every year (drop the region or impute first)",
+        )
     if positive and (A <= 0).any():
         r, c = np.argwhere(A <= 0)[0]
-        raise InputError.at("non-positive value under a logarithm", column=str(panel.columns[c]),
-                            value=f"{panel.index[r]!s}: {A[r, c]}", expected="values > 0")
+        raise InputError.at(
+            "non-positive value under a logarithm",
+            column=str(panel.columns[c]),
+            value=f"{panel.index[r]!s}: {A[r, c]}",
+            expected="values > 0",
+        )
     return pd.DataFrame(A, index=panel.index, columns=panel.columns)
 
 
@@ -120,11 +136,18 @@ class SigmaConvergenceResult(ResultMixin):
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
-        return [("CV 年均变化" if zh else "slope of CV per year", self.slope_CV), ("p", self.p_CV),
-                ("对数标准差年均变化" if zh else "slope of sd(ln y) per year", self.slope_sd_log),
-                ("p (sd log)", self.p_sd_log),
-                ("结论" if zh else "verdict", ("σ收敛" if zh else "σ-convergence") if self.slope_CV < 0
-                 else ("无σ收敛" if zh else "no σ-convergence"))]
+        return [
+            ("CV 年均变化" if zh else "slope of CV per year", self.slope_CV),
+            ("p", self.p_CV),
+            ("对数标准差年均变化" if zh else "slope of sd(ln y) per year", self.slope_sd_log),
+            ("p (sd log)", self.p_sd_log),
+            (
+                "结论" if zh else "verdict",
+                ("σ收敛" if zh else "σ-convergence")
+                if self.slope_CV < 0
+                else ("无σ收敛" if zh else "no σ-convergence"),
+            ),
+        ]
 
 
 def sigma_convergence(panel: Any, ddof: int = 0) -> SigmaConvergenceResult:
@@ -176,10 +199,15 @@ def sigma_convergence(panel: Any, ddof: int = 0) -> SigmaConvergenceResult:
             out += [float(lr.slope), float(lr.pvalue)]
         else:
             out += [float((by[col].iloc[-1] - by[col].iloc[0]) / (t[-1] - t[0])), 1.0]
-    return SigmaConvergenceResult(by_year=by, slope_CV=out[0], p_CV=out[1], slope_sd_log=out[2],
-                                  p_sd_log=out[3], ddof=ddof,
-                                  lineage=Lineage.make("macro.sigma_convergence", {"ddof": ddof,
-                                                                                   "years": len(t)}))
+    return SigmaConvergenceResult(
+        by_year=by,
+        slope_CV=out[0],
+        p_CV=out[1],
+        slope_sd_log=out[2],
+        p_sd_log=out[3],
+        ddof=ddof,
+        lineage=Lineage.make("macro.sigma_convergence", {"ddof": ddof, "years": len(t)}),
+    )
 
 
 @dataclass(frozen=True)
@@ -226,19 +254,24 @@ class BetaConvergenceResult(ResultMixin):
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """Coefficient table: estimate, standard error, t and p per parameter."""
         check_lang(lang)
-        df = pd.DataFrame({"param": self.params, "std_error": self.std_errors, "t": self.tstats,
-                           "p": self.pvalues})
+        df = pd.DataFrame(
+            {"param": self.params, "std_error": self.std_errors, "t": self.tstats, "p": self.pvalues}
+        )
         if lang == "zh":
             df.columns = ["系数", "标准误", "t值", "p值"]
         return df
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
-        return [("类型" if zh else "kind", self.kind), ("β", self.beta),
-                ("收敛速度 λ" if zh else "speed λ", self.speed),
-                ("半衰期" if zh else "half-life", "—" if self.half_life is None else self.half_life),
-                ("R²", self.r2), ("观测数" if zh else "observations", self.nobs),
-                ("标准误" if zh else "standard errors", self.cov_type)]
+        return [
+            ("类型" if zh else "kind", self.kind),
+            ("β", self.beta),
+            ("收敛速度 λ" if zh else "speed λ", self.speed),
+            ("半衰期" if zh else "half-life", "—" if self.half_life is None else self.half_life),
+            ("R²", self.r2),
+            ("观测数" if zh else "observations", self.nobs),
+            ("标准误" if zh else "standard errors", self.cov_type),
+        ]
 
 
 def _result(names, beta, cov, r2, nobs, dof, kind, cov_type, speed, params) -> BetaConvergenceResult:
@@ -248,10 +281,19 @@ def _result(names, beta, cov, r2, nobs, dof, kind, cov_type, speed, params) -> B
     b = float(beta[names.index("beta")])
     half = float(np.log(2) / speed) if speed > 0 else None
     return BetaConvergenceResult(
-        params=pd.Series(beta, index=names), std_errors=pd.Series(se, index=names),
-        tstats=pd.Series(t, index=names), pvalues=pd.Series(p, index=names), beta=b, speed=float(speed),
-        half_life=half, r2=r2, nobs=int(nobs), kind=kind, cov_type=cov_type,
-        lineage=Lineage.make("macro.beta_convergence", params))
+        params=pd.Series(beta, index=names),
+        std_errors=pd.Series(se, index=names),
+        tstats=pd.Series(t, index=names),
+        pvalues=pd.Series(p, index=names),
+        beta=b,
+        speed=float(speed),
+        half_life=half,
+        r2=r2,
+        nobs=int(nobs),
+        kind=kind,
+        cov_type=cov_type,
+        lineage=Lineage.make("macro.beta_convergence", params),
+    )
 
 
 def beta_convergence(y0: Any, yT: Any, T: float, controls: Any = None) -> BetaConvergenceResult:
@@ -292,19 +334,24 @@ def beta_convergence(y0: Any, yT: Any, T: float, controls: Any = None) -> BetaCo
     >>> round(r.beta, 6), round(r.speed, 5), round(r.half_life, 3)
     (-0.1, 0.10536, 6.579)
     """
-    a0 = _panel(pd.DataFrame({"y0": np.asarray(y0, dtype=float).ravel(),
-                              "yT": np.asarray(yT, dtype=float).ravel()}))
+    a0 = _panel(
+        pd.DataFrame({"y0": np.asarray(y0, dtype=float).ravel(), "yT": np.asarray(yT, dtype=float).ravel()})
+    )
     if not (isinstance(T, (int, float)) and T > 0):
         raise InputError.at("period length T must be positive", column="T", value=T)
     g = np.log(a0["yT"].to_numpy() / a0["y0"].to_numpy()) / T
     X = [np.ones(len(g)), np.log(a0["y0"].to_numpy())]
     names = ["const", "beta"]
     if controls is not None:
-        C = (controls if isinstance(controls, pd.DataFrame)
-             else pd.DataFrame(np.asarray(controls, dtype=float)))
+        C = (
+            controls
+            if isinstance(controls, pd.DataFrame)
+            else pd.DataFrame(np.asarray(controls, dtype=float))
+        )
         if C.shape[0] != len(g) or not np.all(np.isfinite(C.to_numpy(dtype=float))):
-            raise InputError.at("controls must have one complete row per region", column="controls",
-                                value=C.shape)
+            raise InputError.at(
+                "controls must have one complete row per region", column="controls", value=C.shape
+            )
         X += [C[c].to_numpy(dtype=float) for c in C.columns]
         names += [str(c) for c in C.columns]
     Xm = np.column_stack(X)
@@ -313,13 +360,23 @@ def beta_convergence(y0: Any, yT: Any, T: float, controls: Any = None) -> BetaCo
     if 1 + beta * T <= 0:
         raise MethodError(f"β·T = {beta * T:.3f} <= −1: the implied convergence speed is not finite")
     speed = -np.log(1 + beta * T) / T
-    return _result(names, b, cov, r2, len(g), len(g) - Xm.shape[1],
-                   "conditional" if controls is not None else "absolute", "classical", speed,
-                   {"T": T, "controls": names[2:]})
+    return _result(
+        names,
+        b,
+        cov,
+        r2,
+        len(g),
+        len(g) - Xm.shape[1],
+        "conditional" if controls is not None else "absolute",
+        "classical",
+        speed,
+        {"T": T, "controls": names[2:]},
+    )
 
 
-def beta_convergence_panel(panel: Any, time_effects: bool = False, controls: Any = None,
-                           backend: str = "linearmodels") -> BetaConvergenceResult:
+def beta_convergence_panel(
+    panel: Any, time_effects: bool = False, controls: Any = None, backend: str = "linearmodels"
+) -> BetaConvergenceResult:
     """Panel β-convergence with region fixed effects and region-clustered standard errors.
 
     Parameters
@@ -372,16 +429,23 @@ def beta_convergence_panel(panel: Any, time_effects: bool = False, controls: Any
     -0.5
     """
     if backend not in ("linearmodels", "numpy"):
-        raise InputError.at("unknown estimation backend", column="backend", value=backend,
-                            expected="'linearmodels' or 'numpy'")
+        raise InputError.at(
+            "unknown estimation backend",
+            column="backend",
+            value=backend,
+            expected="'linearmodels' or 'numpy'",
+        )
     df = _panel(panel)
     L = np.log(df.to_numpy())
     G, Tn = L.shape
     if Tn < 3:
         raise InputError.at("panel β-convergence needs at least three years", column="panel", value=Tn)
     if controls is not None and backend != "linearmodels":
-        raise InputError.at("controls (conditional panel β-convergence) need backend='linearmodels'",
-                            column="backend", value=backend)
+        raise InputError.at(
+            "controls (conditional panel β-convergence) need backend='linearmodels'",
+            column="backend",
+            value=backend,
+        )
     if backend == "linearmodels":
         return _panel_linearmodels(df, L, time_effects, controls)
     g = L[:, 1:] - L[:, :-1]
@@ -411,19 +475,31 @@ def beta_convergence_panel(panel: Any, time_effects: bool = False, controls: Any
     if 1 + beta <= 0:
         raise MethodError(f"β = {beta:.3f} <= −1: the implied convergence speed is not finite")
     speed = -np.log(1 + beta)
-    res = _result(["beta"], np.array([beta]), np.array([[var]]), float(r2), N, G - 1, "panel-fe",
-                  "clustered (region)", speed, {"time_effects": time_effects, "regions": G, "years": Tn,
-                                                "backend": "numpy"})
+    res = _result(
+        ["beta"],
+        np.array([beta]),
+        np.array([[var]]),
+        float(r2),
+        N,
+        G - 1,
+        "panel-fe",
+        "clustered (region)",
+        speed,
+        {"time_effects": time_effects, "regions": G, "years": Tn, "backend": "numpy"},
+    )
     return res
 
 
-def _panel_linearmodels(df: pd.DataFrame, L: np.ndarray, time_effects: bool,
-                        controls: Any) -> BetaConvergenceResult:
+def _panel_linearmodels(
+    df: pd.DataFrame, L: np.ndarray, time_effects: bool, controls: Any
+) -> BetaConvergenceResult:
     try:
         from linearmodels.panel import PanelOLS
     except ImportError:  # pragma: no cover - linearmodels is a dependency of the panel path
-        raise MethodError("panel β-convergence needs the 'linearmodels' package "
-                          "(pip install linearmodels), or backend='numpy' without controls") from None
+        raise MethodError(
+            "panel β-convergence needs the 'linearmodels' package "
+            "(pip install linearmodels), or backend='numpy' without controls"
+        ) from None
     G, Tn = L.shape
     regions = list(range(G))
     periods = list(range(Tn - 1))
@@ -432,21 +508,32 @@ def _panel_linearmodels(df: pd.DataFrame, L: np.ndarray, time_effects: bool,
     names = ["beta"]
     if controls is not None:
         if not isinstance(controls, Mapping) or not controls:
-            raise InputError.at("controls must map names to regions × years frames", column="controls",
-                                value=type(controls).__name__)
+            raise InputError.at(
+                "controls must map names to regions × years frames",
+                column="controls",
+                value=type(controls).__name__,
+            )
         for name, C in controls.items():
             Cf = C if isinstance(C, pd.DataFrame) else pd.DataFrame(np.asarray(C, dtype=float))
             if Cf.shape != df.shape:
-                raise InputError.at("control has another shape than the panel", column=str(name),
-                                    value=Cf.shape, expected=f"{df.shape} (regions × years)")
+                raise InputError.at(
+                    "control has another shape than the panel",
+                    column=str(name),
+                    value=Cf.shape,
+                    expected=f"{df.shape} (regions × years)",
+                )
             aligned = Cf.index.equals(df.index) and Cf.columns.equals(df.columns)
             if isinstance(C, pd.DataFrame) and not aligned:
                 Cf = Cf.reindex(index=df.index, columns=df.columns)
             A = Cf.to_numpy(dtype=float)
             if not np.isfinite(A).all():
                 r, c = np.argwhere(~np.isfinite(A))[0]
-                raise InputError.at("missing control value", column=str(name),
-                                    value=f"{df.index[r]!s}, {df.columns[c]!s}", expected="a complete panel")
+                raise InputError.at(
+                    "missing control value",
+                    column=str(name),
+                    value=f"{df.index[r]!s}, {df.columns[c]!s}",
+                    expected="a complete panel",
+                )
             key = str(name)
             if key in data.columns:
                 raise InputError.at("control name clashes with a model term", column=key)
@@ -459,15 +546,29 @@ def _panel_linearmodels(df: pd.DataFrame, L: np.ndarray, time_effects: bool,
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = PanelOLS(data["growth"], data[names], entity_effects=True, time_effects=bool(time_effects)).fit(
-            cov_type="clustered", cluster_entity=True, debiased=True, group_debias=True)
+            cov_type="clustered", cluster_entity=True, debiased=True, group_debias=True
+        )
     beta = float(fit.params["beta"])
     if 1 + beta <= 0:
         raise MethodError(f"β = {beta:.3f} <= −1: the implied convergence speed is not finite")
     speed = -np.log(1 + beta)
     cov = fit.cov.loc[names, names].to_numpy()
-    res = _result(names, fit.params[names].to_numpy(dtype=float), cov, float(fit.rsquared_within),
-                  int(fit.nobs), G - 1, "panel-fe" if controls is None else "panel-fe-conditional",
-                  "clustered (region)", speed,
-                  {"time_effects": bool(time_effects), "regions": G, "years": Tn, "controls": names[1:],
-                   "backend": "linearmodels"})
+    res = _result(
+        names,
+        fit.params[names].to_numpy(dtype=float),
+        cov,
+        float(fit.rsquared_within),
+        int(fit.nobs),
+        G - 1,
+        "panel-fe" if controls is None else "panel-fe-conditional",
+        "clustered (region)",
+        speed,
+        {
+            "time_effects": bool(time_effects),
+            "regions": G,
+            "years": Tn,
+            "controls": names[1:],
+            "backend": "linearmodels",
+        },
+    )
     return res

@@ -109,9 +109,12 @@ def coordination_level(D, lang: str | None = None):
     """
     d = np.asarray(D, dtype=float)
     if np.any(~np.isfinite(d)) or np.any((d < 0) | (d > 1)):
-        raise InputError.at("coupling coordination degree must lie in [0, 1]", column="D",
-                            value=d[~np.isfinite(d) | (d < 0) | (d > 1)].ravel()[:3].tolist(),
-                            expected="values in [0, 1]")
+        raise InputError.at(
+            "coupling coordination degree must lie in [0, 1]",
+            column="D",
+            value=d[~np.isfinite(d) | (d < 0) | (d > 1)].ravel()[:3].tolist(),
+            expected="values in [0, 1]",
+        )
     code = np.clip(np.floor(np.round(d * 10.0, 12)), 0, 9).astype(int)
     if lang is None:
         return int(code) if code.ndim == 0 else code
@@ -128,19 +131,31 @@ def _check_weights(weights: Any, names: Sequence[str]) -> np.ndarray:
     if isinstance(weights, dict):
         missing = [s for s in names if s not in weights]
         if missing:
-            raise InputError.at("weights do not name every system", column="weights", value=missing,
-                                expected=f"a weight for each of {list(names)}")
+            raise InputError.at(
+                "weights do not name every system",
+                column="weights",
+                value=missing,
+                expected=f"a weight for each of {list(names)}",
+            )
         w = np.array([weights[s] for s in names], dtype=float)
     elif isinstance(weights, pd.Series):
         w = weights.reindex(names).to_numpy(dtype=float)
     else:
         w = np.asarray(weights, dtype=float).ravel()
     if w.shape != (n,) or not np.all(np.isfinite(w)):
-        raise InputError.at("weights must be one finite number per system", column="weights",
-                            value=w.tolist(), expected=f"{n} numbers")
+        raise InputError.at(
+            "weights must be one finite number per system",
+            column="weights",
+            value=w.tolist(),
+            expected=f"{n} numbers",
+        )
     if np.any(w < 0) or abs(w.sum() - 1.0) > 1e-9:
-        raise InputError.at("system weights must be non-negative and sum to 1", column="weights",
-                            value=w.tolist(), expected="α_i >= 0, Σ α_i = 1 (e.g. 0.5, 0.5)")
+        raise InputError.at(
+            "system weights must be non-negative and sum to 1",
+            column="weights",
+            value=w.tolist(),
+            expected="α_i >= 0, Σ α_i = 1 (e.g. 0.5, 0.5)",
+        )
     return w
 
 
@@ -217,8 +232,10 @@ class CouplingResult(ResultMixin):
             ("平均 C" if zh else "mean C", float(np.mean(self.C))),
             ("平均 T" if zh else "mean T", float(np.mean(self.T))),
             ("平均 D" if zh else "mean D", float(np.mean(self.D))),
-            ("最常见等级" if zh else "most common level",
-             COORDINATION_LEVELS[top][3 if zh else 4] + f" ({counts[top]})"),
+            (
+                "最常见等级" if zh else "most common level",
+                COORDINATION_LEVELS[top][3 if zh else 4] + f" ({counts[top]})",
+            ),
         ] + [("说明" if zh else "note", n) for n in self.notes]
 
 
@@ -281,8 +298,9 @@ def coupling_coordination(
     0.6364
     """
     if model not in _MODELS:
-        raise InputError.at("unknown coupling model", column="model", value=model,
-                            expected="'conventional' or 'corrected'")
+        raise InputError.at(
+            "unknown coupling model", column="model", value=model, expected="'conventional' or 'corrected'"
+        )
     if not (isinstance(sync_tol, (int, float)) and 0 <= sync_tol <= 1):
         raise InputError.at("sync_tol must be a number in [0, 1]", column="sync_tol", value=sync_tol)
     X, index, names = unit_matrix(U)
@@ -304,20 +322,39 @@ def coupling_coordination(
     C = np.where(zero, 0.0, C)
     C = np.clip(C, 0.0, 1.0)  # remove round-off above 1 (C <= 1 by the AM–GM inequality)
     if zero.any():
-        notes.append(f"{int(zero.sum())} observation(s) with every U_i = 0: C set to 0 "
-                     f"(first: {index[np.argmax(zero)]!s})")
+        notes.append(
+            f"{int(zero.sum())} observation(s) with every U_i = 0: C set to 0 "
+            f"(first: {index[np.argmax(zero)]!s})"
+        )
     T = X @ w
     D = np.sqrt(C * T)
     level = coordination_level(np.clip(D, 0.0, 1.0))
     spread_abs = X.max(axis=1) - X.min(axis=1)
     low = X.argmin(axis=1)
-    lagging = np.array([None if s <= sync_tol + 1e-12 else names[k] for s, k in zip(spread_abs, low)],
-                       dtype=object)
+    lagging = np.array(
+        [None if s <= sync_tol + 1e-12 else names[k] for s, k in zip(spread_abs, low)], dtype=object
+    )
     return CouplingResult(
-        U=readonly(X), C=readonly(C), T=readonly(T), D=readonly(D), level=readonly(np.atleast_1d(level)),
-        lagging=readonly(lagging), systems=tuple(names), index=index, weights=readonly(w), model=model,
-        sync_tol=float(sync_tol), notes=tuple(notes),
-        lineage=Lineage.make("macro.coupling_coordination",
-                             {"model": model, "weights": w.tolist(), "systems": list(names),
-                              "sync_tol": sync_tol, "n_obs": int(X.shape[0])}),
+        U=readonly(X),
+        C=readonly(C),
+        T=readonly(T),
+        D=readonly(D),
+        level=readonly(np.atleast_1d(level)),
+        lagging=readonly(lagging),
+        systems=tuple(names),
+        index=index,
+        weights=readonly(w),
+        model=model,
+        sync_tol=float(sync_tol),
+        notes=tuple(notes),
+        lineage=Lineage.make(
+            "macro.coupling_coordination",
+            {
+                "model": model,
+                "weights": w.tolist(),
+                "systems": list(names),
+                "sync_tol": sync_tol,
+                "n_obs": int(X.shape[0]),
+            },
+        ),
     )

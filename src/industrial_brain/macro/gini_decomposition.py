@@ -50,7 +50,8 @@ __all__ = ["NBS_REGION4", "DagumGiniResult", "dagum_gini", "gini", "nbs_region4"
 #: :func:`industrial_brain.reference.regions.province_table`.
 _PROVINCES = province_table().dropna(subset=["region4_en"])
 NBS_REGION4: Mapping[str, str] = MappingProxyType(
-    dict(zip(_PROVINCES["code"].str[:2], _PROVINCES["region4_en"])))
+    dict(zip(_PROVINCES["code"].str[:2], _PROVINCES["region4_en"]))
+)
 _REGION4_ZH = dict(zip(_PROVINCES["region4_en"], _PROVINCES["region4_zh"]))
 
 
@@ -70,8 +71,12 @@ def nbs_region4(codes: Iterable[Any], lang: str = "en") -> np.ndarray:
     for c in codes:
         key = str(c).strip()[:2]
         if key not in NBS_REGION4:
-            raise InputError.at("not a mainland GB/T 2260 province code; pass groups= explicitly",
-                                column="region_code", value=c, expected="e.g. 110000 (Beijing)")
+            raise InputError.at(
+                "not a mainland GB/T 2260 province code; pass groups= explicitly",
+                column="region_code",
+                value=c,
+                expected="e.g. 110000 (Beijing)",
+            )
         g = NBS_REGION4[key]
         out.append(_REGION4_ZH[g] if lang == "zh" else g)
     return np.array(out, dtype=object)
@@ -191,8 +196,11 @@ class DagumGiniResult(ResultMixin):
         """Components table: rows G, G_w, G_nb, G_t; columns value and share of G."""
         check_lang(lang)
         zh = lang == "zh"
-        names = (["总体基尼系数", "组内差异", "组间净差异", "超变密度"] if zh
-                 else ["overall Gini", "within", "net between", "transvariation"])
+        names = (
+            ["总体基尼系数", "组内差异", "组间净差异", "超变密度"]
+            if zh
+            else ["overall Gini", "within", "net between", "transvariation"]
+        )
         df = pd.DataFrame(
             {
                 "name": names,
@@ -207,8 +215,10 @@ class DagumGiniResult(ResultMixin):
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
-        items: list[tuple[str, Any]] = [("组数" if zh else "groups", len(self.G_jj)),
-                                        ("观测数" if zh else "observations", int(self.groups["n"].sum()))]
+        items: list[tuple[str, Any]] = [
+            ("组数" if zh else "groups", len(self.G_jj)),
+            ("观测数" if zh else "observations", int(self.groups["n"].sum())),
+        ]
         items += [(("组内基尼 " if zh else "G_jj ") + str(g), float(v)) for g, v in self.G_jj.items()]
         return items + [("说明" if zh else "note", n) for n in self.notes]
 
@@ -259,25 +269,37 @@ def dagum_gini(values: Any, groups: Any = None) -> DagumGiniResult:
     y, index = value_vector(values)
     if groups is None:
         if isinstance(index, pd.RangeIndex):
-            raise InputError.at("groups not given and values carry no region codes", column="groups",
-                                expected="groups=… or a Series indexed by GB/T 2260 codes")
+            raise InputError.at(
+                "groups not given and values carry no region codes",
+                column="groups",
+                expected="groups=… or a Series indexed by GB/T 2260 codes",
+            )
         g = nbs_region4(index)
     elif isinstance(groups, pd.Series) and isinstance(values, pd.Series):
         if not groups.index.equals(index):
             if not index.isin(groups.index).all():
-                raise InputError.at("groups do not cover every value", column="groups",
-                                    value=list(index[~index.isin(groups.index)][:3]))
+                raise InputError.at(
+                    "groups do not cover every value",
+                    column="groups",
+                    value=list(index[~index.isin(groups.index)][:3]),
+                )
             groups = groups.reindex(index)
         g = groups.to_numpy(dtype=object)
     else:
         g = np.asarray(groups, dtype=object).ravel()
     if g.shape[0] != y.shape[0]:
-        raise InputError.at("groups and values differ in length", column="groups",
-                            value=f"{g.shape[0]} labels for {y.shape[0]} values",
-                            expected="one label per value")
+        raise InputError.at(
+            "groups and values differ in length",
+            column="groups",
+            value=f"{g.shape[0]} labels for {y.shape[0]} values",
+            expected="one label per value",
+        )
     if pd.isna(pd.Series(g)).any():
-        raise InputError.at("missing group label", column="groups",
-                            value=str(index[int(np.argmax(pd.isna(pd.Series(g)).to_numpy()))]))
+        raise InputError.at(
+            "missing group label",
+            column="groups",
+            value=str(index[int(np.argmax(pd.isna(pd.Series(g)).to_numpy()))]),
+        )
 
     labels, codes = np.unique(g.astype(str), return_inverse=True)
     k = len(labels)
@@ -333,7 +355,10 @@ def dagum_gini(values: Any, groups: Any = None) -> DagumGiniResult:
     lab = pd.Index(labels, name="group")
     pair_cols = ["group_j", "group_h", "G_jh", "D_jh", "weight", "G_nb", "G_t"]
     return DagumGiniResult(
-        gini=float(G), within=Gw, net_between=float(Gnb), transvariation=float(Gt),
+        gini=float(G),
+        within=Gw,
+        net_between=float(Gnb),
+        transvariation=float(Gt),
         G_jj=pd.Series(Gjj, index=lab, name="G_jj"),
         G_jh=pd.DataFrame(Gjh, index=lab, columns=lab),
         D_jh=pd.DataFrame(Djh, index=lab, columns=lab),

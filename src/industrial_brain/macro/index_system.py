@@ -35,8 +35,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from industrial_brain._shared.config import config_source, list_configs, load_config
 from industrial_brain.errors import InputError
 
-__all__ = ["Indicator", "Dimension", "AbsentIndicator", "IndexSystem", "load_index_system",
-           "default_index_systems", "FLAGGED_CODES"]
+__all__ = [
+    "Indicator",
+    "Dimension",
+    "AbsentIndicator",
+    "IndexSystem",
+    "load_index_system",
+    "default_index_systems",
+    "FLAGGED_CODES",
+]
 
 #: Panel columns that must not serve as indicators, with the reason (see data/PROVENANCE.md).
 FLAGGED_CODES: dict[str, str] = {
@@ -129,8 +136,9 @@ class IndexSystem(_Model):
             dims.add(d.code)
             for i in d.indicators:
                 if i.code in seen:
-                    raise ValueError(f"indicator '{i.code}' appears in dimensions "
-                                     f"'{seen[i.code]}' and '{d.code}'")
+                    raise ValueError(
+                        f"indicator '{i.code}' appears in dimensions '{seen[i.code]}' and '{d.code}'"
+                    )
                 seen[i.code] = d.code
         dw = [d.weight is not None for d in self.dimensions]
         if any(dw) and not all(dw):
@@ -141,8 +149,10 @@ class IndexSystem(_Model):
                 raise ValueError(f"dimension weights sum to {tot:.6g}, expected 1")
         explicit = any(dw) or any(i.weight is not None for d in self.dimensions for i in d.indicators)
         if explicit and self.weight_scope == "global":
-            raise ValueError("explicit weights need weight_scope: within (global scope derives every weight "
-                             "from one weighting over all indicators)")
+            raise ValueError(
+                "explicit weights need weight_scope: within (global scope derives every weight "
+                "from one weighting over all indicators)"
+            )
         return self
 
     # ------------------------------------------------------------------ views
@@ -181,10 +191,17 @@ class IndexSystem(_Model):
         rows = []
         for d in self.dimensions:
             for i in d.indicators:
-                rows.append({"indicator": i.code, "dimension": d.code,
-                             "name": i.name_zh if lang == "zh" and i.name_zh else i.name_en,
-                             "direction": i.direction, "unit": i.unit, "weight": i.weight,
-                             "source": i.source})
+                rows.append(
+                    {
+                        "indicator": i.code,
+                        "dimension": d.code,
+                        "name": i.name_zh if lang == "zh" and i.name_zh else i.name_en,
+                        "direction": i.direction,
+                        "unit": i.unit,
+                        "weight": i.weight,
+                        "source": i.source,
+                    }
+                )
         return pd.DataFrame(rows).set_index("indicator")
 
 
@@ -237,5 +254,9 @@ def _validate(data: dict, where: str) -> IndexSystem:
         msg = err.get("msg", "invalid value")
         more = f" (+{len(e.errors()) - 1} more problem(s))" if len(e.errors()) > 1 else ""
         bad = err.get("input")
-        raise InputError.at(f"invalid index system: {msg}{more}", file=where, column=loc or None,
-                            value=None if isinstance(bad, dict) else bad) from None
+        raise InputError.at(
+            f"invalid index system: {msg}{more}",
+            file=where,
+            column=loc or None,
+            value=None if isinstance(bad, dict) else bad,
+        ) from None

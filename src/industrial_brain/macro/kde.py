@@ -61,15 +61,24 @@ class KernelDensityResult(ResultMixin):
         """Per year: main peak position and height, number of peaks, half-peak width and bandwidth."""
         check_lang(lang)
         if lang == "zh":
-            return self.features.rename(columns={"peak_x": "主峰位置", "peak_height": "主峰高度",
-                                                 "n_peaks": "波峰数", "fwhm": "半峰宽", "bandwidth": "带宽"})
+            return self.features.rename(
+                columns={
+                    "peak_x": "主峰位置",
+                    "peak_height": "主峰高度",
+                    "n_peaks": "波峰数",
+                    "fwhm": "半峰宽",
+                    "bandwidth": "带宽",
+                }
+            )
         return self.features
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
-        return [("年份数" if zh else "years", len(self.features)),
-                ("网格点" if zh else "grid points", len(self.grid)),
-                ("带宽规则" if zh else "bandwidth rule", str(self.bw_method))]
+        return [
+            ("年份数" if zh else "years", len(self.features)),
+            ("网格点" if zh else "grid points", len(self.grid)),
+            ("带宽规则" if zh else "bandwidth rule", str(self.bw_method)),
+        ]
 
 
 def _fwhm(x: np.ndarray, f: np.ndarray, k: int) -> float:
@@ -145,16 +154,25 @@ def kernel_density(
     except (TypeError, ValueError):
         raise InputError.at("panel must be numeric", column="panel") from None
     if A.ndim != 2 or A.shape[0] < 2:
-        raise InputError.at("kernel density needs at least two regions per year", column="panel",
-                            value=A.shape)
+        raise InputError.at(
+            "kernel density needs at least two regions per year", column="panel", value=A.shape
+        )
     bad = ~np.isfinite(A)
     if bad.any():
         r, c = np.argwhere(bad)[0]
-        raise InputError.at("missing value", column=str(panel.columns[c]), value=str(panel.index[r]),
-                            expected="a value for every region in every year (drop or impute first)")
+        raise InputError.at(
+            "missing value",
+            column=str(panel.columns[c]),
+            value=str(panel.index[r]),
+            expected="a value for every region in every year (drop or impute first)",
+        )
     if isinstance(bw_method, str) and bw_method not in ("scott", "silverman"):
-        raise InputError.at("unknown bandwidth rule", column="bw_method", value=bw_method,
-                            expected="'scott', 'silverman' or a positive number")
+        raise InputError.at(
+            "unknown bandwidth rule",
+            column="bw_method",
+            value=bw_method,
+            expected="'scott', 'silverman' or a positive number",
+        )
     kdes = []
     for c in range(A.shape[1]):
         if np.ptp(A[:, c]) == 0:
@@ -172,16 +190,23 @@ def kernel_density(
         k = int(np.argmax(f))
         if len(f) >= 3:
             inner = (f[1:-1] > f[:-2]) & (f[1:-1] >= f[2:]) & (f[1:-1] >= peak_min_height * f[k])
-            n_peaks = int(inner.sum()) + int(f[0] > f[1] and f[0] >= peak_min_height * f[k]) \
+            n_peaks = (
+                int(inner.sum())
+                + int(f[0] > f[1] and f[0] >= peak_min_height * f[k])
                 + int(f[-1] > f[-2] and f[-1] >= peak_min_height * f[k])
+            )
             width = _fwhm(grid, f, k)
         else:
             n_peaks, width = 1, 0.0  # too few grid points to locate a width
         feats.append((grid[k], f[k], max(n_peaks, 1), width, bws[c]))
-    features = pd.DataFrame(feats, columns=["peak_x", "peak_height", "n_peaks", "fwhm", "bandwidth"],
-                            index=panel.columns)
+    features = pd.DataFrame(
+        feats, columns=["peak_x", "peak_height", "n_peaks", "fwhm", "bandwidth"], index=panel.columns
+    )
     features.index.name = "year"
-    return KernelDensityResult(grid=grid, density=pd.DataFrame(D, index=panel.columns),
-                               features=features, bw_method=bw_method,
-                               lineage=Lineage.make("macro.kernel_density",
-                                                    {"bw_method": bw_method, "n_grid": len(grid)}))
+    return KernelDensityResult(
+        grid=grid,
+        density=pd.DataFrame(D, index=panel.columns),
+        features=features,
+        bw_method=bw_method,
+        lineage=Lineage.make("macro.kernel_density", {"bw_method": bw_method, "n_grid": len(grid)}),
+    )

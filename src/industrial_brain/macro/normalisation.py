@@ -194,14 +194,17 @@ def normalize(
     ``a``: (2 − 1)/(5 − 1) = 0.25; ``b`` is a cost: (30 − 20)/(30 − 10) = 0.5.
     """
     if method not in NORMALIZATIONS:
-        raise InputError.at("unknown normalisation method", column="method", value=method,
-                            expected=" / ".join(NORMALIZATIONS))
+        raise InputError.at(
+            "unknown normalisation method", column="method", value=method, expected=" / ".join(NORMALIZATIONS)
+        )
     if reference not in REFERENCES:
-        raise InputError.at("unknown reference set", column="reference", value=reference,
-                            expected=" / ".join(REFERENCES))
+        raise InputError.at(
+            "unknown reference set", column="reference", value=reference, expected=" / ".join(REFERENCES)
+        )
     if missing not in ("raise", "drop"):
-        raise InputError.at("unknown missing-value rule", column="missing", value=missing,
-                            expected="'raise' or 'drop'")
+        raise InputError.at(
+            "unknown missing-value rule", column="missing", value=missing, expected="'raise' or 'drop'"
+        )
     try:
         shift = float(shift)
     except (TypeError, ValueError):
@@ -209,11 +212,16 @@ def normalize(
     if not np.isfinite(shift) or shift < 0:
         raise InputError.at("shift must be finite and >= 0", column="shift", value=shift)
     if shift_mode not in SHIFT_MODES:
-        raise InputError.at("unknown shift mode", column="shift_mode", value=shift_mode,
-                            expected=" / ".join(SHIFT_MODES))
+        raise InputError.at(
+            "unknown shift mode", column="shift_mode", value=shift_mode, expected=" / ".join(SHIFT_MODES)
+        )
     if shift_mode == "rescale" and shift >= 1:
-        raise InputError.at("shift must be < 1 with shift_mode='rescale'", column="shift", value=shift,
-                            expected="0 <= shift < 1")
+        raise InputError.at(
+            "shift must be < 1 with shift_mode='rescale'",
+            column="shift",
+            value=shift,
+            expected="0 <= shift < 1",
+        )
     scale = 1.0 - shift if shift_mode == "rescale" else 1.0
     X = check_panel(panel)
     signs = check_directions(X.columns, directions)
@@ -223,18 +231,24 @@ def normalize(
             check_complete(X)
         keep = ~X.isna().any(axis=1)
         dropped = X.index[~keep]
-        notes.append(f"dropped {len(dropped)} incomplete row(s): "
-                     + ", ".join(map(str, dropped[:5])) + (" …" if len(dropped) > 5 else ""))
+        notes.append(
+            f"dropped {len(dropped)} incomplete row(s): "
+            + ", ".join(map(str, dropped[:5]))
+            + (" …" if len(dropped) > 5 else "")
+        )
         X = X.loc[keep]
         if X.empty:
-            raise InputError.at("no complete row left after dropping missing values",
-                                expected="at least one complete observation")
+            raise InputError.at(
+                "no complete row left after dropping missing values",
+                expected="at least one complete observation",
+            )
     A = X.to_numpy(dtype="float64")
     s = np.array([signs[c] for c in X.columns], dtype="float64")
     groups = reference_groups(X, reference)
     year_lvl = year_level(X.index)
-    group_keys = (["pooled"] if reference == "pooled"
-                  else [X.index.get_level_values(year_lvl)[g[0]] for g in groups])
+    group_keys = (
+        ["pooled"] if reference == "pooled" else [X.index.get_level_values(year_lvl)[g[0]] for g in groups]
+    )
     out = np.empty_like(A)
     stats_rows: list[dict[str, Any]] = []
 
@@ -244,13 +258,17 @@ def normalize(
         if len(bad):
             i, j = bad[0]
             raise InputError.at(
-                f"log transform of a non-positive value at row {X.index[i]!r}", column=str(X.columns[j]),
-                value=float(A[i, j]), expected=f"x + log_offset > 0 (log_offset={log_offset})")
+                f"log transform of a non-positive value at row {X.index[i]!r}",
+                column=str(X.columns[j]),
+                value=float(A[i, j]),
+                expected=f"x + log_offset > 0 (log_offset={log_offset})",
+            )
         A = np.log(B)
     if method == "target":
         if targets is None:
-            raise InputError.at("method='target' needs targets", column="targets",
-                                expected="{indicator: target value}")
+            raise InputError.at(
+                "method='target' needs targets", column="targets", expected="{indicator: target value}"
+            )
         t = np.empty(A.shape[1])
         for j, c in enumerate(X.columns):
             if c not in targets:
@@ -260,8 +278,11 @@ def normalize(
                 raise InputError.at("target must be positive", column=str(c), value=t[j])
         if ((A <= 0) & (s < 0)).any():
             i, j = np.argwhere((A <= 0) & (s < 0))[0]
-            raise InputError.at(f"distance to target of a cost indicator needs x > 0; row {X.index[i]!r}",
-                                column=str(X.columns[j]), value=float(A[i, j]))
+            raise InputError.at(
+                f"distance to target of a cost indicator needs x > 0; row {X.index[i]!r}",
+                column=str(X.columns[j]),
+                value=float(A[i, j]),
+            )
         out = np.where(s > 0, A / t, t / np.where(A == 0, 1.0, A))
         stats = pd.DataFrame({"target": t}, index=pd.Index(X.columns, name="indicator"))
         stats.insert(0, "reference", "pooled")
@@ -289,14 +310,31 @@ def normalize(
     Xn = pd.DataFrame(out, index=X.index, columns=X.columns)
     readonly(Xn)
     dirs = {c: ("+" if signs[c] > 0 else "-") for c in X.columns}
-    lin = Lineage.make("macro.normalize", {
-        "method": method, "reference": reference, "shift": shift, "shift_mode": shift_mode,
-        "directions": dirs,
-        "targets": dict(targets) if targets is not None else None, "log_offset": log_offset,
-        "missing": missing, "n_rows": int(X.shape[0]), "n_indicators": int(X.shape[1]),
-    })
-    return NormalizationResult(X=Xn, method=method, reference=reference, shift=shift, directions=dirs,
-                               reference_stats=res_stats, notes=tuple(notes), lineage=lin)
+    lin = Lineage.make(
+        "macro.normalize",
+        {
+            "method": method,
+            "reference": reference,
+            "shift": shift,
+            "shift_mode": shift_mode,
+            "directions": dirs,
+            "targets": dict(targets) if targets is not None else None,
+            "log_offset": log_offset,
+            "missing": missing,
+            "n_rows": int(X.shape[0]),
+            "n_indicators": int(X.shape[1]),
+        },
+    )
+    return NormalizationResult(
+        X=Xn,
+        method=method,
+        reference=reference,
+        shift=shift,
+        directions=dirs,
+        reference_stats=res_stats,
+        notes=tuple(notes),
+        lineage=lin,
+    )
 
 
 def _check_constant(spread: np.ndarray, columns: pd.Index, key: Any, what: str) -> None:
@@ -305,4 +343,5 @@ def _check_constant(spread: np.ndarray, columns: pd.Index, key: Any, what: str) 
         where = "" if key == "pooled" else f" in year {key}"
         raise MethodError(
             f"indicator '{columns[bad[0]]}' is constant{where} ({what}): it cannot be normalised and "
-            "carries no information; drop it from the index system")
+            "carries no information; drop it from the index system"
+        )

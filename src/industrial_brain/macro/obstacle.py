@@ -85,9 +85,13 @@ class ObstacleResult(ResultMixin):
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
         mean = self.O.mean().sort_values(ascending=False)
-        items = [("观测数" if zh else "observations", len(self.O)),
-                 ("平均障碍度最大的指标" if zh else "largest mean obstacle",
-                  f"{mean.index[0]} ({mean.iloc[0]:.4f})")]
+        items = [
+            ("观测数" if zh else "observations", len(self.O)),
+            (
+                "平均障碍度最大的指标" if zh else "largest mean obstacle",
+                f"{mean.index[0]} ({mean.iloc[0]:.4f})",
+            ),
+        ]
         return items + [("说明" if zh else "note", n) for n in self.notes]
 
 
@@ -150,8 +154,12 @@ def obstacle_degree(
     else:
         w = np.asarray(weights, dtype=float).ravel()
     if w.shape != (m,) or not np.all(np.isfinite(w)) or (w < 0).any() or abs(w.sum() - 1) > 1e-6:
-        raise InputError.at("indicator weights must be m non-negative numbers summing to 1", column="weights",
-                            value=w.tolist()[:5], expected=f"{m} weights, Σ = 1")
+        raise InputError.at(
+            "indicator weights must be m non-negative numbers summing to 1",
+            column="weights",
+            value=w.tolist()[:5],
+            expected=f"{m} weights, Σ = 1",
+        )
     if not isinstance(top_k, (int, np.integer)) or top_k < 1:
         raise InputError.at("top_k must be a positive integer", column="top_k", value=top_k)
     I = 1.0 - Xv  # noqa: E741
@@ -162,8 +170,10 @@ def obstacle_degree(
     O[zero] = 0.0
     notes = []
     if zero.any():
-        notes.append(f"{int(zero.sum())} observation(s) at the best value of every weighted indicator: "
-                     f"obstacle degrees set to 0 (first: {index[np.argmax(zero)]!s})")
+        notes.append(
+            f"{int(zero.sum())} observation(s) at the best value of every weighted indicator: "
+            f"obstacle degrees set to 0 (first: {index[np.argmax(zero)]!s})"
+        )
     Odf = pd.DataFrame(O, index=index, columns=names)
     dims = None
     if dimensions is not None:
@@ -172,7 +182,11 @@ def obstacle_degree(
             raise InputError.at("indicator without a dimension", column="dimensions", value=unmapped[:3])
         dims = Odf.T.groupby(pd.Index([dimensions[c] for c in names], name="dimension"), sort=False).sum().T
     return ObstacleResult(
-        O=Odf, I=pd.DataFrame(I, index=index, columns=names), F=pd.Series(w, index=names, name="F"),
-        dimensions=dims, top_k=int(top_k), notes=tuple(notes),
+        O=Odf,
+        I=pd.DataFrame(I, index=index, columns=names),
+        F=pd.Series(w, index=names, name="F"),
+        dimensions=dims,
+        top_k=int(top_k),
+        notes=tuple(notes),
         lineage=Lineage.make("macro.obstacle_degree", {"indicators": list(names), "top_k": int(top_k)}),
     )

@@ -82,20 +82,27 @@ def _y(y: Any) -> tuple[np.ndarray, pd.Index | None]:
     bad = ~np.isfinite(arr)
     if bad.any():
         where = index[np.argmax(bad)] if index is not None else int(np.argmax(bad))
-        raise InputError.at(f"missing or non-finite value in y ({int(bad.sum())} unit(s))", column="y",
-                            value=f"{where!s}: {arr[np.argmax(bad)]}",
-                            expected="a value for every unit (Moran's I needs a complete map; drop the "
-                            "unit from y and w together, or impute it)")
+        raise InputError.at(
+            f"missing or non-finite value in y ({int(bad.sum())} unit(s))",
+            column="y",
+            value=f"{where!s}: {arr[np.argmax(bad)]}",
+            expected="a value for every unit (Moran's I needs a complete map; drop the "
+            "unit from y and w together, or impute it)",
+        )
     if arr.size < 4:
-        raise InputError.at("Moran's I needs at least 4 units (VI_rand divides by (n−1)(n−2)(n−3))",
-                            column="y", value=int(arr.size))
+        raise InputError.at(
+            "Moran's I needs at least 4 units (VI_rand divides by (n−1)(n−2)(n−3))",
+            column="y",
+            value=int(arr.size),
+        )
     if np.ptp(arr) == 0:
         raise MethodError("y is constant: Moran's I (÷ Σz²) is undefined")
     return arr, index
 
 
-def _inputs(y: Any, w: Any, transformation: str, permutations: int,
-            alternative: str) -> tuple[np.ndarray, SpatialWeights, int]:
+def _inputs(
+    y: Any, w: Any, transformation: str, permutations: int, alternative: str
+) -> tuple[np.ndarray, SpatialWeights, int]:
     """Checked ``alternative`` and ``permutations``; ``y`` as floats and its weights aligned to its labels."""
     check_alternative(alternative)
     permutations = check_permutations(permutations)
@@ -167,22 +174,29 @@ class MoranResult(ResultMixin):
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """One row per inference (normality, randomisation, permutation): I, E[I], V[I], z, p."""
         check_lang(lang)
-        rows = [("normality", self.I, self.EI, self.VI_norm, self.z_norm, self.p_norm),
-                ("randomisation", self.I, self.EI, self.VI_rand, self.z_rand, self.p_rand)]
+        rows = [
+            ("normality", self.I, self.EI, self.VI_norm, self.z_norm, self.p_norm),
+            ("randomisation", self.I, self.EI, self.VI_rand, self.z_rand, self.p_rand),
+        ]
         if self.p_sim is not None:
             rows.append(("permutation", self.I, self.EI_sim, self.VI_sim, self.z_sim, self.p_sim))
         df = pd.DataFrame(rows, columns=["inference", "I", "EI", "VI", "z", "p"]).set_index("inference")
         if lang == "zh":
-            df.index = df.index.map({"normality": "正态假设", "randomisation": "随机化假设",
-                                     "permutation": "置换检验"})
+            df.index = df.index.map(
+                {"normality": "正态假设", "randomisation": "随机化假设", "permutation": "置换检验"}
+            )
             df.index.name = "推断"
         return df
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
-        items = [("单元数" if zh else "n", self.n), ("I", self.I), ("E[I]", self.EI),
-                 ("备择假设" if zh else "alternative", self.alternative),
-                 ("权重变换" if zh else "transformation", self.transformation)]
+        items = [
+            ("单元数" if zh else "n", self.n),
+            ("I", self.I),
+            ("E[I]", self.EI),
+            ("备择假设" if zh else "alternative", self.alternative),
+            ("权重变换" if zh else "transformation", self.transformation),
+        ]
         if self.p_sim is not None:
             items += [("置换次数" if zh else "permutations", self.permutations), ("p_sim", self.p_sim)]
         return items + [("说明" if zh else "note", n) for n in self.notes]
@@ -256,9 +270,17 @@ def moran(
     return _moran_result(arr, sw, sim, permutations, seed, alternative, transformation, keep_simulations)
 
 
-def _moran_result(arr: np.ndarray, sw: SpatialWeights, sim_raw: np.ndarray | None, permutations: int,
-                  seed: int | None, alternative: str, transformation: str, keep_simulations: bool,
-                  shared: bool = False) -> MoranResult:
+def _moran_result(
+    arr: np.ndarray,
+    sw: SpatialWeights,
+    sim_raw: np.ndarray | None,
+    permutations: int,
+    seed: int | None,
+    alternative: str,
+    transformation: str,
+    keep_simulations: bool,
+    shared: bool = False,
+) -> MoranResult:
     """Analytical moments and, from the raw simulated ``z_pᵀ W z_p``, the permutation inference."""
     n = arr.size
     W = sw.W
@@ -276,8 +298,11 @@ def _moran_result(arr: np.ndarray, sw: SpatialWeights, sim_raw: np.ndarray | Non
     seI_norm, seI_rand = float(np.sqrt(VI_norm)), float(np.sqrt(max(VI_rand, 0.0)))
     z_norm = (I - EI) / seI_norm
     z_rand = (I - EI) / seI_rand if seI_rand > 0 else 0.0
-    notes = ([f"{len(sw.islands)} island(s) without neighbours (lag 0): {list(sw.islands)[:5]}"]
-             if sw.islands else [])
+    notes = (
+        [f"{len(sw.islands)} island(s) without neighbours (lag 0): {list(sw.islands)[:5]}"]
+        if sw.islands
+        else []
+    )
     if shared:
         notes.append("permutations shared across the columns of the panel (same relabellings each year)")
     extra: dict[str, Any] = {}
@@ -286,17 +311,44 @@ def _moran_result(arr: np.ndarray, sw: SpatialWeights, sim_raw: np.ndarray | Non
         EI_sim = float(sim.mean())
         seI_sim = float(sim.std())
         z_sim = (I - EI_sim) / seI_sim if seI_sim > 0 else 0.0
-        extra = dict(p_sim=pseudo_p_value(I, sim, alternative), EI_sim=EI_sim, seI_sim=seI_sim,
-                     VI_sim=seI_sim**2, z_sim=float(z_sim), p_z_sim=_p_norm(z_sim, alternative),
-                     sim=readonly(sim) if keep_simulations else None)
+        extra = dict(
+            p_sim=pseudo_p_value(I, sim, alternative),
+            EI_sim=EI_sim,
+            seI_sim=seI_sim,
+            VI_sim=seI_sim**2,
+            z_sim=float(z_sim),
+            p_z_sim=_p_norm(z_sim, alternative),
+            sim=readonly(sim) if keep_simulations else None,
+        )
     return MoranResult(
-        I=I, EI=EI, VI_norm=float(VI_norm), seI_norm=seI_norm, z_norm=float(z_norm),
-        p_norm=_p_norm(z_norm, alternative), VI_rand=float(VI_rand), seI_rand=seI_rand, z_rand=float(z_rand),
-        p_rand=_p_norm(z_rand, alternative), n=n, permutations=permutations, alternative=alternative,
-        transformation=transformation, seed=seed, notes=tuple(notes), **extra,
-        lineage=Lineage.make("macro.moran", {"transformation": transformation, "permutations": permutations,
-                                             "alternative": alternative, "n": n, "shared": shared},
-                             seed=seed),
+        I=I,
+        EI=EI,
+        VI_norm=float(VI_norm),
+        seI_norm=seI_norm,
+        z_norm=float(z_norm),
+        p_norm=_p_norm(z_norm, alternative),
+        VI_rand=float(VI_rand),
+        seI_rand=seI_rand,
+        z_rand=float(z_rand),
+        p_rand=_p_norm(z_rand, alternative),
+        n=n,
+        permutations=permutations,
+        alternative=alternative,
+        transformation=transformation,
+        seed=seed,
+        notes=tuple(notes),
+        **extra,
+        lineage=Lineage.make(
+            "macro.moran",
+            {
+                "transformation": transformation,
+                "permutations": permutations,
+                "alternative": alternative,
+                "n": n,
+                "shared": shared,
+            },
+            seed=seed,
+        ),
     )
 
 
@@ -346,8 +398,9 @@ def moran_panel(
         panel = pd.DataFrame(np.asarray(panel, dtype=float))
     cols = list(panel.columns)
     arrs = [_y(panel[c])[0] for c in cols]
-    sw = spatial_weights(w, ids=None if isinstance(panel.index, pd.RangeIndex) else panel.index,
-                         transformation=transformation)
+    sw = spatial_weights(
+        w, ids=None if isinstance(panel.index, pd.RangeIndex) else panel.index, transformation=transformation
+    )
     n, m = panel.shape
     if sw.n != n:
         raise InputError.at("weights and panel differ in size", column="w", value=f"{sw.n} vs {n}")
@@ -355,17 +408,29 @@ def moran_panel(
     sims = np.empty((permutations, m)) if permutations else None
     if permutations:
         per_row = 8 * n * (m + 1)
-        shuffler = RowShuffler(np.arange(n, dtype=np.intp),
-                               min(permutations, max(1, _CACHE_BYTES * 2 // per_row)), seed)
+        shuffler = RowShuffler(
+            np.arange(n, dtype=np.intp), min(permutations, max(1, _CACHE_BYTES * 2 // per_row)), seed
+        )
         for a, b in batch_sizes(permutations, per_row, _CACHE_BYTES * 2):
             P = shuffler.draw(b - a)  # (batch, n) permuted unit positions
             Zp = Z[P.T]  # (n, batch, m): column k of draw r is Z[P[r], k]
             flat = Zp.reshape(n, -1)
             lag = sw.W @ flat  # one sparse × dense product for every draw and every column
             sims[a:b] = np.einsum("ij,ij->j", flat, lag).reshape(b - a, m)
-    return {c: _moran_result(arrs[k], sw, None if sims is None else sims[:, k], permutations, seed,
-                             alternative, transformation, keep_simulations, shared=True)
-            for k, c in enumerate(cols)}
+    return {
+        c: _moran_result(
+            arrs[k],
+            sw,
+            None if sims is None else sims[:, k],
+            permutations,
+            seed,
+            alternative,
+            transformation,
+            keep_simulations,
+            shared=True,
+        )
+        for k, c in enumerate(cols)
+    }
 
 
 # --------------------------------------------------------------------------- local
@@ -425,8 +490,17 @@ class LocalMoranResult(ResultMixin):
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """One row per unit: Ii, z, lag, quadrant, EI, VI, p_sim, z_sim, cluster."""
         check_lang(lang)
-        df = pd.DataFrame({"Ii": self.Is, "z": self.z, "lag": self.lag, "quadrant": self.quadrant,
-                           "EI": self.EI, "VI": self.VI}, index=self.ids)
+        df = pd.DataFrame(
+            {
+                "Ii": self.Is,
+                "z": self.z,
+                "lag": self.lag,
+                "quadrant": self.quadrant,
+                "EI": self.EI,
+                "VI": self.VI,
+            },
+            index=self.ids,
+        )
         if self.p_sim is not None:
             df["p_sim"] = self.p_sim
             df["z_sim"] = self.z_sim
@@ -550,8 +624,13 @@ def moran_local(
             s2[a:b] = (Isim * Isim).sum(axis=1)
         pg = (ge + 1.0) / (permutations + 1.0)
         pl = (le + 1.0) / (permutations + 1.0)
-        p_sim = (pg if alternative == "greater" else pl if alternative == "less"
-                 else np.minimum(1.0, 2 * np.minimum(pg, pl)))
+        p_sim = (
+            pg
+            if alternative == "greater"
+            else pl
+            if alternative == "less"
+            else np.minimum(1.0, 2 * np.minimum(pg, pl))
+        )
         EI_sim = s1 / permutations
         seI_sim = np.sqrt(np.maximum(s2 / permutations - EI_sim**2, 0.0))
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -559,15 +638,34 @@ def moran_local(
         if sw.islands:
             isl = card == 0
             p_sim[isl] = 1.0
-        extra = dict(p_sim=readonly(p_sim), EI_sim=readonly(EI_sim), seI_sim=readonly(seI_sim),
-                     z_sim=readonly(z_sim))
+        extra = dict(
+            p_sim=readonly(p_sim), EI_sim=readonly(EI_sim), seI_sim=readonly(seI_sim), z_sim=readonly(z_sim)
+        )
     if not (0 < significance < 1):
         raise InputError.at("significance must be in (0, 1)", column="significance", value=significance)
     return LocalMoranResult(
-        Is=readonly(Is), q=readonly(q), z=readonly(z), lag=readonly(lag), EI=readonly(EI), VI=readonly(VI),
-        ids=sw.ids, permutations=permutations, alternative=alternative, transformation=transformation,
-        significance=significance, seed=seed, notes=tuple(notes), **extra,
-        lineage=Lineage.make("macro.moran_local", {"transformation": transformation,
-                                                   "permutations": permutations, "alternative": alternative,
-                                                   "n": n}, seed=seed),
+        Is=readonly(Is),
+        q=readonly(q),
+        z=readonly(z),
+        lag=readonly(lag),
+        EI=readonly(EI),
+        VI=readonly(VI),
+        ids=sw.ids,
+        permutations=permutations,
+        alternative=alternative,
+        transformation=transformation,
+        significance=significance,
+        seed=seed,
+        notes=tuple(notes),
+        **extra,
+        lineage=Lineage.make(
+            "macro.moran_local",
+            {
+                "transformation": transformation,
+                "permutations": permutations,
+                "alternative": alternative,
+                "n": n,
+            },
+            seed=seed,
+        ),
     )

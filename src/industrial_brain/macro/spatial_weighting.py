@@ -95,9 +95,12 @@ def _from_dict(d: Mapping, ids: pd.Index | None) -> tuple[sparse.csr_matrix, pd.
     pos = {k: i for i, k in enumerate(ids)}
     missing = [k for k in keys if k not in pos]
     if missing or len(keys) != len(ids):
-        raise InputError.at("weights dict keys do not match the units of y", column="w",
-                            value=(missing or [k for k in ids if k not in d])[:3],
-                            expected="one entry per unit, keyed by the labels of y")
+        raise InputError.at(
+            "weights dict keys do not match the units of y",
+            column="w",
+            value=(missing or [k for k in ids if k not in d])[:3],
+            expected="one entry per unit, keyed by the labels of y",
+        )
     rows, cols, vals = [], [], []
     for k, nbrs in d.items():
         items = nbrs.items() if isinstance(nbrs, Mapping) else ((j, 1.0) for j in nbrs)
@@ -141,8 +144,12 @@ def spatial_weights(w: Any, ids: Any = None, transformation: str = "r") -> Spati
     ([0.5, 0.0, 0.5], 3.0)
     """
     if transformation not in _TRANSFORMS:
-        raise InputError.at("unknown weights transformation", column="transformation", value=transformation,
-                            expected="'r' (row-standardised), 'b' (binary) or 'o' (original)")
+        raise InputError.at(
+            "unknown weights transformation",
+            column="transformation",
+            value=transformation,
+            expected="'r' (row-standardised), 'b' (binary) or 'o' (original)",
+        )
     idx = None if ids is None else pd.Index(ids)
     if isinstance(w, SpatialWeights):
         W, wid = w.W, w.ids
@@ -177,8 +184,11 @@ def spatial_weights(w: Any, ids: Any = None, transformation: str = "r") -> Spati
         try:
             A = np.asarray(w, dtype=float)
         except (TypeError, ValueError):
-            raise InputError.at("weights must be a matrix, a dict of neighbours or a libpysal W",
-                                column="w", value=type(w).__name__) from None
+            raise InputError.at(
+                "weights must be a matrix, a dict of neighbours or a libpysal W",
+                column="w",
+                value=type(w).__name__,
+            ) from None
         if A.ndim != 2:
             raise InputError.at("weights matrix must be square", column="w", value=A.shape)
         W = sparse.csr_matrix(A)
@@ -186,8 +196,9 @@ def spatial_weights(w: Any, ids: Any = None, transformation: str = "r") -> Spati
     if W.shape[0] != W.shape[1]:
         raise InputError.at("weights matrix must be square", column="w", value=W.shape)
     if len(wid) != W.shape[0]:
-        raise InputError.at("weights and y differ in size", column="w",
-                            value=f"{W.shape[0]} units in w, {len(wid)} in y")
+        raise InputError.at(
+            "weights and y differ in size", column="w", value=f"{W.shape[0]} units in w, {len(wid)} in y"
+        )
     W = W.tocsr(copy=True)
     W.eliminate_zeros()
     if W.nnz and (not np.all(np.isfinite(W.data)) or (W.data < 0).any()):
@@ -205,7 +216,6 @@ def spatial_weights(w: Any, ids: Any = None, transformation: str = "r") -> Spati
     return SpatialWeights(W=W, ids=wid, transformation=transformation, islands=islands)
 
 
-
 def _coords(coords: Any, ids: Any = None) -> tuple[np.ndarray, np.ndarray, pd.Index]:
     """(lon, lat, ids) from a frame with lon/lat columns or an n × 2 array (lon, lat in degrees)."""
     if isinstance(coords, pd.DataFrame):
@@ -213,8 +223,12 @@ def _coords(coords: Any, ids: Any = None) -> tuple[np.ndarray, np.ndarray, pd.In
         lon_c = next((cols[c] for c in ("lon", "longitude", "capital_lon", "x") if c in cols), None)
         lat_c = next((cols[c] for c in ("lat", "latitude", "capital_lat", "y") if c in cols), None)
         if lon_c is None or lat_c is None:
-            raise InputError.at("coordinates need longitude and latitude columns", column="coords",
-                                value=list(coords.columns), expected="lon, lat (or capital_lon, capital_lat)")
+            raise InputError.at(
+                "coordinates need longitude and latitude columns",
+                column="coords",
+                value=list(coords.columns),
+                expected="lon, lat (or capital_lon, capital_lat)",
+            )
         lon = coords[lon_c].to_numpy(dtype=float)
         lat = coords[lat_c].to_numpy(dtype=float)
         index = pd.Index(coords.index) if ids is None else pd.Index(ids)
@@ -224,20 +238,29 @@ def _coords(coords: Any, ids: Any = None) -> tuple[np.ndarray, np.ndarray, pd.In
         except (TypeError, ValueError):
             raise InputError.at("coordinates must be numeric", column="coords") from None
         if A.ndim != 2 or A.shape[1] != 2:
-            raise InputError.at("coordinates must be an n × 2 array of (lon, lat)", column="coords",
-                                value=A.shape)
+            raise InputError.at(
+                "coordinates must be an n × 2 array of (lon, lat)", column="coords", value=A.shape
+            )
         lon, lat = A[:, 0], A[:, 1]
         index = pd.RangeIndex(len(lon)) if ids is None else pd.Index(ids)
     if len(index) != len(lon):
-        raise InputError.at("ids and coordinates differ in length", column="ids",
-                            value=f"{len(index)} ids, {len(lon)} points")
+        raise InputError.at(
+            "ids and coordinates differ in length", column="ids", value=f"{len(index)} ids, {len(lon)} points"
+        )
     bad = ~(np.isfinite(lon) & np.isfinite(lat))
     if bad.any():
-        raise InputError.at("missing coordinate", column="coords", value=str(index[np.argmax(bad)]),
-                            expected="a longitude and latitude for every region")
+        raise InputError.at(
+            "missing coordinate",
+            column="coords",
+            value=str(index[np.argmax(bad)]),
+            expected="a longitude and latitude for every region",
+        )
     if (np.abs(lat) > 90).any() or (np.abs(lon) > 360).any():
-        raise InputError.at("coordinates out of range", column="coords",
-                            expected="longitude in degrees, latitude in [−90, 90]")
+        raise InputError.at(
+            "coordinates out of range",
+            column="coords",
+            expected="longitude in degrees, latitude in [−90, 90]",
+        )
     if len(lon) < 2:
         raise InputError.at("spatial weights need at least two regions", column="coords", value=len(lon))
     return lon, lat, index
@@ -304,15 +327,20 @@ def distance_weights(
     [0.6667, 0.0, 0.3333]
     """
     if method not in _METHODS:
-        raise InputError.at("unknown distance-weights method", column="method", value=method,
-                            expected="'inverse' or 'knn'")
+        raise InputError.at(
+            "unknown distance-weights method", column="method", value=method, expected="'inverse' or 'knn'"
+        )
     lon, lat, index = _coords(coords, ids)
     n = len(index)
     d = great_circle_km(lon, lat)
     if method == "knn":
         if not isinstance(k, (int, np.integer)) or not 1 <= k < n:
-            raise InputError.at("k must be an integer with 1 <= k < number of regions", column="k", value=k,
-                                expected=f"1 … {n - 1}")
+            raise InputError.at(
+                "k must be an integer with 1 <= k < number of regions",
+                column="k",
+                value=k,
+                expected=f"1 … {n - 1}",
+            )
         dd = d.copy()
         np.fill_diagonal(dd, np.inf)
         nb = np.argsort(dd, axis=1, kind="stable")[:, :k]
@@ -323,14 +351,17 @@ def distance_weights(
         off = ~np.eye(n, dtype=bool)
         if (d[off] <= 0).any():
             i, j = np.argwhere((d <= 0) & off)[0]
-            raise MethodError(f"regions {index[i]!s} and {index[j]!s} share a location: inverse distance "
-                              "is infinite (use method='knn' or move one point)")
+            raise MethodError(
+                f"regions {index[i]!s} and {index[j]!s} share a location: inverse distance "
+                "is infinite (use method='knn' or move one point)"
+            )
         with np.errstate(divide="ignore"):
             A = np.where(off, d, np.inf) ** (-float(alpha))
         if threshold_km is not None:
             if not (isinstance(threshold_km, (int, float)) and threshold_km > 0):
-                raise InputError.at("threshold_km must be a positive distance", column="threshold_km",
-                                    value=threshold_km)
+                raise InputError.at(
+                    "threshold_km must be a positive distance", column="threshold_km", value=threshold_km
+                )
             A[d > threshold_km] = 0.0
         W = sparse.csr_matrix(A)
     return spatial_weights(W, ids=index, transformation=transformation)
@@ -372,8 +403,9 @@ def contiguity_weights(pairs: Any, ids: Any = None, transformation: str = "r") -
         pairs = pairs.pairs  # a ContiguityResult of industrial_brain.reference.contiguity
     if isinstance(pairs, pd.DataFrame):
         if not {"code_a", "code_b"} <= set(pairs.columns):
-            raise InputError.at("neighbour pairs need columns code_a and code_b", column="pairs",
-                                value=list(pairs.columns))
+            raise InputError.at(
+                "neighbour pairs need columns code_a and code_b", column="pairs", value=list(pairs.columns)
+            )
         P = [(str(a), str(b)) for a, b in zip(pairs["code_a"], pairs["code_b"])]
     else:
         try:

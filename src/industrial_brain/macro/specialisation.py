@@ -54,9 +54,11 @@ class LocationQuotientResult(ResultMixin):
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
-        return [("地区数" if zh else "regions", self.LQ.shape[0]),
-                ("部门数" if zh else "sectors", self.LQ.shape[1]),
-                ("LQ>1 的单元" if zh else "cells with LQ > 1", int(self.specialised.to_numpy().sum()))]
+        return [
+            ("地区数" if zh else "regions", self.LQ.shape[0]),
+            ("部门数" if zh else "sectors", self.LQ.shape[1]),
+            ("LQ>1 的单元" if zh else "cells with LQ > 1", int(self.specialised.to_numpy().sum())),
+        ]
 
 
 def location_quotient(E: Any, reference: Any = None) -> LocationQuotientResult:
@@ -96,19 +98,25 @@ def location_quotient(E: Any, reference: Any = None) -> LocationQuotientResult:
     A = df.to_numpy()
     ei = A.sum(axis=1)
     if (ei <= 0).any():
-        raise MethodError(f"region {df.index[np.argmax(ei <= 0)]!s} has total 0: "
-                          "its location quotients are 0/0")
+        raise MethodError(
+            f"region {df.index[np.argmax(ei <= 0)]!s} has total 0: its location quotients are 0/0"
+        )
     if reference is None:
         Ej = A.sum(axis=0)
     else:
-        Ej = (pd.Series(reference).reindex(df.columns).to_numpy(dtype=float)
-              if isinstance(reference, pd.Series) else np.asarray(reference, dtype=float).ravel())
+        Ej = (
+            pd.Series(reference).reindex(df.columns).to_numpy(dtype=float)
+            if isinstance(reference, pd.Series)
+            else np.asarray(reference, dtype=float).ravel()
+        )
         if Ej.shape != (A.shape[1],) or not np.all(np.isfinite(Ej)) or (Ej < 0).any():
-            raise InputError.at("reference must give one non-negative total per sector", column="reference",
-                                value=Ej.shape)
+            raise InputError.at(
+                "reference must give one non-negative total per sector", column="reference", value=Ej.shape
+            )
     if (Ej <= 0).any():
         raise MethodError(f"sector {df.columns[np.argmax(Ej <= 0)]!s} has reference total 0: LQ is undefined")
     LQ = (A / ei[:, None]) / (Ej / Ej.sum())[None, :]
-    return LocationQuotientResult(LQ=pd.DataFrame(LQ, index=df.index, columns=df.columns),
-                                  lineage=Lineage.make("macro.location_quotient",
-                                                       {"reference": reference is not None}))
+    return LocationQuotientResult(
+        LQ=pd.DataFrame(LQ, index=df.index, columns=df.columns),
+        lineage=Lineage.make("macro.location_quotient", {"reference": reference is not None}),
+    )

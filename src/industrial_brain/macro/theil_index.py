@@ -42,8 +42,11 @@ def _groups(groups: Any, y: np.ndarray, index: pd.Index, values: Any) -> np.ndar
         groups = groups.reindex(index)
     g = np.asarray(groups, dtype=object).ravel()
     if g.shape[0] != y.shape[0]:
-        raise InputError.at("groups and values differ in length", column="groups",
-                            value=f"{g.shape[0]} labels for {y.shape[0]} values")
+        raise InputError.at(
+            "groups and values differ in length",
+            column="groups",
+            value=f"{g.shape[0]} labels for {y.shape[0]} values",
+        )
     if pd.isna(pd.Series(g)).any():
         raise InputError.at("missing group label", column="groups")
     return g.astype(str)
@@ -97,16 +100,20 @@ class TheilResult(ResultMixin):
         check_lang(lang)
         tot = self.total
         share = [1.0, self.between / tot if tot > 0 else 0.0, self.within / tot if tot > 0 else 0.0]
-        df = pd.DataFrame({"value": [tot, self.between, self.within], "share": share},
-                          index=pd.Index([self.kind, f"{self.kind}_b", f"{self.kind}_w"], name="component"))
+        df = pd.DataFrame(
+            {"value": [tot, self.between, self.within], "share": share},
+            index=pd.Index([self.kind, f"{self.kind}_b", f"{self.kind}_w"], name="component"),
+        )
         if lang == "zh":
             df.columns = ["数值", "贡献率"]
         return df
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
-        return [("指数" if zh else "index", "Theil " + self.kind),
-                ("组数" if zh else "groups", len(self.by_group))]
+        return [
+            ("指数" if zh else "index", "Theil " + self.kind),
+            ("组数" if zh else "groups", len(self.by_group)),
+        ]
 
 
 def theil(values: Any, groups: Any = None, kind: str = "T") -> TheilResult:
@@ -154,8 +161,10 @@ def theil(values: Any, groups: Any = None, kind: str = "T") -> TheilResult:
         raise InputError.at("unknown Theil index", column="kind", value=kind, expected="'T' or 'L'")
     y, index = value_vector(values)
     if kind == "L" and (y <= 0).any():
-        raise MethodError("Theil L (mean log deviation) needs strictly positive values; "
-                          f"found a zero at {index[int(np.argmax(y <= 0))]!s} — use kind='T'")
+        raise MethodError(
+            "Theil L (mean log deviation) needs strictly positive values; "
+            f"found a zero at {index[int(np.argmax(y <= 0))]!s} — use kind='T'"
+        )
     g = _groups(groups, y, index, values)
     if g is None:
         g = np.array(["all"] * y.size)
@@ -180,10 +189,14 @@ def theil(values: Any, groups: Any = None, kind: str = "T") -> TheilResult:
         rows.append((lab, yg.size, mg, pg, sg, ig, wc))
     by_group = pd.DataFrame(rows, columns=["group", "n", "mean", "p", "s", kind, "within_part"])
     by_group = by_group.set_index("group")
-    return TheilResult(kind=kind, total=total, between=float(between), within=float(within),
-                       by_group=by_group,
-                       lineage=Lineage.make("macro.theil", {"kind": kind, "n": int(n),
-                                                             "groups": int(len(by_group))}))
+    return TheilResult(
+        kind=kind,
+        total=total,
+        between=float(between),
+        within=float(within),
+        by_group=by_group,
+        lineage=Lineage.make("macro.theil", {"kind": kind, "n": int(n), "groups": int(len(by_group))}),
+    )
 
 
 def theil_t(values: Any, groups: Any = None) -> TheilResult:

@@ -246,20 +246,27 @@ def index_uncertainty(
     C leads on both indicators, so it ranks first in every draw whatever the choices.
     """
     sysobj = load_index_system(system)
-    for name, opts, allowed in (("normalizations", normalizations, NORMALIZATIONS),
-                                ("weightings", weightings, WEIGHTINGS),
-                                ("aggregations", aggregations, AGGREGATIONS)):
+    for name, opts, allowed in (
+        ("normalizations", normalizations, NORMALIZATIONS),
+        ("weightings", weightings, WEIGHTINGS),
+        ("aggregations", aggregations, AGGREGATIONS),
+    ):
         if len(opts) == 0:
             raise InputError.at(f"{name} is empty", column=name, expected="at least one option")
         bad = [o for o in opts if o not in allowed or o == "target"]
         if bad:
-            raise InputError.at(f"unknown option in {name}", column=name, value=bad,
-                                expected=" / ".join(a for a in allowed if a != "target"))
+            raise InputError.at(
+                f"unknown option in {name}",
+                column=name,
+                value=bad,
+                expected=" / ".join(a for a in allowed if a != "target"),
+            )
     if not isinstance(n_draws, (int, np.integer)) or n_draws < 10:
         raise InputError.at("n_draws must be an integer >= 10", column="n_draws", value=n_draws)
     if not 0.0 <= float(weight_perturbation) < 1.0:
-        raise InputError.at("weight_perturbation must lie in [0, 1)", column="weight_perturbation",
-                            value=weight_perturbation)
+        raise InputError.at(
+            "weight_perturbation must lie in [0, 1)", column="weight_perturbation", value=weight_perturbation
+        )
     base = {"normalization": "minmax", "weighting": sysobj.weighting, "aggregation": "arithmetic"}
     base.update(baseline or {})
     P, notes = prepare_panel(panel, sysobj, years)
@@ -275,8 +282,9 @@ def index_uncertainty(
     mats: dict[str, np.ndarray] = {}
     for nm in dict.fromkeys(list(normalizations) + [base["normalization"]]):
         try:
-            r = normalize(P, sysobj.directions, nm, reference=reference,
-                          shift=shift if nm in ("minmax", "log") else 0.0)
+            r = normalize(
+                P, sysobj.directions, nm, reference=reference, shift=shift if nm in ("minmax", "log") else 0.0
+            )
             mats[nm] = r.X.to_numpy()
         except IndustrialBrainError as e:
             if nm == base["normalization"]:
@@ -327,16 +335,24 @@ def index_uncertainty(
     ci = rng.integers(0, len(combos), size=n_draws)
     wi = rng.integers(0, len(wms), size=n_draws)
     delta = float(weight_perturbation)
-    mult = rng.uniform(1.0 - delta, 1.0 + delta, size=(n_draws, len(dims))) if delta > 0 else np.ones(
-        (n_draws, len(dims)))
+    mult = (
+        rng.uniform(1.0 - delta, 1.0 + delta, size=(n_draws, len(dims)))
+        if delta > 0
+        else np.ones((n_draws, len(dims)))
+    )
     S = np.empty((n_draws, len(P)))
     for k in range(n_draws):
         nm, ag = combos[ci[k]]
         S[k] = run(nm, wms[wi[k]], ag, mult[k])
     R = _rank_within(S, groups)
     shift_bar = np.abs(R - nominal).mean(axis=1)
-    draws = pd.DataFrame({"normalization": [combos[c][0] for c in ci], "weighting": [wms[w] for w in wi],
-                          "aggregation": [combos[c][1] for c in ci]})
+    draws = pd.DataFrame(
+        {
+            "normalization": [combos[c][0] for c in ci],
+            "weighting": [wms[w] for w in wi],
+            "aggregation": [combos[c][1] for c in ci],
+        }
+    )
     for j, d in enumerate(dims):
         draws[f"w:{d}"] = mult[:, j]
     draws["rank_shift"] = shift_bar
@@ -354,17 +370,43 @@ def index_uncertainty(
         sens[name] = first_order_indices(R, vals, discrete=disc, bins=bins)
         overall[name] = float(first_order_indices(shift_bar, vals, discrete=disc, bins=bins)[0])
     idx = P.index
-    stats = pd.DataFrame({"nominal": nominal, "median": np.median(R, axis=0),
-                          "p05": np.percentile(R, 5, axis=0), "p95": np.percentile(R, 95, axis=0),
-                          "mean": R.mean(axis=0)}, index=idx)
+    stats = pd.DataFrame(
+        {
+            "nominal": nominal,
+            "median": np.median(R, axis=0),
+            "p05": np.percentile(R, 5, axis=0),
+            "p95": np.percentile(R, 95, axis=0),
+            "mean": R.mean(axis=0),
+        },
+        index=idx,
+    )
     sens_df = pd.DataFrame(sens, index=idx)
     for obj in (stats, sens_df, draws):
         readonly(obj)
-    lin = Lineage.make("macro.index_uncertainty", {
-        "system": sysobj.code, "n_draws": int(n_draws), "normalizations": norms, "weightings": wms,
-        "aggregations": list(aggregations), "weight_perturbation": delta, "baseline": base,
-        "reference": reference, "shift": shift, "bins": bins}, seed=seed)
-    return RankUncertaintyResult(rank_stats=stats, sensitivity=sens_df,
-                                 sensitivity_overall=readonly(pd.Series(overall, name="S_i")), draws=draws,
-                                 ranks=readonly(R), n_draws=int(n_draws), seed=seed, notes=tuple(notes),
-                                 lineage=lin)
+    lin = Lineage.make(
+        "macro.index_uncertainty",
+        {
+            "system": sysobj.code,
+            "n_draws": int(n_draws),
+            "normalizations": norms,
+            "weightings": wms,
+            "aggregations": list(aggregations),
+            "weight_perturbation": delta,
+            "baseline": base,
+            "reference": reference,
+            "shift": shift,
+            "bins": bins,
+        },
+        seed=seed,
+    )
+    return RankUncertaintyResult(
+        rank_stats=stats,
+        sensitivity=sens_df,
+        sensitivity_overall=readonly(pd.Series(overall, name="S_i")),
+        draws=draws,
+        ranks=readonly(R),
+        n_draws=int(n_draws),
+        seed=seed,
+        notes=tuple(notes),
+        lineage=lin,
+    )

@@ -27,17 +27,45 @@ from industrial_brain.lineage import Lineage
 from industrial_brain.macro._common import check_complete, check_panel
 
 __all__ = [
-    "WeightsResult", "EntropyWeights", "CriticWeights", "CVWeights", "PCAWeights", "AHPResult",
-    "CombinedWeights", "equal_weights", "entropy_weights", "critic_weights", "cv_weights",
-    "pca_weights", "ahp_weights", "combined_weights", "SAATY_RI", "WEIGHTINGS",
+    "WeightsResult",
+    "EntropyWeights",
+    "CriticWeights",
+    "CVWeights",
+    "PCAWeights",
+    "AHPResult",
+    "CombinedWeights",
+    "equal_weights",
+    "entropy_weights",
+    "critic_weights",
+    "cv_weights",
+    "pca_weights",
+    "ahp_weights",
+    "combined_weights",
+    "SAATY_RI",
+    "WEIGHTINGS",
 ]
 
 #: Objective weighting methods that need only the data.
 WEIGHTINGS = ("equal", "entropy", "critic", "cv", "pca")
 
 #: Saaty's random consistency index RI by matrix order n (Saaty 1980, Table 1.7; n = 1…15).
-SAATY_RI: dict[int, float] = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41,
-                              9: 1.45, 10: 1.49, 11: 1.51, 12: 1.48, 13: 1.56, 14: 1.57, 15: 1.59}
+SAATY_RI: dict[int, float] = {
+    1: 0.0,
+    2: 0.0,
+    3: 0.58,
+    4: 0.90,
+    5: 1.12,
+    6: 1.24,
+    7: 1.32,
+    8: 1.41,
+    9: 1.45,
+    10: 1.49,
+    11: 1.51,
+    12: 1.48,
+    13: 1.56,
+    14: 1.57,
+    15: 1.59,
+}
 
 
 # ----------------------------------------------------------------------------- results
@@ -200,15 +228,19 @@ def _constant_columns(A: np.ndarray, columns: pd.Index) -> None:
     spread = A.max(axis=0) - A.min(axis=0)
     bad = np.flatnonzero(~(spread > 0))
     if len(bad):
-        raise MethodError(f"indicator '{columns[bad[0]]}' is constant: its data-driven weight is undefined; "
-                          "drop it or give weights explicitly")
+        raise MethodError(
+            f"indicator '{columns[bad[0]]}' is constant: its data-driven weight is undefined; "
+            "drop it or give weights explicitly"
+        )
 
 
 def _check_corr(R: np.ndarray, sigma: np.ndarray, columns: pd.Index) -> None:
     bad = np.flatnonzero(~(sigma > 0) | ~np.isfinite(R).all(axis=0))
     if len(bad):
-        raise MethodError(f"indicator '{columns[bad[0]]}' is numerically constant: its correlations are "
-                          "undefined; drop it or give weights explicitly")
+        raise MethodError(
+            f"indicator '{columns[bad[0]]}' is numerically constant: its correlations are "
+            "undefined; drop it or give weights explicitly"
+        )
 
 
 # ----------------------------------------------------------------------------- methods
@@ -245,8 +277,11 @@ def equal_weights(indicators: Any) -> WeightsResult:
     if len(idx) == 0:
         raise InputError.at("no indicators given", expected="at least one indicator")
     m = len(idx)
-    return WeightsResult(weights=_series(np.full(m, 1.0 / m), idx), method="equal",
-                         lineage=Lineage.make("macro.equal_weights", {"m": m}))
+    return WeightsResult(
+        weights=_series(np.full(m, 1.0 / m), idx),
+        method="equal",
+        lineage=Lineage.make("macro.equal_weights", {"m": m}),
+    )
 
 
 def entropy_weights(X: Any) -> EntropyWeights:
@@ -298,9 +333,12 @@ def entropy_weights(X: Any) -> EntropyWeights:
     A = X.to_numpy()
     if (A < 0).any():
         i, j = np.argwhere(A < 0)[0]
-        raise InputError.at(f"entropy weights need non-negative values; row {X.index[i]!r}",
-                            column=str(X.columns[j]), value=float(A[i, j]),
-                            expected="min-max normalised data (x >= 0), not z-scores")
+        raise InputError.at(
+            f"entropy weights need non-negative values; row {X.index[i]!r}",
+            column=str(X.columns[j]),
+            value=float(A[i, j]),
+            expected="min-max normalised data (x >= 0), not z-scores",
+        )
     colsum = A.sum(axis=0)
     if (colsum <= 0).any():
         j = int(np.flatnonzero(colsum <= 0)[0])
@@ -315,9 +353,13 @@ def entropy_weights(X: Any) -> EntropyWeights:
     if d.sum() <= 0:
         raise MethodError("every indicator has entropy 1 (all shares equal): entropy weights are undefined")
     w = d / d.sum()
-    return EntropyWeights(weights=_series(w, X.columns), method="entropy",
-                          lineage=Lineage.make("macro.entropy_weights", {"n": n, "m": A.shape[1]}),
-                          e=_series(e, X.columns).rename("e"), d=_series(d, X.columns).rename("d"))
+    return EntropyWeights(
+        weights=_series(w, X.columns),
+        method="entropy",
+        lineage=Lineage.make("macro.entropy_weights", {"n": n, "m": A.shape[1]}),
+        e=_series(e, X.columns).rename("e"),
+        d=_series(d, X.columns).rename("d"),
+    )
 
 
 def critic_weights(X: Any) -> CriticWeights:
@@ -375,11 +417,15 @@ def critic_weights(X: Any) -> CriticWeights:
     w = C / C.sum()
     Rdf = pd.DataFrame(R, index=X.columns, columns=X.columns)
     readonly(Rdf)
-    return CriticWeights(weights=_series(w, X.columns), method="critic",
-                         lineage=Lineage.make("macro.critic_weights", {"n": A.shape[0], "m": A.shape[1]}),
-                         sigma=_series(sigma, X.columns).rename("sigma"), R=Rdf,
-                         conflict=_series(conflict, X.columns).rename("conflict"),
-                         C=_series(C, X.columns).rename("C"))
+    return CriticWeights(
+        weights=_series(w, X.columns),
+        method="critic",
+        lineage=Lineage.make("macro.critic_weights", {"n": A.shape[0], "m": A.shape[1]}),
+        sigma=_series(sigma, X.columns).rename("sigma"),
+        R=Rdf,
+        conflict=_series(conflict, X.columns).rename("conflict"),
+        C=_series(C, X.columns).rename("C"),
+    )
 
 
 def cv_weights(X: Any) -> CVWeights:
@@ -426,20 +472,28 @@ def cv_weights(X: Any) -> CVWeights:
     mean = A.mean(axis=0)
     if (mean <= 0).any():
         j = int(np.flatnonzero(mean <= 0)[0])
-        raise MethodError(f"indicator '{X.columns[j]}' has mean {mean[j]:.4g} <= 0: the coefficient of "
-                          "variation is only defined for positive-mean (ratio-scale) data")
+        raise MethodError(
+            f"indicator '{X.columns[j]}' has mean {mean[j]:.4g} <= 0: the coefficient of "
+            "variation is only defined for positive-mean (ratio-scale) data"
+        )
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
         sd = A.std(axis=0, ddof=1)
         cv = sd / mean
         w = cv / cv.sum()
     if not (np.isfinite(w).all() and cv.sum() > 0):
         # values near the limits of float64 (e.g. 1e-300): the squares under- or overflow
-        raise MethodError("coefficient-of-variation weights are not finite at this scale of the data "
-                          f"(sd {sd.tolist()[:3]}, mean {mean.tolist()[:3]}); rescale the indicators")
-    return CVWeights(weights=_series(w, X.columns), method="cv",
-                     lineage=Lineage.make("macro.cv_weights", {"n": A.shape[0], "m": A.shape[1]}),
-                     mean=_series(mean, X.columns).rename("mean"), sd=_series(sd, X.columns).rename("sd"),
-                     cv=_series(cv, X.columns).rename("cv"))
+        raise MethodError(
+            "coefficient-of-variation weights are not finite at this scale of the data "
+            f"(sd {sd.tolist()[:3]}, mean {mean.tolist()[:3]}); rescale the indicators"
+        )
+    return CVWeights(
+        weights=_series(w, X.columns),
+        method="cv",
+        lineage=Lineage.make("macro.cv_weights", {"n": A.shape[0], "m": A.shape[1]}),
+        mean=_series(mean, X.columns).rename("mean"),
+        sd=_series(sd, X.columns).rename("sd"),
+        cv=_series(cv, X.columns).rename("cv"),
+    )
 
 
 def _varimax(L: np.ndarray, tol: float = 1e-10, max_iter: int = 500) -> np.ndarray:
@@ -449,7 +503,7 @@ def _varimax(L: np.ndarray, tol: float = 1e-10, max_iter: int = 500) -> np.ndarr
     d = 0.0
     for _ in range(max_iter):
         LR = L @ Rot
-        u, s, vt = np.linalg.svd(L.T @ (LR ** 3 - LR @ np.diag((LR ** 2).sum(axis=0)) / p))
+        u, s, vt = np.linalg.svd(L.T @ (LR**3 - LR @ np.diag((LR**2).sum(axis=0)) / p))
         Rot = u @ vt
         d_new = s.sum()
         if d_new < d * (1 + tol):
@@ -458,8 +512,9 @@ def _varimax(L: np.ndarray, tol: float = 1e-10, max_iter: int = 500) -> np.ndarr
     return L @ Rot
 
 
-def pca_weights(X: Any, *, min_eigenvalue: float = 1.0, min_cumulative: float = 0.6,
-                rotate: bool = True) -> PCAWeights:
+def pca_weights(
+    X: Any, *, min_eigenvalue: float = 1.0, min_cumulative: float = 0.6, rotate: bool = True
+) -> PCAWeights:
     r"""PCA / factor-analysis weights following the OECD/JRC handbook.
 
     Parameters
@@ -531,7 +586,7 @@ def pca_weights(X: Any, *, min_eigenvalue: float = 1.0, min_cumulative: float = 
     rotated = bool(rotate and K >= 2)
     if rotated:
         L = _varimax(L)
-    sq = L ** 2
+    sq = L**2
     fac_var = sq.sum(axis=0)
     scaled = sq / fac_var
     phi = fac_var / fac_var.sum()
@@ -543,16 +598,30 @@ def pca_weights(X: Any, *, min_eigenvalue: float = 1.0, min_cumulative: float = 
     load = pd.DataFrame(L, index=X.columns, columns=[f"F{k + 1}" for k in range(K)])
     readonly(load)
     fac = pd.Series([f"F{k + 1}" for k in k_of], index=X.columns, name="factor")
-    return PCAWeights(weights=_series(w, X.columns), method="pca",
-                      lineage=Lineage.make("macro.pca_weights", {"min_eigenvalue": min_eigenvalue,
-                                                                 "min_cumulative": min_cumulative,
-                                                                 "rotate": rotate, "n_factors": K}),
-                      eigenvalues=readonly(lam), explained=readonly(explained), n_factors=K, loadings=load,
-                      factor=fac, rotated=rotated)
+    return PCAWeights(
+        weights=_series(w, X.columns),
+        method="pca",
+        lineage=Lineage.make(
+            "macro.pca_weights",
+            {
+                "min_eigenvalue": min_eigenvalue,
+                "min_cumulative": min_cumulative,
+                "rotate": rotate,
+                "n_factors": K,
+            },
+        ),
+        eigenvalues=readonly(lam),
+        explained=readonly(explained),
+        n_factors=K,
+        loadings=load,
+        factor=fac,
+        rotated=rotated,
+    )
 
 
-def ahp_weights(pairwise: Any, *, labels: Sequence[Any] | None = None, force: bool = False,
-                tol: float = 1e-6) -> AHPResult:
+def ahp_weights(
+    pairwise: Any, *, labels: Sequence[Any] | None = None, force: bool = False, tol: float = 1e-6
+) -> AHPResult:
     r"""AHP priority weights with Saaty's consistency ratio.
 
     Parameters
@@ -611,24 +680,33 @@ def ahp_weights(pairwise: Any, *, labels: Sequence[Any] | None = None, force: bo
         idx = list(range(M.shape[0])) if labels is None else list(labels)
     M = np.asarray(M, dtype="float64")
     if M.ndim != 2 or M.shape[0] != M.shape[1] or M.shape[0] == 0:
-        raise InputError.at("pairwise matrix must be square", column="pairwise", value=M.shape,
-                            expected="n x n")
+        raise InputError.at(
+            "pairwise matrix must be square", column="pairwise", value=M.shape, expected="n x n"
+        )
     n = M.shape[0]
     if len(idx) != n:
-        raise InputError.at("labels do not match the matrix order", column="labels", value=len(idx),
-                            expected=str(n))
+        raise InputError.at(
+            "labels do not match the matrix order", column="labels", value=len(idx), expected=str(n)
+        )
     if not np.isfinite(M).all() or (M <= 0).any():
-        raise InputError.at("pairwise entries must be positive numbers", column="pairwise",
-                            expected="Saaty scale 1/9 … 9")
+        raise InputError.at(
+            "pairwise entries must be positive numbers", column="pairwise", expected="Saaty scale 1/9 … 9"
+        )
     if not np.allclose(np.diag(M), 1.0, rtol=0, atol=tol):
         raise InputError.at("pairwise diagonal must be 1", column="pairwise", value=np.diag(M).tolist())
     if not np.allclose(M * M.T, 1.0, rtol=0, atol=max(tol, 1e-3)):
         i, j = np.argwhere(~np.isclose(M * M.T, 1.0, rtol=0, atol=max(tol, 1e-3)))[0]
-        raise InputError.at(f"pairwise matrix is not reciprocal at ({idx[i]}, {idx[j]})", column="pairwise",
-                            value=(float(M[i, j]), float(M[j, i])), expected="a_ji = 1 / a_ij")
+        raise InputError.at(
+            f"pairwise matrix is not reciprocal at ({idx[i]}, {idx[j]})",
+            column="pairwise",
+            value=(float(M[i, j]), float(M[j, i])),
+            expected="a_ji = 1 / a_ij",
+        )
     if n > 15:
-        raise MethodError(f"AHP with {n} elements: Saaty's random index is tabulated only up to n = 15; "
-                          "split the criteria into a hierarchy")
+        raise MethodError(
+            f"AHP with {n} elements: Saaty's random index is tabulated only up to n = 15; "
+            "split the criteria into a hierarchy"
+        )
     vals, vecs = np.linalg.eig(M)
     k = int(np.argmax(vals.real))
     lam = float(vals[k].real)
@@ -640,15 +718,25 @@ def ahp_weights(pairwise: Any, *, labels: Sequence[Any] | None = None, force: bo
     CR = CI / RI if RI > 0 else 0.0
     consistent = CR <= 0.1
     if not consistent and not force:
-        raise MethodError(f"AHP pairwise matrix is inconsistent: CR = {CR:.4f} > 0.1 "
-                          f"(lambda_max = {lam:.4f}, CI = {CI:.4f}, RI = {RI}); "
-                          "revise the judgements or pass force=True")
+        raise MethodError(
+            f"AHP pairwise matrix is inconsistent: CR = {CR:.4f} > 0.1 "
+            f"(lambda_max = {lam:.4f}, CI = {CI:.4f}, RI = {RI}); "
+            "revise the judgements or pass force=True"
+        )
     P = pd.DataFrame(M, index=idx, columns=idx)
     readonly(P)
-    return AHPResult(weights=_series(w, pd.Index(idx)), method="ahp",
-                     lineage=Lineage.make("macro.ahp_weights", {"n": n, "force": force, "CR": CR}),
-                     pairwise=P, lambda_max=lam, CI=float(CI), RI=float(RI), CR=float(CR),
-                     consistent=bool(consistent), forced=bool(force and not consistent))
+    return AHPResult(
+        weights=_series(w, pd.Index(idx)),
+        method="ahp",
+        lineage=Lineage.make("macro.ahp_weights", {"n": n, "force": force, "CR": CR}),
+        pairwise=P,
+        lambda_max=lam,
+        CI=float(CI),
+        RI=float(RI),
+        CR=float(CR),
+        consistent=bool(consistent),
+        forced=bool(force and not consistent),
+    )
 
 
 def _as_weights(w: Any, what: str) -> pd.Series:
@@ -660,15 +748,15 @@ def _as_weights(w: Any, what: str) -> pd.Series:
         w = pd.Series(np.asarray(w, dtype="float64"))
     w = w.astype("float64")
     if w.isna().any() or (w < 0).any() or not np.isfinite(w).all():
-        raise InputError.at(f"{what} weights must be finite and non-negative", column=what,
-                            value=w.tolist())
+        raise InputError.at(f"{what} weights must be finite and non-negative", column=what, value=w.tolist())
     if w.sum() <= 0:
         raise InputError.at(f"{what} weights sum to 0", column=what)
     return w / w.sum()
 
 
-def combined_weights(subjective: Any, objective: Any, *, alpha: float = 0.5,
-                     rule: str = "linear") -> CombinedWeights:
+def combined_weights(
+    subjective: Any, objective: Any, *, alpha: float = 0.5, rule: str = "linear"
+) -> CombinedWeights:
     r"""Combine a subjective (e.g. AHP) and an objective (e.g. entropy) weight set.
 
     Parameters
@@ -710,8 +798,9 @@ def combined_weights(subjective: Any, objective: Any, *, alpha: float = 0.5,
     0.6·0.2 = 0.12 and 0.4·0.8 = 0.32; 0.12/0.44 = 0.2727.
     """
     if rule not in ("linear", "multiplicative"):
-        raise InputError.at("unknown combination rule", column="rule", value=rule,
-                            expected="'linear' or 'multiplicative'")
+        raise InputError.at(
+            "unknown combination rule", column="rule", value=rule, expected="'linear' or 'multiplicative'"
+        )
     try:
         alpha = float(alpha)
     except (TypeError, ValueError):
@@ -720,8 +809,12 @@ def combined_weights(subjective: Any, objective: Any, *, alpha: float = 0.5,
         raise InputError.at("alpha must lie in [0, 1]", column="alpha", value=alpha)
     ws, wo = _as_weights(subjective, "subjective"), _as_weights(objective, "objective")
     if set(ws.index) != set(wo.index) or len(ws) != len(wo):
-        raise InputError.at("subjective and objective weights cover different indicators", column="weights",
-                            value=sorted(map(str, set(ws.index) ^ set(wo.index))), expected="the same codes")
+        raise InputError.at(
+            "subjective and objective weights cover different indicators",
+            column="weights",
+            value=sorted(map(str, set(ws.index) ^ set(wo.index))),
+            expected="the same codes",
+        )
     wo = wo.reindex(ws.index)
     if rule == "linear":
         w = alpha * ws + (1.0 - alpha) * wo
@@ -731,10 +824,15 @@ def combined_weights(subjective: Any, objective: Any, *, alpha: float = 0.5,
             raise MethodError("multiplicative combination: no indicator has positive weight in both sets")
         w = prod / prod.sum()
     w.index.name = "indicator"
-    return CombinedWeights(weights=_series(w.to_numpy(), ws.index), method=f"combined-{rule}",
-                           lineage=Lineage.make("macro.combined_weights", {"alpha": alpha, "rule": rule}),
-                           subjective=readonly(ws.rename("subjective")),
-                           objective=readonly(wo.rename("objective")), alpha=alpha, rule=rule)
+    return CombinedWeights(
+        weights=_series(w.to_numpy(), ws.index),
+        method=f"combined-{rule}",
+        lineage=Lineage.make("macro.combined_weights", {"alpha": alpha, "rule": rule}),
+        subjective=readonly(ws.rename("subjective")),
+        objective=readonly(wo.rename("objective")),
+        alpha=alpha,
+        rule=rule,
+    )
 
 
 def objective_weights(X: pd.DataFrame, method: str, *, raw: pd.DataFrame | None = None) -> WeightsResult:
@@ -749,5 +847,9 @@ def objective_weights(X: pd.DataFrame, method: str, *, raw: pd.DataFrame | None 
         return cv_weights(X if raw is None else raw)
     if method == "pca":
         return pca_weights(X)
-    raise InputError.at("unknown weighting method", column="weighting", value=method,
-                        expected=" / ".join(WEIGHTINGS) + ", or explicit weights")
+    raise InputError.at(
+        "unknown weighting method",
+        column="weighting",
+        value=method,
+        expected=" / ".join(WEIGHTINGS) + ", or explicit weights",
+    )

@@ -28,16 +28,22 @@ def as_matrix(M: Any, name: str, *, square: bool = False, copy: bool = False) ->
         try:
             arr = np.array(M, dtype=np.float64, copy=copy) if copy else np.asarray(M, dtype=np.float64)
         except (TypeError, ValueError) as exc:
-            raise InputError.at(f"{name} is not numeric", value=type(M).__name__,
-                                expected="a 2-D array of numbers") from exc
+            raise InputError.at(
+                f"{name} is not numeric", value=type(M).__name__, expected="a 2-D array of numbers"
+            ) from exc
     if arr.ndim != 2:
         raise InputError.at(f"{name} must be a matrix", value=f"{arr.ndim}-D array", expected="2-D")
     if square and arr.shape[0] != arr.shape[1]:
         raise InputError.at(f"{name} must be square", value=f"shape {arr.shape}", expected="n × n")
     if not np.isfinite(arr).all():
         bad = np.argwhere(~np.isfinite(arr))[0]
-        raise InputError.at(f"{name} has a non-finite cell", row=int(bad[0]) + 1,
-                            column=str(bad[1] + 1), value=float(arr[tuple(bad)]), expected="a finite number")
+        raise InputError.at(
+            f"{name} has a non-finite cell",
+            row=int(bad[0]) + 1,
+            column=str(bad[1] + 1),
+            value=float(arr[tuple(bad)]),
+            expected="a finite number",
+        )
     return arr
 
 
@@ -45,15 +51,17 @@ def as_vector(v: Any, name: str, n: int | None = None, *, labels: pd.Index | Non
     """``v`` as a 1-D float64 ndarray; a Series/1-column frame is aligned on ``labels`` if given."""
     if isinstance(v, pd.DataFrame):
         if v.shape[1] != 1 and v.shape[0] != 1:
-            raise InputError.at(f"{name} must be a vector", value=f"shape {v.shape}",
-                                expected="one row or column")
+            raise InputError.at(
+                f"{name} must be a vector", value=f"shape {v.shape}", expected="one row or column"
+            )
         v = v.iloc[:, 0] if v.shape[1] == 1 else v.iloc[0, :]
     if isinstance(v, pd.Series):
         if labels is not None and not v.index.equals(labels):
             missing = labels.difference(v.index)
             if len(missing):
-                raise InputError.at(f"{name} lacks labels", value=list(missing[:5]),
-                                    expected="the same labels as the matrix")
+                raise InputError.at(
+                    f"{name} lacks labels", value=list(missing[:5]), expected="the same labels as the matrix"
+                )
             v = v.reindex(labels)
         arr = v.to_numpy(dtype=np.float64)
     else:
@@ -69,8 +77,9 @@ def as_vector(v: Any, name: str, n: int | None = None, *, labels: pd.Index | Non
         raise InputError.at(f"{name} has the wrong length", value=arr.shape[0], expected=str(n))
     if not np.isfinite(arr).all():
         i = int(np.argmax(~np.isfinite(arr)))
-        raise InputError.at(f"{name} has a non-finite entry", row=i + 1, value=float(arr[i]),
-                            expected="a finite number")
+        raise InputError.at(
+            f"{name} has a non-finite entry", row=i + 1, value=float(arr[i]), expected="a finite number"
+        )
     return arr
 
 
@@ -118,8 +127,10 @@ def zero_output_note(zero: np.ndarray, labels: Sequence[Any] | pd.Index | None) 
         return None
     names = [str(labels[i]) if labels is not None else str(i) for i in zero[:20]]
     more = f" and {len(zero) - 20} more" if len(zero) > 20 else ""
-    return (f"{len(zero)} sector(s) with zero gross output ({', '.join(names)}{more}): "
-            "their coefficients were set to 0 instead of inf/NaN")
+    return (
+        f"{len(zero)} sector(s) with zero gross output ({', '.join(names)}{more}): "
+        "their coefficients were set to 0 instead of inf/NaN"
+    )
 
 
 def warn_zero_output(zero: np.ndarray, labels: Sequence[Any] | pd.Index | None, stacklevel: int = 3) -> None:

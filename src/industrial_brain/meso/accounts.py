@@ -74,8 +74,12 @@ class AccountsResult(ResultMixin):
         if self.D_cba_reg is None:
             return pd.DataFrame()
         parts = {}
-        for key, D in (("cba", self.D_cba_reg), ("pba", self.D_pba_reg), ("imp", self.D_imp_reg),
-                       ("exp", self.D_exp_reg)):
+        for key, D in (
+            ("cba", self.D_cba_reg),
+            ("pba", self.D_pba_reg),
+            ("imp", self.D_imp_reg),
+            ("exp", self.D_exp_reg),
+        ):
             Df = D if isinstance(D, pd.DataFrame) else pd.DataFrame(D)
             parts[key] = Df.stack()
         f = pd.DataFrame(parts)
@@ -99,8 +103,11 @@ def aggregate_final_demand(Y: Any, regions: int | None = None) -> Any:
     if regions is not None and not isinstance(Y, pd.DataFrame):
         Ym = np.asarray(Y, dtype=np.float64)
         if Ym.ndim != 2 or Ym.shape[1] % regions:
-            raise InputError.at("Y's columns are not a whole number of categories per region",
-                                value=Ym.shape, expected=f"a multiple of {regions} columns")
+            raise InputError.at(
+                "Y's columns are not a whole number of categories per region",
+                value=Ym.shape,
+                expected=f"a multiple of {regions} columns",
+            )
         return Ym.reshape(Ym.shape[0], regions, -1).sum(axis=2)
     return Y
 
@@ -187,8 +194,9 @@ def satellite_accounts(
     if x is None:
         xv = Zm.sum(axis=1) + Ym.sum(axis=1)
     else:
-        xv = np.asarray(x.reindex(labels) if isinstance(x, pd.Series) and labels is not None else x,
-                        dtype=np.float64).reshape(-1)
+        xv = np.asarray(
+            x.reindex(labels) if isinstance(x, pd.Series) and labels is not None else x, dtype=np.float64
+        ).reshape(-1)
     rx, zero = safe_reciprocal(xv)
     note = zero_output_note(zero, labels)
     if note:
@@ -203,14 +211,21 @@ def satellite_accounts(
             lu = LeontiefLU(Zm * rx[None, :], overwrite_a=True)
     R = Ym.shape[1]
     if N % R:
-        raise InputError.at("rows of Y are not a whole number of sectors per consuming region",
-                            value=f"{N} rows, {R} regions", expected="N divisible by R")
+        raise InputError.at(
+            "rows of Y are not a whole number of sectors per consuming region",
+            value=f"{N} rows, {R} regions",
+            expected="N divisible by R",
+        )
     nsec = N // R
     if isinstance(Yagg, pd.DataFrame) and isinstance(zcols, pd.MultiIndex):
         reg_names = list(zcols.get_level_values(0).unique())
         if [str(c) for c in Yagg.columns] != [str(r) for r in reg_names]:
-            raise InputError.at("final-demand regions differ from the table's regions", column="Y",
-                                value=list(Yagg.columns)[:5], expected=f"{reg_names[:5]}")
+            raise InputError.at(
+                "final-demand regions differ from the table's regions",
+                column="Y",
+                value=list(Yagg.columns)[:5],
+                expected=f"{reg_names[:5]}",
+            )
         sectors = list(zcols.get_level_values(1)[:nsec])
     else:
         reg_names = list(Yagg.columns) if isinstance(Yagg, pd.DataFrame) else list(range(R))
@@ -233,9 +248,9 @@ def satellite_accounts(
         rhs = np.empty((k * (R + 1), N))
         rhs[:k] = S
         for r in range(R):
-            blk = rhs[k * (r + 1): k * (r + 2)]
+            blk = rhs[k * (r + 1) : k * (r + 2)]
             blk[:] = 0.0
-            blk[:, r * nsec:(r + 1) * nsec] = S[:, r * nsec:(r + 1) * nsec]
+            blk[:, r * nsec : (r + 1) * nsec] = S[:, r * nsec : (r + 1) * nsec]
         sol = lu.solve_left(rhs)
         M = sol[:k]
         Mdom = sol[k:].reshape(R, k, R, nsec)  # [r, k, s, j]
@@ -255,17 +270,35 @@ def satellite_accounts(
             FYr = as_matrix(FY, "F_Y")
             if FYr.shape != (k, R):
                 raise InputError.at("F_Y has the wrong shape", value=FYr.shape, expected=f"({k}, {R})")
-        res = dict(S=S, M=M, D_cba=D_cba, D_pba=D_pba, D_imp=D_imp, D_exp=D_exp,
-                   D_cba_reg=reg(D_cba) + FYr, D_pba_reg=reg(D_pba) + FYr, D_imp_reg=reg(D_imp),
-                   D_exp_reg=reg(D_exp))
+        res = dict(
+            S=S,
+            M=M,
+            D_cba=D_cba,
+            D_pba=D_pba,
+            D_imp=D_imp,
+            D_exp=D_exp,
+            D_cba_reg=reg(D_cba) + FYr,
+            D_pba_reg=reg(D_pba) + FYr,
+            D_imp_reg=reg(D_imp),
+            D_exp_reg=reg(D_exp),
+        )
         if isinstance(F, pd.DataFrame) or isinstance(Z, pd.DataFrame):
             stress = fidx if fidx is not None else pd.RangeIndex(k, name="stressor")
             cons_cols = pd.MultiIndex.from_product([reg_names, sectors], names=["region", "sector"])
             prod_cols = labels if labels is not None else cons_cols
             regcols = pd.Index(reg_names, name="region")
-            wrap = {"S": prod_cols, "M": prod_cols, "D_pba": prod_cols, "D_exp": prod_cols,
-                    "D_cba": cons_cols, "D_imp": cons_cols, "D_cba_reg": regcols, "D_pba_reg": regcols,
-                    "D_imp_reg": regcols, "D_exp_reg": regcols}
+            wrap = {
+                "S": prod_cols,
+                "M": prod_cols,
+                "D_pba": prod_cols,
+                "D_exp": prod_cols,
+                "D_cba": cons_cols,
+                "D_imp": cons_cols,
+                "D_cba_reg": regcols,
+                "D_pba_reg": regcols,
+                "D_imp_reg": regcols,
+                "D_exp_reg": regcols,
+            }
             res = {key: pd.DataFrame(val, index=stress, columns=wrap[key]) for key, val in res.items()}
     if labels is not None:
         xo = pd.Series(xv, index=labels, name="x")
@@ -273,9 +306,18 @@ def satellite_accounts(
     else:
         xo, omo = xv, om
     res = {key: readonly(val) for key, val in res.items()}
-    return AccountsResult(x=readonly(xo), output_multipliers=readonly(omo), notes=tuple(notes),
-                          lineage=Lineage.make("meso.satellite_accounts",
-                                               {"N": N, "regions": R,
-                                                "stressors": 0 if F is None else int(res["S"].shape[0]),
-                                                "overwrite_Z": overwrite_Z}),
-                          **res)
+    return AccountsResult(
+        x=readonly(xo),
+        output_multipliers=readonly(omo),
+        notes=tuple(notes),
+        lineage=Lineage.make(
+            "meso.satellite_accounts",
+            {
+                "N": N,
+                "regions": R,
+                "stressors": 0 if F is None else int(res["S"].shape[0]),
+                "overwrite_Z": overwrite_Z,
+            },
+        ),
+        **res,
+    )

@@ -15,12 +15,21 @@ import pandas as pd
 from industrial_brain.errors import InputError
 from industrial_brain.meso._common import as_matrix, labels_of
 
-__all__ = ["concordance_matrix", "aggregate_matrix", "aggregate_rows", "aggregate_columns",
-           "aggregate_vector"]
+__all__ = [
+    "concordance_matrix",
+    "aggregate_matrix",
+    "aggregate_rows",
+    "aggregate_columns",
+    "aggregate_vector",
+]
 
 
-def concordance_matrix(mapping: Mapping[Any, Any] | pd.Series, order: Sequence[Any] | None = None,
-                       *, targets: Sequence[Any] | None = None) -> pd.DataFrame:
+def concordance_matrix(
+    mapping: Mapping[Any, Any] | pd.Series,
+    order: Sequence[Any] | None = None,
+    *,
+    targets: Sequence[Any] | None = None,
+) -> pd.DataFrame:
     """The 0/1 concordance matrix C from a detailed → aggregate mapping.
 
     Parameters
@@ -47,8 +56,12 @@ def concordance_matrix(mapping: Mapping[Any, Any] | pd.Series, order: Sequence[A
     cols = list(order) if order is not None else list(m.index)
     missing = [c for c in cols if c not in m.index]
     if missing:
-        raise InputError.at("detailed code without an aggregate", column="mapping", value=missing[:5],
-                            expected="every detailed code mapped")
+        raise InputError.at(
+            "detailed code without an aggregate",
+            column="mapping",
+            value=missing[:5],
+            expected="every detailed code mapped",
+        )
     agg = m.loc[cols]
     rows = list(targets) if targets is not None else list(dict.fromkeys(agg.tolist()))
     unknown = sorted(set(agg) - set(rows), key=str)
@@ -57,8 +70,9 @@ def concordance_matrix(mapping: Mapping[Any, Any] | pd.Series, order: Sequence[A
     C = np.zeros((len(rows), len(cols)))
     pos = {r: i for i, r in enumerate(rows)}
     C[[pos[a] for a in agg], np.arange(len(cols))] = 1.0
-    return pd.DataFrame(C, index=pd.Index(rows, name="sector"),
-                        columns=pd.Index(cols, name=m.index.name or "sector"))
+    return pd.DataFrame(
+        C, index=pd.Index(rows, name="sector"), columns=pd.Index(cols, name=m.index.name or "sector")
+    )
 
 
 def _C(C: Any) -> tuple[np.ndarray, pd.Index | None, pd.Index | None]:
@@ -71,11 +85,15 @@ def _C(C: Any) -> tuple[np.ndarray, pd.Index | None, pd.Index | None]:
 
 def _check(name: str, labels: pd.Index | None, ccols: pd.Index | None, n: int, Cn: int) -> None:
     if n != Cn:
-        raise InputError.at(f"{name} does not match the concordance", value=n,
-                            expected=f"{Cn} detailed codes")
+        raise InputError.at(
+            f"{name} does not match the concordance", value=n, expected=f"{Cn} detailed codes"
+        )
     if labels is not None and ccols is not None and not labels.equals(ccols):
-        raise InputError.at(f"{name} labels differ from the concordance's columns", value=list(labels[:3]),
-                            expected=f"{list(ccols[:3])}…")
+        raise InputError.at(
+            f"{name} labels differ from the concordance's columns",
+            value=list(labels[:3]),
+            expected=f"{list(ccols[:3])}…",
+        )
 
 
 def aggregate_matrix(Z: Any, C: Any, C_cols: Any | None = None) -> Any:

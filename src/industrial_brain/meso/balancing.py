@@ -78,11 +78,13 @@ class BalancingResult(ResultMixin):
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """Residuals by row and column (``axis``, ``position``, ``residual``)."""
-        f = pd.DataFrame({
-            "axis": ["row"] * len(self.row_residual) + ["column"] * len(self.col_residual),
-            "position": list(range(len(self.row_residual))) + list(range(len(self.col_residual))),
-            "residual": np.concatenate([self.row_residual, self.col_residual]),
-        })
+        f = pd.DataFrame(
+            {
+                "axis": ["row"] * len(self.row_residual) + ["column"] * len(self.col_residual),
+                "position": list(range(len(self.row_residual))) + list(range(len(self.col_residual))),
+                "residual": np.concatenate([self.row_residual, self.col_residual]),
+            }
+        )
         if lang == "zh":
             f["axis"] = f["axis"].map({"row": "行", "column": "列"})
             f = f.rename(columns={"axis": "方向", "position": "位置", "residual": "残差"})
@@ -98,8 +100,12 @@ def _prepare(Z0: Any, u: Any, v: Any, fixed: Any | None, rtol: float, atol: floa
     scale = max(np.abs(uv).max(initial=0.0), np.abs(vv).max(initial=0.0), 1.0)
     atol_ = 1e-12 * scale if atol is None else float(atol)
     if abs(uv.sum() - vv.sum()) > max(rtol, 1e-9) * max(abs(uv.sum()), abs(vv.sum()), 1.0) + atol_ * (m + n):
-        raise InputError.at("row and column targets have different totals", column="u, v",
-                            value=f"Σu={uv.sum():.6g}, Σv={vv.sum():.6g}", expected="equal totals")
+        raise InputError.at(
+            "row and column targets have different totals",
+            column="u, v",
+            value=f"Σu={uv.sum():.6g}, Σv={vv.sum():.6g}",
+            expected="equal totals",
+        )
     fixed_m = None
     if fixed is not None:
         fixed_m = np.asarray(fixed.to_numpy() if isinstance(fixed, pd.DataFrame) else fixed, dtype=bool)
@@ -112,44 +118,73 @@ def _prepare(Z0: Any, u: Any, v: Any, fixed: Any | None, rtol: float, atol: floa
     return idx, cols, Z, uv, vv, fixed_m, atol_
 
 
-def _residuals(Zb: np.ndarray, u_: np.ndarray, v_: np.ndarray, rtol: float,
-               atol_: float) -> tuple[np.ndarray, np.ndarray, float, bool]:
+def _residuals(
+    Zb: np.ndarray, u_: np.ndarray, v_: np.ndarray, rtol: float, atol_: float
+) -> tuple[np.ndarray, np.ndarray, float, bool]:
     """Row and column residuals of ``Zb`` against the targets, the largest one, and whether both
     margins hold (every |sum − target| ≤ atol + rtol·|target|)."""
     row_res = Zb.sum(axis=1) - u_
     col_res = Zb.sum(axis=0) - v_
     maxres = float(max(np.abs(row_res).max(initial=0.0), np.abs(col_res).max(initial=0.0)))
-    ok = bool(np.all(np.abs(row_res) <= atol_ + rtol * np.abs(u_))
-              and np.all(np.abs(col_res) <= atol_ + rtol * np.abs(v_)))
+    ok = bool(
+        np.all(np.abs(row_res) <= atol_ + rtol * np.abs(u_))
+        and np.all(np.abs(col_res) <= atol_ + rtol * np.abs(v_))
+    )
     return row_res, col_res, maxres, ok
 
 
-def _finish(method, idx, cols, Z0full, Zfree, fixed_m, u_free, v_free, r, s, it, hist, rtol, atol_,
-            strict, notes) -> BalancingResult:
+def _finish(
+    method, idx, cols, Z0full, Zfree, fixed_m, u_free, v_free, r, s, it, hist, rtol, atol_, strict, notes
+) -> BalancingResult:
     Zout = Zfree if fixed_m is None else np.where(fixed_m, Z0full, Zfree)
     row_res, col_res, maxres, ok = _residuals(Zfree, u_free, v_free, rtol, atol_)
     if not ok:
         worst_r = int(np.argmax(np.abs(row_res))) if len(row_res) else -1
         worst_c = int(np.argmax(np.abs(col_res))) if len(col_res) else -1
-        msg = (f"{method.upper()} did not converge in {it} iterations: largest residual {maxres:.3g} "
-               f"(row {worst_r + 1}: {row_res[worst_r]:.3g}; column {worst_c + 1}: {col_res[worst_c]:.3g}); "
-               "check for rows/columns of zeros with non-zero targets or sign-infeasible targets")
+        msg = (
+            f"{method.upper()} did not converge in {it} iterations: largest residual {maxres:.3g} "
+            f"(row {worst_r + 1}: {row_res[worst_r]:.3g}; column {worst_c + 1}: {col_res[worst_c]:.3g}); "
+            "check for rows/columns of zeros with non-zero targets or sign-infeasible targets"
+        )
         if strict:
             raise MethodError(msg)
         notes.append(msg)
     hist_a = np.asarray(hist, dtype=np.float64)
     return BalancingResult(
-        Z=like_matrix(Zout, idx, cols), r=readonly(r), s=readonly(s), converged=ok, iterations=it,
-        max_residual=maxres, history=readonly(hist_a), row_residual=readonly(row_res),
-        col_residual=readonly(col_res), method=method, notes=tuple(notes),
-        lineage=Lineage.make(f"meso.{method}", {
-            "shape": list(Zout.shape), "rtol": rtol, "atol": atol_,
-            "fixed_cells": 0 if fixed_m is None else int(fixed_m.sum())}),
+        Z=like_matrix(Zout, idx, cols),
+        r=readonly(r),
+        s=readonly(s),
+        converged=ok,
+        iterations=it,
+        max_residual=maxres,
+        history=readonly(hist_a),
+        row_residual=readonly(row_res),
+        col_residual=readonly(col_res),
+        method=method,
+        notes=tuple(notes),
+        lineage=Lineage.make(
+            f"meso.{method}",
+            {
+                "shape": list(Zout.shape),
+                "rtol": rtol,
+                "atol": atol_,
+                "fixed_cells": 0 if fixed_m is None else int(fixed_m.sum()),
+            },
+        ),
     )
 
 
-def ras(Z0: Any, u: Any, v: Any, *, fixed: Any | None = None, rtol: float = 1e-10, atol: float | None = None,
-        max_iter: int = 10_000, strict: bool = True) -> BalancingResult:
+def ras(
+    Z0: Any,
+    u: Any,
+    v: Any,
+    *,
+    fixed: Any | None = None,
+    rtol: float = 1e-10,
+    atol: float | None = None,
+    max_iter: int = 10_000,
+    strict: bool = True,
+) -> BalancingResult:
     """Biproportional (RAS) balancing of a non-negative matrix to row sums u and column sums v.
 
     Parameters
@@ -191,8 +226,12 @@ def ras(Z0: Any, u: Any, v: Any, *, fixed: Any | None = None, rtol: float = 1e-1
     """
     idx, cols, Z, u_, v_, fixed_m, atol_ = _prepare(Z0, u, v, fixed, rtol, atol)
     if (Z < 0).any():
-        raise InputError.at("RAS needs a non-negative prior", column="Z0", value=float(Z.min()),
-                            expected="cells ≥ 0 (use gras for negative cells)")
+        raise InputError.at(
+            "RAS needs a non-negative prior",
+            column="Z0",
+            value=float(Z.min()),
+            expected="cells ≥ 0 (use gras for negative cells)",
+        )
     Z0full = as_matrix(Z0, "Z0")
     m, n = Z.shape
     r = np.ones(m)
@@ -213,8 +252,17 @@ def ras(Z0: Any, u: Any, v: Any, *, fixed: Any | None = None, rtol: float = 1e-1
     return _finish("ras", idx, cols, Z0full, Zb, fixed_m, u_, v_, r, s, it, hist, rtol, atol_, strict, [])
 
 
-def gras(Z0: Any, u: Any, v: Any, *, fixed: Any | None = None, rtol: float = 1e-10, atol: float | None = None,
-         max_iter: int = 10_000, strict: bool = True) -> BalancingResult:
+def gras(
+    Z0: Any,
+    u: Any,
+    v: Any,
+    *,
+    fixed: Any | None = None,
+    rtol: float = 1e-10,
+    atol: float | None = None,
+    max_iter: int = 10_000,
+    strict: bool = True,
+) -> BalancingResult:
     """Generalised RAS (GRAS) for matrices with positive and negative cells.
 
     Parameters

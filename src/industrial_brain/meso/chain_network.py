@@ -48,8 +48,14 @@ from industrial_brain.meso._common import as_matrix, as_vector, labels_of
 from industrial_brain.meso.extraction import hypothetical_extraction
 from industrial_brain.meso.leontief import LeontiefLU
 
-__all__ = ["ChainGraph", "chain_graph", "significant_links", "important_coefficients", "tolerable_limits",
-           "RULES"]
+__all__ = [
+    "ChainGraph",
+    "chain_graph",
+    "significant_links",
+    "important_coefficients",
+    "tolerable_limits",
+    "RULES",
+]
 
 RULES = ("absolute", "relative", "important")
 _DEFAULT_THRESHOLD = {"absolute": 0.01, "relative": 0.05, "important": 20.0}
@@ -113,8 +119,9 @@ def important_coefficients(A: Any, x: Any, *, limit: float = 20.0, p: float = 1.
     return r <= limit
 
 
-def significant_links(M: Any, *, rule: str = "relative", threshold: float | None = None,
-                      x: Any | None = None) -> np.ndarray:
+def significant_links(
+    M: Any, *, rule: str = "relative", threshold: float | None = None, x: Any | None = None
+) -> np.ndarray:
     """Boolean mask of the links i → j that pass the significance rule (see the module docstring).
 
     Examples
@@ -131,8 +138,9 @@ def significant_links(M: Any, *, rule: str = "relative", threshold: float | None
            [0, 0, 0]])
     """
     if rule not in RULES:
-        raise InputError.at("unknown significance rule", column="rule", value=rule,
-                            expected=" | ".join(RULES))
+        raise InputError.at(
+            "unknown significance rule", column="rule", value=rule, expected=" | ".join(RULES)
+        )
     thr = _DEFAULT_THRESHOLD[rule] if threshold is None else float(threshold)
     Mm = as_matrix(M, "A", square=True)
     if rule == "absolute":
@@ -143,8 +151,9 @@ def significant_links(M: Any, *, rule: str = "relative", threshold: float | None
             share = np.where(cs[None, :] > 0, Mm / cs[None, :], 0.0)
         return (share >= thr) & (Mm > 0)
     if x is None:
-        raise InputError.at("the important-coefficients rule needs gross output", column="x",
-                            expected="x given")
+        raise InputError.at(
+            "the important-coefficients rule needs gross output", column="x", expected="x given"
+        )
     _, cols = labels_of(M)
     return np.asarray(important_coefficients(Mm, as_vector(x, "x", Mm.shape[0], labels=cols), limit=thr))
 
@@ -199,9 +208,17 @@ class ChainGraph(ResultMixin):
         """One row per sector node: name, centralities, chokepoint flags."""
         f = self.nodes.copy()
         if lang == "zh":
-            f = f.rename(columns={"name": "名称", "pagerank": "PageRank", "betweenness": "介数中心性",
-                                  "in_degree": "入度", "out_degree": "出度", "in_strength": "入强度",
-                                  "out_strength": "出强度"})
+            f = f.rename(
+                columns={
+                    "name": "名称",
+                    "pagerank": "PageRank",
+                    "betweenness": "介数中心性",
+                    "in_degree": "入度",
+                    "out_degree": "出度",
+                    "in_strength": "入强度",
+                    "out_strength": "出强度",
+                }
+            )
             f.index.name = "部门"
         return f
 
@@ -212,8 +229,12 @@ class ChainGraph(ResultMixin):
         key = _node_id(node)  # MRIO nodes also as "region:sector", e.g. "110000:31"
         matches = [n for n in self.graph if str(n) == str(node) or _node_id(n) == key]
         if not matches:
-            raise InputError.at("unknown sector", column="--sector", value=str(node),
-                                expected=f"a code such as {list(self.graph.nodes)[:3]}")
+            raise InputError.at(
+                "unknown sector",
+                column="--sector",
+                value=str(node),
+                expected=f"a code such as {list(self.graph.nodes)[:3]}",
+            )
         return matches[0]
 
     def tree(self, sector: Any, *, depth: int = 3, direction: str = "upstream") -> pd.DataFrame:
@@ -234,8 +255,9 @@ class ChainGraph(ResultMixin):
         [(1, 1, 2, 0.4), (2, 0, 1, 0.12)]
         """
         if direction not in ("upstream", "downstream"):
-            raise InputError.at("unknown direction", column="direction", value=direction,
-                                expected="upstream | downstream")
+            raise InputError.at(
+                "unknown direction", column="direction", value=direction, expected="upstream | downstream"
+            )
         if depth < 1:
             raise InputError.at("depth must be ≥ 1", column="--depth", value=depth)
         root = self._check_node(sector)
@@ -258,8 +280,16 @@ class ChainGraph(ResultMixin):
             frontier = deque()
             for nb, (parent, w, pw) in sorted(cand.items(), key=lambda kv: -kv[1][2]):
                 seen.add(nb)
-                rows.append({"depth": d, "sector": nb, "parent": parent, "weight": w, "path_weight": pw,
-                             "name": g.nodes[nb].get("name", "")})
+                rows.append(
+                    {
+                        "depth": d,
+                        "sector": nb,
+                        "parent": parent,
+                        "weight": w,
+                        "path_weight": pw,
+                        "name": g.nodes[nb].get("name", ""),
+                    }
+                )
                 frontier.append((nb, pw))
         cols = ["depth", "sector", "parent", "weight", "path_weight", "name"]
         return pd.DataFrame(rows, columns=cols)
@@ -279,10 +309,16 @@ class ChainGraph(ResultMixin):
         if np.isnan(bc).any():
             b = nx.betweenness_centrality(self.graph, weight="distance", normalized=True)
             bc = np.array([b[v] for v in self.graph.nodes])
-        f = pd.DataFrame({"name": self.nodes.get("name", pd.Series("", index=self.nodes.index)),
-                          "loss_total": ext["loss_total"].to_numpy(),
-                          "share_total": ext["share_total"].to_numpy(),
-                          "betweenness": bc, "pagerank": pr}, index=self.nodes.index)
+        f = pd.DataFrame(
+            {
+                "name": self.nodes.get("name", pd.Series("", index=self.nodes.index)),
+                "loss_total": ext["loss_total"].to_numpy(),
+                "share_total": ext["share_total"].to_numpy(),
+                "betweenness": bc,
+                "pagerank": pr,
+            },
+            index=self.nodes.index,
+        )
         f["rank_extraction"] = f["loss_total"].rank(ascending=False, method="min").astype(int)
         f["rank_betweenness"] = f["betweenness"].rank(ascending=False, method="min").astype(int)
         f["score"] = (f["rank_extraction"] + f["rank_betweenness"]) / 2.0
@@ -308,10 +344,20 @@ class ChainGraph(ResultMixin):
                 row["pagerank"] = float(self.nodes.loc[n, "pagerank"])
                 row["betweenness"] = float(self.nodes.loc[n, "betweenness"])
             nodes.append(row)
-        links = [{"source": _node_id(u), "target": _node_id(v), "weight": float(d["weight"])}
-                 for u, v, d in self.graph.edges(data=True)]
-        return json.dumps({"directed": True, "rule": self.rule, "threshold": self.threshold,
-                           "nodes": nodes, "links": links}, ensure_ascii=False)
+        links = [
+            {"source": _node_id(u), "target": _node_id(v), "weight": float(d["weight"])}
+            for u, v, d in self.graph.edges(data=True)
+        ]
+        return json.dumps(
+            {
+                "directed": True,
+                "rule": self.rule,
+                "threshold": self.threshold,
+                "nodes": nodes,
+                "links": links,
+            },
+            ensure_ascii=False,
+        )
 
 
 def _node_id(n: Any) -> str:
@@ -376,8 +422,9 @@ def chain_graph(
     0.5
     """
     if rule not in RULES:
-        raise InputError.at("unknown significance rule", column="rule", value=rule,
-                            expected=" | ".join(RULES))
+        raise InputError.at(
+            "unknown significance rule", column="rule", value=rule, expected=" | ".join(RULES)
+        )
     idx, cols = labels_of(M)
     Mm = as_matrix(M, "A" if coefficients else "Z", square=True)
     n = Mm.shape[0]
@@ -393,8 +440,9 @@ def chain_graph(
     thr = _DEFAULT_THRESHOLD[rule] if threshold is None else float(threshold)
     if rule == "important":
         if xv is None:
-            raise InputError.at("the important-coefficients rule needs gross output", column="x",
-                                expected="x given")
+            raise InputError.at(
+                "the important-coefficients rule needs gross output", column="x", expected="x given"
+            )
         keep = np.asarray(important_coefficients(A, xv, limit=thr))
     else:
         keep = significant_links(Mm if not coefficients else A, rule=rule, threshold=thr)
@@ -421,22 +469,43 @@ def chain_graph(
         bc = nx.betweenness_centrality(g, weight="distance", normalized=True)
     else:
         pr = bc = {v: np.nan for v in g}
-    nodes = pd.DataFrame({
-        "name": [g.nodes[v].get("name", "") for v in labels],
-        "pagerank": [pr[v] for v in labels],
-        "betweenness": [bc[v] for v in labels],
-        "in_degree": [g.in_degree(v) for v in labels],
-        "out_degree": [g.out_degree(v) for v in labels],
-        "in_strength": [g.in_degree(v, weight="weight") for v in labels],
-        "out_strength": [g.out_degree(v, weight="weight") for v in labels],
-    }, index=pd.Index(labels, name="sector") if not isinstance(cols, pd.MultiIndex) else cols)
-    A_f = pd.DataFrame(A, index=pd.Index(labels) if not isinstance(cols, pd.MultiIndex) else cols,
-                       columns=pd.Index(labels) if not isinstance(cols, pd.MultiIndex) else cols)
+    nodes = pd.DataFrame(
+        {
+            "name": [g.nodes[v].get("name", "") for v in labels],
+            "pagerank": [pr[v] for v in labels],
+            "betweenness": [bc[v] for v in labels],
+            "in_degree": [g.in_degree(v) for v in labels],
+            "out_degree": [g.out_degree(v) for v in labels],
+            "in_strength": [g.in_degree(v, weight="weight") for v in labels],
+            "out_strength": [g.out_degree(v, weight="weight") for v in labels],
+        },
+        index=pd.Index(labels, name="sector") if not isinstance(cols, pd.MultiIndex) else cols,
+    )
+    A_f = pd.DataFrame(
+        A,
+        index=pd.Index(labels) if not isinstance(cols, pd.MultiIndex) else cols,
+        columns=pd.Index(labels) if not isinstance(cols, pd.MultiIndex) else cols,
+    )
     x_s = None if xv is None else pd.Series(xv, index=A_f.index, name="x")
     notes = []
     if g.number_of_edges() == 0:
         notes.append("no link passed the significance rule: lower the threshold")
-    return ChainGraph(graph=g, nodes=nodes, rule=rule, threshold=thr, A=A_f, x=x_s, notes=tuple(notes),
-                      lineage=Lineage.make("meso.chain_graph", {"rule": rule, "threshold": thr, "n": n,
-                                                                "edges": g.number_of_edges(),
-                                                                "coefficients": coefficients}))
+    return ChainGraph(
+        graph=g,
+        nodes=nodes,
+        rule=rule,
+        threshold=thr,
+        A=A_f,
+        x=x_s,
+        notes=tuple(notes),
+        lineage=Lineage.make(
+            "meso.chain_graph",
+            {
+                "rule": rule,
+                "threshold": thr,
+                "n": n,
+                "edges": g.number_of_edges(),
+                "coefficients": coefficients,
+            },
+        ),
+    )

@@ -79,14 +79,24 @@ class DigitalIntegration(ResultMixin):
         zh = lang == "zh"
         yield ("数字部门" if zh else "digital sectors", ", ".join(self.digital))
         yield ("口径" if zh else "basis", self.basis)
-        yield ("非数字部门直接数字投入系数（产出加权）" if zh
-               else "direct digital input, non-digital sectors (weighted)", self.direct_economy)
-        yield ("非数字部门完全数字投入系数（产出加权）" if zh
-               else "total digital input, non-digital sectors (weighted)", self.total_economy)
+        yield (
+            "非数字部门直接数字投入系数（产出加权）"
+            if zh
+            else "direct digital input, non-digital sectors (weighted)",
+            self.direct_economy,
+        )
+        yield (
+            "非数字部门完全数字投入系数（产出加权）"
+            if zh
+            else "total digital input, non-digital sectors (weighted)",
+            self.total_economy,
+        )
         nd = self.table[~self.table["is_digital"]]
         if len(nd):
-            yield ("直接数字投入最高" if zh else "highest direct digital input", f"{nd['direct'].idxmax()} "
-                   f"({nd['direct'].max():.4f})")
+            yield (
+                "直接数字投入最高" if zh else "highest direct digital input",
+                f"{nd['direct'].idxmax()} ({nd['direct'].max():.4f})",
+            )
         for n in self.notes:
             yield ("说明" if zh else "note", n)
 
@@ -94,8 +104,15 @@ class DigitalIntegration(ResultMixin):
         """One row per sector: direct and total digital input coefficients."""
         f = self.table.copy()
         if lang == "zh":
-            f = f.rename(columns={"name": "名称", "direct": "直接数字投入系数", "total": "完全数字投入系数",
-                                  "share_intermediate": "数字投入占中间投入比重", "is_digital": "数字部门"})
+            f = f.rename(
+                columns={
+                    "name": "名称",
+                    "direct": "直接数字投入系数",
+                    "total": "完全数字投入系数",
+                    "share_intermediate": "数字投入占中间投入比重",
+                    "is_digital": "数字部门",
+                }
+            )
             f.index.name = "部门"
         return f
 
@@ -153,13 +170,20 @@ def digital_integration(
     idx, cols = labels_of(A)
     Am = as_matrix(A, "A", square=True)
     n = Am.shape[0]
-    labels = pd.Index([str(c) for c in cols], name="sector") if cols is not None else pd.Index(
-        [str(i) for i in range(n)], name="sector")
+    labels = (
+        pd.Index([str(c) for c in cols], name="sector")
+        if cols is not None
+        else pd.Index([str(i) for i in range(n)], name="sector")
+    )
     want = [str(d) for d in digital]
     unknown = [d for d in want if d not in set(labels)]
     if not want or unknown:
-        raise InputError.at("unknown digital sector code", column="digital", value=unknown or want,
-                            expected=f"codes of the table such as {list(labels[:3])}")
+        raise InputError.at(
+            "unknown digital sector code",
+            column="digital",
+            value=unknown or want,
+            expected=f"codes of the table such as {list(labels[:3])}",
+        )
     xv = None if x is None else as_vector(x, "x", n, labels=cols)
     e = labels.isin(want).astype(np.float64)
     lu = lu or LeontiefLU(Am)
@@ -169,9 +193,9 @@ def digital_integration(
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(colsum > 0, direct / colsum, 0.0)
     is_dig = labels.isin(want)
-    table = pd.DataFrame({"direct": direct, "total": total, "share_intermediate": share,
-                          "is_digital": is_dig},
-                         index=labels)
+    table = pd.DataFrame(
+        {"direct": direct, "total": total, "share_intermediate": share, "is_digital": is_dig}, index=labels
+    )
     if names is not None:
         nm = {str(k): v for k, v in (names.items() if hasattr(names, "items") else names)}
         table.insert(0, "name", [nm.get(c, "") for c in labels])
@@ -187,11 +211,16 @@ def digital_integration(
     notes = []
     if xv is None:
         notes.append("no gross output given: economy-wide averages are unweighted")
-    return DigitalIntegration(table=table, digital_linkages=dl, direct_economy=d_eco, total_economy=t_eco,
-                              digital=tuple(want), basis=basis, notes=tuple(notes),
-                              lineage=Lineage.make("meso.digital_integration",
-                                                   {"digital": want, "basis": basis,
-                                                                                "n": n}))
+    return DigitalIntegration(
+        table=table,
+        digital_linkages=dl,
+        direct_economy=d_eco,
+        total_economy=t_eco,
+        digital=tuple(want),
+        basis=basis,
+        notes=tuple(notes),
+        lineage=Lineage.make("meso.digital_integration", {"digital": want, "basis": basis, "n": n}),
+    )
 
 
 def digital_panel(results: Mapping[Any, DigitalIntegration]) -> pd.DataFrame:

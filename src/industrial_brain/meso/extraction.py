@@ -60,8 +60,10 @@ class ExtractionResult(ResultMixin):
         t = self.table
         yield ("总产出" if zh else "total output", self.total_output)
         yield ("抽取单元数" if zh else "units extracted", len(t))
-        yield ("完全抽取损失最大" if zh else "largest total loss",
-               f"{t['loss_total'].idxmax()} ({t['share_total'].max():.2%})")
+        yield (
+            "完全抽取损失最大" if zh else "largest total loss",
+            f"{t['loss_total'].idxmax()} ({t['share_total'].max():.2%})",
+        )
         for n in self.notes:
             yield ("说明" if zh else "note", n)
 
@@ -140,8 +142,9 @@ def hypothetical_extraction(
     elif y is not None:
         xv = lu.solve(as_vector(y, "y", n, labels=cols))
     else:
-        raise InputError.at("hypothetical extraction needs gross output x or final demand y", column="x",
-                            expected="x or y")
+        raise InputError.at(
+            "hypothetical extraction needs gross output x or final demand y", column="x", expected="x or y"
+        )
     notes: list[str] = []
     if sectors is None:
         J = np.arange(n)
@@ -173,14 +176,20 @@ def hypothetical_extraction(
         T = LJ.sum(axis=0) @ w
         Bk = (LJ.sum(axis=0) - 1.0) @ w
         Fw = u.sum()
-        rows = pd.DataFrame({"x": [xv[J].sum()], "loss_total": [T], "loss_backward": [Bk],
-                             "loss_forward": [Fw]}, index=pd.Index([block_name], name="extracted"))
+        rows = pd.DataFrame(
+            {"x": [xv[J].sum()], "loss_total": [T], "loss_backward": [Bk], "loss_forward": [Fw]},
+            index=pd.Index([block_name], name="extracted"),
+        )
         notes.append(f"block of {len(J)} sector(s): {', '.join(str(labels[j]) for j in J[:20])}")
     else:
         xj, cj, lj = xv[J], colsum[J], Ld[J]
         rows = pd.DataFrame(
-            {"x": xj, "loss_total": xj * cj / lj, "loss_backward": xj * (cj - 1.0) / lj,
-             "loss_forward": (Lx[J] - xj) / lj},
+            {
+                "x": xj,
+                "loss_total": xj * cj / lj,
+                "loss_backward": xj * (cj - 1.0) / lj,
+                "loss_forward": (Lx[J] - xj) / lj,
+            },
             index=labels[J],
         )
         rows.index.name = rows.index.name or "sector"
@@ -188,10 +197,13 @@ def hypothetical_extraction(
         rows[f"share_{k}"] = rows[f"loss_{k}"] / total_x if total_x else np.nan
     readonly(rows)
     return ExtractionResult(
-        table=rows, total_output=total_x, notes=tuple(notes),
-        lineage=Lineage.make("meso.hypothetical_extraction",
-                             {"n": n, "block": block,
-                              "sectors": None if sectors is None else [str(labels[j]) for j in J]}),
+        table=rows,
+        total_output=total_x,
+        notes=tuple(notes),
+        lineage=Lineage.make(
+            "meso.hypothetical_extraction",
+            {"n": n, "block": block, "sectors": None if sectors is None else [str(labels[j]) for j in J]},
+        ),
     )
 
 
@@ -207,8 +219,9 @@ def _positions(sectors: Sequence[Any], labels: pd.Index) -> np.ndarray:
         elif not is_range and isinstance(s, (int, np.integer)) and 0 <= s < len(labels):
             pos.append(int(s))
         else:
-            raise InputError.at("unknown sector", column="sectors", value=s,
-                                expected=f"one of {list(labels[:5])}…")
+            raise InputError.at(
+                "unknown sector", column="sectors", value=s, expected=f"one of {list(labels[:5])}…"
+            )
     if len(set(pos)) != len(pos):
         raise InputError.at("a sector is listed twice", column="sectors", value=list(sectors))
     return np.asarray(pos, dtype=int)

@@ -43,13 +43,19 @@ def _frame(M: Any, name: str, index: pd.Index | None = None, columns: pd.Index |
             arr = arr.reshape(-1, 1)
         if arr.ndim != 2:
             raise InputError.at(f"{name} must be a matrix", value=f"{arr.ndim}-D", expected="2-D")
-        out = pd.DataFrame(arr, index=index if index is not None and len(index) == arr.shape[0] else None,
-                           columns=columns if columns is not None and len(columns) == arr.shape[1] else None)
+        out = pd.DataFrame(
+            arr,
+            index=index if index is not None and len(index) == arr.shape[0] else None,
+            columns=columns if columns is not None and len(columns) == arr.shape[1] else None,
+        )
     if not np.isfinite(out.to_numpy()).all():
         r, c = np.argwhere(~np.isfinite(out.to_numpy()))[0]
-        raise InputError.at(f"{name} has a missing or non-finite cell", row=int(r) + 1,
-                            column=str(out.columns[c]),
-                            expected="a number")
+        raise InputError.at(
+            f"{name} has a missing or non-finite cell",
+            row=int(r) + 1,
+            column=str(out.columns[c]),
+            expected="a number",
+        )
     return out
 
 
@@ -106,23 +112,31 @@ class IOTable:
         if self.Z.shape[0] != self.Z.shape[1]:
             raise InputError.at("Z must be square", value=self.Z.shape, expected="N × N")
         if not self.Z.index.equals(self.Z.columns):
-            raise InputError.at("Z's row and column labels differ", value=list(self.Z.index[:3]),
-                                expected=f"{list(self.Z.columns[:3])}…")
+            raise InputError.at(
+                "Z's row and column labels differ",
+                value=list(self.Z.index[:3]),
+                expected=f"{list(self.Z.columns[:3])}…",
+            )
         labels = self.Z.index
         self.Y = _frame(Y, "Y", index=labels)
         self.Y = self._align_rows(self.Y, "Y")
         self.V = None if V is None else self._align_cols(_frame(V, "V", columns=labels), "V")
         self.F = None if F is None else self._align_cols(_frame(F, "F", columns=labels), "F")
         self.F_Y = None if F_Y is None else _frame(F_Y, "F_Y", columns=self.Y.columns)
-        self.Z_imp = None if Z_imp is None else self._align_cols(_frame(Z_imp, "Z_imp", columns=labels),
-                                                                 "Z_imp")
+        self.Z_imp = (
+            None if Z_imp is None else self._align_cols(_frame(Z_imp, "Z_imp", columns=labels), "Z_imp")
+        )
         self.Y_imp = None if Y_imp is None else _frame(Y_imp, "Y_imp")
         if x is None:
-            self.x = pd.Series(self.Z.to_numpy().sum(axis=1) + self.Y.to_numpy().sum(axis=1), index=labels,
-                               name="x")
+            self.x = pd.Series(
+                self.Z.to_numpy().sum(axis=1) + self.Y.to_numpy().sum(axis=1), index=labels, name="x"
+            )
         else:
-            xs = x if isinstance(x, pd.Series) else pd.Series(np.asarray(x, dtype=np.float64).reshape(-1),
-                                                              index=labels)
+            xs = (
+                x
+                if isinstance(x, pd.Series)
+                else pd.Series(np.asarray(x, dtype=np.float64).reshape(-1), index=labels)
+            )
             if len(xs) != len(labels):
                 raise InputError.at("x has the wrong length", value=len(xs), expected=str(len(labels)))
             if not xs.index.equals(labels):
@@ -133,12 +147,17 @@ class IOTable:
         kinds = {}
         for c in self.Y.columns:
             key = c[-1] if isinstance(c, tuple) else c
-            default = {"EX": "export", "OF": "export", "IM": "import", "IF": "import",
-                       "ERR": "other"}.get(str(key), "local")
+            default = {"EX": "export", "OF": "export", "IM": "import", "IF": "import", "ERR": "other"}.get(
+                str(key), "local"
+            )
             kinds[c] = (final_use_kinds or {}).get(c, (final_use_kinds or {}).get(key, default))
             if kinds[c] not in FINAL_USE_KINDS:
-                raise InputError.at("unknown final-use kind", column=str(c), value=kinds[c],
-                                    expected=", ".join(FINAL_USE_KINDS))
+                raise InputError.at(
+                    "unknown final-use kind",
+                    column=str(c),
+                    value=kinds[c],
+                    expected=", ".join(FINAL_USE_KINDS),
+                )
         self.final_use_kinds: dict[Any, str] = kinds
         self.name = name
         self.unit = unit
@@ -156,16 +175,23 @@ class IOTable:
 
     # ------------------------------------------------------------------ construction
     @classmethod
-    def from_frames(cls, Z: pd.DataFrame, Y: pd.DataFrame, V: pd.DataFrame | None = None,
-                    x: pd.Series | None = None, **kw: Any) -> "IOTable":
+    def from_frames(
+        cls,
+        Z: pd.DataFrame,
+        Y: pd.DataFrame,
+        V: pd.DataFrame | None = None,
+        x: pd.Series | None = None,
+        **kw: Any,
+    ) -> "IOTable":
         """Build from labelled frames (see the class parameters)."""
         return cls(Z, Y, V, x, **kw)
 
     def _align_rows(self, M: pd.DataFrame, name: str) -> pd.DataFrame:
         labels = self.Z.index
         if M.shape[0] != len(labels):
-            raise InputError.at(f"{name} has the wrong number of rows", value=M.shape[0],
-                                expected=str(len(labels)))
+            raise InputError.at(
+                f"{name} has the wrong number of rows", value=M.shape[0], expected=str(len(labels))
+            )
         if not M.index.equals(labels):
             if isinstance(M.index, pd.RangeIndex):
                 M = M.set_axis(labels, axis=0)
@@ -178,14 +204,16 @@ class IOTable:
     def _align_cols(self, M: pd.DataFrame, name: str) -> pd.DataFrame:
         labels = self.Z.columns
         if M.shape[1] != len(labels):
-            raise InputError.at(f"{name} has the wrong number of columns", value=M.shape[1],
-                                expected=str(len(labels)))
+            raise InputError.at(
+                f"{name} has the wrong number of columns", value=M.shape[1], expected=str(len(labels))
+            )
         if not M.columns.equals(labels):
             if isinstance(M.columns, pd.RangeIndex):
                 M = M.set_axis(labels, axis=1)
             elif labels.difference(M.columns).size:
-                raise InputError.at(f"{name} lacks sectors of Z",
-                                    value=list(labels.difference(M.columns)[:5]))
+                raise InputError.at(
+                    f"{name} lacks sectors of Z", value=list(labels.difference(M.columns)[:5])
+                )
             else:
                 M = M.reindex(columns=labels)
         return M
@@ -207,8 +235,11 @@ class IOTable:
         return self.Z.index.get_level_values(0).unique() if self.is_mrio else None
 
     def __repr__(self) -> str:
-        kind = f"MRIO {len(self.regions)} regions × {len(self.sectors)} sectors" if self.is_mrio else \
-            f"{len(self.sectors)} sectors"
+        kind = (
+            f"MRIO {len(self.regions)} regions × {len(self.sectors)} sectors"
+            if self.is_mrio
+            else f"{len(self.sectors)} sectors"
+        )
         return f"IOTable({self.name or 'unnamed'}: {kind}, unit={self.unit or '?'})"
 
     # ------------------------------------------------------------------ identities
@@ -241,11 +272,14 @@ class IOTable:
             bad = np.flatnonzero(np.abs(res) > lim)
             if len(bad):
                 worst = bad[np.argsort(-np.abs(res[bad]) / np.maximum(lim[bad], 1e-300))][:3]
-                desc = "; ".join(f"{self.Z.index[i]}: residual {res[i]:.6g} vs output {b['x'].iloc[i]:.6g}"
-                                 for i in worst)
+                desc = "; ".join(
+                    f"{self.Z.index[i]}: residual {res[i]:.6g} vs output {b['x'].iloc[i]:.6g}" for i in worst
+                )
                 what = "x = Z·1 + Y·1" if ident == "row" else "x = 1'Z + 1'V"
-                raise InputError(f"{self.name or 'IO table'}: {len(bad)} sector(s) break the {ident} "
-                                 f"identity {what} beyond rtol={rtol:g}; worst: {desc}")
+                raise InputError(
+                    f"{self.name or 'IO table'}: {len(bad)} sector(s) break the {ident} "
+                    f"identity {what} beyond rtol={rtol:g}; worst: {desc}"
+                )
         return b
 
     # ------------------------------------------------------------------ lazy accounts
@@ -258,10 +292,12 @@ class IOTable:
     @property
     def A(self) -> pd.DataFrame:
         """Technical coefficients A = Z x̂⁻¹ (zero-output columns kept at 0, named in ``notes``)."""
+
         def make():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ZeroOutputWarning)
                 return technical_coefficients(self.Z, self.x)
+
         return self._get("A", make, "A = Z x̂⁻¹ (technical_coefficients)")
 
     @property
@@ -272,26 +308,34 @@ class IOTable:
     @property
     def L(self) -> pd.DataFrame:
         """The explicit Leontief inverse (formed only when asked, from the cached factors)."""
-        return self._get("L", lambda: pd.DataFrame(np.ascontiguousarray(self.lu.inverse()),
-                                                   index=self.Z.index,
-                                                   columns=self.Z.columns), "L from the LU factors (getri)")
+        return self._get(
+            "L",
+            lambda: pd.DataFrame(
+                np.ascontiguousarray(self.lu.inverse()), index=self.Z.index, columns=self.Z.columns
+            ),
+            "L from the LU factors (getri)",
+        )
 
     @property
     def B(self) -> pd.DataFrame:
         """Allocation coefficients B = x̂⁻¹ Z."""
+
         def make():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ZeroOutputWarning)
                 return allocation_coefficients(self.Z, self.x)
+
         return self._get("B", make, "B = x̂⁻¹ Z (allocation_coefficients)")
 
     @property
     def G(self) -> pd.DataFrame:
         """Ghosh inverse G = x̂⁻¹ L x̂ (from L: no second inversion)."""
+
         def make():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ZeroOutputWarning)
                 return ghosh_from_leontief(self.L, self.x)
+
         return self._get("G", make, "G = x̂⁻¹ L x̂ (ghosh_from_leontief)")
 
     @property
@@ -306,8 +350,9 @@ class IOTable:
         r, _ = safe_reciprocal(self.x.to_numpy())
         return self.V.loc[row].to_numpy(dtype=np.float64) * r
 
-    def multipliers(self, *, household_columns: Sequence[Any] | None = None,
-                    income_row: str = "VA001") -> MultipliersResult:
+    def multipliers(
+        self, *, household_columns: Sequence[Any] | None = None, income_row: str = "VA001"
+    ) -> MultipliersResult:
         """Output, value-added, income (types I and II if ``household_columns`` is given) and satellite
         multipliers.
 
@@ -323,22 +368,38 @@ class IOTable:
             if household_columns:
                 missing = [c_ for c_ in household_columns if c_ not in self.Y.columns]
                 if missing:
-                    raise InputError.at("household columns not in Y", column="household_columns",
-                                        value=missing,
-                                        expected=f"some of {list(self.Y.columns)}")
+                    raise InputError.at(
+                        "household columns not in Y",
+                        column="household_columns",
+                        value=missing,
+                        expected=f"some of {list(self.Y.columns)}",
+                    )
                 if h is None:
-                    raise InputError.at("type II multipliers need a compensation-of-employees row",
-                                        column=income_row)
+                    raise InputError.at(
+                        "type II multipliers need a compensation-of-employees row", column=income_row
+                    )
                 income = float(self.V.loc[income_row].sum())
                 c = self.Y[list(household_columns)].to_numpy().sum(axis=1) / income
-            return multipliers(self.A, x=self.x, V=self.V, income_coefficients=h, household_consumption=c,
-                               F=self.F, lu=self.lu, notes=[n for n in notes if "zero gross output" not in n])
+            return multipliers(
+                self.A,
+                x=self.x,
+                V=self.V,
+                income_coefficients=h,
+                household_consumption=c,
+                F=self.F,
+                lu=self.lu,
+                notes=[n for n in notes if "zero gross output" not in n],
+            )
+
         return self._get(key, make, "multipliers")
 
     def linkages(self, forward: str = "ghosh") -> LinkagesResult:
         """Rasmussen–Hirschman backward and forward linkages (:func:`~industrial_brain.meso.linkages`)."""
-        return self._get(f"linkages:{forward}", lambda: linkages(self.A, self.x, forward=forward, lu=self.lu),
-                         f"linkages (forward={forward})")
+        return self._get(
+            f"linkages:{forward}",
+            lambda: linkages(self.A, self.x, forward=forward, lu=self.lu),
+            f"linkages (forward={forward})",
+        )
 
     def key_sectors(self, forward: str = "ghosh", threshold: float = 1.0) -> KeySectorsResult:
         """Key sectors: backward and forward linkage indices both above ``threshold``."""
@@ -356,9 +417,11 @@ class IOTable:
         """Satellite accounts (pymrio's D_cba, D_pba, D_imp, D_exp and regional totals)."""
         if self.F is None:
             raise InputError.at("the table has no satellite account F", column="F", expected="F given")
-        return self._get("accounts",
-                         lambda: satellite_accounts(self.Z, self.Y, self.F, F_Y=self.F_Y, x=self.x,
-                                                                lu=self.lu), "satellite accounts")
+        return self._get(
+            "accounts",
+            lambda: satellite_accounts(self.Z, self.Y, self.F, F_Y=self.F_Y, x=self.x, lu=self.lu),
+            "satellite accounts",
+        )
 
     # ------------------------------------------------------------------ transformations
     def domestic(self, *, exports_contain_imports: bool = False) -> "IOTable":
@@ -374,8 +437,11 @@ class IOTable:
         """
         imp_cols = [c for c, k in self.final_use_kinds.items() if k == "import"]
         if not imp_cols:
-            raise InputError.at("the table has no import column (already domestic/non-competitive?)",
-                                column="final_use_kinds", expected="a column of kind 'import'")
+            raise InputError.at(
+                "the table has no import column (already domestic/non-competitive?)",
+                column="final_use_kinds",
+                expected="a column of kind 'import'",
+            )
         kinds_scaled = ("local", "export") if exports_contain_imports else ("local",)
         loc_cols = [c for c, k in self.final_use_kinds.items() if k in kinds_scaled]
         Z = self.Z.to_numpy()
@@ -390,21 +456,37 @@ class IOTable:
         Yd[loc_cols] = Yd[loc_cols].to_numpy() * s[:, None]
         notes = list(self.notes) + [
             "domestic block by the import-share assumption s_i = 1 − IM_i/(Σ_j z_ij + "
-            + ("all final use incl. exports" if exports_contain_imports else "local final use") + "_i) "
-            f"with competing supply from {', '.join(map(str, imp_cols))}"]
+            + ("all final use incl. exports" if exports_contain_imports else "local final use")
+            + "_i) "
+            f"with competing supply from {', '.join(map(str, imp_cols))}"
+        ]
         if len(clipped):
             names = ", ".join(str(self.Z.index[i]) for i in clipped[:10])
-            notes.append(f"{len(clipped)} product(s) had an import share outside [0, 1] and were clipped "
-                         f"({names}); the row identity is rebalanced through the 'other' column")
+            notes.append(
+                f"{len(clipped)} product(s) had an import share outside [0, 1] and were clipped "
+                f"({names}); the row identity is rebalanced through the 'other' column"
+            )
             resid = self.x.to_numpy() - Zd.to_numpy().sum(axis=1) - Yd.to_numpy().sum(axis=1)
             Yd["import_share_adjustment"] = resid
         kinds = {c: self.final_use_kinds[c] for c in keep}
         if len(clipped):
             kinds["import_share_adjustment"] = "other"
         V = self.V
-        return IOTable(Zd, Yd, V, self.x, F=self.F, Z_imp=Zm, Y_imp=Ym, final_use_kinds=kinds,
-                       name=f"{self.name} (domestic)", unit=self.unit, notes=notes, check=True,
-                       rtol=self.rtol)
+        return IOTable(
+            Zd,
+            Yd,
+            V,
+            self.x,
+            F=self.F,
+            Z_imp=Zm,
+            Y_imp=Ym,
+            final_use_kinds=kinds,
+            name=f"{self.name} (domestic)",
+            unit=self.unit,
+            notes=notes,
+            check=True,
+            rtol=self.rtol,
+        )
 
     def aggregate(self, C: pd.DataFrame, C_final: pd.DataFrame | None = None) -> "IOTable":
         """Aggregate sectors (or region–sectors) with a concordance matrix C (aggregates × detailed)."""
@@ -416,8 +498,23 @@ class IOTable:
         Zi = None if self.Z_imp is None else _agg.aggregate_matrix(self.Z_imp, C)
         Yi = None
         if self.Y_imp is not None:
-            Yi = (_agg.aggregate_rows(self.Y_imp.set_axis(self.Z.index, axis=0), C)
-                  if len(self.Y_imp) == len(self.Z) else self.Y_imp)
-        return IOTable(Z, Y, V, x, F=F, F_Y=self.F_Y, Z_imp=Zi, Y_imp=Yi,
-                       final_use_kinds=self.final_use_kinds,
-                       name=f"{self.name} (aggregated)", unit=self.unit, notes=self.notes, rtol=self.rtol)
+            Yi = (
+                _agg.aggregate_rows(self.Y_imp.set_axis(self.Z.index, axis=0), C)
+                if len(self.Y_imp) == len(self.Z)
+                else self.Y_imp
+            )
+        return IOTable(
+            Z,
+            Y,
+            V,
+            x,
+            F=F,
+            F_Y=self.F_Y,
+            Z_imp=Zi,
+            Y_imp=Yi,
+            final_use_kinds=self.final_use_kinds,
+            name=f"{self.name} (aggregated)",
+            unit=self.unit,
+            notes=self.notes,
+            rtol=self.rtol,
+        )

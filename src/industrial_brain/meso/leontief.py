@@ -31,8 +31,13 @@ from industrial_brain.meso._common import (
     warn_zero_output,
 )
 
-__all__ = ["technical_coefficients", "leontief_inverse", "LeontiefLU", "output_from_demand",
-           "flows_from_coefficients"]
+__all__ = [
+    "technical_coefficients",
+    "leontief_inverse",
+    "LeontiefLU",
+    "output_from_demand",
+    "flows_from_coefficients",
+]
 
 
 def technical_coefficients(Z: Any, x: Any) -> Any:
@@ -140,8 +145,10 @@ class LeontiefLU:
             lu, piv = lu_factor(M.T, overwrite_a=True, check_finite=False)
         d = np.abs(np.diag(lu))
         if self.n and (d.min() <= np.finfo(np.float64).eps * max(d.max(), 1.0) * self.n):
-            raise MethodError("I − A is singular (a sector or block of sectors uses up all of its own "
-                              "output): the Leontief inverse does not exist")
+            raise MethodError(
+                "I − A is singular (a sector or block of sectors uses up all of its own "
+                "output): the Leontief inverse does not exist"
+            )
         self.lu, self.piv = lu, piv
 
     def solve(self, Y: Any) -> np.ndarray:

@@ -72,10 +72,14 @@ class LinkagesResult(ResultMixin):
         t = self.table
         yield ("部门数" if zh else "sectors", len(t))
         yield ("前向关联口径" if zh else "forward linkage from", self.forward_method)
-        yield ("影响力系数最大" if zh else "largest backward",
-               f"{t['backward'].idxmax()} ({t['backward'].max():.4f})")
-        yield ("感应度系数最大" if zh else "largest forward",
-               f"{t['forward'].idxmax()} ({t['forward'].max():.4f})")
+        yield (
+            "影响力系数最大" if zh else "largest backward",
+            f"{t['backward'].idxmax()} ({t['backward'].max():.4f})",
+        )
+        yield (
+            "感应度系数最大" if zh else "largest forward",
+            f"{t['forward'].idxmax()} ({t['forward'].max():.4f})",
+        )
         for n in self.notes:
             yield ("说明" if zh else "note", n)
 
@@ -129,8 +133,12 @@ def linkages(
     array([1.0222, 0.9778])
     """
     if forward not in ("auto", "ghosh", "leontief"):
-        raise InputError.at("unknown forward-linkage method", column="forward", value=forward,
-                            expected="'auto', 'ghosh' or 'leontief'")
+        raise InputError.at(
+            "unknown forward-linkage method",
+            column="forward",
+            value=forward,
+            expected="'auto', 'ghosh' or 'leontief'",
+        )
     idx, cols = labels_of(A)
     Am = as_matrix(A, "A", square=True)
     n = Am.shape[0]
@@ -169,8 +177,12 @@ def linkages(
     )
     frame.index.name = frame.index.name or "sector"
     readonly(frame)
-    return LinkagesResult(table=frame, forward_method=method, notes=tuple(notes),
-                          lineage=Lineage.make("meso.linkages", {"n": n, "forward": method}))
+    return LinkagesResult(
+        table=frame,
+        forward_method=method,
+        notes=tuple(notes),
+        lineage=Lineage.make("meso.linkages", {"n": n, "forward": method}),
+    )
 
 
 @dataclass(frozen=True)
@@ -212,8 +224,9 @@ class KeySectorsResult(ResultMixin):
         return relabel(t, lang)
 
 
-def key_sectors(link: LinkagesResult | Any, x: Any | None = None, *, threshold: float = 1.0,
-                forward: str = "auto") -> KeySectorsResult:
+def key_sectors(
+    link: LinkagesResult | Any, x: Any | None = None, *, threshold: float = 1.0, forward: str = "auto"
+) -> KeySectorsResult:
     """Classify sectors into key, backward-oriented, forward-oriented and weak.
 
     Parameters
@@ -241,9 +254,14 @@ def key_sectors(link: LinkagesResult | Any, x: Any | None = None, *, threshold: 
         link = linkages(link, x, forward=forward)
     bl = link.table["backward"].to_numpy()
     fl = link.table["forward"].to_numpy()
-    q = np.where(bl > threshold, np.where(fl > threshold, "key", "backward_oriented"),
-                 np.where(fl > threshold, "forward_oriented", "weak"))
+    q = np.where(
+        bl > threshold,
+        np.where(fl > threshold, "key", "backward_oriented"),
+        np.where(fl > threshold, "forward_oriented", "weak"),
+    )
     frame = pd.DataFrame({"backward": bl, "forward": fl, "quadrant": q}, index=link.table.index)
-    return KeySectorsResult(table=frame, threshold=float(threshold),
-                            lineage=Lineage.make("meso.key_sectors", {"threshold": threshold,
-                                                                      "forward": link.forward_method}))
+    return KeySectorsResult(
+        table=frame,
+        threshold=float(threshold),
+        lineage=Lineage.make("meso.key_sectors", {"threshold": threshold, "forward": link.forward_method}),
+    )

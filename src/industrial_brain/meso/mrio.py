@@ -137,8 +137,9 @@ class MRIOResult(ResultMixin):
 
     def region_totals(self) -> pd.DataFrame:
         """By region: gross output, outflows, inflows (MRIO and published), in table units."""
-        g = self.targets.groupby(level="region")[["x", "OF", "IF", "OF_target", "IF_target", "outflows",
-                                                  "inflows"]].sum()
+        g = self.targets.groupby(level="region")[
+            ["x", "OF", "IF", "OF_target", "IF_target", "outflows", "inflows"]
+        ].sum()
         return g
 
 
@@ -170,8 +171,9 @@ def _water_fill(w: np.ndarray, cap: np.ndarray, total: float) -> np.ndarray:
         remaining -= cap[over].sum()
         free &= ~over
     if remaining > 1e-9 * max(total, 1.0):
-        raise MethodError("inflow targets cannot be met without exceeding the provinces' use (short by "
-                          f"{remaining:.6g})")
+        raise MethodError(
+            f"inflow targets cannot be met without exceeding the provinces' use (short by {remaining:.6g})"
+        )
     return out
 
 
@@ -242,8 +244,12 @@ def build_mrio(
     5.0
     """
     if reconcile not in ("mean", "outflows", "inflows"):
-        raise InputError.at("unknown reconciliation rule", column="reconcile", value=reconcile,
-                            expected="'mean', 'outflows' or 'inflows'")
+        raise InputError.at(
+            "unknown reconciliation rule",
+            column="reconcile",
+            value=reconcile,
+            expected="'mean', 'outflows' or 'inflows'",
+        )
     if not np.isfinite(beta) or beta < 0:
         raise InputError.at("distance elasticity must be ≥ 0", column="beta", value=beta)
     regions = [str(r) for r in provinces]
@@ -253,8 +259,9 @@ def build_mrio(
     caps.index = caps.index.map(str)
     missing = [r for r in regions if r not in caps.index]
     if missing:
-        raise InputError.at("capital coordinates missing", column="capital_lon/capital_lat",
-                            value=missing[:5])
+        raise InputError.at(
+            "capital coordinates missing", column="capital_lon/capital_lat", value=missing[:5]
+        )
     tabs = [provinces[k] for k in provinces]
     first_Z = _get(tabs[0], "Z")
     sectors = pd.Index([str(s) for s in first_Z.index], name="sector")
@@ -270,14 +277,16 @@ def build_mrio(
     for k, (code, t) in enumerate(zip(regions, tabs)):
         Z = _get(t, "Z")
         if [str(s) for s in Z.index] != list(sectors) or [str(s) for s in Z.columns] != list(sectors):
-            raise InputError.at("provincial tables have different sectors", column=code,
-                                value=list(Z.index[:3]))
+            raise InputError.at(
+                "provincial tables have different sectors", column=code, value=list(Z.index[:3])
+            )
         Y = _get(t, "Y")
         tr = _get(t, "trade")
         for c in (*cats, "EX"):
             if c not in Y.columns:
-                raise InputError.at("final-use column missing", column=c, value=code,
-                                    expected=", ".join((*cats, "EX")))
+                raise InputError.at(
+                    "final-use column missing", column=c, value=code, expected=", ".join((*cats, "EX"))
+                )
         for c in ("OF", "IF", "IM", "ERR"):
             if c not in tr.columns:
                 raise InputError.at("trade column missing", column=c, value=code, expected="OF, IF, IM, ERR")
@@ -295,9 +304,12 @@ def build_mrio(
             raise InputError.at("non-finite value in the provincial tables", column=what)
     if (Zs < 0).any():
         k, i, j = np.argwhere(Zs < 0)[0]
-        raise InputError.at("negative intermediate flow", column=f"{regions[k]} {sectors[j]}",
-                            value=float(Zs[k, i, j]),
-                            expected="≥ 0")
+        raise InputError.at(
+            "negative intermediate flow",
+            column=f"{regions[k]} {sectors[j]}",
+            value=float(Zs[k, i, j]),
+            expected="≥ 0",
+        )
     notes: list[str] = []
     # a negative entry on one side of trade is a flow on the other side (IF −a ≡ OF +a, IM −a ≡ EX +a)
     nneg = 0
@@ -309,13 +321,16 @@ def build_mrio(
                 b[neg] -= a[neg]
                 a[neg] = 0.0
     if nneg:
-        notes.append(f"{nneg} negative trade cell(s) (e.g. a negative inflow) were moved to the opposite "
-                     "side (an inflow of −a as an outflow of a)")
+        notes.append(
+            f"{nneg} negative trade cell(s) (e.g. a negative inflow) were moved to the opposite "
+            "side (an inflow of −a as an outflow of a)"
+        )
     U = Zs.sum(axis=2) + F.sum(axis=2)  # R × n: local use (all origins)
     if (U <= 0).any() and ((IM + IF)[U <= 0] > 0).any():
         k, i = np.argwhere((U <= 0) & (IM + IF > 0))[0]
-        raise MethodError(f"region {regions[k]} sector {sectors[i]} has inflows or imports but no positive "
-                          "use")
+        raise MethodError(
+            f"region {regions[k]} sector {sectors[i]} has inflows or imports but no positive use"
+        )
 
     # 1. transit: least re-exports making the own-supply share non-negative
     rho = np.maximum(IM + IF - np.maximum(U, 0.0), 0.0)
@@ -328,13 +343,16 @@ def build_mrio(
     EX1, OF1 = EX * (1 - f_out), OF * (1 - f_out)
     ntr = int((rho > 0).sum())
     if ntr:
-        notes.append(f"transit: in {ntr} region–sector cells imports + inflows exceeded local use; the "
-                     f"excess ({rho.sum():.6g} in total) was removed from imports/inflows and "
-                     "exports/outflows in proportion")
+        notes.append(
+            f"transit: in {ntr} region–sector cells imports + inflows exceeded local use; the "
+            f"excess ({rho.sum():.6g} in total) was removed from imports/inflows and "
+            "exports/outflows in proportion"
+        )
     short = rho > out * (1 + 1e-12)
     if short.any():
-        notes.append(f"{int(short.sum())} cell(s) had more transit than exports + outflows; the rest went to "
-                     "ERR")
+        notes.append(
+            f"{int(short.sum())} cell(s) had more transit than exports + outflows; the rest went to ERR"
+        )
 
     # 2. national reconciliation per product, inflows capped at use net of imports
     sOF, sIF = OF1.sum(axis=0), IF1.sum(axis=0)
@@ -346,13 +364,17 @@ def build_mrio(
         if tau[i] <= 0:
             continue
         if sOF[i] <= 0 or sIF[i] <= 0:
-            raise MethodError(f"sector {sectors[i]}: outflows ({sOF[i]:.6g}) or inflows ({sIF[i]:.6g}) are "
-                              "all zero; cannot build its trade matrix")
+            raise MethodError(
+                f"sector {sectors[i]}: outflows ({sOF[i]:.6g}) or inflows ({sIF[i]:.6g}) are "
+                "all zero; cannot build its trade matrix"
+            )
         OFt[:, i] = OF1[:, i] * tau[i] / sOF[i]
         IFt[:, i] = _water_fill(IF1[:, i], cap[:, i] * (1 - 1e-12), tau[i])
-    notes.append(f"national reconciliation ('{reconcile}'): Σ outflows {OF.sum():.6g} and Σ inflows "
-                 f"{IF.sum():.6g} (published) → {tau.sum():.6g} (after transit {sOF.sum():.6g} / "
-                 f"{sIF.sum():.6g})")
+    notes.append(
+        f"national reconciliation ('{reconcile}'): Σ outflows {OF.sum():.6g} and Σ inflows "
+        f"{IF.sum():.6g} (published) → {tau.sum():.6g} (after transit {sOF.sum():.6g} / "
+        f"{sIF.sum():.6g})"
+    )
 
     # 2b. a region cannot trade with itself: if its inflows exceed the other regions' outflows (equivalently
     # IF_s + OF_s > τ), net the excess e out of both its inflows and outflows (local supply replaces it;
@@ -372,9 +394,11 @@ def build_mrio(
             netted[k, i] = e_k
             nnet += 1
     if nnet:
-        notes.append(f"cross-hauling: in {nnet} product(s) one region's inflows and outflows exceeded what "
-                     f"the other regions can absorb; {netted.sum():.6g} netted out of both (local supply "
-                     "instead)")
+        notes.append(
+            f"cross-hauling: in {nnet} product(s) one region's inflows and outflows exceeded what "
+            f"the other regions can absorb; {netted.sum():.6g} netted out of both (local supply "
+            "instead)"
+        )
     tau = OFt.sum(axis=0)
 
     # 3. trade matrices by gravity prior + RAS
@@ -408,17 +432,18 @@ def build_mrio(
     ncat = len(cats) + 2
     for r in range(R):
         for s in range(R):
-            Zm[r * n:(r + 1) * n, s * n:(s + 1) * n] = share[r, s][:, None] * Zs[s]
-            Ym[r * n:(r + 1) * n, s * ncat: s * ncat + len(cats)] = share[r, s][:, None] * F[s]
+            Zm[r * n : (r + 1) * n, s * n : (s + 1) * n] = share[r, s][:, None] * Zs[s]
+            Ym[r * n : (r + 1) * n, s * ncat : s * ncat + len(cats)] = share[r, s][:, None] * F[s]
     Zimp = np.concatenate([m_share[s][:, None] * Zs[s] for s in range(R)], axis=1)  # n × N
-    Yimp = np.concatenate([np.concatenate([m_share[s][:, None] * F[s], np.zeros((n, 2))], axis=1)
-                           for s in range(R)], axis=1)
+    Yimp = np.concatenate(
+        [np.concatenate([m_share[s][:, None] * F[s], np.zeros((n, 2))], axis=1) for s in range(R)], axis=1
+    )
     # 5. exports and discrepancy on the producing region's own columns
     outflows = T.sum(axis=2).T  # R × n (origin)
     ERRm = x - own - outflows - EX1
     for r in range(R):
-        Ym[r * n:(r + 1) * n, r * ncat + len(cats)] = EX1[r]
-        Ym[r * n:(r + 1) * n, r * ncat + len(cats) + 1] = ERRm[r]
+        Ym[r * n : (r + 1) * n, r * ncat + len(cats)] = EX1[r]
+        Ym[r * n : (r + 1) * n, r * ncat + len(cats) + 1] = ERRm[r]
 
     idx = pd.MultiIndex.from_product([regions, list(sectors)], names=["region", "sector"])
     ycols = pd.MultiIndex.from_product([regions, [*cats, "EX", "ERR"]], names=["region", "category"])
@@ -436,9 +461,19 @@ def build_mrio(
         "FU202 (inventory change) can be negative",
         *notes,
     ]
-    table = IOTable(Zf, Yf, Vf, xf, Z_imp=Zif, Y_imp=Yif, name=name,
-                    unit="10^4 CNY (current producer prices)",
-                    notes=mrio_notes, check=True, rtol=1e-6)
+    table = IOTable(
+        Zf,
+        Yf,
+        Vf,
+        xf,
+        Z_imp=Zif,
+        Y_imp=Yif,
+        name=name,
+        unit="10^4 CNY (current producer prices)",
+        notes=mrio_notes,
+        check=True,
+        rtol=1e-6,
+    )
 
     # checks
     def rel(a, b):
@@ -448,14 +483,15 @@ def build_mrio(
 
     row_x = Zm.sum(axis=1) + Ym.sum(axis=1)
     col_x = Zm.sum(axis=0) + Zimp.sum(axis=0) + Vf.to_numpy().sum(axis=0)
-    flows_out = np.array([Zm[r * n:(r + 1) * n].reshape(n, R, n).sum(axis=2) for r in range(R)])  # r, i, s
+    flows_out = np.array([Zm[r * n : (r + 1) * n].reshape(n, R, n).sum(axis=2) for r in range(R)])  # r, i, s
     mrio_out = np.array([flows_out[r].sum(axis=1) - flows_out[r][:, r] for r in range(R)])
-    yo = Ym.reshape(N, R, ncat)[:, :, :len(cats)].sum(axis=2).reshape(R, n, R)
+    yo = Ym.reshape(N, R, ncat)[:, :, : len(cats)].sum(axis=2).reshape(R, n, R)
     mrio_out = mrio_out + np.array([yo[r].sum(axis=1) - yo[r][:, r] for r in range(R)])
     col_in = np.zeros((R, n))
     for s in range(R):
-        blk = Zm[:, s * n:(s + 1) * n].reshape(R, n, n).sum(axis=2) + \
-            Ym[:, s * ncat: s * ncat + len(cats)].reshape(R, n, len(cats)).sum(axis=2)
+        blk = Zm[:, s * n : (s + 1) * n].reshape(R, n, n).sum(axis=2) + Ym[
+            :, s * ncat : s * ncat + len(cats)
+        ].reshape(R, n, len(cats)).sum(axis=2)
         col_in[s] = blk.sum(axis=0) - blk[s]
     checks = {
         "max_rel_dev_output_row": rel(row_x, x.reshape(-1)),
@@ -471,17 +507,36 @@ def build_mrio(
         "transit_removed": float(rho.sum()),
         "ras_iterations_max": float(max(iters) if iters else 0),
     }
-    tg = pd.DataFrame({
-        "x": x.reshape(-1), "OF": OF.reshape(-1), "IF": IF.reshape(-1), "IM": IM.reshape(-1),
-        "EX": EX.reshape(-1), "transit": rho.reshape(-1), "netted": netted.reshape(-1),
-        "OF_target": OFt.reshape(-1), "IF_target": IFt.reshape(-1),
-        "outflows": mrio_out.reshape(-1), "inflows": col_in.reshape(-1), "ERR": ERR.reshape(-1),
-        "ERR_mrio": ERRm.reshape(-1)}, index=idx)
+    tg = pd.DataFrame(
+        {
+            "x": x.reshape(-1),
+            "OF": OF.reshape(-1),
+            "IF": IF.reshape(-1),
+            "IM": IM.reshape(-1),
+            "EX": EX.reshape(-1),
+            "transit": rho.reshape(-1),
+            "netted": netted.reshape(-1),
+            "OF_target": OFt.reshape(-1),
+            "IF_target": IFt.reshape(-1),
+            "outflows": mrio_out.reshape(-1),
+            "inflows": col_in.reshape(-1),
+            "ERR": ERR.reshape(-1),
+            "ERR_mrio": ERRm.reshape(-1),
+        },
+        index=idx,
+    )
     o, dd, s_ = np.nonzero(T)
-    trade = pd.DataFrame({"sector": np.asarray(sectors)[o], "origin": np.asarray(regions)[dd],
-                          "destination": np.asarray(regions)[s_], "value": T[o, dd, s_]})
-    lineage = Lineage.make("meso.build_mrio",
-                           {"beta": beta, "reconcile": reconcile, "regions": R, "sectors": n,
-                                               "rtol": rtol})
-    return MRIOResult(table=table, trade=trade, targets=tg, checks=checks, notes=tuple(mrio_notes),
-                      lineage=lineage)
+    trade = pd.DataFrame(
+        {
+            "sector": np.asarray(sectors)[o],
+            "origin": np.asarray(regions)[dd],
+            "destination": np.asarray(regions)[s_],
+            "value": T[o, dd, s_],
+        }
+    )
+    lineage = Lineage.make(
+        "meso.build_mrio", {"beta": beta, "reconcile": reconcile, "regions": R, "sectors": n, "rtol": rtol}
+    )
+    return MRIOResult(
+        table=table, trade=trade, targets=tg, checks=checks, notes=tuple(mrio_notes), lineage=lineage
+    )

@@ -181,10 +181,14 @@ class MultipliersResult(ResultMixin):
         zh = lang == "zh"
         yield ("部门数" if zh else "sectors", len(t))
         if "output" in t:
-            yield ("最大产出乘数部门" if zh else "largest output multiplier", f"{t['output'].idxmax()} "
-                   f"({t['output'].max():.4f})")
-            yield ("最小产出乘数部门" if zh else "smallest output multiplier", f"{t['output'].idxmin()} "
-                   f"({t['output'].min():.4f})")
+            yield (
+                "最大产出乘数部门" if zh else "largest output multiplier",
+                f"{t['output'].idxmax()} ({t['output'].max():.4f})",
+            )
+            yield (
+                "最小产出乘数部门" if zh else "smallest output multiplier",
+                f"{t['output'].idxmin()} ({t['output'].min():.4f})",
+            )
         for n in self.notes:
             yield ("说明" if zh else "note", n)
 
@@ -276,8 +280,11 @@ def multipliers(
         v = Vm.sum(axis=0) * rx
     if v is not None:
         rows["value_added"] = v
-    h = None if income_coefficients is None else as_vector(income_coefficients, "income_coefficients", n,
-                                                             labels=cols)
+    h = (
+        None
+        if income_coefficients is None
+        else as_vector(income_coefficients, "income_coefficients", n, labels=cols)
+    )
     if h is not None:
         rows["income"] = h
     Sm, snames = None, []
@@ -294,8 +301,9 @@ def multipliers(
     rhs = list(rows.values())
     if Sm is not None:
         if Sm.shape[1] != n:
-            raise InputError.at("satellite matrix has the wrong number of columns", value=Sm.shape[1],
-                                expected=str(n))
+            raise InputError.at(
+                "satellite matrix has the wrong number of columns", value=Sm.shape[1], expected=str(n)
+            )
         rhs += list(Sm)
     sol = lu.solve_left(np.vstack(rhs))
     table: dict[str, np.ndarray] = {}
@@ -306,17 +314,20 @@ def multipliers(
         table["income_typeI"] = table["income"] * rh
         if len(hz):
             table["income_typeI"][hz] = np.nan
-            notes.append(f"{len(hz)} sector(s) pay no labour income: type I income multiplier undefined "
-                         "(NaN)")
+            notes.append(
+                f"{len(hz)} sector(s) pay no labour income: type I income multiplier undefined (NaN)"
+            )
     if Sm is not None:
         for j, name in enumerate(snames):
             table[f"{name}_direct"] = Sm[j].copy()
             table[f"{name}_total"] = sol[len(rows) + j]
     if household_consumption is not None:
         if h is None:
-            raise InputError.at("type II multipliers need income coefficients too",
-                                column="income_coefficients",
-                                expected="labour income per unit of output")
+            raise InputError.at(
+                "type II multipliers need income coefficients too",
+                column="income_coefficients",
+                expected="labour income per unit of output",
+            )
         c = as_vector(household_consumption, "household_consumption", n, labels=cols)
         Abar = close_households(as_matrix(A, "A", square=True), h, c, household_own)
         lub = LeontiefLU(Abar, overwrite_a=True)
@@ -329,8 +340,10 @@ def multipliers(
         typeII = solb[1, :n] * rh
         typeII[h == 0] = np.nan
         table["income_typeII"] = typeII
-        notes.append("type II: households closed with labour-income row h and consumption column c "
-                     "(Miller & Blair 2009, section 6.2.2)")
+        notes.append(
+            "type II: households closed with labour-income row h and consumption column c "
+            "(Miller & Blair 2009, section 6.2.2)"
+        )
     note = zero_output_note(zero, labels)
     if note:
         notes.insert(0, note)
@@ -342,6 +355,7 @@ def multipliers(
     return MultipliersResult(
         table=frame,
         notes=tuple(notes),
-        lineage=Lineage.make("meso.multipliers", {"n": n, "type_II": household_consumption is not None,
-                                                  "satellites": snames}),
+        lineage=Lineage.make(
+            "meso.multipliers", {"n": n, "type_II": household_consumption is not None, "satellites": snames}
+        ),
     )

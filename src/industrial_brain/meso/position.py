@@ -58,10 +58,14 @@ class PositionResult(ResultMixin):
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
         t = self.table
-        yield ("最上游部门" if zh else "most upstream",
-               f"{t['upstreamness'].idxmax()} ({t['upstreamness'].max():.4f})")
-        yield ("最下游部门" if zh else "most downstream",
-               f"{t['upstreamness'].idxmin()} ({t['upstreamness'].min():.4f})")
+        yield (
+            "最上游部门" if zh else "most upstream",
+            f"{t['upstreamness'].idxmax()} ({t['upstreamness'].max():.4f})",
+        )
+        yield (
+            "最下游部门" if zh else "most downstream",
+            f"{t['upstreamness'].idxmin()} ({t['upstreamness'].min():.4f})",
+        )
         for n in self.notes:
             yield ("说明" if zh else "note", n)
 
@@ -70,8 +74,9 @@ class PositionResult(ResultMixin):
         return relabel(self.table.copy(), lang)
 
 
-def chain_position(A: Any, x: Any, *, net_trade: Any | None = None,
-                   lu: LeontiefLU | None = None) -> PositionResult:
+def chain_position(
+    A: Any, x: Any, *, net_trade: Any | None = None, lu: LeontiefLU | None = None
+) -> PositionResult:
     """Upstreamness (Antràs–Chor) and downstreamness of every sector.
 
     Parameters
@@ -137,9 +142,11 @@ def chain_position(A: Any, x: Any, *, net_trade: Any | None = None,
     frame = pd.DataFrame({"upstreamness": U, "downstreamness": D}, index=labels)
     frame.index.name = frame.index.name or "sector"
     readonly(frame)
-    return PositionResult(table=frame, notes=tuple(notes),
-                          lineage=Lineage.make("meso.chain_position",
-                                               {"n": n, "open_economy": net_trade is not None}))
+    return PositionResult(
+        table=frame,
+        notes=tuple(notes),
+        lineage=Lineage.make("meso.chain_position", {"n": n, "open_economy": net_trade is not None}),
+    )
 
 
 def average_propagation_length(A: Any, *, L: Any | None = None, tol: float = 1e-12) -> Any:

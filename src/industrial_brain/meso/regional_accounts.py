@@ -68,13 +68,19 @@ class MRIOAccountsResult(ResultMixin):
         regs = list(self.spillover.index)
         va = self.va_trade[regs].to_numpy()
         dom = float(np.trace(va))
-        yield ("本地最终需求拉动的本地增加值占比" if zh
-               else "value added for local final demand, own-region share", dom / va.sum())
+        yield (
+            "本地最终需求拉动的本地增加值占比"
+            if zh
+            else "value added for local final demand, own-region share",
+            dom / va.sum(),
+        )
         S = self.spillover.to_numpy()
         off = S.sum(axis=0) - np.diag(S)
         j = int(np.argmax(off / S.sum(axis=0)))
-        yield ("溢出比例最高的地区" if zh else "largest spillover share",
-               f"{regs[j]} ({off[j] / S[:, j].sum():.1%})")
+        yield (
+            "溢出比例最高的地区" if zh else "largest spillover share",
+            f"{regs[j]} ({off[j] / S[:, j].sum():.1%})",
+        )
         for n in self.notes:
             yield ("说明" if zh else "note", n)
 
@@ -82,19 +88,28 @@ class MRIOAccountsResult(ResultMixin):
         """By region: value added produced, value added for own demand, sent to other regions, abroad."""
         regs = list(self.spillover.index)
         va = self.va_trade
-        f = pd.DataFrame({
-            "value_added": va.sum(axis=1),
-            "for_own_demand": pd.Series(np.diag(va[regs].to_numpy()), index=regs),
-            "for_other_regions": va[regs].sum(axis=1) - np.diag(va[regs].to_numpy()),
-            "for_exports": va["EX"] if "EX" in va.columns else 0.0,
-            "intra_multiplier": pd.Series(np.diag(self.spillover.to_numpy()), index=regs),
-            "spillover_multiplier": self.spillover.sum(axis=0) - np.diag(self.spillover.to_numpy()),
-        })
+        f = pd.DataFrame(
+            {
+                "value_added": va.sum(axis=1),
+                "for_own_demand": pd.Series(np.diag(va[regs].to_numpy()), index=regs),
+                "for_other_regions": va[regs].sum(axis=1) - np.diag(va[regs].to_numpy()),
+                "for_exports": va["EX"] if "EX" in va.columns else 0.0,
+                "intra_multiplier": pd.Series(np.diag(self.spillover.to_numpy()), index=regs),
+                "spillover_multiplier": self.spillover.sum(axis=0) - np.diag(self.spillover.to_numpy()),
+            }
+        )
         f.index.name = "region"
         if lang == "zh":
-            f = f.rename(columns={"value_added": "增加值", "for_own_demand": "本地需求拉动",
-                                  "for_other_regions": "外省需求拉动", "for_exports": "出口拉动",
-                                  "intra_multiplier": "区内乘数", "spillover_multiplier": "溢出乘数"})
+            f = f.rename(
+                columns={
+                    "value_added": "增加值",
+                    "for_own_demand": "本地需求拉动",
+                    "for_other_regions": "外省需求拉动",
+                    "for_exports": "出口拉动",
+                    "intra_multiplier": "区内乘数",
+                    "spillover_multiplier": "溢出乘数",
+                }
+            )
             f.index.name = "地区"
         return f
 
@@ -118,8 +133,12 @@ def _demand_blocks(table: IOTable, local: Sequence[str]) -> tuple[pd.DataFrame, 
     return pd.DataFrame(cols), regions
 
 
-def mrio_accounts(table: IOTable, *, local: Sequence[str] = ("FU101", "FU102", "FU103", "FU201", "FU202"),
-                  F: pd.DataFrame | None = None) -> MRIOAccountsResult:
+def mrio_accounts(
+    table: IOTable,
+    *,
+    local: Sequence[str] = ("FU101", "FU102", "FU103", "FU201", "FU202"),
+    F: pd.DataFrame | None = None,
+) -> MRIOAccountsResult:
     """Value added in trade, spillover multipliers and footprints of a multi-regional table.
 
     Parameters
@@ -182,8 +201,9 @@ def mrio_accounts(table: IOTable, *, local: Sequence[str] = ("FU101", "FU102", "
     E = np.zeros((R, N))
     E[reg_of, np.arange(N)] = 1.0
     va = E @ (v[:, None] * X) if v is not None else np.zeros((R, R + 2))
-    va_trade = pd.DataFrame(va, index=pd.Index(regions, name="origin"), columns=pd.Index(list(Yd.columns),
-                                                                                        name="destination"))
+    va_trade = pd.DataFrame(
+        va, index=pd.Index(regions, name="origin"), columns=pd.Index(list(Yd.columns), name="destination")
+    )
     ytot = Yd.to_numpy()[:, :R].sum(axis=0)
     ry, _ = safe_reciprocal(ytot)
     S = (E @ X[:, :R]) * ry[None, :]
@@ -192,23 +212,41 @@ def mrio_accounts(table: IOTable, *, local: Sequence[str] = ("FU101", "FU102", "
     intra = m[reg_of, np.arange(N)]
     total = m.sum(axis=0)
     dec = pd.DataFrame({"intra": intra, "spillover": total - intra, "total": total}, index=table.Z.index)
-    Fsat = F if F is not None else pd.DataFrame(table.V.to_numpy().sum(axis=0)[None, :],
-                                                index=["value_added"],
-                                                columns=table.Z.columns)
-    Yl_mi = pd.DataFrame(Yd[regions].to_numpy(), index=table.Z.index,
-                         columns=pd.MultiIndex.from_arrays([regions, ["local"] * R],
-                                                           names=["region", "category"]))
+    Fsat = (
+        F
+        if F is not None
+        else pd.DataFrame(
+            table.V.to_numpy().sum(axis=0)[None, :], index=["value_added"], columns=table.Z.columns
+        )
+    )
+    Yl_mi = pd.DataFrame(
+        Yd[regions].to_numpy(),
+        index=table.Z.index,
+        columns=pd.MultiIndex.from_arrays([regions, ["local"] * R], names=["region", "category"]),
+    )
     fp = satellite_accounts(table.Z, Yl_mi, Fsat, x=table.x, lu=lu)
-    notes = ["exports abroad (EX) and the discrepancy column (ERR) are destinations of their own in "
-             "va_trade; footprints count each region's local final use only"]
-    return MRIOAccountsResult(va_trade=readonly(va_trade), spillover=readonly(spill),
-                              multiplier_decomposition=readonly(dec), footprints=fp, notes=tuple(notes),
-                              lineage=Lineage.make("meso.mrio_accounts", {
-                                  "local": list(local), "stressor": "F" if F is not None else "value_added"}))
+    notes = [
+        "exports abroad (EX) and the discrepancy column (ERR) are destinations of their own in "
+        "va_trade; footprints count each region's local final use only"
+    ]
+    return MRIOAccountsResult(
+        va_trade=readonly(va_trade),
+        spillover=readonly(spill),
+        multiplier_decomposition=readonly(dec),
+        footprints=fp,
+        notes=tuple(notes),
+        lineage=Lineage.make(
+            "meso.mrio_accounts", {"local": list(local), "stressor": "F" if F is not None else "value_added"}
+        ),
+    )
 
 
-def spillover_of_demand(table: IOTable, sectors: Sequence[str], *,
-                        local: Sequence[str] = ("FU101", "FU102", "FU103", "FU201", "FU202")) -> pd.DataFrame:
+def spillover_of_demand(
+    table: IOTable,
+    sectors: Sequence[str],
+    *,
+    local: Sequence[str] = ("FU101", "FU102", "FU103", "FU201", "FU202"),
+) -> pd.DataFrame:
     """Output in every region induced by each region's final demand for some sectors' products.
 
     Used for the interprovincial spillover of digital-sector demand: for each demanding region s,
@@ -237,15 +275,17 @@ def spillover_of_demand(table: IOTable, sectors: Sequence[str], *,
     want = [str(s) for s in sectors]
     unknown = [s for s in want if s not in set(sec)]
     if unknown:
-        raise InputError.at("unknown sector", column="sectors", value=unknown,
-                            expected=f"codes such as {list(sec[:3])}")
+        raise InputError.at(
+            "unknown sector", column="sectors", value=unknown, expected=f"codes such as {list(sec[:3])}"
+        )
     mask = sec.isin(want)
     Ys = Yd[regions].to_numpy() * mask[:, None]
     X = table.lu.solve(Ys)
     R = len(regions)
     n = len(mask) // R
     induced = X.reshape(R, n, R).sum(axis=1)
-    out = pd.DataFrame(induced, index=pd.Index(regions, name="origin"),
-                       columns=pd.Index(regions, name="demand"))
+    out = pd.DataFrame(
+        induced, index=pd.Index(regions, name="origin"), columns=pd.Index(regions, name="demand")
+    )
     out.loc["demand"] = Ys.sum(axis=0)
     return out

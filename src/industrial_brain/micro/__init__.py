@@ -21,8 +21,19 @@ from industrial_brain.micro.questionnaire import write_template
 from industrial_brain.micro.scoring import AssessmentScores, score_answers, validate_answers
 
 __all__ = [
-    "MaturityModel", "load_model", "model_from_dict", "list_models",
-    "AssessmentScores", "score_answers", "validate_answers",
-    "percentile_rank", "enterprise_benchmark", "aggregate", "compare_with_reference", "published_reference_2022",
-    "diagnose", "simulate_population", "write_template",
+    "MaturityModel",
+    "load_model",
+    "model_from_dict",
+    "list_models",
+    "AssessmentScores",
+    "score_answers",
+    "validate_answers",
+    "percentile_rank",
+    "enterprise_benchmark",
+    "aggregate",
+    "compare_with_reference",
+    "published_reference_2022",
+    "diagnose",
+    "simulate_population",
+    "write_template",
 ]

@@ -64,21 +64,29 @@ def _frame_of(scores: Any) -> pd.DataFrame:
         return scores.to_frame()
     if isinstance(scores, pd.DataFrame):
         return scores
-    raise InputError.at("scores must be an AssessmentScores result or a DataFrame", value=type(scores).__name__,
-                        expected="a table with a 'total_score' column")
+    raise InputError.at(
+        "scores must be an AssessmentScores result or a DataFrame",
+        value=type(scores).__name__,
+        expected="a table with a 'total_score' column",
+    )
 
 
 def _need(frame: pd.DataFrame, cols: Iterable[str]) -> None:
     for c in cols:
         if c not in frame.columns:
-            raise InputError.at("column missing from the scores table", column=c,
-                                expected=f"one of the columns {list(frame.columns)[:12]}")
+            raise InputError.at(
+                "column missing from the scores table",
+                column=c,
+                expected=f"one of the columns {list(frame.columns)[:12]}",
+            )
 
 
 # ---- rank and percentile -----------------------------------------------------------------------
 
-def percentile_rank(scores: Any, by: Sequence[str] = ("sector", "region", "size_class"), *,
-                    value: str = "total_score") -> pd.DataFrame:
+
+def percentile_rank(
+    scores: Any, by: Sequence[str] = ("sector", "region", "size_class"), *, value: str = "total_score"
+) -> pd.DataFrame:
     """Rank and percentile of every enterprise within each of its groups (and nationally).
 
     Returns one row per enterprise with, for each grouping ``g`` in ``by`` plus ``national``:
@@ -110,8 +118,12 @@ def percentile_rank(scores: Any, by: Sequence[str] = ("sector", "region", "size_
     _need(frame, [value, *by])
     x = frame[value].astype(np.float64)
     if x.isna().any():
-        raise InputError.at("missing total score", row=int(np.flatnonzero(x.isna().to_numpy())[0]) + 2,
-                            column=value, expected="a number from 0 to 100 for every enterprise")
+        raise InputError.at(
+            "missing total score",
+            row=int(np.flatnonzero(x.isna().to_numpy())[0]) + 2,
+            column=value,
+            expected="a number from 0 to 100 for every enterprise",
+        )
     xv = x.to_numpy()
     n_all = len(xv)
     out = pd.DataFrame(index=frame.index)
@@ -164,14 +176,24 @@ def _ranks(codes: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
     return N, rank, pct
 
 
-def enterprise_benchmark(scores: Any, uscc: str, by: Sequence[str] = ("sector", "region", "size_class"), *,
-                         value: str = "total_score", k: int = 3) -> pd.DataFrame:
+def enterprise_benchmark(
+    scores: Any,
+    uscc: str,
+    by: Sequence[str] = ("sector", "region", "size_class"),
+    *,
+    value: str = "total_score",
+    k: int = 3,
+) -> pd.DataFrame:
     """Where one enterprise stands: for each grouping, its group, group size, rank, percentile and the
     group's mean and median (withheld when the group has fewer than ``k`` enterprises)."""
     frame = _frame_of(scores)
     if uscc not in frame.index:
-        raise InputError.at("enterprise not found in the scores", column="uscc", value=uscc,
-                            expected="the USCC of an assessed enterprise")
+        raise InputError.at(
+            "enterprise not found in the scores",
+            column="uscc",
+            value=uscc,
+            expected="the USCC of an assessed enterprise",
+        )
     pr = percentile_rank(frame, by, value=value)
     rows = []
     for g in ["national", *by]:
@@ -179,14 +201,23 @@ def enterprise_benchmark(scores: Any, uscc: str, by: Sequence[str] = ("sector", 
         members = frame[value] if g == "national" else frame.loc[frame[g] == grp_val, value]
         n = int(pr.at[uscc, f"{g}_n"])
         ok = n >= k
-        rows.append({"grouping": g, "group": grp_val, "n": n, "score": float(frame.at[uscc, value]),
-                     "rank": float(pr.at[uscc, f"{g}_rank"]), "percentile": float(pr.at[uscc, f"{g}_percentile"]),
-                     "group_mean": float(members.mean()) if ok else np.nan,
-                     "group_median": float(members.median()) if ok else np.nan})
+        rows.append(
+            {
+                "grouping": g,
+                "group": grp_val,
+                "n": n,
+                "score": float(frame.at[uscc, value]),
+                "rank": float(pr.at[uscc, f"{g}_rank"]),
+                "percentile": float(pr.at[uscc, f"{g}_percentile"]),
+                "group_mean": float(members.mean()) if ok else np.nan,
+                "group_median": float(members.median()) if ok else np.nan,
+            }
+        )
     return pd.DataFrame(rows).set_index("grouping")
 
 
 # ---- suppression -------------------------------------------------------------------------------
+
 
 def suppress_one_way(n: np.ndarray, n_total: int, k: int = 3) -> tuple[np.ndarray, bool, np.ndarray]:
     """Primary and complementary suppression for cells ``n`` plus their published total.
@@ -320,6 +351,7 @@ def suppress_two_way(n: np.ndarray, k: int = 3) -> tuple[np.ndarray, np.ndarray]
 
 # ---- aggregates --------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class BenchmarkTable(ResultMixin):
     """Aggregates of assessed enterprises by one or two groupings, with margins and suppression.
@@ -352,8 +384,9 @@ class BenchmarkTable(ResultMixin):
         return self.frame.copy()
 
 
-def _group_stats(codes: np.ndarray, G: int, x: np.ndarray, lvl: np.ndarray | None,
-                 level_codes: Sequence[str]) -> pd.DataFrame:
+def _group_stats(
+    codes: np.ndarray, G: int, x: np.ndarray, lvl: np.ndarray | None, level_codes: Sequence[str]
+) -> pd.DataFrame:
     """n, mean, quartiles (linear interpolation, Hyndman & Fan type 7) and level shares per group code."""
     n = np.bincount(codes, minlength=G)
     sums = np.bincount(codes, weights=x, minlength=G)
@@ -377,9 +410,15 @@ def _group_stats(codes: np.ndarray, G: int, x: np.ndarray, lvl: np.ndarray | Non
     return pd.DataFrame(out)
 
 
-def aggregate(scores: Any, by: str | Sequence[str] = ("sector", "region"), *, k: int = 3,
-              value: str = "total_score", level_column: str | None = "level",
-              level_codes: Sequence[str] | None = None) -> BenchmarkTable:
+def aggregate(
+    scores: Any,
+    by: str | Sequence[str] = ("sector", "region"),
+    *,
+    k: int = 3,
+    value: str = "total_score",
+    level_column: str | None = "level",
+    level_codes: Sequence[str] | None = None,
+) -> BenchmarkTable:
     """Mean, quartiles and level shares by one or two groupings, with margins and suppression.
 
     Parameters
@@ -413,8 +452,12 @@ def aggregate(scores: Any, by: str | Sequence[str] = ("sector", "region"), *, k:
     frame = _frame_of(scores)
     by = (by,) if isinstance(by, str) else tuple(by)
     if not 1 <= len(by) <= 2:
-        raise InputError.at("aggregate takes one or two grouping columns", column="by", value=list(by),
-                            expected="e.g. 'sector' or ('sector', 'region')")
+        raise InputError.at(
+            "aggregate takes one or two grouping columns",
+            column="by",
+            value=list(by),
+            expected="e.g. 'sector' or ('sector', 'region')",
+        )
     if k < 1:
         raise InputError.at("k must be at least 1", column="k", value=k, expected="an integer >= 1")
     _need(frame, [value, *by])
@@ -429,8 +472,12 @@ def aggregate(scores: Any, by: str | Sequence[str] = ("sector", "region"), *, k:
         pos_of = {c: i for i, c in enumerate(level_codes)}
         missing = [str(u) for u in luniq if str(u) not in pos_of]
         if missing:
-            raise InputError.at("level not among the level codes", column=level_column, value=missing[0],
-                                expected=", ".join(level_codes))
+            raise InputError.at(
+                "level not among the level codes",
+                column=level_column,
+                value=missing[0],
+                expected=", ".join(level_codes),
+            )
         lvl = np.array([pos_of[str(u)] for u in luniq], dtype=np.int64)[lcodes]
     level_codes = list(level_codes or [])
     facs = [pd.factorize(frame[c], sort=True) for c in by]
@@ -488,6 +535,7 @@ def mark_suppressed(frame: pd.DataFrame, suppressed: np.ndarray, complementary: 
 
 # ---- published references ----------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class PublishedReference:
     """Published reference scores (not computed here): sector means and national figures."""
@@ -524,17 +572,28 @@ def published_reference_2022() -> PublishedReference:
     d = load_config("maturity_models", REFERENCE_2022)
     sectors = pd.DataFrame(d["sectors"]).set_index("name_en")
     sectors.index.name = "sector"
-    return PublishedReference(code=d["code"], title_en=d["title_en"], year=int(d["year"]),
-                              source=" ".join(str(d["source"]).split()),
-                              source_confirmed=bool(d["source_confirmed"]),
-                              national_mean=float(d["national"]["mean_score"]),
-                              national_share_at_or_below_L1=float(d["national"]["share_at_or_below_L1"]),
-                              sectors=sectors)
+    return PublishedReference(
+        code=d["code"],
+        title_en=d["title_en"],
+        year=int(d["year"]),
+        source=" ".join(str(d["source"]).split()),
+        source_confirmed=bool(d["source_confirmed"]),
+        national_mean=float(d["national"]["mean_score"]),
+        national_share_at_or_below_L1=float(d["national"]["share_at_or_below_L1"]),
+        sectors=sectors,
+    )
 
 
-def compare_with_reference(scores: Any, *, sector_column: str = "sector", value: str = "total_score",
-                           level_column: str = "level", low_levels: Sequence[str] = ("L0", "L1", "unrated"),
-                           reference: PublishedReference | None = None, k: int = 3) -> pd.DataFrame:
+def compare_with_reference(
+    scores: Any,
+    *,
+    sector_column: str = "sector",
+    value: str = "total_score",
+    level_column: str = "level",
+    low_levels: Sequence[str] = ("L0", "L1", "unrated"),
+    reference: PublishedReference | None = None,
+    k: int = 3,
+) -> pd.DataFrame:
     """Our sector means beside the published 2022 reference means (labelled as published).
 
     Returns one row per published sector plus ``ALL`` (national): ``n``, ``mean`` (ours; NaN when
@@ -552,18 +611,37 @@ def compare_with_reference(scores: Any, *, sector_column: str = "sector", value:
     n = pd.Series(cnt, index=[str(u) for u in uniq])
     mean = pd.Series(sm / np.maximum(cnt, 1), index=n.index)
     rows = []
-    label_txt = f"published reference {ref.year}" + ("" if ref.source_confirmed else " (source not confirmed)")
+    label_txt = f"published reference {ref.year}" + (
+        "" if ref.source_confirmed else " (source not confirmed)"
+    )
     for s, pub in ref.sectors["mean_score"].items():
         cnt = int(n.get(s, 0))
         m = float(mean.get(s, np.nan)) if cnt >= k else np.nan
-        rows.append({"sector": s, "n": cnt, "mean": m, "published_mean": float(pub), "difference": m - float(pub),
-                     "share_at_or_below_L1": np.nan, "published_share_at_or_below_L1": np.nan,
-                     "reference": label_txt})
+        rows.append(
+            {
+                "sector": s,
+                "n": cnt,
+                "mean": m,
+                "published_mean": float(pub),
+                "difference": m - float(pub),
+                "share_at_or_below_L1": np.nan,
+                "published_share_at_or_below_L1": np.nan,
+                "reference": label_txt,
+            }
+        )
     N = len(frame)
     low = frame[level_column].isin(list(low_levels)).mean() if level_column in frame.columns else np.nan
     nat = float(frame[value].mean()) if N >= k else np.nan
-    rows.append({"sector": ALL, "n": N, "mean": nat, "published_mean": ref.national_mean,
-                 "difference": nat - ref.national_mean,
-                 "share_at_or_below_L1": float(low) if N >= k else np.nan,
-                 "published_share_at_or_below_L1": ref.national_share_at_or_below_L1, "reference": label_txt})
+    rows.append(
+        {
+            "sector": ALL,
+            "n": N,
+            "mean": nat,
+            "published_mean": ref.national_mean,
+            "difference": nat - ref.national_mean,
+            "share_at_or_below_L1": float(low) if N >= k else np.nan,
+            "published_share_at_or_below_L1": ref.national_share_at_or_below_L1,
+            "reference": label_txt,
+        }
+    )
     return pd.DataFrame(rows).set_index("sector")

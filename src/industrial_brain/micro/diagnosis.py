@@ -133,9 +133,16 @@ def _floors(C: CompiledModel, k: int) -> tuple[float, np.ndarray, np.ndarray]:
     return float(C.t[k]), fd if fd.shape == (D,) else np.full(D, each), fq
 
 
-def diagnose(model: MaturityModel, scores: AssessmentScores, uscc: str, *,
-             benchmark: pd.Series | None = None, peer_column: str = "sector", k: int = 3,
-             max_steps: int = 25) -> Diagnosis:
+def diagnose(
+    model: MaturityModel,
+    scores: AssessmentScores,
+    uscc: str,
+    *,
+    benchmark: pd.Series | None = None,
+    peer_column: str = "sector",
+    k: int = 3,
+    max_steps: int = 25,
+) -> Diagnosis:
     """Diagnose one enterprise and build its roadmap to the next level.
 
     Parameters
@@ -177,14 +184,21 @@ def diagnose(model: MaturityModel, scores: AssessmentScores, uscc: str, *,
     ('L0', 'L1', True)
     """
     if scores.model_fingerprint != model.fingerprint:
-        raise InputError.at("these scores were made with another version of the model", column="model",
-                            value=f"{scores.model_code} {scores.model_version} ({scores.model_fingerprint[:12]})",
-                            expected=f"{model.code} {model.version} ({model.fingerprint[:12]})")
+        raise InputError.at(
+            "these scores were made with another version of the model",
+            column="model",
+            value=f"{scores.model_code} {scores.model_version} ({scores.model_fingerprint[:12]})",
+            expected=f"{model.code} {model.version} ({model.fingerprint[:12]})",
+        )
     if scores.question_scores is None:
         raise MethodError("diagnosis needs question scores: score with keep_question_scores=True")
     if uscc not in scores.total.index:
-        raise InputError.at("enterprise not found in the scores", column="uscc", value=uscc,
-                            expected="the USCC of an assessed enterprise")
+        raise InputError.at(
+            "enterprise not found in the scores",
+            column="uscc",
+            value=uscc,
+            expected="the USCC of an assessed enterprise",
+        )
     C = model.compiled()
     pos = int(scores.total.index.get_loc(uscc))
     s = scores.question_scores.iloc[pos].to_numpy(dtype=np.float64).copy()
@@ -201,8 +215,11 @@ def diagnose(model: MaturityModel, scores: AssessmentScores, uscc: str, *,
         if peer_column in scores.groups.columns:
             key = scores.groups[peer_column].iloc[pos]
             peers = scores.groups[peer_column].to_numpy() == key
-        bench = (scores.dimension_scores[peers].median() if peers is not None and peers.sum() >= k
-                 else pd.Series(np.nan, index=list(model.dimension_codes)))
+        bench = (
+            scores.dimension_scores[peers].median()
+            if peers is not None and peers.sum() >= k
+            else pd.Series(np.nan, index=list(model.dimension_codes))
+        )
     else:
         bench = benchmark.reindex(list(model.dimension_codes)).astype(np.float64)
 
@@ -212,15 +229,18 @@ def diagnose(model: MaturityModel, scores: AssessmentScores, uscc: str, *,
     else:
         t_tot, fd, fq = 100.0, np.zeros(D), np.zeros(len(s))
     Wv = C.W[v]
-    dims = pd.DataFrame({
-        "name_en": [d.name_en for d in model.dimensions],
-        "name_zh": [d.name_zh for d in model.dimensions],
-        "weight": Wv,
-        "score": d_now,
-        "next_level_floor": fd,
-        "gap_to_next_level": np.maximum(0.0, fd - d_now),
-        "benchmark": bench.to_numpy(dtype=np.float64),
-    }, index=pd.Index(list(model.dimension_codes), name="dimension"))
+    dims = pd.DataFrame(
+        {
+            "name_en": [d.name_en for d in model.dimensions],
+            "name_zh": [d.name_zh for d in model.dimensions],
+            "weight": Wv,
+            "score": d_now,
+            "next_level_floor": fd,
+            "gap_to_next_level": np.maximum(0.0, fd - d_now),
+            "benchmark": bench.to_numpy(dtype=np.float64),
+        },
+        index=pd.Index(list(model.dimension_codes), name="dimension"),
+    )
     dims["gap_to_benchmark"] = dims["benchmark"] - dims["score"]
     dims["weighted_gap"] = Wv * np.maximum(0.0, dims["gap_to_benchmark"].fillna(0.0).to_numpy())
     dims["blocking"] = dims["gap_to_next_level"] > 1e-9
@@ -231,32 +251,69 @@ def diagnose(model: MaturityModel, scores: AssessmentScores, uscc: str, *,
         if tot_now < t_tot - 1e-9:
             blocking.append(f"total score {tot_now:.1f} < {t_tot:g} needed for {nxt}")
         for j in np.flatnonzero(dims["blocking"].to_numpy()):
-            blocking.append(f"dimension {model.dimension_codes[j]} {d_now[j]:.1f} < floor {fd[j]:g} for {nxt}")
+            blocking.append(
+                f"dimension {model.dimension_codes[j]} {d_now[j]:.1f} < floor {fd[j]:g} for {nxt}"
+            )
         for qi in np.flatnonzero(s < fq - 1e-9):
             blocking.append(f"question {C.questions[qi].code} {s[qi]:g} < floor {fq[qi]:g} for {nxt}")
 
     roadmap = _roadmap(model, C, s, v, target, max_steps) if target is not None else _empty_roadmap()
     codes = list(model.level_codes)
-    reaches = bool(target is not None and len(roadmap) and roadmap["level_after"].iloc[-1] in codes
-                   and codes.index(roadmap["level_after"].iloc[-1]) >= target)
-    lineage = Lineage.make("micro.diagnose", {"model": model.code, "model_fingerprint": model.fingerprint,
-                                              "uscc": uscc, "peer_column": peer_column, "k": k,
-                                              "max_steps": max_steps})
-    return Diagnosis(uscc=uscc, model_code=model.code, model_version=model.version,
-                     model_fingerprint=model.fingerprint, level=level_name,
-                     next_level=model.levels[target].code if target is not None else None, total=tot_now,
-                     dimensions=dims, blocking=tuple(blocking), roadmap=roadmap, reaches_next_level=reaches,
-                     lineage=lineage)
+    reaches = bool(
+        target is not None
+        and len(roadmap)
+        and roadmap["level_after"].iloc[-1] in codes
+        and codes.index(roadmap["level_after"].iloc[-1]) >= target
+    )
+    lineage = Lineage.make(
+        "micro.diagnose",
+        {
+            "model": model.code,
+            "model_fingerprint": model.fingerprint,
+            "uscc": uscc,
+            "peer_column": peer_column,
+            "k": k,
+            "max_steps": max_steps,
+        },
+    )
+    return Diagnosis(
+        uscc=uscc,
+        model_code=model.code,
+        model_version=model.version,
+        model_fingerprint=model.fingerprint,
+        level=level_name,
+        next_level=model.levels[target].code if target is not None else None,
+        total=tot_now,
+        dimensions=dims,
+        blocking=tuple(blocking),
+        roadmap=roadmap,
+        reaches_next_level=reaches,
+        lineage=lineage,
+    )
 
 
 def _empty_roadmap() -> pd.DataFrame:
-    return pd.DataFrame(columns=["step", "action", "name_en", "name_zh", "questions", "effort", "total_before",
-                                 "total_after", "gain", "shortfall_after", "level_after",
-                                 "cumulative_effort"]).set_index("step")
+    return pd.DataFrame(
+        columns=[
+            "step",
+            "action",
+            "name_en",
+            "name_zh",
+            "questions",
+            "effort",
+            "total_before",
+            "total_after",
+            "gain",
+            "shortfall_after",
+            "level_after",
+            "cumulative_effort",
+        ]
+    ).set_index("step")
 
 
-def _roadmap(model: MaturityModel, C: CompiledModel, s: np.ndarray, v: int, target: int,
-             max_steps: int) -> pd.DataFrame:
+def _roadmap(
+    model: MaturityModel, C: CompiledModel, s: np.ndarray, v: int, target: int, max_steps: int
+) -> pd.DataFrame:
     t_tot, fd, fq = _floors(C, target)
     applies = C.qweight[v] > 0
 
@@ -268,8 +325,11 @@ def _roadmap(model: MaturityModel, C: CompiledModel, s: np.ndarray, v: int, targ
     # catalogue actions: (code, name_en, name_zh, effort, [(qi, target score)])
     catalogue = []
     for a in model.actions:
-        eff = [(C.qindex[e.question], _target_score(model, model.question(e.question), e.to))
-               for e in a.effects if applies[C.qindex[e.question]]]
+        eff = [
+            (C.qindex[e.question], _target_score(model, model.question(e.question), e.to))
+            for e in a.effects
+            if applies[C.qindex[e.question]]
+        ]
         if eff:
             catalogue.append((a.code, a.name_en, a.name_zh, a.effort, eff))
     ladders = [score_ladder(model, q) for q in C.questions]
@@ -290,8 +350,15 @@ def _roadmap(model: MaturityModel, C: CompiledModel, s: np.ndarray, v: int, targ
                 continue
             up = ladders[qi][ladders[qi] > s[qi] + 1e-9]
             if up.size:
-                cands.append((f"UP:{q.code}", f"Raise '{q.name_en}' one step",
-                              f"提升“{q.name_zh}”一档", q.effort, [(qi, float(up[0]))]))
+                cands.append(
+                    (
+                        f"UP:{q.code}",
+                        f"Raise '{q.name_en}' one step",
+                        f"提升“{q.name_zh}”一档",
+                        q.effort,
+                        [(qi, float(up[0]))],
+                    )
+                )
         best = None
         for code, en, zh, effort, eff in cands:
             s2 = s.copy()
@@ -309,12 +376,24 @@ def _roadmap(model: MaturityModel, C: CompiledModel, s: np.ndarray, v: int, targ
         if not code.startswith("UP:"):
             used.add(code)
         cum += effort
-        rows.append({"step": step, "action": code, "name_en": en, "name_zh": zh,
-                     "questions": ";".join(C.questions[qi].code for qi, _ in eff), "effort": effort,
-                     "total_before": tot, "total_after": tot2, "gain": tot2 - tot, "shortfall_after": sf2,
-                     "level_after": model.levels[lvl2].code if lvl2 >= 0 else
-                     (model.unrated.code if model.unrated else "unrated"),
-                     "cumulative_effort": cum})
+        rows.append(
+            {
+                "step": step,
+                "action": code,
+                "name_en": en,
+                "name_zh": zh,
+                "questions": ";".join(C.questions[qi].code for qi, _ in eff),
+                "effort": effort,
+                "total_before": tot,
+                "total_after": tot2,
+                "gain": tot2 - tot,
+                "shortfall_after": sf2,
+                "level_after": model.levels[lvl2].code
+                if lvl2 >= 0
+                else (model.unrated.code if model.unrated else "unrated"),
+                "cumulative_effort": cum,
+            }
+        )
         s, sf, tot, lvl = s2, sf2, tot2, lvl2
     if not rows:
         return _empty_roadmap()

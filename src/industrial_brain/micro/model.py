@@ -118,8 +118,10 @@ class Question(_Strict):
                 raise ValueError(f"bands must cover the whole answer range [{lo}, {hi}]")
             for a, b in zip(self.bands, self.bands[1:]):
                 if a.max != b.min:
-                    raise ValueError(f"bands must be contiguous and increasing: a band ends at {a.max} "
-                                     f"but the next starts at {b.min}")
+                    raise ValueError(
+                        f"bands must be contiguous and increasing: a band ends at {a.max} "
+                        f"but the next starts at {b.min}"
+                    )
         else:
             if self.bands:
                 raise ValueError("a choice question takes 'options' or 'scale', not 'bands'")
@@ -236,8 +238,9 @@ class MaturityModel(_Strict):
     @cached_property
     def fingerprint(self) -> str:
         """SHA-256 (hex) of the model's canonical JSON: changes whenever any content changes."""
-        text = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False,
-                          separators=(",", ":"))
+        text = json.dumps(
+            self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     @property
@@ -268,9 +271,12 @@ class MaturityModel(_Strict):
         for q in self.all_questions:
             if q.code == code:
                 return q
-        raise InputError.at("unknown question code", column="question", value=code,
-                            expected=f"one of the {len(self.all_questions)} question codes of model "
-                                     f"'{self.code}'")
+        raise InputError.at(
+            "unknown question code",
+            column="question",
+            value=code,
+            expected=f"one of the {len(self.all_questions)} question codes of model '{self.code}'",
+        )
 
     def compiled(self) -> "CompiledModel":
         """Array form used by the scoring, diagnosis and roadmap engines (cached)."""
@@ -294,10 +300,13 @@ def _cross_check(m: MaturityModel) -> None:
 
     def check_q(q: Question, path: str) -> None:
         if q.dimension not in dims:
-            raise ValueError(f"{path}.dimension: '{q.dimension}' is not a dimension code; expected one of {dims}")
+            raise ValueError(
+                f"{path}.dimension: '{q.dimension}' is not a dimension code; expected one of {dims}"
+            )
         if q.scale is not None and q.scale not in m.scales:
-            raise ValueError(f"{path}.scale: '{q.scale}' is not defined under 'scales'; "
-                             f"expected one of {sorted(m.scales)}")
+            raise ValueError(
+                f"{path}.scale: '{q.scale}' is not defined under 'scales'; expected one of {sorted(m.scales)}"
+            )
 
     for i, q in enumerate(m.questions):
         check_q(q, f"questions[{i}]")
@@ -315,18 +324,24 @@ def _cross_check(m: MaturityModel) -> None:
     prev = -1.0
     for i, lv in enumerate(m.levels):
         if lv.min_total <= prev:
-            raise ValueError(f"levels[{i}].min_total: thresholds must increase from level to level "
-                             f"({lv.min_total} after {prev})")
+            raise ValueError(
+                f"levels[{i}].min_total: thresholds must increase from level to level "
+                f"({lv.min_total} after {prev})"
+            )
         prev = lv.min_total
         for d in lv.min_dimension:
             if d not in dims:
-                raise ValueError(f"levels[{i}].min_dimension: '{d}' is not a dimension code; expected one of {dims}")
+                raise ValueError(
+                    f"levels[{i}].min_dimension: '{d}' is not a dimension code; expected one of {dims}"
+                )
         for qc in lv.min_question:
             if qc not in codes:
                 raise ValueError(f"levels[{i}].min_question: '{qc}' is not a question code")
             if qc not in {q.code for q in m.questions}:
-                raise ValueError(f"levels[{i}].min_question: '{qc}' is a variant-only question; "
-                                 "gates may only name base questions")
+                raise ValueError(
+                    f"levels[{i}].min_question: '{qc}' is a variant-only question; "
+                    "gates may only name base questions"
+                )
     lvl_codes = [lv.code for lv in m.levels] + ([m.unrated.code] if m.unrated else [])
     if len(set(lvl_codes)) != len(lvl_codes):
         raise ValueError(f"levels: codes must be unique; found {lvl_codes}")
@@ -345,8 +360,9 @@ def _cross_check(m: MaturityModel) -> None:
                 raise ValueError(f"variants[{vi}].question_weights.{qc}: must be >= 0; found {w}")
         for s in v.sectors:
             if s in seen_sectors:
-                raise ValueError(f"variants[{vi}].sectors: sector '{s}' is already in variant "
-                                 f"'{seen_sectors[s]}'")
+                raise ValueError(
+                    f"variants[{vi}].sectors: sector '{s}' is already in variant '{seen_sectors[s]}'"
+                )
             seen_sectors[s] = v.code
     qmap = {q.code: q for q in qs}
     for ai, a in enumerate(m.actions):
@@ -360,18 +376,22 @@ def _cross_check(m: MaturityModel) -> None:
                     try:
                         float(e.to)
                     except ValueError:
-                        raise ValueError(f"{path}.to: numeric question '{q.code}' needs a number; "
-                                         f"found '{e.to}'") from None
+                        raise ValueError(
+                            f"{path}.to: numeric question '{q.code}' needs a number; found '{e.to}'"
+                        ) from None
             else:
                 opts = {o.code for o in m.options_of(q)}
                 wanted = str(e.to).split(";")
                 bad = [w for w in wanted if w not in opts]
                 if bad:
-                    raise ValueError(f"{path}.to: option(s) {bad} not defined for question '{q.code}'; "
-                                     f"expected one of {sorted(opts)}")
+                    raise ValueError(
+                        f"{path}.to: option(s) {bad} not defined for question '{q.code}'; "
+                        f"expected one of {sorted(opts)}"
+                    )
 
 
 # ---- compiled (array) form ---------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CompiledModel:
@@ -429,12 +449,16 @@ class CompiledModel:
             tot = raw.sum(axis=0)
             if np.any(tot <= 0):
                 d = m.dimension_codes[int(np.argmin(tot))]
-                raise InputError.at(f"model '{m.code}': a sector variant leaves dimension '{d}' with "
-                                    "zero total question weight", expected="at least one weighted question")
+                raise InputError.at(
+                    f"model '{m.code}': a sector variant leaves dimension '{d}' with "
+                    "zero total question weight",
+                    expected="at least one weighted question",
+                )
             M[vi] = raw / tot
         t = np.array([lv.min_total for lv in m.levels], dtype=np.float64)
-        each = np.array([np.nan if lv.min_each_dimension is None else lv.min_each_dimension
-                         for lv in m.levels])
+        each = np.array(
+            [np.nan if lv.min_each_dimension is None else lv.min_each_dimension for lv in m.levels]
+        )
         dim_floor = np.full((K, D), np.nan)
         q_floor = np.full((K, Q), np.nan)
         for k, lv in enumerate(m.levels):
@@ -480,6 +504,7 @@ class CompiledModel:
 
 # ---- loading -----------------------------------------------------------------------------------
 
+
 def _loc(loc: tuple[Any, ...]) -> str:
     out = ""
     for part in loc:
@@ -512,8 +537,12 @@ def model_from_dict(data: Any, *, file: str | None = None) -> MaturityModel:
     ('Q1',)
     """
     if not isinstance(data, dict):
-        raise InputError.at("a maturity model must be a YAML mapping", file=file,
-                            value=type(data).__name__, expected="keys code, version, dimensions, questions, levels")
+        raise InputError.at(
+            "a maturity model must be a YAML mapping",
+            file=file,
+            value=type(data).__name__,
+            expected="keys code, version, dimensions, questions, levels",
+        )
     try:
         return MaturityModel.model_validate(data)
     except ValidationError as exc:
@@ -521,15 +550,16 @@ def model_from_dict(data: Any, *, file: str | None = None) -> MaturityModel:
         path = _loc(tuple(err["loc"]))
         msg = err["msg"]
         if msg.startswith("Value error, "):
-            msg = msg[len("Value error, "):]
+            msg = msg[len("Value error, ") :]
             # cross-check messages carry their own path prefix ("questions[3].dimension: ...")
             if err["loc"] == () and ":" in msg.split(" ")[0]:
                 path, _, msg = msg.partition(": ")
         value = err.get("input")
         if isinstance(value, (dict, list, tuple)):
             value = None
-        raise InputError.at(f"invalid maturity model at {path}: {msg}", file=file, value=value,
-                            expected=_expected(err)) from None
+        raise InputError.at(
+            f"invalid maturity model at {path}: {msg}", file=file, value=value, expected=_expected(err)
+        ) from None
 
 
 def _expected(err: dict[str, Any]) -> str | None:
@@ -552,8 +582,12 @@ def _expected(err: dict[str, Any]) -> str | None:
 def shipped_model_path(code: str) -> Traversable:
     """The shipped YAML of a model code (``industrial_brain/config/maturity_models/<code>.yaml``)."""
     if code not in {c for c, _ in list_models()}:
-        raise InputError.at("unknown maturity model", column="model", value=code,
-                            expected="one of " + ", ".join(c for c, _ in list_models()))
+        raise InputError.at(
+            "unknown maturity model",
+            column="model",
+            value=code,
+            expected="one of " + ", ".join(c for c, _ in list_models()),
+        )
     return config_file("maturity_models", code)
 
 

@@ -64,7 +64,9 @@ def synthetic_uscc(index: np.ndarray, region: np.ndarray) -> np.ndarray:
 
     index = np.asarray(index, dtype=np.int64)
     if (index < 0).any() or (index >= 10**8).any():
-        raise InputError.at("synthetic index out of range", value=int(index.max()), expected="0 ≤ index < 10^8")
+        raise InputError.at(
+            "synthetic index out of range", value=int(index.max()), expected="0 ≤ index < 10^8"
+        )
     n = index.size
     b = np.empty((n, 18), dtype=np.uint8)
     b[:, 0] = ord("9")
@@ -105,7 +107,10 @@ class SyntheticPopulation(ResultMixin):
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
-        yield ("数据性质" if zh else "data", "合成数据，非真实企业" if zh else "SYNTHETIC — not real enterprises")
+        yield (
+            "数据性质" if zh else "data",
+            "合成数据，非真实企业" if zh else "SYNTHETIC — not real enterprises",
+        )
         yield ("企业数" if zh else "enterprises", len(self.answers))
         yield ("种子" if zh else "seed", self.seed)
         yield ("模型" if zh else "model", self.model_code)
@@ -141,9 +146,19 @@ def _counts(n: int, p: np.ndarray) -> np.ndarray:
 class _Chunk:
     """Fixed random numbers of one chunk of rows."""
 
-    def __init__(self, C: CompiledModel, model: MaturityModel, start: int, size: int, seed: int,
-                 sector_p: np.ndarray, regions: np.ndarray, region_p: np.ndarray, delta: np.ndarray,
-                 missing_optional: float) -> None:
+    def __init__(
+        self,
+        C: CompiledModel,
+        model: MaturityModel,
+        start: int,
+        size: int,
+        seed: int,
+        sector_p: np.ndarray,
+        regions: np.ndarray,
+        region_p: np.ndarray,
+        delta: np.ndarray,
+        missing_optional: float,
+    ) -> None:
         rng = np.random.default_rng([seed, start // _CHUNK])
         S = len(sector_p)
         self.sector = rng.permutation(np.repeat(np.arange(S), _counts(size, sector_p)))
@@ -155,15 +170,20 @@ class _Chunk:
         Q = len(C.questions)
         self.noise = delta[None, :] + _SIGMA_D * v[:, C.qdim] + _SIGMA_Q * rng.standard_normal((size, Q))
         self.unif = rng.random((size, Q))
-        self.mc = {qi: rng.random((size, len(model.options_of(q))))
-                   for qi, q in enumerate(C.questions) if q.type == "multiple_choice"}
-        self.drop = {qi: rng.random(size) < missing_optional
-                     for qi, q in enumerate(C.questions) if not q.required}
+        self.mc = {
+            qi: rng.random((size, len(model.options_of(q))))
+            for qi, q in enumerate(C.questions)
+            if q.type == "multiple_choice"
+        }
+        self.drop = {
+            qi: rng.random(size) < missing_optional for qi, q in enumerate(C.questions) if not q.required
+        }
         self.index = np.arange(start, start + size)
 
 
-def _answers(C: CompiledModel, model: MaturityModel, ch: _Chunk, a: np.ndarray, vidx: np.ndarray,
-             want_values: bool) -> tuple[np.ndarray, dict[str, Any]]:
+def _answers(
+    C: CompiledModel, model: MaturityModel, ch: _Chunk, a: np.ndarray, vidx: np.ndarray, want_values: bool
+) -> tuple[np.ndarray, dict[str, Any]]:
     """Question scores (n × Q) and, if wanted, the answer columns."""
     n, Q = ch.noise.shape
     S = np.zeros((n, Q), order="F")
@@ -202,8 +222,10 @@ def _answers(C: CompiledModel, model: MaturityModel, ch: _Chunk, a: np.ndarray, 
             S[:, qi] = np.where(keep, np.minimum(inc @ sc, q.max_score), 0.0)
             if want_values:
                 bits = inc @ (1 << np.arange(len(opts)))
-                combos = [";".join(o.code for j, o in enumerate(opts) if m >> j & 1)
-                          for m in range(1, 1 << len(opts))]
+                combos = [
+                    ";".join(o.code for j, o in enumerate(opts) if m >> j & 1)
+                    for m in range(1, 1 << len(opts))
+                ]
                 cols[q.code] = pd.Categorical.from_codes(np.where(keep, bits - 1, -1), categories=combos)
     return S, cols
 
@@ -219,9 +241,15 @@ def _score(C: CompiledModel, S: np.ndarray, vidx: np.ndarray) -> tuple[np.ndarra
     return total, C.level_index(total, dims, S)
 
 
-def simulate_population(n: int = 10_000, seed: int = 0, *, model: MaturityModel | str | None = None,
-                        reference: PublishedReference | None = None, missing_optional: float = 0.1,
-                        calibrate: bool = True) -> SyntheticPopulation:
+def simulate_population(
+    n: int = 10_000,
+    seed: int = 0,
+    *,
+    model: MaturityModel | str | None = None,
+    reference: PublishedReference | None = None,
+    missing_optional: float = 0.1,
+    calibrate: bool = True,
+) -> SyntheticPopulation:
     """Generate a SYNTHETIC population calibrated to the published 2022 sector scores.
 
     Parameters
@@ -250,12 +278,21 @@ def simulate_population(n: int = 10_000, seed: int = 0, *, model: MaturityModel 
     (True, ['uscc', 'name', 'sector', 'region', 'size_class'])
     """
     if not isinstance(n, (int, np.integer)) or n < 1:
-        raise InputError.at("population size must be a positive integer", column="n", value=n,
-                            expected="an integer >= 1")
+        raise InputError.at(
+            "population size must be a positive integer", column="n", value=n, expected="an integer >= 1"
+        )
     if not 0.0 <= missing_optional < 1.0:
-        raise InputError.at("missing_optional must be in [0, 1)", column="missing_optional",
-                            value=missing_optional, expected="a share from 0 to 1")
-    m = load_model(model or "digital_transformation_maturity") if not isinstance(model, MaturityModel) else model
+        raise InputError.at(
+            "missing_optional must be in [0, 1)",
+            column="missing_optional",
+            value=missing_optional,
+            expected="a share from 0 to 1",
+        )
+    m = (
+        load_model(model or "digital_transformation_maturity")
+        if not isinstance(model, MaturityModel)
+        else model
+    )
     ref = reference or published_reference_2022()
     C = m.compiled()
     sectors = list(ref.sectors.index)
@@ -267,8 +304,9 @@ def simulate_population(n: int = 10_000, seed: int = 0, *, model: MaturityModel 
     sec_var = np.array([C.sector_variant.get(s, 0) for s in sectors], dtype=np.int64)
 
     def chunk(start: int) -> _Chunk:
-        return _Chunk(C, m, start, min(_CHUNK, n - start), seed, sector_p, regions, region_p, delta,
-                      missing_optional)
+        return _Chunk(
+            C, m, start, min(_CHUNK, n - start), seed, sector_p, regions, region_p, delta, missing_optional
+        )
 
     c0 = chunk(0)
     v0 = sec_var[c0.sector]
@@ -280,7 +318,8 @@ def simulate_population(n: int = 10_000, seed: int = 0, *, model: MaturityModel 
         S, _ = _answers(C, m, c0, a, v0, want_values=False)
         tot, lvl = _score(C, S, v0)
         means = np.bincount(c0.sector, weights=tot, minlength=len(mu)) / np.maximum(
-            np.bincount(c0.sector, minlength=len(mu)), 1)
+            np.bincount(c0.sector, minlength=len(mu)), 1
+        )
         return means, float((lvl <= low_max).mean()), tot
 
     def fit_offsets(sig: float, off: np.ndarray) -> tuple[np.ndarray, float]:
@@ -314,7 +353,9 @@ def simulate_population(n: int = 10_000, seed: int = 0, *, model: MaturityModel 
         _, cols = _answers(C, m, ch, a, vidx, want_values=True)
         meta = {
             "uscc": synthetic_uscc(ch.index, ch.region),
-            "name": np.char.add(np.char.add("合成企业 ", np.char.zfill(ch.index.astype(str), 7)), " (synthetic)"),
+            "name": np.char.add(
+                np.char.add("合成企业 ", np.char.zfill(ch.index.astype(str), 7)), " (synthetic)"
+            ),
             "sector": pd.Categorical.from_codes(ch.sector, categories=sectors),
             "region": pd.Categorical(ch.region, categories=list(regions)),
             "size_class": pd.Categorical.from_codes(ch.size_class, categories=list(SIZE_CLASSES)),
@@ -325,7 +366,9 @@ def simulate_population(n: int = 10_000, seed: int = 0, *, model: MaturityModel 
     answers = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
     answers["name"] = answers["name"].astype(object)
     answers.attrs["synthetic"] = True
-    answers.attrs["note"] = "SYNTHETIC demo data generated by industrial_brain.micro.population; not real enterprises"
+    answers.attrs["note"] = (
+        "SYNTHETIC demo data generated by industrial_brain.micro.population; not real enterprises"
+    )
 
     # calibration report on the whole population, scored by the real scoring engine
     from industrial_brain.micro.scoring import score_answers
@@ -333,21 +376,50 @@ def simulate_population(n: int = 10_000, seed: int = 0, *, model: MaturityModel 
     sc = score_answers(m, answers, check_uscc=False, keep_question_scores=False)
     sec = answers["sector"].astype(str).to_numpy()
     g = pd.Series(sc.total.to_numpy()).groupby(sec)
-    rows = [{"sector": s, "n": int(g.size().get(s, 0)), "target": float(t),
-             "achieved": float(g.mean().get(s, np.nan))} for s, t in zip(sectors, mu)]
+    rows = [
+        {
+            "sector": s,
+            "n": int(g.size().get(s, 0)),
+            "target": float(t),
+            "achieved": float(g.mean().get(s, np.nan)),
+        }
+        for s, t in zip(sectors, mu)
+    ]
     share = float((sc.level_index <= low_max).mean())
-    rows.append({"sector": "ALL", "n": n, "target": ref.national_mean, "achieved": float(sc.total.mean()),
-                 "share_at_or_below_L1_target": ref.national_share_at_or_below_L1,
-                 "share_at_or_below_L1": share})
+    rows.append(
+        {
+            "sector": "ALL",
+            "n": n,
+            "target": ref.national_mean,
+            "achieved": float(sc.total.mean()),
+            "share_at_or_below_L1_target": ref.national_share_at_or_below_L1,
+            "share_at_or_below_L1": share,
+        }
+    )
     calib = pd.DataFrame(rows).set_index("sector")
     calib["difference"] = calib["achieved"] - calib["target"]
-    lineage = Lineage.make("micro.simulate_population",
-                           {"n": int(n), "model": m.code, "model_fingerprint": m.fingerprint,
-                            "reference": ref.code, "missing_optional": missing_optional, "synthetic": True},
-                           seed=seed)
-    return SyntheticPopulation(answers=answers, calibration=calib, sigma_a=float(sigma),
-                               offsets=pd.Series(offsets, index=sectors, name="c_s"), model_code=m.code,
-                               model_fingerprint=m.fingerprint, seed=int(seed), lineage=lineage)
+    lineage = Lineage.make(
+        "micro.simulate_population",
+        {
+            "n": int(n),
+            "model": m.code,
+            "model_fingerprint": m.fingerprint,
+            "reference": ref.code,
+            "missing_optional": missing_optional,
+            "synthetic": True,
+        },
+        seed=seed,
+    )
+    return SyntheticPopulation(
+        answers=answers,
+        calibration=calib,
+        sigma_a=float(sigma),
+        offsets=pd.Series(offsets, index=sectors, name="c_s"),
+        model_code=m.code,
+        model_fingerprint=m.fingerprint,
+        seed=int(seed),
+        lineage=lineage,
+    )
 
 
 def _regions(seed: int) -> tuple[np.ndarray, np.ndarray]:

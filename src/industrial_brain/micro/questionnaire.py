@@ -42,9 +42,18 @@ def question_frame(model: MaturityModel, lang: str = "en") -> pd.DataFrame:
             ans = " | ".join(f"{o.code} = {o.name_zh if zh else o.name_en}" for o in model.options_of(q))
             if q.type == "multiple_choice":
                 ans += " (; between codes)" if not zh else "（多选用 ; 分隔）"
-        rows.append({"question": q.code, "dimension": q.dimension, "dimension_name": dim_name[q.dimension],
-                     "text": q.name_zh if zh else q.name_en, "type": q.type, "answers": ans,
-                     "required": q.required, "sector_variant": variant_of.get(q.code, "")})
+        rows.append(
+            {
+                "question": q.code,
+                "dimension": q.dimension,
+                "dimension_name": dim_name[q.dimension],
+                "text": q.name_zh if zh else q.name_en,
+                "type": q.type,
+                "answers": ans,
+                "required": q.required,
+                "sector_variant": variant_of.get(q.code, ""),
+            }
+        )
     return pd.DataFrame(rows).set_index("question")
 
 
@@ -66,8 +75,9 @@ def write_template(model: MaturityModel, path: str | Path, *, lang: str = "en", 
         blank_answer_sheet(model).to_csv(p, index=False)
         return p
     if suffix != ".xlsx":
-        raise InputError.at("unsupported template format", file=str(p), value=suffix or "(none)",
-                            expected=".xlsx or .csv")
+        raise InputError.at(
+            "unsupported template format", file=str(p), value=suffix or "(none)", expected=".xlsx or .csv"
+        )
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
@@ -93,18 +103,36 @@ def write_template(model: MaturityModel, path: str | Path, *, lang: str = "en", 
         rng = f"{get_column_letter(j)}2:{get_column_letter(j)}{last}"
         if q.type == "single_choice":
             codes = ",".join(o.code for o in model.options_of(q))
-            dv = DataValidation(type="list", formula1=f'"{codes}"', allow_blank=not q.required,
-                                showErrorMessage=True, errorTitle="Invalid option",
-                                error=f"Choose one of {codes}")
+            dv = DataValidation(
+                type="list",
+                formula1=f'"{codes}"',
+                allow_blank=not q.required,
+                showErrorMessage=True,
+                errorTitle="Invalid option",
+                error=f"Choose one of {codes}",
+            )
         elif q.type == "numeric":
-            dv = DataValidation(type="decimal", operator="between", formula1=f"{q.answer_min:g}",
-                                formula2=f"{q.answer_max:g}", allow_blank=not q.required, showErrorMessage=True,
-                                errorTitle="Out of range", error=f"A number from {q.answer_min:g} to {q.answer_max:g}")
+            dv = DataValidation(
+                type="decimal",
+                operator="between",
+                formula1=f"{q.answer_min:g}",
+                formula2=f"{q.answer_max:g}",
+                allow_blank=not q.required,
+                showErrorMessage=True,
+                errorTitle="Out of range",
+                error=f"A number from {q.answer_min:g} to {q.answer_max:g}",
+            )
         else:
             codes = ";".join(o.code for o in model.options_of(q))
-            dv = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="255",
-                                allow_blank=not q.required, showInputMessage=True,
-                                promptTitle="Several options", prompt=f"Option codes separated by ';': {codes}"[:250])
+            dv = DataValidation(
+                type="textLength",
+                operator="lessThanOrEqual",
+                formula1="255",
+                allow_blank=not q.required,
+                showInputMessage=True,
+                promptTitle="Several options",
+                prompt=f"Option codes separated by ';': {codes}"[:250],
+            )
         ws.add_data_validation(dv)
         dv.add(rng)
     ws.freeze_panes = "B2"
@@ -116,10 +144,14 @@ def write_template(model: MaturityModel, path: str | Path, *, lang: str = "en", 
     for cell in qs[1]:
         cell.font = bold
     info = wb.create_sheet("model")
-    for k, v in (("model", model.code), ("version", model.version), ("fingerprint", model.fingerprint),
-                 ("name", model.name_zh if lang == "zh" else model.name_en),
-                 ("uscc", "18-character unified social credit code (GB 32100)"),
-                 ("region", "GB/T 2260 province code, e.g. 330000")):
+    for k, v in (
+        ("model", model.code),
+        ("version", model.version),
+        ("fingerprint", model.fingerprint),
+        ("name", model.name_zh if lang == "zh" else model.name_en),
+        ("uscc", "18-character unified social credit code (GB 32100)"),
+        ("region", "GB/T 2260 province code, e.g. 330000"),
+    ):
         info.append([k, v])
     wb.save(p)
     return p

@@ -28,8 +28,14 @@ from industrial_brain.errors import InputError
 from industrial_brain.lineage import Lineage
 from industrial_brain.micro.model import CompiledModel, MaturityModel, Question
 
-__all__ = ["META_COLUMNS", "CellProblem", "AssessmentScores", "score_answers", "validate_answers",
-           "uscc_bad_mask"]
+__all__ = [
+    "META_COLUMNS",
+    "CellProblem",
+    "AssessmentScores",
+    "score_answers",
+    "validate_answers",
+    "uscc_bad_mask",
+]
 
 #: Columns of an answer sheet that are not questions.
 META_COLUMNS = ("uscc", "name", "sector", "region", "size_class", "taken_on")
@@ -47,11 +53,20 @@ class CellProblem:
     expected: str
 
     def message(self, file: str | None = None) -> str:
-        return str(InputError.at(f"enterprise {self.uscc}: {self.problem}", file=file, row=self.row,
-                                 column=self.column, value=self.value, expected=self.expected))
+        return str(
+            InputError.at(
+                f"enterprise {self.uscc}: {self.problem}",
+                file=file,
+                row=self.row,
+                column=self.column,
+                value=self.value,
+                expected=self.expected,
+            )
+        )
 
 
 # ---- USCC --------------------------------------------------------------------------------------
+
 
 def uscc_bad_mask(codes: Iterable[Any]) -> np.ndarray:
     """Vectorised GB 32100 check: ``True`` where a code is *not* a valid unified social credit code.
@@ -73,14 +88,27 @@ def uscc_bad_mask(codes: Iterable[Any]) -> np.ndarray:
 
     from industrial_brain.reference.uscc import CHARSET, WEIGHTS
 
-    values = codes.to_numpy() if isinstance(codes, (pd.Series, pd.Index)) else np.asarray(list(codes), dtype=object)
+    values = (
+        codes.to_numpy()
+        if isinstance(codes, (pd.Series, pd.Index))
+        else np.asarray(list(codes), dtype=object)
+    )
     try:
         arr = pa.array(values, type=pa.string(), from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
         # integer ids (a CSV column of all-digit codes read as numbers) are taken as their digits;
         # a USCC never starts with 0, so no leading zero can have been lost
-        arr = pa.array([x if isinstance(x, str) else str(x) if isinstance(x, (int, np.integer))
-                        and not isinstance(x, bool) else None for x in values], type=pa.string())
+        arr = pa.array(
+            [
+                x
+                if isinstance(x, str)
+                else str(x)
+                if isinstance(x, (int, np.integer)) and not isinstance(x, bool)
+                else None
+                for x in values
+            ],
+            type=pa.string(),
+        )
     txt = pc.utf8_upper(pc.utf8_trim_whitespace(arr))
     ok_len = pc.fill_null(pc.equal(pc.binary_length(txt), 18), False).to_numpy(zero_copy_only=False)
     bad = ~ok_len
@@ -89,8 +117,8 @@ def uscc_bad_mask(codes: Iterable[Any]) -> np.ndarray:
         sel = txt.filter(pa.array(ok_len))
         if isinstance(sel, pa.ChunkedArray):
             sel = sel.combine_chunks()
-        off = np.frombuffer(sel.buffers()[1], dtype=np.int32)[sel.offset: sel.offset + len(sel) + 1]
-        b = np.frombuffer(sel.buffers()[2], dtype=np.uint8)[off[0]: off[-1]].reshape(-1, 18)
+        off = np.frombuffer(sel.buffers()[1], dtype=np.int32)[sel.offset : sel.offset + len(sel) + 1]
+        b = np.frombuffer(sel.buffers()[2], dtype=np.uint8)[off[0] : off[-1]].reshape(-1, 18)
         lut = np.full(256, -1, dtype=np.int64)
         for i, ch in enumerate(CHARSET):
             lut[ord(ch)] = i
@@ -105,6 +133,7 @@ def uscc_bad_mask(codes: Iterable[Any]) -> np.ndarray:
 
 # ---- per-column parsing ------------------------------------------------------------------------
 
+
 def _is_missing_text(u: Any) -> bool:
     return u is None or (isinstance(u, float) and np.isnan(u)) or (isinstance(u, str) and not u.strip())
 
@@ -115,13 +144,17 @@ def _as_code(u: Any) -> str:
     return str(u).strip()
 
 
-def _choice_column(model: MaturityModel, q: Question, col: pd.Series) -> tuple[np.ndarray, np.ndarray,
-                                                                              np.ndarray, list]:
+def _choice_column(
+    model: MaturityModel, q: Question, col: pd.Series
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
     """(score, missing, bad) per row plus the list of bad distinct values (value, problem, expected)."""
     opts = model.options_of(q)
     score_of = {o.code: o.score for o in opts}
-    expected = ("one option code of " + ", ".join(score_of) if q.type == "single_choice"
-                else "option codes from " + ", ".join(score_of) + ", separated by ';'")
+    expected = (
+        "one option code of " + ", ".join(score_of)
+        if q.type == "single_choice"
+        else "option codes from " + ", ".join(score_of) + ", separated by ';'"
+    )
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
     uniques = np.asarray(uniques, dtype=object)
     m = len(uniques)
@@ -148,14 +181,17 @@ def _choice_column(model: MaturityModel, q: Question, col: pd.Series) -> tuple[n
                 u_missing[k] = True
             elif unknown:
                 u_bad[k] = True
-                bad_values.append((k, u, f"unknown option(s) {', '.join(repr(x) for x in unknown)}", expected))
+                bad_values.append(
+                    (k, u, f"unknown option(s) {', '.join(repr(x) for x in unknown)}", expected)
+                )
             else:
                 u_score[k] = min(q.max_score, sum(score_of[p] for p in dict.fromkeys(parts)))
     return u_score[codes], u_missing[codes], u_bad[codes], bad_values
 
 
-def _numeric_column(q: Question, col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                                                          np.ndarray]:
+def _numeric_column(
+    q: Question, col: pd.Series
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(score, missing, not_a_number, out_of_range, values)."""
     if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
         x = col.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -165,8 +201,9 @@ def _numeric_column(q: Question, col: pd.Series) -> tuple[np.ndarray, np.ndarray
         raw = col.astype(object)
         text = raw.where(raw.notna(), "").astype(str).str.strip()
         missing = (text == "").to_numpy(dtype=bool)
-        x = pd.to_numeric(text.where(~missing, None), errors="coerce").to_numpy(dtype=np.float64,
-                                                                               na_value=np.nan)
+        x = pd.to_numeric(text.where(~missing, None), errors="coerce").to_numpy(
+            dtype=np.float64, na_value=np.nan
+        )
         nan_bad = np.isnan(x) & ~missing
     lo, hi = q.answer_min, q.answer_max
     finite = ~np.isnan(x)
@@ -185,19 +222,36 @@ def _fmt_num(v: float) -> str:
 
 # ---- main entry points -------------------------------------------------------------------------
 
-def _encode(model: MaturityModel, answers: pd.DataFrame, *, id_column: str, sector_column: str | None,
-            file: str | None, first_row: int, check_uscc: bool, max_problems: int,
-            ) -> tuple[np.ndarray, np.ndarray, pd.Index, list[CellProblem], list[str]]:
+
+def _encode(
+    model: MaturityModel,
+    answers: pd.DataFrame,
+    *,
+    id_column: str,
+    sector_column: str | None,
+    file: str | None,
+    first_row: int,
+    check_uscc: bool,
+    max_problems: int,
+) -> tuple[np.ndarray, np.ndarray, pd.Index, list[CellProblem], list[str]]:
     if not isinstance(answers, pd.DataFrame):
-        raise InputError.at("answers must be a table (pandas DataFrame)", file=file,
-                            value=type(answers).__name__, expected="one row per enterprise")
+        raise InputError.at(
+            "answers must be a table (pandas DataFrame)",
+            file=file,
+            value=type(answers).__name__,
+            expected="one row per enterprise",
+        )
     C = model.compiled()
     n = len(answers)
     problems: list[CellProblem] = []
     notes: list[str] = []
     if id_column not in answers.columns:
-        raise InputError.at("the enterprise id column is missing", file=file, column=id_column,
-                            expected=f"a column '{id_column}' with unified social credit codes")
+        raise InputError.at(
+            "the enterprise id column is missing",
+            file=file,
+            column=id_column,
+            expected=f"a column '{id_column}' with unified social credit codes",
+        )
     ids_raw = answers[id_column]
     ids_txt = ids_raw if isinstance(ids_raw.dtype, pd.StringDtype) else ids_raw.astype("str")
     ids = pd.Index(ids_txt.str.strip().str.upper().fillna(""), name=id_column)
@@ -215,25 +269,45 @@ def _encode(model: MaturityModel, answers: pd.DataFrame, *, id_column: str, sect
 
     raw_ids = ids_raw.to_numpy(dtype=object, na_value=None)
     empty_id = ids_arr == ""
-    add(np.flatnonzero(empty_id), id_column, raw_ids, "enterprise id is empty",
-        "an 18-character unified social credit code")
+    add(
+        np.flatnonzero(empty_id),
+        id_column,
+        raw_ids,
+        "enterprise id is empty",
+        "an 18-character unified social credit code",
+    )
     if check_uscc:
         from industrial_brain.reference.uscc import uscc_problem
 
         bad = uscc_bad_mask(raw_ids) & ~empty_id
         for r in np.flatnonzero(bad)[: max(0, max_problems - len(problems))].tolist():
-            problems.append(CellProblem(first_row + r, str(ids_arr[r]), id_column, raw_ids[r],
-                                        "invalid unified social credit code: "
-                                        + str(uscc_problem(raw_ids[r] if isinstance(raw_ids[r], str)
-                                                           else str(raw_ids[r]))),
-                                        "an 18-character GB 32100 code with a valid check character"))
+            problems.append(
+                CellProblem(
+                    first_row + r,
+                    str(ids_arr[r]),
+                    id_column,
+                    raw_ids[r],
+                    "invalid unified social credit code: "
+                    + str(uscc_problem(raw_ids[r] if isinstance(raw_ids[r], str) else str(raw_ids[r]))),
+                    "an 18-character GB 32100 code with a valid check character",
+                )
+            )
     dup = ids.duplicated(keep="first") & ~empty_id
     if dup.any():
-        first_pos = pd.Series(np.arange(n), index=ids).groupby(level=0, sort=False).transform("min").to_numpy()
+        first_pos = (
+            pd.Series(np.arange(n), index=ids).groupby(level=0, sort=False).transform("min").to_numpy()
+        )
         for r in np.flatnonzero(dup)[: max(0, max_problems - len(problems))].tolist():
-            problems.append(CellProblem(first_row + r, str(ids_arr[r]), id_column, raw_ids[r],
-                                        "duplicate enterprise: this USCC is already on row "
-                                        f"{first_row + int(first_pos[r])}", "each enterprise once per sheet"))
+            problems.append(
+                CellProblem(
+                    first_row + r,
+                    str(ids_arr[r]),
+                    id_column,
+                    raw_ids[r],
+                    f"duplicate enterprise: this USCC is already on row {first_row + int(first_pos[r])}",
+                    "each enterprise once per sheet",
+                )
+            )
 
     # sector variant of each row
     vidx = np.zeros(n, dtype=np.int64)
@@ -248,8 +322,13 @@ def _encode(model: MaturityModel, answers: pd.DataFrame, *, id_column: str, sect
     known = set(C.qindex) | set(META_COLUMNS) | {id_column} | ({sector_column} if sector_column else set())
     extra = [str(c) for c in answers.columns if str(c) not in known]
     if extra:
-        notes.append("columns ignored (not questions of model '" + model.code + "'): " + ", ".join(extra[:10])
-                     + (" …" if len(extra) > 10 else ""))
+        notes.append(
+            "columns ignored (not questions of model '"
+            + model.code
+            + "'): "
+            + ", ".join(extra[:10])
+            + (" …" if len(extra) > 10 else "")
+        )
     for qi, q in enumerate(C.questions):
         app_v = C.qweight[:, qi] > 0
         applies = app_v[vidx] if not app_v.all() else np.ones(n, dtype=bool)
@@ -257,8 +336,13 @@ def _encode(model: MaturityModel, answers: pd.DataFrame, *, id_column: str, sect
         if q.code not in answers.columns:
             if need:
                 r = np.flatnonzero(applies)[:1]
-                add(r, q.code, None, "required question column is missing from the answer sheet",
-                    f"a column '{q.code}' ({q.name_en})")
+                add(
+                    r,
+                    q.code,
+                    None,
+                    "required question column is missing from the answer sheet",
+                    f"a column '{q.code}' ({q.name_en})",
+                )
             elif applies.any():
                 notes.append(f"optional question {q.code} absent: scored 0")
             continue
@@ -268,10 +352,20 @@ def _encode(model: MaturityModel, answers: pd.DataFrame, *, id_column: str, sect
             if nan_bad.any() or out.any():
                 vals = col.to_numpy(dtype=object)
                 unit = f" {q.unit}" if q.unit else ""
-                add(np.flatnonzero(nan_bad & applies), q.code, vals, "not a number",
-                    f"a number from {_fmt_num(q.answer_min)} to {_fmt_num(q.answer_max)}{unit}")
-                add(np.flatnonzero(out & applies), q.code, vals, "number out of range",
-                    f"a number from {_fmt_num(q.answer_min)} to {_fmt_num(q.answer_max)}{unit}")
+                add(
+                    np.flatnonzero(nan_bad & applies),
+                    q.code,
+                    vals,
+                    "not a number",
+                    f"a number from {_fmt_num(q.answer_min)} to {_fmt_num(q.answer_max)}{unit}",
+                )
+                add(
+                    np.flatnonzero(out & applies),
+                    q.code,
+                    vals,
+                    "number out of range",
+                    f"a number from {_fmt_num(q.answer_min)} to {_fmt_num(q.answer_max)}{unit}",
+                )
         else:
             s, missing, badm, bad_values = _choice_column(model, q, col)
             if bad_values:
@@ -283,10 +377,15 @@ def _encode(model: MaturityModel, answers: pd.DataFrame, *, id_column: str, sect
                     p, e = problem_of[str(vals[r])]
                     problems.append(CellProblem(first_row + r, str(ids_arr[r]), q.code, vals[r], p, e))
         if q.required:
-            expected = (f"an answer (question '{q.name_en}'"
-                        + (", option codes " + ", ".join(o.code for o in model.options_of(q))
-                           if q.type != "numeric" else
-                           f", a number from {_fmt_num(q.answer_min)} to {_fmt_num(q.answer_max)}") + ")")
+            expected = (
+                f"an answer (question '{q.name_en}'"
+                + (
+                    ", option codes " + ", ".join(o.code for o in model.options_of(q))
+                    if q.type != "numeric"
+                    else f", a number from {_fmt_num(q.answer_min)} to {_fmt_num(q.answer_max)}"
+                )
+                + ")"
+            )
             add(np.flatnonzero(missing & applies), q.code, None, "required answer is missing", expected)
         S[:, qi] = s
         if not app_v.all():
@@ -295,9 +394,16 @@ def _encode(model: MaturityModel, answers: pd.DataFrame, *, id_column: str, sect
     return S, vidx, ids, problems, notes
 
 
-def validate_answers(model: MaturityModel, answers: pd.DataFrame, *, id_column: str = "uscc",
-                     sector_column: str | None = "sector", first_row: int = 2, check_uscc: bool = True,
-                     max_problems: int = 1000) -> list[CellProblem]:
+def validate_answers(
+    model: MaturityModel,
+    answers: pd.DataFrame,
+    *,
+    id_column: str = "uscc",
+    sector_column: str | None = "sector",
+    first_row: int = 2,
+    check_uscc: bool = True,
+    max_problems: int = 1000,
+) -> list[CellProblem]:
     """Every invalid cell of an answer sheet (up to ``max_problems``), in file order.
 
     Kinds of problem: unknown option, not a number, number out of range, required answer missing,
@@ -312,8 +418,16 @@ def validate_answers(model: MaturityModel, answers: pd.DataFrame, *, id_column: 
     >>> (p.row, p.problem)
     (2, 'unknown option')
     """
-    return _encode(model, answers, id_column=id_column, sector_column=sector_column, file=None,
-                   first_row=first_row, check_uscc=check_uscc, max_problems=max_problems)[3]
+    return _encode(
+        model,
+        answers,
+        id_column=id_column,
+        sector_column=sector_column,
+        file=None,
+        first_row=first_row,
+        check_uscc=check_uscc,
+        max_problems=max_problems,
+    )[3]
 
 
 @dataclass(frozen=True)
@@ -355,7 +469,10 @@ class AssessmentScores(ResultMixin):
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
-        yield ("模型" if zh else "model", f"{self.model_code} {self.model_version} ({self.model_fingerprint[:12]})")
+        yield (
+            "模型" if zh else "model",
+            f"{self.model_code} {self.model_version} ({self.model_fingerprint[:12]})",
+        )
         yield ("企业数" if zh else "enterprises", self.n)
         yield ("平均总分" if zh else "mean total score", float(self.total.mean()) if self.n else float("nan"))
         counts = self.level.value_counts(sort=False)
@@ -373,16 +490,31 @@ class AssessmentScores(ResultMixin):
         for c in self.dimension_scores.columns:
             out[c] = self.dimension_scores[c].to_numpy()
         if lang == "zh":
-            out = out.rename(columns={"total_score": "总分", "level": label("level", "zh"),
-                                      "sector": label("sector", "zh"), "region": label("region", "zh"),
-                                      "size_class": "规模", "name": label("name", "zh")})
+            out = out.rename(
+                columns={
+                    "total_score": "总分",
+                    "level": label("level", "zh"),
+                    "sector": label("sector", "zh"),
+                    "region": label("region", "zh"),
+                    "size_class": "规模",
+                    "name": label("name", "zh"),
+                }
+            )
         return out
 
 
-def score_answers(model: MaturityModel, answers: pd.DataFrame, *, id_column: str = "uscc",
-                  sector_column: str | None = "sector", file: str | None = None, first_row: int = 2,
-                  check_uscc: bool = True, keep_question_scores: bool = True,
-                  max_errors: int = 20) -> AssessmentScores:
+def score_answers(
+    model: MaturityModel,
+    answers: pd.DataFrame,
+    *,
+    id_column: str = "uscc",
+    sector_column: str | None = "sector",
+    file: str | None = None,
+    first_row: int = 2,
+    check_uscc: bool = True,
+    keep_question_scores: bool = True,
+    max_errors: int = 20,
+) -> AssessmentScores:
     """Score every enterprise of an answer sheet.
 
     Parameters
@@ -448,9 +580,16 @@ def score_answers(model: MaturityModel, answers: pd.DataFrame, *, id_column: str
     >>> float(r.total.iloc[0]), r.level.iloc[0]
     (25.0, 'L1')
     """
-    S, vidx, ids, problems, notes = _encode(model, answers, id_column=id_column, sector_column=sector_column,
-                                            file=file, first_row=first_row, check_uscc=check_uscc,
-                                            max_problems=max(1, max_errors))
+    S, vidx, ids, problems, notes = _encode(
+        model,
+        answers,
+        id_column=id_column,
+        sector_column=sector_column,
+        file=file,
+        first_row=first_row,
+        check_uscc=check_uscc,
+        max_problems=max(1, max_errors),
+    )
     if problems:
         first = problems[0].message(file)
         more = len(problems) - 1
@@ -485,14 +624,26 @@ def score_answers(model: MaturityModel, answers: pd.DataFrame, *, id_column: str
         level = pd.Categorical.from_codes(lvl, categories=level_codes)
     meta = [c for c in ("name", "sector", "region", "size_class", "taken_on") if c in answers.columns]
     groups = pd.DataFrame({c: answers[c].to_numpy() for c in meta}, index=ids)
-    qs = (pd.DataFrame(readonly(S), index=ids, columns=list(C.qindex), copy=False)
-          if keep_question_scores else None)
-    lineage = Lineage.make("micro.score_answers",
-                           {"model": model.code, "model_version": model.version,
-                            "model_fingerprint": model.fingerprint, "n": n,
-                            "sector_column": sector_column, "check_uscc": check_uscc})
+    qs = (
+        pd.DataFrame(readonly(S), index=ids, columns=list(C.qindex), copy=False)
+        if keep_question_scores
+        else None
+    )
+    lineage = Lineage.make(
+        "micro.score_answers",
+        {
+            "model": model.code,
+            "model_version": model.version,
+            "model_fingerprint": model.fingerprint,
+            "n": n,
+            "sector_column": sector_column,
+            "check_uscc": check_uscc,
+        },
+    )
     return AssessmentScores(
-        dimension_scores=pd.DataFrame(readonly(dims), index=ids, columns=list(model.dimension_codes), copy=False),
+        dimension_scores=pd.DataFrame(
+            readonly(dims), index=ids, columns=list(model.dimension_codes), copy=False
+        ),
         total=pd.Series(readonly(total), index=ids, name="total_score", copy=False),
         level=pd.Series(level, index=ids, name="level"),
         level_index=readonly(lvl),

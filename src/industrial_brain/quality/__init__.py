@@ -30,8 +30,23 @@ from industrial_brain.quality.panel_checks import (
 )
 
 __all__ = [
-    "DEFAULT_IDENTITIES", "KINDS", "NOTE_COLUMNS", "SEVERITIES", "IOMatrices",
-    "check_common_breaks", "check_duplicate_columns", "check_identities", "check_level_breaks",
-    "check_negative", "check_outliers", "check_partial_years", "check_repeated_values", "check_scale",
-    "empty_notes", "io_matrices_from_flows", "screen_io", "screen_io_flows", "screen_panel",
+    "DEFAULT_IDENTITIES",
+    "KINDS",
+    "NOTE_COLUMNS",
+    "SEVERITIES",
+    "IOMatrices",
+    "check_common_breaks",
+    "check_duplicate_columns",
+    "check_identities",
+    "check_level_breaks",
+    "check_negative",
+    "check_outliers",
+    "check_partial_years",
+    "check_repeated_values",
+    "check_scale",
+    "empty_notes",
+    "io_matrices_from_flows",
+    "screen_io",
+    "screen_io_flows",
+    "screen_panel",
 ]

@@ -33,6 +33,7 @@ from industrial_brain._shared.frames import long_to_matrix
 from industrial_brain.errors import InputError
 from industrial_brain.quality.notes import check_dataset_id, check_params, fmt, note, notes_frame
 
+
 class IOMatrices(NamedTuple):
     """One table's matrices in Miller & Blair's symbols: Z (n × n), x (n), V (value-added rows × n)."""
 
@@ -44,9 +45,15 @@ class IOMatrices(NamedTuple):
 _TOTAL_CODES = {"TII", "TIU", "TVA", "TI", "GO", "TFU", "TC", "THC", "GCF", "TOTAL"}
 
 
-def io_matrices_from_flows(flows: pd.DataFrame, *, sectors: Sequence[str] | None = None,
-                           output_col: str = "GO", total_input_row: str = "TI",
-                           va_rows: Sequence[str] | None = None, total_va_row: str = "TVA") -> IOMatrices:
+def io_matrices_from_flows(
+    flows: pd.DataFrame,
+    *,
+    sectors: Sequence[str] | None = None,
+    output_col: str = "GO",
+    total_input_row: str = "TI",
+    va_rows: Sequence[str] | None = None,
+    total_va_row: str = "TVA",
+) -> IOMatrices:
     """Build Z, x and V of one table from the long ``io_flow`` form (``row_code, col_code, value``).
 
     Parameters
@@ -83,8 +90,9 @@ def io_matrices_from_flows(flows: pd.DataFrame, *, sectors: Sequence[str] | None
     need = ("row_code", "col_code", "value")
     if not isinstance(flows, pd.DataFrame) or any(c not in flows.columns for c in need):
         cols = ", ".join(map(str, getattr(flows, "columns", [])))
-        raise InputError.at("missing column", column="row_code, col_code, value", value=cols,
-                            expected="a long io_flow frame")
+        raise InputError.at(
+            "missing column", column="row_code, col_code, value", value=cols, expected="a long io_flow frame"
+        )
     f = flows.loc[:, list(need)].copy()
     f["row_code"] = f["row_code"].astype(str)
     f["col_code"] = f["col_code"].astype(str)
@@ -92,20 +100,28 @@ def io_matrices_from_flows(flows: pd.DataFrame, *, sectors: Sequence[str] | None
     rows = list(dict.fromkeys(f["row_code"]))
     cols = set(f["col_code"])
     if sectors is None:
-        sectors = [c for c in rows if c in cols and c.upper() not in _TOTAL_CODES
-                   and not c.upper().startswith("VA")]
+        sectors = [
+            c for c in rows if c in cols and c.upper() not in _TOTAL_CODES and not c.upper().startswith("VA")
+        ]
     sectors = [str(s) for s in sectors]
     if not sectors:
-        raise InputError.at("no sector codes found in the flows", column="row_code, col_code",
-                            expected="codes that appear both as a row and as a column")
+        raise InputError.at(
+            "no sector codes found in the flows",
+            column="row_code, col_code",
+            expected="codes that appear both as a row and as a column",
+        )
     # Σ value per (row, col) (an origin column summed over); a cell with no number stays NaN, so that
     # an absent GO or TVA cell is told apart from a zero one
     wide = long_to_matrix(f)
     wide = wide.where(long_to_matrix(f.assign(value=f["value"].notna().astype("float64"))) > 0)
     missing = [s for s in sectors if s not in wide.index or s not in wide.columns]
     if missing:
-        raise InputError.at("sector missing from rows or columns", column="row_code, col_code",
-                            value=missing[0], expected="every sector as both a row and a column")
+        raise InputError.at(
+            "sector missing from rows or columns",
+            column="row_code, col_code",
+            value=missing[0],
+            expected="every sector as both a row and a column",
+        )
     Z = wide.loc[sectors, sectors].fillna(0.0).astype("float64")
     if va_rows is None:
         va_rows = [r for r in rows if r.upper().startswith("VA")]
@@ -120,17 +136,27 @@ def io_matrices_from_flows(flows: pd.DataFrame, *, sectors: Sequence[str] | None
     elif V is not None and total_va_row in V.index:
         x = Z.sum(axis=0) + V.loc[total_va_row]
     else:
-        raise InputError.at("cannot find gross output", column=output_col,
-                            expected=f"a '{output_col}' column, a '{total_input_row}' row or a "
-                                     f"'{total_va_row}' row")
+        raise InputError.at(
+            "cannot find gross output",
+            column=output_col,
+            expected=f"a '{output_col}' column, a '{total_input_row}' row or a '{total_va_row}' row",
+        )
     x.name = "x"
     return IOMatrices(Z, x, V)
 
 
-def screen_io(Z: pd.DataFrame | np.ndarray, x: pd.Series | np.ndarray, V: pd.DataFrame | None = None, *,
-              dataset_id: str, region_code: str | None = None, year: int | None = None,
-              zero_tol: float = 1e-6, total_va_row: str = "TVA",
-              strict_va_rows: Sequence[str] = ("VA001", "VA003")) -> pd.DataFrame:
+def screen_io(
+    Z: pd.DataFrame | np.ndarray,
+    x: pd.Series | np.ndarray,
+    V: pd.DataFrame | None = None,
+    *,
+    dataset_id: str,
+    region_code: str | None = None,
+    year: int | None = None,
+    zero_tol: float = 1e-6,
+    total_va_row: str = "TVA",
+    strict_va_rows: Sequence[str] = ("VA001", "VA003"),
+) -> pd.DataFrame:
     """Screen one input–output table for cells that break the technical coefficients.
 
     Parameters
@@ -211,20 +237,44 @@ def screen_io(Z: pd.DataFrame | np.ndarray, x: pd.Series | np.ndarray, V: pd.Dat
         if not np.isfinite(xj) or abs(xj) <= zero_tol:
             use = float(np.nansum(Zv[j, :]))
             how = "0/0" if inputs[j] == 0 else f"{fmt(inputs[j])} of inputs over zero output"
-            detail = (f"output x = {xj:.3g}: column {code} of A = Z/x is undefined ({how}); engines set it "
-                      "to 0 "
-                      f"and list the sector; the product's intermediate use {fmt(use)} is supplied by "
-                      "imports or inflows")
-            records.append(note(dataset_id, "io_undefined_coefficient", "warning", detail, "io_zero_output",
-                                indicator=code, region=region, year=year))
+            detail = (
+                f"output x = {xj:.3g}: column {code} of A = Z/x is undefined ({how}); engines set it "
+                "to 0 "
+                f"and list the sector; the product's intermediate use {fmt(use)} is supplied by "
+                "imports or inflows"
+            )
+            records.append(
+                note(
+                    dataset_id,
+                    "io_undefined_coefficient",
+                    "warning",
+                    detail,
+                    "io_zero_output",
+                    indicator=code,
+                    region=region,
+                    year=year,
+                )
+            )
             continue
         if np.isfinite(tva[j]) and tva[j] < 0:
             colsum = inputs[j] / xj
-            detail = (f"total value added {fmt(tva[j])} < 0 (output {fmt(xj)}): the column of A sums to "
-                      f"{colsum:.3f} > 1, breaking the Hawkins–Simon condition for this sector; its "
-                      "multipliers are not meaningful")
-            records.append(note(dataset_id, "io_negative_value_added", "warning", detail,
-                                "io_negative_value_added", indicator=code, region=region, year=year))
+            detail = (
+                f"total value added {fmt(tva[j])} < 0 (output {fmt(xj)}): the column of A sums to "
+                f"{colsum:.3f} > 1, breaking the Hawkins–Simon condition for this sector; its "
+                "multipliers are not meaningful"
+            )
+            records.append(
+                note(
+                    dataset_id,
+                    "io_negative_value_added",
+                    "warning",
+                    detail,
+                    "io_negative_value_added",
+                    indicator=code,
+                    region=region,
+                    year=year,
+                )
+            )
     if V is not None:
         comps = V.drop(index=[total_va_row], errors="ignore")
         for row in comps.index:
@@ -232,18 +282,34 @@ def screen_io(Z: pd.DataFrame | np.ndarray, x: pd.Series | np.ndarray, V: pd.Dat
             for j in np.flatnonzero(np.isfinite(vals) & (vals < 0)):
                 code = str(Zf.columns[j])
                 strict = str(row) in set(strict_va_rows)
-                why = ("cannot be negative by definition" if strict
-                       else "possible (subsidies exceeding taxes, operating losses)")
-                records.append(note(dataset_id, "negative", "warning" if strict else "info",
-                                    f"value-added component {row} = {fmt(vals[j])} < 0 in sector "
-                                    f"{code}: {why}",
-                                    "io_negative_va_component", indicator=f"{row}:{code}", region=region,
-                                    year=year))
+                why = (
+                    "cannot be negative by definition"
+                    if strict
+                    else "possible (subsidies exceeding taxes, operating losses)"
+                )
+                records.append(
+                    note(
+                        dataset_id,
+                        "negative",
+                        "warning" if strict else "info",
+                        f"value-added component {row} = {fmt(vals[j])} < 0 in sector {code}: {why}",
+                        "io_negative_va_component",
+                        indicator=f"{row}:{code}",
+                        region=region,
+                        year=year,
+                    )
+                )
     return notes_frame(records)
 
 
-def screen_io_flows(flows: pd.DataFrame, *, dataset_id: str, region_code: str | None = None,
-                    year: int | None = None, **kwargs: Any) -> pd.DataFrame:
+def screen_io_flows(
+    flows: pd.DataFrame,
+    *,
+    dataset_id: str,
+    region_code: str | None = None,
+    year: int | None = None,
+    **kwargs: Any,
+) -> pd.DataFrame:
     """:func:`screen_io` on a table in the long ``io_flow`` form (via :func:`io_matrices_from_flows`).
 
     Examples
@@ -255,8 +321,7 @@ def screen_io_flows(flows: pd.DataFrame, *, dataset_id: str, region_code: str | 
     >>> screen_io_flows(flows, dataset_id="demo")["kind"].tolist()
     ['io_negative_value_added']
     """
-    build = {k: kwargs.pop(k) for k in ("sectors", "output_col", "total_input_row", "va_rows")
-             if k in kwargs}
+    build = {k: kwargs.pop(k) for k in ("sectors", "output_col", "total_input_row", "va_rows") if k in kwargs}
     total_va_row = kwargs.get("total_va_row", "TVA")
     m = io_matrices_from_flows(flows, total_va_row=total_va_row, **build)
     return screen_io(m.Z, m.x, m.V, dataset_id=dataset_id, region_code=region_code, year=year, **kwargs)

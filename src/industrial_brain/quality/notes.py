@@ -22,11 +22,27 @@ import pandas as pd
 from industrial_brain.errors import InputError
 
 NOTE_COLUMNS: tuple[str, ...] = (
-    "dataset_id", "indicator_code", "region_code", "year", "kind", "severity", "detail", "found_by",
+    "dataset_id",
+    "indicator_code",
+    "region_code",
+    "year",
+    "kind",
+    "severity",
+    "detail",
+    "found_by",
 )
 KINDS: tuple[str, ...] = (
-    "identity", "level_break", "outlier", "duplicate_column", "scale", "negative",
-    "io_undefined_coefficient", "io_negative_value_added", "partial_year", "provenance", "repeated_value",
+    "identity",
+    "level_break",
+    "outlier",
+    "duplicate_column",
+    "scale",
+    "negative",
+    "io_undefined_coefficient",
+    "io_negative_value_added",
+    "partial_year",
+    "provenance",
+    "repeated_value",
 )
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 
@@ -53,13 +69,24 @@ def notes_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     df = pd.DataFrame.from_records(list(records), columns=list(NOTE_COLUMNS))
     for col in ("dataset_id", "indicator_code", "region_code", "kind", "severity", "detail", "found_by"):
         df[col] = df[col].astype(object).where(df[col].notna(), None)
-    df["year"] = pd.array([None if (y is None or (isinstance(y, float) and math.isnan(y))) else int(y)
-                           for y in df["year"]], dtype="Int64")
+    df["year"] = pd.array(
+        [None if (y is None or (isinstance(y, float) and math.isnan(y))) else int(y) for y in df["year"]],
+        dtype="Int64",
+    )
     return df.reset_index(drop=True)
 
 
-def note(dataset_id: str, kind: str, severity: str, detail: str, check: str, *,
-         indicator: str | None = None, region: str | None = None, year: int | None = None) -> dict:
+def note(
+    dataset_id: str,
+    kind: str,
+    severity: str,
+    detail: str,
+    check: str,
+    *,
+    indicator: str | None = None,
+    region: str | None = None,
+    year: int | None = None,
+) -> dict:
     """One note record, found by ``check`` (stored as ``found_by = "screening:<check>"``).
 
     Examples
@@ -67,9 +94,16 @@ def note(dataset_id: str, kind: str, severity: str, detail: str, check: str, *,
     >>> note("demo", "negative", "info", "value < 0", "negative", indicator="profit")["found_by"]
     'screening:negative'
     """
-    return {"dataset_id": dataset_id, "indicator_code": indicator, "region_code": region,
-            "year": None if year is None else int(year), "kind": kind, "severity": severity,
-            "detail": detail, "found_by": f"screening:{check}"}
+    return {
+        "dataset_id": dataset_id,
+        "indicator_code": indicator,
+        "region_code": region,
+        "year": None if year is None else int(year),
+        "kind": kind,
+        "severity": severity,
+        "detail": detail,
+        "found_by": f"screening:{check}",
+    }
 
 
 def fmt(v: float) -> str:

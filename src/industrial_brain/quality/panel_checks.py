@@ -64,20 +64,36 @@ from industrial_brain.quality.notes import (
 #: all present in the data, so one list serves every dataset.
 DEFAULT_IDENTITIES: tuple[dict[str, Any], ...] = (
     # GDP = primary + secondary + tertiary value added; with primary absent: secondary + tertiary <= GDP.
-    {"total": "gdp_100m_cny", "parts": ["secondary_va_100m_cny", "tertiary_va_100m_cny"],
-     "relation": "parts<=total"},
+    {
+        "total": "gdp_100m_cny",
+        "parts": ["secondary_va_100m_cny", "tertiary_va_100m_cny"],
+        "relation": "parts<=total",
+    },
     # Industry (mining, manufacturing, utilities) is part of the secondary sector (with construction).
     {"total": "secondary_va_100m_cny", "parts": ["industrial_va_100m_cny"], "relation": "parts<=total"},
     # Non-fossil generation (hydro, nuclear, wind, solar) is part of all generation.
-    {"total": "electricity_generation_100m_kwh", "parts": ["nonfossil_electricity_100m_kwh"],
-     "relation": "parts<=total"},
-    {"total": "nonfossil_electricity_100m_kwh", "parts": ["hydropower_generation_100m_kwh"],
-     "relation": "parts<=total"},
-    {"total": "grp_100m_cny",
-     "parts": ["grp_primary_va_100m_cny", "grp_secondary_va_100m_cny", "grp_tertiary_va_100m_cny"],
-     "relation": "sum==total", "rtol": 1e-4},
-    {"total": "postal_and_telecom_volume", "parts": ["postal_volume", "telecom_volume"],
-     "relation": "sum==total", "rtol": 1e-4},
+    {
+        "total": "electricity_generation_100m_kwh",
+        "parts": ["nonfossil_electricity_100m_kwh"],
+        "relation": "parts<=total",
+    },
+    {
+        "total": "nonfossil_electricity_100m_kwh",
+        "parts": ["hydropower_generation_100m_kwh"],
+        "relation": "parts<=total",
+    },
+    {
+        "total": "grp_100m_cny",
+        "parts": ["grp_primary_va_100m_cny", "grp_secondary_va_100m_cny", "grp_tertiary_va_100m_cny"],
+        "relation": "sum==total",
+        "rtol": 1e-4,
+    },
+    {
+        "total": "postal_and_telecom_volume",
+        "parts": ["postal_volume", "telecom_volume"],
+        "relation": "sum==total",
+        "rtol": 1e-4,
+    },
 )
 
 _RELATIONS = ("parts<=total", "sum==total")
@@ -102,9 +118,12 @@ def _meta(indicators: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
         return {}
     if not isinstance(indicators, pd.DataFrame) or "code" not in indicators.columns:
         cols = ", ".join(map(str, getattr(indicators, "columns", [])))
-        raise InputError.at("missing column", column="code", value=cols,
-                            expected="indicator metadata with columns code, unit, direction, min_value, "
-                                     "max_value")
+        raise InputError.at(
+            "missing column",
+            column="code",
+            value=cols,
+            expected="indicator metadata with columns code, unit, direction, min_value, max_value",
+        )
     out: dict[str, dict[str, Any]] = {}
     for rec in indicators.to_dict("records"):
         clean = {}
@@ -190,20 +209,32 @@ class _Data:
 
     def __init__(self, obs: pd.DataFrame) -> None:
         if not isinstance(obs, pd.DataFrame):
-            raise InputError.at("expected a DataFrame", column="obs", value=type(obs).__name__,
-                                expected="a long frame with region_code, indicator_code, year, value")
+            raise InputError.at(
+                "expected a DataFrame",
+                column="obs",
+                value=type(obs).__name__,
+                expected="a long frame with region_code, indicator_code, year, value",
+            )
         missing = [c for c in _OBS_COLUMNS if c not in obs.columns]
         if missing:
-            raise InputError.at("missing column", column=missing[0], value=", ".join(map(str, obs.columns)),
-                                expected="columns " + ", ".join(_OBS_COLUMNS))
+            raise InputError.at(
+                "missing column",
+                column=missing[0],
+                value=", ".join(map(str, obs.columns)),
+                expected="columns " + ", ".join(_OBS_COLUMNS),
+            )
         if obs["year"].dtype.kind in "iu":
             y = obs["year"].to_numpy(dtype="int64")
         else:
             years = pd.to_numeric(obs["year"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
             bad = ~np.isfinite(years) | (years != np.round(years))
             if bad.any():
-                raise InputError.at("year is not an integer", column="year",
-                                    value=obs["year"].to_numpy()[bad][0], expected="an integer year")
+                raise InputError.at(
+                    "year is not an integer",
+                    column="year",
+                    value=obs["year"].to_numpy()[bad][0],
+                    expected="an integer year",
+                )
             y = years.astype("int64")
         raw = obs["value"]
         if raw.dtype.kind == "f":
@@ -212,8 +243,9 @@ class _Data:
             vals = pd.to_numeric(raw, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
             bad = np.isnan(vals) & raw.notna().to_numpy()
             if bad.any():
-                raise InputError.at("value is not a number", column="value", value=raw.to_numpy()[bad][0],
-                                    expected="a number")
+                raise InputError.at(
+                    "value is not a number", column="value", value=raw.to_numpy()[bad][0], expected="a number"
+                )
         c_idx, codes = pd.factorize(obs["indicator_code"], sort=True)
         r_idx, regions = pd.factorize(obs["region_code"], sort=True)
         if (c_idx < 0).any() or (r_idx < 0).any():
@@ -232,16 +264,19 @@ class _Data:
         dup = np.flatnonzero(lin_sorted[1:] == lin_sorted[:-1])
         if dup.size:
             k = order[dup[0] + 1]
-            raise InputError.at("duplicate observation", column="region_code, indicator_code, year",
-                                value=f"{regions[r_idx[k]]}, {codes[c_idx[k]]}, {y[k]}",
-                                expected="one value per key")
+            raise InputError.at(
+                "duplicate observation",
+                column="region_code, indicator_code, year",
+                value=f"{regions[r_idx[k]]}, {codes[c_idx[k]]}, {y[k]}",
+                expected="one value per key",
+            )
         per = max(1, _CUBE_CELLS // max(1, R * T))
         self.cubes: list[_Cube] = []
         bounds = np.searchsorted(lin_sorted, np.arange(0, C + per, per) * R * T)
         for j, start in enumerate(range(0, C, per)):
             stop = min(C, start + per)
             V = np.full((stop - start, R, T), np.nan)
-            sel = order[bounds[j]:bounds[j + 1]]
+            sel = order[bounds[j] : bounds[j + 1]]
             V.reshape(-1)[lin[sel] - start * R * T] = vals[sel]
             self.cubes.append(_Cube(self.codes[start:stop], self.regions, self.years, V))
         self._growth: dict[int, _Growth] = {}
@@ -264,32 +299,59 @@ def _data(obs: pd.DataFrame | _Data) -> _Data:
     return obs if isinstance(obs, _Data) else _Data(obs)
 
 
-def _cell_note(dataset_id: str, kind: str, severity: str, detail: str, cube: _Cube, c: int, i: int,
-               t: int) -> dict:
+def _cell_note(
+    dataset_id: str, kind: str, severity: str, detail: str, cube: _Cube, c: int, i: int, t: int
+) -> dict:
     """A note on cell ``(c, i, t)`` of ``cube`` (indicator, region, year), found by the check ``kind``."""
-    return note(dataset_id, kind, severity, detail, kind, indicator=cube.codes[c], region=cube.regions[i],
-                year=int(cube.years[t]))
+    return note(
+        dataset_id,
+        kind,
+        severity,
+        detail,
+        kind,
+        indicator=cube.codes[c],
+        region=cube.regions[i],
+        year=int(cube.years[t]),
+    )
 
 
 # --------------------------------------------------------------------------------------------------
 # accounting identities
 def _check_rule(rule: Any, i: int) -> dict[str, Any]:
     if not isinstance(rule, Mapping):
-        raise InputError.at("identity rule must be a mapping", column=f"identities[{i}]", value=rule,
-                            expected="{'total': code, 'parts': [codes], 'relation': "
-                                     "'parts<=total'|'sum==total'}")
+        raise InputError.at(
+            "identity rule must be a mapping",
+            column=f"identities[{i}]",
+            value=rule,
+            expected="{'total': code, 'parts': [codes], 'relation': 'parts<=total'|'sum==total'}",
+        )
     total, parts, rel = rule.get("total"), rule.get("parts"), rule.get("relation", "parts<=total")
     if not isinstance(total, str) or not total:
-        raise InputError.at("identity rule without a total", column=f"identities[{i}].total", value=total,
-                            expected="an indicator code")
-    if isinstance(parts, str) or not isinstance(parts, Sequence) or not parts \
-            or not all(isinstance(p, str) and p for p in parts):
-        raise InputError.at("identity rule parts must be a non-empty list of codes",
-                            column=f"identities[{i}].parts", value=parts,
-                            expected="a list of indicator codes")
+        raise InputError.at(
+            "identity rule without a total",
+            column=f"identities[{i}].total",
+            value=total,
+            expected="an indicator code",
+        )
+    if (
+        isinstance(parts, str)
+        or not isinstance(parts, Sequence)
+        or not parts
+        or not all(isinstance(p, str) and p for p in parts)
+    ):
+        raise InputError.at(
+            "identity rule parts must be a non-empty list of codes",
+            column=f"identities[{i}].parts",
+            value=parts,
+            expected="a list of indicator codes",
+        )
     if rel not in _RELATIONS:
-        raise InputError.at("unknown identity relation", column=f"identities[{i}].relation", value=rel,
-                            expected=" | ".join(_RELATIONS))
+        raise InputError.at(
+            "unknown identity relation",
+            column=f"identities[{i}].relation",
+            value=rel,
+            expected=" | ".join(_RELATIONS),
+        )
     rtol = rule.get("rtol", 1e-4)
     atol = rule.get("atol", 0.0)
     for name, v in (("rtol", rtol), ("atol", atol)):
@@ -297,14 +359,27 @@ def _check_rule(rule: Any, i: int) -> dict[str, Any]:
             raise InputError.at("tolerance must be a number >= 0", column=f"identities[{i}].{name}", value=v)
     sev = rule.get("severity")
     if sev is not None and sev not in SEVERITIES:
-        raise InputError.at("unknown severity", column=f"identities[{i}].severity", value=sev,
-                            expected=" | ".join(SEVERITIES))
-    return {"total": total, "parts": list(parts), "relation": rel, "rtol": float(rtol), "atol": float(atol),
-            "severity": sev}
+        raise InputError.at(
+            "unknown severity", column=f"identities[{i}].severity", value=sev, expected=" | ".join(SEVERITIES)
+        )
+    return {
+        "total": total,
+        "parts": list(parts),
+        "relation": rel,
+        "rtol": float(rtol),
+        "atol": float(atol),
+        "severity": sev,
+    }
 
 
-def check_identities(obs: pd.DataFrame, dataset_id: str, identities: Sequence[Mapping[str, Any]], *,
-                     error_rtol: float = 0.05, skip_missing: bool = True) -> pd.DataFrame:
+def check_identities(
+    obs: pd.DataFrame,
+    dataset_id: str,
+    identities: Sequence[Mapping[str, Any]],
+    *,
+    error_rtol: float = 0.05,
+    skip_missing: bool = True,
+) -> pd.DataFrame:
     """Flag region-years where parts and their total disagree.
 
     Parameters
@@ -361,8 +436,12 @@ def check_identities(obs: pd.DataFrame, dataset_id: str, identities: Sequence[Ma
         if absent:
             if skip_missing:
                 continue
-            raise InputError.at("identity refers to an indicator not in the data", column="identities",
-                                value=absent[0], expected="one of " + ", ".join(d.codes[:10]))
+            raise InputError.at(
+                "identity refers to an indicator not in the data",
+                column="identities",
+                value=absent[0],
+                expected="one of " + ", ".join(d.codes[:10]),
+            )
         T = cols[0]
         P = np.sum(cols[1:], axis=0)
         tol = np.maximum(rule["atol"], rule["rtol"] * np.abs(T))
@@ -375,22 +454,37 @@ def check_identities(obs: pd.DataFrame, dataset_id: str, identities: Sequence[Ma
             rel = g / abs(t_val) if t_val != 0 else float("inf")
             if rule["relation"] == "parts<=total":
                 sev = rule["severity"] or "error"
-                detail = (f"{parts_txt} = {fmt(p_val)} exceeds {rule['total']} = {fmt(t_val)} "
-                          f"by {fmt(g)} ({rel:+.2%}): the remainder would be negative")
+                detail = (
+                    f"{parts_txt} = {fmt(p_val)} exceeds {rule['total']} = {fmt(t_val)} "
+                    f"by {fmt(g)} ({rel:+.2%}): the remainder would be negative"
+                )
             else:
                 sev = rule["severity"] or ("error" if abs(rel) > error_rtol else "warning")
-                detail = (f"{parts_txt} = {fmt(p_val)} differs from {rule['total']} = {fmt(t_val)} "
-                          f"by {fmt(g)} ({rel:+.2%}; tolerance {rule['rtol']:g} relative): "
-                          "parts and total from different vintages or a wrong value")
-            records.append(note(dataset_id, "identity", sev, detail, "identity", indicator=rule["total"],
-                                region=d.regions[i], year=int(d.years[t])))
+                detail = (
+                    f"{parts_txt} = {fmt(p_val)} differs from {rule['total']} = {fmt(t_val)} "
+                    f"by {fmt(g)} ({rel:+.2%}; tolerance {rule['rtol']:g} relative): "
+                    "parts and total from different vintages or a wrong value"
+                )
+            records.append(
+                note(
+                    dataset_id,
+                    "identity",
+                    sev,
+                    detail,
+                    "identity",
+                    indicator=rule["total"],
+                    region=d.regions[i],
+                    year=int(d.years[t]),
+                )
+            )
     return notes_frame(records)
 
 
 # --------------------------------------------------------------------------------------------------
 # outliers: a run of years out of line with its neighbours
-def _outlier_runs(gr: _Growth, *, k: float, min_dev: float, max_run: int,
-                  flank_share: float) -> list[tuple[int, int, int, int, np.ndarray]]:
+def _outlier_runs(
+    gr: _Growth, *, k: float, min_dev: float, max_run: int, flank_share: float
+) -> list[tuple[int, int, int, int, np.ndarray]]:
     """Runs ``(indicator, region, first col, last col, deviations)`` that leave and return to the trend.
 
     Entering a flagged run moves a series by at least ``(1 - flank_share/2)`` of the threshold
@@ -414,25 +508,37 @@ def _outlier_runs(gr: _Growth, *, k: float, min_dev: float, max_run: int,
         A = T - run - 1  # windows a = 1 .. T-run-1
         if A < 1:
             break
-        left, right = Rl[:, :A], Rl[:, run + 1:run + 1 + A]
-        D = np.stack([Rl[:, 1 + q:1 + q + A] - (left + (right - left) * (q + 1) / (run + 1))
-                      for q in range(run)], axis=2)  # (n, A, run)
+        left, right = Rl[:, :A], Rl[:, run + 1 : run + 1 + A]
+        D = np.stack(
+            [Rl[:, 1 + q : 1 + q + A] - (left + (right - left) * (q + 1) / (run + 1)) for q in range(run)],
+            axis=2,
+        )  # (n, A, run)
         with np.errstate(invalid="ignore"):
             small = np.min(np.abs(D), axis=2)
-            ok = ((np.all(D > 0, axis=2) | np.all(D < 0, axis=2)) & (small >= th)
-                  & (np.abs(right - left) <= flank_share * small))
+            ok = (
+                (np.all(D > 0, axis=2) | np.all(D < 0, axis=2))
+                & (small >= th)
+                & (np.abs(right - left) <= flank_share * small)
+            )
         for n, a0 in np.argwhere(ok):  # few hits: resolve overlaps in order
             a, b = a0 + 1, a0 + run
-            if taken[n, a:b + 1].any():
+            if taken[n, a : b + 1].any():
                 continue
-            taken[n, a:b + 1] = True
+            taken[n, a : b + 1] = True
             runs.append((int(cc[n]), int(ii[n]), int(a), int(b), D[n, a0].copy()))
     return runs
 
 
-def check_outliers(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | None = None, *,
-                   k: float = 6.0, min_dev: float = math.log(1.25), max_run: int = 3,
-                   flank_share: float = 0.5) -> pd.DataFrame:
+def check_outliers(
+    obs: pd.DataFrame,
+    dataset_id: str,
+    indicators: pd.DataFrame | None = None,
+    *,
+    k: float = 6.0,
+    min_dev: float = math.log(1.25),
+    max_run: int = 3,
+    flank_share: float = 0.5,
+) -> pd.DataFrame:
     """Flag values out of line with their neighbours in time: a spike or dip that reverts.
 
     Parameters
@@ -501,26 +607,37 @@ def check_outliers(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame 
     d = _data(obs)
     records = []
     for j, cube in enumerate(d.cubes):
-        for c, i, a, b, D in _outlier_runs(d.growth(j), k=k, min_dev=min_dev, max_run=max_run,
-                                           flank_share=flank_share):
+        for c, i, a, b, D in _outlier_runs(
+            d.growth(j), k=k, min_dev=min_dev, max_run=max_run, flank_share=flank_share
+        ):
             V = cube.V[c]
             y_prev, y_next = int(cube.years[a - 1]), int(cube.years[b + 1])
             for jj, col in enumerate(range(a, b + 1)):
                 y = int(cube.years[col])
-                detail = (f"{fmt(V[i, col])} in {y} is out of line with {fmt(V[i, a - 1])} ({y_prev}) and "
-                          f"{fmt(V[i, b + 1])} ({y_next}): ×{math.exp(D[jj]):.3g} the level implied by its "
-                          "neighbours and the other regions' growth"
-                          + (f" (one of {b - a + 1} consecutive such years)" if b > a else "")
-                          + "; probably a wrong value (unit, typo or wrong scope)")
+                detail = (
+                    f"{fmt(V[i, col])} in {y} is out of line with {fmt(V[i, a - 1])} ({y_prev}) and "
+                    f"{fmt(V[i, b + 1])} ({y_next}): ×{math.exp(D[jj]):.3g} the level implied by its "
+                    "neighbours and the other regions' growth"
+                    + (f" (one of {b - a + 1} consecutive such years)" if b > a else "")
+                    + "; probably a wrong value (unit, typo or wrong scope)"
+                )
                 records.append(_cell_note(dataset_id, "outlier", "error", detail, cube, c, i, col))
     return notes_frame(records)
 
 
 # --------------------------------------------------------------------------------------------------
 # level breaks
-def check_level_breaks(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | None = None, *,
-                       k: float = 6.0, min_jump: float = 0.10, max_noise: float = 0.10,
-                       mask_outliers: bool = True, outlier_min_dev: float = math.log(1.25)) -> pd.DataFrame:
+def check_level_breaks(
+    obs: pd.DataFrame,
+    dataset_id: str,
+    indicators: pd.DataFrame | None = None,
+    *,
+    k: float = 6.0,
+    min_jump: float = 0.10,
+    max_noise: float = 0.10,
+    mask_outliers: bool = True,
+    outlier_min_dev: float = math.log(1.25),
+) -> pd.DataFrame:
     """Flag one region's year-on-year jump far outside what the other regions did that year.
 
     Parameters
@@ -590,7 +707,7 @@ def check_level_breaks(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFr
             if runs:
                 V = V.copy()
                 for c, i, a, b, _ in runs:
-                    V[c, i, a:b + 1] = np.nan
+                    V[c, i, a : b + 1] = np.nan
                 gr = _growth(V)
         smooth = np.isfinite(gr.s) & (gr.s <= max_noise)
         thr = np.where(smooth, np.fmax(k * gr.s, min_jump), np.inf)
@@ -599,10 +716,12 @@ def check_level_breaks(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFr
         for c, i, t in hits:
             y0, y1 = int(cube.years[t]), int(cube.years[t + 1])
             v0, v1 = V[c, i, t], V[c, i, t + 1]
-            detail = (f"jumps from {fmt(v0)} ({y0}) to {fmt(v1)} ({y1}), ×{v1 / v0:.3g}, while the median "
-                      f"region changed ×{math.exp(gr.m[c, t]):.3g}; deviation {gr.E[c, i, t]:+.3f} in log "
-                      f"growth against a typical ±{gr.s[c]:.3f} (threshold {thr[c]:.3f}): a level break "
-                      "(definition, price base or data vintage changed?); do not compute growth across it")
+            detail = (
+                f"jumps from {fmt(v0)} ({y0}) to {fmt(v1)} ({y1}), ×{v1 / v0:.3g}, while the median "
+                f"region changed ×{math.exp(gr.m[c, t]):.3g}; deviation {gr.E[c, i, t]:+.3f} in log "
+                f"growth against a typical ±{gr.s[c]:.3f} (threshold {thr[c]:.3f}): a level break "
+                "(definition, price base or data vintage changed?); do not compute growth across it"
+            )
             records.append(_cell_note(dataset_id, "level_break", "warning", detail, cube, c, i, t + 1))
     return notes_frame(records)
 
@@ -617,8 +736,9 @@ def _separated(g: np.ndarray, ref_quantiles: tuple[float, float], shift: float) 
     return float(np.mean(g > ref_quantiles[1]))
 
 
-def _common_breaks_one(G: np.ndarray, *, min_shift: float, coherence: float, tail: float, window: int,
-                       min_regions: int) -> list[tuple[int, float, float, list[int], dict[int, float], int]]:
+def _common_breaks_one(
+    G: np.ndarray, *, min_shift: float, coherence: float, tail: float, window: int, min_regions: int
+) -> list[tuple[int, float, float, list[int], dict[int, float], int]]:
     """Common breaks of one indicator's growth matrix ``G`` (regions × years - 1), largest first."""
     n = np.sum(np.isfinite(G), axis=0)
     usable = [t for t in range(G.shape[1]) if n[t] >= min_regions]
@@ -667,9 +787,17 @@ def _common_breaks_one(G: np.ndarray, *, min_shift: float, coherence: float, tai
         found.append((t, shift, share, sides, med, vals[t].size))
 
 
-def check_common_breaks(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | None = None, *,
-                        min_shift: float = math.log(1.2), coherence: float = 0.9, tail: float = 0.02,
-                        window: int = 3, min_regions: int = 5) -> pd.DataFrame:
+def check_common_breaks(
+    obs: pd.DataFrame,
+    dataset_id: str,
+    indicators: pd.DataFrame | None = None,
+    *,
+    min_shift: float = math.log(1.2),
+    coherence: float = 0.9,
+    tail: float = 0.02,
+    window: int = 3,
+    min_regions: int = 5,
+) -> pd.DataFrame:
     """Flag indicator-years in which (nearly) every region's growth leaves that of the years around.
 
     A change of price base, unit or definition hits every region in the same year; removing the
@@ -726,8 +854,9 @@ def check_common_breaks(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataF
     dataset_id = check_dataset_id(dataset_id)
     check_params(min_shift=min_shift, coherence=coherence, tail=tail)
     if not 0 < tail < 0.5 or not 0 < coherence <= 1:
-        raise InputError.at("need 0 < tail < 0.5 and 0 < coherence <= 1", column="tail, coherence",
-                            value=(tail, coherence))
+        raise InputError.at(
+            "need 0 < tail < 0.5 and 0 < coherence <= 1", column="tail, coherence", value=(tail, coherence)
+        )
     for name, v in (("window", window), ("min_regions", min_regions)):
         _check_int(name, v, 1, "must be an integer >= 1")
     d = _data(obs)
@@ -743,23 +872,40 @@ def check_common_breaks(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataF
                 cand |= np.any(np.abs(med[:, lag:] - med[:, :-lag]) >= min_shift, axis=1)
         for c in np.flatnonzero(cand):
             for t, shift, share, sides, m, size in _common_breaks_one(
-                    G[c], min_shift=min_shift, coherence=coherence, tail=tail, window=window,
-                    min_regions=min_regions):
+                G[c],
+                min_shift=min_shift,
+                coherence=coherence,
+                tail=tail,
+                window=window,
+                min_regions=min_regions,
+            ):
                 y0, y1 = int(cube.years[t]), int(cube.years[t + 1])
                 around = ", ".join(f"×{math.exp(m[s]):.3g} into {int(cube.years[s + 1])}" for s in sides)
-                detail = (f"common break {y0}→{y1}: median ratio ×{math.exp(m[t]):.3g} across {size} regions "
-                          f"against {around}; {share:.0%} of regions lie beyond the neighbouring years' "
-                          "range: a change of price base, unit or definition hitting every region; do not "
-                          "compute growth across it without rebasing")
-                records.append(note(dataset_id, "level_break", "warning", detail, "common_break",
-                                    indicator=cube.codes[c], year=y1))
+                detail = (
+                    f"common break {y0}→{y1}: median ratio ×{math.exp(m[t]):.3g} across {size} regions "
+                    f"against {around}; {share:.0%} of regions lie beyond the neighbouring years' "
+                    "range: a change of price base, unit or definition hitting every region; do not "
+                    "compute growth across it without rebasing"
+                )
+                records.append(
+                    note(
+                        dataset_id,
+                        "level_break",
+                        "warning",
+                        detail,
+                        "common_break",
+                        indicator=cube.codes[c],
+                        year=y1,
+                    )
+                )
     return notes_frame(records)
 
 
 # --------------------------------------------------------------------------------------------------
 # duplicated columns, scale, negatives, partial years, repeated values
-def check_duplicate_columns(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | None = None, *,
-                            min_rows: int = 5) -> pd.DataFrame:
+def check_duplicate_columns(
+    obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | None = None, *, min_rows: int = 5
+) -> pd.DataFrame:
     """Flag indicators whose values are identical to another indicator's in every row.
 
     Parameters
@@ -815,18 +961,22 @@ def check_duplicate_columns(obs: pd.DataFrame, dataset_id: str, indicators: pd.D
         n_rows = int(np.isfinite(base).sum())
         for code in same:
             others = ", ".join(o for o in same if o != code)
-            detail = (f"identical to {others} in all {n_rows} rows: one of them is mislabelled or duplicated "
-                      "in the source and the data cannot tell which; neither is used by default")
-            records.append(note(dataset_id, "duplicate_column", "error", detail, "duplicate_column",
-                                indicator=code))
+            detail = (
+                f"identical to {others} in all {n_rows} rows: one of them is mislabelled or duplicated "
+                "in the source and the data cannot tell which; neither is used by default"
+            )
+            records.append(
+                note(dataset_id, "duplicate_column", "error", detail, "duplicate_column", indicator=code)
+            )
     return notes_frame(records)
 
 
 _PERCENT = re.compile(r"(%|percent|per cent|百分)", re.IGNORECASE)
 
 
-def check_scale(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | None = None, *,
-                floor: float = 1e-3) -> pd.DataFrame:
+def check_scale(
+    obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | None = None, *, floor: float = 1e-3
+) -> pd.DataFrame:
     """Flag indicators whose magnitude cannot be right for a published statistic in its unit.
 
     Parameters
@@ -873,29 +1023,35 @@ def check_scale(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | N
             code = cube.codes[c]
             lo, hi = np.nanmin(A[c]), np.nanmax(A[c])
             if med[c] < floor:
-                detail = (f"median magnitude {med[c]:.3g} (range {lo:.3g}–{hi:.3g}) is below {floor:g} of "
-                          "its unit: no published statistic is that small in its own unit; a scaling or "
-                          "labelling error in the source")
+                detail = (
+                    f"median magnitude {med[c]:.3g} (range {lo:.3g}–{hi:.3g}) is below {floor:g} of "
+                    "its unit: no published statistic is that small in its own unit; a scaling or "
+                    "labelling error in the source"
+                )
                 records.append(note(dataset_id, "scale", "error", detail, "scale", indicator=code))
                 continue
             unit = (meta.get(code) or {}).get("unit")
             if unit and _PERCENT.search(str(unit)) and hi <= 1.0 and n[c] >= 5:
-                detail = (f"declared in '{unit}' but every value is ≤ 1 (max {hi:.3g}): a share recorded "
-                          "as a percentage? multiply by 100 or fix the unit")
+                detail = (
+                    f"declared in '{unit}' but every value is ≤ 1 (max {hi:.3g}): a share recorded "
+                    "as a percentage? multiply by 100 or fix the unit"
+                )
                 records.append(note(dataset_id, "scale", "warning", detail, "scale", indicator=code))
     return notes_frame(records)
 
 
 #: Words in an indicator code or name marking a balance that may legitimately be negative.
-_BALANCE = re.compile(r"(profit|surplus|balance|net_|_net|netexport|inventor|change|loss|subsid)",
-                      re.IGNORECASE)
+_BALANCE = re.compile(
+    r"(profit|surplus|balance|net_|_net|netexport|inventor|change|loss|subsid)", re.IGNORECASE
+)
 #: Words marking a signed quantity whose negatives are not news at all.
 _SIGNED = re.compile(r"(growth|rate_of_change|yoy|delta|diff|_chg|increment)", re.IGNORECASE)
 _MONEY = re.compile(r"(cny|rmb|yuan|usd|元|\$)", re.IGNORECASE)
 
 
-def check_negative(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | None = None, *,
-                   rare: float = 0.05) -> pd.DataFrame:
+def check_negative(
+    obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | None = None, *, rare: float = 0.05
+) -> pd.DataFrame:
     """Flag negative values where the indicator should not be negative.
 
     Parameters
@@ -969,8 +1125,9 @@ def check_negative(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame 
     return notes_frame(records)
 
 
-def check_partial_years(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | None = None, *,
-                        thin: float = 0.5) -> pd.DataFrame:
+def check_partial_years(
+    obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | None = None, *, thin: float = 0.5
+) -> pd.DataFrame:
     """Flag the trailing years of a panel in which established series are missing for most regions.
 
     Parameters
@@ -1026,18 +1183,25 @@ def check_partial_years(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataF
         thin_idx = np.flatnonzero((first < t) & (cov[:, t] < thin * usual))
         if thin_idx.size == 0:
             break
-        listed = "; ".join(f"{codes[c]} {round(cov[c, t] * n_regions)}/{n_regions} regions (usually "
-                           f"{round(usual[c] * n_regions)})" for c in thin_idx)
-        detail = (f"partial year: {thin_idx.size} of {len(codes)} indicators missing or thin ({listed}); "
-                  f"{cov[:, t].mean():.0%} of region-indicator cells filled: provisional or not yet "
-                  "published, so do not compare this year's totals or rankings with complete years")
-        records.append(note(dataset_id, "partial_year", "warning", detail, "partial_year",
-                            year=int(d.years[t])))
+        listed = "; ".join(
+            f"{codes[c]} {round(cov[c, t] * n_regions)}/{n_regions} regions (usually "
+            f"{round(usual[c] * n_regions)})"
+            for c in thin_idx
+        )
+        detail = (
+            f"partial year: {thin_idx.size} of {len(codes)} indicators missing or thin ({listed}); "
+            f"{cov[:, t].mean():.0%} of region-indicator cells filled: provisional or not yet "
+            "published, so do not compare this year's totals or rankings with complete years"
+        )
+        records.append(
+            note(dataset_id, "partial_year", "warning", detail, "partial_year", year=int(d.years[t]))
+        )
     return notes_frame(records[::-1])
 
 
-def check_repeated_values(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | None = None, *,
-                          min_run: int = 3) -> pd.DataFrame:
+def check_repeated_values(
+    obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | None = None, *, min_run: int = 3
+) -> pd.DataFrame:
     """Flag runs of a non-zero value repeated unchanged over consecutive years (carried forward).
 
     Parameters
@@ -1088,18 +1252,26 @@ def check_repeated_values(obs: pd.DataFrame, dataset_id: str, indicators: pd.Dat
                     u += 1
                 if u - t + 1 >= min_run:  # years[t] .. years[u] share one value
                     y0, y1, y_last = int(cube.years[t]), int(cube.years[t + 1]), int(cube.years[u])
-                    detail = (f"{fmt(V[c, i, t])} repeated unchanged {y1}–{y_last} (first reported {y0}): "
-                              "carried forward or reused, not observed; no information about change in "
-                              "those years")
-                    records.append(_cell_note(dataset_id, "repeated_value", "warning", detail, cube, c, i,
-                                              t + 1))
+                    detail = (
+                        f"{fmt(V[c, i, t])} repeated unchanged {y1}–{y_last} (first reported {y0}): "
+                        "carried forward or reused, not observed; no information about change in "
+                        "those years"
+                    )
+                    records.append(
+                        _cell_note(dataset_id, "repeated_value", "warning", detail, cube, c, i, t + 1)
+                    )
                 t = u
     return notes_frame(records)
 
 
 # --------------------------------------------------------------------------------------------------
-def screen_panel(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | None = None, *,
-                 identities: Sequence[Mapping[str, Any]] | None = None) -> pd.DataFrame:
+def screen_panel(
+    obs: pd.DataFrame,
+    dataset_id: str,
+    indicators: pd.DataFrame | None = None,
+    *,
+    identities: Sequence[Mapping[str, Any]] | None = None,
+) -> pd.DataFrame:
     """Run every panel check and return their notes in one frame.
 
     Parameters
@@ -1146,6 +1318,7 @@ def screen_panel(obs: pd.DataFrame, dataset_id: str, indicators: pd.DataFrame | 
     if not parts:
         return empty_notes()
     out = pd.concat(parts, ignore_index=True)
-    out = out.sort_values(["indicator_code", "region_code", "year", "kind"], na_position="first",
-                          kind="stable")
+    out = out.sort_values(
+        ["indicator_code", "region_code", "year", "kind"], na_position="first", kind="stable"
+    )
     return notes_frame(out.to_dict("records"))

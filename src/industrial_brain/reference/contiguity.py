@@ -125,8 +125,10 @@ class ContiguityResult(ResultMixin):
             ("约定连接" if zh else "convention links", int((self.pairs["kind"] == "convention").sum())),
             ("无陆地邻居" if zh else "without a land neighbour", ", ".join(no_border) or "-"),
             ("孤立地区" if zh else "isolated", ", ".join(isolated) or "-"),
-            ("平均邻居数" if zh else "mean neighbours",
-             float(2 * len(self.pairs) / len(self.codes)) if self.codes else 0.0),
+            (
+                "平均邻居数" if zh else "mean neighbours",
+                float(2 * len(self.pairs) / len(self.codes)) if self.codes else 0.0,
+            ),
         ]
 
 
@@ -135,18 +137,23 @@ def _load(path_or_dict: str | Path | Mapping[str, Any] | Any) -> tuple[dict, str
         return dict(path_or_dict), "<dict>"
     name = str(path_or_dict)
     try:
-        text = Path(path_or_dict).read_text(encoding="utf-8") if not hasattr(path_or_dict, "read_text") \
+        text = (
+            Path(path_or_dict).read_text(encoding="utf-8")
+            if not hasattr(path_or_dict, "read_text")
             else path_or_dict.read_text(encoding="utf-8")
+        )
     except FileNotFoundError:
         raise InputError.at("file not found", file=name, expected="a GeoJSON file") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError.at(f"cannot read file ({exc.__class__.__name__})", file=name,
-                            expected="a UTF-8 GeoJSON file") from None
+        raise InputError.at(
+            f"cannot read file ({exc.__class__.__name__})", file=name, expected="a UTF-8 GeoJSON file"
+        ) from None
     try:
         return json.loads(text), name
     except json.JSONDecodeError as exc:
-        raise InputError.at("not valid JSON", file=name, row=exc.lineno, value=exc.msg,
-                            expected="a GeoJSON FeatureCollection") from None
+        raise InputError.at(
+            "not valid JSON", file=name, row=exc.lineno, value=exc.msg, expected="a GeoJSON FeatureCollection"
+        ) from None
 
 
 def _code(v: Any) -> str:
@@ -155,10 +162,14 @@ def _code(v: Any) -> str:
     return str(v).strip()
 
 
-def contiguity_from_geojson(path_or_dict: str | Path | Mapping[str, Any] = DEFAULT_GEOJSON, *,
-                            codes_property: str = "adcode", mainland_only: bool = True,
-                            island_links: Mapping[str, Sequence[str]] | None = None,
-                            tolerance: float = 1e-6) -> ContiguityResult:
+def contiguity_from_geojson(
+    path_or_dict: str | Path | Mapping[str, Any] = DEFAULT_GEOJSON,
+    *,
+    codes_property: str = "adcode",
+    mainland_only: bool = True,
+    island_links: Mapping[str, Sequence[str]] | None = None,
+    tolerance: float = 1e-6,
+) -> ContiguityResult:
     """Queen contiguity of the regions of a GeoJSON FeatureCollection.
 
     Parameters
@@ -206,19 +217,28 @@ def contiguity_from_geojson(path_or_dict: str | Path | Mapping[str, Any] = DEFAU
     from shapely.geometry import shape
 
     if not isinstance(tolerance, (int, float)) or isinstance(tolerance, bool) or not 0 <= tolerance < 1:
-        raise InputError.at("tolerance must be a number in [0, 1) degrees", column="tolerance",
-                            value=tolerance)
+        raise InputError.at(
+            "tolerance must be a number in [0, 1) degrees", column="tolerance", value=tolerance
+        )
     doc, name = _load(path_or_dict)
     feats = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(feats, list) or not feats:
-        raise InputError.at("no features", file=name, column="features",
-                            expected="a GeoJSON FeatureCollection with one feature per region")
+        raise InputError.at(
+            "no features",
+            file=name,
+            column="features",
+            expected="a GeoJSON FeatureCollection with one feature per region",
+        )
     geoms, codes, names = [], [], {}
     for k, f in enumerate(feats):
         props = (f or {}).get("properties") or {}
         if codes_property not in props or props[codes_property] in (None, ""):
-            raise InputError.at(f"feature {k} has no '{codes_property}' property", file=name,
-                                column=codes_property, expected="a region code on every feature")
+            raise InputError.at(
+                f"feature {k} has no '{codes_property}' property",
+                file=name,
+                column=codes_property,
+                expected="a region code on every feature",
+            )
         code = _code(props[codes_property])
         if mainland_only:
             flag = props.get("mainland_31")
@@ -226,13 +246,28 @@ def contiguity_from_geojson(path_or_dict: str | Path | Mapping[str, Any] = DEFAU
                 continue
         try:
             g = shape(f["geometry"])
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError,
-                shapely.errors.ShapelyError) as exc:
-            raise InputError.at(f"feature {k} ({code}) has invalid geometry ({exc.__class__.__name__})",
-                                file=name, column="geometry", expected="a Polygon or MultiPolygon") from None
+        except (
+            KeyError,
+            TypeError,
+            ValueError,
+            AttributeError,
+            IndexError,
+            shapely.errors.ShapelyError,
+        ) as exc:
+            raise InputError.at(
+                f"feature {k} ({code}) has invalid geometry ({exc.__class__.__name__})",
+                file=name,
+                column="geometry",
+                expected="a Polygon or MultiPolygon",
+            ) from None
         if code in names:
-            raise InputError.at("duplicate region code", file=name, column=codes_property, value=code,
-                                expected="one feature per region")
+            raise InputError.at(
+                "duplicate region code",
+                file=name,
+                column=codes_property,
+                value=code,
+                expected="one feature per region",
+            )
         if not g.is_valid:
             g = shapely.make_valid(g)
         geoms.append(g)
@@ -240,8 +275,11 @@ def contiguity_from_geojson(path_or_dict: str | Path | Mapping[str, Any] = DEFAU
         names[code] = (str(props.get("name_zh", props.get("name", ""))), str(props.get("name_en", "")))
     tree = shapely.STRtree(geoms)
     left, right = tree.query(geoms, predicate="dwithin", distance=tolerance)
-    pairs = {(codes[i], codes[j]) if codes[i] < codes[j] else (codes[j], codes[i])
-             for i, j in zip(left.tolist(), right.tolist()) if i != j}
+    pairs = {
+        (codes[i], codes[j]) if codes[i] < codes[j] else (codes[j], codes[i])
+        for i, j in zip(left.tolist(), right.tolist())
+        if i != j
+    }
     rows = [(a, b, "shared_border") for a, b in sorted(pairs)]
     links = {"460000": ["440000"]} if island_links is None else island_links
     for src, targets in links.items():
@@ -249,30 +287,48 @@ def contiguity_from_geojson(path_or_dict: str | Path | Mapping[str, Any] = DEFAU
             s, t = _code(src), _code(tgt)
             for c in (s, t):
                 if c not in names:
-                    raise InputError.at("island link names a region not in the map", column="island_links",
-                                        value=c, expected="codes of the kept features")
+                    raise InputError.at(
+                        "island link names a region not in the map",
+                        column="island_links",
+                        value=c,
+                        expected="codes of the kept features",
+                    )
             a, b = min(s, t), max(s, t)
             if a != b and (a, b) not in pairs:
                 rows.append((a, b, "convention"))
                 pairs.add((a, b))
     frame = pd.DataFrame(rows, columns=["code_a", "code_b", "kind"]).sort_values(
-        ["code_a", "code_b"], ignore_index=True)
+        ["code_a", "code_b"], ignore_index=True
+    )
     nb: dict[str, list[str]] = {c: [] for c in codes}
     for a, b in pairs:
         nb[a].append(b)
         nb[b].append(a)
     order = tuple(sorted(codes))
     neighbours = MappingProxyType({c: tuple(sorted(nb[c])) for c in order})
-    lineage = Lineage.make("reference.contiguity_from_geojson",
-                           {"source": name, "codes_property": codes_property, "mainland_only": mainland_only,
-                            "island_links": {k: list(v) for k, v in links.items()}, "tolerance": tolerance})
+    lineage = Lineage.make(
+        "reference.contiguity_from_geojson",
+        {
+            "source": name,
+            "codes_property": codes_property,
+            "mainland_only": mainland_only,
+            "island_links": {k: list(v) for k, v in links.items()},
+            "tolerance": tolerance,
+        },
+    )
     return ContiguityResult(order, frame, neighbours, MappingProxyType(names), float(tolerance), lineage)
 
 
 def _demo_squares() -> dict:
     """A synthetic 3-region map for the examples: unit squares A, B and C (C touches B at a corner)."""
+
     def sq(x: float, y: float) -> dict:
         return {"type": "Polygon", "coordinates": [[[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]]}
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"adcode": c}, "geometry": sq(x, y)}
-        for c, x, y in (("A", 0, 0), ("B", 1, 0), ("C", 2, 1))]}
+
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"adcode": c}, "geometry": sq(x, y)}
+            for c, x, y in (("A", 0, 0), ("B", 1, 0), ("C", 2, 1))
+        ],
+    }

@@ -23,17 +23,36 @@ from industrial_brain.errors import InputError
 
 _ZH_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
 _EN_SUFFIXES = (
-    "uygur autonomous region", "uyghur autonomous region", "uighur autonomous region",
-    "zhuang autonomous region", "hui autonomous region", "autonomous region", "special administrative region",
-    "province", "municipality", "sar", "shi", "sheng",
+    "uygur autonomous region",
+    "uyghur autonomous region",
+    "uighur autonomous region",
+    "zhuang autonomous region",
+    "hui autonomous region",
+    "autonomous region",
+    "special administrative region",
+    "province",
+    "municipality",
+    "sar",
+    "shi",
+    "sheng",
 )
 #: Further spellings seen in statistical sources (lower-cased, spaces removed → code).
 _EXTRA_EN = {
-    "neimongol": "150000", "neimenggu": "150000", "innermongolia": "150000",
-    "xizang": "540000", "tibet": "540000",
-    "guangxizhuangzu": "450000", "ningxiahuizu": "640000", "xinjianguygur": "650000",
-    "xinjianguyghur": "650000", "hongkong": "810000", "macau": "820000", "macao": "820000",
-    "shensi": "610000", "shansi": "140000", "peking": "110000",
+    "neimongol": "150000",
+    "neimenggu": "150000",
+    "innermongolia": "150000",
+    "xizang": "540000",
+    "tibet": "540000",
+    "guangxizhuangzu": "450000",
+    "ningxiahuizu": "640000",
+    "xinjianguygur": "650000",
+    "xinjianguyghur": "650000",
+    "hongkong": "810000",
+    "macau": "820000",
+    "macao": "820000",
+    "shensi": "610000",
+    "shansi": "140000",
+    "peking": "110000",
 }
 
 
@@ -106,9 +125,17 @@ def region_codes(values, *, file: str | None = None, column: str = "region", fir
     unknown = [u for u, c in mapping.items() if c is None]
     if unknown:
         bad = unknown[0]
-        pos = int((s == bad).to_numpy().argmax()) if not (isinstance(bad, float) and bad != bad) else int(s.isna().to_numpy().argmax())
+        pos = (
+            int((s == bad).to_numpy().argmax())
+            if not (isinstance(bad, float) and bad != bad)
+            else int(s.isna().to_numpy().argmax())
+        )
         raise InputError.at(
-            "unknown region", file=file, row=first_row + pos, column=column, value=bad,
+            "unknown region",
+            file=file,
+            row=first_row + pos,
+            column=column,
+            value=bad,
             expected="a province name (e.g. '北京', '北京市', 'Beijing') or a GB/T 2260 code (e.g. '110000')",
         )
     return s.map(mapping).astype(object)

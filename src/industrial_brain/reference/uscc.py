@@ -82,6 +82,7 @@ def organisation_code_check(code8: str) -> str:
     ``C9 = 11 − (Σ v(c_i)·w_i mod 11)`` with ``w = (3, 7, 9, 10, 5, 8, 4, 2)``; 10 → 'X', 11 → '0';
     letters take the values A=10 … Z=35.
     """
+
     def val(ch: str) -> int:
         return int(ch) if ch.isdigit() else ord(ch.upper()) - 55
 
@@ -89,7 +90,9 @@ def organisation_code_check(code8: str) -> str:
     return "X" if r == 10 else "0" if r == 11 else str(r)
 
 
-def validate_uscc_column(codes, *, file: str | None = None, column: str = "uscc", first_row: int = 2) -> np.ndarray:
+def validate_uscc_column(
+    codes, *, file: str | None = None, column: str = "uscc", first_row: int = 2
+) -> np.ndarray:
     """Validate a column of codes; return them upper-cased, or raise :class:`InputError` at the first bad one.
 
     ``first_row`` is the file line number of the first value (2 when the header is line 1).
@@ -100,7 +103,10 @@ def validate_uscc_column(codes, *, file: str | None = None, column: str = "uscc"
         if problem is not None:
             raise InputError.at(
                 f"invalid unified social credit code: {problem}",
-                file=file, row=first_row + i, column=column, value=code,
+                file=file,
+                row=first_row + i,
+                column=column,
+                value=code,
                 expected="an 18-character GB 32100 code with a valid check character",
             )
         out.append(code.strip().upper())

@@ -29,9 +29,13 @@ def section_catalog(store: Store, lang: str) -> Section:
     """The catalog: every dataset with grade, rows, years, missing share and its number of notes."""
     s = Section("Data catalog 数据目录")
     cat = catalog(store)
-    s.text(f"{len(cat)} datasets with provenance (source, publisher, licence, sha256). "
-           "Every stored row points to its dataset; every write is in the audit table.")
-    return s.table(cat[["dataset_id", "kind", "grade", "rows", "years", "missing_share", "notes", "errors", "licence"]])
+    s.text(
+        f"{len(cat)} datasets with provenance (source, publisher, licence, sha256). "
+        "Every stored row points to its dataset; every write is in the audit table."
+    )
+    return s.table(
+        cat[["dataset_id", "kind", "grade", "rows", "years", "missing_share", "notes", "errors", "licence"]]
+    )
 
 
 def section_quality(store: Store, lang: str) -> Section:
@@ -40,8 +44,10 @@ def section_quality(store: Store, lang: str) -> Section:
     qn = quality_notes(store)
     if qn.empty:
         return s.text("No quality notes were recorded.")
-    s.text(f"The automatic screening and the provenance notes recorded {len(qn)} notes. Values with an 'error' note "
-           "are left out of default analyses; 'warning' notes (breaks, suspicious scale) are kept and reported.")
+    s.text(
+        f"The automatic screening and the provenance notes recorded {len(qn)} notes. Values with an 'error' note "
+        "are left out of default analyses; 'warning' notes (breaks, suspicious scale) are kept and reported."
+    )
     s.table(qn.groupby(["dataset_id", "kind", "severity"]).size().rename("notes").reset_index())
     errs = qn[qn.severity == "error"]
     if len(errs):
@@ -71,9 +77,15 @@ def section_panel(store: Store, lang: str) -> Section:
     last["tertiary_share"] = last["grp_tertiary_va_100m_cny"] / last["grp_100m_cny"]
     s.text(f"Largest economies in {int(df.year.max())} (gdp_three_sectors_2010_2022):")
     names = store.query("SELECT code, name_en, name_zh FROM region")
-    last["name"] = last["region_code"].map(dict(zip(names.code, names["name_zh" if lang == "zh" else "name_en"])))
-    s.table(last.sort_values("grp_100m_cny", ascending=False)[["region_code", "name", "grp_100m_cny", "tertiary_share"]],
-            max_rows=10)
+    last["name"] = last["region_code"].map(
+        dict(zip(names.code, names["name_zh" if lang == "zh" else "name_en"]))
+    )
+    s.table(
+        last.sort_values("grp_100m_cny", ascending=False)[
+            ["region_code", "name", "grp_100m_cny", "tertiary_share"]
+        ],
+        max_rows=10,
+    )
     excluded = panel.attrs.get("excluded")
     if excluded is not None and len(excluded):
         s.note(f"{len(excluded)} value(s) left out as quality errors.")
@@ -90,9 +102,17 @@ def section_io(store: Store, lang: str) -> Section:
         if tid not in set(tabs.table_id):
             continue
         t = read_io_table(store, tid)
-        rows.append({"table": tid, "year": t.year, "gross_output_trn_cny": t.x.sum() / 1e8,
-                     "value_added_trn_cny": t.V.to_numpy().sum() / 1e8,
-                     "imported_intermediates_trn_cny": t.Z_imports.to_numpy().sum() / 1e8 if t.Z_imports is not None else None})
+        rows.append(
+            {
+                "table": tid,
+                "year": t.year,
+                "gross_output_trn_cny": t.x.sum() / 1e8,
+                "value_added_trn_cny": t.V.to_numpy().sum() / 1e8,
+                "imported_intermediates_trn_cny": t.Z_imports.to_numpy().sum() / 1e8
+                if t.Z_imports is not None
+                else None,
+            }
+        )
     if rows:
         s.table(pd.DataFrame(rows))
     return s
@@ -104,9 +124,18 @@ from industrial_brain.report.sections_stress import section_stress_chips, sectio
 from industrial_brain.report.sections_micro import section_micro_profile, section_micro_sectors  # noqa: E402
 
 #: Sections in report order; later capabilities append theirs.
-SECTIONS: list[SectionFn] = [section_catalog, section_quality, section_panel, section_io, *SECTIONS_IO,
-                             section_stress_chips, section_stress_flood, *SECTIONS_MACRO,
-                             section_micro_sectors, section_micro_profile]
+SECTIONS: list[SectionFn] = [
+    section_catalog,
+    section_quality,
+    section_panel,
+    section_io,
+    *SECTIONS_IO,
+    section_stress_chips,
+    section_stress_flood,
+    *SECTIONS_MACRO,
+    section_micro_sectors,
+    section_micro_profile,
+]
 
 
 def run_demo(store: Store, out: Path, *, lang: str = "en", progress=None) -> Path:
@@ -122,13 +151,19 @@ def run_demo(store: Store, out: Path, *, lang: str = "en", progress=None) -> Pat
             try:
                 sections.append(fn(store, lang))
             except Exception as exc:  # one failing section must not lose the others
-                sections.append(Section(fn.__name__.removeprefix("section_")).text(
-                    f"This section could not run: {type(exc).__name__}: {exc}"))
+                sections.append(
+                    Section(fn.__name__.removeprefix("section_")).text(
+                        f"This section could not run: {type(exc).__name__}: {exc}"
+                    )
+                )
             bar.update(task, advance=1)
-    html = render("Industrial Brain — demo report 产业大脑演示报告",
-                  "Embedded default data: provincial panels, NBS and provincial input–output tables.",
-                  sections, f"industrial-brain {__version__} · {_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC",
-                  lang=lang)
+    html = render(
+        "Industrial Brain — demo report 产业大脑演示报告",
+        "Embedded default data: provincial panels, NBS and provincial input–output tables.",
+        sections,
+        f"industrial-brain {__version__} · {_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC",
+        lang=lang,
+    )
     path = out / "report.html"
     path.write_text(html, encoding="utf-8")
     failed = [sec.title for sec in sections if any("could not run" in p for p in sec.parts)]

@@ -52,7 +52,9 @@ class Section:
         import matplotlib.pyplot as plt
 
         plt.close(fig)
-        self.parts.append(f'<img alt="figure" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">')
+        self.parts.append(
+            f'<img alt="figure" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">'
+        )
         return self
 
     @property

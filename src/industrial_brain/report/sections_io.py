@@ -27,8 +27,13 @@ from industrial_brain.store.connection import Store
 from industrial_brain.viz.fonts import cjk_font
 from industrial_brain.viz.io import digital_intensity_chart, linkage_scatter
 
-__all__ = ["section_io_key_sectors", "section_io_chokepoints", "section_io_digital", "section_io_mrio",
-           "SECTIONS"]
+__all__ = [
+    "section_io_key_sectors",
+    "section_io_chokepoints",
+    "section_io_digital",
+    "section_io_mrio",
+    "SECTIONS",
+]
 
 TABLE_2020 = "cn_nbs_io_2020_42"
 
@@ -42,12 +47,22 @@ def section_io_key_sectors(store: Store, lang: str) -> Section:
     t = ks.table.copy()
     t.insert(0, "name", names.reindex(t.index).to_numpy())
     t["output_multiplier"] = mult["output"]
-    s.text("Rasmussen–Hirschman backward linkage (power of dispersion, 影响力系数) against forward linkage "
-           "(sensitivity of dispersion, 感应度系数, Ghosh-based) of the domestic block of the 2020 NBS "
-           "non-competitive table; key sectors have both above 1.")
+    s.text(
+        "Rasmussen–Hirschman backward linkage (power of dispersion, 影响力系数) against forward linkage "
+        "(sensitivity of dispersion, 感应度系数, Ghosh-based) of the domestic block of the 2020 NBS "
+        "non-competitive table; key sectors have both above 1."
+    )
     zh = cjk_font() and lang == "zh"
-    s.figure(linkage_scatter(t, title=bilingual("Backward vs forward linkages, China 2020 (domestic)",
-                                                 "影响力系数与感应度系数（2020年，国内）", zh)))
+    s.figure(
+        linkage_scatter(
+            t,
+            title=bilingual(
+                "Backward vs forward linkages, China 2020 (domestic)",
+                "影响力系数与感应度系数（2020年，国内）",
+                zh,
+            ),
+        )
+    )
     key = t[t["quadrant"] == "key"].sort_values("backward", ascending=False)
     s.text(f"{len(key)} key sectors:")
     s.table(key.reset_index()[["sector", "name", "backward", "forward", "output_multiplier"]])
@@ -58,13 +73,27 @@ def section_io_chokepoints(store: Store, lang: str) -> Section:
     """Chokepoints of the 2020 chain graph (important-coefficients rule)."""
     s = Section("Chokepoints of the industrial chain, 2020 产业链卡脖子环节（2020）")
     g = chain(store, TABLE_2020, rule="important", lang=lang)
-    s.text(f"Chain graph of the domestic coefficients with the important-coefficients rule (tolerable "
-           f"limit ≤ {g.threshold:g} %): {g.graph.number_of_nodes()} sectors, {g.graph.number_of_edges()} "
-           "links. Sectors are ranked by the output lost when they are hypothetically extracted and by their "
-           "betweenness on the chain graph (the mean of both ranks).")
+    s.text(
+        f"Chain graph of the domestic coefficients with the important-coefficients rule (tolerable "
+        f"limit ≤ {g.threshold:g} %): {g.graph.number_of_nodes()} sectors, {g.graph.number_of_edges()} "
+        "links. Sectors are ranked by the output lost when they are hypothetically extracted and by their "
+        "betweenness on the chain graph (the mean of both ranks)."
+    )
     cp = chokepoints_frame(g, 12)
-    s.table(cp[["sector", "name", "share_total", "betweenness", "pagerank", "rank_extraction",
-                "rank_betweenness", "score"]])
+    s.table(
+        cp[
+            [
+                "sector",
+                "name",
+                "share_total",
+                "betweenness",
+                "pagerank",
+                "rank_extraction",
+                "rank_betweenness",
+                "score",
+            ]
+        ]
+    )
     return s
 
 
@@ -73,22 +102,36 @@ def section_io_digital(store: Store, lang: str) -> Section:
     s = Section("Digital input intensity by sector 产业数字投入强度（2017/2018/2020）")
     res = digital_national(store, table_ids=NATIONAL_42, lang=lang)
     years = {tid.split("_")[3]: r for tid, r in res.items()}
-    s.text("Direct and total (Leontief) input coefficients of the digital-economy core sectors (20 "
-           "communication equipment, computers and electronics; 31 information transmission, software and IT "
-           "services), domestic plus imported inputs, per unit of each sector's output. Economy-wide = "
-           "output-weighted mean over the non-digital sectors.")
-    eco = pd.DataFrame({"year": list(years), "direct": [r.direct_economy for r in years.values()],
-                        "total": [r.total_economy for r in years.values()]})
+    s.text(
+        "Direct and total (Leontief) input coefficients of the digital-economy core sectors (20 "
+        "communication equipment, computers and electronics; 31 information transmission, software and IT "
+        "services), domestic plus imported inputs, per unit of each sector's output. Economy-wide = "
+        "output-weighted mean over the non-digital sectors."
+    )
+    eco = pd.DataFrame(
+        {
+            "year": list(years),
+            "direct": [r.direct_economy for r in years.values()],
+            "total": [r.total_economy for r in years.values()],
+        }
+    )
     s.table(eco, floatfmt="{:.5f}")
     zh = cjk_font() and lang == "zh"
     tot = {y: r.table.loc[~r.table["is_digital"], "total"] for y, r in years.items()}
-    s.figure(digital_intensity_chart(tot, title=bilingual("Total digital input coefficient by sector",
-                                                           "各部门完全数字投入系数", zh)))
+    s.figure(
+        digital_intensity_chart(
+            tot, title=bilingual("Total digital input coefficient by sector", "各部门完全数字投入系数", zh)
+        )
+    )
     last = list(years)[-1]
     first = list(years)[0]
-    t = pd.DataFrame({"name": years[last].table["name"],
-                      **{f"direct_{y}": r.table["direct"] for y, r in years.items()},
-                      **{f"total_{y}": r.table["total"] for y, r in years.items()}})
+    t = pd.DataFrame(
+        {
+            "name": years[last].table["name"],
+            **{f"direct_{y}": r.table["direct"] for y, r in years.items()},
+            **{f"total_{y}": r.table["total"] for y, r in years.items()},
+        }
+    )
     t["change_total"] = t[f"total_{last}"] - t[f"total_{first}"]
     s.text("By sector (digital sectors included; their own coefficients are intra-digital inputs):")
     s.table(t.reset_index(), max_rows=42, floatfmt="{:.4f}")
@@ -102,33 +145,53 @@ def section_io_mrio(store: Store, lang: str) -> Section:
     f, acc = mrio_summary(store, res)
     comp = national_comparison(store, res)
     c = res.checks
-    s.text("Constructed from the 31 provincial tables by Chenery–Moses trade coefficients with a gravity "
-           "prior (distances between provincial capitals) balanced by RAS to reconciled outflows and inflows "
-           "(docs/meso-mrio.md).")
-    dev_output = max(c['max_rel_dev_output_row'], c['max_rel_dev_output_column'])
-    s.text(f"Largest relative deviations: gross output {dev_output:.1e}, "
-           f"outflows {c['max_rel_dev_outflows']:.1e}, inflows {c['max_rel_dev_inflows']:.1e}; smallest flow "
-           f"{min(c['min_intermediate_flow'], c['min_trade_flow']):g}. Interprovincial trade "
-           f"{c['interprovincial_trade'] / 1e8:.2f} trillion CNY (published outflows "
-           f"{c['published_outflows'] / 1e8:.2f}, inflows {c['published_inflows'] / 1e8:.2f}; "
-           f"transit removed {c['transit_removed'] / 1e8:.2f}).")
-    s.text(f"Against the 2017 national table: total output ratio {comp['output_ratio']:.3f}; correlation of "
-           f"the 42 × 42 domestic coefficients {comp['A_correlation']:.3f}, output-weighted mean absolute "
-           f"deviation {comp['A_weighted_abs_dev']:.4f}; output multipliers "
-           f"{comp['multiplier_ratio_min']:.2f}–{comp['multiplier_ratio_max']:.2f} × national.")
+    s.text(
+        "Constructed from the 31 provincial tables by Chenery–Moses trade coefficients with a gravity "
+        "prior (distances between provincial capitals) balanced by RAS to reconciled outflows and inflows "
+        "(docs/meso-mrio.md)."
+    )
+    dev_output = max(c["max_rel_dev_output_row"], c["max_rel_dev_output_column"])
+    s.text(
+        f"Largest relative deviations: gross output {dev_output:.1e}, "
+        f"outflows {c['max_rel_dev_outflows']:.1e}, inflows {c['max_rel_dev_inflows']:.1e}; smallest flow "
+        f"{min(c['min_intermediate_flow'], c['min_trade_flow']):g}. Interprovincial trade "
+        f"{c['interprovincial_trade'] / 1e8:.2f} trillion CNY (published outflows "
+        f"{c['published_outflows'] / 1e8:.2f}, inflows {c['published_inflows'] / 1e8:.2f}; "
+        f"transit removed {c['transit_removed'] / 1e8:.2f})."
+    )
+    s.text(
+        f"Against the 2017 national table: total output ratio {comp['output_ratio']:.3f}; correlation of "
+        f"the 42 × 42 domestic coefficients {comp['A_correlation']:.3f}, output-weighted mean absolute "
+        f"deviation {comp['A_weighted_abs_dev']:.4f}; output multipliers "
+        f"{comp['multiplier_ratio_min']:.2f}–{comp['multiplier_ratio_max']:.2f} × national."
+    )
     name = "name_zh" if lang == "zh" else "name_en"
-    cols = [name, "x", "OF", "IF", "outflows", "inflows", "value_added", "for_other_regions",
-            "intra_multiplier", "spillover_multiplier"]
+    cols = [
+        name,
+        "x",
+        "OF",
+        "IF",
+        "outflows",
+        "inflows",
+        "value_added",
+        "for_other_regions",
+        "intra_multiplier",
+        "spillover_multiplier",
+    ]
     s.table(f.reset_index()[["region", *cols]], max_rows=31)
     sp = digital_spillover(store)
     share = sp.drop_duplicates("demand").set_index("demand")["spillover_share"].sort_values(ascending=False)
-    s.text("Share of the output induced by each province's final demand for digital products (sectors 20, "
-           "31) that is produced in other provinces (highest five): "
-           + ", ".join(f"{k} {v:.0%}" for k, v in share.head(5).items()))
+    s.text(
+        "Share of the output induced by each province's final demand for digital products (sectors 20, "
+        "31) that is produced in other provinces (highest five): "
+        + ", ".join(f"{k} {v:.0%}" for k, v in share.head(5).items())
+    )
     if not getattr(store, "read_only", True):
         run_id = save_mrio(store, res)
-        s.note("The interprovincial trade flows, reconciled targets and checks are stored as analysis run "
-               f"{run_id}.")
+        s.note(
+            "The interprovincial trade flows, reconciled targets and checks are stored as analysis run "
+            f"{run_id}."
+        )
     return s
 
 

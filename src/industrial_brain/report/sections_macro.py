@@ -22,8 +22,14 @@ from industrial_brain.viz.fonts import cjk_font
 from industrial_brain.store.connection import Store
 from industrial_brain.viz.macro import choropleth, kernel_density_ridge, moran_by_year
 
-__all__ = ["SECTIONS_MACRO", "section_macro_indices", "section_macro_dagum", "section_macro_moran",
-           "section_macro_kde", "section_macro_map"]
+__all__ = [
+    "SECTIONS_MACRO",
+    "section_macro_indices",
+    "section_macro_dagum",
+    "section_macro_moran",
+    "section_macro_kde",
+    "section_macro_map",
+]
 
 
 def _names(run: MacroRun, lang: str) -> dict[str, str]:
@@ -37,15 +43,22 @@ def section_macro_indices(store: Store, lang: str) -> Section:
     s = Section("Digital–real economy integration 数实融合：指数与耦合协调度")
     y0, y1 = run.years[0], run.years[-1]
     D = run.D
-    s.text(f"Three composite indices (digital economy, real economy, new quality productive forces; pooled "
-           f"min–max, entropy weights) for {D.shape[0]} provinces, {y0}–{y1}, and the coupling coordination "
-           f"degree D of the digital and the real economy ({run.model} model). Mean D rose from "
-           f"{D[y0].mean():.3f} to {D[y1].mean():.3f}; stored as run {run.run_id}.")
+    s.text(
+        f"Three composite indices (digital economy, real economy, new quality productive forces; pooled "
+        f"min–max, entropy weights) for {D.shape[0]} provinces, {y0}–{y1}, and the coupling coordination "
+        f"degree D of the digital and the real economy ({run.model} model). Mean D rose from "
+        f"{D[y0].mean():.3f} to {D[y1].mean():.3f}; stored as run {run.run_id}."
+    )
     pooled = run.rank_checks[run.rank_checks["period"] == "pooled"]
     if len(pooled):
-        s.text("External sanity check (not a target): Spearman rank correlation with the source panel's own "
-               "composites — " + "; ".join(f"{r.role} vs {r.reference}: {r.spearman:.3f} (n = {r.n})"
-                                          for r in pooled.itertuples()) + ".")
+        s.text(
+            "External sanity check (not a target): Spearman rank correlation with the source panel's own "
+            "composites — "
+            + "; ".join(
+                f"{r.role} vs {r.reference}: {r.spearman:.3f} (n = {r.n})" for r in pooled.itertuples()
+            )
+            + "."
+        )
     frame = run.to_frame(lang).reset_index()
     d_col = "耦合协调度D" if zh else "D"
     last = frame[frame["year"] == y1].sort_values(d_col, ascending=False)
@@ -56,8 +69,11 @@ def section_macro_indices(store: Store, lang: str) -> Section:
     tab = cell.pivot(index="region_code", columns="year", values="cell")
     names = _names(run, lang)
     tab.insert(0, "name", [names.get(c, c) for c in tab.index])
-    s.note("D by province and year, with its coordination level (" + ", ".join(
-        f"{code} {name}" for code, name in run.level_names(lang)) + "):")
+    s.note(
+        "D by province and year, with its coordination level ("
+        + ", ".join(f"{code} {name}" for code, name in run.level_names(lang))
+        + "):"
+    )
     s.table(tab.reset_index(), max_rows=31)
     for n in run.notes[:6]:
         s.note(n)
@@ -71,16 +87,20 @@ def section_macro_dagum(store: Store, lang: str) -> Section:
     s = Section("Regional gaps: Dagum Gini 区域差异：Dagum 基尼系数分解")
     t = run.inequality.loc["D"]
     parts = sorted(("within", "net_between", "transvariation"))
-    shares = pd.DataFrame({f"share_{k}": {y: r.contributions[k] for y, r in run.dagum.items()}
-                           for k in parts})
+    shares = pd.DataFrame(
+        {f"share_{k}": {y: r.contributions[k] for y, r in run.dagum.items()} for k in parts}
+    )
     groups = sorted({str(g) for r in run.dagum.values() for g in r.G_jj.index})
-    gjj = pd.DataFrame({f"G_jj[{g}]": {y: r.G_jj.get(g, np.nan) for y, r in run.dagum.items()}
-                        for g in groups})
+    gjj = pd.DataFrame(
+        {f"G_jj[{g}]": {y: r.G_jj.get(g, np.nan) for y, r in run.dagum.items()} for g in groups}
+    )
     table = pd.concat([t[["G", "G_w", "G_nb", "G_t"]], shares, gjj, t[["theil_T", "CV"]]], axis=1)
     table = table.rename_axis("year").reset_index()
-    s.text("Dagum (1997) decomposition of the Gini coefficient of D over the NBS East / Central / West / "
-           "Northeast regions: G = G_w (within) + G_nb (net between) + G_t (transvariation), with each "
-           "part's share, the within-region Ginis, Theil T and the coefficient of variation.")
+    s.text(
+        "Dagum (1997) decomposition of the Gini coefficient of D over the NBS East / Central / West / "
+        "Northeast regions: G = G_w (within) + G_nb (net between) + G_t (transvariation), with each "
+        "part's share, the within-region Ginis, Theil T and the coefficient of variation."
+    )
     gap = float((table["G"] - table[["G_w", "G_nb", "G_t"]].sum(axis=1)).abs().max())
     s.table(table, floatfmt="{:,.4f}")
     s.note(f"Largest |G − (G_w + G_nb + G_t)| over the years: {gap:.1e}.")
@@ -92,11 +112,18 @@ def section_macro_moran(store: Store, lang: str) -> Section:
     run = newest_or_new_run(store)
     s = Section("Spatial autocorrelation: Moran's I 空间自相关：莫兰指数")
     mt = run.moran_table()
-    table = mt[[c for c in ("year", "I", "EI", "z_norm", "p_norm", "p_rand", "p_sim", "HH", "LL", "HL", "LH")
-                if c in mt.columns]]
-    s.text(f"Global Moran's I of D with {run.weights_kind} weights (row-standardised), analytical inference "
-           f"under normality and randomisation and a seeded permutation test; LISA counts of significant "
-           f"(p_sim ≤ 0.05) local clusters.")
+    table = mt[
+        [
+            c
+            for c in ("year", "I", "EI", "z_norm", "p_norm", "p_rand", "p_sim", "HH", "LL", "HL", "LH")
+            if c in mt.columns
+        ]
+    ]
+    s.text(
+        f"Global Moran's I of D with {run.weights_kind} weights (row-standardised), analytical inference "
+        f"under normality and randomisation and a seeded permutation test; LISA counts of significant "
+        f"(p_sim ≤ 0.05) local clusters."
+    )
     zh = cjk_font()
     fig = moran_by_year(table, title=bilingual("Moran's I of D", "耦合协调度的全局莫兰指数", zh))
     s.figure(fig)
@@ -108,14 +135,19 @@ def section_macro_kde(store: Store, lang: str) -> Section:
     run = newest_or_new_run(store)
     s = Section("Distribution dynamics: kernel density 分布动态：核密度估计")
     if run.kde is None:
-        return s.note("The stored run has no kernel density of D: " + "; ".join(
-            n for n in run.notes if n.startswith("kernel density")))
+        return s.note(
+            "The stored run has no kernel density of D: "
+            + "; ".join(n for n in run.notes if n.startswith("kernel density"))
+        )
     zh = cjk_font()
-    s.figure(kernel_density_ridge(run.kde,
-                                  title=bilingual("Kernel density of D by year", "耦合协调度核密度", zh)))
+    s.figure(
+        kernel_density_ridge(run.kde, title=bilingual("Kernel density of D by year", "耦合协调度核密度", zh))
+    )
     f = run.kde.features.reset_index()
-    s.text("Gaussian kernel (Scott's bandwidth) per year on a common grid: location and height of the main "
-           "peak, number of peaks (polarisation) and the width of the main peak.")
+    s.text(
+        "Gaussian kernel (Scott's bandwidth) per year on a common grid: location and height of the main "
+        "peak, number of peaks (polarisation) and the width of the main peak."
+    )
     return s.table(f, floatfmt="{:,.4f}")
 
 
@@ -125,15 +157,26 @@ def section_macro_map(store: Store, lang: str) -> Section:
     y1 = run.years[-1]
     s = Section(f"Map of D, {y1} 耦合协调度地图")
     zh = cjk_font()
-    fig = choropleth(run.D[y1],
-                     title=bilingual(f"Coupling coordination degree D, {y1}", f"{y1}年耦合协调度", zh),
-                     label="D", bins=np.arange(0.0, 1.0001, 0.1), cmap="RdYlGn",
-                     missing_label="no data (Taiwan, Hong Kong, Macao)")
+    fig = choropleth(
+        run.D[y1],
+        title=bilingual(f"Coupling coordination degree D, {y1}", f"{y1}年耦合协调度", zh),
+        label="D",
+        bins=np.arange(0.0, 1.0001, 0.1),
+        cmap="RdYlGn",
+        missing_label="no data (Taiwan, Hong Kong, Macao)",
+    )
     s.figure(fig)
-    return s.note("Classes of 0.1 follow the ten coordination levels; boundaries: ECharts China map "
-                  "(data/geo/china_provinces_clean.geojson).")
+    return s.note(
+        "Classes of 0.1 follow the ten coordination levels; boundaries: ECharts China map "
+        "(data/geo/china_provinces_clean.geojson)."
+    )
 
 
 #: Sections in report order, for report/demo.py.
-SECTIONS_MACRO = [section_macro_indices, section_macro_dagum, section_macro_moran, section_macro_kde,
-                  section_macro_map]
+SECTIONS_MACRO = [
+    section_macro_indices,
+    section_macro_dagum,
+    section_macro_moran,
+    section_macro_kde,
+    section_macro_map,
+]

@@ -28,12 +28,16 @@ def profile_html(profile: EnterpriseProfile, lang: str = "en") -> str:
     """A self-contained HTML page: summary, radar (dimensions vs sector median), trajectory, roadmap."""
     check_lang(lang)
     secs = profile_sections(profile, lang)
-    sub = (f"{profile.uscc} · {profile.sector or '—'} · {profile.region or '—'} · "
-           f"model {profile.model.code} {profile.latest['model_version']}"
-           + (" · SYNTHETIC — not a real enterprise" if profile.synthetic else ""))
+    sub = (
+        f"{profile.uscc} · {profile.sector or '—'} · {profile.region or '—'} · "
+        f"model {profile.model.code} {profile.latest['model_version']}"
+        + (" · SYNTHETIC — not a real enterprise" if profile.synthetic else "")
+    )
     title = f"{profile.name or profile.uscc} — digital-transformation profile 数字化转型画像"
-    foot = (f"industrial-brain {__version__} · enterprise-level data (grade important): do not publish · "
-            f"{profile.lineage.footer()}")
+    foot = (
+        f"industrial-brain {__version__} · enterprise-level data (grade important): do not publish · "
+        f"{profile.lineage.footer()}"
+    )
     return render(title, sub, secs, foot, lang=lang)
 
 
@@ -44,19 +48,38 @@ def profile_sections(profile: EnterpriseProfile, lang: str = "en") -> list[Secti
     zh = lang == "zh"
     s1 = Section("Where the firm stands 现状")
     lat = profile.latest
-    s1.text(f"Total score {float(lat['total_score']):.1f}, level {lat['level']} "
-            f"(assessed on {lat['taken_on']}, model {profile.model.code} {lat['model_version']}, "
-            f"fingerprint {str(lat['model_fingerprint'])[:12]}).")
+    s1.text(
+        f"Total score {float(lat['total_score']):.1f}, level {lat['level']} "
+        f"(assessed on {lat['taken_on']}, model {profile.model.code} {lat['model_version']}, "
+        f"fingerprint {str(lat['model_fingerprint'])[:12]})."
+    )
     if profile.sector_n >= profile.k:
-        s1.text(f"Sector percentile {profile.sector_percentile:.0f} among {profile.sector_n} assessed firms "
-                f"of {profile.sector}.")
+        s1.text(
+            f"Sector percentile {profile.sector_percentile:.0f} among {profile.sector_n} assessed firms "
+            f"of {profile.sector}."
+        )
     else:
         s1.note(f"Sector comparison withheld: fewer than {profile.k} assessed firms in the sector.")
     names = profile.dimensions["name_zh" if zh and zh_font else "name_en"]
-    s1.figure(radar(profile.dimensions["score"], profile.dimensions["benchmark"], labels=names,
-                    title=bilingual("Dimension scores vs sector median", "各维度得分与行业中位数", zh_font)))
-    dim = profile.dimensions.reset_index()[["dimension", "name_zh" if zh else "name_en", "score", "benchmark",
-                                            "next_level_floor", "gap_to_next_level", "weighted_gap"]]
+    s1.figure(
+        radar(
+            profile.dimensions["score"],
+            profile.dimensions["benchmark"],
+            labels=names,
+            title=bilingual("Dimension scores vs sector median", "各维度得分与行业中位数", zh_font),
+        )
+    )
+    dim = profile.dimensions.reset_index()[
+        [
+            "dimension",
+            "name_zh" if zh else "name_en",
+            "score",
+            "benchmark",
+            "next_level_floor",
+            "gap_to_next_level",
+            "weighted_gap",
+        ]
+    ]
     s1.table(dim, floatfmt="{:,.1f}")
     s2 = Section("Roadmap to the next level 迈向下一等级的路线图")
     if profile.next_level is None:
@@ -66,16 +89,31 @@ def profile_sections(profile: EnterpriseProfile, lang: str = "en") -> list[Secti
             s2.note(f"Blocked by: {b}")
         rm = profile.roadmap.reset_index()
         if len(rm):
-            s2.table(rm[["step", "action", "name_zh" if zh else "name_en", "questions", "effort",
-                         "total_after", "gain", "level_after"]], floatfmt="{:,.1f}")
+            s2.table(
+                rm[
+                    [
+                        "step",
+                        "action",
+                        "name_zh" if zh else "name_en",
+                        "questions",
+                        "effort",
+                        "total_after",
+                        "gain",
+                        "level_after",
+                    ]
+                ],
+                floatfmt="{:,.1f}",
+            )
         else:
             s2.text("No action in the catalogue improves the score further.")
     s3 = Section("Progress over time 历次评估")
     tr = profile.trajectory
     if len(tr) > 1:
         s3.figure(trajectory_chart(tr, title=bilingual("Total score by assessment", "历次评估总分", zh_font)))
-    s3.table(tr[["taken_on", "model_code", "model_version", "total_score", "level", "dataset_id"]],
-             floatfmt="{:,.1f}")
+    s3.table(
+        tr[["taken_on", "model_code", "model_version", "total_score", "level", "dataset_id"]],
+        floatfmt="{:,.1f}",
+    )
     return [s1, s2, s3]
 
 
@@ -85,9 +123,11 @@ def section_micro_sectors(store: Store, lang: str) -> Section:
     s = Section("Enterprise digital transformation by sector 分行业企业数字化转型")
     c = demo_sector_comparison(store)
     ref = c.reference
-    s.text(f"{c.n:,} SYNTHETIC enterprises (not real firms; generated with a fixed seed and calibrated to "
-           "the published figures), scored with the digital-transformation maturity model "
-           f"{c.model_version}, beside the published {ref.year} sector averages.")
+    s.text(
+        f"{c.n:,} SYNTHETIC enterprises (not real firms; generated with a fixed seed and calibrated to "
+        "the published figures), scored with the digital-transformation maturity model "
+        f"{c.model_version}, beside the published {ref.year} sector averages."
+    )
     unconfirmed = "" if ref.source_confirmed else " — primary publication not confirmed; figures as reported."
     s.note("Published reference: " + ref.source + unconfirmed)
     names = dict(zip(ref.sectors.index, ref.sectors["name_zh"]))
@@ -96,10 +136,15 @@ def section_micro_sectors(store: Store, lang: str) -> Section:
         shown.insert(1, "name_zh", shown["sector"].map(names).fillna("全国"))
     shown = shown.rename(columns={"mean": "synthetic_mean", "published_mean": "published_mean_2022"})
     s.table(shown.drop(columns=["reference"]), floatfmt="{:,.3g}")
-    s.figure(sector_comparison(c.comparison, title=bilingual("Mean total score by sector", "分行业平均总分",
-                                                             cjk_font())))
-    s.note(f"Sector × region aggregates: {c.n_primary} cells with fewer than {c.k} firms suppressed and "
-           f"{c.n_complementary} more suppressed so that none can be recovered from the margins.")
+    s.figure(
+        sector_comparison(
+            c.comparison, title=bilingual("Mean total score by sector", "分行业平均总分", cjk_font())
+        )
+    )
+    s.note(
+        f"Sector × region aggregates: {c.n_primary} cells with fewer than {c.k} firms suppressed and "
+        f"{c.n_complementary} more suppressed so that none can be recovered from the margins."
+    )
     lv = c.level_shares
     s.table(pd.DataFrame({"level": lv.index, "share": lv.to_numpy()}), floatfmt="{:.3f}")
     return s
@@ -109,8 +154,10 @@ def section_micro_profile(store: Store, lang: str) -> Section:
     """One enterprise profile summary (a SYNTHETIC firm near its sector's median, at L2)."""
     p = demo_profile(store)
     s = Section("Enterprise profile (synthetic firm) 企业画像（合成企业）")
-    s.text(f"{p.uscc} {p.name}: SYNTHETIC — not a real enterprise. Sector {p.sector}, region {p.region}, "
-           f"size {p.size_class}. Full page: ibrain assess profile --uscc {p.uscc} --out profile.html")
+    s.text(
+        f"{p.uscc} {p.name}: SYNTHETIC — not a real enterprise. Sector {p.sector}, region {p.region}, "
+        f"size {p.size_class}. Full page: ibrain assess profile --uscc {p.uscc} --out profile.html"
+    )
     for sub in profile_sections(p, lang):
         s.parts.append(f"<h3>{sub.title}</h3>")
         s.parts.extend(sub.parts)

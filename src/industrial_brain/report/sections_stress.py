@@ -41,17 +41,25 @@ def _headline(res, mc, lang: str) -> pd.DataFrame:
     rd = res.recovery_day()
     rows = [
         ("总产出损失" if zh else "total production loss (table units)", f"{res.total_production_loss:,.0f}"),
-        ("占年总产出" if zh else "share of annual gross output",
-         f"{res.total_production_loss / (res.x0.sum() * 365):.3%}"),
+        (
+            "占年总产出" if zh else "share of annual gross output",
+            f"{res.total_production_loss / (res.x0.sum() * 365):.3%}",
+        ),
         ("最终需求缺口" if zh else "final demand not met", f"{res.final_demand_unmet.sum():,.0f}"),
-        ("恢复日（总产出回到0.1%以内）" if zh else "recovery day (total output within 0.1 %)",
-         "未恢复" if (zh and rd is None) else ("not recovered" if rd is None else str(rd))),
+        (
+            "恢复日（总产出回到0.1%以内）" if zh else "recovery day (total output within 0.1 %)",
+            "未恢复" if (zh and rd is None) else ("not recovered" if rd is None else str(rd)),
+        ),
     ]
     if mc is not None:
         s = mc.stats()
-        rows += [(f"蒙特卡洛 {mc.runs} 次：损失均值" if zh else f"Monte Carlo ({mc.runs} runs): mean loss",
-                  f"{s['mean']:,.0f}"),
-                 ("5%–95% 分位" if zh else "5th–95th percentile", f"{s['p05']:,.0f} – {s['p95']:,.0f}")]
+        rows += [
+            (
+                f"蒙特卡洛 {mc.runs} 次：损失均值" if zh else f"Monte Carlo ({mc.runs} runs): mean loss",
+                f"{s['mean']:,.0f}",
+            ),
+            ("5%–95% 分位" if zh else "5th–95th percentile", f"{s['p05']:,.0f} – {s['p95']:,.0f}"),
+        ]
     return pd.DataFrame(rows, columns=["指标" if zh else "measure", "数值" if zh else "value"])
 
 
@@ -61,16 +69,19 @@ def _top(res, mc, tm, lang: str, k: int, exclude_region: str | None = None) -> p
         f = f[f.index.get_level_values(0) != exclude_region]
     f = f.sort_values("gross_loss", ascending=False).head(k)
     zh = lang == "zh"
-    out = pd.DataFrame({
-        ("部门" if zh else "industry"): [_names(tm, i, lang) for i in f.index],
-        ("产出损失" if zh else "production loss"): f["gross_loss"].to_numpy(),
-        ("最低产出比" if zh else "lowest output ratio"): f["min_production_ratio"].to_numpy(),
-        ("恢复日" if zh else "recovery day"): f["recovery_day"].to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            ("部门" if zh else "industry"): [_names(tm, i, lang) for i in f.index],
+            ("产出损失" if zh else "production loss"): f["gross_loss"].to_numpy(),
+            ("最低产出比" if zh else "lowest output ratio"): f["min_production_ratio"].to_numpy(),
+            ("恢复日" if zh else "recovery day"): f["recovery_day"].to_numpy(),
+        }
+    )
     if mc is not None:
         p = mc.to_frame()["p_below"]
-        out[(f"产出低于{mc.threshold:.0%}的概率" if zh else f"P(output < {mc.threshold:.0%})")] = \
-            [float(p.get(i, np.nan)) for i in f.index]
+        out[(f"产出低于{mc.threshold:.0%}的概率" if zh else f"P(output < {mc.threshold:.0%})")] = [
+            float(p.get(i, np.nan)) for i in f.index
+        ]
     return out
 
 
@@ -85,22 +96,36 @@ def section_stress_chips(store: Store, lang: str) -> Section:
     zh = lang == "zh"
     s = Section("Stress test: chip supply cut 压力测试：芯片供给冲击")
     sc, res, mc, tm = _run(store, "chips_capacity_2020")
-    s.text(("2020年全国153部门投入产出表（国内口径）。电子元器件（含集成电路，部门094）产能下降30%，持续90天，"
-            "此后30天线性恢复。ARIO模型逐日模拟库存、订单、超产与最终需求配给。") if zh else
-           ("2020 national 153-sector table (domestic basis). Electronic components, which include "
+    s.text(
+        (
+            "2020年全国153部门投入产出表（国内口径）。电子元器件（含集成电路，部门094）产能下降30%，持续90天，"
+            "此后30天线性恢复。ARIO模型逐日模拟库存、订单、超产与最终需求配给。"
+        )
+        if zh
+        else (
+            "2020 national 153-sector table (domestic basis). Electronic components, which include "
             "integrated circuits in the NBS classification (sector 094), lose 30 % of capacity for 90 "
             "days and recover linearly over 30 days. The ARIO model steps through days: inventories "
             "(90 days' target), orders, overproduction (up to 125 %, τ = 365 days) and rationing of final "
-            "demand."))
+            "demand."
+        )
+    )
     s.table(_headline(res, mc, lang))
     s.figure(plot_recovery(res, names=tm.sector_names, lang=lang, title=None))
     s.table(_top(res, mc, tm, lang, int(sc.report.get("top", 12))))
     if mc is not None:
-        s.note((f"蒙特卡洛：冲击幅度（15%–50%，三角分布）与持续时间（45–135天）随机抽取，"
-                f"{mc.runs}次，种子{mc.seed}。") if zh
-               else (f"Monte Carlo over the shock's depth (triangular 15–50 %) and duration (45–135 days): "
-                     f"{mc.runs} runs, seed {mc.seed}; `ibrain stress run chips_capacity_2020` runs the "
-                     "full 1,000."))
+        s.note(
+            (
+                f"蒙特卡洛：冲击幅度（15%–50%，三角分布）与持续时间（45–135天）随机抽取，"
+                f"{mc.runs}次，种子{mc.seed}。"
+            )
+            if zh
+            else (
+                f"Monte Carlo over the shock's depth (triangular 15–50 %) and duration (45–135 days): "
+                f"{mc.runs} runs, seed {mc.seed}; `ibrain stress run chips_capacity_2020` runs the "
+                "full 1,000."
+            )
+        )
         s.figure(plot_loss_distribution(mc, lang=lang))
     return s
 
@@ -111,14 +136,21 @@ def section_stress_flood(store: Store, lang: str) -> Section:
     s = Section("Stress test: flood in an equipment-making province 压力测试：装备制造省份洪灾")
     sc, res, mc, tm = _run(store, "flood_equipment_mrio")
     hit = "410000"
-    s.text(("2017年31省×42部门多区域投入产出表。洪灾使河南装备制造业（通用、专用、交通运输设备，"
+    s.text(
+        (
+            "2017年31省×42部门多区域投入产出表。洪灾使河南装备制造业（通用、专用、交通运输设备，"
             "电气机械，通信电子，仪器仪表）停产14天，产能60天内恢复；"
-            "5%的资本受损并由建筑业与设备制造业重建。") if zh else
-           ("2017 MRIO, 31 provinces × 42 sectors. A flood stops Henan's equipment manufacturing (general "
+            "5%的资本受损并由建筑业与设备制造业重建。"
+        )
+        if zh
+        else (
+            "2017 MRIO, 31 provinces × 42 sectors. A flood stops Henan's equipment manufacturing (general "
             "and special equipment, transport equipment, electrical machinery, communication and electronic "
             "equipment, instruments) for 14 days; capacity returns over 60 days; 5 % of their capital is "
             "destroyed and rebuilt by construction and equipment makers (reconstruction demand, "
-            "τ = 90 days)."))
+            "τ = 90 days)."
+        )
+    )
     s.table(_headline(res, mc, lang))
     s.figure(plot_recovery(res, names=tm.sector_names, region_names=tm.region_names, lang=lang))
     f = res.to_frame()
@@ -126,9 +158,15 @@ def section_stress_flood(store: Store, lang: str) -> Section:
     by_reg = by_reg[by_reg.index != hit].sort_values("gross_loss", ascending=False).head(10)
     by_reg.index = [tm.region_names.get(str(r), (r, r))[0 if zh else 1] for r in by_reg.index]
     s.note("河南以外损失最大的省份：" if zh else "Provinces outside Henan that lose most:")
-    s.table(by_reg.rename(columns={"loss": "净损失" if zh else "net loss",
-                                   "gross_loss": "产出损失" if zh else "production loss",
-                                   "final_demand_unmet": "需求缺口" if zh else "unmet final demand"}))
+    s.table(
+        by_reg.rename(
+            columns={
+                "loss": "净损失" if zh else "net loss",
+                "gross_loss": "产出损失" if zh else "production loss",
+                "final_demand_unmet": "需求缺口" if zh else "unmet final demand",
+            }
+        )
+    )
     s.figure(plot_region_losses(res, region_names=tm.region_names, lang=lang))
     s.note("河南以外受影响最大的部门：" if zh else "Industries outside Henan that lose most:")
     s.table(_top(res, mc, tm, lang, int(sc.report.get("top", 12)), exclude_region=hit))

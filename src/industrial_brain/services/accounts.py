@@ -69,23 +69,36 @@ def token_digest(token: str) -> str:
 def add_user(store: Store, username: str, password: str, role: str, uscc: str | None = None) -> None:
     """Create an account; enterprise accounts must name a registered enterprise (``uscc``)."""
     if not USERNAME_RE.match(username or ""):
-        raise InputError.at("bad user name", column="username", value=username,
-                            expected="2–64 letters, digits or _ . @ -")
+        raise InputError.at(
+            "bad user name", column="username", value=username, expected="2–64 letters, digits or _ . @ -"
+        )
     if role not in ACCOUNT_ROLES:
         raise InputError.at("unknown role", column="role", value=role, expected=" | ".join(ACCOUNT_ROLES))
     if len(password or "") < MIN_PASSWORD:
-        raise InputError.at("password too short", column="password",
-                            expected=f"at least {MIN_PASSWORD} characters")
+        raise InputError.at(
+            "password too short", column="password", expected=f"at least {MIN_PASSWORD} characters"
+        )
     if role == "enterprise":
         if not uscc:
-            raise InputError.at("an enterprise account needs its enterprise", column="uscc",
-                                expected="the USCC of a registered enterprise")
+            raise InputError.at(
+                "an enterprise account needs its enterprise",
+                column="uscc",
+                expected="the USCC of a registered enterprise",
+            )
         if not stored.enterprise_registered(store, uscc):
-            raise InputError.at("enterprise not registered", column="uscc", value=uscc,
-                                expected="the USCC of an enterprise in a stored enterprise dataset")
+            raise InputError.at(
+                "enterprise not registered",
+                column="uscc",
+                value=uscc,
+                expected="the USCC of an enterprise in a stored enterprise dataset",
+            )
     elif uscc:
-        raise InputError.at("only enterprise accounts are bound to an enterprise", column="uscc", value=uscc,
-                            expected=f"no enterprise for role {role}")
+        raise InputError.at(
+            "only enterprise accounts are bound to an enterprise",
+            column="uscc",
+            value=uscc,
+            expected=f"no enterprise for role {role}",
+        )
     if stored.user_exists(store, username):
         raise InputError.at("user exists", column="username", value=username, expected="a new user name")
     with store.transaction():
@@ -96,8 +109,9 @@ def add_user(store: Store, username: str, password: str, role: str, uscc: str | 
 def remove_user(store: Store, username: str) -> None:
     """Delete an account and revoke its tokens."""
     if not stored.user_exists(store, username):
-        raise InputError.at("no such user", column="username", value=username,
-                            expected="the name of a stored account")
+        raise InputError.at(
+            "no such user", column="username", value=username, expected="the name of a stored account"
+        )
     with store.transaction():
         stored.delete_user(store, username)
         store.audit("user_remove", f"user:{username}", "")
@@ -159,6 +173,7 @@ def grades_of(store: Store, dataset_ids) -> dict[str, str]:
     grades = dataset_grades(store)
     for d in dataset_ids:
         if d not in grades:
-            raise InputError.at("unknown dataset", column="dataset", value=d,
-                                expected="the id of a stored dataset")
+            raise InputError.at(
+                "unknown dataset", column="dataset", value=d, expected="the id of a stored dataset"
+            )
     return {d: grades[d] for d in dataset_ids}

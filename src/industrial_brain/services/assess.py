@@ -60,12 +60,31 @@ from industrial_brain.store.connection import Store
 from industrial_brain.store.datasets import dataset_kind
 
 __all__ = [
-    "DEFAULT_MODEL", "DEMO_DATASET_ID", "AssessmentIngest", "CohortReport", "EnterpriseProfile",
-    "ScoredSheet", "SectorComparison", "Submission",
-    "resolve_model", "model_catalog", "questionnaire", "write_questionnaire", "synthetic_population",
-    "ingest_answers", "score_file", "benchmark_scores", "submit_assessment",
-    "stored_model", "stored_results", "trajectory", "cohort", "enterprise_profile",
-    "ensure_demo_population", "demo_sector_comparison", "demo_profile",
+    "DEFAULT_MODEL",
+    "DEMO_DATASET_ID",
+    "AssessmentIngest",
+    "CohortReport",
+    "EnterpriseProfile",
+    "ScoredSheet",
+    "SectorComparison",
+    "Submission",
+    "resolve_model",
+    "model_catalog",
+    "questionnaire",
+    "write_questionnaire",
+    "synthetic_population",
+    "ingest_answers",
+    "score_file",
+    "benchmark_scores",
+    "submit_assessment",
+    "stored_model",
+    "stored_results",
+    "trajectory",
+    "cohort",
+    "enterprise_profile",
+    "ensure_demo_population",
+    "demo_sector_comparison",
+    "demo_profile",
 ]
 
 DEFAULT_MODEL = "digital_transformation_maturity"
@@ -76,6 +95,7 @@ SCORE_COLUMNS = ("uscc", "sector", "region", "total_score", "level")
 
 
 # ---- result objects --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class AssessmentIngest(ResultMixin):
@@ -102,8 +122,10 @@ class AssessmentIngest(ResultMixin):
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
         yield ("数据集" if zh else "dataset", self.dataset_id)
-        yield ("模型" if zh else "model",
-               f"{self.model_code} {self.model_version} ({self.model_fingerprint[:12]})")
+        yield (
+            "模型" if zh else "model",
+            f"{self.model_code} {self.model_version} ({self.model_fingerprint[:12]})",
+        )
         yield ("评估份数" if zh else "assessments", self.n_assessments)
         yield ("新登记企业" if zh else "new enterprises", self.n_new_enterprises)
         yield ("已登记企业" if zh else "enterprises already registered", self.n_known_enterprises)
@@ -163,7 +185,7 @@ class EnterpriseProfile(ResultMixin):
     size_class: str | None
     model: MaturityModel = field(repr=False)
     latest: pd.Series = field(repr=False)
-    dimensions: pd.DataFrame = field(repr=False)     # diagnosis dimension table (score, benchmark, gaps…)
+    dimensions: pd.DataFrame = field(repr=False)  # diagnosis dimension table (score, benchmark, gaps…)
     trajectory: pd.DataFrame = field(repr=False)
     roadmap: pd.DataFrame = field(repr=False)
     blocking: tuple[str, ...]
@@ -187,8 +209,10 @@ class EnterpriseProfile(ResultMixin):
         yield ("总分" if zh else "total score", float(self.latest["total_score"]))
         yield ("等级" if zh else "level", self.latest["level"])
         yield ("目标等级" if zh else "next level", self.next_level or "—")
-        yield ("行业内百分位" if zh else "sector percentile",
-               self.sector_percentile if self.sector_n >= self.k else "withheld (fewer than k peers)")
+        yield (
+            "行业内百分位" if zh else "sector percentile",
+            self.sector_percentile if self.sector_n >= self.k else "withheld (fewer than k peers)",
+        )
         for b in self.blocking:
             yield ("制约因素" if zh else "blocked by", b)
         if self.synthetic:
@@ -227,14 +251,15 @@ class SectorComparison:
     n: int
     model_version: str
     reference: PublishedReference
-    comparison: pd.DataFrame       # compare_with_reference: one row per published sector plus ALL
-    n_primary: int                 # sector × region cells under k suppressed …
-    n_complementary: int           # … and hidden so that none can be recovered from the margins
-    level_shares: pd.Series        # share of firms per level L1 … L5
+    comparison: pd.DataFrame  # compare_with_reference: one row per published sector plus ALL
+    n_primary: int  # sector × region cells under k suppressed …
+    n_complementary: int  # … and hidden so that none can be recovered from the margins
+    level_shares: pd.Series  # share of firms per level L1 … L5
     k: int
 
 
 # ---- models and questionnaires -------------------------------------------------------------------------
+
 
 def resolve_model(model: MaturityModel | str) -> MaturityModel:
     """A maturity model from a shipped model code or a YAML path (a model is returned as is)."""
@@ -242,9 +267,15 @@ def resolve_model(model: MaturityModel | str) -> MaturityModel:
 
 
 def _model_row(m: MaturityModel, version: str, lang: str) -> dict[str, Any]:
-    return {"code": m.code, "version": version, "name": m.name_zh if lang == "zh" else m.name_en,
-            "dimensions": len(m.dimensions), "questions": len(m.all_questions),
-            "levels": " ".join(m.level_codes), "fingerprint": m.fingerprint[:12]}
+    return {
+        "code": m.code,
+        "version": version,
+        "name": m.name_zh if lang == "zh" else m.name_en,
+        "dimensions": len(m.dimensions),
+        "questions": len(m.all_questions),
+        "levels": " ".join(m.level_codes),
+        "fingerprint": m.fingerprint[:12],
+    }
 
 
 def model_catalog(store: Store | None = None, *, lang: str = "en") -> pd.DataFrame:
@@ -266,8 +297,10 @@ def model_catalog(store: Store | None = None, *, lang: str = "en") -> pd.DataFra
         if reg.note in fps:
             rows[fps[reg.note]]["origin"] = "shipped, stored"
         else:
-            rows.append(_model_row(model_from_dict(json.loads(reg.params)), str(reg.version), lang)
-                        | {"origin": "stored"})
+            rows.append(
+                _model_row(model_from_dict(json.loads(reg.params)), str(reg.version), lang)
+                | {"origin": "stored"}
+            )
     return pd.DataFrame(rows)
 
 
@@ -281,14 +314,21 @@ def questionnaire(model: str = DEFAULT_MODEL, *, lang: str = "en") -> dict[str, 
     variant_of = {q.code: v.code for v in m.variants for q in v.extra_questions}
     qs = []
     for q in m.all_questions:
-        item = {"code": q.code, "dimension": q.dimension, "dimension_name": dims.get(q.dimension),
-                "text": q.name_zh if zh else q.name_en, "type": q.type, "required": bool(q.required),
-                "sector_variant": variant_of.get(q.code, "")}
+        item = {
+            "code": q.code,
+            "dimension": q.dimension,
+            "dimension_name": dims.get(q.dimension),
+            "text": q.name_zh if zh else q.name_en,
+            "type": q.type,
+            "required": bool(q.required),
+            "sector_variant": variant_of.get(q.code, ""),
+        }
         if q.type == "numeric":
             item.update(min=float(q.answer_min), max=float(q.answer_max), unit=q.unit or "")
         else:
-            item["options"] = [{"code": o.code, "name": o.name_zh if zh else o.name_en}
-                               for o in m.options_of(q)]
+            item["options"] = [
+                {"code": o.code, "name": o.name_zh if zh else o.name_en} for o in m.options_of(q)
+            ]
         qs.append(item)
     return {"model": m.code, "version": str(m.version), "questions": qs, "count": len(qs)}
 
@@ -303,8 +343,9 @@ def write_questionnaire(model: MaturityModel | str, out: str | Path, *, lang: st
     return m
 
 
-def synthetic_population(n: int = 10_000, *, seed: int = 0, model: MaturityModel | str = DEFAULT_MODEL
-                         ) -> SyntheticPopulation:
+def synthetic_population(
+    n: int = 10_000, *, seed: int = 0, model: MaturityModel | str = DEFAULT_MODEL
+) -> SyntheticPopulation:
     """A SYNTHETIC population of ``n`` enterprises calibrated to the published 2022 sector scores
     (:func:`industrial_brain.micro.population.simulate_population`)."""
     return simulate_population(n, seed=seed, model=model)
@@ -312,21 +353,38 @@ def synthetic_population(n: int = 10_000, *, seed: int = 0, model: MaturityModel
 
 # ---- storing answer sheets --------------------------------------------------------------------------------
 
+
 def stored_model(store: Store, fingerprint: str) -> MaturityModel:
     """The exact maturity model (by fingerprint) that scored stored results."""
     reg = run_store.runs(store, "assess_model", note=fingerprint)
     if reg.empty:
-        raise InputError.at("maturity model not found in the store", column="model_fingerprint",
-                            value=fingerprint[:12], expected="a model that scored stored assessments")
+        raise InputError.at(
+            "maturity model not found in the store",
+            column="model_fingerprint",
+            value=fingerprint[:12],
+            expected="a model that scored stored assessments",
+        )
     return model_from_dict(json.loads(reg["params"].iloc[0]))
 
 
-def ingest_answers(store: Store, answers: pd.DataFrame | str | Path, *,
-                   model: MaturityModel | str = DEFAULT_MODEL, dataset_id: str | None = None,
-                   taken_on: Any = None, synthetic: bool | None = None,
-                   title: str | None = None, source: str = "", publisher: str = "", licence: str = "",
-                   grade: str = "important", k: int = 3, file: str | None = None, sheet=None,
-                   replace: bool = False) -> AssessmentIngest:
+def ingest_answers(
+    store: Store,
+    answers: pd.DataFrame | str | Path,
+    *,
+    model: MaturityModel | str = DEFAULT_MODEL,
+    dataset_id: str | None = None,
+    taken_on: Any = None,
+    synthetic: bool | None = None,
+    title: str | None = None,
+    source: str = "",
+    publisher: str = "",
+    licence: str = "",
+    grade: str = "important",
+    k: int = 3,
+    file: str | None = None,
+    sheet=None,
+    replace: bool = False,
+) -> AssessmentIngest:
     """Score a filled questionnaire and store it whole, or store nothing.
 
     Parameters
@@ -366,40 +424,108 @@ def ingest_answers(store: Store, answers: pd.DataFrame | str | Path, *,
     if k < 1:
         raise InputError.at("k must be at least 1", column="k", value=k, expected="an integer >= 1")
     m = resolve_model(model)
-    sh = prepare_sheet(store, answers, m, dataset_id=dataset_id, taken_on=taken_on, synthetic=synthetic,
-                       title=title, source=source, publisher=publisher, licence=licence, grade=grade,
-                       file=file, sheet=sheet, replace=replace)
+    sh = prepare_sheet(
+        store,
+        answers,
+        m,
+        dataset_id=dataset_id,
+        taken_on=taken_on,
+        synthetic=synthetic,
+        title=title,
+        source=source,
+        publisher=publisher,
+        licence=licence,
+        grade=grade,
+        file=file,
+        sheet=sheet,
+        replace=replace,
+    )
     if sh.duplicate_of is not None:
-        return AssessmentIngest(sh.duplicate_of, m.code, m.version, m.fingerprint, 0, 0, 0, False, None, None,
-                                True, f"this sheet (sha256 {sh.sha256[:12]}) is already stored as dataset "
-                                f"'{sh.duplicate_of}'")
+        return AssessmentIngest(
+            sh.duplicate_of,
+            m.code,
+            m.version,
+            m.fingerprint,
+            0,
+            0,
+            0,
+            False,
+            None,
+            None,
+            True,
+            f"this sheet (sha256 {sh.sha256[:12]}) is already stored as dataset '{sh.duplicate_of}'",
+        )
     ds = ((sh.info.dataset_id, sh.sha256),)
-    lineage = Lineage.make("services.assess.ingest_answers",
-                           {"model": m.code, "model_version": sh.version, "model_fingerprint": m.fingerprint,
-                            "n": sh.n, "k": k, "synthetic": sh.synthetic}, datasets=ds)
+    lineage = Lineage.make(
+        "services.assess.ingest_answers",
+        {
+            "model": m.code,
+            "model_version": sh.version,
+            "model_fingerprint": m.fingerprint,
+            "n": sh.n,
+            "k": k,
+            "synthetic": sh.synthetic,
+        },
+        datasets=ds,
+    )
     bench_frame = sh.benchmark_frame()
     levels = list(sh.scores.level.cat.categories)
-    bench = (aggregate(bench_frame, ("sector", "region"), k=k, level_codes=levels)
-             if len(bench_frame) else None)
+    bench = (
+        aggregate(bench_frame, ("sector", "region"), k=k, level_codes=levels) if len(bench_frame) else None
+    )
     bench_run = new_run_id("assess_benchmark") if bench is not None else None
-    bench_lineage = Lineage.make("micro.aggregate", {"by": ["sector", "region"], "k": k, "model": m.code,
-                                                     "model_version": sh.version}, datasets=ds)
+    bench_lineage = Lineage.make(
+        "micro.aggregate",
+        {"by": ["sector", "region"], "k": k, "model": m.code, "model_version": sh.version},
+        datasets=ds,
+    )
     run_id = new_run_id("assess_score")
-    commit_sheet(store, sh, run_id=run_id, lineage=lineage, benchmark=bench, benchmark_run_id=bench_run,
-                 benchmark_lineage=bench_lineage)
+    commit_sheet(
+        store,
+        sh,
+        run_id=run_id,
+        lineage=lineage,
+        benchmark=bench,
+        benchmark_run_id=bench_run,
+        benchmark_lineage=bench_lineage,
+    )
     n_new = len(sh.new_enterprises)
     msg = f"stored {sh.n} assessments ({n_new} new enterprises)"
     if sh.version != m.version:
-        msg += (f"; model '{m.code}' {m.version} differs from the stored model of the same version: "
-                f"stored as version {sh.version}")
-    return AssessmentIngest(sh.info.dataset_id, m.code, sh.version, m.fingerprint, sh.n, n_new, sh.n_known,
-                            sh.synthetic, run_id, bench_run, False, msg, sh.scores, lineage)
+        msg += (
+            f"; model '{m.code}' {m.version} differs from the stored model of the same version: "
+            f"stored as version {sh.version}"
+        )
+    return AssessmentIngest(
+        sh.info.dataset_id,
+        m.code,
+        sh.version,
+        m.fingerprint,
+        sh.n,
+        n_new,
+        sh.n_known,
+        sh.synthetic,
+        run_id,
+        bench_run,
+        False,
+        msg,
+        sh.scores,
+        lineage,
+    )
 
 
-def score_file(path: str | Path, *, model: MaturityModel | str = DEFAULT_MODEL,
-               sheet: str | int | None = None, taken_on: Any = None, store: Store | None = None,
-               dataset_id: str | None = None,
-               synthetic: bool | None = None, grade: str = "important", k: int = 3) -> ScoredSheet:
+def score_file(
+    path: str | Path,
+    *,
+    model: MaturityModel | str = DEFAULT_MODEL,
+    sheet: str | int | None = None,
+    taken_on: Any = None,
+    store: Store | None = None,
+    dataset_id: str | None = None,
+    synthetic: bool | None = None,
+    grade: str = "important",
+    k: int = 3,
+) -> ScoredSheet:
     """Score a filled questionnaire file; with a ``store`` also store it (:func:`ingest_answers`).
 
     Without a store nothing is written anywhere; the sheet is checked exactly as when storing it.
@@ -408,8 +534,17 @@ def score_file(path: str | Path, *, model: MaturityModel | str = DEFAULT_MODEL,
     frame = read_answers(path, sheet=sheet)
     rep = None
     if store is not None:
-        rep = ingest_answers(store, frame, model=m, dataset_id=dataset_id, taken_on=taken_on,
-                             synthetic=synthetic, grade=grade, k=k, file=str(path))
+        rep = ingest_answers(
+            store,
+            frame,
+            model=m,
+            dataset_id=dataset_id,
+            taken_on=taken_on,
+            synthetic=synthetic,
+            grade=grade,
+            k=k,
+            file=str(path),
+        )
     if rep is None or rep.skipped:
         scores, _ = score_sheet(frame, m, file=str(path), taken_on=taken_on or "1970-01-01")
     else:
@@ -417,8 +552,14 @@ def score_file(path: str | Path, *, model: MaturityModel | str = DEFAULT_MODEL,
     return ScoredSheet(m, scores, rep)
 
 
-def submit_assessment(store: Store, uscc: str, answers: dict[str, Any], *, taken_on: str | None = None,
-                      model: MaturityModel | str = DEFAULT_MODEL) -> Submission:
+def submit_assessment(
+    store: Store,
+    uscc: str,
+    answers: dict[str, Any],
+    *,
+    taken_on: str | None = None,
+    model: MaturityModel | str = DEFAULT_MODEL,
+) -> Submission:
     """Score and store one questionnaire of a registered enterprise (all or nothing).
 
     ``answers`` maps question codes to option codes (a list or ``;``-separated text for multiple
@@ -427,37 +568,65 @@ def submit_assessment(store: Store, uscc: str, answers: dict[str, Any], *, taken
     """
     reg = enterprise_store.registrations(store, uscc)
     if reg.empty:
-        raise InputError.at("enterprise not registered", column="uscc", value=uscc,
-                            expected="the USCC of a registered enterprise")
+        raise InputError.at(
+            "enterprise not registered",
+            column="uscc",
+            value=uscc,
+            expected="the USCC of a registered enterprise",
+        )
     e = reg.iloc[0]
-    row = {"uscc": uscc, "name": e["name"], "sector": e["sector_code"], "region": e["region_code"],
-           "size_class": e["size_class"]}
+    row = {
+        "uscc": uscc,
+        "name": e["name"],
+        "sector": e["sector_code"],
+        "region": e["region_code"],
+        "size_class": e["size_class"],
+    }
     for code, v in answers.items():
         row[code] = ";".join(v) if isinstance(v, list) else v
     taken = taken_on or _dt.datetime.now(_dt.UTC).date().isoformat()
-    rep = ingest_answers(store, pd.DataFrame([row]), model=model, taken_on=taken, file="api submission",
-                         synthetic=False)
-    res = enterprise_store.assessment_results(store, uscc=uscc, dataset_id=rep.dataset_id, latest=False,
-                                              dimensions=False)
+    rep = ingest_answers(
+        store, pd.DataFrame([row]), model=model, taken_on=taken, file="api submission", synthetic=False
+    )
+    res = enterprise_store.assessment_results(
+        store, uscc=uscc, dataset_id=rep.dataset_id, latest=False, dimensions=False
+    )
     last = res.sort_values("taken_on").iloc[-1] if len(res) else None
-    return Submission(uscc, rep.dataset_id, None if last is None else float(last["total_score"]),
-                      None if last is None else str(last["level"]), bool(rep.skipped))
+    return Submission(
+        uscc,
+        rep.dataset_id,
+        None if last is None else float(last["total_score"]),
+        None if last is None else str(last["level"]),
+        bool(rep.skipped),
+    )
 
 
 # ---- benchmarks of a scores table ------------------------------------------------------------------------
+
 
 def _read_scores(path: str | Path) -> pd.DataFrame:
     f = read_frame(path)
     for c in ("uscc", "total_score", "level"):
         if c not in f.columns:
-            raise InputError.at("column missing from the scores file", file=str(path), row=1, column=c,
-                                expected="the columns of a scores table: " + ", ".join(SCORE_COLUMNS))
+            raise InputError.at(
+                "column missing from the scores file",
+                file=str(path),
+                row=1,
+                column=c,
+                expected="the columns of a scores table: " + ", ".join(SCORE_COLUMNS),
+            )
     x = pd.to_numeric(f["total_score"], errors="coerce")
     bad = x.isna() | (x < 0) | (x > 100)
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError.at("bad total score", file=str(path), row=i + 2, column="total_score",
-                            value=f["total_score"].iat[i], expected="a number from 0 to 100")
+        raise InputError.at(
+            "bad total score",
+            file=str(path),
+            row=i + 2,
+            column="total_score",
+            value=f["total_score"].iat[i],
+            expected="a number from 0 to 100",
+        )
     f["total_score"] = x.astype(np.float64)
     return f.set_index("uscc")
 
@@ -470,8 +639,14 @@ def _level_order(levels) -> list[str]:
     return sorted({str(v) for v in levels if pd.notna(v)}, key=key)
 
 
-def benchmark_scores(path: str | Path, by: str = "sector", *, k: int = 3, answers: str | Path | None = None,
-                     store: Store | None = None) -> BenchmarkTable:
+def benchmark_scores(
+    path: str | Path,
+    by: str = "sector",
+    *,
+    k: int = 3,
+    answers: str | Path | None = None,
+    store: Store | None = None,
+) -> BenchmarkTable:
     """Aggregates of a scores table by sector, region or size class, small cells suppressed.
 
     A grouping column the scores table lacks (``size_class``) is looked up by USCC in the answer
@@ -487,16 +662,28 @@ def benchmark_scores(path: str | Path, by: str = "sector", *, k: int = 3, answer
             key = a["uscc"].astype(str).str.strip().str.upper()
             f[by] = f.index.map(dict(zip(key, a[by])))
     if by not in f.columns and store is not None:
-        reg = enterprise_store.registrations(store).rename(columns={"sector_code": "sector",
-                                                                    "region_code": "region"})
+        reg = enterprise_store.registrations(store).rename(
+            columns={"sector_code": "sector", "region_code": "region"}
+        )
         f[by] = f.index.map(dict(zip(reg["uscc"], reg[by])))
     if by not in f.columns:
-        raise InputError.at("column missing from the scores file", file=str(path), row=1, column=by,
-                            expected=f"a '{by}' column, or an answer sheet or a store to look it up by uscc")
+        raise InputError.at(
+            "column missing from the scores file",
+            file=str(path),
+            row=1,
+            column=by,
+            expected=f"a '{by}' column, or an answer sheet or a store to look it up by uscc",
+        )
     if f[by].isna().any():
         i = int(np.flatnonzero(f[by].isna().to_numpy())[0])
-        raise InputError.at(f"missing {by}", file=str(path), row=i + 2, column=by,
-                            value=f.index[i], expected=f"a {by} for every enterprise")
+        raise InputError.at(
+            f"missing {by}",
+            file=str(path),
+            row=i + 2,
+            column=by,
+            value=f.index[i],
+            expected=f"a {by} for every enterprise",
+        )
     t = aggregate(f, by, k=k, level_codes=_level_order(f["level"]))
     if by != "sector":
         return t
@@ -510,9 +697,18 @@ def benchmark_scores(path: str | Path, by: str = "sector", *, k: int = 3, answer
 
 # ---- reading results back ---------------------------------------------------------------------------------
 
-def stored_results(store: Store, *, model_code: str | None = None, uscc: str | Sequence[str] | None = None,
-                   as_of: Any = None, latest: bool = True, dimensions: bool = True,
-                   sector: str | None = None, model_fingerprint: str | None = None) -> pd.DataFrame:
+
+def stored_results(
+    store: Store,
+    *,
+    model_code: str | None = None,
+    uscc: str | Sequence[str] | None = None,
+    as_of: Any = None,
+    latest: bool = True,
+    dimensions: bool = True,
+    sector: str | None = None,
+    model_fingerprint: str | None = None,
+) -> pd.DataFrame:
     """Stored scored assessments joined with the enterprise registry.
 
     One row per assessment (``latest=True``: only each enterprise's latest assessment on or before
@@ -522,16 +718,27 @@ def stored_results(store: Store, *, model_code: str | None = None, uscc: str | S
     """
     as_of = parse_date(as_of, "as_of") if as_of is not None else None
     return enterprise_store.assessment_results(
-        store, model_code=model_code, uscc=uscc, as_of=as_of, latest=latest, dimensions=dimensions,
-        sector=sector, model_fingerprint=model_fingerprint)
+        store,
+        model_code=model_code,
+        uscc=uscc,
+        as_of=as_of,
+        latest=latest,
+        dimensions=dimensions,
+        sector=sector,
+        model_fingerprint=model_fingerprint,
+    )
 
 
 def trajectory(store: Store, uscc: str, *, model_code: str | None = None) -> pd.DataFrame:
     """Every stored assessment of one enterprise, oldest first, with the model version that scored it."""
     df = stored_results(store, model_code=model_code, uscc=uscc, latest=False)
     if df.empty:
-        raise InputError.at("enterprise has no stored assessment", column="uscc", value=uscc,
-                            expected="the USCC of an enterprise with a stored assessment")
+        raise InputError.at(
+            "enterprise has no stored assessment",
+            column="uscc",
+            value=uscc,
+            expected="the USCC of an enterprise with a stored assessment",
+        )
     return df.sort_values(["taken_on", "assessment_id"]).reset_index(drop=True)
 
 
@@ -549,8 +756,16 @@ def _level_codes(store: Store, model_code: str, fingerprints: Iterable[str]) -> 
     return codes
 
 
-def cohort(store: Store, by: str = "sector", start: Any = None, end: Any = None, *,
-           model_code: str = DEFAULT_MODEL, same_firms: bool = False, k: int = 3) -> CohortReport:
+def cohort(
+    store: Store,
+    by: str = "sector",
+    start: Any = None,
+    end: Any = None,
+    *,
+    model_code: str = DEFAULT_MODEL,
+    same_firms: bool = False,
+    k: int = 3,
+) -> CohortReport:
     """How a sector's (region's, size class's) level distribution moved between two dates.
 
     Each enterprise counts with its latest assessment on or before each date. With ``same_firms``
@@ -566,8 +781,12 @@ def cohort(store: Store, by: str = "sector", start: Any = None, end: Any = None,
         raise InputError.at("a cohort report needs two dates", column="start/end", expected="two ISO dates")
     d0, d1 = parse_date(start, "start"), parse_date(end, "end")
     if d0 >= d1:
-        raise InputError.at("the start date must come before the end date", column="start",
-                            value=f"{d0} → {d1}", expected="start < end")
+        raise InputError.at(
+            "the start date must come before the end date",
+            column="start",
+            value=f"{d0} → {d1}",
+            expected="start < end",
+        )
     a = stored_results(store, model_code=model_code, as_of=d0, dimensions=False)
     b = stored_results(store, model_code=model_code, as_of=d1, dimensions=False)
     if same_firms:
@@ -582,8 +801,10 @@ def cohort(store: Store, by: str = "sector", start: Any = None, end: Any = None,
         g = df.assign(_g=df[by].astype(str))
         rows = {}
         for key, sub in list(g.groupby("_g")) + [(ALL, g)]:
-            r = {f"n_{suffix}": float(len(sub)),
-                 f"mean_{suffix}": float(sub["total_score"].mean()) if len(sub) else np.nan}
+            r = {
+                f"n_{suffix}": float(len(sub)),
+                f"mean_{suffix}": float(sub["total_score"].mean()) if len(sub) else np.nan,
+            }
             for lv in levels:
                 r[f"share_{lv}_{suffix}"] = float((sub["level"] == lv).mean()) if len(sub) else np.nan
             rows[key] = r
@@ -611,9 +832,11 @@ def cohort(store: Store, by: str = "sector", start: Any = None, end: Any = None,
     mark_suppressed(out, sup, comp)
     out.index.name = by
     versions = tuple(sorted(set(a["model_version"]) | set(b["model_version"])))
-    lineage = Lineage.make("services.assess.cohort", {"by": by, "start": str(d0), "end": str(d1),
-                                                      "model": model_code, "same_firms": same_firms, "k": k},
-                           datasets=_datasets(store, pd.concat([a["dataset_id"], b["dataset_id"]])))
+    lineage = Lineage.make(
+        "services.assess.cohort",
+        {"by": by, "start": str(d0), "end": str(d1), "model": model_code, "same_firms": same_firms, "k": k},
+        datasets=_datasets(store, pd.concat([a["dataset_id"], b["dataset_id"]])),
+    )
     return CohortReport(out, by, d0, d1, model_code, versions, same_firms, k, lineage)
 
 
@@ -623,8 +846,10 @@ def _datasets(store: Store, ids: Iterable[str]) -> tuple[tuple[str, str], ...]:
 
 # ---- enterprise profile ------------------------------------------------------------------------------
 
-def enterprise_profile(store: Store, uscc: str, *, model_code: str | None = None,
-                       k: int = 3) -> EnterpriseProfile:
+
+def enterprise_profile(
+    store: Store, uscc: str, *, model_code: str | None = None, k: int = 3
+) -> EnterpriseProfile:
     """Profile of one enterprise from the store: latest result, trajectory, sector benchmark, roadmap.
 
     The latest assessment's stored answers are re-scored with the exact stored model (by
@@ -642,8 +867,11 @@ def enterprise_profile(store: Store, uscc: str, *, model_code: str | None = None
         answers.insert(1, "sector", sector)
     scores = score_answers(m, answers, check_uscc=False)
     # sector peers: each firm's latest assessment under this model, kept when the same model scored it
-    same = (stored_results(store, model_code=m.code, sector=sector) if sector is not None
-            else pd.DataFrame(columns=["model_fingerprint", "total_score", *m.dimension_codes]))
+    same = (
+        stored_results(store, model_code=m.code, sector=sector)
+        if sector is not None
+        else pd.DataFrame(columns=["model_fingerprint", "total_score", *m.dimension_codes])
+    )
     same = same[same["model_fingerprint"] == m.fingerprint]
     dcodes = list(m.dimension_codes)
     bench = same[dcodes].median() if len(same) >= k else pd.Series(np.nan, index=dcodes)
@@ -654,31 +882,53 @@ def enterprise_profile(store: Store, uscc: str, *, model_code: str | None = None
         pct = 100.0 * (float((x < t - 1e-12).sum()) + 0.5 * float((np.abs(x - t) <= 1e-12).sum())) / len(x)
     else:
         pct = float("nan")
-    lineage = Lineage.make("services.assess.enterprise_profile",
-                           {"uscc": code, "model": m.code, "model_fingerprint": m.fingerprint, "k": k},
-                           datasets=_datasets(store, traj["dataset_id"]))
+    lineage = Lineage.make(
+        "services.assess.enterprise_profile",
+        {"uscc": code, "model": m.code, "model_fingerprint": m.fingerprint, "k": k},
+        datasets=_datasets(store, traj["dataset_id"]),
+    )
     return EnterpriseProfile(
-        uscc=code, name=str(latest["name"]) if isinstance(latest["name"], str) else "",
-        sector=sector, region=latest["region"] if isinstance(latest["region"], str) else None,
+        uscc=code,
+        name=str(latest["name"]) if isinstance(latest["name"], str) else "",
+        sector=sector,
+        region=latest["region"] if isinstance(latest["region"], str) else None,
         size_class=latest["size_class"] if isinstance(latest["size_class"], str) else None,
-        model=m, latest=latest, dimensions=d.dimensions, trajectory=traj, roadmap=d.roadmap,
-        blocking=d.blocking, next_level=d.next_level, sector_n=int(len(same)), sector_percentile=pct,
-        synthetic=bool(latest["synthetic"]), k=k, lineage=lineage)
-
+        model=m,
+        latest=latest,
+        dimensions=d.dimensions,
+        trajectory=traj,
+        roadmap=d.roadmap,
+        blocking=d.blocking,
+        next_level=d.next_level,
+        sector_n=int(len(same)),
+        sector_percentile=pct,
+        synthetic=bool(latest["synthetic"]),
+        k=k,
+        lineage=lineage,
+    )
 
 
 # ---- demo population ---------------------------------------------------------------------------------------
 
-def ensure_demo_population(store: Store, *, n: int = 5_000, seed: int = 2022,
-                           taken_on: str = "2022-12-31") -> str:
+
+def ensure_demo_population(
+    store: Store, *, n: int = 5_000, seed: int = 2022, taken_on: str = "2022-12-31"
+) -> str:
     """Store the SYNTHETIC demo population once (dataset :data:`DEMO_DATASET_ID`); return its id."""
     if dataset_kind(store, DEMO_DATASET_ID) is not None:
         return DEMO_DATASET_ID
     pop = simulate_population(n, seed=seed)
-    ingest_answers(store, pop.answers, dataset_id=DEMO_DATASET_ID, taken_on=taken_on, synthetic=True,
-                   title=f"SYNTHETIC enterprise assessment population (n={n}, seed={seed}), calibrated to "
-                         "the published 2022 sector scores",
-                   publisher="Industrial Brain (generated)", licence="CC0-1.0 (synthetic)")
+    ingest_answers(
+        store,
+        pop.answers,
+        dataset_id=DEMO_DATASET_ID,
+        taken_on=taken_on,
+        synthetic=True,
+        title=f"SYNTHETIC enterprise assessment population (n={n}, seed={seed}), calibrated to "
+        "the published 2022 sector scores",
+        publisher="Industrial Brain (generated)",
+        licence="CC0-1.0 (synthetic)",
+    )
     return DEMO_DATASET_ID
 
 
@@ -695,8 +945,16 @@ def demo_sector_comparison(store: Store, *, k: int = 3) -> SectorComparison:
     agg = aggregate(res, ("sector", "region"), k=k)
     lv = res["level"].value_counts(normalize=True).reindex(["L1", "L2", "L3", "L4", "L5"]).fillna(0.0)
     comp = compare_with_reference(res, low_levels=("L1",))
-    return SectorComparison(len(res), str(res["model_version"].iloc[0]), published_reference_2022(), comp,
-                            agg.n_primary, agg.n_complementary, lv, k)
+    return SectorComparison(
+        len(res),
+        str(res["model_version"].iloc[0]),
+        published_reference_2022(),
+        comp,
+        agg.n_primary,
+        agg.n_complementary,
+        lv,
+        k,
+    )
 
 
 def demo_profile(store: Store) -> EnterpriseProfile:

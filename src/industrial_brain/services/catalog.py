@@ -40,11 +40,26 @@ def _only(frame: pd.DataFrame, datasets: Collection[str] | None) -> pd.DataFrame
 
 
 # -- adding a file --------------------------------------------------------------------------------
-def ingest_file(store: Store, path: str | Path, kind: str, *, dataset_id: str | None = None, source: str = "",
-                publisher: str = "", licence: str = "", grade: str | None = None, replace: bool = False,
-                sheet: str | int | None = None, layout: str = "auto", year: int | None = None,
-                table_id: str | None = None, region: str | None = None, scheme: str | None = None,
-                unit: str = "10^4 CNY", rtol: float = 1e-4) -> IngestReport:
+def ingest_file(
+    store: Store,
+    path: str | Path,
+    kind: str,
+    *,
+    dataset_id: str | None = None,
+    source: str = "",
+    publisher: str = "",
+    licence: str = "",
+    grade: str | None = None,
+    replace: bool = False,
+    sheet: str | int | None = None,
+    layout: str = "auto",
+    year: int | None = None,
+    table_id: str | None = None,
+    region: str | None = None,
+    scheme: str | None = None,
+    unit: str = "10^4 CNY",
+    rtol: float = 1e-4,
+) -> IngestReport:
     """Validate a user's file and store it whole as one dataset of ``kind``, or raise :class:`InputError`.
 
     Takes every option any kind knows and passes each kind its own: ``layout`` (panel); ``year``,
@@ -59,8 +74,19 @@ def ingest_file(store: Store, path: str | Path, kind: str, *, dataset_id: str | 
         options.update(year=year, table_id=table_id, region=region, scheme=scheme or "", unit=unit, rtol=rtol)
     elif kind in ("sectors", "enterprise"):
         options["scheme"] = scheme
-    return ingest(store, path, kind, dataset_id=dataset_id, source=source, publisher=publisher,
-                  licence=licence, grade=grade, replace=replace, sheet=sheet, **options)
+    return ingest(
+        store,
+        path,
+        kind,
+        dataset_id=dataset_id,
+        source=source,
+        publisher=publisher,
+        licence=licence,
+        grade=grade,
+        replace=replace,
+        sheet=sheet,
+        **options,
+    )
 
 
 # -- catalog and quality notes --------------------------------------------------------------------
@@ -73,8 +99,13 @@ def catalog(store: Store, *, datasets: Collection[str] | None = None) -> pd.Data
     return _only(readers.catalog(store), datasets).reset_index(drop=True)
 
 
-def quality_notes(store: Store, dataset: str | None = None, severity: str | None = None, *,
-                  datasets: Collection[str] | None = None) -> pd.DataFrame:
+def quality_notes(
+    store: Store,
+    dataset: str | None = None,
+    severity: str | None = None,
+    *,
+    datasets: Collection[str] | None = None,
+) -> pd.DataFrame:
     """Stored quality notes (screening findings and provenance notes), optionally of one dataset and severity.
 
     Parameters
@@ -84,8 +115,9 @@ def quality_notes(store: Store, dataset: str | None = None, severity: str | None
     datasets : limit to these dataset ids (None: no limit)
     """
     if severity is not None and severity not in SEVERITIES:
-        raise InputError.at("parameter 'severity': unknown severity", value=severity,
-                            expected=" | ".join(SEVERITIES))
+        raise InputError.at(
+            "parameter 'severity': unknown severity", value=severity, expected=" | ".join(SEVERITIES)
+        )
     return _only(readers.quality_notes(store, dataset, severity), datasets).reset_index(drop=True)
 
 
@@ -122,9 +154,16 @@ class PanelView:
     excluded: pd.DataFrame
 
 
-def panel(store: Store, indicators: Sequence[str] | None = None, regions: Sequence[str] | None = None,
-          years: str | tuple[int, int] | None = None, datasets: Sequence[str] | None = None, *,
-          raw: bool = False, lang: str | None = None) -> PanelView:
+def panel(
+    store: Store,
+    indicators: Sequence[str] | None = None,
+    regions: Sequence[str] | None = None,
+    years: str | tuple[int, int] | None = None,
+    datasets: Sequence[str] | None = None,
+    *,
+    raw: bool = False,
+    lang: str | None = None,
+) -> PanelView:
     """A panel of the stored observations, for display or export.
 
     Parameters
@@ -155,8 +194,9 @@ def region(store: Store, code: str) -> pd.DataFrame:
     f = regions(store)
     f = f[f["code"] == code].reset_index(drop=True)
     if f.empty:
-        raise InputError.at("unknown region", column="code", value=code,
-                            expected="a stored GB/T 2260 region code")
+        raise InputError.at(
+            "unknown region", column="code", value=code, expected="a stored GB/T 2260 region code"
+        )
     return f
 
 
@@ -215,9 +255,17 @@ def io_table_summary(store: Store, table_id: str, lang: str = "en") -> IOTableSu
     check_lang(lang)
     t = readers.read_io_table(store, table_id)
     name = t.sectors["name_zh" if lang == "zh" else "name_en"]
-    frame = t.x.rename("gross_output").to_frame().assign(
-        name=name, value_added=t.V.sum(axis=0), final_demand=t.Y.sum(axis=1),
-        intermediate_input=t.Z.sum(axis=0)).reset_index()
+    frame = (
+        t.x.rename("gross_output")
+        .to_frame()
+        .assign(
+            name=name,
+            value_added=t.V.sum(axis=0),
+            final_demand=t.Y.sum(axis=1),
+            intermediate_input=t.Z.sum(axis=0),
+        )
+        .reset_index()
+    )
     return IOTableSummary(t.table_id, t.year, t.region_code, t.kind, t.unit, frame[IO_SUMMARY_COLUMNS])
 
 

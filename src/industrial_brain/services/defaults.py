@@ -44,37 +44,65 @@ def manifest() -> dict:
 def _load_regions(store: Store) -> IngestReport:
     path = data_path("reference/provinces_gbt2260.csv")
     sha = sha256_file(path)
-    info = DatasetInfo("ref_provinces_gbt2260", "reference",
-                       "Provinces (GB/T 2260) with names, NBS regions, capitals",
-                       source="reference/provinces_gbt2260.csv",
-                       publisher="compiled from GB/T 2260 codes and the ECharts China map "
-                                 "(see PROVENANCE.md §3)",
-                       licence="compiled here from public codes").checked()
+    info = DatasetInfo(
+        "ref_provinces_gbt2260",
+        "reference",
+        "Provinces (GB/T 2260) with names, NBS regions, capitals",
+        source="reference/provinces_gbt2260.csv",
+        publisher="compiled from GB/T 2260 codes and the ECharts China map (see PROVENANCE.md §3)",
+        licence="compiled here from public codes",
+    ).checked()
     if (same := existing_by_sha(store, sha)) is not None:
         return IngestReport(same, "reference", str(path), sha, 0, skipped=True, message="already stored")
     t = province_table()
-    frame = pd.DataFrame({"code": t["code"], "name_zh": t["name_zh"], "name_en": t["name_en"],
-                          "level": "province", "parent_code": NATIONAL, "dataset_id": info.dataset_id,
-                          "name_zh_short": t["name_zh_short"], "region4_zh": t["region4_zh"],
-                          "region4_en": t["region4_en"],
-                          "capital_lon": t["capital_lon"], "capital_lat": t["capital_lat"]})
-    nation = pd.DataFrame([{"code": NATIONAL, "name_zh": "全国", "name_en": "China (national)",
-                            "level": "country", "parent_code": None, "dataset_id": info.dataset_id,
-                            "name_zh_short": "全国"}])
+    frame = pd.DataFrame(
+        {
+            "code": t["code"],
+            "name_zh": t["name_zh"],
+            "name_en": t["name_en"],
+            "level": "province",
+            "parent_code": NATIONAL,
+            "dataset_id": info.dataset_id,
+            "name_zh_short": t["name_zh_short"],
+            "region4_zh": t["region4_zh"],
+            "region4_en": t["region4_en"],
+            "capital_lon": t["capital_lon"],
+            "capital_lat": t["capital_lat"],
+        }
+    )
+    nation = pd.DataFrame(
+        [
+            {
+                "code": NATIONAL,
+                "name_zh": "全国",
+                "name_en": "China (national)",
+                "level": "country",
+                "parent_code": None,
+                "dataset_id": info.dataset_id,
+                "name_zh_short": "全国",
+            }
+        ]
+    )
     frame = pd.concat([nation, frame], ignore_index=True)
-    commit_dataset(store, info, file=str(path), sha=sha, rows=len(frame),
-                   write=lambda s: insert_regions(s, frame))
-    return IngestReport(info.dataset_id, "reference", str(path), sha, len(frame),
-                        message="34 provinces + national")
+    commit_dataset(
+        store, info, file=str(path), sha=sha, rows=len(frame), write=lambda s: insert_regions(s, frame)
+    )
+    return IngestReport(
+        info.dataset_id, "reference", str(path), sha, len(frame), message="34 provinces + national"
+    )
 
 
 def _load_contiguity(store: Store) -> IngestReport:
     path = data_path("geo/china_provinces_clean.geojson")
     sha = sha256_file(path)
-    info = DatasetInfo("geo_china_provinces", "geo", "Province boundaries (ECharts China map) and contiguity",
-                       source="PyPI echarts-countries-pypkg 0.1.6, china.js (decoded)",
-                       publisher="Apache ECharts map data",
-                       licence="MIT (see LICENSE-DATA)").checked()
+    info = DatasetInfo(
+        "geo_china_provinces",
+        "geo",
+        "Province boundaries (ECharts China map) and contiguity",
+        source="PyPI echarts-countries-pypkg 0.1.6, china.js (decoded)",
+        publisher="Apache ECharts map data",
+        licence="MIT (see LICENSE-DATA)",
+    ).checked()
     if (same := existing_by_sha(store, sha)) is not None:
         return IngestReport(same, "geo", str(path), sha, 0, skipped=True, message="already stored")
     result = contiguity_from_geojson(json.loads(path.read_text(encoding="utf-8")))
@@ -82,10 +110,12 @@ def _load_contiguity(store: Store) -> IngestReport:
     flipped = pairs.rename(columns={"code_a": "code_b", "code_b": "code_a"})
     both = pd.concat([pairs, flipped], ignore_index=True)
     both = both[["code_a", "code_b", "kind"]].assign(dataset_id=info.dataset_id)
-    commit_dataset(store, info, file=str(path), sha=sha, rows=len(both),
-                   write=lambda s: insert_neighbours(s, both))
-    return IngestReport(info.dataset_id, "geo", str(path), sha, len(both),
-                        message=f"{len(pairs)} neighbour pairs")
+    commit_dataset(
+        store, info, file=str(path), sha=sha, rows=len(both), write=lambda s: insert_neighbours(s, both)
+    )
+    return IngestReport(
+        info.dataset_id, "geo", str(path), sha, len(both), message=f"{len(pairs)} neighbour pairs"
+    )
 
 
 def _panel_frame(entry: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -100,15 +130,33 @@ def _panel_frame(entry: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _load_panel(store: Store, entry: dict) -> IngestReport:
     path = data_path(entry["file"])
-    info = DatasetInfo(entry["dataset_id"], "panel", entry["title"], entry["source"], entry["publisher"],
-                       entry["licence"], entry.get("citation", ""), "general").checked()
+    info = DatasetInfo(
+        entry["dataset_id"],
+        "panel",
+        entry["title"],
+        entry["source"],
+        entry["publisher"],
+        entry["licence"],
+        entry.get("citation", ""),
+        "general",
+    ).checked()
     frame, ext = _panel_frame(entry)
-    report = ingest_panel(store, path, info, layout="wide-indicator", frame=frame,
-                          identities=entry.get("identities"))
+    report = ingest_panel(
+        store, path, info, layout="wide-indicator", frame=frame, identities=entry.get("identities")
+    )
     notes = manifest().get("provenance_notes", {}).get(info.dataset_id, [])
     if not report.skipped and notes:
-        frame_notes = pd.DataFrame([{**n, "dataset_id": info.dataset_id, "kind": "provenance",
-                                     "found_by": "provenance:PROVENANCE.md"} for n in notes])
+        frame_notes = pd.DataFrame(
+            [
+                {
+                    **n,
+                    "dataset_id": info.dataset_id,
+                    "kind": "provenance",
+                    "found_by": "provenance:PROVENANCE.md",
+                }
+                for n in notes
+            ]
+        )
         with store.transaction():
             insert_notes(store, frame_notes)
             store.audit("annotate", f"dataset:{info.dataset_id}", f"{len(frame_notes)} provenance notes")
@@ -116,10 +164,16 @@ def _load_panel(store: Store, entry: dict) -> IngestReport:
         notes = entry["external_references"]
         long = ext.melt(id_vars=["region", "year"], var_name="name", value_name="value")
         long = long.dropna(subset=["value"])
-        long = pd.DataFrame({"dataset_id": info.dataset_id, "region_code": long["region"],
-                             "year": long["year"].astype(int), "name": long["name"],
-                             "value": long["value"].astype(float),
-                             "note": long["name"].map(notes)})
+        long = pd.DataFrame(
+            {
+                "dataset_id": info.dataset_id,
+                "region_code": long["region"],
+                "year": long["year"].astype(int),
+                "name": long["name"],
+                "value": long["value"].astype(float),
+                "note": long["name"].map(notes),
+            }
+        )
         with store.transaction():
             insert_external_references(store, long)
             store.audit("ingest", f"dataset:{info.dataset_id}", f"external references: {', '.join(notes)}")
@@ -141,15 +195,31 @@ def _io_frame(entry: dict, sectors: pd.DataFrame) -> pd.DataFrame:
 
 def _load_io(store: Store, entry: dict, sectors: pd.DataFrame) -> IngestReport:
     common = manifest()["io_common"]
-    info = DatasetInfo(entry["dataset_id"], "io", entry["title"], common["source"], common["publisher"],
-                       common["licence"],
-                       common["citation_provincial" if entry.get("provincial") else "citation"],
-                       "general").checked()
+    info = DatasetInfo(
+        entry["dataset_id"],
+        "io",
+        entry["title"],
+        common["source"],
+        common["publisher"],
+        common["licence"],
+        common["citation_provincial" if entry.get("provincial") else "citation"],
+        "general",
+    ).checked()
     path = data_path(entry["file"])
     if existing_by_sha(store, sha256_file(path)) is not None:
         return ingest_io(store, path, info, year=entry["year"])  # reports the no-op
-    return ingest_io(store, path, info, year=entry["year"], scheme=entry["scheme"], kind=entry["kind"],
-                     unit=common["unit"], frame=_io_frame(entry, sectors), atol=1.0, rtol=1e-4)
+    return ingest_io(
+        store,
+        path,
+        info,
+        year=entry["year"],
+        scheme=entry["scheme"],
+        kind=entry["kind"],
+        unit=common["unit"],
+        frame=_io_frame(entry, sectors),
+        atol=1.0,
+        rtol=1e-4,
+    )
 
 
 def init_store(store: Store, progress: Progress | None = None) -> list[IngestReport]:
@@ -162,18 +232,39 @@ def init_store(store: Store, progress: Progress | None = None) -> list[IngestRep
     reports.append(_load_contiguity(store))
     say("indicators")
     ind_path = data_path("indicators.csv")
-    reports.append(ingest_indicators(store, ind_path, DatasetInfo(
-        "indicators_default", "indicators", "Indicator catalogue of the embedded panels",
-        source="data/indicators.csv", publisher="Industrial Brain (units and meanings from PROVENANCE.md)",
-        licence="Apache-2.0").checked()))
+    reports.append(
+        ingest_indicators(
+            store,
+            ind_path,
+            DatasetInfo(
+                "indicators_default",
+                "indicators",
+                "Indicator catalogue of the embedded panels",
+                source="data/indicators.csv",
+                publisher="Industrial Brain (units and meanings from PROVENANCE.md)",
+                licence="Apache-2.0",
+            ).checked(),
+        )
+    )
     say("sectors")
     sec_path = data_path("io_tables/sectors_nbs_2017_42.csv")
     sectors = pd.read_csv(sec_path, dtype=str)
-    reports.append(ingest_sectors(store, sec_path, DatasetInfo(
-        "sectors_nbs2017_42", "sectors", "NBS 2017 input–output sectors (42)",
-        source="io_tables/sectors_nbs_2017_42.csv",
-        publisher="National Bureau of Statistics of China", licence="public classification").checked(),
-        scheme="nbs2017_42", frame=sectors.drop(columns=["provincial_table_row_code"])))
+    reports.append(
+        ingest_sectors(
+            store,
+            sec_path,
+            DatasetInfo(
+                "sectors_nbs2017_42",
+                "sectors",
+                "NBS 2017 input–output sectors (42)",
+                source="io_tables/sectors_nbs_2017_42.csv",
+                publisher="National Bureau of Statistics of China",
+                licence="public classification",
+            ).checked(),
+            scheme="nbs2017_42",
+            frame=sectors.drop(columns=["provincial_table_row_code"]),
+        )
+    )
     m = manifest()
     for entry in m["panels"]:
         say(entry["dataset_id"])

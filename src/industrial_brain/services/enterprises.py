@@ -22,8 +22,16 @@ from industrial_brain.micro.benchmarking import aggregate
 from industrial_brain.store import enterprises as enterprise_store
 from industrial_brain.store.connection import Store
 
-__all__ = ["GROUPINGS", "EnterpriseAggregates", "check_grouping", "enterprise_list", "enterprise_record",
-           "enterprise_assessments", "aggregate_model", "enterprise_aggregates"]
+__all__ = [
+    "GROUPINGS",
+    "EnterpriseAggregates",
+    "check_grouping",
+    "enterprise_list",
+    "enterprise_record",
+    "enterprise_assessments",
+    "aggregate_model",
+    "enterprise_aggregates",
+]
 
 #: Columns an enterprise population can be grouped by.
 GROUPINGS = ("sector", "region", "size_class")
@@ -67,22 +75,33 @@ class EnterpriseAggregates(ResultMixin):
         return self.frame.copy()
 
 
-def enterprise_list(store: Store, *, uscc: str | None = None, sector: str | None = None,
-                    region: str | None = None, size_class: str | None = None,
-                    model_code: str | None = None) -> pd.DataFrame:
+def enterprise_list(
+    store: Store,
+    *,
+    uscc: str | None = None,
+    sector: str | None = None,
+    region: str | None = None,
+    size_class: str | None = None,
+    model_code: str | None = None,
+) -> pd.DataFrame:
     """Registered enterprises with their latest assessment per model (one row per enterprise and model;
     an enterprise never assessed has one row with empty assessment columns). Columns ``uscc, name,
     region_code, sector_code, sector_scheme, size_class, assessment_id, model_code, model_version,
     taken_on, total_score, level``."""
-    return enterprise_store.enterprises(store, uscc=uscc, sector=sector, region=region, size_class=size_class,
-                                        model_code=model_code)
+    return enterprise_store.enterprises(
+        store, uscc=uscc, sector=sector, region=region, size_class=size_class, model_code=model_code
+    )
 
 
 def _registered(store: Store, uscc: str) -> pd.DataFrame:
     f = enterprise_store.registrations(store, uscc)
     if f.empty:
-        raise InputError.at("enterprise not registered", column="uscc", value=uscc,
-                            expected="the USCC of a registered enterprise")
+        raise InputError.at(
+            "enterprise not registered",
+            column="uscc",
+            value=uscc,
+            expected="the USCC of a registered enterprise",
+        )
     return f
 
 
@@ -93,12 +112,21 @@ def enterprise_record(store: Store, uscc: str, *, model_code: str | None = None)
     reg = _registered(store, uscc).iloc[0]
     rows = enterprise_list(store, uscc=uscc, model_code=model_code)
     rows = rows[rows["assessment_id"].notna()]
-    latest = [{"model_code": r.model_code, "model_version": r.model_version, "assessment_id": r.assessment_id,
-               "taken_on": str(r.taken_on)[:10],
-               "total_score": None if pd.isna(r.total_score) else float(r.total_score), "level": r.level}
-              for r in rows.itertuples(index=False)]
-    out = {c: (None if pd.isna(reg[c]) else str(reg[c]))
-           for c in ("uscc", "name", "region_code", "sector_code", "sector_scheme", "size_class")}
+    latest = [
+        {
+            "model_code": r.model_code,
+            "model_version": r.model_version,
+            "assessment_id": r.assessment_id,
+            "taken_on": str(r.taken_on)[:10],
+            "total_score": None if pd.isna(r.total_score) else float(r.total_score),
+            "level": r.level,
+        }
+        for r in rows.itertuples(index=False)
+    ]
+    out = {
+        c: (None if pd.isna(reg[c]) else str(reg[c]))
+        for c in ("uscc", "name", "region_code", "sector_code", "sector_scheme", "size_class")
+    }
     return out | {"latest": latest}
 
 
@@ -118,8 +146,9 @@ def aggregate_model(store: Store, model_code: str | None = None) -> str | None:
     return str(counts.index[0]) if len(counts) else None
 
 
-def enterprise_aggregates(store: Store, by: Sequence[str] = ("sector",), *, model_code: str | None = None,
-                          k: int = 3) -> EnterpriseAggregates:
+def enterprise_aggregates(
+    store: Store, by: Sequence[str] = ("sector",), *, model_code: str | None = None, k: int = 3
+) -> EnterpriseAggregates:
     """Mean, quartiles and level shares of the enterprises' latest scores under one model, by one or two
     groupings (``sector``, ``region``, ``size_class``), with margins.
 

@@ -51,10 +51,31 @@ from industrial_brain.store.readers import StoredIOTable, io_tables, read_io_tab
 from industrial_brain.store.regions import regions
 
 __all__ = [
-    "MRIO_ID", "NATIONAL_42", "PROVINCIAL_PREFIX", "table_list", "table_dataset", "has_table", "stored_table",
-    "load_table", "sector_names", "table_summary", "table_overview", "table_multipliers", "table_key_sectors",
-    "sector_links", "mrio", "save_mrio", "national_comparison", "mrio_summary", "chain", "tree_frame",
-    "chokepoints_frame", "digital_national", "digital_provinces", "digital_spillover", "clear_cache",
+    "MRIO_ID",
+    "NATIONAL_42",
+    "PROVINCIAL_PREFIX",
+    "table_list",
+    "table_dataset",
+    "has_table",
+    "stored_table",
+    "load_table",
+    "sector_names",
+    "table_summary",
+    "table_overview",
+    "table_multipliers",
+    "table_key_sectors",
+    "sector_links",
+    "mrio",
+    "save_mrio",
+    "national_comparison",
+    "mrio_summary",
+    "chain",
+    "tree_frame",
+    "chokepoints_frame",
+    "digital_national",
+    "digital_provinces",
+    "digital_spillover",
+    "clear_cache",
 ]
 
 MRIO_ID = "cn_mrio_2017"
@@ -91,8 +112,12 @@ def table_list(store: Store) -> pd.DataFrame:
 
 def _unknown_table(store: Store, table_id: str) -> InputError:
     ids = list(io_tables(store)["table_id"])
-    return InputError.at("unknown IO table", column="table_id", value=table_id,
-                         expected=f"one of {ids[:8]}{' …' if len(ids) > 8 else ''}")
+    return InputError.at(
+        "unknown IO table",
+        column="table_id",
+        value=table_id,
+        expected=f"one of {ids[:8]}{' …' if len(ids) > 8 else ''}",
+    )
 
 
 def table_dataset(store: Store, table_id: str) -> str:
@@ -153,8 +178,18 @@ def iotable_from_stored(t: StoredIOTable) -> IOTable:
     V = t.V.copy()
     V.columns.name = "sector"
     x = t.x.copy()
-    tab = IOTable(Z, Y, V, x, Z_imp=t.Z_imports, Y_imp=t.Y_imports, final_use_kinds=kinds or None,
-                  name=t.table_id, unit=t.unit, rtol=1e-4)
+    tab = IOTable(
+        Z,
+        Y,
+        V,
+        x,
+        Z_imp=t.Z_imports,
+        Y_imp=t.Y_imports,
+        final_use_kinds=kinds or None,
+        name=t.table_id,
+        unit=t.unit,
+        rtol=1e-4,
+    )
     tab.sector_names = t.sectors
     return tab
 
@@ -181,13 +216,22 @@ def load_table(store: Store, table_id: str, *, basis: str = "domestic") -> IOTab
         Zt = tab.Z + st.Z_imports.reindex(index=tab.Z.index, columns=tab.Z.columns).to_numpy()
         Yt = tab.Y + st.Y_imports.reindex(index=tab.Y.index, columns=tab.Y.columns).fillna(0.0).to_numpy()
         Yt["IM"] = -st.Z_imports.to_numpy().sum(axis=1) - st.Y_imports.to_numpy().sum(axis=1)
-        tab2 = IOTable(Zt, Yt, tab.V, tab.x, name=f"{table_id} (domestic + imported use)", unit=tab.unit,
-                       notes=["domestic and imported blocks added (competitive view); "
-                              "imports as a negative column"])
+        tab2 = IOTable(
+            Zt,
+            Yt,
+            tab.V,
+            tab.x,
+            name=f"{table_id} (domestic + imported use)",
+            unit=tab.unit,
+            notes=["domestic and imported blocks added (competitive view); imports as a negative column"],
+        )
         tab2.sector_names = st.sectors
         tab = tab2
-    elif (basis == "domestic" and st.Z_imports is None
-          and any(k == "import" for k in tab.final_use_kinds.values())):
+    elif (
+        basis == "domestic"
+        and st.Z_imports is None
+        and any(k == "import" for k in tab.final_use_kinds.values())
+    ):
         names = tab.sector_names
         tab = tab.domestic()
         tab.sector_names = names
@@ -209,8 +253,14 @@ def table_summary(store: Store, table_id: str) -> pd.DataFrame:
     """By sector of a stored table as published: gross output x_j, intermediate input Σ_i z_ij, value added
     Σ_k v_kj and final demand Σ_k y_jk (index: sector code)."""
     t = stored_table(store, table_id)
-    f = pd.DataFrame({"gross_output": t.x, "intermediate_input": t.Z.sum(axis=0),
-                      "value_added": t.V.sum(axis=0), "final_demand": t.Y.sum(axis=1)})
+    f = pd.DataFrame(
+        {
+            "gross_output": t.x,
+            "intermediate_input": t.Z.sum(axis=0),
+            "value_added": t.V.sum(axis=0),
+            "final_demand": t.Y.sum(axis=1),
+        }
+    )
     f.index = f.index.astype(str)
     f.index.name = "sector"
     return f
@@ -228,9 +278,16 @@ def table_overview(store: Store, table_id: str, *, basis: str = "domestic") -> p
     tab = load_table(store, table_id, basis=basis)
     link = tab.linkages(forward=_forward(tab, None)).table
     mult = tab.multipliers().table
-    return pd.DataFrame({"x": tab.x, "value_added": tab.V.sum(axis=0) if tab.V is not None else float("nan"),
-                         "final_demand": tab.Y.sum(axis=1), "output": mult["output"],
-                         "backward": link["backward"], "forward": link["forward"]})
+    return pd.DataFrame(
+        {
+            "x": tab.x,
+            "value_added": tab.V.sum(axis=0) if tab.V is not None else float("nan"),
+            "final_demand": tab.Y.sum(axis=1),
+            "output": mult["output"],
+            "backward": link["backward"],
+            "forward": link["forward"],
+        }
+    )
 
 
 def table_multipliers(store: Store, table_id: str, *, basis: str = "domestic") -> MultipliersResult:
@@ -240,8 +297,14 @@ def table_multipliers(store: Store, table_id: str, *, basis: str = "domestic") -
     return load_table(store, table_id, basis=basis).multipliers()
 
 
-def table_key_sectors(store: Store, table_id: str, *, basis: str = "domestic", forward: str | None = None,
-                      threshold: float = 1.0) -> KeySectorsResult:
+def table_key_sectors(
+    store: Store,
+    table_id: str,
+    *,
+    basis: str = "domestic",
+    forward: str | None = None,
+    threshold: float = 1.0,
+) -> KeySectorsResult:
     """Rasmussen–Hirschman backward and forward linkages (影响力系数 / 感应度系数) and the four-quadrant
     key-sector classification (both above ``threshold`` = key). ``forward``: ``"ghosh"`` or
     ``"leontief"``; default Ghosh, Leontief for the MRIO."""
@@ -249,8 +312,9 @@ def table_key_sectors(store: Store, table_id: str, *, basis: str = "domestic", f
     return tab.key_sectors(forward=_forward(tab, forward), threshold=threshold)
 
 
-def sector_links(store: Store, table_id: str, sector: str, *, top: int = 8, basis: str = "domestic",
-                 lang: str = "en") -> dict[str, Any]:
+def sector_links(
+    store: Store, table_id: str, sector: str, *, top: int = 8, basis: str = "domestic", lang: str = "en"
+) -> dict[str, Any]:
     """A sector's main suppliers and buyers in a stored table.
 
     Suppliers (``upstream``): the ``top`` largest input coefficients a_ij = z_ij / x_j of the sector's
@@ -262,26 +326,38 @@ def sector_links(store: Store, table_id: str, sector: str, *, top: int = 8, basi
     A, B = tab.A, tab.B
     codes = [str(c) for c in A.columns]
     if sector not in codes:
-        raise InputError.at("unknown sector", column="sector", value=sector,
-                            expected=f"a code of {table_id}, e.g. {codes[0]}")
+        raise InputError.at(
+            "unknown sector", column="sector", value=sector, expected=f"a code of {table_id}, e.g. {codes[0]}"
+        )
     names = sector_names(store, table_id, lang)
 
     def side(s: pd.Series) -> list[dict[str, Any]]:
         s = s.drop(labels=[c for c in s.index if str(c) == sector]).sort_values(ascending=False).head(top)
-        return [{"sector": str(c), "name": names.get(str(c)), "coefficient": float(v)}
-                for c, v in s.items() if v > 0]
+        return [
+            {"sector": str(c), "name": names.get(str(c)), "coefficient": float(v)}
+            for c, v in s.items()
+            if v > 0
+        ]
 
     col = A.loc[:, A.columns.astype(str) == sector].iloc[:, 0]
     row = B.loc[B.index.astype(str) == sector].iloc[0]
-    return {"table_id": table_id, "sector": sector, "name": names.get(sector), "upstream": side(col),
-            "downstream": side(row)}
+    return {
+        "table_id": table_id,
+        "sector": sector,
+        "name": names.get(sector),
+        "upstream": side(col),
+        "downstream": side(row),
+    }
 
 
 def _provincial_ids(store: Store) -> list[str]:
     ids = [t for t in io_tables(store)["table_id"] if t.startswith(PROVINCIAL_PREFIX)]
     if not ids:
-        raise InputError.at("no provincial IO tables in the store", column="table_id",
-                            expected=f"{PROVINCIAL_PREFIX}<adcode> (run 'ibrain init')")
+        raise InputError.at(
+            "no provincial IO tables in the store",
+            column="table_id",
+            expected=f"{PROVINCIAL_PREFIX}<adcode> (run 'ibrain init')",
+        )
     return ids
 
 
@@ -299,10 +375,12 @@ def mrio(store: Store, *, beta: float = 1.0, reconcile: str = "mean") -> MRIORes
         provs[st.region_code] = st
     caps = regions(store, "province").set_index("code")[["capital_lon", "capital_lat"]]
     res = build_mrio(provs, caps, beta=beta, reconcile=reconcile)
-    lin = Lineage.make("meso.build_mrio", dict(res.lineage.params),
-                       datasets=dataset_lineage(store, MRIO_DATASETS))
-    res = MRIOResult(table=res.table, trade=res.trade, targets=res.targets, checks=res.checks,
-                     notes=res.notes, lineage=lin)
+    lin = Lineage.make(
+        "meso.build_mrio", dict(res.lineage.params), datasets=dataset_lineage(store, MRIO_DATASETS)
+    )
+    res = MRIOResult(
+        table=res.table, trade=res.trade, targets=res.targets, checks=res.checks, notes=res.notes, lineage=lin
+    )
     with _LOCK:
         _CACHE[key] = res
     return res
@@ -311,21 +389,38 @@ def mrio(store: Store, *, beta: float = 1.0, reconcile: str = "mean") -> MRIORes
 def save_mrio(store: Store, res: MRIOResult) -> str:
     """Store the estimated part of the MRIO (trade flows, targets, discrepancy) as an analysis run."""
     tr = res.trade
-    flows = pd.DataFrame({"region_code": tr["origin"], "sector_code": tr["sector"], "year": 2017,
-                          "measure": "interprovincial_flow", "value": tr["value"],
-                          "label": tr["destination"]})
-    tg = res.targets.reset_index().melt(id_vars=["region", "sector"],
-                                        value_vars=["OF_target", "IF_target", "transit", "ERR_mrio"],
-                                        var_name="measure", value_name="value")
+    flows = pd.DataFrame(
+        {
+            "region_code": tr["origin"],
+            "sector_code": tr["sector"],
+            "year": 2017,
+            "measure": "interprovincial_flow",
+            "value": tr["value"],
+            "label": tr["destination"],
+        }
+    )
+    tg = res.targets.reset_index().melt(
+        id_vars=["region", "sector"],
+        value_vars=["OF_target", "IF_target", "transit", "ERR_mrio"],
+        var_name="measure",
+        value_name="value",
+    )
     tg = tg.rename(columns={"region": "region_code", "sector": "sector_code"}).assign(year=2017, label=None)
-    checks = pd.DataFrame({"measure": [f"check:{k}" for k in res.checks], "value": list(res.checks.values()),
-                           "year": 2017})
-    return save_run(store, "mrio", res.lineage, pd.concat([flows, tg, checks], ignore_index=True),
-                    note="31-province MRIO 2017: interprovincial trade flows (label = destination)")
+    checks = pd.DataFrame(
+        {"measure": [f"check:{k}" for k in res.checks], "value": list(res.checks.values()), "year": 2017}
+    )
+    return save_run(
+        store,
+        "mrio",
+        res.lineage,
+        pd.concat([flows, tg, checks], ignore_index=True),
+        note="31-province MRIO 2017: interprovincial trade flows (label = destination)",
+    )
 
 
-def national_comparison(store: Store, res: MRIOResult | None = None,
-                        national_id: str = "cn_nbs_io_2017_42") -> dict[str, float]:
+def national_comparison(
+    store: Store, res: MRIOResult | None = None, national_id: str = "cn_nbs_io_2017_42"
+) -> dict[str, float]:
     """How far the MRIO, summed over regions, is from the national table's domestic structure.
 
     Returns the ratio of total output, the correlation of the 42 × 42 domestic coefficients, their
@@ -371,8 +466,15 @@ def mrio_summary(store: Store, res: MRIOResult | None = None) -> tuple[pd.DataFr
     return f, acc
 
 
-def chain(store: Store, table_id: str = "cn_nbs_io_2020_42", *, rule: str = "important",
-          threshold: float | None = None, lang: str = "en", centralities: bool = True) -> ChainGraph:
+def chain(
+    store: Store,
+    table_id: str = "cn_nbs_io_2020_42",
+    *,
+    rule: str = "important",
+    threshold: float | None = None,
+    lang: str = "en",
+    centralities: bool = True,
+) -> ChainGraph:
     """The chain graph of a stored table (domestic coefficients)."""
     tab = load_table(store, table_id)
     names = sector_names(store, table_id, lang)
@@ -387,8 +489,9 @@ def _node_key(node: Any) -> str:
     return ":".join(map(str, node)) if isinstance(node, tuple) else str(node)
 
 
-def tree_frame(graph: ChainGraph, sector: str, *, depth: int = 3,
-               direction: str = "upstream") -> pd.DataFrame:
+def tree_frame(
+    graph: ChainGraph, sector: str, *, depth: int = 3, direction: str = "upstream"
+) -> pd.DataFrame:
     """Breadth-first supplier (``upstream``) or buyer (``downstream``) tree of ``sector`` on a chain graph
     (:meth:`ChainGraph.tree`: ``depth``, ``sector``, ``parent``, ``weight``, ``path_weight`` = product of
     the link coefficients along the path, ``name``), with ``sector`` and ``parent`` as text
@@ -409,8 +512,9 @@ def _with_datasets(res: Any, store: Store, table_id: str) -> Any:
     """``res`` with the stored input datasets (id, sha256) added to its lineage."""
     lin = res.lineage
     ds = dataset_lineage(store, [table_dataset(store, table_id)])
-    lin = Lineage(method=lin.method, params=lin.params, datasets=ds, seed=lin.seed, version=lin.version,
-                  at=lin.at)
+    lin = Lineage(
+        method=lin.method, params=lin.params, datasets=ds, seed=lin.seed, version=lin.version, at=lin.at
+    )
     return dataclasses.replace(res, lineage=lin)
 
 
@@ -418,9 +522,14 @@ def _digital(tab: IOTable, digital: Sequence[str], basis: str, names: pd.Series 
     return digital_integration(tab.A, tab.x, digital=digital, basis=basis, names=names, lu=tab.lu)
 
 
-def digital_national(store: Store, *, table_ids: Sequence[str] = NATIONAL_42,
-                     digital: Sequence[str] = DIGITAL_CORE_NBS42, basis: str = "total",
-                     lang: str = "en") -> dict[str, DigitalIntegration]:
+def digital_national(
+    store: Store,
+    *,
+    table_ids: Sequence[str] = NATIONAL_42,
+    digital: Sequence[str] = DIGITAL_CORE_NBS42,
+    basis: str = "total",
+    lang: str = "en",
+) -> dict[str, DigitalIntegration]:
     """Digital input coefficients of the national 42-sector tables (default 2017, 2018, 2020)."""
     out = {}
     for tid in table_ids:
@@ -429,8 +538,9 @@ def digital_national(store: Store, *, table_ids: Sequence[str] = NATIONAL_42,
     return out
 
 
-def digital_provinces(store: Store, *, digital: Sequence[str] = DIGITAL_CORE_NBS42, basis: str = "total",
-                      lang: str = "en") -> pd.DataFrame:
+def digital_provinces(
+    store: Store, *, digital: Sequence[str] = DIGITAL_CORE_NBS42, basis: str = "total", lang: str = "en"
+) -> pd.DataFrame:
     """Province × sector digital input coefficients of the 31 provincial tables (long frame).
 
     ``basis="total"`` uses the competitive tables as published (inputs of every origin);

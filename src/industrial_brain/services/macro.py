@@ -105,25 +105,47 @@ from industrial_brain.store.external_references import external_reference
 from industrial_brain.store.readers import parse_years, read_panel
 from industrial_brain.store import regions as store_regions
 
-__all__ = ["ROLES", "DEFAULT_SYSTEMS", "EXTERNAL_REFERENCES", "WEIGHTS_KINDS", "MacroRun", "run_macro",
-           "resolve_systems", "macro_systems", "index_system", "export_run", "stored_macro_values",
-           "macro_run_id", "macro_runs", "map_values", "region_names", "load_macro_run", "newest_or_new_run",
-           "region_table",
-           "KIND"]
+__all__ = [
+    "ROLES",
+    "DEFAULT_SYSTEMS",
+    "EXTERNAL_REFERENCES",
+    "WEIGHTS_KINDS",
+    "MacroRun",
+    "run_macro",
+    "resolve_systems",
+    "macro_systems",
+    "index_system",
+    "export_run",
+    "stored_macro_values",
+    "macro_run_id",
+    "macro_runs",
+    "map_values",
+    "region_names",
+    "load_macro_run",
+    "newest_or_new_run",
+    "region_table",
+    "KIND",
+]
 
 #: Run kind in ``analysis_run``.
 KIND = "macro"
 #: The three index roles of the pipeline, in order.
 ROLES = ("digital", "real", "nqpf")
 #: Shipped default system per role.
-DEFAULT_SYSTEMS: Mapping[str, str] = {"digital": "digital_economy", "real": "real_economy",
-                                      "nqpf": "new_quality_productive_forces"}
+DEFAULT_SYSTEMS: Mapping[str, str] = {
+    "digital": "digital_economy",
+    "real": "real_economy",
+    "nqpf": "new_quality_productive_forces",
+}
 #: Source composite (external_reference.name) each role is compared with.
 EXTERNAL_REFERENCES: Mapping[str, str] = {"digital": "digital_economy", "nqpf": "new_productivity_level"}
 #: Spatial weights the pipeline can build from the store.
 WEIGHTS_KINDS = ("contiguity", "inverse_distance", "knn")
-_ROLE_NAMES = {"digital": ("digital economy", "数字经济"), "real": ("real economy", "实体经济"),
-               "nqpf": ("new quality productive forces", "新质生产力")}
+_ROLE_NAMES = {
+    "digital": ("digital economy", "数字经济"),
+    "real": ("real economy", "实体经济"),
+    "nqpf": ("new quality productive forces", "新质生产力"),
+}
 _MISSING = ("interpolate", "raise")
 #: Significance of the LISA cluster labels.
 _LISA_SIGNIFICANCE = 0.05
@@ -225,17 +247,32 @@ class MacroRun(ResultMixin):
         check_lang(lang)
         rows = []
         for y, r in self.dagum.items():
-            row = {"year": int(y), "G": r.gini, "G_w": r.within, "G_nb": r.net_between,
-                   "G_t": r.transvariation,
-                   "share_w": r.contributions["within"], "share_nb": r.contributions["net_between"],
-                   "share_t": r.contributions["transvariation"]}
+            row = {
+                "year": int(y),
+                "G": r.gini,
+                "G_w": r.within,
+                "G_nb": r.net_between,
+                "G_t": r.transvariation,
+                "share_w": r.contributions["within"],
+                "share_nb": r.contributions["net_between"],
+                "share_t": r.contributions["transvariation"],
+            }
             row.update({f"G_jj[{g}]": float(v) for g, v in r.G_jj.items()})
             rows.append(row)
         df = pd.DataFrame(rows)
         if lang == "zh" and len(df):
-            df = df.rename(columns={"year": "年份", "G": "总体基尼系数", "G_w": "组内", "G_nb": "组间净差异",
-                                    "G_t": "超变密度", "share_w": "组内贡献率", "share_nb": "组间贡献率",
-                                    "share_t": "超变密度贡献率"})
+            df = df.rename(
+                columns={
+                    "year": "年份",
+                    "G": "总体基尼系数",
+                    "G_w": "组内",
+                    "G_nb": "组间净差异",
+                    "G_t": "超变密度",
+                    "share_w": "组内贡献率",
+                    "share_nb": "组间贡献率",
+                    "share_t": "超变密度贡献率",
+                }
+            )
             df = df.rename(columns={c: c.replace("G_jj", "组内基尼") for c in df.columns})
         return df
 
@@ -244,8 +281,16 @@ class MacroRun(ResultMixin):
         check_lang(lang)
         rows = []
         for y, m in self.moran.items():
-            row = {"year": int(y), "I": m.I, "EI": m.EI, "z_norm": m.z_norm, "p_norm": m.p_norm,
-                   "z_rand": m.z_rand, "p_rand": m.p_rand, "p_sim": m.p_sim}
+            row = {
+                "year": int(y),
+                "I": m.I,
+                "EI": m.EI,
+                "z_norm": m.z_norm,
+                "p_norm": m.p_norm,
+                "z_rand": m.z_rand,
+                "p_rand": m.p_rand,
+                "p_sim": m.p_sim,
+            }
             loc = self.local_moran.get(y)
             if loc is not None and loc.p_sim is not None:
                 cl = pd.Series(loc.cluster()).value_counts()
@@ -253,8 +298,9 @@ class MacroRun(ResultMixin):
             rows.append(row)
         df = pd.DataFrame(rows)
         if lang == "zh" and len(df):
-            df = df.rename(columns={"year": "年份", "HH": "高-高", "LL": "低-低", "HL": "高-低",
-                                    "LH": "低-高"})
+            df = df.rename(
+                columns={"year": "年份", "HH": "高-高", "LL": "低-低", "HL": "高-低", "LH": "低-高"}
+            )
         return df
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
@@ -284,10 +330,22 @@ class MacroRun(ResultMixin):
         df.insert(0, "region4", reg.loc[codes, "region4_zh" if zh else "region4_en"].to_numpy())
         df.insert(0, "name", reg.loc[codes, "name_zh" if zh else "name_en"].to_numpy())
         if zh:
-            df = df.rename(columns={"name": "名称", "region4": "四大地区", "digital": "数字经济指数",
-                                    "real": "实体经济指数", "nqpf": "新质生产力指数", "C": "耦合度C",
-                                    "T": "综合发展指数T", "D": "耦合协调度D", "level": "协调等级",
-                                    "level_code": "等级代码", "lagging": "滞后子系统", "lisa": "LISA聚类"})
+            df = df.rename(
+                columns={
+                    "name": "名称",
+                    "region4": "四大地区",
+                    "digital": "数字经济指数",
+                    "real": "实体经济指数",
+                    "nqpf": "新质生产力指数",
+                    "C": "耦合度C",
+                    "T": "综合发展指数T",
+                    "D": "耦合协调度D",
+                    "level": "协调等级",
+                    "level_code": "等级代码",
+                    "lagging": "滞后子系统",
+                    "lisa": "LISA聚类",
+                }
+            )
         return df
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
@@ -305,26 +363,44 @@ class MacroRun(ResultMixin):
         yield (f"平均D {y1}" if zh else f"mean D {y1}", float(D[y1].mean()))
         counts = pd.Series(np.asarray(self.coupling.level)[self.coupling.index.get_level_values(1) == y1])
         top = int(counts.value_counts().idxmax())
-        yield ((f"{y1} 最常见等级" if zh else f"most common level {y1}"),
-               COORDINATION_LEVELS[top][3 if zh else 4] + f" ({int((counts == top).sum())})")
+        yield (
+            (f"{y1} 最常见等级" if zh else f"most common level {y1}"),
+            COORDINATION_LEVELS[top][3 if zh else 4] + f" ({int((counts == top).sum())})",
+        )
         if y1 in self.dagum and y0 in self.dagum:
             yield (f"Dagum G {y0} → {y1}", f"{self.dagum[y0].gini:.4f} → {self.dagum[y1].gini:.4f}")
             c = self.dagum[y1].contributions
-            yield ((f"{y1} 贡献率 组内/组间/超变" if zh else f"{y1} shares within/between/transvariation"),
-                   f"{c['within']:.1%} / {c['net_between']:.1%} / {c['transvariation']:.1%}")
+            yield (
+                (f"{y1} 贡献率 组内/组间/超变" if zh else f"{y1} shares within/between/transvariation"),
+                f"{c['within']:.1%} / {c['net_between']:.1%} / {c['transvariation']:.1%}",
+            )
         if self.sigma is not None:
             yield ("σ收敛 (CV 斜率)" if zh else "σ-convergence (slope of CV)", self.sigma.slope_CV)
         if self.beta_panel is not None:
-            yield ("面板β (固定效应)" if zh else "panel β (fixed effects)",
-                   f"{self.beta_panel.beta:.4f} (p = {self.beta_panel.pvalues['beta']:.3g})")
+            yield (
+                "面板β (固定效应)" if zh else "panel β (fixed effects)",
+                f"{self.beta_panel.beta:.4f} (p = {self.beta_panel.pvalues['beta']:.3g})",
+            )
         if self.moran:
-            yield ((f"莫兰 I {y1} ({self.weights_kind})" if zh else f"Moran's I {y1} ({self.weights_kind})"),
-                   f"{self.moran[y1].I:.4f} ("
-                   + (f"p_sim = {self.moran[y1].p_sim:.3g}" if self.moran[y1].p_sim is not None
-                      else f"p_norm = {self.moran[y1].p_norm:.3g}") + ")")
+            yield (
+                (f"莫兰 I {y1} ({self.weights_kind})" if zh else f"Moran's I {y1} ({self.weights_kind})"),
+                f"{self.moran[y1].I:.4f} ("
+                + (
+                    f"p_sim = {self.moran[y1].p_sim:.3g}"
+                    if self.moran[y1].p_sim is not None
+                    else f"p_norm = {self.moran[y1].p_norm:.3g}"
+                )
+                + ")",
+            )
         for _, row in self.rank_checks[self.rank_checks["period"] == "pooled"].iterrows():
-            yield ((f"秩相关 {row['role']} vs {row['reference']}" if zh
-                    else f"Spearman {row['role']} vs source {row['reference']}"), float(row["spearman"]))
+            yield (
+                (
+                    f"秩相关 {row['role']} vs {row['reference']}"
+                    if zh
+                    else f"Spearman {row['role']} vs source {row['reference']}"
+                ),
+                float(row["spearman"]),
+            )
         for n in self.notes:
             yield ("说明" if zh else "note", n)
 
@@ -336,11 +412,19 @@ def macro_systems() -> pd.DataFrame:
     role_of = {v: k for k, v in DEFAULT_SYSTEMS.items()}
     for name in default_index_systems():
         s = load_index_system(name)
-        rows.append({"code": s.code, "role": role_of.get(s.code, ""), "name_en": s.name_en,
-                     "name_zh": s.name_zh,
-                     "dimensions": len(s.dimensions), "indicators": len(s.indicators),
-                     "absent_from_data": len(s.absent_from_data), "weighting": s.weighting,
-                     "follows": " ".join(s.follows.split())[:160]})
+        rows.append(
+            {
+                "code": s.code,
+                "role": role_of.get(s.code, ""),
+                "name_en": s.name_en,
+                "name_zh": s.name_zh,
+                "dimensions": len(s.dimensions),
+                "indicators": len(s.indicators),
+                "absent_from_data": len(s.absent_from_data),
+                "weighting": s.weighting,
+                "follows": " ".join(s.follows.split())[:160],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -376,10 +460,16 @@ def resolve_systems(systems: Any = None) -> dict[str, IndexSystem]:
             sysobj = load_index_system(spec if not isinstance(spec, str) else spec_s)
             by_code = {v: k for k, v in DEFAULT_SYSTEMS.items()}
             if sysobj.code not in by_code:
-                raise InputError.at("cannot tell which index this system replaces", file=spec_s,
-                                    column="code", value=sysobj.code,
-                                    expected="a spec ROLE=FILE with ROLE one of " + ", ".join(ROLES)
-                                    + ", or a file whose code is " + " / ".join(DEFAULT_SYSTEMS.values()))
+                raise InputError.at(
+                    "cannot tell which index this system replaces",
+                    file=spec_s,
+                    column="code",
+                    value=sysobj.code,
+                    expected="a spec ROLE=FILE with ROLE one of "
+                    + ", ".join(ROLES)
+                    + ", or a file whose code is "
+                    + " / ".join(DEFAULT_SYSTEMS.values()),
+                )
             chosen[by_code[sysobj.code]] = sysobj
     return {r: load_index_system(chosen[r]) for r in ROLES}
 
@@ -391,8 +481,11 @@ def region_table(store: Store) -> pd.DataFrame:
     df = store_regions.regions(store, "province")
     df = df[df["region4_en"].notna()].set_index("code")
     if df.empty:
-        raise InputError.at("the store has no provinces with an NBS four-region group", column="region4_en",
-                            expected="a store initialised with the default data (ibrain init)")
+        raise InputError.at(
+            "the store has no provinces with an NBS four-region group",
+            column="region4_en",
+            expected="a store initialised with the default data (ibrain init)",
+        )
     return df[["name_zh", "name_en", "region4_en", "region4_zh", "capital_lon", "capital_lat"]]
 
 
@@ -431,10 +524,12 @@ def _years(P: pd.DataFrame, years: Any) -> list[int]:
         if len(cur) >= len(best):
             best = cur
     if len(best) < 3:
-        raise _parameter_error("years",
-                               "fewer than three consecutive years with complete data for every province",
-                               value=ok,
-                               expected="missing='interpolate', or indicators/years with complete data")
+        raise _parameter_error(
+            "years",
+            "fewer than three consecutive years with complete data for every province",
+            value=ok,
+            expected="missing='interpolate', or indicators/years with complete data",
+        )
     return best
 
 
@@ -443,10 +538,12 @@ def _spatial(store: Store, regions: pd.DataFrame, kind: str, k: int) -> tuple[Sp
     if kind == "contiguity":
         pairs = store_regions.neighbour_pairs(store)
         if pairs.empty:
-            raise _parameter_error("weights", "the store holds no contiguity (no neighbour pairs)",
-                                   value=kind,
-                                   expected="a store initialised with the default data, or weights "
-                                   "inverse_distance / knn")
+            raise _parameter_error(
+                "weights",
+                "the store holds no contiguity (no neighbour pairs)",
+                value=kind,
+                expected="a store initialised with the default data, or weights inverse_distance / knn",
+            )
         sw = contiguity_weights(pairs[["code_a", "code_b", "kind"]], ids=ids)
         return sw, sorted(pairs["dataset_id"].dropna().unique())
     coords = regions[["capital_lon", "capital_lat"]]
@@ -509,14 +606,17 @@ def run_macro(
     MacroRun
     """
     if missing not in _MISSING:
-        raise _parameter_error("missing", "unknown missing-value rule", value=missing,
-                               expected=" / ".join(_MISSING))
+        raise _parameter_error(
+            "missing", "unknown missing-value rule", value=missing, expected=" / ".join(_MISSING)
+        )
     if weights not in WEIGHTS_KINDS:
-        raise _parameter_error("weights", "unknown spatial weights", value=weights,
-                               expected=" / ".join(WEIGHTS_KINDS))
+        raise _parameter_error(
+            "weights", "unknown spatial weights", value=weights, expected=" / ".join(WEIGHTS_KINDS)
+        )
     if not isinstance(permutations, (int, np.integer)) or permutations < 0:
-        raise _parameter_error("permutations", "permutations must be a non-negative integer",
-                               value=permutations)
+        raise _parameter_error(
+            "permutations", "permutations must be a non-negative integer", value=permutations
+        )
     sysmap = resolve_systems(systems)
     regions = region_table(store)
     codes = list(dict.fromkeys(c for r in ROLES for c in sysmap[r].indicator_codes))
@@ -536,22 +636,27 @@ def run_macro(
         in_win = [c for c in filled if c[1] in window]
         if in_win:
             ex = "; ".join(f"{r} {y} {c}" for r, y, c in in_win[:6])
-            notes.append(f"{len(in_win)} value(s) excluded by the quality screening were interpolated "
-                         f"linearly between neighbouring years: {ex}{' …' if len(in_win) > 6 else ''}")
+            notes.append(
+                f"{len(in_win)} value(s) excluded by the quality screening were interpolated "
+                f"linearly between neighbouring years: {ex}{' …' if len(in_win) > 6 else ''}"
+            )
     else:
         in_win = []
     P = P_f[P_f.index.get_level_values(1).isin(window)]
     na = P.isna().to_numpy()
     if na.any():
         i, j = np.argwhere(na)[0]
-        raise InputError.at(f"{int(na.sum())} missing panel value(s) in the window; first at "
-                            f"{P.index[i][0]} {P.index[i][1]}", column=str(P.columns[j]),
-                            expected="a complete window: years within the complete years, "
-                            "or missing='interpolate'")
+        raise InputError.at(
+            f"{int(na.sum())} missing panel value(s) in the window; first at {P.index[i][0]} {P.index[i][1]}",
+            column=str(P.columns[j]),
+            expected="a complete window: years within the complete years, or missing='interpolate'",
+        )
     n_excl = int(len(excluded[excluded["year"].isin(window)])) if len(excluded) else 0
     if n_excl and not in_win:
-        notes.append(f"{n_excl} value(s) in the window were left out as errors by the quality screening "
-                     "(see 'ibrain quality')")
+        notes.append(
+            f"{n_excl} value(s) in the window were left out as errors by the quality screening "
+            "(see 'ibrain quality')"
+        )
 
     # 1. indices
     indices = {r: composite_index(P, sysmap[r]) for r in ROLES}
@@ -561,8 +666,12 @@ def run_macro(
     # 2. coupling coordination of digital vs real
     cc = coupling_coordination(U[["digital", "real"]], model=model)
     # 3. obstacles
-    obstacles = {r: obstacle_degree(indices[r].normalized.X, indices[r].weights["global"],
-                                    sysmap[r].dimension_of, top_k=3) for r in ROLES}
+    obstacles = {
+        r: obstacle_degree(
+            indices[r].normalized.X, indices[r].weights["global"], sysmap[r].dimension_of, top_k=3
+        )
+        for r in ROLES
+    }
     # 4. inequality per year
     Dser = pd.Series(np.asarray(cc.D), index=cc.index)
     Dpanel = Dser.unstack(level=1)
@@ -575,35 +684,64 @@ def run_macro(
         tL[y] = _try(notes, f"Theil L of D in {y}", lambda y=y: theil(Dpanel[y], groups, kind="L"))
         for var, frame in variables.items():
             v = frame[y]
-            dg = dagum[y] if var == "D" else _try(notes, f"Dagum Gini of {var} in {y}",
-                                                  lambda v=v: dagum_gini(v, groups))
-            th = tT[y] if var == "D" else _try(notes, f"Theil T of {var} in {y}",
-                                               lambda v=v: theil(v, groups, "T"))
-            tl = tL[y] if var == "D" else _try(notes, f"Theil L of {var} in {y}",
-                                               lambda v=v: theil(v, groups, "L"))
-            ineq_rows.append({"variable": var, "year": y,
-                              "G": dg.gini if dg else None, "G_w": dg.within if dg else None,
-                              "G_nb": dg.net_between if dg else None,
-                              "G_t": dg.transvariation if dg else None,
-                              "theil_T": th.total if th else None, "theil_L": tl.total if tl else None,
-                              "CV": coefficient_of_variation(v)})
+            dg = (
+                dagum[y]
+                if var == "D"
+                else _try(notes, f"Dagum Gini of {var} in {y}", lambda v=v: dagum_gini(v, groups))
+            )
+            th = (
+                tT[y]
+                if var == "D"
+                else _try(notes, f"Theil T of {var} in {y}", lambda v=v: theil(v, groups, "T"))
+            )
+            tl = (
+                tL[y]
+                if var == "D"
+                else _try(notes, f"Theil L of {var} in {y}", lambda v=v: theil(v, groups, "L"))
+            )
+            ineq_rows.append(
+                {
+                    "variable": var,
+                    "year": y,
+                    "G": dg.gini if dg else None,
+                    "G_w": dg.within if dg else None,
+                    "G_nb": dg.net_between if dg else None,
+                    "G_t": dg.transvariation if dg else None,
+                    "theil_T": th.total if th else None,
+                    "theil_L": tl.total if tl else None,
+                    "CV": coefficient_of_variation(v),
+                }
+            )
     inequality = pd.DataFrame(ineq_rows).set_index(["variable", "year"])
     # 5. convergence, 6. kernel density
     sigma = _try(notes, "σ-convergence of D", lambda: sigma_convergence(Dpanel))
     T_len = window[-1] - window[0]
-    beta_abs = _try(notes, "absolute β-convergence of D",
-                    lambda: beta_convergence(Dpanel[window[0]], Dpanel[window[-1]], T=T_len))
+    beta_abs = _try(
+        notes,
+        "absolute β-convergence of D",
+        lambda: beta_convergence(Dpanel[window[0]], Dpanel[window[-1]], T=T_len),
+    )
     beta_pan = _try(notes, "panel β-convergence of D", lambda: beta_convergence_panel(Dpanel))
     kde = _try(notes, "kernel density of D", lambda: kernel_density(Dpanel))
     # 7. spatial
     sw, geo_ds = _spatial(store, regions, weights, k)
     datasets += geo_ds
     if sw.islands:
-        notes.append(f"spatial weights leave {len(sw.islands)} island(s) without neighbours: "
-                     + ", ".join(map(str, sw.islands)))
+        notes.append(
+            f"spatial weights leave {len(sw.islands)} island(s) without neighbours: "
+            + ", ".join(map(str, sw.islands))
+        )
     mor = moran_panel(Dpanel, sw, permutations=int(permutations), seed=seed)
-    loc = {y: moran_local(Dpanel[y], sw, permutations=int(permutations), significance=_LISA_SIGNIFICANCE,
-                          seed=None if seed is None else seed + i) for i, y in enumerate(window)}
+    loc = {
+        y: moran_local(
+            Dpanel[y],
+            sw,
+            permutations=int(permutations),
+            significance=_LISA_SIGNIFICANCE,
+            seed=None if seed is None else seed + i,
+        )
+        for i, y in enumerate(window)
+    }
     # 8. external rank check
     checks = []
     for role, ref in EXTERNAL_REFERENCES.items():
@@ -612,31 +750,75 @@ def run_macro(
             notes.append(f"no external reference '{ref}' in the store: rank check of {role} skipped")
             continue
         ext = ext_rows.set_index(["region_code", "year"])["value"]
-        ra = _try(notes, f"rank check of {role}",
-                  lambda role=role, ext=ext: rank_agreement(indices[role].score, ext))
+        ra = _try(
+            notes,
+            f"rank check of {role}",
+            lambda role=role, ext=ext: rank_agreement(indices[role].score, ext),
+        )
         if ra is None:
             continue
         for period, row in ra.iterrows():
-            checks.append({"role": role, "reference": ref, "period": str(period), "n": int(row["n"]),
-                           "spearman": float(row["spearman"]), "kendall": float(row["kendall"])})
+            checks.append(
+                {
+                    "role": role,
+                    "reference": ref,
+                    "period": str(period),
+                    "n": int(row["n"]),
+                    "spearman": float(row["spearman"]),
+                    "kendall": float(row["kendall"]),
+                }
+            )
         datasets += sorted(ext_rows["dataset_id"].unique())
     rank_checks = pd.DataFrame(checks, columns=["role", "reference", "period", "n", "spearman", "kendall"])
     region_ds = store_regions.region_datasets(store, "province")
-    lineage = Lineage.make("services.macro.run_macro", {
-        "systems": {r: {"code": sysmap[r].code, "version": sysmap[r].version} for r in ROLES},
-        "years": [int(y) for y in window], "model": model, "weights": weights,
-        "k": int(k) if weights == "knn" else None, "permutations": int(permutations), "missing": missing,
-        "interpolated": [list(c) for c in in_win], "excluded_in_window": n_excl,
-        "normalization": "minmax", "reference": "pooled", "aggregation": "arithmetic",
-        "groups": "NBS four regions (region.region4_en)",
-    }, seed=seed, datasets=dataset_lineage(store, datasets + region_ds))
-    run = MacroRun(run_id=None, years=tuple(int(y) for y in window), regions=regions, systems=sysmap,
-                   indices=indices, U=readonly(U), coupling=cc, obstacles=obstacles, dagum=dagum, theil_T=tT,
-                   theil_L=tL, inequality=readonly(inequality), sigma=sigma, beta_absolute=beta_abs,
-                   beta_panel=beta_pan, kde=kde,
-                   moran=mor, local_moran=loc, weights=sw, weights_kind=weights, rank_checks=rank_checks,
-                   model=model, permutations=int(permutations), seed=seed, notes=tuple(notes),
-                   lineage=lineage)
+    lineage = Lineage.make(
+        "services.macro.run_macro",
+        {
+            "systems": {r: {"code": sysmap[r].code, "version": sysmap[r].version} for r in ROLES},
+            "years": [int(y) for y in window],
+            "model": model,
+            "weights": weights,
+            "k": int(k) if weights == "knn" else None,
+            "permutations": int(permutations),
+            "missing": missing,
+            "interpolated": [list(c) for c in in_win],
+            "excluded_in_window": n_excl,
+            "normalization": "minmax",
+            "reference": "pooled",
+            "aggregation": "arithmetic",
+            "groups": "NBS four regions (region.region4_en)",
+        },
+        seed=seed,
+        datasets=dataset_lineage(store, datasets + region_ds),
+    )
+    run = MacroRun(
+        run_id=None,
+        years=tuple(int(y) for y in window),
+        regions=regions,
+        systems=sysmap,
+        indices=indices,
+        U=readonly(U),
+        coupling=cc,
+        obstacles=obstacles,
+        dagum=dagum,
+        theil_T=tT,
+        theil_L=tL,
+        inequality=readonly(inequality),
+        sigma=sigma,
+        beta_absolute=beta_abs,
+        beta_panel=beta_pan,
+        kde=kde,
+        moran=mor,
+        local_moran=loc,
+        weights=sw,
+        weights_kind=weights,
+        rank_checks=rank_checks,
+        model=model,
+        permutations=int(permutations),
+        seed=seed,
+        notes=tuple(notes),
+        lineage=lineage,
+    )
     if save:
         run = replace(run, run_id=save_run(store, KIND, lineage, _long_values(run), note=note))
     return run
@@ -648,8 +830,11 @@ def _long_values(run: MacroRun) -> pd.DataFrame:
     parts: list[pd.DataFrame] = []
 
     def add(region, year, measure, value, label=None):
-        parts.append(pd.DataFrame({"region_code": region, "year": year, "measure": measure, "value": value,
-                                   "label": label}))
+        parts.append(
+            pd.DataFrame(
+                {"region_code": region, "year": year, "measure": measure, "value": value, "label": label}
+            )
+        )
 
     idx = run.U.index
     reg = idx.get_level_values(0).to_numpy(dtype=object)
@@ -671,8 +856,13 @@ def _long_values(run: MacroRun) -> pd.DataFrame:
     for m in ("C", "T", "D"):
         add(reg, yr, m, np.asarray(getattr(cc, m)))
     add(reg, yr, "level", np.asarray(cc.level, dtype=float), list(cc.level_labels("en")))
-    add(reg, yr, "lagging", np.full(len(reg), np.nan),
-        [("synchronous" if s is None else s) for s in cc.lagging])
+    add(
+        reg,
+        yr,
+        "lagging",
+        np.full(len(reg), np.nan),
+        [("synchronous" if s is None else s) for s in cc.lagging],
+    )
     for y, loc in run.local_moran.items():
         ids = np.asarray(loc.ids, dtype=object)
         add(ids, y, "lisa.Ii", np.asarray(loc.Is))
@@ -702,10 +892,12 @@ def _long_values(run: MacroRun) -> pd.DataFrame:
                 rows.append((None, int(y), f"sigma.D.{c}", float(r[c]), None))
     for name, b in (("beta_absolute", run.beta_absolute), ("beta_panel", run.beta_panel)):
         if b is not None:
-            rows += [(None, None, f"{name}.D.beta", b.beta, b.cov_type),
-                     (None, None, f"{name}.D.std_error", float(b.std_errors["beta"]), b.cov_type),
-                     (None, None, f"{name}.D.p", float(b.pvalues["beta"]), b.cov_type),
-                     (None, None, f"{name}.D.speed", b.speed, None)]
+            rows += [
+                (None, None, f"{name}.D.beta", b.beta, b.cov_type),
+                (None, None, f"{name}.D.std_error", float(b.std_errors["beta"]), b.cov_type),
+                (None, None, f"{name}.D.p", float(b.pvalues["beta"]), b.cov_type),
+                (None, None, f"{name}.D.speed", b.speed, None),
+            ]
     if run.kde is not None:
         for y, f in run.kde.features.iterrows():
             for c in ("peak_x", "peak_height", "n_peaks", "fwhm", "bandwidth"):
@@ -740,34 +932,60 @@ def _reload_values(run: MacroRun) -> pd.DataFrame:
     rows: list[tuple] = [_meta("run", notes=list(run.notes))]
 
     def add(region, year, measure, value, label=None):
-        parts.append(pd.DataFrame({"region_code": region, "year": year, "measure": measure, "value": value,
-                                   "label": label}))
+        parts.append(
+            pd.DataFrame(
+                {"region_code": region, "year": year, "measure": measure, "value": value, "label": label}
+            )
+        )
 
     idx = run.U.index
     reg = idx.get_level_values(0).to_numpy(dtype=object)
     yr = idx.get_level_values(1).to_numpy()
     for r in ROLES:
         ci, nz, ob = run.indices[r], run.indices[r].normalized, run.obstacles[r]
-        rows.append(_meta(
-            f"index.{r}", system=run.systems[r].model_dump(mode="json"), normalization=ci.normalization,
-            weighting=ci.weighting, aggregation=ci.aggregation, reference=ci.reference, notes=list(ci.notes),
-            weight_columns=list(ci.weights.columns),
-            weight_text={c: ci.weights[c].astype(str).to_dict() for c in ci.weights.columns
-                         if not pd.api.types.is_numeric_dtype(ci.weights[c])},
-            details={k: d.method for k, d in ci.weight_details.items()},
-            norm={"method": nz.method, "reference": nz.reference, "shift": float(nz.shift),
-                  "directions": {str(k): v for k, v in nz.directions.items()}, "notes": list(nz.notes),
-                  "columns": list(nz.X.columns), "stats_index": list(nz.reference_stats.index.names),
-                  "stats_labels": ["|".join(map(str, np.atleast_1d(k))) for k in nz.reference_stats.index]},
-            obstacle={"top_k": ob.top_k, "notes": list(ob.notes), "columns": list(ob.O.columns),
-                      "dimensions": None if ob.dimensions is None else list(ob.dimensions.columns)}))
+        rows.append(
+            _meta(
+                f"index.{r}",
+                system=run.systems[r].model_dump(mode="json"),
+                normalization=ci.normalization,
+                weighting=ci.weighting,
+                aggregation=ci.aggregation,
+                reference=ci.reference,
+                notes=list(ci.notes),
+                weight_columns=list(ci.weights.columns),
+                weight_text={
+                    c: ci.weights[c].astype(str).to_dict()
+                    for c in ci.weights.columns
+                    if not pd.api.types.is_numeric_dtype(ci.weights[c])
+                },
+                details={k: d.method for k, d in ci.weight_details.items()},
+                norm={
+                    "method": nz.method,
+                    "reference": nz.reference,
+                    "shift": float(nz.shift),
+                    "directions": {str(k): v for k, v in nz.directions.items()},
+                    "notes": list(nz.notes),
+                    "columns": list(nz.X.columns),
+                    "stats_index": list(nz.reference_stats.index.names),
+                    "stats_labels": ["|".join(map(str, np.atleast_1d(k))) for k in nz.reference_stats.index],
+                },
+                obstacle={
+                    "top_k": ob.top_k,
+                    "notes": list(ob.notes),
+                    "columns": list(ob.O.columns),
+                    "dimensions": None if ob.dimensions is None else list(ob.dimensions.columns),
+                },
+            )
+        )
         X = nz.X.reindex(idx)
         for c in X.columns:
             add(reg, yr, f"norm.{r}.{c}", X[c].to_numpy())
         for c in nz.reference_stats.columns:
             st = nz.reference_stats[c]
-            rows += [(None, None, f"norm_stat.{r}.{c}", float(v), "|".join(map(str, np.atleast_1d(k))))
-                     for k, v in st.items()]
+            rows += [
+                (None, None, f"norm_stat.{r}.{c}", float(v), "|".join(map(str, np.atleast_1d(k))))
+                for k, v in st.items()
+            ]
         for c in ci.weights.columns:
             if pd.api.types.is_numeric_dtype(ci.weights[c]):
                 rows += _labelled(None, f"weight.{r}.{c}", ci.weights[c])
@@ -780,13 +998,29 @@ def _reload_values(run: MacroRun) -> pd.DataFrame:
             add(reg, yr, f"obstacle_dev.{r}.{c}", dev[c].to_numpy())
         rows += _labelled(None, f"obstacle_F.{r}", ob.F)
     cc = run.coupling
-    rows.append(_meta("coupling", systems=list(cc.systems), weights=[float(w) for w in cc.weights],
-                      sync_tol=float(cc.sync_tol), notes=list(cc.notes)))
+    rows.append(
+        _meta(
+            "coupling",
+            systems=list(cc.systems),
+            weights=[float(w) for w in cc.weights],
+            sync_tol=float(cc.sync_tol),
+            notes=list(cc.notes),
+        )
+    )
     for y, loc in run.local_moran.items():
         ids = np.asarray(loc.ids, dtype=object)
-        rows.append(_meta("lisa", int(y), permutations=loc.permutations, alternative=loc.alternative,
-                          transformation=loc.transformation, significance=loc.significance, seed=loc.seed,
-                          notes=list(loc.notes)))
+        rows.append(
+            _meta(
+                "lisa",
+                int(y),
+                permutations=loc.permutations,
+                alternative=loc.alternative,
+                transformation=loc.transformation,
+                significance=loc.significance,
+                seed=loc.seed,
+                notes=list(loc.notes),
+            )
+        )
         for a in ("q", "z", "lag", "EI", "VI", "EI_sim", "seI_sim", "z_sim"):
             v = getattr(loc, a)
             if v is not None:
@@ -794,8 +1028,9 @@ def _reload_values(run: MacroRun) -> pd.DataFrame:
     for y, dg in run.dagum.items():
         pairs = dg.pair_contributions
         keys = [f"{j}|{h}" for j, h in zip(pairs["group_j"], pairs["group_h"])]
-        rows.append(_meta("dagum", int(y), notes=list(dg.notes), groups=[str(g) for g in dg.G_jj.index],
-                          pairs=keys))
+        rows.append(
+            _meta("dagum", int(y), notes=list(dg.notes), groups=[str(g) for g in dg.G_jj.index], pairs=keys)
+        )
         for c in dg.groups.columns:
             rows += _labelled(int(y), f"dagum.D.group.{c}", dg.groups[c])
         for c in ("D_jh", "weight", "G_nb", "G_t"):
@@ -804,8 +1039,10 @@ def _reload_values(run: MacroRun) -> pd.DataFrame:
         for y, th in results.items():
             if th is None:
                 continue
-            rows += [(None, int(y), f"theil.D.{kind}.between", th.between, None),
-                     (None, int(y), f"theil.D.{kind}.within", th.within, None)]
+            rows += [
+                (None, int(y), f"theil.D.{kind}.between", th.between, None),
+                (None, int(y), f"theil.D.{kind}.within", th.within, None),
+            ]
             for c in th.by_group.columns:
                 rows += _labelled(int(y), f"theil.D.{kind}.group.{c}", th.by_group[c])
     if run.sigma is not None:
@@ -813,33 +1050,66 @@ def _reload_values(run: MacroRun) -> pd.DataFrame:
         rows.append(_meta("sigma", ddof=s.ddof))
         for y, r in s.by_year.iterrows():
             rows += [(None, int(y), f"sigma.D.{c}", float(r[c]), None) for c in ("mean", "std")]
-        rows += [(None, None, f"sigma.D.{a}", float(getattr(s, a)), None)
-                 for a in ("slope_CV", "p_CV", "slope_sd_log", "p_sd_log")]
+        rows += [
+            (None, None, f"sigma.D.{a}", float(getattr(s, a)), None)
+            for a in ("slope_CV", "p_CV", "slope_sd_log", "p_sd_log")
+        ]
     for name, b in (("beta_absolute", run.beta_absolute), ("beta_panel", run.beta_panel)):
         if b is not None:
-            rows.append(_meta(name, kind=b.kind, cov_type=b.cov_type, half_life=b.half_life,
-                              coefficients=[str(c) for c in b.params.index]))
+            rows.append(
+                _meta(
+                    name,
+                    kind=b.kind,
+                    cov_type=b.cov_type,
+                    half_life=b.half_life,
+                    coefficients=[str(c) for c in b.params.index],
+                )
+            )
             for a in ("params", "std_errors", "tstats", "pvalues"):
                 rows += _labelled(None, f"{name}.D.{a}", getattr(b, a))
-            rows += [(None, None, f"{name}.D.r2", float(b.r2), None),
-                     (None, None, f"{name}.D.nobs", b.nobs, None)]
+            rows += [
+                (None, None, f"{name}.D.r2", float(b.r2), None),
+                (None, None, f"{name}.D.nobs", b.nobs, None),
+            ]
     if run.kde is not None:
-        rows.append(_meta("kde", bw_method=str(run.kde.bw_method),
-                          integer_features=[c for c in run.kde.features.columns
-                                            if pd.api.types.is_integer_dtype(run.kde.features[c])]))
+        rows.append(
+            _meta(
+                "kde",
+                bw_method=str(run.kde.bw_method),
+                integer_features=[
+                    c for c in run.kde.features.columns if pd.api.types.is_integer_dtype(run.kde.features[c])
+                ],
+            )
+        )
         rows += _labelled(None, "kde.D.grid", pd.Series(np.asarray(run.kde.grid)))
         for y, f in run.kde.density.iterrows():
             rows += _labelled(int(y), "kde.D.density", f)
     for y, m in run.moran.items():
-        rows.append(_meta("moran", int(y), n=m.n, permutations=m.permutations, alternative=m.alternative,
-                          transformation=m.transformation, seed=m.seed, notes=list(m.notes)))
+        rows.append(
+            _meta(
+                "moran",
+                int(y),
+                n=m.n,
+                permutations=m.permutations,
+                alternative=m.alternative,
+                transformation=m.transformation,
+                seed=m.seed,
+                notes=list(m.notes),
+            )
+        )
         for a in ("seI_norm", "seI_rand", "EI_sim", "seI_sim", "VI_sim", "p_z_sim"):
             v = getattr(m, a)
             if v is not None:
                 rows.append((None, int(y), f"moran.D.{a}", float(v), run.weights_kind))
     sw = run.weights
-    rows.append(_meta("weights", ids=[str(i) for i in sw.ids], transformation=sw.transformation,
-                      islands=[str(i) for i in sw.islands]))
+    rows.append(
+        _meta(
+            "weights",
+            ids=[str(i) for i in sw.ids],
+            transformation=sw.transformation,
+            islands=[str(i) for i in sw.islands],
+        )
+    )
     W = sw.W.tocoo()
     ids = np.asarray(sw.ids, dtype=object)
     add(ids[W.row], None, "weights.w", W.data.astype(float), [str(j) for j in ids[W.col]])
@@ -863,8 +1133,9 @@ class _Values:
         self.by = values.groupby("measure", sort=False).indices
         self.at = values.groupby([values["measure"].to_numpy(), self.year], sort=False).indices
         ry = values[values["region_code"].notna() & values["year"].notna()]
-        self.wide = ry.assign(year=ry["year"].astype("int64")).pivot(index=["region_code", "year"],
-                                                                    columns="measure", values="value")
+        self.wide = ry.assign(year=ry["year"].astype("int64")).pivot(
+            index=["region_code", "year"], columns="measure", values="value"
+        )
         self._wide_at: pd.DataFrame | None = None
 
     def rows(self, measure: str, year: int | None = None) -> np.ndarray:
@@ -925,8 +1196,9 @@ class _Values:
 _WEIGHT_DETAILS = {"entropy": (EntropyWeights, ("e", "d")), "cv": (CVWeights, ("mean", "sd", "cv"))}
 
 
-def _load_index(v: _Values, r: str, system: IndexSystem, meta: dict, idx: pd.MultiIndex,
-                lineage: Lineage) -> tuple[CompositeIndexResult, ObstacleResult]:
+def _load_index(
+    v: _Values, r: str, system: IndexSystem, meta: dict, idx: pd.MultiIndex, lineage: Lineage
+) -> tuple[CompositeIndexResult, ObstacleResult]:
     """The composite index and the obstacle degrees of role ``r``, from the stored values."""
     nm = meta["norm"]
     X = pd.DataFrame({c: v.panel(f"norm.{r}.{c}", idx) for c in nm["columns"]}, index=idx)
@@ -935,12 +1207,21 @@ def _load_index(v: _Values, r: str, system: IndexSystem, meta: dict, idx: pd.Mul
         if v.has(f"norm_stat.{r}.{col}"):
             stats[col] = v.labelled(f"norm_stat.{r}.{col}", order=nm["stats_labels"])
     ref_stats = pd.DataFrame(stats)
-    ref_stats.index = pd.MultiIndex.from_tuples([tuple(k.split("|")) for k in ref_stats.index],
-                                                names=nm["stats_index"]) if len(nm["stats_index"]) > 1 \
+    ref_stats.index = (
+        pd.MultiIndex.from_tuples([tuple(k.split("|")) for k in ref_stats.index], names=nm["stats_index"])
+        if len(nm["stats_index"]) > 1
         else pd.Index(list(ref_stats.index), name=nm["stats_index"][0])
-    normalized = NormalizationResult(X=readonly(X), method=nm["method"], reference=nm["reference"],
-                                     shift=nm["shift"], directions=nm["directions"],
-                                     reference_stats=ref_stats, notes=tuple(nm["notes"]), lineage=lineage)
+    )
+    normalized = NormalizationResult(
+        X=readonly(X),
+        method=nm["method"],
+        reference=nm["reference"],
+        shift=nm["shift"],
+        directions=nm["directions"],
+        reference_stats=ref_stats,
+        notes=tuple(nm["notes"]),
+        lineage=lineage,
+    )
     wcols = {}
     for c in meta["weight_columns"]:
         if c in meta["weight_text"]:
@@ -953,20 +1234,32 @@ def _load_index(v: _Values, r: str, system: IndexSystem, meta: dict, idx: pd.Mul
     for key, method in meta["details"].items():
         names = [c for c in nm["columns"] if c in set(v.labelled(f"weight_detail.{r}.{key}.weight").index)]
         cls, extra = _WEIGHT_DETAILS.get(method, (WeightsResult, ()))
-        details[key] = cls(weights=v.labelled(f"weight_detail.{r}.{key}.weight", order=names), method=method,
-                           lineage=lineage, **{e: v.labelled(f"weight_detail.{r}.{key}.{e}", order=names)
-                                               for e in extra})
+        details[key] = cls(
+            weights=v.labelled(f"weight_detail.{r}.{key}.weight", order=names),
+            method=method,
+            lineage=lineage,
+            **{e: v.labelled(f"weight_detail.{r}.{key}.{e}", order=names) for e in extra},
+        )
     score = pd.Series(v.panel(f"index.{r}", idx), index=idx, name="score")
     dims = pd.DataFrame({d: v.panel(f"dim.{r}.{d}", idx) for d in system.structure}, index=idx)
     dims.columns.name = "dimension"
     scores = score.unstack(level=1)
     ci = CompositeIndexResult(
-        scores=scores, score=score, dimension_scores=dims, weights=weights,
+        scores=scores,
+        score=score,
+        dimension_scores=dims,
+        weights=weights,
         dimension_weights=v.labelled(f"dim_weight.{r}", order=list(system.structure)).rename("weight"),
         weight_details=details,
-        normalized=normalized, system=system, normalization=meta["normalization"],
-        weighting=meta["weighting"], aggregation=meta["aggregation"], reference=meta["reference"],
-        notes=tuple(meta["notes"]), lineage=lineage)
+        normalized=normalized,
+        system=system,
+        normalization=meta["normalization"],
+        weighting=meta["weighting"],
+        aggregation=meta["aggregation"],
+        reference=meta["reference"],
+        notes=tuple(meta["notes"]),
+        lineage=lineage,
+    )
     om = meta["obstacle"]
     degrees = pd.DataFrame({c: v.panel(f"obstacle.{r}.{c}", idx) for c in om["columns"]}, index=idx)
     dev = pd.DataFrame({c: v.panel(f"obstacle_dev.{r}.{c}", idx) for c in om["columns"]}, index=idx)
@@ -975,8 +1268,9 @@ def _load_index(v: _Values, r: str, system: IndexSystem, meta: dict, idx: pd.Mul
         Od = pd.DataFrame({c: v.panel(f"obstacle_dim.{r}.{c}", idx) for c in om["dimensions"]}, index=idx)
         Od.columns.name = "dimension"
     F = v.labelled(f"obstacle_F.{r}", order=om["columns"]).rename("F")
-    ob = ObstacleResult(O=degrees, I=dev, F=F, dimensions=Od, top_k=om["top_k"], notes=tuple(om["notes"]),
-                        lineage=lineage)
+    ob = ObstacleResult(
+        O=degrees, I=dev, F=F, dimensions=Od, top_k=om["top_k"], notes=tuple(om["notes"]), lineage=lineage
+    )
     return ci, ob
 
 
@@ -985,31 +1279,49 @@ def _load_dagum(v: _Values, y: int, lineage: Lineage) -> DagumGiniResult:
     labels = meta["groups"]
     G_jj = v.labelled("dagum.D.G_jj", y, order=labels).rename("G_jj")
     G_jj.index.name = "group"
-    groups = pd.DataFrame({c: v.labelled(f"dagum.D.group.{c}", y, order=labels)
-                           for c in ("n", "mean", "p", "s")})
+    groups = pd.DataFrame(
+        {c: v.labelled(f"dagum.D.group.{c}", y, order=labels) for c in ("n", "mean", "p", "s")}
+    )
     groups["n"] = groups["n"].astype("int64")
     groups.index.name = "group"
     G_jh = pd.DataFrame(np.diag(G_jj.to_numpy()), index=labels, columns=labels)
     D_jh = pd.DataFrame(0.0, index=labels, columns=labels)
     pairs = v.labelled("dagum.D.G_jh", y, order=meta["pairs"])
-    cols = {c: v.labelled(f"dagum.D.pair.{c}", y, order=meta["pairs"])
-            for c in ("D_jh", "weight", "G_nb", "G_t")}
+    cols = {
+        c: v.labelled(f"dagum.D.pair.{c}", y, order=meta["pairs"]) for c in ("D_jh", "weight", "G_nb", "G_t")
+    }
     jh = [k.split("|") for k in pairs.index]
     for (j, h), g, d in zip(jh, pairs.to_numpy(), cols["D_jh"].to_numpy()):
         G_jh.loc[j, h] = G_jh.loc[h, j] = g
         D_jh.loc[j, h] = D_jh.loc[h, j] = d
     for m in (G_jh, D_jh):
         m.index.name = m.columns.name = "group"
-    pair_contributions = pd.DataFrame({"group_j": [a for a, _ in jh], "group_h": [b for _, b in jh],
-                                       "G_jh": pairs.to_numpy(),
-                                       **{c: s.to_numpy() for c, s in cols.items()}})
-    shares = pd.Series({k: v.scalar(f"dagum.D.share_{k}", y)
-                        for k in ("within", "net_between", "transvariation")}, name="share")
-    return DagumGiniResult(gini=v.scalar("inequality.D.G", y), within=v.scalar("inequality.D.G_w", y),
-                           net_between=v.scalar("inequality.D.G_nb", y),
-                           transvariation=v.scalar("inequality.D.G_t", y), G_jj=G_jj, G_jh=G_jh, D_jh=D_jh,
-                           groups=groups, contributions=shares, pair_contributions=pair_contributions,
-                           notes=tuple(meta["notes"]), lineage=lineage)
+    pair_contributions = pd.DataFrame(
+        {
+            "group_j": [a for a, _ in jh],
+            "group_h": [b for _, b in jh],
+            "G_jh": pairs.to_numpy(),
+            **{c: s.to_numpy() for c, s in cols.items()},
+        }
+    )
+    shares = pd.Series(
+        {k: v.scalar(f"dagum.D.share_{k}", y) for k in ("within", "net_between", "transvariation")},
+        name="share",
+    )
+    return DagumGiniResult(
+        gini=v.scalar("inequality.D.G", y),
+        within=v.scalar("inequality.D.G_w", y),
+        net_between=v.scalar("inequality.D.G_nb", y),
+        transvariation=v.scalar("inequality.D.G_t", y),
+        G_jj=G_jj,
+        G_jh=G_jh,
+        D_jh=D_jh,
+        groups=groups,
+        contributions=shares,
+        pair_contributions=pair_contributions,
+        notes=tuple(meta["notes"]),
+        lineage=lineage,
+    )
 
 
 def _load_theil(v: _Values, kind: str, y: int, lineage: Lineage) -> TheilResult | None:
@@ -1017,24 +1329,43 @@ def _load_theil(v: _Values, kind: str, y: int, lineage: Lineage) -> TheilResult 
     if between is None:
         return None
     groups = sorted(v.labelled(f"theil.D.{kind}.group.n", y).index)  # the engine's order (numpy.unique)
-    by_group = pd.DataFrame({c: v.labelled(f"theil.D.{kind}.group.{c}", y, order=groups)
-                             for c in ("n", "mean", "p", "s", kind, "within_part")})
+    by_group = pd.DataFrame(
+        {
+            c: v.labelled(f"theil.D.{kind}.group.{c}", y, order=groups)
+            for c in ("n", "mean", "p", "s", kind, "within_part")
+        }
+    )
     by_group["n"] = by_group["n"].astype("int64")
     by_group.index.name = "group"
-    return TheilResult(kind=kind, total=v.scalar(f"inequality.D.theil_{kind}", y), between=between,
-                       within=v.scalar(f"theil.D.{kind}.within", y), by_group=by_group, lineage=lineage)
+    return TheilResult(
+        kind=kind,
+        total=v.scalar(f"inequality.D.theil_{kind}", y),
+        between=between,
+        within=v.scalar(f"theil.D.{kind}.within", y),
+        by_group=by_group,
+        lineage=lineage,
+    )
 
 
 def _load_beta(v: _Values, name: str, lineage: Lineage) -> BetaConvergenceResult | None:
     meta = v.meta(name)
     if meta is None:
         return None
-    series = {a: v.labelled(f"{name}.D.{a}", order=meta["coefficients"])
-              for a in ("params", "std_errors", "tstats", "pvalues")}
-    return BetaConvergenceResult(**series, beta=float(series["params"]["beta"]),
-                                 speed=v.scalar(f"{name}.D.speed"), half_life=meta["half_life"],
-                                 r2=v.scalar(f"{name}.D.r2"), nobs=int(v.scalar(f"{name}.D.nobs")),
-                                 kind=meta["kind"], cov_type=meta["cov_type"], lineage=lineage)
+    series = {
+        a: v.labelled(f"{name}.D.{a}", order=meta["coefficients"])
+        for a in ("params", "std_errors", "tstats", "pvalues")
+    }
+    return BetaConvergenceResult(
+        **series,
+        beta=float(series["params"]["beta"]),
+        speed=v.scalar(f"{name}.D.speed"),
+        half_life=meta["half_life"],
+        r2=v.scalar(f"{name}.D.r2"),
+        nobs=int(v.scalar(f"{name}.D.nobs")),
+        kind=meta["kind"],
+        cov_type=meta["cov_type"],
+        lineage=lineage,
+    )
 
 
 def _load_kde(v: _Values, years: list[int], lineage: Lineage) -> KernelDensityResult | None:
@@ -1042,34 +1373,79 @@ def _load_kde(v: _Values, years: list[int], lineage: Lineage) -> KernelDensityRe
     if meta is None:
         return None
     density = pd.DataFrame([v.grid("kde.D.density", y) for y in years], index=pd.Index(years, name="year"))
-    features = pd.DataFrame({c: [v.scalar(f"kde.D.{c}", y) for y in years]
-                             for c in ("peak_x", "peak_height", "n_peaks", "fwhm", "bandwidth")},
-                            index=pd.Index(years, name="year"))
+    features = pd.DataFrame(
+        {
+            c: [v.scalar(f"kde.D.{c}", y) for y in years]
+            for c in ("peak_x", "peak_height", "n_peaks", "fwhm", "bandwidth")
+        },
+        index=pd.Index(years, name="year"),
+    )
     for c in meta["integer_features"]:
         features[c] = features[c].astype("int64")
-    return KernelDensityResult(grid=v.grid("kde.D.grid"), density=density, features=features,
-                               bw_method=meta["bw_method"], lineage=lineage)
+    return KernelDensityResult(
+        grid=v.grid("kde.D.grid"),
+        density=density,
+        features=features,
+        bw_method=meta["bw_method"],
+        lineage=lineage,
+    )
 
 
 def _load_moran(v: _Values, y: int, lineage: Lineage) -> MoranResult:
     meta = v.meta("moran", y)
-    stats = {a: v.scalar(f"moran.D.{a}", y) for a in
-             ("I", "EI", "VI_norm", "seI_norm", "z_norm", "p_norm", "VI_rand", "seI_rand", "z_rand", "p_rand",
-              "p_sim", "EI_sim", "seI_sim", "VI_sim", "z_sim", "p_z_sim")}
-    return MoranResult(**stats, n=meta["n"], permutations=meta["permutations"],
-                       alternative=meta["alternative"], transformation=meta["transformation"],
-                       seed=meta["seed"], sim=None, notes=tuple(meta["notes"]), lineage=lineage)
+    stats = {
+        a: v.scalar(f"moran.D.{a}", y)
+        for a in (
+            "I",
+            "EI",
+            "VI_norm",
+            "seI_norm",
+            "z_norm",
+            "p_norm",
+            "VI_rand",
+            "seI_rand",
+            "z_rand",
+            "p_rand",
+            "p_sim",
+            "EI_sim",
+            "seI_sim",
+            "VI_sim",
+            "z_sim",
+            "p_z_sim",
+        )
+    }
+    return MoranResult(
+        **stats,
+        n=meta["n"],
+        permutations=meta["permutations"],
+        alternative=meta["alternative"],
+        transformation=meta["transformation"],
+        seed=meta["seed"],
+        sim=None,
+        notes=tuple(meta["notes"]),
+        lineage=lineage,
+    )
 
 
 def _load_lisa(v: _Values, y: int, ids: pd.Index, lineage: Lineage) -> LocalMoranResult:
     meta = v.meta("lisa", y)
-    arr = {a: v.by_region(f"lisa.{a}", y, ids) for a in ("z", "lag", "EI", "VI", "p_sim", "EI_sim", "seI_sim",
-                                                           "z_sim")}
-    return LocalMoranResult(Is=v.by_region("lisa.Ii", y, ids),
-                            q=v.by_region("lisa.q", y, ids).astype("int64"), ids=ids,
-                            permutations=meta["permutations"], alternative=meta["alternative"],
-                            transformation=meta["transformation"], significance=meta["significance"],
-                            seed=meta["seed"], notes=tuple(meta["notes"]), lineage=lineage, **arr)
+    arr = {
+        a: v.by_region(f"lisa.{a}", y, ids)
+        for a in ("z", "lag", "EI", "VI", "p_sim", "EI_sim", "seI_sim", "z_sim")
+    }
+    return LocalMoranResult(
+        Is=v.by_region("lisa.Ii", y, ids),
+        q=v.by_region("lisa.q", y, ids).astype("int64"),
+        ids=ids,
+        permutations=meta["permutations"],
+        alternative=meta["alternative"],
+        transformation=meta["transformation"],
+        significance=meta["significance"],
+        seed=meta["seed"],
+        notes=tuple(meta["notes"]),
+        lineage=lineage,
+        **arr,
+    )
 
 
 def _load_weights(v: _Values) -> SpatialWeights:
@@ -1077,8 +1453,10 @@ def _load_weights(v: _Values) -> SpatialWeights:
     ids = pd.Index(meta["ids"])
     pos = {c: i for i, c in enumerate(meta["ids"])}
     g = v.rows("weights.w")
-    W = sparse.csr_matrix((v.value[g], ([pos[c] for c in v.region[g]], [pos[c] for c in v.label[g]])),
-                          shape=(len(ids), len(ids)))
+    W = sparse.csr_matrix(
+        (v.value[g], ([pos[c] for c in v.region[g]], [pos[c] for c in v.label[g]])),
+        shape=(len(ids), len(ids)),
+    )
     return SpatialWeights(W=W, ids=ids, transformation=meta["transformation"], islands=tuple(meta["islands"]))
 
 
@@ -1094,8 +1472,16 @@ def _load_rank_checks(v: _Values) -> pd.DataFrame:
                 by_period.setdefault("pooled" if y < 0 else str(y), {"reference": lab})[stat] = val
         for p in sorted((p for p in by_period if p != "pooled"), key=int) + ["pooled"]:
             c = by_period[p]
-            rows.append({"role": role, "reference": c["reference"], "period": p, "n": int(c["n"]),
-                         "spearman": float(c["spearman"]), "kendall": float(c["kendall"])})
+            rows.append(
+                {
+                    "role": role,
+                    "reference": c["reference"],
+                    "period": p,
+                    "n": int(c["n"]),
+                    "spearman": float(c["spearman"]),
+                    "kendall": float(c["kendall"]),
+                }
+            )
     return pd.DataFrame(rows, columns=["role", "reference", "period", "n", "spearman", "kendall"])
 
 
@@ -1113,8 +1499,9 @@ def load_macro_run(store: Store, run_id: str) -> MacroRun:
     """
     row = store_runs.run_row(store, run_id)
     if row is None or row["kind"] != KIND:
-        raise InputError.at("unknown macro run", column="run_id", value=run_id,
-                            expected="the id of a stored macro run")
+        raise InputError.at(
+            "unknown macro run", column="run_id", value=run_id, expected="the id of a stored macro run"
+        )
     lineage = stored_lineage(row)
     params = lineage.params
     years = [int(y) for y in params["years"]]
@@ -1128,40 +1515,71 @@ def load_macro_run(store: Store, run_id: str) -> MacroRun:
     cm = v.meta("coupling")
     lag = v.panel_labels("lagging", idx)
     coupling = CouplingResult(
-        U=readonly(U[cm["systems"]].to_numpy()), C=v.panel("C", idx), T=v.panel("T", idx),
+        U=readonly(U[cm["systems"]].to_numpy()),
+        C=v.panel("C", idx),
+        T=v.panel("T", idx),
         D=v.panel("D", idx),
         level=v.panel("level", idx).astype("int64"),
         lagging=np.array([None if s == "synchronous" else s for s in lag], dtype=object),
-        systems=tuple(cm["systems"]), index=idx, weights=np.asarray(cm["weights"]), model=params["model"],
-        sync_tol=cm["sync_tol"], notes=tuple(cm["notes"]), lineage=lineage)
+        systems=tuple(cm["systems"]),
+        index=idx,
+        weights=np.asarray(cm["weights"]),
+        model=params["model"],
+        sync_tol=cm["sync_tol"],
+        notes=tuple(cm["notes"]),
+        lineage=lineage,
+    )
     variables = ("D", *ROLES)
     columns = ("G", "G_w", "G_nb", "G_t", "theil_T", "theil_L", "CV")
-    ineq = pd.DataFrame([{"variable": var, "year": y,
-                          **{m: v.scalar(f"inequality.{var}.{m}", y) for m in columns}}
-                         for y in years for var in variables]).set_index(["variable", "year"])
+    ineq = pd.DataFrame(
+        [
+            {"variable": var, "year": y, **{m: v.scalar(f"inequality.{var}.{m}", y) for m in columns}}
+            for y in years
+            for var in variables
+        ]
+    ).set_index(["variable", "year"])
     sigma = None
     if (sm := v.meta("sigma")) is not None:
-        by_year = pd.DataFrame({c: [v.scalar(f"sigma.D.{c}", y) for y in years]
-                                for c in ("mean", "std", "CV", "sd_log")}, index=pd.Index(years, name="year"))
-        sigma = SigmaConvergenceResult(by_year=by_year, ddof=sm["ddof"], lineage=lineage,
-                                       **{a: v.scalar(f"sigma.D.{a}") for a in
-                                          ("slope_CV", "p_CV", "slope_sd_log", "p_sd_log")})
+        by_year = pd.DataFrame(
+            {c: [v.scalar(f"sigma.D.{c}", y) for y in years] for c in ("mean", "std", "CV", "sd_log")},
+            index=pd.Index(years, name="year"),
+        )
+        sigma = SigmaConvergenceResult(
+            by_year=by_year,
+            ddof=sm["ddof"],
+            lineage=lineage,
+            **{a: v.scalar(f"sigma.D.{a}") for a in ("slope_CV", "p_CV", "slope_sd_log", "p_sd_log")},
+        )
     sw = _load_weights(v)
     moran_years = v.years("meta.moran")
     return MacroRun(
-        run_id=run_id, years=tuple(years), regions=regions, systems=systems,
-        indices={r: loaded[r][0] for r in ROLES}, U=readonly(U), coupling=coupling,
+        run_id=run_id,
+        years=tuple(years),
+        regions=regions,
+        systems=systems,
+        indices={r: loaded[r][0] for r in ROLES},
+        U=readonly(U),
+        coupling=coupling,
         obstacles={r: loaded[r][1] for r in ROLES},
         dagum={y: _load_dagum(v, y, lineage) for y in v.years("meta.dagum")},
         theil_T={y: _load_theil(v, "T", y, lineage) for y in years},
         theil_L={y: _load_theil(v, "L", y, lineage) for y in years},
-        inequality=readonly(ineq), sigma=sigma, beta_absolute=_load_beta(v, "beta_absolute", lineage),
-        beta_panel=_load_beta(v, "beta_panel", lineage), kde=_load_kde(v, years, lineage),
+        inequality=readonly(ineq),
+        sigma=sigma,
+        beta_absolute=_load_beta(v, "beta_absolute", lineage),
+        beta_panel=_load_beta(v, "beta_panel", lineage),
+        kde=_load_kde(v, years, lineage),
         moran={y: _load_moran(v, y, lineage) for y in moran_years},
         local_moran={y: _load_lisa(v, y, sw.ids, lineage) for y in v.years("meta.lisa")},
-        weights=sw, weights_kind=params["weights"], rank_checks=_load_rank_checks(v), model=params["model"],
-        permutations=int(params["permutations"]), seed=lineage.seed, notes=tuple(v.meta("run")["notes"]),
-        lineage=lineage)
+        weights=sw,
+        weights_kind=params["weights"],
+        rank_checks=_load_rank_checks(v),
+        model=params["model"],
+        permutations=int(params["permutations"]),
+        seed=lineage.seed,
+        notes=tuple(v.meta("run")["notes"]),
+        lineage=lineage,
+    )
 
 
 def macro_run_id(store: Store, run_id: str | None = None) -> tuple[str, list[str]]:
@@ -1177,8 +1595,9 @@ def macro_run_id(store: Store, run_id: str | None = None) -> tuple[str, list[str
         raise InputError.at("no macro run in the store", column="run_id", expected="a macro run stored first")
     row = store_runs.run_row(store, rid)
     if row is None or row["kind"] != KIND:
-        raise InputError.at("unknown macro run", column="run_id", value=rid,
-                            expected="the id of a stored macro run")
+        raise InputError.at(
+            "unknown macro run", column="run_id", value=rid, expected="the id of a stored macro run"
+        )
     return rid, [d for d in (row["datasets"] or "").split(",") if d]
 
 
@@ -1220,20 +1639,32 @@ def export_run(run: MacroRun, path: Path, lang: str = "en") -> Path:
     if suffix == ".csv":
         main.to_csv(path, index=False, encoding="utf-8")
     elif suffix == ".xlsx":
-        sheets = {"provinces": main, "dagum": run.dagum_table(lang),
-                  "inequality": run.inequality.reset_index(),
-                  "moran": run.moran_table(lang), "rank_checks": run.rank_checks,
-                  "notes": pd.DataFrame({"note": list(run.notes) or [""]})}
+        sheets = {
+            "provinces": main,
+            "dagum": run.dagum_table(lang),
+            "inequality": run.inequality.reset_index(),
+            "moran": run.moran_table(lang),
+            "rank_checks": run.rank_checks,
+            "notes": pd.DataFrame({"note": list(run.notes) or [""]}),
+        }
         if run.sigma is not None:
             sheets["sigma"] = run.sigma.by_year.reset_index()
         for role in ROLES:
-            sheets[f"obstacles_{role}"] = run.obstacles[role].top().reset_index().assign(
-                region_code=lambda d: [o[0] for o in d["observation"]],
-                year=lambda d: [o[1] for o in d["observation"]]).drop(columns="observation")
+            sheets[f"obstacles_{role}"] = (
+                run.obstacles[role]
+                .top()
+                .reset_index()
+                .assign(
+                    region_code=lambda d: [o[0] for o in d["observation"]],
+                    year=lambda d: [o[1] for o in d["observation"]],
+                )
+                .drop(columns="observation")
+            )
         with pd.ExcelWriter(path) as xw:
             for name, frame in sheets.items():
                 frame.to_excel(xw, sheet_name=name[:31], index=False)
     else:
-        raise InputError.at("unsupported output type", file=str(path), value=suffix or "(none)",
-                            expected=".csv or .xlsx")
+        raise InputError.at(
+            "unsupported output type", file=str(path), value=suffix or "(none)", expected=".csv or .xlsx"
+        )
     return path

@@ -30,10 +30,18 @@ def save_run(store: Store, kind: str, lineage: Lineage, values: pd.DataFrame, *,
         raise ValueError("values need a 'measure' column")  # programming error, not a user error
     run_id = new_run_id(kind)
     with store.transaction():
-        n = runs.insert_run(store, run_id=run_id, kind=kind, method=lineage.method, version=lineage.version,
-                            params_json=json.dumps(lineage.to_dict()["params"], ensure_ascii=False),
-                            lineage_json=lineage.to_json(), datasets=",".join(d for d, _ in lineage.datasets),
-                            note=note, values=values)
+        n = runs.insert_run(
+            store,
+            run_id=run_id,
+            kind=kind,
+            method=lineage.method,
+            version=lineage.version,
+            params_json=json.dumps(lineage.to_dict()["params"], ensure_ascii=False),
+            lineage_json=lineage.to_json(),
+            datasets=",".join(d for d, _ in lineage.datasets),
+            note=note,
+            values=values,
+        )
         store.audit("analysis", f"run:{run_id}", f"{kind} {lineage.method} values={n}")
     return run_id
 
@@ -43,8 +51,14 @@ def latest_run(store: Store, kind: str) -> str | None:
     return runs.latest_run_id(store, kind)
 
 
-def run_values(store: Store, run_id: str, *, measure: str | None = None, year: int | None = None,
-               region_code: str | None = None) -> pd.DataFrame:
+def run_values(
+    store: Store,
+    run_id: str,
+    *,
+    measure: str | None = None,
+    year: int | None = None,
+    region_code: str | None = None,
+) -> pd.DataFrame:
     """The values of one run (long form: ``region_code, sector_code, year, measure, value, label``),
     optionally of one measure, year or region."""
     return runs.run_values(store, run_id, measure=measure, year=year, region_code=region_code)
@@ -53,9 +67,14 @@ def run_values(store: Store, run_id: str, *, measure: str | None = None, year: i
 def stored_lineage(row: pd.Series) -> Lineage:
     """The :class:`~industrial_brain.lineage.Lineage` a run was saved with, from its ``analysis_run`` row."""
     d = json.loads(row["lineage"])
-    return Lineage(method=d["method"], params=MappingProxyType(d.get("params") or {}),
-                   datasets=tuple(tuple(x) for x in d.get("datasets") or ()), seed=d.get("seed"),
-                   version=d.get("version", ""), at=d.get("at", ""))
+    return Lineage(
+        method=d["method"],
+        params=MappingProxyType(d.get("params") or {}),
+        datasets=tuple(tuple(x) for x in d.get("datasets") or ()),
+        seed=d.get("seed"),
+        version=d.get("version", ""),
+        at=d.get("at", ""),
+    )
 
 
 def dataset_lineage(store: Store, dataset_ids) -> tuple[tuple[str, str], ...]:

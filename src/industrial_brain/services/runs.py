@@ -38,8 +38,12 @@ def load_run(store: Store, run_id: str) -> Any:
         raise InputError.at("unknown run", column="run_id", value=run_id, expected="the id of a stored run")
     loader = LOADERS.get(row["kind"])
     if loader is None:
-        raise InputError.at("runs of this kind do not reload as a result object", column="kind",
-                            value=row["kind"], expected="one of " + ", ".join(sorted(LOADERS)))
+        raise InputError.at(
+            "runs of this kind do not reload as a result object",
+            column="kind",
+            value=row["kind"],
+            expected="one of " + ", ".join(sorted(LOADERS)),
+        )
     return loader(store, run_id)
 
 

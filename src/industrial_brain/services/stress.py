@@ -35,8 +35,19 @@ from industrial_brain.services.results import dataset_lineage, save_run
 from industrial_brain.store.connection import Store
 from industrial_brain.store.regions import regions
 
-__all__ = ["PYMRIO_TEST", "TableModel", "read_scenario", "scenario_from", "scenario_list", "table_problem",
-           "table_model", "planned_runs", "run_scenario", "save_scenario_run", "recovery_curves"]
+__all__ = [
+    "PYMRIO_TEST",
+    "TableModel",
+    "read_scenario",
+    "scenario_from",
+    "scenario_list",
+    "table_problem",
+    "table_model",
+    "planned_runs",
+    "run_scenario",
+    "save_scenario_run",
+    "recovery_curves",
+]
 
 PYMRIO_TEST = "pymrio_test"
 
@@ -68,8 +79,12 @@ def scenario_from(name: str | None = None, text: str | None = None) -> Scenario:
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            raise InputError.at("not valid YAML", column="yaml", value=str(exc).splitlines()[0],
-                                expected="a scenario in the format of the shipped scenarios") from None
+            raise InputError.at(
+                "not valid YAML",
+                column="yaml",
+                value=str(exc).splitlines()[0],
+                expected="a scenario in the format of the shipped scenarios",
+            ) from None
         return parse_scenario(data, source="request")
     shipped = shipped_scenarios()
     if not name:
@@ -94,8 +109,11 @@ def table_problem(store: Store, table_id: str | None) -> str | None:
             return "needs the pymrio package"
         return None
     if not sio.has_table(store, table_id):
-        return ("the provincial IO tables are not in the store" if table_id == sio.MRIO_ID
-                else f"table '{table_id}' is not in the store")
+        return (
+            "the provincial IO tables are not in the store"
+            if table_id == sio.MRIO_ID
+            else f"table '{table_id}' is not in the store"
+        )
     return None
 
 
@@ -107,9 +125,14 @@ def scenario_list(store: Store | None = None) -> list[dict[str, Any]]:
     for name in shipped_scenarios():
         path = SCENARIO_DIR / f"{name}.yaml"
         sc = load_scenario(path)
-        row: dict[str, Any] = {"name": sc.name, "description": sc.description, "table": sc.table,
-                               "days": sc.days, "events": len(sc.events),
-                               "yaml": path.read_text(encoding="utf-8")}
+        row: dict[str, Any] = {
+            "name": sc.name,
+            "description": sc.description,
+            "table": sc.table,
+            "days": sc.days,
+            "events": len(sc.events),
+            "yaml": path.read_text(encoding="utf-8"),
+        }
         if store is not None:
             row["problem"] = table_problem(store, sc.table)
         out.append(row)
@@ -162,8 +185,9 @@ def table_model(store: Store, table_id: str, *, scenario: Scenario | None = None
         k = 4.0 if params is None else params.capital_to_va
         capital = va * (np.tile(k, len(idx) // len(np.atleast_1d(k))) if np.ndim(k) else k)
     m = ARIOModel(Zf, Yv, xv, params=params, capital=capital, boario_compat=compat)
-    secs = {str(c): (str(names_zh.get(c, "")), str(names_en.get(c, "")))
-            for c in idx.get_level_values(1).unique()}
+    secs = {
+        str(c): (str(names_zh.get(c, "")), str(names_en.get(c, ""))) for c in idx.get_level_values(1).unique()
+    }
     ids = sio.MRIO_DATASETS if table_id == sio.MRIO_ID else [sio.table_dataset(store, table_id)]
     return TableModel(m, secs, _region_names(store), table_id, tuple(dataset_lineage(store, ids)))
 
@@ -174,10 +198,16 @@ def planned_runs(sc: Scenario, runs: int | None = None) -> int:
     return runs if runs is not None else (sc.monte_carlo.runs if sc.monte_carlo else 0)
 
 
-def run_scenario(store: Store, sc: Scenario, *, table: str | None = None, days: int | None = None,
-                 runs: int | None = None, seed: int | None = None,
-                 progress: Callable[[int], None] | None = None
-                 ) -> tuple[ARIOResult, MonteCarloResult | None, TableModel]:
+def run_scenario(
+    store: Store,
+    sc: Scenario,
+    *,
+    table: str | None = None,
+    days: int | None = None,
+    runs: int | None = None,
+    seed: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[ARIOResult, MonteCarloResult | None, TableModel]:
     """Run a scenario once as written and, if ``runs`` (or its ``monte_carlo.runs``) > 1, a Monte Carlo.
 
     ``table``, ``days``, ``runs`` and ``seed`` override the scenario's own (``table:``, ``days:``,
@@ -189,8 +219,11 @@ def run_scenario(store: Store, sc: Scenario, *, table: str | None = None, days: 
         raise InputError.at("runs must be ≥ 0", column="runs", value=runs)
     table_id = table or sc.table
     if not table_id:
-        raise InputError.at("no table to run on", column="table",
-                            expected=f"a table id, given with the run or as 'table:' in scenario '{sc.name}'")
+        raise InputError.at(
+            "no table to run on",
+            column="table",
+            expected=f"a table id, given with the run or as 'table:' in scenario '{sc.name}'",
+        )
     days = int(days or sc.days)
     tm = table_model(store, table_id, scenario=sc)
     kw = dict(capital=tm.model.K, sector_names=tm.sector_names, region_names=tm.region_names)
@@ -200,21 +233,34 @@ def run_scenario(store: Store, sc: Scenario, *, table: str | None = None, days: 
     mc = None
     if n_runs and n_runs > 1:
         mcs = sc.monte_carlo
-        mc = monte_carlo(tm.model, scenario_sampler(sc, tm.model.index, **kw), runs=n_runs, days=days,
-                         seed=seed if seed is not None else (mcs.seed if mcs else 12345),
-                         threshold=mcs.threshold if mcs else 0.9, progress=progress)
+        mc = monte_carlo(
+            tm.model,
+            scenario_sampler(sc, tm.model.index, **kw),
+            runs=n_runs,
+            days=days,
+            seed=seed if seed is not None else (mcs.seed if mcs else 12345),
+            threshold=mcs.threshold if mcs else 0.9,
+            progress=progress,
+        )
     return res, mc, tm
 
 
-def save_scenario_run(store: Store, sc: Scenario, res: ARIOResult, mc: MonteCarloResult | None,
-                      tm: TableModel) -> str:
+def save_scenario_run(
+    store: Store, sc: Scenario, res: ARIOResult, mc: MonteCarloResult | None, tm: TableModel
+) -> str:
     """Store a scenario run's losses (and Monte Carlo statistics) as an analysis run of kind ``stress``."""
     f = res.to_frame()
     rows = []
     for (reg, sec), r in f.iterrows():
         for meas in ("loss", "gross_loss", "min_production_ratio", "recovery_day"):
-            rows.append({"region_code": str(reg), "sector_code": str(sec), "measure": f"stress.{meas}",
-                         "value": r[meas]})
+            rows.append(
+                {
+                    "region_code": str(reg),
+                    "sector_code": str(sec),
+                    "measure": f"stress.{meas}",
+                    "value": r[meas],
+                }
+            )
     rows.append({"measure": "stress.total_production_loss", "value": res.total_production_loss})
     if mc is not None:
         for k, v in mc.stats().items():
@@ -225,8 +271,9 @@ def save_scenario_run(store: Store, sc: Scenario, res: ARIOResult, mc: MonteCarl
     return save_run(store, "stress", lin, pd.DataFrame(rows), note=sc.description[:200])
 
 
-def recovery_curves(res: ARIOResult, mc: MonteCarloResult | None, tm: TableModel, *,
-                    top: int = 5) -> dict[str, Any]:
+def recovery_curves(
+    res: ARIOResult, mc: MonteCarloResult | None, tm: TableModel, *, top: int = 5
+) -> dict[str, Any]:
     """A run's recovery curves for a dashboard: ``days``, the whole economy's output ratio
     ``total_ratio`` (Σ_j P_tj / Σ_j x0_j by day), the ``top`` industries with the lowest output ratio
     (``sectors``: region, sector, names, daily ratio P_tj / x0_j, lowest ratio, recovery day), the total
@@ -242,13 +289,23 @@ def recovery_curves(res: ARIOResult, mc: MonteCarloResult | None, tm: TableModel
         j = keys.index((reg, sec))
         names = tm.sector_names.get(sec, ("", ""))
         day = r["recovery_day"]
-        curves.append({"region": reg, "sector": sec, "name_zh": names[0], "name_en": names[1],
-                       "ratio": np.round(P[:, j] / x0[j], 6).tolist() if x0[j] > 0 else [],
-                       "min_production_ratio": float(r["min_production_ratio"]),
-                       "recovery_day": None if not np.isfinite(day) else float(day)})
-    out: dict[str, Any] = {"days": int(P.shape[0]),
-                           "total_ratio": np.round(total, 6).tolist(), "sectors": curves,
-                           "total_production_loss": float(res.total_production_loss)}
+        curves.append(
+            {
+                "region": reg,
+                "sector": sec,
+                "name_zh": names[0],
+                "name_en": names[1],
+                "ratio": np.round(P[:, j] / x0[j], 6).tolist() if x0[j] > 0 else [],
+                "min_production_ratio": float(r["min_production_ratio"]),
+                "recovery_day": None if not np.isfinite(day) else float(day),
+            }
+        )
+    out: dict[str, Any] = {
+        "days": int(P.shape[0]),
+        "total_ratio": np.round(total, 6).tolist(),
+        "sectors": curves,
+        "total_production_loss": float(res.total_production_loss),
+    }
     if mc is not None:
         out["monte_carlo"] = {k: float(v) for k, v in mc.stats().items()}
     return out

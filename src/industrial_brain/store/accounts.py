@@ -26,8 +26,11 @@ def enterprise_registered(store: Store, uscc: str) -> bool:
 
 def insert_user(store: Store, username: str, password_hash: str, role: str, uscc: str | None) -> None:
     """Write one account row (call inside a transaction)."""
-    store.con.execute("INSERT INTO app_user (username, password_hash, role, uscc, created_at, disabled) "
-                      "VALUES (?, ?, ?, ?, now(), FALSE)", [username, password_hash, role, uscc])
+    store.con.execute(
+        "INSERT INTO app_user (username, password_hash, role, uscc, created_at, disabled) "
+        "VALUES (?, ?, ?, ?, now(), FALSE)",
+        [username, password_hash, role, uscc],
+    )
 
 
 def delete_user(store: Store, username: str) -> None:
@@ -43,15 +46,18 @@ def users(store: Store) -> pd.DataFrame:
 
 def credentials(store: Store, username: str) -> tuple[str, str, str | None, bool] | None:
     """``(password_hash, role, uscc, disabled)`` of an account, or None when there is none."""
-    rows = store.con.execute("SELECT password_hash, role, uscc, disabled FROM app_user WHERE username = ?",
-                             [username]).fetchall()
+    rows = store.con.execute(
+        "SELECT password_hash, role, uscc, disabled FROM app_user WHERE username = ?", [username]
+    ).fetchall()
     return tuple(rows[0]) if rows else None
 
 
 def insert_token(store: Store, digest: str, username: str, expires_at: _dt.datetime) -> None:
     """Store a token's SHA-256 ``digest`` for ``username`` until ``expires_at`` (naive UTC)."""
-    store.con.execute("INSERT INTO api_token (token_sha256, username, created_at, expires_at) "
-                      "VALUES (?, ?, now(), ?)", [digest, username, expires_at])
+    store.con.execute(
+        "INSERT INTO api_token (token_sha256, username, created_at, expires_at) VALUES (?, ?, now(), ?)",
+        [digest, username, expires_at],
+    )
 
 
 def token_account(store: Store, digest: str) -> tuple[str, str, str | None] | None:
@@ -59,7 +65,8 @@ def token_account(store: Store, digest: str) -> tuple[str, str, str | None] | No
     rows = store.con.execute(
         "SELECT u.username, u.role, u.uscc FROM api_token t JOIN app_user u USING (username) "
         "WHERE t.token_sha256 = ? AND t.expires_at > now()::TIMESTAMP AND NOT u.disabled",
-        [digest]).fetchall()
+        [digest],
+    ).fetchall()
     return tuple(rows[0]) if rows else None
 
 

@@ -65,8 +65,14 @@ class Store:
     gate: Gate | None = None
     _lease: Lease | None = None
 
-    def __init__(self, path: str | os.PathLike = ":memory:", *, read_only: bool = False,
-                 lock_timeout: float | None = None, lease: bool = True):
+    def __init__(
+        self,
+        path: str | os.PathLike = ":memory:",
+        *,
+        read_only: bool = False,
+        lock_timeout: float | None = None,
+        lease: bool = True,
+    ):
         self.path = str(path)
         self.read_only = read_only
         self._may_lease = lease
@@ -75,11 +81,15 @@ class Store:
         if self.path != ":memory:":
             p = Path(self.path)
             if read_only and not p.exists():
-                raise InputError.at("store not found", file=self.path,
-                                    expected="an existing store (create one with 'ibrain init')")
+                raise InputError.at(
+                    "store not found",
+                    file=self.path,
+                    expected="an existing store (create one with 'ibrain init')",
+                )
             if p.exists() and p.is_dir():
-                raise InputError.at("store path is a directory", file=self.path,
-                                    expected="a .duckdb file path")
+                raise InputError.at(
+                    "store path is a directory", file=self.path, expected="a .duckdb file path"
+                )
             p.parent.mkdir(parents=True, exist_ok=True)
         timeout = float(os.environ.get(ENV_LOCK_TIMEOUT, "2")) if lock_timeout is None else lock_timeout
         try:
@@ -95,8 +105,10 @@ class Store:
                 v = self.schema_version()
                 if v < SCHEMA_VERSION:
                     raise InputError.at(
-                        f"store has schema version {v}, this release needs {SCHEMA_VERSION}", file=self.path,
-                        expected="a migrated store: open it once for writing (e.g. 'ibrain init --db PATH')")
+                        f"store has schema version {v}, this release needs {SCHEMA_VERSION}",
+                        file=self.path,
+                        expected="a migrated store: open it once for writing (e.g. 'ibrain init --db PATH')",
+                    )
         except BaseException:
             self.close()
             raise
@@ -125,12 +137,21 @@ class Store:
                     who = f" (process {pid.group(1)})" if pid else ""
                     raise StoreBusyError(
                         f"store is busy: '{self.path}' is being written by another process{who}; "
-                        "try again when it has finished") from None
-                raise InputError.at("cannot open store", file=self.path, value=str(exc).splitlines()[0],
-                                    expected="a DuckDB database file written by Industrial Brain") from None
+                        "try again when it has finished"
+                    ) from None
+                raise InputError.at(
+                    "cannot open store",
+                    file=self.path,
+                    value=str(exc).splitlines()[0],
+                    expected="a DuckDB database file written by Industrial Brain",
+                ) from None
             except duckdb.Error as exc:
-                raise InputError.at("cannot open store", file=self.path, value=str(exc).splitlines()[0],
-                                    expected="a DuckDB database file written by Industrial Brain") from None
+                raise InputError.at(
+                    "cannot open store",
+                    file=self.path,
+                    value=str(exc).splitlines()[0],
+                    expected="a DuckDB database file written by Industrial Brain",
+                ) from None
 
     # -- schema -----------------------------------------------------------------------------------
     def schema_version(self) -> int:
@@ -149,7 +170,9 @@ class Store:
         if current > SCHEMA_VERSION:
             raise InputError.at(
                 f"store has schema version {current}, newer than this release ({SCHEMA_VERSION})",
-                file=self.path, expected="a newer industrial-brain to open it")
+                file=self.path,
+                expected="a newer industrial-brain to open it",
+            )
         applied = []
         for version, title, statements in MIGRATIONS:
             if version <= current:
@@ -158,11 +181,11 @@ class Store:
             try:
                 for sql in statements:
                     self.con.execute(sql)
-                self.con.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)])
+                self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)])
                 self.con.execute(
                     "INSERT INTO audit VALUES (now(), ?, 'migrate', 'schema', ?)",
-                    [self.actor, f"to version {version}: {title}"])
+                    [self.actor, f"to version {version}: {title}"],
+                )
                 self.con.execute("COMMIT")
             except Exception:
                 self.con.execute("ROLLBACK")
@@ -189,8 +212,9 @@ class Store:
         ``actor`` defaults to the store's (``$IBRAIN_ACTOR`` or the OS user); the REST API passes
         the caller (``api:<user>``). ``detail`` is kept to its first 2,000 characters.
         """
-        self.con.execute("INSERT INTO audit VALUES (now(), ?, ?, ?, ?)",
-                         [actor or self.actor, action, obj, detail[:2000]])
+        self.con.execute(
+            "INSERT INTO audit VALUES (now(), ?, ?, ?, ?)", [actor or self.actor, action, obj, detail[:2000]]
+        )
 
     # -- reading ----------------------------------------------------------------------------------
     def query(self, sql: str, params: list | None = None):

@@ -12,19 +12,54 @@ from industrial_brain.store.connection import Store
 from industrial_brain.store.frames import placeholders
 
 #: Tables that hold rows of a dataset, deleted together when a dataset is replaced.
-OWNED_TABLES = ("observation", "quality_note", "external_reference", "enterprise", "assessment", "sector",
-                "indicator", "region_neighbour")
+OWNED_TABLES = (
+    "observation",
+    "quality_note",
+    "external_reference",
+    "enterprise",
+    "assessment",
+    "sector",
+    "indicator",
+    "region_neighbour",
+)
 
 
-def insert_dataset(store: Store, *, dataset_id: str, kind: str, sha256: str, rows: int, grade: str,
-                   title: str = "", source: str = "", publisher: str = "", licence: str = "", citation: str = "",
-                   file_name: str | None = None, ingested_at: _dt.datetime | None = None) -> None:
+def insert_dataset(
+    store: Store,
+    *,
+    dataset_id: str,
+    kind: str,
+    sha256: str,
+    rows: int,
+    grade: str,
+    title: str = "",
+    source: str = "",
+    publisher: str = "",
+    licence: str = "",
+    citation: str = "",
+    file_name: str | None = None,
+    ingested_at: _dt.datetime | None = None,
+) -> None:
     """Write one ``dataset`` row (call inside the ingest's transaction)."""
     at = ingested_at or _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
     store.con.execute(
         "INSERT INTO dataset (dataset_id, kind, title, source, publisher, licence, citation, sha256, rows, grade, "
         "file_name, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [dataset_id, kind, title, source, publisher, licence, citation, sha256, int(rows), grade, file_name, at])
+        [
+            dataset_id,
+            kind,
+            title,
+            source,
+            publisher,
+            licence,
+            citation,
+            sha256,
+            int(rows),
+            grade,
+            file_name,
+            at,
+        ],
+    )
 
 
 def delete_dataset(store: Store, dataset_id: str) -> None:
@@ -59,7 +94,9 @@ def dataset_grades(store: Store) -> dict[str, str]:
 def datasets_with_grade(store: Store, grades) -> list[str]:
     """Ids of the datasets whose grade is one of ``grades``."""
     params: list = []
-    sql = f"SELECT dataset_id FROM dataset WHERE grade IN ({placeholders(grades, params)}) ORDER BY dataset_id"
+    sql = (
+        f"SELECT dataset_id FROM dataset WHERE grade IN ({placeholders(grades, params)}) ORDER BY dataset_id"
+    )
     return [r[0] for r in store.con.execute(sql, params).fetchall()]
 
 
@@ -70,5 +107,6 @@ def dataset_sha256(store: Store, dataset_ids) -> tuple[tuple[str, str], ...]:
         return ()
     params: list = []
     rows = store.con.execute(
-        f"SELECT dataset_id, sha256 FROM dataset WHERE dataset_id IN ({placeholders(ids, params)})", params).fetchall()
+        f"SELECT dataset_id, sha256 FROM dataset WHERE dataset_id IN ({placeholders(ids, params)})", params
+    ).fetchall()
     return tuple(sorted(rows))

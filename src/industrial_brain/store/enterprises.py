@@ -20,16 +20,28 @@ from industrial_brain.store.connection import Store
 from industrial_brain.store.frames import insert_frame, placeholders, registered
 
 #: Window of the one definition of "latest": per (uscc, model_code), newest first.
-LATEST_ORDER = ("PARTITION BY r.uscc, r.model_code "
-                "ORDER BY r.taken_on DESC NULLS LAST, d.ingested_at DESC NULLS LAST, r.assessment_id DESC")
+LATEST_ORDER = (
+    "PARTITION BY r.uscc, r.model_code "
+    "ORDER BY r.taken_on DESC NULLS LAST, d.ingested_at DESC NULLS LAST, r.assessment_id DESC"
+)
 #: Registration columns of ``enterprise``.
-ENTERPRISE_COLUMNS = ("uscc", "name", "region_code", "sector_code", "sector_scheme", "size_class",
-                      "dataset_id")
-_RESULTS_FROM = ("FROM assessment_result r LEFT JOIN enterprise e ON e.uscc = r.uscc "
-                 "LEFT JOIN dataset d ON d.dataset_id = r.dataset_id")
+ENTERPRISE_COLUMNS = (
+    "uscc",
+    "name",
+    "region_code",
+    "sector_code",
+    "sector_scheme",
+    "size_class",
+    "dataset_id",
+)
+_RESULTS_FROM = (
+    "FROM assessment_result r LEFT JOIN enterprise e ON e.uscc = r.uscc "
+    "LEFT JOIN dataset d ON d.dataset_id = r.dataset_id"
+)
 
 
 # ---- writers (call inside the ingest's transaction) ---------------------------------------------------
+
 
 def insert_enterprises(store: Store, frame: pd.DataFrame) -> None:
     """Register enterprises (columns among :data:`ENTERPRISE_COLUMNS`)."""
@@ -54,8 +66,9 @@ def delete_assessments(store: Store, dataset_id: str) -> None:
     store.con.execute("DELETE FROM assessment WHERE dataset_id = ?", [dataset_id])
 
 
-def _insert_with_json(store: Store, table: str, base: pd.DataFrame, json_column: str,
-                      values: pd.DataFrame) -> None:
+def _insert_with_json(
+    store: Store, table: str, base: pd.DataFrame, json_column: str, values: pd.DataFrame
+) -> None:
     """Insert ``base`` plus one JSON object per row built by DuckDB from the columns of ``values``
     (missing values → null; numbers stay numbers, option codes are text)."""
     frame = base.reset_index(drop=True).copy()
@@ -78,8 +91,10 @@ def _insert_with_json(store: Store, table: str, base: pd.DataFrame, json_column:
 
 # ---- enterprises ----------------------------------------------------------------------------------------
 
-def registrations(store: Store, uscc: str | Sequence[str] | None = None, *,
-                  dataset_id: str | None = None) -> pd.DataFrame:
+
+def registrations(
+    store: Store, uscc: str | Sequence[str] | None = None, *, dataset_id: str | None = None
+) -> pd.DataFrame:
     """Registered enterprises (:data:`ENTERPRISE_COLUMNS`): all, those with the given USCCs, or those
     registered by one dataset."""
     where, params = ["TRUE"], []
@@ -89,8 +104,10 @@ def registrations(store: Store, uscc: str | Sequence[str] | None = None, *,
     if dataset_id is not None:
         where.append("dataset_id = ?")
         params.append(dataset_id)
-    return store.query(f"SELECT {', '.join(ENTERPRISE_COLUMNS)} FROM enterprise WHERE {' AND '.join(where)} "
-                       "ORDER BY uscc", params)
+    return store.query(
+        f"SELECT {', '.join(ENTERPRISE_COLUMNS)} FROM enterprise WHERE {' AND '.join(where)} ORDER BY uscc",
+        params,
+    )
 
 
 def registered_usccs(store: Store, usccs: Iterable[str]) -> set[str]:
@@ -99,13 +116,23 @@ def registered_usccs(store: Store, usccs: Iterable[str]) -> set[str]:
     if ids.empty:
         return set()
     with registered(store, "_ent_ids", ids) as name:
-        return {r[0] for r in store.con.execute(
-            f"SELECT e.uscc FROM enterprise e JOIN {name} i ON i.uscc = e.uscc").fetchall()}
+        return {
+            r[0]
+            for r in store.con.execute(
+                f"SELECT e.uscc FROM enterprise e JOIN {name} i ON i.uscc = e.uscc"
+            ).fetchall()
+        }
 
 
-def enterprises(store: Store, *, uscc: str | None = None, sector: str | None = None,
-                region: str | None = None, size_class: str | None = None,
-                model_code: str | None = None) -> pd.DataFrame:
+def enterprises(
+    store: Store,
+    *,
+    uscc: str | None = None,
+    sector: str | None = None,
+    region: str | None = None,
+    size_class: str | None = None,
+    model_code: str | None = None,
+) -> pd.DataFrame:
     """Registered enterprises, each with its latest assessment per model (see :data:`LATEST_ORDER`).
 
     One row per enterprise and model it was assessed with (one row with empty assessment columns
@@ -117,11 +144,17 @@ def enterprises(store: Store, *, uscc: str | None = None, sector: str | None = N
     if model_code is not None:
         inner.append("r.model_code = ?")
         params.append(model_code)
-    latest = (f"SELECT r.* {_RESULTS_FROM} WHERE {' AND '.join(inner) or 'TRUE'} "
-              f"QUALIFY row_number() OVER ({LATEST_ORDER}) = 1")
+    latest = (
+        f"SELECT r.* {_RESULTS_FROM} WHERE {' AND '.join(inner) or 'TRUE'} "
+        f"QUALIFY row_number() OVER ({LATEST_ORDER}) = 1"
+    )
     where = ["TRUE"]
-    for col, v in (("e.uscc", uscc), ("e.sector_code", sector), ("e.region_code", region),
-                   ("e.size_class", size_class)):
+    for col, v in (
+        ("e.uscc", uscc),
+        ("e.sector_code", sector),
+        ("e.region_code", region),
+        ("e.size_class", size_class),
+    ):
         if v is not None:
             where.append(f"{col} = ?")
             params.append(v)
@@ -129,16 +162,26 @@ def enterprises(store: Store, *, uscc: str | None = None, sector: str | None = N
         "SELECT e.uscc, e.name, e.region_code, e.sector_code, e.sector_scheme, e.size_class, "
         "r.assessment_id, r.model_code, r.model_version, r.taken_on, r.total_score, r.level "
         f"FROM enterprise e LEFT JOIN ({latest}) r ON r.uscc = e.uscc WHERE {' AND '.join(where)} "
-        "ORDER BY e.uscc, r.model_code NULLS LAST", params)
+        "ORDER BY e.uscc, r.model_code NULLS LAST",
+        params,
+    )
 
 
 # ---- assessments and results ----------------------------------------------------------------------------
 
-def assessment_results(store: Store, *, model_code: str | None = None,
-                       uscc: str | Sequence[str] | None = None, as_of: _dt.date | None = None,
-                       latest: bool = True, dimensions: bool = True, sector: str | None = None,
-                       model_fingerprint: str | None = None,
-                       dataset_id: str | None = None) -> pd.DataFrame:
+
+def assessment_results(
+    store: Store,
+    *,
+    model_code: str | None = None,
+    uscc: str | Sequence[str] | None = None,
+    as_of: _dt.date | None = None,
+    latest: bool = True,
+    dimensions: bool = True,
+    sector: str | None = None,
+    model_fingerprint: str | None = None,
+    dataset_id: str | None = None,
+) -> pd.DataFrame:
     """Stored scored assessments joined with the enterprise registry.
 
     One row per assessment (``latest=True``: only each enterprise's latest assessment per model code
@@ -148,8 +191,12 @@ def assessment_results(store: Store, *, model_code: str | None = None,
     Ordered by USCC, date and assessment id; ``taken_on`` as ``datetime.date``.
     """
     where, params = ["TRUE"], []
-    for col, v in (("r.model_code", model_code), ("e.sector_code", sector),
-                   ("r.model_fingerprint", model_fingerprint), ("r.dataset_id", dataset_id)):
+    for col, v in (
+        ("r.model_code", model_code),
+        ("e.sector_code", sector),
+        ("r.model_fingerprint", model_fingerprint),
+        ("r.dataset_id", dataset_id),
+    ):
         if v is not None:
             where.append(f"{col} = ?")
             params.append(v)
@@ -164,13 +211,14 @@ def assessment_results(store: Store, *, model_code: str | None = None,
     if dimensions:
         keys: list[str] = []
         for (ks,) in store.con.execute(
-                f"SELECT json_keys(any_value(r.dimension_scores)) {base} GROUP BY r.model_fingerprint",
-                params).fetchall():
+            f"SELECT json_keys(any_value(r.dimension_scores)) {base} GROUP BY r.model_fingerprint", params
+        ).fetchall():
             for key in ks or []:
                 if key not in keys:
                     keys.append(key)
-        dim_sql = "".join(f", CAST(json_extract(r.dimension_scores, '$.\"{key}\"') AS DOUBLE) AS \"{key}\""
-                          for key in keys)
+        dim_sql = "".join(
+            f', CAST(json_extract(r.dimension_scores, \'$."{key}"\') AS DOUBLE) AS "{key}"' for key in keys
+        )
     sql = f"""
         SELECT r.assessment_id, r.uscc, e.name, e.sector_code AS sector, e.region_code AS region,
                e.size_class, r.taken_on, r.model_code, r.model_version, r.model_fingerprint, r.total_score,
@@ -187,39 +235,51 @@ def assessment_results(store: Store, *, model_code: str | None = None,
 def enterprise_results(store: Store, uscc: str) -> pd.DataFrame:
     """Every scored assessment of one enterprise, oldest first: ``assessment_id, model_code,
     model_version, taken_on, total_score, level, dimension_scores`` (JSON text), ``run_id``."""
-    return store.query("SELECT assessment_id, model_code, model_version, taken_on, total_score, level, "
-                       "dimension_scores::VARCHAR AS dimension_scores, run_id FROM assessment_result "
-                       "WHERE uscc = ? ORDER BY taken_on, assessment_id", [uscc])
+    return store.query(
+        "SELECT assessment_id, model_code, model_version, taken_on, total_score, level, "
+        "dimension_scores::VARCHAR AS dimension_scores, run_id FROM assessment_result "
+        "WHERE uscc = ? ORDER BY taken_on, assessment_id",
+        [uscc],
+    )
 
 
 def assessment_answers(store: Store, assessment_id: str) -> dict:
     """The raw answers of one stored assessment (question code → answer; empty if there is none)."""
-    row = store.con.execute("SELECT answers FROM assessment WHERE assessment_id = ?",
-                            [assessment_id]).fetchall()
+    row = store.con.execute(
+        "SELECT answers FROM assessment WHERE assessment_id = ?", [assessment_id]
+    ).fetchall()
     return json.loads(row[0][0]) if row and row[0][0] is not None else {}
 
 
 def result_fingerprints(store: Store, model_code: str, model_version: str) -> set[str]:
     """Fingerprints of the models that scored stored results under this code and version label."""
-    return {r[0] for r in store.con.execute(
-        "SELECT DISTINCT model_fingerprint FROM assessment_result WHERE model_code = ? AND model_version = ?",
-        [model_code, model_version]).fetchall()}
+    return {
+        r[0]
+        for r in store.con.execute(
+            "SELECT DISTINCT model_fingerprint FROM assessment_result WHERE model_code = ? AND model_version = ?",
+            [model_code, model_version],
+        ).fetchall()
+    }
 
 
 def model_enterprise_counts(store: Store) -> pd.Series:
     """Number of distinct enterprises with a stored result, per model code (largest first, then by code)."""
-    f = store.query("SELECT model_code, count(DISTINCT uscc) AS n FROM assessment_result GROUP BY model_code "
-                    "ORDER BY n DESC, model_code")
+    f = store.query(
+        "SELECT model_code, count(DISTINCT uscc) AS n FROM assessment_result GROUP BY model_code "
+        "ORDER BY n DESC, model_code"
+    )
     return pd.Series(f["n"].to_numpy(dtype=np.int64), index=f["model_code"].astype(str), name="enterprises")
 
 
-def sheet_dataset(store: Store, sha256: str, model_fingerprint: str, first: _dt.date,
-                  last: _dt.date) -> str | None:
+def sheet_dataset(
+    store: Store, sha256: str, model_fingerprint: str, first: _dt.date, last: _dt.date
+) -> str | None:
     """Id of the assessment dataset stored from the sheet with this sha256, scored by this model for
     assessments dated ``first`` … ``last``, or None."""
     rows = store.con.execute(
         "SELECT d.dataset_id FROM dataset d JOIN assessment_result r ON r.dataset_id = d.dataset_id "
         "WHERE d.sha256 = ? AND d.kind = 'assessment' AND r.model_fingerprint = ? GROUP BY d.dataset_id "
         "HAVING min(r.taken_on) = ? AND max(r.taken_on) = ?",
-        [sha256, model_fingerprint, first, last]).fetchall()
+        [sha256, model_fingerprint, first, last],
+    ).fetchall()
     return rows[0][0] if rows else None

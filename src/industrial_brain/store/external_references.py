@@ -12,5 +12,8 @@ from industrial_brain.store.connection import Store
 
 def external_reference(store: Store, name: str) -> pd.DataFrame:
     """The stored values of one external reference: ``region_code, year, value, dataset_id``."""
-    return store.query("SELECT region_code, year::INTEGER AS year, value, dataset_id FROM external_reference "
-                       "WHERE name = ? ORDER BY region_code, year", [name])
+    return store.query(
+        "SELECT region_code, year::INTEGER AS year, value, dataset_id FROM external_reference "
+        "WHERE name = ? ORDER BY region_code, year",
+        [name],
+    )

@@ -61,6 +61,7 @@ def gate_wait() -> float:
 
 # ---- where the socket lives ------------------------------------------------------------------------
 
+
 def _private(d: Path) -> bool:
     """``d`` is a directory owned by this user that nobody else may enter."""
     try:
@@ -138,6 +139,7 @@ def _receive(conn: socket.socket) -> dict | None:
 
 # ---- the gate ------------------------------------------------------------------------------------
 
+
 class Gate:
     """Who may use the server's connection: any number of cursors at once, or one lease holder alone.
 
@@ -158,8 +160,9 @@ class Gate:
         if self._shut:
             return StoreBusyError("store is closed: the server is shutting down")
         what, since = self._holder or ("another process", time.monotonic())
-        return StoreBusyError(f"store is busy: lent to {what} for {time.monotonic() - since:.0f} s; "
-                              "try again shortly")
+        return StoreBusyError(
+            f"store is busy: lent to {what} for {time.monotonic() - since:.0f} s; try again shortly"
+        )
 
     def try_enter(self, what: str) -> int | None:
         """Enter without waiting: a token for :meth:`leave`, or ``None`` while the store is lent."""
@@ -222,7 +225,8 @@ class Gate:
                     raise StoreBusyError(
                         f"store is busy: the server is running {what} "
                         f"(for {time.monotonic() - since:.0f} s); "
-                        "try again when it has finished")
+                        "try again when it has finished"
+                    )
                 self._cond.wait(left)
 
     def open(self) -> None:
@@ -240,6 +244,7 @@ class Gate:
 
 # ---- the server side -----------------------------------------------------------------------------
 
+
 class LeaseServer:
     """Lends the store at ``db`` to local processes that ask on its :func:`socket_path`.
 
@@ -248,8 +253,14 @@ class LeaseServer:
     :meth:`start` and :meth:`stop` may be called more than once.
     """
 
-    def __init__(self, db: str | os.PathLike, gate: Gate, suspend: Callable[[], None],
-                 resume: Callable[[], None], on_reopen: Sequence[Callable[[], None]] = ()):
+    def __init__(
+        self,
+        db: str | os.PathLike,
+        gate: Gate,
+        suspend: Callable[[], None],
+        resume: Callable[[], None],
+        on_reopen: Sequence[Callable[[], None]] = (),
+    ):
         self.path = socket_path(db)
         self.gate = gate
         self.on_reopen = list(on_reopen)
@@ -319,8 +330,9 @@ class LeaseServer:
             except OSError:
                 return
             conn.setblocking(True)
-            threading.Thread(target=self._session, args=(conn,), name="ibrain-lease-session",
-                             daemon=True).start()
+            threading.Thread(
+                target=self._session, args=(conn,), name="ibrain-lease-session", daemon=True
+            ).start()
 
     def _session(self, conn: socket.socket) -> None:
         with conn:
@@ -442,8 +454,10 @@ def request_lease(db: str | os.PathLike, wait: float | None = None) -> Lease | N
         answer = None
     if not answer or not answer.get("granted"):
         sock.close()
-        raise StoreBusyError((answer or {}).get("error") or
-                             f"store is busy: the server holding '{db}' did not lend it; try again shortly")
+        raise StoreBusyError(
+            (answer or {}).get("error")
+            or f"store is busy: the server holding '{db}' did not lend it; try again shortly"
+        )
     sock.settimeout(None)
     with _held_lock:
         _held.add(key)

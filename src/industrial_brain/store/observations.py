@@ -19,8 +19,9 @@ import pandas as pd
 from industrial_brain.store.connection import Store
 from industrial_brain.store.frames import registered
 
-_CSV_SOURCE = ("read_csv(?, header=true, columns=?, nullstr='', auto_detect=false, delim=',', quote='\"', "
-               "escape='\"')")
+_CSV_SOURCE = (
+    "read_csv(?, header=true, columns=?, nullstr='', auto_detect=false, delim=',', quote='\"', escape='\"')"
+)
 
 
 class BulkLoadFailed(Exception):
@@ -54,9 +55,11 @@ def _series_sql(year_min: int, year_max: int) -> str:
     return (
         "SELECT indicator_code, region_code, count(*) AS n, count(value) AS nv, min(value) AS lo, "
         "max(value) AS hi, bool_or(isinf(value)) AS inf, "
-        + " + ".join(f"bit_count(bit_or(CASE WHEN (year - {year_min}) // 64 = {w} "
-                     f"THEN 1::UBIGINT << ((year - {year_min}) % 64)::UBIGINT ELSE 0::UBIGINT END))::INTEGER"
-                     for w in range(words))
+        + " + ".join(
+            f"bit_count(bit_or(CASE WHEN (year - {year_min}) // 64 = {w} "
+            f"THEN 1::UBIGINT << ((year - {year_min}) % 64)::UBIGINT ELSE 0::UBIGINT END))::INTEGER"
+            for w in range(words)
+        )
         + " AS years FROM observation WHERE dataset_id = ? GROUP BY indicator_code, region_code"
     )
 
@@ -81,8 +84,9 @@ def bulk_load(store: Store) -> Iterator[None]:
             pass
 
 
-def load_long_csv(store: Store, path: str | Path, columns: Mapping[str, str], dataset_id: str, *,
-                  years: tuple[int, int]) -> None:
+def load_long_csv(
+    store: Store, path: str | Path, columns: Mapping[str, str], dataset_id: str, *, years: tuple[int, int]
+) -> None:
     """Insert a long UTF-8 CSV (``region, year, indicator, value``) as observations of ``dataset_id``.
 
     ``columns`` maps ``region``, ``year``, ``indicator`` and ``value`` to the file's header names.
@@ -91,50 +95,65 @@ def load_long_csv(store: Store, path: str | Path, columns: Mapping[str, str], da
     Indicator codes are trimmed; region spellings are stored as found (see :func:`recode_regions`).
     """
     lo, hi = years
-    types = {columns["region"]: "VARCHAR", columns["year"]: "DOUBLE", columns["indicator"]: "VARCHAR",
-             columns["value"]: "DOUBLE"}
+    types = {
+        columns["region"]: "VARCHAR",
+        columns["year"]: "DOUBLE",
+        columns["indicator"]: "VARCHAR",
+        columns["value"]: "DOUBLE",
+    }
     r, y, i, v = (f'"{columns[k]}"' for k in ("region", "year", "indicator", "value"))
-    store.con.execute(f"""
+    store.con.execute(
+        f"""
         INSERT INTO observation
         SELECT ?, s.{r}, trim(s.{i}),
                CASE WHEN s.{y} BETWEEN {int(lo)} AND {int(hi)} AND s.{y} = floor(s.{y})
                     THEN s.{y}::SMALLINT END,
                s.{v}
-        FROM {_CSV_SOURCE} s""", [dataset_id, str(path), types])
+        FROM {_CSV_SOURCE} s""",
+        [dataset_id, str(path), types],
+    )
 
 
-def series_check(store: Store, dataset_id: str, indicators: pd.DataFrame, *,
-                 years: tuple[int, int]) -> SeriesCheck:
+def series_check(
+    store: Store, dataset_id: str, indicators: pd.DataFrame, *, years: tuple[int, int]
+) -> SeriesCheck:
     """One scan of a dataset's observations against the indicators (``code, min_value, max_value``).
 
     ``years`` is the year range the load allowed (for the exact distinct-year count).
     """
     with registered(store, "_ind", indicators[["code", "min_value", "max_value"]]):
-        row = store.con.execute(f"""
+        row = store.con.execute(
+            f"""
             WITH g AS ({_series_sql(*years)})
             SELECT count(*) FILTER (WHERE d.code IS NULL),
                    count(*) FILTER (WHERE (d.min_value IS NOT NULL AND g.lo < d.min_value)
                                        OR (d.max_value IS NOT NULL AND g.hi > d.max_value) OR g.inf),
                    sum(g.n - g.nv), sum(g.n - g.years), sum(g.n), list(DISTINCT g.region_code)
-            FROM g LEFT JOIN _ind d ON g.indicator_code = d.code""", [dataset_id]).fetchall()[0]
+            FROM g LEFT JOIN _ind d ON g.indicator_code = d.code""",
+            [dataset_id],
+        ).fetchall()[0]
     unknown, outside, missing, dup, total, spellings = row
-    return SeriesCheck(int(unknown), int(outside), int(missing or 0), int(dup or 0), int(total or 0),
-                       list(spellings or []))
+    return SeriesCheck(
+        int(unknown), int(outside), int(missing or 0), int(dup or 0), int(total or 0), list(spellings or [])
+    )
 
 
 def recode_regions(store: Store, dataset_id: str, mapping: Mapping[str, str]) -> None:
     """Replace region spellings by codes (``spelling → code``) in a dataset's observations."""
     frame = pd.DataFrame({"spelling": list(mapping), "code": list(mapping.values())})
     with registered(store, "_region_map", frame):
-        store.con.execute("""UPDATE observation SET region_code = m.code FROM _region_map m
+        store.con.execute(
+            """UPDATE observation SET region_code = m.code FROM _region_map m
                              WHERE observation.dataset_id = ? AND observation.region_code = m.spelling""",
-                          [dataset_id])
+            [dataset_id],
+        )
 
 
 def duplicate_years(store: Store, dataset_id: str, *, years: tuple[int, int]) -> int:
     """Rows of a dataset beyond one per (indicator, region, year)."""
-    n = store.con.execute(f"WITH g AS ({_series_sql(*years)}) SELECT sum(n - years) FROM g",
-                          [dataset_id]).fetchall()[0][0]
+    n = store.con.execute(
+        f"WITH g AS ({_series_sql(*years)}) SELECT sum(n - years) FROM g", [dataset_id]
+    ).fetchall()[0][0]
     return int(n or 0)
 
 
@@ -146,15 +165,18 @@ def delete_missing(store: Store, dataset_id: str) -> None:
 def insert_observations(store: Store, dataset_id: str, frame: pd.DataFrame) -> None:
     """Insert validated observations (``region_code, indicator_code, year, value``) of one dataset."""
     with registered(store, "_obs_df", frame) as name:
-        store.con.execute("INSERT INTO observation "
-                          f"SELECT ?, region_code, indicator_code, year::SMALLINT, value FROM {name}",
-                          [dataset_id])
+        store.con.execute(
+            "INSERT INTO observation "
+            f"SELECT ?, region_code, indicator_code, year::SMALLINT, value FROM {name}",
+            [dataset_id],
+        )
 
 
 def observations(store: Store, dataset_id: str) -> pd.DataFrame:
     """A dataset's observations, long: ``region_code, indicator_code, year`` (int64), ``value``."""
-    obs = store.query("SELECT region_code, indicator_code, year, value FROM observation WHERE dataset_id = ?",
-                      [dataset_id])
+    obs = store.query(
+        "SELECT region_code, indicator_code, year, value FROM observation WHERE dataset_id = ?", [dataset_id]
+    )
     obs["year"] = obs["year"].astype("int64")
     return obs
 
@@ -168,4 +190,5 @@ def indicator_coverage(store: Store) -> pd.DataFrame:
         "min(year)::INTEGER AS year_min, max(year)::INTEGER AS year_max, "
         "count(DISTINCT region_code) AS regions FROM observation GROUP BY ALL) o "
         "ON o.indicator_code = i.code "
-        "ORDER BY i.code, o.dataset_id")
+        "ORDER BY i.code, o.dataset_id"
+    )

@@ -10,8 +10,16 @@ import pandas as pd
 from industrial_brain.store.connection import Store
 from industrial_brain.store.frames import insert_frame
 
-NOTE_COLUMNS = ["dataset_id", "indicator_code", "region_code", "year", "kind", "severity", "detail",
-                "found_by"]
+NOTE_COLUMNS = [
+    "dataset_id",
+    "indicator_code",
+    "region_code",
+    "year",
+    "kind",
+    "severity",
+    "detail",
+    "found_by",
+]
 
 
 def insert_notes(store: Store, notes: pd.DataFrame) -> None:

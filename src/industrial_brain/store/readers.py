@@ -34,15 +34,23 @@ def parse_years(spec: str | None) -> tuple[int, int] | None:
         else:
             lo = hi = int(spec)
     except ValueError:
-        raise InputError.at("parameter 'years': bad year range", value=spec,
-                            expected="YEAR or FROM:TO, e.g. 2015:2022") from None
+        raise InputError.at(
+            "parameter 'years': bad year range", value=spec, expected="YEAR or FROM:TO, e.g. 2015:2022"
+        ) from None
     if lo > hi:
         raise InputError.at("parameter 'years': bad year range", value=spec, expected="FROM ≤ TO")
     return lo, hi
 
 
-def read_panel(store: Store, indicators=None, regions=None, years: tuple[int, int] | str | None = None,
-               datasets=None, *, clean: bool = True) -> pd.DataFrame:
+def read_panel(
+    store: Store,
+    indicators=None,
+    regions=None,
+    years: tuple[int, int] | str | None = None,
+    datasets=None,
+    *,
+    clean: bool = True,
+) -> pd.DataFrame:
     """A panel: rows ``(region_code, year)``, one column per indicator code.
 
     Parameters
@@ -62,16 +70,22 @@ def read_panel(store: Store, indicators=None, regions=None, years: tuple[int, in
         known = set(store.query("SELECT code FROM indicator")["code"])
         for i in indicators:
             if i not in known:
-                raise InputError.at("parameter 'indicators': unknown indicator", value=i,
-                                    expected="a registered indicator code (see the catalog)")
+                raise InputError.at(
+                    "parameter 'indicators': unknown indicator",
+                    value=i,
+                    expected="a registered indicator code (see the catalog)",
+                )
         where.append(_in_clause("o.indicator_code", indicators, params))
     if regions:
         codes = []
         for r in regions:
             c = region_code(r)
             if c is None:
-                raise InputError.at("parameter 'regions': unknown region", value=r,
-                                    expected="a province name or GB/T 2260 code")
+                raise InputError.at(
+                    "parameter 'regions': unknown region",
+                    value=r,
+                    expected="a province name or GB/T 2260 code",
+                )
             codes.append(c)
         where.append(_in_clause("o.region_code", codes, params))
     if years:
@@ -81,7 +95,9 @@ def read_panel(store: Store, indicators=None, regions=None, years: tuple[int, in
         where.append(_in_clause("o.dataset_id", datasets, params))
     long = store.query(
         "SELECT o.dataset_id, o.region_code, o.indicator_code, o.year::INTEGER AS year, o.value "
-        f"FROM observation o WHERE {' AND '.join(where)}", params)
+        f"FROM observation o WHERE {' AND '.join(where)}",
+        params,
+    )
     notes = store.query("SELECT * FROM quality_note")
     cell_notes = notes.dropna(subset=["indicator_code"])
     shown = ["dataset_id", "region_code", "indicator_code", "year", "value", "detail"]
@@ -90,23 +106,37 @@ def read_panel(store: Store, indicators=None, regions=None, years: tuple[int, in
         errs = cell_notes[cell_notes["severity"] == "error"]
         key = ["dataset_id", "indicator_code", "region_code", "year"]
         # a note without region/year applies to all regions/years of that indicator
-        m = long.merge(errs[key + ["detail"]].assign(year=errs["year"].astype("Int64")),
-                       on=["dataset_id", "indicator_code"], how="inner", suffixes=("", "_n"))
-        hit = (m["region_code_n"].isna() | (m["region_code_n"] == m["region_code"])) & \
-              (m["year_n"].isna() | (m["year_n"] == m["year"]))
+        m = long.merge(
+            errs[key + ["detail"]].assign(year=errs["year"].astype("Int64")),
+            on=["dataset_id", "indicator_code"],
+            how="inner",
+            suffixes=("", "_n"),
+        )
+        hit = (m["region_code_n"].isna() | (m["region_code_n"] == m["region_code"])) & (
+            m["year_n"].isna() | (m["year_n"] == m["year"])
+        )
         excluded = m[hit][shown].drop_duplicates(["dataset_id", "region_code", "indicator_code", "year"])
         if len(excluded):
-            drop = long.merge(excluded[["dataset_id", "region_code", "indicator_code", "year"]], how="left",
-                              indicator=True)["_merge"].eq("both").to_numpy()
+            drop = (
+                long.merge(
+                    excluded[["dataset_id", "region_code", "indicator_code", "year"]],
+                    how="left",
+                    indicator=True,
+                )["_merge"]
+                .eq("both")
+                .to_numpy()
+            )
             long = long[~drop]
     dup = long.duplicated(["region_code", "indicator_code", "year"], keep=False)
     if dup.any():
         row = long[dup].iloc[0]
         raise InputError.at(
             f"parameter 'datasets': indicator '{row.indicator_code}' is stored by more than one dataset",
-            value=", ".join(sorted(long[dup & (long.indicator_code == row.indicator_code)]
-                                   .dataset_id.unique())),
-            expected="one of them chosen in 'datasets'")
+            value=", ".join(
+                sorted(long[dup & (long.indicator_code == row.indicator_code)].dataset_id.unique())
+            ),
+            expected="one of them chosen in 'datasets'",
+        )
     panel = long.pivot(index=["region_code", "year"], columns="indicator_code", values="value").sort_index()
     panel.columns.name = None
     inds = set(panel.columns)
@@ -154,13 +184,19 @@ def read_io_table(store: Store, table_id: str) -> StoredIOTable:
     meta = store.con.execute("SELECT * FROM io_table WHERE table_id = ?", [table_id]).df()
     if meta.empty:
         ids = store.query("SELECT table_id FROM io_table ORDER BY 1")["table_id"].tolist()
-        raise InputError.at("unknown IO table", column="table_id", value=table_id,
-                            expected=f"one of {ids[:8]}{' …' if len(ids) > 8 else ''}")
+        raise InputError.at(
+            "unknown IO table",
+            column="table_id",
+            value=table_id,
+            expected=f"one of {ids[:8]}{' …' if len(ids) > 8 else ''}",
+        )
     m = meta.iloc[0]
-    codes = store.con.execute("SELECT * FROM io_code WHERE table_id = ? ORDER BY axis, position",
-                              [table_id]).df()
-    flows = store.con.execute("SELECT row_code, col_code, origin, value FROM io_flow WHERE table_id = ?",
-                              [table_id]).df()
+    codes = store.con.execute(
+        "SELECT * FROM io_code WHERE table_id = ? ORDER BY axis, position", [table_id]
+    ).df()
+    flows = store.con.execute(
+        "SELECT row_code, col_code, origin, value FROM io_flow WHERE table_id = ?", [table_id]
+    ).df()
     cols = codes[codes.axis == "col"]
     rows = codes[codes.axis == "row"]
     sec = cols[cols.role == "sector"]["code"].tolist()
@@ -169,8 +205,9 @@ def read_io_table(store: Store, table_id: str) -> StoredIOTable:
     va = rows[rows.role == "value_added"]["code"].tolist()
 
     def block(origin_filter, row_codes, col_codes):
-        f = flows[flows.origin.isin(origin_filter) & flows.row_code.isin(row_codes)
-                  & flows.col_code.isin(col_codes)]
+        f = flows[
+            flows.origin.isin(origin_filter) & flows.row_code.isin(row_codes) & flows.col_code.isin(col_codes)
+        ]
         return long_to_matrix(f, row_codes, col_codes)
 
     product = ["all", "domestic"]
@@ -182,14 +219,33 @@ def read_io_table(store: Store, table_id: str) -> StoredIOTable:
     Zm = Ym = None
     if m["kind"] == "noncompetitive":
         Zm, Ym = block(["imported"], sec, sec), block(["imported"], sec, fd)
-    names = (rows[rows.role == "sector"].drop_duplicates("code").set_index("code")[["name_zh", "name_en"]]
-             .reindex(sec))
+    names = (
+        rows[rows.role == "sector"]
+        .drop_duplicates("code")
+        .set_index("code")[["name_zh", "name_en"]]
+        .reindex(sec)
+    )
     for frame in (Z, Y, V, trade, *(f for f in (Zm, Ym) if f is not None)):
         frame.index.name, frame.columns.name = "row", "col"
     x.name, x.index.name = "x", "sector"
     names.index.name = "sector"
-    return StoredIOTable(table_id, int(m["year"]), m["region_code"], m["scheme"], m["unit"], m["kind"],
-                         m["dataset_id"], Z, Y, V, x, names, trade, Zm, Ym)
+    return StoredIOTable(
+        table_id,
+        int(m["year"]),
+        m["region_code"],
+        m["scheme"],
+        m["unit"],
+        m["kind"],
+        m["dataset_id"],
+        Z,
+        Y,
+        V,
+        x,
+        names,
+        trade,
+        Zm,
+        Ym,
+    )
 
 
 def catalog(store: Store) -> pd.DataFrame:
@@ -229,6 +285,9 @@ def quality_notes(store: Store, dataset: str | None = None, severity: str | None
     if severity:
         where.append("severity = ?")
         params.append(severity)
-    return store.query(f"""SELECT dataset_id, indicator_code, region_code, year, kind, severity, detail,
-                           found_by FROM quality_note WHERE {' AND '.join(where)}
-                           ORDER BY dataset_id, severity, indicator_code, region_code, year""", params)
+    return store.query(
+        f"""SELECT dataset_id, indicator_code, region_code, year, kind, severity, detail,
+                           found_by FROM quality_note WHERE {" AND ".join(where)}
+                           ORDER BY dataset_id, severity, indicator_code, region_code, year""",
+        params,
+    )

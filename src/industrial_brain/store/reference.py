@@ -12,8 +12,19 @@ import pandas as pd
 from industrial_brain.store.connection import Store
 from industrial_brain.store.frames import insert_frame, registered
 
-INDICATOR_COLUMNS = ("code", "name_zh", "name_en", "unit", "direction", "dimension", "source", "min_value",
-                     "max_value", "price_basis", "dataset_id")
+INDICATOR_COLUMNS = (
+    "code",
+    "name_zh",
+    "name_en",
+    "unit",
+    "direction",
+    "dimension",
+    "source",
+    "min_value",
+    "max_value",
+    "price_basis",
+    "dataset_id",
+)
 #: The keyed lists whose keys a new dataset must not take from another one.
 KEYED_TABLES = ("indicator", "sector", "enterprise")
 
@@ -40,7 +51,8 @@ def held_elsewhere(store: Store, table: str, keys: pd.DataFrame, dataset_id: str
     with registered(store, "_keys", keys) as name:
         hit = store.con.execute(
             f"SELECT k.*, t.dataset_id FROM {name} k JOIN {table} t ON {on} WHERE t.dataset_id <> ? LIMIT 1",
-            [dataset_id]).fetchall()
+            [dataset_id],
+        ).fetchall()
     return (tuple(hit[0][:-1]), hit[0][-1]) if hit else None
 
 

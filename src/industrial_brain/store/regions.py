@@ -6,8 +6,19 @@ import pandas as pd
 
 from industrial_brain.store.connection import Store
 
-REGION_COLUMNS = ("code", "name_zh", "name_en", "name_zh_short", "level", "parent_code", "region4_zh", "region4_en",
-                  "capital_lon", "capital_lat", "dataset_id")
+REGION_COLUMNS = (
+    "code",
+    "name_zh",
+    "name_en",
+    "name_zh_short",
+    "level",
+    "parent_code",
+    "region4_zh",
+    "region4_en",
+    "capital_lon",
+    "capital_lat",
+    "dataset_id",
+)
 
 
 def regions(store: Store, level: str | None = None) -> pd.DataFrame:

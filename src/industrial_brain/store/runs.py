@@ -13,8 +13,10 @@ from industrial_brain.store.connection import Store
 from industrial_brain.store.frames import placeholders, registered
 
 VALUE_COLUMNS = ["region_code", "sector_code", "year", "measure", "value", "label"]
-RUN_COLUMNS = ("run_id, kind, method, created_at::VARCHAR AS created_at, version, params::VARCHAR AS params, "
-               "lineage::VARCHAR AS lineage, datasets, note")
+RUN_COLUMNS = (
+    "run_id, kind, method, created_at::VARCHAR AS created_at, version, params::VARCHAR AS params, "
+    "lineage::VARCHAR AS lineage, datasets, note"
+)
 
 
 def value_frame(run_id: str, values: pd.DataFrame) -> pd.DataFrame:
@@ -28,8 +30,19 @@ def value_frame(run_id: str, values: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def insert_run(store: Store, *, run_id: str, kind: str, method: str, version: str | None, params_json: str,
-               lineage_json: str, datasets: str, note: str = "", values: pd.DataFrame | None = None) -> int:
+def insert_run(
+    store: Store,
+    *,
+    run_id: str,
+    kind: str,
+    method: str,
+    version: str | None,
+    params_json: str,
+    lineage_json: str,
+    datasets: str,
+    note: str = "",
+    values: pd.DataFrame | None = None,
+) -> int:
     """Write one run row and its values (long, see :data:`VALUE_COLUMNS`); call inside a transaction.
 
     Returns the number of value rows written.
@@ -37,7 +50,8 @@ def insert_run(store: Store, *, run_id: str, kind: str, method: str, version: st
     store.con.execute(
         "INSERT INTO analysis_run (run_id, kind, method, created_at, version, params, lineage, datasets, note) "
         "VALUES (?, ?, ?, now(), ?, ?, ?, ?, ?)",
-        [run_id, kind, method, version, params_json, lineage_json, datasets, note])
+        [run_id, kind, method, version, params_json, lineage_json, datasets, note],
+    )
     if values is None or values.empty:
         return 0
     frame = value_frame(run_id, values)
@@ -57,16 +71,25 @@ def delete_runs(store: Store, run_ids) -> None:
     store.con.execute(f"DELETE FROM analysis_run WHERE run_id IN ({ph})", params)
 
 
-def runs(store: Store, kind: str | None = None, *, method: str | None = None, note: str | None = None,
-         datasets: str | None = None) -> pd.DataFrame:
+def runs(
+    store: Store,
+    kind: str | None = None,
+    *,
+    method: str | None = None,
+    note: str | None = None,
+    datasets: str | None = None,
+) -> pd.DataFrame:
     """Stored runs (optionally of one ``kind``, ``method``, ``note`` or ``datasets`` string), newest first."""
     where, params = ["TRUE"], []
     for col, v in (("kind", kind), ("method", method), ("note", note), ("datasets", datasets)):
         if v is not None:
             where.append(f"{col} = ?")
             params.append(v)
-    return store.query(f"SELECT {RUN_COLUMNS} FROM analysis_run WHERE {' AND '.join(where)} "
-                       "ORDER BY created_at DESC, run_id", params)
+    return store.query(
+        f"SELECT {RUN_COLUMNS} FROM analysis_run WHERE {' AND '.join(where)} "
+        "ORDER BY created_at DESC, run_id",
+        params,
+    )
 
 
 def run_row(store: Store, run_id: str) -> pd.Series | None:
@@ -77,27 +100,40 @@ def run_row(store: Store, run_id: str) -> pd.Series | None:
 
 def latest_run_id(store: Store, kind: str) -> str | None:
     """Id of the newest run of ``kind``, or None."""
-    rows = store.con.execute("SELECT run_id FROM analysis_run WHERE kind = ? ORDER BY created_at DESC LIMIT 1",
-                             [kind]).fetchall()
+    rows = store.con.execute(
+        "SELECT run_id FROM analysis_run WHERE kind = ? ORDER BY created_at DESC LIMIT 1", [kind]
+    ).fetchall()
     return rows[0][0] if rows else None
 
 
-def run_values(store: Store, run_id: str, *, measure: str | None = None, year: int | None = None,
-               region_code: str | None = None) -> pd.DataFrame:
+def run_values(
+    store: Store,
+    run_id: str,
+    *,
+    measure: str | None = None,
+    year: int | None = None,
+    region_code: str | None = None,
+) -> pd.DataFrame:
     """The values of one run (long form), optionally of one measure, year or region."""
     where, params = ["run_id = ?"], [run_id]
     for col, v in (("measure", measure), ("year", year), ("region_code", region_code)):
         if v is not None:
             where.append(f"{col} = ?")
             params.append(v)
-    return store.query("SELECT region_code, sector_code, year::INTEGER AS year, measure, value, label "
-                       f"FROM analysis_value WHERE {' AND '.join(where)} "
-                       "ORDER BY measure, region_code, sector_code, year", params)
+    return store.query(
+        "SELECT region_code, sector_code, year::INTEGER AS year, measure, value, label "
+        f"FROM analysis_value WHERE {' AND '.join(where)} "
+        "ORDER BY measure, region_code, sector_code, year",
+        params,
+    )
 
 
 def runs_with_value_counts(store: Store, kind: str) -> pd.DataFrame:
     """Runs of ``kind`` with the number of their values: ``run_id, created_at, version, datasets, values``,
     newest first."""
-    return store.query("SELECT r.run_id, r.created_at, r.version, r.datasets, count(v.measure) AS values "
-                       "FROM analysis_run r LEFT JOIN analysis_value v USING (run_id) WHERE r.kind = ? "
-                       "GROUP BY ALL ORDER BY r.created_at DESC", [kind])
+    return store.query(
+        "SELECT r.run_id, r.created_at, r.version, r.datasets, count(v.measure) AS values "
+        "FROM analysis_run r LEFT JOIN analysis_value v USING (run_id) WHERE r.kind = ? "
+        "GROUP BY ALL ORDER BY r.created_at DESC",
+        [kind],
+    )

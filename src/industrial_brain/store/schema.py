@@ -85,49 +85,67 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     ),
 ]
 
-MIGRATIONS.append((
-    3,
-    "analysis results with lineage, scored assessments",
-    [
-        """CREATE TABLE analysis_run (
+MIGRATIONS.append(
+    (
+        3,
+        "analysis results with lineage, scored assessments",
+        [
+            """CREATE TABLE analysis_run (
             run_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, method VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL,
             version VARCHAR, params JSON, lineage JSON, datasets VARCHAR, note VARCHAR)""",
-        """CREATE TABLE analysis_value (
+            """CREATE TABLE analysis_value (
             run_id VARCHAR NOT NULL, region_code VARCHAR, sector_code VARCHAR, year SMALLINT,
             measure VARCHAR NOT NULL, value DOUBLE, label VARCHAR)""",
-        """CREATE TABLE assessment_result (
+            """CREATE TABLE assessment_result (
             assessment_id VARCHAR NOT NULL, uscc VARCHAR NOT NULL, model_code VARCHAR NOT NULL,
             model_version VARCHAR, model_fingerprint VARCHAR, taken_on DATE, total_score DOUBLE, level VARCHAR,
             dimension_scores JSON, run_id VARCHAR, dataset_id VARCHAR)""",
-    ],
-))
+        ],
+    )
+)
 
-MIGRATIONS.append((
-    4,
-    "platform: user accounts, bearer tokens, background jobs",
-    [
-        # Passwords are stored as argon2id hashes only; tokens as their SHA-256 (the token itself is shown once).
-        """CREATE TABLE app_user (
+MIGRATIONS.append(
+    (
+        4,
+        "platform: user accounts, bearer tokens, background jobs",
+        [
+            # Passwords are stored as argon2id hashes only; tokens as their SHA-256 (the token itself is shown once).
+            """CREATE TABLE app_user (
             username VARCHAR PRIMARY KEY, password_hash VARCHAR NOT NULL,
             role VARCHAR NOT NULL CHECK (role IN ('admin', 'analyst', 'enterprise')),
             uscc VARCHAR, created_at TIMESTAMP NOT NULL, disabled BOOLEAN NOT NULL DEFAULT FALSE,
             CHECK ((role = 'enterprise') = (uscc IS NOT NULL)))""",
-        """CREATE TABLE api_token (
+            """CREATE TABLE api_token (
             token_sha256 VARCHAR PRIMARY KEY, username VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL,
             expires_at TIMESTAMP NOT NULL)""",
-        """CREATE TABLE api_job (
+            """CREATE TABLE api_job (
             job_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, status VARCHAR NOT NULL
                 CHECK (status IN ('queued', 'running', 'done', 'failed')),
             progress DOUBLE NOT NULL DEFAULT 0, params JSON, result JSON, error VARCHAR, owner VARCHAR,
             created_at TIMESTAMP NOT NULL, finished_at TIMESTAMP)""",
-    ],
-))
+        ],
+    )
+)
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 #: Tables whose content an ingest may change (compared before/after in the atomicity tests).
 DATA_TABLES = (
-    "dataset", "region", "sector", "indicator", "observation", "io_table", "io_flow", "io_code",
-    "enterprise", "assessment", "audit", "quality_note", "region_neighbour", "external_reference",
-    "analysis_run", "analysis_value", "assessment_result",
+    "dataset",
+    "region",
+    "sector",
+    "indicator",
+    "observation",
+    "io_table",
+    "io_flow",
+    "io_code",
+    "enterprise",
+    "assessment",
+    "audit",
+    "quality_note",
+    "region_neighbour",
+    "external_reference",
+    "analysis_run",
+    "analysis_value",
+    "assessment_result",
 )

@@ -14,13 +14,23 @@ import pandas as pd  # noqa: E402
 
 __all__ = ["linkage_scatter", "digital_intensity_chart"]
 
-_QUADRANT_COLOURS = {"key": "#d1242f", "backward_oriented": "#1f6feb", "forward_oriented": "#1a7f37",
-                     "weak": "#8c959f"}
+_QUADRANT_COLOURS = {
+    "key": "#d1242f",
+    "backward_oriented": "#1f6feb",
+    "forward_oriented": "#1a7f37",
+    "weak": "#8c959f",
+}
 
 
-def linkage_scatter(table: pd.DataFrame, *, threshold: float = 1.0, title: str = "",
-                    xlabel: str = "backward linkage (power of dispersion)",
-                    ylabel: str = "forward linkage (sensitivity of dispersion)", annotate: bool = True):
+def linkage_scatter(
+    table: pd.DataFrame,
+    *,
+    threshold: float = 1.0,
+    title: str = "",
+    xlabel: str = "backward linkage (power of dispersion)",
+    ylabel: str = "forward linkage (sensitivity of dispersion)",
+    annotate: bool = True,
+):
     """Backward vs forward linkages, one point per sector, coloured by key-sector quadrant.
 
     ``table`` has columns ``backward``, ``forward`` and optionally ``quadrant`` (from
@@ -31,14 +41,27 @@ def linkage_scatter(table: pd.DataFrame, *, threshold: float = 1.0, title: str =
     for quad, colour in _QUADRANT_COLOURS.items():
         sel = q == quad
         if sel.any():
-            ax.scatter(table.loc[sel, "backward"], table.loc[sel, "forward"], s=28, color=colour, label=quad,
-                       alpha=0.85, edgecolor="white", linewidth=0.5)
+            ax.scatter(
+                table.loc[sel, "backward"],
+                table.loc[sel, "forward"],
+                s=28,
+                color=colour,
+                label=quad,
+                alpha=0.85,
+                edgecolor="white",
+                linewidth=0.5,
+            )
     ax.axvline(threshold, color="#444", lw=0.8, ls="--")
     ax.axhline(threshold, color="#444", lw=0.8, ls="--")
     if annotate:
         for code, row in table.iterrows():
-            ax.annotate(str(code), (row["backward"], row["forward"]), fontsize=7, xytext=(2, 2),
-                        textcoords="offset points")
+            ax.annotate(
+                str(code),
+                (row["backward"], row["forward"]),
+                fontsize=7,
+                xytext=(2, 2),
+                textcoords="offset points",
+            )
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
@@ -48,8 +71,13 @@ def linkage_scatter(table: pd.DataFrame, *, threshold: float = 1.0, title: str =
     return fig
 
 
-def digital_intensity_chart(coefficients: Mapping[str, pd.Series], *, title: str = "",
-                            ylabel: str = "total digital input coefficient", top: int | None = None):
+def digital_intensity_chart(
+    coefficients: Mapping[str, pd.Series],
+    *,
+    title: str = "",
+    ylabel: str = "total digital input coefficient",
+    top: int | None = None,
+):
     """Grouped bars: a digital input coefficient by sector (x) for several tables/years (bars).
 
     ``coefficients`` maps a label (e.g. the year) to a Series indexed by sector code.

@@ -25,8 +25,15 @@ from matplotlib.path import Path as MplPath  # noqa: E402
 
 from industrial_brain.errors import InputError  # noqa: E402
 
-__all__ = ["GEOJSON", "province_shapes", "choropleth", "kernel_density_ridge", "kernel_density_html",
-           "moran_by_year", "write_macro_figures"]
+__all__ = [
+    "GEOJSON",
+    "province_shapes",
+    "choropleth",
+    "kernel_density_ridge",
+    "kernel_density_html",
+    "moran_by_year",
+    "write_macro_figures",
+]
 
 #: The shipped province boundaries (ECharts China map, see data/PROVENANCE.md).
 GEOJSON = files("industrial_brain") / "data" / "geo" / "china_provinces_clean.geojson"
@@ -37,8 +44,9 @@ def _features(path: str | None = None) -> tuple[tuple[str, dict, Any], ...]:
     from shapely.geometry import shape
 
     src = GEOJSON if path is None else path
-    text = (src.read_text(encoding="utf-8") if hasattr(src, "read_text")
-            else open(src, encoding="utf-8").read())
+    text = (
+        src.read_text(encoding="utf-8") if hasattr(src, "read_text") else open(src, encoding="utf-8").read()
+    )
     gj = json.loads(text)
     out = []
     for f in gj.get("features", []):
@@ -70,9 +78,18 @@ def _polygon_path(geom: Any) -> MplPath:
     return MplPath(np.concatenate(verts), np.concatenate(codes))
 
 
-def choropleth(values: pd.Series, *, title: str = "", cmap: str = "YlGnBu", vmin: float | None = None,
-               vmax: float | None = None, label: str = "", missing_label: str = "no data",
-               bins: Any = None, path: str | None = None):
+def choropleth(
+    values: pd.Series,
+    *,
+    title: str = "",
+    cmap: str = "YlGnBu",
+    vmin: float | None = None,
+    vmax: float | None = None,
+    label: str = "",
+    missing_label: str = "no data",
+    bins: Any = None,
+    path: str | None = None,
+):
     """Province map coloured by ``values`` (indexed by GB/T 2260 code).
 
     Provinces without a value (e.g. Taiwan, Hong Kong, Macao in the provincial panels) are drawn in
@@ -88,8 +105,11 @@ def choropleth(values: pd.Series, *, title: str = "", cmap: str = "YlGnBu", vmin
         raise InputError.at("no finite value to map", column=str(values.name))
     vmin = float(np.nanmin(v)) if vmin is None else vmin
     vmax = float(np.nanmax(v)) if vmax is None else vmax
-    norm = (matplotlib.colors.BoundaryNorm(bins, plt.get_cmap(cmap).N) if bins is not None
-            else matplotlib.colors.Normalize(vmin=vmin, vmax=vmax))
+    norm = (
+        matplotlib.colors.BoundaryNorm(bins, plt.get_cmap(cmap).N)
+        if bins is not None
+        else matplotlib.colors.Normalize(vmin=vmin, vmax=vmax)
+    )
     cm = plt.get_cmap(cmap)
     fig, ax = plt.subplots(figsize=(8.0, 6.4))
     patches, colours, empty = [], [], []
@@ -145,8 +165,9 @@ def kernel_density_ridge(kde: Any, *, title: str = "", xlabel: str = "D", overla
     return fig
 
 
-def kernel_density_html(kde: Any, *, title: str = "Kernel density", xlabel: str = "D", width: int = 760,
-                        height: int = 420) -> str:
+def kernel_density_html(
+    kde: Any, *, title: str = "Kernel density", xlabel: str = "D", width: int = 760, height: int = 420
+) -> str:
     """A self-contained interactive page (inline SVG and a few lines of script, no network): one
     density curve per year; hover shows the year and peak, the legend toggles years on and off."""
     dens = kde.density
@@ -165,35 +186,49 @@ def kernel_density_html(kde: Any, *, title: str = "Kernel density", xlabel: str 
         pts = " ".join(f"{sx(a):.1f},{sy(b):.1f}" for a, b in zip(grid, f))
         k = int(np.argmax(f))
         tip = html.escape(f"{y}: peak at {grid[k]:.3f} (density {f[k]:.2f})")
-        lines.append(f'<polyline class="kd y{y}" points="{pts}" fill="none" stroke="{hexes[i]}" '
-                     f'stroke-width="1.6"><title>{tip}</title></polyline>')
+        lines.append(
+            f'<polyline class="kd y{y}" points="{pts}" fill="none" stroke="{hexes[i]}" '
+            f'stroke-width="1.6"><title>{tip}</title></polyline>'
+        )
         ly = mt + 14 * i
-        legend.append(f'<g class="lg" data-y="{y}" style="cursor:pointer">'
-                      f'<rect x="{width - mr + 12}" y="{ly}" width="10" height="10" fill="{hexes[i]}"/>'
-                      f'<text x="{width - mr + 26}" y="{ly + 9}" font-size="11">{y}</text></g>')
+        legend.append(
+            f'<g class="lg" data-y="{y}" style="cursor:pointer">'
+            f'<rect x="{width - mr + 12}" y="{ly}" width="10" height="10" fill="{hexes[i]}"/>'
+            f'<text x="{width - mr + 26}" y="{ly + 9}" font-size="11">{y}</text></g>'
+        )
     ticks = []
     for t in np.linspace(x0, x1, 6):
-        ticks.append(f'<line x1="{sx(t):.1f}" x2="{sx(t):.1f}" y1="{height - mb}" y2="{height - mb + 4}" '
-                     f'stroke="#333"/><text x="{sx(t):.1f}" y="{height - mb + 16}" font-size="10" '
-                     f'text-anchor="middle">{t:.2f}</text>')
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'font-family="system-ui,sans-serif">'
-           f'<line x1="{ml}" x2="{width - mr}" y1="{height - mb}" y2="{height - mb}" stroke="#333"/>'
-           f'<line x1="{ml}" x2="{ml}" y1="{mt}" y2="{height - mb}" stroke="#333"/>'
-           + "".join(ticks) + "".join(lines) + "".join(legend)
-           + f'<text x="{(ml + width - mr) / 2}" y="{height - 6}" font-size="12" text-anchor="middle">'
-           f'{html.escape(xlabel)}</text><text x="14" y="{(mt + height - mb) / 2}" font-size="12" '
-           f'transform="rotate(-90 14 {(mt + height - mb) / 2})" text-anchor="middle">density</text></svg>')
-    script = ("document.querySelectorAll('.lg').forEach(function(g){g.addEventListener('click',function(){"
-              "var y=g.getAttribute('data-y');var off=g.classList.toggle('off');g.style.opacity=off?0.3:1;"
-              "document.querySelectorAll('.kd.y'+y).forEach(function(l){l.style.display=off?'none':'';});});});"
-              "document.querySelectorAll('.kd').forEach(function(l){l.addEventListener('mouseenter',function(){"
-              "l.setAttribute('stroke-width','3.2');});l.addEventListener('mouseleave',function(){"
-              "l.setAttribute('stroke-width','1.6');});});")
-    return (f'<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>'
-            f'<body style="font-family:system-ui,sans-serif"><h3>{html.escape(title)}</h3>'
-            f'<p style="color:#555;font-size:13px">Hover a curve for its year and main peak; click a year in '
-            f'the legend to hide or show it.</p>{svg}<script>{script}</script></body></html>')
+        ticks.append(
+            f'<line x1="{sx(t):.1f}" x2="{sx(t):.1f}" y1="{height - mb}" y2="{height - mb + 4}" '
+            f'stroke="#333"/><text x="{sx(t):.1f}" y="{height - mb + 16}" font-size="10" '
+            f'text-anchor="middle">{t:.2f}</text>'
+        )
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'font-family="system-ui,sans-serif">'
+        f'<line x1="{ml}" x2="{width - mr}" y1="{height - mb}" y2="{height - mb}" stroke="#333"/>'
+        f'<line x1="{ml}" x2="{ml}" y1="{mt}" y2="{height - mb}" stroke="#333"/>'
+        + "".join(ticks)
+        + "".join(lines)
+        + "".join(legend)
+        + f'<text x="{(ml + width - mr) / 2}" y="{height - 6}" font-size="12" text-anchor="middle">'
+        f'{html.escape(xlabel)}</text><text x="14" y="{(mt + height - mb) / 2}" font-size="12" '
+        f'transform="rotate(-90 14 {(mt + height - mb) / 2})" text-anchor="middle">density</text></svg>'
+    )
+    script = (
+        "document.querySelectorAll('.lg').forEach(function(g){g.addEventListener('click',function(){"
+        "var y=g.getAttribute('data-y');var off=g.classList.toggle('off');g.style.opacity=off?0.3:1;"
+        "document.querySelectorAll('.kd.y'+y).forEach(function(l){l.style.display=off?'none':'';});});});"
+        "document.querySelectorAll('.kd').forEach(function(l){l.addEventListener('mouseenter',function(){"
+        "l.setAttribute('stroke-width','3.2');});l.addEventListener('mouseleave',function(){"
+        "l.setAttribute('stroke-width','1.6');});});"
+    )
+    return (
+        f'<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>'
+        f'<body style="font-family:system-ui,sans-serif"><h3>{html.escape(title)}</h3>'
+        f'<p style="color:#555;font-size:13px">Hover a curve for its year and main peak; click a year in '
+        f"the legend to hide or show it.</p>{svg}<script>{script}</script></body></html>"
+    )
 
 
 def moran_by_year(table: pd.DataFrame, *, title: str = "", alpha: float = 0.05):
@@ -206,8 +241,9 @@ def moran_by_year(table: pd.DataFrame, *, title: str = "", alpha: float = 0.05):
     sig = table[pcol].to_numpy(dtype=float) <= alpha
     ax.plot(yrs, I, color="#1f6feb", lw=1.5)
     ax.scatter(yrs[sig], I[sig], color="#1f6feb", zorder=3, label=f"{pcol} ≤ {alpha}")
-    ax.scatter(yrs[~sig], I[~sig], facecolor="white", edgecolor="#1f6feb", zorder=3,
-               label=f"{pcol} > {alpha}")
+    ax.scatter(
+        yrs[~sig], I[~sig], facecolor="white", edgecolor="#1f6feb", zorder=3, label=f"{pcol} > {alpha}"
+    )
     ax.axhline(float(table["EI"].iloc[0]), color="#888", ls="--", lw=1, label="E[I]")
     ax.set_xlabel("year")
     ax.set_ylabel("Moran's I")
@@ -226,8 +262,13 @@ def write_macro_figures(run: Any, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     y1 = run.years[-1]
     written = []
-    fig = choropleth(run.D[y1], bins=np.arange(0.0, 1.0001, 0.1), cmap="RdYlGn", label="D",
-                     title=f"Coupling coordination degree D, {y1}")
+    fig = choropleth(
+        run.D[y1],
+        bins=np.arange(0.0, 1.0001, 0.1),
+        cmap="RdYlGn",
+        label="D",
+        title=f"Coupling coordination degree D, {y1}",
+    )
     figs = [("map_D.png", fig), ("moran_D.png", moran_by_year(run.moran_table(), title="Moran's I of D"))]
     if run.kde is not None:
         figs.append(("kde_D.png", kernel_density_ridge(run.kde, title="Kernel density of D")))

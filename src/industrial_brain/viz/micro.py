@@ -15,8 +15,15 @@ import pandas as pd  # noqa: E402
 __all__ = ["radar", "trajectory_chart", "sector_comparison"]
 
 
-def radar(scores: pd.Series, benchmark: pd.Series | None = None, *, labels: Sequence[str] | None = None,
-          title: str = "", score_label: str = "enterprise", benchmark_label: str = "sector median"):
+def radar(
+    scores: pd.Series,
+    benchmark: pd.Series | None = None,
+    *,
+    labels: Sequence[str] | None = None,
+    title: str = "",
+    score_label: str = "enterprise",
+    benchmark_label: str = "sector median",
+):
     """Radar (spider) chart of dimension scores (0–100), with a benchmark polygon when given.
 
     ``scores`` and ``benchmark`` are indexed by dimension code; a benchmark of NaN is not drawn.
@@ -52,8 +59,9 @@ def trajectory_chart(traj: pd.DataFrame, *, title: str = ""):
     x = pd.to_datetime(traj["taken_on"])
     ax.plot(x, traj["total_score"], marker="o", color="#1f6feb")
     for xi, yi, lv, ver in zip(x, traj["total_score"], traj["level"], traj["model_version"]):
-        ax.annotate(f"{lv} (v{ver})", (xi, yi), textcoords="offset points", xytext=(0, 7), ha="center",
-                    fontsize=8)
+        ax.annotate(
+            f"{lv} (v{ver})", (xi, yi), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8
+        )
     ax.set_ylim(0, 100)
     ax.set_ylabel("total score")
     if title:
@@ -62,8 +70,13 @@ def trajectory_chart(traj: pd.DataFrame, *, title: str = ""):
     return fig
 
 
-def sector_comparison(table: pd.DataFrame, *, title: str = "", ours_label: str = "synthetic population",
-                      ref_label: str = "published 2022 (reference)"):
+def sector_comparison(
+    table: pd.DataFrame,
+    *,
+    title: str = "",
+    ours_label: str = "synthetic population",
+    ref_label: str = "published 2022 (reference)",
+):
     """Horizontal bars of our sector means beside the published reference means
     (columns ``mean`` and ``published_mean``, index = sector; the ``ALL`` row is left out)."""
     t = table.drop(index="ALL", errors="ignore")

@@ -16,8 +16,9 @@ from industrial_brain.viz.fonts import cjk_font  # noqa: E402
 __all__ = ["plot_recovery", "plot_loss_distribution", "plot_region_losses"]
 
 
-def _label(key: Any, names: Mapping[str, Any] | None, lang: str,
-           region_names: Mapping[str, Any] | None = None) -> str:
+def _label(
+    key: Any, names: Mapping[str, Any] | None, lang: str, region_names: Mapping[str, Any] | None = None
+) -> str:
     if isinstance(key, tuple):
         reg, sec = (str(k) for k in key[:2])
     else:
@@ -36,8 +37,15 @@ def _label(key: Any, names: Mapping[str, Any] | None, lang: str,
     return f"{reg} · {lab}" if reg and reg != "CN" else lab
 
 
-def plot_recovery(res: Any, *, names: Mapping[str, Any] | None = None, top: int = 6, lang: str = "en",
-                  title: str | None = None, region_names: Mapping[str, Any] | None = None) -> Figure:
+def plot_recovery(
+    res: Any,
+    *,
+    names: Mapping[str, Any] | None = None,
+    top: int = 6,
+    lang: str = "en",
+    title: str | None = None,
+    region_names: Mapping[str, Any] | None = None,
+) -> Figure:
     """Recovery curves: total output (% of initial) and the ``top`` most affected industries' output ratio."""
     zh = lang == "zh" and cjk_font()
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4.2))
@@ -82,8 +90,9 @@ def plot_loss_distribution(mc: Any, *, lang: str = "en", title: str | None = Non
     return fig
 
 
-def plot_region_losses(res: Any, *, region_names: Mapping[str, Any] | None = None, top: int = 12,
-                       lang: str = "en") -> Figure:
+def plot_region_losses(
+    res: Any, *, region_names: Mapping[str, Any] | None = None, top: int = 12, lang: str = "en"
+) -> Figure:
     """Bar chart of production loss by region (net, table units) for a multi-regional run."""
     zh = lang == "zh" and cjk_font()
     f = res.to_frame()

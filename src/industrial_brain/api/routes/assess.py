@@ -39,8 +39,9 @@ def _target(who: Principal, uscc: str | None) -> str:
             raise AccessError("an enterprise account acts only for its own enterprise")
         return who.uscc
     if not uscc:
-        raise InputError.at("which enterprise?", column="uscc",
-                            expected="the USCC of a registered enterprise")
+        raise InputError.at(
+            "which enterprise?", column="uscc", expected="the USCC of a registered enterprise"
+        )
     return uscc
 
 
@@ -50,17 +51,31 @@ def template(request: Request, who: CurrentRole, lang: Annotated[Literal["en", "
     return cached(request, who, lambda: render(assess_service.questionnaire(MODEL, lang=lang)))
 
 
-@router.post("/submissions", response_model=AssessmentPublic, status_code=201,
-             responses={400: {"model": Message}, 401: {"model": Message}, 403: {"model": Message}})
+@router.post(
+    "/submissions",
+    response_model=AssessmentPublic,
+    status_code=201,
+    responses={400: {"model": Message}, 401: {"model": Message}, 403: {"model": Message}},
+)
 def submit(request: Request, store: StoreDep, who: Member, body: AssessmentIn):
     """Score and store one questionnaire (all or nothing); answers the score and level."""
     uscc = _target(who, body.uscc)
     sub = assess_service.submit_assessment(store, uscc, body.answers, taken_on=body.taken_on, model=MODEL)
-    audit(store, who, "assessment_submit", f"enterprise:{uscc}",
-          f"dataset={sub.dataset_id} skipped={sub.skipped}")
+    audit(
+        store,
+        who,
+        "assessment_submit",
+        f"enterprise:{uscc}",
+        f"dataset={sub.dataset_id} skipped={sub.skipped}",
+    )
     request.app.state.cache.clear()
-    return AssessmentPublic(uscc=sub.uscc, dataset_id=sub.dataset_id, total_score=sub.total_score,
-                            level=sub.level, skipped=sub.skipped)
+    return AssessmentPublic(
+        uscc=sub.uscc,
+        dataset_id=sub.dataset_id,
+        total_score=sub.total_score,
+        level=sub.level,
+        skipped=sub.skipped,
+    )
 
 
 def _jsonable(v):
@@ -73,10 +88,16 @@ def _jsonable(v):
     return v if v is None or isinstance(v, (str, int, bool, list, dict)) else str(v)
 
 
-@router.get("/profile/{uscc}",
-            responses={400: {"model": Message}, 401: {"model": Message}, 403: {"model": Message}})
-def profile(request: Request, store: StoreDep, who: Member, uscc: Uscc,
-            lang: Annotated[Literal["en", "zh"], Query()] = "en"):
+@router.get(
+    "/profile/{uscc}", responses={400: {"model": Message}, 401: {"model": Message}, 403: {"model": Message}}
+)
+def profile(
+    request: Request,
+    store: StoreDep,
+    who: Member,
+    uscc: Uscc,
+    lang: Annotated[Literal["en", "zh"], Query()] = "en",
+):
     """Latest level and score, dimension scores against the sector benchmark, blocking rules, roadmap."""
     uscc = _target(who, uscc)
     p = assess_service.enterprise_profile(store, uscc)
@@ -85,10 +106,21 @@ def profile(request: Request, store: StoreDep, who: Member, uscc: Uscc,
     roadmap = p.roadmap.reset_index() if p.roadmap is not None else pd.DataFrame()
     traj = p.trajectory.reset_index() if p.trajectory is not None else pd.DataFrame()
     latest = {k: _jsonable(v) for k, v in p.latest.items()}
-    body = {"uscc": p.uscc, "name": p.name, "sector": p.sector, "region": p.region,
-            "size_class": p.size_class, "latest": latest, "next_level": p.next_level,
-            "blocking": list(p.blocking), "sector_n": int(p.sector_n), "k": int(p.k),
-            "sector_percentile": _jsonable(p.sector_percentile) if p.sector_n >= p.k else None,
-            "dimensions": records(dims), "roadmap": records(roadmap), "trajectory": records(traj),
-            "summary": p.summary(lang)}
+    body = {
+        "uscc": p.uscc,
+        "name": p.name,
+        "sector": p.sector,
+        "region": p.region,
+        "size_class": p.size_class,
+        "latest": latest,
+        "next_level": p.next_level,
+        "blocking": list(p.blocking),
+        "sector_n": int(p.sector_n),
+        "k": int(p.k),
+        "sector_percentile": _jsonable(p.sector_percentile) if p.sector_n >= p.k else None,
+        "dimensions": records(dims),
+        "roadmap": records(roadmap),
+        "trajectory": records(traj),
+        "summary": p.summary(lang),
+    }
     return send(request, render(body), private=True)

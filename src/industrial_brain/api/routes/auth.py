@@ -16,8 +16,9 @@ from industrial_brain.services.accounts import authenticate, issue_token, revoke
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-@router.post("/token", response_model=TokenPublic,
-             responses={401: {"model": Message}, 429: {"model": Message}})
+@router.post(
+    "/token", response_model=TokenPublic, responses={401: {"model": Message}, 429: {"model": Message}}
+)
 def login(request: Request, store: StoreDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]):
     """Exchange user name and password (form fields) for a bearer token. Failed attempts are rate-limited."""
     limiter = request.app.state.limiter
@@ -25,9 +26,11 @@ def login(request: Request, store: StoreDep, form: Annotated[OAuth2PasswordReque
     keys = (f"ip:{client}", f"user:{form.username}")
     wait = limiter.retry_after(*keys)
     if wait > 0:
-        return JSONResponse({"detail": f"too many failed logins; try again in {int(wait) + 1} s"},
-                            status_code=429,
-                            headers={"Retry-After": str(int(wait) + 1)})
+        return JSONResponse(
+            {"detail": f"too many failed logins; try again in {int(wait) + 1} s"},
+            status_code=429,
+            headers={"Retry-After": str(int(wait) + 1)},
+        )
     account = authenticate(store, form.username, form.password)
     if account is None:
         limiter.failed(*keys)
@@ -42,8 +45,11 @@ def login(request: Request, store: StoreDep, form: Annotated[OAuth2PasswordReque
 
 
 @router.post("/logout", response_model=Message, responses={401: {"model": Message}})
-def logout(request: Request, store: StoreDep,
-           who: Annotated[Principal, Depends(require_roles("admin", "analyst", "enterprise"))]):
+def logout(
+    request: Request,
+    store: StoreDep,
+    who: Annotated[Principal, Depends(require_roles("admin", "analyst", "enterprise"))],
+):
     """Revoke the bearer token used for this request."""
     token = request.headers.get("authorization", "").split(" ", 1)[-1]
     revoke_token(store, token)

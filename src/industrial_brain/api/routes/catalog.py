@@ -23,8 +23,12 @@ router = APIRouter(tags=["catalog"])
 
 
 @router.get("/catalog", response_model=DatasetsPublic, responses={200: CSV})
-def catalog(request: Request, store: StoreDep, who: CurrentRole,
-            format: Annotated[Literal["json", "csv"], Query()] = "json"):
+def catalog(
+    request: Request,
+    store: StoreDep,
+    who: CurrentRole,
+    format: Annotated[Literal["json", "csv"], Query()] = "json",
+):
     """Datasets with provenance, grade, rows, years, missing share and number of quality notes."""
 
     def make():
@@ -35,20 +39,27 @@ def catalog(request: Request, store: StoreDep, who: CurrentRole,
 
 
 @router.get("/quality-notes", response_model=Page, responses={200: CSV})
-def quality_notes(request: Request, store: StoreDep, who: CurrentRole,
-                  dataset: Annotated[str | None, Query(max_length=200)] = None,
-                  severity: Annotated[Literal["error", "warning", "info"] | None, Query()] = None,
-                  limit: Annotated[int, Query(ge=1, le=10000)] = 500,
-                  offset: Annotated[int, Query(ge=0)] = 0,
-                  format: Annotated[Literal["json", "csv"], Query()] = "json"):
+def quality_notes(
+    request: Request,
+    store: StoreDep,
+    who: CurrentRole,
+    dataset: Annotated[str | None, Query(max_length=200)] = None,
+    severity: Annotated[Literal["error", "warning", "info"] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=10000)] = 500,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    format: Annotated[Literal["json", "csv"], Query()] = "json",
+):
     """Quality notes (screening findings and provenance notes), optionally for one dataset and severity."""
     if dataset:
         check_datasets(store, who, [dataset])
 
     def make():
         qn = service.quality_notes(store, dataset, severity, datasets=readable_datasets(store, who))
-        part = qn.iloc[offset: offset + limit]
-        return render({"data": records(part), "count": len(qn), "limit": limit, "offset": offset}, frame=part,
-                      fmt=format)
+        part = qn.iloc[offset : offset + limit]
+        return render(
+            {"data": records(part), "count": len(qn), "limit": limit, "offset": offset},
+            frame=part,
+            fmt=format,
+        )
 
     return cached(request, who, make)

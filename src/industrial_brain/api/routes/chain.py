@@ -24,32 +24,60 @@ _graphs: OrderedDict[tuple, object] = OrderedDict()
 
 def _graph(store: Store, table_id: str, rule: str, lang: str):
     """The chain graph of a stored table (:func:`industrial_brain.services.io.chain`), cached per process."""
-    return memo(_graphs, _lock, (store.path, table_id, rule, lang),
-                lambda: io_service.chain(store, table_id, rule=rule, lang=lang), 8)
+    return memo(
+        _graphs,
+        _lock,
+        (store.path, table_id, rule, lang),
+        lambda: io_service.chain(store, table_id, rule=rule, lang=lang),
+        8,
+    )
 
 
 @router.get("/{table_id}/tree", responses={200: CSV, **Err})
-def tree(request: Request, store: StoreDep, who: CurrentRole, table_id: TableId,
-         sector: Annotated[str, Query(max_length=40, description="sector code")],
-         direction: Annotated[Literal["upstream", "downstream"], Query()] = "upstream",
-         depth: Annotated[int, Query(ge=1, le=6)] = 2, rule: Rule = "important", lang: Lang = "en",
-         format: Fmt = "json"):
+def tree(
+    request: Request,
+    store: StoreDep,
+    who: CurrentRole,
+    table_id: TableId,
+    sector: Annotated[str, Query(max_length=40, description="sector code")],
+    direction: Annotated[Literal["upstream", "downstream"], Query()] = "upstream",
+    depth: Annotated[int, Query(ge=1, le=6)] = 2,
+    rule: Rule = "important",
+    lang: Lang = "en",
+    format: Fmt = "json",
+):
     """Breadth-first supplier (upstream) or buyer (downstream) tree of a sector."""
     check_table(store, who, table_id)
 
     def make():
         g = _graph(store, table_id, rule, lang)
         f = io_service.tree_frame(g, sector, depth=depth, direction=direction)
-        return render({"table_id": table_id, "sector": sector, "direction": direction, "data": records(f),
-                       "count": len(f)}, frame=f, fmt=format)
+        return render(
+            {
+                "table_id": table_id,
+                "sector": sector,
+                "direction": direction,
+                "data": records(f),
+                "count": len(f),
+            },
+            frame=f,
+            fmt=format,
+        )
 
     return cached(request, who, make)
 
 
 @router.get("/{table_id}/chokepoints", responses={200: CSV, **Err})
-def chokepoints(request: Request, store: StoreDep, who: CurrentRole, table_id: TableId,
-                top: Annotated[int, Query(ge=1, le=200)] = 10, rule: Rule = "important", lang: Lang = "en",
-                format: Fmt = "json"):
+def chokepoints(
+    request: Request,
+    store: StoreDep,
+    who: CurrentRole,
+    table_id: TableId,
+    top: Annotated[int, Query(ge=1, le=200)] = 10,
+    rule: Rule = "important",
+    lang: Lang = "en",
+    format: Fmt = "json",
+):
     """Sectors ranked by hypothetical-extraction loss and betweenness (1 = most critical)."""
     check_table(store, who, table_id)
 
@@ -61,8 +89,14 @@ def chokepoints(request: Request, store: StoreDep, who: CurrentRole, table_id: T
 
 
 @router.get("/{table_id}/graph", responses=Err)
-def graph(request: Request, store: StoreDep, who: CurrentRole, table_id: TableId, rule: Rule = "important",
-          lang: Lang = "en"):
+def graph(
+    request: Request,
+    store: StoreDep,
+    who: CurrentRole,
+    table_id: TableId,
+    rule: Rule = "important",
+    lang: Lang = "en",
+):
     """The chain graph as node-link JSON (nodes with output, PageRank, betweenness; weighted links)."""
     check_table(store, who, table_id)
     return cached(request, who, lambda: render(json.loads(_graph(store, table_id, rule, lang).to_json())))

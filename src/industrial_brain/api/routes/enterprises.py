@@ -50,44 +50,85 @@ def _own(store: Store, who: Principal, uscc: str) -> None:
 
 
 @router.get("", response_model=Page, responses={200: CSV, 401: {"model": Message}, 403: {"model": Message}})
-def list_enterprises(request: Request, store: StoreDep, who: Reader,
-                     sector: Annotated[str | None, Query(max_length=40)] = None,
-                     region: Annotated[str | None, Query(max_length=20)] = None,
-                     size_class: Annotated[str | None, Query(max_length=20)] = None,
-                     model: Model = None,
-                     limit: Annotated[int, Query(ge=1, le=10000)] = 100,
-                     offset: Annotated[int, Query(ge=0)] = 0,
-                     format: Annotated[Literal["json", "csv"], Query()] = "json"):
+def list_enterprises(
+    request: Request,
+    store: StoreDep,
+    who: Reader,
+    sector: Annotated[str | None, Query(max_length=40)] = None,
+    region: Annotated[str | None, Query(max_length=20)] = None,
+    size_class: Annotated[str | None, Query(max_length=20)] = None,
+    model: Model = None,
+    limit: Annotated[int, Query(ge=1, le=10000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    format: Annotated[Literal["json", "csv"], Query()] = "json",
+):
     """Registered enterprises with their latest assessment per model (enterprise accounts: only their own)."""
-    f = service.enterprise_list(store, uscc=_scope(who), sector=sector or None, region=region or None,
-                                size_class=size_class or None, model_code=model or None)
-    part = f.iloc[offset: offset + limit]
-    audit(store, who, "read", "enterprise", f"list {len(part)} of {len(f)} rows; filters sector={sector} "
-          f"region={region} size={size_class} model={model} format={format}")
+    f = service.enterprise_list(
+        store,
+        uscc=_scope(who),
+        sector=sector or None,
+        region=region or None,
+        size_class=size_class or None,
+        model_code=model or None,
+    )
+    part = f.iloc[offset : offset + limit]
+    audit(
+        store,
+        who,
+        "read",
+        "enterprise",
+        f"list {len(part)} of {len(f)} rows; filters sector={sector} "
+        f"region={region} size={size_class} model={model} format={format}",
+    )
     body = Page(data=records(part), count=len(f), limit=limit, offset=offset)
     return send(request, render(body.model_dump(), frame=part, fmt=format), private=True)
 
 
 @router.get("/aggregates", response_model=AggregatePage, responses={200: CSV, 400: {"model": Message}})
-def aggregates(request: Request, store: StoreDep, who: CurrentRole,
-               by: Annotated[list[Literal["sector", "region", "size_class"]] | None,
-                             Query(max_length=2, description="one or two groupings (default sector)")] = None,
-               model: Annotated[str | None, Query(max_length=80, description="maturity model code (default: "
-                                                  "the model with the most assessed enterprises)")] = None,
-               format: Annotated[Literal["json", "csv"], Query()] = "json"):
+def aggregates(
+    request: Request,
+    store: StoreDep,
+    who: CurrentRole,
+    by: Annotated[
+        list[Literal["sector", "region", "size_class"]] | None,
+        Query(max_length=2, description="one or two groupings (default sector)"),
+    ] = None,
+    model: Annotated[
+        str | None,
+        Query(
+            max_length=80,
+            description="maturity model code (default: the model with the most assessed enterprises)",
+        ),
+    ] = None,
+    format: Annotated[Literal["json", "csv"], Query()] = "json",
+):
     """Mean, quartiles and level shares of the latest assessment scores under one model, by one or two
     groupings. Cells (and margins) over fewer than 3 enterprises are suppressed, plus complementary cells.
     """
     t = service.enterprise_aggregates(store, by or ["sector"], model_code=model or None)
-    audit(store, who, "read_aggregate", "enterprise",
-          f"by={','.join(t.by)} model={t.model_code} n={t.n_enterprises}")
-    body = AggregatePage(data=records(t.frame), count=len(t.frame), by=list(t.by), k=t.k,
-                         suppressed=t.n_suppressed, model=t.model_code)
+    audit(
+        store,
+        who,
+        "read_aggregate",
+        "enterprise",
+        f"by={','.join(t.by)} model={t.model_code} n={t.n_enterprises}",
+    )
+    body = AggregatePage(
+        data=records(t.frame),
+        count=len(t.frame),
+        by=list(t.by),
+        k=t.k,
+        suppressed=t.n_suppressed,
+        model=t.model_code,
+    )
     return send(request, render(body.model_dump(exclude_none=True), frame=t.frame, fmt=format))
 
 
-@router.get("/{uscc}", response_model=EnterprisePublic,
-            responses={400: {"model": Message}, 401: {"model": Message}, 403: {"model": Message}})
+@router.get(
+    "/{uscc}",
+    response_model=EnterprisePublic,
+    responses={400: {"model": Message}, 401: {"model": Message}, 403: {"model": Message}},
+)
 def enterprise(request: Request, store: StoreDep, who: Reader, uscc: Uscc, model: Model = None):
     """One enterprise with its latest assessment under each model (``latest``; ``model``: only that one)."""
     _own(store, who, uscc)
@@ -96,10 +137,18 @@ def enterprise(request: Request, store: StoreDep, who: Reader, uscc: Uscc, model
     return send(request, render(body.model_dump()), private=True)
 
 
-@router.get("/{uscc}/assessments", response_model=Page,
-            responses={200: CSV, 400: {"model": Message}, 401: {"model": Message}, 403: {"model": Message}})
-def assessments(request: Request, store: StoreDep, who: Reader, uscc: Uscc,
-                format: Annotated[Literal["json", "csv"], Query()] = "json"):
+@router.get(
+    "/{uscc}/assessments",
+    response_model=Page,
+    responses={200: CSV, 400: {"model": Message}, 401: {"model": Message}, 403: {"model": Message}},
+)
+def assessments(
+    request: Request,
+    store: StoreDep,
+    who: Reader,
+    uscc: Uscc,
+    format: Annotated[Literal["json", "csv"], Query()] = "json",
+):
     """Every scored assessment of one enterprise (dimension scores as JSON text)."""
     _own(store, who, uscc)
     f = service.enterprise_assessments(store, uscc)

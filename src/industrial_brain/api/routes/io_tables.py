@@ -27,9 +27,10 @@ Err = {400: {"model": Message}}
 TableId = Annotated[str, Path(max_length=80, description="e.g. cn_nbs_io_2020_42")]
 Lang = Annotated[Literal["en", "zh"], Query()]
 Fmt = Annotated[Literal["json", "csv"], Query()]
-Basis = Annotated[Literal["domestic", "total"],
-                  Query(description="domestic flows (import-share assumption for competitive tables) "
-                                    "or total flows")]
+Basis = Annotated[
+    Literal["domestic", "total"],
+    Query(description="domestic flows (import-share assumption for competitive tables) or total flows"),
+]
 
 
 def check_table(store: Store, who, table_id: str) -> None:
@@ -48,8 +49,17 @@ def _named(frame: pd.DataFrame, store: Store, table_id: str, lang: str) -> pd.Da
 
 def _answer(store: Store, table_id: str, frame: pd.DataFrame, fmt: str, notes=()):
     unit = io_service.stored_table(store, table_id).unit
-    return render({"table_id": table_id, "unit": unit, "notes": [str(n) for n in notes],
-                   "data": records(frame), "count": len(frame)}, frame=frame, fmt=fmt)
+    return render(
+        {
+            "table_id": table_id,
+            "unit": unit,
+            "notes": [str(n) for n in notes],
+            "data": records(frame),
+            "count": len(frame),
+        },
+        frame=frame,
+        fmt=fmt,
+    )
 
 
 @router.get("", response_model=IOTablesPublic)
@@ -65,8 +75,14 @@ def list_tables(request: Request, store: StoreDep, who: CurrentRole):
 
 
 @router.get("/{table_id}", response_model=IOResultPublic, responses={200: CSV, **Err})
-def summary(request: Request, store: StoreDep, who: CurrentRole, table_id: TableId, lang: Lang = "en",
-            format: Fmt = "json"):
+def summary(
+    request: Request,
+    store: StoreDep,
+    who: CurrentRole,
+    table_id: TableId,
+    lang: Lang = "en",
+    format: Fmt = "json",
+):
     """Gross output, intermediate input, value added and final demand by sector."""
     check_table(store, who, table_id)
 
@@ -78,8 +94,15 @@ def summary(request: Request, store: StoreDep, who: CurrentRole, table_id: Table
 
 
 @router.get("/{table_id}/multipliers", response_model=IOResultPublic, responses={200: CSV, **Err})
-def multipliers(request: Request, store: StoreDep, who: CurrentRole, table_id: TableId, lang: Lang = "en",
-                basis: Basis = "domestic", format: Fmt = "json"):
+def multipliers(
+    request: Request,
+    store: StoreDep,
+    who: CurrentRole,
+    table_id: TableId,
+    lang: Lang = "en",
+    basis: Basis = "domestic",
+    format: Fmt = "json",
+):
     """Output, value-added and income multipliers (type I) of every sector (Miller & Blair ch. 6),
     on domestic flows."""
     check_table(store, who, table_id)
@@ -92,11 +115,17 @@ def multipliers(request: Request, store: StoreDep, who: CurrentRole, table_id: T
 
 
 @router.get("/{table_id}/key-sectors", response_model=IOResultPublic, responses={200: CSV, **Err})
-def key_sectors(request: Request, store: StoreDep, who: CurrentRole, table_id: TableId, lang: Lang = "en",
-                basis: Basis = "domestic",
-                forward: Annotated[Literal["ghosh", "leontief"], Query()] = "ghosh",
-                threshold: Annotated[float, Query(gt=0, le=10)] = 1.0,
-                format: Fmt = "json"):
+def key_sectors(
+    request: Request,
+    store: StoreDep,
+    who: CurrentRole,
+    table_id: TableId,
+    lang: Lang = "en",
+    basis: Basis = "domestic",
+    forward: Annotated[Literal["ghosh", "leontief"], Query()] = "ghosh",
+    threshold: Annotated[float, Query(gt=0, le=10)] = 1.0,
+    format: Fmt = "json",
+):
     """Rasmussen–Hirschman backward and forward linkages (影响力系数 / 感应度系数) and the
     key-sector quadrant."""
     check_table(store, who, table_id)
@@ -109,11 +138,21 @@ def key_sectors(request: Request, store: StoreDep, who: CurrentRole, table_id: T
 
 
 @router.get("/{table_id}/links", responses={400: {"model": Message}})
-def links(request: Request, store: StoreDep, who: CurrentRole, table_id: TableId,
-          sector: Annotated[str, Query(max_length=20, description="sector code")],
-          top: Annotated[int, Query(ge=1, le=50)] = 8, lang: Lang = "en", basis: Basis = "domestic"):
+def links(
+    request: Request,
+    store: StoreDep,
+    who: CurrentRole,
+    table_id: TableId,
+    sector: Annotated[str, Query(max_length=20, description="sector code")],
+    top: Annotated[int, Query(ge=1, le=50)] = 8,
+    lang: Lang = "en",
+    basis: Basis = "domestic",
+):
     """A sector's main suppliers (largest input coefficients a_ij of its column of A) and main buyers
     (largest allocation coefficients b_ij of its row of B)."""
     check_table(store, who, table_id)
-    return cached(request, who, lambda: render(io_service.sector_links(store, table_id, sector, top=top,
-                                                                       lang=lang, basis=basis)))
+    return cached(
+        request,
+        who,
+        lambda: render(io_service.sector_links(store, table_id, sector, top=top, lang=lang, basis=basis)),
+    )

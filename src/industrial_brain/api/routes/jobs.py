@@ -20,20 +20,28 @@ Caller = Annotated[Principal, Depends(require_roles("admin", "analyst", "enterpr
 def job_public(row: dict) -> JobPublic:
     """A stored job row as the API shows it (``result`` parsed from its JSON text)."""
     res = row.get("result")
-    return JobPublic(job_id=row["job_id"], kind=row["kind"], status=row["status"],
-                     progress=float(row["progress"]),
-                     error=row.get("error"), result=json.loads(res) if res else None,
-                     created_at=row.get("created_at"), finished_at=row.get("finished_at"))
+    return JobPublic(
+        job_id=row["job_id"],
+        kind=row["kind"],
+        status=row["status"],
+        progress=float(row["progress"]),
+        error=row.get("error"),
+        result=json.loads(res) if res else None,
+        created_at=row.get("created_at"),
+        finished_at=row.get("finished_at"),
+    )
 
 
-@router.get("/{job_id}", response_model=JobPublic,
-            responses={400: {"model": Message}, 401: {"model": Message}})
+@router.get(
+    "/{job_id}", response_model=JobPublic, responses={400: {"model": Message}, 401: {"model": Message}}
+)
 def job(store: StoreDep, who: Caller, job_id: Annotated[str, Path(max_length=80)]):
     """Status (queued, running, done, failed), progress 0…1 and, when done, the result."""
     row = job_service.job(store, job_id)
     if row is None:
-        raise InputError.at("unknown job", column="job_id", value=job_id,
-                            expected="an id returned when the job was submitted")
+        raise InputError.at(
+            "unknown job", column="job_id", value=job_id, expected="an id returned when the job was submitted"
+        )
     if who.role != "admin" and row["owner"] != who.actor:
         raise AccessError("this job belongs to another account")
     return job_public(row)

@@ -39,16 +39,27 @@ MAP_MEASURES = {
 }
 
 
-@router.post("/jobs", response_model=JobPublic, status_code=202,
-             responses={401: {"model": Message}, 403: {"model": Message}})
+@router.post(
+    "/jobs",
+    response_model=JobPublic,
+    status_code=202,
+    responses={401: {"model": Message}, 403: {"model": Message}},
+)
 def submit(request: Request, store: StoreDep, who: Runner, params: MacroJobIn):
     """Run the macro pipeline on the store's panel in the background; the result is a new run."""
 
     def work(s, progress):
         progress(0.05)
-        run = macro_service.run_macro(s, years=params.years, model=params.model, weights=params.weights,
-                                      k=params.k, permutations=params.permutations, seed=params.seed,
-                                      missing=params.missing)
+        run = macro_service.run_macro(
+            s,
+            years=params.years,
+            model=params.model,
+            weights=params.weights,
+            k=params.k,
+            permutations=params.permutations,
+            seed=params.seed,
+            missing=params.missing,
+        )
         return {"run_id": run.run_id}
 
     job_id = request.app.state.jobs.submit(store, who, "macro", params.model_dump(), work)
@@ -56,14 +67,19 @@ def submit(request: Request, store: StoreDep, who: Runner, params: MacroJobIn):
 
 
 @router.get("/map", response_model=Page, responses={400: {"model": Message}})
-def map_values(request: Request, store: StoreDep, who: CurrentRole,
-               measure: Annotated[str, Query(max_length=40, description=", ".join(MAP_MEASURES))] = "D",
-               run_id: Annotated[str | None, Query(max_length=120)] = None,
-               lang: Annotated[str, Query(pattern="^(en|zh)$")] = "en"):
+def map_values(
+    request: Request,
+    store: StoreDep,
+    who: CurrentRole,
+    measure: Annotated[str, Query(max_length=40, description=", ".join(MAP_MEASURES))] = "D",
+    run_id: Annotated[str | None, Query(max_length=120)] = None,
+    lang: Annotated[str, Query(pattern="^(en|zh)$")] = "en",
+):
     """Province × year values of one map measure from a macro run (default: the newest)."""
     if measure not in MAP_MEASURES:
-        raise InputError.at("not a map measure", column="measure", value=measure,
-                            expected=", ".join(MAP_MEASURES))
+        raise InputError.at(
+            "not a map measure", column="measure", value=measure, expected=", ".join(MAP_MEASURES)
+        )
 
     def make():
         rid, datasets = macro_service.macro_run_id(store, run_id)

@@ -34,20 +34,25 @@ def indicators(request: Request, store: StoreDep, who: CurrentRole):
 
 
 @router.get("/panel", response_model=PanelPage, responses={200: CSV, 400: {"model": Message}})
-def panel(request: Request, store: StoreDep, who: CurrentRole,
-          indicator: Annotated[list[str] | None,
-                               Query(max_length=50, description="indicator code (repeat)")] = None,
-          region: Annotated[list[str] | None,
-                            Query(max_length=40, description="province code or name (repeat)")] = None,
-          years: Annotated[str | None,
-                           Query(max_length=20, description="YEAR or FROM:TO",
-                                 examples=["2015:2022"])] = None,
-          dataset: Annotated[list[str] | None,
-                             Query(max_length=20, description="dataset id (repeat)")] = None,
-          raw: Annotated[bool, Query(description="keep values the screening marked as errors")] = False,
-          limit: Annotated[int, Query(ge=1, le=100000)] = 1000,
-          offset: Annotated[int, Query(ge=0)] = 0,
-          format: Annotated[Literal["json", "csv"], Query()] = "json"):
+def panel(
+    request: Request,
+    store: StoreDep,
+    who: CurrentRole,
+    indicator: Annotated[
+        list[str] | None, Query(max_length=50, description="indicator code (repeat)")
+    ] = None,
+    region: Annotated[
+        list[str] | None, Query(max_length=40, description="province code or name (repeat)")
+    ] = None,
+    years: Annotated[
+        str | None, Query(max_length=20, description="YEAR or FROM:TO", examples=["2015:2022"])
+    ] = None,
+    dataset: Annotated[list[str] | None, Query(max_length=20, description="dataset id (repeat)")] = None,
+    raw: Annotated[bool, Query(description="keep values the screening marked as errors")] = False,
+    limit: Annotated[int, Query(ge=1, le=100000)] = 1000,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    format: Annotated[Literal["json", "csv"], Query()] = "json",
+):
     """A panel: one row per (region_code, year), one column per indicator."""
     if dataset:
         check_datasets(store, who, dataset)
@@ -55,8 +60,18 @@ def panel(request: Request, store: StoreDep, who: CurrentRole,
     def make():
         ds = dataset or readable_datasets(store, who)
         view = service.panel(store, indicator, region, years, ds, raw=raw)
-        part = view.frame.iloc[offset: offset + limit]
-        return render({"data": records(part), "count": len(view.frame), "limit": limit, "offset": offset,
-                       "indicators": view.indicators, "excluded": len(view.excluded)}, frame=part, fmt=format)
+        part = view.frame.iloc[offset : offset + limit]
+        return render(
+            {
+                "data": records(part),
+                "count": len(view.frame),
+                "limit": limit,
+                "offset": offset,
+                "indicators": view.indicators,
+                "excluded": len(view.excluded),
+            },
+            frame=part,
+            fmt=format,
+        )
 
     return cached(request, who, make)

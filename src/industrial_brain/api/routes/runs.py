@@ -38,23 +38,29 @@ def list_runs(request: Request, store: StoreDep, who: CurrentRole, kind: Kind = 
 def _run(store: Store, who: Principal, run_id: str):
     rec = run_record(store, run_id)
     if rec is None:
-        raise InputError.at("unknown run", column="run_id", value=run_id,
-                            expected="an id listed by /api/v1/runs")
+        raise InputError.at(
+            "unknown run", column="run_id", value=run_id, expected="an id listed by /api/v1/runs"
+        )
     check_datasets(store, who, run_datasets(rec["datasets"]))
     return rec
 
 
 @router.get("/latest", response_model=RunPublic, responses={400: {"model": Message}})
-def latest(request: Request, store: StoreDep, who: CurrentRole,
-           kind: Annotated[str, Query(max_length=80, description="run kind, e.g. macro_index")]):
+def latest(
+    request: Request,
+    store: StoreDep,
+    who: CurrentRole,
+    kind: Annotated[str, Query(max_length=80, description="run kind, e.g. macro_index")],
+):
     """The newest readable run of ``kind``."""
 
     def make():
         f = readable_runs(store, who.may_read_grade, kind or None)
         if len(f):
             return render(_run(store, who, f["run_id"].iloc[0]))
-        raise InputError.at("no run of this kind", column="kind", value=kind,
-                            expected="a kind listed by /api/v1/runs")
+        raise InputError.at(
+            "no run of this kind", column="kind", value=kind, expected="a kind listed by /api/v1/runs"
+        )
 
     return cached(request, who, make)
 
@@ -66,20 +72,26 @@ def run(request: Request, store: StoreDep, who: CurrentRole, run_id: Annotated[s
 
 
 @router.get("/{run_id}/values", response_model=Page, responses={200: CSV, 400: {"model": Message}})
-def values(request: Request, store: StoreDep, who: CurrentRole, run_id: Annotated[str, Path(max_length=120)],
-           measure: Annotated[str | None, Query(max_length=80)] = None,
-           year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
-           region: Annotated[str | None, Query(max_length=20)] = None,
-           limit: Annotated[int, Query(ge=1, le=200000)] = 10000,
-           offset: Annotated[int, Query(ge=0)] = 0,
-           format: Annotated[Literal["json", "csv"], Query()] = "json"):
+def values(
+    request: Request,
+    store: StoreDep,
+    who: CurrentRole,
+    run_id: Annotated[str, Path(max_length=120)],
+    measure: Annotated[str | None, Query(max_length=80)] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    region: Annotated[str | None, Query(max_length=20)] = None,
+    limit: Annotated[int, Query(ge=1, le=200000)] = 10000,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    format: Annotated[Literal["json", "csv"], Query()] = "json",
+):
     """The numbers of one run (long form: region, sector, year, measure, value, label)."""
 
     def make():
         _run(store, who, run_id)
         f = run_values(store, run_id, measure=measure, year=year, region_code=region)
-        part = f.iloc[offset: offset + limit]
-        return render({"data": records(part), "count": len(f), "limit": limit, "offset": offset}, frame=part,
-                      fmt=format)
+        part = f.iloc[offset : offset + limit]
+        return render(
+            {"data": records(part), "count": len(f), "limit": limit, "offset": offset}, frame=part, fmt=format
+        )
 
     return cached(request, who, make)

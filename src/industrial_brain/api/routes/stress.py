@@ -38,8 +38,12 @@ def scenarios(request: Request, who: CurrentRole):
     return cached(request, who, make)
 
 
-@router.post("/jobs", response_model=JobPublic, status_code=202,
-             responses={400: {"model": Message}, 401: {"model": Message}, 403: {"model": Message}})
+@router.post(
+    "/jobs",
+    response_model=JobPublic,
+    status_code=202,
+    responses={400: {"model": Message}, 401: {"model": Message}, 403: {"model": Message}},
+)
 def submit(request: Request, store: StoreDep, who: Runner, body: StressJobIn):
     """Run a scenario in the background; poll ``/jobs/{job_id}`` for progress and the recovery curves."""
     sc = scenario_from(body.scenario, body.yaml)  # validate before queueing: a bad scenario is a 400 now
@@ -48,11 +52,16 @@ def submit(request: Request, store: StoreDep, who: Runner, body: StressJobIn):
     def work(s, progress):
         progress(0.02)
         step = (lambda i: progress(0.1 + 0.85 * (i + 1) / runs)) if runs > 1 else None
-        res, mc, tm = run_scenario(s, sc, table=body.table, days=body.days, runs=runs, seed=body.seed,
-                                   progress=step)
+        res, mc, tm = run_scenario(
+            s, sc, table=body.table, days=body.days, runs=runs, seed=body.seed, progress=step
+        )
         run_id = save_scenario_run(s, sc, res, mc, tm)
-        return {"run_id": run_id, "scenario": sc.name, "table": tm.table_id,
-                **recovery_curves(res, mc, tm, top=TOP)}
+        return {
+            "run_id": run_id,
+            "scenario": sc.name,
+            "table": tm.table_id,
+            **recovery_curves(res, mc, tm, top=TOP),
+        }
 
     params = body.model_dump(exclude={"yaml"}) | {"scenario": sc.name, "edited": bool(body.yaml)}
     job_id = request.app.state.jobs.submit(store, who, "stress", params, work)

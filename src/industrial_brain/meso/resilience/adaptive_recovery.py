@@ -51,7 +51,13 @@ from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
 
 __all__ = [
-    "ARIOParams", "ARIOEvent", "ARIOConventions", "ARIOModel", "ARIOResult", "ario", "recovery_curve",
+    "ARIOParams",
+    "ARIOEvent",
+    "ARIOConventions",
+    "ARIOModel",
+    "ARIOResult",
+    "ario",
+    "recovery_curve",
     "RECOVERY_SHAPES",
 ]
 
@@ -96,13 +102,13 @@ def recovery_curve(shape: str, elapsed: float | np.ndarray, tau: float) -> Any:
         out = (1.0 - 1.0 / tau) ** (4.0 * t)
     elif shape == "convex_noscale":
         out = (1.0 - 1.0 / tau) ** t
-    elif shape == "concave" and tau <= 2:   # the S-curve's exponent is undefined at τ = 2 (BoARIO: 1/0)
+    elif shape == "concave" and tau <= 2:  # the S-curve's exponent is undefined at τ = 2 (BoARIO: 1/0)
         out = np.maximum(1.0 - t / tau, 0.0)
     elif shape == "concave":
         steep = 1e-6
         k = (math.log(tau) - math.log(steep)) / (math.log(tau) - math.log(2.0))
         with np.errstate(divide="ignore", over="ignore"):
-            out = tau / (tau + steep * t ** k)
+            out = tau / (tau + steep * t**k)
     else:
         raise InputError.at("unknown recovery shape", value=shape, expected=" / ".join(RECOVERY_SHAPES))
     return float(out) if out.ndim == 0 else out
@@ -152,8 +158,9 @@ class ARIOParams:
         if self.alpha_max < self.alpha_base or self.alpha_base <= 0:
             raise InputError.at("need 0 < alpha_base <= alpha_max", value=(self.alpha_base, self.alpha_max))
         if self.alpha_tau <= 0 or self.rebuild_tau <= 0:
-            raise InputError.at("alpha_tau and rebuild_tau must be positive",
-                                value=(self.alpha_tau, self.rebuild_tau))
+            raise InputError.at(
+                "alpha_tau and rebuild_tau must be positive", value=(self.alpha_tau, self.rebuild_tau)
+            )
         if self.order_type not in ("alt", "noalt"):
             raise InputError.at("unknown order_type", value=self.order_type, expected="alt or noalt")
 
@@ -259,11 +266,19 @@ class ARIOConventions:
         >>> ARIOConventions.boario(10**6).capital_decimals
         7
         """
-        return cls(input_threshold=1e-5 / 365.0, short_inventory_days=2.0, rebuild_fallback=False,
-                   capacity_loss_next_day=True, overproduction_from_day=2, skip_balanced_restocking=True,
-                   skip_gap_at_target=True, keep_last_rebuild_demand=True,
-                   capital_decimals=int(math.log10(monetary_factor)) + 1, capacity_decimals=6,
-                   stop_recovery_at_curve_end=False)
+        return cls(
+            input_threshold=1e-5 / 365.0,
+            short_inventory_days=2.0,
+            rebuild_fallback=False,
+            capacity_loss_next_day=True,
+            overproduction_from_day=2,
+            skip_balanced_restocking=True,
+            skip_gap_at_target=True,
+            keep_last_rebuild_demand=True,
+            capital_decimals=int(math.log10(monetary_factor)) + 1,
+            capacity_decimals=6,
+            stop_recovery_at_curve_end=False,
+        )
 
 
 def _rounded(a: np.ndarray, decimals: int | None) -> np.ndarray:
@@ -290,14 +305,14 @@ class _State:
 
     def __init__(self, model: "ARIOModel") -> None:
         N = model.N
-        self.x = model.X0.copy()                      # yesterday's production
+        self.x = model.X0.copy()  # yesterday's production
         self.alpha = np.full(N, model.params.alpha_base)
-        self.stock = model.stock0.copy()              # inventories S (S × N)
+        self.stock = model.stock0.copy()  # inventories S (S × N)
         self.H = (model.ZC0 != 0).astype(np.float64)  # order scaling: initial orders = Z₀
-        self.o_tot = model.Zt.sum(axis=2).T.reshape(-1)   # row sums of the orders: Z₀·1
-        self.rho = np.ones(N)                         # suppliers' capacity ratios behind yesterday's orders
-        self.reb_left = np.zeros(N)                   # reconstruction demand left unmet yesterday
-        self.arb_prev = np.zeros(N)                   # yesterday's capacity shares lost
+        self.o_tot = model.Zt.sum(axis=2).T.reshape(-1)  # row sums of the orders: Z₀·1
+        self.rho = np.ones(N)  # suppliers' capacity ratios behind yesterday's orders
+        self.reb_left = np.zeros(N)  # reconstruction demand left unmet yesterday
+        self.arb_prev = np.zeros(N)  # yesterday's capacity shares lost
 
 
 class ARIOModel:
@@ -368,8 +383,9 @@ class ARIOModel:
         self.params = params = params or ARIOParams()
         params.check()
         self.compat = bool(boario_compat)
-        self.conventions = (ARIOConventions.boario(params.monetary_factor) if self.compat
-                            else ARIOConventions())
+        self.conventions = (
+            ARIOConventions.boario(params.monetary_factor) if self.compat else ARIOConventions()
+        )
         self.index: pd.Index | None = Z.index if isinstance(Z, pd.DataFrame) else None
         Zm = np.asarray(Z.to_numpy() if isinstance(Z, pd.DataFrame) else Z, dtype=np.float64)
         if Zm.ndim != 2 or Zm.shape[0] != Zm.shape[1]:
@@ -396,23 +412,33 @@ class ARIOModel:
         if isinstance(self.index, pd.MultiIndex) and self.index.nlevels >= 2:
             reg = self.index.get_level_values(0)
             sec = self.index.get_level_values(1)
-            ok = (reg.unique().size == R and all((sec[r * S:(r + 1) * S] == sec[:S]).all() for r in range(R))
-                  and all((reg[r * S:(r + 1) * S] == reg[r * S]).all() for r in range(R)))
+            ok = (
+                reg.unique().size == R
+                and all((sec[r * S : (r + 1) * S] == sec[:S]).all() for r in range(R))
+                and all((reg[r * S : (r + 1) * S] == reg[r * S]).all() for r in range(R))
+            )
             if not ok:
-                raise InputError.at("industries must be ordered region by region with the same sectors "
-                                    "in each",
-                                    expected="index (region, sector) in region-major order")
+                raise InputError.at(
+                    "industries must be ordered region by region with the same sectors in each",
+                    expected="index (region, sector) in region-major order",
+                )
             self.regions = pd.Index(reg[::S], name="region")
             self.sectors = pd.Index(sec[:S], name="sector")
         else:
             self.regions = pd.RangeIndex(R, name="region")
             self.sectors = pd.RangeIndex(S, name="sector")
             if self.index is None or not isinstance(self.index, pd.MultiIndex):
-                self.index = pd.MultiIndex.from_product([self.regions, self.sectors],
-                                                        names=["region", "sector"])
+                self.index = pd.MultiIndex.from_product(
+                    [self.regions, self.sectors], names=["region", "sector"]
+                )
         self.R, self.S, self.N = R, S, N
-        xv = Zm.sum(axis=1) + Ym.sum(axis=1) if x is None else np.asarray(
-            x.to_numpy() if isinstance(x, (pd.Series, pd.DataFrame)) else x, dtype=np.float64).reshape(-1)
+        xv = (
+            Zm.sum(axis=1) + Ym.sum(axis=1)
+            if x is None
+            else np.asarray(
+                x.to_numpy() if isinstance(x, (pd.Series, pd.DataFrame)) else x, dtype=np.float64
+            ).reshape(-1)
+        )
         if xv.shape != (N,):
             raise InputError.at("x has the wrong length", value=xv.shape, expected=str(N))
         if (xv < 0).any():
@@ -423,18 +449,26 @@ class ARIOModel:
         if neg.any():
             if negative_final_demand == "error":
                 i = int(np.argmax(neg))
-                raise InputError.at(f"final demand of {self._name(i)} is negative", value=float(fd_row[i]),
-                                    expected="Y·1 ≥ 0 (or negative_final_demand='supply')")
+                raise InputError.at(
+                    f"final demand of {self._name(i)} is negative",
+                    value=float(fd_row[i]),
+                    expected="Y·1 ≥ 0 (or negative_final_demand='supply')",
+                )
             if negative_final_demand == "supply":
                 # a negative net final demand (imports, inflows, stock draws, balancing items) is a
                 # competing supply: count it as supply so that demand stays ≥ 0 (x' = Z·1 + Y⁺·1)
                 xv = xv - np.where(neg, fd_row, 0.0)
                 fd_row = np.where(neg, 0.0, fd_row)
-                self.notes.append(f"{int(neg.sum())} industries with negative net final demand: counted as "
-                                  "competing supply (x' = x + |Y·1|, final demand 0)")
+                self.notes.append(
+                    f"{int(neg.sum())} industries with negative net final demand: counted as "
+                    "competing supply (x' = x + |Y·1|, final demand 0)"
+                )
             elif negative_final_demand != "keep":
-                raise InputError.at("unknown negative_final_demand", value=negative_final_demand,
-                                    expected="supply | keep | error")
+                raise InputError.at(
+                    "unknown negative_final_demand",
+                    value=negative_final_demand,
+                    expected="supply | keep | error",
+                )
         self.x_annual = xv
         day = 1.0 / 365.0
         # Z₀ daily, stored once as (S, R, N): Zt[s, r, j] = z_(r,s)j / 365
@@ -453,8 +487,9 @@ class ARIOModel:
             if k.ndim and k.size == S:
                 k = np.tile(k, R)
             elif k.ndim and k.size != N:
-                raise InputError.at("capital_to_va has the wrong length", value=k.size,
-                                    expected=f"1, {S} or {N}")
+                raise InputError.at(
+                    "capital_to_va has the wrong length", value=k.size, expected=f"1, {S} or {N}"
+                )
             self.K = self.va * k
         else:
             self.K = np.asarray(capital, dtype=np.float64).reshape(-1)
@@ -471,8 +506,8 @@ class ARIOModel:
         self.stock0 = np.nan_to_num(S0, nan=np.inf)
         self.ZA = Zm  # kept only to build reconstruction distributions (no copy)
         # constants of the daily step
-        self.tech_goal = self.tech * self.inv_days_finite[:, None]   # target inventory per unit of output
-        self.tech_need = self.tech_goal * params.psi                 # ψ n_s a_sf: below it production is cut
+        self.tech_goal = self.tech * self.inv_days_finite[:, None]  # target inventory per unit of output
+        self.tech_need = self.tech_goal * params.psi  # ψ n_s a_sf: below it production is cut
         self.finite_stock = bool(np.isfinite(self.stock0).all())
         self.neg_tol = -1e-9 * np.maximum(np.where(np.isfinite(self.stock0), self.stock0, 0.0), 1.0)
         self.inv_X0 = np.zeros(N)
@@ -487,40 +522,55 @@ class ARIOModel:
         N, R, S = self.N, self.R, self.S
         imp = np.asarray(ev.impact, dtype=np.float64).reshape(-1)
         if imp.shape != (N,):
-            raise InputError.at(f"event '{ev.name}': impact has the wrong length", value=imp.shape,
-                                expected=str(N))
+            raise InputError.at(
+                f"event '{ev.name}': impact has the wrong length", value=imp.shape, expected=str(N)
+            )
         if (imp < 0).any() or not np.isfinite(imp).all():
-            raise InputError.at(f"event '{ev.name}': impact must be finite and ≥ 0",
-                                value=float(np.nanmin(imp)))
+            raise InputError.at(
+                f"event '{ev.name}': impact must be finite and ≥ 0", value=float(np.nanmin(imp))
+            )
         if ev.start < 1 or ev.duration < 1:
-            raise InputError.at(f"event '{ev.name}': start and duration must be ≥ 1",
-                                value=(ev.start, ev.duration))
+            raise InputError.at(
+                f"event '{ev.name}': start and duration must be ≥ 1", value=(ev.start, ev.duration)
+            )
         if ev.recovery_shape not in RECOVERY_SHAPES:
-            raise InputError.at(f"event '{ev.name}': unknown recovery shape", value=ev.recovery_shape,
-                                expected=" / ".join(RECOVERY_SHAPES))
+            raise InputError.at(
+                f"event '{ev.name}': unknown recovery shape",
+                value=ev.recovery_shape,
+                expected=" / ".join(RECOVERY_SHAPES),
+            )
         tr = _Tracker(ev)
         if ev.kind == "capacity":
             if (imp > 1).any():
-                raise InputError.at(f"event '{ev.name}': a capacity loss is a share", value=float(imp.max()),
-                                    expected="0 ≤ share ≤ 1")
+                raise InputError.at(
+                    f"event '{ev.name}': a capacity loss is a share",
+                    value=float(imp.max()),
+                    expected="0 ≤ share ≤ 1",
+                )
             tr.arb0 = imp.copy()
             tr.arb = imp.copy()
             return tr
         if ev.kind != "capital":
-            raise InputError.at(f"event '{ev.name}': unknown kind", value=ev.kind,
-                                expected="capital or capacity")
+            raise InputError.at(
+                f"event '{ev.name}': unknown kind", value=ev.kind, expected="capital or capacity"
+            )
         over = imp > self.K * (1 + 1e-12)
         if over.any():
             i = int(np.argmax(over))
-            raise InputError.at(f"event '{ev.name}': capital destroyed exceeds the capital stock of "
-                                f"{self._name(i)}", value=float(imp[i]), expected=f"≤ {self.K[i]:.6g}")
+            raise InputError.at(
+                f"event '{ev.name}': capital destroyed exceeds the capital stock of {self._name(i)}",
+                value=float(imp[i]),
+                expected=f"≤ {self.K[i]:.6g}",
+            )
         tr.dmg0 = imp.copy()
         tr.dmg = imp.copy()
         if ev.rebuild:
             shares = dict(ev.rebuilding_sectors)
             if not shares:
-                raise InputError.at(f"event '{ev.name}': rebuilding sectors are needed to rebuild capital",
-                                    expected="e.g. {construction: 0.55, manufacturing: 0.45}")
+                raise InputError.at(
+                    f"event '{ev.name}': rebuilding sectors are needed to rebuild capital",
+                    expected="e.g. {construction: 0.55, manufacturing: 0.45}",
+                )
             tot = sum(shares.values())
             if not math.isclose(tot, 1.0, rel_tol=1e-6):
                 raise InputError.at(f"event '{ev.name}': rebuilding shares must sum to 1", value=tot)
@@ -549,8 +599,9 @@ class ARIOModel:
         return str(self.index[i]) if self.index is not None else str(i)
 
     # ------------------------------------------------------------------ run
-    def run(self, events: Sequence[ARIOEvent] = (), days: int = 365, *,
-            record_inventories: bool = True) -> "ARIOResult":
+    def run(
+        self, events: Sequence[ARIOEvent] = (), days: int = 365, *, record_inventories: bool = True
+    ) -> "ARIOResult":
         """Simulate ``days`` days; returns an :class:`ARIOResult`."""
         days = int(days)
         if days < 1:
@@ -558,8 +609,11 @@ class ARIOModel:
         trackers = [self._tracker(ev) for ev in events]
         for tr in trackers:
             if tr.ev.start > days:
-                raise InputError.at(f"event '{tr.ev.name}' starts after the last simulated day",
-                                    value=tr.ev.start, expected=f"≤ {days}")
+                raise InputError.at(
+                    f"event '{tr.ev.name}' starts after the last simulated day",
+                    value=tr.ev.start,
+                    expected=f"≤ {days}",
+                )
         N = self.N
         st = _State(self)
         out_x = np.empty((days, N))
@@ -592,23 +646,42 @@ class ARIOModel:
             out_dem[t] = D
             out_reb[t] = reb_tot
             if out_inv is not None:
-                out_inv[t] = st.stock.sum(axis=0) if self.finite_stock else \
-                    np.where(np.isfinite(st.stock), st.stock, 0.0).sum(axis=0)
+                out_inv[t] = (
+                    st.stock.sum(axis=0)
+                    if self.finite_stock
+                    else np.where(np.isfinite(st.stock), st.stock, 0.0).sum(axis=0)
+                )
         p = self.params
         return ARIOResult(
-            production=readonly(out_x), capacity=readonly(out_cap), final_demand_unmet=readonly(out_unmet),
-            demand=readonly(out_dem), rebuild_demand=readonly(out_reb),
+            production=readonly(out_x),
+            capacity=readonly(out_cap),
+            final_demand_unmet=readonly(out_unmet),
+            demand=readonly(out_dem),
+            rebuild_demand=readonly(out_reb),
             inventories=readonly(out_inv) if out_inv is not None else None,
             x0=readonly(self.X0.copy()),
             inventories0=readonly(np.where(np.isfinite(self.stock0), self.stock0, 0.0).sum(axis=0)),
-            index=self.index, events=tuple(ev.name for ev in events),
+            index=self.index,
+            events=tuple(ev.name for ev in events),
             event_start=min((ev.start for ev in events), default=0),
-            lineage=Lineage.make("meso.resilience.ario", {
-                "days": days, "boario_compat": self.compat, "alpha_max": p.alpha_max,
-                "alpha_tau": p.alpha_tau,
-                "rebuild_tau": p.rebuild_tau, "psi": p.psi, "order_type": p.order_type,
-                "inventory_days": _plain(p.inventory_days), "inventory_tau": _plain(p.inventory_tau),
-                "events": [ev.name for ev in events], "N": N, "regions": self.R, "notes": list(self.notes)}),
+            lineage=Lineage.make(
+                "meso.resilience.ario",
+                {
+                    "days": days,
+                    "boario_compat": self.compat,
+                    "alpha_max": p.alpha_max,
+                    "alpha_tau": p.alpha_tau,
+                    "rebuild_tau": p.rebuild_tau,
+                    "psi": p.psi,
+                    "order_type": p.order_type,
+                    "inventory_days": _plain(p.inventory_days),
+                    "inventory_tau": _plain(p.inventory_tau),
+                    "events": [ev.name for ev in events],
+                    "N": N,
+                    "regions": self.R,
+                    "notes": list(self.notes),
+                },
+            ),
         )
 
     # ------------------------------------------------------------------ the daily step
@@ -656,8 +729,11 @@ class ARIOModel:
         p = self.params
         scarcity = np.zeros(self.N)
         np.divide(D - st.x, D, out=scarcity, where=D != 0)
-        alpha = st.alpha + np.where(scarcity != 0, (p.alpha_max - st.alpha) * scarcity * self.tau_a,
-                                    (p.alpha_base - st.alpha) * self.tau_a)
+        alpha = st.alpha + np.where(
+            scarcity != 0,
+            (p.alpha_max - st.alpha) * scarcity * self.tau_a,
+            (p.alpha_base - st.alpha) * self.tau_a,
+        )
         np.maximum(alpha, 1.0, out=alpha)
         st.alpha = alpha
 
@@ -876,37 +952,54 @@ class ARIOResult(ResultMixin):
         yield ("模拟天数" if zh else "days simulated", self.days)
         yield ("事件" if zh else "events", ", ".join(self.events) or "-")
         yield ("总产出损失" if zh else "total production loss", self.total_production_loss)
-        yield ("产出损失占年产出" if zh else "loss / annual output",
-               f"{self.total_production_loss / max(self.x0.sum() * 365, 1e-300):.4%}")
+        yield (
+            "产出损失占年产出" if zh else "loss / annual output",
+            f"{self.total_production_loss / max(self.x0.sum() * 365, 1e-300):.4%}",
+        )
         yield ("最终需求缺口合计" if zh else "unmet final demand", float(self.final_demand_unmet.sum()))
-        yield ("恢复日" if zh else "recovery day (total output within 0.1%)",
-               "not recovered" if rd is None else rd)
+        yield (
+            "恢复日" if zh else "recovery day (total output within 0.1%)",
+            "not recovered" if rd is None else rd,
+        )
         if len(worst):
             yield ("受影响最大" if zh else "most affected", str(worst.index[0]))
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """One row per industry: losses, lowest production ratio, recovery day."""
         rel = self.relative_production
-        f = pd.DataFrame({
-            "x0_daily": self.x0,
-            "loss": self.loss_by_industry,
-            "gross_loss": self.gross_loss_by_industry,
-            "loss_share": np.divide(self.loss_by_industry, self.x0 * self.days,
-                                    out=np.zeros(len(self.x0)), where=self.x0 != 0),
-            "min_production_ratio": rel.min(axis=0),
-            "day_of_min": rel.argmin(axis=0),
-            "final_demand_unmet": self.final_demand_unmet.sum(axis=0),
-            "recovery_day": self.recovery_day(by_industry=True),
-        }, index=self.index)
+        f = pd.DataFrame(
+            {
+                "x0_daily": self.x0,
+                "loss": self.loss_by_industry,
+                "gross_loss": self.gross_loss_by_industry,
+                "loss_share": np.divide(
+                    self.loss_by_industry, self.x0 * self.days, out=np.zeros(len(self.x0)), where=self.x0 != 0
+                ),
+                "min_production_ratio": rel.min(axis=0),
+                "day_of_min": rel.argmin(axis=0),
+                "final_demand_unmet": self.final_demand_unmet.sum(axis=0),
+                "recovery_day": self.recovery_day(by_industry=True),
+            },
+            index=self.index,
+        )
         if lang == "zh":
-            f = f.rename(columns={"x0_daily": "初始日产出", "loss": "净产出损失", "gross_loss": "产出损失",
-                                  "loss_share": "损失占比", "min_production_ratio": "最低产出比",
-                                  "day_of_min": "最低日", "final_demand_unmet": "最终需求缺口",
-                                  "recovery_day": "恢复日"})
+            f = f.rename(
+                columns={
+                    "x0_daily": "初始日产出",
+                    "loss": "净产出损失",
+                    "gross_loss": "产出损失",
+                    "loss_share": "损失占比",
+                    "min_production_ratio": "最低产出比",
+                    "day_of_min": "最低日",
+                    "final_demand_unmet": "最终需求缺口",
+                    "recovery_day": "恢复日",
+                }
+            )
         return f
 
-    def trajectories(self, variables: Sequence[str] = ("production", "capacity", "final_demand_unmet",
-                                                      "inventories")) -> pd.DataFrame:
+    def trajectories(
+        self, variables: Sequence[str] = ("production", "capacity", "final_demand_unmet", "inventories")
+    ) -> pd.DataFrame:
         """Long table: day, region, sector, one column per variable."""
         idx = self.index
         days = np.repeat(np.arange(self.days), len(idx))
@@ -927,9 +1020,18 @@ class ARIOResult(ResultMixin):
         self.trajectories().to_parquet(path, index=False)
 
 
-def ario(Z: Any, Y: Any, events: Sequence[ARIOEvent] = (), days: int = 365, *, x: Any | None = None,
-         n_regions: int | None = None, params: ARIOParams | None = None, capital: Any | None = None,
-         boario_compat: bool = False) -> ARIOResult:
+def ario(
+    Z: Any,
+    Y: Any,
+    events: Sequence[ARIOEvent] = (),
+    days: int = 365,
+    *,
+    x: Any | None = None,
+    n_regions: int | None = None,
+    params: ARIOParams | None = None,
+    capital: Any | None = None,
+    boario_compat: bool = False,
+) -> ARIOResult:
     """Run the ARIO model once (see :class:`ARIOModel` for the equations).
 
     Examples
@@ -942,5 +1044,6 @@ def ario(Z: Any, Y: Any, events: Sequence[ARIOEvent] = (), days: int = 365, *, x
     >>> float(abs(r.production - r.x0).max()) < 1e-12, r.total_production_loss == 0
     (True, True)
     """
-    return ARIOModel(Z, Y, x, n_regions=n_regions, params=params, capital=capital,
-                     boario_compat=boario_compat).run(events, days)
+    return ARIOModel(
+        Z, Y, x, n_regions=n_regions, params=params, capital=capital, boario_compat=boario_compat
+    ).run(events, days)

@@ -24,8 +24,14 @@ from industrial_brain.lineage import Lineage
 from industrial_brain.meso._common import as_matrix, as_vector, labels_of, sector_labels
 from industrial_brain.meso.leontief import LeontiefLU
 
-__all__ = ["IIMResult", "DynamicIIMResult", "interdependency_matrix", "inoperability",
-           "dynamic_inoperability", "recovery_coefficients"]
+__all__ = [
+    "IIMResult",
+    "DynamicIIMResult",
+    "interdependency_matrix",
+    "inoperability",
+    "dynamic_inoperability",
+    "recovery_coefficients",
+]
 
 
 def interdependency_matrix(A: Any, x: Any) -> np.ndarray:
@@ -75,8 +81,10 @@ class IIMResult(ResultMixin):
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
         yield ("经济损失合计" if zh else "total economic loss", self.total_loss)
-        yield ("最大不可操作性" if zh else "highest inoperability",
-               f"{self.table['q'].idxmax()} ({self.table['q'].max():.4%})")
+        yield (
+            "最大不可操作性" if zh else "highest inoperability",
+            f"{self.table['q'].idxmax()} ({self.table['q'].max():.4%})",
+        )
         yield ("损失最大部门" if zh else "largest loss", str(self.table["loss"].idxmax()))
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
@@ -135,9 +143,12 @@ def inoperability(A: Any, x: Any, c_star: Any) -> IIMResult:
     q = LeontiefLU(A_star).solve(cs)
     loss = q * xv
     table = pd.DataFrame({"x": xv, "c_star": cs, "q": q, "loss": loss}, index=labels)
-    return IIMResult(table=readonly(table), A_star=readonly(A_star), total_loss=float(loss.sum()),
-                     lineage=Lineage.make("meso.resilience.inoperability",
-                                          {"n": n, "c_star_max": float(cs.max())}))
+    return IIMResult(
+        table=readonly(table),
+        A_star=readonly(A_star),
+        total_loss=float(loss.sum()),
+        lineage=Lineage.make("meso.resilience.inoperability", {"n": n, "c_star_max": float(cs.max())}),
+    )
 
 
 def recovery_coefficients(A_star: Any, recovery_time: Any, q0: Any, qT: Any = 0.01) -> np.ndarray:
@@ -165,8 +176,9 @@ def recovery_coefficients(A_star: Any, recovery_time: Any, q0: Any, qT: Any = 0.
     T = np.broadcast_to(np.asarray(recovery_time, dtype=np.float64), (n,))
     a, b = (np.broadcast_to(np.asarray(v, dtype=np.float64), (n,)) for v in (q0, qT))
     if (T <= 0).any() or (a <= 0).any() or (b <= 0).any() or (b >= a).any():
-        raise InputError.at("need T > 0 and 0 < q(T) < q(0)",
-                            value=(float(T.min()), float(a.min()), float(b.max())))
+        raise InputError.at(
+            "need T > 0 and 0 < q(T) < q(0)", value=(float(T.min()), float(a.min()), float(b.max()))
+        )
     d = 1.0 - np.diag(As)
     if (d <= 0).any():
         raise MethodError("a*_ii ≥ 1: the sector cannot recover")
@@ -206,12 +218,22 @@ class DynamicIIMResult(ResultMixin):
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """One row per sector."""
-        return pd.DataFrame({"peak_q": self.q.max(), "cumulative_loss": self.loss.sum(),
-                             "recovery_time": self.recovery_time})
+        return pd.DataFrame(
+            {"peak_q": self.q.max(), "cumulative_loss": self.loss.sum(), "recovery_time": self.recovery_time}
+        )
 
 
-def dynamic_inoperability(A: Any, x: Any, k: Any, *, q0: Any | None = None, c_star: Any | None = None,
-                          days: int = 365, period: float = 365.0, tol: float = 0.01) -> DynamicIIMResult:
+def dynamic_inoperability(
+    A: Any,
+    x: Any,
+    k: Any,
+    *,
+    q0: Any | None = None,
+    c_star: Any | None = None,
+    days: int = 365,
+    period: float = 365.0,
+    tol: float = 0.01,
+) -> DynamicIIMResult:
     """Dynamic IIM: q(t+1) = q(t) + K [A* q(t) + c*(t) − q(t)] (Lian & Haimes 2006).
 
     Parameters
@@ -267,8 +289,9 @@ def dynamic_inoperability(A: Any, x: Any, k: Any, *, q0: Any | None = None, c_st
         c = np.asarray(c_star, dtype=np.float64)
         cs = np.broadcast_to(c, (days, n)) if c.ndim == 1 else c
         if cs.shape != (days, n):
-            raise InputError.at("c_star has the wrong shape", value=cs.shape,
-                                expected=f"({n},) or ({days}, {n})")
+            raise InputError.at(
+                "c_star has the wrong shape", value=cs.shape, expected=f"({n},) or ({days}, {n})"
+            )
     As = interdependency_matrix(Am, xv)
     out = np.empty((days + 1, n))
     out[0] = q
@@ -285,7 +308,12 @@ def dynamic_inoperability(A: Any, x: Any, k: Any, *, q0: Any | None = None, c_st
     rec[peak == 0] = 0.0
     qf = pd.DataFrame(out, index=pd.RangeIndex(days + 1, name="day"), columns=labels)
     lf = pd.DataFrame(loss, index=qf.index, columns=labels)
-    return DynamicIIMResult(q=readonly(qf), loss=readonly(lf), recovery_time=pd.Series(rec, index=labels),
-                            total_loss=float(loss[1:].sum()),
-                            lineage=Lineage.make("meso.resilience.dynamic_inoperability",
-                                                 {"n": n, "days": days, "period": period, "tol": tol}))
+    return DynamicIIMResult(
+        q=readonly(qf),
+        loss=readonly(lf),
+        recovery_time=pd.Series(rec, index=labels),
+        total_loss=float(loss[1:].sum()),
+        lineage=Lineage.make(
+            "meso.resilience.dynamic_inoperability", {"n": n, "days": days, "period": period, "tol": tol}
+        ),
+    )

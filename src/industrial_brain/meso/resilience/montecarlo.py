@@ -63,8 +63,13 @@ class MonteCarloResult(ResultMixin):
     def stats(self) -> dict[str, float]:
         """Mean, 5th and 95th percentiles of the total loss."""
         tl = self.total_loss
-        return {"mean": float(tl.mean()), "p05": float(np.percentile(tl, 5)), "p50": float(np.median(tl)),
-                "p95": float(np.percentile(tl, 95)), "sd": float(tl.std(ddof=1)) if len(tl) > 1 else 0.0}
+        return {
+            "mean": float(tl.mean()),
+            "p05": float(np.percentile(tl, 5)),
+            "p50": float(np.median(tl)),
+            "p95": float(np.percentile(tl, 95)),
+            "sd": float(tl.std(ddof=1)) if len(tl) > 1 else 0.0,
+        }
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
@@ -75,25 +80,36 @@ class MonteCarloResult(ResultMixin):
         yield ("损失5%分位" if zh else "5th percentile loss", s["p05"])
         yield ("损失95%分位" if zh else "95th percentile loss", s["p95"])
         f = self.to_frame()
-        yield ((f"产出低于{self.threshold:.0%}概率最高" if zh else f"most likely below {self.threshold:.0%}"),
-               f"{f['p_below'].idxmax()} ({f['p_below'].max():.1%})")
+        yield (
+            (f"产出低于{self.threshold:.0%}概率最高" if zh else f"most likely below {self.threshold:.0%}"),
+            f"{f['p_below'].idxmax()} ({f['p_below'].max():.1%})",
+        )
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """Per industry: mean, 5th, 95th percentile loss and P(output < threshold × initial)."""
-        f = pd.DataFrame({
-            "loss_mean": self.loss.mean(axis=0),
-            "loss_p05": np.percentile(self.loss, 5, axis=0),
-            "loss_p95": np.percentile(self.loss, 95, axis=0),
-            "min_ratio_mean": self.min_ratio.mean(axis=0),
-            "p_below": (self.min_ratio < self.threshold).mean(axis=0),
-        }, index=self.index)
+        f = pd.DataFrame(
+            {
+                "loss_mean": self.loss.mean(axis=0),
+                "loss_p05": np.percentile(self.loss, 5, axis=0),
+                "loss_p95": np.percentile(self.loss, 95, axis=0),
+                "min_ratio_mean": self.min_ratio.mean(axis=0),
+                "p_below": (self.min_ratio < self.threshold).mean(axis=0),
+            },
+            index=self.index,
+        )
         return f.sort_values("loss_mean", ascending=False)
 
 
-def monte_carlo(model: ARIOModel,
-                make_events: Callable[[np.random.Generator], tuple[Sequence[ARIOEvent], dict]],
-                runs: int = 1000, *, days: int = 365, seed: int = 12345, threshold: float = 0.9,
-                progress: Callable[[int], None] | None = None) -> MonteCarloResult:
+def monte_carlo(
+    model: ARIOModel,
+    make_events: Callable[[np.random.Generator], tuple[Sequence[ARIOEvent], dict]],
+    runs: int = 1000,
+    *,
+    days: int = 365,
+    seed: int = 12345,
+    threshold: float = 0.9,
+    progress: Callable[[int], None] | None = None,
+) -> MonteCarloResult:
     """Run ``model`` ``runs`` times with events drawn by ``make_events(rng)``.
 
     Parameters
@@ -146,16 +162,22 @@ def monte_carlo(model: ARIOModel,
         if progress is not None:
             progress(i + 1)
     return MonteCarloResult(
-        total_loss=readonly(total), loss=readonly(loss), min_ratio=readonly(minr),
-        draws=pd.DataFrame(rows, index=pd.RangeIndex(runs, name="run")), index=model.index,
-        threshold=threshold, seed=seed,
-        lineage=Lineage.make("meso.resilience.monte_carlo",
-                             {"runs": runs, "days": days, "threshold": threshold},
-                             seed=seed))
+        total_loss=readonly(total),
+        loss=readonly(loss),
+        min_ratio=readonly(minr),
+        draws=pd.DataFrame(rows, index=pd.RangeIndex(runs, name="run")),
+        index=model.index,
+        threshold=threshold,
+        seed=seed,
+        lineage=Lineage.make(
+            "meso.resilience.monte_carlo", {"runs": runs, "days": days, "threshold": threshold}, seed=seed
+        ),
+    )
 
 
-def scenario_sampler(sc: Any, index: pd.MultiIndex,
-                     **kw: Any) -> Callable[[np.random.Generator], tuple[list, dict]]:
+def scenario_sampler(
+    sc: Any, index: pd.MultiIndex, **kw: Any
+) -> Callable[[np.random.Generator], tuple[list, dict]]:
     """``make_events`` for :func:`monte_carlo` from a :class:`~.scenario.Scenario`'s ``monte_carlo.vary``."""
     names = [e.name for e in sc.events]
     vary = sc.monte_carlo.vary if sc.monte_carlo else []

@@ -38,8 +38,15 @@ from industrial_brain._shared.config import config_dir, config_file, list_config
 from industrial_brain.errors import InputError
 from industrial_brain.meso.resilience.adaptive_recovery import RECOVERY_SHAPES, ARIOEvent, ARIOParams
 
-__all__ = ["Scenario", "EventSpec", "load_scenario", "parse_scenario", "scenario_events", "shipped_scenarios",
-           "SCENARIO_DIR"]
+__all__ = [
+    "Scenario",
+    "EventSpec",
+    "load_scenario",
+    "parse_scenario",
+    "scenario_events",
+    "shipped_scenarios",
+    "SCENARIO_DIR",
+]
 
 #: The folder of the shipped scenarios.
 SCENARIO_DIR = config_dir("scenarios")
@@ -120,12 +127,18 @@ class Vary(_Strict):
 
     @model_validator(mode="after")
     def _params(self) -> "Vary":
-        need = {"uniform": ("low", "high"), "triangular": ("low", "mode", "high"), "normal": ("mean", "sd"),
-                "lognormal": ("mean", "sd"), "choice": ("values",)}[self.dist]
+        need = {
+            "uniform": ("low", "high"),
+            "triangular": ("low", "mode", "high"),
+            "normal": ("mean", "sd"),
+            "lognormal": ("mean", "sd"),
+            "choice": ("values",),
+        }[self.dist]
         missing = [k for k in need if getattr(self, k) is None]
         if missing:
-            raise ValueError(f"distribution '{self.dist}' needs {', '.join(need)} (missing "
-                             f"{', '.join(missing)})")
+            raise ValueError(
+                f"distribution '{self.dist}' needs {', '.join(need)} (missing {', '.join(missing)})"
+            )
         if self.low is not None and self.high is not None and self.low > self.high:
             raise ValueError("low must be ≤ high")
         return self
@@ -209,7 +222,7 @@ def _loc(loc: Sequence[Any]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in _TYPE_TAGS or "[" in str(part):   # pydantic's union / validator tags
+        elif part in _TYPE_TAGS or "[" in str(part):  # pydantic's union / validator tags
             continue
         else:
             out += ("." if out else "") + str(part)
@@ -219,8 +232,12 @@ def _loc(loc: Sequence[Any]) -> str:
 def parse_scenario(data: Any, *, source: str = "<scenario>") -> Scenario:
     """Validate a mapping (parsed YAML) as a :class:`Scenario`; errors name ``source`` and the YAML path."""
     if not isinstance(data, Mapping):
-        raise InputError.at("a scenario must be a YAML mapping", file=source, value=type(data).__name__,
-                            expected="keys name, events, …")
+        raise InputError.at(
+            "a scenario must be a YAML mapping",
+            file=source,
+            value=type(data).__name__,
+            expected="keys name, events, …",
+        )
     try:
         return Scenario.model_validate(dict(data))
     except ValidationError as exc:
@@ -244,12 +261,13 @@ def shipped_scenarios() -> list[str]:
     return list_configs("scenarios")
 
 
-def _match(level: pd.Index, names: Mapping[Any, Any] | None, wanted: Sequence[Any], what: str,
-           event: str) -> np.ndarray:
+def _match(
+    level: pd.Index, names: Mapping[Any, Any] | None, wanted: Sequence[Any], what: str, event: str
+) -> np.ndarray:
     codes = [str(c) for c in level]
     label: dict[str, list[str]] = {}
     for c in level:
-        v = (names.get(c, names.get(str(c))) if names else None)
+        v = names.get(c, names.get(str(c))) if names else None
         label[str(c)] = [] if v is None else ([str(v)] if isinstance(v, str) else [str(a) for a in v])
     hit = np.zeros(len(level), dtype=bool)
     for w in wanted:
@@ -260,16 +278,22 @@ def _match(level: pd.Index, names: Mapping[Any, Any] | None, wanted: Sequence[An
             m = np.array([c == ws or ws in label[c] for c in codes])
         if not m.any():
             sample = ", ".join(f"{c} {' / '.join(label[c])}".strip() for c in codes[:5])
-            raise InputError(f"event '{event}': no {what} matches {w!r} (codes or names such as: {sample}, "
-                             "…)")
+            raise InputError(
+                f"event '{event}': no {what} matches {w!r} (codes or names such as: {sample}, …)"
+            )
         hit |= m
     return hit
 
 
-def scenario_events(sc: Scenario, index: pd.MultiIndex, *, capital: np.ndarray | None = None,
-                    sector_names: Mapping[Any, str] | None = None,
-                    region_names: Mapping[Any, str] | None = None,
-                    overrides: Mapping[tuple[int, str], float] | None = None) -> list[ARIOEvent]:
+def scenario_events(
+    sc: Scenario,
+    index: pd.MultiIndex,
+    *,
+    capital: np.ndarray | None = None,
+    sector_names: Mapping[Any, str] | None = None,
+    region_names: Mapping[Any, str] | None = None,
+    overrides: Mapping[tuple[int, str], float] | None = None,
+) -> list[ARIOEvent]:
     """Turn a scenario's events into :class:`ARIOEvent` objects on a model's (region, sector) index.
 
     ``capital`` (per industry) is needed for capital events given as a share; ``overrides`` maps
@@ -283,10 +307,16 @@ def scenario_events(sc: Scenario, index: pd.MultiIndex, *, capital: np.ndarray |
     out = []
     ov = overrides or {}
     for pos, e in enumerate(sc.events):
-        rmask = (np.ones(len(ureg), bool) if e.regions == "all"
-                 else _match(ureg, region_names, e.regions, "region", e.name))
-        smask = (np.ones(S, bool) if e.sectors == "all"
-                 else _match(usec, sector_names, e.sectors, "sector", e.name))
+        rmask = (
+            np.ones(len(ureg), bool)
+            if e.regions == "all"
+            else _match(ureg, region_names, e.regions, "region", e.name)
+        )
+        smask = (
+            np.ones(S, bool)
+            if e.sectors == "all"
+            else _match(usec, sector_names, e.sectors, "sector", e.name)
+        )
         hit = np.isin(regions, ureg[rmask]) & np.isin(sectors, usec[smask])
         impact = float(ov.get((pos, "impact"), e.impact))
         duration = max(1, int(round(ov.get((pos, "duration"), e.duration))))
@@ -306,10 +336,21 @@ def scenario_events(sc: Scenario, index: pd.MultiIndex, *, capital: np.ndarray |
             for s, share in e.rebuild.sectors.items():
                 m = _match(usec, sector_names, [s], "rebuilding sector", e.name)
                 reb[int(np.flatnonzero(m)[0])] = share
-        out.append(ARIOEvent(vec, kind=e.kind, start=start, duration=duration, rebuild=e.rebuild is not None,
-                             recovery_tau=tau, recovery_shape=e.recovery.shape,
-                             rebuild_tau=e.rebuild.tau if e.rebuild else None, rebuilding_sectors=reb,
-                             rebuilding_factor=e.rebuild.factor if e.rebuild else 1.0, name=e.name))
+        out.append(
+            ARIOEvent(
+                vec,
+                kind=e.kind,
+                start=start,
+                duration=duration,
+                rebuild=e.rebuild is not None,
+                recovery_tau=tau,
+                recovery_shape=e.recovery.shape,
+                rebuild_tau=e.rebuild.tau if e.rebuild else None,
+                rebuilding_sectors=reb,
+                rebuilding_factor=e.rebuild.factor if e.rebuild else 1.0,
+                name=e.name,
+            )
+        )
     return out
 
 

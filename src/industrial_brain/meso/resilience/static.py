@@ -65,8 +65,9 @@ class ShockResult(ResultMixin):
         return self.table.copy()
 
 
-def _satellites(satellites: Mapping[str, Any] | pd.DataFrame | None, n: int,
-                labels: pd.Index | None) -> dict[str, np.ndarray]:
+def _satellites(
+    satellites: Mapping[str, Any] | pd.DataFrame | None, n: int, labels: pd.Index | None
+) -> dict[str, np.ndarray]:
     if satellites is None:
         return {}
     if isinstance(satellites, pd.DataFrame):
@@ -74,18 +75,33 @@ def _satellites(satellites: Mapping[str, Any] | pd.DataFrame | None, n: int,
     return {str(k): as_vector(v, f"satellite '{k}'", n, labels=labels) for k, v in satellites.items()}
 
 
-def _build(kind: str, shock: np.ndarray, dx: np.ndarray, sats: dict[str, np.ndarray], labels: pd.Index,
-           params: dict[str, Any]) -> ShockResult:
+def _build(
+    kind: str,
+    shock: np.ndarray,
+    dx: np.ndarray,
+    sats: dict[str, np.ndarray],
+    labels: pd.Index,
+    params: dict[str, Any],
+) -> ShockResult:
     cols = {"shock": shock, "dx": dx}
     for k, s in sats.items():
         cols[k] = s * dx
     table = pd.DataFrame(cols, index=labels)
-    return ShockResult(table=readonly(table), total=table.sum(), model=kind,
-                       lineage=Lineage.make(f"meso.resilience.{params.pop('method')}", params))
+    return ShockResult(
+        table=readonly(table),
+        total=table.sum(),
+        model=kind,
+        lineage=Lineage.make(f"meso.resilience.{params.pop('method')}", params),
+    )
 
 
-def demand_shock(A: Any, dY: Any, *, satellites: Mapping[str, Any] | pd.DataFrame | None = None,
-                 lu: LeontiefLU | None = None) -> ShockResult:
+def demand_shock(
+    A: Any,
+    dY: Any,
+    *,
+    satellites: Mapping[str, Any] | pd.DataFrame | None = None,
+    lu: LeontiefLU | None = None,
+) -> ShockResult:
     """Output and satellite impacts of a final-demand shock: ΔX = L·ΔY, without forming L.
 
     Parameters
@@ -130,13 +146,19 @@ def demand_shock(A: Any, dY: Any, *, satellites: Mapping[str, Any] | pd.DataFram
     sats = _satellites(satellites, n, cols)
     lu = lu or LeontiefLU(Am)
     dx = lu.solve(dy)
-    return _build("demand (Leontief)", dy, dx, sats, labels,
-                  {"method": "demand_shock", "n": n, "shock_total": float(dy.sum()),
-                   "satellites": list(sats)})
+    return _build(
+        "demand (Leontief)",
+        dy,
+        dx,
+        sats,
+        labels,
+        {"method": "demand_shock", "n": n, "shock_total": float(dy.sum()), "satellites": list(sats)},
+    )
 
 
-def supply_shock(B: Any, dV: Any, *,
-                 satellites: Mapping[str, Any] | pd.DataFrame | None = None) -> ShockResult:
+def supply_shock(
+    B: Any, dV: Any, *, satellites: Mapping[str, Any] | pd.DataFrame | None = None
+) -> ShockResult:
     """Output and satellite impacts of a primary-input shock (Ghosh): ΔXᵀ = ΔVᵀ·G, without forming G.
 
     Parameters
@@ -180,6 +202,11 @@ def supply_shock(B: Any, dV: Any, *,
     dv = as_vector(dV, "dV", n, labels=idx if idx is not None else None)
     sats = _satellites(satellites, n, idx)
     dx = LeontiefLU(Bm).solve_left(dv)
-    return _build("supply (Ghosh)", dv, dx, sats, labels,
-                  {"method": "supply_shock", "n": n, "shock_total": float(dv.sum()),
-                   "satellites": list(sats)})
+    return _build(
+        "supply (Ghosh)",
+        dv,
+        dx,
+        sats,
+        labels,
+        {"method": "supply_shock", "n": n, "shock_total": float(dv.sum()), "satellites": list(sats)},
+    )
