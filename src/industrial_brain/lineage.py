@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from industrial_brain import __version__
+
 
 def _freeze(params: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(params or {}))
@@ -50,8 +52,6 @@ class Lineage:
         seed: int | None = None,
     ) -> "Lineage":
         """Lineage stamped with the package version and the current UTC time."""
-        from industrial_brain import __version__
-
         return cls(
             method=method,
             params=_freeze(params),

@@ -41,6 +41,7 @@ from industrial_brain.cli.serve import serve as serve_command
 from industrial_brain.cli.serve import user_app
 from industrial_brain.cli.stress import app as stress_app
 from industrial_brain.errors import IndustrialBrainError
+from industrial_brain.report.demo import run_demo
 from industrial_brain.services import catalog as catalog_service
 from industrial_brain.store.connection import default_db_path
 
@@ -247,7 +248,6 @@ def demo(
     lang: LangOpt = "en",
 ) -> None:
     """Load the default data, run every analysis, print a summary and write out/report.html. 演示。"""
-    from industrial_brain.report.demo import run_demo  # matplotlib is heavy: loaded for this command only
 
     run_init(db)
     with store_for(db) as store:

@@ -11,7 +11,9 @@ import sys
 from typing import Annotated
 
 import typer
+import uvicorn
 
+from industrial_brain.api.main import close_app, create_app
 from industrial_brain.cli.common import DbOpt, FormatOpt, LangOpt, console, emit, run_init, store_for
 from industrial_brain.errors import InputError
 from industrial_brain.services.accounts import ACCOUNT_ROLES, add_user, list_users, remove_user
@@ -30,10 +32,6 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the REST API (/api/v1, docs at /docs) and the dashboard (/). 启动服务与看板。"""
-    # Imported here only for start-up time: every other command runs without the web stack.
-    import uvicorn
-
-    from industrial_brain.api.main import close_app, create_app
 
     if not 0 < port < 65536:
         raise InputError.at("bad port", column="--port", value=port, expected="1–65535")

@@ -32,6 +32,7 @@ from industrial_brain.services.stress import (
     scenario_list,
 )
 from industrial_brain.store.connection import default_db_path
+from industrial_brain.viz.stress import plot_recovery
 
 app = typer.Typer(
     help="Supply-chain stress tests: shocks, ARIO recovery dynamics, Monte Carlo.", no_args_is_help=True
@@ -64,8 +65,6 @@ def run_cmd(
     """Run a stress-test scenario: trajectories (Parquet), summary, recovery plot, optional Monte Carlo."""
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from industrial_brain.viz.stress import plot_recovery  # matplotlib: loaded only when a plot is drawn
 
     sc = read_scenario(scenario)
     out = out or Path(f"stress-{sc.name}")

@@ -35,6 +35,8 @@ from industrial_brain.errors import InputError
 from industrial_brain.lineage import Lineage
 from industrial_brain.micro.benchmarking import PublishedReference, published_reference_2022
 from industrial_brain.micro.model import CompiledModel, MaturityModel, load_model
+from industrial_brain.micro.scoring import score_answers
+from industrial_brain.reference.uscc import CHARSET, WEIGHTS
 
 __all__ = ["SIZE_CLASSES", "SyntheticPopulation", "simulate_population", "synthetic_uscc"]
 
@@ -60,7 +62,6 @@ def synthetic_uscc(index: np.ndarray, region: np.ndarray) -> np.ndarray:
     >>> [is_valid_uscc(x) for x in c], c[0][:8]
     ([True, True], '91330000')
     """
-    from industrial_brain.reference.uscc import CHARSET, WEIGHTS
 
     index = np.asarray(index, dtype=np.int64)
     if (index < 0).any() or (index >= 10**8).any():
@@ -371,7 +372,6 @@ def simulate_population(
     )
 
     # calibration report on the whole population, scored by the real scoring engine
-    from industrial_brain.micro.scoring import score_answers
 
     sc = score_answers(m, answers, check_uscc=False, keep_question_scores=False)
     sec = answers["sector"].astype(str).to_numpy()

@@ -27,6 +27,7 @@ from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.errors import InputError
 from industrial_brain.lineage import Lineage
 from industrial_brain.micro.model import CompiledModel, MaturityModel, Question
+from industrial_brain.reference.uscc import CHARSET, WEIGHTS, uscc_problem
 
 __all__ = [
     "META_COLUMNS",
@@ -85,8 +86,6 @@ def uscc_bad_mask(codes: Iterable[Any]) -> np.ndarray:
     """
     import pyarrow as pa
     import pyarrow.compute as pc
-
-    from industrial_brain.reference.uscc import CHARSET, WEIGHTS
 
     values = (
         codes.to_numpy()
@@ -277,8 +276,6 @@ def _encode(
         "an 18-character unified social credit code",
     )
     if check_uscc:
-        from industrial_brain.reference.uscc import uscc_problem
-
         bad = uscc_bad_mask(raw_ids) & ~empty_id
         for r in np.flatnonzero(bad)[: max(0, max_problems - len(problems))].tolist():
             problems.append(

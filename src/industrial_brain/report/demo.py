@@ -19,7 +19,8 @@ import pandas as pd  # noqa: E402
 from industrial_brain import __version__  # noqa: E402
 from industrial_brain.report.html import Section, bilingual, render  # noqa: E402
 from industrial_brain.store.connection import Store  # noqa: E402
-from industrial_brain.store.readers import catalog, io_tables, quality_notes, read_io_table, read_panel  # noqa: E402
+from industrial_brain.services import catalog as catalog_service  # noqa: E402
+from industrial_brain.services.io import stored_table  # noqa: E402
 from industrial_brain.viz.fonts import cjk_font  # noqa: E402
 
 SectionFn = Callable[[Store, str], Section]
@@ -28,7 +29,7 @@ SectionFn = Callable[[Store, str], Section]
 def section_catalog(store: Store, lang: str) -> Section:
     """The catalog: every dataset with grade, rows, years, missing share and its number of notes."""
     s = Section("Data catalog 数据目录")
-    cat = catalog(store)
+    cat = catalog_service.catalog(store)
     s.text(
         f"{len(cat)} datasets with provenance (source, publisher, licence, sha256). "
         "Every stored row points to its dataset; every write is in the audit table."
@@ -41,7 +42,7 @@ def section_catalog(store: Store, lang: str) -> Section:
 def section_quality(store: Store, lang: str) -> Section:
     """Quality notes by dataset, kind and severity, and the values left out of default analyses."""
     s = Section("Data quality 数据质量")
-    qn = quality_notes(store)
+    qn = catalog_service.quality_notes(store)
     if qn.empty:
         return s.text("No quality notes were recorded.")
     s.text(
@@ -59,10 +60,13 @@ def section_quality(store: Store, lang: str) -> Section:
 def section_panel(store: Store, lang: str) -> Section:
     """Gross regional product by NBS region over time and the largest economies of the last year."""
     s = Section("Regional economy 区域经济")
-    panel = read_panel(store, ["grp_100m_cny", "grp_secondary_va_100m_cny", "grp_tertiary_va_100m_cny"])
-    regions = store.query("SELECT code, region4_en, region4_zh FROM region WHERE level = 'province'")
+    view = catalog_service.panel(
+        store, ["grp_100m_cny", "grp_secondary_va_100m_cny", "grp_tertiary_va_100m_cny"], lang=lang
+    )
+    regions = catalog_service.regions(store)
+    regions = regions[regions["level"] == "province"]
     group = dict(zip(regions.code, regions["region4_zh" if lang == "zh" else "region4_en"]))
-    df = panel.reset_index()
+    df = view.frame
     df["region4"] = df["region_code"].map(group)
     by = df.groupby(["year", "region4"])["grp_100m_cny"].sum().unstack() / 1e4
     zh = cjk_font()
@@ -76,32 +80,27 @@ def section_panel(store: Store, lang: str) -> Section:
     last = df[df.year == df.year.max()].copy()
     last["tertiary_share"] = last["grp_tertiary_va_100m_cny"] / last["grp_100m_cny"]
     s.text(f"Largest economies in {int(df.year.max())} (gdp_three_sectors_2010_2022):")
-    names = store.query("SELECT code, name_en, name_zh FROM region")
-    last["name"] = last["region_code"].map(
-        dict(zip(names.code, names["name_zh" if lang == "zh" else "name_en"]))
-    )
     s.table(
         last.sort_values("grp_100m_cny", ascending=False)[
             ["region_code", "name", "grp_100m_cny", "tertiary_share"]
         ],
         max_rows=10,
     )
-    excluded = panel.attrs.get("excluded")
-    if excluded is not None and len(excluded):
-        s.note(f"{len(excluded)} value(s) left out as quality errors.")
+    if len(view.excluded):
+        s.note(f"{len(view.excluded)} value(s) left out as quality errors.")
     return s
 
 
 def section_io(store: Store, lang: str) -> Section:
     """Totals of the national 42-sector tables: output, value added, imported intermediates (10^12 CNY)."""
     s = Section("Input–output tables 投入产出表")
-    tabs = io_tables(store)
+    tabs = catalog_service.io_tables(store)
     s.text(f"{len(tabs)} tables stored (national NBS 2017/2018/2020 and 31 provincial tables for 2017).")
     rows = []
     for tid in ("cn_nbs_io_2017_42", "cn_nbs_io_2018_42", "cn_nbs_io_2020_42"):
         if tid not in set(tabs.table_id):
             continue
-        t = read_io_table(store, tid)
+        t = stored_table(store, tid)
         rows.append(
             {
                 "table": tid,
