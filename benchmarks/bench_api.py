@@ -204,11 +204,14 @@ def main() -> None:
                 p50, p99 = np.percentile(lat, [50, 99])
                 rows.append((name, p50, p99, thr, err))
                 print(
-                    f"  {name:22s} p50 {p50:7.2f} ms   p99 {p99:7.2f} ms   throughput {thr:7.1f} req/s   errors {err}"
+                    f"  {name:22s} p50 {p50:7.2f} ms   p99 {p99:7.2f} ms   throughput {thr:7.1f} req/s   "
+                    f"errors {err}"
                 )
             print(
-                f"  ratio public cached/bare route: p50 {rows[0][1] / rows[1][1]:.2f}×, p99 {rows[0][2] / rows[1][2]:.2f}×;"
-                f" token cached/bare route: p50 {rows[2][1] / rows[1][1]:.2f}×, p99 {rows[2][2] / rows[1][2]:.2f}×"
+                f"  ratio public cached/bare route: p50 {rows[0][1] / rows[1][1]:.2f}×, p99 "
+                f"{rows[0][2] / rows[1][2]:.2f}×;"
+                f" token cached/bare route: p50 {rows[2][1] / rows[1][1]:.2f}×, p99 "
+                f"{rows[2][2] / rows[1][2]:.2f}×"
             )
             ok = all(r[2] < 50.0 and r[4] == 0 for r in (rows[0], rows[2]))
             print(f"  target p99 < 50 ms at {args.rate:.0f} req/s: {'met' if ok else 'NOT met'}")

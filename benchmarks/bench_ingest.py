@@ -68,7 +68,8 @@ def main() -> None:
         t = time.perf_counter()
         make_file(csv, args.rows)
         print(
-            f"generated {args.rows:,} rows ({csv.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f} s"
+            f"generated {args.rows:,} rows ({csv.stat().st_size / 1e6:.0f} MB) in "
+            f"{time.perf_counter() - t:.1f} s"
         )
 
         bares, ourss = [], []

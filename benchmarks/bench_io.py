@@ -1,8 +1,8 @@
 """Benchmark: all satellite accounts of a synthetic MRIO — industrial_brain vs pymrio ``calc_all`` vs bare LU.
 
 Each case runs in its own subprocess so that peak memory (``VmHWM`` of /proc/self/status, else
-``resource.getrusage(...).ru_maxrss``) is not contaminated by other cases. The same synthetic system (fixed seed) is generated in every
-subprocess; ``gen`` measures the generation alone (the memory floor every case shares).
+``resource.getrusage(...).ru_maxrss``) is not contaminated by other cases. The same synthetic system
+(fixed seed) is generated in every subprocess; ``gen`` measures the generation alone (the memory floor every case shares).
 
 Cases
 -----
@@ -224,7 +224,8 @@ def main() -> None:
         pv = "not installed"
         cases = [c for c in cases if c != "pymrio"]
     print(
-        f"bench_io: numpy {np.__version__}, scipy {scipy.__version__}, pymrio {pv}, python {platform.python_version()}, "
+        f"bench_io: numpy {np.__version__}, scipy {scipy.__version__}, pymrio {pv}, python "
+        f"{platform.python_version()}, "
         f"{REGIONS} regions, 1 satellite, seed {SEED}"
     )
     print(f"{'N':>6} {'case':>7} {'seconds':>9} {'peak MB':>9}")

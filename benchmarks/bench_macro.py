@@ -186,7 +186,8 @@ def main() -> None:
         f"local Moran, one year: ours {o2 * 1e3:.1f} ms, esda {p2 * 1e3:.1f} ms, esda/ours = {p2 / o2:.2f}× "
         f"(esda without numba)"
         if not _has_numba()
-        else f"local Moran, one year: ours {o2 * 1e3:.1f} ms, esda {p2 * 1e3:.1f} ms, esda/ours = {p2 / o2:.2f}×"
+        else f"local Moran, one year: ours {o2 * 1e3:.1f} ms, esda {p2 * 1e3:.1f} ms, "
+        f"esda/ours = {p2 / o2:.2f}×"
     )
 
 
@@ -209,7 +210,8 @@ def store_pipeline(permutations: int) -> None:
             r = run_macro(st, permutations=permutations)
             best = min(best, time.perf_counter() - s)
     print(
-        f"store pipeline (31 provinces × {len(r.years)} years, 3 indices, {permutations} permutations, saved): "
+        f"store pipeline (31 provinces × {len(r.years)} years, 3 indices, {permutations} permutations, "
+        "saved): "
         f"best of 3 {best:.3f} s"
     )
 

@@ -208,7 +208,10 @@ def fmt(r: dict, days: int = DAYS) -> str:
         return "error: " + r["error"].strip().splitlines()[-1]
     per_day = r["run_s"] / r["days"]
     ext = "" if r["days"] == days else f" (→ {per_day * days:,.1f} s for {days} days, extrapolated)"
-    return f"{r['run_s']:8.2f} s for {r['days']} days, {per_day * 1e3:8.2f} ms/day, peak {r['peak_mb']:,.0f} MB{ext}"
+    return (
+        f"{r['run_s']:8.2f} s for {r['days']} days, {per_day * 1e3:8.2f} ms/day, "
+        f"peak {r['peak_mb']:,.0f} MB{ext}"
+    )
 
 
 def main() -> None:
@@ -233,9 +236,11 @@ def main() -> None:
         if "error" not in b and "error" not in c:
             pb, pc = np.array(b["production"]), np.array(c["production"])
             print(
-                f"  speed-up {b['run_s'] / o['run_s']:.1f}× (default), {b['run_s'] / c['run_s']:.1f}× (compat); "
+                f"  speed-up {b['run_s'] / o['run_s']:.1f}× (default), {b['run_s'] / c['run_s']:.1f}× "
+                "(compat); "
                 f"compat vs BoARIO: loss ratio {c['loss'] / b['loss']:.12f}, "
-                f"max rel. diff of daily production (first 8 industries) {np.max(np.abs(pc - pb) / np.abs(pb)):.1e}"
+                "max rel. diff of daily production (first 8 industries) "
+                f"{np.max(np.abs(pc - pb) / np.abs(pb)):.1e}"
             )
     for case, bdays in (("2000", a.boario_days_2000), ("9800", a.boario_days_9800)):
         if case not in cases:

@@ -94,7 +94,8 @@ def server(default_db, tmp_path_factory):
         run_macro(s, permutations=99)  # a macro run for the index / coupling / Moran maps
         # a SYNTHETIC enterprise and its account, for the self-assessment view
         s.con.execute(
-            "INSERT INTO dataset VALUES ('synthetic_web_enterprise', 'enterprise', 'SYNTHETIC test enterprise', "
+            "INSERT INTO dataset VALUES ('synthetic_web_enterprise', 'enterprise', 'SYNTHETIC test "
+            "enterprise', "
             "'tests', 'tests', 'none', '', 'synthetic-web', 1, 'important', 'synthetic.csv', now())"
         )
         s.con.execute(
