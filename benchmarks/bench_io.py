@@ -2,7 +2,8 @@
 
 Each case runs in its own subprocess so that peak memory (``VmHWM`` of /proc/self/status, else
 ``resource.getrusage(...).ru_maxrss``) is not contaminated by other cases. The same synthetic system
-(fixed seed) is generated in every subprocess; ``gen`` measures the generation alone (the memory floor every case shares).
+(fixed seed) is generated in every subprocess; ``gen`` measures the generation alone (the memory floor
+every case shares).
 
 Cases
 -----
