@@ -117,6 +117,36 @@ def reference_groups(X: pd.DataFrame, reference: str) -> list[np.ndarray]:
 
 
 # ----------------------------------------------------------------------------- values and matrices
+def numeric_array(values: Any, what: str, message: str | None = None) -> np.ndarray:
+    """``values`` as a float64 array (a frame or Series through ``to_numpy``).
+
+    Raises :class:`InputError` at column ``what`` (message ``message``, by default
+    ``"<what> must be numeric"``) when a value cannot be read as a number.
+    """
+    try:
+        if isinstance(values, (pd.DataFrame, pd.Series)):
+            return values.to_numpy(dtype=float)
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError.at(message or f"{what} must be numeric", column=what) from None
+
+
+def require_non_negative(X: pd.DataFrame, A: np.ndarray, message: str, expected: str) -> None:
+    """Raise :class:`InputError` at the first negative cell of ``A = X.to_numpy()``.
+
+    ``message`` is formatted with ``row``, the repr of that cell's row label; the error names its
+    column and value, and ``expected`` says what was wanted.
+    """
+    if (A < 0).any():
+        i, j = np.argwhere(A < 0)[0]
+        raise InputError.at(
+            message.format(row=repr(X.index[i])),
+            column=str(X.columns[j]),
+            value=float(A[i, j]),
+            expected=expected,
+        )
+
+
 def value_vector(values: Any, what: str = "values") -> tuple[np.ndarray, pd.Index]:
     """One variable across regions as a float array and its labels: finite, non-negative, positive sum.
 
@@ -132,17 +162,10 @@ def value_vector(values: Any, what: str = "values") -> tuple[np.ndarray, pd.Inde
                 expected="a 1-D array or Series",
             )
         values = values.iloc[:, 0]
+    y = numeric_array(values, what)
     if isinstance(values, pd.Series):
         index = values.index
-        try:
-            y = values.to_numpy(dtype=float)
-        except (TypeError, ValueError):
-            raise InputError.at(f"{what} must be numeric", column=what) from None
     else:
-        try:
-            y = np.asarray(values, dtype=float)
-        except (TypeError, ValueError):
-            raise InputError.at(f"{what} must be numeric", column=what) from None
         if y.ndim != 1:
             raise InputError.at(f"{what} must be one-dimensional", column=what, value=y.shape)
         index = pd.RangeIndex(len(y))
@@ -171,17 +194,11 @@ def value_vector(values: Any, what: str = "values") -> tuple[np.ndarray, pd.Inde
 def nonneg_matrix(E: Any, what: str) -> pd.DataFrame:
     """A regions × sectors matrix as a float DataFrame, every cell finite and non-negative."""
     if not isinstance(E, pd.DataFrame):
-        try:
-            A = np.asarray(E, dtype=float)
-        except (TypeError, ValueError):
-            raise InputError.at(f"{what} must be numeric", column=what) from None
+        A = numeric_array(E, what)
         if A.ndim != 2:
             raise InputError.at(f"{what} must be a regions × sectors matrix", column=what, value=A.shape)
         E = pd.DataFrame(A)
-    try:
-        A = E.to_numpy(dtype=float)
-    except (TypeError, ValueError):
-        raise InputError.at(f"{what} must be numeric", column=what) from None
+    A = numeric_array(E, what)
     bad = ~np.isfinite(A)
     if bad.any():
         r, c = np.argwhere(bad)[0]

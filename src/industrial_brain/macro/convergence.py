@@ -40,6 +40,7 @@ from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
+from industrial_brain.macro._common import numeric_array
 
 __all__ = [
     "SigmaConvergenceResult",
@@ -52,15 +53,10 @@ __all__ = [
 
 def _panel(panel: Any, positive: bool = True) -> pd.DataFrame:
     """Regions × years frame of positive, complete values."""
+    message = "panel must be numeric (regions × years)"
     if not isinstance(panel, pd.DataFrame):
-        try:
-            panel = pd.DataFrame(np.asarray(panel, dtype=float))
-        except (TypeError, ValueError):
-            raise InputError.at("panel must be numeric (regions × years)", column="panel") from None
-    try:
-        A = panel.to_numpy(dtype=float)
-    except (TypeError, ValueError):
-        raise InputError.at("panel must be numeric (regions × years)", column="panel") from None
+        panel = pd.DataFrame(numeric_array(panel, "panel", message))
+    A = numeric_array(panel, "panel", message)
     if A.ndim != 2 or A.shape[0] < 2 or A.shape[1] < 2:
         raise InputError.at(
             "panel needs at least two regions and two years",

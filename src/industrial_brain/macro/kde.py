@@ -23,6 +23,7 @@ from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
+from industrial_brain.macro._common import numeric_array
 
 __all__ = ["KernelDensityResult", "kernel_density"]
 
@@ -149,10 +150,7 @@ def kernel_density(
         panel = pd.DataFrame(panel)
     if not isinstance(panel, pd.DataFrame):
         panel = pd.DataFrame(np.asarray(panel, dtype=float))
-    try:
-        A = panel.to_numpy(dtype=float)
-    except (TypeError, ValueError):
-        raise InputError.at("panel must be numeric", column="panel") from None
+    A = numeric_array(panel, "panel")
     if A.ndim != 2 or A.shape[0] < 2:
         raise InputError.at(
             "kernel density needs at least two regions per year", column="panel", value=A.shape
