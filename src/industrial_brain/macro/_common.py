@@ -191,6 +191,38 @@ def value_vector(values: Any, what: str = "values") -> tuple[np.ndarray, pd.Inde
     return y, index
 
 
+def group_labels(groups: Any, values: Any, index: pd.Index) -> np.ndarray:
+    """One group label (as ``str``) per value of a :func:`value_vector`.
+
+    A Series of groups is aligned on the index of a Series of values (every value must have a
+    group); anything else is read in order. Raises :class:`InputError` when the lengths differ or a
+    label is missing.
+    """
+    if isinstance(groups, pd.Series) and isinstance(values, pd.Series):
+        if not groups.index.equals(index):
+            if not index.isin(groups.index).all():
+                raise InputError.at(
+                    "groups do not cover every value",
+                    column="groups",
+                    value=list(index[~index.isin(groups.index)][:3]),
+                )
+            groups = groups.reindex(index)
+        g = groups.to_numpy(dtype=object)
+    else:
+        g = np.asarray(groups, dtype=object).ravel()
+    if g.shape[0] != len(index):
+        raise InputError.at(
+            "groups and values differ in length",
+            column="groups",
+            value=f"{g.shape[0]} labels for {len(index)} values",
+            expected="one label per value",
+        )
+    missing = pd.isna(pd.Series(g)).to_numpy()
+    if missing.any():
+        raise InputError.at("missing group label", column="groups", value=str(index[int(np.argmax(missing))]))
+    return g.astype(str)
+
+
 def nonneg_matrix(E: Any, what: str) -> pd.DataFrame:
     """A regions × sectors matrix as a float DataFrame, every cell finite and non-negative."""
     if not isinstance(E, pd.DataFrame):
