@@ -131,6 +131,23 @@ def numeric_array(values: Any, what: str, message: str | None = None) -> np.ndar
         raise InputError.at(message or f"{what} must be numeric", column=what) from None
 
 
+def require_finite(frame: pd.DataFrame, A: np.ndarray, message: str, expected: str) -> None:
+    """Raise :class:`InputError` at the first missing or non-finite cell of ``A = frame.to_numpy()``.
+
+    ``message`` is formatted with ``count``, the number of such cells; the error names the cell's
+    column and, as its value, its row label; ``expected`` says what was wanted.
+    """
+    bad = ~np.isfinite(A)
+    if bad.any():
+        r, c = np.argwhere(bad)[0]
+        raise InputError.at(
+            message.format(count=int(bad.sum())),
+            column=str(frame.columns[c]),
+            value=str(frame.index[r]),
+            expected=expected,
+        )
+
+
 def require_non_negative(X: pd.DataFrame, A: np.ndarray, message: str, expected: str) -> None:
     """Raise :class:`InputError` at the first negative cell of ``A = X.to_numpy()``.
 
@@ -231,15 +248,7 @@ def nonneg_matrix(E: Any, what: str) -> pd.DataFrame:
             raise InputError.at(f"{what} must be a regions × sectors matrix", column=what, value=A.shape)
         E = pd.DataFrame(A)
     A = numeric_array(E, what)
-    bad = ~np.isfinite(A)
-    if bad.any():
-        r, c = np.argwhere(bad)[0]
-        raise InputError.at(
-            f"missing value in {what}",
-            column=str(E.columns[c]),
-            value=f"{E.index[r]!s}",
-            expected="a value in every cell (0 where a sector is absent)",
-        )
+    require_finite(E, A, f"missing value in {what}", "a value in every cell (0 where a sector is absent)")
     if (A < 0).any():
         r, c = np.argwhere(A < 0)[0]
         raise InputError.at(
