@@ -117,6 +117,14 @@ def reference_groups(X: pd.DataFrame, reference: str) -> list[np.ndarray]:
 
 
 # ----------------------------------------------------------------------------- values and matrices
+def as_number(value: Any, name: str) -> float:
+    """A scalar parameter ``name`` as a float; :class:`InputError` when it is not a number."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise InputError.at(f"{name} must be a number", column=name, value=value) from None
+
+
 def numeric_array(values: Any, what: str, message: str | None = None) -> np.ndarray:
     """``values`` as a float64 array (a frame or Series through ``to_numpy``).
 

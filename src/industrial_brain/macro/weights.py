@@ -24,7 +24,7 @@ import pandas as pd
 from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
-from industrial_brain.macro._common import check_complete, check_panel, require_non_negative
+from industrial_brain.macro._common import as_number, check_complete, check_panel, require_non_negative
 
 __all__ = [
     "WeightsResult",
@@ -799,10 +799,7 @@ def combined_weights(
         raise InputError.at(
             "unknown combination rule", column="rule", value=rule, expected="'linear' or 'multiplicative'"
         )
-    try:
-        alpha = float(alpha)
-    except (TypeError, ValueError):
-        raise InputError.at("alpha must be a number", column="alpha", value=alpha) from None
+    alpha = as_number(alpha, "alpha")
     if not 0.0 <= alpha <= 1.0:
         raise InputError.at("alpha must lie in [0, 1]", column="alpha", value=alpha)
     ws, wo = _as_weights(subjective, "subjective"), _as_weights(objective, "objective")
