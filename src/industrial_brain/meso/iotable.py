@@ -9,7 +9,7 @@ multipliers, linkages … Each computation is cached and recorded in ``history``
 from __future__ import annotations
 
 import warnings
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -57,6 +57,13 @@ def _frame(M: Any, name: str, index: pd.Index | None = None, columns: pd.Index |
             expected="a number",
         )
     return out
+
+
+def _quietly(func: Callable[..., Any], *args: Any) -> Any:
+    """``func(*args)`` with :class:`ZeroOutputWarning` silenced (the table lists those sectors in notes)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ZeroOutputWarning)
+        return func(*args)
 
 
 class IOTable:
@@ -292,13 +299,11 @@ class IOTable:
     @property
     def A(self) -> pd.DataFrame:
         """Technical coefficients A = Z x̂⁻¹ (zero-output columns kept at 0, named in ``notes``)."""
-
-        def make():
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ZeroOutputWarning)
-                return technical_coefficients(self.Z, self.x)
-
-        return self._get("A", make, "A = Z x̂⁻¹ (technical_coefficients)")
+        return self._get(
+            "A",
+            lambda: _quietly(technical_coefficients, self.Z, self.x),
+            "A = Z x̂⁻¹ (technical_coefficients)",
+        )
 
     @property
     def lu(self) -> LeontiefLU:
@@ -319,24 +324,18 @@ class IOTable:
     @property
     def B(self) -> pd.DataFrame:
         """Allocation coefficients B = x̂⁻¹ Z."""
-
-        def make():
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ZeroOutputWarning)
-                return allocation_coefficients(self.Z, self.x)
-
-        return self._get("B", make, "B = x̂⁻¹ Z (allocation_coefficients)")
+        return self._get(
+            "B",
+            lambda: _quietly(allocation_coefficients, self.Z, self.x),
+            "B = x̂⁻¹ Z (allocation_coefficients)",
+        )
 
     @property
     def G(self) -> pd.DataFrame:
         """Ghosh inverse G = x̂⁻¹ L x̂ (from L: no second inversion)."""
-
-        def make():
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ZeroOutputWarning)
-                return ghosh_from_leontief(self.L, self.x)
-
-        return self._get("G", make, "G = x̂⁻¹ L x̂ (ghosh_from_leontief)")
+        return self._get(
+            "G", lambda: _quietly(ghosh_from_leontief, self.L, self.x), "G = x̂⁻¹ L x̂ (ghosh_from_leontief)"
+        )
 
     @property
     def y(self) -> pd.Series:
