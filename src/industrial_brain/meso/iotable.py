@@ -126,12 +126,12 @@ class IOTable:
             )
         labels = self.Z.index
         self.Y = _frame(Y, "Y", index=labels)
-        self.Y = self._align_rows(self.Y, "Y")
-        self.V = None if V is None else self._align_cols(_frame(V, "V", columns=labels), "V")
-        self.F = None if F is None else self._align_cols(_frame(F, "F", columns=labels), "F")
+        self.Y = self._align(self.Y, "Y", 0)
+        self.V = None if V is None else self._align(_frame(V, "V", columns=labels), "V", 1)
+        self.F = None if F is None else self._align(_frame(F, "F", columns=labels), "F", 1)
         self.F_Y = None if F_Y is None else _frame(F_Y, "F_Y", columns=self.Y.columns)
         self.Z_imp = (
-            None if Z_imp is None else self._align_cols(_frame(Z_imp, "Z_imp", columns=labels), "Z_imp")
+            None if Z_imp is None else self._align(_frame(Z_imp, "Z_imp", columns=labels), "Z_imp", 1)
         )
         self.Y_imp = None if Y_imp is None else _frame(Y_imp, "Y_imp")
         if x is None:
@@ -193,36 +193,27 @@ class IOTable:
         """Build from labelled frames (see the class parameters)."""
         return cls(Z, Y, V, x, **kw)
 
-    def _align_rows(self, M: pd.DataFrame, name: str) -> pd.DataFrame:
-        labels = self.Z.index
-        if M.shape[0] != len(labels):
-            raise InputError.at(
-                f"{name} has the wrong number of rows", value=M.shape[0], expected=str(len(labels))
-            )
-        if not M.index.equals(labels):
-            if isinstance(M.index, pd.RangeIndex):
-                M = M.set_axis(labels, axis=0)
-            elif labels.difference(M.index).size:
-                raise InputError.at(f"{name} lacks sectors of Z", value=list(labels.difference(M.index)[:5]))
-            else:
-                M = M.reindex(labels)
-        return M
+    def _align(self, M: pd.DataFrame, name: str, axis: int) -> pd.DataFrame:
+        """``M`` with its rows (``axis=0``) or columns (``axis=1``) on Z's sectors.
 
-    def _align_cols(self, M: pd.DataFrame, name: str) -> pd.DataFrame:
-        labels = self.Z.columns
-        if M.shape[1] != len(labels):
+        Unlabelled (RangeIndex) sides take Z's labels; labelled ones are reordered and must cover
+        every sector of Z.
+        """
+        labels = self.Z.axes[axis]
+        have = M.axes[axis]
+        if M.shape[axis] != len(labels):
             raise InputError.at(
-                f"{name} has the wrong number of columns", value=M.shape[1], expected=str(len(labels))
+                f"{name} has the wrong number of {('rows', 'columns')[axis]}",
+                value=M.shape[axis],
+                expected=str(len(labels)),
             )
-        if not M.columns.equals(labels):
-            if isinstance(M.columns, pd.RangeIndex):
-                M = M.set_axis(labels, axis=1)
-            elif labels.difference(M.columns).size:
-                raise InputError.at(
-                    f"{name} lacks sectors of Z", value=list(labels.difference(M.columns)[:5])
-                )
+        if not have.equals(labels):
+            if isinstance(have, pd.RangeIndex):
+                M = M.set_axis(labels, axis=axis)
+            elif labels.difference(have).size:
+                raise InputError.at(f"{name} lacks sectors of Z", value=list(labels.difference(have)[:5]))
             else:
-                M = M.reindex(columns=labels)
+                M = M.reindex(labels, axis=axis)
         return M
 
     # ------------------------------------------------------------------ description
