@@ -19,7 +19,7 @@ import os
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Mapping, Sequence
 
 import yaml
 
@@ -33,6 +33,8 @@ __all__ = [
     "config_source",
     "parse_config",
     "load_config",
+    "require_mapping",
+    "yaml_path",
 ]
 
 #: Config kinds (folders under ``industrial_brain/config``) and what one file of each kind holds.
@@ -200,3 +202,46 @@ def load_config(kind: str, name_or_path: str | os.PathLike | Traversable) -> dic
             f"cannot read the {CONFIG_KINDS[kind]} file ({exc.__class__.__name__})", file=source
         ) from None
     return parse_config(text, source)
+
+
+def require_mapping(data: Any, what: str, source: str | None, expected: str) -> Mapping[str, Any]:
+    """``data`` if it is a mapping (parsed YAML) to validate as a ``what``, else an :class:`InputError`.
+
+    The error names the file ``source``, the type found and the keys ``expected``.
+
+    Examples
+    --------
+    >>> require_mapping([1, 2], "scenario", "x.yaml", "keys name, events")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    industrial_brain.errors.InputError: x.yaml: a scenario must be a YAML mapping ...
+    """
+    if not isinstance(data, Mapping):
+        raise InputError.at(
+            f"a {what} must be a YAML mapping", file=source, value=type(data).__name__, expected=expected
+        )
+    return data
+
+
+def yaml_path(loc: Sequence[Any], is_tag: Callable[[str], bool] | None = None) -> str:
+    """The YAML path of a pydantic error location, ``(top level)`` for an empty one.
+
+    Integers are list positions; parts for which ``is_tag`` is true (union or validator tags that
+    pydantic inserts) are left out.
+
+    Examples
+    --------
+    >>> yaml_path(("dimensions", 2, "weight"))
+    'dimensions[2].weight'
+    >>> yaml_path(())
+    '(top level)'
+    """
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif is_tag is not None and is_tag(str(part)):
+            continue
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"

@@ -117,6 +117,61 @@ def reference_groups(X: pd.DataFrame, reference: str) -> list[np.ndarray]:
 
 
 # ----------------------------------------------------------------------------- values and matrices
+def as_number(value: Any, name: str) -> float:
+    """A scalar parameter ``name`` as a float; :class:`InputError` when it is not a number."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise InputError.at(f"{name} must be a number", column=name, value=value) from None
+
+
+def numeric_array(values: Any, what: str, message: str | None = None) -> np.ndarray:
+    """``values`` as a float64 array (a frame or Series through ``to_numpy``).
+
+    Raises :class:`InputError` at column ``what`` (message ``message``, by default
+    ``"<what> must be numeric"``) when a value cannot be read as a number.
+    """
+    try:
+        if isinstance(values, (pd.DataFrame, pd.Series)):
+            return values.to_numpy(dtype=float)
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError.at(message or f"{what} must be numeric", column=what) from None
+
+
+def require_finite(frame: pd.DataFrame, A: np.ndarray, message: str, expected: str) -> None:
+    """Raise :class:`InputError` at the first missing or non-finite cell of ``A = frame.to_numpy()``.
+
+    ``message`` is formatted with ``count``, the number of such cells; the error names the cell's
+    column and, as its value, its row label; ``expected`` says what was wanted.
+    """
+    bad = ~np.isfinite(A)
+    if bad.any():
+        r, c = np.argwhere(bad)[0]
+        raise InputError.at(
+            message.format(count=int(bad.sum())),
+            column=str(frame.columns[c]),
+            value=str(frame.index[r]),
+            expected=expected,
+        )
+
+
+def require_non_negative(X: pd.DataFrame, A: np.ndarray, message: str, expected: str) -> None:
+    """Raise :class:`InputError` at the first negative cell of ``A = X.to_numpy()``.
+
+    ``message`` is formatted with ``row``, the repr of that cell's row label; the error names its
+    column and value, and ``expected`` says what was wanted.
+    """
+    if (A < 0).any():
+        i, j = np.argwhere(A < 0)[0]
+        raise InputError.at(
+            message.format(row=repr(X.index[i])),
+            column=str(X.columns[j]),
+            value=float(A[i, j]),
+            expected=expected,
+        )
+
+
 def value_vector(values: Any, what: str = "values") -> tuple[np.ndarray, pd.Index]:
     """One variable across regions as a float array and its labels: finite, non-negative, positive sum.
 
@@ -132,17 +187,10 @@ def value_vector(values: Any, what: str = "values") -> tuple[np.ndarray, pd.Inde
                 expected="a 1-D array or Series",
             )
         values = values.iloc[:, 0]
+    y = numeric_array(values, what)
     if isinstance(values, pd.Series):
         index = values.index
-        try:
-            y = values.to_numpy(dtype=float)
-        except (TypeError, ValueError):
-            raise InputError.at(f"{what} must be numeric", column=what) from None
     else:
-        try:
-            y = np.asarray(values, dtype=float)
-        except (TypeError, ValueError):
-            raise InputError.at(f"{what} must be numeric", column=what) from None
         if y.ndim != 1:
             raise InputError.at(f"{what} must be one-dimensional", column=what, value=y.shape)
         index = pd.RangeIndex(len(y))
@@ -168,29 +216,47 @@ def value_vector(values: Any, what: str = "values") -> tuple[np.ndarray, pd.Inde
     return y, index
 
 
+def group_labels(groups: Any, values: Any, index: pd.Index) -> np.ndarray:
+    """One group label (as ``str``) per value of a :func:`value_vector`.
+
+    A Series of groups is aligned on the index of a Series of values (every value must have a
+    group); anything else is read in order. Raises :class:`InputError` when the lengths differ or a
+    label is missing.
+    """
+    if isinstance(groups, pd.Series) and isinstance(values, pd.Series):
+        if not groups.index.equals(index):
+            if not index.isin(groups.index).all():
+                raise InputError.at(
+                    "groups do not cover every value",
+                    column="groups",
+                    value=list(index[~index.isin(groups.index)][:3]),
+                )
+            groups = groups.reindex(index)
+        g = groups.to_numpy(dtype=object)
+    else:
+        g = np.asarray(groups, dtype=object).ravel()
+    if g.shape[0] != len(index):
+        raise InputError.at(
+            "groups and values differ in length",
+            column="groups",
+            value=f"{g.shape[0]} labels for {len(index)} values",
+            expected="one label per value",
+        )
+    missing = pd.isna(pd.Series(g)).to_numpy()
+    if missing.any():
+        raise InputError.at("missing group label", column="groups", value=str(index[int(np.argmax(missing))]))
+    return g.astype(str)
+
+
 def nonneg_matrix(E: Any, what: str) -> pd.DataFrame:
     """A regions × sectors matrix as a float DataFrame, every cell finite and non-negative."""
     if not isinstance(E, pd.DataFrame):
-        try:
-            A = np.asarray(E, dtype=float)
-        except (TypeError, ValueError):
-            raise InputError.at(f"{what} must be numeric", column=what) from None
+        A = numeric_array(E, what)
         if A.ndim != 2:
             raise InputError.at(f"{what} must be a regions × sectors matrix", column=what, value=A.shape)
         E = pd.DataFrame(A)
-    try:
-        A = E.to_numpy(dtype=float)
-    except (TypeError, ValueError):
-        raise InputError.at(f"{what} must be numeric", column=what) from None
-    bad = ~np.isfinite(A)
-    if bad.any():
-        r, c = np.argwhere(bad)[0]
-        raise InputError.at(
-            f"missing value in {what}",
-            column=str(E.columns[c]),
-            value=f"{E.index[r]!s}",
-            expected="a value in every cell (0 where a sector is absent)",
-        )
+    A = numeric_array(E, what)
+    require_finite(E, A, f"missing value in {what}", "a value in every cell (0 where a sector is absent)")
     if (A < 0).any():
         r, c = np.argwhere(A < 0)[0]
         raise InputError.at(

@@ -23,6 +23,7 @@ from industrial_brain.macro._common import (
     check_panel,
     geometric_scores,
     reference_groups,
+    require_non_negative,
     topsis_distances,
 )
 
@@ -52,14 +53,12 @@ def _unwrap_weights(weights: Any) -> Any:
 
 def _check_non_negative(X: pd.DataFrame, A: np.ndarray) -> None:
     """Geometric aggregation needs ``A = X.to_numpy()`` without negative values."""
-    if (A < 0).any():
-        i, j = np.argwhere(A < 0)[0]
-        raise InputError.at(
-            f"geometric aggregation of a negative value at row {X.index[i]!r}",
-            column=str(X.columns[j]),
-            value=float(A[i, j]),
-            expected="non-negative normalised values (min-max, not z-scores)",
-        )
+    require_non_negative(
+        X,
+        A,
+        "geometric aggregation of a negative value at row {row}",
+        "non-negative normalised values (min-max, not z-scores)",
+    )
 
 
 def _closeness(Dm: np.ndarray, tot: np.ndarray, index: pd.Index, why: str) -> np.ndarray:

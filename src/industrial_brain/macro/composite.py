@@ -159,6 +159,22 @@ def prepare_panel(panel: Any, system: IndexSystem, years: Any = None) -> tuple[p
     return P, notes
 
 
+def _explicit_weights(w: Any, keys: Any, column: str, lack: str, bad: str) -> pd.Series:
+    """Explicit weights (Series or mapping) over ``keys``, rescaled to sum 1.
+
+    Every key needs a weight (else :class:`InputError` ``lack`` naming the first missing ones); the
+    weights must be finite, non-negative and not all 0 (else ``bad``, at column ``column``).
+    """
+    w = pd.Series(dict(w) if isinstance(w, Mapping) else w, dtype="float64")
+    miss = [k for k in keys if k not in w.index]
+    if miss:
+        raise InputError.at(lack, column=str(miss[0]), value=miss[:5])
+    w = w.reindex(keys)
+    if not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
+        raise InputError.at(bad, column=column, value=w.tolist())
+    return w / w.sum()
+
+
 def index_weights(
     system: IndexSystem,
     Xw: pd.DataFrame,
@@ -180,19 +196,13 @@ def index_weights(
     details: dict[str, WeightsResult] = {}
     explicit_global = not isinstance(weighting, str)
     if explicit_global:
-        w = weighting.weights if isinstance(weighting, WeightsResult) else weighting
-        w = pd.Series(dict(w) if isinstance(w, Mapping) else w, dtype="float64")
-        miss = [c for c in Xw.columns if c not in w.index]
-        if miss:
-            raise InputError.at("explicit weights lack indicator(s)", column=str(miss[0]), value=miss[:5])
-        w = w.reindex(Xw.columns)
-        if not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
-            raise InputError.at(
-                "explicit weights must be finite, non-negative, not all 0",
-                column="weighting",
-                value=w.tolist(),
-            )
-        w = w / w.sum()
+        w = _explicit_weights(
+            weighting.weights if isinstance(weighting, WeightsResult) else weighting,
+            Xw.columns,
+            "weighting",
+            "explicit weights lack indicator(s)",
+            "explicit weights must be finite, non-negative, not all 0",
+        )
         label, scope = "explicit", "global"
     elif weighting not in WEIGHTINGS:
         raise InputError.at(
@@ -234,19 +244,13 @@ def index_weights(
     if dimension_weights is not None and not (
         isinstance(dimension_weights, str) and dimension_weights == "equal"
     ):
-        dwi = dict(dimension_weights) if isinstance(dimension_weights, Mapping) else dimension_weights
-        W = pd.Series(dwi, dtype="float64")
-        miss = [d for d in structure if d not in W.index]
-        if miss:
-            raise InputError.at("dimension_weights lack dimension(s)", column=str(miss[0]), value=miss)
-        W = W.reindex(list(structure))
-        if not np.isfinite(W).all() or (W < 0).any() or W.sum() <= 0:
-            raise InputError.at(
-                "dimension weights must be finite, non-negative, not all 0",
-                column="dimension_weights",
-                value=W.tolist(),
-            )
-        W = W / W.sum()
+        W = _explicit_weights(
+            dimension_weights,
+            list(structure),
+            "dimension_weights",
+            "dimension_weights lack dimension(s)",
+            "dimension weights must be finite, non-negative, not all 0",
+        )
     elif dimension_weights is None and system.dimensions[0].weight is not None:
         W = pd.Series({d.code: float(d.weight) for d in system.dimensions})  # type: ignore[arg-type]
         W = W / W.sum()

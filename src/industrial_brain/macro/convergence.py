@@ -40,6 +40,7 @@ from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
+from industrial_brain.macro._common import numeric_array, require_finite
 
 __all__ = [
     "SigmaConvergenceResult",
@@ -52,15 +53,10 @@ __all__ = [
 
 def _panel(panel: Any, positive: bool = True) -> pd.DataFrame:
     """Regions × years frame of positive, complete values."""
+    message = "panel must be numeric (regions × years)"
     if not isinstance(panel, pd.DataFrame):
-        try:
-            panel = pd.DataFrame(np.asarray(panel, dtype=float))
-        except (TypeError, ValueError):
-            raise InputError.at("panel must be numeric (regions × years)", column="panel") from None
-    try:
-        A = panel.to_numpy(dtype=float)
-    except (TypeError, ValueError):
-        raise InputError.at("panel must be numeric (regions × years)", column="panel") from None
+        panel = pd.DataFrame(numeric_array(panel, "panel", message))
+    A = numeric_array(panel, "panel", message)
     if A.ndim != 2 or A.shape[0] < 2 or A.shape[1] < 2:
         raise InputError.at(
             "panel needs at least two regions and two years",
@@ -68,15 +64,12 @@ def _panel(panel: Any, positive: bool = True) -> pd.DataFrame:
             value=A.shape,
             expected="a regions × years table",
         )
-    bad = ~np.isfinite(A)
-    if bad.any():
-        r, c = np.argwhere(bad)[0]
-        raise InputError.at(
-            f"missing value ({int(bad.sum())} cell(s)); the panel must be balanced",
-            column=str(panel.columns[c]),
-            value=str(panel.index[r]),
-            expected="every region observed in every year (drop the region or impute first)",
-        )
+    require_finite(
+        panel,
+        A,
+        "missing value ({count} cell(s)); the panel must be balanced",
+        "every region observed in every year (drop the region or impute first)",
+    )
     if positive and (A <= 0).any():
         r, c = np.argwhere(A <= 0)[0]
         raise InputError.at(

@@ -40,7 +40,7 @@ from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError
 from industrial_brain.lineage import Lineage
-from industrial_brain.macro._common import value_vector
+from industrial_brain.macro._common import group_labels, value_vector
 from industrial_brain.reference.regions import province_table
 
 __all__ = ["NBS_REGION4", "DagumGiniResult", "dagum_gini", "gini", "nbs_region4"]
@@ -274,34 +274,11 @@ def dagum_gini(values: Any, groups: Any = None) -> DagumGiniResult:
                 column="groups",
                 expected="groups=… or a Series indexed by GB/T 2260 codes",
             )
-        g = nbs_region4(index)
-    elif isinstance(groups, pd.Series) and isinstance(values, pd.Series):
-        if not groups.index.equals(index):
-            if not index.isin(groups.index).all():
-                raise InputError.at(
-                    "groups do not cover every value",
-                    column="groups",
-                    value=list(index[~index.isin(groups.index)][:3]),
-                )
-            groups = groups.reindex(index)
-        g = groups.to_numpy(dtype=object)
+        g = nbs_region4(index).astype(str)
     else:
-        g = np.asarray(groups, dtype=object).ravel()
-    if g.shape[0] != y.shape[0]:
-        raise InputError.at(
-            "groups and values differ in length",
-            column="groups",
-            value=f"{g.shape[0]} labels for {y.shape[0]} values",
-            expected="one label per value",
-        )
-    if pd.isna(pd.Series(g)).any():
-        raise InputError.at(
-            "missing group label",
-            column="groups",
-            value=str(index[int(np.argmax(pd.isna(pd.Series(g)).to_numpy()))]),
-        )
+        g = group_labels(groups, values, index)
 
-    labels, codes = np.unique(g.astype(str), return_inverse=True)
+    labels, codes = np.unique(g, return_inverse=True)
     k = len(labels)
     n = y.size
     mu = y.mean()

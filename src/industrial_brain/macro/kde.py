@@ -23,6 +23,7 @@ from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
+from industrial_brain.macro._common import numeric_array, require_finite
 
 __all__ = ["KernelDensityResult", "kernel_density"]
 
@@ -149,23 +150,12 @@ def kernel_density(
         panel = pd.DataFrame(panel)
     if not isinstance(panel, pd.DataFrame):
         panel = pd.DataFrame(np.asarray(panel, dtype=float))
-    try:
-        A = panel.to_numpy(dtype=float)
-    except (TypeError, ValueError):
-        raise InputError.at("panel must be numeric", column="panel") from None
+    A = numeric_array(panel, "panel")
     if A.ndim != 2 or A.shape[0] < 2:
         raise InputError.at(
             "kernel density needs at least two regions per year", column="panel", value=A.shape
         )
-    bad = ~np.isfinite(A)
-    if bad.any():
-        r, c = np.argwhere(bad)[0]
-        raise InputError.at(
-            "missing value",
-            column=str(panel.columns[c]),
-            value=str(panel.index[r]),
-            expected="a value for every region in every year (drop or impute first)",
-        )
+    require_finite(panel, A, "missing value", "a value for every region in every year (drop or impute first)")
     if isinstance(bw_method, str) and bw_method not in ("scott", "silverman"):
         raise InputError.at(
             "unknown bandwidth rule",

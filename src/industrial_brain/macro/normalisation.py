@@ -25,7 +25,13 @@ import pandas as pd
 from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
-from industrial_brain.macro._common import check_complete, check_panel, reference_groups, year_level
+from industrial_brain.macro._common import (
+    as_number,
+    check_complete,
+    check_panel,
+    reference_groups,
+    year_level,
+)
 
 __all__ = ["normalize", "NormalizationResult", "NORMALIZATIONS", "REFERENCES", "SHIFT_MODES"]
 
@@ -205,10 +211,7 @@ def normalize(
         raise InputError.at(
             "unknown missing-value rule", column="missing", value=missing, expected="'raise' or 'drop'"
         )
-    try:
-        shift = float(shift)
-    except (TypeError, ValueError):
-        raise InputError.at("shift must be a number", column="shift", value=shift) from None
+    shift = as_number(shift, "shift")
     if not np.isfinite(shift) or shift < 0:
         raise InputError.at("shift must be finite and >= 0", column="shift", value=shift)
     if shift_mode not in SHIFT_MODES:

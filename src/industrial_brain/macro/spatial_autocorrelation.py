@@ -52,6 +52,7 @@ from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
 from industrial_brain.macro.spatial_weighting import SpatialWeights, spatial_weights
+from industrial_brain.macro._common import numeric_array
 
 __all__ = [
     "MoranResult",
@@ -75,10 +76,7 @@ def _y(y: Any) -> tuple[np.ndarray, pd.Index | None]:
             raise InputError.at("y must be one column", column="y", value=y.shape)
         y = y.iloc[:, 0]
     index = y.index if isinstance(y, pd.Series) else None
-    try:
-        arr = np.asarray(y, dtype=float).ravel()
-    except (TypeError, ValueError):
-        raise InputError.at("y must be numeric", column="y") from None
+    arr = numeric_array(y, "y").ravel()
     bad = ~np.isfinite(arr)
     if bad.any():
         where = index[np.argmax(bad)] if index is not None else int(np.argmax(bad))

@@ -28,6 +28,7 @@ from scipy import sparse
 
 from industrial_brain._shared.geo import great_circle_km
 from industrial_brain.errors import InputError, MethodError
+from industrial_brain.macro._common import numeric_array
 
 __all__ = ["SpatialWeights", "spatial_weights", "distance_weights", "contiguity_weights"]
 
@@ -233,10 +234,7 @@ def _coords(coords: Any, ids: Any = None) -> tuple[np.ndarray, np.ndarray, pd.In
         lat = coords[lat_c].to_numpy(dtype=float)
         index = pd.Index(coords.index) if ids is None else pd.Index(ids)
     else:
-        try:
-            A = np.asarray(coords, dtype=float)
-        except (TypeError, ValueError):
-            raise InputError.at("coordinates must be numeric", column="coords") from None
+        A = numeric_array(coords, "coords", "coordinates must be numeric")
         if A.ndim != 2 or A.shape[1] != 2:
             raise InputError.at(
                 "coordinates must be an n × 2 array of (lon, lat)", column="coords", value=A.shape

@@ -27,29 +27,19 @@ from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
-from industrial_brain.macro._common import value_vector
+from industrial_brain.macro._common import group_labels, value_vector
 from industrial_brain.macro.gini_decomposition import nbs_region4
 
 __all__ = ["TheilResult", "theil", "theil_t", "theil_l", "coefficient_of_variation"]
 
 
-def _groups(groups: Any, y: np.ndarray, index: pd.Index, values: Any) -> np.ndarray | None:
+def _groups(groups: Any, index: pd.Index, values: Any) -> np.ndarray | None:
+    """Group labels of the values: none, the NBS four regions (``"nbs"``) or :func:`group_labels`."""
     if groups is None:
         return None
     if isinstance(groups, str) and groups == "nbs":
         return nbs_region4(index)
-    if isinstance(groups, pd.Series) and isinstance(values, pd.Series) and not groups.index.equals(index):
-        groups = groups.reindex(index)
-    g = np.asarray(groups, dtype=object).ravel()
-    if g.shape[0] != y.shape[0]:
-        raise InputError.at(
-            "groups and values differ in length",
-            column="groups",
-            value=f"{g.shape[0]} labels for {y.shape[0]} values",
-        )
-    if pd.isna(pd.Series(g)).any():
-        raise InputError.at("missing group label", column="groups")
-    return g.astype(str)
+    return group_labels(groups, values, index)
 
 
 def _t(y: np.ndarray) -> float:
@@ -165,7 +155,7 @@ def theil(values: Any, groups: Any = None, kind: str = "T") -> TheilResult:
             "Theil L (mean log deviation) needs strictly positive values; "
             f"found a zero at {index[int(np.argmax(y <= 0))]!s} — use kind='T'"
         )
-    g = _groups(groups, y, index, values)
+    g = _groups(groups, index, values)
     if g is None:
         g = np.array(["all"] * y.size)
     f = _t if kind == "T" else _l

@@ -24,7 +24,7 @@ import pandas as pd
 from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
-from industrial_brain.macro._common import check_complete, check_panel
+from industrial_brain.macro._common import as_number, check_complete, check_panel, require_non_negative
 
 __all__ = [
     "WeightsResult",
@@ -331,14 +331,12 @@ def entropy_weights(X: Any) -> EntropyWeights:
     """
     X = _matrix(X)
     A = X.to_numpy()
-    if (A < 0).any():
-        i, j = np.argwhere(A < 0)[0]
-        raise InputError.at(
-            f"entropy weights need non-negative values; row {X.index[i]!r}",
-            column=str(X.columns[j]),
-            value=float(A[i, j]),
-            expected="min-max normalised data (x >= 0), not z-scores",
-        )
+    require_non_negative(
+        X,
+        A,
+        "entropy weights need non-negative values; row {row}",
+        "min-max normalised data (x >= 0), not z-scores",
+    )
     colsum = A.sum(axis=0)
     if (colsum <= 0).any():
         j = int(np.flatnonzero(colsum <= 0)[0])
@@ -801,10 +799,7 @@ def combined_weights(
         raise InputError.at(
             "unknown combination rule", column="rule", value=rule, expected="'linear' or 'multiplicative'"
         )
-    try:
-        alpha = float(alpha)
-    except (TypeError, ValueError):
-        raise InputError.at("alpha must be a number", column="alpha", value=alpha) from None
+    alpha = as_number(alpha, "alpha")
     if not 0.0 <= alpha <= 1.0:
         raise InputError.at("alpha must lie in [0, 1]", column="alpha", value=alpha)
     ws, wo = _as_weights(subjective, "subjective"), _as_weights(objective, "objective")

@@ -138,3 +138,27 @@ def warn_zero_output(zero: np.ndarray, labels: Sequence[Any] | pd.Index | None, 
     note = zero_output_note(zero, labels)
     if note:
         warnings.warn(note, ZeroOutputWarning, stacklevel=stacklevel)
+
+
+def divide_by_output(
+    M: Any, x: Any, name: str, *, axis: int, square: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, pd.Index | None, pd.Index | None]:
+    """Read a matrix and the gross output that divides it along one axis.
+
+    ``axis=1`` aligns ``x`` on the columns of ``M`` (coefficients z_ij / x_j: A = Z x̂⁻¹, S = F x̂⁻¹);
+    ``axis=0`` on its rows (z_ij / x_i: B = x̂⁻¹ Z, G = x̂⁻¹ L x̂). A ``ZeroOutputWarning`` names the
+    sectors with x = 0, pointing at the caller of the public function.
+
+    Returns
+    -------
+    tuple
+        ``(Mm, xv, r, zero, index, columns)``: ``M`` as float64, ``x`` as a vector, ``r = 1/x`` with 0
+        where x = 0 (:func:`safe_reciprocal`), the positions of those zeros, and ``M``'s labels.
+    """
+    idx, cols = labels_of(M)
+    Mm = as_matrix(M, name, square=square)
+    labels = cols if axis == 1 else idx
+    xv = as_vector(x, "x", Mm.shape[axis], labels=labels)
+    r, zero = safe_reciprocal(xv)
+    warn_zero_output(zero, labels, stacklevel=4)
+    return Mm, xv, r, zero, idx, cols

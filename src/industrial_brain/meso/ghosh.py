@@ -9,15 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 
-from industrial_brain.meso._common import (
-    as_matrix,
-    as_vector,
-    labels_of,
-    like_matrix,
-    like_vector,
-    safe_reciprocal,
-    warn_zero_output,
-)
+from industrial_brain.meso._common import as_vector, divide_by_output, labels_of, like_matrix, like_vector
 from industrial_brain.meso.leontief import LeontiefLU, leontief_inverse
 
 __all__ = ["allocation_coefficients", "ghosh_inverse", "ghosh_from_leontief", "output_from_inputs"]
@@ -53,11 +45,7 @@ def allocation_coefficients(Z: Any, x: Any) -> Any:
     array([[0.15, 0.5 ],
            [0.1 , 0.05]])
     """
-    idx, cols = labels_of(Z)
-    Zm = as_matrix(Z, "Z", square=True)
-    xv = as_vector(x, "x", Zm.shape[0], labels=idx)
-    r, zero = safe_reciprocal(xv)
-    warn_zero_output(zero, idx)
+    Zm, _, r, _, idx, cols = divide_by_output(Z, x, "Z", axis=0)
     return like_matrix(Zm * r[:, None], idx, cols)
 
 
@@ -113,11 +101,7 @@ def ghosh_from_leontief(L: Any, x: Any) -> Any:
     array([[1.2541, 0.6601],
            [0.132 , 1.1221]])
     """
-    idx, cols = labels_of(L)
-    Lm = as_matrix(L, "L", square=True)
-    xv = as_vector(x, "x", Lm.shape[0], labels=idx)
-    r, zero = safe_reciprocal(xv)
-    warn_zero_output(zero, idx)
+    Lm, xv, r, zero, idx, cols = divide_by_output(L, x, "L", axis=0)
     G = r[:, None] * Lm * xv[None, :]
     G[zero, :] = 0.0
     G[zero, zero] = 1.0

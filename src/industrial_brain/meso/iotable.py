@@ -9,7 +9,7 @@ multipliers, linkages … Each computation is cached and recorded in ``history``
 from __future__ import annotations
 
 import warnings
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -57,6 +57,13 @@ def _frame(M: Any, name: str, index: pd.Index | None = None, columns: pd.Index |
             expected="a number",
         )
     return out
+
+
+def _quietly(func: Callable[..., Any], *args: Any) -> Any:
+    """``func(*args)`` with :class:`ZeroOutputWarning` silenced (the table lists those sectors in notes)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ZeroOutputWarning)
+        return func(*args)
 
 
 class IOTable:
@@ -119,12 +126,12 @@ class IOTable:
             )
         labels = self.Z.index
         self.Y = _frame(Y, "Y", index=labels)
-        self.Y = self._align_rows(self.Y, "Y")
-        self.V = None if V is None else self._align_cols(_frame(V, "V", columns=labels), "V")
-        self.F = None if F is None else self._align_cols(_frame(F, "F", columns=labels), "F")
+        self.Y = self._align(self.Y, "Y", 0)
+        self.V = None if V is None else self._align(_frame(V, "V", columns=labels), "V", 1)
+        self.F = None if F is None else self._align(_frame(F, "F", columns=labels), "F", 1)
         self.F_Y = None if F_Y is None else _frame(F_Y, "F_Y", columns=self.Y.columns)
         self.Z_imp = (
-            None if Z_imp is None else self._align_cols(_frame(Z_imp, "Z_imp", columns=labels), "Z_imp")
+            None if Z_imp is None else self._align(_frame(Z_imp, "Z_imp", columns=labels), "Z_imp", 1)
         )
         self.Y_imp = None if Y_imp is None else _frame(Y_imp, "Y_imp")
         if x is None:
@@ -186,36 +193,27 @@ class IOTable:
         """Build from labelled frames (see the class parameters)."""
         return cls(Z, Y, V, x, **kw)
 
-    def _align_rows(self, M: pd.DataFrame, name: str) -> pd.DataFrame:
-        labels = self.Z.index
-        if M.shape[0] != len(labels):
-            raise InputError.at(
-                f"{name} has the wrong number of rows", value=M.shape[0], expected=str(len(labels))
-            )
-        if not M.index.equals(labels):
-            if isinstance(M.index, pd.RangeIndex):
-                M = M.set_axis(labels, axis=0)
-            elif labels.difference(M.index).size:
-                raise InputError.at(f"{name} lacks sectors of Z", value=list(labels.difference(M.index)[:5]))
-            else:
-                M = M.reindex(labels)
-        return M
+    def _align(self, M: pd.DataFrame, name: str, axis: int) -> pd.DataFrame:
+        """``M`` with its rows (``axis=0``) or columns (``axis=1``) on Z's sectors.
 
-    def _align_cols(self, M: pd.DataFrame, name: str) -> pd.DataFrame:
-        labels = self.Z.columns
-        if M.shape[1] != len(labels):
+        Unlabelled (RangeIndex) sides take Z's labels; labelled ones are reordered and must cover
+        every sector of Z.
+        """
+        labels = self.Z.axes[axis]
+        have = M.axes[axis]
+        if M.shape[axis] != len(labels):
             raise InputError.at(
-                f"{name} has the wrong number of columns", value=M.shape[1], expected=str(len(labels))
+                f"{name} has the wrong number of {('rows', 'columns')[axis]}",
+                value=M.shape[axis],
+                expected=str(len(labels)),
             )
-        if not M.columns.equals(labels):
-            if isinstance(M.columns, pd.RangeIndex):
-                M = M.set_axis(labels, axis=1)
-            elif labels.difference(M.columns).size:
-                raise InputError.at(
-                    f"{name} lacks sectors of Z", value=list(labels.difference(M.columns)[:5])
-                )
+        if not have.equals(labels):
+            if isinstance(have, pd.RangeIndex):
+                M = M.set_axis(labels, axis=axis)
+            elif labels.difference(have).size:
+                raise InputError.at(f"{name} lacks sectors of Z", value=list(labels.difference(have)[:5]))
             else:
-                M = M.reindex(columns=labels)
+                M = M.reindex(labels, axis=axis)
         return M
 
     # ------------------------------------------------------------------ description
@@ -292,13 +290,11 @@ class IOTable:
     @property
     def A(self) -> pd.DataFrame:
         """Technical coefficients A = Z x̂⁻¹ (zero-output columns kept at 0, named in ``notes``)."""
-
-        def make():
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ZeroOutputWarning)
-                return technical_coefficients(self.Z, self.x)
-
-        return self._get("A", make, "A = Z x̂⁻¹ (technical_coefficients)")
+        return self._get(
+            "A",
+            lambda: _quietly(technical_coefficients, self.Z, self.x),
+            "A = Z x̂⁻¹ (technical_coefficients)",
+        )
 
     @property
     def lu(self) -> LeontiefLU:
@@ -319,24 +315,18 @@ class IOTable:
     @property
     def B(self) -> pd.DataFrame:
         """Allocation coefficients B = x̂⁻¹ Z."""
-
-        def make():
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ZeroOutputWarning)
-                return allocation_coefficients(self.Z, self.x)
-
-        return self._get("B", make, "B = x̂⁻¹ Z (allocation_coefficients)")
+        return self._get(
+            "B",
+            lambda: _quietly(allocation_coefficients, self.Z, self.x),
+            "B = x̂⁻¹ Z (allocation_coefficients)",
+        )
 
     @property
     def G(self) -> pd.DataFrame:
         """Ghosh inverse G = x̂⁻¹ L x̂ (from L: no second inversion)."""
-
-        def make():
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ZeroOutputWarning)
-                return ghosh_from_leontief(self.L, self.x)
-
-        return self._get("G", make, "G = x̂⁻¹ L x̂ (ghosh_from_leontief)")
+        return self._get(
+            "G", lambda: _quietly(ghosh_from_leontief, self.L, self.x), "G = x̂⁻¹ L x̂ (ghosh_from_leontief)"
+        )
 
     @property
     def y(self) -> pd.Series:

@@ -24,11 +24,10 @@ from industrial_brain.errors import InputError, MethodError
 from industrial_brain.meso._common import (
     as_matrix,
     as_vector,
+    divide_by_output,
     labels_of,
     like_matrix,
     like_vector,
-    safe_reciprocal,
-    warn_zero_output,
 )
 
 __all__ = [
@@ -73,11 +72,7 @@ def technical_coefficients(Z: Any, x: Any) -> Any:
     array([[0.15, 0.25],
            [0.2 , 0.05]])
     """
-    idx, cols = labels_of(Z)
-    Zm = as_matrix(Z, "Z", square=True)
-    xv = as_vector(x, "x", Zm.shape[1], labels=cols)
-    r, zero = safe_reciprocal(xv)
-    warn_zero_output(zero, cols)
+    Zm, _, r, _, idx, cols = divide_by_output(Z, x, "Z", axis=1)
     return like_matrix(Zm * r[None, :], idx, cols)
 
 

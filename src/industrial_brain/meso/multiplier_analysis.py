@@ -20,11 +20,11 @@ from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.meso._common import (
     as_matrix,
     as_vector,
+    divide_by_output,
     labels_of,
     like_matrix,
     safe_reciprocal,
     sector_labels,
-    warn_zero_output,
     zero_output_note,
 )
 from industrial_brain.meso._labels import relabel
@@ -84,11 +84,7 @@ def satellite_intensities(F: Any, x: Any) -> Any:
     >>> satellite_intensities(np.array([[10., 40.]]), np.array([1000., 2000.]))
     array([[0.01, 0.02]])
     """
-    idx, cols = labels_of(F)
-    Fm = as_matrix(F, "F")
-    xv = as_vector(x, "x", Fm.shape[1], labels=cols)
-    r, zero = safe_reciprocal(xv)
-    warn_zero_output(zero, cols)
+    Fm, _, r, _, idx, cols = divide_by_output(F, x, "F", axis=1, square=False)
     return like_matrix(Fm * r[None, :], idx, cols)
 
 

@@ -38,7 +38,14 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from industrial_brain._shared.config import config_file, config_source, list_configs, load_config
+from industrial_brain._shared.config import (
+    config_file,
+    config_source,
+    list_configs,
+    load_config,
+    require_mapping,
+    yaml_path,
+)
 from industrial_brain.errors import InputError
 
 __all__ = [
@@ -505,16 +512,6 @@ class CompiledModel:
 # ---- loading -----------------------------------------------------------------------------------
 
 
-def _loc(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "(top level)"
-
-
 def model_from_dict(data: Any, *, file: str | None = None) -> MaturityModel:
     """Validate a parsed YAML mapping into a :class:`MaturityModel`.
 
@@ -536,18 +533,12 @@ def model_from_dict(data: Any, *, file: str | None = None) -> MaturityModel:
     >>> m.question_codes
     ('Q1',)
     """
-    if not isinstance(data, dict):
-        raise InputError.at(
-            "a maturity model must be a YAML mapping",
-            file=file,
-            value=type(data).__name__,
-            expected="keys code, version, dimensions, questions, levels",
-        )
+    data = require_mapping(data, "maturity model", file, "keys code, version, dimensions, questions, levels")
     try:
-        return MaturityModel.model_validate(data)
+        return MaturityModel.model_validate(dict(data))
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
-        path = _loc(tuple(err["loc"]))
+        path = yaml_path(err["loc"])
         msg = err["msg"]
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]

@@ -17,7 +17,7 @@ maturity questionnaires.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -256,7 +256,10 @@ def _encode(
     ids = pd.Index(ids_txt.str.strip().str.upper().fillna(""), name=id_column)
     ids_arr = ids.to_numpy(dtype=object)
 
-    def add(rows: np.ndarray, column: str, values: Any, problem: str, expected: str) -> None:
+    def add(
+        rows: np.ndarray, column: str, values: Any, problem: str | Callable[[int], str], expected: str
+    ) -> None:
+        """Record one problem per row (up to ``max_problems`` in all); ``problem`` may depend on the row."""
         room = max_problems - len(problems)
         if room <= 0 or rows.size == 0:
             return
@@ -264,7 +267,8 @@ def _encode(
         vals = values[rows] if isinstance(values, np.ndarray) else [values] * len(rows)
         for r, v in zip(rows.tolist(), vals):
             v = v.item() if isinstance(v, np.generic) else v
-            problems.append(CellProblem(first_row + r, str(ids_arr[r]), column, v, problem, expected))
+            text = problem(r) if callable(problem) else problem
+            problems.append(CellProblem(first_row + r, str(ids_arr[r]), column, v, text, expected))
 
     raw_ids = ids_raw.to_numpy(dtype=object, na_value=None)
     empty_id = ids_arr == ""
@@ -277,34 +281,28 @@ def _encode(
     )
     if check_uscc:
         bad = uscc_bad_mask(raw_ids) & ~empty_id
-        for r in np.flatnonzero(bad)[: max(0, max_problems - len(problems))].tolist():
-            problems.append(
-                CellProblem(
-                    first_row + r,
-                    str(ids_arr[r]),
-                    id_column,
-                    raw_ids[r],
-                    "invalid unified social credit code: "
-                    + str(uscc_problem(raw_ids[r] if isinstance(raw_ids[r], str) else str(raw_ids[r]))),
-                    "an 18-character GB 32100 code with a valid check character",
-                )
-            )
+        add(
+            np.flatnonzero(bad),
+            id_column,
+            raw_ids,
+            lambda r: (
+                "invalid unified social credit code: "
+                + str(uscc_problem(raw_ids[r] if isinstance(raw_ids[r], str) else str(raw_ids[r])))
+            ),
+            "an 18-character GB 32100 code with a valid check character",
+        )
     dup = ids.duplicated(keep="first") & ~empty_id
     if dup.any():
         first_pos = (
             pd.Series(np.arange(n), index=ids).groupby(level=0, sort=False).transform("min").to_numpy()
         )
-        for r in np.flatnonzero(dup)[: max(0, max_problems - len(problems))].tolist():
-            problems.append(
-                CellProblem(
-                    first_row + r,
-                    str(ids_arr[r]),
-                    id_column,
-                    raw_ids[r],
-                    f"duplicate enterprise: this USCC is already on row {first_row + int(first_pos[r])}",
-                    "each enterprise once per sheet",
-                )
-            )
+        add(
+            np.flatnonzero(dup),
+            id_column,
+            raw_ids,
+            lambda r: f"duplicate enterprise: this USCC is already on row {first_row + int(first_pos[r])}",
+            "each enterprise once per sheet",
+        )
 
     # sector variant of each row
     vidx = np.zeros(n, dtype=np.int64)

@@ -34,7 +34,14 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from industrial_brain._shared.config import config_dir, config_file, list_configs, load_config
+from industrial_brain._shared.config import (
+    config_dir,
+    config_file,
+    list_configs,
+    load_config,
+    require_mapping,
+    yaml_path,
+)
 from industrial_brain.errors import InputError
 from industrial_brain.meso.resilience.adaptive_recovery import RECOVERY_SHAPES, ARIOEvent, ARIOParams
 
@@ -217,34 +224,21 @@ class Scenario(_Strict):
 _TYPE_TAGS = {"str", "int", "float", "bool", "Contains", "Recovery", "Rebuild"}
 
 
-def _loc(loc: Sequence[Any]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part in _TYPE_TAGS or "[" in str(part):  # pydantic's union / validator tags
-            continue
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "(top level)"
+def _is_tag(part: str) -> bool:
+    """A pydantic union / validator tag in an error location (not a YAML key)."""
+    return part in _TYPE_TAGS or "[" in part
 
 
 def parse_scenario(data: Any, *, source: str = "<scenario>") -> Scenario:
     """Validate a mapping (parsed YAML) as a :class:`Scenario`; errors name ``source`` and the YAML path."""
-    if not isinstance(data, Mapping):
-        raise InputError.at(
-            "a scenario must be a YAML mapping",
-            file=source,
-            value=type(data).__name__,
-            expected="keys name, events, …",
-        )
+    data = require_mapping(data, "scenario", source, "keys name, events, …")
     try:
         return Scenario.model_validate(dict(data))
     except ValidationError as exc:
         err = exc.errors()[0]
         more = f" (and {len(exc.errors()) - 1} more problem(s))" if len(exc.errors()) > 1 else ""
         msg = err["msg"].removeprefix("Value error, ")
-        raise InputError(f"{source}: {_loc(err['loc'])}: {msg}{more}") from None
+        raise InputError(f"{source}: {yaml_path(err['loc'], _is_tag)}: {msg}{more}") from None
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -95,6 +95,23 @@ def _build(
     )
 
 
+def _shock_inputs(
+    M: Any, name: str, shock: Any, shock_name: str, satellites: Any, *, rows: bool
+) -> tuple[np.ndarray, pd.Index, np.ndarray, dict[str, np.ndarray]]:
+    """Coefficients, sector labels, shock vector and satellite intensities of one shock.
+
+    The shock and the satellites are aligned on the columns of ``M`` (a demand shock on A) or, with
+    ``rows=True``, on its rows (a supply shock on B); the labels come from that side first.
+    """
+    Mm = as_matrix(M, name, square=True)
+    n = Mm.shape[0]
+    idx, cols = labels_of(M)
+    side, other = (idx, cols) if rows else (cols, idx)
+    labels = sector_labels(n, side, other, shock.index if isinstance(shock, pd.Series) else None)
+    d = as_vector(shock, shock_name, n, labels=side)
+    return Mm, labels, d, _satellites(satellites, n, side)
+
+
 def demand_shock(
     A: Any,
     dY: Any,
@@ -138,12 +155,8 @@ def demand_shock(
     >>> np.round(r.dx.to_numpy(), 2)
     array([125.41,  26.4 ])
     """
-    Am = as_matrix(A, "A", square=True)
+    Am, labels, dy, sats = _shock_inputs(A, "A", dY, "dY", satellites, rows=False)
     n = Am.shape[0]
-    idx, cols = labels_of(A)
-    labels = sector_labels(n, cols, idx, dY.index if isinstance(dY, pd.Series) else None)
-    dy = as_vector(dY, "dY", n, labels=cols if cols is not None else None)
-    sats = _satellites(satellites, n, cols)
     lu = lu or LeontiefLU(Am)
     dx = lu.solve(dy)
     return _build(
@@ -195,12 +208,8 @@ def supply_shock(
     >>> np.round(r.dx.to_numpy(), 2)
     array([-125.41,  -66.01])
     """
-    Bm = as_matrix(B, "B", square=True)
+    Bm, labels, dv, sats = _shock_inputs(B, "B", dV, "dV", satellites, rows=True)
     n = Bm.shape[0]
-    idx, cols = labels_of(B)
-    labels = sector_labels(n, idx, cols, dV.index if isinstance(dV, pd.Series) else None)
-    dv = as_vector(dV, "dV", n, labels=idx if idx is not None else None)
-    sats = _satellites(satellites, n, idx)
     dx = LeontiefLU(Bm).solve_left(dv)
     return _build(
         "supply (Ghosh)",
