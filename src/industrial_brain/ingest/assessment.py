@@ -49,7 +49,7 @@ from industrial_brain.store import enterprises as enterprise_store
 from industrial_brain.store import runs as run_store
 from industrial_brain.store.connection import Store
 from industrial_brain.store.datasets import dataset_kind, insert_dataset
-from industrial_brain.store.frames import insert_frame
+from industrial_brain.store.reference import insert_sectors
 
 __all__ = [
     "PUBLISHED_SECTOR_SCHEME",
@@ -528,7 +528,8 @@ def _insert_run(
 
 
 def _ensure_reference(store: Store) -> None:
-    """Register the published 2022 reference (dataset + its twelve sectors) once."""
+    """Register the published 2022 reference (dataset + its twelve sectors) once; a dt2022 sector
+    already registered by another dataset keeps its row (the ingest stays idempotent)."""
     if dataset_kind(store, REFERENCE_DATASET_ID) is not None:
         return
     ref = published_reference_2022()
@@ -546,9 +547,8 @@ def _ensure_reference(store: Store) -> None:
         file_name=path.name,
     )
     sec = ref.sectors.reset_index()
-    insert_frame(
+    insert_sectors(
         store,
-        "sector",
         pd.DataFrame(
             {
                 "code": sec["sector"],
@@ -558,6 +558,7 @@ def _ensure_reference(store: Store) -> None:
                 "dataset_id": REFERENCE_DATASET_ID,
             }
         ),
+        skip_existing=True,
     )
     store.audit("ingest", f"dataset:{REFERENCE_DATASET_ID}", "published reference sectors (dt2022)")
 

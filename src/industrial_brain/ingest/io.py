@@ -28,12 +28,12 @@ from industrial_brain.ingest.core import (
     IngestReport,
     check_dataset_id_free,
     commit_dataset,
-    existing_by_sha,
 )
 from industrial_brain.ingest.files import check_readable, read_frame, sha256_file
 from industrial_brain.quality import screen_io_flows
 from industrial_brain.reference.regions import region_code
 from industrial_brain.store.connection import Store
+from industrial_brain.store.datasets import dataset_by_sha256
 from industrial_brain.store.io_tables import insert_io_tables, table_ids_held_elsewhere
 
 NATIONAL = "100000"
@@ -319,7 +319,7 @@ def ingest_io(
     file = str(path)
     check_readable(path)
     sha = sha256_file(path)
-    if (same := existing_by_sha(store, sha)) is not None:
+    if (same := dataset_by_sha256(store, sha)) is not None:
         return IngestReport(
             same,
             "io",

@@ -26,12 +26,12 @@ from industrial_brain.ingest.core import (
     IngestReport,
     check_dataset_id_free,
     commit_dataset,
-    existing_by_sha,
 )
 from industrial_brain.ingest.files import check_readable, file_format, read_frame, sha256_file
 from industrial_brain.quality import screen_panel
 from industrial_brain.reference.regions import region_code, region_codes
 from industrial_brain.store.connection import Store
+from industrial_brain.store.datasets import dataset_by_sha256
 from industrial_brain.store.observations import (
     BulkLoadFailed,
     bulk_load,
@@ -407,7 +407,7 @@ def ingest_panel(
         raise InputError.at("unknown layout", column="layout", value=layout, expected=" | ".join(LAYOUTS))
     check_readable(path)
     sha = sha256_file(path)
-    if (same := existing_by_sha(store, sha)) is not None:
+    if (same := dataset_by_sha256(store, sha)) is not None:
         return IngestReport(
             same,
             "panel",

@@ -15,7 +15,7 @@ from typing import Callable
 import pandas as pd
 import yaml
 
-from industrial_brain.ingest.core import DatasetInfo, IngestReport, commit_dataset, existing_by_sha
+from industrial_brain.ingest.core import DatasetInfo, IngestReport, commit_dataset
 from industrial_brain.ingest.files import sha256_file
 from industrial_brain.ingest.io import NATIONAL, ingest_io
 from industrial_brain.ingest.panel import ingest_panel
@@ -24,7 +24,9 @@ from industrial_brain.reference.contiguity import contiguity_from_geojson
 from industrial_brain.reference.regions import province_table
 from industrial_brain.store.connection import Store
 from industrial_brain.store.quality_notes import insert_notes
-from industrial_brain.store.reference import insert_external_references, insert_neighbours, insert_regions
+from industrial_brain.store.datasets import dataset_by_sha256
+from industrial_brain.store.reference import insert_external_references
+from industrial_brain.store.regions import insert_neighbours, insert_regions
 
 Progress = Callable[[str], None]
 
@@ -52,7 +54,7 @@ def _load_regions(store: Store) -> IngestReport:
         publisher="compiled from GB/T 2260 codes and the ECharts China map (see PROVENANCE.md §3)",
         licence="compiled here from public codes",
     ).checked()
-    if (same := existing_by_sha(store, sha)) is not None:
+    if (same := dataset_by_sha256(store, sha)) is not None:
         return IngestReport(same, "reference", str(path), sha, 0, skipped=True, message="already stored")
     t = province_table()
     frame = pd.DataFrame(
@@ -103,7 +105,7 @@ def _load_contiguity(store: Store) -> IngestReport:
         publisher="Apache ECharts map data",
         licence="MIT (see LICENSE-DATA)",
     ).checked()
-    if (same := existing_by_sha(store, sha)) is not None:
+    if (same := dataset_by_sha256(store, sha)) is not None:
         return IngestReport(same, "geo", str(path), sha, 0, skipped=True, message="already stored")
     result = contiguity_from_geojson(json.loads(path.read_text(encoding="utf-8")))
     pairs = result.pairs.copy()
@@ -206,7 +208,7 @@ def _load_io(store: Store, entry: dict, sectors: pd.DataFrame) -> IngestReport:
         "general",
     ).checked()
     path = data_path(entry["file"])
-    if existing_by_sha(store, sha256_file(path)) is not None:
+    if dataset_by_sha256(store, sha256_file(path)) is not None:
         return ingest_io(store, path, info, year=entry["year"])  # reports the no-op
     return ingest_io(
         store,

@@ -23,6 +23,7 @@ from industrial_brain.store import enterprises as enterprise_store
 from industrial_brain.store.connection import Store
 
 __all__ = [
+    "ASSESSMENT_FIELDS",
     "GROUPINGS",
     "EnterpriseAggregates",
     "check_grouping",
@@ -105,10 +106,16 @@ def _registered(store: Store, uscc: str) -> pd.DataFrame:
     return f
 
 
+#: Fields of one assessment in an enterprise record (``latest`` entries and the flat fields).
+ASSESSMENT_FIELDS = ("model_code", "model_version", "assessment_id", "taken_on", "total_score", "level")
+
+
 def enterprise_record(store: Store, uscc: str, *, model_code: str | None = None) -> dict[str, Any]:
-    """One registered enterprise: ``uscc, name, region_code, sector_code, sector_scheme, size_class``
-    and ``latest``, its latest assessment under each model (or ``model_code``) as a list of
-    ``{model_code, model_version, assessment_id, taken_on, total_score, level}`` (ISO dates)."""
+    """One registered enterprise: ``uscc, name, region_code, sector_code, sector_scheme, size_class``;
+    ``latest``, its latest assessment under each model (or only ``model_code``) as a list of
+    :data:`ASSESSMENT_FIELDS` dicts (ISO dates); and those fields flat at the top level for the latest
+    assessment under the default model of the aggregates (:func:`aggregate_model`: ``model_code`` when
+    given, else the model with the most assessed enterprises) — all None when there is none."""
     reg = _registered(store, uscc).iloc[0]
     rows = enterprise_list(store, uscc=uscc, model_code=model_code)
     rows = rows[rows["assessment_id"].notna()]
@@ -123,11 +130,13 @@ def enterprise_record(store: Store, uscc: str, *, model_code: str | None = None)
         }
         for r in rows.itertuples(index=False)
     ]
+    default = aggregate_model(store, model_code)
+    flat = next((a for a in latest if a["model_code"] == default), dict.fromkeys(ASSESSMENT_FIELDS))
     out = {
         c: (None if pd.isna(reg[c]) else str(reg[c]))
         for c in ("uscc", "name", "region_code", "sector_code", "sector_scheme", "size_class")
     }
-    return out | {"latest": latest}
+    return out | flat | {"latest": latest}
 
 
 def enterprise_assessments(store: Store, uscc: str) -> pd.DataFrame:

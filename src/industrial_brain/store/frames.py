@@ -27,8 +27,13 @@ def registered(store: Store, name: str, frame: pd.DataFrame) -> Iterator[str]:
         store.con.unregister(name)
 
 
-def insert_frame(store: Store, table: str, frame: pd.DataFrame) -> None:
-    """Insert a DataFrame whose columns are named as (a subset of) the table's columns."""
+def insert_frame(store: Store, table: str, frame: pd.DataFrame, *, skip_existing: bool = False) -> None:
+    """Insert a DataFrame whose columns are named as (a subset of) the table's columns.
+
+    With ``skip_existing`` a row whose key is already stored is left out and the stored row stays
+    (``ON CONFLICT DO NOTHING``); otherwise such a row raises the store's constraint error.
+    """
     with registered(store, f"_ins_{table}", frame) as name:
         cols = ", ".join(f'"{c}"' for c in frame.columns)
-        store.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name}")
+        conflict = " ON CONFLICT DO NOTHING" if skip_existing else ""
+        store.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name}{conflict}")

@@ -16,8 +16,7 @@ from industrial_brain.api.deps import CSV, CurrentRole, StoreDep, cached, check_
 from industrial_brain.api.schemas import Message, Page, RunPublic, RunsPublic
 from industrial_brain.api.security import Principal
 from industrial_brain.errors import InputError
-from industrial_brain.services.results import run_values
-from industrial_brain.services.runs import readable_runs, run_datasets, run_record
+from industrial_brain.services.runs import readable_runs, run_datasets, run_record, run_values
 from industrial_brain.store.connection import Store
 
 router = APIRouter(prefix="/runs", tags=["results"])
