@@ -18,6 +18,7 @@ within ``|difference| ≤ atol + rtol·|GO|`` (defaults: one table unit, 1e-4).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -146,6 +147,22 @@ def _split_columns(df: pd.DataFrame, file: str):
     return code_col, labels, origin_col, region_col, value_cols
 
 
+def _role_map(
+    codes: list[str], sectors: set[str], roles: dict[str, str], unknown: Callable[[str], InputError]
+) -> dict[str, str]:
+    """Role of each code of one axis: ``"sector"`` for a code of ``sectors``, else its entry in ``roles``;
+    the error ``unknown(code)`` is raised at the first code that is neither."""
+    out = {}
+    for c in codes:
+        if c in sectors:
+            out[c] = "sector"
+        elif c in roles:
+            out[c] = roles[c]
+        else:
+            raise unknown(c)
+    return out
+
+
 def _roles(row_codes: list[str], col_codes: list[str], file: str) -> tuple[dict, dict]:
     sectors = [c for c in col_codes if c in set(row_codes) and c not in COL_ROLES and c not in ROW_ROLES]
     if not sectors:
@@ -156,37 +173,33 @@ def _roles(row_codes: list[str], col_codes: list[str], file: str) -> tuple[dict,
             expected="the same product codes as row codes and column headers",
         )
     sec = set(sectors)
-    col_role = {}
-    for c in col_codes:
-        if c in sec:
-            col_role[c] = "sector"
-        elif c in COL_ROLES:
-            col_role[c] = COL_ROLES[c]
-        else:
-            raise InputError.at(
-                "unknown column code",
-                file=file,
-                row=1,
-                column=c,
-                expected="a sector code that is also a row code, or one of " + ", ".join(COL_ROLES),
-            )
+    col_role = _role_map(
+        col_codes,
+        sec,
+        COL_ROLES,
+        lambda c: InputError.at(
+            "unknown column code",
+            file=file,
+            row=1,
+            column=c,
+            expected="a sector code that is also a row code, or one of " + ", ".join(COL_ROLES),
+        ),
+    )
     for sub, parts in SUBTOTAL_PARTS.items():
         if sub in col_role and not any(p in col_role for p in parts):
             col_role[sub] = "final_demand"
-    row_role = {}
-    for r in row_codes:
-        if r in sec:
-            row_role[r] = "sector"
-        elif r in ROW_ROLES:
-            row_role[r] = ROW_ROLES[r]
-        else:
-            raise InputError.at(
-                "unknown row code",
-                file=file,
-                column="Code",
-                value=r,
-                expected="a sector code that is also a column header, or one of " + ", ".join(ROW_ROLES),
-            )
+    row_role = _role_map(
+        row_codes,
+        sec,
+        ROW_ROLES,
+        lambda r: InputError.at(
+            "unknown row code",
+            file=file,
+            column="Code",
+            value=r,
+            expected="a sector code that is also a column header, or one of " + ", ".join(ROW_ROLES),
+        ),
+    )
     return col_role, row_role
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "enterprise_list",
     "enterprise_record",
     "enterprise_assessments",
+    "registration",
     "aggregate_model",
     "enterprise_aggregates",
 ]
@@ -94,7 +95,9 @@ def enterprise_list(
     )
 
 
-def _registered(store: Store, uscc: str) -> pd.DataFrame:
+def registration(store: Store, uscc: str) -> pd.Series:
+    """The registration of one enterprise (:data:`industrial_brain.store.enterprises.ENTERPRISE_COLUMNS`);
+    :class:`InputError` on column ``uscc`` when it is not registered."""
     f = enterprise_store.registrations(store, uscc)
     if f.empty:
         raise InputError.at(
@@ -103,7 +106,7 @@ def _registered(store: Store, uscc: str) -> pd.DataFrame:
             value=uscc,
             expected="the USCC of a registered enterprise",
         )
-    return f
+    return f.iloc[0]
 
 
 #: Fields of one assessment in an enterprise record (``latest`` entries and the flat fields).
@@ -116,7 +119,7 @@ def enterprise_record(store: Store, uscc: str, *, model_code: str | None = None)
     :data:`ASSESSMENT_FIELDS` dicts (ISO dates); and those fields flat at the top level for the latest
     assessment under the default model of the aggregates (:func:`aggregate_model`: ``model_code`` when
     given, else the model with the most assessed enterprises) — all None when there is none."""
-    reg = _registered(store, uscc).iloc[0]
+    reg = registration(store, uscc)
     rows = enterprise_list(store, uscc=uscc, model_code=model_code)
     rows = rows[rows["assessment_id"].notna()]
     latest = [
@@ -141,7 +144,7 @@ def enterprise_record(store: Store, uscc: str, *, model_code: str | None = None)
 
 def enterprise_assessments(store: Store, uscc: str) -> pd.DataFrame:
     """Every scored assessment of one registered enterprise, oldest first (dimension scores as JSON text)."""
-    _registered(store, uscc)
+    registration(store, uscc)
     return enterprise_store.enterprise_results(store, uscc)
 
 

@@ -1,9 +1,10 @@
-"""Bulk writes of DataFrames and parameter lists: the two SQL idioms every store writer shares."""
+"""Bulk writes of DataFrames, parameter lists and equality filters: the SQL idioms the store modules share."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pandas as pd
 
@@ -37,3 +38,12 @@ def insert_frame(store: Store, table: str, frame: pd.DataFrame, *, skip_existing
         cols = ", ".join(f'"{c}"' for c in frame.columns)
         conflict = " ON CONFLICT DO NOTHING" if skip_existing else ""
         store.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name}{conflict}")
+
+
+def where_equal(where: list[str], params: list, pairs: Iterable[tuple[str, Any]]) -> None:
+    """Add the condition ``column = ?`` to ``where`` and its value to ``params`` for every
+    ``(column, value)`` of ``pairs`` whose value is not None (a filter left out matches everything)."""
+    for col, v in pairs:
+        if v is not None:
+            where.append(f"{col} = ?")
+            params.append(v)
