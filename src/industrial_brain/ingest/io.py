@@ -147,6 +147,24 @@ def _split_columns(df: pd.DataFrame, file: str):
     return code_col, labels, origin_col, region_col, value_cols
 
 
+def _reject_first(
+    mask: np.ndarray,
+    message: str,
+    file: str,
+    lines: np.ndarray,
+    column: str,
+    expected: str,
+    values: pd.Series | None = None,
+) -> None:
+    """Raise :class:`InputError` ``message`` at the first row of ``mask`` (if any), on its file line
+    ``lines[i]``, with ``values.iat[i]`` as the value when given."""
+    if not mask.any():
+        return
+    i = int(np.flatnonzero(mask)[0])
+    value = {} if values is None else {"value": values.iat[i]}
+    raise InputError.at(message, file=file, row=int(lines[i]), column=column, expected=expected, **value)
+
+
 def _role_map(
     codes: list[str], sectors: set[str], roles: dict[str, str], unknown: Callable[[str], InputError]
 ) -> dict[str, str]:
@@ -355,23 +373,18 @@ def ingest_io(
         lines = df.pop("_line").to_numpy()
     code_col, labels, origin_col, region_col, value_cols = _split_columns(df, file)
     codes_all = df[code_col].astype("string").str.strip()
-    if codes_all.isna().any():
-        i = int(np.flatnonzero(codes_all.isna().to_numpy())[0])
-        raise InputError.at(
-            "missing row code", file=file, row=int(lines[i]), column=code_col, expected="a row code"
-        )
+    _reject_first(codes_all.isna().to_numpy(), "missing row code", file, lines, code_col, "a row code")
     if origin_col is not None:
         origins = df[origin_col].astype("string").str.strip().str.lower().map(_ORIGINS)
-        if origins.isna().any():
-            i = int(np.flatnonzero(origins.isna().to_numpy())[0])
-            raise InputError.at(
-                "unknown origin",
-                file=file,
-                row=int(lines[i]),
-                column=origin_col,
-                value=df[origin_col].iat[i],
-                expected="Domestic, Imports or TOT",
-            )
+        _reject_first(
+            origins.isna().to_numpy(),
+            "unknown origin",
+            file,
+            lines,
+            origin_col,
+            "Domestic, Imports or TOT",
+            df[origin_col],
+        )
         origins = origins.to_numpy(dtype=object)
         kind = kind or "noncompetitive"
     else:
@@ -379,16 +392,15 @@ def ingest_io(
         kind = kind or "competitive"
     if region_col is not None:
         regs = df[region_col].map(region_code)
-        if regs.isna().any():
-            i = int(np.flatnonzero(regs.isna().to_numpy())[0])
-            raise InputError.at(
-                "unknown region",
-                file=file,
-                row=int(lines[i]),
-                column=region_col,
-                value=df[region_col].iat[i],
-                expected="a province name or GB/T 2260 code",
-            )
+        _reject_first(
+            regs.isna().to_numpy(),
+            "unknown region",
+            file,
+            lines,
+            region_col,
+            "a province name or GB/T 2260 code",
+            df[region_col],
+        )
         groups = list(dict.fromkeys(regs))
     else:
         one = NATIONAL if region is None else region_code(region)

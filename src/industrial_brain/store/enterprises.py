@@ -101,9 +101,7 @@ def registrations(
     if uscc is not None:
         ids = [uscc] if isinstance(uscc, str) else list(uscc)
         where.append(f"uscc IN ({placeholders(ids, params)})")
-    if dataset_id is not None:
-        where.append("dataset_id = ?")
-        params.append(dataset_id)
+    where_equal(where, params, (("dataset_id", dataset_id),))
     return store.query(
         f"SELECT {', '.join(ENTERPRISE_COLUMNS)} FROM enterprise WHERE {' AND '.join(where)} ORDER BY uscc",
         params,
