@@ -186,3 +186,25 @@ def test_latest_is_per_enterprise_and_model(two_models):
     assert rows["C39"]["n"] == 5 and rows["C39"]["mean"] == pytest.approx(60.0)
     other = client.get("/api/v1/enterprises/aggregates?by=sector&model=other").json()
     assert other["model"] == "other" and all(r["n"] is None for r in other["data"])  # one firm: suppressed
+
+
+def test_record_keeps_flat_fields_of_the_default_model(two_models):
+    """The record's flat fields are the latest assessment under the aggregates' default model
+    (the model with the most assessed enterprises), beside the per-model ``latest`` list."""
+    client, auth = two_models
+    h = auth["analyst"]
+    rec = client.get(f"/api/v1/enterprises/{ENT_A}", headers=h).json()
+    assert client.get("/api/v1/enterprises/aggregates").json()["model"] == "synthetic"
+    flat = {k: rec[k] for k in ("model_code", "total_score", "level", "taken_on", "assessment_id")}
+    synthetic = next(a for a in rec["latest"] if a["model_code"] == "synthetic")
+    assert flat == {k: synthetic[k] for k in flat} and rec["total_score"] == 50.0
+    assert rec["model_version"] == synthetic["model_version"] and len(rec["taken_on"]) == 10
+    one = client.get(f"/api/v1/enterprises/{ENT_A}?model=other", headers=h).json()
+    assert (one["model_code"], one["total_score"], one["level"], one["taken_on"]) == (
+        "other",
+        99.0,
+        "L5",
+        "2025-01-01",
+    )
+    none = client.get(f"/api/v1/enterprises/{ENT_A}?model=absent", headers=h).json()
+    assert none["latest"] == [] and none["total_score"] is None and none["model_code"] is None

@@ -13,7 +13,9 @@ import duckdb
 import pytest
 
 from industrial_brain.errors import InputError, StoreBusyError
+from industrial_brain.quality import NOTE_COLUMNS
 from industrial_brain.store import SCHEMA_VERSION, Store
+from industrial_brain.store.quality_notes import note_columns
 from industrial_brain.store.schema import MIGRATIONS
 
 from .helpers import prepare_base, snapshot
@@ -148,3 +150,12 @@ def test_not_a_store(tmp_path):
     bad.write_bytes(b"this is not a database" * 100)
     with pytest.raises(InputError, match="cannot open store"):
         Store(bad)
+
+
+def test_note_columns_are_the_quality_note_table(tmp_path):
+    """The screening frames (quality.NOTE_COLUMNS) and the stored table name a note's fields alike."""
+    store = Store(tmp_path / "s.duckdb")
+    try:
+        assert note_columns(store) == list(NOTE_COLUMNS)
+    finally:
+        store.close()

@@ -18,10 +18,11 @@ def test_sections_run(io_store, fn):
 
 def test_mrio_section_stores_the_trade_flows(default_store):
     from industrial_brain.report.sections_io import section_io_mrio
-    from industrial_brain.services.results import latest_run, run_values
+    from industrial_brain.services.runs import run_values
+    from industrial_brain.store.runs import latest_run_id
 
     s = section_io_mrio(default_store, "zh")
-    run = latest_run(default_store, "mrio")
+    run = latest_run_id(default_store, "mrio")
     assert run is not None and run in s.body
     v = run_values(default_store, run)
     flows = v[v["measure"] == "interprovincial_flow"]

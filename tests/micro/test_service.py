@@ -20,6 +20,7 @@ from industrial_brain.report.sections_micro import profile_html
 from industrial_brain.services import assess as A
 from industrial_brain.services import enterprises as E
 from industrial_brain.store import enterprises as enterprise_store
+from industrial_brain.store import reference as reference_store
 from industrial_brain.store.schema import DATA_TABLES
 
 from .conftest import TINY, make_uscc
@@ -490,3 +491,26 @@ def test_latest_per_enterprise_and_model(store, tiny_dict):
     assert f.loc["ALL", "n_end"] == 4 and f.loc["ALL", "mean_change"] == pytest.approx(0.0)
     with pytest.raises(InputError, match="not registered"):
         E.enterprise_record(store, make_uscc(99))
+
+
+def test_reference_sectors_already_registered(store, pop300):
+    """A dt2022 sector registered before the first assessment ingest keeps its row; the ingest succeeds."""
+    code = str(published_reference_2022().sectors.index[0])
+    with store.transaction():
+        reference_store.insert_sectors(
+            store,
+            pd.DataFrame(
+                {
+                    "code": [code],
+                    "scheme": PUBLISHED_SECTOR_SCHEME,
+                    "name_zh": "先登记",
+                    "name_en": "registered first",
+                    "dataset_id": "earlier",
+                }
+            ),
+        )
+    rep = A.ingest_answers(store, pop300.answers, taken_on="2022-12-31")
+    assert not rep.skipped and rep.n_assessments == 300
+    sec = store.query("SELECT * FROM sector WHERE scheme = ?", [PUBLISHED_SECTOR_SCHEME]).set_index("code")
+    assert len(sec) == len(published_reference_2022().sectors)
+    assert sec.loc[code, "dataset_id"] == "earlier" and sec.loc[code, "name_en"] == "registered first"

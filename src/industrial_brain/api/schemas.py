@@ -111,12 +111,23 @@ class IOResultPublic(Page):
 
 
 class EnterprisePublic(BaseModel):
+    """One enterprise: registration, the latest assessment under the default model (flat fields) and
+    the latest assessment under each model (``latest``)."""
+
     model_config = ConfigDict(extra="allow")
     uscc: str
     name: str | None = None
     region_code: str | None = None
     sector_code: str | None = None
+    sector_scheme: str | None = None
     size_class: str | None = None
+    model_code: str | None = None
+    model_version: str | None = None
+    assessment_id: str | None = None
+    taken_on: str | None = None
+    total_score: float | None = None
+    level: str | None = None
+    latest: list[dict] = []
 
 
 class AggregatePage(Page):

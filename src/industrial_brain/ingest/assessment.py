@@ -49,7 +49,7 @@ from industrial_brain.store import enterprises as enterprise_store
 from industrial_brain.store import runs as run_store
 from industrial_brain.store.connection import Store
 from industrial_brain.store.datasets import dataset_kind, insert_dataset
-from industrial_brain.store.frames import insert_frame
+from industrial_brain.store.reference import insert_sectors
 
 __all__ = [
     "PUBLISHED_SECTOR_SCHEME",
@@ -117,22 +117,24 @@ def _meta_problems(
     problems: list[CellProblem] = []
     out: dict[str, np.ndarray] = {}
 
-    def add(r: int, col: str, v: Any, problem: str, expected: str) -> None:
-        problems.append(CellProblem(first_row + r, str(ids[r]), col, v, problem, expected))
+    def add(bad: np.ndarray, col: str, values: pd.Series | None, problem: str, expected: str) -> None:
+        """One problem per row of ``bad`` (the first ``_MAX_LISTED``), its cell value from ``values``."""
+        for r in np.flatnonzero(bad)[:_MAX_LISTED].tolist():
+            v = None if values is None else values.iat[r]
+            problems.append(CellProblem(first_row + r, str(ids[r]), col, v, problem, expected))
 
     if "region" in answers.columns:
         col = answers["region"]
         codes, uniq = pd.factorize(col, use_na_sentinel=True)
         mapped = np.array([region_code(u) for u in uniq] + [None], dtype=object)
         reg = mapped[codes]
-        for r in np.flatnonzero(pd.isna(reg) & (codes >= 0))[:_MAX_LISTED].tolist():
-            add(
-                r,
-                "region",
-                col.iat[r],
-                "unknown region",
-                "a GB/T 2260 province code (e.g. 330000) or a province name",
-            )
+        add(
+            pd.isna(reg) & (codes >= 0),
+            "region",
+            col,
+            "unknown region",
+            "a GB/T 2260 province code (e.g. 330000) or a province name",
+        )
         out["region"] = reg
     else:
         out["region"] = np.full(n, None, dtype=object)
@@ -142,14 +144,13 @@ def _meta_problems(
         size = np.array(
             [None if v is None else SIZE_CLASSES.get(str(v).strip().lower()) for v in txt], dtype=object
         )
-        for r in np.flatnonzero(pd.isna(size) & col.notna().to_numpy())[:_MAX_LISTED].tolist():
-            add(
-                r,
-                "size_class",
-                col.iat[r],
-                "unknown size class",
-                "large | medium | small | micro (大型/中型/小型/微型)",
-            )
+        add(
+            pd.isna(size) & col.notna().to_numpy(),
+            "size_class",
+            col,
+            "unknown size class",
+            "large | medium | small | micro (大型/中型/小型/微型)",
+        )
         out["size_class"] = size
     else:
         out["size_class"] = np.full(n, None, dtype=object)
@@ -166,20 +167,18 @@ def _meta_problems(
             raw.astype(object).where(raw.notna(), None), errors="coerce", format="ISO8601"
         )
         bad = parsed.isna().to_numpy() & raw.notna().to_numpy()
-        for r in np.flatnonzero(bad)[:_MAX_LISTED].tolist():
-            add(r, "taken_on", raw.iat[r], "not a date", "an ISO date YYYY-MM-DD")
+        add(bad, "taken_on", raw, "not a date", "an ISO date YYYY-MM-DD")
         dates = np.array(parsed.dt.date.to_numpy(dtype=object), dtype=object, copy=True)
         blank = raw.isna().to_numpy()
         if blank.any():
             if default_taken_on is None:
-                for r in np.flatnonzero(blank)[:_MAX_LISTED].tolist():
-                    add(
-                        r,
-                        "taken_on",
-                        None,
-                        "date of the assessment is missing",
-                        "an ISO date YYYY-MM-DD (or give the date for the whole sheet)",
-                    )
+                add(
+                    blank,
+                    "taken_on",
+                    None,
+                    "date of the assessment is missing",
+                    "an ISO date YYYY-MM-DD (or give the date for the whole sheet)",
+                )
             else:
                 dates[blank] = default_taken_on
         out["taken_on"] = dates
@@ -528,7 +527,8 @@ def _insert_run(
 
 
 def _ensure_reference(store: Store) -> None:
-    """Register the published 2022 reference (dataset + its twelve sectors) once."""
+    """Register the published 2022 reference (dataset + its twelve sectors) once; a dt2022 sector
+    already registered by another dataset keeps its row (the ingest stays idempotent)."""
     if dataset_kind(store, REFERENCE_DATASET_ID) is not None:
         return
     ref = published_reference_2022()
@@ -546,9 +546,8 @@ def _ensure_reference(store: Store) -> None:
         file_name=path.name,
     )
     sec = ref.sectors.reset_index()
-    insert_frame(
+    insert_sectors(
         store,
-        "sector",
         pd.DataFrame(
             {
                 "code": sec["sector"],
@@ -558,6 +557,7 @@ def _ensure_reference(store: Store) -> None:
                 "dataset_id": REFERENCE_DATASET_ID,
             }
         ),
+        skip_existing=True,
     )
     store.audit("ingest", f"dataset:{REFERENCE_DATASET_ID}", "published reference sectors (dt2022)")
 

@@ -17,7 +17,7 @@ import pandas as pd
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError
 from industrial_brain.store.connection import Store
-from industrial_brain.store.datasets import dataset_by_sha256, dataset_kind, delete_dataset, insert_dataset
+from industrial_brain.store.datasets import dataset_kind, delete_dataset, insert_dataset
 from industrial_brain.store.quality_notes import insert_notes
 
 GRADES = ("general", "important", "core")
@@ -99,11 +99,6 @@ class IngestReport(ResultMixin):
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """The quality notes the ingest stored."""
         return self.notes
-
-
-def existing_by_sha(store: Store, sha: str) -> str | None:
-    """Id of the dataset already stored from a file with this sha256 (the ingest is then a no-op), or None."""
-    return dataset_by_sha256(store, sha)
 
 
 def check_dataset_id_free(store: Store, info: DatasetInfo, file: str, replace: bool) -> None:

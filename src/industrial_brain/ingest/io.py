@@ -18,6 +18,7 @@ within ``|difference| ≤ atol + rtol·|GO|`` (defaults: one table unit, 1e-4).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -28,12 +29,12 @@ from industrial_brain.ingest.core import (
     IngestReport,
     check_dataset_id_free,
     commit_dataset,
-    existing_by_sha,
 )
 from industrial_brain.ingest.files import check_readable, read_frame, sha256_file
 from industrial_brain.quality import screen_io_flows
 from industrial_brain.reference.regions import region_code
 from industrial_brain.store.connection import Store
+from industrial_brain.store.datasets import dataset_by_sha256
 from industrial_brain.store.io_tables import insert_io_tables, table_ids_held_elsewhere
 
 NATIONAL = "100000"
@@ -146,6 +147,40 @@ def _split_columns(df: pd.DataFrame, file: str):
     return code_col, labels, origin_col, region_col, value_cols
 
 
+def _reject_first(
+    mask: np.ndarray,
+    message: str,
+    file: str,
+    lines: np.ndarray,
+    column: str,
+    expected: str,
+    values: pd.Series | None = None,
+) -> None:
+    """Raise :class:`InputError` ``message`` at the first row of ``mask`` (if any), on its file line
+    ``lines[i]``, with ``values.iat[i]`` as the value when given."""
+    if not mask.any():
+        return
+    i = int(np.flatnonzero(mask)[0])
+    value = {} if values is None else {"value": values.iat[i]}
+    raise InputError.at(message, file=file, row=int(lines[i]), column=column, expected=expected, **value)
+
+
+def _role_map(
+    codes: list[str], sectors: set[str], roles: dict[str, str], unknown: Callable[[str], InputError]
+) -> dict[str, str]:
+    """Role of each code of one axis: ``"sector"`` for a code of ``sectors``, else its entry in ``roles``;
+    the error ``unknown(code)`` is raised at the first code that is neither."""
+    out = {}
+    for c in codes:
+        if c in sectors:
+            out[c] = "sector"
+        elif c in roles:
+            out[c] = roles[c]
+        else:
+            raise unknown(c)
+    return out
+
+
 def _roles(row_codes: list[str], col_codes: list[str], file: str) -> tuple[dict, dict]:
     sectors = [c for c in col_codes if c in set(row_codes) and c not in COL_ROLES and c not in ROW_ROLES]
     if not sectors:
@@ -156,37 +191,33 @@ def _roles(row_codes: list[str], col_codes: list[str], file: str) -> tuple[dict,
             expected="the same product codes as row codes and column headers",
         )
     sec = set(sectors)
-    col_role = {}
-    for c in col_codes:
-        if c in sec:
-            col_role[c] = "sector"
-        elif c in COL_ROLES:
-            col_role[c] = COL_ROLES[c]
-        else:
-            raise InputError.at(
-                "unknown column code",
-                file=file,
-                row=1,
-                column=c,
-                expected="a sector code that is also a row code, or one of " + ", ".join(COL_ROLES),
-            )
+    col_role = _role_map(
+        col_codes,
+        sec,
+        COL_ROLES,
+        lambda c: InputError.at(
+            "unknown column code",
+            file=file,
+            row=1,
+            column=c,
+            expected="a sector code that is also a row code, or one of " + ", ".join(COL_ROLES),
+        ),
+    )
     for sub, parts in SUBTOTAL_PARTS.items():
         if sub in col_role and not any(p in col_role for p in parts):
             col_role[sub] = "final_demand"
-    row_role = {}
-    for r in row_codes:
-        if r in sec:
-            row_role[r] = "sector"
-        elif r in ROW_ROLES:
-            row_role[r] = ROW_ROLES[r]
-        else:
-            raise InputError.at(
-                "unknown row code",
-                file=file,
-                column="Code",
-                value=r,
-                expected="a sector code that is also a column header, or one of " + ", ".join(ROW_ROLES),
-            )
+    row_role = _role_map(
+        row_codes,
+        sec,
+        ROW_ROLES,
+        lambda r: InputError.at(
+            "unknown row code",
+            file=file,
+            column="Code",
+            value=r,
+            expected="a sector code that is also a column header, or one of " + ", ".join(ROW_ROLES),
+        ),
+    )
     return col_role, row_role
 
 
@@ -319,7 +350,7 @@ def ingest_io(
     file = str(path)
     check_readable(path)
     sha = sha256_file(path)
-    if (same := existing_by_sha(store, sha)) is not None:
+    if (same := dataset_by_sha256(store, sha)) is not None:
         return IngestReport(
             same,
             "io",
@@ -342,23 +373,18 @@ def ingest_io(
         lines = df.pop("_line").to_numpy()
     code_col, labels, origin_col, region_col, value_cols = _split_columns(df, file)
     codes_all = df[code_col].astype("string").str.strip()
-    if codes_all.isna().any():
-        i = int(np.flatnonzero(codes_all.isna().to_numpy())[0])
-        raise InputError.at(
-            "missing row code", file=file, row=int(lines[i]), column=code_col, expected="a row code"
-        )
+    _reject_first(codes_all.isna().to_numpy(), "missing row code", file, lines, code_col, "a row code")
     if origin_col is not None:
         origins = df[origin_col].astype("string").str.strip().str.lower().map(_ORIGINS)
-        if origins.isna().any():
-            i = int(np.flatnonzero(origins.isna().to_numpy())[0])
-            raise InputError.at(
-                "unknown origin",
-                file=file,
-                row=int(lines[i]),
-                column=origin_col,
-                value=df[origin_col].iat[i],
-                expected="Domestic, Imports or TOT",
-            )
+        _reject_first(
+            origins.isna().to_numpy(),
+            "unknown origin",
+            file,
+            lines,
+            origin_col,
+            "Domestic, Imports or TOT",
+            df[origin_col],
+        )
         origins = origins.to_numpy(dtype=object)
         kind = kind or "noncompetitive"
     else:
@@ -366,16 +392,15 @@ def ingest_io(
         kind = kind or "competitive"
     if region_col is not None:
         regs = df[region_col].map(region_code)
-        if regs.isna().any():
-            i = int(np.flatnonzero(regs.isna().to_numpy())[0])
-            raise InputError.at(
-                "unknown region",
-                file=file,
-                row=int(lines[i]),
-                column=region_col,
-                value=df[region_col].iat[i],
-                expected="a province name or GB/T 2260 code",
-            )
+        _reject_first(
+            regs.isna().to_numpy(),
+            "unknown region",
+            file,
+            lines,
+            region_col,
+            "a province name or GB/T 2260 code",
+            df[region_col],
+        )
         groups = list(dict.fromkeys(regs))
     else:
         one = NATIONAL if region is None else region_code(region)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -26,12 +27,12 @@ from industrial_brain.ingest.core import (
     IngestReport,
     check_dataset_id_free,
     commit_dataset,
-    existing_by_sha,
 )
 from industrial_brain.ingest.files import check_readable, file_format, read_frame, sha256_file
 from industrial_brain.quality import screen_panel
 from industrial_brain.reference.regions import region_code, region_codes
 from industrial_brain.store.connection import Store
+from industrial_brain.store.datasets import dataset_by_sha256
 from industrial_brain.store.observations import (
     BulkLoadFailed,
     bulk_load,
@@ -197,71 +198,56 @@ def validate_long(long: pd.DataFrame, indicators: pd.DataFrame, *, file: str) ->
         col = cols.get(col_key) or long["_col"].iat[i]
         return int(long["_line"].iat[i]), col
 
+    def reject(
+        mask: np.ndarray,
+        col_key: str,
+        message: str,
+        expected: str,
+        value_at: Callable[[int], Any] | None = None,
+    ) -> None:
+        """Raise :class:`InputError` ``message`` at the first row of ``mask`` (if any), its file line and
+        column, with ``value_at(i)`` of that row ``i`` as the value when given."""
+        if not mask.any():
+            return
+        r, c = where(mask, col_key)
+        value = {} if value_at is None else {"value": value_at(int(np.flatnonzero(mask)[0]))}
+        raise InputError.at(message, file=file, row=r, column=c, expected=expected, **value)
+
     # indicator codes
     ind = long["indicator"].astype("string").str.strip()
-    if ind.isna().any():
-        r, c = where(ind.isna().to_numpy(), "indicator")
-        raise InputError.at(
-            "missing indicator code", file=file, row=r, column=c, expected="an indicator code"
-        )
-    known = set(indicators["code"])
-    unknown = ~ind.isin(known).to_numpy()
-    if unknown.any():
-        r, c = where(unknown, "indicator")
-        raise InputError.at(
-            "unknown indicator",
-            file=file,
-            row=r,
-            column=c,
-            value=ind.iat[int(np.flatnonzero(unknown)[0])],
-            expected="a code registered with 'ibrain ingest FILE --kind indicators'",
-        )
+    reject(ind.isna().to_numpy(), "indicator", "missing indicator code", "an indicator code")
+    reject(
+        ~ind.isin(set(indicators["code"])).to_numpy(),
+        "indicator",
+        "unknown indicator",
+        "a code registered with 'ibrain ingest FILE --kind indicators'",
+        lambda i: ind.iat[i],
+    )
     # years
     yr, bad = _parse_numbers(long["year"])
     nan_year = np.isnan(yr)
     frac = ~nan_year & (yr != np.floor(np.where(nan_year, 0, yr)))
-    if (bad | nan_year | frac).any():
-        r, c = where(bad | nan_year | frac, "year")
-        raise InputError.at(
-            "year is not an integer",
-            file=file,
-            row=r,
-            column=c,
-            value=long["year"].iat[int(np.flatnonzero(bad | nan_year | frac)[0])],
-            expected="a four-digit year such as 2015",
-        )
-    out_of_range = (yr < YEAR_MIN) | (yr > YEAR_MAX)
-    if out_of_range.any():
-        r, c = where(out_of_range, "year")
-        raise InputError.at(
-            "impossible year",
-            file=file,
-            row=r,
-            column=c,
-            value=int(yr[np.flatnonzero(out_of_range)[0]]),
-            expected=f"a year in {YEAR_MIN}–{YEAR_MAX}",
-        )
+    reject(
+        bad | nan_year | frac,
+        "year",
+        "year is not an integer",
+        "a four-digit year such as 2015",
+        lambda i: long["year"].iat[i],
+    )
+    reject(
+        (yr < YEAR_MIN) | (yr > YEAR_MAX),
+        "year",
+        "impossible year",
+        f"a year in {YEAR_MIN}–{YEAR_MAX}",
+        lambda i: int(yr[i]),
+    )
     # values
     val, bad = _parse_numbers(long["value"])
-    if bad.any():
-        r, c = where(bad, "value")
-        raise InputError.at(
-            "value is not a number",
-            file=file,
-            row=r,
-            column=c,
-            value=long["value"].iat[int(np.flatnonzero(bad)[0])],
-            expected="a number or a blank cell",
-        )
-    inf = np.isinf(val)
-    if inf.any():
-        r, c = where(inf, "value")
-        raise InputError.at("value is infinite", file=file, row=r, column=c, expected="a finite number")
+    reject(bad, "value", "value is not a number", "a number or a blank cell", lambda i: long["value"].iat[i])
+    reject(np.isinf(val), "value", "value is infinite", "a finite number")
     # regions (mapped on unique spellings, errors at the first unknown one)
     reg = long["region"]
-    if reg.isna().any():
-        r, c = where(reg.isna().to_numpy(), "region")
-        raise InputError.at("missing region", file=file, row=r, column=c, expected="a province name or code")
+    reject(reg.isna().to_numpy(), "region", "missing region", "a province name or code")
     try:
         codes = region_codes(reg.to_numpy(), file=file, column=cols.get("region") or "region")
     except InputError:
@@ -407,7 +393,7 @@ def ingest_panel(
         raise InputError.at("unknown layout", column="layout", value=layout, expected=" | ".join(LAYOUTS))
     check_readable(path)
     sha = sha256_file(path)
-    if (same := existing_by_sha(store, sha)) is not None:
+    if (same := dataset_by_sha256(store, sha)) is not None:
         return IngestReport(
             same,
             "panel",

@@ -19,15 +19,15 @@ from industrial_brain.ingest.core import (
     IngestReport,
     check_dataset_id_free,
     commit_dataset,
-    existing_by_sha,
 )
 from industrial_brain.ingest.files import check_readable, read_frame, sha256_file
 from industrial_brain.reference.regions import region_codes
 from industrial_brain.reference.uscc import validate_uscc_column
 from industrial_brain.store.connection import Store
+from industrial_brain.store.datasets import dataset_by_sha256
+from industrial_brain.store.enterprises import insert_enterprises
 from industrial_brain.store.reference import (
     held_elsewhere,
-    insert_enterprises,
     insert_indicators,
     insert_sectors,
     sectors as stored_sectors,
@@ -110,7 +110,7 @@ def _prepare(
     path = Path(path)
     check_readable(path)
     sha = sha256_file(path)
-    same = existing_by_sha(store, sha)
+    same = dataset_by_sha256(store, sha)
     if same is not None:
         return path, sha, None, same
     check_dataset_id_free(store, info, str(path), replace)

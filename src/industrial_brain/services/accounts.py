@@ -27,6 +27,7 @@ from industrial_brain.errors import AccessError, InputError
 from industrial_brain.store import accounts as stored
 from industrial_brain.store.connection import Store
 from industrial_brain.store.datasets import dataset_grades, datasets_with_grade
+from industrial_brain.store.enterprises import registered_usccs
 
 ACCOUNT_ROLES = ("admin", "analyst", "enterprise")
 #: Dataset grades, lowest first (the ``dataset.grade`` values).
@@ -85,7 +86,7 @@ def add_user(store: Store, username: str, password: str, role: str, uscc: str | 
                 column="uscc",
                 expected="the USCC of a registered enterprise",
             )
-        if not stored.enterprise_registered(store, uscc):
+        if not registered_usccs(store, [uscc]):
             raise InputError.at(
                 "enterprise not registered",
                 column="uscc",

@@ -52,7 +52,7 @@ from industrial_brain.micro.model import MaturityModel, list_models, load_model,
 from industrial_brain.micro.population import SyntheticPopulation, simulate_population
 from industrial_brain.micro.questionnaire import write_template
 from industrial_brain.micro.scoring import AssessmentScores, score_answers
-from industrial_brain.services.enterprises import check_grouping
+from industrial_brain.services.enterprises import check_grouping, registration
 from industrial_brain.services.results import dataset_lineage, new_run_id
 from industrial_brain.store import enterprises as enterprise_store
 from industrial_brain.store import runs as run_store
@@ -566,15 +566,7 @@ def submit_assessment(
     choice) or numbers; ``taken_on`` defaults to today (UTC). Sector, region and size class come from
     the enterprise's registration.
     """
-    reg = enterprise_store.registrations(store, uscc)
-    if reg.empty:
-        raise InputError.at(
-            "enterprise not registered",
-            column="uscc",
-            value=uscc,
-            expected="the USCC of a registered enterprise",
-        )
-    e = reg.iloc[0]
+    e = registration(store, uscc)
     row = {
         "uscc": uscc,
         "name": e["name"],

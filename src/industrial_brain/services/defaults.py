@@ -15,7 +15,7 @@ from typing import Callable
 import pandas as pd
 import yaml
 
-from industrial_brain.ingest.core import DatasetInfo, IngestReport, commit_dataset, existing_by_sha
+from industrial_brain.ingest.core import DatasetInfo, IngestReport, commit_dataset
 from industrial_brain.ingest.files import sha256_file
 from industrial_brain.ingest.io import NATIONAL, ingest_io
 from industrial_brain.ingest.panel import ingest_panel
@@ -24,7 +24,9 @@ from industrial_brain.reference.contiguity import contiguity_from_geojson
 from industrial_brain.reference.regions import province_table
 from industrial_brain.store.connection import Store
 from industrial_brain.store.quality_notes import insert_notes
-from industrial_brain.store.reference import insert_external_references, insert_neighbours, insert_regions
+from industrial_brain.store.datasets import dataset_by_sha256
+from industrial_brain.store.reference import insert_external_references
+from industrial_brain.store.regions import insert_neighbours, insert_regions
 
 Progress = Callable[[str], None]
 
@@ -41,9 +43,25 @@ def manifest() -> dict:
     return yaml.safe_load(data_path("datasets.yaml").read_text(encoding="utf-8"))
 
 
-def _load_regions(store: Store) -> IngestReport:
-    path = data_path("reference/provinces_gbt2260.csv")
+def _load_once(
+    store: Store,
+    path: Path,
+    info: DatasetInfo,
+    rows: Callable[[], pd.DataFrame],
+    write: Callable[[Store, pd.DataFrame], None],
+    message: Callable[[pd.DataFrame], str],
+) -> IngestReport:
+    """Store a shipped reference file as dataset ``info``: ``write`` the frame ``rows()`` builds, in one
+    transaction; a no-op report when a file with its sha256 is already stored."""
     sha = sha256_file(path)
+    if (same := dataset_by_sha256(store, sha)) is not None:
+        return IngestReport(same, info.kind, str(path), sha, 0, skipped=True, message="already stored")
+    frame = rows()
+    commit_dataset(store, info, file=str(path), sha=sha, rows=len(frame), write=lambda s: write(s, frame))
+    return IngestReport(info.dataset_id, info.kind, str(path), sha, len(frame), message=message(frame))
+
+
+def _load_regions(store: Store) -> IngestReport:
     info = DatasetInfo(
         "ref_provinces_gbt2260",
         "reference",
@@ -52,49 +70,44 @@ def _load_regions(store: Store) -> IngestReport:
         publisher="compiled from GB/T 2260 codes and the ECharts China map (see PROVENANCE.md §3)",
         licence="compiled here from public codes",
     ).checked()
-    if (same := existing_by_sha(store, sha)) is not None:
-        return IngestReport(same, "reference", str(path), sha, 0, skipped=True, message="already stored")
-    t = province_table()
-    frame = pd.DataFrame(
-        {
-            "code": t["code"],
-            "name_zh": t["name_zh"],
-            "name_en": t["name_en"],
-            "level": "province",
-            "parent_code": NATIONAL,
-            "dataset_id": info.dataset_id,
-            "name_zh_short": t["name_zh_short"],
-            "region4_zh": t["region4_zh"],
-            "region4_en": t["region4_en"],
-            "capital_lon": t["capital_lon"],
-            "capital_lat": t["capital_lat"],
-        }
-    )
-    nation = pd.DataFrame(
-        [
+
+    def rows() -> pd.DataFrame:
+        t = province_table()
+        frame = pd.DataFrame(
             {
-                "code": NATIONAL,
-                "name_zh": "全国",
-                "name_en": "China (national)",
-                "level": "country",
-                "parent_code": None,
+                "code": t["code"],
+                "name_zh": t["name_zh"],
+                "name_en": t["name_en"],
+                "level": "province",
+                "parent_code": NATIONAL,
                 "dataset_id": info.dataset_id,
-                "name_zh_short": "全国",
+                "name_zh_short": t["name_zh_short"],
+                "region4_zh": t["region4_zh"],
+                "region4_en": t["region4_en"],
+                "capital_lon": t["capital_lon"],
+                "capital_lat": t["capital_lat"],
             }
-        ]
-    )
-    frame = pd.concat([nation, frame], ignore_index=True)
-    commit_dataset(
-        store, info, file=str(path), sha=sha, rows=len(frame), write=lambda s: insert_regions(s, frame)
-    )
-    return IngestReport(
-        info.dataset_id, "reference", str(path), sha, len(frame), message="34 provinces + national"
-    )
+        )
+        nation = pd.DataFrame(
+            [
+                {
+                    "code": NATIONAL,
+                    "name_zh": "全国",
+                    "name_en": "China (national)",
+                    "level": "country",
+                    "parent_code": None,
+                    "dataset_id": info.dataset_id,
+                    "name_zh_short": "全国",
+                }
+            ]
+        )
+        return pd.concat([nation, frame], ignore_index=True)
+
+    path = data_path("reference/provinces_gbt2260.csv")
+    return _load_once(store, path, info, rows, insert_regions, lambda f: "34 provinces + national")
 
 
 def _load_contiguity(store: Store) -> IngestReport:
-    path = data_path("geo/china_provinces_clean.geojson")
-    sha = sha256_file(path)
     info = DatasetInfo(
         "geo_china_provinces",
         "geo",
@@ -103,19 +116,16 @@ def _load_contiguity(store: Store) -> IngestReport:
         publisher="Apache ECharts map data",
         licence="MIT (see LICENSE-DATA)",
     ).checked()
-    if (same := existing_by_sha(store, sha)) is not None:
-        return IngestReport(same, "geo", str(path), sha, 0, skipped=True, message="already stored")
-    result = contiguity_from_geojson(json.loads(path.read_text(encoding="utf-8")))
-    pairs = result.pairs.copy()
-    flipped = pairs.rename(columns={"code_a": "code_b", "code_b": "code_a"})
-    both = pd.concat([pairs, flipped], ignore_index=True)
-    both = both[["code_a", "code_b", "kind"]].assign(dataset_id=info.dataset_id)
-    commit_dataset(
-        store, info, file=str(path), sha=sha, rows=len(both), write=lambda s: insert_neighbours(s, both)
-    )
-    return IngestReport(
-        info.dataset_id, "geo", str(path), sha, len(both), message=f"{len(pairs)} neighbour pairs"
-    )
+    path = data_path("geo/china_provinces_clean.geojson")
+
+    def rows() -> pd.DataFrame:
+        pairs = contiguity_from_geojson(json.loads(path.read_text(encoding="utf-8"))).pairs.copy()
+        flipped = pairs.rename(columns={"code_a": "code_b", "code_b": "code_a"})
+        both = pd.concat([pairs, flipped], ignore_index=True)
+        return both[["code_a", "code_b", "kind"]].assign(dataset_id=info.dataset_id)
+
+    # both directions are stored: half the rows are the pairs
+    return _load_once(store, path, info, rows, insert_neighbours, lambda f: f"{len(f) // 2} neighbour pairs")
 
 
 def _panel_frame(entry: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -206,7 +216,7 @@ def _load_io(store: Store, entry: dict, sectors: pd.DataFrame) -> IngestReport:
         "general",
     ).checked()
     path = data_path(entry["file"])
-    if existing_by_sha(store, sha256_file(path)) is not None:
+    if dataset_by_sha256(store, sha256_file(path)) is not None:
         return ingest_io(store, path, info, year=entry["year"])  # reports the no-op
     return ingest_io(
         store,

@@ -23,12 +23,14 @@ from industrial_brain.store import enterprises as enterprise_store
 from industrial_brain.store.connection import Store
 
 __all__ = [
+    "ASSESSMENT_FIELDS",
     "GROUPINGS",
     "EnterpriseAggregates",
     "check_grouping",
     "enterprise_list",
     "enterprise_record",
     "enterprise_assessments",
+    "registration",
     "aggregate_model",
     "enterprise_aggregates",
 ]
@@ -93,7 +95,9 @@ def enterprise_list(
     )
 
 
-def _registered(store: Store, uscc: str) -> pd.DataFrame:
+def registration(store: Store, uscc: str) -> pd.Series:
+    """The registration of one enterprise (:data:`industrial_brain.store.enterprises.ENTERPRISE_COLUMNS`);
+    :class:`InputError` on column ``uscc`` when it is not registered."""
     f = enterprise_store.registrations(store, uscc)
     if f.empty:
         raise InputError.at(
@@ -102,14 +106,20 @@ def _registered(store: Store, uscc: str) -> pd.DataFrame:
             value=uscc,
             expected="the USCC of a registered enterprise",
         )
-    return f
+    return f.iloc[0]
+
+
+#: Fields of one assessment in an enterprise record (``latest`` entries and the flat fields).
+ASSESSMENT_FIELDS = ("model_code", "model_version", "assessment_id", "taken_on", "total_score", "level")
 
 
 def enterprise_record(store: Store, uscc: str, *, model_code: str | None = None) -> dict[str, Any]:
-    """One registered enterprise: ``uscc, name, region_code, sector_code, sector_scheme, size_class``
-    and ``latest``, its latest assessment under each model (or ``model_code``) as a list of
-    ``{model_code, model_version, assessment_id, taken_on, total_score, level}`` (ISO dates)."""
-    reg = _registered(store, uscc).iloc[0]
+    """One registered enterprise: ``uscc, name, region_code, sector_code, sector_scheme, size_class``;
+    ``latest``, its latest assessment under each model (or only ``model_code``) as a list of
+    :data:`ASSESSMENT_FIELDS` dicts (ISO dates); and those fields flat at the top level for the latest
+    assessment under the default model of the aggregates (:func:`aggregate_model`: ``model_code`` when
+    given, else the model with the most assessed enterprises) — all None when there is none."""
+    reg = registration(store, uscc)
     rows = enterprise_list(store, uscc=uscc, model_code=model_code)
     rows = rows[rows["assessment_id"].notna()]
     latest = [
@@ -123,16 +133,18 @@ def enterprise_record(store: Store, uscc: str, *, model_code: str | None = None)
         }
         for r in rows.itertuples(index=False)
     ]
+    default = aggregate_model(store, model_code)
+    flat = next((a for a in latest if a["model_code"] == default), dict.fromkeys(ASSESSMENT_FIELDS))
     out = {
         c: (None if pd.isna(reg[c]) else str(reg[c]))
         for c in ("uscc", "name", "region_code", "sector_code", "sector_scheme", "size_class")
     }
-    return out | {"latest": latest}
+    return out | flat | {"latest": latest}
 
 
 def enterprise_assessments(store: Store, uscc: str) -> pd.DataFrame:
     """Every scored assessment of one registered enterprise, oldest first (dimension scores as JSON text)."""
-    _registered(store, uscc)
+    registration(store, uscc)
     return enterprise_store.enterprise_results(store, uscc)
 
 

@@ -94,14 +94,12 @@ from industrial_brain.macro import (
 )
 from industrial_brain.services.results import (
     dataset_lineage,
-    latest_run,
-    run_values,
     save_run,
     stored_lineage,
 )
 from industrial_brain.store import runs as store_runs
 from industrial_brain.store.connection import Store
-from industrial_brain.store.external_references import external_reference
+from industrial_brain.store.reference import external_reference
 from industrial_brain.store.readers import parse_years, read_panel
 from industrial_brain.store import regions as store_regions
 
@@ -1505,7 +1503,7 @@ def load_macro_run(store: Store, run_id: str) -> MacroRun:
     lineage = stored_lineage(row)
     params = lineage.params
     years = [int(y) for y in params["years"]]
-    v = _Values(run_values(store, run_id))
+    v = _Values(store_runs.run_values(store, run_id))
     regions = region_table(store)
     idx = pd.MultiIndex.from_product([list(regions.index), years], names=["region_code", "year"])
     metas = {r: v.meta(f"index.{r}") for r in ROLES}
@@ -1590,7 +1588,7 @@ def macro_run_id(store: Store, run_id: str | None = None) -> tuple[str, list[str
     InputError
         No macro run stored, or none with this id.
     """
-    rid = run_id or latest_run(store, KIND)
+    rid = run_id or store_runs.latest_run_id(store, KIND)
     if rid is None:
         raise InputError.at("no macro run in the store", column="run_id", expected="a macro run stored first")
     row = store_runs.run_row(store, rid)
@@ -1604,7 +1602,7 @@ def macro_run_id(store: Store, run_id: str | None = None) -> tuple[str, list[str
 def stored_macro_values(store: Store, run_id: str | None = None) -> tuple[str, pd.DataFrame]:
     """``(run_id, values)`` of a stored macro run (default: the newest), values in long form."""
     rid, _ = macro_run_id(store, run_id)
-    return rid, run_values(store, rid)
+    return rid, store_runs.run_values(store, rid)
 
 
 def macro_runs(store: Store) -> pd.DataFrame:
@@ -1615,7 +1613,7 @@ def macro_runs(store: Store) -> pd.DataFrame:
 def map_values(store: Store, run_id: str, measure: str) -> pd.DataFrame:
     """Province × year values of one measure of a stored run: ``region_code, year, value, label``,
     ordered by year and region (rows without a region left out)."""
-    f = run_values(store, run_id, measure=measure)
+    f = store_runs.run_values(store, run_id, measure=measure)
     f = f[f["region_code"].notna()].sort_values(["year", "region_code"], kind="stable")
     return f[["region_code", "year", "value", "label"]].reset_index(drop=True)
 
@@ -1623,7 +1621,7 @@ def map_values(store: Store, run_id: str, measure: str) -> pd.DataFrame:
 def newest_or_new_run(store: Store) -> MacroRun:
     """The newest stored macro run, reloaded (:func:`load_macro_run`); when the store holds none, the
     pipeline is run once with its defaults and stored (the demo report's first visit)."""
-    rid = latest_run(store, KIND)
+    rid = store_runs.latest_run_id(store, KIND)
     if rid is None:
         return run_macro(store)
     return load_macro_run(store, rid)

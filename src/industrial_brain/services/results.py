@@ -46,24 +46,6 @@ def save_run(store: Store, kind: str, lineage: Lineage, values: pd.DataFrame, *,
     return run_id
 
 
-def latest_run(store: Store, kind: str) -> str | None:
-    """Id of the newest run of ``kind``, or None."""
-    return runs.latest_run_id(store, kind)
-
-
-def run_values(
-    store: Store,
-    run_id: str,
-    *,
-    measure: str | None = None,
-    year: int | None = None,
-    region_code: str | None = None,
-) -> pd.DataFrame:
-    """The values of one run (long form: ``region_code, sector_code, year, measure, value, label``),
-    optionally of one measure, year or region."""
-    return runs.run_values(store, run_id, measure=measure, year=year, region_code=region_code)
-
-
 def stored_lineage(row: pd.Series) -> Lineage:
     """The :class:`~industrial_brain.lineage.Lineage` a run was saved with, from its ``analysis_run`` row."""
     d = json.loads(row["lineage"])

@@ -18,7 +18,7 @@ from industrial_brain.store import runs as store_runs
 from industrial_brain.store.connection import Store
 from industrial_brain.store.datasets import dataset_grades
 
-__all__ = ["LOADERS", "load_run", "run_datasets", "readable_runs", "run_record"]
+__all__ = ["LOADERS", "load_run", "run_datasets", "readable_runs", "run_record", "run_values"]
 
 #: Run kind → the function that rebuilds a stored run of that kind as its pipeline's result object.
 LOADERS: Mapping[str, Callable[[Store, str], Any]] = {macro.KIND: macro.load_macro_run}
@@ -73,3 +73,17 @@ def run_record(store: Store, run_id: str) -> dict[str, Any] | None:
         except (TypeError, ValueError):
             pass
     return rec
+
+
+def run_values(
+    store: Store,
+    run_id: str,
+    *,
+    measure: str | None = None,
+    year: int | None = None,
+    region_code: str | None = None,
+) -> pd.DataFrame:
+    """The values of one run for an interface (long form: ``region_code, sector_code, year, measure,
+    value, label``), optionally of one measure, year or region; the reader is
+    :func:`industrial_brain.store.runs.run_values`, which interfaces may not import themselves."""
+    return store_runs.run_values(store, run_id, measure=measure, year=year, region_code=region_code)

@@ -19,11 +19,6 @@ def user_exists(store: Store, username: str) -> bool:
     return bool(store.con.execute("SELECT 1 FROM app_user WHERE username = ?", [username]).fetchall())
 
 
-def enterprise_registered(store: Store, uscc: str) -> bool:
-    """True when an enterprise with this USCC is stored (an enterprise account must name one)."""
-    return bool(store.con.execute("SELECT 1 FROM enterprise WHERE uscc = ?", [uscc]).fetchall())
-
-
 def insert_user(store: Store, username: str, password_hash: str, role: str, uscc: str | None) -> None:
     """Write one account row (call inside a transaction)."""
     store.con.execute(

@@ -123,8 +123,8 @@ class Store:
         while True:
             try:
                 return duckdb.connect(self.path, read_only=self.read_only)
-            except duckdb.IOException as exc:
-                if _is_lock_error(exc):
+            except duckdb.Error as exc:
+                if isinstance(exc, duckdb.IOException) and _is_lock_error(exc):
                     if self._may_lease and self._lease is None:
                         self._lease = request_lease(self.path)  # a server that was still starting
                         if self._lease is not None:
@@ -139,13 +139,6 @@ class Store:
                         f"store is busy: '{self.path}' is being written by another process{who}; "
                         "try again when it has finished"
                     ) from None
-                raise InputError.at(
-                    "cannot open store",
-                    file=self.path,
-                    value=str(exc).splitlines()[0],
-                    expected="a DuckDB database file written by Industrial Brain",
-                ) from None
-            except duckdb.Error as exc:
                 raise InputError.at(
                     "cannot open store",
                     file=self.path,

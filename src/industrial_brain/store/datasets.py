@@ -43,8 +43,8 @@ def insert_dataset(
     """Write one ``dataset`` row (call inside the ingest's transaction)."""
     at = ingested_at or _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
     store.con.execute(
-        "INSERT INTO dataset (dataset_id, kind, title, source, publisher, licence, citation, sha256, rows, grade, "
-        "file_name, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO dataset (dataset_id, kind, title, source, publisher, licence, citation, sha256, rows, "
+        "grade, file_name, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             dataset_id,
             kind,

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from industrial_brain.store.connection import Store
-from industrial_brain.store.frames import insert_frame, placeholders, registered
+from industrial_brain.store.frames import insert_frame, placeholders, registered, where_equal
 
 #: Window of the one definition of "latest": per (uscc, model_code), newest first.
 LATEST_ORDER = (
@@ -101,9 +101,7 @@ def registrations(
     if uscc is not None:
         ids = [uscc] if isinstance(uscc, str) else list(uscc)
         where.append(f"uscc IN ({placeholders(ids, params)})")
-    if dataset_id is not None:
-        where.append("dataset_id = ?")
-        params.append(dataset_id)
+    where_equal(where, params, (("dataset_id", dataset_id),))
     return store.query(
         f"SELECT {', '.join(ENTERPRISE_COLUMNS)} FROM enterprise WHERE {' AND '.join(where)} ORDER BY uscc",
         params,
@@ -141,23 +139,22 @@ def enterprises(
     model_code, model_version, taken_on, total_score, level``.
     """
     inner, params = [], []
-    if model_code is not None:
-        inner.append("r.model_code = ?")
-        params.append(model_code)
+    where_equal(inner, params, (("r.model_code", model_code),))
     latest = (
         f"SELECT r.* {_RESULTS_FROM} WHERE {' AND '.join(inner) or 'TRUE'} "
         f"QUALIFY row_number() OVER ({LATEST_ORDER}) = 1"
     )
     where = ["TRUE"]
-    for col, v in (
-        ("e.uscc", uscc),
-        ("e.sector_code", sector),
-        ("e.region_code", region),
-        ("e.size_class", size_class),
-    ):
-        if v is not None:
-            where.append(f"{col} = ?")
-            params.append(v)
+    where_equal(
+        where,
+        params,
+        (
+            ("e.uscc", uscc),
+            ("e.sector_code", sector),
+            ("e.region_code", region),
+            ("e.size_class", size_class),
+        ),
+    )
     return store.query(
         "SELECT e.uscc, e.name, e.region_code, e.sector_code, e.sector_scheme, e.size_class, "
         "r.assessment_id, r.model_code, r.model_version, r.taken_on, r.total_score, r.level "
@@ -191,15 +188,16 @@ def assessment_results(
     Ordered by USCC, date and assessment id; ``taken_on`` as ``datetime.date``.
     """
     where, params = ["TRUE"], []
-    for col, v in (
-        ("r.model_code", model_code),
-        ("e.sector_code", sector),
-        ("r.model_fingerprint", model_fingerprint),
-        ("r.dataset_id", dataset_id),
-    ):
-        if v is not None:
-            where.append(f"{col} = ?")
-            params.append(v)
+    where_equal(
+        where,
+        params,
+        (
+            ("r.model_code", model_code),
+            ("e.sector_code", sector),
+            ("r.model_fingerprint", model_fingerprint),
+            ("r.dataset_id", dataset_id),
+        ),
+    )
     if uscc is not None:
         ids = [uscc] if isinstance(uscc, str) else list(uscc)
         where.append(f"r.uscc IN ({placeholders([str(i).strip().upper() for i in ids], params)})")
@@ -256,7 +254,8 @@ def result_fingerprints(store: Store, model_code: str, model_version: str) -> se
     return {
         r[0]
         for r in store.con.execute(
-            "SELECT DISTINCT model_fingerprint FROM assessment_result WHERE model_code = ? AND model_version = ?",
+            "SELECT DISTINCT model_fingerprint FROM assessment_result "
+            "WHERE model_code = ? AND model_version = ?",
             [model_code, model_version],
         ).fetchall()
     }

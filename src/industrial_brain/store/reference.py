@@ -1,8 +1,10 @@
-"""Reference lists a dataset registers: indicators, sectors, enterprises, regions, neighbours, external
-references.
+"""Reference lists a dataset registers: indicators, sectors and external references — the one reader
+and writer of ``indicator``, ``sector`` and ``external_reference``.
 
-Readers for indicators and sectors and the writers of every list (call the writers inside the
-ingest's transaction). Regions and neighbour pairs are read through :mod:`industrial_brain.store.regions`.
+Call the writers inside the ingest's transaction. The other nouns have their own module: regions and
+neighbour pairs :mod:`industrial_brain.store.regions`, enterprises :mod:`industrial_brain.store.enterprises`.
+External references are composite indices published with a source panel, kept beside it as a sanity
+check of our own indices, never as an input.
 """
 
 from __future__ import annotations
@@ -39,6 +41,15 @@ def sectors(store: Store) -> pd.DataFrame:
     return store.query("SELECT scheme, code, name_zh, name_en, dataset_id FROM sector ORDER BY scheme, code")
 
 
+def external_reference(store: Store, name: str) -> pd.DataFrame:
+    """The stored values of one external reference: ``region_code, year, value, dataset_id``."""
+    return store.query(
+        "SELECT region_code, year::INTEGER AS year, value, dataset_id FROM external_reference "
+        "WHERE name = ? ORDER BY region_code, year",
+        [name],
+    )
+
+
 def held_elsewhere(store: Store, table: str, keys: pd.DataFrame, dataset_id: str) -> tuple[tuple, str] | None:
     """The first of ``keys`` (columns = the key columns of ``table``) stored by another dataset.
 
@@ -61,25 +72,10 @@ def insert_indicators(store: Store, frame: pd.DataFrame) -> None:
     insert_frame(store, "indicator", frame)
 
 
-def insert_sectors(store: Store, frame: pd.DataFrame) -> None:
-    """Write sector rows (``code, scheme, name_zh, name_en, dataset_id``)."""
-    insert_frame(store, "sector", frame)
-
-
-def insert_enterprises(store: Store, frame: pd.DataFrame) -> None:
-    """Write enterprise rows (``uscc, name, region_code, sector_code, size_class, dataset_id,
-    sector_scheme``)."""
-    insert_frame(store, "enterprise", frame)
-
-
-def insert_regions(store: Store, frame: pd.DataFrame) -> None:
-    """Write region rows (columns as in :data:`industrial_brain.store.regions.REGION_COLUMNS`)."""
-    insert_frame(store, "region", frame)
-
-
-def insert_neighbours(store: Store, frame: pd.DataFrame) -> None:
-    """Write neighbour pairs ``code_a, code_b, kind, dataset_id`` (both directions, as they are read)."""
-    insert_frame(store, "region_neighbour", frame)
+def insert_sectors(store: Store, frame: pd.DataFrame, *, skip_existing: bool = False) -> None:
+    """Write sector rows (``code, scheme, name_zh, name_en, dataset_id``); with ``skip_existing`` a
+    ``(scheme, code)`` already stored keeps its row instead of raising."""
+    insert_frame(store, "sector", frame, skip_existing=skip_existing)
 
 
 def insert_external_references(store: Store, frame: pd.DataFrame) -> None:

@@ -1,10 +1,12 @@
-"""Regions (GB/T 2260) and their neighbour pairs: the one reader of ``region`` and ``region_neighbour``."""
+"""Regions (GB/T 2260) and their neighbour pairs: the one reader and writer of ``region`` and
+``region_neighbour`` (call the writers inside the ingest's transaction)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from industrial_brain.store.connection import Store
+from industrial_brain.store.frames import insert_frame
 
 REGION_COLUMNS = (
     "code",
@@ -19,6 +21,16 @@ REGION_COLUMNS = (
     "capital_lat",
     "dataset_id",
 )
+
+
+def insert_regions(store: Store, frame: pd.DataFrame) -> None:
+    """Write region rows (columns among :data:`REGION_COLUMNS`)."""
+    insert_frame(store, "region", frame)
+
+
+def insert_neighbours(store: Store, frame: pd.DataFrame) -> None:
+    """Write neighbour pairs ``code_a, code_b, kind, dataset_id`` (both directions, as they are read)."""
+    insert_frame(store, "region_neighbour", frame)
 
 
 def regions(store: Store, level: str | None = None) -> pd.DataFrame:

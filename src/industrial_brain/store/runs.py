@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from industrial_brain.store.connection import Store
-from industrial_brain.store.frames import placeholders, registered
+from industrial_brain.store.frames import placeholders, registered, where_equal
 
 VALUE_COLUMNS = ["region_code", "sector_code", "year", "measure", "value", "label"]
 RUN_COLUMNS = (
@@ -48,7 +48,8 @@ def insert_run(
     Returns the number of value rows written.
     """
     store.con.execute(
-        "INSERT INTO analysis_run (run_id, kind, method, created_at, version, params, lineage, datasets, note) "
+        "INSERT INTO analysis_run "
+        "(run_id, kind, method, created_at, version, params, lineage, datasets, note) "
         "VALUES (?, ?, ?, now(), ?, ?, ?, ?, ?)",
         [run_id, kind, method, version, params_json, lineage_json, datasets, note],
     )
@@ -81,10 +82,7 @@ def runs(
 ) -> pd.DataFrame:
     """Stored runs (optionally of one ``kind``, ``method``, ``note`` or ``datasets`` string), newest first."""
     where, params = ["TRUE"], []
-    for col, v in (("kind", kind), ("method", method), ("note", note), ("datasets", datasets)):
-        if v is not None:
-            where.append(f"{col} = ?")
-            params.append(v)
+    where_equal(where, params, (("kind", kind), ("method", method), ("note", note), ("datasets", datasets)))
     return store.query(
         f"SELECT {RUN_COLUMNS} FROM analysis_run WHERE {' AND '.join(where)} "
         "ORDER BY created_at DESC, run_id",
@@ -116,10 +114,7 @@ def run_values(
 ) -> pd.DataFrame:
     """The values of one run (long form), optionally of one measure, year or region."""
     where, params = ["run_id = ?"], [run_id]
-    for col, v in (("measure", measure), ("year", year), ("region_code", region_code)):
-        if v is not None:
-            where.append(f"{col} = ?")
-            params.append(v)
+    where_equal(where, params, (("measure", measure), ("year", year), ("region_code", region_code)))
     return store.query(
         "SELECT region_code, sector_code, year::INTEGER AS year, measure, value, label "
         f"FROM analysis_value WHERE {' AND '.join(where)} "

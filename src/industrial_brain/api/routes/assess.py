@@ -6,11 +6,10 @@ below k = 3 peers by the service. Handlers check access, call the service and sh
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Request
 
 from industrial_brain.api.deps import (
     CurrentRole,
@@ -19,17 +18,15 @@ from industrial_brain.api.deps import (
     cached,
     records,
     render,
-    require_roles,
     send,
 )
+from industrial_brain.api.params import Lang, Member, Uscc
 from industrial_brain.api.schemas import AssessmentIn, AssessmentPublic, Message
 from industrial_brain.api.security import Principal
 from industrial_brain.errors import AccessError, InputError
 from industrial_brain.services import assess as assess_service
 
 router = APIRouter(prefix="/assess", tags=["assess"])
-Member = Annotated[Principal, Depends(require_roles("admin", "analyst", "enterprise"))]
-Uscc = Annotated[str, Path(min_length=1, max_length=40)]
 MODEL = assess_service.DEFAULT_MODEL
 
 
@@ -46,7 +43,7 @@ def _target(who: Principal, uscc: str | None) -> str:
 
 
 @router.get("/template", responses={400: {"model": Message}})
-def template(request: Request, who: CurrentRole, lang: Annotated[Literal["en", "zh"], Query()] = "en"):
+def template(request: Request, who: CurrentRole, lang: Lang = "en"):
     """The questionnaire of the default maturity model: questions, dimensions, answer options or ranges."""
     return cached(request, who, lambda: render(assess_service.questionnaire(MODEL, lang=lang)))
 
@@ -96,7 +93,7 @@ def profile(
     store: StoreDep,
     who: Member,
     uscc: Uscc,
-    lang: Annotated[Literal["en", "zh"], Query()] = "en",
+    lang: Lang = "en",
 ):
     """Latest level and score, dimension scores against the sector benchmark, blocking rules, roadmap."""
     uscc = _target(who, uscc)

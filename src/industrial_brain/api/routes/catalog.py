@@ -16,6 +16,7 @@ from industrial_brain.api.deps import (
     records,
     render,
 )
+from industrial_brain.api.params import Fmt
 from industrial_brain.api.schemas import DatasetsPublic, Page
 from industrial_brain.services import catalog as service
 
@@ -27,7 +28,7 @@ def catalog(
     request: Request,
     store: StoreDep,
     who: CurrentRole,
-    format: Annotated[Literal["json", "csv"], Query()] = "json",
+    format: Fmt = "json",
 ):
     """Datasets with provenance, grade, rows, years, missing share and number of quality notes."""
 
@@ -47,7 +48,7 @@ def quality_notes(
     severity: Annotated[Literal["error", "warning", "info"] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=10000)] = 500,
     offset: Annotated[int, Query(ge=0)] = 0,
-    format: Annotated[Literal["json", "csv"], Query()] = "json",
+    format: Fmt = "json",
 ):
     """Quality notes (screening findings and provenance notes), optionally for one dataset and severity."""
     if dataset:

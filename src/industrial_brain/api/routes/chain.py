@@ -11,7 +11,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 
 from industrial_brain.api.deps import CSV, CurrentRole, StoreDep, cached, memo, records, render
-from industrial_brain.api.routes.io_tables import Err, Fmt, Lang, TableId, check_table
+from industrial_brain.api.params import Fmt, Lang, TableId
+from industrial_brain.api.routes.io_tables import Err, check_table
 from industrial_brain.services import io as io_service
 from industrial_brain.store.connection import Store
 

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 
-from industrial_brain.api.deps import CSV, CurrentRole, StoreDep, audit, records, render, require_roles, send
+from industrial_brain.api.deps import CSV, CurrentRole, StoreDep, audit, records, render, send
+from industrial_brain.api.params import Fmt, Member, Uscc
 from industrial_brain.api.schemas import AggregatePage, EnterprisePublic, Message, Page
 from industrial_brain.api.security import Principal
 from industrial_brain.errors import AccessError
@@ -29,8 +30,6 @@ from industrial_brain.services import enterprises as service
 from industrial_brain.store.connection import Store
 
 router = APIRouter(prefix="/enterprises", tags=["enterprises"])
-Reader = Annotated[Principal, Depends(require_roles("admin", "analyst", "enterprise"))]
-Uscc = Annotated[str, Path(min_length=1, max_length=40, description="unified social credit code")]
 Model = Annotated[str | None, Query(max_length=80, description="maturity model code (default: every model)")]
 
 
@@ -53,14 +52,14 @@ def _own(store: Store, who: Principal, uscc: str) -> None:
 def list_enterprises(
     request: Request,
     store: StoreDep,
-    who: Reader,
+    who: Member,
     sector: Annotated[str | None, Query(max_length=40)] = None,
     region: Annotated[str | None, Query(max_length=20)] = None,
     size_class: Annotated[str | None, Query(max_length=20)] = None,
     model: Model = None,
     limit: Annotated[int, Query(ge=1, le=10000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
-    format: Annotated[Literal["json", "csv"], Query()] = "json",
+    format: Fmt = "json",
 ):
     """Registered enterprises with their latest assessment per model (enterprise accounts: only their own)."""
     f = service.enterprise_list(
@@ -100,7 +99,7 @@ def aggregates(
             description="maturity model code (default: the model with the most assessed enterprises)",
         ),
     ] = None,
-    format: Annotated[Literal["json", "csv"], Query()] = "json",
+    format: Fmt = "json",
 ):
     """Mean, quartiles and level shares of the latest assessment scores under one model, by one or two
     groupings. Cells (and margins) over fewer than 3 enterprises are suppressed, plus complementary cells.
@@ -129,7 +128,7 @@ def aggregates(
     response_model=EnterprisePublic,
     responses={400: {"model": Message}, 401: {"model": Message}, 403: {"model": Message}},
 )
-def enterprise(request: Request, store: StoreDep, who: Reader, uscc: Uscc, model: Model = None):
+def enterprise(request: Request, store: StoreDep, who: Member, uscc: Uscc, model: Model = None):
     """One enterprise with its latest assessment under each model (``latest``; ``model``: only that one)."""
     _own(store, who, uscc)
     body = EnterprisePublic(**service.enterprise_record(store, uscc, model_code=model or None))
@@ -145,9 +144,9 @@ def enterprise(request: Request, store: StoreDep, who: Reader, uscc: Uscc, model
 def assessments(
     request: Request,
     store: StoreDep,
-    who: Reader,
+    who: Member,
     uscc: Uscc,
-    format: Annotated[Literal["json", "csv"], Query()] = "json",
+    format: Fmt = "json",
 ):
     """Every scored assessment of one enterprise (dimension scores as JSON text)."""
     _own(store, who, uscc)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import pandas as pd
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from industrial_brain.api.deps import (
     CSV,
@@ -18,15 +18,13 @@ from industrial_brain.api.deps import (
     records,
     render,
 )
+from industrial_brain.api.params import Fmt, Lang, TableId
 from industrial_brain.api.schemas import IOResultPublic, IOTablesPublic, Message
 from industrial_brain.services import io as io_service
 from industrial_brain.store.connection import Store
 
 router = APIRouter(prefix="/io-tables", tags=["io"])
 Err = {400: {"model": Message}}
-TableId = Annotated[str, Path(max_length=80, description="e.g. cn_nbs_io_2020_42")]
-Lang = Annotated[Literal["en", "zh"], Query()]
-Fmt = Annotated[Literal["json", "csv"], Query()]
 Basis = Annotated[
     Literal["domestic", "total"],
     Query(description="domestic flows (import-share assumption for competitive tables) or total flows"),

@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Path
 
-from industrial_brain.api.deps import StoreDep, require_roles
+from industrial_brain.api.deps import StoreDep
+from industrial_brain.api.params import Member
 from industrial_brain.api.schemas import JobPublic, Message
-from industrial_brain.api.security import Principal
 from industrial_brain.errors import AccessError, InputError
 from industrial_brain.services import jobs as job_service
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
-Caller = Annotated[Principal, Depends(require_roles("admin", "analyst", "enterprise"))]
 
 
 def job_public(row: dict) -> JobPublic:
@@ -35,7 +34,7 @@ def job_public(row: dict) -> JobPublic:
 @router.get(
     "/{job_id}", response_model=JobPublic, responses={400: {"model": Message}, 401: {"model": Message}}
 )
-def job(store: StoreDep, who: Caller, job_id: Annotated[str, Path(max_length=80)]):
+def job(store: StoreDep, who: Member, job_id: Annotated[str, Path(max_length=80)]):
     """Status (queued, running, done, failed), progress 0…1 and, when done, the result."""
     row = job_service.job(store, job_id)
     if row is None:

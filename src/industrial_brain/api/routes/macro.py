@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from industrial_brain.api.deps import (
     CurrentRole,
@@ -14,16 +14,14 @@ from industrial_brain.api.deps import (
     check_datasets,
     records,
     render,
-    require_roles,
 )
+from industrial_brain.api.params import Runner
 from industrial_brain.api.routes.jobs import job
 from industrial_brain.api.schemas import JobPublic, MacroJobIn, Message, Page
-from industrial_brain.api.security import Principal
 from industrial_brain.errors import InputError
 from industrial_brain.services import macro as macro_service
 
 router = APIRouter(prefix="/macro", tags=["macro"])
-Runner = Annotated[Principal, Depends(require_roles("admin", "analyst"))]
 
 #: Region-level measures a map can show: the three indices, coupling C/T/D and its ten-level class,
 #: and the local Moran (LISA) quadrant of D.

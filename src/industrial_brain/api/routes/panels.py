@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
@@ -16,6 +16,7 @@ from industrial_brain.api.deps import (
     records,
     render,
 )
+from industrial_brain.api.params import Fmt
 from industrial_brain.api.schemas import IndicatorsPublic, Message, PanelPage
 from industrial_brain.services import catalog as service
 
@@ -51,7 +52,7 @@ def panel(
     raw: Annotated[bool, Query(description="keep values the screening marked as errors")] = False,
     limit: Annotated[int, Query(ge=1, le=100000)] = 1000,
     offset: Annotated[int, Query(ge=0)] = 0,
-    format: Annotated[Literal["json", "csv"], Query()] = "json",
+    format: Fmt = "json",
 ):
     """A panel: one row per (region_code, year), one column per indicator."""
     if dataset:

@@ -8,16 +8,16 @@ dataset it was computed from.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
 from industrial_brain.api.deps import CSV, CurrentRole, StoreDep, cached, check_datasets, records, render
+from industrial_brain.api.params import Fmt
 from industrial_brain.api.schemas import Message, Page, RunPublic, RunsPublic
 from industrial_brain.api.security import Principal
 from industrial_brain.errors import InputError
-from industrial_brain.services.results import run_values
-from industrial_brain.services.runs import readable_runs, run_datasets, run_record
+from industrial_brain.services.runs import readable_runs, run_datasets, run_record, run_values
 from industrial_brain.store.connection import Store
 
 router = APIRouter(prefix="/runs", tags=["results"])
@@ -82,7 +82,7 @@ def values(
     region: Annotated[str | None, Query(max_length=20)] = None,
     limit: Annotated[int, Query(ge=1, le=200000)] = 10000,
     offset: Annotated[int, Query(ge=0)] = 0,
-    format: Annotated[Literal["json", "csv"], Query()] = "json",
+    format: Fmt = "json",
 ):
     """The numbers of one run (long form: region, sector, year, measure, value, label)."""
 

@@ -6,14 +6,12 @@ Results are stored as a run of kind ``stress``; the job result carries the recov
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Request
 
-from fastapi import APIRouter, Depends, Request
-
-from industrial_brain.api.deps import CurrentRole, StoreDep, cached, render, require_roles
+from industrial_brain.api.deps import CurrentRole, StoreDep, cached, render
+from industrial_brain.api.params import Runner
 from industrial_brain.api.routes.jobs import job
 from industrial_brain.api.schemas import JobPublic, Message, StressJobIn
-from industrial_brain.api.security import Principal
 from industrial_brain.services.stress import (
     recovery_curves,
     run_scenario,
@@ -23,7 +21,6 @@ from industrial_brain.services.stress import (
 )
 
 router = APIRouter(prefix="/stress", tags=["stress"])
-Runner = Annotated[Principal, Depends(require_roles("admin", "analyst"))]
 TOP = 5
 
 
