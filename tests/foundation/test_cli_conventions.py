@@ -246,3 +246,9 @@ def test_option_names_leaves_file_columns_alone():
     assert common.option_names("column 'kind': unknown kind") == "option '--kind': unknown kind"
     assert common.option_names("a.csv: row 2, column 'years': bad") == "a.csv: row 2, column 'years': bad"
     assert common.option_names("parameter 'nope': bad") == "parameter 'nope': bad"
+
+
+def test_a_wide_panel_prints_one_row_per_value_with_its_unit(default_db):
+    text = _cli(default_db, "show", "panel", "--region", "北京", "--years", "2015:2016")
+    assert "indicator_code" in text and "unit" in text and "10^8 CNY" in text
+    assert "2,015" not in text and re.search(r"\b2016\b", text)

@@ -43,6 +43,8 @@ YEAR_COLUMNS = frozenset(
 SCORE_COLUMNS = frozenset({"score", "total_score", "mean_score", "weighted_score"})
 #: Narrowest width a text column is folded to when a table must fit the terminal.
 TEXT_MIN_WIDTH = 10
+#: Narrowest width a number's or code's header is folded to (a narrower table is split in blocks instead).
+HEADER_MIN_WIDTH = 6
 #: Width text columns keep when a table too wide for the terminal is split into blocks of columns.
 TEXT_SPLIT_WIDTH = 24
 #: Text columns whose cells are all at most this wide, without spaces (codes, ids, year ranges), never wrap.
@@ -285,9 +287,13 @@ class _Col:
 
     @property
     def floor(self) -> int:
-        """Narrowest width: numbers and codes as wide as their widest cell (the header folds), text folded."""
+        """Narrowest width: numbers and codes as wide as their widest cell, their header folded to no less
+        than :data:`HEADER_MIN_WIDTH` (``rank_e|xtract|ion``, never ``ra|nk|_e``); text folded."""
+        if self.kind == "text":
+            return min(self.natural, TEXT_MIN_WIDTH)
         widest = max([*(cell_len(c) for c in self.cells), 1])
-        return min(self.natural, TEXT_MIN_WIDTH) if self.kind == "text" else widest
+        word = max([cell_len(x) for x in self.header.split()] or [1])
+        return max(widest, min(word, HEADER_MIN_WIDTH))
 
 
 def _room(cols: list[_Col]) -> int:

@@ -168,33 +168,39 @@ def _with_names(frame: pd.DataFrame, store, table: str, lang: str) -> pd.DataFra
     return f if mrio else f.rename(columns={first: "sector"})
 
 
-@io_app.command("summary")
-def io_summary(
-    table: TableOpt = DEFAULT_TABLE,
-    out: OutOpt = None,
-    db: DbOpt = None,
-    lang: LangOpt = "en",
-    fmt: FormatOpt = "table",
-    basis: BasisOpt = "domestic",
-) -> None:
-    """Output, value added, final demand, output multiplier and linkages by sector. 投入产出概览。"""
-    f, unit = _by_sector(db, table, lang, lambda store: table_overview(store, table, basis=basis))
-    _show(f, out=out, fmt=fmt, lang=lang, title=f"{table} ({basis})", units=_units(f, unit))
+def _sector_command(name: str, help_text: str, compute, title: str, *, ratios: tuple[str, ...] = ()) -> None:
+    """Register ``ibrain io <name>``: the frame ``compute(store, table, basis)`` (indexed by sector) with the
+    sector names, printed with its units or written to ``--out``; ``title`` is formatted with ``table``
+    and ``basis``."""
+
+    def command(
+        table: TableOpt = DEFAULT_TABLE,
+        out: OutOpt = None,
+        db: DbOpt = None,
+        lang: LangOpt = "en",
+        fmt: FormatOpt = "table",
+        basis: BasisOpt = "domestic",
+    ) -> None:
+        f, unit = _by_sector(db, table, lang, lambda store: compute(store, table, basis))
+        shown = title.format(table=table, basis=basis)
+        _show(f, out=out, fmt=fmt, lang=lang, title=shown, units=_units(f, unit, ratios=ratios))
+
+    io_app.command(name, help=help_text)(command)
 
 
-@io_app.command("multipliers")
-def io_multipliers(
-    table: TableOpt = DEFAULT_TABLE,
-    out: OutOpt = None,
-    db: DbOpt = None,
-    lang: LangOpt = "en",
-    fmt: FormatOpt = "table",
-    basis: BasisOpt = "domestic",
-) -> None:
-    """Output, value-added and income multipliers (type I) by sector. 乘数。"""
-    f, _ = _by_sector(db, table, lang, lambda store: table_multipliers(store, table, basis=basis).table)
-    title = f"Multipliers 乘数 — {table} ({basis})"
-    _show(f, out=out, fmt=fmt, lang=lang, title=title, units=_units(f, ratios=("value_added",)))
+_sector_command(
+    "summary",
+    "Output, value added, final demand, output multiplier and linkages by sector. 投入产出概览。",
+    lambda store, table, basis: table_overview(store, table, basis=basis),
+    "{table} ({basis})",
+)
+_sector_command(
+    "multipliers",
+    "Output, value-added and income multipliers (type I) by sector. 乘数。",
+    lambda store, table, basis: table_multipliers(store, table, basis=basis).table,
+    "Multipliers 乘数 — {table} ({basis})",
+    ratios=("value_added",),
+)
 
 
 @io_app.command("key-sectors")

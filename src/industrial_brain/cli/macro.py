@@ -140,10 +140,15 @@ def run(
         lang=lang,
         title=(f"{last} 年各省指数与耦合协调度" if zh else f"Provinces in {last}: indices and coordination"),
     )
-    dg = result.dagum_table(lang)
+    dg = result.dagum_table(lang).iloc[:, :8]
+    english = result.dagum_table("en").columns[:8]  # the contributions (share_*) in percent, G in 3 decimals
     emit(
-        dg.iloc[:, :8],
-        units={c: "index" for c in dg.columns[:8] if pd.api.types.is_float_dtype(dg[c])},
+        dg,
+        units={
+            c: "share" if e.startswith("share") else "index"
+            for c, e in zip(dg.columns, english)
+            if pd.api.types.is_float_dtype(dg[c])
+        },
         lang=lang,
         title=(
             "Dagum 基尼系数分解（D，四大地区）" if zh else "Dagum Gini decomposition of D (NBS four regions)"

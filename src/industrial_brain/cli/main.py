@@ -49,6 +49,8 @@ from industrial_brain.report.demo import run_demo
 from industrial_brain.services import catalog as catalog_service
 from industrial_brain.store.connection import default_db_path
 
+#: ``show panel`` prints a column per indicator up to this many indicators, else one row per value.
+PANEL_WIDE_INDICATORS = 3
 #: Exit code of a bug (BSD ``EX_SOFTWARE``).
 EXIT_INTERNAL = 70
 
@@ -218,6 +220,15 @@ def show_panel(
     if out:
         write_out(frame, out)
         console.print(f"wrote 已写出 {len(frame)} rows → {out}")
+    elif fmt == "table" and len(view.indicators) > PANEL_WIDE_INDICATORS:
+        # a column per indicator does not fit a terminal: one row per value, with its unit
+        long = frame.melt(
+            id_vars=[c for c in frame.columns if c not in view.indicators],
+            value_vars=view.indicators,
+            var_name="indicator_code",
+        ).dropna(subset=["value"])
+        long = long.assign(unit=long["indicator_code"].map(units).fillna(""))
+        emit(long, lang=lang, title="Panel 面板 (one row per value; --format csv: one column per indicator)")
     else:
         emit(frame, fmt=fmt, lang=lang, title="Panel 面板", units=units)
     if len(view.excluded) and not out:
