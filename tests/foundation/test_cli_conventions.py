@@ -190,3 +190,65 @@ def test_catalog_at_80_columns(default_db):
         assert not re.search(r"\d\.\d+e[+-]\d", r.stdout)
         if lang == "zh":
             assert "数据集编号" in r.stdout and "行数" in r.stdout
+
+
+# ---- real commands, real formatting --------------------------------------------------------------
+
+
+def _cli(default_db, *args) -> str:
+    env = {**os.environ, "PYTHONPATH": "src", "COLUMNS": "80"}
+    r = subprocess.run(
+        [sys.executable, "-m", "industrial_brain.cli.main", *args, "--db", str(default_db)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert r.returncode == 0, r.stderr
+    assert all(cell_len(line) <= 80 for line in r.stdout.splitlines()), r.stdout
+    return r.stdout
+
+
+def test_show_io_in_chinese_has_units_and_separators(default_db):
+    text = _cli(default_db, "show", "io", "--table", "cn_nbs_io_2020_42", "--lang", "zh")
+    assert "总产出（万元）" in text and "增加值（万元）" in text
+    assert "1,331,683,250" in text  # gross output of sector 01, in 万元
+    assert "e+" not in text
+
+
+def test_show_panel_years_and_money(default_db):
+    args = ("show", "panel", "--indicator", "grp_100m_cny", "--region", "北京", "--years", "2015:2016")
+    text = _cli(default_db, *args)
+    assert re.search(r"\b2015\b", text) and "2,015" not in text and "2015.0" not in text
+    assert "(100 million CNY)" in text and "23,015" in text  # 亿元 with separators, no decimals
+    assert "grp_100m_cny（亿元）" in _cli(default_db, *args, "--lang", "zh")
+
+
+def test_catalog_counts_and_shares(default_db):
+    text = _cli(default_db, "catalog", "--no-notes")
+    assert "missing_share (%)" in text and re.search(r"(?<![\d.])8\.5(?![\d])", text)  # 0.0852 → 8.5 %
+    assert "14,293" in text  # rows as a count
+    assert "cn_nbs_io_2020_153" in text  # identifiers never wrap
+
+
+def test_multipliers_line_up(default_db):
+    text = _cli(default_db, "io", "multipliers", "--table", "cn_nbs_io_2020_42")
+    numbers = re.findall(r"(?<![\d.,])\d+\.\d+(?![\d.])", text)
+    assert numbers and all(len(n.split(".")[1]) == 4 for n in numbers), numbers[:20]
+
+
+def test_service_parameters_are_named_as_options(capsys, default_db):
+    code, text = _run(capsys, "show", "panel", "--db", str(default_db), "--years", "2020:2015")
+    assert code == 2 and "option '--years'" in text and "parameter 'years'" not in text
+
+
+def test_option_names_leaves_file_columns_alone():
+    assert common.option_names("parameter 'years': bad") == "option '--years': bad"
+    assert common.option_names("column 'kind': unknown kind") == "option '--kind': unknown kind"
+    assert common.option_names("a.csv: row 2, column 'years': bad") == "a.csv: row 2, column 'years': bad"
+    assert common.option_names("parameter 'nope': bad") == "parameter 'nope': bad"
+
+
+def test_a_wide_panel_prints_one_row_per_value_with_its_unit(default_db):
+    text = _cli(default_db, "show", "panel", "--region", "北京", "--years", "2015:2016")
+    assert "indicator_code" in text and "unit" in text and "10^8 CNY" in text
+    assert "2,015" not in text and re.search(r"\b2016\b", text)

@@ -91,6 +91,20 @@ DEFAULT_MODEL = service.DEFAULT_MODEL
 SCORE_COLUMNS = list(service.SCORE_COLUMNS)
 
 
+def _units(frame: pd.DataFrame) -> dict[str, str]:
+    """Units of an assessment table: ``n``/``n_*`` counts, ``share_*`` level shares (in percent), the other
+    numbers scores 0–100 (one decimal)."""
+    units = {}
+    for c in frame.columns:
+        if c == "n" or c.startswith("n_"):
+            units[c] = "count"
+        elif c.startswith("share_"):
+            units[c] = "share"
+        elif pd.api.types.is_float_dtype(frame[c]):
+            units[c] = "points"
+    return units
+
+
 @app.command("models")
 def models(db: ModelsDbOpt = None, fmt: FormatOpt = "table", lang: LangOpt = "en") -> None:
     """List the shipped maturity models and their versions (with --db also the stored ones).
@@ -231,7 +245,8 @@ def benchmark(
             f"complementary suppressions, k={k})"
         )
     else:
-        emit(frame, fmt=fmt, lang=lang, title=f"Benchmark by {by} 对标 (k={k}; suppressed cells blank)")
+        title = f"Benchmark by {by} 对标 (k={k}; suppressed cells blank)"
+        emit(frame, fmt=fmt, lang=lang, title=title, units=_units(frame))
 
 
 @app.command("profile")
@@ -276,7 +291,8 @@ def trajectory_cmd(
         "dataset_id",
     ]
     shown = t[cols] if fmt == "table" else t.drop(columns=["assessment_id"])
-    emit(shown, fmt=fmt, lang=lang, title=f"Trajectory 轨迹 {uscc} (dimension scores: --format csv)")
+    title = f"Trajectory 轨迹 {uscc} (dimension scores: --format csv)"
+    emit(shown, fmt=fmt, lang=lang, title=title, units=_units(shown))
 
 
 @app.command("cohort")
@@ -300,4 +316,5 @@ def cohort_cmd(
         write_out(frame, out)
         console.print(f"wrote 已写出 {len(frame)} rows → {out}")
     else:
-        emit(frame, fmt=fmt, lang=lang, title=f"Cohort by {by}: {r.start} → {r.end} (k={k})")
+        title = f"Cohort by {by}: {r.start} → {r.end} (k={k})"
+        emit(frame, fmt=fmt, lang=lang, title=title, units=_units(frame))

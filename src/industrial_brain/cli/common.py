@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,10 +43,38 @@ YEAR_COLUMNS = frozenset(
 SCORE_COLUMNS = frozenset({"score", "total_score", "mean_score", "weighted_score"})
 #: Narrowest width a text column is folded to when a table must fit the terminal.
 TEXT_MIN_WIDTH = 10
+#: Narrowest width a number's or code's header is folded to (a narrower table is split in blocks instead).
+HEADER_MIN_WIDTH = 6
 #: Width text columns keep when a table too wide for the terminal is split into blocks of columns.
 TEXT_SPLIT_WIDTH = 24
 #: Text columns whose cells are all at most this wide, without spaces (codes, ids, year ranges), never wrap.
 CODE_MAX_WIDTH = 12
+#: ASCII identifiers without spaces (dataset and table ids) up to this wide never wrap either.
+ID_MAX_WIDTH = 32
+#: Units that name how a unitless column prints, and its decimals (see :func:`emit`).
+DECIMALS = {"score": 2, "ratio": 4, "index": 3, "points": 1, "share": 1}
+#: Parameters named in service errors (``parameter 'years'``, or a message starting ``column 'years'``)
+#: → the options that set them on the command line (:func:`option_names`).
+OPTION_NAMES = {
+    "years": "--years",
+    "indicators": "--indicator",
+    "regions": "--region",
+    "datasets": "--dataset",
+    "severity": "--severity",
+    "systems": "--system",
+    "weights": "--weights",
+    "missing": "--missing",
+    "permutations": "--permutations",
+    "run_id": "--run",
+    "basis": "--basis",
+    "layout": "--layout",
+    "kind": "--kind",
+    "by": "--by",
+    "k": "--k",
+    "days": "--days",
+    "runs": "--runs",
+    "direction": "--direction",
+}
 #: Key columns repeated in every block when a wide table is split to fit the terminal.
 MAX_KEY_COLUMNS = 2
 
@@ -90,6 +119,19 @@ def run_init(db: Path | None) -> list:
     return reports
 
 
+def option_names(message: str) -> str:
+    """A service's error message with the parameters it names spelled as the CLI options that set them
+    (:data:`OPTION_NAMES`): ``parameter 'years'`` anywhere, and ``column 'years'`` opening the message
+    (a column of a file is always preceded by the file's name), become ``option '--years'``."""
+
+    def flag(match: re.Match) -> str:
+        name = match.group(2)
+        return f"option '{OPTION_NAMES[name]}'" if name in OPTION_NAMES else match.group(0)
+
+    message = re.sub(r"(parameter) '([a-z_]+)'", flag, message)
+    return re.sub(r"^(column) '([a-z_]+)'", flag, message)
+
+
 def emit(
     frame: pd.DataFrame,
     *,
@@ -107,17 +149,21 @@ def emit(
         ``亿元``: values in that unit with thousands separators, never in scientific notation, and the
         unit in the header (``gross_output (10^4 CNY)``; ``总产出（万元）`` with ``lang='zh'``);
       * ``"year"``: whole numbers without separators (``2020``, never ``2,020.0``);
-      * ``"score"``: two decimals;
       * ``"count"``: whole numbers with thousands separators;
+      * ``"score"``: two decimals; ``"points"`` (scores 0–100): one decimal; ``"index"`` (scores 0–1
+        such as a composite index or D): three decimals; ``"ratio"`` (multipliers, coefficients,
+        linkages): four decimals — always that many, so a column's decimals line up;
+      * ``"share"`` (a fraction 0–1): in percent with one decimal, ``%`` in the header
+        (``missing_share (%)``, ``8.5`` for 0.0852);
       * anything else (``"%"``, ``"t"`` …): shown in the header; values as plain numbers.
     Without a unit, columns named like years (:data:`YEAR_COLUMNS`) print as years and score columns
     (:data:`SCORE_COLUMNS`, ``*_score``) as scores; other integers get thousands separators, other
     floats up to four decimals.
 
     Tables fit the console width (80 columns when not a terminal or with ``COLUMNS=80``): text
-    columns wrap (fold), numbers never break; a table too wide for the console is printed in
-    blocks of columns, each repeating the leading text columns. CSV and JSON carry the raw values
-    (headers localised, no units).
+    columns wrap, on words as long as there is room, numbers and identifiers never break; a table too
+    wide for the console is printed in blocks of columns, each repeating the leading text columns. CSV
+    and JSON carry the raw values (headers localised, no units).
     """
     check_lang(lang)
     if fmt not in ("table", "csv", "json"):
@@ -136,7 +182,7 @@ def emit(
     for c in frame.columns:
         kind = _kind(str(c), frame[c], unit_of.get(c))
         cells = [_cell(v, kind) for v in rows[c]]
-        if kind == "text" and all(len(x) <= CODE_MAX_WIDTH and " " not in x for x in cells):
+        if kind == "text" and all(_is_code(x) for x in cells):
             kind = "code"
         columns.append(_Col(_header(str(c), unit_of.get(c), lang), kind, cells))
     for i, block in enumerate(_blocks(columns, console.width)):
@@ -159,12 +205,19 @@ def emit(
         console.print(f"… {len(frame) - max_rows} more rows (use --format csv or --out)")
 
 
+def _is_code(cell: str) -> bool:
+    """A cell that must not wrap: short and without spaces, or an ASCII identifier (``cn_nbs_io_2020_42``)."""
+    if " " in cell:
+        return False
+    return len(cell) <= CODE_MAX_WIDTH or (cell.isascii() and len(cell) <= ID_MAX_WIDTH)
+
+
 def _kind(name: str, values: pd.Series, unit: str | None) -> str:
-    """How a column prints: money, year, score, count, integer, number or text."""
+    """How a column prints: money, year, count, one of :data:`DECIMALS`, integer, number or text."""
     if unit is not None:
         if is_money_unit(unit):
             return "money"
-        if unit in ("year", "score", "count"):
+        if unit in ("year", "count") or unit in DECIMALS:
             return unit
     numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
     if not numeric:
@@ -178,9 +231,9 @@ def _kind(name: str, values: pd.Series, unit: str | None) -> str:
 
 def _header(name: str, unit: str | None, lang: str) -> str:
     head = label(name, lang)
-    if unit is None or unit in ("year", "score", "count"):
+    if unit is None or unit in ("year", "count") or (unit in DECIMALS and unit != "share"):
         return head
-    shown = unit_label(unit, lang)
+    shown = "%" if unit == "share" else unit_label(unit, lang)
     return f"{head}（{shown}）" if lang == "zh" else f"{head} ({shown})"
 
 
@@ -197,8 +250,10 @@ def _cell(v, kind: str = "number") -> str:
         return str(int(round(v)))
     if kind in ("count", "integer"):
         return f"{int(round(v)):,d}" if float(v).is_integer() else _number(float(v))
-    if kind == "score":
-        return f"{v:,.2f}"
+    if kind == "share":
+        return f"{100 * v:,.1f}"
+    if kind in DECIMALS:
+        return f"{v:,.{DECIMALS[kind]}f}"
     if kind == "money":
         return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.2f}"
     return _number(float(v))
@@ -232,9 +287,13 @@ class _Col:
 
     @property
     def floor(self) -> int:
-        """Narrowest width: numbers and codes as wide as their widest cell (the header folds), text folded."""
+        """Narrowest width: numbers and codes as wide as their widest cell, their header folded to no less
+        than :data:`HEADER_MIN_WIDTH` (``rank_e|xtract|ion``, never ``ra|nk|_e``); text folded."""
+        if self.kind == "text":
+            return min(self.natural, TEXT_MIN_WIDTH)
         widest = max([*(cell_len(c) for c in self.cells), 1])
-        return min(self.natural, TEXT_MIN_WIDTH) if self.kind == "text" else widest
+        word = max([cell_len(x) for x in self.header.split()] or [1])
+        return max(widest, min(word, HEADER_MIN_WIDTH))
 
 
 def _room(cols: list[_Col]) -> int:
@@ -272,17 +331,19 @@ def _blocks(columns: list[_Col], width: int) -> list[list[_Col]]:
 def _widths(block: list[_Col], width: int) -> list[int | None]:
     """Column widths of a block: natural when it fits; else narrowed in stages, never below a floor —
     text to :data:`TEXT_SPLIT_WIDTH`, headers of numbers and codes to their longest word, text to its
-    floor, headers to the width of their column's cells."""
+    longest word, headers to the width of their column's cells, text to its floor."""
     budget = width - _room(block)
     w = [c.natural for c in block]
     if sum(w) <= budget:
         return [None] * len(block)
     text = [c.kind == "text" for c in block]
     word = [max([c.floor, *(cell_len(x) for x in c.header.split())]) for c in block]
+    whole = [min(c.roomy, max([c.floor, *(_word_len(x) for v in c.cells for x in v.split())])) for c in block]
     stages = [
         [c.roomy if t else c.natural for c, t in zip(block, text)],
         [c.roomy if t else wd for c, t, wd in zip(block, text, word)],
-        [c.floor if t else wd for c, t, wd in zip(block, text, word)],
+        [wh if t else wd for t, wd, wh in zip(text, word, whole)],
+        [wh if t else c.floor for c, t, wh in zip(block, text, whole)],
         [c.floor for c in block],
     ]
     for target in stages:
@@ -292,6 +353,11 @@ def _widths(block: list[_Col], width: int) -> list[int | None]:
                 break
             w[max(wider, key=lambda k: w[k] - target[k])] -= 1
     return w
+
+
+def _word_len(word: str) -> int:
+    """Width a word needs to stay whole: its width, or one character's for Chinese (which wraps anywhere)."""
+    return cell_len(word) if word.isascii() else 2
 
 
 def write_out(frame: pd.DataFrame, out: Path) -> None:

@@ -86,12 +86,71 @@ SectorOpt = Annotated[
 ]
 
 
-def _show(frame: pd.DataFrame, *, out: Path | None, fmt: str, lang: str, title: str) -> None:
+#: Columns printed as unitless ratios (multipliers, coefficients, linkages, centralities): four decimals.
+RATIO_COLUMNS = (
+    "output",
+    "income",
+    "income_typeI",
+    "backward",
+    "forward",
+    "direct",
+    "total",
+    "weight",
+    "path_weight",
+    "betweenness",
+    "pagerank",
+    "intra_multiplier",
+    "spillover_multiplier",
+)
+#: Columns printed as shares (fractions, shown in percent).
+SHARE_COLUMNS = ("share_intermediate", "share_total", "spillover_share")
+#: Columns in the unit of the table (money).
+MONEY_COLUMNS = (
+    "x",
+    "value_added",
+    "final_demand",
+    "loss_total",
+    "OF",
+    "IF",
+    "OF_target",
+    "IF_target",
+    "outflows",
+    "inflows",
+    "for_own_demand",
+    "for_other_regions",
+    "for_exports",
+    "demand",
+    "induced_output",
+    "digital_demand",
+)
+
+
+def _units(frame: pd.DataFrame, money: str | None = None, *, ratios: tuple[str, ...] = ()) -> dict[str, str]:
+    """Units of the columns of an IO or chain table: ratios (:data:`RATIO_COLUMNS` and ``ratios``),
+    shares and, given ``money`` (the table's unit), amounts (:data:`MONEY_COLUMNS`)."""
+    units = {c: "ratio" for c in (*RATIO_COLUMNS, *ratios)} | {c: "share" for c in SHARE_COLUMNS}
+    if (
+        money is not None
+    ):  # "10^4 CNY (current producer prices)": the money unit, the price basis in the title
+        units |= {c: money.split(" (")[0] for c in MONEY_COLUMNS if c not in ratios}
+    return {c: u for c, u in units.items() if c in frame.columns}
+
+
+def _show(
+    frame: pd.DataFrame, *, out: Path | None, fmt: str, lang: str, title: str, units: dict[str, str]
+) -> None:
     if out is not None:
         write_out(frame, out)
         console.print(f"wrote 已写出 {len(frame)} rows → {out}")
     else:
-        emit(frame, fmt=fmt, lang=lang, title=title)
+        emit(frame, fmt=fmt, lang=lang, title=title, units=units)
+
+
+def _by_sector(db: Path | None, table: str, lang: str, compute) -> tuple[pd.DataFrame, str]:
+    """``compute(store)`` (a frame indexed by sector) with sector names, and the table's unit."""
+    with store_for(db, read_only=True) as store:
+        frame = _with_names(compute(store), store, table, lang)
+        return frame, load_table(store, table).unit
 
 
 def _with_names(frame: pd.DataFrame, store, table: str, lang: str) -> pd.DataFrame:
@@ -109,35 +168,39 @@ def _with_names(frame: pd.DataFrame, store, table: str, lang: str) -> pd.DataFra
     return f if mrio else f.rename(columns={first: "sector"})
 
 
-@io_app.command("summary")
-def io_summary(
-    table: TableOpt = DEFAULT_TABLE,
-    out: OutOpt = None,
-    db: DbOpt = None,
-    lang: LangOpt = "en",
-    fmt: FormatOpt = "table",
-    basis: BasisOpt = "domestic",
-) -> None:
-    """Output, value added, final demand, output multiplier and linkages by sector. 投入产出概览。"""
-    with store_for(db, read_only=True) as store:
-        f = _with_names(table_overview(store, table, basis=basis), store, table, lang)
-        unit = load_table(store, table, basis=basis).unit
-    _show(f, out=out, fmt=fmt, lang=lang, title=f"{table} ({basis}) — {unit}")
+def _sector_command(name: str, help_text: str, compute, title: str, *, ratios: tuple[str, ...] = ()) -> None:
+    """Register ``ibrain io <name>``: the frame ``compute(store, table, basis)`` (indexed by sector) with the
+    sector names, printed with its units or written to ``--out``; ``title`` is formatted with ``table``
+    and ``basis``."""
+
+    def command(
+        table: TableOpt = DEFAULT_TABLE,
+        out: OutOpt = None,
+        db: DbOpt = None,
+        lang: LangOpt = "en",
+        fmt: FormatOpt = "table",
+        basis: BasisOpt = "domestic",
+    ) -> None:
+        f, unit = _by_sector(db, table, lang, lambda store: compute(store, table, basis))
+        shown = title.format(table=table, basis=basis)
+        _show(f, out=out, fmt=fmt, lang=lang, title=shown, units=_units(f, unit, ratios=ratios))
+
+    io_app.command(name, help=help_text)(command)
 
 
-@io_app.command("multipliers")
-def io_multipliers(
-    table: TableOpt = DEFAULT_TABLE,
-    out: OutOpt = None,
-    db: DbOpt = None,
-    lang: LangOpt = "en",
-    fmt: FormatOpt = "table",
-    basis: BasisOpt = "domestic",
-) -> None:
-    """Output, value-added and income multipliers (type I) by sector. 乘数。"""
-    with store_for(db, read_only=True) as store:
-        f = _with_names(table_multipliers(store, table, basis=basis).table, store, table, lang)
-    _show(f, out=out, fmt=fmt, lang=lang, title=f"Multipliers 乘数 — {table} ({basis})")
+_sector_command(
+    "summary",
+    "Output, value added, final demand, output multiplier and linkages by sector. 投入产出概览。",
+    lambda store, table, basis: table_overview(store, table, basis=basis),
+    "{table} ({basis})",
+)
+_sector_command(
+    "multipliers",
+    "Output, value-added and income multipliers (type I) by sector. 乘数。",
+    lambda store, table, basis: table_multipliers(store, table, basis=basis).table,
+    "Multipliers 乘数 — {table} ({basis})",
+    ratios=("value_added",),
+)
 
 
 @io_app.command("key-sectors")
@@ -151,11 +214,16 @@ def io_key_sectors(
     threshold: Annotated[float, typer.Option("--threshold", help="Linkage threshold (default 1).")] = 1.0,
 ) -> None:
     """Rasmussen–Hirschman linkages and the four-quadrant key-sector classification. 关键部门。"""
-    with store_for(db, read_only=True) as store:
-        ks = table_key_sectors(store, table, basis=basis, threshold=threshold)
-        # files keep the English column names and quadrant codes; the screen shows them in ``lang``
-        f = _with_names(ks.to_frame(lang if out is None else "en"), store, table, lang)
-    _show(f, out=out, fmt=fmt, lang=lang, title=f"Key sectors 关键部门 — {table}")
+    # files keep the English column names and quadrant codes; the screen shows them in ``lang``
+    f, _ = _by_sector(
+        db,
+        table,
+        lang,
+        lambda store: table_key_sectors(store, table, basis=basis, threshold=threshold).to_frame(
+            lang if out is None else "en"
+        ),
+    )
+    _show(f, out=out, fmt=fmt, lang=lang, title=f"Key sectors 关键部门 — {table}", units=_units(f))
 
 
 @io_app.command("digital")
@@ -174,9 +242,11 @@ def io_digital(
     with store_for(db, read_only=True) as store:
         if spillover:
             f = digital_spillover(store, digital=digital)
+            unit = load_table(store, MRIO_ID).unit
             title = "Spillover of digital demand 数字需求的省际溢出 (MRIO 2017)"
         elif table == ["provinces"]:
             f = digital_provinces(store, digital=digital, basis=basis, lang=lang)
+            unit = None
             title = f"Digital input coefficients 数字投入系数 — 31 provinces 2017 ({basis})"
         else:
             ids = table or list(NATIONAL_42)
@@ -187,8 +257,9 @@ def io_digital(
                 t.insert(0, "table", tid)
                 parts.append(t)
             f = pd.concat(parts, ignore_index=True)
+            unit = None
             title = f"Digital input coefficients 数字投入系数 ({basis}; digital = {', '.join(digital)})"
-    _show(f, out=out, fmt=fmt, lang=lang, title=title)
+    _show(f, out=out, fmt=fmt, lang=lang, title=title, units=_units(f, unit))
 
 
 @io_app.command("mrio")
@@ -213,7 +284,8 @@ def io_mrio(
         comp = national_comparison(store, res)
         run_id = save_mrio(store, res) if save else None
     f = f.drop(columns="name_zh" if lang == "en" else "name_en").reset_index()
-    _show(f, out=out, fmt=fmt, lang=lang, title="MRIO 2017 by province 分省多区域投入产出表")
+    title = "MRIO 2017 by province 分省多区域投入产出表"
+    _show(f, out=out, fmt=fmt, lang=lang, title=title, units=_units(f, res.table.unit))
     if fmt == "table" and out is None:
         checks = {**res.checks, **{f"national:{k}": v for k, v in comp.items()}}
         emit(
@@ -264,9 +336,8 @@ def chain_tree(
     if _graph_out(g, out):
         return
     f = tree_frame(g, sector, depth=depth, direction=direction)
-    _show(
-        f, out=out, fmt=fmt, lang=lang, title=f"{direction} tree of {sector} (depth {depth}, rule {g.rule})"
-    )
+    title = f"{direction} tree of {sector} (depth {depth}, rule {g.rule})"
+    _show(f, out=out, fmt=fmt, lang=lang, title=title, units=_units(f) | {"depth": "count"})
 
 
 @chain_app.command("chokepoints")
@@ -283,7 +354,9 @@ def chain_chokepoints(
     """Chokepoints: sectors ranked by hypothetical-extraction loss and betweenness. 卡脖子环节。"""
     with store_for(db, read_only=True) as store:
         g = chain(store, table, rule=rule, threshold=threshold, lang=lang)
+        unit = load_table(store, table).unit
     if _graph_out(g, out):
         return
     f = chokepoints_frame(g, top or None)
-    _show(f, out=out, fmt=fmt, lang=lang, title=f"Chokepoints 卡脖子环节 — {table} (rule {g.rule})")
+    title = f"Chokepoints 卡脖子环节 — {table} (rule {g.rule})"
+    _show(f, out=out, fmt=fmt, lang=lang, title=title, units=_units(f, unit))

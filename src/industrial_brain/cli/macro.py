@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -38,31 +36,6 @@ app = typer.Typer(
     "inequality, convergence, spatial).",
     no_args_is_help=True,
 )
-
-
-#: Pipeline parameters named in service errors → the options that set them here.
-_OPTIONS = {
-    "systems": "--system",
-    "years": "--years",
-    "weights": "--weights",
-    "missing": "--missing",
-    "permutations": "--permutations",
-    "run_id": "--run",
-}
-
-
-@contextmanager
-def _as_options() -> Iterator[None]:
-    """Re-raise a service's input error with the pipeline parameters it names spelled as this CLI's
-    options."""
-    try:
-        yield
-    except InputError as exc:
-        msg = str(exc)
-        for name, flag in _OPTIONS.items():
-            for said in (f"parameter '{name}'", f"column '{name}'"):
-                msg = msg.replace(said, f"option '{flag}'")
-        raise InputError(msg) from exc
 
 
 def _kv_table(title: str, items) -> Table:
@@ -122,7 +95,7 @@ def run(
         raise InputError.at(
             "unsupported output type", file=str(out), value=out.suffix or "(none)", expected=".csv or .xlsx"
         )
-    with store_for(db) as store, _as_options():
+    with store_for(db) as store:
         result = run_macro(
             store,
             system,
@@ -160,14 +133,22 @@ def run(
     )
     keep = [c for c in frame.columns if c not in drop]
     D_col = "耦合协调度D" if zh else "D"
+    shown = frame[keep].sort_values(D_col, ascending=False)
     emit(
-        frame[keep].sort_values(D_col, ascending=False),
+        shown,
+        units={c: "index" for c in shown.columns if pd.api.types.is_float_dtype(shown[c])},
         lang=lang,
         title=(f"{last} 年各省指数与耦合协调度" if zh else f"Provinces in {last}: indices and coordination"),
     )
-    dg = result.dagum_table(lang)
+    dg = result.dagum_table(lang).iloc[:, :8]
+    english = result.dagum_table("en").columns[:8]  # the contributions (share_*) in percent, G in 3 decimals
     emit(
-        dg.iloc[:, :8].round(4),
+        dg,
+        units={
+            c: "share" if e.startswith("share") else "index"
+            for c, e in zip(dg.columns, english)
+            if pd.api.types.is_float_dtype(dg[c])
+        },
         lang=lang,
         title=(
             "Dagum 基尼系数分解（D，四大地区）" if zh else "Dagum Gini decomposition of D (NBS four regions)"
@@ -175,7 +156,8 @@ def run(
     )
     mt = result.moran_table(lang).drop(columns=["EI", "z_rand", "p_rand"])
     emit(
-        mt.round(4),
+        mt,
+        units={c: "ratio" for c in mt.columns if pd.api.types.is_float_dtype(mt[c])},
         lang=lang,
         title=f"莫兰指数（{result.weights_kind}，{result.permutations} 次置换）"
         if zh
@@ -185,6 +167,7 @@ def run(
         rc = result.rank_checks[result.rank_checks["period"] == "pooled"]
         emit(
             rc,
+            units={c: "index" for c in rc.columns if pd.api.types.is_float_dtype(rc[c])},
             lang=lang,
             title="外部校验：与源数据综合指数的秩相关"
             if zh
@@ -259,7 +242,7 @@ def show(
     lang: LangOpt = "en",
 ) -> None:
     """Print the values of a stored macro run. 显示已保存的结果。"""
-    with store_for(db) as store, _as_options():
+    with store_for(db) as store:
         rid, vals = stored_macro_values(store, run_id)
         names = region_names(store, lang)
     if measure:
@@ -283,4 +266,7 @@ def show(
         write_out(vals, out)
         console.print(f"wrote 已写出 {len(vals)} rows → {out}")
     else:
-        emit(vals, fmt=fmt, lang=lang, title=f"run {rid}", max_rows=400)
+        # scores 0–1 (D, C, T, indices) with three decimals; other measures (tests, p-values) as numbers
+        scores = bool(measure) and measure.split(".")[0] in ("D", "C", "T", "index")
+        units = {"value": "index"} if scores else None
+        emit(vals, fmt=fmt, lang=lang, title=f"run {rid}", max_rows=400, units=units)

@@ -5,8 +5,9 @@ Exit codes and messages (:func:`main`):
 * usage mistakes (an unknown command or option, a missing argument) are Click's: its message, a
   "Try 'ibrain … --help' for help." hint, exit 2;
 * mistakes in the data or parameters (:class:`~industrial_brain.errors.IndustrialBrainError`)
-  print one line (``error: …``) and exit with the error's code (2 input, 3 method, 4 access,
-  5 busy store);
+  print one line (``error: …``, the parameters it names spelled as options by
+  :func:`~industrial_brain.cli.common.option_names`) and exit with the error's code (2 input,
+  3 method, 4 access, 5 busy store);
 * anything else is a bug: ``internal error: …``, exit 70.
 
 ``--debug`` (anywhere on the line) shows the traceback instead of the one line.
@@ -19,7 +20,9 @@ import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
+import pandas as pd
 import typer
+from rich.markup import escape
 
 from industrial_brain import __version__
 from industrial_brain.cli.assess import app as assess_app
@@ -30,6 +33,7 @@ from industrial_brain.cli.common import (
     console,
     emit,
     err_console,
+    option_names,
     progress_bar,
     run_init,
     store_for,
@@ -45,6 +49,8 @@ from industrial_brain.report.demo import run_demo
 from industrial_brain.services import catalog as catalog_service
 from industrial_brain.store.connection import default_db_path
 
+#: ``show panel`` prints a column per indicator up to this many indicators, else one row per value.
+PANEL_WIDE_INDICATORS = 3
 #: Exit code of a bug (BSD ``EX_SOFTWARE``).
 EXIT_INTERNAL = 70
 
@@ -152,10 +158,16 @@ def catalog(
         cat = catalog_service.catalog(store)
         summary = catalog_service.notes_summary(store) if notes and fmt == "table" else None
     cols = ["dataset_id", "kind", "grade", "rows", "years", "missing_share", "notes", "errors"]
-    emit(cat[cols] if fmt == "table" else cat, fmt=fmt, lang=lang, title="Datasets 数据集")
+    units = {"rows": "count", "missing_share": "share", "notes": "count", "errors": "count"}
+    emit(cat[cols] if fmt == "table" else cat, fmt=fmt, lang=lang, title="Datasets 数据集", units=units)
     if summary is not None:
         if len(summary):
-            emit(summary, lang=lang, title="Quality notes 质量提示 (details: ibrain quality)")
+            emit(
+                summary,
+                lang=lang,
+                title="Quality notes 质量提示 (details: ibrain quality)",
+                units={"count": "count"},
+            )
         else:
             console.print("no quality notes 无质量提示")
 
@@ -202,12 +214,23 @@ def show_panel(
     """Print a panel (region × year by indicator) or write it to a file. 显示面板数据。"""
     with store_for(db) as store:
         view = catalog_service.panel(store, indicator, region, years, dataset, raw=raw, lang=lang)
+        meta = catalog_service.indicators(store).drop_duplicates("code")
     frame = view.frame
+    units = {c: u for c, u in zip(meta["code"], meta["unit"]) if c in view.indicators and u}
     if out:
         write_out(frame, out)
         console.print(f"wrote 已写出 {len(frame)} rows → {out}")
+    elif fmt == "table" and len(view.indicators) > PANEL_WIDE_INDICATORS:
+        # a column per indicator does not fit a terminal: one row per value, with its unit
+        long = frame.melt(
+            id_vars=[c for c in frame.columns if c not in view.indicators],
+            value_vars=view.indicators,
+            var_name="indicator_code",
+        ).dropna(subset=["value"])
+        long = long.assign(unit=long["indicator_code"].map(units).fillna(""))
+        emit(long, lang=lang, title="Panel 面板 (one row per value; --format csv: one column per indicator)")
     else:
-        emit(frame, fmt=fmt, lang=lang, title="Panel 面板")
+        emit(frame, fmt=fmt, lang=lang, title="Panel 面板", units=units)
     if len(view.excluded) and not out:
         err_console.print(
             f"note 提示: {len(view.excluded)} value(s) left out as quality errors "
@@ -227,10 +250,12 @@ def show_io(
     """List the IO tables, or summarise one (output, value added, final demand by sector). 投入产出表。"""
     with store_for(db) as store:
         if table is None:
-            emit(catalog_service.io_tables(store), fmt=fmt, lang=lang, title="IO tables 投入产出表")
+            tables = catalog_service.io_tables(store)
+            emit(tables, fmt=fmt, lang=lang, title="IO tables 投入产出表", units={"sectors": "count"})
             return
         t = catalog_service.io_table_summary(store, table, lang)
-    emit(t.frame, fmt=fmt, lang=lang, title=f"{t.table_id} ({t.year}, {t.kind}, {t.unit})")
+    money = {c: t.unit for c in t.frame.columns if pd.api.types.is_float_dtype(t.frame[c])}
+    emit(t.frame, fmt=fmt, lang=lang, title=f"{t.table_id} ({t.year}, {t.kind})", units=money)
 
 
 @show_app.command("regions")
@@ -286,7 +311,8 @@ def main(argv: list[str] | None = None) -> None:
     except IndustrialBrainError as exc:
         if debug:
             raise
-        err_console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
+        message = escape(option_names(str(exc)))
+        err_console.print(f"[red]error:[/red] {message}", markup=True, highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
     except Exception as exc:  # a bug
         if debug:

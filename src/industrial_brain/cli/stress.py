@@ -17,13 +17,12 @@ The store-reading part lives in :mod:`industrial_brain.services.stress` (shared 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from industrial_brain.cli.common import DbOpt, LangOpt, store_for
+from industrial_brain.cli.common import DbOpt, LangOpt, progress_bar, store_for
 from industrial_brain.services.stress import (
     planned_runs,
     read_scenario,
@@ -63,22 +62,11 @@ def run_cmd(
     lang: LangOpt = "en",
 ) -> None:
     """Run a stress-test scenario: trajectories (Parquet), summary, recovery plot, optional Monte Carlo."""
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     sc = read_scenario(scenario)
     out = out or Path(f"stress-{sc.name}")
-    err = Console(stderr=True)
     n_runs = planned_runs(sc, runs)
     with store_for(db) as store:
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(),
-            console=err,
-            disable=not err.is_terminal and os.environ.get("IBRAIN_PROGRESS") != "1",
-        ) as prog:
+        with progress_bar() as prog:
             task = prog.add_task("Monte Carlo runs", total=max(n_runs, 1), visible=n_runs > 1)
             res, mc, tm = run_scenario(
                 store,
