@@ -45,7 +45,8 @@ def test_known_neighbourhoods(prov):
     # Shanghai borders Jiangsu and Zhejiang only; Chongqing: Sichuan, Guizhou, Hunan, Hubei, Shaanxi
     assert prov.neighbours["310000"] == ("320000", "330000")
     assert set(prov.neighbours["500000"]) == {"420000", "430000", "510000", "520000", "610000"}
-    # Inner Mongolia has the most neighbours (8): Hebei, Shanxi, Liaoning, Jilin, Heilongjiang, Shaanxi, Gansu, Ningxia
+    # Inner Mongolia has the most neighbours (8): Hebei, Shanxi, Liaoning, Jilin, Heilongjiang, Shaanxi,
+    # Gansu, Ningxia
     assert len(prov.neighbours["150000"]) == 8
 
 

@@ -47,23 +47,29 @@ def load_synthetic(store: Store) -> None:
         "'tests', 'tests', 'none', '', 'synthetic2', 2, 'important', 'synthetic2.csv', now())"
     )
     con.execute(
-        "INSERT INTO indicator (code, name_zh, name_en, unit, direction, dimension, source, dataset_id) VALUES "
-        "('synthetic_secret', '合成', 'SYNTHETIC secret indicator', '1', '+', 'test', 'tests', 'synthetic_important_panel')"
+        "INSERT INTO indicator (code, name_zh, name_en, unit, direction, dimension, source, dataset_id) "
+        "VALUES "
+        "('synthetic_secret', '合成', 'SYNTHETIC secret indicator', '1', '+', 'test', 'tests', "
+        "'synthetic_important_panel')"
     )
     con.execute(
-        "INSERT INTO observation VALUES ('synthetic_important_panel', '110000', 'synthetic_secret', 2020, 1.0), "
+        "INSERT INTO observation VALUES ('synthetic_important_panel', '110000', 'synthetic_secret', 2020, "
+        "1.0), "
         "('synthetic_important_panel', '120000', 'synthetic_secret', 2020, 2.0)"
     )
     for i, sector, region, size, score, level in SYNTHETIC:
         u = make_uscc(i)
         con.execute(
-            "INSERT INTO enterprise (uscc, name, region_code, sector_code, size_class, dataset_id, sector_scheme) "
+            "INSERT INTO enterprise (uscc, name, region_code, sector_code, size_class, dataset_id, "
+            "sector_scheme) "
             "VALUES (?, ?, ?, ?, ?, 'synthetic_enterprises', 'gbt4754')",
             [u, f"SYNTHETIC firm {i}", region, sector, size],
         )
         con.execute(
-            "INSERT INTO assessment_result (assessment_id, uscc, model_code, model_version, taken_on, total_score, "
-            "level, dimension_scores, dataset_id) VALUES (?, ?, 'synthetic', '1', DATE '2024-06-30', ?, ?, '{}', "
+            "INSERT INTO assessment_result (assessment_id, uscc, model_code, model_version, taken_on, "
+            "total_score, "
+            "level, dimension_scores, dataset_id) VALUES (?, ?, 'synthetic', '1', DATE '2024-06-30', ?, ?, "
+            "'{}', "
             "'synthetic_enterprises')",
             [f"a{i}", u, score, level],
         )
@@ -101,7 +107,8 @@ def token(client: TestClient, user: str, password: str = PASSWORD) -> dict[str, 
 
 @pytest.fixture(scope="module")
 def auth(client):
-    """Headers per role: auth['admin'], auth['analyst'], auth['ent_a'], auth['ent_b'], auth['public'] (none)."""
+    """Headers per role: auth['admin'], auth['analyst'], auth['ent_a'], auth['ent_b'],
+    auth['public'] (none)."""
     return {
         "admin": token(client, "root"),
         "analyst": token(client, "ana"),

@@ -31,7 +31,8 @@ def test_nested_3x3_by_hand():
     np.testing.assert_allclose(
         r.proximity.to_numpy(), [[1, 2 / 3, 1 / 3], [2 / 3, 1, 1 / 2], [1 / 3, 1 / 2, 1]]
     )
-    # density ω_cp = Σ_p' M_cp' φ_pp' / Σ_p' φ_pp': c3 (makes p1 only), p2: φ_21/(φ_21+φ_22+φ_23) = (2/3)/(13/6)
+    # density ω_cp = Σ_p' M_cp' φ_pp' / Σ_p' φ_pp': c3 (makes p1 only),
+    # p2: φ_21/(φ_21+φ_22+φ_23) = (2/3)/(13/6)
     assert r.density.loc["c3", "p2"] == pytest.approx((2 / 3) / (2 / 3 + 1 + 1 / 2))
     # ECI = mean PCI of the products a location makes (Growth Lab normalisation)
     for c in M.index:

@@ -203,7 +203,7 @@ def test_cv_by_hand():
 
 @pytest.mark.peer
 def test_theil_and_gini_against_pysal_inequality():
-    inequality = pytest.importorskip("inequality")
+    pytest.importorskip("inequality")
     from inequality.gini import Gini
     from inequality.theil import Theil, TheilD
 

@@ -1,4 +1,5 @@
-"""The package namespace holds the functions; no module is shadowed by a function beside it (see macro/__init__)."""
+"""The package namespace holds the functions; no module is shadowed by a function beside it
+(see macro/__init__)."""
 
 from __future__ import annotations
 

@@ -27,8 +27,10 @@ def question_frame(model: MaturityModel, lang: str = "en") -> pd.DataFrame:
     --------
     >>> from industrial_brain.micro.model import load_model
     >>> q = question_frame(load_model("sme_digital_level"))
-    >>> q.loc["F04", "answers"]
-    'A = None | B = Infrastructure or office tools | C = Management systems | D = Core production and business'
+    >>> q.loc["F04", "answers"].split(" | ")[:2]
+    ['A = None', 'B = Infrastructure or office tools']
+    >>> q.loc["F04", "answers"].split(" | ")[2:]
+    ['C = Management systems', 'D = Core production and business']
     """
     check_lang(lang)
     zh = lang == "zh"

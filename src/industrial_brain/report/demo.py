@@ -46,7 +46,8 @@ def section_quality(store: Store, lang: str) -> Section:
     if qn.empty:
         return s.text("No quality notes were recorded.")
     s.text(
-        f"The automatic screening and the provenance notes recorded {len(qn)} notes. Values with an 'error' note "
+        f"The automatic screening and the provenance notes recorded {len(qn)} notes. Values with an 'error' "
+        "note "
         "are left out of default analyses; 'warning' notes (breaks, suspicious scale) are kept and reported."
     )
     s.table(qn.groupby(["dataset_id", "kind", "severity"]).size().rename("notes").reset_index())

@@ -13,9 +13,11 @@ from jinja2 import Template
 _TEMPLATE = Template("""<!doctype html>
 <html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ title }}</title>
 <style>
-body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;max-width:1100px;margin:2em auto;color:#222}
+body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;
+max-width:1100px;margin:2em auto;color:#222}
 h1{border-bottom:2px solid #1f6feb}h2{margin-top:2em;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;font-size:13px;margin:0.5em 0}td,th{border:1px solid #ddd;padding:3px 6px;text-align:right}
+table{border-collapse:collapse;font-size:13px;margin:0.5em 0}
+td,th{border:1px solid #ddd;padding:3px 6px;text-align:right}
 th{background:#f3f6fa}td:first-child,th:first-child{text-align:left}.note{color:#555;font-size:13px}
 img{max-width:100%}footer{margin-top:3em;color:#777;font-size:12px}
 </style></head><body>

@@ -4,11 +4,11 @@ DuckDB lets one process open a file for writing, and while it does no other proc
 file at all, not even read-only. ``ibrain serve`` keeps its store open for its whole life, so it
 also listens on a Unix domain socket named after the store file (:func:`socket_path`, in a
 directory only this user may enter). A process about to open the file connects there first and,
-when a server answers, asks for a *lease* (:func:`request_lease`). The server (:class:`LeaseServer`) closes its :class:`Gate` so
-that no new request or job takes a cursor, waits (bounded) for those in flight, closes its DuckDB
-connection and answers "granted". The process opens the file, works, closes it and hangs up, or
-dies and the kernel hangs up for it. The server then reopens the file, runs its ``on_reopen`` hooks
-(cache clears: the file may have changed) and opens the gate again.
+when a server answers, asks for a *lease* (:func:`request_lease`). The server (:class:`LeaseServer`)
+closes its :class:`Gate` so that no new request or job takes a cursor, waits (bounded) for those in
+flight, closes its DuckDB connection and answers "granted". The process opens the file, works, closes
+it and hangs up, or dies and the kernel hangs up for it. The server then reopens the file, runs its
+``on_reopen`` hooks (cache clears: the file may have changed) and opens the gate again.
 
 One lease at a time; a second asker queues behind the first within its own wait. The protocol is
 one JSON line each way: ``{"op": "lease", "what": ..., "wait": s}`` → ``{"granted": true}`` or
