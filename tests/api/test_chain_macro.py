@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import pytest
 
 from industrial_brain.services import io as io_service
 from industrial_brain.store import Store
@@ -18,7 +19,8 @@ def test_chain_tree_and_chokepoints_match_the_service(client, api_db):
     with Store(api_db, read_only=True) as s:
         g = io_service.chain(s, "cn_nbs_io_2020_42", rule="important")
         ref = g.tree("17", depth=2, direction="upstream")
-        cp = g.chokepoints(5)
+        hubs = g.structural_hubs(5)
+        cp = io_service.import_chokepoints(s, "cn_nbs_io_2020_42").table.head(5)
     assert [r["sector"] for r in up["data"]] == [str(x) for x in ref["sector"]]
     assert np.allclose([r["path_weight"] for r in up["data"]], ref["path_weight"])
     # a depth-2 path weight is the product of the two link coefficients
@@ -26,7 +28,22 @@ def test_chain_tree_and_chokepoints_match_the_service(client, api_db):
     parent = next(r for r in up["data"] if r["sector"] == d2["parent"])
     assert np.isclose(d2["path_weight"], d2["weight"] * parent["weight"])
     ch = client.get("/api/v1/chain/cn_nbs_io_2020_42/chokepoints?top=5").json()
-    assert [r["sector"] for r in ch["data"]] == [str(x) for x in cp.index]
+    assert [r["sector"] for r in ch["data"]] == [str(x) for x in cp.index] == ["03", "04", "20", "12", "21"]
+    assert np.allclose([r["score"] for r in ch["data"]], cp["score"])
+    assert ch["count"] == 5 and ch["unit"] and ch["score"] == "import_share * output_at_risk_share"
+    assert ch["data"][2]["import_share"] == pytest.approx(cp.loc["20", "import_share"], rel=1e-12)
+    csv = client.get("/api/v1/chain/cn_nbs_io_2020_153/chokepoints?top=3&format=csv").text.splitlines()
+    assert csv[0].startswith("sector,rank,name") and [r.split(",")[0] for r in csv[1:]] == [
+        "007",
+        "094",
+        "008",
+    ]
+    users = client.get("/api/v1/chain/cn_nbs_io_2020_153/chokepoints/094?top=3&lang=zh").json()
+    assert [r["user"] for r in users["data"]] == ["094", "090", "091"] and users["data"][1][
+        "name"
+    ] == "计算机"
+    hb = client.get("/api/v1/chain/cn_nbs_io_2020_42/hubs?top=5").json()
+    assert [r["sector"] for r in hb["data"]] == [str(x) for x in hubs.index]
     graph = client.get("/api/v1/chain/cn_nbs_io_2020_42/graph").json()
     assert len(graph["nodes"]) == 42 and graph["links"]
     down = client.get("/api/v1/chain/cn_nbs_io_2020_42/tree?sector=17&direction=downstream&format=csv").text
@@ -37,6 +54,7 @@ def test_chain_errors(client):
     r = client.get("/api/v1/chain/cn_nbs_io_2020_42/tree?sector=99")
     assert r.status_code == 400 and "unknown sector" in r.json()["detail"]
     assert client.get("/api/v1/chain/nope/chokepoints").status_code == 400
+    assert client.get("/api/v1/chain/cn_nbs_io_2020_42/chokepoints/99").status_code == 400
 
 
 def test_macro_job_runs_and_the_map_reads_it(client, auth):

@@ -1,5 +1,5 @@
 """Chain graph: significance rules, tolerable limits (checked by brute force), trees, centralities,
-chokepoints and export — hand-solved small cases and the 2020 national table."""
+structural hubs (formerly "chokepoints") and export — hand-solved small cases and the 2020 national table."""
 
 from __future__ import annotations
 
@@ -106,14 +106,15 @@ def test_pagerank_symmetric_and_dependency_direction():
     assert g.nodes["pagerank"].tolist() == pytest.approx([ref[k] for k in range(4)])
 
 
-def test_chokepoints_rank_the_hub_first():
+def test_structural_hubs_rank_the_hub_first():
     # synthetic: hub 1 (x = 100) supplies the small sectors 2 and 3 (x = 10) and buys from 0; 4 is isolated.
     # total extraction losses: hub 100 + .3·100 = 130; sector 2: 10 + .4·10 + .3·.4·10 = 15.2; 0 and 4: 100
     A = np.zeros((5, 5))
     A[0, 1], A[1, 2], A[1, 3] = 0.3, 0.4, 0.4
     x = np.array([100.0, 100.0, 10.0, 10.0, 100.0])
     g = chain_graph(A, x, rule="absolute", threshold=0.1)
-    cp = g.chokepoints()
+    cp = g.structural_hubs()
+    pd.testing.assert_frame_equal(g.chokepoints(), cp)  # the old name stays as an alias for scripts
     assert cp.index[0] == 1
     assert cp.loc[1, "rank_extraction"] == 1 and cp.loc[1, "rank_betweenness"] == 1
     assert cp.loc[1, "loss_total"] == pytest.approx(130.0) and cp.loc[2, "loss_total"] == pytest.approx(15.2)
@@ -153,7 +154,7 @@ def test_national_2020_graph(io_store):
 
     g = chain(io_store, "cn_nbs_io_2020_42", rule="important")
     assert g.graph.number_of_nodes() == 42 and g.graph.number_of_edges() == 102
-    cp = g.chokepoints(5)
+    cp = g.structural_hubs(5)
     assert cp.index[0] == "12"  # chemical products: 2nd largest extraction loss, 4th betweenness
     assert cp.loc["12", "share_total"] == pytest.approx(0.0982, abs=5e-5)
     up = g.tree("31", depth=1)

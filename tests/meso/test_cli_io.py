@@ -96,7 +96,46 @@ def test_chain_tree_and_chokepoints(capsys, db, tmp_path):
     assert code == 0
     f = csv(out)
     assert f["depth"].max() <= 3 and f["sector"].iloc[0] == "34" and f["parent"].iloc[0] == "31"
+    # chokepoints: import share × output at risk (oil & gas, metal ores, electronics first)
     code, out, _ = run(capsys, "chain", "chokepoints", "--db", db, "--format", "csv", "--top", "5")
+    f = csv(out)
+    assert code == 0 and f.columns[0] == "sector" and f["sector"].tolist()[:3] == ["03", "04", "20"]
+    assert f["rank"].tolist() == [1, 2, 3, 4, 5] and f["score"].is_monotonic_decreasing
+    code, out, _ = run(
+        capsys,
+        "chain",
+        "chokepoints",
+        "--db",
+        db,
+        "--table",
+        "cn_nbs_io_2020_153",
+        "--format",
+        "csv",
+        "--top",
+        "5",
+    )
+    f = csv(out)
+    assert (
+        code == 0
+        and f["sector"].iloc[1] == "094"
+        and f["import_share"].iloc[1] == pytest.approx(0.378, abs=5e-4)
+    )
+    code, out, _ = run(
+        capsys,
+        "chain",
+        "chokepoints",
+        "--db",
+        db,
+        "--table",
+        "cn_nbs_io_2020_153",
+        "--sector",
+        "094",
+        "--format",
+        "csv",
+    )
+    assert code == 0 and [r.split(",")[0] for r in out.splitlines()[1:4]] == ["094", "090", "091"]
+    # the centrality ranking formerly shown by chain chokepoints: structural hubs
+    code, out, _ = run(capsys, "chain", "hubs", "--db", db, "--format", "csv", "--top", "5")
     assert code == 0 and csv(out)["sector"].iloc[0] == "12"
     gml = tmp_path / "chain.graphml"
     code, out, _ = run(capsys, "chain", "chokepoints", "--db", db, "--out", str(gml))

@@ -110,6 +110,33 @@ class IOResultPublic(Page):
     notes: list[str] = Field(default_factory=list)
 
 
+class ChokepointPublic(BaseModel):
+    """One product ranked as a chokepoint (卡脖子): import share of supply × output at risk."""
+
+    model_config = ConfigDict(extra="allow")
+    sector: str
+    rank: int
+    name: str | None = None
+    imports: float | None = None
+    import_share: float | None = Field(None, description="imports / (output + imports)")
+    import_penetration: float | None = Field(None, description="imports / (output + imports − exports)")
+    output_at_risk: float | None = Field(
+        None, description="domestic output lost with the imported use (Ghosh)"
+    )
+    output_at_risk_share: float | None = Field(None, description="output at risk / total output")
+    use_hhi: float | None = None
+    score: float | None = Field(None, description="import_share × output_at_risk_share")
+
+
+class ChokepointsPublic(BaseModel):
+    table_id: str
+    unit: str | None = None
+    score: str = "import_share * output_at_risk_share"
+    notes: list[str] = Field(default_factory=list)
+    data: list[ChokepointPublic]
+    count: int
+
+
 class EnterprisePublic(BaseModel):
     """One enterprise: registration, the latest assessment under the default model (flat fields) and
     the latest assessment under each model (``latest``)."""

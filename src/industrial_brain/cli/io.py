@@ -22,10 +22,13 @@ import typer
 from industrial_brain.cli.common import DbOpt, FormatOpt, LangOpt, console, emit, store_for, write_out
 from industrial_brain.errors import InputError
 from industrial_brain.services.io import (
+    CHOKEPOINT_LABELS_ZH,
     MRIO_ID,
     NATIONAL_42,
     chain,
+    chokepoint_users,
     chokepoints_frame,
+    import_chokepoints,
     digital_national,
     digital_provinces,
     digital_spillover,
@@ -35,6 +38,7 @@ from industrial_brain.services.io import (
     national_comparison,
     save_mrio,
     sector_names,
+    structural_hubs_frame,
     table_key_sectors,
     table_multipliers,
     table_overview,
@@ -46,7 +50,9 @@ io_app = typer.Typer(
     no_args_is_help=True,
 )
 chain_app = typer.Typer(
-    help="Industrial chain graph 产业链网络: upstream/downstream trees, chokepoints.", no_args_is_help=True
+    help="Industrial chain graph 产业链网络: upstream/downstream trees, chokepoints (import dependence), "
+    "structural hubs.",
+    no_args_is_help=True,
 )
 #: The module's main app (convention of ``cli/<domain>.py``): the ``io`` group.
 app = io_app
@@ -350,13 +356,70 @@ def chain_chokepoints(
     rule: RuleOpt = "important",
     threshold: ThresholdOpt = None,
     top: Annotated[int, typer.Option("--top", help="Number of sectors (0 = all).")] = 15,
+    sector: Annotated[
+        Optional[str],
+        typer.Option("--sector", help="Show one product's output at risk by using sector instead."),
+    ] = None,
 ) -> None:
-    """Chokepoints: sectors ranked by hypothetical-extraction loss and betweenness. 卡脖子环节。"""
+    """Chokepoints 卡脖子环节: import share of supply × output at risk (Ghosh, domestic table).
+
+    Ranked first to last; ``--format csv`` has the sector codes in its first column ``sector``. The
+    centrality ranking this command showed before is ``ibrain chain hubs``; ``--out`` ending in
+    .graphml/.json still writes the chain graph (built with ``--rule``/``--threshold``).
+    """
+    if out is not None and out.suffix.lower() in GRAPH_SUFFIXES:
+        with store_for(db, read_only=True) as store:
+            g = chain(store, table, rule=rule, threshold=threshold, lang=lang)
+        _graph_out(g, out)
+        return
+    with store_for(db, read_only=True) as store:
+        res = import_chokepoints(store, table)
+    units = res.units
+    if sector is not None:
+        f = chokepoint_users(res, sector, top=top or None, lang=lang)
+        title = (
+            f"Output at risk from imports of {sector} by using sector 进口风险产出（按使用部门） — {table}"
+        )
+        units = {c: u for c, u in units.items() if c in f.columns} | {
+            "imported_use": units["x"],
+            "ghosh_multiplier": "ratio",
+            "share_of_product": "share",
+        }
+        _show_zh(f, out=out, fmt=fmt, lang=lang, title=title, units=units)
+        return
+    f = chokepoints_frame(res, top or None, lang=lang)
+    title = f"Chokepoints 卡脖子环节 — {table}: import share × output at risk"
+    _show_zh(f, out=out, fmt=fmt, lang=lang, title=title, units=units)
+
+
+def _show_zh(frame: pd.DataFrame, *, out, fmt: str, lang: str, title: str, units: dict[str, str]) -> None:
+    """:func:`_show` with the chokepoint columns in Chinese for ``lang='zh'`` (``sector``/``user`` are
+    localised by ``emit``; files written with ``--out`` keep the English keys)."""
+    units = {c: u for c, u in units.items() if c in frame.columns}
+    if lang == "zh" and out is None:
+        ren = {k: v for k, v in CHOKEPOINT_LABELS_ZH.items() if k not in ("sector", "user")}
+        frame = frame.rename(columns=ren)
+        units = {ren.get(c, c): u for c, u in units.items()}
+    _show(frame, out=out, fmt=fmt, lang=lang, title=title, units=units)
+
+
+@chain_app.command("hubs")
+def chain_hubs(
+    table: TableOpt = DEFAULT_TABLE,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    lang: LangOpt = "en",
+    fmt: FormatOpt = "table",
+    rule: RuleOpt = "important",
+    threshold: ThresholdOpt = None,
+    top: Annotated[int, typer.Option("--top", help="Number of sectors (0 = all).")] = 15,
+) -> None:
+    """Structural hubs 结构枢纽部门: sectors ranked by hypothetical-extraction loss and betweenness."""
     with store_for(db, read_only=True) as store:
         g = chain(store, table, rule=rule, threshold=threshold, lang=lang)
         unit = load_table(store, table).unit
     if _graph_out(g, out):
         return
-    f = chokepoints_frame(g, top or None)
-    title = f"Chokepoints 卡脖子环节 — {table} (rule {g.rule})"
+    f = structural_hubs_frame(g, top or None)
+    title = f"Structural hubs 结构枢纽部门 — {table} (rule {g.rule})"
     _show(f, out=out, fmt=fmt, lang=lang, title=title, units=_units(f, unit))

@@ -17,7 +17,9 @@ Pure functions named as the field names them (Miller & Blair symbols Z, A, L, B,
 * :mod:`~industrial_brain.meso.mrio` — ``build_mrio`` (31-province MRIO: Chenery–Moses, gravity prior, RAS);
   :mod:`~industrial_brain.meso.regional_accounts` — value added in trade, spillover multipliers, footprints
 * :mod:`~industrial_brain.meso.chain_network` — ``chain_graph`` (significant links, centralities, trees,
-  chokepoints)
+  structural hubs)
+* :mod:`~industrial_brain.meso.import_dependence` — ``import_dependence`` (chokepoints 卡脖子: import
+  share of supply × output at risk, concentration of use)
 * :mod:`~industrial_brain.meso.digital` — ``digital_integration`` (digital input coefficients)
 """
 
@@ -53,6 +55,13 @@ from industrial_brain.meso.multiplier_analysis import (
     output_multipliers,
     satellite_intensities,
     satellite_multipliers,
+)
+from industrial_brain.meso.import_dependence import (
+    ImportDependenceResult,
+    import_dependence,
+    import_share,
+    output_at_risk,
+    use_concentration,
 )
 from industrial_brain.meso.iotable import IOTable
 from industrial_brain.meso.chain_network import ChainGraph, chain_graph, tolerable_limits
@@ -97,6 +106,11 @@ __all__ = [
     "PositionResult",
     "average_propagation_length",
     "chain_position",
+    "ImportDependenceResult",
+    "import_dependence",
+    "import_share",
+    "output_at_risk",
+    "use_concentration",
     "IOTable",
     "ChainGraph",
     "chain_graph",

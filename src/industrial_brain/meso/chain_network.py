@@ -1,5 +1,5 @@
 """The industrial chain as a directed weighted graph (networkx): significant links, centralities,
-upstream/downstream trees and chokepoints.
+upstream/downstream trees and structural hubs.
 
 Nodes are sectors (or (region, sector) pairs of an MRIO); an edge i → j (supplier → buyer) is kept
 when the coefficient a_ij (or flow z_ij) passes a significance rule:
@@ -14,8 +14,10 @@ when the coefficient a_ij (or flow z_ij) passes a significance rule:
 
 Centralities use networkx: PageRank on the weights, betweenness on the distance −ln(w / w_max)
 (a chain of strong links is short: the distance of a path is −ln of the product of its
-normalised weights). Chokepoints combine the hypothetical-extraction loss (total extraction,
-Miller & Lahr 2001; :mod:`industrial_brain.meso.extraction`) with betweenness.
+normalised weights). Structural hubs (结构枢纽部门) combine the hypothetical-extraction loss (total
+extraction, Miller & Lahr 2001; :mod:`industrial_brain.meso.extraction`) with betweenness: the
+most central nodes of the graph. They are not chokepoints in the policy sense (卡脖子: critical
+inputs that depend on foreign supply), which :mod:`industrial_brain.meso.import_dependence` ranks.
 
 Graph theory is networkx's (a maintained library); only the IO-specific rules are written here.
 
@@ -173,7 +175,7 @@ class ChainGraph(ResultMixin):
     rule : str
     threshold : float
     A : DataFrame
-        The coefficients the graph was built from (for trees and chokepoints).
+        The coefficients the graph was built from (for trees and structural hubs).
     x : Series or None
     notes : tuple of str
     lineage : Lineage
@@ -205,7 +207,7 @@ class ChainGraph(ResultMixin):
             yield ("说明" if zh else "note", n)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
-        """One row per sector node: name, centralities, chokepoint flags."""
+        """One row per sector node: name and centralities."""
         f = self.nodes.copy()
         if lang == "zh":
             f = f.rename(
@@ -294,15 +296,18 @@ class ChainGraph(ResultMixin):
         cols = ["depth", "sector", "parent", "weight", "path_weight", "name"]
         return pd.DataFrame(rows, columns=cols)
 
-    # ---------------------------------------------------------------- chokepoints
-    def chokepoints(self, top: int | None = None) -> pd.DataFrame:
-        """Sectors ranked as chokepoints by total hypothetical-extraction loss and by betweenness.
+    # ---------------------------------------------------------------- structural hubs
+    def structural_hubs(self, top: int | None = None) -> pd.DataFrame:
+        """Structural hubs (结构枢纽部门): sectors ranked by total hypothetical-extraction loss and by
+        betweenness.
 
-        ``rank_extraction`` and ``rank_betweenness`` (1 = most critical) are averaged into
-        ``score``; the frame is sorted by ``score`` (ties: larger extraction loss first).
+        ``rank_extraction`` and ``rank_betweenness`` (1 = most central) are averaged into
+        ``score``; the frame is sorted by ``score`` (ties: larger extraction loss first). This is
+        the centrality ranking formerly called "chokepoints"; chokepoints as import dependence ×
+        output at risk are :func:`industrial_brain.meso.import_dependence.import_dependence`.
         """
         if self.x is None:
-            raise InputError.at("chokepoints need gross output", column="x", expected="x given")
+            raise InputError.at("structural hubs need gross output", column="x", expected="x given")
         ext = hypothetical_extraction(self.A, self.x).table
         bc = self.nodes["betweenness"].to_numpy()
         pr = self.nodes["pagerank"].to_numpy()
@@ -324,6 +329,11 @@ class ChainGraph(ResultMixin):
         f["score"] = (f["rank_extraction"] + f["rank_betweenness"]) / 2.0
         f = f.sort_values(["score", "loss_total"], ascending=[True, False])
         return f.head(top) if top else f
+
+    def chokepoints(self, top: int | None = None) -> pd.DataFrame:
+        """Alias of :meth:`structural_hubs`, kept for existing scripts (the graph alone cannot tell
+        import dependence: see :mod:`industrial_brain.meso.import_dependence`)."""
+        return self.structural_hubs(top)
 
     # ---------------------------------------------------------------- export
     def to_graphml(self) -> str:
@@ -382,7 +392,7 @@ def chain_graph(
         Technical coefficients A (``coefficients=True``) or flows Z (then ``x`` is needed and A =
         Z x̂⁻¹ is derived for extraction, while the edges carry the flows).
     x : (n,), optional
-        Gross output (needed for the ``important`` rule, chokepoints and for Z).
+        Gross output (needed for the ``important`` rule, structural hubs and for Z).
     rule : {"absolute", "relative", "important"}
     threshold : float, optional
         Default 0.01 (absolute), 0.05 (relative), 20 % (important).
@@ -391,7 +401,7 @@ def chain_graph(
     coefficients : bool, default True
     centralities : bool, default True
         Compute PageRank and betweenness now (skip them — NaN — for trees of large MRIO graphs;
-        :meth:`ChainGraph.chokepoints` then computes betweenness itself).
+        :meth:`ChainGraph.structural_hubs` then computes betweenness itself).
 
     Returns
     -------

@@ -20,6 +20,7 @@ from industrial_brain.meso._common import ZeroOutputWarning, safe_reciprocal, ze
 from industrial_brain.meso.accounts import AccountsResult, satellite_accounts
 from industrial_brain.meso.extraction import ExtractionResult, hypothetical_extraction
 from industrial_brain.meso.ghosh import allocation_coefficients, ghosh_from_leontief
+from industrial_brain.meso.import_dependence import ImportDependenceResult, import_dependence
 from industrial_brain.meso.imports import domestic_shares
 from industrial_brain.meso.leontief import LeontiefLU, technical_coefficients
 from industrial_brain.meso.linkage_analysis import KeySectorsResult, LinkagesResult, key_sectors, linkages
@@ -411,6 +412,41 @@ class IOTable:
             "accounts",
             lambda: satellite_accounts(self.Z, self.Y, self.F, F_Y=self.F_Y, x=self.x, lu=self.lu),
             "satellite accounts",
+        )
+
+    def import_dependence(
+        self, *, imports: Any | None = None, exports: Any | None = None, names: Any | None = None
+    ) -> ImportDependenceResult:
+        """Chokepoints as import dependence × output at risk (:mod:`industrial_brain.meso.import_dependence`).
+
+        Needs the imported intermediate use ``Z_imp`` (a non-competitive table, or the result of
+        :meth:`domestic`). ``imports`` default to the row sums of ``Z_imp`` and ``Y_imp`` (all imported
+        use of each product); ``exports`` to the final-use columns of kind ``export``; ``names`` to
+        :attr:`sector_names`.
+        """
+        if self.Z_imp is None:
+            raise InputError.at(
+                "import dependence needs the imported intermediate use",
+                column="Z_imp",
+                expected="a non-competitive table, or IOTable.domestic() of a competitive one",
+            )
+        if imports is None:
+            imports = self.Z_imp.to_numpy().sum(axis=1)
+            if self.Y_imp is not None and len(self.Y_imp) == len(self.Z):
+                imports = imports + self.Y_imp.to_numpy().sum(axis=1)
+        if exports is None:
+            ex = [c for c, k in self.final_use_kinds.items() if k == "export"]
+            exports = self.Y[ex].to_numpy().sum(axis=1) if ex else None
+        return import_dependence(
+            self.A,
+            self.x,
+            imports,
+            self.Z_imp,
+            Z=self.Z,
+            exports=exports,
+            names=self.sector_names if names is None else names,
+            unit=self.unit,
+            lu=self.lu,
         )
 
     # ------------------------------------------------------------------ transformations

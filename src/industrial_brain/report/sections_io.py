@@ -12,7 +12,9 @@ from industrial_brain.report.html import Section, bilingual
 from industrial_brain.services.io import (
     NATIONAL_42,
     chain,
+    chokepoint_users,
     chokepoints_frame,
+    import_chokepoints,
     digital_national,
     digital_spillover,
     mrio,
@@ -20,6 +22,7 @@ from industrial_brain.services.io import (
     national_comparison,
     save_mrio,
     sector_names,
+    structural_hubs_frame,
     table_key_sectors,
     table_multipliers,
 )
@@ -36,6 +39,7 @@ __all__ = [
 ]
 
 TABLE_2020 = "cn_nbs_io_2020_42"
+TABLE_2020_153 = "cn_nbs_io_2020_153"
 
 
 def section_io_key_sectors(store: Store, lang: str) -> Section:
@@ -70,29 +74,62 @@ def section_io_key_sectors(store: Store, lang: str) -> Section:
 
 
 def section_io_chokepoints(store: Store, lang: str) -> Section:
-    """Chokepoints of the 2020 chain graph (important-coefficients rule)."""
+    """Chokepoints (卡脖子) of the 2020 153-sector table: import share × output at risk; the structural hubs
+    of the 42-sector chain graph beside them."""
     s = Section("Chokepoints of the industrial chain, 2020 产业链卡脖子环节（2020）")
+    res = import_chokepoints(store, TABLE_2020_153)
+    zh = lang == "zh"
+    s.text(
+        "卡脖子环节：依赖境外供给的关键投入。2020年全国153部门投入产出表（竞争型进口）中，每种产品的"
+        "进口占总供给（总产出＋进口）比重，乘以其进口中间使用一旦中断、经国内表Ghosh供给模型向下游传导"
+        "所影响的产出占全国总产出的比重（风险产出）；用途集中度为中间使用的HHI。"
+        if zh
+        else "Chokepoints (卡脖子): critical inputs that depend on foreign supply. For every product of the "
+        "2020 national 153-sector table (competitive imports): the import share of its supply (output + "
+        "imports) times the domestic output at risk if its imported intermediate use were lost, carried "
+        "downstream by the supply-driven (Ghosh) model of the domestic table, as a share of total output. "
+        "The concentration of use is the HHI of its intermediate use across using sectors."
+    )
+    f = chokepoints_frame(res, 15, lang=lang)
+    cols = [
+        "sector",
+        "name",
+        "imports",
+        "import_share",
+        "output_at_risk",
+        "output_at_risk_share",
+        "output_at_risk_per_unit",
+        "use_hhi",
+        "score",
+    ]
+    s.table(f[cols])
+    first = f["sector"].iloc[0]
+    chips = "094"
+    rank = int(res.table.loc[chips, "rank"]) if chips in res.table.index else None
+    if rank is not None:
+        u = chokepoint_users(res, chips, top=5, lang=lang)
+        s.text(
+            f"电子元器件（含集成电路，部门094）排名第{rank}，"
+            f"进口占总供给的{res.table.loc[chips, 'import_share']:.1%}；其风险产出按使用部门："
+            if zh
+            else f"Electronic components incl. integrated circuits (094) rank {rank}, with "
+            f"{res.table.loc[chips, 'import_share']:.1%} of supply imported; output at risk by using sector:"
+        )
+        s.table(u[["user", "name", "imported_use", "ghosh_multiplier", "output_at_risk", "share_of_product"]])
+    s.text(f"单位：{res.unit}。首位：{first}。" if zh else f"Unit: {res.unit}. First: {first}.")
     g = chain(store, TABLE_2020, rule="important", lang=lang)
     s.text(
-        f"Chain graph of the domestic coefficients with the important-coefficients rule (tolerable "
-        f"limit ≤ {g.threshold:g} %): {g.graph.number_of_nodes()} sectors, {g.graph.number_of_edges()} "
-        "links. Sectors are ranked by the output lost when they are hypothetically extracted and by their "
-        "betweenness on the chain graph (the mean of both ranks)."
+        f"结构枢纽部门（非卡脖子）：42部门国内系数链网络（重要系数规则，容许限 ≤ {g.threshold:g} %）"
+        "中按假设抽取损失与介数中心性平均排名的部门。"
+        if zh
+        else f"Structural hubs (not chokepoints): sectors of the 42-sector domestic chain graph "
+        f"(important-coefficients rule, tolerable limit ≤ {g.threshold:g} %; {g.graph.number_of_nodes()} "
+        f"sectors, {g.graph.number_of_edges()} links) ranked by the mean of their ranks by hypothetical-"
+        "extraction loss and by betweenness."
     )
-    cp = chokepoints_frame(g, 12)
+    hubs = structural_hubs_frame(g, 8)
     s.table(
-        cp[
-            [
-                "sector",
-                "name",
-                "share_total",
-                "betweenness",
-                "pagerank",
-                "rank_extraction",
-                "rank_betweenness",
-                "score",
-            ]
-        ]
+        hubs[["sector", "name", "share_total", "betweenness", "rank_extraction", "rank_betweenness", "score"]]
     )
     return s
 

@@ -30,6 +30,7 @@ from industrial_brain.meso import (
     DIGITAL_CORE_NBS42,
     ChainGraph,
     DigitalIntegration,
+    ImportDependenceResult,
     IOTable,
     KeySectorsResult,
     LeontiefLU,
@@ -43,6 +44,7 @@ from industrial_brain.meso import (
     spillover_of_demand,
 )
 from industrial_brain.meso.digital import digital_panel
+from industrial_brain.meso.import_dependence import CHOKEPOINT_LABELS_ZH
 from industrial_brain.services.results import dataset_lineage, save_run
 from industrial_brain.store.connection import Store
 from industrial_brain.store.datasets import dataset_sha256
@@ -51,6 +53,7 @@ from industrial_brain.store.readers import StoredIOTable, io_tables, read_io_tab
 from industrial_brain.store.regions import regions
 
 __all__ = [
+    "CHOKEPOINT_LABELS_ZH",
     "MRIO_ID",
     "NATIONAL_42",
     "PROVINCIAL_PREFIX",
@@ -71,7 +74,10 @@ __all__ = [
     "mrio_summary",
     "chain",
     "tree_frame",
+    "structural_hubs_frame",
+    "import_chokepoints",
     "chokepoints_frame",
+    "chokepoint_users",
     "digital_national",
     "digital_provinces",
     "digital_spillover",
@@ -500,12 +506,92 @@ def tree_frame(
     return f.assign(sector=f["sector"].map(_node_key), parent=f["parent"].map(_node_key))
 
 
-def chokepoints_frame(graph: ChainGraph, top: int | None = None) -> pd.DataFrame:
-    """The ``top`` chokepoints of a chain graph (:meth:`ChainGraph.chokepoints`: mean of the ranks by
-    hypothetical-extraction loss and by betweenness), with the node as a text column ``sector`` first."""
-    f = graph.chokepoints(top)
+def structural_hubs_frame(graph: ChainGraph, top: int | None = None) -> pd.DataFrame:
+    """The ``top`` structural hubs of a chain graph (:meth:`ChainGraph.structural_hubs`: mean of the ranks
+    by hypothetical-extraction loss and by betweenness), with the node as a text column ``sector`` first.
+
+    This is the centrality ranking that ``chain chokepoints`` showed before chokepoints were measured
+    as import dependence (:func:`import_chokepoints`)."""
+    f = graph.structural_hubs(top)
     f.index = f.index.map(_node_key)
     return f.rename_axis("sector").reset_index()
+
+
+def import_chokepoints(store: Store, table_id: str) -> ImportDependenceResult:
+    """Chokepoints (卡脖子) of a stored table: import share of supply × output at risk
+    (:func:`industrial_brain.meso.import_dependence.import_dependence`), ranked.
+
+    Imports by product: non-competitive national tables — the row sums of the imported intermediate
+    and final-use blocks, with the imported intermediate use Z_m as published; competitive tables —
+    the published import column IM, with Z_m = (I − ŝ) Z by the import-share assumption
+    (:meth:`IOTable.domestic`). Provincial tables: competing supply is imports plus inflows from other
+    provinces (IM + IF: external, not only foreign, dependence), exports include outflows (EX + OF).
+    The domestic Leontief inverse and the domestic output x carry the output at risk.
+    """
+    if table_id == MRIO_ID:
+        raise InputError.at(
+            "chokepoints by import dependence need a national or provincial table",
+            column="table_id",
+            value=table_id,
+            expected="e.g. cn_nbs_io_2020_153 or cn_nbs_io_2020_42",
+        )
+    key = ("chokepoints", _store_key(store), table_id, _table_sha(store, table_id))
+    with _LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+    st = stored_table(store, table_id)
+    tab = load_table(store, table_id, basis="domestic")
+    idx = tab.Z.index
+    notes = []
+    if st.Z_imports is not None:
+        imports = st.Z_imports.reindex(index=idx, columns=tab.Z.columns).to_numpy().sum(axis=1)
+        if st.Y_imports is not None:
+            imports = imports + st.Y_imports.reindex(index=idx).fillna(0.0).to_numpy().sum(axis=1)
+        notes.append("non-competitive table: imports and imported intermediate use as published")
+    else:
+        ext = [c for c in ("IM", "IF") if c in st.trade.columns]
+        imports = st.trade[ext].reindex(idx).fillna(0.0).to_numpy().sum(axis=1)
+        notes.append(
+            "competitive table: imports from the column "
+            + " + ".join(ext)
+            + "; imported intermediate use by the import-share assumption (every user of a product "
+            "draws the same import share)"
+        )
+        if "IF" in ext:
+            notes.append("provincial table: competing supply includes inflows from other provinces")
+    ex = [c for c in ("EX", "OF") if c in st.Y.columns or c in st.trade.columns]
+    exports = sum(
+        (st.Y[c] if c in st.Y.columns else st.trade[c]).reindex(idx).fillna(0.0).to_numpy() for c in ex
+    )
+    res = tab.import_dependence(imports=imports, exports=exports if ex else None, names=st.sectors)
+    res = dataclasses.replace(res, notes=tuple(notes) + res.notes)
+    res = _with_datasets(res, store, table_id)
+    with _LOCK:
+        _CACHE[key] = res
+    return res
+
+
+def chokepoints_frame(res: ImportDependenceResult, top: int | None = None, lang: str = "en") -> pd.DataFrame:
+    """The ``top`` chokepoints (:func:`import_chokepoints`), ranked first to last, with ``sector`` (the
+    code, as text) as the first column and ``name`` in ``lang``; column names stay English (codes)."""
+    f = res.chokepoints(top, lang="en")
+    if lang != "en":
+        f = f.assign(name=res.names[f"name_{lang}"].reindex(f.index.astype(str)).to_numpy())
+    f.index = f.index.map(_node_key)
+    f["top_user"] = [None if u is None else _node_key(u) for u in f["top_user"]]
+    return f.rename_axis("sector").reset_index()
+
+
+def chokepoint_users(
+    res: ImportDependenceResult, sector: str, *, top: int | None = 10, lang: str = "en"
+) -> pd.DataFrame:
+    """Output at risk of one product by using sector (:meth:`ImportDependenceResult.users`), with the
+    user code as a text column ``user`` first."""
+    f = res.users(sector, top=top, lang="en")
+    if lang != "en":
+        f = f.assign(name=res.names[f"name_{lang}"].reindex(f.index.astype(str)).to_numpy())
+    f.index = f.index.map(_node_key)
+    return f.rename_axis("user").reset_index()
 
 
 def _with_datasets(res: Any, store: Store, table_id: str) -> Any:

@@ -1,5 +1,6 @@
 """Industrial-chain graph of a stored IO table (services.io.chain): upstream/downstream trees,
-chokepoints, and the node-link graph for the dashboard."""
+chokepoints (import dependence × output at risk, services.io.import_chokepoints), structural hubs and
+the node-link graph for the dashboard."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fastapi import APIRouter, Query, Request
 
 from industrial_brain.api.deps import CSV, CurrentRole, StoreDep, cached, memo, records, render
 from industrial_brain.api.params import Fmt, Lang, TableId
+from industrial_brain.api.schemas import ChokepointsPublic, Page
 from industrial_brain.api.routes.io_tables import Err, check_table
 from industrial_brain.services import io as io_service
 from industrial_brain.store.connection import Store
@@ -68,8 +70,71 @@ def tree(
     return cached(request, who, make)
 
 
-@router.get("/{table_id}/chokepoints", responses={200: CSV, **Err})
+@router.get("/{table_id}/chokepoints", response_model=ChokepointsPublic, responses={200: CSV, **Err})
 def chokepoints(
+    request: Request,
+    store: StoreDep,
+    who: CurrentRole,
+    table_id: TableId,
+    top: Annotated[int, Query(ge=1, le=200)] = 10,
+    rule: Annotated[
+        Literal["important", "relative", "absolute"],
+        Query(description="kept for compatibility; the chokepoint score does not use the chain graph"),
+    ] = "important",
+    lang: Lang = "en",
+    format: Fmt = "json",
+):
+    """Chokepoints 卡脖子环节, ranked: import share of supply × domestic output at risk from the imported
+    use (supply-driven, domestic table); the centrality ranking is ``/hubs``."""
+    check_table(store, who, table_id)
+
+    def make():
+        res = io_service.import_chokepoints(store, table_id)
+        f = io_service.chokepoints_frame(res, top, lang=lang)
+        payload = {
+            "table_id": table_id,
+            "unit": res.unit,
+            "score": "import_share * output_at_risk_share",
+            "notes": list(res.notes),
+            "data": records(f),
+            "count": len(f),
+        }
+        return render(payload, frame=f, fmt=format)
+
+    return cached(request, who, make)
+
+
+@router.get("/{table_id}/chokepoints/{sector}", response_model=Page, responses={200: CSV, **Err})
+def chokepoint_users(
+    request: Request,
+    store: StoreDep,
+    who: CurrentRole,
+    table_id: TableId,
+    sector: str,
+    top: Annotated[int, Query(ge=1, le=200)] = 10,
+    lang: Lang = "en",
+    format: Fmt = "json",
+):
+    """Output at risk from the imports of one product, by using sector (imported use × Ghosh multiplier)."""
+    check_table(store, who, table_id)
+
+    def make():
+        res = io_service.import_chokepoints(store, table_id)
+        f = io_service.chokepoint_users(res, sector, top=top, lang=lang)
+        payload = {
+            "table_id": table_id,
+            "sector": sector,
+            "unit": res.unit,
+            "data": records(f),
+            "count": len(f),
+        }
+        return render(payload, frame=f, fmt=format)
+
+    return cached(request, who, make)
+
+
+@router.get("/{table_id}/hubs", response_model=Page, responses={200: CSV, **Err})
+def hubs(
     request: Request,
     store: StoreDep,
     who: CurrentRole,
@@ -79,11 +144,12 @@ def chokepoints(
     lang: Lang = "en",
     format: Fmt = "json",
 ):
-    """Sectors ranked by hypothetical-extraction loss and betweenness (1 = most critical)."""
+    """Structural hubs 结构枢纽部门: sectors ranked by hypothetical-extraction loss and betweenness
+    (1 = most central)."""
     check_table(store, who, table_id)
 
     def make():
-        f = io_service.chokepoints_frame(_graph(store, table_id, rule, lang), top)
+        f = io_service.structural_hubs_frame(_graph(store, table_id, rule, lang), top)
         return render({"table_id": table_id, "data": records(f), "count": len(f)}, frame=f, fmt=format)
 
     return cached(request, who, make)
