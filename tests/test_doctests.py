@@ -25,6 +25,7 @@ WITH_EXAMPLES = {
     "industrial_brain.meso.regional_accounts",
     "industrial_brain.meso.chain_network",
     "industrial_brain.meso.digital",
+    "industrial_brain.meso.chokepoint_analysis",
 }
 
 

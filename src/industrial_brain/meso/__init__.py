@@ -18,7 +18,7 @@ Pure functions named as the field names them (Miller & Blair symbols Z, A, L, B,
   :mod:`~industrial_brain.meso.regional_accounts` — value added in trade, spillover multipliers, footprints
 * :mod:`~industrial_brain.meso.chain_network` — ``chain_graph`` (significant links, centralities, trees,
   structural hubs)
-* :mod:`~industrial_brain.meso.import_dependence` — ``import_dependence`` (chokepoints 卡脖子: import
+* :mod:`~industrial_brain.meso.chokepoint_analysis` — ``import_dependence`` (chokepoints 卡脖子: import
   share of supply × output at risk, concentration of use)
 * :mod:`~industrial_brain.meso.digital` — ``digital_integration`` (digital input coefficients)
 """
@@ -56,7 +56,7 @@ from industrial_brain.meso.multiplier_analysis import (
     satellite_intensities,
     satellite_multipliers,
 )
-from industrial_brain.meso.import_dependence import (
+from industrial_brain.meso.chokepoint_analysis import (
     ImportDependenceResult,
     import_dependence,
     import_share,

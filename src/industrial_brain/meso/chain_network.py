@@ -17,7 +17,7 @@ Centralities use networkx: PageRank on the weights, betweenness on the distance 
 normalised weights). Structural hubs (结构枢纽部门) combine the hypothetical-extraction loss (total
 extraction, Miller & Lahr 2001; :mod:`industrial_brain.meso.extraction`) with betweenness: the
 most central nodes of the graph. They are not chokepoints in the policy sense (卡脖子: critical
-inputs that depend on foreign supply), which :mod:`industrial_brain.meso.import_dependence` ranks.
+inputs that depend on foreign supply), which :mod:`industrial_brain.meso.chokepoint_analysis` ranks.
 
 Graph theory is networkx's (a maintained library); only the IO-specific rules are written here.
 
@@ -304,7 +304,7 @@ class ChainGraph(ResultMixin):
         ``rank_extraction`` and ``rank_betweenness`` (1 = most central) are averaged into
         ``score``; the frame is sorted by ``score`` (ties: larger extraction loss first). This is
         the centrality ranking formerly called "chokepoints"; chokepoints as import dependence ×
-        output at risk are :func:`industrial_brain.meso.import_dependence.import_dependence`.
+        output at risk are :func:`industrial_brain.meso.chokepoint_analysis.import_dependence`.
         """
         if self.x is None:
             raise InputError.at("structural hubs need gross output", column="x", expected="x given")
@@ -332,7 +332,7 @@ class ChainGraph(ResultMixin):
 
     def chokepoints(self, top: int | None = None) -> pd.DataFrame:
         """Alias of :meth:`structural_hubs`, kept for existing scripts (the graph alone cannot tell
-        import dependence: see :mod:`industrial_brain.meso.import_dependence`)."""
+        import dependence: see :mod:`industrial_brain.meso.chokepoint_analysis`)."""
         return self.structural_hubs(top)
 
     # ---------------------------------------------------------------- export

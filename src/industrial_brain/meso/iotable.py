@@ -20,7 +20,7 @@ from industrial_brain.meso._common import ZeroOutputWarning, safe_reciprocal, ze
 from industrial_brain.meso.accounts import AccountsResult, satellite_accounts
 from industrial_brain.meso.extraction import ExtractionResult, hypothetical_extraction
 from industrial_brain.meso.ghosh import allocation_coefficients, ghosh_from_leontief
-from industrial_brain.meso.import_dependence import ImportDependenceResult, import_dependence
+from industrial_brain.meso.chokepoint_analysis import ImportDependenceResult, import_dependence
 from industrial_brain.meso.imports import domestic_shares
 from industrial_brain.meso.leontief import LeontiefLU, technical_coefficients
 from industrial_brain.meso.linkage_analysis import KeySectorsResult, LinkagesResult, key_sectors, linkages
@@ -417,7 +417,8 @@ class IOTable:
     def import_dependence(
         self, *, imports: Any | None = None, exports: Any | None = None, names: Any | None = None
     ) -> ImportDependenceResult:
-        """Chokepoints as import dependence × output at risk (:mod:`industrial_brain.meso.import_dependence`).
+        """Chokepoints as import dependence × output at risk
+        (:mod:`industrial_brain.meso.chokepoint_analysis`).
 
         Needs the imported intermediate use ``Z_imp`` (a non-competitive table, or the result of
         :meth:`domestic`). ``imports`` default to the row sums of ``Z_imp`` and ``Y_imp`` (all imported

@@ -44,7 +44,7 @@ from industrial_brain.meso import (
     spillover_of_demand,
 )
 from industrial_brain.meso.digital import digital_panel
-from industrial_brain.meso.import_dependence import CHOKEPOINT_LABELS_ZH
+from industrial_brain.meso.chokepoint_analysis import CHOKEPOINT_LABELS_ZH
 from industrial_brain.services.results import dataset_lineage, save_run
 from industrial_brain.store.connection import Store
 from industrial_brain.store.datasets import dataset_sha256
@@ -519,7 +519,7 @@ def structural_hubs_frame(graph: ChainGraph, top: int | None = None) -> pd.DataF
 
 def import_chokepoints(store: Store, table_id: str) -> ImportDependenceResult:
     """Chokepoints (卡脖子) of a stored table: import share of supply × output at risk
-    (:func:`industrial_brain.meso.import_dependence.import_dependence`), ranked.
+    (:func:`industrial_brain.meso.chokepoint_analysis.import_dependence`), ranked.
 
     Imports by product: non-competitive national tables — the row sums of the imported intermediate
     and final-use blocks, with the imported intermediate use Z_m as published; competitive tables —

@@ -441,7 +441,7 @@ def import_dependence(
 
     Examples
     --------
-    A hand-made 3-sector table (see ``tests/meso/test_import_dependence.py`` for the hand solution):
+    A hand-made 3-sector table (see ``tests/meso/test_chokepoint_analysis.py`` for the hand solution):
     imports (30, 50, 10), of which (30, 20, 10) intermediate; x = (100, 200, 100).
     Scores: 30/130 · 33.75/400 = 0.019471, 50/250 · 20/400 = 0.01, 10/110 · 15.5/400 = 0.003523.
 
@@ -523,7 +523,7 @@ def import_dependence(
         unit=unit,
         notes=tuple(note_list),
         lineage=Lineage.make(
-            "meso.import_dependence",
+            "meso.chokepoint_analysis",
             {
                 "n": n,
                 "score": "import_share * output_at_risk_share",
