@@ -18,8 +18,9 @@ Three measures per product i, each kept in the output, and one score:
    extraction* of the imported supply (Dietzenbacher & van der Linden 1997; Miller & Lahr 2001). In
    the domestic (non-competitive) table imports are a primary input: column j reads
    x_j = Σ_k z^d_kj + Σ_k z^m_kj + va_j. With the domestic allocation coefficients B_d = x̂⁻¹ Z_d
-   fixed, x' = p' G with G = (I − B_d)⁻¹ = x̂⁻¹ L x̂ (L = (I − A_d)⁻¹, the domestic Leontief inverse;
-   Miller & Blair 2009, eq. 12.13). Losing the imports z^m_ij of product i by user j (p_j falls by
+   fixed, x' = p' G with p_j = Σ_k z^m_kj + va_j (the primary inputs) and
+   G = (I − B_d)⁻¹ = x̂⁻¹ L x̂ (L = (I − A_d)⁻¹, the domestic Leontief inverse; Miller & Blair 2009,
+   section 12.1). Losing the imports z^m_ij of product i by user j (p_j falls by
    z^m_ij) lowers output by
 
        Δx_k = Σ_j z^m_ij l_jk x_k / x_j                     (by affected sector k)
@@ -63,7 +64,7 @@ structure. *Journal of Regional Science* 37(2), 235–257.
 Miller, R. E. & Lahr, M. L. (2001). A taxonomy of extractions. In *Regional Science Perspectives in
 Economic Analysis*, 407–441. Miller & Blair (2009), *Input–Output Analysis*, 2nd ed., §12.1–12.2.
 European Commission (2017). *Methodology for establishing the EU list of critical raw materials*
-(Blengini et al., JRC), sections 3–4.
+(Blengini et al., JRC).
 """
 
 from __future__ import annotations
