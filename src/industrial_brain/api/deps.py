@@ -16,11 +16,11 @@ the worker threads FastAPI runs synchronous handlers in), taken through the stor
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import io
 import json
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Hashable
 from functools import lru_cache
@@ -59,30 +59,42 @@ _bearer = HTTPBearer(auto_error=False, description="Token from POST /api/v1/auth
 
 
 class TokenCache:
-    """Recently checked tokens → caller, for ``ttl`` seconds (never past the token's expiry).
+    """Recently checked tokens → caller, for ``ttl`` seconds and never past the token's own expiry.
 
-    Saves a store query per request; logout and account removal through the API evict at once.
+    Saves a store query per request. Logout and account removal through the API evict at once; a
+    removal by the command line (another process) reaches the server through the store lease, whose
+    reopen empties this cache (``app.state.lease`` in :func:`industrial_brain.api.main.create_app`).
+    At most ``size`` tokens are kept (the soonest to lapse go first). ``clock`` gives tz-aware UTC
+    (tests pass their own); the ``ttl`` is counted on the same clock.
     """
 
-    def __init__(self, ttl: float = 30.0):
-        self.ttl = ttl
-        self._d: dict[str, tuple[float, Principal]] = {}
+    def __init__(self, ttl: float = 30.0, size: int = 10000, clock: Callable[[], _dt.datetime] | None = None):
+        self.ttl, self.size = _dt.timedelta(seconds=ttl), size
+        self.clock = clock or accounts.utc_now
+        self._d: dict[str, tuple[_dt.datetime, Principal]] = {}
         self._lock = threading.Lock()
 
     def get(self, token: str) -> Principal | None:
-        """The caller behind ``token`` if checked within the last ``ttl`` seconds, else None."""
+        """The caller behind ``token`` if checked within ``ttl`` and still unexpired, else None."""
+        now = self.clock()
         with self._lock:
             hit = self._d.get(token)
-        if hit is None or hit[0] < time.monotonic():
-            return None
-        return hit[1]
+            if hit is not None and not now < hit[0]:
+                del self._d[token]
+                hit = None
+        return None if hit is None else hit[1]
 
-    def put(self, token: str, who: Principal) -> None:
-        """Remember a checked token (the cache is emptied beyond 10,000 entries)."""
+    def put(self, token: str, who: Principal, expires_at: _dt.datetime) -> None:
+        """Remember a checked token until ``min(now + ttl, expires_at)`` (tz-aware)."""
+        until = min(self.clock() + self.ttl, expires_at)
         with self._lock:
-            if len(self._d) > 10000:
-                self._d.clear()
-            self._d[token] = (time.monotonic() + self.ttl, who)
+            if len(self._d) >= self.size:
+                now = self.clock()
+                for k in [k for k, (t, _) in self._d.items() if not now < t]:
+                    del self._d[k]
+                while len(self._d) >= self.size:
+                    del self._d[min(self._d, key=lambda k: self._d[k][0])]
+            self._d[token] = (until, who)
 
     def evict(self, token: str | None = None, username: str | None = None) -> None:
         """Forget one token, or every token of ``username`` (logout, account removal)."""
@@ -108,10 +120,11 @@ async def get_principal(
     if who is not None:
         return who
     try:
-        who = Principal.of(accounts.account_for_token(store, creds.credentials))
+        account, expires = accounts.token_session(store, creds.credentials, tokens.clock())
     except AccessError:
         raise NotAuthenticated("invalid or expired token: log in again at /api/v1/auth/token") from None
-    tokens.put(creds.credentials, who)
+    who = Principal.of(account)
+    tokens.put(creds.credentials, who, expires)
     return who
 
 

@@ -36,7 +36,7 @@ from industrial_brain.api.routes import (
     stress,
 )
 from industrial_brain.api.schemas import Capabilities
-from industrial_brain.api.security import LoginLimiter
+from industrial_brain.api.security import HashGate, LoginLimiter
 from industrial_brain.errors import AccessError, IndustrialBrainError, InputError, MethodError, StoreBusyError
 from industrial_brain.store.connection import Store, open_store
 
@@ -177,6 +177,7 @@ def create_app(db: str | os.PathLike | None = None, *, store: Store | None = Non
     app.state.owns_store = store is None
     app.state.cache = cache
     app.state.limiter = LoginLimiter()
+    app.state.hash_gate = HashGate()
     app.state.tokens = TokenCache()
     app.state.jobs = JobRunner(base, on_done=cache.clear)
     app.state.lease = base.serve_lease(on_reopen=[cache.clear, app.state.tokens.clear, clear_memos])
