@@ -117,26 +117,34 @@ def test_forty_concurrent_guesses_get_at_most_five_password_checks(fresh, monkey
         return real(h, p)
 
     monkeypatch.setattr(accounts, "verify_password", counted)
-    barrier = threading.Barrier(40)
-    codes: dict[int, int] = {}
 
-    def guess(i: int) -> None:
-        pw = PASSWORD if i == 39 else f"wrong-guess-{i}"
-        barrier.wait()
-        codes[i] = fresh.post("/api/v1/auth/token", data={"username": "root", "password": pw}).status_code
+    def burst(user: str, right_at: int | None) -> dict[int, int]:
+        barrier = threading.Barrier(40)
+        codes: dict[int, int] = {}
 
-    threads = [threading.Thread(target=guess, args=(i,)) for i in range(40)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(checks) <= 5
-    assert sorted(codes.values()).count(429) >= 35
-    assert codes[39] in (200, 429) and (codes[39] == 429 or PASSWORD in checks)
-    # the limit is reached: the right password now waits too, unchecked
-    n = len(checks)
-    r = fresh.post("/api/v1/auth/token", data={"username": "root", "password": PASSWORD})
-    assert r.status_code == 429 and int(r.headers["retry-after"]) > 0 and len(checks) == n
+        def guess(i: int) -> None:
+            pw = PASSWORD if i == right_at else f"wrong-guess-{i}"
+            barrier.wait()
+            codes[i] = fresh.post("/api/v1/auth/token", data={"username": user, "password": pw}).status_code
+
+        threads = [threading.Thread(target=guess, args=(i,)) for i in range(40)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return codes
+
+    # the right password inside the burst: accepted only if it was one of the (at most 5) checked
+    codes = burst("root", right_at=39)
+    assert len(checks) <= 5 and list(codes.values()).count(429) >= 35
+    assert (codes[39] == 200) == (PASSWORD in checks)
+    # 40 wrong guesses (a fresh limiter): 5 checked, the rest refused; then the right password waits too
+    fresh.app.state.limiter = LoginLimiter()
+    checks.clear()
+    codes = burst("ana", right_at=None)
+    assert len(checks) == 5 and sorted(codes.values()) == [401] * 5 + [429] * 35
+    r = fresh.post("/api/v1/auth/token", data={"username": "ana", "password": PASSWORD})
+    assert r.status_code == 429 and int(r.headers["retry-after"]) > 0 and len(checks) == 5
 
 
 def test_successful_logins_are_not_counted(fresh):
