@@ -19,7 +19,7 @@ victim, 127.0.0.2 and 127.0.0.3 the attackers: distinct socket peers, no forward
 * a flood of 200 aggregate requests/s for 20 s: the number of requests unanswered 2 s after the last
   send (target 0), with the victim's reads measured meanwhile;
 * the same victim load against a bare Starlette app returning a constant (uvicorn, same machine,
-  same run): the floor, and the ratios against it.
+  same run), alone and under the same 200 req/s flood: the floor, and the ratios against it.
 
     python benchmarks/bench_api.py [--rate 200] [--seconds 10] [--port 8765] [--limits-only]
 """
@@ -267,8 +267,10 @@ def limits_run(db: Path, victim_rate: float, seconds: float) -> None:
         alone = victim(port)
         under = victim(port, fire(port, agg, 40.0, seconds, "127.0.0.2"))
         flood = victim(port, fire(port, agg, 200.0, 20.0, "127.0.0.3"))
+        floor_flood = victim(bare_port, fire(bare_port, agg, 200.0, 20.0, "127.0.0.3"))
         for name, (p50, p99, err, att) in (
             ("bare Starlette constant", floor),
+            ("bare, 200 req/s flood", floor_flood),
             ("victim alone", alone),
             ("victim, 40 agg/s attack", under),
             ("victim, 200 agg/s flood", flood),
