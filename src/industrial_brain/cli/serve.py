@@ -104,7 +104,8 @@ def user_add(
     ] = False,
     db: DbOpt = None,
 ) -> None:
-    """Create an account (the password is stored as an argon2id hash). 新建账户。"""
+    """Create an account (the password is stored as an argon2id hash; 12+ characters, not the user name,
+    not a common or patterned password). 新建账户。"""
     if role not in ACCOUNT_ROLES:  # before asking for a password
         raise InputError.at("unknown role", column="--role", value=role, expected=" | ".join(ACCOUNT_ROLES))
     password = _read_password(password_stdin)
