@@ -9,7 +9,19 @@ logged-in analyst (bearer token checked in the store, then the cache). The same 
 ``/api/v1/capabilities`` (a bare FastAPI route: no store, no cache) and prints the ratios, then a
 closed-loop run for the maximum throughput.
 
-    python benchmarks/bench_api.py [--rate 200] [--seconds 10] [--port 8765]
+Then the costly-request limits (issue 13; ``industrial_brain.api.limits``), on a store with 200
+SYNTHETIC assessed enterprises, three clients on distinct loopback addresses (127.0.0.1 the
+victim, 127.0.0.2 and 127.0.0.3 the attackers: distinct socket peers, no forwarded header):
+
+* the victim's cached public reads (``--victim-rate`` req/s, keep-alive) alone; then while the
+  first attacker sends 40 public aggregate requests/s (``/enterprises/aggregates``, each with a
+  throw-away parameter, one connection per request, open loop). Target: victim p99 < 20 ms;
+* a flood of 200 aggregate requests/s for 20 s: the number of requests unanswered 2 s after the last
+  send (target 0), with the victim's reads measured meanwhile;
+* the same victim load against a bare Starlette app returning a constant (uvicorn, same machine,
+  same run), alone and under the same 200 req/s flood: the floor, and the ratios against it.
+
+    python benchmarks/bench_api.py [--rate 200] [--seconds 10] [--port 8765] [--limits-only]
 """
 
 from __future__ import annotations
@@ -50,17 +62,36 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen:
-    code = (
-        "import sys, uvicorn; from industrial_brain.api.main import create_app; "
-        f"uvicorn.run(create_app({str(db)!r}), host='127.0.0.1', port={port}, log_level='warning', "
-        "access_log=False)"
-    )
+BARE_APP = (
+    "import uvicorn\n"
+    "from starlette.applications import Starlette\n"
+    "from starlette.responses import Response\n"
+    "from starlette.routing import Route\n"
+    "async def const(request):\n"
+    "    return Response(b'{\"data\":[],\"count\":0}', media_type='application/json')\n"
+    "app = Starlette(routes=[Route('/{p:path}', const)])\n"
+)
+
+
+def start_server(db: Path | None, port: int) -> subprocess.Popen:
+    if db is None:  # the bare Starlette app (the floor)
+        code = (
+            BARE_APP
+            + f"uvicorn.run(app, host='127.0.0.1', port={port}, log_level='warning', access_log=False)"
+        )
+        probe = "/api/v1/capabilities"
+    else:
+        code = (
+            "import sys, uvicorn; from industrial_brain.api.main import create_app; "
+            f"uvicorn.run(create_app({str(db)!r}), host='127.0.0.1', port={port}, log_level='warning', "
+            "access_log=False, proxy_headers=False)"
+        )
+        probe = "/api/v1/capabilities"
     proc = subprocess.Popen([sys.executable, "-c", code])
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/capabilities", timeout=1).status_code == 200:
+            if httpx.get(f"http://127.0.0.1:{port}{probe}", timeout=1).status_code == 200:
                 return proc
         except httpx.HTTPError:
             time.sleep(0.2)
@@ -72,13 +103,15 @@ class Conn:
     """A minimal keep-alive HTTP/1.1 GET client on asyncio streams (far less CPU per request than a
     full client library, so the 2-core machine measures the server rather than the load generator)."""
 
-    def __init__(self, port: int, headers: str = ""):
-        self.port, self.headers = port, headers
+    def __init__(self, port: int, headers: str = "", local: str = "127.0.0.1"):
+        self.port, self.headers, self.local = port, headers, local
         self.reader = self.writer = None
 
     async def get(self, path: str) -> int:
         if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+            self.reader, self.writer = await asyncio.open_connection(
+                "127.0.0.1", self.port, local_addr=(self.local, 0)
+            )
         self.writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{self.headers}\r\n".encode())
         head = await self.reader.readuntil(b"\r\n\r\n")
         status = int(head[9:12])
@@ -96,7 +129,13 @@ class Conn:
 
 
 async def open_loop(
-    base: str, paths: list[str], rate: float, seconds: float, workers: int = 32, headers: str = ""
+    base: str,
+    paths: list[str],
+    rate: float,
+    seconds: float,
+    workers: int = 32,
+    headers: str = "",
+    local: str = "127.0.0.1",
 ) -> tuple[np.ndarray, float, int]:
     """Request i is due at t0 + i/rate; ``workers`` connections take due requests in order."""
     n = int(rate * seconds)
@@ -108,7 +147,7 @@ async def open_loop(
 
     async def worker() -> None:
         nonlocal errors, nxt
-        conn = Conn(port, headers)
+        conn = Conn(port, headers, local)
         try:
             while nxt < n:
                 i = nxt
@@ -149,6 +188,116 @@ async def closed_loop(base: str, paths: list[str], concurrency: int, seconds: fl
     return done / (time.perf_counter() - t0)
 
 
+async def fire(port: int, path: str, rate: float, seconds: float, local: str, grace: float = 2.0) -> dict:
+    """Open loop with one connection per request (``Connection: close``): request i is sent at
+    t0 + i/rate whatever the answers take. Returns the status counts and how many requests were
+    still unanswered ``grace`` seconds after the last send (those are then abandoned)."""
+    n = int(rate * seconds)
+    statuses: list[int] = []
+
+    async def one(i: int) -> None:
+        await asyncio.sleep(max(0.0, t0 + i / rate - time.perf_counter()))
+        sep = "&" if "?" in path else "?"
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=(local, 0))
+        except OSError:
+            statuses.append(-1)
+            return
+        try:
+            req = f"GET {path}{sep}junk={i} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            writer.write(req.encode())
+            head = await reader.readuntil(b"\r\n\r\n")
+            await reader.read()
+            statuses.append(int(head[9:12]))
+        except (OSError, asyncio.IncompleteReadError):
+            statuses.append(-1)
+        finally:
+            writer.close()
+
+    t0 = time.perf_counter()
+    tasks = [asyncio.create_task(one(i)) for i in range(n)]
+    await asyncio.sleep(max(0.0, t0 + (n - 1) / rate + grace - time.perf_counter()))
+    unanswered = sum(not t.done() for t in tasks)
+    for t in tasks:
+        t.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    counts: dict[int, int] = {}
+    for st in statuses:
+        counts[st] = counts.get(st, 0) + 1
+    return {"sent": n, "unanswered": unanswered, "statuses": dict(sorted(counts.items()))}
+
+
+def limits_run(db: Path, victim_rate: float, seconds: float) -> None:
+    """The costly-request limits under attack (see the module text)."""
+    from industrial_brain.micro.population import simulate_population
+    from industrial_brain.services import assess
+    from industrial_brain.store import Store
+
+    with Store(db) as s:  # 200 SYNTHETIC assessed enterprises: the aggregates have cells to compute
+        if not len(assess.stored_results(s)):
+            assess.ingest_answers(s, simulate_population(200, seed=0).answers, taken_on="2022-12-31")
+    port, bare_port = _free_port(), _free_port()
+    proc, bare = start_server(db, port), start_server(None, bare_port)
+    base = f"http://127.0.0.1:{port}"
+    agg = "/api/v1/enterprises/aggregates?by=sector"
+    try:
+        r = httpx.get(base + agg, timeout=60)
+        assert r.status_code == 200 and r.json()["count"] > 0, r.text[:200]
+        for p in ENDPOINTS:
+            assert httpx.get(base + p, timeout=60).status_code == 200
+        print(
+            f"Costly-request limits: victim {victim_rate:.0f} cached public reads/s (127.0.0.1, keep-alive); "
+            f"attackers on 127.0.0.2/.3, aggregates with throw-away parameters"
+        )
+
+        def victim(port_: int, attack=None) -> tuple[float, float, int, dict | None]:
+            async def both():
+                b = f"http://127.0.0.1:{port_}"
+                jobs = [open_loop(b, ENDPOINTS, victim_rate, seconds, workers=8, local="127.0.0.1")]
+                if attack is not None:
+                    jobs.append(attack)
+                return await asyncio.gather(*jobs)
+
+            out = asyncio.run(both())
+            lat, _, err = out[0]
+            p50, p99 = np.percentile(lat[np.isfinite(lat)], [50, 99])
+            return p50, p99, err, (out[1] if attack is not None else None)
+
+        floor = victim(bare_port)
+        alone = victim(port)
+        under = victim(port, fire(port, agg, 40.0, seconds, "127.0.0.2"))
+        flood = victim(port, fire(port, agg, 200.0, 20.0, "127.0.0.3"))
+        floor_flood = victim(bare_port, fire(bare_port, agg, 200.0, 20.0, "127.0.0.3"))
+        for name, (p50, p99, err, att) in (
+            ("bare Starlette constant", floor),
+            ("bare, 200 req/s flood", floor_flood),
+            ("victim alone", alone),
+            ("victim, 40 agg/s attack", under),
+            ("victim, 200 agg/s flood", flood),
+        ):
+            print(
+                f"  {name:24s} p50 {p50:7.2f} ms   p99 {p99:7.2f} ms   ratio to bare p50 "
+                f"{p50 / floor[0]:5.2f}× "
+                f"p99 {p99 / floor[1]:5.2f}×   victim errors {err}"
+            )
+            if att is not None:
+                print(
+                    f"      attacker: sent {att['sent']}, statuses {att['statuses']}, "
+                    f"unanswered 2 s after the last send {att['unanswered']}"
+                )
+        ok40 = under[1] < 20.0 and under[2] == 0
+        ok200 = flood[3]["unanswered"] == 0
+        print(f"  target victim p99 < 20 ms at 40 agg/s: {'met' if ok40 else 'NOT met'} ({under[1]:.2f} ms)")
+        print(
+            f"  target 0 unanswered 2 s after 200 agg/s × 20 s: {'met' if ok200 else 'NOT met'} "
+            f"({flood[3]['unanswered']})"
+        )
+    finally:
+        for p in (proc, bare):
+            p.terminate()
+            p.wait(10)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rate", type=float, default=200.0)
@@ -157,6 +306,8 @@ def main() -> None:
     ap.add_argument(
         "--db", type=Path, default=None, help="existing store (default: a fresh one with the default data)"
     )
+    ap.add_argument("--victim-rate", type=float, default=50.0, help="victim's cached reads/s (limits run)")
+    ap.add_argument("--limits-only", action="store_true", help="only the costly-request limits run")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="ibrain-bench-api-"))
@@ -176,6 +327,9 @@ def main() -> None:
 
         with Store(db) as s:  # a throw-away account for the authenticated run
             add_user(s, "bench_analyst", "bench-password-not-secret", "analyst")
+        if args.limits_only:
+            limits_run(db, args.victim_rate, args.seconds)
+            return
         port = args.port or _free_port()
         proc = start_server(db, port)
         base = f"http://127.0.0.1:{port}"
@@ -220,6 +374,7 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(10)
+        limits_run(db, args.victim_rate, args.seconds)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

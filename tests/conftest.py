@@ -37,3 +37,24 @@ def default_store(default_db: Path, tmp_path: Path):
     s = Store(copy)
     yield s
     s.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _relaxed_rate_limits():
+    """Tests send requests back to back from one client: apps built without their own limits get
+    generous ones here (tests/api/test_rate_limits.py checks the real limits with apps of their own)."""
+    from industrial_brain.api import main
+    from industrial_brain.api.limits import RateLimits
+
+    kept = main.RATE_LIMITS
+    main.RATE_LIMITS = RateLimits(
+        per_client_rate=1e6,
+        per_client_burst=10**6,
+        global_rate=1e6,
+        global_burst=10**6,
+        per_client_inflight=64,
+        global_inflight=64,
+        queue_wait=30.0,
+    )
+    yield
+    main.RATE_LIMITS = kept

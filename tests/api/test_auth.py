@@ -110,7 +110,7 @@ def test_cli_user_errors_are_one_line(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     with pytest.raises(SystemExit) as ex:
         main(["user", "add", "x1", "--role", "analyst", "--password-stdin", "--db", str(db)])
-    assert ex.value.code == 2 and "password too short" in capsys.readouterr().err
+    assert ex.value.code == 2 and "password refused: too short" in capsys.readouterr().err
     with pytest.raises(SystemExit) as ex:
         main(["user", "add", "x1", "--role", "boss", "--password-stdin", "--db", str(db)])
     assert ex.value.code == 2
@@ -126,7 +126,7 @@ def test_add_user_checks():
     from industrial_brain.errors import InputError
 
     with Store(":memory:") as s:
-        with pytest.raises(InputError, match="too short"):
+        with pytest.raises(InputError, match="password refused: too short"):
             add_user(s, "bob", "short", "admin")
         with pytest.raises(InputError, match="needs its enterprise"):
             add_user(s, "bob", PASSWORD, "enterprise")

@@ -51,10 +51,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _get(base: str, path: str, data: dict | None = None) -> tuple[int, dict]:
+def _get(base: str, path: str, data: dict | None = None, headers: dict | None = None) -> tuple[int, dict]:
     body = urllib.parse.urlencode(data).encode() if data is not None else None
     try:
-        with urllib.request.urlopen(base + path, data=body, timeout=30) as r:
+        with urllib.request.urlopen(
+            urllib.request.Request(base + path, body, headers or {}), timeout=30
+        ) as r:
             return r.status, json.loads(r.read())
     except urllib.error.HTTPError as e:
         return e.code, json.loads(e.read() or b"{}")
@@ -143,6 +145,12 @@ def test_cli_reads_and_writes_beside_the_server(server, tmp_path):
     assert status == 200 and "lease_panel" in {d["dataset_id"] for d in cat["data"]}
     status, tok = _get(base, "/api/v1/auth/token", {"username": "bob", "password": PASSWORD})
     assert status == 200 and tok["access_token"]
+    bearer = {"Authorization": "Bearer " + tok["access_token"]}
+    assert _get(base, "/api/v1/auth/me", headers=bearer)[1]["role"] == "analyst"  # now in the token cache
+    removed = _cli("user", "remove", "bob", *dbo)
+    assert removed.returncode == 0, removed.stderr
+    status, body = _get(base, "/api/v1/auth/me", headers=bearer)  # the lease reopen emptied the cache
+    assert status == 401 and "expired token" in body["detail"]
     run_id = re.search(r"run (macro-\S+)", results["macro"].stdout).group(1)
     assert _get(base, f"/api/v1/runs/{run_id}")[0] == 200
     assert proc.poll() is None

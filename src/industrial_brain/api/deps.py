@@ -16,15 +16,16 @@ the worker threads FastAPI runs synchronous handlers in), taken through the stor
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import io
 import json
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Hashable
 from functools import lru_cache
 from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 from fastapi import Depends, Request
@@ -33,6 +34,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import TypeAdapter, ValidationError
 
+from industrial_brain.api.limits import CACHE_HIT
 from industrial_brain.api.security import PUBLIC, Principal
 from industrial_brain.errors import AccessError, InputError
 from industrial_brain.services import accounts
@@ -59,30 +61,42 @@ _bearer = HTTPBearer(auto_error=False, description="Token from POST /api/v1/auth
 
 
 class TokenCache:
-    """Recently checked tokens → caller, for ``ttl`` seconds (never past the token's expiry).
+    """Recently checked tokens → caller, for ``ttl`` seconds and never past the token's own expiry.
 
-    Saves a store query per request; logout and account removal through the API evict at once.
+    Saves a store query per request. Logout and account removal through the API evict at once; a
+    removal by the command line (another process) reaches the server through the store lease, whose
+    reopen empties this cache (``app.state.lease`` in :func:`industrial_brain.api.main.create_app`).
+    At most ``size`` tokens are kept (the soonest to lapse go first). ``clock`` gives tz-aware UTC
+    (tests pass their own); the ``ttl`` is counted on the same clock.
     """
 
-    def __init__(self, ttl: float = 30.0):
-        self.ttl = ttl
-        self._d: dict[str, tuple[float, Principal]] = {}
+    def __init__(self, ttl: float = 30.0, size: int = 10000, clock: Callable[[], _dt.datetime] | None = None):
+        self.ttl, self.size = _dt.timedelta(seconds=ttl), size
+        self.clock = clock or accounts.utc_now
+        self._d: dict[str, tuple[_dt.datetime, Principal]] = {}
         self._lock = threading.Lock()
 
     def get(self, token: str) -> Principal | None:
-        """The caller behind ``token`` if checked within the last ``ttl`` seconds, else None."""
+        """The caller behind ``token`` if checked within ``ttl`` and still unexpired, else None."""
+        now = self.clock()
         with self._lock:
             hit = self._d.get(token)
-        if hit is None or hit[0] < time.monotonic():
-            return None
-        return hit[1]
+            if hit is not None and not now < hit[0]:
+                del self._d[token]
+                hit = None
+        return None if hit is None else hit[1]
 
-    def put(self, token: str, who: Principal) -> None:
-        """Remember a checked token (the cache is emptied beyond 10,000 entries)."""
+    def put(self, token: str, who: Principal, expires_at: _dt.datetime) -> None:
+        """Remember a checked token until ``min(now + ttl, expires_at)`` (tz-aware)."""
+        until = min(self.clock() + self.ttl, expires_at)
         with self._lock:
-            if len(self._d) > 10000:
-                self._d.clear()
-            self._d[token] = (time.monotonic() + self.ttl, who)
+            if len(self._d) >= self.size:
+                now = self.clock()
+                for k in [k for k, (t, _) in self._d.items() if not now < t]:
+                    del self._d[k]
+                while len(self._d) >= self.size:
+                    del self._d[min(self._d, key=lambda k: self._d[k][0])]
+            self._d[token] = (until, who)
 
     def evict(self, token: str | None = None, username: str | None = None) -> None:
         """Forget one token, or every token of ``username`` (logout, account removal)."""
@@ -108,10 +122,11 @@ async def get_principal(
     if who is not None:
         return who
     try:
-        who = Principal.of(accounts.account_for_token(store, creds.credentials))
+        account, expires = accounts.token_session(store, creds.credentials, tokens.clock())
     except AccessError:
         raise NotAuthenticated("invalid or expired token: log in again at /api/v1/auth/token") from None
-    tokens.put(creds.credentials, who)
+    who = Principal.of(account)
+    tokens.put(creds.credentials, who, expires)
     return who
 
 
@@ -210,13 +225,29 @@ def page(frame: pd.DataFrame, limit: int, offset: int) -> tuple[pd.DataFrame, in
 
 
 class AnswerCache:
-    """Rendered answers of read endpoints, keyed by URL and the caller's clearance (LRU)."""
+    """Rendered answers of read endpoints, keyed by :func:`cache_key` (LRU), bounded twice.
 
-    def __init__(self, size: int = 512):
-        self.size = size
+    At most ``size`` answers and ``max_bytes`` bytes (bodies, keys and ETags); an answer larger than
+    ``max_bytes × item_fraction`` is served but not kept (it would push out many others). Beside the
+    answers, the query parameter names each cached *path* declares (:meth:`declared`), so that the
+    lookup before routing (``PublicCacheMiddleware``) canonicalises a URL as the handler did.
+    """
+
+    def __init__(self, size: int = 256, max_bytes: int = 64 * 2**20, item_fraction: float = 1 / 16):
+        self.size, self.max_bytes = size, max_bytes
+        self.max_item = int(max_bytes * item_fraction)
         self._d: OrderedDict[str, tuple[bytes, str, str]] = OrderedDict()
+        self._names: OrderedDict[str, frozenset[str]] = OrderedDict()  # path → declared query names
         self._lock = threading.Lock()
+        self.bytes = 0
         self.version = 0
+
+    @staticmethod
+    def _cost(key: str, value: tuple[bytes, str, str]) -> int:
+        return len(value[0]) + len(key) + len(value[1]) + len(value[2]) + 200  # + entry overhead
+
+    def __len__(self) -> int:
+        return len(self._d)
 
     def get(self, key: str):
         """The rendered answer ``(body, media type, ETag)`` under ``key``, or None."""
@@ -226,17 +257,45 @@ class AnswerCache:
                 self._d.move_to_end(key)
             return hit
 
-    def put(self, key: str, value: tuple[bytes, str, str]) -> None:
-        """Store a rendered answer, dropping the least recently used beyond ``size``."""
+    def declared(self, path: str) -> frozenset[str] | None:
+        """The query parameter names the route of ``path`` declares, once an answer of it was cached."""
         with self._lock:
+            return self._names.get(path)
+
+    def put(
+        self,
+        key: str,
+        value: tuple[bytes, str, str],
+        path: str | None = None,
+        names: frozenset[str] = frozenset(),
+    ) -> bool:
+        """Store a rendered answer (False when too large to keep), dropping the least recently used
+        beyond ``size`` entries or ``max_bytes``; ``names`` are the query names declared for ``path``."""
+        cost = self._cost(key, value)
+        if cost > self.max_item:
+            return False
+        with self._lock:
+            old = self._d.pop(key, None)
+            if old is not None:
+                self.bytes -= self._cost(key, old)
             self._d[key] = value
-            while len(self._d) > self.size:
-                self._d.popitem(last=False)
+            self.bytes += cost
+            while len(self._d) > self.size or self.bytes > self.max_bytes:
+                k, v = self._d.popitem(last=False)
+                self.bytes -= self._cost(k, v)
+            if path is not None:
+                self._names[path] = names
+                self._names.move_to_end(path)
+                while len(self._names) > 4 * self.size:
+                    self._names.popitem(last=False)
+        return True
 
     def clear(self) -> None:
         """Forget every answer (after a write that may change them)."""
         with self._lock:
             self._d.clear()
+            self._names.clear()
+            self.bytes = 0
             self.version += 1
 
 
@@ -308,9 +367,41 @@ def _respond(request: Request, rendered: tuple[bytes, str, str], private: bool) 
     return Response(body, media_type=media, headers=headers)
 
 
-def cache_key(grade: str, scope) -> str:
-    """Key of an answer: the caller's clearance, the path and the raw query string."""
-    return f"{grade}|{scope['path']}?{scope.get('query_string', b'').decode('latin-1')}"
+def query_names(route: Any) -> frozenset[str]:
+    """The query parameter names (aliases) a route declares, its dependencies' included."""
+    hit = _route_names.get(id(route))
+    if hit is not None and hit[0] is route:
+        return hit[1]
+    names: set[str] = set()
+    todo = [route.dependant] if isinstance(route, APIRoute) else []
+    while todo:
+        d = todo.pop()
+        names.update(f.alias for f in d.query_params)
+        todo.extend(d.dependencies)
+    out = frozenset(names)
+    _route_names[id(route)] = (route, out)
+    return out
+
+
+_route_names: dict[int, tuple[Any, frozenset[str]]] = {}
+
+
+def canonical_query(query_string: bytes, names: frozenset[str]) -> str:
+    """The query string with only the parameters in ``names``, ordered by name (repeated values of one
+    name keep their order), so that unknown parameters and reordering never make a new cache entry.
+
+    >>> canonical_query(b"years=2020&junk=abc&indicator=b&indicator=a", frozenset({"indicator", "years"}))
+    'indicator=b&indicator=a&years=2020'
+    """
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    kept = sorted((kv for kv in pairs if kv[0] in names), key=lambda kv: kv[0])
+    return urlencode(kept)
+
+
+def cache_key(grade: str, scope, names: frozenset[str]) -> str:
+    """Key of an answer: the caller's clearance, the path and the declared query parameters
+    (:func:`canonical_query`)."""
+    return f"{grade}|{scope['path']}?{canonical_query(scope.get('query_string', b''), names)}"
 
 
 def cached(
@@ -319,13 +410,17 @@ def cached(
     """Serve from the answer cache (key: URL + caller's clearance), computing with ``make`` on a miss.
 
     Only for answers that depend on the URL and the caller's grade alone (never on enterprise rows).
+    Query parameters the route does not declare are left out of the key (:func:`canonical_query`).
     An answer is checked by :func:`check_answer` once, before it enters the cache.
     """
     cache: AnswerCache = request.app.state.cache
-    key = cache_key(who.max_grade, request.scope)
+    names = query_names(request.scope.get("route"))
+    key = cache_key(who.max_grade, request.scope, names)
     hit = cache.get(key)
     if hit is None:
         hit = make()
         check_answer(request, hit)
-        cache.put(key, hit)
+        cache.put(key, hit, request.scope["path"], names)
+    else:
+        request.scope[CACHE_HIT] = True  # the rate limits give this request's tokens back
     return _respond(request, hit, private)

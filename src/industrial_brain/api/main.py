@@ -8,6 +8,7 @@ serves, read from the routes it mounted (:data:`CAPABILITY_PREFIX`).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -17,10 +18,12 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from industrial_brain import __version__
 from industrial_brain.api.deps import AnswerCache, NotAuthenticated, TokenCache, cache_key, clear_memos
 from industrial_brain.api.jobs import JobRunner
+from industrial_brain.api.limits import RateLimitMiddleware, RateLimits
 from industrial_brain.api.routes import (
     assess,
     auth,
@@ -36,7 +39,7 @@ from industrial_brain.api.routes import (
     stress,
 )
 from industrial_brain.api.schemas import Capabilities
-from industrial_brain.api.security import LoginLimiter
+from industrial_brain.api.security import HashGate, LoginLimiter
 from industrial_brain.errors import AccessError, IndustrialBrainError, InputError, MethodError, StoreBusyError
 from industrial_brain.store.connection import Store, open_store
 
@@ -44,6 +47,8 @@ API_PREFIX = "/api/v1"
 
 #: Routers mounted under :data:`API_PREFIX`, in the order of the API documentation.
 ROUTERS = (auth, catalog, regions, panels, io_tables, enterprises, runs, jobs, macro, chain, stress, assess)
+#: Limits on costly requests of apps built without their own (tests relax them; serve keeps these).
+RATE_LIMITS = RateLimits()
 #: Capability → path prefix (under :data:`API_PREFIX`) of the routes that serve it.
 CAPABILITY_PREFIX = {"macro": "/macro", "io": "/chain", "stress": "/stress", "assess": "/assess"}
 
@@ -80,8 +85,10 @@ class PublicCacheMiddleware:
 
     Only GET requests without an ``Authorization`` header are looked up, under the public
     clearance's key; an entry exists only if the handler produced it for that same clearance via
-    :func:`industrial_brain.api.deps.cached`, after its own checks passed. Answers 304 when the
-    client's ``If-None-Match`` matches.
+    :func:`industrial_brain.api.deps.cached`, after its own checks passed. The key is built as the
+    handler built it: from the query parameters the path's route declares (recorded by the cache
+    when the handler stored an answer of that path), so unknown parameters neither miss nor make
+    entries. Answers 304 when the client's ``If-None-Match`` matches.
     """
 
     def __init__(self, app, cache: AnswerCache):
@@ -93,7 +100,8 @@ class PublicCacheMiddleware:
         headers = dict(scope["headers"])
         if b"authorization" in headers:
             return await self.app(scope, receive, send)
-        hit = self.cache.get(cache_key("general", scope))
+        names = self.cache.declared(scope["path"])  # known once the handler cached an answer of this path
+        hit = None if names is None else self.cache.get(cache_key("general", scope, names))
         if hit is None:
             return await self.app(scope, receive, send)
         body, media, etag = hit
@@ -149,10 +157,24 @@ def close_app(app: FastAPI) -> None:
         app.state.store.close()
 
 
-def create_app(db: str | os.PathLike | None = None, *, store: Store | None = None) -> FastAPI:
-    """Build the app on the store at ``db`` (migrated on open) or on an open ``store``."""
+def create_app(
+    db: str | os.PathLike | None = None,
+    *,
+    store: Store | None = None,
+    rate_limits: RateLimits | None = None,
+    proxies: Sequence[str] = (),
+    cache_entries: int = 256,
+    cache_mb: float = 64,
+) -> FastAPI:
+    """Build the app on the store at ``db`` (migrated on open) or on an open ``store``.
+
+    ``rate_limits``: the limits on costly requests (default :data:`RATE_LIMITS`,
+    :mod:`industrial_brain.api.limits`). ``proxies``: addresses of trusted reverse proxies, whose
+    ``X-Forwarded-For`` names the client (none by default: the socket peer is the client).
+    ``cache_entries`` / ``cache_mb``: the bounds of the answer cache.
+    """
     base = store if store is not None else open_store(db, lease=False)  # a server never borrows its store
-    cache = AnswerCache()
+    cache = AnswerCache(size=cache_entries, max_bytes=int(cache_mb * 2**20))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -177,6 +199,7 @@ def create_app(db: str | os.PathLike | None = None, *, store: Store | None = Non
     app.state.owns_store = store is None
     app.state.cache = cache
     app.state.limiter = LoginLimiter()
+    app.state.hash_gate = HashGate()
     app.state.tokens = TokenCache()
     app.state.jobs = JobRunner(base, on_done=cache.clear)
     app.state.lease = base.serve_lease(on_reopen=[cache.clear, app.state.tokens.clear, clear_memos])
@@ -201,8 +224,14 @@ def create_app(db: str | os.PathLike | None = None, *, store: Store | None = Non
     api.include_router(meta)
 
     app.include_router(api)
+    # innermost first: costly requests limited behind the public cache (a cached answer is never limited),
+    # the client address resolved before anything else (only from configured proxies)
+    app.add_middleware(RateLimitMiddleware, limits=rate_limits or RATE_LIMITS, prefix=API_PREFIX)
     app.add_middleware(PublicCacheMiddleware, cache=cache)
     app.add_middleware(SecurityHeadersMiddleware)
+    if proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(proxies))
+    app.state.proxies = tuple(proxies)
 
     web = web_dir()
     if (web / "static").is_dir():

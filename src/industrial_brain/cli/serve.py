@@ -7,6 +7,7 @@ Both are wired into the ``ibrain`` app by :mod:`industrial_brain.cli.main`.
 
 from __future__ import annotations
 
+import ipaddress
 import sys
 from typing import Annotated
 
@@ -30,21 +31,54 @@ def serve(
     init: Annotated[
         bool, typer.Option("--init/--no-init", help="Load the embedded default data first.")
     ] = False,
+    proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--proxy",
+            help="Address (or network, e.g. 10.0.0.0/8) of a trusted reverse proxy whose X-Forwarded-For "
+            "names the client; repeatable. Default: none (the socket peer is the client, even on loopback).",
+        ),
+    ] = None,
+    cache_mb: Annotated[
+        float, typer.Option("--cache-mb", help="Memory bound of the answer cache (MB; 256 answers at most).")
+    ] = 64.0,
 ) -> None:
     """Serve the REST API (/api/v1, docs at /docs) and the dashboard (/). 启动服务与看板。"""
 
     if not 0 < port < 65536:
         raise InputError.at("bad port", column="--port", value=port, expected="1–65535")
+    if not 1 <= cache_mb <= 65536:
+        raise InputError.at("bad cache size", column="--cache-mb", value=cache_mb, expected="1–65536 MB")
+    proxies = _proxies(proxy or [])
     if init:
         run_init(db)
-    app_ = create_app(db)
+    app_ = create_app(db, proxies=proxies, cache_mb=cache_mb)
     console.print(
         f"Industrial Brain 产业大脑: dashboard 看板 http://{host}:{port}/  ·  API docs http://{host}:{port}/docs"
     )
     try:
-        uvicorn.run(app_, host=host, port=port, log_level="warning")
+        # forwarded headers are read by the app, from --proxy addresses only (uvicorn's own default
+        # trusts 127.0.0.1, which would let any local process or tunnel name a client of its choice)
+        uvicorn.run(
+            app_, host=host, port=port, log_level="warning", proxy_headers=False, forwarded_allow_ips=""
+        )
     finally:
         close_app(app_)
+
+
+def _proxies(values: list[str]) -> list[str]:
+    """The ``--proxy`` values, each an IP address or network (refused in one line otherwise)."""
+    for v in values:
+        try:
+            ipaddress.ip_network(v, strict=False)
+        except ValueError:
+            raise InputError.at(
+                "not an IP address or network",
+                column="--proxy",
+                value=v,
+                expected="e.g. 10.0.0.5 or 10.0.0.0/8",
+            ) from None
+    return values
 
 
 def _read_password(stdin: bool) -> str:
@@ -70,7 +104,8 @@ def user_add(
     ] = False,
     db: DbOpt = None,
 ) -> None:
-    """Create an account (the password is stored as an argon2id hash). 新建账户。"""
+    """Create an account (the password is stored as an argon2id hash; 12+ characters, not the user name,
+    not a common or patterned password). 新建账户。"""
     if role not in ACCOUNT_ROLES:  # before asking for a password
         raise InputError.at("unknown role", column="--role", value=role, expected=" | ".join(ACCOUNT_ROLES))
     password = _read_password(password_stdin)

@@ -2,8 +2,16 @@
 
 * Passwords are hashed with argon2id (``argon2-cffi``, the reference implementation's bindings);
   only the hash is stored (:mod:`industrial_brain.store.accounts`).
+* Passwords must pass :func:`password_problem`: 12–1024 characters, not the user name, and a
+  zxcvbn strength score of at least 3 of 4 (``zxcvbn``, the Python port of Dropbox's estimator:
+  Wheeler 2016, "zxcvbn: Low-Budget Password Strength Estimation", USENIX Security; its frequency
+  lists hold the most common passwords of public breaches, English words, names and keyboard
+  patterns). This follows NIST SP 800-63B §5.1.1.2: a length floor plus a check against lists of
+  commonly used, expected or compromised values, no composition rules.
 * A login returns a random bearer token (``secrets.token_urlsafe(32)``); the store keeps only its
-  SHA-256 with an expiry, so a copy of the database gives no usable token.
+  SHA-256 with an expiry, so a copy of the database gives no usable token. A token lives
+  :data:`TOKEN_TTL` (12 h) by the UTC clock: every time here is tz-aware UTC (:func:`utc_now`), and
+  the store compares with the time passed from Python, never with the server's local time.
 * Account roles are ``admin``, ``analyst`` and ``enterprise``; an enterprise account is bound to a
   registered enterprise (its ``uscc``). Dataset grades are ordered ``general < important < core``;
   which grade a role may read is the interface's rule (:mod:`industrial_brain.api.security`).
@@ -22,6 +30,7 @@ from dataclasses import dataclass
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from zxcvbn import zxcvbn
 
 from industrial_brain.errors import AccessError, InputError
 from industrial_brain.store import accounts as stored
@@ -34,7 +43,12 @@ ACCOUNT_ROLES = ("admin", "analyst", "enterprise")
 GRADES = ("general", "important", "core")
 TOKEN_TTL = _dt.timedelta(hours=12)
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
-MIN_PASSWORD = 10
+#: Password length bounds (characters). Longer ones are refused before hashing (argon2 cost is per byte too).
+MIN_PASSWORD, MAX_PASSWORD = 12, 1024
+#: Lowest zxcvbn score accepted (0 = too guessable … 4 = very unguessable; 3 ≈ 10^8–10^10 guesses).
+MIN_PASSWORD_SCORE = 3
+#: zxcvbn scores the first characters only (its matchers are super-linear in the length; it refuses > 72).
+_SCORED_CHARS = 72
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
@@ -47,6 +61,47 @@ class Account:
     username: str
     role: str
     uscc: str | None = None
+
+
+def utc_now() -> _dt.datetime:
+    """The current time, tz-aware in UTC (the one clock of accounts and tokens)."""
+    return _dt.datetime.now(_dt.UTC)
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    """Why ``password`` is refused for ``username`` (one line naming the rule), or None when it is accepted.
+
+    Rules, in order: at least :data:`MIN_PASSWORD` and at most :data:`MAX_PASSWORD` characters; not the
+    user name (nor the user name plus a few characters); a zxcvbn score of at least
+    :data:`MIN_PASSWORD_SCORE` with the user name as a known input (Wheeler 2016).
+
+    >>> password_problem("aaaaaaaaaa")
+    'too short: at least 12 characters'
+    >>> password_problem("password123456")
+    'too easy to guess (strength 1 of 4, at least 3 needed): This is similar to a commonly used password.'
+    >>> password_problem("alice.example1", "alice.example1")
+    'the same as the user name'
+    >>> password_problem("synthetic-pass-123") is None
+    True
+    """
+    password = password or ""
+    if len(password) < MIN_PASSWORD:
+        return f"too short: at least {MIN_PASSWORD} characters"
+    if len(password) > MAX_PASSWORD:
+        return f"too long: at most {MAX_PASSWORD} characters"
+    name = (username or "").casefold()
+    if name and (
+        password.casefold() == name or (name in password.casefold() and len(password) - len(name) < 6)
+    ):
+        return "the same as the user name"
+    result = zxcvbn(password[:_SCORED_CHARS], user_inputs=[username] if username else [])
+    if result["score"] < MIN_PASSWORD_SCORE:
+        hint = result["feedback"]["warning"] or " ".join(result["feedback"]["suggestions"][:1])
+        return (
+            f"too easy to guess (strength {result['score']} of 4, at least {MIN_PASSWORD_SCORE} needed)"
+            + (f": {hint}" if hint else "")
+        )
+    return None
 
 
 def hash_password(password: str) -> str:
@@ -75,9 +130,12 @@ def add_user(store: Store, username: str, password: str, role: str, uscc: str | 
         )
     if role not in ACCOUNT_ROLES:
         raise InputError.at("unknown role", column="role", value=role, expected=" | ".join(ACCOUNT_ROLES))
-    if len(password or "") < MIN_PASSWORD:
+    problem = password_problem(password, username)
+    if problem is not None:
         raise InputError.at(
-            "password too short", column="password", expected=f"at least {MIN_PASSWORD} characters"
+            f"password refused: {problem}",
+            column="password",
+            expected=f"{MIN_PASSWORD}+ characters, not the user name, not a common or patterned password",
         )
     if role == "enterprise":
         if not uscc:
@@ -103,7 +161,7 @@ def add_user(store: Store, username: str, password: str, role: str, uscc: str | 
     if stored.user_exists(store, username):
         raise InputError.at("user exists", column="username", value=username, expected="a new user name")
     with store.transaction():
-        stored.insert_user(store, username, hash_password(password), role, uscc)
+        stored.insert_user(store, username, hash_password(password), role, uscc, utc_now())
         store.audit("user_add", f"user:{username}", f"role={role}" + (f" uscc={uscc}" if uscc else ""))
 
 
@@ -123,11 +181,13 @@ def list_users(store: Store) -> pd.DataFrame:
     return stored.users(store)
 
 
-def issue_token(store: Store, username: str) -> tuple[str, _dt.datetime]:
-    """A new bearer token for ``username`` and its expiry (naive UTC, now + :data:`TOKEN_TTL`)."""
+def issue_token(store: Store, username: str, now: _dt.datetime | None = None) -> tuple[str, _dt.datetime]:
+    """A new bearer token for ``username`` and its expiry: ``now + TOKEN_TTL``, tz-aware UTC
+    (``now`` defaults to :func:`utc_now`; pass one to test a clock)."""
     token = secrets.token_urlsafe(32)
-    expires = _dt.datetime.now(_dt.UTC).replace(tzinfo=None) + TOKEN_TTL
-    stored.insert_token(store, token_digest(token), username, expires)
+    issued = now or utc_now()
+    expires = (issued + TOKEN_TTL).astimezone(_dt.UTC)
+    stored.insert_token(store, token_digest(token), username, issued, expires)
     return token, expires
 
 
@@ -146,12 +206,20 @@ def authenticate(store: Store, username: str, password: str) -> Account | None:
     return Account(username, role, uscc)
 
 
-def account_for_token(store: Store, token: str) -> Account:
-    """The enabled account holding the unexpired bearer ``token``; :class:`AccessError` otherwise."""
-    row = stored.token_account(store, token_digest(token))
+def token_session(store: Store, token: str, now: _dt.datetime | None = None) -> tuple[Account, _dt.datetime]:
+    """The enabled account holding bearer ``token`` and the token's expiry (tz-aware UTC), when the
+    token is unexpired at ``now`` (default :func:`utc_now`; rule ``now < expires_at``);
+    :class:`AccessError` otherwise."""
+    row = stored.token_account(store, token_digest(token), now or utc_now())
     if row is None:
         raise AccessError("invalid or expired token: log in again")
-    return Account(*row)
+    *who, expires = row
+    return Account(*who), expires
+
+
+def account_for_token(store: Store, token: str, now: _dt.datetime | None = None) -> Account:
+    """The enabled account holding the unexpired bearer ``token``; :class:`AccessError` otherwise."""
+    return token_session(store, token, now)[0]
 
 
 def revoke_token(store: Store, token: str) -> None:

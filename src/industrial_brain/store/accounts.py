@@ -3,6 +3,11 @@
 The one reader and writer of both tables. Passwords arrive here already hashed (argon2id) and
 tokens as their SHA-256 digest: this module never sees a secret (see
 :mod:`industrial_brain.services.accounts`).
+
+Times: the ``TIMESTAMP`` columns hold UTC wall-clock times without a zone. Every time is passed in
+from Python (:func:`utc_naive`); SQL ``now()`` is never used here, because casting DuckDB's
+``TIMESTAMP WITH TIME ZONE`` to ``TIMESTAMP`` gives the *session's local* time (the ``TimeZone``
+setting, by default the machine's zone), which made tokens live 12 h minus the UTC offset.
 """
 
 from __future__ import annotations
@@ -14,17 +19,32 @@ import pandas as pd
 from industrial_brain.store.connection import Store
 
 
+def utc_naive(t: _dt.datetime) -> _dt.datetime:
+    """``t`` as a zone-less UTC time, the form stored in the ``TIMESTAMP`` columns.
+
+    A tz-aware time is converted to UTC; a naive one is refused (its zone is unknown).
+
+    >>> utc_naive(_dt.datetime(2026, 1, 1, 12, 0, tzinfo=_dt.timezone(_dt.timedelta(hours=13))))
+    datetime.datetime(2025, 12, 31, 23, 0)
+    """
+    if t.tzinfo is None or t.utcoffset() is None:
+        raise ValueError("a tz-aware time is needed (got a naive datetime)")
+    return t.astimezone(_dt.UTC).replace(tzinfo=None)
+
+
 def user_exists(store: Store, username: str) -> bool:
     """True when an account of this name is stored."""
     return bool(store.con.execute("SELECT 1 FROM app_user WHERE username = ?", [username]).fetchall())
 
 
-def insert_user(store: Store, username: str, password_hash: str, role: str, uscc: str | None) -> None:
-    """Write one account row (call inside a transaction)."""
+def insert_user(
+    store: Store, username: str, password_hash: str, role: str, uscc: str | None, now: _dt.datetime
+) -> None:
+    """Write one account row created at ``now`` (tz-aware; call inside a transaction)."""
     store.con.execute(
         "INSERT INTO app_user (username, password_hash, role, uscc, created_at, disabled) "
-        "VALUES (?, ?, ?, ?, now(), FALSE)",
-        [username, password_hash, role, uscc],
+        "VALUES (?, ?, ?, ?, ?, FALSE)",
+        [username, password_hash, role, uscc, utc_naive(now)],
     )
 
 
@@ -47,22 +67,31 @@ def credentials(store: Store, username: str) -> tuple[str, str, str | None, bool
     return tuple(rows[0]) if rows else None
 
 
-def insert_token(store: Store, digest: str, username: str, expires_at: _dt.datetime) -> None:
-    """Store a token's SHA-256 ``digest`` for ``username`` until ``expires_at`` (naive UTC)."""
+def insert_token(
+    store: Store, digest: str, username: str, created_at: _dt.datetime, expires_at: _dt.datetime
+) -> None:
+    """Store a token's SHA-256 ``digest`` for ``username``, valid from ``created_at`` until ``expires_at``
+    (both tz-aware; stored as UTC)."""
     store.con.execute(
-        "INSERT INTO api_token (token_sha256, username, created_at, expires_at) VALUES (?, ?, now(), ?)",
-        [digest, username, expires_at],
+        "INSERT INTO api_token (token_sha256, username, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        [digest, username, utc_naive(created_at), utc_naive(expires_at)],
     )
 
 
-def token_account(store: Store, digest: str) -> tuple[str, str, str | None] | None:
-    """``(username, role, uscc)`` of the enabled account holding an unexpired token, or None."""
+def token_account(
+    store: Store, digest: str, now: _dt.datetime
+) -> tuple[str, str, str | None, _dt.datetime] | None:
+    """``(username, role, uscc, expires_at)`` of the enabled account holding a token unexpired at ``now``
+    (tz-aware; rule: ``expires_at > now``, both in UTC), or None. ``expires_at`` is returned tz-aware."""
     rows = store.con.execute(
-        "SELECT u.username, u.role, u.uscc FROM api_token t JOIN app_user u USING (username) "
-        "WHERE t.token_sha256 = ? AND t.expires_at > now()::TIMESTAMP AND NOT u.disabled",
-        [digest],
+        "SELECT u.username, u.role, u.uscc, t.expires_at FROM api_token t JOIN app_user u USING (username) "
+        "WHERE t.token_sha256 = ? AND t.expires_at > ? AND NOT u.disabled",
+        [digest, utc_naive(now)],
     ).fetchall()
-    return tuple(rows[0]) if rows else None
+    if not rows:
+        return None
+    username, role, uscc, expires = rows[0]
+    return username, role, uscc, expires.replace(tzinfo=_dt.UTC)
 
 
 def delete_token(store: Store, digest: str) -> None:
