@@ -131,6 +131,10 @@ def test_real_instability_is_reported_not_clipped():
     Z, Y = _two_sectors(0.1)
     m = ARIOModel(Z, Y, params=ARIOParams(alpha_max=1.0, inventory_days=0.5, psi=1.0))
     assert m.is_input[1, 0]
+    assert m.notes == [
+        "psi x inventory days < 1 for 2 products (assembly, fasteners): a day's use can exceed the "
+        "inventory; the run stops if one runs short"
+    ]
     shut = ARIOEvent(np.array([0.0, 1.0]), kind="capacity", start=2, duration=10)
     day_use = 0.1 * 1000.0 / 365.0
     with pytest.raises(MethodError, match=r"day 2: the inventory of product 'fasteners'") as e:

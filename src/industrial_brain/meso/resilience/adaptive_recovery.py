@@ -510,6 +510,13 @@ class ARIOModel:
         if self.conventions.short_inventory_days is not None:
             inv_days[inv_days <= 1] = self.conventions.short_inventory_days
         self.inv_days = inv_days
+        thin = inv_days * params.psi < 1
+        if thin.any():  # production is cut only below ψ n_s days of use: a day's use can exceed the stock
+            names = ", ".join(str(self.sectors[k]) for k in np.flatnonzero(thin)[:5])
+            self.notes.append(
+                f"psi x inventory days < 1 for {int(thin.sum())} products ({names}): a day's use can exceed "
+                "the inventory; the run stops if one runs short"
+            )
         self.inv_days_finite = np.where(np.isfinite(inv_days), inv_days, 0.0)
         self.restore = 1.0 / np.broadcast_to(np.asarray(params.inventory_tau, dtype=np.float64), (S,))
         # products held as inventories: every product (BoARIO) or only the inputs (ours; the others are
