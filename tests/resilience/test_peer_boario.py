@@ -33,7 +33,7 @@ def table():
     return io, idx, secs
 
 
-def _boario(io, kind, impact):
+def _boario(io, kind, impact, target=("reg1", "manufactoring")):
     import boario.event as bev
     from boario.extended_models import ARIOPsiModel
 
@@ -42,8 +42,8 @@ def _boario(io, kind, impact):
         model = ARIOPsiModel(io)
         sim = boario_sim.Simulation(model, n_temporal_units_to_sim=DAYS)
         common = dict(
-            affected_regions=["reg1"],
-            affected_sectors=["manufactoring"],
+            affected_regions=[target[0]],
+            affected_sectors=[target[1]],
             impact_regional_distrib="equal",
             impact_sectoral_distrib="equal",
         )
@@ -123,6 +123,36 @@ def test_boario_agreement(table, kind):
     loss_theirs = float((model.X_0[None, :] - theirs).sum())
     assert loss_theirs > 0
     assert ours.total_production_loss == pytest.approx(loss_theirs, rel=0.01)
-    # our default (documented differences) stays close on the total
+    # our default (documented differences): −0.39 % for the rebuild event, < 0.01 % for the other two
+    # for this industry; over all 48 industries see docs/meso-resilience.md
     default = ARIOModel(Z, Y, x).run([ev], DAYS)
-    assert default.total_production_loss == pytest.approx(loss_theirs, rel=0.02)
+    assert default.total_production_loss == pytest.approx(loss_theirs, rel=0.005)
+
+
+def test_boario_agreement_reg4_rebuild(table):
+    """The event that stopped our default mode before issue 14 (reg4/manufacturing, 10 % rebuilt)."""
+    io, idx, secs = table
+    Z, Y, x = io.Z.loc[idx, idx], io.Y.loc[idx], io.x.loc[idx].iloc[:, 0]
+    i = list(idx).index(("reg4", "manufactoring"))
+    impact = float(0.1 * 4 * (x.to_numpy() - Z.to_numpy().sum(axis=0))[i])
+    model, sim = _boario(io, "rebuild", impact, target=("reg4", "manufactoring"))
+    theirs = sim.production_realised.loc[:, idx].to_numpy()
+    loss_theirs = float((model.X_0[None, :] - theirs).sum())
+    imp = np.zeros(len(idx))
+    imp[i] = impact
+    ev = ARIOEvent(
+        imp,
+        kind="capital",
+        start=5,
+        duration=1,
+        rebuild=True,
+        rebuild_tau=60,
+        rebuilding_sectors={secs.index("construction"): 0.55, secs.index("manufactoring"): 0.45},
+    )
+    ours = ARIOModel(Z, Y, x, boario_compat=True).run([ev], DAYS)
+    assert np.abs(ours.production - theirs).max() <= 1e-9 * np.abs(theirs).max()
+    assert loss_theirs == pytest.approx(426_399_853.254, rel=1e-9)
+    default = ARIOModel(Z, Y, x).run(
+        [ev], DAYS
+    )  # runs; no construction inventory throttles reg4/manufacturing
+    assert (default.total_production_loss - loss_theirs) / loss_theirs == pytest.approx(-0.156938, abs=1e-6)

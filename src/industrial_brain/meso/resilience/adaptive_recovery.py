@@ -29,6 +29,9 @@ takes :meth:`ARIOConventions.boario`, which reproduces BoARIO 0.7.2 (``ARIOPsiMo
   and recovered capital to the same precision, capacity shares to 1e-6 — we do not round;
 * an input counts as an input when Σ_r z_(r,s)j > 10⁻⁵ · x_j / 365 (annual flows against daily
   output) — we compare like with like, a_sj > 10⁻⁵;
+* a product below that threshold still has an inventory that is booked, ordered for and checked
+  (so a rationed negligible input can drain it below zero and stop the run) — we hold no inventory
+  of it: it is bought for the day's use, never constrains production and cannot stop the run;
 * a reconstruction demand addressed to a product no region supplies to the damaged industry is
   dropped — we spread it by the regions' output shares;
 * inventory targets of one day or less are raised to two days — we keep them;
@@ -243,6 +246,12 @@ class ARIOConventions:
         None = no rounding (ours).
     stop_recovery_at_curve_end : bool
         A recovery ends when its curve reaches 0 (ours); BoARIO waits for the (rounded) damage to be 0.
+    stock_non_inputs : bool
+        Products that are not inputs of j (a_sj ≤ ``input_threshold``) still have an inventory at j,
+        booked (S += deliveries − a_sj x_j), ordered for (gap to n_s a_sj x*_j) and checked for negative
+        values, although they never cut production (BoARIO). Ours (False): no inventory of them — j
+        orders a_sj x_j, today's use, and uses what it is delivered; the threshold then means the same
+        in production, inventories and orders.
     """
 
     input_threshold: float = 1e-5
@@ -256,6 +265,7 @@ class ARIOConventions:
     capital_decimals: int | None = None
     capacity_decimals: int | None = None
     stop_recovery_at_curve_end: bool = True
+    stock_non_inputs: bool = False
 
     @classmethod
     def boario(cls, monetary_factor: int = 10**6) -> "ARIOConventions":
@@ -278,6 +288,7 @@ class ARIOConventions:
             capital_decimals=int(math.log10(monetary_factor)) + 1,
             capacity_decimals=6,
             stop_recovery_at_curve_end=False,
+            stock_non_inputs=True,
         )
 
 
@@ -499,14 +510,30 @@ class ARIOModel:
         if self.conventions.short_inventory_days is not None:
             inv_days[inv_days <= 1] = self.conventions.short_inventory_days
         self.inv_days = inv_days
+        thin = inv_days * params.psi < 1
+        if thin.any():  # production is cut only below ψ n_s days of use: a day's use can exceed the stock
+            names = ", ".join(str(self.sectors[k]) for k in np.flatnonzero(thin)[:5])
+            self.notes.append(
+                f"psi x inventory days < 1 for {int(thin.sum())} products ({names}): a day's use can exceed "
+                "the inventory; the run stops if one runs short"
+            )
         self.inv_days_finite = np.where(np.isfinite(inv_days), inv_days, 0.0)
         self.restore = 1.0 / np.broadcast_to(np.asarray(params.inventory_tau, dtype=np.float64), (S,))
+        # products held as inventories: every product (BoARIO) or only the inputs (ours; the others are
+        # bought for the day's use, so the input threshold means the same everywhere)
+        self.stocked: np.ndarray | None = None if self.conventions.stock_non_inputs else self.is_input
+        if self.stocked is not None and self.stocked.all():
+            self.stocked = None
         with np.errstate(invalid="ignore"):
             S0 = self.tech * self.X0 * inv_days[:, None]
         self.stock0 = np.nan_to_num(S0, nan=np.inf)
         self.ZA = Zm  # kept only to build reconstruction distributions (no copy)
         # constants of the daily step
         self.tech_goal = self.tech * self.inv_days_finite[:, None]  # target inventory per unit of output
+        if self.stocked is not None:
+            self.stock0[~self.stocked] = 0.0
+            self.tech_goal[~self.stocked] = 0.0
+            self.stocked_f = self.stocked.astype(np.float64)
         self.tech_need = self.tech_goal * params.psi  # ψ n_s a_sf: below it production is cut
         self.finite_stock = bool(np.isfinite(self.stock0).all())
         self.neg_tol = -1e-9 * np.maximum(np.where(np.isfinite(self.stock0), self.stock0, 0.0), 1.0)
@@ -634,7 +661,7 @@ class ARIOModel:
             x = self._production(st, D, cap)
             # 4. distribution (proportional rationing), inventories, reconstruction received, recovery
             share = self._rationing(x, D)
-            use = self._inventory_update(st, share, x)
+            use = self._inventory_update(st, t, share, x)
             reb_prod_tot = reb_tot * share
             st.reb_left = reb_tot - reb_prod_tot
             self._events_progress(t, trackers, share)
@@ -767,22 +794,63 @@ class ARIOModel:
         np.divide(x, D, out=share, where=D != 0)
         return share
 
-    def _inventory_update(self, st: _State, share: np.ndarray, x: np.ndarray) -> np.ndarray:
-        """S_sf += Σ_r deliveries_(r,s)→f − a_sf x_f; returns the use a_sf x_f.
+    def _inventory_update(self, st: _State, t: int, share: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """S_sf += Σ_r deliveries_(r,s)→f − a_sf x_f for the products f holds; returns the use a_sf x_f.
 
         Deliveries follow yesterday's orders: Σ_r O[(r,s), j]·share_(r,s) =
-        H[s, j] Σ_r Z₀[(r,s), j] ρ_(r,s) share_(r,s) with yesterday's capacity ratios ρ.
+        H[s, j] Σ_r Z₀[(r,s), j] ρ_(r,s) share_(r,s) with yesterday's capacity ratios ρ. Products that
+        are not inputs of f hold no inventory by default (``stock_non_inputs``): what is delivered is
+        used the same day. An inventory below zero is never clipped: it stops the run
+        (:meth:`_negative_inventory`).
         """
         R, S = self.R, self.S
         add = np.einsum("sr,srj->sj", (st.rho * share).reshape(R, S).T, self.Zt)
         add *= st.H
         use = self.tech * x
         if not (self.conventions.skip_balanced_restocking and np.allclose(add, use)):
-            st.stock += add
-            st.stock -= use
-        if (st.stock < self.neg_tol).any():
-            raise MethodError("inventories became negative (the model is unstable with these parameters)")
+            if self.stocked is None:
+                st.stock += add
+                st.stock -= use
+            else:
+                add -= use
+                add *= self.stocked_f
+                st.stock += add
+        bad = st.stock < self.neg_tol
+        if bad.any():
+            raise self._negative_inventory(st.stock, bad, t)
         return use
+
+    def _negative_inventory(self, stock: np.ndarray, bad: np.ndarray, t: int) -> MethodError:
+        """The error for an inventory S_sf < 0 on day t: which product, which holder, why.
+
+        An input s of f is never used beyond S_sf / (ψ n_s) in a day (production is cut below
+        ψ n_s a_sf x*_f), so S_sf stays ≥ 0 whenever ψ n_s ≥ 1; below that, a day's use can exceed the
+        inventory. With ``stock_non_inputs`` (BoARIO), a product below the input threshold is used
+        at a_sf x_f whatever its inventory.
+        """
+        rel = np.where(
+            bad, stock / np.maximum(np.where(np.isfinite(self.stock0), self.stock0, 0.0), 1.0), 0.0
+        )
+        s, j = np.unravel_index(int(np.argmin(rel)), stock.shape)
+        n_bad = int(bad.sum())
+        days_psi = float(self.inv_days[s] * self.params.psi)
+        if not self.is_input[s, j]:
+            why = (
+                f"'{self.sectors[s]}' is not an input of this industry (a = {self.tech[s, j]:.3g} ≤ "
+                f"{self.conventions.input_threshold:.3g}) but its inventory is still used (BoARIO convention)"
+            )
+        elif days_psi < 1:
+            why = (
+                f"ψ × inventory days of '{self.sectors[s]}' = {days_psi:.3g} < 1: a day's use can exceed "
+                "the inventory (raise inventory_days or psi)"
+            )
+        else:
+            why = "the model is unstable with these parameters"
+        more = f" and {n_bad - 1} other inventories" if n_bad > 1 else ""
+        return MethodError(
+            f"day {t}: the inventory of product '{self.sectors[s]}' held by {self._name(int(j))} became "
+            f"negative ({float(stock[s, j]):.6g}; initial {float(self.stock0[s, j]):.6g}){more}: {why}"
+        )
 
     def _events_progress(self, t: int, trackers: list[_Tracker], share: np.ndarray) -> None:
         """Reconstruction received (rationed like any demand) and recovery along the events' curves."""
