@@ -19,7 +19,14 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 
 from industrial_brain import __version__
-from industrial_brain.api.deps import AnswerCache, NotAuthenticated, TokenCache, cache_key, clear_memos
+from industrial_brain.api.deps import (
+    PUBLIC_AUDIENCE,
+    AnswerCache,
+    NotAuthenticated,
+    TokenCache,
+    cache_key,
+    clear_memos,
+)
 from industrial_brain.api.jobs import JobRunner
 from industrial_brain.api.routes import (
     assess,
@@ -79,9 +86,11 @@ class PublicCacheMiddleware:
     """Serve cached public answers before routing (pure ASGI, no thread hop, no store access).
 
     Only GET requests without an ``Authorization`` header are looked up, under the public
-    clearance's key; an entry exists only if the handler produced it for that same clearance via
-    :func:`industrial_brain.api.deps.cached`, after its own checks passed. Answers 304 when the
-    client's ``If-None-Match`` matches.
+    audience's key (:data:`~industrial_brain.api.deps.PUBLIC_AUDIENCE`); an entry exists only if the
+    handler produced it for that same audience via :func:`industrial_brain.api.deps.cached`, after
+    its own checks passed. Owner-scoped answers and answers of important or core data live under
+    other audiences, so they are never served here (and never without their audit row). Answers 304
+    when the client's ``If-None-Match`` matches.
     """
 
     def __init__(self, app, cache: AnswerCache):
@@ -93,7 +102,7 @@ class PublicCacheMiddleware:
         headers = dict(scope["headers"])
         if b"authorization" in headers:
             return await self.app(scope, receive, send)
-        hit = self.cache.get(cache_key("general", scope))
+        hit = self.cache.get(cache_key(PUBLIC_AUDIENCE, scope))  # never an owner-scoped audience
         if hit is None:
             return await self.app(scope, receive, send)
         body, media, etag = hit
@@ -141,6 +150,21 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+async def audit_denial(request: Request, status: int, reason: str) -> None:
+    """One audit row for a refused request (401/403): action ``read_denied`` (GET, HEAD) or
+    ``write_denied``, the caller as actor (``api:token-refused`` when its token was not accepted),
+    object the path, detail the status, method and one-line reason. The token, the password and the
+    query string are never stored."""
+    who = getattr(request.state, "who", None)
+    actor = who.actor if who is not None else ("api:token-refused" if status == 401 else "api:unknown")
+    action = "read_denied" if request.method in ("GET", "HEAD") else "write_denied"
+    s = await request.app.state.store.acursor(f"audit {request.method} {request.url.path}")
+    try:
+        s.audit(action, request.url.path[:300], f"{status} {request.method}: {reason}"[:500], actor=actor)
+    finally:
+        s.close()
+
+
 def close_app(app: FastAPI) -> None:
     """Stop the job threads and close the store opened by :func:`create_app`."""
     app.state.lease.stop()
@@ -185,6 +209,8 @@ def create_app(db: str | os.PathLike | None = None, *, store: Store | None = Non
     @app.exception_handler(IndustrialBrainError)
     async def _project_error(request: Request, exc: IndustrialBrainError):
         status = next(code for cls, code in STATUS if isinstance(exc, cls))
+        if status in (401, 403) and not getattr(exc, "audited", False):
+            await audit_denial(request, status, str(exc))
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 
 from industrial_brain.api.deps import CSV, CurrentRole, StoreDep, cached, memo, records, render
 from industrial_brain.api.params import Fmt, Lang, TableId
-from industrial_brain.api.routes.io_tables import Err, check_table
+from industrial_brain.api.routes.io_tables import Err, audited, check_table
 from industrial_brain.services import io as io_service
 from industrial_brain.store.connection import Store
 
@@ -48,7 +48,7 @@ def tree(
     format: Fmt = "json",
 ):
     """Breadth-first supplier (upstream) or buyer (downstream) tree of a sector."""
-    check_table(store, who, table_id)
+    grade = check_table(store, who, table_id)
 
     def make():
         g = _graph(store, table_id, rule, lang)
@@ -65,7 +65,7 @@ def tree(
             fmt=format,
         )
 
-    return cached(request, who, make)
+    return cached(request, who, make, **audited(store, grade, table_id))
 
 
 @router.get("/{table_id}/chokepoints", responses={200: CSV, **Err})
@@ -80,13 +80,13 @@ def chokepoints(
     format: Fmt = "json",
 ):
     """Sectors ranked by hypothetical-extraction loss and betweenness (1 = most critical)."""
-    check_table(store, who, table_id)
+    grade = check_table(store, who, table_id)
 
     def make():
         f = io_service.chokepoints_frame(_graph(store, table_id, rule, lang), top)
         return render({"table_id": table_id, "data": records(f), "count": len(f)}, frame=f, fmt=format)
 
-    return cached(request, who, make)
+    return cached(request, who, make, **audited(store, grade, table_id))
 
 
 @router.get("/{table_id}/graph", responses=Err)
@@ -99,5 +99,10 @@ def graph(
     lang: Lang = "en",
 ):
     """The chain graph as node-link JSON (nodes with output, PageRank, betweenness; weighted links)."""
-    check_table(store, who, table_id)
-    return cached(request, who, lambda: render(json.loads(_graph(store, table_id, rule, lang).to_json())))
+    grade = check_table(store, who, table_id)
+    return cached(
+        request,
+        who,
+        lambda: render(json.loads(_graph(store, table_id, rule, lang).to_json())),
+        **audited(store, grade, table_id),
+    )
