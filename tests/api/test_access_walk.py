@@ -520,3 +520,26 @@ def test_csv_cells_are_escaped(walk):
     assert names[ENT_A] == "'=cmd|' /C calc'!A0" and names[ENT_B] == "'-2+3"
     scores = [r["total_score"] for r in csv.DictReader(io.StringIO(text)) if r["total_score"]]
     assert all(not s.startswith("'") for s in scores)
+
+
+def test_declared_security_matches_the_walk(walk):
+    """The spec's security per operation is what the walk observed: a route whose every variant
+    answers the public 401 declares the bearer scheme required; a route the public may call declares
+    it optional (``[{}, {HTTPBearer: []}]``) or reads no token at all."""
+    client, _, ids = walk
+    spec = client.get("/openapi.json").json()
+    assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    by_route: dict[tuple[str, str], list[int]] = {}
+    for c in cases(ids):
+        by_route.setdefault((c.method, c.path), []).append(c.expect["public"])
+    wrong = []
+    for (method, path), statuses in by_route.items():
+        declared = spec["paths"][P + path][method.lower()].get("security")
+        login_required = all(s == 401 for s in statuses)
+        if login_required and declared != [{"HTTPBearer": []}]:
+            wrong.append(f"{method} {path}: public always 401 but security {declared}")
+        if not login_required and declared not in (None, [{}, {"HTTPBearer": []}]):
+            wrong.append(f"{method} {path}: public answered {statuses} but security {declared}")
+    assert not wrong, "\n".join(wrong)
+    required = {k for k, v in by_route.items() if all(s == 401 for s in v)}
+    assert ("GET", "/enterprises/{uscc}") in required and ("GET", "/runs/{run_id}") not in required

@@ -126,6 +126,7 @@ def require_roles(*roles: str) -> Callable[[Principal], Principal]:
             raise AccessError(f"role '{who.role}' may not do this (roles: {', '.join(roles)})")
         return who
 
+    check.requires_login = True  # read by the OpenAPI document: the bearer scheme is required here
     return check
 
 

@@ -78,6 +78,37 @@ def web_dir() -> Path:
     return Path(str(resources.files("industrial_brain") / "web"))
 
 
+def requires_login(route: APIRoute) -> bool:
+    """True when a dependency of ``route`` refuses the public role (``deps.require_roles``): every
+    call without a valid token answers 401."""
+    todo = [route.dependant]
+    while todo:
+        d = todo.pop()
+        if getattr(d.call, "requires_login", False):
+            return True
+        todo.extend(d.dependencies)
+    return False
+
+
+def declare_security(app: FastAPI, schema: dict) -> dict:
+    """Make each operation's ``security`` say what the route really requires: the bearer scheme for a
+    route that refuses the public role (``[{HTTPBearer: []}]``), an optional one for a route the
+    public may call, where a token only widens what is answered (``[{}, {HTTPBearer: []}]``, the
+    OpenAPI way of "no security or this one"). Routes that read no token keep no ``security``."""
+    for ctx in iter_route_contexts(app.routes):
+        route = ctx.original_route
+        if not isinstance(route, APIRoute) or not route.include_in_schema:
+            continue
+        ops = schema.get("paths", {}).get(ctx.path_format, {})
+        needed = requires_login(route)
+        for method in ctx.methods or ():
+            op = ops.get(method.lower())
+            if op is None or "security" not in op:
+                continue
+            op["security"] = [{"HTTPBearer": []}] if needed else [{}, {"HTTPBearer": []}]
+    return schema
+
+
 def _operation_id(route: APIRoute) -> str:
     return f"{route.tags[0]}-{route.name}" if route.tags else route.name
 
@@ -235,6 +266,15 @@ def create_app(db: str | os.PathLike | None = None, *, store: Store | None = Non
         app.mount("/static", StaticFiles(directory=web / "static"), name="static")
     if (web / "vendor").is_dir():
         app.mount("/vendor", StaticFiles(directory=web / "vendor"), name="vendor")
+
+    default_openapi = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = declare_security(app, default_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi
 
     @app.get("/", include_in_schema=False)
     def dashboard():
