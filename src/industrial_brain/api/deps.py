@@ -360,11 +360,8 @@ def cached(
     object ``what`` or the path) and sent ``private``, as is every owner-scoped answer. An answer is
     checked by :func:`check_answer` once, before it enters the cache.
     """
-    if grade in AUDITED_GRADES:
-        if store is None:  # pragma: no cover - a programming error caught by the route walk
-            raise RuntimeError("cached(): an important or core answer needs the store for its audit row")
-        query = request.scope.get("query_string", b"").decode("latin-1")[:500]
-        audit(store, who, "read", what or request.url.path, f"grade={grade} {query}".strip())
+    if grade in AUDITED_GRADES and store is None:  # pragma: no cover - a programming error
+        raise RuntimeError("cached(): an important or core answer needs the store for its audit row")
     private = private or owner is not None or grade in AUDITED_GRADES
     cache: AnswerCache = request.app.state.cache
     key = cache_key(audience(who, owner), request.scope)
@@ -373,4 +370,7 @@ def cached(
         hit = make()
         check_answer(request, hit)
         cache.put(key, hit)
+    if grade in AUDITED_GRADES:  # once the answer exists (a 400 of a bad parameter reads nothing)
+        query = request.scope.get("query_string", b"").decode("latin-1")[:500]
+        audit(store, who, "read", what or request.url.path, f"grade={grade} {query}".strip())
     return _respond(request, hit, private)
