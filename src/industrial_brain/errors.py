@@ -72,6 +72,10 @@ class AccessError(IndustrialBrainError):
     exit_code = 4
 
 
+class NotAuthenticated(AccessError):
+    """No (valid) login where one is required: the REST API answers 401 (other refusals are 403)."""
+
+
 class StoreBusyError(IndustrialBrainError):
     """Another process holds the store's write lock."""
 

@@ -73,12 +73,20 @@ def test_macro_job_runs_and_the_map_reads_it(client, auth):
         time.sleep(0.1)
     assert j["status"] == "done", j
     run_id = j["result"]["run_id"]
-    m = client.get("/api/v1/macro/map?measure=D").json()
+    ana = auth["analyst"]
+    m = client.get("/api/v1/macro/map?measure=D", headers=ana).json()  # the owner's newest run is its own
     assert m["run_id"] == run_id and m["count"] % 31 == 0 and m["count"] > 0
     assert all(0.0 <= r["value"] <= 1.0 for r in m["data"])
-    lvl = client.get(f"/api/v1/macro/map?measure=level&run_id={run_id}").json()["data"]
+    lvl = client.get(f"/api/v1/macro/map?measure=level&run_id={run_id}", headers=ana).json()["data"]
     assert all(r["value"] in range(10) and r["label"] for r in lvl)
-    zh = client.get("/api/v1/macro/map?measure=D&lang=zh").json()
+    # the job's run belongs to the analyst: the public and another account never see it on the map
+    assert client.get(f"/api/v1/macro/map?measure=D&run_id={run_id}").status_code == 401
+    assert (
+        client.get(f"/api/v1/macro/map?measure=D&run_id={run_id}", headers=auth["ent_a"]).status_code == 403
+    )
+    public = client.get("/api/v1/macro/map?measure=D")
+    assert public.status_code != 200 or public.json()["run_id"] != run_id
+    zh = client.get("/api/v1/macro/map?measure=D&lang=zh", headers=ana).json()
     assert zh["name"].startswith("耦合协调度")
     assert client.get("/api/v1/macro/map?measure=obstacle.x").status_code == 400
     # the map shows what the run stored: the reloaded run's D, province by province

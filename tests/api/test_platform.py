@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 
+import pandas as pd
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -88,3 +90,47 @@ def test_accounts_service_tokens_and_grades():
         assert accounts.list_users(s).empty
         rows = s.con.execute("SELECT action FROM audit WHERE object = 'user:bob' ORDER BY \"at\"").fetchall()
         assert sorted(r[0] for r in rows) == ["user_add", "user_remove"]
+
+
+def test_access_policy_is_a_service_the_interfaces_share(api_db, tmp_path):
+    """services.access decides without the API: role × grade × ownership, with the one-line refusal
+    (401 for the public, 403 for an account) that every interface shows."""
+    from industrial_brain.errors import NotAuthenticated
+    from industrial_brain.services import access
+    from industrial_brain.services.access import PUBLIC, Principal
+
+    from .conftest import ENT_A, ENT_B
+
+    path = tmp_path / "policy.duckdb"
+    shutil.copy(api_db, path)
+    ana, ent_a = Principal("ana", "analyst"), Principal("ent_a", "enterprise", ENT_A)
+    with Store(path) as s:
+        assert access.check_enterprise(s, ana, ENT_A) == "important"
+        assert access.check_enterprise(s, ent_a, ENT_A) == "important"
+        with pytest.raises(NotAuthenticated, match="login required"):
+            access.check_enterprise(s, PUBLIC, ENT_A)
+        with pytest.raises(AccessError, match="only its own enterprise"):
+            access.check_enterprise(s, ent_a, ENT_B)
+        # grade ENT_B's registration dataset core: the analyst loses it, admin and ENT_B itself keep it
+        s.con.execute(
+            "INSERT INTO dataset SELECT 'core_copy', kind, title, source, publisher, licence, citation, "
+            "sha256, rows, 'core', file_name, ingested_at FROM dataset "
+            "WHERE dataset_id = 'synthetic_enterprises'"
+        )
+        s.con.execute("UPDATE enterprise SET dataset_id = 'core_copy' WHERE uscc = ?", [ENT_B])
+        with pytest.raises(AccessError, match=r"core rows; this role reads up to important"):
+            access.check_enterprise(s, ana, ENT_B)
+        assert access.check_enterprise(s, Principal("root", "admin"), ENT_B) == "core"
+        assert access.check_enterprise(s, Principal("ent_b", "enterprise", ENT_B), ENT_B) == "core"
+        frame = pd.DataFrame({"uscc": [ENT_A, ENT_B, ENT_B]})
+        kept, withheld, grade = access.readable_enterprises(s, ana, frame)
+        assert kept["uscc"].tolist() == [ENT_A] and withheld == 2 and grade == "important"
+    # runs: ownership restricts, never widens
+    assert access.run_access(ana, "ana", ["general"]) is None
+    assert (
+        access.run_access(Principal("bob", "analyst"), "ana", ["general"])
+        == "this run belongs to another account"
+    )
+    assert access.run_access(Principal("root", "admin"), "ana", ["core"]) is None
+    assert "rests on core data" in access.run_access(ana, "ana", ["core"])
+    assert access.run_access(ana, None, ["important", None]) == "a dataset of this run is no longer stored"

@@ -7,7 +7,7 @@ import time
 import pandas as pd
 import pytest
 
-from industrial_brain.api.security import Principal
+from industrial_brain.api.security import PUBLIC, Principal
 from industrial_brain.lineage import Lineage
 from industrial_brain.services.results import dataset_lineage, save_run
 
@@ -70,10 +70,10 @@ def test_run_list_follows_the_callers_clearance_and_omits_lineage(client, auth):
         "params",
         "datasets",
         "note",
+        "owner",
     ]
     s = client.app.state.store.cursor()
-    grades = {"general"}
-    assert list(readable_runs(s, grades.__contains__, "synthetic_listing")["run_id"]) == [open_run]
+    assert list(readable_runs(s, PUBLIC, "synthetic_listing")["run_id"]) == [open_run]
     with pytest.raises(InputError, match="do not reload"):
         load_run(s, open_run)  # a kind without a registered loader: its values stay readable
     latest = client.get("/api/v1/runs/latest?kind=synthetic_listing", headers=auth["analyst"])

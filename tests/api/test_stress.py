@@ -43,8 +43,16 @@ def test_stress_job_runs_with_progress_and_recovery_curves(client, auth):
     assert abs(chips["min_production_ratio"] - 0.70) < 1e-6 and abs(min(chips["ratio"]) - 0.70) < 1e-6
     assert min(res["total_ratio"]) < 1.0 and res["total_production_loss"] > 0
     assert set(res["monte_carlo"]) >= {"mean", "p05", "p50", "p95"}
-    run = client.get(f"/api/v1/runs/{res['run_id']}").json()
-    assert run["kind"] == "stress"
+    run = client.get(f"/api/v1/runs/{res['run_id']}", headers=auth["analyst"]).json()
+    assert run["kind"] == "stress" and run["owner"] == "ana"
+    listed = client.get("/api/v1/runs?kind=stress", headers=auth["analyst"]).json()["data"]
+    assert res["run_id"] in {x["run_id"] for x in listed}
+    # the job's result is the analyst's (finding 7): not listed nor readable by the public or another
+    # account (the whole table of refusals: tests/api/test_access_walk.py)
+    for who in ("public", "ent_b"):
+        listed = client.get("/api/v1/runs?kind=stress", headers=auth[who]).json()["data"]
+        assert res["run_id"] not in {x["run_id"] for x in listed}
+        assert client.get(f"/api/v1/runs/{res['run_id']}", headers=auth[who]).status_code in (401, 403)
 
 
 def test_edited_scenario_and_bad_input(client, auth):

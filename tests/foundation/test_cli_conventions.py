@@ -252,3 +252,20 @@ def test_a_wide_panel_prints_one_row_per_value_with_its_unit(default_db):
     text = _cli(default_db, "show", "panel", "--region", "北京", "--years", "2015:2016")
     assert "indicator_code" in text and "unit" in text and "10^8 CNY" in text
     assert "2,015" not in text and re.search(r"\b2016\b", text)
+
+
+def test_csv_and_xlsx_exports_escape_formula_cells(capsys, tmp_path):
+    """Finding 8 of issue 13: a text cell a spreadsheet would run (= + - @, tab, CR) is written with a
+    leading ' in every CSV printed or written and every XLSX written; numbers stay numbers."""
+    from openpyxl import load_workbook
+
+    frame = pd.DataFrame({"name": ['=HYPERLINK("x")', "@SUM(A1)", "\tx", "plain"], "value": [-1.5, 2, 3, 4]})
+    emit(frame, fmt="csv")
+    printed = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert printed.iloc[:, 0].tolist() == ['\'=HYPERLINK("x")', "'@SUM(A1)", "'\tx", "plain"]
+    assert printed.iloc[:, 1].tolist() == [-1.5, 2, 3, 4]
+    common.write_out(frame, tmp_path / "out.csv")
+    assert pd.read_csv(tmp_path / "out.csv")["name"].tolist()[:2] == ['\'=HYPERLINK("x")', "'@SUM(A1)"]
+    common.write_out(frame, tmp_path / "out.xlsx")
+    ws = load_workbook(tmp_path / "out.xlsx").active
+    assert ws["A2"].value == '\'=HYPERLINK("x")' and ws["A2"].data_type == "s" and ws["B2"].value == -1.5

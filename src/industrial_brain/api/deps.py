@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import io
 import json
 import threading
 from collections import OrderedDict
@@ -34,16 +33,14 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import TypeAdapter, ValidationError
 
+from industrial_brain._shared.export import csv_text
 from industrial_brain.api.limits import CACHE_HIT
-from industrial_brain.api.security import PUBLIC, Principal
-from industrial_brain.errors import AccessError, InputError
-from industrial_brain.services import accounts
-from industrial_brain.services.accounts import GRADES
+from industrial_brain.errors import AccessError, InputError, NotAuthenticated
+from industrial_brain.services import access, accounts
+from industrial_brain.services.access import GRADES, PUBLIC, Principal
 from industrial_brain.store.connection import Store
 
-
-class NotAuthenticated(AccessError):
-    """No (valid) login where one is required: answered 401."""
+__all__ = ["NotAuthenticated", "PUBLIC", "Principal"]  # and the dependencies below
 
 
 async def get_store(request: Request) -> AsyncIterator[Store]:
@@ -116,17 +113,18 @@ async def get_principal(
 ) -> Principal:
     """The caller: the account behind the bearer token, or the public role without one."""
     if creds is None:
+        request.state.who = PUBLIC
         return PUBLIC
     tokens: TokenCache = request.app.state.tokens
     who = tokens.get(creds.credentials)
-    if who is not None:
-        return who
-    try:
-        account, expires = accounts.token_session(store, creds.credentials, tokens.clock())
-    except AccessError:
-        raise NotAuthenticated("invalid or expired token: log in again at /api/v1/auth/token") from None
-    who = Principal.of(account)
-    tokens.put(creds.credentials, who, expires)
+    if who is None:
+        try:
+            account, expires = accounts.token_session(store, creds.credentials, tokens.clock())
+        except AccessError:
+            raise NotAuthenticated("invalid or expired token: log in again at /api/v1/auth/token") from None
+        who = Principal.of(account)
+        tokens.put(creds.credentials, who, expires)
+    request.state.who = who  # the actor of a refusal's audit row (api.main)
     return who
 
 
@@ -143,6 +141,7 @@ def require_roles(*roles: str) -> Callable[[Principal], Principal]:
             raise AccessError(f"role '{who.role}' may not do this (roles: {', '.join(roles)})")
         return who
 
+    check.requires_login = True  # read by the OpenAPI document: the bearer scheme is required here
     return check
 
 
@@ -162,17 +161,22 @@ def require_grade(grade: str) -> Callable[[Principal], Principal]:
 
 
 def readable_datasets(store: Store, who: Principal) -> list[str]:
-    """Dataset ids whose grade the caller may read."""
-    return accounts.readable_datasets(store, who.max_grade)
+    """Dataset ids whose grade the caller may read
+    (:func:`industrial_brain.services.access.readable_datasets`)."""
+    return access.readable_datasets(store, who)
 
 
-def check_datasets(store: Store, who: Principal, ids) -> None:
-    """Raise if any dataset in ``ids`` is unknown (400) or above the caller's grade (401 public / 403)."""
-    for d, grade in accounts.grades_of(store, list(ids)).items():
-        if not who.may_read_grade(grade):
-            if who.role == "public":
-                raise NotAuthenticated(f"login required for dataset '{d}' ({grade})")
-            raise AccessError(f"role '{who.role}' may not read dataset '{d}' ({grade})")
+def check_datasets(store: Store, who: Principal, ids) -> str:
+    """The highest grade among ``ids``; raises if one is unknown (400) or above the caller's grade
+    (401 public / 403): :func:`industrial_brain.services.access.check_datasets`."""
+    return access.check_datasets(store, who, ids)
+
+
+def readable_grade(store: Store, who: Principal, ids=None) -> str:
+    """The highest grade among the datasets ``ids`` (default: every dataset the caller may read): the
+    grade of an answer drawn from them, for :func:`cached`."""
+    ids = readable_datasets(store, who) if ids is None else list(ids)
+    return access.highest_grade(access.grades_of(store, ids).values())
 
 
 def audit(store: Store, who: Principal, action: str, obj: str, detail: str = "") -> None:
@@ -306,11 +310,11 @@ def _etag(body: bytes) -> str:
 def render(
     payload: Any = None, *, frame: pd.DataFrame | None = None, fmt: str = "json"
 ) -> tuple[bytes, str, str]:
-    """Body, media type and ETag of an answer (CSV of ``frame`` when ``fmt='csv'``)."""
-    if fmt == "csv":
-        buf = io.StringIO()
-        (frame if frame is not None else pd.DataFrame()).to_csv(buf, index=False)
-        body, media = buf.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+    """Body, media type and ETag of an answer (CSV of ``frame`` when ``fmt='csv'``, text cells starting
+    with ``= + - @``, tab or CR prefixed with ``'``: :func:`industrial_brain._shared.export.csv_text`)."""
+    if fmt == "csv":  # text cells a spreadsheet would run as a formula are escaped (OWASP)
+        text = csv_text(frame if frame is not None else pd.DataFrame(), index=False)
+        body, media = text.encode("utf-8"), "text/csv; charset=utf-8"
     elif fmt == "json":
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
         media = "application/json"
@@ -367,6 +371,24 @@ def _respond(request: Request, rendered: tuple[bytes, str, str], private: bool) 
     return Response(body, media_type=media, headers=headers)
 
 
+#: Audience of the answers every caller may see: the only one the public cache middleware serves.
+PUBLIC_AUDIENCE = "general"
+
+
+def audience(who: Principal, owner: str | None = None) -> str:
+    """Who may see an answer, as the first part of its cache key: the caller's clearance, plus
+    ``|owner=<account>`` for an answer scoped to one account (a job's run, a caller's own run list).
+
+    An owner-scoped audience never equals :data:`PUBLIC_AUDIENCE`, so the public cache middleware
+    cannot serve it. (The department dimension of :mod:`industrial_brain.services.access` will
+    join here.)
+
+    >>> audience(PUBLIC), audience(Principal("ana", "analyst"), owner="ana")
+    ('general', 'important|owner=ana')
+    """
+    return who.max_grade + (f"|owner={owner}" if owner is not None else "")
+
+
 def query_names(route: Any) -> frozenset[str]:
     """The query parameter names (aliases) a route declares, its dependencies' included."""
     hit = _route_names.get(id(route))
@@ -399,23 +421,42 @@ def canonical_query(query_string: bytes, names: frozenset[str]) -> str:
 
 
 def cache_key(grade: str, scope, names: frozenset[str]) -> str:
-    """Key of an answer: the caller's clearance, the path and the declared query parameters
-    (:func:`canonical_query`)."""
+    """Key of an answer: its :func:`audience` (``grade``: the caller's clearance, with the owner of an
+    owner-scoped answer), the path and the declared query parameters (:func:`canonical_query`)."""
     return f"{grade}|{scope['path']}?{canonical_query(scope.get('query_string', b''), names)}"
 
 
-def cached(
-    request: Request, who: Principal, make: Callable[[], tuple[bytes, str, str]], *, private: bool = False
-) -> Response:
-    """Serve from the answer cache (key: URL + caller's clearance), computing with ``make`` on a miss.
+#: Grades whose every read is audited (hit or miss of the answer cache).
+AUDITED_GRADES = ("important", "core")
 
-    Only for answers that depend on the URL and the caller's grade alone (never on enterprise rows).
-    Query parameters the route does not declare are left out of the key (:func:`canonical_query`).
-    An answer is checked by :func:`check_answer` once, before it enters the cache.
+
+def cached(
+    request: Request,
+    who: Principal,
+    make: Callable[[], tuple[bytes, str, str]],
+    *,
+    private: bool = False,
+    grade: str = "general",
+    owner: str | None = None,
+    store: Store | None = None,
+    what: str | None = None,
+) -> Response:
+    """Serve from the answer cache (key: :func:`audience` + URL), computing with ``make`` on a miss.
+
+    Only for answers that depend on the URL, the caller's clearance and (``owner``) the account an
+    owner-scoped answer belongs to — never on enterprise rows. The caller's access is checked by the
+    handler *before* this call, hit or miss. ``grade`` is the highest grade of the data in the answer:
+    an ``important`` or ``core`` answer is audited on every serve (one ``read`` row on ``store``,
+    object ``what`` or the path) and sent ``private``, as is every owner-scoped answer. Query
+    parameters the route does not declare are left out of the key (:func:`canonical_query`). An
+    answer is checked by :func:`check_answer` once, before it enters the cache.
     """
+    if grade in AUDITED_GRADES and store is None:  # pragma: no cover - a programming error
+        raise RuntimeError("cached(): an important or core answer needs the store for its audit row")
+    private = private or owner is not None or grade in AUDITED_GRADES
     cache: AnswerCache = request.app.state.cache
     names = query_names(request.scope.get("route"))
-    key = cache_key(who.max_grade, request.scope, names)
+    key = cache_key(audience(who, owner), request.scope, names)
     hit = cache.get(key)
     if hit is None:
         hit = make()
@@ -423,4 +464,7 @@ def cached(
         cache.put(key, hit, request.scope["path"], names)
     else:
         request.scope[CACHE_HIT] = True  # the rate limits give this request's tokens back
+    if grade in AUDITED_GRADES:  # once the answer exists (a 400 of a bad parameter reads nothing)
+        query = request.scope.get("query_string", b"").decode("latin-1")[:500]
+        audit(store, who, "read", what or request.url.path, f"grade={grade} {query}".strip())
     return _respond(request, hit, private)

@@ -1,7 +1,9 @@
 """Background jobs (stress scenarios and other long runs) with status and progress in ``api_job``.
 
 A job function has the signature ``fn(store, progress) -> dict`` where ``progress(fraction)``
-records 0…1. Jobs run in a small thread pool inside the server process, each on its own cursor.
+records 0…1. The job's store carries its submitter as ``owner``: every analysis run the job saves
+belongs to that account (only it and admin may list or read it, :mod:`industrial_brain.services.access`).
+Jobs run in a small thread pool inside the server process, each on its own cursor.
 The rows are written and read by :mod:`industrial_brain.services.jobs`.
 """
 
@@ -15,7 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from industrial_brain.api.security import Principal
+from industrial_brain.services.access import Principal
 from industrial_brain.errors import IndustrialBrainError
 from industrial_brain.services import jobs
 from industrial_brain.store.connection import Store
@@ -38,11 +40,12 @@ class JobRunner:
         """Queue ``fn`` as a job of ``kind`` owned by the caller (audited); return the new job id."""
         job_id = f"{kind}-{uuid.uuid4().hex[:12]}"
         jobs.submit_job(store, job_id, kind, json.dumps(params, ensure_ascii=False), who.actor)
-        self.pool.submit(self._run, job_id, fn)
+        self.pool.submit(self._run, job_id, fn, who.username)
         return job_id
 
-    def _run(self, job_id: str, fn: JobFn) -> None:
+    def _run(self, job_id: str, fn: JobFn, owner: str | None = None) -> None:
         s = self.base.cursor(f"job {job_id}", wait=math.inf)  # through the lease gate; waits out a lease
+        s.owner = owner  # every run the job saves belongs to its submitter (services.access)
         try:
             jobs.start_job(s, job_id)
             result = fn(s, lambda frac: jobs.job_progress(s, job_id, frac))

@@ -21,7 +21,14 @@ from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from industrial_brain import __version__
-from industrial_brain.api.deps import AnswerCache, NotAuthenticated, TokenCache, cache_key, clear_memos
+from industrial_brain.api.deps import (
+    PUBLIC_AUDIENCE,
+    AnswerCache,
+    NotAuthenticated,
+    TokenCache,
+    cache_key,
+    clear_memos,
+)
 from industrial_brain.api.jobs import JobRunner
 from industrial_brain.api.limits import RateLimitMiddleware, RateLimits
 from industrial_brain.api.routes import (
@@ -76,6 +83,37 @@ def web_dir() -> Path:
     return Path(str(resources.files("industrial_brain") / "web"))
 
 
+def requires_login(route: APIRoute) -> bool:
+    """True when a dependency of ``route`` refuses the public role (``deps.require_roles``): every
+    call without a valid token answers 401."""
+    todo = [route.dependant]
+    while todo:
+        d = todo.pop()
+        if getattr(d.call, "requires_login", False):
+            return True
+        todo.extend(d.dependencies)
+    return False
+
+
+def declare_security(app: FastAPI, schema: dict) -> dict:
+    """Make each operation's ``security`` say what the route really requires: the bearer scheme for a
+    route that refuses the public role (``[{HTTPBearer: []}]``), an optional one for a route the
+    public may call, where a token only widens what is answered (``[{}, {HTTPBearer: []}]``, the
+    OpenAPI way of "no security or this one"). Routes that read no token keep no ``security``."""
+    for ctx in iter_route_contexts(app.routes):
+        route = ctx.original_route
+        if not isinstance(route, APIRoute) or not route.include_in_schema:
+            continue
+        ops = schema.get("paths", {}).get(ctx.path_format, {})
+        needed = requires_login(route)
+        for method in ctx.methods or ():
+            op = ops.get(method.lower())
+            if op is None or "security" not in op:
+                continue
+            op["security"] = [{"HTTPBearer": []}] if needed else [{}, {"HTTPBearer": []}]
+    return schema
+
+
 def _operation_id(route: APIRoute) -> str:
     return f"{route.tags[0]}-{route.name}" if route.tags else route.name
 
@@ -84,11 +122,13 @@ class PublicCacheMiddleware:
     """Serve cached public answers before routing (pure ASGI, no thread hop, no store access).
 
     Only GET requests without an ``Authorization`` header are looked up, under the public
-    clearance's key; an entry exists only if the handler produced it for that same clearance via
-    :func:`industrial_brain.api.deps.cached`, after its own checks passed. The key is built as the
-    handler built it: from the query parameters the path's route declares (recorded by the cache
-    when the handler stored an answer of that path), so unknown parameters neither miss nor make
-    entries. Answers 304 when the client's ``If-None-Match`` matches.
+    audience's key (:data:`~industrial_brain.api.deps.PUBLIC_AUDIENCE`); an entry exists only if the
+    handler produced it for that same audience via :func:`industrial_brain.api.deps.cached`, after
+    its own checks passed. The key is built as the handler built it: from the query parameters the
+    path's route declares (recorded by the cache when the handler stored an answer of that path), so
+    unknown parameters neither miss nor make entries. Owner-scoped answers and answers of important or
+    core data live under other audiences, so they are never served here (and never without their
+    audit row). Answers 304 when the client's ``If-None-Match`` matches.
     """
 
     def __init__(self, app, cache: AnswerCache):
@@ -101,7 +141,8 @@ class PublicCacheMiddleware:
         if b"authorization" in headers:
             return await self.app(scope, receive, send)
         names = self.cache.declared(scope["path"])  # known once the handler cached an answer of this path
-        hit = None if names is None else self.cache.get(cache_key("general", scope, names))
+        # never an owner-scoped audience
+        hit = None if names is None else self.cache.get(cache_key(PUBLIC_AUDIENCE, scope, names))
         if hit is None:
             return await self.app(scope, receive, send)
         body, media, etag = hit
@@ -147,6 +188,21 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+async def audit_denial(request: Request, status: int, reason: str) -> None:
+    """One audit row for a refused request (401/403): action ``read_denied`` (GET, HEAD) or
+    ``write_denied``, the caller as actor (``api:token-refused`` when its token was not accepted),
+    object the path, detail the status, method and one-line reason. The token, the password and the
+    query string are never stored."""
+    who = getattr(request.state, "who", None)
+    actor = who.actor if who is not None else ("api:token-refused" if status == 401 else "api:unknown")
+    action = "read_denied" if request.method in ("GET", "HEAD") else "write_denied"
+    s = await request.app.state.store.acursor(f"audit {request.method} {request.url.path}")
+    try:
+        s.audit(action, request.url.path[:300], f"{status} {request.method}: {reason}"[:500], actor=actor)
+    finally:
+        s.close()
 
 
 def close_app(app: FastAPI) -> None:
@@ -208,6 +264,8 @@ def create_app(
     @app.exception_handler(IndustrialBrainError)
     async def _project_error(request: Request, exc: IndustrialBrainError):
         status = next(code for cls, code in STATUS if isinstance(exc, cls))
+        if status in (401, 403) and not getattr(exc, "audited", False):
+            await audit_denial(request, status, str(exc))
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
@@ -238,6 +296,15 @@ def create_app(
         app.mount("/static", StaticFiles(directory=web / "static"), name="static")
     if (web / "vendor").is_dir():
         app.mount("/vendor", StaticFiles(directory=web / "vendor"), name="vendor")
+
+    default_openapi = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = declare_security(app, default_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi
 
     @app.get("/", include_in_schema=False)
     def dashboard():

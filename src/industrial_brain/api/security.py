@@ -1,8 +1,9 @@
-"""Who may do what in the REST API: roles, the grade each may read, and the login rate limit.
+"""Who may do what in the REST API: the caller (:class:`Principal`) and the login rate limit.
 
-* Roles: ``admin`` > ``analyst`` > ``enterprise`` > ``public`` (no login). The highest dataset grade
-  each role may read is :data:`ROLE_MAX_GRADE`; an enterprise account reads enterprise-level rows of
-  its own enterprise only (``uscc`` bound to the account).
+* The access policy — roles ``admin`` > ``analyst`` > ``enterprise`` > ``public`` (no login), the
+  highest dataset grade each may read (:data:`ROLE_MAX_GRADE`), enterprise accounts bound to their
+  own enterprise, job runs owned by their submitter — is a service shared with the CLI and reports:
+  :mod:`industrial_brain.services.access`; its names are re-exported here.
 * Passwords, tokens and accounts are a service (:mod:`industrial_brain.services.accounts`).
 * Login attempts are limited per client address and per user name (:class:`LoginLimiter`): every
   attempt is counted *before* its password is checked and given back only on success, so concurrent
@@ -25,44 +26,10 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
 
-from industrial_brain.services.accounts import GRADES, Account
+from industrial_brain.services.access import GRADES, PUBLIC, ROLE_MAX_GRADE, ROLES, Principal
 
-ROLES = ("admin", "analyst", "enterprise", "public")
-#: Highest dataset grade a role may read.
-ROLE_MAX_GRADE = {"public": "general", "enterprise": "general", "analyst": "important", "admin": "core"}
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling: ``role`` and, for an enterprise account, its ``uscc``."""
-
-    username: str | None
-    role: str
-    uscc: str | None = None
-
-    @classmethod
-    def of(cls, account: Account) -> "Principal":
-        """The caller behind a stored account."""
-        return cls(account.username, account.role, account.uscc)
-
-    @property
-    def max_grade(self) -> str:
-        """The highest dataset grade this caller may read."""
-        return ROLE_MAX_GRADE[self.role]
-
-    def may_read_grade(self, grade: str) -> bool:
-        """True when data of ``grade`` is at or below :attr:`max_grade`."""
-        return GRADES.index(grade) <= GRADES.index(self.max_grade)
-
-    @property
-    def actor(self) -> str:
-        """The audit table's actor of this caller (``api:<user>`` or ``api:public``)."""
-        return f"api:{self.username}" if self.username else "api:public"
-
-
-PUBLIC = Principal(None, "public")
+__all__ = ["GRADES", "PUBLIC", "ROLE_MAX_GRADE", "ROLES", "Principal", "LoginLimiter", "HashGate", "HashBusy"]
 
 
 class LoginLimiter:

@@ -21,6 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
+from industrial_brain._shared.export import csv_text, write_csv, write_xlsx
 from industrial_brain._shared.i18n import check_lang, is_money_unit, label, unit_label
 from industrial_brain.services.defaults import default_steps, init_store
 from industrial_brain.errors import InputError
@@ -169,7 +170,7 @@ def emit(
     if fmt not in ("table", "csv", "json"):
         raise InputError.at("unknown format", column="--format", value=fmt, expected="table | csv | json")
     if fmt == "csv":
-        typer.echo(frame.rename(columns=lambda c: label(str(c), lang)).to_csv(index=False), nl=False)
+        typer.echo(csv_text(frame.rename(columns=lambda c: label(str(c), lang)), index=False), nl=False)
         return
     if fmt == "json":
         shown = frame.rename(columns=lambda c: label(str(c), lang))
@@ -361,15 +362,16 @@ def _word_len(word: str) -> int:
 
 
 def write_out(frame: pd.DataFrame, out: Path) -> None:
-    """Write a frame to CSV, XLSX or Parquet by the file suffix."""
+    """Write a frame to CSV, XLSX or Parquet by the file suffix (CSV and XLSX text cells that a
+    spreadsheet would run as a formula are escaped: :mod:`industrial_brain._shared.export`)."""
     suffix = out.suffix.lower()
     frame = frame.copy()
     frame.attrs = {}
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
-        frame.to_csv(out, index=False, encoding="utf-8")
+        write_csv(frame, out, index=False)
     elif suffix == ".xlsx":
-        frame.to_excel(out, index=False)
+        write_xlsx(frame, out, index=False)
     elif suffix in (".parquet", ".pq"):
         frame.to_parquet(out, index=False)
     else:

@@ -22,6 +22,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from industrial_brain._shared.export import write_csv
 from industrial_brain.cli.common import DbOpt, LangOpt, progress_bar, store_for
 from industrial_brain.services.stress import (
     planned_runs,
@@ -81,11 +82,11 @@ def run_cmd(
     out.mkdir(parents=True, exist_ok=True)
     res.to_parquet(out / "trajectories.parquet")
     frame = res.to_frame(lang)
-    frame.to_csv(out / "summary.csv")
+    write_csv(frame, out / "summary.csv")
     text = res.summary(lang=lang)
     if mc is not None:
         mc.draws.assign(total_loss=mc.total_loss).to_parquet(out / "montecarlo_runs.parquet")
-        mc.to_frame(lang).to_csv(out / "montecarlo_summary.csv")
+        write_csv(mc.to_frame(lang), out / "montecarlo_summary.csv")
         text += "\n\n" + mc.summary(lang=lang)
     fig = plot_recovery(res, names=tm.sector_names, region_names=tm.region_names, lang=lang, title=sc.name)
     fig.savefig(out / "recovery.png", dpi=120)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from industrial_brain._shared.export import escape_cell, write_csv
 from industrial_brain._shared.i18n import check_lang
 from industrial_brain.errors import InputError
 from industrial_brain.micro.model import MaturityModel
@@ -74,7 +75,7 @@ def write_template(model: MaturityModel, path: str | Path, *, lang: str = "en", 
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".csv":
-        blank_answer_sheet(model).to_csv(p, index=False)
+        write_csv(blank_answer_sheet(model), p, index=False)
         return p
     if suffix != ".xlsx":
         raise InputError.at(
@@ -142,7 +143,7 @@ def write_template(model: MaturityModel, path: str | Path, *, lang: str = "en", 
     qf = question_frame(model, lang).reset_index()
     qs.append(list(qf.columns))
     for row in qf.itertuples(index=False):
-        qs.append([str(v) if not isinstance(v, (int, float, bool)) else v for v in row])
+        qs.append([escape_cell(str(v)) if not isinstance(v, (int, float, bool)) else v for v in row])
     for cell in qs[1]:
         cell.font = bold
     info = wb.create_sheet("model")
@@ -154,6 +155,6 @@ def write_template(model: MaturityModel, path: str | Path, *, lang: str = "en", 
         ("uscc", "18-character unified social credit code (GB 32100)"),
         ("region", "GB/T 2260 province code, e.g. 330000"),
     ):
-        info.append([k, v])
+        info.append([k, escape_cell(v)])
     wb.save(p)
     return p

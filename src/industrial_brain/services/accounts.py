@@ -14,7 +14,8 @@
   the store compares with the time passed from Python, never with the server's local time.
 * Account roles are ``admin``, ``analyst`` and ``enterprise``; an enterprise account is bound to a
   registered enterprise (its ``uscc``). Dataset grades are ordered ``general < important < core``;
-  which grade a role may read is the interface's rule (:mod:`industrial_brain.api.security`).
+  which grade a role may read is the access policy (:mod:`industrial_brain.services.access`;
+  ``GRADES``, ``grades_up_to`` and ``grades_of`` are re-exported here).
 
 Used by the REST API (login, token checks) and the CLI (``ibrain user add/remove/list``).
 """
@@ -35,12 +36,27 @@ from zxcvbn import zxcvbn
 from industrial_brain.errors import AccessError, InputError
 from industrial_brain.store import accounts as stored
 from industrial_brain.store.connection import Store
-from industrial_brain.store.datasets import dataset_grades, datasets_with_grade
+from industrial_brain.services.access import GRADES, grades_of, grades_up_to
+from industrial_brain.store.datasets import datasets_with_grade
 from industrial_brain.store.enterprises import registered_usccs
 
+__all__ = [
+    "ACCOUNT_ROLES",
+    "GRADES",
+    "Account",
+    "add_user",
+    "remove_user",
+    "list_users",
+    "issue_token",
+    "authenticate",
+    "account_for_token",
+    "revoke_token",
+    "grades_up_to",
+    "grades_of",
+    "readable_datasets",
+]
+
 ACCOUNT_ROLES = ("admin", "analyst", "enterprise")
-#: Dataset grades, lowest first (the ``dataset.grade`` values).
-GRADES = ("general", "important", "core")
 TOKEN_TTL = _dt.timedelta(hours=12)
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
 #: Password length bounds (characters). Longer ones are refused before hashing (argon2 cost is per byte too).
@@ -227,22 +243,6 @@ def revoke_token(store: Store, token: str) -> None:
     stored.delete_token(store, token_digest(token))
 
 
-def grades_up_to(max_grade: str) -> tuple[str, ...]:
-    """The grades at or below ``max_grade`` (``'important'`` → ``('general', 'important')``)."""
-    return GRADES[: GRADES.index(max_grade) + 1]
-
-
 def readable_datasets(store: Store, max_grade: str) -> list[str]:
     """Ids of the stored datasets whose grade is at or below ``max_grade``."""
     return datasets_with_grade(store, grades_up_to(max_grade))
-
-
-def grades_of(store: Store, dataset_ids) -> dict[str, str]:
-    """``dataset_id → grade`` of the given datasets; :class:`InputError` for one that is not stored."""
-    grades = dataset_grades(store)
-    for d in dataset_ids:
-        if d not in grades:
-            raise InputError.at(
-                "unknown dataset", column="dataset", value=d, expected="the id of a stored dataset"
-            )
-    return {d: grades[d] for d in dataset_ids}

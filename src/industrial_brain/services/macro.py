@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from industrial_brain._shared.export import write_csv, write_xlsx
 from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.errors import IndustrialBrainError, InputError
@@ -1635,7 +1636,7 @@ def export_run(run: MacroRun, path: Path, lang: str = "en") -> Path:
     main = run.to_frame(lang).reset_index()
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
-        main.to_csv(path, index=False, encoding="utf-8")
+        write_csv(main, path, index=False)
     elif suffix == ".xlsx":
         sheets = {
             "provinces": main,
@@ -1660,7 +1661,7 @@ def export_run(run: MacroRun, path: Path, lang: str = "en") -> Path:
             )
         with pd.ExcelWriter(path) as xw:
             for name, frame in sheets.items():
-                frame.to_excel(xw, sheet_name=name[:31], index=False)
+                write_xlsx(frame, xw, sheet_name=name[:31], index=False)
     else:
         raise InputError.at(
             "unsupported output type", file=str(path), value=suffix or "(none)", expected=".csv or .xlsx"

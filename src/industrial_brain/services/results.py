@@ -20,15 +20,27 @@ def new_run_id(kind: str) -> str:
     return f"{kind}-{_dt.datetime.now(_dt.timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
 
 
-def save_run(store: Store, kind: str, lineage: Lineage, values: pd.DataFrame, *, note: str = "") -> str:
+def save_run(
+    store: Store,
+    kind: str,
+    lineage: Lineage,
+    values: pd.DataFrame,
+    *,
+    note: str = "",
+    owner: str | None = None,
+) -> str:
     """Store one analysis run and its values atomically; return the new ``run_id``.
 
     ``values`` is long: columns among ``region_code, sector_code, year, measure, value, label``
-    (``measure`` required), one row per number.
+    (``measure`` required), one row per number. ``owner`` (default: the store's
+    :attr:`~industrial_brain.store.connection.Store.owner`, which the API's job runner sets to the
+    job's submitter) is the account the run belongs to: only it and admin may list or read the run
+    (:mod:`industrial_brain.services.access`); None leaves the run readable by grade alone.
     """
     if "measure" not in values.columns:
         raise ValueError("values need a 'measure' column")  # programming error, not a user error
     run_id = new_run_id(kind)
+    owner = owner if owner is not None else store.owner
     with store.transaction():
         n = runs.insert_run(
             store,
@@ -41,8 +53,14 @@ def save_run(store: Store, kind: str, lineage: Lineage, values: pd.DataFrame, *,
             datasets=",".join(d for d, _ in lineage.datasets),
             note=note,
             values=values,
+            owner=owner,
         )
-        store.audit("analysis", f"run:{run_id}", f"{kind} {lineage.method} values={n}")
+        store.audit(
+            "analysis",
+            f"run:{run_id}",
+            f"{kind} {lineage.method} values={n}" + (f" owner={owner}" if owner else ""),
+            actor=f"api:{owner}" if owner else None,
+        )
     return run_id
 
 

@@ -13,10 +13,10 @@ from typing import Any, Callable, Mapping
 import pandas as pd
 
 from industrial_brain.errors import InputError
-from industrial_brain.services import macro
+from industrial_brain.services import access, macro
+from industrial_brain.services.access import Principal, run_datasets
 from industrial_brain.store import runs as store_runs
 from industrial_brain.store.connection import Store
-from industrial_brain.store.datasets import dataset_grades
 
 __all__ = ["LOADERS", "load_run", "run_datasets", "readable_runs", "run_record", "run_values"]
 
@@ -47,18 +47,10 @@ def load_run(store: Store, run_id: str) -> Any:
     return loader(store, run_id)
 
 
-def run_datasets(datasets: str | None) -> list[str]:
-    """The dataset ids of a run's ``datasets`` field (comma-separated)."""
-    return [d for d in (datasets or "").split(",") if d]
-
-
-def readable_runs(store: Store, may_read: Callable[[str], bool], kind: str | None = None) -> pd.DataFrame:
-    """Runs (of ``kind``) whose every dataset is still stored and of a grade ``may_read(grade)`` accepts,
-    newest first: ``run_id, kind, method, created_at, version, params, datasets, note``."""
-    grades = dataset_grades(store)
-    f = store_runs.runs(store, kind).drop(columns="lineage")
-    ok = [all(d in grades and may_read(grades[d]) for d in run_datasets(ds)) for ds in f["datasets"]]
-    return f[ok] if len(f) else f
+def readable_runs(store: Store, who: Principal, kind: str | None = None) -> pd.DataFrame:
+    """Runs (of ``kind``) the subject may read, newest first (the rule:
+    :func:`industrial_brain.services.access.readable_runs`)."""
+    return access.readable_runs(store, who, kind)
 
 
 def run_record(store: Store, run_id: str) -> dict[str, Any] | None:

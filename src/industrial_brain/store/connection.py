@@ -63,6 +63,9 @@ class Store:
 
     #: The lease gate of a server's store (set by :meth:`serve_lease`); ``None`` elsewhere.
     gate: Gate | None = None
+    #: The account on whose behalf this store (a job's cursor) writes results: analysis runs saved
+    #: through it belong to that account (set by the API's job runner); ``None``: no owner.
+    owner: str | None = None
     _lease: Lease | None = None
 
     def __init__(

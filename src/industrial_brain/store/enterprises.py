@@ -282,3 +282,29 @@ def sheet_dataset(
         [sha256, model_fingerprint, first, last],
     ).fetchall()
     return rows[0][0] if rows else None
+
+
+#: Rank of a dataset grade in SQL (general 1 < important 2 < core 3).
+_GRADE_RANK = "CASE d.grade WHEN 'core' THEN 3 WHEN 'important' THEN 2 ELSE 1 END"
+_RANK_GRADE = {1: "general", 2: "important", 3: "core"}
+
+
+def enterprise_grades(store: Store, usccs: Iterable[str] | None = None) -> dict[str, str]:
+    """``uscc → grade``: the highest grade of the datasets holding any row of each enterprise (its
+    registration, its assessments and its scored results); every registered enterprise, or those of
+    ``usccs``. Enterprise-level rows are at least ``important``, whatever their dataset says (and when
+    the dataset is no longer stored)."""
+    where, params = "", []
+    if usccs is not None:
+        ids = list(usccs)
+        if not ids:
+            return {}
+        where = f"WHERE s.uscc IN ({placeholders(ids, params)})"
+    rows = store.con.execute(
+        "WITH s AS (SELECT uscc, dataset_id FROM enterprise UNION ALL "
+        "SELECT uscc, dataset_id FROM assessment_result UNION ALL SELECT uscc, dataset_id FROM assessment) "
+        f"SELECT s.uscc, greatest(2, max({_GRADE_RANK})) FROM s LEFT JOIN dataset d "
+        f"ON d.dataset_id = s.dataset_id {where} GROUP BY s.uscc",
+        params,
+    ).fetchall()
+    return {u: _RANK_GRADE[int(r)] for u, r in rows}

@@ -15,7 +15,7 @@ from industrial_brain.store.frames import placeholders, registered, where_equal
 VALUE_COLUMNS = ["region_code", "sector_code", "year", "measure", "value", "label"]
 RUN_COLUMNS = (
     "run_id, kind, method, created_at::VARCHAR AS created_at, version, params::VARCHAR AS params, "
-    "lineage::VARCHAR AS lineage, datasets, note"
+    "lineage::VARCHAR AS lineage, datasets, note, owner"
 )
 
 
@@ -42,16 +42,20 @@ def insert_run(
     datasets: str,
     note: str = "",
     values: pd.DataFrame | None = None,
+    owner: str | None = None,
 ) -> int:
     """Write one run row and its values (long, see :data:`VALUE_COLUMNS`); call inside a transaction.
+
+    ``owner``: the account the run belongs to (a background job's submitter), None for a run readable
+    by grade alone.
 
     Returns the number of value rows written.
     """
     store.con.execute(
         "INSERT INTO analysis_run "
-        "(run_id, kind, method, created_at, version, params, lineage, datasets, note) "
-        "VALUES (?, ?, ?, now(), ?, ?, ?, ?, ?)",
-        [run_id, kind, method, version, params_json, lineage_json, datasets, note],
+        "(run_id, kind, method, created_at, version, params, lineage, datasets, note, owner) "
+        "VALUES (?, ?, ?, now(), ?, ?, ?, ?, ?, ?)",
+        [run_id, kind, method, version, params_json, lineage_json, datasets, note, owner],
     )
     if values is None or values.empty:
         return 0

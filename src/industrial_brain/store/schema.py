@@ -127,6 +127,17 @@ MIGRATIONS.append(
     )
 )
 
+MIGRATIONS.append(
+    (
+        5,
+        "owner of an analysis run (runs made by a background job belong to the account that submitted it)",
+        [
+            # NULL: a run made by the command line or the default load, readable by grade alone.
+            "ALTER TABLE analysis_run ADD COLUMN owner VARCHAR",
+        ],
+    )
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 #: Tables whose content an ingest may change (compared before/after in the atomicity tests).

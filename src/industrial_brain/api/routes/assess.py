@@ -1,6 +1,8 @@
 """Enterprise self-assessment (services.assess): questionnaire template, submit answers, profile
 (level, dimensions against the sector benchmark, roadmap). Enterprise accounts act only for their
-own enterprise; every submission and profile read is audited; sector benchmarks are withheld
+own enterprise; a profile is read under the enterprise-row policy of
+:mod:`industrial_brain.services.access` (analysts: never a firm with core rows); every submission and
+profile read is audited; sector benchmarks are withheld
 below k = 3 peers by the service. Handlers check access, call the service and shape its answer."""
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from industrial_brain.api.params import Lang, Member, Uscc
 from industrial_brain.api.schemas import AssessmentIn, AssessmentPublic, Message
 from industrial_brain.api.security import Principal
 from industrial_brain.errors import AccessError, InputError
+from industrial_brain.services import access
 from industrial_brain.services import assess as assess_service
 
 router = APIRouter(prefix="/assess", tags=["assess"])
@@ -97,8 +100,9 @@ def profile(
 ):
     """Latest level and score, dimension scores against the sector benchmark, blocking rules, roadmap."""
     uscc = _target(who, uscc)
+    grade = access.check_enterprise(store, who, uscc)  # analysts: never a firm with core rows
     p = assess_service.enterprise_profile(store, uscc)
-    audit(store, who, "read", f"enterprise:{uscc}:profile")
+    audit(store, who, "read", f"enterprise:{uscc}:profile", f"grade={grade}")
     dims = p.dimensions.reset_index()
     roadmap = p.roadmap.reset_index() if p.roadmap is not None else pd.DataFrame()
     traj = p.trajectory.reset_index() if p.trajectory is not None else pd.DataFrame()

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 
-from industrial_brain.api.deps import CurrentRole, NotAuthenticated, StoreDep, audit, require_roles
+from industrial_brain.api.deps import CurrentRole, StoreDep, audit, require_roles
 from industrial_brain.api.schemas import MePublic, Message, TokenPublic
 from industrial_brain.api.security import HashBusy, HashGate, LoginLimiter, Principal
-from industrial_brain.errors import InputError
+from industrial_brain.errors import InputError, NotAuthenticated
 from industrial_brain.services.accounts import MAX_PASSWORD, authenticate, issue_token, revoke_token
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -61,7 +61,9 @@ def login(request: Request, store: StoreDep, form: Annotated[OAuth2PasswordReque
     if account is None:
         name = form.username[:64]
         audit(store, Principal(name, "public"), "login_failed", f"user:{name}", client)
-        raise NotAuthenticated("wrong user name or password")
+        refused = NotAuthenticated("wrong user name or password")
+        refused.audited = True  # its one audit row is the login_failed above (never the password)
+        raise refused
     limiter.release(stamp, *keys)
     who = Principal.of(account)
     token, expires = issue_token(store, who.username)

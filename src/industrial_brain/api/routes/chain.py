@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Request
 from industrial_brain.api.deps import CSV, CurrentRole, StoreDep, cached, memo, records, render
 from industrial_brain.api.params import Fmt, Lang, TableId
 from industrial_brain.api.schemas import ChokepointsPublic, Page
-from industrial_brain.api.routes.io_tables import Err, check_table
+from industrial_brain.api.routes.io_tables import Err, audited, check_table
 from industrial_brain.services import io as io_service
 from industrial_brain.store.connection import Store
 
@@ -50,7 +50,7 @@ def tree(
     format: Fmt = "json",
 ):
     """Breadth-first supplier (upstream) or buyer (downstream) tree of a sector."""
-    check_table(store, who, table_id)
+    grade = check_table(store, who, table_id)
 
     def make():
         g = _graph(store, table_id, rule, lang)
@@ -67,7 +67,7 @@ def tree(
             fmt=format,
         )
 
-    return cached(request, who, make)
+    return cached(request, who, make, **audited(store, grade, table_id))
 
 
 @router.get("/{table_id}/chokepoints", response_model=ChokepointsPublic, responses={200: CSV, **Err})
@@ -86,7 +86,7 @@ def chokepoints(
 ):
     """Chokepoints 卡脖子环节, ranked: import share of supply × domestic output at risk from the imported
     use (supply-driven, domestic table); the centrality ranking is ``/hubs``."""
-    check_table(store, who, table_id)
+    grade = check_table(store, who, table_id)
 
     def make():
         res = io_service.import_chokepoints(store, table_id)
@@ -101,7 +101,7 @@ def chokepoints(
         }
         return render(payload, frame=f, fmt=format)
 
-    return cached(request, who, make)
+    return cached(request, who, make, **audited(store, grade, table_id))
 
 
 @router.get("/{table_id}/chokepoints/{sector}", response_model=Page, responses={200: CSV, **Err})
@@ -116,7 +116,7 @@ def chokepoint_users(
     format: Fmt = "json",
 ):
     """Output at risk from the imports of one product, by using sector (imported use × Ghosh multiplier)."""
-    check_table(store, who, table_id)
+    grade = check_table(store, who, table_id)
 
     def make():
         res = io_service.import_chokepoints(store, table_id)
@@ -130,7 +130,7 @@ def chokepoint_users(
         }
         return render(payload, frame=f, fmt=format)
 
-    return cached(request, who, make)
+    return cached(request, who, make, **audited(store, grade, table_id))
 
 
 @router.get("/{table_id}/hubs", response_model=Page, responses={200: CSV, **Err})
@@ -146,13 +146,13 @@ def hubs(
 ):
     """Structural hubs 结构枢纽部门: sectors ranked by hypothetical-extraction loss and betweenness
     (1 = most central)."""
-    check_table(store, who, table_id)
+    grade = check_table(store, who, table_id)
 
     def make():
         f = io_service.structural_hubs_frame(_graph(store, table_id, rule, lang), top)
         return render({"table_id": table_id, "data": records(f), "count": len(f)}, frame=f, fmt=format)
 
-    return cached(request, who, make)
+    return cached(request, who, make, **audited(store, grade, table_id))
 
 
 @router.get("/{table_id}/graph", responses=Err)
@@ -165,5 +165,10 @@ def graph(
     lang: Lang = "en",
 ):
     """The chain graph as node-link JSON (nodes with output, PageRank, betweenness; weighted links)."""
-    check_table(store, who, table_id)
-    return cached(request, who, lambda: render(json.loads(_graph(store, table_id, rule, lang).to_json())))
+    grade = check_table(store, who, table_id)
+    return cached(
+        request,
+        who,
+        lambda: render(json.loads(_graph(store, table_id, rule, lang).to_json())),
+        **audited(store, grade, table_id),
+    )

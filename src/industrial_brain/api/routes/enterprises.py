@@ -1,8 +1,11 @@
 """Enterprises and their assessment results (important data) and suppressed aggregates over them.
 
-Access: admin and analyst read every enterprise; an enterprise account reads only its own rows
-(any other id answers 403, whatever the path, filter or format); the public role reads no
-enterprise rows (401). Aggregates are open to every role but every cell over fewer than
+Access (the policy is :mod:`industrial_brain.services.access`): an enterprise's rows carry the
+highest grade of the datasets holding them (at least important). Admin reads every enterprise; an
+analyst reads enterprises whose rows are important, never core (403); an enterprise account reads
+only its own rows, whatever their grade (any other id answers 403, whatever the path, filter or
+format); the public role reads no enterprise rows (401). The list leaves out the rows the caller may
+not read and says how many (``withheld``). Aggregates are open to every role but every cell over fewer than
 ``k = 3`` enterprises is suppressed, with complementary suppression so that no suppressed cell
 can be recovered from the margins (computed by
 :func:`industrial_brain.services.enterprises.enterprise_aggregates`). Aggregates take no filters of
@@ -12,7 +15,7 @@ most assessed enterprises), since scores of two models are not comparable.
 
 "Latest assessment" is per enterprise and model: the list has one row per enterprise and model it
 was assessed with, the record lists the latest assessment under each model. Every read here is
-written to the audit table.
+written to the audit table (refusals by the app's error handler: ``read_denied``).
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ from industrial_brain.api.params import Fmt, Member, Uscc
 from industrial_brain.api.schemas import AggregatePage, EnterprisePublic, Message, Page
 from industrial_brain.api.security import Principal
 from industrial_brain.errors import AccessError
+from industrial_brain.services import access
 from industrial_brain.services import enterprises as service
-from industrial_brain.store.connection import Store
 
 router = APIRouter(prefix="/enterprises", tags=["enterprises"])
 Model = Annotated[str | None, Query(max_length=80, description="maturity model code (default: every model)")]
@@ -40,12 +43,6 @@ def _scope(who: Principal) -> str | None:
     if who.role not in ("admin", "analyst"):  # pragma: no cover - guarded by the dependency
         raise AccessError("no access to enterprise rows")
     return None
-
-
-def _own(store: Store, who: Principal, uscc: str) -> None:
-    if who.role == "enterprise" and uscc != who.uscc:
-        audit(store, who, "read_denied", f"enterprise:{uscc}")
-        raise AccessError("an enterprise account reads only its own enterprise")
 
 
 @router.get("", response_model=Page, responses={200: CSV, 401: {"model": Message}, 403: {"model": Message}})
@@ -61,7 +58,8 @@ def list_enterprises(
     offset: Annotated[int, Query(ge=0)] = 0,
     format: Fmt = "json",
 ):
-    """Registered enterprises with their latest assessment per model (enterprise accounts: only their own)."""
+    """Registered enterprises with their latest assessment per model (enterprise accounts: only their own;
+    rows of a grade above the caller's clearance are left out and counted in ``withheld``)."""
     f = service.enterprise_list(
         store,
         uscc=_scope(who),
@@ -70,16 +68,17 @@ def list_enterprises(
         size_class=size_class or None,
         model_code=model or None,
     )
+    f, withheld, grade = access.readable_enterprises(store, who, f)
     part = f.iloc[offset : offset + limit]
     audit(
         store,
         who,
         "read",
         "enterprise",
-        f"list {len(part)} of {len(f)} rows; filters sector={sector} "
+        f"list {len(part)} of {len(f)} rows ({withheld} withheld, grade={grade}); filters sector={sector} "
         f"region={region} size={size_class} model={model} format={format}",
     )
-    body = Page(data=records(part), count=len(f), limit=limit, offset=offset)
+    body = Page(data=records(part), count=len(f), limit=limit, offset=offset, withheld=withheld)
     return send(request, render(body.model_dump(), frame=part, fmt=format), private=True)
 
 
@@ -130,9 +129,9 @@ def aggregates(
 )
 def enterprise(request: Request, store: StoreDep, who: Member, uscc: Uscc, model: Model = None):
     """One enterprise with its latest assessment under each model (``latest``; ``model``: only that one)."""
-    _own(store, who, uscc)
+    grade = access.check_enterprise(store, who, uscc)
     body = EnterprisePublic(**service.enterprise_record(store, uscc, model_code=model or None))
-    audit(store, who, "read", f"enterprise:{uscc}")
+    audit(store, who, "read", f"enterprise:{uscc}", f"grade={grade}")
     return send(request, render(body.model_dump()), private=True)
 
 
@@ -149,8 +148,8 @@ def assessments(
     format: Fmt = "json",
 ):
     """Every scored assessment of one enterprise (dimension scores as JSON text)."""
-    _own(store, who, uscc)
+    grade = access.check_enterprise(store, who, uscc)
     f = service.enterprise_assessments(store, uscc)
-    audit(store, who, "read", f"enterprise:{uscc}:assessments", f"{len(f)} rows")
+    audit(store, who, "read", f"enterprise:{uscc}:assessments", f"{len(f)} rows grade={grade}")
     body = Page(data=records(f), count=len(f))
     return send(request, render(body.model_dump(exclude_none=True), frame=f, fmt=format), private=True)

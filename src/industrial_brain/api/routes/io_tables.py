@@ -31,9 +31,15 @@ Basis = Annotated[
 ]
 
 
-def check_table(store: Store, who, table_id: str) -> None:
-    """Raise unless ``table_id`` is a stored table whose dataset the caller may read."""
-    check_datasets(store, who, [io_service.table_dataset(store, table_id)])
+def check_table(store: Store, who, table_id: str) -> str:
+    """The grade of ``table_id``'s dataset; raises unless it is a stored table the caller may read."""
+    return check_datasets(store, who, [io_service.table_dataset(store, table_id)])
+
+
+def audited(store: Store, grade: str, table_id: str) -> dict:
+    """:func:`~industrial_brain.api.deps.cached` keywords of an answer computed from one table: its
+    grade, and the store and object of the audit row a read of an important or core table leaves."""
+    return {"grade": grade, "store": store, "what": f"io_table:{table_id}"}
 
 
 def _named(frame: pd.DataFrame, store: Store, table_id: str, lang: str) -> pd.DataFrame:
@@ -82,13 +88,13 @@ def summary(
     format: Fmt = "json",
 ):
     """Gross output, intermediate input, value added and final demand by sector."""
-    check_table(store, who, table_id)
+    grade = check_table(store, who, table_id)
 
     def make():
         f = io_service.table_summary(store, table_id)
         return _answer(store, table_id, _named(f, store, table_id, lang), format)
 
-    return cached(request, who, make)
+    return cached(request, who, make, **audited(store, grade, table_id))
 
 
 @router.get("/{table_id}/multipliers", response_model=IOResultPublic, responses={200: CSV, **Err})
@@ -103,13 +109,13 @@ def multipliers(
 ):
     """Output, value-added and income multipliers (type I) of every sector (Miller & Blair ch. 6),
     on domestic flows."""
-    check_table(store, who, table_id)
+    grade = check_table(store, who, table_id)
 
     def make():
         r = io_service.table_multipliers(store, table_id, basis=basis)
         return _answer(store, table_id, _named(r.to_frame(), store, table_id, lang), format, r.notes)
 
-    return cached(request, who, make)
+    return cached(request, who, make, **audited(store, grade, table_id))
 
 
 @router.get("/{table_id}/key-sectors", response_model=IOResultPublic, responses={200: CSV, **Err})
@@ -126,13 +132,13 @@ def key_sectors(
 ):
     """Rasmussen–Hirschman backward and forward linkages (影响力系数 / 感应度系数) and the
     key-sector quadrant."""
-    check_table(store, who, table_id)
+    grade = check_table(store, who, table_id)
 
     def make():
         r = io_service.table_key_sectors(store, table_id, basis=basis, forward=forward, threshold=threshold)
         return _answer(store, table_id, _named(r.to_frame(), store, table_id, lang), format)
 
-    return cached(request, who, make)
+    return cached(request, who, make, **audited(store, grade, table_id))
 
 
 @router.get("/{table_id}/links", responses={400: {"model": Message}})
@@ -148,9 +154,10 @@ def links(
 ):
     """A sector's main suppliers (largest input coefficients a_ij of its column of A) and main buyers
     (largest allocation coefficients b_ij of its row of B)."""
-    check_table(store, who, table_id)
+    grade = check_table(store, who, table_id)
     return cached(
         request,
         who,
         lambda: render(io_service.sector_links(store, table_id, sector, top=top, lang=lang, basis=basis)),
+        **audited(store, grade, table_id),
     )

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Path
 from industrial_brain.api.deps import StoreDep
 from industrial_brain.api.params import Member
 from industrial_brain.api.schemas import JobPublic, Message
-from industrial_brain.errors import AccessError, InputError
+from industrial_brain.errors import InputError
+from industrial_brain.services import access
 from industrial_brain.services import jobs as job_service
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
@@ -32,7 +33,9 @@ def job_public(row: dict) -> JobPublic:
 
 
 @router.get(
-    "/{job_id}", response_model=JobPublic, responses={400: {"model": Message}, 401: {"model": Message}}
+    "/{job_id}",
+    response_model=JobPublic,
+    responses={400: {"model": Message}, 401: {"model": Message}, 403: {"model": Message}},
 )
 def job(store: StoreDep, who: Member, job_id: Annotated[str, Path(max_length=80)]):
     """Status (queued, running, done, failed), progress 0…1 and, when done, the result."""
@@ -41,6 +44,5 @@ def job(store: StoreDep, who: Member, job_id: Annotated[str, Path(max_length=80)
         raise InputError.at(
             "unknown job", column="job_id", value=job_id, expected="an id returned when the job was submitted"
         )
-    if who.role != "admin" and row["owner"] != who.actor:
-        raise AccessError("this job belongs to another account")
+    access.check_job(who, row["owner"], job_id)
     return job_public(row)

@@ -11,7 +11,6 @@ from industrial_brain.api.deps import (
     CurrentRole,
     StoreDep,
     cached,
-    check_datasets,
     records,
     render,
 )
@@ -19,7 +18,9 @@ from industrial_brain.api.params import Runner
 from industrial_brain.api.routes.jobs import job
 from industrial_brain.api.schemas import JobPublic, MacroJobIn, Message, Page
 from industrial_brain.errors import InputError
+from industrial_brain.services import access
 from industrial_brain.services import macro as macro_service
+from industrial_brain.services.runs import readable_runs
 
 router = APIRouter(prefix="/macro", tags=["macro"])
 
@@ -79,14 +80,21 @@ def map_values(
             "not a map measure", column="measure", value=measure, expected=", ".join(MAP_MEASURES)
         )
 
+    if run_id is None:  # the newest macro run the caller may read (a job's run: its owner's)
+        mine = readable_runs(store, who, macro_service.KIND)
+        rid = mine["run_id"].iloc[0] if len(mine) else None
+    else:
+        rid = run_id
+    rid, _ = macro_service.macro_run_id(store, rid)  # 400: none stored, or not a macro run
+    # (when the caller may read none of the stored macro runs, the newest one is refused: 401/403)
+    ran = access.check_run(store, who, rid, kind=macro_service.KIND)
+
     def make():
-        rid, datasets = macro_service.macro_run_id(store, run_id)
-        check_datasets(store, who, datasets)
         f = macro_service.map_values(store, rid, measure)
         name = MAP_MEASURES[measure][1 if lang == "zh" else 0]
         return render({"run_id": rid, "measure": measure, "name": name, "data": records(f), "count": len(f)})
 
-    return cached(request, who, make)
+    return cached(request, who, make, grade=ran.grade, owner=ran.owner, store=store, what=f"run:{rid}")
 
 
 @router.get("/measures", response_model=Page)

@@ -13,6 +13,7 @@ from industrial_brain.api.deps import (
     cached,
     check_datasets,
     readable_datasets,
+    readable_grade,
     records,
     render,
 )
@@ -54,9 +55,11 @@ def panel(
     offset: Annotated[int, Query(ge=0)] = 0,
     format: Fmt = "json",
 ):
-    """A panel: one row per (region_code, year), one column per indicator."""
-    if dataset:
-        check_datasets(store, who, dataset)
+    """A panel: one row per (region_code, year), one column per indicator.
+
+    A panel drawn from an important or core dataset (named, or among the caller's readable ones when
+    none is named) is audited on every read."""
+    grade = check_datasets(store, who, dataset) if dataset else readable_grade(store, who)
 
     def make():
         ds = dataset or readable_datasets(store, who)
@@ -75,4 +78,4 @@ def panel(
             fmt=format,
         )
 
-    return cached(request, who, make)
+    return cached(request, who, make, grade=grade, store=store, what="panel")
