@@ -32,6 +32,7 @@ from industrial_brain.api.routes import (
     macro,
     panels,
     regions,
+    releases,
     runs,
     stress,
 )
@@ -43,7 +44,21 @@ from industrial_brain.store.connection import Store, open_store
 API_PREFIX = "/api/v1"
 
 #: Routers mounted under :data:`API_PREFIX`, in the order of the API documentation.
-ROUTERS = (auth, catalog, regions, panels, io_tables, enterprises, runs, jobs, macro, chain, stress, assess)
+ROUTERS = (
+    auth,
+    catalog,
+    regions,
+    panels,
+    io_tables,
+    releases,
+    enterprises,
+    runs,
+    jobs,
+    macro,
+    chain,
+    stress,
+    assess,
+)
 #: Capability → path prefix (under :data:`API_PREFIX`) of the routes that serve it.
 CAPABILITY_PREFIX = {"macro": "/macro", "io": "/chain", "stress": "/stress", "assess": "/assess"}
 
