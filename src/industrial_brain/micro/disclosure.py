@@ -117,6 +117,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import pandas as pd
 import scipy.linalg
+from threadpoolctl import threadpool_limits
 
 from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin
@@ -598,23 +599,41 @@ def _disclosures(
     alone: set[int] = set()
     if k >= 2:
         for F, X in by_firm.items():
-            lam[F] = _top_eig(Q[X])
+            lam[F] = float(Q[X[0]] @ Q[X[0]]) if len(X) == 1 else _top_eig(Q[X])
             if lam[F] >= 1 - tol:
                 alone.add(F)
                 found.append(("firm", np.concatenate([contribs_of_atom[a] for a in X]), -1))
     if k >= 3:
-        pairs = set(mixed)
-        order = sorted((f for f in lam if f not in alone), key=lambda f: -lam[f])
-        for i, F in enumerate(order):
-            if lam[F] < (1 - tol) / 2:
-                break
-            for G in order[i + 1 :]:
-                if lam[F] + lam[G] < 1 - tol:
-                    break
-                pairs.add(tuple(sorted((F, G))))
-        for pr in sorted(pairs):
-            if pr[0] in alone or pr[1] in alone:
-                continue
+        # pairs with mixed atoms always; other pairs only where λ_F + λ_G ≥ 1 (the block's top
+        # eigenvalue is at most the sum of its diagonal blocks' top eigenvalues)
+        firms = np.array([f for f in lam if f not in alone], dtype=np.int64)
+        lv = np.array([lam[f] for f in firms])
+        order = np.argsort(-lv, kind="stable")
+        firms, lv = firms[order], lv[order]
+        # for each i, the j > i with lv[j] ≥ 1 − tol − lv[i] form a prefix of the descending order
+        ends = np.searchsorted(-lv, -(1 - tol - lv), side="right")
+        cnt = np.maximum(ends - np.arange(len(lv)) - 1, 0)
+        ii = np.repeat(np.arange(len(lv)), cnt)
+        jj = np.arange(len(ii)) - np.repeat(np.cumsum(cnt) - cnt, cnt) + ii + 1
+        F, G = np.minimum(firms[ii], firms[jj]), np.maximum(firms[ii], firms[jj])
+        single = {f: X[0] for f, X in by_firm.items() if len(X) == 1}
+        simple = np.array(
+            [f in single and g in single and (f, g) not in mixed for f, g in zip(F, G)], dtype=bool
+        )
+        if simple.any():
+            a_ = np.array([single[f] for f in F[simple]], dtype=np.int64)
+            b_ = np.array([single[g] for g in G[simple]], dtype=np.int64)
+            for lo in range(0, len(a_), 65536):
+                qa, qb = Q[a_[lo : lo + 65536]], Q[b_[lo : lo + 65536]]
+                ha, hb, g = (qa * qa).sum(1), (qb * qb).sum(1), (qa * qb).sum(1)
+                top = (ha + hb) / 2 + np.sqrt(((ha - hb) / 2) ** 2 + g**2)  # eigenvalue of the 2 × 2 block
+                for t in np.flatnonzero(top >= 1 - tol):
+                    x, y = a_[lo + t], b_[lo + t]
+                    found.append(("pair", np.concatenate([contribs_of_atom[x], contribs_of_atom[y]]), -1))
+        rest = {(int(f), int(g)) for f, g in zip(F[~simple], G[~simple])} | {
+            pr for pr in mixed if pr[0] not in alone and pr[1] not in alone
+        }
+        for pr in sorted(rest):
             X = by_firm.get(pr[0], []) + by_firm.get(pr[1], []) + mixed.get(pr, [])
             if _top_eig(Q[X]) >= 1 - tol:
                 found.append(("pair", np.concatenate([contribs_of_atom[a] for a in X]), -1))
@@ -642,6 +661,7 @@ def audit_release(
     k: int = 3,
     tol: float = 1e-9,
     max_rounds: int = 10_000,
+    threads: int | None = 1,
 ) -> ReleaseAudit:
     """Audit a candidate release against every earlier release; withhold candidate cells until no
     group of fewer than ``k`` firms (singles and pairs) and no sensitive cell is disclosed.
@@ -652,6 +672,9 @@ def audit_release(
         ``sensitive`` (bool: primary-suppressed; its total must stay undetermined) and
         ``candidate`` (bool: a cell of the release being made; only those can be withheld).
     members : ``release_id``, ``key``, ``contributor`` (assessment id), ``unit`` (firm).
+    threads : BLAS threads for the QR (default 1: LAPACK's QR at these sizes is fastest on one
+        thread when the machine is shared, and a server's release job must not take every core from
+        the requests; None: the library's default).
 
     Returns
     -------
@@ -726,9 +749,10 @@ def audit_release(
     log = []
     rounds, n_rows, n_atoms, rank = 0, 0, 0, 0
     for rounds in range(1, max_rounds + 1):
-        found, n_rows, n_atoms, rank = _disclosures(
-            row, contrib, unit_of, published, protected, member_rows, C, k, tol
-        )
+        with threadpool_limits(limits=threads, user_api="blas"):
+            found, n_rows, n_atoms, rank = _disclosures(
+                row, contrib, unit_of, published, protected, member_rows, C, k, tol
+            )
         picks: set[int] = set()
         for kind, cs, prow in found:
             sig = (kind, tuple(sorted(cs.tolist())))
