@@ -102,10 +102,18 @@ References
 ----------
 Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley, §4.2 (sensitivity rules:
 threshold, (n,k) and p% dominance), §4.3 (secondary suppression), §4.6 (linked tables).
-Hundepool, A. et al. (2014). *τ-ARGUS version 4.1 user's manual*, §4.2.1 (dominance rule and
-p%-rule: "a cell is unsafe when the total minus the two largest contributions is less than p% of
-the largest"). Eurostat (2019). *Handbook on Statistical Disclosure Control*, ch. 4.
-Cox, L. H. (1980). Suppression methodology and statistical disclosure control. *JASA* 75(370).
+ESSNet SDC, Hundepool, A. (coord.) (2010). *Handbook on Statistical Disclosure Control* v1.2,
+glossary: "(n,k) rule — a cell is regarded as confidential if the n largest units contribute more
+than k % to the cell total, e.g. n = 2 and k = 85". Statistics New Zealand (2013). *Microdata
+access output guide*: the p% rule estimates the largest contributor X by T − Y (Y the second
+largest) and deems the cell sensitive when that estimate is within p % of X — with
+T − X − Y < (p/100)·X as here. τ-Argus safety rules NK(n,k), P(p,n), FREQ(n,·) as exposed by
+rtauargus (https://inseefrlab.github.io/rtauargus/articles/options_safety_rules.html); sdcTable
+``primarySuppression(type = "freq" | "nk" | "p")``
+(https://rdrr.io/pkg/sdcTable/man/primarySuppression.html); GaussSuppression ``MagnitudeRule``
+(https://rdrr.io/cran/GaussSuppression/man/MagnitudeRule.html). Eurostat (2019). *Handbook on
+Statistical Disclosure Control for outputs*, ch. 4. Cox, L. H. (1980). Suppression methodology and
+statistical disclosure control. *JASA* 75(370).
 """
 
 from __future__ import annotations
