@@ -555,11 +555,26 @@ def _basis(Ma: np.ndarray, rtol: float = 1e-10) -> np.ndarray:
     return Q[:, :rank]
 
 
-def _top_eig(Qx: np.ndarray) -> float:
-    """Top eigenvalue of the projector block Qx Qxᵀ (= top singular value² of Qx)."""
-    if Qx.shape[0] == 1:
-        return float(Qx[0] @ Qx[0])
-    return float(np.linalg.svd(Qx, compute_uv=False)[0] ** 2) if Qx.size else 0.0
+def _top_eigs(Q: np.ndarray, groups: list[list[int]], chunk_bytes: int = 1 << 27) -> np.ndarray:
+    """Top eigenvalue of the projector block :math:`Q_X Q_X^\top` for every atom set ``X`` of
+    ``groups``, batched by block size (the Gram blocks are tiny: ``eigvalsh`` on a stack)."""
+    out = np.zeros(len(groups))
+    if not groups:
+        return out
+    sizes = np.array([len(g) for g in groups])
+    r = max(Q.shape[1], 1)
+    for s_ in np.unique(sizes):
+        which = np.flatnonzero(sizes == s_)
+        idx = np.array([groups[i] for i in which], dtype=np.int64).reshape(len(which), s_)
+        step = max(1, chunk_bytes // (8 * s_ * r))
+        for lo in range(0, len(which), step):
+            Qs = Q[idx[lo : lo + step]]  # (m, s, r)
+            if s_ == 1:
+                out[which[lo : lo + step]] = (Qs[:, 0, :] ** 2).sum(axis=1)
+                continue
+            Gm = np.einsum("nir,njr->nij", Qs, Qs)
+            out[which[lo : lo + step]] = np.linalg.eigvalsh(Gm)[:, -1]
+    return out
 
 
 def _disclosures(
@@ -606,11 +621,13 @@ def _disclosures(
     lam: dict[int, float] = {}
     alone: set[int] = set()
     if k >= 2:
-        for F, X in by_firm.items():
-            lam[F] = float(Q[X[0]] @ Q[X[0]]) if len(X) == 1 else _top_eig(Q[X])
-            if lam[F] >= 1 - tol:
+        fs = list(by_firm)
+        tops = _top_eigs(Q, [by_firm[f] for f in fs])
+        for F, top in zip(fs, tops):
+            lam[F] = float(top)
+            if top >= 1 - tol:
                 alone.add(F)
-                found.append(("firm", np.concatenate([contribs_of_atom[a] for a in X]), -1))
+                found.append(("firm", np.concatenate([contribs_of_atom[a] for a in by_firm[F]]), -1))
     if k >= 3:
         # pairs with mixed atoms always; other pairs only where λ_F + λ_G ≥ 1 (the block's top
         # eigenvalue is at most the sum of its diagonal blocks' top eigenvalues)
@@ -624,26 +641,12 @@ def _disclosures(
         ii = np.repeat(np.arange(len(lv)), cnt)
         jj = np.arange(len(ii)) - np.repeat(np.cumsum(cnt) - cnt, cnt) + ii + 1
         F, G = np.minimum(firms[ii], firms[jj]), np.maximum(firms[ii], firms[jj])
-        single = {f: X[0] for f, X in by_firm.items() if len(X) == 1}
-        simple = np.array(
-            [f in single and g in single and (f, g) not in mixed for f, g in zip(F, G)], dtype=bool
-        )
-        if simple.any():
-            a_ = np.array([single[f] for f in F[simple]], dtype=np.int64)
-            b_ = np.array([single[g] for g in G[simple]], dtype=np.int64)
-            for lo in range(0, len(a_), 65536):
-                qa, qb = Q[a_[lo : lo + 65536]], Q[b_[lo : lo + 65536]]
-                ha, hb, g = (qa * qa).sum(1), (qb * qb).sum(1), (qa * qb).sum(1)
-                top = (ha + hb) / 2 + np.sqrt(((ha - hb) / 2) ** 2 + g**2)  # eigenvalue of the 2 × 2 block
-                for t in np.flatnonzero(top >= 1 - tol):
-                    x, y = a_[lo + t], b_[lo + t]
-                    found.append(("pair", np.concatenate([contribs_of_atom[x], contribs_of_atom[y]]), -1))
-        rest = {(int(f), int(g)) for f, g in zip(F[~simple], G[~simple])} | {
-            pr for pr in mixed if pr[0] not in alone and pr[1] not in alone
-        }
-        for pr in sorted(rest):
-            X = by_firm.get(pr[0], []) + by_firm.get(pr[1], []) + mixed.get(pr, [])
-            if _top_eig(Q[X]) >= 1 - tol:
+        pairs = dict.fromkeys(zip(F.tolist(), G.tolist()))
+        pairs.update(dict.fromkeys(pr for pr in mixed if pr[0] not in alone and pr[1] not in alone))
+        plist = list(pairs)
+        blocks = [by_firm.get(f, []) + by_firm.get(g, []) + mixed.get((f, g), []) for f, g in plist]
+        for (f, g), X, top in zip(plist, blocks, _top_eigs(Q, blocks)):
+            if top >= 1 - tol:
                 found.append(("pair", np.concatenate([contribs_of_atom[a] for a in X]), -1))
     # sensitive cells: their membership vector must not lie in the row space
     size = np.bincount(atom_of, minlength=A)
