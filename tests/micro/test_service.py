@@ -441,6 +441,13 @@ def test_demo_population_stored_once(store):
     assert store.table_counts() == counts
     title = store.query("SELECT title FROM dataset WHERE dataset_id = ?", [ds])["title"].iloc[0]
     assert title.startswith("SYNTHETIC")
+    # the first release of the aggregates is made with it (a fresh `make run` serves aggregates)
+    rel = R.release_list(store)
+    assert rel[["model_code", "period", "n_enterprises", "made_by"]].values.tolist() == [
+        [A.DEFAULT_MODEL, "2022", 400, "demo"]
+    ]
+    agg = E.enterprise_aggregates(store, ["sector"])
+    assert agg.release_id == rel["release_id"].iloc[0] and agg.frame.iloc[-1]["n"] == 400
 
 
 def test_demo_report_sections(store):
