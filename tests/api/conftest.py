@@ -3,6 +3,7 @@
 The enterprises below are invented for access-control tests (names say so); their USCCs only
 carry a valid check character. Sector counts are chosen for the suppression rules (k = 3):
 C39 has 5 firms, C13 has 4, C26 has 2 (primary suppression, which forces a complementary one).
+The store holds one release of the aggregates over them (what ``/enterprises/aggregates`` serves).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from industrial_brain.api.main import close_app, create_app
 from industrial_brain.services.accounts import add_user
+from industrial_brain.services.releases import make_release
 from industrial_brain.reference.uscc import uscc_check_char
 from industrial_brain.store import Store
 
@@ -86,6 +88,7 @@ def api_db(default_db: Path, tmp_path_factory) -> Path:
     shutil.copy(default_db, path)
     with Store(path) as s:
         load_synthetic(s)
+        make_release(s, period="2024", made_by="tests")  # the aggregates are served from a release
     return path
 
 

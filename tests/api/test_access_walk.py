@@ -181,6 +181,10 @@ def cases(ids: dict) -> list[Case]:
         Case("GET", "/enterprises", "/enterprises", refused(*MEMBERS), grade="important"),
         Case("GET", "/enterprises", "/enterprises?format=csv", refused(*MEMBERS), grade="important"),
         Case("GET", "/enterprises/aggregates", "/enterprises/aggregates", everyone(), audit=False),
+        Case("GET", "/enterprises/releases", "/enterprises/releases", everyone()),
+        Case(
+            "POST", "/enterprises/releases", "/enterprises/releases", refused("admin", ok=422), body={"k": 1}
+        ),
         Case(
             "GET",
             "/enterprises/{uscc}",

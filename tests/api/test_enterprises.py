@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from industrial_brain.api.main import close_app, create_app
+from industrial_brain.services.releases import make_release
 from industrial_brain.store import Store
 
 from .conftest import ENT_A, ENT_B, SYNTHETIC, make_uscc, token
@@ -105,6 +106,10 @@ def test_small_cells_are_suppressed_in_aggregates(client, auth):
         # C39: 5 firms scoring 50, 55, 60, 65, 70 → mean 60
         assert rows["C39"]["n"] == 5 and rows["C39"]["mean"] == pytest.approx(60.0)
         assert rows["ALL"]["n"] == len(SYNTHETIC)
+        # quartiles only from n_min = 10 firms: none for C39 (5), ALL (11) has them, rounded to 0.1
+        assert agg["n_min"] == 10 and rows["C39"]["median"] is None and rows["C39"]["q1"] is None
+        assert (rows["ALL"]["q1"], rows["ALL"]["median"], rows["ALL"]["q3"]) == (40.0, 55.0, 67.5)
+        assert agg["release_id"].startswith("synthetic-") and agg["made_at"].endswith("Z")
         csv_text = client.get("/api/v1/enterprises/aggregates?by=sector&format=csv", headers=auth[who]).text
         assert "70.5" not in csv_text
 
@@ -145,7 +150,8 @@ def test_aggregates_reject_bad_groupings(client):
 
 @pytest.fixture
 def two_models(api_db, tmp_path):
-    """The API store plus a second model's assessment of ENT_A, taken after its 'synthetic' one."""
+    """The API store plus a second model's assessment of ENT_A, taken after its 'synthetic' one, and a
+    release of the second model's aggregates."""
     path = tmp_path / "two-models.duckdb"
     shutil.copy(api_db, path)
     with Store(path) as s:
@@ -155,6 +161,7 @@ def two_models(api_db, tmp_path):
             "'1', DATE '2025-01-01', 99.0, 'L5', '{}', 'synthetic_enterprises')",
             [ENT_A],
         )
+        make_release(s, model_code="other", made_by="tests")  # its aggregates come from its own release
     app = create_app(path)
     with TestClient(app) as c:
         yield c, {"analyst": token(c, "ana")}

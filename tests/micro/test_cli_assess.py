@@ -322,3 +322,23 @@ def test_models_template_simulate_take_db(population, tmp_path, capsys):
     assert run("assess", "models", "--db", str(db), "--format", "csv") == 0
     out = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out)).set_index("code")
     assert out.loc["tiny", "origin"] == "stored" and out.loc["sme_digital_level", "origin"] == "shipped"
+
+
+def test_release_command(population, tmp_path, capsys):
+    """``ibrain assess release`` makes an audited release of the stored scores and prints its table."""
+    db = tmp_path / "rel.duckdb"
+    assert run("assess", "release", "--db", str(db)) == 2  # nothing scored yet: one clear line (InputError)
+    assert "no scored assessments to release" in capsys.readouterr().err
+    scores = tmp_path / "scores.csv"
+    assert run("assess", "score", str(population), "--out", str(scores), "--db", str(db)) == 0
+    capsys.readouterr()
+    assert run("assess", "release", "--db", str(db), "--period", "2025Q1", "--k", "3", "--p", "10") == 0
+    out = capsys.readouterr().out
+    assert "Release" in out and "600 enterprises" in out and "sector|region" in out
+    assert run("assess", "release", "--db", str(db), "--k", "2") == 2
+    assert "threshold k too small" in capsys.readouterr().err
+    with Store(db, read_only=True) as s:
+        heads = s.query("SELECT period, k, n_enterprises FROM release_header")
+        cells = s.query("SELECT count(*) AS n FROM release_cell")["n"].iat[0]
+        members = s.query("SELECT count(DISTINCT assessment_id) AS n FROM release_member")["n"].iat[0]
+    assert heads.values.tolist() == [["2025Q1", 3, 600]] and cells > 0 and members == 600

@@ -19,6 +19,7 @@ from industrial_brain.ingest.assessment import PUBLISHED_SECTOR_SCHEME
 from industrial_brain.report.sections_micro import profile_html
 from industrial_brain.services import assess as A
 from industrial_brain.services import enterprises as E
+from industrial_brain.services import releases as R
 from industrial_brain.store import enterprises as enterprise_store
 from industrial_brain.store import reference as reference_store
 from industrial_brain.store.schema import DATA_TABLES
@@ -440,6 +441,13 @@ def test_demo_population_stored_once(store):
     assert store.table_counts() == counts
     title = store.query("SELECT title FROM dataset WHERE dataset_id = ?", [ds])["title"].iloc[0]
     assert title.startswith("SYNTHETIC")
+    # the first release of the aggregates is made with it (a fresh `make run` serves aggregates)
+    rel = R.release_list(store)
+    assert rel[["model_code", "period", "n_enterprises", "made_by"]].values.tolist() == [
+        [A.DEFAULT_MODEL, "2022", 400, "demo"]
+    ]
+    agg = E.enterprise_aggregates(store, ["sector"])
+    assert agg.release_id == rel["release_id"].iloc[0] and agg.frame.iloc[-1]["n"] == 400
 
 
 def test_demo_report_sections(store):
@@ -482,7 +490,11 @@ def test_latest_per_enterprise_and_model(store, tiny_dict):
     assert E.enterprise_list(store, model_code="tiny")["total_score"].tolist() == pytest.approx([90.0] * 4)
     rec = E.enterprise_record(store, make_uscc(0))
     assert [a["model_code"] for a in rec["latest"]] == ["tiny", "tiny_b"]
-    # the aggregate is over one model (the one with the most enterprises), each firm counted once
+    # the aggregate is over one model (the one with the most enterprises), each firm counted once,
+    # and is read from that model's release (none yet: the read says how to make one)
+    with pytest.raises(InputError, match="ibrain assess release"):
+        E.enterprise_aggregates(store, ["sector"])
+    R.make_release(store, made_by="tests")
     agg = E.enterprise_aggregates(store, ["sector"])
     assert agg.model_code == "tiny" and agg.n_enterprises == 4
     assert agg.frame.set_index("sector").loc["ALL", "mean"] == pytest.approx(90.0)

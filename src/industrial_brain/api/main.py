@@ -42,6 +42,7 @@ from industrial_brain.api.routes import (
     macro,
     panels,
     regions,
+    releases,
     runs,
     stress,
 )
@@ -53,7 +54,21 @@ from industrial_brain.store.connection import Store, open_store
 API_PREFIX = "/api/v1"
 
 #: Routers mounted under :data:`API_PREFIX`, in the order of the API documentation.
-ROUTERS = (auth, catalog, regions, panels, io_tables, enterprises, runs, jobs, macro, chain, stress, assess)
+ROUTERS = (
+    auth,
+    catalog,
+    regions,
+    panels,
+    io_tables,
+    releases,
+    enterprises,
+    runs,
+    jobs,
+    macro,
+    chain,
+    stress,
+    assess,
+)
 #: Limits on costly requests of apps built without their own (tests relax them; serve keeps these).
 RATE_LIMITS = RateLimits()
 #: Capability → path prefix (under :data:`API_PREFIX`) of the routes that serve it.

@@ -161,6 +161,43 @@ class AggregatePage(Page):
     by: list[str]
     k: int
     suppressed: int
+    model: str | None = None
+    release_id: str | None = None
+    made_at: str | None = None
+    period: str | None = None
+    p: float | None = None
+    n_min: int | None = None
+
+
+class ReleasePublic(BaseModel):
+    """A release header: when, for which model and under which rules the aggregates were published."""
+
+    release_id: str
+    model_code: str
+    made_at: str
+    period: str | None = None
+    k: int
+    p: float
+    n_min: int
+    n_enterprises: int
+    made_by: str | None = None
+
+
+class ReleasesPublic(BaseModel):
+    data: list[ReleasePublic]
+    count: int
+
+
+class ReleaseIn(BaseModel):
+    """A release to make: every table over the latest assessments under one model, audited against
+    every earlier release of that model."""
+
+    model_config = ConfigDict(extra="forbid")
+    model: str | None = Field(None, max_length=80, description="model code (default: the most assessed)")
+    period: str | None = Field(None, max_length=40, description="period label, e.g. 2024Q4")
+    k: int = Field(3, ge=3, le=100, description="threshold: minimum enterprises per published cell")
+    p: float = Field(10.0, ge=0, le=100, description="p of the p% dominance rule")
+    n_min: int = Field(10, ge=5, le=1000, description="minimum enterprises for quartiles and shares")
 
 
 class RunPublic(BaseModel):

@@ -12,6 +12,9 @@ profiles). A stable contract: scripts and the web service rely on the command na
 * ``benchmark SCORES.csv --by sector|region|size_class`` — aggregates with small-cell suppression
   (``size_class`` is not a column of SCORES.csv: give ``--answers SHEET`` or ``--db STORE``).
 * ``profile --uscc CODE --out profile.html`` — from the store; ``trajectory``, ``cohort`` likewise.
+* ``release [--model CODE] [--period LABEL] [--k 3] [--p 10] [--n-min 10] [--db PATH]`` — make a
+  release of the published enterprise aggregates (every table, audited against every earlier
+  release; what ``GET /enterprises/aggregates`` serves) and print its summary per table.
 
 ``template`` and ``simulate`` accept ``--db`` like every other command, for uniformity; neither
 depends on a store, so neither opens one.
@@ -31,6 +34,7 @@ import typer
 from industrial_brain.cli.common import DbOpt, FormatOpt, LangOpt, console, emit, store_for, write_out
 from industrial_brain.report.sections_micro import profile_html
 from industrial_brain.services import assess as service
+from industrial_brain.services import releases as release_service
 
 app = typer.Typer(
     help="Enterprise digital-transformation assessment 企业数字化转型评估.", no_args_is_help=True
@@ -318,3 +322,32 @@ def cohort_cmd(
     else:
         title = f"Cohort by {by}: {r.start} → {r.end} (k={k})"
         emit(frame, fmt=fmt, lang=lang, title=title, units=_units(frame))
+
+
+@app.command("release")
+def release(
+    model: Annotated[
+        Optional[str], _opt("--model", "Model code (default: the model with the most assessed enterprises).")
+    ] = None,
+    period: Annotated[Optional[str], _opt("--period", "Period label of the release, e.g. 2024Q4.")] = None,
+    k: KOpt = 3,
+    p: Annotated[float, _opt("--p", "p of the p% dominance rule (percent).")] = 10.0,
+    n_min: Annotated[int, _opt("--n-min", "Minimum enterprises behind published quartiles and shares.")] = 10,
+    db: DbOpt = None,
+    fmt: FormatOpt = "table",
+    lang: LangOpt = "en",
+) -> None:
+    """Make a release of the enterprise aggregates, audited against every earlier release. 发布企业汇总。
+
+    Columns per table: cells, published, and suppressed by reason (primary = under k enterprises,
+    dominance = p% rule, complementary, release = withheld by the audit against earlier releases).
+    """
+    with store_for(db) as store:
+        rel = release_service.make_release(store, model_code=model, period=period, k=k, p=p, n_min=n_min)
+    h = rel.header
+    frame = rel.to_frame().reset_index()
+    title = (
+        f"Release 发布 {h['release_id']} ({h['model_code']}, {h['n_enterprises']:,} enterprises, "
+        f"k={h['k']}, p={h['p']:g}, n_min={h['n_min']}; {len(rel.audit.dropped)} cells withheld by the audit)"
+    )
+    emit(frame, fmt=fmt, lang=lang, title=title, units={c: "count" for c in frame.columns if c != "table"})

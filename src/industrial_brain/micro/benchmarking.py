@@ -51,6 +51,7 @@ __all__ = [
     "suppress_one_way",
     "hide_lone_partner",
     "mark_suppressed",
+    "group_stats",
     "published_reference_2022",
     "compare_with_reference",
 ]
@@ -219,20 +220,50 @@ def enterprise_benchmark(
 # ---- suppression -------------------------------------------------------------------------------
 
 
-def suppress_one_way(n: np.ndarray, n_total: int, k: int = 3) -> tuple[np.ndarray, bool, np.ndarray]:
+def suppress_one_way(
+    n: np.ndarray,
+    n_total: int,
+    k: int = 3,
+    *,
+    primary: np.ndarray | None = None,
+    primary_total: bool | None = None,
+) -> tuple[np.ndarray, bool, np.ndarray]:
     """Primary and complementary suppression for cells ``n`` plus their published total.
 
     Returns ``(cell_suppressed, total_suppressed, complementary)``. A cell with 1 ≤ n < k is
     suppressed; if exactly one entry of the equation ``Σ cells = total`` is then suppressed, the
     next-smallest non-empty cell (or, failing that, the total) is suppressed as well.
 
+    ``primary`` / ``primary_total`` replace the threshold rule by a given pattern of sensitive
+    entries (e.g. threshold *or* dominance, :mod:`industrial_brain.micro.disclosure`); the
+    complementary step is the same.
+
     Examples
     --------
     >>> s, t, c = suppress_one_way(np.array([2, 10, 7]), 19)
     >>> s.tolist(), t, c.tolist()
     ([True, False, True], False, [False, False, True])
+
+    A sensitive total (given) hides the smallest cell with it:
+
+    >>> s, t, c = suppress_one_way(np.array([4, 10, 7]), 21, primary=np.zeros(3, bool), primary_total=True)
+    >>> s.tolist(), t, c.tolist()
+    ([True, False, False], True, [True, False, False])
     """
     n = np.asarray(n, dtype=np.int64)
+    if primary is not None:
+        sup = np.asarray(primary, dtype=bool) & (n > 0)
+        comp = np.zeros_like(sup)
+        tot = bool(primary_total) and n_total > 0
+        if tot and sup.sum() == 0:
+            cand = np.flatnonzero(n > 0)
+            if cand.size:
+                j = cand[np.argmin(n[cand])]
+                sup[j] = comp[j] = True
+            return sup, True, comp
+        if not tot and hide_lone_partner(n, sup, comp):
+            tot = True
+        return sup, tot, comp
     sup = (n > 0) & (n < k)
     comp = np.zeros_like(sup)
     tot = 0 < n_total < k
@@ -273,7 +304,9 @@ def _bridges(edges: Iterable[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
     return list(nx.bridges(nx.Graph(g)))
 
 
-def suppress_two_way(n: np.ndarray, k: int = 3) -> tuple[np.ndarray, np.ndarray]:
+def suppress_two_way(
+    n: np.ndarray, k: int = 3, *, primary: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Suppression pattern of an (R+1) × (C+1) table of counts whose last row and column are margins.
 
     Parameters
@@ -287,9 +320,11 @@ def suppress_two_way(n: np.ndarray, k: int = 3) -> tuple[np.ndarray, np.ndarray]
 
     Notes
     -----
-    Primary: every entry with 1 ≤ n < k. Then, while the bipartite graph (row nodes, column nodes,
-    one edge per suppressed entry) has a bridge (r, c), suppress the entries of the path from r to c
-    that hides the fewest enterprises, using only non-empty entries; this puts (r, c) on a cycle.
+    Primary: every entry with 1 ≤ n < k (or, when given, the non-empty entries of ``primary``, an
+    (R+1, C+1) bool array of sensitive entries: threshold or dominance). Then, while the bipartite
+    graph (row nodes, column nodes, one edge per suppressed entry) has a bridge (r, c), suppress
+    the entries of the path from r to c that hides the fewest enterprises, using only non-empty
+    entries; this puts (r, c) on a cycle.
     A suppressed entry on a cycle cannot be recovered from the published entries and equations.
 
     References
@@ -312,7 +347,7 @@ def suppress_two_way(n: np.ndarray, k: int = 3) -> tuple[np.ndarray, np.ndarray]
     """
     n = np.asarray(n, dtype=np.int64)
     R1, C1 = n.shape
-    sup = (n > 0) & (n < k)
+    sup = (n > 0) & ((n < k) if primary is None else np.asarray(primary, dtype=bool))
     comp = np.zeros_like(sup)
     rnode = [("r", i) for i in range(R1)]
     cnode = [("c", j) for j in range(C1)]
@@ -384,10 +419,11 @@ class BenchmarkTable(ResultMixin):
         return self.frame.copy()
 
 
-def _group_stats(
+def group_stats(
     codes: np.ndarray, G: int, x: np.ndarray, lvl: np.ndarray | None, level_codes: Sequence[str]
 ) -> pd.DataFrame:
-    """n, mean, quartiles (linear interpolation, Hyndman & Fan type 7) and level shares per group code."""
+    """n, mean, quartiles (linear interpolation, Hyndman & Fan type 7) and level shares per group code
+    (``codes`` in 0 … G−1; ``lvl`` the level position of each row in ``level_codes``, or None)."""
     n = np.bincount(codes, minlength=G)
     sums = np.bincount(codes, weights=x, minlength=G)
     order = np.lexsort((x, codes))
@@ -485,10 +521,10 @@ def aggregate(
     zero = np.zeros(len(vals), dtype=np.int64)
     if len(by) == 1:
         codes, lab = facs[0][0], labels[0]
-        cells = _group_stats(codes, len(lab), vals, lvl, level_codes)
+        cells = group_stats(codes, len(lab), vals, lvl, level_codes)
         cells.index = pd.Index(lab, name=by[0])
         cells = cells[cells["n"] > 0]
-        total = _group_stats(zero, 1, vals, lvl, level_codes)
+        total = group_stats(zero, 1, vals, lvl, level_codes)
         total.index = pd.Index([ALL], name=by[0])
         sup, tot_sup, comp = suppress_one_way(cells["n"].to_numpy(), int(total["n"].iloc[0]), k)
         out = pd.concat([cells, total])
@@ -497,10 +533,10 @@ def aggregate(
     else:
         (rc, r_lab), (cc, c_lab) = (facs[0][0], labels[0]), (facs[1][0], labels[1])
         R, C = len(r_lab), len(c_lab)
-        cells = _group_stats(rc * C + cc, R * C, vals, lvl, level_codes)
-        rows_m = _group_stats(rc, R, vals, lvl, level_codes)
-        cols_m = _group_stats(cc, C, vals, lvl, level_codes)
-        total = _group_stats(zero, 1, vals, lvl, level_codes)
+        cells = group_stats(rc * C + cc, R * C, vals, lvl, level_codes)
+        rows_m = group_stats(rc, R, vals, lvl, level_codes)
+        cols_m = group_stats(cc, C, vals, lvl, level_codes)
+        total = group_stats(zero, 1, vals, lvl, level_codes)
         n = np.zeros((R + 1, C + 1), dtype=np.int64)
         n[:R, :C] = cells["n"].to_numpy().reshape(R, C)
         n[:R, C] = rows_m["n"].to_numpy()

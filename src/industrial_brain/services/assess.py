@@ -53,6 +53,7 @@ from industrial_brain.micro.population import SyntheticPopulation, simulate_popu
 from industrial_brain.micro.questionnaire import write_template
 from industrial_brain.micro.scoring import AssessmentScores, score_answers
 from industrial_brain.services.enterprises import check_grouping, registration
+from industrial_brain.services.releases import make_release, release_list
 from industrial_brain.services.results import dataset_lineage, new_run_id
 from industrial_brain.store import enterprises as enterprise_store
 from industrial_brain.store import runs as run_store
@@ -906,7 +907,9 @@ def enterprise_profile(
 def ensure_demo_population(
     store: Store, *, n: int = 5_000, seed: int = 2022, taken_on: str = "2022-12-31"
 ) -> str:
-    """Store the SYNTHETIC demo population once (dataset :data:`DEMO_DATASET_ID`); return its id."""
+    """Store the SYNTHETIC demo population once (dataset :data:`DEMO_DATASET_ID`) and, when its model
+    has no release yet, make the first release of the aggregates over it (so a fresh ``make run``
+    serves aggregates); return the dataset id."""
     if dataset_kind(store, DEMO_DATASET_ID) is not None:
         return DEMO_DATASET_ID
     pop = simulate_population(n, seed=seed)
@@ -921,6 +924,8 @@ def ensure_demo_population(
         publisher="Industrial Brain (generated)",
         licence="CC0-1.0 (synthetic)",
     )
+    if not release_list(store, model_code=DEFAULT_MODEL).shape[0]:
+        make_release(store, model_code=DEFAULT_MODEL, period=taken_on[:4], made_by="demo")
     return DEMO_DATASET_ID
 
 

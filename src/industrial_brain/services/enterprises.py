@@ -1,11 +1,12 @@
 """Enterprises for the interfaces: the registry with each enterprise's latest assessment per model,
-one enterprise's record and assessments, and suppressed aggregates over enterprises.
+one enterprise's record and assessments, and the published aggregates over enterprises (read from
+releases, :mod:`industrial_brain.services.releases`).
 
 Reads through :mod:`industrial_brain.store.enterprises` (the one definition of "latest": per
 enterprise and model code). Aggregates are always over one model — two models' scores are not
-comparable, and an enterprise must not count twice — and every cell (and margin) under ``k``
-enterprises is suppressed, with complementary suppression, by the micro engine
-(:func:`industrial_brain.micro.benchmarking.aggregate`).
+comparable, and an enterprise must not count twice — and they are served from the latest stored
+release, whose cells were suppressed and audited against every earlier release by
+:mod:`industrial_brain.micro.disclosure`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pandas as pd
 from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError
-from industrial_brain.micro.benchmarking import aggregate
+from industrial_brain.services import releases
 from industrial_brain.store import enterprises as enterprise_store
 from industrial_brain.store.connection import Store
 
@@ -47,11 +48,14 @@ def check_grouping(by: str) -> None:
 
 @dataclass(frozen=True)
 class EnterpriseAggregates(ResultMixin):
-    """Suppressed aggregates of the enterprises' latest scores under one model
-    (:func:`enterprise_aggregates`).
+    """Suppressed aggregates of the enterprises' latest scores under one model, as published in its
+    latest release (:func:`enterprise_aggregates`).
 
     ``frame``: the grouping columns, ``n``, ``mean``, ``q1``, ``median``, ``q3``, ``share_<level>`` …,
-    ``suppressed``, ``suppression`` (margins carry ``ALL``); suppressed rows have every statistic NaN.
+    ``suppressed``, ``suppression`` (``primary`` / ``dominance`` / ``complementary`` / ``release`` /
+    empty; margins carry ``ALL``); suppressed rows have every statistic NaN, and quartiles and shares
+    are NaN below the release's ``n_min``. ``release_id``, ``made_at`` (UTC), ``period``, ``p`` and
+    ``n_min`` describe the release.
     """
 
     frame: pd.DataFrame
@@ -60,6 +64,11 @@ class EnterpriseAggregates(ResultMixin):
     model_code: str | None
     n_enterprises: int
     n_suppressed: int
+    release_id: str | None = None
+    made_at: str | None = None
+    period: str | None = None
+    p: float | None = None
+    n_min: int | None = None
 
     title_en = "Enterprise aggregates (small cells suppressed)"
     title_zh = "企业汇总（小单元格已抑制）"
@@ -71,6 +80,8 @@ class EnterpriseAggregates(ResultMixin):
         yield ("企业数" if zh else "enterprises", self.n_enterprises)
         yield ("最少企业数 k" if zh else "minimum enterprises k", self.k)
         yield ("抑制单元格" if zh else "suppressed cells", self.n_suppressed)
+        if self.release_id:
+            yield ("发布版本" if zh else "release", f"{self.release_id} ({self.made_at})")
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         check_lang(lang)
@@ -162,22 +173,45 @@ def enterprise_aggregates(
     store: Store, by: Sequence[str] = ("sector",), *, model_code: str | None = None, k: int = 3
 ) -> EnterpriseAggregates:
     """Mean, quartiles and level shares of the enterprises' latest scores under one model, by one or two
-    groupings (``sector``, ``region``, ``size_class``), with margins.
+    groupings (``sector``, ``region``, ``size_class``), with margins — **as published in the latest
+    release** of that model (:func:`industrial_brain.services.releases.make_release`); nothing is
+    computed here.
 
-    Every cell (and margin) over fewer than ``k`` enterprises is suppressed, plus complementary cells
-    so that none can be recovered from the margins (:func:`industrial_brain.micro.benchmarking.aggregate`).
-    The model is :func:`aggregate_model`; each enterprise counts once, with its latest assessment.
+    The release applies the threshold rule (fewer than its ``k`` enterprises), the p% dominance rule,
+    complementary suppression within and across its tables, quartiles and shares only from ``n_min``
+    enterprises, and an audit against every earlier release (:mod:`industrial_brain.micro.disclosure`).
+    The model is :func:`aggregate_model`. ``k`` is kept for callers of the earlier signature: the
+    release's own ``k`` applies and is reported. When the model has scored assessments but no release,
+    :class:`InputError` says to make one (``ibrain assess release``); with no assessments the table is
+    empty.
     """
     by = tuple(dict.fromkeys(by or ("sector",)))
     for b in by:
         check_grouping(b)
     model = aggregate_model(store, model_code)
-    f = enterprise_list(store, model_code=model) if model is not None else pd.DataFrame()
-    f = f[f["total_score"].notna()] if len(f) else f
-    if f.empty:
+    t = releases.latest_release(store, by, model) if model is not None else None
+    if t is None:
+        if model is not None and model in enterprise_store.model_enterprise_counts(store).index:
+            raise InputError.at(
+                "no release of enterprise aggregates yet for this model",
+                column="model",
+                value=model,
+                expected="a release: make one with 'ibrain assess release' "
+                "(or POST /api/v1/enterprises/releases as admin)",
+            )
         empty = pd.DataFrame(columns=[*by, "n", "mean", "suppressed", "suppression"])
         return EnterpriseAggregates(empty, by, k, model, 0, 0)
-    f = f.rename(columns={"sector_code": "sector", "region_code": "region"})
-    f["level"] = f["level"].fillna("unknown").astype(str)
-    t = aggregate(f, by, k=k, level_column="level")
-    return EnterpriseAggregates(t.frame.reset_index(), by, k, model, len(f), t.n_primary + t.n_complementary)
+    h = t.header
+    return EnterpriseAggregates(
+        t.frame,
+        by,
+        int(h["k"]),
+        model,
+        int(h["n_enterprises"]),
+        int(t.frame["suppressed"].sum()),
+        release_id=h["release_id"],
+        made_at=h["made_at"],
+        period=h["period"],
+        p=float(h["p"]),
+        n_min=int(h["n_min"]),
+    )

@@ -137,6 +137,29 @@ MIGRATIONS.append(
         ],
     )
 )
+MIGRATIONS.append(
+    (
+        6,
+        "releases of enterprise aggregates (statistical disclosure control)",
+        [
+            # made_at is UTC (naive TIMESTAMP holding UTC). One row per release.
+            """CREATE TABLE release_header (
+            release_id VARCHAR PRIMARY KEY, model_code VARCHAR NOT NULL, made_at TIMESTAMP NOT NULL,
+            period VARCHAR, k INTEGER NOT NULL, p DOUBLE NOT NULL, n_min INTEGER NOT NULL,
+            n_enterprises INTEGER NOT NULL, made_by VARCHAR, levels JSON, audit JSON)""",
+            # The published cells of every table (margins included); suppressed rows hold no statistic.
+            """CREATE TABLE release_cell (
+            release_id VARCHAR NOT NULL, table_name VARCHAR NOT NULL, cell_key VARCHAR NOT NULL,
+            sector VARCHAR, region VARCHAR, size_class VARCHAR, n DOUBLE, mean DOUBLE, q1 DOUBLE,
+            median DOUBLE, q3 DOUBLE, shares JSON, suppressed BOOLEAN NOT NULL, suppression VARCHAR NOT NULL,
+            position INTEGER NOT NULL, PRIMARY KEY (release_id, table_name, cell_key))""",
+            # Core-grade: which assessment counted in which cell (canonical cell keys). Never served.
+            """CREATE TABLE release_member (
+            release_id VARCHAR NOT NULL, grouping VARCHAR NOT NULL, cell_key VARCHAR NOT NULL,
+            assessment_id VARCHAR NOT NULL, uscc VARCHAR NOT NULL)""",
+        ],
+    )
+)
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -159,4 +182,7 @@ DATA_TABLES = (
     "analysis_run",
     "analysis_value",
     "assessment_result",
+    "release_header",
+    "release_cell",
+    "release_member",
 )

@@ -1,21 +1,31 @@
-"""Enterprises and their assessment results (important data) and suppressed aggregates over them.
+"""Enterprises and their assessment results (important data) and published aggregates over them.
 
 Access (the policy is :mod:`industrial_brain.services.access`): an enterprise's rows carry the
 highest grade of the datasets holding them (at least important). Admin reads every enterprise; an
 analyst reads enterprises whose rows are important, never core (403); an enterprise account reads
 only its own rows, whatever their grade (any other id answers 403, whatever the path, filter or
 format); the public role reads no enterprise rows (401). The list leaves out the rows the caller may
-not read and says how many (``withheld``). Aggregates are open to every role but every cell over fewer than
-``k = 3`` enterprises is suppressed, with complementary suppression so that no suppressed cell
-can be recovered from the margins (computed by
-:func:`industrial_brain.services.enterprises.enterprise_aggregates`). Aggregates take no filters of
-enterprises: a filtered aggregate minus an unfiltered one would reveal a small group by
-differencing; ``model`` chooses which model's scores are aggregated (default: the model with the
-most assessed enterprises), since scores of two models are not comparable.
+not read and says how many (``withheld``).
+
+Aggregates are open to every role and are served from **releases**
+(:mod:`industrial_brain.services.releases`, made by ``ibrain assess release`` or an admin's
+``POST /enterprises/releases`` job, listed at ``GET /enterprises/releases`` in
+:mod:`industrial_brain.api.routes.releases`), never recomputed per request. A release suppresses
+cells under ``k = 3`` enterprises and dominated cells (p% rule), adds complementary suppression
+within and across its tables, publishes quartiles and shares only from ``n_min`` enterprises, and
+is audited against every earlier release so that no published count, total or level count — in any
+combination across tables and releases — isolates one or two firms
+(:mod:`industrial_brain.micro.disclosure`, which also says what it does not protect against).
+Differencing between a filtered and an unfiltered aggregate is not possible because aggregates take
+no filters; differencing between releases is what the release audit checks. ``model`` chooses which
+model's release is read (default: the model with the most assessed enterprises), since scores of
+two models are not comparable.
 
 "Latest assessment" is per enterprise and model: the list has one row per enterprise and model it
-was assessed with, the record lists the latest assessment under each model. Every read here is
-written to the audit table (refusals by the app's error handler: ``read_denied``).
+was assessed with, the record lists the latest assessment under each model. Every read of enterprise
+rows here is written to the audit table (refusals by the app's error handler: ``read_denied``);
+reads of released aggregates (published, general data) are not, so that a public read costs no
+store write.
 """
 
 from __future__ import annotations
@@ -24,7 +34,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from industrial_brain.api.deps import CSV, CurrentRole, StoreDep, audit, records, render, send
+from industrial_brain.api.deps import CSV, CurrentRole, StoreDep, audit, cached, records, render, send
 from industrial_brain.api.params import Fmt, Member, Uscc
 from industrial_brain.api.schemas import AggregatePage, EnterprisePublic, Message, Page
 from industrial_brain.api.security import Principal
@@ -101,25 +111,30 @@ def aggregates(
     format: Fmt = "json",
 ):
     """Mean, quartiles and level shares of the latest assessment scores under one model, by one or two
-    groupings. Cells (and margins) over fewer than 3 enterprises are suppressed, plus complementary cells.
+    groupings, as published in the model's latest release (``release_id``, ``made_at``): cells under
+    k enterprises and dominated cells suppressed, plus complementary cells and cells the release
+    audit withheld; quartiles and shares only from ``n_min`` enterprises. Served from the answer
+    cache: the store is read once per release and URL.
     """
-    t = service.enterprise_aggregates(store, by or ["sector"], model_code=model or None)
-    audit(
-        store,
-        who,
-        "read_aggregate",
-        "enterprise",
-        f"by={','.join(t.by)} model={t.model_code} n={t.n_enterprises}",
-    )
-    body = AggregatePage(
-        data=records(t.frame),
-        count=len(t.frame),
-        by=list(t.by),
-        k=t.k,
-        suppressed=t.n_suppressed,
-        model=t.model_code,
-    )
-    return send(request, render(body.model_dump(exclude_none=True), frame=t.frame, fmt=format))
+
+    def make():
+        t = service.enterprise_aggregates(store, by or ["sector"], model_code=model or None)
+        body = AggregatePage(
+            data=records(t.frame),
+            count=len(t.frame),
+            by=list(t.by),
+            k=t.k,
+            suppressed=t.n_suppressed,
+            model=t.model_code,
+            release_id=t.release_id,
+            made_at=t.made_at,
+            period=t.period,
+            p=t.p,
+            n_min=t.n_min,
+        )
+        return render(body.model_dump(exclude_none=True), frame=t.frame, fmt=format)
+
+    return cached(request, who, make)
 
 
 @router.get(
