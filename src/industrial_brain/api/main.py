@@ -38,6 +38,7 @@ from industrial_brain.api.routes import (
 from industrial_brain.api.schemas import Capabilities
 from industrial_brain.api.security import LoginLimiter
 from industrial_brain.errors import AccessError, IndustrialBrainError, InputError, MethodError, StoreBusyError
+from industrial_brain.services.jobs import fail_interrupted_jobs
 from industrial_brain.store.connection import Store, open_store
 
 API_PREFIX = "/api/v1"
@@ -142,16 +143,20 @@ class SecurityHeadersMiddleware:
 
 
 def close_app(app: FastAPI) -> None:
-    """Stop the job threads and close the store opened by :func:`create_app`."""
+    """Stop lending the store, stop the job threads (queued jobs are marked failed) and close the
+    store opened by :func:`create_app` with a checkpoint, so that the database file alone holds every
+    acknowledged write and no ``.wal`` file is left."""
     app.state.lease.stop()
     app.state.jobs.shutdown()
     if getattr(app.state, "owns_store", False):
-        app.state.store.close()
+        app.state.store.close(checkpoint=True)
 
 
 def create_app(db: str | os.PathLike | None = None, *, store: Store | None = None) -> FastAPI:
     """Build the app on the store at ``db`` (migrated on open) or on an open ``store``."""
     base = store if store is not None else open_store(db, lease=False)  # a server never borrows its store
+    if store is None:  # the store is this server's alone: no job of an earlier process still runs
+        fail_interrupted_jobs(base)
     cache = AnswerCache()
 
     @asynccontextmanager

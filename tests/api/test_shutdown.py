@@ -1,0 +1,127 @@
+"""A clean stop of ``ibrain serve`` (SIGTERM from systemd or docker, SIGINT from Ctrl-C): the store is
+checkpointed and closed, so the database file alone holds every acknowledged write and no WAL is left.
+Jobs a crash left queued or running are marked failed when the next server starts.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from industrial_brain.api.main import close_app, create_app
+from industrial_brain.services.accounts import add_user
+from industrial_brain.services.jobs import INTERRUPTED, job
+from industrial_brain.store import Store
+from industrial_brain.store.jobs import finish_job, insert_job, mark_running
+
+PASSWORD = "shutdown-pass-123"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _post(base: str, path: str, data: dict, token: str | None = None) -> tuple[int, dict]:
+    req = urllib.request.Request(base + path, data=urllib.parse.urlencode(data).encode(), method="POST")
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, json.loads(r.read() or b"{}")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}")
+
+
+def _serve(db: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "industrial_brain.cli.main", "serve", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/api/v1/capabilities", timeout=5) as r:
+                if r.status == 200:
+                    return proc, base
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"server did not start: {proc.communicate()[1][-2000:]}")
+        time.sleep(0.2)
+
+
+@pytest.fixture
+def account_db(tmp_path) -> Path:
+    db = tmp_path / "served.duckdb"
+    with Store(db) as s:
+        add_user(s, "olga", PASSWORD, "admin")
+    assert not Path(f"{db}.wal").exists()
+    return db
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_stops_the_server_with_a_checkpoint(account_db, tmp_path, sig):
+    db = account_db
+    proc, base = _serve(db)
+    try:
+        for _ in range(3):  # three tokens issued: three rows written through the API
+            status, tok = _post(base, "/api/v1/auth/token", {"username": "olga", "password": PASSWORD})
+            assert status == 200, tok
+        # the writes are acknowledged and, before the stop, live in the write-ahead log
+        assert Path(f"{db}.wal").exists()
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err[-2000:]
+    assert "Traceback" not in err, err[-2000:]
+    assert not Path(f"{db}.wal").exists()
+    # the file alone (copied without any WAL) holds the three tokens
+    alone = tmp_path / "alone.duckdb"
+    shutil.copy(db, alone)
+    with Store(alone, read_only=True) as s:
+        assert s.con.execute("SELECT count(*) FROM api_token").fetchall() == [(3,)]
+
+
+def test_jobs_a_crash_left_unfinished_are_marked_failed_at_start(tmp_path):
+    db = tmp_path / "crashed.duckdb"
+    with Store(db) as s:  # what a killed server leaves behind: one job queued, one running, one done
+        for job_id in ("stress-queued", "stress-running", "stress-done"):
+            insert_job(s, job_id, "stress", "{}", "api:olga")
+        mark_running(s, "stress-running")
+        mark_running(s, "stress-done")
+        finish_job(s, "stress-done", '{"ok": 1}')
+    app = create_app(db)
+    try:
+        store = app.state.store
+        rows = {j: job(store, j) for j in ("stress-queued", "stress-running", "stress-done")}
+        audit = store.con.execute("SELECT detail FROM audit WHERE action = 'job_interrupted'").fetchall()
+    finally:
+        close_app(app)
+    assert rows["stress-queued"]["status"] == rows["stress-running"]["status"] == "failed"
+    assert rows["stress-queued"]["error"] == INTERRUPTED
+    assert INTERRUPTED.startswith("interrupted: the server stopped before the job finished")
+    assert rows["stress-running"]["finished_at"] is not None
+    assert rows["stress-done"]["status"] == "done" and rows["stress-done"]["result"] == '{"ok": 1}'
+    assert audit == [("2 job(s): stress-queued, stress-running",)]
+    assert not Path(f"{db}.wal").exists()  # close_app checkpointed
