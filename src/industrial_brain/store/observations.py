@@ -24,6 +24,12 @@ _CSV_SOURCE = (
 )
 
 
+#: Years the bulk load casts (digits, optionally ``.0``); others are NULL and fail the NOT NULL check.
+YEAR_PATTERN = r"[0-9]+(\.0+)?"
+#: Values the bulk load casts (no ``NaN``, ``inf``, ``1_000``, separators); others fail the load.
+VALUE_PATTERN = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
+
+
 class BulkLoadFailed(Exception):
     """DuckDB refused the bulk load (a NOT NULL constraint, a cast, a malformed line): roll back."""
 
@@ -95,20 +101,21 @@ def load_long_csv(
     Indicator codes are trimmed; region spellings are stored as found (see :func:`recode_regions`).
     """
     lo, hi = years
-    types = {
-        columns["region"]: "VARCHAR",
-        columns["year"]: "DOUBLE",
-        columns["indicator"]: "VARCHAR",
-        columns["value"]: "DOUBLE",
-    }
+    types = {columns[k]: "VARCHAR" for k in ("region", "year", "indicator", "value")}
     r, y, i, v = (f'"{columns[k]}"' for k in ("region", "year", "indicator", "value"))
+    # Years and values are read as text and cast only when written as the ingest rules say (years in
+    # digits, values as plain or scientific decimals); anything else (2e3 as a year, 1_000, NaN, inf,
+    # thousands separators, missing marks) fails the load, and the caller's slower path decides.
     store.con.execute(
         f"""
         INSERT INTO observation
         SELECT ?, s.{r}, trim(s.{i}),
-               CASE WHEN s.{y} BETWEEN {int(lo)} AND {int(hi)} AND s.{y} = floor(s.{y})
-                    THEN s.{y}::SMALLINT END,
-               s.{v}
+               CASE WHEN regexp_full_match(trim(s.{y}), '{YEAR_PATTERN}')
+                         AND trim(s.{y})::DOUBLE BETWEEN {int(lo)} AND {int(hi)}
+                    THEN trim(s.{y})::DOUBLE::SMALLINT END,
+               CASE WHEN s.{v} IS NULL THEN NULL
+                    WHEN regexp_full_match(trim(s.{v}), '{VALUE_PATTERN}') THEN trim(s.{v})::DOUBLE
+                    ELSE 'not a number'::DOUBLE END
         FROM {_CSV_SOURCE} s""",
         [dataset_id, str(path), types],
     )
