@@ -6,6 +6,7 @@ Jobs a crash left queued or running are marked failed when the next server start
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import socket
@@ -20,9 +21,12 @@ from pathlib import Path
 import pytest
 
 from industrial_brain.api.main import close_app, create_app
+from industrial_brain.errors import InputError
 from industrial_brain.services.accounts import add_user
+from industrial_brain.services.backup import backup_store
 from industrial_brain.services.jobs import INTERRUPTED, job
 from industrial_brain.store import Store
+from industrial_brain.store.backup import table_counts
 from industrial_brain.store.jobs import finish_job, insert_job, mark_running
 
 PASSWORD = "shutdown-pass-123"
@@ -125,3 +129,59 @@ def test_jobs_a_crash_left_unfinished_are_marked_failed_at_start(tmp_path):
     assert rows["stress-done"]["status"] == "done" and rows["stress-done"]["result"] == '{"ok": 1}'
     assert audit == [("2 job(s): stress-queued, stress-running",)]
     assert not Path(f"{db}.wal").exists()  # close_app checkpointed
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "industrial_brain.cli.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "IBRAIN_LEASE_TIMEOUT": "60"},
+    )
+
+
+def test_backup_beside_a_running_server_is_a_consistent_copy(account_db, tmp_path):
+    db = account_db
+    dest = tmp_path / "backup.duckdb"
+    proc, base = _serve(db)
+    try:
+        for _ in range(3):  # writes the server holds in its WAL
+            assert _post(base, "/api/v1/auth/token", {"username": "olga", "password": PASSWORD})[0] == 200
+        r = _cli("backup", str(dest), "--db", str(db))  # borrows the store through the lease
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.startswith(f"backup 备份: {dest} — "), r.stdout
+        again = _cli("backup", str(dest), "--db", str(db))
+        assert again.returncode == 2
+        assert again.stderr == (
+            f"error: {dest}: destination already exists (expected a new file, or --force to replace it)\n"
+        )
+        # the server serves on after the lease: a login still works
+        assert _post(base, "/api/v1/auth/token", {"username": "olga", "password": PASSWORD})[0] == 200
+        assert proc.poll() is None
+        copy = table_counts(dest)  # the copy opens on its own, without any WAL beside it
+        assert not Path(f"{dest}.wal").exists()
+        assert copy["api_token"] == 3 and copy["app_user"] == 1
+        forced = _cli("backup", str(dest), "--db", str(db), "--force")
+        assert forced.returncode == 0, forced.stderr
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    # the forced copy was made after the fourth login: it holds the store's rows, table by table
+    assert table_counts(dest) == table_counts(db)
+    assert table_counts(dest)["api_token"] == 4
+    assert copy["audit"] + 1 == table_counts(dest)["audit"] - 1  # one backup row, one login row in between
+
+
+def test_backup_refuses_the_store_itself_and_missing_folders(account_db, tmp_path):
+    with Store(account_db) as s:
+        with pytest.raises(InputError, match="destination is the store itself"):
+            backup_store(s, account_db)
+        with pytest.raises(InputError, match="no such folder"):
+            backup_store(s, tmp_path / "nope" / "b.duckdb")
+        counts = backup_store(s, tmp_path / "b.duckdb")
+    assert dict(zip(counts["table"], counts["rows"]))["app_user"] == 1
+    assert not list(tmp_path.glob(".b.duckdb.*.part"))  # no temporary file left
