@@ -26,6 +26,8 @@ MAX_FILE_MB = 512
 #: after trimming and lower-casing. ``NaN`` is not among them: it is a number's failure (0/0), not a
 #: statement that the value is missing, and it is refused as not a number.
 MISSING_MARKS = frozenset({"", "-", "--", "—", "——", "…", "...", "na", "n/a", "null", "none"})
+#: Only a blank cell is missing (IO tables, indicator domains): ``marks`` for :func:`parse_numbers`.
+BLANK = frozenset({""})
 #: A number as a data file writes it: optional sign, digits with an optional decimal point, an optional
 #: exponent (``2e3`` is 2000 in a value column); ``inf``/``infinity`` are read so as to be refused as
 #: infinite. Not numbers: ``1_000`` (a Python literal), ``0x10``, ``NaN``, ``1,0``.

@@ -24,12 +24,6 @@ _CSV_SOURCE = (
 )
 
 
-#: Years the bulk load casts (digits, optionally ``.0``); others are NULL and fail the NOT NULL check.
-YEAR_PATTERN = r"[0-9]+(\.0+)?"
-#: Values the bulk load casts (no ``NaN``, ``inf``, ``1_000``, separators); others fail the load.
-VALUE_PATTERN = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
-
-
 class BulkLoadFailed(Exception):
     """DuckDB refused the bulk load (a NOT NULL constraint, a cast, a malformed line): roll back."""
 
@@ -104,19 +98,21 @@ def load_long_csv(
     types = {columns[k]: "VARCHAR" for k in ("region", "year", "indicator", "value")}
     r, y, i, v = (f'"{columns[k]}"' for k in ("region", "year", "indicator", "value"))
     # Years and values are read as text and cast only when written as the ingest rules say (years in
-    # digits, values as plain or scientific decimals); anything else (2e3 as a year, 1_000, NaN, inf,
-    # thousands separators, missing marks) fails the load, and the caller's slower path decides.
+    # digits, values as plain or scientific decimals). DuckDB's own casts are more lenient (2e3 and
+    # +2015 as years, 1_000, NaN, inf), so those are caught with cheap substring and finiteness tests
+    # rather than a regular expression per row; anything refused fails the load (a NULL year breaks
+    # NOT NULL, a bad value a cast), and the caller's slower path reports the exact cell.
+    ylike = " OR ".join(f"contains(s.{y}, '{ch}')" for ch in ("e", "E", "_", "+", "x", "X"))
     store.con.execute(
         f"""
         INSERT INTO observation
         SELECT ?, s.{r}, trim(s.{i}),
-               CASE WHEN regexp_full_match(trim(s.{y}), '{YEAR_PATTERN}')
-                         AND trim(s.{y})::DOUBLE BETWEEN {int(lo)} AND {int(hi)}
-                    THEN trim(s.{y})::DOUBLE::SMALLINT END,
+               CASE WHEN s._y BETWEEN {int(lo)} AND {int(hi)} AND s._y = floor(s._y) AND NOT ({ylike})
+                    THEN s._y::SMALLINT END,
                CASE WHEN s.{v} IS NULL THEN NULL
-                    WHEN regexp_full_match(trim(s.{v}), '{VALUE_PATTERN}') THEN trim(s.{v})::DOUBLE
+                    WHEN isfinite(s._v) AND NOT contains(s.{v}, '_') THEN s._v
                     ELSE 'not a number'::DOUBLE END
-        FROM {_CSV_SOURCE} s""",
+        FROM (SELECT *, {y}::DOUBLE AS _y, {v}::DOUBLE AS _v FROM {_CSV_SOURCE}) s""",
         [dataset_id, str(path), types],
     )
 
