@@ -12,11 +12,13 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -185,3 +187,25 @@ def test_backup_refuses_the_store_itself_and_missing_folders(account_db, tmp_pat
         counts = backup_store(s, tmp_path / "b.duckdb")
     assert dict(zip(counts["table"], counts["rows"]))["app_user"] == 1
     assert not list(tmp_path.glob(".b.duckdb.*.part"))  # no temporary file left
+
+
+def test_jobs_still_queued_at_a_clean_stop_are_marked_failed(tmp_path):
+    db = tmp_path / "queued.duckdb"
+    app = create_app(db)
+    runner, store = app.state.jobs, app.state.store
+    started = threading.Event()
+
+    def slow(s, progress):
+        started.set()
+        time.sleep(2)  # long enough for close_app to be called while the third job still waits
+        return {"ok": 1}
+
+    who = SimpleNamespace(actor="api:olga")
+    first = [runner.submit(store, who, "stress", {}, slow) for _ in range(2)]  # two workers: both run
+    assert started.wait(30)
+    queued = runner.submit(store, who, "stress", {}, slow)  # waits for a worker
+    close_app(app)  # waits for the running jobs, cancels the queued one
+    with Store(db, read_only=True) as s:
+        rows = {j: job(s, j) for j in [*first, queued]}
+    assert [rows[j]["status"] for j in first] == ["done", "done"]
+    assert rows[queued]["status"] == "failed" and rows[queued]["error"] == INTERRUPTED
