@@ -5,7 +5,9 @@ Wide by indicator:  ``region, year, <indicator code>, <indicator code>, …``
 Wide by year:       ``region, indicator, 2015, 2016, …``
 
 Headers are matched case-insensitively and in Chinese (地区/省份, 年份, 指标, 数值). Blank cells and
-the usual yearbook missing marks (``-``, ``—``, ``…``) are missing values and are not stored.
+the usual yearbook missing marks (``-``, ``—``, ``…``, ``NA``) in value cells are missing values: not
+stored, and counted in the report. The text ``NaN``, years such as ``2e3`` and numbers such as
+``1_000`` are refused (see :data:`industrial_brain.ingest.files.MISSING_MARKS` and ``parse_numbers``).
 
 Two paths, one set of rules: a long UTF-8 CSV is staged and checked inside DuckDB (millions of
 rows a second); everything else — and any file the fast path rejects — goes through the pandas
