@@ -253,3 +253,8 @@ def test_a_future_taken_on_is_refused_at_ingest(store, tmp_path):
         f": date of the assessment is in the future (found '{future.isoformat()}'; "
         f"expected a date on or before {latest} (today in UTC, plus one day))"
     ) in msg, msg
+
+
+def test_csv_rows_are_named_by_their_own_line_after_blank_lines(store, tmp_path):
+    p = _csv(tmp_path, "\n" + WIDE + "北京,2015,1\n\n,,\n天津,2015,x\n")  # header on line 2
+    assert _refused(store, p) == f"{p}: row 6, column 'syn_gdp': value is not a number (found 'x'; {NUMBER}"

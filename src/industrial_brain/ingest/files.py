@@ -78,6 +78,26 @@ def parse_years(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return num, ~blank & ~valid
 
 
+class LineNumbers:
+    """Each data row's own line (CSV) or row number (XLSX sheet) in its file, kept in a frame's
+    ``attrs["lines"]``: blank lines are skipped, not renumbered. Shared, never copied (pandas
+    deep-copies ``attrs`` at every operation); ``array`` is the numbers."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, numbers):
+        self.array = np.asarray(numbers, dtype="int64")
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __copy__(self):
+        return self
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+
 def max_file_bytes() -> int:
     """Largest file an ingest reads: ``$IBRAIN_MAX_FILE_MB`` or :data:`MAX_FILE_MB` MiB, in bytes."""
     return int(float(os.environ.get(ENV_MAX_FILE_MB, MAX_FILE_MB)) * 1024**2)
@@ -182,7 +202,7 @@ def read_frame(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
     if fmt == "csv":
         enc = detect_encoding(path)
         sep = "\t" if path.suffix.lower() == ".tsv" else ","
-        header = _csv_header(path, enc, sep)
+        header, header_line = _csv_header(path, enc, sep)
         _check_header(header, str(path))
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
@@ -196,6 +216,8 @@ def read_frame(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
                     index_col=False,
                     na_values=[""],
                     skipinitialspace=True,
+                    skip_blank_lines=False,  # kept, then dropped below: errors name the file's own lines
+                    header=header_line - 1,
                 )
             except pd.errors.EmptyDataError:
                 raise InputError.at(
@@ -222,6 +244,12 @@ def read_frame(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
                 value=str(exc).splitlines()[0],
                 expected="a valid Parquet file",
             ) from None
+    if fmt == "csv":  # blank lines (and lines of empty cells) carry nothing: skipped, not renumbered
+        empty = df.isna().all(axis=1).to_numpy()
+        lines = np.arange(header_line + 1, header_line + 1 + len(df))[~empty]
+        if empty.any():
+            df = df[~empty].reset_index(drop=True)
+        df.attrs["lines"] = LineNumbers(lines)
     df.columns = [str(c).strip() for c in df.columns]
     _check_header(list(df.columns), str(path))
     if df.empty:
@@ -229,13 +257,15 @@ def read_frame(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
     return df
 
 
-def _csv_header(path: Path, enc: str, sep: str) -> list[str]:
+def _csv_header(path: Path, enc: str, sep: str) -> tuple[list[str], int]:
+    """The header's cells and its line number (the first line with a non-blank cell)."""
     import csv
 
     with open(path, encoding=enc, newline="") as fh:
-        for row in csv.reader(fh, delimiter=sep):
+        reader = csv.reader(fh, delimiter=sep)
+        for row in reader:
             if any(cell.strip() for cell in row):
-                return [c.strip() for c in row]
+                return [c.strip() for c in row], reader.line_num
     raise InputError.at("file has no header line", file=str(path), expected="a header line")
 
 
@@ -346,7 +376,7 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
         for _, r in kept[1:]
     ]
     df = pd.DataFrame(body, columns=header, dtype=object)
-    df.attrs["lines"] = [n for n, _ in kept[1:]]
+    df.attrs["lines"] = LineNumbers([n for n, _ in kept[1:]])
     return df
 
 

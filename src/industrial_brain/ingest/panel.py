@@ -31,6 +31,7 @@ from industrial_brain.ingest.core import (
     commit_dataset,
 )
 from industrial_brain.ingest.files import (
+    LineNumbers,
     check_readable,
     file_format,
     parse_numbers,
@@ -117,7 +118,7 @@ def _to_long(df: pd.DataFrame, layout: str, file: str) -> pd.DataFrame:
     """Reshape to long with ``_line`` (file line) and ``_col`` (source column of the value)."""
     cols = _canon(list(df.columns))
     lines = df.attrs.get("lines")  # a sheet's own row numbers (blank rows skipped), else the file's
-    line = np.asarray(lines, dtype="int64") if lines is not None else np.arange(2, len(df) + 2)
+    line = lines.array if isinstance(lines, LineNumbers) else np.arange(2, len(df) + 2)
     if layout == "long":
         out = pd.DataFrame(
             {
