@@ -14,7 +14,7 @@ import math
 import traceback
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from industrial_brain.services.access import Principal
@@ -35,15 +35,17 @@ class JobRunner:
         self.base = base
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ibrain-job")
         self.on_done = on_done
+        self._queued: dict[str, Future] = {}
 
     def submit(self, store: Store, who: Principal, kind: str, params: dict, fn: JobFn) -> str:
         """Queue ``fn`` as a job of ``kind`` owned by the caller (audited); return the new job id."""
         job_id = f"{kind}-{uuid.uuid4().hex[:12]}"
         jobs.submit_job(store, job_id, kind, json.dumps(params, ensure_ascii=False), who.actor)
-        self.pool.submit(self._run, job_id, fn, who.username)
+        self._queued[job_id] = self.pool.submit(self._run, job_id, fn, who.username)
         return job_id
 
     def _run(self, job_id: str, fn: JobFn, owner: str | None = None) -> None:
+        self._queued.pop(job_id, None)
         s = self.base.cursor(f"job {job_id}", wait=math.inf)  # through the lease gate; waits out a lease
         s.owner = owner  # every run the job saves belongs to its submitter (services.access)
         try:
@@ -61,5 +63,20 @@ class JobRunner:
                 self.on_done()
 
     def shutdown(self) -> None:
-        """Stop accepting jobs, cancel queued ones and wait for the running ones."""
+        """Stop accepting jobs, wait for the running ones, and cancel the queued ones: they are marked
+        failed (:data:`~industrial_brain.services.jobs.INTERRUPTED`) now, or when the next server
+        starts if the store cannot be reached now (lent to a command-line process)."""
         self.pool.shutdown(wait=True, cancel_futures=True)
+        cancelled = [job_id for job_id, f in self._queued.items() if f.cancelled()]
+        self._queued.clear()
+        if not cancelled:
+            return
+        try:
+            s = self.base.cursor("shutdown", wait=1.0)
+        except IndustrialBrainError:  # lent or closed: the next start marks them
+            return
+        try:
+            for job_id in cancelled:
+                jobs.fail_job(s, job_id, jobs.INTERRUPTED)
+        finally:
+            s.close()

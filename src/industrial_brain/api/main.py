@@ -7,7 +7,9 @@ serves, read from the routes it mounted (:data:`CAPABILITY_PREFIX`).
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -49,6 +51,7 @@ from industrial_brain.api.routes import (
 from industrial_brain.api.schemas import Capabilities
 from industrial_brain.api.security import HashGate, LoginLimiter
 from industrial_brain.errors import AccessError, IndustrialBrainError, InputError, MethodError, StoreBusyError
+from industrial_brain.services.jobs import fail_interrupted_jobs
 from industrial_brain.store.connection import Store, open_store
 
 API_PREFIX = "/api/v1"
@@ -220,12 +223,98 @@ async def audit_denial(request: Request, status: int, reason: str) -> None:
         s.close()
 
 
+#: A JSON escape of a UTF-16 surrogate (``\ud800``–``\udfff``): a body without one cannot hold a lone one.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF][0-9a-fA-F]{2}")
+
+
+def lone_surrogate(body: bytes) -> str | None:
+    r"""The first string of a JSON ``body`` (key or value) holding a lone UTF-16 surrogate, with the
+    surrogate written as its escape; None when there is none.
+
+    JSON lets ``"\ud83d\ude00"`` spell one character by its surrogate pair, but a surrogate alone
+    (``"\ud800"``) is no character at all (RFC 8259 §8.2): Python decodes it into a string that cannot
+    be encoded again, and every later step would fail on it. Bodies that are not JSON are left to the
+    route's own validation.
+
+    >>> lone_surrogate(b'{"yaml": "\\\\ud800"}')  # an escaped backslash: plain text
+    >>> lone_surrogate(b'{"a": "\\ud83d\\ude00"}')  # a pair: one emoji
+    >>> lone_surrogate(b'{"a": ["x", "b\\ud800"]}')
+    'b\\ud800'
+    """
+    if not _SURROGATE_ESCAPE.search(body):
+        return None
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    todo = [data]
+    while todo:  # no recursion: a deep body must not overflow the stack here
+        item = todo.pop()
+        if isinstance(item, dict):
+            todo.extend(item.keys())
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+        elif isinstance(item, str) and any("\ud800" <= ch <= "\udfff" for ch in item):
+            shown = item if len(item) <= 40 else item[:37] + "..."
+            return "".join(f"\\u{ord(ch):04x}" if "\ud800" <= ch <= "\udfff" else ch for ch in shown)
+    return None
+
+
+class LoneSurrogateMiddleware:
+    """Answer 400 with one line to a JSON body holding a lone surrogate (see :func:`lone_surrogate`),
+    before any route sees it; the body is read once and handed on unchanged otherwise."""
+
+    METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] not in self.METHODS:
+            return await self.app(scope, receive, send)
+        if b"json" not in dict(scope["headers"]).get(b"content-type", b"").lower():
+            return await self.app(scope, receive, send)
+        chunks, first = [], None
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                first = message  # the client went away: let the app see it
+                break
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        found = lone_surrogate(body) if first is None else None
+        if found is not None:
+            err = InputError.at(
+                "text with a lone surrogate",
+                file="request body",
+                value=found,
+                expected="valid Unicode text (UTF-16 surrogates only in pairs, RFC 8259 §8.2)",
+            )
+            answer = JSONResponse({"detail": str(err)}, status_code=400)
+            return await answer(scope, receive, send)
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return first or {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
 def close_app(app: FastAPI) -> None:
-    """Stop the job threads and close the store opened by :func:`create_app`."""
+    """Stop lending the store, stop the job threads (queued jobs are marked failed) and close the
+    store opened by :func:`create_app` with a checkpoint, so that the database file alone holds every
+    acknowledged write and no ``.wal`` file is left."""
     app.state.lease.stop()
     app.state.jobs.shutdown()
     if getattr(app.state, "owns_store", False):
-        app.state.store.close()
+        app.state.store.close(checkpoint=True)
 
 
 def create_app(
@@ -245,6 +334,8 @@ def create_app(
     ``cache_entries`` / ``cache_mb``: the bounds of the answer cache.
     """
     base = store if store is not None else open_store(db, lease=False)  # a server never borrows its store
+    if store is None:  # the store is this server's alone: no job of an earlier process still runs
+        fail_interrupted_jobs(base)
     cache = AnswerCache(size=cache_entries, max_bytes=int(cache_mb * 2**20))
 
     @asynccontextmanager
@@ -301,6 +392,7 @@ def create_app(
     # the client address resolved before anything else (only from configured proxies)
     app.add_middleware(RateLimitMiddleware, limits=rate_limits or RATE_LIMITS, prefix=API_PREFIX)
     app.add_middleware(PublicCacheMiddleware, cache=cache)
+    app.add_middleware(LoneSurrogateMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     if proxies:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(proxies))

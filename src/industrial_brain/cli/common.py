@@ -27,8 +27,9 @@ from industrial_brain.services.defaults import default_steps, init_store
 from industrial_brain.errors import InputError
 from industrial_brain.store.connection import Store, open_store
 
-console = Console()
-err_console = Console(stderr=True)
+# Output quotes stored data and file cells ('[/red]' in a name or a cell): never read it as Rich markup.
+console = Console(markup=False)
+err_console = Console(stderr=True, markup=False)
 
 DbOpt = Annotated[
     Optional[Path], typer.Option("--db", help="Store file (default: $IBRAIN_DB or the user data directory).")

@@ -22,7 +22,7 @@ from typing import Annotated, Optional
 
 import pandas as pd
 import typer
-from rich.markup import escape
+from rich.text import Text
 
 from industrial_brain import __version__
 from industrial_brain.cli.assess import app as assess_app
@@ -46,6 +46,7 @@ from industrial_brain.cli.serve import user_app
 from industrial_brain.cli.stress import app as stress_app
 from industrial_brain.errors import IndustrialBrainError
 from industrial_brain.report.demo import run_demo
+from industrial_brain.services import backup as backup_service
 from industrial_brain.services import catalog as catalog_service
 from industrial_brain.store.connection import default_db_path
 
@@ -281,6 +282,22 @@ def demo(
 
 
 @app.command()
+def backup(
+    dest: Annotated[Path, typer.Argument(help="File to write the copy to (a .duckdb store file).")],
+    db: DbOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file at DEST.")] = False,
+) -> None:
+    """Write a consistent single-file copy of the store, also while 'ibrain serve' serves it. 备份数据库。"""
+    with store_for(db) as store:
+        counts = backup_service.backup_store(store, dest, force=force)
+    size = dest.stat().st_size / 1024**2
+    console.print(
+        f"backup 备份: {dest} — {len(counts)} tables, {int(counts['rows'].sum()):,} rows, {size:,.1f} MiB",
+        soft_wrap=True,
+    )
+
+
+@app.command()
 def version(db: DbOpt = None) -> None:
     """Print the package version and the store's schema version (--db, or the default if it exists). 版本。"""
     console.print(f"industrial-brain {__version__}")
@@ -311,18 +328,18 @@ def main(argv: list[str] | None = None) -> None:
     except IndustrialBrainError as exc:
         if debug:
             raise
-        message = escape(option_names(str(exc)))
-        err_console.print(f"[red]error:[/red] {message}", markup=True, highlight=False, soft_wrap=True)
+        # The message quotes the data (a cell such as '[/red]'): printed as plain text, never as markup.
+        line = Text.assemble(("error:", "red"), " ", option_names(str(exc)))
+        err_console.print(line, markup=False, highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
     except Exception as exc:  # a bug
         if debug:
             raise
         first = str(exc).splitlines()[0] if str(exc) else ""
-        err_console.print(
-            f"[red]internal error:[/red] {type(exc).__name__}: {first} (run with --debug for the traceback)",
-            soft_wrap=True,
-            highlight=False,
+        line = Text.assemble(
+            ("internal error:", "red"), f" {type(exc).__name__}: {first} (run with --debug for the traceback)"
         )
+        err_console.print(line, markup=False, soft_wrap=True, highlight=False)
         sys.exit(EXIT_INTERNAL)
 
 

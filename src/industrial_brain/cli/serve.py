@@ -8,6 +8,7 @@ Both are wired into the ``ibrain`` app by :mod:`industrial_brain.cli.main`.
 from __future__ import annotations
 
 import ipaddress
+import signal
 import sys
 from typing import Annotated
 
@@ -56,14 +57,41 @@ def serve(
     console.print(
         f"Industrial Brain 产业大脑: dashboard 看板 http://{host}:{port}/  ·  API docs http://{host}:{port}/docs"
     )
+    previous = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, _stop_requested)
     try:
         # forwarded headers are read by the app, from --proxy addresses only (uvicorn's own default
         # trusts 127.0.0.1, which would let any local process or tunnel name a client of its choice)
         uvicorn.run(
             app_, host=host, port=port, log_level="warning", proxy_headers=False, forwarded_allow_ips=""
         )
+    except _Stop:
+        pass
     finally:
-        close_app(app_)
+        for sig in STOP_SIGNALS:  # a second signal during the checkpoint must not cut it short
+            signal.signal(sig, signal.SIG_IGN)
+        try:
+            close_app(app_)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+    console.print("stopped 已停止: store closed with a checkpoint 数据库已检查点并关闭")
+
+
+#: Signals that stop ``ibrain serve`` cleanly: SIGTERM (systemd, docker, kill) and SIGINT (Ctrl-C).
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+class _Stop(BaseException):
+    """A stop signal arrived outside uvicorn's own handling (before it started, or re-raised by it)."""
+
+
+def _stop_requested(signum, frame) -> None:
+    """Uvicorn answers SIGTERM/SIGINT with a graceful shutdown and then raises the signal again for the
+    handler that was there before; without this one SIGTERM's default action would kill the process
+    before the store is checkpointed and closed."""
+    raise _Stop
 
 
 def _proxies(values: list[str]) -> list[str]:

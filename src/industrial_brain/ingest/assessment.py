@@ -109,6 +109,16 @@ def parse_date(d: Any, what: str) -> _dt.date:
         raise InputError.at(f"bad {what}", column=what, value=d, expected="an ISO date YYYY-MM-DD") from None
 
 
+#: Days past today (UTC) a ``taken_on`` may lie: east of UTC a firm's today is already tomorrow in UTC.
+FUTURE_TOLERANCE_DAYS = 1
+
+
+def latest_allowed_date() -> _dt.date:
+    """The latest ``taken_on`` accepted: today in UTC plus :data:`FUTURE_TOLERANCE_DAYS`. A later date
+    would make the assessment its firm's "latest" until that day comes, hiding every real one."""
+    return _dt.datetime.now(_dt.timezone.utc).date() + _dt.timedelta(days=FUTURE_TOLERANCE_DAYS)
+
+
 def _meta_problems(
     answers: pd.DataFrame, ids: np.ndarray, first_row: int, default_taken_on: _dt.date | None
 ) -> tuple[list[CellProblem], dict[str, np.ndarray]]:
@@ -169,6 +179,15 @@ def _meta_problems(
         bad = parsed.isna().to_numpy() & raw.notna().to_numpy()
         add(bad, "taken_on", raw, "not a date", "an ISO date YYYY-MM-DD")
         dates = np.array(parsed.dt.date.to_numpy(dtype=object), dtype=object, copy=True)
+        latest = latest_allowed_date()
+        future = np.array([d is not None and not pd.isna(d) and d > latest for d in dates], dtype=bool)
+        add(
+            future,
+            "taken_on",
+            raw,
+            "date of the assessment is in the future",
+            f"a date on or before {latest.isoformat()} (today in UTC, plus one day)",
+        )
         blank = raw.isna().to_numpy()
         if blank.any():
             if default_taken_on is None:
@@ -217,6 +236,14 @@ def score_sheet(
             "the answer sheet has no rows", file=file, row=2, expected="one row per enterprise"
         )
     default_date = parse_date(taken_on, "taken_on") if taken_on is not None else None
+    if default_date is not None and default_date > (latest := latest_allowed_date()):
+        raise InputError.at(
+            "date of the assessment is in the future",
+            file=file,
+            column="taken_on",
+            value=default_date.isoformat(),
+            expected=f"a date on or before {latest.isoformat()} (today in UTC, plus one day)",
+        )
     ids = (
         frame["uscc"]
         .astype(object)

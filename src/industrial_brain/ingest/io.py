@@ -30,7 +30,7 @@ from industrial_brain.ingest.core import (
     check_dataset_id_free,
     commit_dataset,
 )
-from industrial_brain.ingest.files import check_readable, read_frame, sha256_file
+from industrial_brain.ingest.files import BLANK, check_readable, parse_numbers, read_frame, sha256_file
 from industrial_brain.quality import screen_io_flows
 from industrial_brain.reference.regions import region_code
 from industrial_brain.store.connection import Store
@@ -226,8 +226,9 @@ def _numeric_block(df: pd.DataFrame, cols: list[str], file: str, line0: np.ndarr
     if all(pd.api.types.is_numeric_dtype(block[c]) for c in cols):
         return block.to_numpy(dtype="float64")
     text = block.astype("string").apply(lambda s: s.str.strip())
-    num = text.apply(lambda s: pd.to_numeric(s.str.replace(",", "", regex=False), errors="coerce"))
-    bad = (num.isna() & text.notna() & (text != "")).to_numpy()
+    parsed = [parse_numbers(text[c], marks=BLANK) for c in cols]  # strict: no NaN, 1_000 or 1,5
+    num = pd.DataFrame({c: v for c, (v, _) in zip(cols, parsed)}, index=text.index)
+    bad = np.column_stack([b for _, b in parsed])
     if bad.any():
         i, j = map(int, np.argwhere(bad)[0])
         raise InputError.at(

@@ -5,7 +5,9 @@ Wide by indicator:  ``region, year, <indicator code>, <indicator code>, …``
 Wide by year:       ``region, indicator, 2015, 2016, …``
 
 Headers are matched case-insensitively and in Chinese (地区/省份, 年份, 指标, 数值). Blank cells and
-the usual yearbook missing marks (``-``, ``—``, ``…``) are missing values and are not stored.
+the usual yearbook missing marks (``-``, ``—``, ``…``, ``NA``) in value cells are missing values: not
+stored, and counted in the report. The text ``NaN``, years such as ``2e3`` and numbers such as
+``1_000`` are refused (see :data:`industrial_brain.ingest.files.MISSING_MARKS` and ``parse_numbers``).
 
 Two paths, one set of rules: a long UTF-8 CSV is staged and checked inside DuckDB (millions of
 rows a second); everything else — and any file the fast path rejects — goes through the pandas
@@ -28,7 +30,15 @@ from industrial_brain.ingest.core import (
     check_dataset_id_free,
     commit_dataset,
 )
-from industrial_brain.ingest.files import check_readable, file_format, read_frame, sha256_file
+from industrial_brain.ingest.files import (
+    LineNumbers,
+    check_readable,
+    file_format,
+    parse_numbers,
+    parse_years,
+    read_frame,
+    sha256_file,
+)
 from industrial_brain.quality import screen_panel
 from industrial_brain.reference.regions import region_code, region_codes
 from industrial_brain.store.connection import Store
@@ -48,7 +58,6 @@ from industrial_brain.store.reference import indicators as stored_indicators
 
 LAYOUTS = ("auto", "long", "wide-indicator", "wide-year")
 YEAR_MIN, YEAR_MAX = 1900, 2100
-MISSING_MARKS = {"", "-", "--", "—", "——", "…", "...", "na", "n/a", "nan", "null", "none"}
 
 _HEADER_ALIASES = {
     "region": {"region", "province", "region_code", "adcode", "地区", "省份", "省", "地区代码"},
@@ -108,7 +117,8 @@ def detect_layout(columns: list[str], *, file: str) -> str:
 def _to_long(df: pd.DataFrame, layout: str, file: str) -> pd.DataFrame:
     """Reshape to long with ``_line`` (file line) and ``_col`` (source column of the value)."""
     cols = _canon(list(df.columns))
-    line = np.arange(2, len(df) + 2)
+    lines = df.attrs.get("lines")  # a sheet's own row numbers (blank rows skipped), else the file's
+    line = lines.array if isinstance(lines, LineNumbers) else np.arange(2, len(df) + 2)
     if layout == "long":
         out = pd.DataFrame(
             {
@@ -172,18 +182,6 @@ def _to_long(df: pd.DataFrame, layout: str, file: str) -> pd.DataFrame:
     return out
 
 
-def _parse_numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(values, bad mask). Missing marks → NaN (not bad); thousands separators are removed."""
-    if pd.api.types.is_numeric_dtype(s):
-        return s.to_numpy(dtype="float64"), np.zeros(len(s), dtype=bool)
-    text = s.astype("string").str.strip()
-    missing = text.isna() | text.str.lower().isin(MISSING_MARKS)
-    cleaned = text.str.replace(",", "", regex=False).str.replace("\u00a0", "", regex=False)
-    num = pd.to_numeric(cleaned.where(~missing), errors="coerce")
-    bad = (num.isna() & ~missing).to_numpy(dtype=bool)
-    return num.to_numpy(dtype="float64", na_value=np.nan), bad
-
-
 def validate_long(long: pd.DataFrame, indicators: pd.DataFrame, *, file: str) -> pd.DataFrame:
     """Check a long panel (with ``_line``/``_col``) and return ``region_code, indicator_code, year, value``.
 
@@ -223,15 +221,15 @@ def validate_long(long: pd.DataFrame, indicators: pd.DataFrame, *, file: str) ->
         "a code registered with 'ibrain ingest FILE --kind indicators'",
         lambda i: ind.iat[i],
     )
-    # years
-    yr, bad = _parse_numbers(long["year"])
+    # years: digits only (2e3 and 2_015 are not years)
+    yr, bad = parse_years(long["year"])
     nan_year = np.isnan(yr)
     frac = ~nan_year & (yr != np.floor(np.where(nan_year, 0, yr)))
     reject(
         bad | nan_year | frac,
         "year",
         "year is not an integer",
-        "a four-digit year such as 2015",
+        "a four-digit year such as 2015, in digits",
         lambda i: long["year"].iat[i],
     )
     reject(
@@ -242,8 +240,14 @@ def validate_long(long: pd.DataFrame, indicators: pd.DataFrame, *, file: str) ->
         lambda i: int(yr[i]),
     )
     # values
-    val, bad = _parse_numbers(long["value"])
-    reject(bad, "value", "value is not a number", "a number or a blank cell", lambda i: long["value"].iat[i])
+    val, bad = parse_numbers(long["value"])
+    reject(
+        bad,
+        "value",
+        "value is not a number",
+        "a number, a blank cell or a missing mark (-, —, …, NA)",
+        lambda i: long["value"].iat[i],
+    )
     reject(np.isinf(val), "value", "value is infinite", "a finite number")
     # regions (mapped on unique spellings, errors at the first unknown one)
     reg = long["region"]
@@ -308,7 +312,9 @@ def validate_long(long: pd.DataFrame, indicators: pd.DataFrame, *, file: str) ->
             value=float(val[i]),
             expected=f"a value in {rng}",
         )
-    return frame[present].reset_index(drop=True)
+    out = frame[present].reset_index(drop=True)
+    out.attrs["missing"] = int((~present).sum())
+    return out
 
 
 # --------------------------------------------------------------------------------------------------
@@ -330,11 +336,12 @@ def _fast_columns(path: Path) -> dict[str, str] | None:
 
 def _fast_insert(
     store: Store, path: Path, cols: dict[str, str], indicators: pd.DataFrame, dataset_id: str
-) -> int:
+) -> tuple[int, int]:
     """Load a long UTF-8 CSV straight into the store inside the caller's open transaction.
 
     One pass reads and writes; the checks then run on the inserted rows (one grouped scan), region
     spellings are mapped to codes and looked at again for duplicates (two spellings, one province).
+    Returns (observations stored, rows without a value).
     Any problem raises :class:`_FastPathRejected` (or the store's :class:`BulkLoadFailed`) so that
     the caller rolls back (nothing is ever committed) and re-reads the file on the pandas path, whose
     message names the exact cell.
@@ -356,7 +363,7 @@ def _fast_insert(
     stored = check.rows - check.missing
     if check.unknown or check.outside or dup or stored == 0:
         raise _FastPathRejected
-    return stored
+    return stored, check.missing
 
 
 # --------------------------------------------------------------------------------------------------
@@ -418,7 +425,7 @@ def ingest_panel(
     if fast_cols is not None:
 
         def write_fast(s: Store) -> None:
-            result["rows"] = _fast_insert(s, path, fast_cols, indicators, info.dataset_id)
+            result["rows"], result["missing"] = _fast_insert(s, path, fast_cols, indicators, info.dataset_id)
             result["notes"] = screen_rows(s)
 
         try:
@@ -446,7 +453,7 @@ def ingest_panel(
             insert_observations(s, info.dataset_id, long)
             result["notes"] = screen_rows(s)
 
-        result["rows"] = len(long)
+        result["rows"], result["missing"] = len(long), long.attrs.get("missing", 0)
         commit_dataset(
             store,
             info,
@@ -465,7 +472,12 @@ def ingest_panel(
         sha,
         result["rows"],
         notes=notes if notes is not None else pd.DataFrame(),
-        message=f"stored {result['rows']:,} observations",
+        message=f"stored {result['rows']:,} observations"
+        + (
+            f"; {result['missing']:,} blank or missing-marked cell(s) (-, —, …, NA) not stored"
+            if result.get("missing")
+            else ""
+        ),
     )
 
 

@@ -20,7 +20,7 @@ from industrial_brain.ingest.core import (
     check_dataset_id_free,
     commit_dataset,
 )
-from industrial_brain.ingest.files import check_readable, read_frame, sha256_file
+from industrial_brain.ingest.files import BLANK, check_readable, parse_numbers, read_frame, sha256_file
 from industrial_brain.reference.regions import region_codes
 from industrial_brain.reference.uscc import validate_uscc_column
 from industrial_brain.store.connection import Store
@@ -94,14 +94,13 @@ def _numbers(df: pd.DataFrame, col: str, file: str) -> np.ndarray:
     if col not in df.columns:
         return np.full(len(df), np.nan)
     s = df[col].astype("string").str.strip()
-    num = pd.to_numeric(s, errors="coerce")
-    bad = num.isna() & s.notna() & (s != "")
+    num, bad = parse_numbers(s, marks=BLANK)  # strict: no NaN, 1_000 or 1,5
     if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
+        i = int(np.flatnonzero(bad)[0])
         raise InputError.at(
             "not a number", file=file, row=i + 2, column=col, value=s.iat[i], expected="a number or blank"
         )
-    return num.to_numpy(dtype="float64", na_value=np.nan)
+    return num
 
 
 def _prepare(

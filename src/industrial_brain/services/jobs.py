@@ -9,6 +9,9 @@ from __future__ import annotations
 from industrial_brain.store import jobs as stored
 from industrial_brain.store.connection import Store
 
+#: The error of a job found unfinished (``queued`` or ``running``) when a server starts.
+INTERRUPTED = "interrupted: the server stopped before the job finished; submit it again"
+
 
 def submit_job(store: Store, job_id: str, kind: str, params_json: str, owner: str) -> None:
     """Record a queued job and its audit row (``job_submit`` by ``owner``) in one transaction."""
@@ -35,6 +38,16 @@ def finish_job(store: Store, job_id: str, result_json: str) -> None:
 def fail_job(store: Store, job_id: str, error: str) -> None:
     """The job failed with a one-line ``error``."""
     stored.fail_job(store, job_id, error)
+
+
+def fail_interrupted_jobs(store: Store) -> list[str]:
+    """At server start: every job an earlier server left ``queued`` or ``running`` (it was stopped or
+    crashed first) becomes ``failed`` with :data:`INTERRUPTED`, audited in one row. Returns their ids."""
+    with store.transaction():
+        ids = stored.fail_unfinished(store, INTERRUPTED)
+        if ids:
+            store.audit("job_interrupted", "api_job", f"{len(ids)} job(s): " + ", ".join(ids))
+    return ids
 
 
 def job(store: Store, job_id: str) -> dict | None:

@@ -69,6 +69,33 @@ def read_scenario(source: str | Path) -> Scenario:
     return load_scenario(source)
 
 
+#: Longest scenario YAML accepted (the shipped scenarios are under 3,000 characters).
+SCENARIO_MAX_CHARS = 100_000
+#: Deepest nesting of lists and mappings accepted in scenario YAML (the shipped ones use up to 5).
+SCENARIO_MAX_DEPTH = 20
+
+
+def yaml_depth(text: str, stop: int = SCENARIO_MAX_DEPTH) -> int:
+    """Deepest nesting of lists and mappings in YAML ``text``, read as a stream of parser events
+    (no recursion, no objects built); counting stops just past ``stop``.
+
+    >>> yaml_depth("a: [1, {b: 2}]")
+    3
+    >>> yaml_depth("[" * 9000) == SCENARIO_MAX_DEPTH + 1
+    True
+    """
+    depth = deepest = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > stop:
+                break
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+    return deepest
+
+
 def scenario_from(name: str | None = None, text: str | None = None) -> Scenario:
     """A shipped scenario by ``name``, or one written as YAML ``text`` (which wins when both are given).
 
@@ -76,8 +103,29 @@ def scenario_from(name: str | None = None, text: str | None = None) -> Scenario:
     that is missing or not shipped (``column 'scenario'``).
     """
     if text:
+        if len(text) > SCENARIO_MAX_CHARS:
+            raise InputError.at(
+                "scenario YAML too long",
+                column="yaml",
+                value=f"{len(text):,} characters",
+                expected=f"at most {SCENARIO_MAX_CHARS:,} characters",
+            )
         try:
+            depth = yaml_depth(text)
+            if depth > SCENARIO_MAX_DEPTH:
+                raise InputError.at(
+                    "scenario YAML nested too deeply",
+                    column="yaml",
+                    value=f"more than {SCENARIO_MAX_DEPTH} levels",
+                    expected=f"at most {SCENARIO_MAX_DEPTH} levels of lists and mappings",
+                )
             data = yaml.safe_load(text)
+        except RecursionError:  # a safety net: the depth check above should have caught it
+            raise InputError.at(
+                "scenario YAML nested too deeply",
+                column="yaml",
+                expected=f"at most {SCENARIO_MAX_DEPTH} levels of lists and mappings",
+            ) from None
         except yaml.YAMLError as exc:
             raise InputError.at(
                 "not valid YAML",

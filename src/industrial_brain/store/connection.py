@@ -67,6 +67,7 @@ class Store:
     #: through it belong to that account (set by the API's job runner); ``None``: no owner.
     owner: str | None = None
     _lease: Lease | None = None
+    _lent = False  # the connection is closed while the file is lent (:meth:`serve_lease`)
 
     def __init__(
         self,
@@ -255,6 +256,7 @@ class Store:
     def _suspend(self) -> None:
         with self._con_lock:
             self.con.close()
+            self._lent = True
 
     def _resume(self) -> None:
         """Reopen the file after a lease (waiting while any other process still has it open)."""
@@ -271,6 +273,7 @@ class Store:
                     con.close()
                 else:
                     self.con = con
+                    self._lent = False
             return
 
     def _give_back(self) -> None:
@@ -278,8 +281,30 @@ class Store:
             self._lease.close()
             self._lease = None
 
-    def close(self) -> None:
-        """Close the connection; give a lease back; on a lent store, turn waiting requests away."""
+    def checkpoint(self) -> bool:
+        """Write the write-ahead log into the database file (DuckDB ``CHECKPOINT``); False when it cannot
+        run now (read-only, in memory, the file lent to another process, or a transaction still open
+        on another cursor — DuckDB then checkpoints when the last connection closes).
+
+        After a checkpoint the ``.duckdb`` file alone holds every committed write: a copy of it
+        opens without the ``.wal`` file.
+        """
+        if self.read_only or self.path == ":memory:":
+            return False
+        with self._con_lock:
+            if self._closed or self._lent:
+                return False
+            try:
+                self.con.execute("CHECKPOINT")
+            except duckdb.Error:
+                return False
+        return True
+
+    def close(self, *, checkpoint: bool = False) -> None:
+        """Close the connection (after a :meth:`checkpoint` when asked); give a lease back; on a lent
+        store, turn waiting requests away."""
+        if checkpoint:
+            self.checkpoint()
         with self._con_lock:
             self._closed = True
             self.con.close()
@@ -315,8 +340,9 @@ class StoreCursor(Store):
             self._base_gate.leave(self._token)
             self._token = None
 
-    def close(self) -> None:
-        """Close the cursor and give the gate entry back (the base connection stays open)."""
+    def close(self, *, checkpoint: bool = False) -> None:
+        """Close the cursor and give the gate entry back (the base connection stays open; a
+        checkpoint is the base store's to make)."""
         try:
             self.con.close()
         finally:

@@ -51,6 +51,20 @@ def fail_job(store: Store, job_id: str, error: str) -> None:
     )
 
 
+def fail_unfinished(store: Store, error: str) -> list[str]:
+    """Mark every job still ``queued`` or ``running`` as ``failed`` with ``error``; return their ids.
+
+    Only a server that owns the store calls this, when it starts: no job of an earlier process can
+    still be working then, so an unfinished row is one a stop or crash interrupted.
+    """
+    rows = store.con.execute(
+        "UPDATE api_job SET status = 'failed', error = ?, finished_at = now() "
+        "WHERE status IN ('queued', 'running') RETURNING job_id",
+        [error],
+    ).fetchall()
+    return sorted(r[0] for r in rows)
+
+
 def job_row(store: Store, job_id: str) -> dict | None:
     """One job as a dict of :data:`JOB_COLUMNS` (missing values as None), or None when there is none."""
     cur = store.con.execute(f"SELECT {JOB_COLUMNS} FROM api_job WHERE job_id = ?", [job_id])

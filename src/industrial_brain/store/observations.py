@@ -95,21 +95,24 @@ def load_long_csv(
     Indicator codes are trimmed; region spellings are stored as found (see :func:`recode_regions`).
     """
     lo, hi = years
-    types = {
-        columns["region"]: "VARCHAR",
-        columns["year"]: "DOUBLE",
-        columns["indicator"]: "VARCHAR",
-        columns["value"]: "DOUBLE",
-    }
+    types = {columns[k]: "VARCHAR" for k in ("region", "year", "indicator", "value")}
     r, y, i, v = (f'"{columns[k]}"' for k in ("region", "year", "indicator", "value"))
+    # Years and values are read as text and cast only when written as the ingest rules say (years in
+    # digits, values as plain or scientific decimals). DuckDB's own casts are more lenient (2e3 and
+    # +2015 as years, 1_000, NaN, inf), so those are caught with cheap substring and finiteness tests
+    # rather than a regular expression per row; anything refused fails the load (a NULL year breaks
+    # NOT NULL, a bad value a cast), and the caller's slower path reports the exact cell.
+    ylike = " OR ".join(f"contains(s.{y}, '{ch}')" for ch in ("e", "E", "_", "+", "x", "X"))
     store.con.execute(
         f"""
         INSERT INTO observation
         SELECT ?, s.{r}, trim(s.{i}),
-               CASE WHEN s.{y} BETWEEN {int(lo)} AND {int(hi)} AND s.{y} = floor(s.{y})
-                    THEN s.{y}::SMALLINT END,
-               s.{v}
-        FROM {_CSV_SOURCE} s""",
+               CASE WHEN s._y BETWEEN {int(lo)} AND {int(hi)} AND s._y = floor(s._y) AND NOT ({ylike})
+                    THEN s._y::SMALLINT END,
+               CASE WHEN s.{v} IS NULL THEN NULL
+                    WHEN isfinite(s._v) AND NOT contains(s.{v}, '_') THEN s._v
+                    ELSE 'not a number'::DOUBLE END
+        FROM (SELECT *, {y}::DOUBLE AS _y, {v}::DOUBLE AS _v FROM {_CSV_SOURCE}) s""",
         [dataset_id, str(path), types],
     )
 
