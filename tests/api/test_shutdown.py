@@ -18,12 +18,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from types import SimpleNamespace
+
 
 import pytest
 
 from industrial_brain.api.main import close_app, create_app
 from industrial_brain.errors import InputError
+from industrial_brain.services.access import Principal
 from industrial_brain.services.accounts import add_user
 from industrial_brain.services.backup import backup_store
 from industrial_brain.services.jobs import INTERRUPTED, job
@@ -200,7 +201,7 @@ def test_jobs_still_queued_at_a_clean_stop_are_marked_failed(tmp_path):
         time.sleep(2)  # long enough for close_app to be called while the third job still waits
         return {"ok": 1}
 
-    who = SimpleNamespace(actor="api:olga")
+    who = Principal("olga", "analyst")
     first = [runner.submit(store, who, "stress", {}, slow) for _ in range(2)]  # two workers: both run
     assert started.wait(30)
     queued = runner.submit(store, who, "stress", {}, slow)  # waits for a worker
