@@ -230,12 +230,14 @@ async def fire(port: int, path: str, rate: float, seconds: float, local: str, gr
 def limits_run(db: Path, victim_rate: float, seconds: float) -> None:
     """The costly-request limits under attack (see the module text)."""
     from industrial_brain.micro.population import simulate_population
-    from industrial_brain.services import assess
+    from industrial_brain.services import assess, releases
     from industrial_brain.store import Store
 
-    with Store(db) as s:  # 200 SYNTHETIC assessed enterprises: the aggregates have cells to compute
+    with Store(db) as s:  # 200 SYNTHETIC assessed enterprises, published as a release
         if not len(assess.stored_results(s)):
             assess.ingest_answers(s, simulate_population(200, seed=0).answers, taken_on="2022-12-31")
+        if releases.release_list(s).empty:
+            releases.make_release(s, made_by="bench")
     port, bare_port = _free_port(), _free_port()
     proc, bare = start_server(db, port), start_server(None, bare_port)
     base = f"http://127.0.0.1:{port}"
