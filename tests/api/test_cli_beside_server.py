@@ -31,6 +31,8 @@ from industrial_brain.errors import StoreBusyError
 from industrial_brain.store import Store
 from industrial_brain.store.lease import Gate, LeaseServer, socket_path
 
+from .serving import start_server, stop_server
+
 PASSWORD = "bob-password-123"
 
 
@@ -43,12 +45,6 @@ def _cli(*args: str, stdin: str | None = None, env: dict | None = None) -> subpr
         env={**os.environ, **(env or {})},
         timeout=120,
     )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(base: str, path: str, data: dict | None = None, headers: dict | None = None) -> tuple[int, dict]:
@@ -67,33 +63,9 @@ def server(default_db, tmp_path):
     """``ibrain serve`` on a private copy of the default-data store: (db path, base URL, process)."""
     db = tmp_path / "served.duckdb"
     shutil.copy(default_db, db)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "industrial_brain.cli.main", "serve", "--db", str(db), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if _get(base, "/api/v1/capabilities")[0] == 200:
-                break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"server did not start: {proc.communicate()[1][-2000:]}")
-        time.sleep(0.2)
+    proc, base = start_server(db)
     yield db, base, proc
-    if proc.poll() is None:  # a failed test: still shut down cleanly (no stale socket left behind)
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    stop_server(proc)  # a failed test: still shut down cleanly (no stale socket left behind)
 
 
 def test_cli_reads_and_writes_beside_the_server(server, tmp_path):

@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -32,13 +31,9 @@ from industrial_brain.store import Store
 from industrial_brain.store.backup import table_counts
 from industrial_brain.store.jobs import finish_job, insert_job, mark_running
 
+from .serving import start_server
+
 PASSWORD = "shutdown-pass-123"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _post(base: str, path: str, data: dict, token: str | None = None) -> tuple[int, dict]:
@@ -53,26 +48,7 @@ def _post(base: str, path: str, data: dict, token: str | None = None) -> tuple[i
 
 
 def _serve(db: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "industrial_brain.cli.main", "serve", "--db", str(db), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/api/v1/capabilities", timeout=5) as r:
-                if r.status == 200:
-                    return proc, base
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"server did not start: {proc.communicate()[1][-2000:]}")
-        time.sleep(0.2)
+    return start_server(db)
 
 
 @pytest.fixture
