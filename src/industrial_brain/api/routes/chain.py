@@ -9,7 +9,7 @@ import threading
 from collections import OrderedDict
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from industrial_brain.api.deps import CSV, CurrentRole, StoreDep, cached, memo, records, render
 from industrial_brain.api.params import Fmt, Lang, TableId
@@ -110,7 +110,7 @@ def chokepoint_users(
     store: StoreDep,
     who: CurrentRole,
     table_id: TableId,
-    sector: str,
+    sector: Annotated[str, Path(max_length=40, description="product (sector) code")],
     top: Annotated[int, Query(ge=1, le=200)] = 10,
     lang: Lang = "en",
     format: Fmt = "json",
