@@ -770,32 +770,16 @@ def audit_release(
             in_group = np.zeros(C, dtype=bool)
             in_group[cs] = True
             touch = np.unique(row[in_group[contrib] & published[row] & candidate[row]])
-            if not len(touch):
-                if sig not in seen:
-                    seen.add(sig)
-                    log.append(
-                        (
-                            rounds,
-                            kind,
-                            firms_of(cs),
-                            len(cs),
-                            keys[prow] if prow >= 0 else "",
-                            "",
-                        )
-                    )
+            if len(touch):
+                best = touch[np.lexsort((keys[touch], n[touch]))[0]]
+                picks.add(int(best))
+                withheld = keys[best]
+            elif sig in seen:
                 continue
-            best = touch[np.lexsort((keys[touch], n[touch]))[0]]
-            picks.add(int(best))
-            log.append(
-                (
-                    rounds,
-                    kind,
-                    firms_of(cs),
-                    len(cs),
-                    keys[prow] if prow >= 0 else "",
-                    keys[best],
-                )
-            )
+            else:  # nothing of the candidate touches it: logged once
+                seen.add(sig)
+                withheld = ""
+            log.append((rounds, kind, firms_of(cs), len(cs), keys[prow] if prow >= 0 else "", withheld))
         if not picks:
             break
         for b in sorted(picks, key=lambda i: (n[i], keys[i])):
