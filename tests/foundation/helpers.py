@@ -1,4 +1,5 @@
-"""Synthetic test inputs (clearly synthetic: made-up values on real province codes)."""
+"""Synthetic test inputs (clearly synthetic: made-up values on real province codes) and the command
+line run in the test's own process (:func:`run_cli`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from industrial_brain.cli.main import main
 from industrial_brain.ingest import ingest
 from industrial_brain.reference.uscc import uscc_check_char
 from industrial_brain.store import Store
@@ -76,3 +78,14 @@ def snapshot(store: Store) -> dict[str, list]:
         rows = store.con.execute(f"SELECT * FROM {t}").fetchall()
         out[t] = sorted(map(repr, rows))
     return out
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    """Run ``ibrain ARGS`` in this process: (exit code, stdout, stderr) as captured by ``capsys``."""
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code or 0
+    out = capsys.readouterr()
+    return code, out.out, out.err

@@ -17,17 +17,14 @@ from rich.console import Console
 
 from industrial_brain.cli import common
 from industrial_brain.cli.common import emit
-from industrial_brain.cli.main import app, main
+from industrial_brain.cli.main import app
+
+from .helpers import run_cli
 
 
 def _run(capsys, *args) -> tuple[int, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code or 0
-    out = capsys.readouterr()
-    return code, out.out + out.err
+    code, out, err = run_cli(capsys, *args)
+    return code, out + err
 
 
 @pytest.mark.parametrize(

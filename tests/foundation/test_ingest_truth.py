@@ -17,7 +17,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from industrial_brain.cli.main import main
 from industrial_brain.errors import InputError
 from industrial_brain.ingest import ingest
 from industrial_brain.ingest.files import MAX_FILE_MB, read_frame
@@ -25,7 +24,7 @@ from industrial_brain.micro.population import simulate_population
 from industrial_brain.services.assess import ingest_answers
 from industrial_brain.store import Store
 
-from .helpers import prepare_base, snapshot
+from .helpers import prepare_base, run_cli, snapshot
 
 LONG = "region,year,indicator,value\n"  # the long layout: the DuckDB fast path reads it first
 WIDE = "region,year,syn_gdp\n"  # wide by indicator: the pandas path
@@ -58,17 +57,6 @@ def _refused(store: Store, path: Path, kind: str = "panel", **options) -> str:
     msg = str(err.value)
     assert "\n" not in msg
     return msg
-
-
-def _cli(capsys, *args: str) -> tuple[int, str, str]:
-    """Run ``ibrain ARGS`` in this process: (exit code, stdout, stderr)."""
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code or 0
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def _csv(tmp_path: Path, text: str, name: str = "p.csv") -> Path:
@@ -207,7 +195,7 @@ def test_a_2_gib_file_is_refused_up_front_in_one_line(store, tmp_path, capsys):
         "($IBRAIN_MAX_FILE_MB); split the file by year or region)"
     )
     store.close()
-    code, _, err = _cli(capsys, "ingest", str(p), "--kind", "panel", "--db", store.path)
+    code, _, err = run_cli(capsys, "ingest", str(p), "--kind", "panel", "--db", store.path)
     assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
     assert err.startswith(f"error: {p}: file too large"), err
 
@@ -227,7 +215,7 @@ def test_rich_markup_in_a_cell_stays_one_plain_line(base_db, tmp_path, capsys):
     shutil.copy(base_db, db)
     for cell in ("[/red]", "[bold]x[/", "\\[/red]"):
         p = _csv(tmp_path, WIDE + f"北京,2015,{cell}\n", "m.csv")
-        code, _, err = _cli(capsys, "ingest", str(p), "--kind", "panel", "--db", str(db))
+        code, _, err = run_cli(capsys, "ingest", str(p), "--kind", "panel", "--db", str(db))
         assert code == 2
         assert (
             err == f"error: {p}: row 2, column 'syn_gdp': value is not a number (found '{cell}'; {NUMBER}\n"
