@@ -199,10 +199,10 @@ TZ_SCRIPT = textwrap.dedent("""
             accounts.add_user(s, "bob", "synthetic-pass-123", "analyst")
             t0 = accounts.utc_now()
             tok, exp = accounts.issue_token(s, "bob")
-            now_ok = accounts.account_for_token(s, tok).username == "bob"
+            now_ok = accounts.token_session(s, tok)[0].username == "bob"
             def valid(after):
                 try:
-                    accounts.account_for_token(s, tok, now=t0 + after)
+                    accounts.token_session(s, tok, now=t0 + after)
                     return True
                 except AccessError:
                     return False

@@ -77,10 +77,10 @@ def test_accounts_service_tokens_and_grades():
         assert accounts.authenticate(s, "nobody", PASSWORD) is None
         assert accounts.authenticate(s, "bob", PASSWORD) == accounts.Account("bob", "analyst", None)
         tok, _ = accounts.issue_token(s, "bob")
-        assert accounts.account_for_token(s, tok).username == "bob"
+        assert accounts.token_session(s, tok)[0].username == "bob"
         accounts.revoke_token(s, tok)
         with pytest.raises(AccessError):
-            accounts.account_for_token(s, tok)
+            accounts.token_session(s, tok)
         assert accounts.grades_up_to("important") == ("general", "important")
         with pytest.raises(InputError, match="unknown dataset"):
             accounts.grades_of(s, ["no_such_dataset"])

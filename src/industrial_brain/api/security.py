@@ -112,18 +112,6 @@ class LoginLimiter:
                 if times and stamp in times:
                     times.remove(stamp)
 
-    def retry_after(self, *keys: str) -> float:
-        """Seconds until another attempt under all ``keys`` would be counted (0 if now)."""
-        digests = [self.digest(k) for k in keys]
-        with self._lock:
-            now = self.clock()
-            waits = [
-                self.window - (now - times[-self.attempts])
-                for k in digests
-                if len(times := self._recent(k, now)) >= self.attempts
-            ]
-        return max(waits, default=0.0)
-
 
 class HashBusy(Exception):
     """Every password-check slot stayed taken for the whole wait (answered 503 with Retry-After)."""

@@ -49,7 +49,6 @@ __all__ = [
     "list_users",
     "issue_token",
     "authenticate",
-    "account_for_token",
     "revoke_token",
     "grades_up_to",
     "grades_of",
@@ -231,11 +230,6 @@ def token_session(store: Store, token: str, now: _dt.datetime | None = None) -> 
         raise AccessError("invalid or expired token: log in again")
     *who, expires = row
     return Account(*who), expires
-
-
-def account_for_token(store: Store, token: str, now: _dt.datetime | None = None) -> Account:
-    """The enabled account holding the unexpired bearer ``token``; :class:`AccessError` otherwise."""
-    return token_session(store, token, now)[0]
 
 
 def revoke_token(store: Store, token: str) -> None:
