@@ -271,6 +271,14 @@ def cases(ids: dict) -> list[Case]:
         Case("GET", "/macro/measures", "/macro/measures", everyone()),
         Case("GET", "/macro/map", f"/macro/map?run_id={run_g}", everyone()),
         Case("GET", "/macro/map", f"/macro/map?run_id={run_job}", refused("admin", "analyst")),
+        # run_g is readable by all but is not a pipeline run (no index to check): 400 for everyone
+        Case("GET", "/macro/rank-checks", f"/macro/rank-checks?run_id={run_g}", everyone(400)),
+        Case(
+            "GET",
+            "/macro/rank-checks",
+            f"/macro/rank-checks?run_id={run_job}",
+            refused("admin", "analyst", ok=400),
+        ),
         # invalid bodies: the role check comes first (401/403), then the runner gets its 4xx — no job runs
         Case("POST", "/macro/jobs", "/macro/jobs", refused(*RUNNERS, ok=422), body={"permutations": -1}),
         Case("GET", "/stress/scenarios", "/stress/scenarios", everyone()),

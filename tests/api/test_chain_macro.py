@@ -89,6 +89,16 @@ def test_macro_job_runs_and_the_map_reads_it(client, auth):
     zh = client.get("/api/v1/macro/map?measure=D&lang=zh", headers=ana).json()
     assert zh["name"].startswith("耦合协调度")
     assert client.get("/api/v1/macro/map?measure=obstacle.x").status_code == 400
+    # the digital index of the run against the published rankings (CAICT 2019, CCID 2020, Tencent 2018)
+    rc = client.get(f"/api/v1/macro/rank-checks?run_id={run_id}", headers=ana).json()
+    assert [r["reference"] for r in rc["data"]] == [
+        "caict_competitiveness",
+        "ccid_dedi",
+        "tencent_digital_china",
+    ]
+    assert abs(rc["data"][0]["spearman"] - 0.85) < 0.005 and rc["data"][0]["n"] == 15
+    assert client.get(f"/api/v1/macro/rank-checks?run_id={run_id}").status_code == 401
+    assert client.get("/api/v1/macro/rank-checks?role=gdp", headers=ana).status_code == 422
     # the map shows what the run stored: the reloaded run's D, province by province
     from industrial_brain.services.runs import load_run
 

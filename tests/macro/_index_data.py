@@ -10,6 +10,8 @@ from importlib import resources
 
 import pandas as pd
 
+from industrial_brain.reference.land_area import LAND_AREA, province_land_area
+
 _FILES = {
     "digital": "digital_innovation_panel_2013_2022__clean.csv",
     "econ": "econ_energy_panel_1990_2025__clean.csv",
@@ -36,10 +38,13 @@ def _read(name: str) -> pd.DataFrame:
 
 
 def provincial_panel(years=range(2013, 2023)) -> pd.DataFrame:
-    """All four panels joined on (adcode, year), restricted to ``years``."""
+    """All four panels joined on (adcode, year), restricted to ``years``, with the map-derived land
+    area (``land_area_km2``) that derived intensities may divide by."""
     parts = [_read(k) for k in ("digital", "econ", "grp", "carbon")]
     out = parts[0]
     for p in parts[1:]:
         out = out.join(p, how="left")
     out = out[out.index.get_level_values("year").isin(list(years))]
+    area = province_land_area()
+    out[LAND_AREA] = out.index.get_level_values(0).astype(str).map(area).astype(float)
     return out

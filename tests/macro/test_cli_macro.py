@@ -48,7 +48,10 @@ def test_macro_run_prints_summary_stores_and_writes_csv(db, tmp_path, capsys):
         assert expected in text, expected
     df = pd.read_csv(out, dtype={"region_code": str})
     assert len(df) == 310 and df["D"].between(0, 1).all()
-    assert df.loc[(df.region_code == "440000") & (df.year == 2022), "level"].item() == "quality coordination"
+    assert (
+        df.loc[(df.region_code == "440000") & (df.year == 2022), "level"].item()
+        == "intermediate coordination"
+    )
     with Store(db, read_only=True) as s:
         runs = s.query("SELECT run_id, lineage FROM analysis_run WHERE kind = 'macro'")
     assert len(runs) == 1 and json.loads(runs["lineage"].item())["seed"] == 7
@@ -94,7 +97,7 @@ def test_macro_read_commands(db, capsys):
     text = _ok(capsys, "macro", "systems", "--format", "csv")
     assert "digital_economy" in text and "new_quality_productive_forces" in text
     text = _ok(capsys, "macro", "systems", "--show", "new_quality_productive_forces", "--format", "csv")
-    assert "labour_force" in text and "so2_emissions_10k_t" in text
+    assert "labour_force" in text and "rd_equipment_intensity" in text and "derive" in text
     _ok(capsys, "macro", "run", "--db", str(db), "--permutations", "0")
     text = _ok(capsys, "macro", "runs", "--db", str(db), "--format", "csv")
     assert text.count("macro-") >= 1

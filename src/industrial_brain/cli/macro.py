@@ -29,6 +29,7 @@ from industrial_brain.services.macro import (
     run_macro,
     stored_macro_values,
 )
+from industrial_brain.services.index_checks import published_rank_checks
 from industrial_brain.viz.macro import write_macro_figures
 
 app = typer.Typer(
@@ -172,6 +173,16 @@ def run(
             title="外部校验：与源数据综合指数的秩相关"
             if zh
             else "External check: rank correlation with the source panel's composites",
+        )
+    pub = published_rank_checks(result, "digital", lang)
+    if len(pub):
+        emit(
+            pub.drop(columns=[pub.columns[1]]),
+            units={c: "index" for c in pub.columns if pd.api.types.is_float_dtype(pub[c])},
+            lang=lang,
+            title="数字经济指数与已发布省级排名的秩相关（所列省份）"
+            if zh
+            else "Digital economy index vs published provincial rankings (listed provinces)",
         )
     if out is not None:
         export_run(result, out, lang)

@@ -21,7 +21,12 @@ from industrial_brain.macro.aggregate import (
     weighted_geometric,
 )
 from industrial_brain.macro.complexity import ComplexityResult, economic_complexity, rca
-from industrial_brain.macro.composite import CompositeIndexResult, composite_index, rank_agreement
+from industrial_brain.macro.composite import (
+    CompositeIndexResult,
+    composite_index,
+    listed_rank_agreement,
+    rank_agreement,
+)
 from industrial_brain.macro.convergence import (
     BetaConvergenceResult,
     SigmaConvergenceResult,
@@ -107,6 +112,7 @@ __all__ = [
     "composite_index",
     "CompositeIndexResult",
     "rank_agreement",
+    "listed_rank_agreement",
     "index_uncertainty",
     "RankUncertaintyResult",
     # coupling, inequality, spatial

@@ -24,7 +24,14 @@ from industrial_brain.macro.index_system import IndexSystem, load_index_system
 from industrial_brain.macro.normalisation import NormalizationResult, normalize
 from industrial_brain.macro.weights import WEIGHTINGS, WeightsResult, objective_weights
 
-__all__ = ["composite_index", "CompositeIndexResult", "rank_agreement", "prepare_panel", "index_weights"]
+__all__ = [
+    "composite_index",
+    "CompositeIndexResult",
+    "rank_agreement",
+    "listed_rank_agreement",
+    "prepare_panel",
+    "index_weights",
+]
 
 
 # ----------------------------------------------------------------------------- result
@@ -109,7 +116,8 @@ class CompositeIndexResult(ResultMixin):
 
 # ----------------------------------------------------------------------------- helpers
 def prepare_panel(panel: Any, system: IndexSystem, years: Any = None) -> tuple[pd.DataFrame, list[str]]:
-    """Select the system's indicator columns from a ``(region, year)`` panel; check shape; note gaps."""
+    """Select the system's indicator columns from a ``(region, year)`` panel (derived intensities are
+    computed from their inputs by :meth:`IndexSystem.derive_panel` when absent); check shape; note gaps."""
     if not isinstance(panel, pd.DataFrame):
         raise InputError.at(
             "panel must be a pandas DataFrame",
@@ -123,6 +131,8 @@ def prepare_panel(panel: Any, system: IndexSystem, years: Any = None) -> tuple[p
             expected="e.g. df.set_index(['region', 'year'])",
         )
     codes = system.indicator_codes
+    if any(i.derive is not None and i.code not in panel.columns for i in system.indicators):
+        panel = system.derive_panel(panel)
     missing = [c for c in codes if c not in panel.columns]
     if missing:
         raise InputError.at(
@@ -510,3 +520,57 @@ def rank_agreement(scores: Any, other: pd.Series) -> pd.DataFrame:
         "kendall": float(kendalltau(both.a, both.b).statistic),
     }
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def listed_rank_agreement(scores: pd.Series, published_rank: pd.Series) -> dict[str, float]:
+    """Agreement of an index with a published top-k list.
+
+    For the ``k`` provinces a ranking lists, with published ranks ``p_i`` and ranks ``r_i`` among all
+    provinces in ``scores`` (1 = highest score):
+
+    - Spearman's ρ and Kendall's τ-b between ``p`` and ``r`` over the listed provinces;
+    - ``overlap`` = |our top-k ∩ published top-k| / k.
+
+    Ties in the published list (equal scores) keep their published ranks.
+
+    Parameters
+    ----------
+    scores : Series indexed by region (one year)
+    published_rank : Series indexed by region, the published rank (1 = first)
+
+    Returns
+    -------
+    dict
+        ``n`` (listed provinces found in ``scores``), ``spearman``, ``kendall``, ``overlap``.
+
+    References
+    ----------
+    Saisana, M., Saltelli, A., Tarantola, S. (2005). Uncertainty and sensitivity analysis techniques as
+    tools for the quality assessment of composite indicators. *J. R. Stat. Soc. A* 168(2): 307–323
+    (rank comparison of composites with external rankings).
+
+    Examples
+    --------
+    Four provinces; the published list names A, B, C as its top 3; our order is B, A, D, C:
+
+    >>> s = pd.Series({"A": 0.8, "B": 0.9, "C": 0.1, "D": 0.5})
+    >>> out = listed_rank_agreement(s, pd.Series({"A": 1, "B": 2, "C": 3}))
+    >>> out["n"], round(out["spearman"], 2), round(out["overlap"], 3)
+    (3, 0.5, 0.667)
+    """
+    from scipy.stats import kendalltau, spearmanr
+
+    ours = scores.dropna().rank(ascending=False, method="min")
+    common = published_rank.index.intersection(ours.index)
+    if len(common) < 3:
+        raise InputError.at("fewer than 3 listed provinces have a score", value=len(common))
+    p = published_rank.loc[common].astype(float)
+    r = ours.loc[common]
+    k = len(published_rank)
+    top_ours = set(ours.sort_values(kind="stable").index[:k])
+    return {
+        "n": int(len(common)),
+        "spearman": float(spearmanr(p, r).statistic),
+        "kendall": float(kendalltau(p, r).statistic),
+        "overlap": len(top_ours & set(published_rank.index)) / k,
+    }

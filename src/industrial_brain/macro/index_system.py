@@ -2,8 +2,12 @@
 
 An index system names its dimensions and, for each indicator, the code of a panel column, its
 direction (``"+"`` more is better, ``"-"`` less is better) and optionally an explicit weight.
-Defaults ship under ``industrial_brain/config/index_systems/``; a user file is accepted wherever a
-default name is (``load_index_system("digital_economy")`` or ``load_index_system("my.yaml")``).
+An indicator is either a panel column or a **derived intensity** ``numerator / denominator × scale``
+of two panel columns (per capita, per unit of GDP, per km²: the published systems score development,
+not size). ``published`` names the indicator of the published system it stands for, or says why
+there is none. Defaults ship under ``industrial_brain/config/index_systems/``; a user file is
+accepted wherever a default name is (``load_index_system("digital_economy")`` or
+``load_index_system("my.yaml")``).
 
 YAML layout (see the shipped files for full examples)::
 
@@ -19,7 +23,12 @@ YAML layout (see the shipped files for full examples)::
         name_zh: 数字基础设施
         weight: null            # explicit dimension weight (weight_scope: within only)
         indicators:
-          - {code: digital_infra_fiber_length, direction: "+", name_en: ..., unit: km}
+          - {code: digital_infra_fiber_length, direction: "+", name_en: ..., unit: km,
+             published: "光缆线路长度 (Wang, Zhu & Luo 2021)"}
+          - code: fibre_density           # a derived intensity: numerator / denominator × scale
+            direction: "+"
+            derive: {numerator: digital_infra_fiber_length, denominator: land_area_km2, scale: 1}
+            published: "光缆线路密度 (Liu, Yang & Zhang 2020)"
     absent_from_data:
       - {name: Internet users per 100 people, dimension: digital_infrastructure, reason: not in panel}
 """
@@ -36,6 +45,7 @@ from industrial_brain._shared.config import config_source, list_configs, load_co
 from industrial_brain.errors import InputError
 
 __all__ = [
+    "Ratio",
     "Indicator",
     "Dimension",
     "AbsentIndicator",
@@ -61,8 +71,16 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Ratio(_Model):
+    """A derived intensity ``x = numerator / denominator × scale`` of two panel columns."""
+
+    numerator: str = Field(min_length=1)
+    denominator: str = Field(min_length=1)
+    scale: float = Field(default=1.0, gt=0)
+
+
 class Indicator(_Model):
-    """One indicator: a panel column code with its direction."""
+    """One indicator: a panel column code (or a derived intensity) with its direction."""
 
     code: str = Field(min_length=1)
     direction: Literal["+", "-"]
@@ -72,6 +90,17 @@ class Indicator(_Model):
     source: str = ""
     weight: float | None = Field(default=None, gt=0)
     notes: str = ""
+    derive: Ratio | None = None
+    published: str = Field(
+        default="",
+        description="the published system's indicator this one stands for, or 'none: <why>'",
+    )
+
+    @model_validator(mode="after")
+    def _derived_code_is_new(self) -> "Indicator":
+        if self.derive is not None and self.code in (self.derive.numerator, self.derive.denominator):
+            raise ValueError(f"derived indicator '{self.code}' must not reuse the code of its inputs")
+        return self
 
 
 class Dimension(_Model):
@@ -167,6 +196,45 @@ class IndexSystem(_Model):
         return [i.code for i in self.indicators]
 
     @property
+    def input_codes(self) -> list[str]:
+        """Panel columns the system reads: plain indicators and the inputs of derived ones."""
+        out: list[str] = []
+        for i in self.indicators:
+            out += [i.derive.numerator, i.derive.denominator] if i.derive else [i.code]
+        return list(dict.fromkeys(out))
+
+    def derive_panel(self, panel: pd.DataFrame) -> pd.DataFrame:
+        """``panel`` with a column for every derived indicator, ``x = numerator / denominator × scale``.
+
+        Columns already present are kept; a zero or missing denominator gives a missing value (the
+        composite's panel check then names the cell).
+
+        Examples
+        --------
+        >>> s = IndexSystem(code="t", follows="x", dimensions=[{"code": "d", "indicators": [
+        ...     {"code": "gdp_pc", "direction": "+",
+        ...      "derive": {"numerator": "gdp", "denominator": "pop", "scale": 1e4}}]}])
+        >>> p = pd.DataFrame({"gdp": [2.0, 3.0], "pop": [100.0, 50.0]})
+        >>> s.derive_panel(p)["gdp_pc"].tolist()
+        [200.0, 600.0]
+        """
+        new = {}
+        for i in self.indicators:
+            if i.derive is None or i.code in panel.columns:
+                continue
+            r = i.derive
+            lack = [c for c in (r.numerator, r.denominator) if c not in panel.columns]
+            if lack:
+                raise InputError.at(
+                    f"panel lacks an input of derived indicator '{i.code}' of index system '{self.code}'",
+                    column=lack[0],
+                    expected=f"columns {r.numerator} and {r.denominator}",
+                )
+            den = panel[r.denominator].astype(float).where(lambda v: v != 0)
+            new[i.code] = panel[r.numerator].astype(float) / den * r.scale
+        return panel.assign(**new) if new else panel
+
+    @property
     def directions(self) -> dict[str, str]:
         """``{indicator code: "+" | "-"}``."""
         return {i.code: i.direction for i in self.indicators}
@@ -200,6 +268,12 @@ class IndexSystem(_Model):
                         "unit": i.unit,
                         "weight": i.weight,
                         "source": i.source,
+                        "derive": (
+                            f"{i.derive.numerator} / {i.derive.denominator} × {i.derive.scale:g}"
+                            if i.derive
+                            else ""
+                        ),
+                        "published": i.published,
                     }
                 )
         return pd.DataFrame(rows).set_index("indicator")

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from industrial_brain.report.html import Section, bilingual
+from industrial_brain.services.index_checks import published_rank_checks
 from industrial_brain.services.macro import MacroRun, newest_or_new_run
 from industrial_brain.viz.fonts import cjk_font
 from industrial_brain.store.connection import Store
@@ -59,6 +60,15 @@ def section_macro_indices(store: Store, lang: str) -> Section:
             )
             + "."
         )
+    pub = published_rank_checks(run, "digital", lang)
+    if len(pub):
+        s.note(
+            "数字经济指数与已发布省级排名的比较（所列省份上的秩相关；前k名重合率）："
+            if zh
+            else "The digital economy index against published provincial rankings (rank correlation over "
+            "the listed provinces; share of the published top k in our top k):"
+        )
+        s.table(pub, floatfmt="{:,.2f}")
     frame = run.to_frame(lang).reset_index()
     d_col = "耦合协调度D" if zh else "D"
     last = frame[frame["year"] == y1].sort_values(d_col, ascending=False)

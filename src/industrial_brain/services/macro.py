@@ -57,6 +57,7 @@ from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.errors import IndustrialBrainError, InputError
 from industrial_brain.lineage import Lineage
+from industrial_brain.reference.land_area import LAND_AREA, province_land_area
 from industrial_brain.macro import (
     COORDINATION_LEVELS,
     BetaConvergenceResult,
@@ -618,8 +619,8 @@ def run_macro(
         )
     sysmap = resolve_systems(systems)
     regions = region_table(store)
-    codes = list(dict.fromkeys(c for r in ROLES for c in sysmap[r].indicator_codes))
-    P_all = read_panel(store, indicators=codes)
+    codes = list(dict.fromkeys(c for r in ROLES for c in sysmap[r].input_codes))
+    P_all = read_panel(store, indicators=[c for c in codes if c != LAND_AREA])
     notes: list[str] = []
     excluded = P_all.attrs.get("excluded", pd.DataFrame())
     datasets = list(P_all.attrs.get("datasets", []))
@@ -629,6 +630,8 @@ def run_macro(
     all_years = sorted(int(y) for y in P_all.index.get_level_values(1).unique())
     grid = pd.MultiIndex.from_product([list(regions.index), all_years], names=["region_code", "year"])
     P_all = P_all.reindex(grid)
+    if LAND_AREA in codes:  # time-invariant, from the map polygons (reference.land_area)
+        P_all[LAND_AREA] = P_all.index.get_level_values(0).map(province_land_area()).astype(float)
     P_f, filled = _interpolate(P_all) if missing == "interpolate" else (P_all, [])
     window = _years(P_f, years)
     if missing == "interpolate":
@@ -1494,7 +1497,7 @@ def load_macro_run(store: Store, run_id: str) -> MacroRun:
     Raises
     ------
     InputError
-        No macro run with this id.
+        No macro run with this id, or a run of kind ``macro`` not stored by the pipeline.
     """
     row = store_runs.run_row(store, run_id)
     if row is None or row["kind"] != KIND:
@@ -1503,6 +1506,13 @@ def load_macro_run(store: Store, run_id: str) -> MacroRun:
         )
     lineage = stored_lineage(row)
     params = lineage.params
+    if lineage.method != "services.macro.run_macro" or "years" not in params:
+        raise InputError.at(
+            "the run was not stored by the macro pipeline",
+            column="run_id",
+            value=run_id,
+            expected="the id of a run of 'ibrain macro run' or POST /macro/jobs",
+        )
     years = [int(y) for y in params["years"]]
     v = _Values(store_runs.run_values(store, run_id))
     regions = region_table(store)

@@ -20,6 +20,7 @@ from industrial_brain.api.schemas import JobPublic, MacroJobIn, Message, Page
 from industrial_brain.errors import InputError
 from industrial_brain.services import access
 from industrial_brain.services import macro as macro_service
+from industrial_brain.services.index_checks import published_rank_checks
 from industrial_brain.services.runs import readable_runs
 
 router = APIRouter(prefix="/macro", tags=["macro"])
@@ -80,19 +81,43 @@ def map_values(
             "not a map measure", column="measure", value=measure, expected=", ".join(MAP_MEASURES)
         )
 
-    if run_id is None:  # the newest macro run the caller may read (a job's run: its owner's)
-        mine = readable_runs(store, who, macro_service.KIND)
-        rid = mine["run_id"].iloc[0] if len(mine) else None
-    else:
-        rid = run_id
-    rid, _ = macro_service.macro_run_id(store, rid)  # 400: none stored, or not a macro run
     # (when the caller may read none of the stored macro runs, the newest one is refused: 401/403)
-    ran = access.check_run(store, who, rid, kind=macro_service.KIND)
+    rid, ran = _readable_macro_run(store, who, run_id)
 
     def make():
         f = macro_service.map_values(store, rid, measure)
         name = MAP_MEASURES[measure][1 if lang == "zh" else 0]
         return render({"run_id": rid, "measure": measure, "name": name, "data": records(f), "count": len(f)})
+
+    return cached(request, who, make, grade=ran.grade, owner=ran.owner, store=store, what=f"run:{rid}")
+
+
+def _readable_macro_run(store, who, run_id: str | None):
+    """The run id to read (default: the newest macro run the caller may read) and its access record."""
+    if run_id is None:  # the newest macro run the caller may read (a job's run: its owner's)
+        mine = readable_runs(store, who, macro_service.KIND)
+        run_id = mine["run_id"].iloc[0] if len(mine) else None
+    rid, _ = macro_service.macro_run_id(store, run_id)  # 400: none stored, or not a macro run
+    return rid, access.check_run(store, who, rid, kind=macro_service.KIND)
+
+
+@router.get("/rank-checks", response_model=Page, responses={400: {"model": Message}})
+def rank_checks(
+    request: Request,
+    store: StoreDep,
+    who: CurrentRole,
+    role: Annotated[str, Query(pattern="^(digital|real|nqpf)$")] = "digital",
+    run_id: Annotated[str | None, Query(max_length=120)] = None,
+    lang: Annotated[str, Query(pattern="^(en|zh)$")] = "en",
+):
+    """Rank agreement of an index of a macro run (default: the newest) with the published provincial
+    rankings of the years it covers (Spearman ρ, Kendall τ over the listed provinces; top-k overlap)."""
+    rid, ran = _readable_macro_run(store, who, run_id)
+
+    def make():
+        run = macro_service.load_macro_run(store, rid)
+        f = published_rank_checks(run, role, lang)
+        return render({"run_id": rid, "role": role, "data": records(f), "count": len(f)})
 
     return cached(request, who, make, grade=ran.grade, owner=ran.owner, store=store, what=f"run:{rid}")
 
