@@ -68,7 +68,7 @@ def section_macro_indices(store: Store, lang: str) -> Section:
             else "The digital economy index against published provincial rankings (rank correlation over "
             "the listed provinces; share of the published top k in our top k):"
         )
-        s.table(pub, floatfmt="{:,.2f}")
+        s.table(pub.drop(columns=pub.columns[0]), floatfmt="{:,.2f}")  # the title names the source
     frame = run.to_frame(lang).reset_index()
     d_col = "耦合协调度D" if zh else "D"
     last = frame[frame["year"] == y1].sort_values(d_col, ascending=False)
