@@ -4,7 +4,7 @@ Screenshots are saved as test artifacts."""
 
 from __future__ import annotations
 
-from .conftest import wait_js
+from .conftest import ELECTRONICS_USCC, wait_js
 
 MAP_DATA = (
     "echarts.getInstanceByDom(document.getElementById('map')).getOption().series[0].data"
@@ -113,9 +113,35 @@ def test_chain_view_draws_linkages_and_the_sector_graph(page, artifacts):
 
 
 def test_login_as_analyst(page, artifacts):
+    """The analyst's register: the login fields go away, 20 firms a page of all of them, a search
+    narrows the list, a click opens the firm's profile, the export holds every firm that matches."""
     _login(page, "analyst1")
     wait_js(page, "window.ibrain.me && window.ibrain.me.role === 'analyst'")
     assert "analyst1" in page.inner_text("#who")
+    assert not page.is_visible("#username") and page.is_visible("#logout")
+    page.wait_for_selector("#firm-list tbody tr")
+    assert page.inner_text("#register h3") == "企业名录"
+    total = page.evaluate(
+        "fetch('/api/v1/enterprises?limit=1', {headers: {Authorization: 'Bearer ' + "
+        "window.ibrain.token}}).then(r => r.json()).then(b => b.count)"
+    )
+    assert page.locator("#firm-list tbody tr").count() == min(20, total) and total > 20
+    assert page.inner_text("#firm-count") == f"第 1–20 条，共 {total:,} 条"
+    page.click("#firm-next")
+    wait_js(page, "document.getElementById('firm-count').textContent.startsWith('第 21–')")
+    name = page.inner_text("#firm-list tbody tr:first-child td:nth-child(2)")
+    page.fill("#firm-search", name)
+    wait_js(page, "document.getElementById('firm-count').textContent.endsWith('共 1 条')")
+    with page.expect_download() as dl:
+        page.click("#firm-export")
+    text = open(dl.value.path(), encoding="utf-8").read()
+    assert text.splitlines()[0].startswith("uscc,name") and len(text.splitlines()) == 2 and name in text
+    page.click("#firm-list tbody tr:first-child")
+    wait_js(
+        page,
+        "document.getElementById('firm-title') && document.getElementById('profile').textContent.length > 0",
+    )
+    assert name in page.inner_text("#firm-title")
     page.screenshot(path=str(artifacts / "enterprise_analyst.png"), full_page=True)
 
 
@@ -150,6 +176,56 @@ def test_enterprise_completes_the_questionnaire_and_sees_its_level(page, artifac
     assert radar >= 5
     page.wait_for_timeout(800)
     page.screenshot(path=str(artifacts / "enterprise_assessment.png"), full_page=True)
+
+
+FILL_ALL_BUT = """(f, skip) => {
+    for (const el of f.querySelectorAll('[name]')) {
+        if (el.name === skip) continue;
+        if (el.dataset.type === 'numeric') el.value = String((Number(el.min) + Number(el.max)) / 2);
+        else { const i = Math.floor(el.options.length / 2); el.options[i].selected = true; }
+    }}"""
+
+
+def test_a_sector_variant_firm_submits_with_help_next_to_the_field(page, artifacts):
+    """An Electronics firm sees and must answer DX01; a missing answer is marked next to the
+    question, in Chinese, with a line beside the button; answers survive a language switch."""
+    _login(page, "firm2")
+    page.wait_for_selector("#questionnaire label.q[data-code=DX01]")
+    assert page.locator("#questionnaire label.q[data-code=PX01]").count() == 0
+    assert "附加题" in page.inner_text("#variant-note")
+    page.eval_on_selector("#questionnaire", FILL_ALL_BUT, "DX01")
+    page.click("#submit-assessment")
+    row = page.locator("#questionnaire label.q.invalid")
+    assert row.count() == 1 and row.get_attribute("data-code") == "DX01"
+    assert "必答" in row.inner_text()
+    status, button = page.locator("#submit-status"), page.locator("#submit-assessment")
+    assert "1" in status.inner_text() and status.is_visible()
+    assert abs(status.bounding_box()["y"] - button.bounding_box()["y"]) < 40  # beside the button
+    row.screenshot(path=str(artifacts / "assessment_missing_field.png"))
+    kept = page.eval_on_selector("#questionnaire input[type=number]", "el => [el.name, el.value]")
+    page.click("#lang")  # English, then back: the form is redrawn with the answers kept
+    page.wait_for_selector("#questionnaire label.q[data-code=DX01]")
+    wait_js(page, "document.documentElement.lang === 'en' && !!document.getElementById('submit-assessment')")
+    assert page.input_value(f"#questionnaire [name={kept[0]}]") == kept[1]
+    page.select_option("#questionnaire [name=DX01]", index=2)
+    page.click("#submit-assessment")
+    wait_js(page, "window.ibrain.lastAssessment && document.getElementById('level')")
+    assert page.evaluate("window.ibrain.lastAssessment.uscc") == ELECTRONICS_USCC
+    assert page.inner_text("#level") in {"L1", "L2", "L3", "L4", "L5"}
+
+
+def test_questionnaire_fits_a_phone(browser, server, artifacts):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    pg = ctx.new_page()
+    pg.goto(server + "/")
+    pg.wait_for_selector("body[data-ready]", timeout=30000)
+    _login(pg, "firm2")
+    pg.wait_for_selector("#questionnaire label.q[data-code=DX01]")
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+    text = pg.locator("#questionnaire label.q span").first.bounding_box()
+    assert text["width"] > 250  # a question reads across the screen, not four characters a line
+    pg.screenshot(path=str(artifacts / "assessment_390.png"), full_page=False)
+    ctx.close()
 
 
 def test_stress_scenario_runs_and_shows_recovery_curves(page, artifacts):

@@ -96,13 +96,20 @@ def enterprise_list(
     region: str | None = None,
     size_class: str | None = None,
     model_code: str | None = None,
+    search: str | None = None,
 ) -> pd.DataFrame:
     """Registered enterprises with their latest assessment per model (one row per enterprise and model;
     an enterprise never assessed has one row with empty assessment columns). Columns ``uscc, name,
     region_code, sector_code, sector_scheme, size_class, assessment_id, model_code, model_version,
-    taken_on, total_score, level``."""
+    taken_on, total_score, level``. ``search``: name or USCC contains this text (case-insensitive)."""
     return enterprise_store.enterprises(
-        store, uscc=uscc, sector=sector, region=region, size_class=size_class, model_code=model_code
+        store,
+        uscc=uscc,
+        sector=sector,
+        region=region,
+        size_class=size_class,
+        model_code=model_code,
+        search=search,
     )
 
 

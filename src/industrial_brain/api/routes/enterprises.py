@@ -64,6 +64,9 @@ def list_enterprises(
     region: Annotated[str | None, Query(max_length=20)] = None,
     size_class: Annotated[str | None, Query(max_length=20)] = None,
     model: Model = None,
+    search: Annotated[
+        str | None, Query(max_length=60, description="name or USCC contains (case-insensitive)")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=10000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
     format: Fmt = "json",
@@ -77,6 +80,7 @@ def list_enterprises(
         region=region or None,
         size_class=size_class or None,
         model_code=model or None,
+        search=search or None,
     )
     f, withheld, grade = access.readable_enterprises(store, who, f)
     part = f.iloc[offset : offset + limit]
@@ -86,7 +90,7 @@ def list_enterprises(
         "read",
         "enterprise",
         f"list {len(part)} of {len(f)} rows ({withheld} withheld, grade={grade}); filters sector={sector} "
-        f"region={region} size={size_class} model={model} format={format}",
+        f"region={region} size={size_class} model={model} search={search!r} format={format}",
     )
     body = Page(data=records(part), count=len(f), limit=limit, offset=offset, withheld=withheld)
     return send(request, render(body.model_dump(), frame=part, fmt=format), private=True)
