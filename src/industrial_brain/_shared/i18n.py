@@ -116,6 +116,17 @@ MONEY_UNITS: dict[str, str] = {
 }
 
 
+#: Yuan per unit of each money unit code.
+MONEY_FACTOR: dict[str, float] = {"CNY": 1.0, "10^4 CNY": 1e4, "10^8 CNY": 1e8}
+
+
+def in_100m_cny(value: float, unit: str) -> float | None:
+    """``value`` in ``unit`` expressed in 亿元 (10^8 CNY): value × yuan-per-unit / 10^8; ``None`` when
+    ``unit`` is not a money unit (:data:`MONEY_UNITS`)."""
+    code = MONEY_UNITS.get(unit.strip())
+    return None if code is None else float(value) * MONEY_FACTOR[code] / 1e8
+
+
 def check_lang(lang: str) -> str:
     """Validate a language code (``en`` or ``zh``)."""
     if lang not in LANGS:

@@ -631,7 +631,7 @@
     const body = $("#resilience-body");
     if (!S.caps.stress) { body.innerHTML = "<p class=note>" + t("not_available") + "</p>"; return; }
     try {
-      if (!S.scenarios) S.scenarios = (await api("/stress/scenarios")).data;
+      if (!S.scenarios || S.scenariosLang !== S.lang) { S.scenarios = (await api("/stress/scenarios?lang=" + S.lang)).data; S.scenariosLang = S.lang; }
       const canRun = S.me && (S.me.role === "admin" || S.me.role === "analyst");
       body.innerHTML = "<div class=controls><label>" + t("scenario") + " <select id=scenario></select></label>" +
         "<label>" + t("days") + " <input id=days type=number min=10 max=730 value=365 style='width:6rem'></label>" +
@@ -643,12 +643,13 @@
         "<textarea id=scenario-yaml rows=16 spellcheck=false style='width:100%;font-family:monospace'></textarea></details>" +
         "<div id=recovery class=chart></div><p class=note id=stress-note></p>";
       const sel = $("#scenario");
-      for (const sc of S.scenarios) { const o = document.createElement("option"); o.value = sc.name; o.textContent = sc.name; sel.appendChild(o); }
+      for (const sc of S.scenarios) { const o = document.createElement("option"); o.value = sc.name; o.textContent = sc.title || sc.name; sel.appendChild(o); }
+      if (S.scenarioChoice) sel.value = S.scenarioChoice;
       const fill = () => {
         const sc = S.scenarios.find((x) => x.name === sel.value);
         $("#scenario-yaml").value = sc.yaml; $("#days").value = sc.days; $("#scenario-desc").textContent = sc.description + " (" + sc.table + ")";
       };
-      sel.addEventListener("change", fill);
+      sel.addEventListener("change", () => { S.scenarioChoice = sel.value; fill(); });
       fill();
       $("#run-scenario").addEventListener("click", runScenario);
       if (S.stressResult) renderRecovery(S.stressResult);
@@ -695,8 +696,12 @@
       series,
     });
     $("#recovery").dataset.points = String(r.total_ratio.length);
-    $("#stress-note").textContent = t("total_loss") + ": " + fmt(r.total_production_loss) + " · " + r.table +
-      (r.monte_carlo ? " · Monte Carlo p50/p95: " + fmt(r.monte_carlo.p50) + " / " + fmt(r.monte_carlo.p95) : "");
+    // losses in 亿元 (10^8 CNY) when the table's unit is known, else in the table's own unit
+    const yi = r.total_production_loss_100m_cny !== null && r.total_production_loss_100m_cny !== undefined;
+    const money = (v, v100m) => (yi ? fmt(v100m, 1) + " " + t("unit_100m_cny") : fmt(v) + " " + (r.unit || t("table_units")));
+    const mc = r.monte_carlo, mcy = r.monte_carlo_100m_cny || {};
+    $("#stress-note").textContent = t("total_loss") + ": " + money(r.total_production_loss, r.total_production_loss_100m_cny) +
+      (mc ? " · " + t("mc_p50_p95") + ": " + money(mc.p50, mcy.p50) + " / " + money(mc.p95, mcy.p95) : "");
   }
 
   // ---------------------------------------------------------------- wiring
