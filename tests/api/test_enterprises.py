@@ -7,6 +7,7 @@ import csv
 import io
 import shutil
 
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
@@ -222,3 +223,32 @@ def test_record_keeps_flat_fields_of_the_default_model(two_models):
     )
     none = client.get(f"/api/v1/enterprises/{ENT_A}?model=absent", headers=h).json()
     assert none["latest"] == [] and none["total_score"] is None and none["model_code"] is None
+
+
+def test_sector_names_in_the_readers_language(client, auth):
+    """Sectors of the published reference are labelled (Electronics → 电子) in lists and aggregates;
+    a code with no registered name is shown as itself."""
+    from industrial_brain.services.enterprises import with_sector_names
+    from industrial_brain.store.reference import insert_sectors
+
+    store = client.app.state.store
+    insert_sectors(
+        store,
+        pd.DataFrame(
+            {
+                "code": ["C39"],
+                "scheme": ["gbt4754"],
+                "name_zh": ["计算机、通信和其他电子设备制造业"],
+                "name_en": ["Computer, communication and other electronic equipment"],
+                "dataset_id": ["synthetic_enterprises"],
+            }
+        ),
+        skip_existing=True,
+    )
+    rows = client.get("/api/v1/enterprises?sector=C39&lang=zh", headers=auth["analyst"]).json()["data"]
+    assert {r["sector_name"] for r in rows} == {"计算机、通信和其他电子设备制造业"}
+    en = client.get("/api/v1/enterprises?sector=C13", headers=auth["analyst"]).json()["data"]
+    assert {r["sector_name"] for r in en} == {"C13"}
+    f = with_sector_names(pd.DataFrame({"sector": ["C39", "C26", None]}), store, "en")
+    assert list(f.columns) == ["sector", "sector_name"]
+    assert f["sector_name"].tolist()[:2] == ["Computer, communication and other electronic equipment", "C26"]

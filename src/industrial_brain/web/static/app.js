@@ -321,7 +321,7 @@
     body.innerHTML = "";
     try {
       if (S.me && S.me.role === "enterprise") {
-        const own = (await api("/enterprises?limit=1")).data[0];
+        const own = (await api("/enterprises?limit=1&lang=" + S.lang)).data[0];
         const card = document.createElement("div");
         card.className = "card";
         card.innerHTML = "<h3>" + t("enterprise_record") + "</h3>";
@@ -334,7 +334,7 @@
         body.innerHTML = "<p class=note>" + t("login_needed") + "</p>";
       }
       let agg;
-      try { agg = await api("/enterprises/aggregates?by=sector"); } catch (e) {
+      try { agg = await api("/enterprises/aggregates?by=sector&lang=" + S.lang); } catch (e) {
         // no release of the aggregates yet: say so where the chart would be
         if (S.charts["aggregate-chart"]) { S.charts["aggregate-chart"].dispose(); delete S.charts["aggregate-chart"]; }
         $("#aggregate-chart").innerHTML = "<p class=note id=no-release>" + t("no_release") + "</p>";
@@ -344,7 +344,7 @@
       const rows = agg.data.filter((r) => r.sector !== "ALL");
       chart("aggregate-chart").setOption({
         tooltip: {}, grid: { left: 60, right: 20, top: 30, bottom: 60 },
-        xAxis: { type: "category", data: rows.map((r) => r.sector + (r.suppressed ? " (" + t("suppressed") + ")" : "")), axisLabel: { rotate: 30 } },
+        xAxis: { type: "category", data: rows.map((r) => (r.sector_name || r.sector) + (r.suppressed ? " (" + t("suppressed") + ")" : "")), axisLabel: { rotate: 30 } },
         yAxis: { type: "value", name: t("mean") },
         series: [{ type: "bar", data: rows.map((r) => (r.suppressed ? null : r.mean)), itemStyle: { color: "#2c7fb8" } }],
       }, true);
@@ -362,7 +362,7 @@
       "<th" + (i === 4 ? " class=num" : "") + ">" + t(k) + "</th>").join("") + "</tr></thead>";
     const tb = document.createElement("tbody");
     for (const e of firms) {
-      const tr = row([e.uscc, e.name || "", e.sector_code || "", regionName(e.region_code), fmt(e.total_score, 1), e.level || "–"], [4]);
+      const tr = row([e.uscc, e.name || "", e.sector_name || e.sector_code || "", regionName(e.region_code), fmt(e.total_score, 1), e.level || "–"], [4]);
       tr.dataset.uscc = e.uscc;
       if (open) { tr.tabIndex = 0; tr.addEventListener("click", () => open(e)); tr.addEventListener("keydown", (k) => { if (k.key === "Enter") open(e); }); }
       tb.appendChild(tr);
@@ -386,7 +386,7 @@
       "<div id=firm-profile></div>";
     body.appendChild(card);
     const st = S.register || (S.register = { search: "", offset: 0 });
-    const query = () => "/enterprises?limit=" + PAGE + "&offset=" + st.offset + (st.search ? "&search=" + encodeURIComponent(st.search) : "");
+    const query = () => "/enterprises?lang=" + S.lang + "&limit=" + PAGE + "&offset=" + st.offset + (st.search ? "&search=" + encodeURIComponent(st.search) : "");
     const draw = async () => {
       const list = await api(query());
       $("#firm-list").replaceChildren(firmTable(list.data, (e) => openFirm(e)));
@@ -410,7 +410,7 @@
     S.register.open = e;
     const box = $("#firm-profile");
     box.innerHTML = "<h3 id=firm-title></h3><div id=profile></div>";
-    $("#firm-title").textContent = (e.name || "") + " · " + e.uscc + " · " + (e.sector_code || "") + " · " + regionName(e.region_code);
+    $("#firm-title").textContent = (e.name || "") + " · " + e.uscc + " · " + (e.sector_name || e.sector_code || "") + " · " + regionName(e.region_code);
     await renderProfile(e.uscc);
     box.scrollIntoView({ block: "start" });
   }
