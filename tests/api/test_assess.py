@@ -134,3 +134,6 @@ def test_the_template_of_a_sector_holds_exactly_what_its_enterprises_answer(clie
         missing = {k: v for k, v in ans.items() if k not in ("DX01", "PX01")}
         r = client.post("/api/v1/assess/submissions", json={"answers": missing}, headers=headers)
         assert r.status_code == 400 and ("DX01" in r.json()["detail"] or "PX01" in r.json()["detail"])
+        # the same line in Chinese for the dashboard: place, question, problem
+        zh = r.json()["detail_zh"]
+        assert zh.startswith("在线提交：第 2 行，“") and "缺少必答题所在的列（应为 名为“" in zh

@@ -13,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class Message(BaseModel):
     detail: str
+    #: The same message in Chinese (errors only; see :func:`industrial_brain._shared.error_zh.error_zh`).
+    detail_zh: str | None = None
 
 
 class TokenPublic(BaseModel):

@@ -19,7 +19,7 @@
     const r = await fetch(API + path, Object.assign({}, opts, { headers }));
     if (!r.ok) {
       let msg = r.status + " " + r.statusText;
-      try { msg = (await r.json()).detail || msg; } catch (e) { /* not JSON */ }
+      try { const b = await r.json(); msg = (S.lang === "zh" && b.detail_zh) || b.detail || msg; } catch (e) { /* not JSON */ }
       const err = new Error(typeof msg === "string" ? msg : JSON.stringify(msg));
       err.status = r.status;
       throw err;
