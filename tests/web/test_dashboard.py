@@ -262,3 +262,22 @@ def test_api_docs_page_renders_offline(browser, server, artifacts):
     assert {"panels", "enterprises", "io"} <= set(tags)
     pg.screenshot(path=str(artifacts / "api_docs.png"))
     ctx.close()
+
+
+def test_chain_graph_fits_a_phone(browser, server, artifacts):
+    """At 390 px the chain graph is laid out in the chart's own pixels: nothing scrolls sideways and
+    every node sits inside the chart."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    pg = ctx.new_page()
+    pg.goto(server + "/")
+    pg.wait_for_selector("body[data-ready]", timeout=30000)
+    pg.click("button[data-view=chain]")
+    wait_js(pg, "Number(document.getElementById('chain-graph').dataset.nodes) > 10")
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+    width = pg.evaluate("document.getElementById('chain-graph').clientWidth")
+    xs = pg.evaluate(
+        "echarts.getInstanceByDom(document.getElementById('chain-graph')).getOption().series[0].data.map(d => d.x)"
+    )
+    assert 0 < min(xs) and max(xs) < width
+    pg.locator("#chain-graph").screenshot(path=str(artifacts / "chain_390.png"))
+    ctx.close()

@@ -284,31 +284,40 @@
     const tid = $("#io-table").value, sec = $("#io-sector").value;
     const links = await api("/io-tables/" + encodeURIComponent(tid) + "/links?sector=" + encodeURIComponent(sec) + "&top=8&lang=" + S.lang);
     const quad = Object.fromEntries(S.keySectors.data.map((r) => [r.sector, r.quadrant]));
+    // Coordinates in the chart's own pixels (data extent = layout box), so nodes keep their shape and
+    // the labels beside the outer columns get the room there is (phones: about 130 px each side).
+    const box = document.getElementById("chain-graph");
+    const W = box.clientWidth, H = Math.max(200, box.clientHeight - 70);
+    const lw = Math.max(70, Math.min(190, W / 2 - 50));
+    const rows = Math.max(links.upstream.length, links.downstream.length, 2);
+    const yAt = (i) => (i * H) / (rows - 1);
     const nodes = [], edges = [], seen = new Set();
-    const node = (code, name, x, y) => {
-      const id = code + "@" + x;
+    const node = (code, name, x, y, side) => {
+      const id = code + "@" + side;
       if (!seen.has(id)) {
         seen.add(id);
-        nodes.push({ id, name: code + " " + (name || ""), x, y, symbolSize: code === sec ? 34 : 20,
+        nodes.push({ id, name: code + " " + (name || ""), x, y, symbolSize: code === sec ? 30 : 18,
           symbol: S.chokepoints.has(code) ? "diamond" : "circle",
           itemStyle: { color: quad[code] === "key" ? "#d7301f" : code === sec ? "#12355b" : "#74add1",
             borderColor: S.chokepoints.has(code) ? "#000" : undefined, borderWidth: S.chokepoints.has(code) ? 2 : 0 },
-          label: { show: true, position: x < 0 ? "left" : x > 0 ? "right" : "bottom", fontSize: 11, width: 170, overflow: "truncate" } });
+          label: { show: true, position: side === "up" ? "left" : side === "down" ? "right" : "bottom", fontSize: 11,
+            width: side === "centre" ? Math.min(220, W - 2 * lw + 60) : lw - 14, overflow: "truncate",
+            backgroundColor: side === "centre" ? "rgba(255,255,255,0.85)" : undefined } });
       }
       return id;
     };
-    const centre = node(sec, links.name, 0, 0);
-    links.upstream.forEach((u, i) => { edges.push({ source: node(u.sector, u.name, -300, i * 60), target: centre, value: u.coefficient,
-      lineStyle: { width: 1 + 12 * u.coefficient / (links.upstream[0].coefficient || 1) } }); });
-    links.downstream.forEach((d, i) => { edges.push({ source: centre, target: node(d.sector, d.name, 300, i * 60), value: d.coefficient,
-      lineStyle: { width: 1 + 12 * d.coefficient / (links.downstream[0].coefficient || 1) } }); });
-    for (const n of nodes) if (n.x === 0) n.y = Math.max(links.upstream.length, links.downstream.length) * 30 - 30;
+    const centre = node(sec, links.name, W / 2, H / 2, "centre");
+    links.upstream.forEach((u, i) => { edges.push({ source: node(u.sector, u.name, lw, yAt(i), "up"), target: centre, value: u.coefficient,
+      lineStyle: { width: 1 + 10 * u.coefficient / (links.upstream[0].coefficient || 1) } }); });
+    links.downstream.forEach((d, i) => { edges.push({ source: centre, target: node(d.sector, d.name, W - lw, yAt(i), "down"), value: d.coefficient,
+      lineStyle: { width: 1 + 10 * d.coefficient / (links.downstream[0].coefficient || 1) } }); });
     chart("chain-graph").setOption({
-      tooltip: { formatter: (p) => p.dataType === "edge" ? fmt(p.value) : p.name },
-      title: [{ text: t("upstream"), left: "5%", top: 0, textStyle: { fontSize: 12 } }, { text: t("downstream"), right: "5%", top: 0, textStyle: { fontSize: 12 } }],
+      tooltip: { formatter: (p) => p.dataType === "edge" ? fmt(p.value, 4) : p.name },
+      title: [{ text: t("upstream"), left: 8, top: 0, textStyle: { fontSize: 12 } }, { text: t("downstream"), right: 72, top: 0, textStyle: { fontSize: 12 } }],
       series: [{ type: "graph", layout: "none", roam: true, data: nodes, links: edges, edgeSymbol: ["none", "arrow"],
-        lineStyle: { color: "#9ecae1", curveness: 0.15, opacity: 0.9 }, left: "28%", right: "28%", top: 40, bottom: 30 }],
+        lineStyle: { color: "#9ecae1", curveness: 0.15, opacity: 0.9 }, left: lw, right: lw, top: 40, bottom: 30 }],
     }, true);
+    box.dataset.nodes = String(nodes.length);
   }
 
   // ---------------------------------------------------------------- enterprise view
