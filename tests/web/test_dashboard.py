@@ -276,7 +276,8 @@ def test_chain_graph_fits_a_phone(browser, server, artifacts):
     assert pg.evaluate("document.documentElement.scrollWidth") <= 390
     width = pg.evaluate("document.getElementById('chain-graph').clientWidth")
     xs = pg.evaluate(
-        "echarts.getInstanceByDom(document.getElementById('chain-graph')).getOption().series[0].data.map(d => d.x)"
+        "echarts.getInstanceByDom(document.getElementById('chain-graph')).getOption()"
+        ".series[0].data.map(d => d.x)"
     )
     assert 0 < min(xs) and max(xs) < width
     pg.locator("#chain-graph").screenshot(path=str(artifacts / "chain_390.png"))
