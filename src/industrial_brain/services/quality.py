@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -123,12 +124,22 @@ class YearQuality:
         out.index = frame.index
         return out
 
+    @cached_property
+    def _kinds(self) -> dict[tuple[str | None, int], set[str]]:
+        out: dict[tuple[str | None, int], set[str]] = {}
+        n = self.notes[self.notes["year"].notna()] if len(self.notes) else self.notes
+        for r, y, k in zip(n.get("region_code", []), n.get("year", []), n.get("kind", [])):
+            out.setdefault((r if isinstance(r, str) else None, int(y)), set()).add(k)
+        return out
+
+    def kinds(self, region_code: str, year: int) -> set[str]:
+        """The kinds of the notes on the value of ``region_code`` in ``year`` (its own and its year's);
+        empty when it carries none."""
+        return self._kinds.get((region_code, int(year)), set()) | self._kinds.get((None, int(year)), set())
+
     def marked(self, region_code: str, year: int) -> bool:
         """True when the value of ``region_code`` in ``year`` carries a note (its own or its year's)."""
-        if int(year) in self.flags:
-            return True
-        v = self.values
-        return bool(((v["region_code"] == region_code) & (v["year"] == int(year))).any())
+        return bool(self.kinds(region_code, year))
 
 
 def _quality(store: Store, years: Sequence[int], datasets: Collection[str] | None, indicators) -> YearQuality:
