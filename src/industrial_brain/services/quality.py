@@ -5,9 +5,9 @@ The rule is :func:`industrial_brain.quality.years.latest_clean_year` (the latest
 ``error`` or partial-year note on the series); this module finds the series of a view in the store:
 
 * a **panel** (indicators of the stored observations): the datasets holding them, the years with values;
-* a **macro run**: the panel columns its index systems read (all roles, or the roles behind one map
-  measure: ``index.<role>`` → that system; ``D``, ``C``, ``T``, ``level``, ``lisa.cluster`` → digital and
-  real), the run's datasets and its window;
+* a **macro run**: the panel columns its index systems read (all roles, or the roles behind one
+  measure: ``index.<role>`` → that system; ``D``, ``C``, ``T``, ``level``, ``lagging``, ``lisa.*`` →
+  digital and real), the run's datasets and its window;
 * any other **stored run**: the run's datasets (every indicator of them) and the years of its values.
 
 Everything is read from stored notes and runs; nothing is recomputed (a macro run is reloaded once,
@@ -193,14 +193,17 @@ def panel_default_year(
 
 
 # -- runs -----------------------------------------------------------------------------------------
+#: Measures of the coupling of the digital and the real economy (their inputs: those two systems).
+_COUPLING = ("D", "C", "T", "level", "lagging", "lisa")
+
+
 def _roles(measure: str | None) -> list[str]:
-    if measure and measure.startswith("index."):
-        role = measure.split(".", 1)[1]
-        if role in ROLES:
-            return [role]
-    if measure is None:
-        return list(ROLES)
-    return ["digital", "real"]  # D, C, T, the level and the LISA quadrant of D couple these two
+    head, _, rest = (measure or "").partition(".")
+    if head == "index" and rest in ROLES:
+        return [rest]
+    if head in _COUPLING:
+        return ["digital", "real"]
+    return list(ROLES)
 
 
 def macro_quality(store: Store, run: MacroRun | str | None = None, measure: str | None = None) -> YearQuality:
