@@ -10,11 +10,15 @@ The rule is :func:`industrial_brain.quality.years.latest_clean_year` (the latest
   digital and real), the run's datasets and its window;
 * any other **stored run**: the run's datasets (every indicator of them) and the years of its values.
 
-Everything is read from stored notes and runs; nothing is recomputed (a macro run is reloaded once,
-≈ 0.25 s on the default store, and the API caches the answers).
+Everything is read from stored notes and runs; nothing is recomputed, and a stored macro run is not
+reloaded (its window and systems are read from its lineage and ``meta.index.*`` rows: ≈ 0.1 s on the
+default store instead of ≈ 1 s for :func:`~industrial_brain.services.macro.load_macro_run`); the API
+caches the answers.
 """
 
 from __future__ import annotations
+
+import json
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +38,7 @@ from industrial_brain.quality.years import (
 )
 from industrial_brain.services import catalog
 from industrial_brain.services.macro import KIND as MACRO_KIND
-from industrial_brain.services.macro import ROLES, MacroRun, load_macro_run, macro_run_id
+from industrial_brain.services.macro import ROLES, MacroRun, macro_run_id, stored_systems
 from industrial_brain.store import runs as store_runs
 from industrial_brain.store.connection import Store
 
@@ -209,11 +213,14 @@ def _roles(measure: str | None) -> list[str]:
 def macro_quality(store: Store, run: MacroRun | str | None = None, measure: str | None = None) -> YearQuality:
     """Default year and value notes of a macro run (a loaded run, its id, or None for the newest),
     for the inputs behind ``measure`` (None: every system of the run)."""
-    if not isinstance(run, MacroRun):
-        run = load_macro_run(store, macro_run_id(store, run)[0])
-    datasets = [d for d, _ in run.lineage.datasets]
-    codes = list(dict.fromkeys(c for r in _roles(measure) for c in run.systems[r].input_codes))
-    return _quality(store, list(run.years), datasets, codes)
+    if isinstance(run, MacroRun):
+        years, datasets, systems = list(run.years), [d for d, _ in run.lineage.datasets], run.systems
+    else:  # the window and the systems, without reloading the whole run (≈ 1 s)
+        rid, datasets = macro_run_id(store, run)
+        years = [int(y) for y in json.loads(store_runs.run_row(store, rid)["params"])["years"]]
+        systems = stored_systems(store, rid)
+    codes = list(dict.fromkeys(c for r in _roles(measure) for c in systems[r].input_codes))
+    return _quality(store, years, datasets, codes)
 
 
 def macro_default_year(store: Store, run_id: str | None = None, measure: str | None = None) -> CleanYear:
