@@ -222,8 +222,9 @@
     mapEl.dataset.year = String(y);
     $("#map-note").textContent = data.length + " " + t("values_shown") + (ind.unit ? " · " + t("unit") + ": " + ind.unit : "") +
       (ind.dataset_id ? " · " + t("source") + ": " + ind.dataset_id : "");
-    mapEl.dataset.marked = String(data.filter((d) => dagger(d)).length);
-    $("#map-legend").textContent = MARK + " " + t("mark_legend") + yearNote(S.panel, y);
+    const marked = data.filter((d) => dagger(d)).length;
+    mapEl.dataset.marked = String(marked);
+    $("#map-legend").textContent = (marked ? MARK + " " + t("mark_legend") + (S.lang === "zh" ? "。" : ". ") : "") + yearNote(S.panel, y);
   }
 
   const MARK = "\u2020";
@@ -242,7 +243,7 @@
     const zh = S.lang === "zh";
     const why = p.skipped.map((s) => s.year + (zh ? "（" : " (") + [...new Set(s.notes.map((n) => n.kind === "partial_year" ? kindName(n.kind) : (zh ? "错误值" : "errors")))].join(zh ? "、" : ", ") + (zh ? "）" : ")"));
     const head = (zh ? "默认年份 " : "Default year ") + p.defaultYear + (zh ? "：无错误值和不完整年份标注的最新年份" : ": the latest without errors or a partial-year note");
-    return (zh ? "。" : ". ") + head + (why.length ? (zh ? "；跳过 " : "; skipped ") + why.join(zh ? "，" : ", ") : "") + (zh ? "。" : ".") +
+    return head + (why.length ? (zh ? "；跳过 " : "; skipped ") + why.join(zh ? "，" : ", ") : "") + (zh ? "。" : ".") +
       (y !== p.defaultYear && p.skipped.some((s) => s.year === y) ? (zh ? " 当前年份有质量提示，勿与完整年份比较排名。" : " This year carries such a note: do not compare its ranking with complete years.") : "");
   }
 
