@@ -4,6 +4,8 @@ Screenshots are saved as test artifacts."""
 
 from __future__ import annotations
 
+import pytest
+
 from .conftest import ELECTRONICS_USCC, wait_js
 
 MAP_DATA = (
@@ -281,4 +283,45 @@ def test_chain_graph_fits_a_phone(browser, server, artifacts):
     )
     assert 0 < min(xs) and max(xs) < width
     pg.locator("#chain-graph").screenshot(path=str(artifacts / "chain_390.png"))
+
+
+def _slide(page, year: int) -> None:
+    page.eval_on_selector(
+        "#year", f"el => {{ el.value = '{year}'; el.dispatchEvent(new Event('input', {{bubbles: true}})); }}"
+    )
+    wait_js(page, f"document.getElementById('map').dataset.year === '{year}'")
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_map_opens_on_the_default_year_and_marks_noted_values(browser, server, artifacts, width):
+    ctx = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = ctx.new_page()
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-ready]", timeout=30000)
+    assert page.evaluate("document.body.dataset.ready") == "1", page.inner_text("#error")
+    # GDP runs to 2025; 2023–2025 are partial years and 2021, 2022, 2024 hold values the screening
+    # marked as errors: the map and the ranking open on 2020, the legend says why
+    assert page.get_attribute("#map", "data-year") == "2020" and page.inner_text("#year-label") == "2020"
+    legend = page.inner_text("#map-legend")
+    assert "默认年份 2020" in legend and "2025（不完整年份）" in legend and "2022（错误值）" in legend
+    assert page.get_attribute("#map", "data-marked") == "0" and "†" not in "".join(
+        r[2] for r in _ranking(page)
+    )
+    # 2018: the level breaks of Hebei, Shandong and Yunnan are marked next to their numbers
+    _slide(page, 2018)
+    marked = {r[1] for r in _ranking(page) if r[2].endswith(" †")}
+    assert marked == {"河北", "山东", "云南"}, marked
+    page.screenshot(path=str(artifacts / f"map_marks_2018_{width}.png"), full_page=True)
+    # 2025, a partial year: every value is marked and the legend warns against comparing rankings
+    _slide(page, 2025)
+    assert page.get_attribute("#map", "data-marked") == page.get_attribute("#map", "data-regions") == "31"
+    assert "勿与完整年份比较排名" in page.inner_text("#map-legend")
+    page.click("#lang")
+    wait_js(page, "document.documentElement.lang === 'en'")
+    assert "Default year 2020" in page.inner_text("#map-legend") and "2025 (partial year)" in page.inner_text(
+        "#map-legend"
+    )
+    # no sideways scroll, on a desk and on a phone
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(artifacts / f"map_marks_2025_{width}.png"), full_page=True)
     ctx.close()

@@ -137,20 +137,26 @@
   async function loadPanel() {
     const ind = S.indicators.find((d) => d.key === S.indicator);
     if (!ind) return;
-    let rows;
+    let rows, ans;
+    // each value keeps its quality note (own or its year's: shown with a dagger) for the map and ranking
+    const marks = (r) => ({ note: r.quality_note || null, flags: r.year_flags || [] });
     if (ind.source === "macro") {
       const q = "/macro/map?measure=" + encodeURIComponent(ind.code) + "&run_id=" + encodeURIComponent(ind.run_id);
-      rows = (await api(q)).data.map((r) => ({ region_code: r.region_code, year: r.year, value: r.value, label: r.label }));
+      ans = await api(q);
+      rows = ans.data.map((r) => Object.assign({ region_code: r.region_code, year: r.year, value: r.value, label: r.label }, marks(r)));
       if (ind.code === "lisa.cluster") rows.forEach((r) => { r.value = LISA[r.label] === undefined ? null : LISA[r.label]; });
     } else {
       const q = "/panel?indicator=" + encodeURIComponent(ind.code) + "&dataset=" + encodeURIComponent(ind.dataset_id) + "&limit=100000";
-      rows = (await api(q)).data.map((r) => ({ region_code: r.region_code, year: r.year, value: r[ind.code] }));
+      ans = await api(q);
+      rows = ans.data.map((r) => Object.assign({ region_code: r.region_code, year: r.year, value: r[ind.code] }, marks(r)));
     }
-    S.panel = { ind, rows };
+    S.panel = { ind, rows, defaultYear: ans.default_year, skipped: ans.skipped_years || [] };
     const years = [...new Set(rows.filter((r) => r.value !== null).map((r) => r.year))].sort((a, b) => a - b);
     const slider = $("#year");
     slider.min = years[0]; slider.max = years[years.length - 1];
-    if (S.year === null || S.year < years[0] || S.year > years[years.length - 1]) S.year = years[years.length - 1];
+    // open on the latest year without an error or partial-year note, unless the reader moved the slider
+    const opening = years.includes(ans.default_year) ? ans.default_year : years[years.length - 1];
+    if (!S.yearPicked || S.year < years[0] || S.year > years[years.length - 1]) S.year = opening;
     slider.value = S.year;
     renderMap();
   }
@@ -186,7 +192,7 @@
     const y = Number(S.year);
     $("#year-label").textContent = y;
     const data = rows.filter((r) => r.year === y && r.value !== null && r.value !== undefined && r.region_code !== "100000")
-      .map((r) => ({ name: r.region_code, value: r.value }));
+      .map((r) => ({ name: r.region_code, value: r.value, note: r.note, flags: r.flags }));
     const vals = data.map((d) => d.value);
     const cat = categories(ind);
     const show = (v) => (cat ? (cat.find((p) => p.value === v) || {}).label || fmt(v) : fmt(v) + " " + (ind.unit || ""));
@@ -197,7 +203,8 @@
     const c = chart("map");
     c.setOption({
       title: { text: label(ind) + " · " + y, left: "center", textStyle: { fontSize: 14 } },
-      tooltip: { trigger: "item", formatter: (p) => regionName(p.name) + "<br>" + (p.value === undefined || Number.isNaN(p.value) ? t("no_data") : show(p.value)) },
+      tooltip: { trigger: "item", formatter: (p) => regionName(p.name) + "<br>" + (p.value === undefined || Number.isNaN(p.value) ? t("no_data") : show(p.value) + dagger(p.data)) +
+        (p.data && noteText(p.data) ? '<br><span style="white-space:normal;display:inline-block;max-width:22rem;font-size:11px">' + esc(noteText(p.data)) + "</span>" : "") },
       visualMap,
       series: [{ type: "map", map: "china", roam: true, data, emphasis: { label: { show: true, formatter: (p) => regionName(p.name) } },
         label: { show: false } }],
@@ -205,8 +212,9 @@
     const tbody = $("#ranking tbody");
     tbody.innerHTML = "";
     data.sort((a, b) => b.value - a.value).forEach((d, i) => {
-      const tr = row([String(i + 1), regionName(d.name), cat ? show(d.value) : fmt(d.value)], [2]);
+      const tr = row([String(i + 1), regionName(d.name), (cat ? show(d.value) : fmt(d.value)) + dagger(d)], [2]);
       tr.dataset.code = d.name;
+      if (dagger(d)) { tr.cells[2].title = noteText(d); tr.dataset.note = "1"; }
       tbody.appendChild(tr);
     });
     const mapEl = $("#map");
@@ -214,6 +222,29 @@
     mapEl.dataset.year = String(y);
     $("#map-note").textContent = data.length + " " + t("values_shown") + (ind.unit ? " · " + t("unit") + ": " + ind.unit : "") +
       (ind.dataset_id ? " · " + t("source") + ": " + ind.dataset_id : "");
+    const marked = data.filter((d) => dagger(d)).length;
+    mapEl.dataset.marked = String(marked);
+    $("#map-legend").textContent = (marked ? MARK + " " + t("mark_legend") + (S.lang === "zh" ? "。" : ". ") : "") + yearNote(S.panel, y);
+  }
+
+  const MARK = "\u2020";
+  const dagger = (d) => (d && (d.note || (d.flags && d.flags.length)) ? " " + MARK : "");
+  const KIND_ZH = { partial_year: "不完整年份", outlier: "异常值", identity: "恒等式不符", level_break: "水平断点", repeated_value: "重复值" };
+  function kindName(k) { return S.lang === "zh" ? (KIND_ZH[k] || k) : k.replace(/_/g, " "); }
+  // the value's own notes, else the kinds of the notes on its year
+  function noteText(d) {
+    if (d.note) return d.note;
+    return d.flags && d.flags.length ? d.flags.map(kindName).join(", ") + " · " + t("year_note") : "";
+  }
+  function esc(s) { return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c])); }
+  // why the map opened where it did: the default year and the later years skipped, with their reasons
+  function yearNote(p, y) {
+    if (!p || p.defaultYear === null || p.defaultYear === undefined) return "";
+    const zh = S.lang === "zh";
+    const why = p.skipped.map((s) => s.year + (zh ? "（" : " (") + [...new Set(s.notes.map((n) => n.kind === "partial_year" ? kindName(n.kind) : (zh ? "错误值" : "errors")))].join(zh ? "、" : ", ") + (zh ? "）" : ")"));
+    const head = (zh ? "默认年份 " : "Default year ") + p.defaultYear + (zh ? "：无错误值和不完整年份标注的最新年份" : ": the latest without errors or a partial-year note");
+    return head + (why.length ? (zh ? "；跳过 " : "; skipped ") + why.join(zh ? "，" : ", ") : "") + (zh ? "。" : ".") +
+      (y !== p.defaultYear && p.skipped.some((s) => s.year === y) ? (zh ? " 当前年份有质量提示，勿与完整年份比较排名。" : " This year carries such a note: do not compare its ranking with complete years.") : "");
   }
 
   async function loadGeo() {
@@ -729,7 +760,7 @@
     document.querySelectorAll("#tabs button").forEach((b) => b.addEventListener("click", () => switchView(b.dataset.view)));
     $("#lang").addEventListener("click", () => { S.lang = S.lang === "zh" ? "en" : "zh"; localStorage.setItem("ib-lang", S.lang); applyLang(); });
     $("#indicator").addEventListener("change", async (e) => { S.indicator = e.target.value; try { await loadPanel(); showError(null); } catch (err) { showError(err); } });
-    $("#year").addEventListener("input", (e) => { S.year = Number(e.target.value); renderMap(); });
+    $("#year").addEventListener("input", (e) => { S.year = Number(e.target.value); S.yearPicked = true; renderMap(); });
     $("#io-table").addEventListener("change", loadChain);
     $("#io-sector").addEventListener("change", () => renderChainGraph().catch(showError));
     $("#login").addEventListener("submit", login);

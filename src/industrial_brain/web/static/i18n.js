@@ -23,6 +23,7 @@ window.IB_STRINGS = {
     login_analyst: "以分析员或管理员身份登录后可运行情景。", queued: "排队中", running: "运行中", done: "完成", failed: "失败",
     all_sectors: "全部部门", recovery_curves: "恢复曲线（产出/正常产出）", day: "天", production_ratio: "产出比",
     total_loss: "总产出损失",
+    mark_legend: "该数值有质量提示（水平断点、重复值、插补或不完整年份等；悬停查看）", year_note: "该年份的质量提示适用于所有地区",
   },
   en: {
     title: "Industrial Brain", subtitle: "digital–real economy integration", tab_map: "Map", tab_chain: "Industrial chain",
@@ -52,5 +53,7 @@ window.IB_STRINGS = {
     login_analyst: "Log in as an analyst or admin to run scenarios.", queued: "queued", running: "running", done: "done",
     failed: "failed", all_sectors: "all sectors", recovery_curves: "Recovery curves (production / normal)", day: "day",
     production_ratio: "production ratio", total_loss: "total production loss",
+    mark_legend: "this value carries a quality note (level break, repeated value, interpolation, partial year …; hover to read it)",
+    year_note: "a note on the whole year, for every region",
   },
 };
