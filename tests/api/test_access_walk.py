@@ -279,6 +279,16 @@ def cases(ids: dict) -> list[Case]:
             f"/macro/rank-checks?run_id={run_job}",
             refused("admin", "analyst", ok=400),
         ),
+        # the audit of an index: run_g has none (not a pipeline run): 400; the job's run is its owner's
+        Case(
+            "GET", "/macro/index/{system}/audit", f"/macro/index/digital/audit?run_id={run_g}", everyone(400)
+        ),
+        Case(
+            "GET",
+            "/macro/index/{system}/audit",
+            f"/macro/index/digital/audit?run_id={run_job}",
+            refused("admin", "analyst", ok=400),
+        ),
         # invalid bodies: the role check comes first (401/403), then the runner gets its 4xx — no job runs
         Case("POST", "/macro/jobs", "/macro/jobs", refused(*RUNNERS, ok=422), body={"permutations": -1}),
         Case("GET", "/stress/scenarios", "/stress/scenarios", everyone()),

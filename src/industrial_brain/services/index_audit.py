@@ -324,14 +324,16 @@ def audit_tables(
     long["share"] = long["contribution"] / tot.where(tot != 0)
     long.insert(1, "name", long["region_code"].map(names).fillna(long["region_code"]))
     long.insert(2, "score", long["region_code"].map(s))
-    long.insert(3, "dimension", long["indicator"].map(audit.system.dimension_of))
+    long.insert(2, "year", y)
+    long.insert(4, "dimension", long["indicator"].map(audit.system.dimension_of))
     ri = audit.rank_intervals
     if len(ri):
         ri = audit.widest(y, len(ri.xs(y, level=1))).reset_index()
         ri.columns = ["region_code", *ri.columns[1:]]
         ri.insert(1, "name", ri["region_code"].map(names).fillna(ri["region_code"]))
+        ri.insert(2, "year", y)
     else:
-        ri = pd.DataFrame(columns=["region_code", "name", *_RANK_COLUMNS, "width"])
+        ri = pd.DataFrame(columns=["region_code", "name", "year", *_RANK_COLUMNS, "width"])
     period = str(y) if str(y) in audit.periods else POOLED
     R = audit.correlation_matrix(period)
     corr = R.rename_axis("code").reset_index()
