@@ -6,6 +6,8 @@
   obstacles, Dagum Gini, Theil, convergence, kernel density, Moran's I; stored with lineage; Rich summary.
 * ``systems [--show CODE|FILE] [--db PATH]`` — the shipped index systems, or one system's indicators.
 * ``runs`` — stored macro runs; ``show [--run ID] [--measure M] [--year Y]`` — a stored run's values.
+* ``audit --system ROLE|CODE [--year Y] [--run ID] [--part P] [--format table|csv]`` — the stored audit
+  of one index (weights by method, contributions, rank intervals, correlations, alpha, PCA).
 """
 
 from __future__ import annotations
@@ -20,11 +22,15 @@ from rich.table import Table
 from industrial_brain._shared.i18n import check_lang
 from industrial_brain.cli.common import DbOpt, FormatOpt, LangOpt, console, emit, store_for, write_out
 from industrial_brain.errors import InputError
+from industrial_brain.services.index_audit import AUDIT_PARTS, audit_tables, run_audit
 from industrial_brain.services.macro import (
     export_run,
     index_system,
+    load_macro_run,
+    macro_run_id,
     macro_runs,
     macro_systems,
+    newest_or_new_run,
     region_names,
     run_macro,
     stored_macro_values,
@@ -281,3 +287,78 @@ def show(
         scores = bool(measure) and measure.split(".")[0] in ("D", "C", "T", "index")
         units = {"value": "index"} if scores else None
         emit(vals, fmt=fmt, lang=lang, title=f"run {rid}", max_rows=400, units=units)
+
+
+#: Units of the audit tables' numeric columns (weights and shares in percent, r and α as ratios).
+_AUDIT_UNITS = {
+    "share": "share",
+    "contribution": "ratio",
+    "score": "index",
+    "r": "ratio",
+    "alpha": "ratio",
+    "PC1": "ratio",
+    "pc1_share": "share",
+    "median": "ratio",
+    "p05": "ratio",
+    "p95": "ratio",
+    "mean": "ratio",
+    "width": "ratio",
+    "r_dimension": "ratio",
+    "r_index": "ratio",
+}
+
+
+@app.command("audit")
+def audit(
+    system: Annotated[
+        str, typer.Option("--system", help="Index: role digital | real | nqpf, or a system code.")
+    ] = "digital",
+    year: Annotated[Optional[int], typer.Option("--year", help="Year (default: the run's last).")] = None,
+    run_id: Annotated[Optional[str], typer.Option("--run", help="Run id (default: the newest).")] = None,
+    part: Annotated[
+        Optional[str],
+        typer.Option(
+            "--part", help="One table: " + " | ".join(AUDIT_PARTS) + " (default: all; CSV: indicators)."
+        ),
+    ] = None,
+    db: DbOpt = None,
+    fmt: FormatOpt = "table",
+    lang: LangOpt = "en",
+) -> None:
+    """The audit of an index of a stored macro run (COINr-style). 综合指数审计。
+
+    Rendered from the run (the newest, or ``--run``; when the store holds none the pipeline runs
+    once and is stored), never recomputed."""
+    check_lang(lang)
+    if part is not None and part not in AUDIT_PARTS:
+        raise InputError.at(
+            "unknown audit table", column="--part", value=part, expected=" | ".join(AUDIT_PARTS)
+        )
+    with store_for(db) as store:
+        run = load_macro_run(store, macro_run_id(store, run_id)[0]) if run_id else newest_or_new_run(store)
+    role, result = run_audit(run.audits, system)
+    tables = audit_tables(result, year, lang, run.regions["name_zh" if lang == "zh" else "name_en"].to_dict())
+    if fmt != "table":
+        emit(tables[part or "indicators"], fmt=fmt, lang=lang)
+        return
+    zh = lang == "zh"
+    console.print(
+        _kv_table(f"{result.title_zh if zh else result.title_en}: {role}", result._summary_items(lang))
+    )
+    y = int(tables["contributions"]["year"].iloc[0])
+    for name in [part] if part else AUDIT_PARTS:
+        t = tables[name]
+        if name == "indicators":  # the published counterpart and long names are in CSV / JSON
+            t = t.drop(
+                columns=[c for c in t.columns if c in ("published", "对应的已发布指标", "name", "名称")]
+            )
+        if name == "contributions":
+            t = t[t["region_code"].isin(t["region_code"].unique()[:5])]
+        units = {c: u for c, u in _AUDIT_UNITS.items() if c in t.columns}
+        units.update(
+            {c: "share" for c in t.columns if str(c).startswith("w:") or name == "dimension_weights"}
+        )
+        when = {"indicators": "r pooled", "dimension_weights": "fixed across years"}.get(name, str(y))
+        emit(t, lang=lang, title=f"{name} ({when})", units=units, max_rows=400)
+    if run.run_id:
+        console.print(f"run {run.run_id}")
