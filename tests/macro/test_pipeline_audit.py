@@ -91,6 +91,29 @@ def test_run_audit_by_role_or_code_and_tables(run):
         audit_tables(a, year=1990)
 
 
+def test_report_sections_render_the_stored_audits(run, audit_db):
+    from industrial_brain.report.sections_macro import (
+        SECTIONS_MACRO,
+        section_macro_audit_digital,
+        section_macro_audit_nqpf,
+    )
+
+    assert SECTIONS_MACRO[-3:][0] is section_macro_audit_digital
+    with Store(audit_db, read_only=True) as s:
+        sec = section_macro_audit_digital(s, "en")
+        zh = section_macro_audit_nqpf(s, "zh")
+    body = "".join(sec.parts)
+    a = run.audits["digital"]
+    assert sec.title.startswith("How the digital economy index is built")
+    assert body.count("<img") == 2 and "w:entropy" in body and "Cronbach" in body
+    pc1 = a.pca(2022).loc["index", "pc1_share"]
+    assert f"carries {pc1:.0%} of their variance" in body
+    top = a.widest(2022, 1)
+    assert f"{top['p05'].iloc[0]:.0f}–{top['p95'].iloc[0]:.0f}" in body
+    assert "新质生产力" in zh.title and "".join(zh.parts).count("<img") == 2
+
+
+# last: stores a newer run without audits (the newest run the report reads)
 def test_audit_is_optional_and_bounded(audit_db):
     with Store(audit_db) as s:
         bare = run_macro(s, years="2020:2022", permutations=0, audit_draws=None)

@@ -3,7 +3,9 @@
 ``section_macro_indices`` (provinces × years with the three indices, D and the coordination level),
 ``section_macro_dagum`` (Dagum Gini of D by year), ``section_macro_moran`` (Moran's I of D by year,
 LISA counts), ``section_macro_kde`` (kernel-density ridge plot of D) and ``section_macro_map``
-(province map of D in the last year).
+(province map of D in the last year); then ``section_macro_audit_digital``, ``…_real`` and
+``…_nqpf``: how each index was built (weights by method, contributions, rank intervals, correlation,
+alpha and PCA checks), from the audits stored with the run.
 
 Every section renders the newest stored macro run, reloaded as the pipeline's result object
 (:func:`~industrial_brain.services.macro.newest_or_new_run`; the pipeline runs once with its
@@ -17,11 +19,18 @@ import numpy as np
 import pandas as pd
 
 from industrial_brain.report.html import Section, bilingual
+from industrial_brain.services.index_audit import audit_tables, run_audit
 from industrial_brain.services.index_checks import published_rank_checks
 from industrial_brain.services.macro import MacroRun, newest_or_new_run
 from industrial_brain.viz.fonts import cjk_font
 from industrial_brain.store.connection import Store
-from industrial_brain.viz.macro import choropleth, kernel_density_ridge, moran_by_year
+from industrial_brain.viz.macro import (
+    choropleth,
+    contribution_bars,
+    kernel_density_ridge,
+    moran_by_year,
+    rank_interval_chart,
+)
 
 __all__ = [
     "SECTIONS_MACRO",
@@ -30,6 +39,9 @@ __all__ = [
     "section_macro_moran",
     "section_macro_kde",
     "section_macro_map",
+    "section_macro_audit_digital",
+    "section_macro_audit_real",
+    "section_macro_audit_nqpf",
 ]
 
 
@@ -182,6 +194,109 @@ def section_macro_map(store: Store, lang: str) -> Section:
     )
 
 
+_AUDIT_TITLES = {
+    "digital": ("digital economy", "数字经济"),
+    "real": ("real economy", "实体经济"),
+    "nqpf": ("new quality productive forces", "新质生产力"),
+}
+
+
+def _section_audit(store: Store, lang: str, role: str) -> Section:
+    """How one index of the stored run was built: its stored audit (nothing recomputed)."""
+    en, zh_name = _AUDIT_TITLES[role]
+    s = Section(f"How the {en} index is built {zh_name}指数的构建与审计")
+    run = newest_or_new_run(store)
+    if role not in run.audits:
+        return s.note(
+            "The stored macro run has no audit of this index (a run of an older version): "
+            "run 'ibrain macro run' again."
+        )
+    _, a = run_audit(run.audits, role)
+    cjk = cjk_font()
+    names = run.regions["name_zh" if lang == "zh" and cjk else "name_en"].to_dict()
+    t = audit_tables(a, None, lang, names)
+    y = int(t["contributions"]["year"].iloc[0])
+    pca, alpha, flags = t["pca"].set_index("block"), t["alpha"].set_index("block"), t["flags"]
+    dims = list(a.system.structure)
+    s.text(
+        f"{a.system.name_en} ({a.system.code}): {len(a.system.indicators)} indicators in "
+        f"{len(dims)} dimensions; "
+        f"{a.normalization} normalisation (pooled), {a.weighting} weights, {a.aggregation} aggregation. "
+        f"Contribution of an indicator = {a.contribution_kind}. In {y}, the first principal component of all "
+        f"indicators carries {pca.loc['index', 'pc1_share']:.0%} of their variance "
+        f"({int(pca.loc['index', 'n_eig_gt1'])} component(s) with eigenvalue > 1); Cronbach's alpha by "
+        "dimension: "
+        + ", ".join(f"{d} {alpha.loc[d, 'alpha']:.2f}" for d in dims if alpha.loc[d, "k"] > 1)
+        + "."
+    )
+    w = t["indicators"]
+    keep = [
+        c
+        for c in w.columns
+        if c in ("indicator", "dimension", "维度", "unit", "单位") or str(c).startswith("w:")
+    ]
+    s.note(
+        "Weights (%) of each indicator under each objective method (nominal = the index's own); "
+        "each column sums to 100:"
+    )
+    s.table(w[keep].assign(**{c: w[c] * 100 for c in keep if str(c).startswith("w:")}), floatfmt="{:,.1f}")
+    s.figure(
+        contribution_bars(
+            t["contributions"],
+            top=10,
+            title=bilingual(f"Contributions to the index, top 10, {y}", f"{y}年前10省份的指标贡献", cjk),
+        )
+    )
+    if len(t["rank_intervals"]):
+        s.figure(
+            rank_interval_chart(
+                t["rank_intervals"],
+                title=bilingual(
+                    f"Rank intervals over {a.draws} Monte Carlo draws, {y}",
+                    f"{y}年蒙特卡洛排名区间（{a.draws}次）",
+                    cjk,
+                ),
+            )
+        )
+        wide = t["rank_intervals"].head(5)
+        s.note(
+            f"Alternative normalisation, weighting and aggregation ({a.draws} seeded draws): widest 5–95 % "
+            "rank intervals in "
+            + str(y)
+            + ": "
+            + "; ".join(
+                f"{r.name} {r.p05:.0f}–{r.p95:.0f} (nominal {r.nominal:.0f})" for r in wide.itertuples()
+            )
+            + "."
+        )
+    s.note(f"Principal components and Cronbach's alpha per dimension, {y} (31 provinces):")
+    s.table(pca.join(alpha[["alpha"]]).reset_index(), floatfmt="{:,.3f}")
+    if len(flags):
+        s.note(
+            f"Correlation flags within dimensions, {y} (negative pairs; |r| > {a.collinear} collinear; "
+            "indicators correlating negatively with their dimension or the index):"
+        )
+        s.table(flags, floatfmt="{:,.3f}")
+    for n in a.notes[:4]:
+        s.note(n)
+    return s.note(a.lineage.footer()[:400])
+
+
+def section_macro_audit_digital(store: Store, lang: str) -> Section:
+    """The audit of the digital-economy index of the stored run."""
+    return _section_audit(store, lang, "digital")
+
+
+def section_macro_audit_real(store: Store, lang: str) -> Section:
+    """The audit of the real-economy index of the stored run."""
+    return _section_audit(store, lang, "real")
+
+
+def section_macro_audit_nqpf(store: Store, lang: str) -> Section:
+    """The audit of the new-quality-productive-forces index of the stored run."""
+    return _section_audit(store, lang, "nqpf")
+
+
 #: Sections in report order, for report/demo.py.
 SECTIONS_MACRO = [
     section_macro_indices,
@@ -189,4 +304,7 @@ SECTIONS_MACRO = [
     section_macro_moran,
     section_macro_kde,
     section_macro_map,
+    section_macro_audit_digital,
+    section_macro_audit_real,
+    section_macro_audit_nqpf,
 ]
