@@ -23,6 +23,7 @@ from industrial_brain.errors import InputError
 from industrial_brain.lineage import Lineage
 from industrial_brain.macro import IndexAuditResult, IndexSystem
 from industrial_brain.macro.audit import POOLED
+from industrial_brain.services.results import value_rows
 
 __all__ = ["audit_values", "load_audit", "run_audit", "audit_tables", "AUDIT_PARTS"]
 
@@ -55,12 +56,8 @@ def audit_values(audit: IndexAuditResult, role: str) -> pd.DataFrame:
     p = f"audit.{role}"
     parts: list[pd.DataFrame] = []
 
-    def add(region, year, measure, value, label=None):
-        parts.append(
-            pd.DataFrame(
-                {"region_code": region, "year": year, "measure": measure, "value": value, "label": label}
-            )
-        )
+    def add(region, year, measure, value):
+        parts.append(value_rows(region, year, measure, value))
 
     idx = audit.contributions.index
     reg = idx.get_level_values(0).to_numpy(dtype=object)
@@ -223,15 +220,7 @@ def load_audit(
         if meta["sensitivity"]
         else pd.Series(dtype=float, name="S_i")
     )
-    lin = meta["lineage"]
-    lineage = Lineage(
-        method=lin["method"],
-        params=lin.get("params") or {},
-        datasets=tuple(tuple(x) for x in lin.get("datasets") or ()),
-        seed=lin.get("seed"),
-        version=lin.get("version", ""),
-        at=lin.get("at", ""),
-    )
+    lineage = Lineage.from_dict(meta["lineage"])
     for obj in (weights, dim_weights, contrib, correlations, alpha, eigenvalues):
         readonly(obj)
     return IndexAuditResult(
