@@ -119,3 +119,5 @@ def test_audit_is_optional_and_bounded(audit_db):
         bare = run_macro(s, years="2020:2022", permutations=0, audit_draws=None)
         assert bare.audits == {}
         assert load_macro_run(s, bare.run_id).audits == {}
+        with pytest.raises(InputError, match="parameter 'audit_draws'"):
+            run_macro(s, audit_draws=5, save=False)

@@ -92,6 +92,10 @@ def run(
             help="Folder for the plots: map of D, kernel density (PNG + interactive HTML), Moran's I.",
         ),
     ] = None,
+    audit_draws: Annotated[
+        int,
+        typer.Option("--audit-draws", help="Monte Carlo draws of each index's audit (0: no rank intervals)."),
+    ] = 200,
     save: Annotated[bool, typer.Option("--save/--no-save", help="Store the results with lineage.")] = True,
     db: DbOpt = None,
     lang: LangOpt = "en",
@@ -114,6 +118,7 @@ def run(
             seed=seed,
             missing=missing,
             save=save,
+            audit_draws=audit_draws,
         )
     zh = lang == "zh"
     console.print(

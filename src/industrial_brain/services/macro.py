@@ -628,6 +628,10 @@ def run_macro(
         raise _parameter_error(
             "permutations", "permutations must be a non-negative integer", value=permutations
         )
+    if audit_draws is not None and (
+        not isinstance(audit_draws, (int, np.integer)) or audit_draws < 0 or 0 < audit_draws < 10
+    ):
+        raise _parameter_error("audit_draws", "draws must be 0 or an integer >= 10", value=audit_draws)
     sysmap = resolve_systems(systems)
     regions = region_table(store)
     codes = list(dict.fromkeys(c for r in ROLES for c in sysmap[r].input_codes))
