@@ -201,45 +201,72 @@ _AUDIT_TITLES = {
 }
 
 
+_FLAGS_ZH = {
+    "negative": "负相关",
+    "collinear": "共线",
+    "negative with its dimension": "与所属维度负相关",
+    "negative with the index": "与总指数负相关",
+}
+
+
 def _section_audit(store: Store, lang: str, role: str) -> Section:
     """How one index of the stored run was built: its stored audit (nothing recomputed)."""
+    zh = lang == "zh"
     en, zh_name = _AUDIT_TITLES[role]
     s = Section(f"How the {en} index is built {zh_name}指数的构建与审计")
     run = newest_or_new_run(store)
     if role not in run.audits:
         return s.note(
-            "The stored macro run has no audit of this index (a run of an older version): "
+            "所存的宏观分析没有该指数的审计（旧版本的运行）：请重新运行 ibrain macro run。"
+            if zh
+            else "The stored macro run has no audit of this index (a run of an older version): "
             "run 'ibrain macro run' again."
         )
     _, a = run_audit(run.audits, role)
     cjk = cjk_font()
-    names = run.regions["name_zh" if lang == "zh" and cjk else "name_en"].to_dict()
+    names = run.regions["name_zh" if zh and cjk else "name_en"].to_dict()
     t = audit_tables(a, None, lang, names)
     y = int(t["contributions"]["year"].iloc[0])
     pca, alpha, flags = t["pca"].set_index("block"), t["alpha"].set_index("block"), t["flags"]
-    dims = list(a.system.structure)
-    s.text(
-        f"{a.system.name_en} ({a.system.code}): {len(a.system.indicators)} indicators in "
-        f"{len(dims)} dimensions; "
-        f"{a.normalization} normalisation (pooled), {a.weighting} weights, {a.aggregation} aggregation. "
-        f"Contribution of an indicator = {a.contribution_kind}. In {y}, the first principal component of all "
-        f"indicators carries {pca.loc['index', 'pc1_share']:.0%} of their variance "
-        f"({int(pca.loc['index', 'n_eig_gt1'])} component(s) with eigenvalue > 1); Cronbach's alpha by "
-        "dimension: "
-        + ", ".join(f"{d} {alpha.loc[d, 'alpha']:.2f}" for d in dims if alpha.loc[d, "k"] > 1)
-        + "."
+    sysobj = a.system
+    label = {d.code: (d.name_zh if zh else d.name_en) or d.code for d in sysobj.dimensions}
+    label.update({i.code: (i.name_zh if zh else i.name_en) or i.code for i in sysobj.indicators})
+    label["index"] = "总指数" if zh else "index"
+    alphas = ", ".join(
+        f"{label[d]} {alpha.loc[d, 'alpha']:.2f}" for d in sysobj.structure if alpha.loc[d, "k"] > 1
     )
+    share, n1 = pca.loc["index", "pc1_share"], int(pca.loc["index", "n_eig_gt1"])
+    if zh:
+        s.text(
+            f"{sysobj.name_zh or sysobj.code}（{sysobj.code}）：{len(sysobj.indicators)} 项指标、"
+            f"{len(sysobj.dimensions)} 个维度；{a.normalization} 标准化（混合参照），{a.weighting} 赋权，"
+            f"{a.aggregation} 聚合。指标贡献 = {a.contribution_kind}。{y} 年全部指标的第一主成分解释 "
+            f"{share:.0%} 的方差（特征值大于 1 的主成分 {n1} 个）；各维度 Cronbach α：{alphas}。"
+        )
+    else:
+        s.text(
+            f"{sysobj.name_en} ({sysobj.code}): {len(sysobj.indicators)} indicators in "
+            f"{len(sysobj.dimensions)} dimensions; {a.normalization} normalisation (pooled), {a.weighting} "
+            f"weights, {a.aggregation} aggregation. Contribution of an indicator = {a.contribution_kind}. "
+            f"In {y}, the first principal component of all indicators carries {share:.0%} of their "
+            f"variance ({n1} component(s) with eigenvalue > 1); Cronbach's alpha by dimension: {alphas}."
+        )
     w = t["indicators"]
-    keep = [
-        c
-        for c in w.columns
-        if c in ("indicator", "dimension", "维度", "unit", "单位") or str(c).startswith("w:")
-    ]
+    wcols = [c for c in w.columns if str(c).startswith("w:")]
+    table = w[["indicator"]].assign(
+        indicator=[label[c] for c in w["indicator"]],
+        dimension=[label[sysobj.dimension_of[c]] for c in w["indicator"]],
+    )
+    table = table.assign(unit=w["unit" if "unit" in w else "单位"], **{c: w[c] * 100 for c in wcols})
+    if zh:
+        table = table.rename(columns={"indicator": "指标", "dimension": "维度", "unit": "单位"})
     s.note(
-        "Weights (%) of each indicator under each objective method (nominal = the index's own); "
+        "各指标在各客观赋权方法下的权重（%，nominal 为指数自身所用；每列合计 100）："
+        if zh
+        else "Weights (%) of each indicator under each objective method (nominal = the index's own); "
         "each column sums to 100:"
     )
-    s.table(w[keep].assign(**{c: w[c] * 100 for c in keep if str(c).startswith("w:")}), floatfmt="{:,.1f}")
+    s.table(table, floatfmt="{:,.1f}")
     s.figure(
         contribution_bars(
             t["contributions"],
@@ -259,24 +286,40 @@ def _section_audit(store: Store, lang: str, role: str) -> Section:
             )
         )
         wide = t["rank_intervals"].head(5)
-        s.note(
-            f"Alternative normalisation, weighting and aggregation ({a.draws} seeded draws): widest 5–95 % "
-            "rank intervals in "
-            + str(y)
-            + ": "
-            + "; ".join(
-                f"{r.name} {r.p05:.0f}–{r.p95:.0f} (nominal {r.nominal:.0f})" for r in wide.itertuples()
-            )
-            + "."
+        text_names = _names(run, lang)  # text needs no font
+        ri = "; ".join(
+            f"{text_names.get(r.region_code, r.region_code)} {r.p05:.0f}–{r.p95:.0f} "
+            f"({'基准' if zh else 'nominal'} {r.nominal:.0f})"
+            for r in wide.itertuples()
         )
-    s.note(f"Principal components and Cronbach's alpha per dimension, {y} (31 provinces):")
-    s.table(pca.join(alpha[["alpha"]]).reset_index(), floatfmt="{:,.3f}")
+        s.note(
+            f"在不同标准化、赋权和聚合方法下（{a.draws} 次固定种子抽样），{y} 年 5%–95% "
+            f"排名区间最宽的省份：{ri}。"
+            if zh
+            else f"Alternative normalisation, weighting and aggregation ({a.draws} seeded draws): widest "
+            f"5–95 % rank intervals in {y}: {ri}."
+        )
+    s.note(
+        f"{y} 年各维度的主成分与 Cronbach α（31 个省份）："
+        if zh
+        else f"Principal components and Cronbach's alpha per dimension, {y} (31 provinces):"
+    )
+    checks = pca.join(alpha[["alpha"]]).reset_index().assign(block=lambda d: [label[b] for b in d["block"]])
+    s.table(checks.rename(columns={"block": "维度", "k": "指标数"}) if zh else checks, floatfmt="{:,.3f}")
     if len(flags):
         s.note(
-            f"Correlation flags within dimensions, {y} (negative pairs; |r| > {a.collinear} collinear; "
+            f"{y} 年维度内的相关性标记（负相关；|r| > {a.collinear} 为共线；"
+            "与所属维度或总指数负相关的指标）："
+            if zh
+            else f"Correlation flags within dimensions, {y} (negative pairs; |r| > {a.collinear} collinear; "
             "indicators correlating negatively with their dimension or the index):"
         )
-        s.table(flags, floatfmt="{:,.3f}")
+        shown = flags.assign(**{c: flags[c].map(label) for c in ("dimension", "a", "b")})
+        if zh:
+            shown = shown.assign(flag=shown["flag"].map(_FLAGS_ZH)).rename(
+                columns={"flag": "标记", "dimension": "维度", "a": "指标", "b": "对象"}
+            )
+        s.table(shown, floatfmt="{:,.3f}")
     for n in a.notes[:4]:
         s.note(n)
     return s.note(a.lineage.footer()[:400])
