@@ -110,7 +110,8 @@ def test_report_sections_render_the_stored_audits(run, audit_db):
     assert f"carries {pc1:.0%} of their variance" in body
     top = a.widest(2022, 1)
     assert f"{top['p05'].iloc[0]:.0f}–{top['p95'].iloc[0]:.0f}" in body
-    assert "新质生产力" in zh.title and "".join(zh.parts).count("<img") == 2
+    zh_body = "".join(zh.parts)
+    assert "新质生产力" in zh.title and zh_body.count("<img") == 2 and "第一主成分解释" in zh_body
 
 
 # last: stores a newer run without audits (the newest run the report reads)
