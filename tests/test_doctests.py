@@ -21,6 +21,7 @@ MODULES = sorted(
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 #: Modules whose examples are numbers a reader can check by hand: they must keep them.
 WITH_EXAMPLES = {
+    "industrial_brain.macro.audit",
     "industrial_brain.meso.mrio",
     "industrial_brain.meso.regional_accounts",
     "industrial_brain.meso.chain_network",

@@ -74,6 +74,18 @@ class Lineage:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "Lineage":
+        """The lineage a :meth:`to_dict` gave (as stored with a run)."""
+        return cls(
+            method=d["method"],
+            params=_freeze(d.get("params")),
+            datasets=tuple(tuple(x) for x in d.get("datasets") or ()),
+            seed=d.get("seed"),
+            version=d.get("version", ""),
+            at=d.get("at", ""),
+        )
+
     def footer(self) -> str:
         """One line for the foot of ``summary()``."""
         parts = [f"method={self.method}", f"version={self.version}", f"at={self.at}"]

@@ -268,6 +268,14 @@ def cases(ids: dict) -> list[Case]:
             )
         ],
         Case("GET", "/jobs/{job_id}", f"/jobs/{job}", refused("admin", "analyst")),
+        Case(
+            "GET",
+            "/default-year",
+            "/default-year?what=panel&indicator=gdp_100m_cny&dataset=econ_energy_1990_2025",
+            everyone(),
+        ),
+        Case("GET", "/default-year", f"/default-year?what=run&run_id={run_g}", everyone()),
+        Case("GET", "/default-year", f"/default-year?what=run&run_id={run_job}", refused("admin", "analyst")),
         Case("GET", "/macro/measures", "/macro/measures", everyone()),
         Case("GET", "/macro/map", f"/macro/map?run_id={run_g}", everyone()),
         Case("GET", "/macro/map", f"/macro/map?run_id={run_job}", refused("admin", "analyst")),
@@ -277,6 +285,16 @@ def cases(ids: dict) -> list[Case]:
             "GET",
             "/macro/rank-checks",
             f"/macro/rank-checks?run_id={run_job}",
+            refused("admin", "analyst", ok=400),
+        ),
+        # the audit of an index: run_g has none (not a pipeline run): 400; the job's run is its owner's
+        Case(
+            "GET", "/macro/index/{system}/audit", f"/macro/index/digital/audit?run_id={run_g}", everyone(400)
+        ),
+        Case(
+            "GET",
+            "/macro/index/{system}/audit",
+            f"/macro/index/digital/audit?run_id={run_job}",
             refused("admin", "analyst", ok=400),
         ),
         # invalid bodies: the role check comes first (401/403), then the runner gets its 4xx — no job runs

@@ -3,6 +3,7 @@ of the default store (needs ``app.add_typer(macro_app, name="macro")`` in cli/ma
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 
@@ -139,3 +140,34 @@ def test_macro_show_opens_on_the_default_year_and_says_so(db, capsys):
     assert len(got.out.strip().splitlines()) == 311 and got.err == ""
     main(["macro", "show", "--db", str(db), "--measure", "D", "--format", "csv", "--lang", "zh"])
     assert capsys.readouterr().err.strip() == "默认年份 2022年（最新年份，未跳过任何年份）"
+
+
+def test_macro_audit_prints_the_stored_audit_and_csv(db, capsys):
+    _ok(capsys, "macro", "run", "--db", str(db), "--permutations", "0")
+    text = _ok(capsys, "macro", "audit", "--db", str(db), "--system", "digital", "--year", "2019")
+    for expected in (
+        "Composite index: audit: digital",
+        "PC1 share",
+        "rank_intervals (2019)",
+        "contributions (2019)",
+    ):
+        assert expected in text, expected
+    csv = _ok(
+        capsys,
+        "macro",
+        "audit",
+        "--db",
+        str(db),
+        "--system",
+        "real_economy",
+        "--format",
+        "csv",
+        "--part",
+        "rank_intervals",
+        "--year",
+        "2022",
+    )
+    rows = pd.read_csv(io.StringIO(csv), dtype={"region_code": str})
+    assert len(rows) == 31 and rows["width"].is_monotonic_decreasing and (rows["year"] == 2022).all()
+    code, err = _fails(capsys, "macro", "audit", "--db", str(db), "--part", "nope")
+    assert code != 0 and "--part" in err

@@ -67,6 +67,7 @@ OPTION_NAMES = {
     "weights": "--weights",
     "missing": "--missing",
     "permutations": "--permutations",
+    "audit_draws": "--audit-draws",
     "run_id": "--run",
     "basis": "--basis",
     "layout": "--layout",

@@ -9,6 +9,8 @@
   run's values; province values without ``--year`` are those of the run's default year (the latest
   without an error or partial-year note on the measure's inputs), and one line on stderr says which
   later years were skipped and why.
+* ``audit --system ROLE|CODE [--year Y] [--run ID] [--part P] [--format table|csv]`` — the stored audit
+  of one index (weights by method, contributions, rank intervals, correlations, alpha, PCA).
 """
 
 from __future__ import annotations
@@ -32,11 +34,15 @@ from industrial_brain.cli.common import (
     write_out,
 )
 from industrial_brain.errors import InputError
+from industrial_brain.services.index_audit import AUDIT_PARTS, audit_tables, run_audit
 from industrial_brain.services.macro import (
     export_run,
     index_system,
+    load_macro_run,
+    macro_run_id,
     macro_runs,
     macro_systems,
+    newest_or_new_run,
     region_names,
     run_macro,
     stored_macro_values,
@@ -99,6 +105,10 @@ def run(
             help="Folder for the plots: map of D, kernel density (PNG + interactive HTML), Moran's I.",
         ),
     ] = None,
+    audit_draws: Annotated[
+        int,
+        typer.Option("--audit-draws", help="Monte Carlo draws of each index's audit (0: no rank intervals)."),
+    ] = 200,
     save: Annotated[bool, typer.Option("--save/--no-save", help="Store the results with lineage.")] = True,
     db: DbOpt = None,
     lang: LangOpt = "en",
@@ -121,6 +131,7 @@ def run(
             seed=seed,
             missing=missing,
             save=save,
+            audit_draws=audit_draws,
         )
     zh = lang == "zh"
     console.print(
@@ -305,3 +316,78 @@ def show(
         scores = bool(measure) and measure.split(".")[0] in ("D", "C", "T", "index")
         units = {"value": "index"} if scores else None
         emit(vals, fmt=fmt, lang=lang, title=f"run {rid}", max_rows=400, units=units)
+
+
+#: Units of the audit tables' numeric columns (weights and shares in percent, r and α as ratios).
+_AUDIT_UNITS = {
+    "share": "share",
+    "contribution": "ratio",
+    "score": "index",
+    "r": "ratio",
+    "alpha": "ratio",
+    "PC1": "ratio",
+    "pc1_share": "share",
+    "median": "ratio",
+    "p05": "ratio",
+    "p95": "ratio",
+    "mean": "ratio",
+    "width": "ratio",
+    "r_dimension": "ratio",
+    "r_index": "ratio",
+}
+
+
+@app.command("audit")
+def audit(
+    system: Annotated[
+        str, typer.Option("--system", help="Index: role digital | real | nqpf, or a system code.")
+    ] = "digital",
+    year: Annotated[Optional[int], typer.Option("--year", help="Year (default: the run's last).")] = None,
+    run_id: Annotated[Optional[str], typer.Option("--run", help="Run id (default: the newest).")] = None,
+    part: Annotated[
+        Optional[str],
+        typer.Option(
+            "--part", help="One table: " + " | ".join(AUDIT_PARTS) + " (default: all; CSV: indicators)."
+        ),
+    ] = None,
+    db: DbOpt = None,
+    fmt: FormatOpt = "table",
+    lang: LangOpt = "en",
+) -> None:
+    """The audit of an index of a stored macro run (COINr-style). 综合指数审计。
+
+    Rendered from the run (the newest, or ``--run``; when the store holds none the pipeline runs
+    once and is stored), never recomputed."""
+    check_lang(lang)
+    if part is not None and part not in AUDIT_PARTS:
+        raise InputError.at(
+            "unknown audit table", column="--part", value=part, expected=" | ".join(AUDIT_PARTS)
+        )
+    with store_for(db) as store:
+        run = load_macro_run(store, macro_run_id(store, run_id)[0]) if run_id else newest_or_new_run(store)
+    role, result = run_audit(run.audits, system)
+    tables = audit_tables(result, year, lang, run.regions["name_zh" if lang == "zh" else "name_en"].to_dict())
+    if fmt != "table":
+        emit(tables[part or "indicators"], fmt=fmt, lang=lang)
+        return
+    zh = lang == "zh"
+    console.print(
+        _kv_table(f"{result.title_zh if zh else result.title_en}: {role}", result._summary_items(lang))
+    )
+    y = int(tables["contributions"]["year"].iloc[0])
+    for name in [part] if part else AUDIT_PARTS:
+        t = tables[name]
+        if name == "indicators":  # the published counterpart and long names are in CSV / JSON
+            t = t.drop(
+                columns=[c for c in t.columns if c in ("published", "对应的已发布指标", "name", "名称")]
+            )
+        if name == "contributions":
+            t = t[t["region_code"].isin(t["region_code"].unique()[:5])]
+        units = {c: u for c, u in _AUDIT_UNITS.items() if c in t.columns}
+        units.update(
+            {c: "share" for c in t.columns if str(c).startswith("w:") or name == "dimension_weights"}
+        )
+        when = {"indicators": "r pooled", "dimension_weights": "fixed across years"}.get(name, str(y))
+        emit(t, lang=lang, title=f"{name} ({when})", units=units, max_rows=400)
+    if run.run_id:
+        console.print(f"run {run.run_id}")

@@ -20,6 +20,7 @@ from industrial_brain.macro.aggregate import (
     weighted_arithmetic,
     weighted_geometric,
 )
+from industrial_brain.macro.audit import IndexAuditResult, cronbach_alpha, index_audit
 from industrial_brain.macro.complexity import ComplexityResult, economic_complexity, rca
 from industrial_brain.macro.composite import (
     CompositeIndexResult,
@@ -84,6 +85,9 @@ from industrial_brain.macro.weights import (
 
 __all__ = [
     # composite index
+    "index_audit",
+    "IndexAuditResult",
+    "cronbach_alpha",
     "normalize",
     "NormalizationResult",
     "equal_weights",

@@ -290,7 +290,10 @@ def index_uncertainty(
             if nm == base["normalization"]:
                 raise
             notes.append(f"normalisation '{nm}' dropped: {e}")
-    Xw = normalize(P, sysobj.directions, "minmax", reference="pooled", shift=shift).X
+    # weights on the matrix composite_index weighs for the baseline (unshifted unless geometric), so
+    # that the nominal ranks are those of the index the baseline names
+    w_shift = shift if base["aggregation"] == "geometric" else 0.0
+    Xw = normalize(P, sysobj.directions, "minmax", reference="pooled", shift=w_shift).X
     # precompute weights (within-dimension weights and dimension weights per method)
     wsets: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     scope = sysobj.weight_scope

@@ -10,6 +10,10 @@ of the run carries an ``error`` or partial-year quality note
 (:func:`~industrial_brain.services.quality.macro_quality`); a value whose inputs carry a quality note
 shows † next to the number, and a footnote under the table says what the notes are.
 
+After them, ``section_macro_audit_digital``, ``…_real`` and ``…_nqpf``: how each index was built
+(weights by method, contributions, rank intervals, correlation, alpha and PCA checks), from the
+audits stored with the run.
+
 Every section renders the newest stored macro run, reloaded as the pipeline's result object
 (:func:`~industrial_brain.services.macro.newest_or_new_run`; the pipeline runs once with its
 defaults when the store holds none), so the report shows one consistent, stored run with its
@@ -22,12 +26,19 @@ import numpy as np
 import pandas as pd
 
 from industrial_brain.report.html import MARK, Section, bilingual
+from industrial_brain.services.index_audit import audit_tables, run_audit
 from industrial_brain.services.index_checks import published_rank_checks
 from industrial_brain.services.macro import MacroRun, newest_or_new_run
 from industrial_brain.services.quality import macro_quality
 from industrial_brain.viz.fonts import cjk_font
 from industrial_brain.store.connection import Store
-from industrial_brain.viz.macro import choropleth, kernel_density_ridge, moran_by_year
+from industrial_brain.viz.macro import (
+    choropleth,
+    contribution_bars,
+    kernel_density_ridge,
+    moran_by_year,
+    rank_interval_chart,
+)
 
 __all__ = [
     "SECTIONS_MACRO",
@@ -36,6 +47,9 @@ __all__ = [
     "section_macro_moran",
     "section_macro_kde",
     "section_macro_map",
+    "section_macro_audit_digital",
+    "section_macro_audit_real",
+    "section_macro_audit_nqpf",
 ]
 
 
@@ -239,6 +253,152 @@ def section_macro_map(store: Store, lang: str) -> Section:
     )
 
 
+_AUDIT_TITLES = {
+    "digital": ("digital economy", "数字经济"),
+    "real": ("real economy", "实体经济"),
+    "nqpf": ("new quality productive forces", "新质生产力"),
+}
+
+
+_FLAGS_ZH = {
+    "negative": "负相关",
+    "collinear": "共线",
+    "negative with its dimension": "与所属维度负相关",
+    "negative with the index": "与总指数负相关",
+}
+
+
+def _section_audit(store: Store, lang: str, role: str) -> Section:
+    """How one index of the stored run was built: its stored audit (nothing recomputed)."""
+    zh = lang == "zh"
+    en, zh_name = _AUDIT_TITLES[role]
+    s = Section(f"How the {en} index is built {zh_name}指数的构建与审计")
+    run = newest_or_new_run(store)
+    if role not in run.audits:
+        return s.note(
+            "所存的宏观分析没有该指数的审计（旧版本的运行）：请重新运行 ibrain macro run。"
+            if zh
+            else "The stored macro run has no audit of this index (a run of an older version): "
+            "run 'ibrain macro run' again."
+        )
+    _, a = run_audit(run.audits, role)
+    cjk = cjk_font()
+    names = run.regions["name_zh" if zh and cjk else "name_en"].to_dict()
+    t = audit_tables(a, None, lang, names)
+    y = int(t["contributions"]["year"].iloc[0])
+    pca, alpha, flags = t["pca"].set_index("block"), t["alpha"].set_index("block"), t["flags"]
+    sysobj = a.system
+    label = {d.code: (d.name_zh if zh else d.name_en) or d.code for d in sysobj.dimensions}
+    label.update({i.code: (i.name_zh if zh else i.name_en) or i.code for i in sysobj.indicators})
+    label["index"] = "总指数" if zh else "index"
+    alphas = ", ".join(
+        f"{label[d]} {alpha.loc[d, 'alpha']:.2f}" for d in sysobj.structure if alpha.loc[d, "k"] > 1
+    )
+    share, n1 = pca.loc["index", "pc1_share"], int(pca.loc["index", "n_eig_gt1"])
+    if zh:
+        s.text(
+            f"{sysobj.name_zh or sysobj.code}（{sysobj.code}）：{len(sysobj.indicators)} 项指标、"
+            f"{len(sysobj.dimensions)} 个维度；{a.normalization} 标准化（混合参照），{a.weighting} 赋权，"
+            f"{a.aggregation} 聚合。指标贡献 = {a.contribution_kind}。{y} 年全部指标的第一主成分解释 "
+            f"{share:.0%} 的方差（特征值大于 1 的主成分 {n1} 个）；各维度 Cronbach α：{alphas}。"
+        )
+    else:
+        s.text(
+            f"{sysobj.name_en} ({sysobj.code}): {len(sysobj.indicators)} indicators in "
+            f"{len(sysobj.dimensions)} dimensions; {a.normalization} normalisation (pooled), {a.weighting} "
+            f"weights, {a.aggregation} aggregation. Contribution of an indicator = {a.contribution_kind}. "
+            f"In {y}, the first principal component of all indicators carries {share:.0%} of their "
+            f"variance ({n1} component(s) with eigenvalue > 1); Cronbach's alpha by dimension: {alphas}."
+        )
+    w = t["indicators"]
+    wcols = [c for c in w.columns if str(c).startswith("w:")]
+    table = w[["indicator"]].assign(
+        indicator=[label[c] for c in w["indicator"]],
+        dimension=[label[sysobj.dimension_of[c]] for c in w["indicator"]],
+    )
+    table = table.assign(unit=w["unit" if "unit" in w else "单位"], **{c: w[c] * 100 for c in wcols})
+    if zh:
+        table = table.rename(columns={"indicator": "指标", "dimension": "维度", "unit": "单位"})
+    s.note(
+        "各指标在各客观赋权方法下的权重（%，nominal 为指数自身所用；每列合计 100）："
+        if zh
+        else "Weights (%) of each indicator under each objective method (nominal = the index's own); "
+        "each column sums to 100:"
+    )
+    s.table(table, floatfmt="{:,.1f}")
+    s.figure(
+        contribution_bars(
+            t["contributions"],
+            top=10,
+            title=bilingual(f"Contributions to the index, top 10, {y}", f"{y}年前10省份的指标贡献", cjk),
+        )
+    )
+    if len(t["rank_intervals"]):
+        s.figure(
+            rank_interval_chart(
+                t["rank_intervals"],
+                title=bilingual(
+                    f"Rank intervals over {a.draws} Monte Carlo draws, {y}",
+                    f"{y}年蒙特卡洛排名区间（{a.draws}次）",
+                    cjk,
+                ),
+            )
+        )
+        wide = t["rank_intervals"].head(5)
+        text_names = _names(run, lang)  # text needs no font
+        ri = "; ".join(
+            f"{text_names.get(r.region_code, r.region_code)} {r.p05:.0f}–{r.p95:.0f} "
+            f"({'基准' if zh else 'nominal'} {r.nominal:.0f})"
+            for r in wide.itertuples()
+        )
+        s.note(
+            f"在不同标准化、赋权和聚合方法下（{a.draws} 次固定种子抽样），{y} 年 5%–95% "
+            f"排名区间最宽的省份：{ri}。"
+            if zh
+            else f"Alternative normalisation, weighting and aggregation ({a.draws} seeded draws): widest "
+            f"5–95 % rank intervals in {y}: {ri}."
+        )
+    s.note(
+        f"{y} 年各维度的主成分与 Cronbach α（31 个省份）："
+        if zh
+        else f"Principal components and Cronbach's alpha per dimension, {y} (31 provinces):"
+    )
+    checks = pca.join(alpha[["alpha"]]).reset_index().assign(block=lambda d: [label[b] for b in d["block"]])
+    s.table(checks.rename(columns={"block": "维度", "k": "指标数"}) if zh else checks, floatfmt="{:,.3f}")
+    if len(flags):
+        s.note(
+            f"{y} 年维度内的相关性标记（负相关；|r| > {a.collinear} 为共线；"
+            "与所属维度或总指数负相关的指标）："
+            if zh
+            else f"Correlation flags within dimensions, {y} (negative pairs; |r| > {a.collinear} collinear; "
+            "indicators correlating negatively with their dimension or the index):"
+        )
+        shown = flags.assign(**{c: flags[c].map(label) for c in ("dimension", "a", "b")})
+        if zh:
+            shown = shown.assign(flag=shown["flag"].map(_FLAGS_ZH)).rename(
+                columns={"flag": "标记", "dimension": "维度", "a": "指标", "b": "对象"}
+            )
+        s.table(shown, floatfmt="{:,.3f}")
+    for n in a.notes[:4]:
+        s.note(n)
+    return s.note(a.lineage.footer()[:400])
+
+
+def section_macro_audit_digital(store: Store, lang: str) -> Section:
+    """The audit of the digital-economy index of the stored run."""
+    return _section_audit(store, lang, "digital")
+
+
+def section_macro_audit_real(store: Store, lang: str) -> Section:
+    """The audit of the real-economy index of the stored run."""
+    return _section_audit(store, lang, "real")
+
+
+def section_macro_audit_nqpf(store: Store, lang: str) -> Section:
+    """The audit of the new-quality-productive-forces index of the stored run."""
+    return _section_audit(store, lang, "nqpf")
+
+
 #: Sections in report order, for report/demo.py.
 SECTIONS_MACRO = [
     section_macro_indices,
@@ -246,4 +406,7 @@ SECTIONS_MACRO = [
     section_macro_moran,
     section_macro_kde,
     section_macro_map,
+    section_macro_audit_digital,
+    section_macro_audit_real,
+    section_macro_audit_nqpf,
 ]

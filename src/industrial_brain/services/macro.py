@@ -66,6 +66,7 @@ from industrial_brain.macro import (
     CVWeights,
     DagumGiniResult,
     EntropyWeights,
+    IndexAuditResult,
     IndexSystem,
     KernelDensityResult,
     LocalMoranResult,
@@ -85,6 +86,7 @@ from industrial_brain.macro import (
     dagum_gini,
     default_index_systems,
     distance_weights,
+    index_audit,
     kernel_density,
     load_index_system,
     moran_local,
@@ -94,6 +96,7 @@ from industrial_brain.macro import (
     sigma_convergence,
     theil,
 )
+from industrial_brain.services.index_audit import audit_values, load_audit
 from industrial_brain.services.results import (
     dataset_lineage,
     save_run,
@@ -192,6 +195,9 @@ class MacroRun(ResultMixin):
     weights_kind : str
     rank_checks : DataFrame
         Per role compared and period (years and ``"pooled"``): ``n``, ``spearman``, ``kendall``.
+    audits : dict role → IndexAuditResult
+        The audit of each index (weights by method, contributions, correlations, alpha, PCA, Monte
+        Carlo rank intervals; see :mod:`industrial_brain.services.index_audit`).
     notes : tuple of str
         What was interpolated, excluded or not computed, and why.
     lineage : Lineage
@@ -223,6 +229,7 @@ class MacroRun(ResultMixin):
     seed: int | None
     notes: tuple[str, ...] = ()
     lineage: Lineage = field(default_factory=lambda: Lineage.make("services.macro"))
+    audits: Mapping[str, IndexAuditResult] = field(default_factory=dict)
 
     title_en = "Digital–real economy integration: macro pipeline"
     title_zh = "数实融合宏观分析流水线"
@@ -576,6 +583,7 @@ def run_macro(
     missing: str = "interpolate",
     save: bool = True,
     note: str = "",
+    audit_draws: int | None = 200,
 ) -> MacroRun:
     """Run the macro pipeline on the store (see the module docstring).
 
@@ -601,6 +609,9 @@ def run_macro(
         Gaps left by excluded (error-flagged) values: interpolate linearly in the year, or refuse.
     save : bool
         Store the run with lineage (``analysis_run`` / ``analysis_value``).
+    audit_draws : int or None, default 200
+        Monte Carlo draws of each index's audit (:func:`~industrial_brain.macro.index_audit`, seeded
+        with ``seed``; 0: the audit without rank intervals; None: no audit).
 
     Returns
     -------
@@ -618,6 +629,10 @@ def run_macro(
         raise _parameter_error(
             "permutations", "permutations must be a non-negative integer", value=permutations
         )
+    if audit_draws is not None and (
+        not isinstance(audit_draws, (int, np.integer)) or audit_draws < 0 or 0 < audit_draws < 10
+    ):
+        raise _parameter_error("audit_draws", "draws must be 0 or an integer >= 10", value=audit_draws)
     sysmap = resolve_systems(systems)
     regions = region_table(store)
     codes = list(dict.fromkeys(c for r in ROLES for c in sysmap[r].input_codes))
@@ -666,6 +681,16 @@ def run_macro(
     for r in ROLES:
         notes.extend(f"{r}: {n}" for n in indices[r].notes)
     U = pd.DataFrame({r: indices[r].score.reindex(P.index) for r in ROLES})
+    audits = {}
+    if audit_draws is not None:
+        for r in ROLES:
+            a = _try(
+                notes,
+                f"audit of the {r} index",
+                lambda r=r: index_audit(P, sysmap[r], draws=int(audit_draws), seed=seed),
+            )
+            if a is not None:
+                audits[r] = a
     # 2. coupling coordination of digital vs real
     cc = coupling_coordination(U[["digital", "real"]], model=model)
     # 3. obstacles
@@ -783,6 +808,7 @@ def run_macro(
             "weights": weights,
             "k": int(k) if weights == "knn" else None,
             "permutations": int(permutations),
+            "audit_draws": audit_draws,
             "missing": missing,
             "interpolated": [list(c) for c in in_win],
             "excluded_in_window": n_excl,
@@ -821,6 +847,7 @@ def run_macro(
         seed=seed,
         notes=tuple(notes),
         lineage=lineage,
+        audits=audits,
     )
     if save:
         run = replace(run, run_id=save_run(store, KIND, lineage, _long_values(run), note=note))
@@ -911,6 +938,7 @@ def _long_values(run: MacroRun) -> pd.DataFrame:
         rows.append((None, y, f"rank.{c['role']}.kendall", c["kendall"], c["reference"]))
     parts.append(pd.DataFrame(rows, columns=["region_code", "year", "measure", "value", "label"]))
     parts.append(_reload_values(run))
+    parts += [audit_values(a, r) for r, a in run.audits.items()]
     out = pd.concat(parts, ignore_index=True)
     out["year"] = pd.array(out["year"], dtype="Int16")
     return out
@@ -1488,6 +1516,28 @@ def _load_rank_checks(v: _Values) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["role", "reference", "period", "n", "spearman", "kendall"])
 
 
+def pipeline_lineage(store: Store, run_id: str, *, required: bool = True) -> Lineage | None:
+    """The lineage of a run the macro pipeline stored (its window in ``params['years']``);
+    :class:`InputError` on ``run_id`` for an unknown run, and for a ``macro`` run stored otherwise
+    unless ``required=False`` (then None)."""
+    row = store_runs.run_row(store, run_id)
+    if row is None or row["kind"] != KIND:
+        raise InputError.at(
+            "unknown macro run", column="run_id", value=run_id, expected="the id of a stored macro run"
+        )
+    lineage = stored_lineage(row)
+    if lineage.method != "services.macro.run_macro" or "years" not in lineage.params:
+        if not required:
+            return None
+        raise InputError.at(
+            "the run was not stored by the macro pipeline",
+            column="run_id",
+            value=run_id,
+            expected="the id of a run of 'ibrain macro run' or POST /macro/jobs",
+        )
+    return lineage
+
+
 def load_macro_run(store: Store, run_id: str) -> MacroRun:
     """The :class:`MacroRun` of a stored macro run, rebuilt from ``analysis_run`` (its lineage: window,
     model, weights, permutations, seed) and ``analysis_value`` (every number and the ``meta.*`` texts):
@@ -1500,22 +1550,11 @@ def load_macro_run(store: Store, run_id: str) -> MacroRun:
     InputError
         No macro run with this id, or a run of kind ``macro`` not stored by the pipeline.
     """
-    row = store_runs.run_row(store, run_id)
-    if row is None or row["kind"] != KIND:
-        raise InputError.at(
-            "unknown macro run", column="run_id", value=run_id, expected="the id of a stored macro run"
-        )
-    lineage = stored_lineage(row)
+    lineage = pipeline_lineage(store, run_id)
     params = lineage.params
-    if lineage.method != "services.macro.run_macro" or "years" not in params:
-        raise InputError.at(
-            "the run was not stored by the macro pipeline",
-            column="run_id",
-            value=run_id,
-            expected="the id of a run of 'ibrain macro run' or POST /macro/jobs",
-        )
     years = [int(y) for y in params["years"]]
-    v = _Values(store_runs.run_values(store, run_id))
+    values = store_runs.run_values(store, run_id)
+    v = _Values(values)
     regions = region_table(store)
     idx = pd.MultiIndex.from_product([list(regions.index), years], names=["region_code", "year"])
     metas = {r: v.meta(f"index.{r}") for r in ROLES}
@@ -1589,6 +1628,7 @@ def load_macro_run(store: Store, run_id: str) -> MacroRun:
         seed=lineage.seed,
         notes=tuple(v.meta("run")["notes"]),
         lineage=lineage,
+        audits={r: a for r in ROLES if (a := load_audit(values, r, systems[r], idx)) is not None},
     )
 
 

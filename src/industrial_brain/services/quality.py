@@ -18,7 +18,6 @@ caches the answers.
 
 from __future__ import annotations
 
-import json
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from industrial_brain.quality.years import (
 )
 from industrial_brain.services import catalog
 from industrial_brain.services.macro import KIND as MACRO_KIND
-from industrial_brain.services.macro import ROLES, MacroRun, macro_run_id, stored_systems
+from industrial_brain.services.macro import ROLES, MacroRun, macro_run_id, pipeline_lineage, stored_systems
 from industrial_brain.store import runs as store_runs
 from industrial_brain.store.connection import Store
 
@@ -217,7 +216,11 @@ def macro_quality(store: Store, run: MacroRun | str | None = None, measure: str 
         years, datasets, systems = list(run.years), [d for d, _ in run.lineage.datasets], run.systems
     else:  # the window and the systems, without reloading the whole run (≈ 1 s)
         rid, datasets = macro_run_id(store, run)
-        years = [int(y) for y in json.loads(store_runs.run_row(store, rid)["params"])["years"]]
+        lineage = pipeline_lineage(store, rid, required=False)
+        if lineage is None:  # a macro run stored otherwise: the years of its values, every note
+            values = store_runs.run_values(store, rid, measure=measure)
+            return _quality(store, sorted({int(y) for y in values["year"].dropna()}), datasets, None)
+        years = [int(y) for y in lineage.params["years"]]
         systems = stored_systems(store, rid)
     codes = list(dict.fromkeys(c for r in _roles(measure) for c in systems[r].input_codes))
     return _quality(store, years, datasets, codes)

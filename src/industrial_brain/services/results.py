@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import uuid
-from types import MappingProxyType
 
 import pandas as pd
 
@@ -66,14 +65,13 @@ def save_run(
 
 def stored_lineage(row: pd.Series) -> Lineage:
     """The :class:`~industrial_brain.lineage.Lineage` a run was saved with, from its ``analysis_run`` row."""
-    d = json.loads(row["lineage"])
-    return Lineage(
-        method=d["method"],
-        params=MappingProxyType(d.get("params") or {}),
-        datasets=tuple(tuple(x) for x in d.get("datasets") or ()),
-        seed=d.get("seed"),
-        version=d.get("version", ""),
-        at=d.get("at", ""),
+    return Lineage.from_dict(json.loads(row["lineage"]))
+
+
+def value_rows(region, year, measure, value, label=None) -> pd.DataFrame:
+    """Long run rows ``region_code, year, measure, value, label`` (scalars broadcast over arrays)."""
+    return pd.DataFrame(
+        {"region_code": region, "year": year, "measure": measure, "value": value, "label": label}
     )
 
 

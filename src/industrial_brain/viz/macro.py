@@ -32,6 +32,8 @@ __all__ = [
     "kernel_density_ridge",
     "kernel_density_html",
     "moran_by_year",
+    "contribution_bars",
+    "rank_interval_chart",
     "write_macro_figures",
 ]
 
@@ -248,6 +250,50 @@ def moran_by_year(table: pd.DataFrame, *, title: str = "", alpha: float = 0.05):
     ax.set_xlabel("year")
     ax.set_ylabel("Moran's I")
     ax.legend(fontsize=8, frameon=False)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def contribution_bars(contributions: pd.DataFrame, *, top: int = 10, title: str = "", label: str = "name"):
+    """Stacked horizontal bars of each indicator's contribution to the score of the ``top`` provinces
+    (rows of an audit's contributions table: ``region_code``, ``name``, ``score``, ``indicator``,
+    ``contribution``), highest score on top; under arithmetic aggregation a bar's length is the score."""
+    wide = contributions.pivot_table(index=label, columns="indicator", values="contribution", sort=False)
+    order = contributions.drop_duplicates(label).sort_values("score", ascending=False)[label].head(top)
+    wide = wide.reindex(order)[list(dict.fromkeys(contributions["indicator"]))]
+    fig, ax = plt.subplots(figsize=(7.2, 0.35 * len(wide) + 2.2))
+    colours = plt.get_cmap("tab20")(np.linspace(0, 1, 20))
+    left = np.zeros(len(wide))
+    pos = np.arange(len(wide))
+    for k, col in enumerate(wide.columns):
+        v = np.nan_to_num(wide[col].to_numpy(dtype=float))
+        ax.barh(pos, v, left=left, color=colours[k % 20], label=str(col), height=0.7)
+        left += v
+    ax.set_yticks(pos, [str(i) for i in wide.index])
+    ax.invert_yaxis()
+    ax.set_xlabel("contribution to the score (w_j · x'_ij)")
+    ax.legend(fontsize=6.5, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def rank_interval_chart(intervals: pd.DataFrame, *, title: str = "", label: str = "name"):
+    """Monte Carlo rank intervals (5th–95th percentile, median dot, nominal rank cross) per province,
+    ordered by the nominal rank (rows of an audit's rank-interval table)."""
+    ri = intervals.sort_values(["nominal", label], kind="stable")
+    fig, ax = plt.subplots(figsize=(6.4, 0.22 * len(ri) + 1.6))
+    y = np.arange(len(ri))
+    ax.hlines(y, ri["p05"], ri["p95"], color="#1f6feb", lw=2.2, label="5–95 %")
+    ax.scatter(ri["median"], y, color="#1f6feb", zorder=3, s=14, label="median")
+    ax.scatter(ri["nominal"], y, color="#d1242f", marker="x", zorder=4, s=16, label="nominal")
+    ax.set_yticks(y, [str(v) for v in ri[label]], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("rank (1 = first)")
+    ax.legend(fontsize=7, frameon=False, loc="upper right")
     if title:
         ax.set_title(title)
     fig.tight_layout()

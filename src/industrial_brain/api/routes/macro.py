@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from industrial_brain.api.deps import (
     CurrentRole,
@@ -21,6 +21,7 @@ from industrial_brain.errors import InputError
 from industrial_brain.services import access
 from industrial_brain.services import macro as macro_service
 from industrial_brain.services import quality
+from industrial_brain.services.index_audit import audit_tables, run_audit
 from industrial_brain.services.index_checks import published_rank_checks
 from industrial_brain.services.runs import readable_runs
 
@@ -130,6 +131,50 @@ def rank_checks(
         run = macro_service.load_macro_run(store, rid)
         f = published_rank_checks(run, role, lang)
         return render({"run_id": rid, "role": role, "data": records(f), "count": len(f)})
+
+    return cached(request, who, make, grade=ran.grade, owner=ran.owner, store=store, what=f"run:{rid}")
+
+
+@router.get("/index/{system}/audit", response_model=Page, responses={400: {"model": Message}})
+def index_audit(
+    request: Request,
+    store: StoreDep,
+    who: CurrentRole,
+    system: Annotated[str, Path(max_length=80, description="role (digital, real, nqpf) or system code")],
+    run_id: Annotated[str | None, Query(max_length=120)] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    lang: Annotated[str, Query(pattern="^(en|zh)$")] = "en",
+):
+    """The stored audit of one index of a macro run (default: the newest): per indicator the framework,
+    weights by method and correlations (``data``); dimension weights; each indicator's contribution to
+    each province's score, Monte Carlo rank intervals, correlations, flags, Cronbach's alpha and the PCA
+    check of ``year`` (default: the run's last year)."""
+    rid, ran = readable_macro_run(store, who, run_id)
+
+    def make():
+        run = macro_service.load_macro_run(store, rid)
+        role, audit = run_audit(run.audits, system)
+        names = run.regions["name_zh" if lang == "zh" else "name_en"].to_dict()
+        t = audit_tables(audit, year, lang, names)
+        body = {k: records(v) for k, v in t.items() if k != "indicators"}
+        return render(
+            {
+                "run_id": rid,
+                "role": role,
+                "system": audit.system.code,
+                "year": int(t["contributions"]["year"].iloc[0]),
+                "normalization": audit.normalization,
+                "weighting": audit.weighting,
+                "aggregation": audit.aggregation,
+                "contribution": audit.contribution_kind,
+                "draws": audit.draws,
+                "seed": audit.seed,
+                "data": records(t["indicators"]),
+                "count": len(t["indicators"]),
+                **body,
+                "notes": list(audit.notes),
+            }
+        )
 
     return cached(request, who, make, grade=ran.grade, owner=ran.owner, store=store, what=f"run:{rid}")
 
