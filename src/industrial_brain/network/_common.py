@@ -124,7 +124,7 @@ def relabel(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     if lang == "en":
         return frame
     out = frame.rename(columns=lambda c: network_label(str(c), lang))
-    out.index = out.index.rename([network_label(str(n), lang) if n else n for n in out.index.names])
+    out.index = out.index.set_names([network_label(str(n), lang) if n else n for n in out.index.names])
     return out
 
 
