@@ -98,7 +98,9 @@ def test_gaps_on_three_sectors(three_sectors):
     r = chain_gaps(three_sectors, "11", ["c"], A3, x=X3)
     L = r.links
     assert list(L.index) == [("core", "c"), ("upstream", "s"), ("downstream", "d")]
-    assert L.loc[("upstream", "s"), ["coefficient", "need", "local_supply"]].tolist() == pytest.approx([0.3, 45, 15])
+    assert L.loc[("upstream", "s"), ["coefficient", "need", "local_supply"]].tolist() == pytest.approx(
+        [0.3, 45, 15]
+    )
     assert L.loc[("upstream", "s"), "coverage"] == pytest.approx(1 / 3)
     assert L.loc[("downstream", "d"), ["coefficient", "need"]].tolist() == pytest.approx([0.4, 60])
     assert L["status"].tolist() == ["core", "weak", "missing"]

@@ -100,7 +100,7 @@ def test_pagerank_on_a_random_weighted_graph_matches_networkx():
 
 
 def test_eigenvector_centrality_matches_networkx_on_a_cyclic_graph():
-    """A strongly connected weighted graph (a cycle with chords): networkx's in-edge eigenvector centrality."""
+    """A strongly connected weighted graph (a cycle with chords): networkx's in-edge centrality."""
     W = np.zeros((5, 5))
     for i in range(5):
         W[i, (i + 1) % 5] = 1.0 + i
@@ -202,7 +202,10 @@ def test_summaries_and_labels(six):
 @pytest.mark.parametrize(
     "edges, message",
     [
-        (EDGES.assign(buyer=["C", "C", "D", "E", "E", "E", "F", "X"]), "edges: row 8, column 'buyer': edges: unknown"),
+        (
+            EDGES.assign(buyer=["C", "C", "D", "E", "E", "E", "F", "X"]),
+            "edges: row 8, column 'buyer': unknown buyer",
+        ),
         (EDGES.assign(buyer=["A"] + list(EDGES["buyer"][1:])), "self-trade"),
         (EDGES.assign(amount=[0.0] + list(EDGES["amount"][1:])), "row 1, column 'amount'"),
         (EDGES.drop(columns="amount"), "edges lacks column 'amount'"),

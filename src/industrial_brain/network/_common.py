@@ -148,9 +148,7 @@ def _codes(frame: pd.DataFrame, column: str, what: str) -> np.ndarray:
     bad = values.isna().to_numpy()
     if bad.any():
         i = _first_bad(bad)
-        raise InputError.at(
-            f"{what}: missing {column}", file=what, row=i + 1, column=column, expected="a code"
-        )
+        raise InputError.at(f"missing {column}", file=what, row=i + 1, column=column, expected="a code")
     return values.astype(str).to_numpy()
 
 
@@ -161,7 +159,7 @@ def _numbers(frame: pd.DataFrame, column: str, what: str, *, positive: bool) -> 
         bad = pd.to_numeric(frame[column], errors="coerce").isna().to_numpy()
         i = _first_bad(bad)
         raise InputError.at(
-            f"{what}: {column} is not a number",
+            f"{column} is not a number",
             file=what,
             row=i + 1,
             column=column,
@@ -172,7 +170,7 @@ def _numbers(frame: pd.DataFrame, column: str, what: str, *, positive: bool) -> 
     if bad.any():
         i = _first_bad(bad)
         raise InputError.at(
-            f"{what}: bad {column}",
+            f"bad {column}",
             file=what,
             row=i + 1,
             column=column,
@@ -345,7 +343,7 @@ def firm_graph(firms: pd.DataFrame, edges: pd.DataFrame, *, year: int | None = N
     if dup.any():
         i = _first_bad(dup)
         raise InputError.at(
-            "firms: duplicate uscc",
+            "duplicate uscc",
             file="firms",
             row=i + 1,
             column="uscc",
@@ -381,7 +379,7 @@ def firm_graph(firms: pd.DataFrame, edges: pd.DataFrame, *, year: int | None = N
         if (pos < 0).any():
             i = _first_bad(pos < 0)
             raise InputError.at(
-                f"edges: unknown {c}",
+                f"unknown {c}",
                 file="edges",
                 row=i + 1,
                 column=c,
@@ -393,7 +391,7 @@ def firm_graph(firms: pd.DataFrame, edges: pd.DataFrame, *, year: int | None = N
     if self_trade.any():
         i = _first_bad(self_trade)
         raise InputError.at(
-            "edges: self-trade",
+            "self-trade",
             file="edges",
             row=i + 1,
             column="buyer",
@@ -407,7 +405,7 @@ def firm_graph(firms: pd.DataFrame, edges: pd.DataFrame, *, year: int | None = N
         if np.isnan(yv).any():
             i = _first_bad(np.isnan(yv))
             raise InputError.at(
-                "edges: bad year",
+                "bad year",
                 file="edges",
                 row=i + 1,
                 column="year",
