@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -262,6 +262,18 @@ class FirmGraph:
                 expected="a USCC of the firms table",
             )
         return pos.astype(np.int64)
+
+    def region_and_sector(self, region: str) -> tuple[np.ndarray, np.ndarray]:
+        """Every firm's region and sector code, after checking that ``region`` has firms."""
+        reg = self.firms["region_code"].to_numpy()
+        if region not in set(reg):
+            raise InputError.at(
+                "no firm in this region",
+                column="region",
+                value=region,
+                expected="a region_code of the firms table",
+            )
+        return reg, self.firms["sector_code"].to_numpy()
 
     def single_year(self, what: str) -> None:
         """Refuse a graph that sums several years where ``what`` needs one year's flows."""
@@ -505,14 +517,3 @@ def region_distances(distance: Any, regions: Iterable[Any]) -> pd.DataFrame:
     if not np.isfinite(D.to_numpy()).all() or (D.to_numpy() < 0).any():
         raise InputError.at("distance must be finite and ≥ 0", expected="km ≥ 0 in every cell")
     return D
-
-
-def as_mapping(values: Any, what: str) -> Mapping[str, float]:
-    """A mapping ``{code: number}`` from a dict or a Series (keys as strings)."""
-    if isinstance(values, pd.Series):
-        values = values.to_dict()
-    if not isinstance(values, Mapping):
-        raise InputError.at(
-            f"{what} must map codes to numbers", value=type(values).__name__, expected="a dict or Series"
-        )
-    return {str(k): float(v) for k, v in values.items()}

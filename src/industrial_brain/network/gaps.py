@@ -40,6 +40,18 @@ from industrial_brain.network._common import FirmGraph, fmt_cny, region_distance
 __all__ = ["REASONS", "ChainGapsResult", "candidate_suppliers", "chain_gaps"]
 
 REASONS = ("size", "reliability", "distance", "sector_fit")
+CANDIDATE_COLUMNS = (
+    "position",
+    "candidate",
+    "region_code",
+    "output",
+    "reliability",
+    "distance_km",
+    "sector_fit",
+    "score",
+    "reasons_en",
+    "reasons_zh",
+)
 _ACTIONS = {
     ("upstream", "missing"): "补链",
     ("upstream", "weak"): "强链",
@@ -236,15 +248,7 @@ def chain_gaps(
             expected="0 < threshold < 1, 0 < weak_bound ≤ 1",
         )
     A, xs = _coefficients(A, x, core)
-    reg = g.firms["region_code"].to_numpy()
-    sec = g.firms["sector_code"].to_numpy()
-    if region not in set(reg):
-        raise InputError.at(
-            "no firm in this region",
-            column="region",
-            value=region,
-            expected="a region_code of the firms table",
-        )
+    reg, sec = g.region_and_sector(region)
     here = reg == region
     out = g.output
     X_core = pd.Series({c: float(out[here & (sec == c)].sum()) for c in core})
@@ -310,24 +314,7 @@ def chain_gaps(
                 )
     else:
         notes.append("no distance table: candidates not ranked")
-    candidates_frame = (
-        pd.concat(cands)
-        if cands
-        else pd.DataFrame(
-            columns=[
-                "position",
-                "candidate",
-                "region_code",
-                "output",
-                "reliability",
-                "distance_km",
-                "sector_fit",
-                "score",
-                "reasons_en",
-                "reasons_zh",
-            ]
-        )
-    )
+    candidates_frame = pd.concat(cands) if cands else pd.DataFrame(columns=list(CANDIDATE_COLUMNS))
     return ChainGapsResult(
         links=links,
         candidates=candidates_frame,
@@ -430,21 +417,10 @@ def candidate_suppliers(
     reg = g.firms["region_code"].to_numpy()
     sec = g.firms["sector_code"].to_numpy()
     pool = np.flatnonzero((sec == sector) & (reg != region))
-    columns = [
-        "position",
-        "candidate",
-        "region_code",
-        "output",
-        "reliability",
-        "distance_km",
-        "sector_fit",
-        "score",
-        "reasons_en",
-        "reasons_zh",
-    ]
     if not len(pool):
         return pd.DataFrame(
-            columns=columns, index=pd.MultiIndex.from_arrays([[], []], names=["sector_code", "rank"])
+            columns=list(CANDIDATE_COLUMNS),
+            index=pd.MultiIndex.from_arrays([[], []], names=["sector_code", "rank"]),
         )
     D = region_distances(distance, np.r_[reg[pool], [region]])
     km = D.loc[reg[pool], region].to_numpy()

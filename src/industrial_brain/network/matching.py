@@ -190,15 +190,7 @@ def match_suppliers(
             column="far_km",
             value=(far_km, unit, max_suppliers),
         )
-    reg = g.firms["region_code"].to_numpy()
-    sec = g.firms["sector_code"].to_numpy()
-    if region not in set(reg):
-        raise InputError.at(
-            "no firm in this region",
-            column="region",
-            value=region,
-            expected="a region_code of the firms table",
-        )
+    reg, sec = g.region_and_sector(region)
     D = region_distances(distance, np.r_[np.unique(reg), [region]])
     to_here = D[region].reindex(pd.Index(reg)).to_numpy()  # km from each firm's region to the buyers'
     q = _capacities(g, capacity, spare_share)
