@@ -220,3 +220,25 @@ def test_firm_graph_refuses_bad_edges_in_one_line(edges, message):
 def test_firm_graph_refuses_duplicate_firms():
     with pytest.raises(InputError, match="duplicate uscc"):
         firm_graph(pd.concat([FIRMS, FIRMS.iloc[:1]]), EDGES)
+
+
+def test_a_minor_input_limits_only_when_it_is_critical(six):
+    """B stops. E buys 1 a day of materials from B (365 of its 5,840 purchases: 6.25 %) and holds 3
+    days: it has 3, 2, 1 left on days 2–4 and stops on day 5 (Leontief: every input limits), losing
+    6 × 40 = 240 over days 5–10; C still gets A's 4 of its 5 a day and has 15 days in stock, so it
+    is not hit within 10 days. With critical_share = 0.1 the 6.25 % input never limits E: only B's own
+    10 × 5 = 50 is lost."""
+    r = firm_cascade(six, ["B"], days=10, inventory_days=3)
+    assert r.firms["output_lost"].to_dict() == pytest.approx({"E": 240.0, "B": 50.0})
+    assert r.firms.loc["E", "first_hit_day"] == 5
+    minor = firm_cascade(six, ["B"], days=10, inventory_days=3, critical_share=0.1)
+    assert minor.total_output_lost == pytest.approx(50.0) and list(minor.firms.index) == ["B"]
+
+
+def test_inventory_days_by_input_sector(six):
+    """Materials held 10 days, parts 3: when A stops, D runs to day 11 and nobody downstream is hit within
+    10 days; C falls only when its 50 in stock run out (not within 10 days either): A's 100 alone."""
+    r = firm_cascade(six, ["A"], days=10, inventory_days={"m": 10, "p": 3, "e": 3})
+    assert r.total_output_lost == pytest.approx(100.0)
+    with pytest.raises(InputError, match="lacks an input sector"):
+        firm_cascade(six, ["A"], inventory_days={"m": 10})
