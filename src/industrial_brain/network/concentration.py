@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from industrial_brain._shared.results import ResultMixin
+from industrial_brain.errors import InputError
 from industrial_brain.lineage import Lineage
 from industrial_brain.network._common import FirmGraph, hhi_rows, indicator, relabel
 
@@ -55,6 +56,8 @@ class ConcentrationResult(ResultMixin):
 
     def to_frame(self, lang: str = "en", level: str = "firm") -> pd.DataFrame:
         """The firm table (``level="firm"``) or the region–sector table (``level="link"``)."""
+        if level not in ("firm", "link"):
+            raise InputError.at("unknown level", column="level", value=level, expected="firm | link")
         return relabel(self.firms if level == "firm" else self.links, lang)
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
