@@ -122,12 +122,12 @@ def hhi_concentration(graph: FirmGraph) -> ConcentrationResult:
     cus = _block(*hhi_rows(Z), "customer")
     firms = pd.DataFrame(
         {
-            "region_code": g.firms["region_code"].to_numpy(),
-            "sector_code": g.firms["sector_code"].to_numpy(),
+            "region_code": g.column("region_code"),
+            "sector_code": g.column("sector_code"),
             **sup,
             **cus,
         },
-        index=pd.Index(g.uscc, name="uscc"),
+        index=g.index,
     )
     link_frame = g.firms[["region_code", "sector_code"]]
     codes, uniques = pd.MultiIndex.from_frame(link_frame).factorize()

@@ -263,8 +263,8 @@ def chain_leaders(
     Z = g.Z
     x = g.output
     cols: dict[str, Any] = {
-        "region_code": g.firms["region_code"].to_numpy(),
-        "sector_code": g.firms["sector_code"].to_numpy(),
+        "region_code": g.column("region_code"),
+        "sector_code": g.column("sector_code"),
         "output": x,
         "sales": g.sales,
         "customers": np.diff(Z.indptr),
@@ -277,7 +277,7 @@ def chain_leaders(
     cols["output_at_risk"] = oar
     total = float(x.sum())
     cols["output_at_risk_share"] = oar / total if total > 0 else np.zeros(g.n)
-    table = pd.DataFrame(cols, index=pd.Index(g.uscc, name="uscc"))
+    table = pd.DataFrame(cols, index=g.index)
     table = table.sort_values(rank_by, ascending=False, kind="stable")
     table["rank"] = np.arange(1, len(table) + 1)
     return ChainLeadersResult(
