@@ -204,7 +204,7 @@ def firm_cascade(
 
         d_js(t) = Σ_{e: k∈s} u_e r_k(t−1)                    deliveries (yesterday's production)
         r_j(t)  = min(c_j(t), min_{s critical} (S_js(t−1) + d_js(t)) / u_js, 1)
-        S_js(t) = min(S_js(t−1) + d_js(t) − r_j(t) u_js, n_s u_js)
+        S_js(t) = min(max(S_js(t−1) + d_js(t) − r_j(t) u_js, 0), n_s u_js)
         loss(t) = Σ_j (x_j / 365) (1 − r_j(t))
 
     with c_j(t) = 1 − δ_j during the shock and 1 − δ_j · curve(t − duration) after it. A customer of a
@@ -300,7 +300,9 @@ def firm_cascade(
         if P:
             r_new[buyers] = np.minimum(r_new[buyers], np.minimum.reduceat(ratio, first_pair))
         np.minimum(r_new, 1.0, out=r_new)
-        stock = np.minimum(avail - r_new[pair_buyer] * u_p, target)
+        # a critical input is never used beyond what is there; a non-critical one that runs short is
+        # bought for the day elsewhere (its stock stays at 0, it never limits)
+        stock = np.clip(avail - r_new[pair_buyer] * u_p, 0.0, target)
         r = r_new
         gap = x_day * (1.0 - r)
         hit = r < 1.0 - tol

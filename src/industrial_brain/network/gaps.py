@@ -343,9 +343,8 @@ def _yearly_cv(graph: FirmGraph, firm_pos: np.ndarray, side: str) -> np.ndarray:
     if len(years) < 2:
         return np.full(len(firm_pos), np.nan)
     ends = graph.seller if side == "sales" else graph.buyer
-    where = {p: i for i, p in enumerate(firm_pos)}
     mask = np.isin(ends, firm_pos)
-    rows = np.array([where[p] for p in ends[mask]], dtype=np.int64)
+    rows = np.searchsorted(firm_pos, ends[mask])  # firm_pos is sorted (np.flatnonzero)
     cols = np.searchsorted(np.array(years), graph.year[mask])
     M = np.zeros((len(firm_pos), len(years)))
     np.add.at(M, (rows, cols), graph.amount[mask])
