@@ -164,3 +164,49 @@ def test_link_scores_weights_are_checked(six):
         chain_link_scores(six, weights={"beauty": 1.0})
     only = chain_link_scores(six, sectors=["p", "e"], weights={"size": 1.0})
     assert only.table["score"].tolist() == pytest.approx([100.0, 0.0])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_matching_equals_the_lp_optimum_on_random_cases(seed):
+    """Random buyers in R0 sourcing from far regions (R4, R5), suppliers with random capacities in near
+    regions: the min-cost flow's cost equals the transportation LP's optimum (HiGHS) — the LP of a
+    transportation problem with integer data has an integral optimum, so rounding costs nothing."""
+    rng = np.random.default_rng(seed)
+    regions = [f"R{i}" for i in range(6)]
+    to_r0 = np.array([0, 120, 260, 410, 900, 1500])
+    km = pd.DataFrame(700.0, index=regions, columns=regions)
+    for i, r in enumerate(regions):
+        km.loc["R0", r] = km.loc[r, "R0"] = float(to_r0[i])
+        km.loc[r, r] = 0.0
+    nb, nf, ns = 8, 3, 5
+    firms = pd.DataFrame(
+        {
+            "uscc": [f"b{i}" for i in range(nb)]
+            + [f"f{i}" for i in range(nf)]
+            + [f"k{i}" for i in range(ns)],
+            "region_code": ["R0"] * nb
+            + list(rng.choice(["R4", "R5"], nf))
+            + list(rng.choice(regions[1:4], ns)),
+            "sector_code": ["t"] * nb + ["s"] * (nf + ns),
+        }
+    )
+    sellers = rng.integers(0, nf, nb)
+    d = rng.integers(10, 100, nb).astype(float)
+    edges = pd.DataFrame(
+        {"seller": [f"f{i}" for i in sellers], "buyer": [f"b{i}" for i in range(nb)], "amount": d}
+    )
+    q = rng.integers(10, 80, ns).astype(float)
+    r = match_suppliers(
+        firm_graph(firms, edges), "R0", km, capacity={f"k{i}": q[i] for i in range(ns)}, unit=1.0
+    )
+    c = r.demand["current_km"].to_numpy()
+    delta = to_r0[[regions.index(x) for x in firms["region_code"].iloc[nb + nf :]]]
+    cost = (delta[None, :] - c[:, None]).ravel()  # f_jk, buyer-major
+    A_ub = np.vstack([np.kron(np.eye(nb), np.ones(ns)), np.kron(np.ones(nb), np.eye(ns))])
+    bounds = [(0, None) if delta[k] < c[j] else (0, 0) for j in range(nb) for k in range(ns)]
+    lp = linprog(cost, A_ub=A_ub, b_ub=np.r_[d, q], bounds=bounds, method="highs")
+    assert r.cost_after == pytest.approx(r.cost_before + lp.fun)
+    assert len(r.matches) and r.cost_after < r.cost_before
+    used = r.matches.groupby("supplier")["amount"].sum().reindex([f"k{i}" for i in range(ns)], fill_value=0.0)
+    assert (used.to_numpy() <= q + 1e-9).all()
+    assert (r.demand["matched"] <= r.demand["amount"] + 1e-9).all()
