@@ -6,23 +6,24 @@ than ``far_km``: d_js (CNY) at the amount-weighted mean distance c_js (km).
 
 **Supply.** Each firm k of sector s within ``far_km`` of the buyers' region (δ_k, km between the
 region centroids), with spare capacity q_k of at least one unit (given, or ``spare_share`` × its
-output); it can serve (j, s) when δ_k < c_js.
-At most ``max_suppliers`` suppliers per input (the nearest, then the largest) keep the problem small.
+output), not itself short of s; it can serve (j, s) when δ_k < c_js.
 
 **Problem.** Move amounts f_jsk ≥ 0 so as to minimise the amount-weighted distance
 
     min Σ f_jsk δ_k + Σ (d_js − Σ_k f_jsk) c_js   s.t.  Σ_k f_jsk ≤ d_js,  Σ_js f_jsk ≤ q_k,
 
 a transportation problem: source → (j, s) with capacity d_js; (j, s) → k at cost δ_k; (j, s) → "keep the
-current suppliers" at cost c_js; k → sink with capacity q_k. Solved exactly by networkx's network
-simplex (``networkx.min_cost_flow``) on amounts in whole ``unit`` (10⁴ CNY by default) and distances
-in whole km.
+current suppliers" at cost c_js; k → sink with capacity q_k. The firms of one input in one region are
+the same distance from the buyers, so they form one node with their summed capacity, whose flow is
+then handed to them largest first (any split is optimal): the network grows with the buyer–input pairs
+× supplying regions, not with the supplier firms. Solved exactly by networkx's network simplex
+(``networkx.min_cost_flow``) on amounts in whole ``unit`` (10⁴ CNY by default) and distances in whole km.
 
 **Why min-cost flow and not ``linear_sum_assignment``.** A buyer's demand and a supplier's spare
 capacity are amounts of money that may be split; ``linear_sum_assignment`` solves one-to-one
 assignments, so capacities would need one copy of a supplier per unit of its capacity — a cost matrix
-that grows with the amounts, not with the firms. The flow network grows with the buyer–supplier pairs
-only, and network simplex gives the integral optimum.
+that grows with the amounts, not with the firms. Network simplex gives the integral optimum, which is
+also the optimum of the linear programme (a transportation problem is totally unimodular).
 """
 
 from __future__ import annotations
@@ -116,6 +117,79 @@ def _capacities(graph: FirmGraph, capacity: Any, spare_share: float) -> np.ndarr
     return q
 
 
+def _solve(
+    demand: pd.DataFrame,
+    units: np.ndarray,
+    sec: np.ndarray,
+    reg: np.ndarray,
+    q: np.ndarray,
+    to_here: np.ndarray,
+    far_km: float,
+    unit: float,
+) -> list[tuple[tuple[int, Any, int], int]]:
+    """The min-cost flow on aggregated nodes, then its flows handed to the firms: ((j, s, k), units).
+
+    Two aggregations keep the network small without changing the optimum. Supplier side: the firms of
+    input s in region r are all δ_r from the buyers, one node (s, r) with their summed capacity. Buyer
+    side: the buyers of s whose current distance rounds to the same km have the same costs, one node
+    (s, c) with their summed demand. The network then has at most (inputs × distinct km) demand nodes,
+    however many buyers there are. Any split of an aggregated flow is optimal: it is handed out in
+    order (buyers as listed, suppliers largest spare capacity first). Buyers short of an input do not
+    supply it to the others.
+    """
+    G = nx.DiGraph()
+    total = int(units.sum())
+    G.add_node("source", demand=-total)
+    G.add_node("sink", demand=total)
+    G.add_edge("keep", "sink")
+    slots = (q // unit).astype(np.int64)
+    pairs = demand.index.to_frame(index=False)
+    pairs["units"] = units
+    pairs["km"] = np.rint(demand["current_km"].to_numpy()).astype(np.int64)
+    pairs = pairs[pairs["units"] > 0]
+    supply: dict[Any, dict[Any, tuple[int, np.ndarray]]] = {}
+    for s, short in pairs.groupby("input_sector")["buyer"]:
+        pool = np.flatnonzero((sec == s) & (slots > 0) & (to_here <= far_km))
+        pool = np.setdiff1d(pool, short.to_numpy())
+        pool = pool[np.argsort(-q[pool], kind="stable")]
+        supply[s] = {}
+        for r in pd.unique(reg[pool]):
+            members = pool[reg[pool] == r]
+            supply[s][r] = (int(np.rint(to_here[members[0]])), members)
+            G.add_edge(("k", s, r), "sink", capacity=int(slots[members].sum()))
+    groups = pairs.groupby(["input_sector", "km"], sort=False)
+    for (s, km), grp in groups:
+        node = ("d", s, int(km))
+        d = int(grp["units"].sum())
+        G.add_edge("source", node, capacity=d)
+        G.add_edge(node, "keep", capacity=d, weight=int(km))
+        for r, (dkm, _) in supply[s].items():
+            if dkm < km:
+                G.add_edge(node, ("k", s, r), capacity=d, weight=dkm)
+    flow = nx.min_cost_flow(G) if total > 0 else {}
+    left_k = slots.copy()
+    out: list[tuple[tuple[int, Any, int], int]] = []
+    for (s, km), grp in groups:
+        left_j = dict(zip(grp["buyer"].astype(int), grp["units"].astype(int)))
+        for target, f in flow.get(("d", s, int(km)), {}).items():
+            if f <= 0 or target == "keep":
+                continue
+            members = supply[s][target[2]][1]
+            for j in left_j:
+                for k in members:
+                    take = min(f, left_j[j], int(left_k[k]))
+                    if take:
+                        out.append(((j, s, int(k)), take))
+                        left_j[j] -= take
+                        left_k[k] -= take
+                        f -= take
+                    if f == 0 or left_j[j] == 0:
+                        break
+                if f == 0:
+                    break
+    return out
+
+
 def match_suppliers(
     graph: FirmGraph,
     region: Any,
@@ -124,7 +198,6 @@ def match_suppliers(
     far_km: float = 500.0,
     capacity: Any = None,
     spare_share: float = 0.2,
-    max_suppliers: int = 50,
     unit: float = 1e4,
     year: int | None = None,
 ) -> MatchingResult:
@@ -143,8 +216,6 @@ def match_suppliers(
         Default ``spare_share`` × output for every firm.
     spare_share : float
         Share of output taken as spare capacity when ``capacity`` is not given (0.2).
-    max_suppliers : int
-        Suppliers kept per input sector (the nearest, then the largest; 50).
     unit : float
         Amounts are matched in whole units of this many CNY (10⁴: 万元).
     year : int, optional
@@ -184,11 +255,11 @@ def match_suppliers(
     """
     g = graph
     region = str(region)
-    if far_km < 0 or unit <= 0 or max_suppliers < 1:
+    if far_km < 0 or unit <= 0:
         raise InputError.at(
-            "far_km ≥ 0, unit > 0 and max_suppliers ≥ 1 are needed",
+            "far_km ≥ 0 and unit > 0 are needed",
             column="far_km",
-            value=(far_km, unit, max_suppliers),
+            value=(far_km, unit),
         )
     reg, sec = g.region_and_sector(region)
     D = region_distances(distance, np.r_[np.unique(reg), [region]])
@@ -212,58 +283,35 @@ def match_suppliers(
     demand["current_km"] = demand["akm"] / demand["amount"]
     demand = demand.drop(columns="akm")
     notes = list(g.notes)
-    G = nx.DiGraph()
     units = np.floor(demand["amount"].to_numpy() / unit + 0.5).astype(np.int64)
-    total = int(units.sum())
-    G.add_node("source", demand=-total)
-    G.add_node("sink", demand=total)
-    G.add_edge("keep", "sink")
-    cand_sets: dict[str, np.ndarray] = {}
-    for s in demand.index.get_level_values("input_sector").unique():
-        pool = np.flatnonzero((sec == s) & (q >= unit) & (to_here <= far_km))
-        pool = pool[np.lexsort((-q[pool], to_here[pool]))][:max_suppliers]
-        cand_sets[s] = pool
-        for k in pool:
-            G.add_edge(("k", int(k)), "sink", capacity=int(q[k] // unit))
-    for ((j, s), row), d in zip(demand.iterrows(), units):
-        if d <= 0:
-            continue
-        node = ("d", int(j), s)
-        G.add_edge("source", node, capacity=int(d))
-        G.add_edge(node, "keep", capacity=int(d), weight=int(round(row["current_km"])))
-        for k in cand_sets[s]:
-            if k != j and to_here[k] < row["current_km"]:
-                G.add_edge(node, ("k", int(k)), capacity=int(d), weight=int(round(to_here[k])))
-    flow = nx.min_cost_flow(G) if total > 0 else {}
+    flows = _solve(demand, units, sec, reg, q, to_here, far_km, unit)
     rows = []
     matched = pd.Series(0.0, index=demand.index)
-    for (j, s), row in demand.iterrows():
-        for target, f in flow.get(("d", int(j), s), {}).items():
-            if f <= 0 or target == "keep":
-                continue
-            k = target[1]
-            amt = f * unit
-            matched[(j, s)] += amt
-            saved = amt * (row["current_km"] - to_here[k])
-            rows.append(
-                (
-                    g.uscc[j],
-                    s,
-                    g.uscc[k],
-                    reg[k],
-                    amt,
-                    row["current_km"],
-                    to_here[k],
-                    saved,
-                    q[k],
-                    f"{g.uscc[j]} buys {fmt_cny(row['amount'])} of {s} from {row['current_km']:,.0f} km "
-                    f"away; {g.uscc[k]} in {reg[k]} is {to_here[k]:,.0f} km away with {fmt_cny(q[k])} "
-                    f"spare capacity: {fmt_cny(amt)} moved, saving {saved:,.0f} CNY·km",
-                    f"{g.uscc[j]}从{row['current_km']:,.0f}公里外采购{s}{fmt_cny(row['amount'], 'zh')}；"
-                    f"{reg[k]}的{g.uscc[k]}距离{to_here[k]:,.0f}公里，富余产能{fmt_cny(q[k], 'zh')}："
-                    f"转移{fmt_cny(amt, 'zh')}，节省{saved:,.0f}元·公里",
-                )
+    for (j, s, k), f in flows:
+        cur = float(demand.loc[(j, s), "current_km"])
+        bought = float(demand.loc[(j, s), "amount"])
+        amt = f * unit
+        matched[(j, s)] += amt
+        saved = amt * (cur - to_here[k])
+        rows.append(
+            (
+                g.uscc[j],
+                s,
+                g.uscc[k],
+                reg[k],
+                amt,
+                cur,
+                to_here[k],
+                saved,
+                q[k],
+                f"{g.uscc[j]} buys {fmt_cny(bought)} of {s} from {cur:,.0f} km away; {g.uscc[k]} in "
+                f"{reg[k]} is {to_here[k]:,.0f} km away with {fmt_cny(q[k])} spare capacity: "
+                f"{fmt_cny(amt)} moved, saving {saved:,.0f} CNY·km",
+                f"{g.uscc[j]}从{cur:,.0f}公里外采购{s}{fmt_cny(bought, 'zh')}；{reg[k]}的{g.uscc[k]}距离"
+                f"{to_here[k]:,.0f}公里，富余产能{fmt_cny(q[k], 'zh')}：转移{fmt_cny(amt, 'zh')}，"
+                f"节省{saved:,.0f}元·公里",
             )
+        )
     matches = pd.DataFrame(
         rows,
         columns=[
@@ -306,7 +354,6 @@ def match_suppliers(
                 "far_km": far_km,
                 "spare_share": spare_share,
                 "capacity": "given" if capacity is not None else "spare_share × output",
-                "max_suppliers": max_suppliers,
                 "unit": unit,
                 "year": flow_year,
             },
