@@ -146,7 +146,7 @@ def eigenvector_centrality(W: Any, *, tol: float = 1e-10, max_iter: int = 1000) 
     )
 
 
-def output_at_risk(Z: sp.csr_array, output: np.ndarray, purchases: np.ndarray) -> np.ndarray:
+def _output_at_risk(Z: sp.csr_array, output: np.ndarray, purchases: np.ndarray) -> np.ndarray:
     """First-round output at risk OaR_k = Σ_j (z_kj / m_j) x_j (0 for customers without purchases)."""
     per_input = np.zeros(len(output))
     np.divide(output, purchases, out=per_input, where=purchases > 0)
@@ -273,7 +273,7 @@ def chain_leaders(
     }
     if eigenvector:
         cols["eigenvector"] = eigenvector_centrality(Z.T, tol=tol, max_iter=max_iter)
-    oar = output_at_risk(Z, x, g.purchases)
+    oar = _output_at_risk(Z, x, g.purchases)
     cols["output_at_risk"] = oar
     total = float(x.sum())
     cols["output_at_risk_share"] = oar / total if total > 0 else np.zeros(g.n)
@@ -309,12 +309,14 @@ class SinglePointsResult(ResultMixin):
         ``top2``, ``top2_share`` (the two together), ``through`` (1 or 2 firms).
         Only the flagged cells, largest purchases first.
     bound, min_input_share : float
+    notes : tuple of str
     lineage : Lineage
     """
 
     table: pd.DataFrame
     bound: float
     min_input_share: float
+    notes: tuple[str, ...] = ()
     lineage: Lineage = field(default_factory=lambda: Lineage.make("network.single_points_of_failure"))
 
     title_en = "Single points of failure"
@@ -435,6 +437,7 @@ def single_points_of_failure(
         table=table,
         bound=bound,
         min_input_share=min_input_share,
+        notes=g.notes,
         lineage=Lineage.make(
             "network.single_points_of_failure",
             {**g.lineage_params(), "bound": bound, "min_input_share": min_input_share},
