@@ -242,3 +242,18 @@ def test_inventory_days_by_input_sector(six):
     assert r.total_output_lost == pytest.approx(100.0)
     with pytest.raises(InputError, match="lacks an input sector"):
         firm_cascade(six, ["A"], inventory_days={"m": 10})
+
+
+def test_a_year_is_chosen_and_an_absent_one_refused():
+    """With the edges split over 2020 and 2021, ``year=2021`` keeps the four 2021 records; gaps and
+    matching read the last year by default (``year_mask``)."""
+    both = EDGES.assign(year=[2020, 2021] * 4)
+    g21 = firm_graph(FIRMS, both, year=2021)
+    assert g21.years == (2021,) and g21.Z.sum() == pytest.approx(EDGES["amount"][1::2].sum())
+    g = firm_graph(FIRMS, both)
+    mask, year = g.year_mask()
+    assert year == 2021 and mask.tolist() == [False, True] * 4
+    with pytest.raises(InputError, match="no edge in this year"):
+        firm_graph(FIRMS, both, year=2019)
+    with pytest.raises(InputError, match="edges have no year column"):
+        firm_graph(FIRMS, EDGES, year=2021)
