@@ -362,7 +362,7 @@ def single_points_of_failure(
 
     References
     ----------
-    OECD (2021). *Fostering economic resilience in a world of open and integrated markets*, ch. 3
+    OECD (2021). *Fostering economic resilience in a world of open and integrated markets*
     (concentration of supply: one or few suppliers of a critical input). European Commission (2021).
     *Strategic dependencies and capacities*, SWD(2021) 352 (supply concentrated in few sources).
 
