@@ -27,6 +27,13 @@ WITH_EXAMPLES = {
     "industrial_brain.meso.chain_network",
     "industrial_brain.meso.digital",
     "industrial_brain.meso.chokepoint_analysis",
+    "industrial_brain.network._common",
+    "industrial_brain.network.concentration",
+    "industrial_brain.network.leaders",
+    "industrial_brain.network.cascade",
+    "industrial_brain.network.link_scores",
+    "industrial_brain.network.gaps",
+    "industrial_brain.network.matching",
 }
 
 
