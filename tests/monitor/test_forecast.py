@@ -99,8 +99,9 @@ def _falling():
 
 
 def test_predictive_alert_on_a_series_built_to_cross():
-    rs = one_rule(kind="forecast", direction="below", fire=72, clear=74, horizon=2, basis="point",
-                  method="arima")
+    rs = one_rule(
+        kind="forecast", direction="below", fire=72, clear=74, horizon=2, basis="point", method="arima"
+    )
     v = _falling()
     panel = series(v, start=2008)
     ev = evaluate(panel, rs)
@@ -117,8 +118,9 @@ def test_predictive_alert_on_a_series_built_to_cross():
 
 
 def test_predictive_alert_clears_when_the_series_turns():
-    rs = one_rule(kind="forecast", direction="below", fire=72, clear=74, horizon=2, basis="point",
-                  method="arima")
+    rs = one_rule(
+        kind="forecast", direction="below", fire=72, clear=74, horizon=2, basis="point", method="arima"
+    )
     v = np.r_[_falling(), [80.0, 86.0, 92.0, 98.0]]  # turns up after 2019
     _, ch = replay(series(v, start=2008), rs)
     opened = [y for y, s in events(ch) if s == "open"]

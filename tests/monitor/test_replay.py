@@ -33,7 +33,10 @@ def _episodes(ev, rule, indicator=None):
     a = ev.alerts[ev.alerts["rule"] == rule]
     if indicator:
         a = a[a["indicator_code"] == indicator]
-    return {(r, int(y)): (None if pd.isna(c) else int(c)) for r, y, c in zip(a.region_code, a.year, a.cleared_year)}
+    return {
+        (r, int(y)): (None if pd.isna(c) else int(c))
+        for r, y, c in zip(a.region_code, a.year, a.cleared_year)
+    }
 
 
 def test_hubei_2020_contraction(econ, three):
@@ -41,8 +44,11 @@ def test_hubei_2020_contraction(econ, three):
     for e, code in ((ev, "gdp_100m_cny"), (three, "grp_100m_cny")):
         eps = _episodes(e, "gdp_contraction", code)
         assert eps[("420000", 2020)] == 2021  # fired 2020, cleared 2021 (+15 %)
-        row = e.alerts[(e.alerts.rule == "gdp_contraction") & (e.alerts.region_code == "420000")
-                       & (e.alerts.indicator_code == code)].iloc[0]
+        row = e.alerts[
+            (e.alerts.rule == "gdp_contraction")
+            & (e.alerts.region_code == "420000")
+            & (e.alerts.indicator_code == code)
+        ].iloc[0]
         # 45 828.31 (2019) -> 43 443.46 (2020)
         assert row.measure == pytest.approx(43443.46 / 45828.31 - 1)
         assert row.evidence["fired"]["previous"] == pytest.approx(45828.31)
@@ -65,7 +71,9 @@ def test_the_screenings_level_breaks(econ, three):
     # Guangdong, Zhejiang, Henan 2015 (definition change); Sichuan loses Chongqing in 1997
     assert {("440000", 2015), ("330000", 2015), ("410000", 2015), ("510000", 1997)} <= set(found)
     grp = _episodes(three, "level_break", "grp_100m_cny")
-    assert {("120000", 2019), ("220000", 2019), ("210000", 2016), ("230000", 2019), ("150000", 2017)} <= set(grp)
+    assert {("120000", 2019), ("220000", 2019), ("210000", 2016), ("230000", 2019), ("150000", 2017)} <= set(
+        grp
+    )
 
 
 def test_every_screening_break_is_inside_one_episode(three):
@@ -89,7 +97,9 @@ def test_replay_year_by_year_raises_no_storm():
     for subject, states in seq.items():
         assert all(s == ("open" if i % 2 == 0 else "closed") for i, s in enumerate(states)), subject
     hubei = alerts[(alerts.rule == "gdp_contraction") & (alerts.region_code == "420000")]
-    assert hubei[["year", "state", "condition", "cleared_year"]].values.tolist() == [[2020, "closed", "cleared", 2021]]
+    assert hubei[["year", "state", "condition", "cleared_year"]].values.tolist() == [
+        [2020, "closed", "cleared", 2021]
+    ]
     assert (alerts.groupby("subject")["condition"].apply(lambda c: (c == "firing").sum()) <= 1).all()
 
 

@@ -3,17 +3,17 @@ evidence, the alert state machine, and forecasts with predictive rules (pure eng
 
 * :mod:`~industrial_brain.monitor.rules` — rule kinds as pydantic models, YAML rule sets
   (``load_rules``, shipped under ``industrial_brain/config/alarm_rules``)
-* :mod:`~industrial_brain.monitor.evaluate` — ``evaluate(panel, rules)`` → alert episodes with evidence
+* :mod:`~industrial_brain.monitor.evaluation` — ``evaluate(panel, rules)`` → alert episodes with evidence
 * :mod:`~industrial_brain.monitor.states` — ``reconcile``, ``acknowledge``, ``close``
   (open → acknowledged → closed, one open alert per rule × subject)
-* :mod:`~industrial_brain.monitor.forecast` — ETS / ARIMA forecasts with intervals, rolling-origin
+* :mod:`~industrial_brain.monitor.forecasting` — ETS / ARIMA forecasts with intervals, rolling-origin
   ``backtest`` with MASE
 
 See ``docs/monitoring.md``.
 """
 
-from industrial_brain.monitor.evaluate import EPISODE_COLUMNS, Evaluation, evaluate, subject_key
-from industrial_brain.monitor.forecast import METHODS, BacktestResult, Forecast, backtest, forecast, mase
+from industrial_brain.monitor.evaluation import EPISODE_COLUMNS, Evaluation, evaluate, subject_key
+from industrial_brain.monitor.forecasting import METHODS, BacktestResult, Forecast, backtest, forecast, mase
 from industrial_brain.monitor.rules import (
     DEFAULT_RULE_SET,
     RULE_KINDS,

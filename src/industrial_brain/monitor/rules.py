@@ -43,7 +43,7 @@ kind                       measure                                              
 =========================  ===========================================================  ==========
 
 Why pydantic models and not a rules engine: the rules are a handful of typed parameters per kind;
-the evaluation is vectorised numpy (:mod:`industrial_brain.monitor.evaluate`), which a generic rules
+the evaluation is vectorised numpy (:mod:`industrial_brain.monitor.evaluation`), which a generic rules
 engine (durable_rules, business-rules) would turn into a loop per record.
 
 References
@@ -248,7 +248,8 @@ class ChainExposureRule(_Rule):
 class ForecastRule(_Rule):
     """A predictive rule: "expected to fall below / rise above …" within ``horizon`` years.
 
-    Each series is forecast from its last observed year (:func:`industrial_brain.monitor.forecast.forecast`,
+    Each series is forecast from its last observed year
+    (:func:`industrial_brain.monitor.forecasting.forecast`,
     ``method`` and the ``level`` of the prediction interval). ``basis`` says which bound is compared:
     ``point`` the point forecast; ``interval`` the bound on the side of the threshold (for
     ``below`` the lower bound: the interval reaches the threshold, "may fall below"); ``beyond`` the

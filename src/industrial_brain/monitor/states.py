@@ -37,7 +37,7 @@ import pandas as pd
 
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError
-from industrial_brain.monitor.evaluate import Evaluation
+from industrial_brain.monitor.evaluation import Evaluation
 
 __all__ = [
     "ALERT_COLUMNS",
@@ -195,7 +195,7 @@ def reconcile(previous: pd.DataFrame | None, evaluation: Evaluation, *, at: str)
 
     Examples
     --------
-    >>> from industrial_brain.monitor.evaluate import evaluate
+    >>> from industrial_brain.monitor.evaluation import evaluate
     >>> from industrial_brain.monitor.rules import parse_rules
     >>> rs = parse_rules({"code": "demo", "rules": [{"code": "high", "kind": "threshold",
     ...     "name_zh": "过高", "name_en": "too high", "why": "above ten needs a look",

@@ -43,7 +43,7 @@ from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
 from industrial_brain.macro.coupling import COORDINATION_LEVELS, coordination_level
-from industrial_brain.monitor.forecast import MIN_OBS, forecast
+from industrial_brain.monitor.forecasting import MIN_OBS, forecast
 from industrial_brain.monitor.rules import SEVERITIES, RuleSet, load_rules
 from industrial_brain.quality.panel_checks import check_level_breaks
 
@@ -129,17 +129,24 @@ def _cube(panel: pd.DataFrame) -> _Cube:
             value=", ".join(map(str, panel.columns)),
             expected="columns " + ", ".join(_OBS),
         )
-    yr = pd.to_numeric(panel["year"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    if not np.all(np.isfinite(yr)) or np.any(yr != np.round(yr)):
-        bad = panel["year"].to_numpy()[~np.isfinite(yr) | (yr != np.round(yr))][0]
-        raise InputError.at("year is not an integer", column="year", value=bad, expected="an integer year")
+    if panel["year"].dtype.kind in "iu":
+        y = panel["year"].to_numpy(dtype="int64")
+    else:
+        yr = pd.to_numeric(panel["year"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        bad = ~np.isfinite(yr) | (yr != np.round(yr))
+        if bad.any():
+            raise InputError.at(
+                "year is not an integer",
+                column="year",
+                value=panel["year"].to_numpy()[bad][0],
+                expected="an integer year",
+            )
+        y = yr.astype("int64")
     val = panel["value"]
-    v = (
-        val.to_numpy(dtype="float64", na_value=np.nan)
-        if val.dtype.kind == "f"
-        else pd.to_numeric(val, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    )
-    if val.dtype.kind not in "fiu":
+    if val.dtype.kind == "f":
+        v = val.to_numpy(dtype="float64")
+    else:
+        v = pd.to_numeric(val, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         bad = np.isnan(v) & val.notna().to_numpy()
         if bad.any():
             raise InputError.at(
@@ -153,16 +160,24 @@ def _cube(panel: pd.DataFrame) -> _Cube:
             column="indicator_code" if (ci < 0).any() else "region_code",
             expected="a code in every row",
         )
-    y = yr.astype("int64")
     y0 = int(y.min()) if y.size else 0
     T = int(y.max()) - y0 + 1 if y.size else 0
     C, R = len(codes), len(regions)
-    lin = (ci.astype("int64") * R + ri) * T + (y - y0)
+    lin = ci.astype(np.int64)  # flat cell index, built in place
+    lin *= R
+    lin += ri
+    lin *= T
+    lin += y
+    lin -= y0
     V = np.full(C * R * T, np.nan)
     V[lin] = v
-    if np.unique(lin).size != lin.size:
-        s = np.sort(lin)
-        k = int(s[np.flatnonzero(s[1:] == s[:-1])[0]])
+    # a duplicated key: its cell holds the row written last, so the earlier row does not find itself
+    rows = np.arange(lin.size, dtype=np.int64)
+    cell_row = np.empty(C * R * T, dtype=np.int64)
+    cell_row[lin] = rows
+    dup = np.flatnonzero(cell_row[lin] != rows)
+    if dup.size:
+        k = int(lin[dup[0]])
         raise InputError.at(
             "duplicate observation",
             column="region_code, indicator_code, year",
@@ -296,7 +311,10 @@ def _m_rank(rule: Any, V: np.ndarray, codes: np.ndarray, ctx: dict) -> _Measure:
     sign = -1.0 if rule.better == "higher" else 1.0
     for idx in _peer_groups(rule, ctx["regions"], ctx["groups"]):
         G = V[:, idx, :]
-        rank[:, idx, :] = rankdata(sign * G, method="min", axis=1, nan_policy="omit")
+        # missing values rank last (+inf) and are blanked after: rankdata's nan_policy is slower
+        with np.errstate(invalid="ignore"):
+            r = rankdata(np.where(np.isnan(G), np.inf, sign * G), method="min", axis=1).astype(float)
+        rank[:, idx, :] = np.where(np.isnan(G), np.nan, r)
         npeers[:, idx, :] = np.broadcast_to(np.sum(np.isfinite(G), axis=1, keepdims=True), G.shape)
     best = _best_previous(rank, rule.window, "min")
     return _Measure(rank - best, V, codes, {"rank": rank, "best_previous_rank": best, "n_peers": npeers})
@@ -349,8 +367,14 @@ def _m_break(rule: Any, V: np.ndarray, codes: np.ndarray, ctx: dict) -> _Measure
     C, R, T = V.shape
     years = ctx["years"]
     c, r, t = np.nonzero(np.isfinite(V))
+    # categorical codes: the screening factorizes them without hashing strings again
     long = pd.DataFrame(
-        {"region_code": ctx["regions"][r], "indicator_code": codes[c], "year": years[t], "value": V[c, r, t]}
+        {
+            "region_code": pd.Categorical.from_codes(r, categories=pd.Index(ctx["regions"].astype(str))),
+            "indicator_code": pd.Categorical.from_codes(c, categories=pd.Index(codes.astype(str))),
+            "year": years[t],
+            "value": V[c, r, t],
+        }
     )
     notes = check_level_breaks(long, "monitor", k=rule.k, min_jump=rule.min_jump, max_noise=rule.max_noise)
     M = np.where(np.isfinite(V) & np.isfinite(_lag(V)), 0.0, np.nan)
@@ -484,13 +508,6 @@ def _episodes(active: np.ndarray) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------------------------------
 # records
-def _num(x: Any) -> Any:
-    if x is None:
-        return None
-    x = float(x)
-    return None if not np.isfinite(x) else x
-
-
 def _fmt_measure(rule: Any, x: float | None) -> str:
     if x is None:
         return "NaN"
@@ -518,10 +535,6 @@ def _messages(rule: Any, region: str, indicator: str, year: int, x: float | None
     return en, zh
 
 
-def _at(a: np.ndarray, c: int, r: int, t: int) -> Any:
-    return _num(a[c, r, t]) if t >= 0 else None
-
-
 def _level_name(x: float | None) -> dict | None:
     if x is None:
         return None
@@ -529,22 +542,58 @@ def _level_name(x: float | None) -> dict | None:
     return {"level": int(x), "zh": lv[3], "en": lv[4]}
 
 
+def _values(a: np.ndarray, c: np.ndarray, r: np.ndarray, t: np.ndarray) -> list:
+    """``a[c, r, t]`` as Python floats, None where missing (or where ``t`` is -1)."""
+    x = a[c, r, np.maximum(t, 0)].astype(float).tolist()
+    return [None if (tt < 0 or v != v or v in (np.inf, -np.inf)) else v for v, tt in zip(x, t.tolist())]
+
+
 def _records(rule: Any, ep: pd.DataFrame, m: _Measure, last: np.ndarray, ctx: dict) -> list[dict]:
+    """One alert record per episode; the cells are gathered per array, not per episode."""
     years, regions = ctx["years"], ctx["regions"]
+    c, r = ep["c"].to_numpy(np.int64), ep["r"].to_numpy(np.int64)
+    t0, t1 = ep["t0"].to_numpy(np.int64), ep["t1"].to_numpy(np.int64)
+    tl = last[c, r, np.where(t1 >= 0, t1 - 1, years.size - 1)].astype(np.int64)
+    at = {"fired": t0, "latest": tl, "cleared": t1}
+    cols = {
+        when: {"value": _values(m.value, c, r, t), "measure": _values(m.M, c, r, t)} for when, t in at.items()
+    }
+    for k, arr in m.extras.items():
+        cols["fired"][k] = _values(arr, c, r, t0)
+    extra_keys = list(m.extras)
     out = []
-    for c, r, t0, t1 in ep[["c", "r", "t0", "t1"]].itertuples(index=False, name=None):
-        c, r, t0, t1 = int(c), int(r), int(t0), int(t1)
-        t_last = int(last[c, r, (t1 - 1) if t1 >= 0 else -1])
-        region, indicator = str(regions[r]), str(m.codes[c])
-        fired = {"year": int(years[t0]), "value": _at(m.value, c, r, t0), "measure": _at(m.M, c, r, t0)}
-        for k, a in m.extras.items():
-            fired[k] = _at(a, c, r, t0)
+    for i, (ci, ri, a0, al, a1) in enumerate(
+        zip(c.tolist(), r.tolist(), t0.tolist(), tl.tolist(), t1.tolist())
+    ):
+        region, indicator = str(regions[ri]), str(m.codes[ci])
+        fired = {
+            "year": int(years[a0]),
+            "value": cols["fired"]["value"][i],
+            "measure": cols["fired"]["measure"][i],
+        }
+        for k in extra_keys:
+            fired[k] = cols["fired"][k][i]
         if rule.kind == "coordination_downgrade":
             fired["level"] = _level_name(fired["level"])
             fired["best_previous_level"] = _level_name(fired["best_previous_level"])
-        if rule.kind == "chain_exposure" and "top_indicator" in fired and fired["top_indicator"] is not None:
+        if rule.kind == "chain_exposure" and fired.get("top_indicator") is not None:
             fired["top_indicator"] = str(ctx["combined_from"][int(fired["top_indicator"])])
-        fired.update(m.cell.get((c, r, t0), {}))
+        fired.update(m.cell.get((ci, ri, a0), {}))
+        latest = {
+            "year": int(years[al]),
+            "value": cols["latest"]["value"][i],
+            "measure": cols["latest"]["measure"][i],
+            **m.cell.get((ci, ri, al), {}),
+        }
+        cleared = (
+            None
+            if a1 < 0
+            else {
+                "year": int(years[a1]),
+                "value": cols["cleared"]["value"][i],
+                "measure": cols["cleared"]["measure"][i],
+            }
+        )
         ev = {
             "rule": rule.code,
             "kind": rule.kind,
@@ -555,18 +604,11 @@ def _records(rule: Any, ep: pd.DataFrame, m: _Measure, last: np.ndarray, ctx: di
             "clear": rule.clear,
             "clear_after": rule.clear_after,
             "fired": fired,
-            "latest": {
-                "year": int(years[t_last]),
-                "value": _at(m.value, c, r, t_last),
-                "measure": _at(m.M, c, r, t_last),
-                **m.cell.get((c, r, t_last), {}),
-            },
-            "cleared": None
-            if t1 < 0
-            else {"year": int(years[t1]), "value": _at(m.value, c, r, t1), "measure": _at(m.M, c, r, t1)},
+            "latest": latest,
+            "cleared": cleared,
             "data_lineage": ctx["data_lineage"],
         }
-        en, zh = _messages(rule, region, indicator, int(years[t0]), fired["measure"])
+        en, zh = _messages(rule, region, indicator, fired["year"], fired["measure"])
         out.append(
             {
                 "subject": subject_key(rule.code, region, indicator if rule.dedup == "indicator" else None),
@@ -575,10 +617,10 @@ def _records(rule: Any, ep: pd.DataFrame, m: _Measure, last: np.ndarray, ctx: di
                 "severity": rule.severity,
                 "region_code": region,
                 "indicator_code": indicator,
-                "year": int(years[t0]),
-                "last_year": int(years[t_last]),
-                "cleared_year": None if t1 < 0 else int(years[t1]),
-                "active": t1 < 0,
+                "year": fired["year"],
+                "last_year": latest["year"],
+                "cleared_year": None if cleared is None else cleared["year"],
+                "active": cleared is None,
                 "value": fired["value"],
                 "measure": fired["measure"],
                 "fire": float(rule.fire),
