@@ -168,9 +168,8 @@ def bench_evaluation() -> None:
     t0 = time.perf_counter()
     obs = synthetic_panel()
     print(
-        f"synthetic panel: {len(obs):,} rows ({C_LEVEL + C_D + C_OAR} indicators × {R:,} regions × {T} years),"
-        " "
-        f"generated in {time.perf_counter() - t0:.1f} s"
+        f"synthetic panel: {len(obs):,} rows ({C_LEVEL + C_D + C_OAR} indicators × {R:,} regions × "
+        f"{T} years), generated in {time.perf_counter() - t0:.1f} s"
     )
     best_e, best_b = np.inf, np.inf
     for _ in range(3):
