@@ -521,17 +521,22 @@ def _fmt_measure(rule: Any, x: float | None) -> str:
     return f"{x:,.4g}"
 
 
-def _messages(rule: Any, region: str, indicator: str, year: int, x: float | None) -> tuple[str, str]:
+def _messages(
+    rule: Any, region: str, indicator: str, year: int, x: float | None, fired: dict
+) -> tuple[str, str]:
+    """The alert in one sentence per language (codes, not names: the services put the labels on)."""
     en_m, zh_m = _MEASURE_NAMES[rule.kind]
+    when_en, when_zh = f"in {year}", f"{year} 年"
+    if rule.kind == "forecast" and "worst_year" in fired:  # the year forecast, seen from the last one
+        w = fired["worst_year"]
+        when_en, when_zh = f"for {w} (forecast from {year})", f"{w} 年（基于 {year} 年及以前数据预测）"
     ge = "≥" if rule.direction == "above" else "≤"
     cl_en = "below" if rule.direction == "above" else "above"
     cl_zh = "低于" if rule.direction == "above" else "高于"
     f, c, v = _fmt_measure(rule, rule.fire), _fmt_measure(rule, rule.clear), _fmt_measure(rule, x)
-    en = (
-        f"{rule.name_en}: {indicator} of {region}, {en_m} {v} in {year} "
-        f"(fires at {ge} {f}, clears {cl_en} {c})"
-    )
-    zh = f"{rule.name_zh}：{region} {indicator} {year} 年{zh_m} {v}（触发阈值 {ge} {f}，{cl_zh} {c} 时解除）"
+    en = f"{rule.name_en}: {indicator} of {region}, {en_m} {v} {when_en} "
+    en += f"(fires at {ge} {f}, clears {cl_en} {c})"
+    zh = f"{rule.name_zh}：{region} {indicator} {when_zh}{zh_m} {v}（触发阈值 {ge} {f}，{cl_zh} {c} 时解除）"
     return en, zh
 
 
@@ -608,7 +613,7 @@ def _records(rule: Any, ep: pd.DataFrame, m: _Measure, last: np.ndarray, ctx: di
             "cleared": cleared,
             "data_lineage": ctx["data_lineage"],
         }
-        en, zh = _messages(rule, region, indicator, fired["year"], fired["measure"])
+        en, zh = _messages(rule, region, indicator, fired["year"], fired["measure"], fired)
         out.append(
             {
                 "subject": subject_key(rule.code, region, indicator if rule.dedup == "indicator" else None),

@@ -136,7 +136,10 @@ class Forecast(ResultMixin):
         yield ("模型" if zh else "model", self.method)
         yield ("区间水平" if zh else "interval level", f"{self.level:.0%}")
         yield ("最后观测" if zh else "last observation", f"{self.last_year}: {self.last_value:,.4g}")
-        yield ("对数变换" if zh else "log scale", self.log)
+        yield (
+            "对数变换" if zh else "log scale",
+            ("是" if self.log else "否") if zh else ("yes" if self.log else "no"),
+        )
 
     def evidence(self) -> dict[str, Any]:
         """The forecast as plain data (for an alert's evidence)."""
