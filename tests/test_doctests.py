@@ -26,6 +26,10 @@ WITH_EXAMPLES = {
     "industrial_brain.meso.chain_network",
     "industrial_brain.meso.digital",
     "industrial_brain.meso.chokepoint_analysis",
+    "industrial_brain.monitor.rules",
+    "industrial_brain.monitor.evaluation",
+    "industrial_brain.monitor.states",
+    "industrial_brain.monitor.forecasting",
 }
 
 
