@@ -85,3 +85,15 @@ def test_previous_alerts_are_checked():
         reconcile(bad, evaluate(series([5, 11]), RULE), at="t")
     with pytest.raises(InputError, match="missing column"):
         reconcile(u.alerts.drop(columns="condition"), evaluate(series([5, 11]), RULE), at="t")
+
+
+def test_an_episode_that_ended_between_two_evaluations():
+    # seen in 2011 (fires); next evaluated in 2015: it cleared in 2013 and fired again in 2015
+    u = _run([5, 11])
+    later = _run([5, 11, 12, 7, 6, 13], u.alerts, at="t2")
+    got = later.alerts[["year", "state", "condition", "cleared_year"]].astype(object)
+    assert got.where(got.notna(), None).values.tolist() == [
+        [2011, "closed", "cleared", 2013],
+        [2015, "open", "firing", None],
+    ]
+    assert later.changes[["from_state", "to_state"]].values.tolist() == [["open", "closed"], [None, "open"]]

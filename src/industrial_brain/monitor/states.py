@@ -100,7 +100,7 @@ def _frame(records: Iterable[dict]) -> pd.DataFrame:
 
 
 def _changes(rows: Iterable[tuple]) -> pd.DataFrame:
-    return pd.DataFrame(list(rows), columns=list(CHANGE_COLUMNS))
+    return pd.DataFrame(list(rows), columns=list(CHANGE_COLUMNS), dtype=object)  # None stays None
 
 
 @dataclass(frozen=True)
@@ -213,19 +213,49 @@ def reconcile(previous: pd.DataFrame | None, evaluation: Evaluation, *, at: str)
     taken = set(prev["alert_id"])
     firing = prev["condition"] == "firing"
     held = dict(zip(prev.loc[firing, "subject"], prev.index[firing]))
+    episodes = evaluation.alerts
+    ended = episodes[episodes["cleared_year"].notna()]
+    changes: list[tuple] = []
+
+    def clear(i: int, since: int | None = None) -> None:
+        """The firing alert ``i`` is cleared (by the latest episode that ended after ``since``)."""
+        past = ended[ended["subject"] == prev.at[i, "subject"]]
+        if since is not None:
+            past = past[past["cleared_year"] > since]
+        last = past.iloc[-1] if len(past) else None
+        year = None if last is None else int(last["cleared_year"])
+        measure = None if last is None else (last["evidence"].get("cleared") or {}).get("measure")
+        prev.at[i, "condition"] = "cleared"
+        prev.at[i, "cleared_year"] = year
+        prev.at[i, "updated_at"] = at
+        if prev.at[i, "state"] != "closed":
+            reason = (
+                "condition cleared"
+                + (f" in {year}" if year is not None else "")
+                + (f" (measure {measure:.4g})" if isinstance(measure, float) else "")
+            )
+            changes.append((at, "system", prev.at[i, "alert_id"], prev.at[i, "state"], "closed", reason))
+            prev.at[i, "state"] = "closed"
+
     act = evaluation.active
-    act_subjects = set(act["subject"])
-    changes = []
     new = []
     for row in act.itertuples(index=False):
         ev_json = _evidence_json(row.evidence)
         if row.subject in held:
-            i = held[row.subject]
-            if int(prev.at[i, "last_year"]) != int(row.last_year) and prev.at[i, "state"] != "closed":
-                prev.at[i, "last_year"] = int(row.last_year)
-                prev.at[i, "evidence"] = ev_json
-                prev.at[i, "updated_at"] = at
-            continue
+            i = held.pop(row.subject)
+            y_old = int(prev.at[i, "year"])
+            between = ended[
+                (ended["subject"] == row.subject)
+                & (ended["cleared_year"] > y_old)
+                & (ended["cleared_year"] <= int(row.year))
+            ]
+            if int(row.year) <= y_old or between.empty:  # the same episode goes on
+                if int(prev.at[i, "last_year"]) != int(row.last_year) and prev.at[i, "state"] != "closed":
+                    prev.at[i, "last_year"] = int(row.last_year)
+                    prev.at[i, "evidence"] = ev_json
+                    prev.at[i, "updated_at"] = at
+                continue
+            clear(i, since=y_old)  # it ended between two evaluations, and a new one began
         aid = _alert_id(row.subject, int(row.year), taken)
         taken.add(aid)
         new.append(
@@ -253,28 +283,10 @@ def reconcile(previous: pd.DataFrame | None, evaluation: Evaluation, *, at: str)
         )
         changes.append((at, "system", aid, None, "open", row.message_en))
     # firing alerts whose subject was judged and is off now
-    episodes = evaluation.alerts
     for subj, i in held.items():
-        if subj in act_subjects:
-            continue
         rule, region, indicator = subj.split("|", 2)
-        if not evaluation.covers(rule, region, None if indicator == "*" else indicator):
-            continue
-        past = episodes[(episodes["subject"] == subj) & episodes["cleared_year"].notna()]
-        cleared = past.iloc[-1] if len(past) else None
-        year = None if cleared is None else int(cleared["cleared_year"])
-        measure = None if cleared is None else (cleared["evidence"].get("cleared") or {}).get("measure")
-        prev.at[i, "condition"] = "cleared"
-        prev.at[i, "cleared_year"] = year
-        prev.at[i, "updated_at"] = at
-        if prev.at[i, "state"] != "closed":
-            reason = (
-                "condition cleared"
-                + (f" in {year}" if year is not None else "")
-                + (f" (measure {measure:.4g})" if isinstance(measure, float) else "")
-            )
-            changes.append((at, "system", prev.at[i, "alert_id"], prev.at[i, "state"], "closed", reason))
-            prev.at[i, "state"] = "closed"
+        if evaluation.covers(rule, region, None if indicator == "*" else indicator):
+            clear(i)
     alerts = _frame([*prev.to_dict("records"), *new])
     return AlertUpdate(alerts=alerts, changes=_changes(changes))
 
