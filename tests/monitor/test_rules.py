@@ -70,3 +70,15 @@ def test_duplicate_codes_and_bad_yaml(tmp_path):
         load_rules(p)
     with pytest.raises(InputError, match="unknown alarm rule set"):
         load_rules("no_such_set")
+
+
+def test_codes_written_as_numbers_are_codes(tmp_path):
+    p = tmp_path / "groups.yaml"
+    p.write_text(
+        GOOD.replace(
+            "kind: yoy_change", "kind: peer_zscore\n    peers: groups\n    groups: {east: [110000, 120000]}"
+        ).replace("direction: below", "direction: below\n    scope: {regions: [420000]}"),
+        encoding="utf-8",
+    )
+    r = load_rules(p).rule("gdp_drop")
+    assert r.groups == {"east": ("110000", "120000")} and r.scope.regions == ("420000",)

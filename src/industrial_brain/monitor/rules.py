@@ -57,7 +57,15 @@ from __future__ import annotations
 import os
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from industrial_brain._shared.config import (
     config_source,
@@ -121,6 +129,13 @@ class Scope(_Model):
         return v
 
 
+def _str_codes(v: Any) -> Any:
+    """Region codes written as YAML numbers (420000) are codes, not numbers."""
+    if isinstance(v, dict):
+        return {str(k): [str(x) for x in (m if isinstance(m, list) else [m])] for k, m in v.items()}
+    return v
+
+
 class _Rule(_Model):
     code: str = Field(pattern=_CODE, description="identifier of the rule (lower case, digits, _)")
     name_zh: str = Field(min_length=1)
@@ -181,7 +196,7 @@ class PeerZScoreRule(_Rule):
     kind: Literal["peer_zscore"]
     of: Literal["level", "yoy"] = "yoy"
     peers: Literal["all", "groups"] = "all"
-    groups: dict[str, tuple[str, ...]] | None = None
+    groups: Annotated[dict[str, tuple[str, ...]] | None, BeforeValidator(_str_codes)] = None
     robust: bool = True
     min_peers: int = Field(5, ge=3)
 
@@ -216,7 +231,7 @@ class RankDropRule(_Rule):
     better: Literal["higher", "lower"] = "higher"
     window: int = Field(1, ge=1, le=10)
     peers: Literal["all", "groups"] = "all"
-    groups: dict[str, tuple[str, ...]] | None = None
+    groups: Annotated[dict[str, tuple[str, ...]] | None, BeforeValidator(_str_codes)] = None
     direction: Literal["above"] = "above"
 
 
