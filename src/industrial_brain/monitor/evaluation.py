@@ -262,29 +262,37 @@ def _m_yoy(rule: Any, V: np.ndarray, codes: np.ndarray, ctx: dict) -> _Measure:
     return _Measure(M, V, codes, {"previous": P})
 
 
+def _peer_stats(G: np.ndarray, robust: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Centre, scale and count of the peers ``G`` (indicators × peers × years), per indicator-year."""
+    n = np.sum(np.isfinite(G), axis=1, keepdims=True)
+    with _quiet():
+        if robust:
+            m = np.nanmedian(G, axis=1, keepdims=True)
+            s = 1.4826 * np.nanmedian(np.abs(G - m), axis=1, keepdims=True)
+        else:
+            m = np.nanmean(G, axis=1, keepdims=True)
+            s = np.nanstd(G, axis=1, ddof=1, keepdims=True)
+    return m, s, n.astype(float)
+
+
 def _m_zscore(rule: Any, V: np.ndarray, codes: np.ndarray, ctx: dict) -> _Measure:
     X = _yoy(V)[0] if rule.of == "yoy" else V
-    Z = np.full_like(X, np.nan)
-    centre = np.full_like(X, np.nan)
-    scale = np.full_like(X, np.nan)
-    npeers = np.zeros(X.shape, dtype=float)
-    for idx in _peer_groups(rule, ctx["regions"], ctx["groups"]):
-        if idx.size < rule.min_peers:
-            continue
-        G = X[:, idx, :]
-        n = np.sum(np.isfinite(G), axis=1, keepdims=True)
-        with _quiet():
-            if rule.robust:
-                m = np.nanmedian(G, axis=1, keepdims=True)
-                s = 1.4826 * np.nanmedian(np.abs(G - m), axis=1, keepdims=True)
-            else:
-                m = np.nanmean(G, axis=1, keepdims=True)
-                s = np.nanstd(G, axis=1, ddof=1, keepdims=True)
-            ok = (n >= rule.min_peers) & (s > 0)
-            Z[:, idx, :] = np.where(ok, (G - m) / np.where(ok, s, 1.0), np.nan)
-        centre[:, idx, :] = np.broadcast_to(m, G.shape)
-        scale[:, idx, :] = np.broadcast_to(s, G.shape)
-        npeers[:, idx, :] = np.broadcast_to(n, G.shape)
+    groups = _peer_groups(rule, ctx["regions"], ctx["groups"])
+    if len(groups) == 1 and groups[0].size == X.shape[1]:  # one group of all: statistics broadcast
+        m, s, n = _peer_stats(X, rule.robust)
+        stats = [np.broadcast_to(a, X.shape) for a in (m, s, n)]
+        if groups[0].size < rule.min_peers:
+            stats[2] = np.broadcast_to(np.zeros(1), X.shape)
+    else:
+        stats = [np.full_like(X, np.nan), np.full_like(X, np.nan), np.zeros(X.shape)]
+        for idx in groups:
+            if idx.size >= rule.min_peers:
+                for full, part in zip(stats, _peer_stats(X[:, idx, :], rule.robust)):
+                    full[:, idx, :] = np.broadcast_to(part, (X.shape[0], idx.size, X.shape[2]))
+    centre, scale, npeers = stats
+    with _quiet():
+        ok = (npeers >= rule.min_peers) & (scale > 0)
+        Z = np.where(ok, (X - centre) / np.where(ok, scale, 1.0), np.nan)
     return _Measure(Z, V, codes, {"x": X, "peer_centre": centre, "peer_scale": scale, "n_peers": npeers})
 
 
