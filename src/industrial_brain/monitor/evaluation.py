@@ -372,7 +372,6 @@ def _m_exposure(rule: Any, V: np.ndarray, codes: np.ndarray, ctx: dict) -> _Meas
 
 
 def _m_break(rule: Any, V: np.ndarray, codes: np.ndarray, ctx: dict) -> _Measure:
-    C, R, T = V.shape
     years = ctx["years"]
     c, r, t = np.nonzero(np.isfinite(V))
     # categorical codes: the screening factorizes them without hashing strings again
@@ -398,7 +397,6 @@ def _m_break(rule: Any, V: np.ndarray, codes: np.ndarray, ctx: dict) -> _Measure
 
 
 def _m_forecast(rule: Any, V: np.ndarray, codes: np.ndarray, ctx: dict) -> _Measure:
-    C, R, T = V.shape
     M = np.full_like(V, np.nan)
     m = _Measure(M, V, codes)
     fin = np.isfinite(V)
@@ -503,14 +501,13 @@ def _episodes(active: np.ndarray) -> pd.DataFrame:
         cnt = np.diff(np.r_[first, len(sid)])
         return sid * (T + 1) + (np.arange(len(sid)) - np.repeat(first, cnt))
 
-    ks, ke = ordinal(s), ordinal(e) if len(e) else np.empty(0, dtype=np.int64)
-    pos = np.searchsorted(ke, ks)
-    hit = (
-        (pos < len(ke)) & (ke[np.minimum(pos, max(len(ke) - 1, 0))] == ks)
-        if len(ke)
-        else np.zeros(len(ks), bool)
-    )
-    t1 = np.where(hit, e[np.minimum(pos, max(len(e) - 1, 0)), 2] if len(e) else -1, -1)
+    # the k-th start of a subject pairs with its k-th end, if it has one
+    ks = ordinal(s)
+    t1 = np.full(len(s), -1, dtype=np.int64)
+    if len(e):
+        ke = ordinal(e)
+        pos = np.minimum(np.searchsorted(ke, ks), len(ke) - 1)
+        t1 = np.where(ke[pos] == ks, e[pos, 2], -1)
     return pd.DataFrame({"c": s[:, 0], "r": s[:, 1], "t0": s[:, 2], "t1": t1})
 
 
