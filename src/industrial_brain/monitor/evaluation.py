@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
+from industrial_brain._shared.frames import panel_arrays
 from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError, MethodError
@@ -49,7 +50,6 @@ from industrial_brain.quality.panel_checks import check_level_breaks
 
 __all__ = ["EPISODE_COLUMNS", "Evaluation", "evaluate", "subject_key"]
 
-_OBS = ("region_code", "indicator_code", "year", "value")
 #: Columns of :attr:`Evaluation.alerts` (one row per episode).
 EPISODE_COLUMNS: tuple[str, ...] = (
     "subject",
@@ -114,44 +114,7 @@ def _codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _cube(panel: pd.DataFrame) -> _Cube:
-    if not isinstance(panel, pd.DataFrame):
-        raise InputError.at(
-            "expected a DataFrame",
-            column="panel",
-            value=type(panel).__name__,
-            expected="a long frame with " + ", ".join(_OBS),
-        )
-    missing = [c for c in _OBS if c not in panel.columns]
-    if missing:
-        raise InputError.at(
-            "missing column",
-            column=missing[0],
-            value=", ".join(map(str, panel.columns)),
-            expected="columns " + ", ".join(_OBS),
-        )
-    if panel["year"].dtype.kind in "iu":
-        y = panel["year"].to_numpy(dtype="int64")
-    else:
-        yr = pd.to_numeric(panel["year"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-        bad = ~np.isfinite(yr) | (yr != np.round(yr))
-        if bad.any():
-            raise InputError.at(
-                "year is not an integer",
-                column="year",
-                value=panel["year"].to_numpy()[bad][0],
-                expected="an integer year",
-            )
-        y = yr.astype("int64")
-    val = panel["value"]
-    if val.dtype.kind == "f":
-        v = val.to_numpy(dtype="float64")
-    else:
-        v = pd.to_numeric(val, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-        bad = np.isnan(v) & val.notna().to_numpy()
-        if bad.any():
-            raise InputError.at(
-                "value is not a number", column="value", value=val.to_numpy()[bad][0], expected="a number"
-            )
+    y, v = panel_arrays(panel, "panel")
     ci, codes = _codes(panel["indicator_code"])
     ri, regions = _codes(panel["region_code"])
     if (ci < 0).any() or (ri < 0).any():
