@@ -29,7 +29,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 import industrial_brain
-from industrial_brain.monitor import backtest, evaluate, forecast, parse_rules
+from industrial_brain.monitor import RuleSet, backtest, evaluate, forecast, parse_rules
 from industrial_brain.quality import screen_panel
 
 C_LEVEL, C_D, C_OAR, R, T = 180, 10, 10, 2800, 20
@@ -186,6 +186,12 @@ def bench_evaluation() -> None:
     )
     print(f"bare numpy baseline of the same checks: {best_b:.2f} s — {n_base:,} episodes")
     print(f"ratio evaluate / baseline: {best_e / best_b:.2f}")
+    # where the time goes: the level-break rule (the screening's test) against the seven others
+    for label, keep in (("level-break rule alone", True), ("the seven other rules", False)):
+        part = RuleSet(code="part", rules=tuple(r for r in RULES.rules if (r.kind == "trend_break") == keep))
+        t0 = time.perf_counter()
+        evaluate(obs, part, tags=TAGS)
+        print(f"  {label} (with the cube): {time.perf_counter() - t0:.2f} s")
     # the predictive kind: one model per series
     one = obs[(obs.indicator_code == "ind0") & obs.region_code.isin([f"{r:06d}" for r in range(20)])]
     t0 = time.perf_counter()
