@@ -97,3 +97,14 @@ def test_an_episode_that_ended_between_two_evaluations():
         [2015, "open", "firing", None],
     ]
     assert later.changes[["from_state", "to_state"]].values.tolist() == [["open", "closed"], [None, "open"]]
+
+
+def test_frames_switch_labels_not_codes():
+    u = _run([5, 11])
+    zh = u.to_frame("zh")
+    assert {"预警编号", "规则", "状态", "地区代码", "预警信息"} <= set(zh.columns)
+    assert zh["状态"].tolist() == ["open"] and zh["预警信息"].iloc[0].startswith("规则：A x 2011 年数值 11")
+    ev = evaluate(series([5, 11]), RULE)
+    assert "message" in ev.to_frame("en").columns and "触发阈值" in ev.to_frame("zh").columns
+    with pytest.raises(InputError, match="unknown language"):
+        u.to_frame("fr")

@@ -39,7 +39,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from industrial_brain._shared.frames import panel_arrays
-from industrial_brain._shared.i18n import check_lang
+from industrial_brain._shared.i18n import check_lang, label
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError, MethodError
 from industrial_brain.lineage import Lineage
@@ -684,7 +684,8 @@ class Evaluation(ResultMixin):
         """The alerts without the evidence, the message in ``lang``."""
         check_lang(lang)
         df = self.alerts.drop(columns=["evidence", "message_zh" if lang == "en" else "message_en"])
-        return df.rename(columns={"message_en": "message", "message_zh": "message"})
+        df = df.rename(columns={"message_en": "message", "message_zh": "message"})
+        return df.rename(columns=lambda c: label(c, lang))
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"

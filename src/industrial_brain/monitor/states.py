@@ -35,6 +35,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from industrial_brain._shared.i18n import check_lang, label
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError
 from industrial_brain.monitor.evaluation import Evaluation
@@ -134,10 +135,10 @@ class AlertUpdate(ResultMixin):
         return self.alerts[self.alerts["alert_id"].isin(ids)].reset_index(drop=True)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        check_lang(lang)
         drop = ["evidence", "message_zh" if lang == "en" else "message_en"]
-        return self.alerts.drop(columns=drop).rename(
-            columns={"message_en": "message", "message_zh": "message"}
-        )
+        df = self.alerts.drop(columns=drop).rename(columns={"message_en": "message", "message_zh": "message"})
+        return df.rename(columns=lambda c: label(c, lang))
 
     def _summary_items(self, lang: str = "en") -> Iterable[tuple[str, Any]]:
         zh = lang == "zh"
