@@ -34,6 +34,10 @@ WITH_EXAMPLES = {
     "industrial_brain.network.link_scores",
     "industrial_brain.network.gaps",
     "industrial_brain.network.matching",
+    "industrial_brain.monitor.rules",
+    "industrial_brain.monitor.evaluation",
+    "industrial_brain.monitor.states",
+    "industrial_brain.monitor.forecasting",
 }
 
 

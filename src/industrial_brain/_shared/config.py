@@ -6,6 +6,7 @@ Configuration ships inside the package, one folder per kind, found through :mod:
     industrial_brain/config/index_systems/*.yaml     macro index systems   (macro.index_system)
     industrial_brain/config/maturity_models/*.yaml   maturity models       (micro.model, micro.benchmarking)
     industrial_brain/config/scenarios/*.yaml         stress-test scenarios (meso.resilience.scenario)
+    industrial_brain/config/alarm_rules/*.yaml       alarm rule sets       (monitor.rules)
 
 :func:`load_config` reads a shipped file by name or a user file by path and returns the parsed
 mapping; the engines validate it (pydantic models, with their own messages naming the YAML path).
@@ -38,7 +39,12 @@ __all__ = [
 ]
 
 #: Config kinds (folders under ``industrial_brain/config``) and what one file of each kind holds.
-CONFIG_KINDS = {"index_systems": "index system", "maturity_models": "maturity model", "scenarios": "scenario"}
+CONFIG_KINDS = {
+    "index_systems": "index system",
+    "maturity_models": "maturity model",
+    "scenarios": "scenario",
+    "alarm_rules": "alarm rule set",
+}
 
 
 def _noun(kind: str) -> str:
@@ -173,7 +179,7 @@ def load_config(kind: str, name_or_path: str | os.PathLike | Traversable) -> dic
 
     Parameters
     ----------
-    kind : {"index_systems", "maturity_models", "scenarios"}
+    kind : {"index_systems", "maturity_models", "scenarios", "alarm_rules"}
         See :data:`CONFIG_KINDS`.
     name_or_path : str, path or Traversable
         The name of a shipped file (see :func:`list_configs`) or the path of a YAML file.

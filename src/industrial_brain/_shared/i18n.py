@@ -86,6 +86,20 @@ LABELS_ZH: dict[str, str] = {
     "year_min": "起始年份",
     "year_max": "终止年份",
     "regions": "地区数",
+    # monitoring and early warning
+    "alert_id": "预警编号",
+    "subject": "预警对象",
+    "rule": "规则",
+    "state": "状态",
+    "condition": "触发状况",
+    "active": "未解除",
+    "last_year": "最近触发年份",
+    "cleared_year": "解除年份",
+    "fire": "触发阈值",
+    "clear": "解除阈值",
+    "message": "预警信息",
+    "opened_at": "开启时间",
+    "updated_at": "更新时间",
 }
 
 #: Units as shown in table headers: unit code → (English, Chinese). Money units are listed in

@@ -49,6 +49,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from industrial_brain._shared.frames import panel_arrays
 from industrial_brain.errors import InputError
 from industrial_brain.quality.notes import (
     SEVERITIES,
@@ -102,7 +103,6 @@ _MAD_TO_SD = 1.4826  # sd of a normal distribution per unit of median absolute d
 
 # --------------------------------------------------------------------------------------------------
 # input handling: one dense indicator × region × year cube, built once
-_OBS_COLUMNS = ("region_code", "indicator_code", "year", "value")
 _CUBE_CELLS = 8_000_000  # cells per cube chunk (64 MB of float64)
 
 
@@ -208,44 +208,7 @@ class _Data:
     """A prepared long panel as dense cubes (indicators in chunks), with growth statistics cached."""
 
     def __init__(self, obs: pd.DataFrame) -> None:
-        if not isinstance(obs, pd.DataFrame):
-            raise InputError.at(
-                "expected a DataFrame",
-                column="obs",
-                value=type(obs).__name__,
-                expected="a long frame with region_code, indicator_code, year, value",
-            )
-        missing = [c for c in _OBS_COLUMNS if c not in obs.columns]
-        if missing:
-            raise InputError.at(
-                "missing column",
-                column=missing[0],
-                value=", ".join(map(str, obs.columns)),
-                expected="columns " + ", ".join(_OBS_COLUMNS),
-            )
-        if obs["year"].dtype.kind in "iu":
-            y = obs["year"].to_numpy(dtype="int64")
-        else:
-            years = pd.to_numeric(obs["year"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-            bad = ~np.isfinite(years) | (years != np.round(years))
-            if bad.any():
-                raise InputError.at(
-                    "year is not an integer",
-                    column="year",
-                    value=obs["year"].to_numpy()[bad][0],
-                    expected="an integer year",
-                )
-            y = years.astype("int64")
-        raw = obs["value"]
-        if raw.dtype.kind == "f":
-            vals = raw.to_numpy(dtype="float64")
-        else:
-            vals = pd.to_numeric(raw, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-            bad = np.isnan(vals) & raw.notna().to_numpy()
-            if bad.any():
-                raise InputError.at(
-                    "value is not a number", column="value", value=raw.to_numpy()[bad][0], expected="a number"
-                )
+        y, vals = panel_arrays(obs)
         c_idx, codes = pd.factorize(obs["indicator_code"], sort=True)
         r_idx, regions = pd.factorize(obs["region_code"], sort=True)
         if (c_idx < 0).any() or (r_idx < 0).any():
