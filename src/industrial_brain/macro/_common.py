@@ -268,6 +268,33 @@ def nonneg_matrix(E: Any, what: str) -> pd.DataFrame:
     return pd.DataFrame(A, index=E.index, columns=E.columns)
 
 
+def share_matrix(X: Any, what: str = "X") -> pd.DataFrame:
+    """Row shares ``s_ik = x_ik / Σ_k x_ik`` of a non-negative regions × sectors matrix.
+
+    Raises :class:`InputError` (via :func:`nonneg_matrix`) for missing or negative cells, when fewer
+    than two regions or sectors are given, or when a region's total is 0 (its structure is undefined).
+    """
+    df = nonneg_matrix(X, what)
+    if df.shape[0] < 2 or df.shape[1] < 2:
+        raise InputError.at(
+            f"{what} needs at least two regions and two sectors",
+            column=what,
+            value=df.shape,
+            expected="a regions × sectors matrix",
+        )
+    if df.index.duplicated().any():
+        raise InputError.at(f"{what} has a duplicated region", column=what, value=str(df.index[df.index.duplicated()][0]))
+    tot = df.to_numpy().sum(axis=1)
+    if (tot <= 0).any():
+        raise InputError.at(
+            f"region with total 0 in {what}: its sector shares are undefined",
+            column=what,
+            value=str(df.index[int(np.argmax(tot <= 0))]),
+            expected="a positive total in every row (drop the region)",
+        )
+    return df.div(tot, axis=0)
+
+
 def unit_matrix(U: Any, what: str = "U", min_cols: int = 2) -> tuple[np.ndarray, pd.Index, list[str]]:
     """Validate an observations × systems matrix of indices in [0, 1]; return (array, index, names)."""
     if isinstance(U, pd.DataFrame):
