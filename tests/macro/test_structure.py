@@ -86,7 +86,7 @@ def test_division_of_labour_hand_solved():
     assert r.FI_i.tolist() == pytest.approx([1 / 6, 1 / 6, 1 / 3])
     assert r.FI == pytest.approx(2 / 9)
     assert r.FI_k.sum() == pytest.approx(r.FI)
-    # FI_k = ½ Σ_i |x_ik/x − x_i x_k/x²|: sector s3, x_k = 110: ½(|20 − 36.67| + |20 − 36.67| + |70 − 36.67|)/300
+    # FI_k = ½ Σ_i |x_ik/x − x_i x_k/x²|; sector s3 (x_k = 110): ½(2·|20 − 36.67| + |70 − 36.67|)/300
     assert r.FI_k["s3"] == pytest.approx(0.5 * (2 * (110 / 3 - 20) + (70 - 110 / 3)) / 300)
     assert r.to_frame()["contribution"].sum() == pytest.approx(r.FI)
     # identical structures: no division of labour; weights follow size

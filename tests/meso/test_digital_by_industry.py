@@ -53,4 +53,6 @@ def test_nbs42_groups():
     counts = pd.Series(THREE_INDUSTRIES_NBS42).value_counts()
     assert counts.to_dict() == {"secondary": 25, "tertiary": 16, "primary": 1}
     assert THREE_INDUSTRIES_NBS42["23"] == "tertiary" and THREE_INDUSTRIES_NBS42["27"] == "secondary"
-    assert MANUFACTURING_NBS42[0] == "06" and MANUFACTURING_NBS42[-1] == "23" and len(MANUFACTURING_NBS42) == 18
+    assert (
+        MANUFACTURING_NBS42[0] == "06" and MANUFACTURING_NBS42[-1] == "23" and len(MANUFACTURING_NBS42) == 18
+    )

@@ -6,6 +6,8 @@
   obstacles, Dagum Gini, Theil, convergence, kernel density, Moran's I; stored with lineage; Rich summary.
 * ``systems [--show CODE|FILE] [--db PATH]`` — the shipped index systems, or one system's indicators.
 * ``runs`` — stored macro runs; ``show [--run ID] [--measure M] [--year Y]`` — a stored run's values.
+* ``similarity``, ``specialisation``, ``digital-by-industry`` — homogeneous and uneven development
+  (:mod:`industrial_brain.cli.structure`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from rich.table import Table
 
 from industrial_brain._shared.i18n import check_lang
 from industrial_brain.cli.common import DbOpt, FormatOpt, LangOpt, console, emit, store_for, write_out
+from industrial_brain.cli.structure import add_commands as add_structure_commands
 from industrial_brain.errors import InputError
 from industrial_brain.services.macro import (
     export_run,
@@ -281,3 +284,6 @@ def show(
         scores = bool(measure) and measure.split(".")[0] in ("D", "C", "T", "index")
         units = {"value": "index"} if scores else None
         emit(vals, fmt=fmt, lang=lang, title=f"run {rid}", max_rows=400, units=units)
+
+
+add_structure_commands(app)  # similarity, specialisation, digital-by-industry (cli/structure.py)

@@ -283,7 +283,9 @@ def share_matrix(X: Any, what: str = "X") -> pd.DataFrame:
             expected="a regions × sectors matrix",
         )
     if df.index.duplicated().any():
-        raise InputError.at(f"{what} has a duplicated region", column=what, value=str(df.index[df.index.duplicated()][0]))
+        raise InputError.at(
+            f"{what} has a duplicated region", column=what, value=str(df.index[df.index.duplicated()][0])
+        )
     tot = df.to_numpy().sum(axis=1)
     if (tot <= 0).any():
         raise InputError.at(

@@ -89,7 +89,10 @@ class DivisionOfLabourResult(ResultMixin):
             ("地区数" if zh else "regions", len(self.FI_i)),
             ("部门数" if zh else "sectors", len(self.FI_k)),
             ("最专业化地区" if zh else "most specialised", f"{self.FI_i.idxmax()} ({self.FI_i.max():.4f})"),
-            ("贡献最大的部门" if zh else "largest sector part", f"{self.FI_k.idxmax()} ({self.FI_k.max():.4f})"),
+            (
+                "贡献最大的部门" if zh else "largest sector part",
+                f"{self.FI_k.idxmax()} ({self.FI_k.max():.4f})",
+            ),
         ]
 
 

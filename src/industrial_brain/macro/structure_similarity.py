@@ -252,7 +252,9 @@ class SimilarityPanelResult(ResultMixin):
             (f"平均相似系数 {y0}" if zh else f"mean S {y0}", float(t.loc[y0, "mean_S"])),
             (f"平均相似系数 {y1}" if zh else f"mean S {y1}", float(t.loc[y1, "mean_S"])),
             (
-                f"S≥{self.threshold:g} 的地区对 {y0}→{y1}" if zh else f"pairs S >= {self.threshold:g}, {y0}→{y1}",
+                f"S≥{self.threshold:g} 的地区对 {y0}→{y1}"
+                if zh
+                else f"pairs S >= {self.threshold:g}, {y0}→{y1}",
                 f"{int(t.loc[y0, 'near_duplicates'])} → {int(t.loc[y1, 'near_duplicates'])}",
             ),
         ]

@@ -67,7 +67,10 @@ from industrial_brain.meso.chokepoint_analysis import (
 from industrial_brain.meso.iotable import IOTable
 from industrial_brain.meso.chain_network import ChainGraph, chain_graph, tolerable_limits
 from industrial_brain.meso.digital import DIGITAL_CORE_NBS42, DigitalIntegration, digital_integration
-from industrial_brain.meso.digital_by_industry import DigitalIntensityByIndustry, digital_intensity_by_industry
+from industrial_brain.meso.digital_by_industry import (
+    DigitalIntensityByIndustry,
+    digital_intensity_by_industry,
+)
 from industrial_brain.meso.mrio import MRIOResult, build_mrio
 from industrial_brain.meso.regional_accounts import MRIOAccountsResult, mrio_accounts, spillover_of_demand
 from industrial_brain.meso.position import PositionResult, average_propagation_length, chain_position
