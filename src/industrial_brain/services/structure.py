@@ -43,7 +43,12 @@ from industrial_brain.macro import (
     similarity_panel,
 )
 from industrial_brain.meso import DIGITAL_CORE_NBS42, digital_intensity_by_industry
-from industrial_brain.reference.industry_groups import CAICT_PENETRATION, INDUSTRY_NAMES, MANUFACTURING_NBS42
+from industrial_brain.reference.industry_groups import (
+    CAICT_PENETRATION,
+    CAICT_SOURCE,
+    INDUSTRY_NAMES,
+    MANUFACTURING_NBS42,
+)
 from industrial_brain.services import io as io_service
 from industrial_brain.services.results import dataset_lineage
 from industrial_brain.store.connection import Store
@@ -52,6 +57,8 @@ from industrial_brain.store.regions import regions as stored_regions
 
 __all__ = [
     "BASES",
+    "CAICT_SOURCE",
+    "input_datasets",
     "SECTOR_SETS",
     "THREE_SECTOR_DATASET",
     "THREE_SECTOR_CODES",
@@ -99,6 +106,19 @@ def _with_lineage(res: Any, store: Store, datasets: Sequence[str], **params: Any
     lin = res.lineage
     lin = Lineage.make(lin.method, {**dict(lin.params), **params}, datasets=dataset_lineage(store, datasets))
     return dataclasses.replace(res, lineage=lin)
+
+
+def input_datasets(store: Store, what: str) -> list[str]:
+    """Ids of the datasets an analysis reads: ``"io"`` (the provincial tables), ``"three_sectors"``
+    (the GRP panel) or ``"digital"`` (the provincial tables and the stored :data:`NATIONAL_TABLES`) —
+    what an interface checks the caller's access against before asking for it."""
+    _parameter("basis", what, (*BASES, "digital"))
+    if what == "three_sectors":
+        return [THREE_SECTOR_DATASET]
+    ids = [io_service.PROVINCIAL_DATASET]
+    if what == "digital":
+        ids += [io_service.table_dataset(store, t) for t in NATIONAL_TABLES if io_service.has_table(store, t)]
+    return ids
 
 
 # ----------------------------------------------------------------------------- reading
