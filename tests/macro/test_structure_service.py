@@ -131,3 +131,14 @@ def test_cli(db, capsys):
     assert code == 0 and pd.read_csv(io.StringIO(out))["year"].tolist() == list(range(2010, 2023))
     code, _, err = run_cli(capsys, "macro", "similarity", "--db", str(db), "--sectors", "nope")
     assert code != 0 and "option '--sectors'" in err and len(err.strip().splitlines()) == 1
+
+
+def test_report_section_has_the_heatmap_and_the_figures(store):
+    from industrial_brain.report.sections_macro import SECTIONS_MACRO, section_macro_structure
+
+    assert section_macro_structure in SECTIONS_MACRO
+    sec = section_macro_structure(store, "zh")
+    body = "".join(sec.parts)
+    assert body.count("data:image/png;base64") == 1
+    assert "43 of 465 pairs at S ≥ 0.9" in body and "FI = 0.2063" in body
+    assert "河南" in body and "第三产业" in body  # names and industries in the report's language
