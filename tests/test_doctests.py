@@ -26,6 +26,10 @@ WITH_EXAMPLES = {
     "industrial_brain.meso.chain_network",
     "industrial_brain.meso.digital",
     "industrial_brain.meso.chokepoint_analysis",
+    "industrial_brain.meso.digital_by_industry",
+    "industrial_brain.macro.structure_similarity",
+    "industrial_brain.macro.krugman",
+    "industrial_brain.macro.division_of_labour",
 }
 
 
