@@ -297,6 +297,22 @@ def share_matrix(X: Any, what: str = "X") -> pd.DataFrame:
     return df.div(tot, axis=0)
 
 
+def pair_table(M: pd.DataFrame, value: str, *, descending: bool) -> pd.DataFrame:
+    """Every unordered pair i < j of a symmetric regions × regions matrix: ``region_i``, ``region_j``
+    (labels as ``str``) and the cell under ``value``, sorted by it (ties by the labels)."""
+    iu = np.triu_indices(M.shape[0], k=1)
+    f = pd.DataFrame(
+        {
+            "region_i": M.index[iu[0]].astype(str),
+            "region_j": M.columns[iu[1]].astype(str),
+            value: M.to_numpy()[iu],
+        }
+    )
+    return f.sort_values(
+        [value, "region_i", "region_j"], ascending=[not descending, True, True], ignore_index=True
+    )
+
+
 def unit_matrix(U: Any, what: str = "U", min_cols: int = 2) -> tuple[np.ndarray, pd.Index, list[str]]:
     """Validate an observations × systems matrix of indices in [0, 1]; return (array, index, names)."""
     if isinstance(U, pd.DataFrame):

@@ -33,7 +33,7 @@ import pandas as pd
 from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.lineage import Lineage
-from industrial_brain.macro._common import nonneg_matrix, share_matrix
+from industrial_brain.macro._common import nonneg_matrix, pair_table, share_matrix
 
 __all__ = ["KrugmanResult", "krugman_index"]
 
@@ -69,15 +69,7 @@ class KrugmanResult(ResultMixin):
     @property
     def pairs(self) -> pd.DataFrame:
         """Every pair i < j with ``K_ij``, least dissimilar first."""
-        iu = np.triu_indices(self.K_ij.shape[0], k=1)
-        f = pd.DataFrame(
-            {
-                "region_i": self.K_ij.index[iu[0]],
-                "region_j": self.K_ij.columns[iu[1]],
-                "K_ij": self.K_ij.to_numpy()[iu],
-            }
-        )
-        return f.sort_values(["K_ij", "region_i", "region_j"], ignore_index=True)
+        return pair_table(self.K_ij, "K_ij", descending=False)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """By region: ``K`` (against the rest) and ``mean_K_ij`` (mean bilateral index), most

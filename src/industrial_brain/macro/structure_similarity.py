@@ -37,7 +37,7 @@ from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.errors import InputError
 from industrial_brain.lineage import Lineage
-from industrial_brain.macro._common import as_number, share_matrix
+from industrial_brain.macro._common import as_number, pair_table, share_matrix
 
 __all__ = [
     "SimilarityPanelResult",
@@ -47,19 +47,6 @@ __all__ = [
 ]
 
 _PAIR_ZH = {"region_i": "地区i", "region_j": "地区j", "S": "结构相似系数S", "near_duplicate": "近似重复"}
-
-
-def _pairs(S: pd.DataFrame) -> pd.DataFrame:
-    """Every unordered pair i < j (in the order of the index) with its coefficient, most similar first."""
-    iu = np.triu_indices(S.shape[0], k=1)
-    f = pd.DataFrame(
-        {
-            "region_i": S.index[iu[0]].astype(str),
-            "region_j": S.columns[iu[1]].astype(str),
-            "S": S.to_numpy()[iu],
-        }
-    )
-    return f.sort_values(["S", "region_i", "region_j"], ascending=[False, True, True], ignore_index=True)
 
 
 def _check_threshold(threshold: Any) -> float:
@@ -99,7 +86,7 @@ class StructureSimilarityResult(ResultMixin):
     @property
     def pairs(self) -> pd.DataFrame:
         """Every pair i < j: ``region_i``, ``region_j``, ``S``, most similar first."""
-        return _pairs(self.S)
+        return pair_table(self.S, "S", descending=True)
 
     @property
     def near_duplicates(self) -> pd.DataFrame:
