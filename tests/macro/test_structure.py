@@ -113,3 +113,11 @@ def test_similarity_parameter_errors():
         similarity_panel({2010: X, 2011: X.drop(index="C")})
     with pytest.raises(InputError, match="no year"):
         similarity_panel({})
+
+
+def test_notes_say_what_a_reader_should_know():
+    r = similarity_coefficient(X.assign(s4=0.0))
+    assert r.notes == ("1 sector(s) with no activity in any region: s4",)
+    assert "note" in r.summary() and "s4" in r.summary()
+    assert krugman_index([[1, 2], [2, 1]]).notes[0].startswith("two regions")
+    assert division_of_labour_index(X).notes == ()

@@ -64,6 +64,8 @@ def test_three_sector_trend(store):
     res = structure.similarity_over_time(store)
     t = res.trend
     assert list(t.index) == list(range(2010, 2023)) and (t["pairs"] == 465).all()
+    assert any("vintage breaks" in n for n in res.notes)  # the provenance note of the GRP file
+    assert any("level breaks" in n for n in res.notes)  # the screening's warnings on the sector series
     assert t["mean_S"].round(4)[[2010, 2020, 2022]].tolist() == [0.9642, 0.9763, 0.9692]
     assert t["near_duplicates"][[2010, 2020, 2022]].tolist() == [413, 442, 423]
     # recomputed from the CSV for 2010
@@ -106,6 +108,15 @@ def test_digital_by_industry_nation_and_provinces(store):
     inter = bj.loc[[f"sec{c:02d}" for c in range(1, 43)], cols].to_numpy().sum()
     row = d[(d["region_code"] == "110000") & (d["group"] == "secondary")].iloc[0]
     assert row["share_intermediate"] == pytest.approx(digital / inter, rel=1e-6)
+
+
+def test_value_added_basis_says_what_was_corrected(store):
+    r = structure.similarity(store, measure="value_added")
+    assert "1 negative cell(s) set to 0 (a structure is made of non-negative shares)" in r.notes
+    assert len(r.near_duplicates) == 47 and r.near_duplicates.iloc[0][["region_i", "region_j"]].tolist() == [
+        "520000",
+        "530000",
+    ]
 
 
 def test_parameter_errors(store):

@@ -297,6 +297,15 @@ def share_matrix(X: Any, what: str = "X") -> pd.DataFrame:
     return df.div(tot, axis=0)
 
 
+def structure_notes(X: pd.DataFrame) -> tuple[str, ...]:
+    """What a reader of a structure measure should know about the regions × sectors matrix ``X``:
+    sectors with no activity in any region (they change no share and no index)."""
+    empty = X.columns[(X.to_numpy() == 0).all(axis=0)]
+    if len(empty) == 0:
+        return ()
+    return (f"{len(empty)} sector(s) with no activity in any region: {', '.join(map(str, empty[:8]))}",)
+
+
 def pair_table(M: pd.DataFrame, value: str, *, descending: bool) -> pd.DataFrame:
     """Every unordered pair i < j of a symmetric regions × regions matrix: ``region_i``, ``region_j``
     (labels as ``str``) and the cell under ``value``, sorted by it (ties by the labels)."""

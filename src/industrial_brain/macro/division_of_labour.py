@@ -35,7 +35,7 @@ import pandas as pd
 from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.lineage import Lineage
-from industrial_brain.macro._common import nonneg_matrix, share_matrix
+from industrial_brain.macro._common import nonneg_matrix, share_matrix, structure_notes
 
 __all__ = ["DivisionOfLabourResult", "division_of_labour_index"]
 
@@ -54,6 +54,7 @@ class DivisionOfLabourResult(ResultMixin):
         Each region's share of the total, ``x_i / x``.
     FI_k : pandas.Series
         Each sector's contribution (``Σ_k FI_k = FI``).
+    notes : tuple of str
     lineage : Lineage
     """
 
@@ -61,6 +62,7 @@ class DivisionOfLabourResult(ResultMixin):
     FI_i: pd.Series
     weight: pd.Series
     FI_k: pd.Series
+    notes: tuple[str, ...] = ()
     lineage: Lineage = field(default_factory=lambda: Lineage.make("macro.division_of_labour_index"))
 
     title_en = "Regional division-of-labour index"
@@ -93,7 +95,7 @@ class DivisionOfLabourResult(ResultMixin):
                 "贡献最大的部门" if zh else "largest sector part",
                 f"{self.FI_k.idxmax()} ({self.FI_k.max():.4f})",
             ),
-        ]
+        ] + [("说明" if zh else "note", n) for n in self.notes]
 
 
 def division_of_labour_index(X: Any) -> DivisionOfLabourResult:
@@ -148,5 +150,6 @@ def division_of_labour_index(X: Any) -> DivisionOfLabourResult:
         FI_i=pd.Series(FI_i, index=idx, name="FI_i"),
         weight=pd.Series(xi / x, index=idx, name="weight"),
         FI_k=pd.Series(FI_k, index=df.columns.astype(str), name="FI_k"),
+        notes=structure_notes(df),
         lineage=Lineage.make("macro.division_of_labour_index", {"sectors": int(A.shape[1])}),
     )

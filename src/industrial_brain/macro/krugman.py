@@ -33,7 +33,7 @@ import pandas as pd
 from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.lineage import Lineage
-from industrial_brain.macro._common import nonneg_matrix, pair_table, share_matrix
+from industrial_brain.macro._common import nonneg_matrix, pair_table, share_matrix, structure_notes
 
 __all__ = ["KrugmanResult", "krugman_index"]
 
@@ -50,12 +50,14 @@ class KrugmanResult(ResultMixin):
         Regions × regions bilateral dissimilarity (symmetric, 0 on the diagonal).
     shares : pandas.DataFrame
         Regions × sectors shares ``s_ik``.
+    notes : tuple of str
     lineage : Lineage
     """
 
     K: pd.Series
     K_ij: pd.DataFrame
     shares: pd.DataFrame
+    notes: tuple[str, ...] = ()
     lineage: Lineage = field(default_factory=lambda: Lineage.make("macro.krugman_index"))
 
     title_en = "Krugman specialisation index"
@@ -97,7 +99,7 @@ class KrugmanResult(ResultMixin):
                 "结构最接近的地区对" if zh else "closest pair",
                 f"{p.iloc[0].region_i}–{p.iloc[0].region_j} ({p.iloc[0].K_ij:.4f})",
             ),
-        ]
+        ] + [("说明" if zh else "note", n) for n in self.notes]
 
 
 def krugman_index(X: Any) -> KrugmanResult:
@@ -154,5 +156,11 @@ def krugman_index(X: Any) -> KrugmanResult:
         K=pd.Series(K, index=idx, name="K"),
         K_ij=pd.DataFrame(Kij, index=idx, columns=idx),
         shares=sh,
+        notes=structure_notes(sh)
+        + (
+            ("two regions: each one's rest of the country is the other, so K_i = K_ij",)
+            if len(idx) == 2
+            else ()
+        ),
         lineage=Lineage.make("macro.krugman_index", {"sectors": sh.shape[1]}),
     )

@@ -37,7 +37,7 @@ from industrial_brain._shared.i18n import check_lang
 from industrial_brain._shared.results import ResultMixin, readonly
 from industrial_brain.errors import InputError
 from industrial_brain.lineage import Lineage
-from industrial_brain.macro._common import as_number, pair_table, share_matrix
+from industrial_brain.macro._common import as_number, pair_table, share_matrix, structure_notes
 
 __all__ = [
     "SimilarityPanelResult",
@@ -68,12 +68,15 @@ class StructureSimilarityResult(ResultMixin):
         Regions × sectors shares the coefficients were computed from (rows sum to 1).
     threshold : float
         Pairs with ``S_ij >= threshold`` are near-duplicates.
+    notes : tuple of str
+        What the data or the caller want a reader to know (empty sectors, provinces left out …).
     lineage : Lineage
     """
 
     S: pd.DataFrame
     shares: pd.DataFrame
     threshold: float
+    notes: tuple[str, ...] = ()
     lineage: Lineage = field(default_factory=lambda: Lineage.make("macro.similarity_coefficient"))
 
     title_en = "Industrial-structure similarity coefficient"
@@ -126,7 +129,7 @@ class StructureSimilarityResult(ResultMixin):
                 f"{int((p['S'] >= self.threshold).sum())} / {len(p)}",
             ),
             ("最相似地区对" if zh else "most similar pair", f"{top.region_i}–{top.region_j} ({top.S:.4f})"),
-        ]
+        ] + [("说明" if zh else "note", n) for n in self.notes]
 
 
 def similarity_coefficient(X: Any, threshold: float = 0.9) -> StructureSimilarityResult:
@@ -181,6 +184,7 @@ def similarity_coefficient(X: Any, threshold: float = 0.9) -> StructureSimilarit
         S=pd.DataFrame(S, index=idx, columns=idx),
         shares=sh,
         threshold=t,
+        notes=structure_notes(sh),
         lineage=Lineage.make("macro.similarity_coefficient", {"threshold": t, "sectors": sh.shape[1]}),
     )
 
@@ -200,6 +204,7 @@ class SimilarityPanelResult(ResultMixin):
         column per year with ``S_ij``; then ``first`` / ``last`` (near-duplicate in the first / last
         year) and ``change`` (last − first year's S).
     threshold : float
+    notes : tuple of str
     lineage : Lineage
     """
 
@@ -207,6 +212,7 @@ class SimilarityPanelResult(ResultMixin):
     trend: pd.DataFrame
     pair_paths: pd.DataFrame
     threshold: float
+    notes: tuple[str, ...] = ()
     lineage: Lineage = field(default_factory=lambda: Lineage.make("macro.similarity_panel"))
 
     title_en = "Industrial-structure similarity over time"
@@ -244,7 +250,7 @@ class SimilarityPanelResult(ResultMixin):
                 else f"pairs S >= {self.threshold:g}, {y0}→{y1}",
                 f"{int(t.loc[y0, 'near_duplicates'])} → {int(t.loc[y1, 'near_duplicates'])}",
             ),
-        ]
+        ] + [("说明" if zh else "note", n) for n in self.notes]
 
 
 def similarity_panel(panels: Mapping[int, Any], threshold: float = 0.9) -> SimilarityPanelResult:
@@ -327,5 +333,6 @@ def similarity_panel(panels: Mapping[int, Any], threshold: float = 0.9) -> Simil
         trend=trend,
         pair_paths=pp,
         threshold=t,
+        notes=tuple(dict.fromkeys(n for r in res.values() for n in r.notes)),
         lineage=Lineage.make("macro.similarity_panel", {"threshold": t, "years": [years[0], years[-1]]}),
     )

@@ -225,6 +225,8 @@ def section_macro_structure(store: Store, lang: str) -> Section:
         "level says little and the trend is what to read."
     )
     s.table(t[["year", "mean_S", "median_S", "min_S", "near_duplicates", "mean_K", "FI"]], floatfmt="{:,.4f}")
+    for n in trend.notes[1:]:  # the data's caveats (the first note names the panel)
+        s.note(n)
     k, fi = structure_service.specialisation(store)
     spec = structure_service.specialisation_frame(store, k, fi, lang)
     s.text(

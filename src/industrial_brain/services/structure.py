@@ -52,7 +52,7 @@ from industrial_brain.reference.industry_groups import (
 from industrial_brain.services import io as io_service
 from industrial_brain.services.results import dataset_lineage
 from industrial_brain.store.connection import Store
-from industrial_brain.store.readers import parse_years, read_panel
+from industrial_brain.store.readers import parse_years, quality_notes, read_panel
 from industrial_brain.store.regions import regions as stored_regions
 
 __all__ = [
@@ -102,10 +102,13 @@ def _parameter(name: str, value: Any, allowed: Sequence[str]) -> str:
     return value
 
 
-def _with_lineage(res: Any, store: Store, datasets: Sequence[str], **params: Any) -> Any:
+def _with_lineage(
+    res: Any, store: Store, datasets: Sequence[str], notes: Sequence[str] = (), **params: Any
+) -> Any:
+    """``res`` with the stored datasets in its lineage, ``params`` added to it and ``notes`` to its notes."""
     lin = res.lineage
     lin = Lineage.make(lin.method, {**dict(lin.params), **params}, datasets=dataset_lineage(store, datasets))
-    return dataclasses.replace(res, lineage=lin)
+    return dataclasses.replace(res, lineage=lin, notes=tuple(dict.fromkeys((*notes, *res.notes))))
 
 
 def input_datasets(store: Store, what: str) -> list[str]:
@@ -146,7 +149,19 @@ def provincial_structure(
     X.index.name, X.columns.name = "region_code", "sector"
     if sectors == "manufacturing":
         X = X[list(MANUFACTURING_NBS42)]
-    return X.clip(lower=0.0)  # value added can be negative in a cell: a structure needs shares ≥ 0
+    notes = [
+        "2017 provincial input–output tables (gross output)"
+        if measure == "output"
+        else "2017 provincial input–output tables (value added)"
+    ]
+    if sectors == "manufacturing":
+        notes.append("manufacturing: the 18 sectors 06–23 of the NBS 42-sector tables (GB/T 4754 section C)")
+    negative = int((X.to_numpy() < 0).sum())
+    if negative:  # value added can be negative in a cell: a structure needs shares ≥ 0
+        notes.append(f"{negative} negative cell(s) set to 0 (a structure is made of non-negative shares)")
+        X = X.clip(lower=0.0)
+    X.attrs["notes"] = notes
+    return X
 
 
 def three_sector_structure(store: Store, years: Any = None) -> dict[int, pd.DataFrame]:
@@ -167,10 +182,23 @@ def three_sector_structure(store: Store, years: Any = None) -> dict[int, pd.Data
     wide = P.unstack(level=1)
     gaps = sorted(wide.index[wide.isna().any(axis=1)])
     P = P[~P.index.get_level_values(0).isin(gaps)]
+    qn = quality_notes(store, THREE_SECTOR_DATASET)  # the dataset's notes (a GRP break is in its sectors too)
+    notes = ["three-sector GRP panel (primary, secondary, tertiary value added, current prices)"]
+    if gaps:
+        notes.append(f"provinces with a gap left out of every year: {', '.join(gaps)}")
+    notes += [f"provenance: {d}" for d in qn[qn["kind"] == "provenance"]["detail"]]
+    breaks = qn[qn["indicator_code"].isin(list(THREE_SECTOR_CODES)) & (qn["kind"] != "provenance")]
+    if len(breaks):
+        cells = sorted({f"{r.region_code} {int(r.year)}" for r in breaks.itertuples() if pd.notna(r.year)})
+        notes.append(
+            f"{len(breaks)} screening warning(s) on the sector value added (level breaks; region year: "
+            f"{', '.join(cells[:8])}{' …' if len(cells) > 8 else ''}): shares jump there"
+        )
     out = {int(y): g.droplevel(1) for y, g in P.groupby(level=1)}
     for f in out.values():
         f.index.name, f.columns.name = "region_code", "sector"
         f.attrs["left_out"] = gaps
+        f.attrs["notes"] = notes
     return out
 
 
@@ -205,15 +233,22 @@ def similarity(
     (``basis="io"``, manufacturing or all sectors) or on the three-sector panel in ``year`` (default the
     latest)."""
     X, ds, params = _structure(store, basis, sectors, measure, year)
-    return _with_lineage(similarity_coefficient(X, threshold), store, ds, **params)
+    return _with_lineage(similarity_coefficient(X, threshold), store, ds, X.attrs["notes"], **params)
 
 
 def similarity_over_time(store: Store, *, years: Any = None, threshold: float = 0.9) -> SimilarityPanelResult:
     """Structure similarity on the three-sector panel, year by year (default every year, 2010–2022)."""
     panel = three_sector_structure(store, years)
     res = similarity_panel(panel, threshold)
-    left = next(iter(panel.values())).attrs.get("left_out", [])
-    return _with_lineage(res, store, [THREE_SECTOR_DATASET], basis="three_sectors", left_out=left)
+    first = next(iter(panel.values()))
+    return _with_lineage(
+        res,
+        store,
+        [THREE_SECTOR_DATASET],
+        first.attrs["notes"],
+        basis="three_sectors",
+        left_out=first.attrs["left_out"],
+    )
 
 
 def specialisation(
@@ -228,8 +263,8 @@ def specialisation(
     :func:`similarity`)."""
     X, ds, params = _structure(store, basis, sectors, measure, year)
     return (
-        _with_lineage(krugman_index(X), store, ds, **params),
-        _with_lineage(division_of_labour_index(X), store, ds, **params),
+        _with_lineage(krugman_index(X), store, ds, X.attrs["notes"], **params),
+        _with_lineage(division_of_labour_index(X), store, ds, X.attrs["notes"], **params),
     )
 
 
