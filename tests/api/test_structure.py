@@ -30,7 +30,12 @@ def test_similarity_pairs_and_matrix(client):
 def test_trend_specialisation_digital(client):
     t = client.get(f"{P}/similarity/trend").json()["data"]
     assert [row["year"] for row in t] == list(range(2010, 2023))
+    trend = client.get(f"{P}/similarity/trend").json()
+    t = trend["data"]
     assert round(t[0]["mean_S"], 4) == 0.9642 and t[-1]["near_duplicates"] == 423 and "FI" in t[0]
+    statuses = [c["status"] for c in trend["changes"]]
+    assert statuses.count("entered") == 19 and statuses.count("left") == 9
+    assert any("vintage breaks" in n for n in trend["notes"])
     s = client.get(f"{P}/specialisation").json()
     assert round(s["FI"], 4) == 0.2063 and s["data"][0]["name"] == "Tibet"
     text = client.get(f"{P}/digital-by-industry?format=csv").text

@@ -64,6 +64,12 @@ def test_similarity_panel_trend_and_paths():
     assert bool(paths.loc[("A", "C"), "last"]) and not bool(paths.loc[("A", "C"), "first"])
     assert paths.loc[("A", "B"), "change"] == pytest.approx(0.0, abs=1e-12)
     assert r.trend.loc[2020, "mean_S"] > r.trend.loc[2010, "mean_S"]
+    ch = r.changes
+    assert ch[["region_i", "region_j", "status"]].to_numpy().tolist() == [
+        ["A", "C", "entered"],
+        ["B", "C", "entered"],
+    ]
+    assert ch.loc[0, "S_last"] == pytest.approx(s_ac, abs=1e-12)
 
 
 def test_krugman_hand_solved():

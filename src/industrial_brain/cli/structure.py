@@ -65,6 +65,17 @@ def similarity(
                 if zh
                 else "Structure similarity of the three sectors, by year",
             )
+            if fmt == "table" and len(res.changes):
+                y0, y1 = res.trend.index[0], res.trend.index[-1]
+                emit(
+                    structure_service.label_pairs(store, res.changes, lang),
+                    lang=lang,
+                    units={"S_first": "ratio", "S_last": "ratio", "change": "ratio"},
+                    title=f"近似重复地区对的变化 {y0}→{y1}"
+                    if zh
+                    else f"Near-duplicate pairs that changed, {y0}→{y1}",
+                    max_rows=20,
+                )
             return
         res = structure_service.similarity(
             store, basis=basis, sectors=sectors, measure=measure, year=year, threshold=threshold

@@ -218,6 +218,28 @@ class SimilarityPanelResult(ResultMixin):
     title_en = "Industrial-structure similarity over time"
     title_zh = "产业结构相似系数的演变"
 
+    @property
+    def changes(self) -> pd.DataFrame:
+        """Pairs that became near-duplicates between the first and the last year (``status``
+        ``"entered"``) or stopped being ones (``"left"``): ``region_i``, ``region_j``, ``S_first``,
+        ``S_last``, ``change``, ``status``; largest change first within each status."""
+        y0, y1 = self.trend.index[0], self.trend.index[-1]
+        p = self.pair_paths
+        moved = p[p["first"] != p["last"]]
+        f = pd.DataFrame(
+            {
+                "region_i": moved["region_i"],
+                "region_j": moved["region_j"],
+                "S_first": moved[y0],
+                "S_last": moved[y1],
+                "change": moved["change"],
+                "status": np.where(moved["last"], "entered", "left"),
+            }
+        )
+        f["order"] = f["change"].abs()
+        f = f.sort_values(["status", "order"], ascending=[True, False]).drop(columns="order")
+        return f.reset_index(drop=True)
+
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """The yearly trend (mean, median, extremes, number of near-duplicate pairs)."""
         check_lang(lang)

@@ -64,6 +64,7 @@ def similarity(
             "params": dict(r.lineage.params),
             "mean": r.mean,
             "threshold": r.threshold,
+            "notes": list(r.notes),
             "matrix": matrix,
             "data": records(f),
             "count": len(f),
@@ -80,10 +81,12 @@ def similarity_trend(
     who: CurrentRole,
     years: Annotated[str | None, Query(max_length=20, description="FROM:TO")] = None,
     threshold: Annotated[float, Query(gt=0, le=1)] = 0.9,
+    lang: Lang = "en",
     format: Fmt = "json",
 ):
     """By year of the three-sector panel: mean, median and extremes of S_ij, the number of near-duplicate
-    pairs, and the Krugman and division-of-labour indices."""
+    pairs, and the Krugman and division-of-labour indices; ``changes``: the pairs that became or stopped
+    being near-duplicates between the first and the last year."""
     grade = check_datasets(store, who, structure_service.input_datasets(store, "three_sectors"))
 
     def make():
@@ -93,7 +96,14 @@ def similarity_trend(
             .set_index("year")
             .drop(columns="mean_S")
         ).reset_index()
-        return render({"threshold": r.threshold, "data": records(f), "count": len(f)}, frame=f, fmt=format)
+        payload = {
+            "threshold": r.threshold,
+            "changes": records(structure_service.label_pairs(store, r.changes, lang)),
+            "notes": list(r.notes),
+            "data": records(f),
+            "count": len(f),
+        }
+        return render(payload, frame=f, fmt=format)
 
     return cached(request, who, make, grade=grade, store=store, what="macro:structure")
 
