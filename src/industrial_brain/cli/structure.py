@@ -82,7 +82,15 @@ def similarity(
         )
         pairs = res.pairs if all_pairs else res.near_duplicates
         shown = structure_service.label_pairs(store, pairs, lang)
-    what = f"{basis}, {sectors}" if basis == "io" else f"three sectors, {res.lineage.params['year']}"
+    year = res.lineage.params["year"]
+    if zh:
+        what = (
+            f"{year}年投入产出表，{'制造业' if sectors == 'manufacturing' else '42部门'}"
+            if basis == "io"
+            else f"{year}年三次产业"
+        )
+    else:
+        what = f"{year} IO tables, {sectors} sectors" if basis == "io" else f"three sectors, {year}"
     emit(
         shown,
         fmt=fmt,
