@@ -246,20 +246,10 @@ def section_macro_structure(store: Store, lang: str) -> Section:
         "digital-economy penetration (a value-added share, another definition): compare the ordering of "
         "the three industries, not the levels."
     )
-    s.table(
-        shown[
-            [
-                "region_code",
-                "name",
-                "year",
-                "industry",
-                "share_intermediate",
-                "per_output",
-                "caict_penetration",
-            ]
-        ],
-        floatfmt="{:,.4f}",
-    )
+    pct = ["share_intermediate", "per_output", "caict_penetration"]
+    table = shown[["region_code", "name", "year", "industry", *pct]].copy()
+    table[pct] = 100 * table[pct]
+    s.table(table.rename(columns={c: f"{c} (%)" for c in pct}), floatfmt="{:,.2f}")
     return s.note(sim.lineage.footer()[:400])
 
 
