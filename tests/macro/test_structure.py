@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.spatial.distance import cosine
 
 from industrial_brain.errors import InputError
@@ -127,3 +129,34 @@ def test_notes_say_what_a_reader_should_know():
     assert "note" in r.summary() and "s4" in r.summary()
     assert krugman_index([[1, 2], [2, 1]]).notes[0].startswith("two regions")
     assert division_of_labour_index(X).notes == ()
+
+
+_matrices = st.integers(2, 6).flatmap(
+    lambda n: st.integers(2, 6).flatmap(
+        lambda k: st.lists(
+            st.lists(st.floats(0.0, 1e6, allow_nan=False), min_size=k, max_size=k).filter(
+                lambda r: sum(r) > 1e-3
+            ),
+            min_size=n,
+            max_size=n,
+        )
+    )
+)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(_matrices)
+def test_bounds_symmetry_and_decompositions(rows):
+    M = pd.DataFrame(rows)
+    S = similarity_coefficient(M).S.to_numpy()
+    assert ((S >= 0) & (S <= 1 + 1e-12)).all() and np.allclose(S, S.T)
+    k = krugman_index(M)
+    assert ((k.K >= -1e-12) & (k.K <= 2 + 1e-9)).all() and np.allclose(k.K_ij, k.K_ij.T)
+    fi = division_of_labour_index(M)
+    assert -1e-12 <= fi.FI < 1
+    assert fi.FI == pytest.approx(float(fi.FI_k.sum()), abs=1e-9)
+    assert fi.FI == pytest.approx(float((fi.FI_i * fi.weight).sum()), abs=1e-9)
+    # relabelling regions and sectors changes no value
+    P = M.iloc[::-1, ::-1]
+    assert np.allclose(krugman_index(P).K.loc[k.K.index], k.K)
+    assert division_of_labour_index(P).FI == pytest.approx(fi.FI, abs=1e-12)
