@@ -27,6 +27,12 @@ Measure = Annotated[Literal["output", "value_added"], Query()]
 Year = Annotated[int | None, Query(ge=1990, le=2100, description="three_sectors basis (default: latest)")]
 
 
+def _answer(frame, fmt: str, notes=(), **fields):
+    """The rows of ``frame`` (JSON records or CSV) with the answer's ``fields`` and ``notes``."""
+    payload = {**fields, "notes": [str(n) for n in notes], "data": records(frame), "count": len(frame)}
+    return render(payload, frame=frame, fmt=fmt)
+
+
 @router.get("/similarity", response_model=Page, responses={200: CSV, **Err})
 def similarity(
     request: Request,
@@ -59,17 +65,16 @@ def similarity(
             "names": [names.get(c, c) for c in codes],
             "S": r.S.round(6).values.tolist(),
         }
-        payload = {
-            "basis": basis,
-            "params": dict(r.lineage.params),
-            "mean": r.mean,
-            "threshold": r.threshold,
-            "notes": list(r.notes),
-            "matrix": matrix,
-            "data": records(f),
-            "count": len(f),
-        }
-        return render(payload, frame=f, fmt=format)
+        return _answer(
+            f,
+            format,
+            r.notes,
+            basis=basis,
+            params=dict(r.lineage.params),
+            mean=r.mean,
+            threshold=r.threshold,
+            matrix=matrix,
+        )
 
     return cached(request, who, make, grade=grade, store=store, what="macro:structure")
 
@@ -96,14 +101,8 @@ def similarity_trend(
             .set_index("year")
             .drop(columns="mean_S")
         ).reset_index()
-        payload = {
-            "threshold": r.threshold,
-            "changes": records(structure_service.label_pairs(store, r.changes, lang)),
-            "notes": list(r.notes),
-            "data": records(f),
-            "count": len(f),
-        }
-        return render(payload, frame=f, fmt=format)
+        changes = records(structure_service.label_pairs(store, r.changes, lang))
+        return _answer(f, format, r.notes, threshold=r.threshold, changes=changes)
 
     return cached(request, who, make, grade=grade, store=store, what="macro:structure")
 
@@ -129,14 +128,7 @@ def specialisation(
             store, basis=basis, sectors=sectors, measure=measure, year=year
         )
         f = structure_service.specialisation_frame(store, k, fi, lang)
-        payload = {
-            "basis": basis,
-            "params": dict(k.lineage.params),
-            "FI": fi.FI,
-            "data": records(f),
-            "count": len(f),
-        }
-        return render(payload, frame=f, fmt=format)
+        return _answer(f, format, fi.notes, basis=basis, params=dict(k.lineage.params), FI=fi.FI)
 
     return cached(request, who, make, grade=grade, store=store, what="macro:structure")
 
@@ -159,7 +151,6 @@ def digital_by_industry(
         f = structure_service.digital_by_industry(store, include_digital=include_digital)
         f = structure_service.label_regions(store, f, lang)
         f.attrs = {}
-        payload = {"caict_source": structure_service.CAICT_SOURCE, "data": records(f), "count": len(f)}
-        return render(payload, frame=f, fmt=format)
+        return _answer(f, format, caict_source=structure_service.CAICT_SOURCE)
 
     return cached(request, who, make, grade=grade, store=store, what="macro:structure")
