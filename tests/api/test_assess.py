@@ -84,3 +84,56 @@ def test_bad_answers_are_400_and_store_nothing(client, auth):
     assert after == before
     r = client.post("/api/v1/assess/submissions", json={"answers": ans}, headers=auth["analyst"])
     assert r.status_code == 400 and "which enterprise" in r.json()["detail"]
+
+
+def _register(client, i: int, sector: str) -> tuple[str, dict[str, str]]:
+    """A SYNTHETIC enterprise of ``sector`` with its own account; answers (uscc, auth headers)."""
+    from industrial_brain.services.accounts import add_user
+
+    from .conftest import PASSWORD, make_uscc, token
+
+    u = make_uscc(i)
+    client.app.state.store.con.cursor().execute(
+        "INSERT INTO enterprise (uscc, name, region_code, sector_code, size_class, dataset_id, "
+        "sector_scheme) VALUES (?, ?, '330000', ?, 'medium', 'synthetic_enterprises', 'demo')",
+        [u, f"SYNTHETIC firm {i}", sector],
+    )
+    add_user(client.app.state.store, f"ent_{i}", PASSWORD, "enterprise", u)
+    return u, token(client, f"ent_{i}")
+
+
+def test_the_template_of_a_sector_holds_exactly_what_its_enterprises_answer(client):
+    """Variant questions (DX01 for Electronics, PX01/PX02 for process industries) are listed for
+    the sectors that answer them and required there: an enterprise that answers every question of
+    its sector's template is scored."""
+    every = {q["code"] for q in client.get("/api/v1/assess/template").json()["questions"]}
+    codes = {}
+    for sector in ("Electronics", "Petrochemicals", "Textiles", "C39"):
+        t = client.get(f"/api/v1/assess/template?sector={sector}").json()
+        codes[sector] = {q["code"] for q in t["questions"]}
+        assert t["sector"] == sector and t["count"] == len(t["questions"])
+    base = codes["Textiles"]
+    assert codes["C39"] == base and not any(c.startswith(("DX", "PX")) for c in base)
+    assert codes["Electronics"] - base == {"DX01"}
+    assert codes["Petrochemicals"] - base == {"PX01", "PX02"}
+    assert every == base | {"DX01", "PX01", "PX02"}
+    variants = {v["code"]: v["sectors"] for v in client.get("/api/v1/assess/template").json()["variants"]}
+    assert (
+        "Electronics" in variants[client.get("/api/v1/assess/template?sector=Electronics").json()["variant"]]
+    )
+    for i, sector in ((40, "Electronics"), (41, "Petrochemicals")):
+        uscc, headers = _register(client, i, sector)
+        t = client.get(f"/api/v1/assess/template?sector={sector}").json()
+        ans = {
+            q["code"]: q["max"] if q["type"] == "numeric" else q["options"][-1]["code"]
+            for q in t["questions"]
+        }
+        r = client.post("/api/v1/assess/submissions", json={"answers": ans}, headers=headers)
+        assert r.status_code == 201, r.text
+        assert r.json()["uscc"] == uscc and r.json()["level"] == "L5"
+        missing = {k: v for k, v in ans.items() if k not in ("DX01", "PX01")}
+        r = client.post("/api/v1/assess/submissions", json={"answers": missing}, headers=headers)
+        assert r.status_code == 400 and ("DX01" in r.json()["detail"] or "PX01" in r.json()["detail"])
+        # the same line in Chinese for the dashboard: place, question, problem
+        zh = r.json()["detail_zh"]
+        assert zh.startswith("在线提交：第 2 行，“") and "缺少必答题所在的列（应为 名为“" in zh

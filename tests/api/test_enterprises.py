@@ -7,6 +7,7 @@ import csv
 import io
 import shutil
 
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
@@ -38,6 +39,13 @@ def test_admin_and_analyst_list_every_enterprise(client, auth, role):
     assert c39["data"][0]["total_score"] is not None and c39["data"][0]["level"] == "L3"
     paged = client.get("/api/v1/enterprises?limit=4&offset=8", headers=auth[role]).json()
     assert paged["count"] == len(SYNTHETIC) and len(paged["data"]) == 3
+    # search by name (case-insensitive) or by a piece of the USCC; literal text, not a pattern
+    found = client.get("/api/v1/enterprises?search=synthetic%20FIRM%2021", headers=auth[role]).json()
+    assert found["count"] == 1 and found["data"][0]["name"] == "SYNTHETIC firm 21"
+    assert client.get(f"/api/v1/enterprises?search={ENT_A.lower()}", headers=auth[role]).json()["count"] == 1
+    assert client.get("/api/v1/enterprises?search=firm%201%25", headers=auth[role]).json()["count"] == 0
+    both = client.get("/api/v1/enterprises?search=firm%201&sector=C13", headers=auth[role]).json()
+    assert both["count"] == 4 and all(e["sector_code"] == "C13" for e in both["data"])
 
 
 def test_public_gets_401_everywhere_on_enterprise_rows(client):
@@ -59,7 +67,7 @@ def test_enterprise_sees_only_itself_whatever_the_filter(client, auth):
     me = client.get("/api/v1/enterprises", headers=h).json()
     assert me["count"] == 1 and me["data"][0]["uscc"] == ENT_A
     # filters for another enterprise's sector/region give nothing, never the other rows
-    for q in ["sector=C26", "region=440000", "size_class=small", "sector=C39&limit=100"]:
+    for q in ["sector=C26", "region=440000", "size_class=small", "sector=C39&limit=100", "search=SYNTHETIC"]:
         rows = client.get(f"/api/v1/enterprises?{q}", headers=h).json()["data"]
         assert {e["uscc"] for e in rows} <= {ENT_A}, q
     text = client.get("/api/v1/enterprises?format=csv&limit=10000", headers=h).text
@@ -215,3 +223,32 @@ def test_record_keeps_flat_fields_of_the_default_model(two_models):
     )
     none = client.get(f"/api/v1/enterprises/{ENT_A}?model=absent", headers=h).json()
     assert none["latest"] == [] and none["total_score"] is None and none["model_code"] is None
+
+
+def test_sector_names_in_the_readers_language(client, auth):
+    """Sectors of the published reference are labelled (Electronics → 电子) in lists and aggregates;
+    a code with no registered name is shown as itself."""
+    from industrial_brain.services.enterprises import with_sector_names
+    from industrial_brain.store.reference import insert_sectors
+
+    store = client.app.state.store
+    insert_sectors(
+        store,
+        pd.DataFrame(
+            {
+                "code": ["C39"],
+                "scheme": ["gbt4754"],
+                "name_zh": ["计算机、通信和其他电子设备制造业"],
+                "name_en": ["Computer, communication and other electronic equipment"],
+                "dataset_id": ["synthetic_enterprises"],
+            }
+        ),
+        skip_existing=True,
+    )
+    rows = client.get("/api/v1/enterprises?sector=C39&lang=zh", headers=auth["analyst"]).json()["data"]
+    assert {r["sector_name"] for r in rows} == {"计算机、通信和其他电子设备制造业"}
+    en = client.get("/api/v1/enterprises?sector=C13", headers=auth["analyst"]).json()["data"]
+    assert {r["sector_name"] for r in en} == {"C13"}
+    f = with_sector_names(pd.DataFrame({"sector": ["C39", "C26", None]}), store, "en")
+    assert list(f.columns) == ["sector", "sector_name"]
+    assert f["sector_name"].tolist()[:2] == ["Computer, communication and other electronic equipment", "C26"]

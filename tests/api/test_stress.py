@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 
 def _wait(client, job_id, headers):
     for _ in range(400):
@@ -18,6 +20,11 @@ def test_scenarios_are_listed_with_their_yaml(client):
     sc = client.get("/api/v1/stress/scenarios").json()["data"]
     chips = next(s for s in sc if s["name"] == "chips_capacity_2020")
     assert chips["table"] == "cn_nbs_io_2020_153" and "impact: 0.30" in chips["yaml"]
+    assert chips["title"].startswith("Chip capacity shock")
+    zh = client.get("/api/v1/stress/scenarios?lang=zh").json()["data"]
+    chips_zh = next(s for s in zh if s["name"] == "chips_capacity_2020")
+    assert chips_zh["title"].startswith("芯片产能冲击") and "生产能力下降 30%" in chips_zh["description"]
+    assert all(s["description"] != e["description"] for s, e in zip(zh, sc))  # every shipped one in Chinese
 
 
 def test_stress_job_runs_with_progress_and_recovery_curves(client, auth):
@@ -43,6 +50,11 @@ def test_stress_job_runs_with_progress_and_recovery_curves(client, auth):
     assert abs(chips["min_production_ratio"] - 0.70) < 1e-6 and abs(min(chips["ratio"]) - 0.70) < 1e-6
     assert min(res["total_ratio"]) < 1.0 and res["total_production_loss"] > 0
     assert set(res["monte_carlo"]) >= {"mean", "p05", "p50", "p95"}
+    # the 2020 table is in 10^4 CNY (万元): the loss in 亿元 is the table-unit loss / 10^4
+    assert res["unit"] == "10^4 CNY"
+    loss = res["total_production_loss"]
+    assert res["total_production_loss_100m_cny"] == pytest.approx(loss / 1e4, rel=1e-12)
+    assert res["monte_carlo_100m_cny"]["p95"] == pytest.approx(res["monte_carlo"]["p95"] / 1e4, rel=1e-12)
     run = client.get(f"/api/v1/runs/{res['run_id']}", headers=auth["analyst"]).json()
     assert run["kind"] == "stress" and run["owner"] == "ana"
     listed = client.get("/api/v1/runs?kind=stress", headers=auth["analyst"]).json()["data"]

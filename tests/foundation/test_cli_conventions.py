@@ -266,3 +266,42 @@ def test_csv_and_xlsx_exports_escape_formula_cells(capsys, tmp_path):
     common.write_out(frame, tmp_path / "out.xlsx")
     ws = load_workbook(tmp_path / "out.xlsx").active
     assert ws["A2"].value == '\'=HYPERLINK("x")' and ws["A2"].data_type == "s" and ws["B2"].value == -1.5
+
+
+def test_answer_sheet_problems_read_in_chinese():
+    """Every kind of answer-sheet problem a firm can meet in the dashboard has its Chinese wording:
+    nothing of the English problem text is left, the place and the values are kept."""
+    import pandas as pd
+
+    from industrial_brain._shared.error_zh import error_zh
+    from industrial_brain.micro.model import load_model
+    from industrial_brain.micro.scoring import validate_answers
+
+    m = load_model("digital_transformation_maturity")
+    q = {x.type: x for x in m.questions}
+    sheet = pd.DataFrame(
+        {
+            "uscc": ["91350100M000100Y43", "91350100M000100Y43", "bad"],
+            "sector": ["Textiles"] * 3,
+            q["single_choice"].code: ["Z", None, "A"],
+            q["numeric"].code: ["x", 1e9, 5],
+            q["multiple_choice"].code: ["Q;Z", None, None],
+        }
+    )
+    problems = validate_answers(m, sheet)
+    kinds = {p.problem.split(":")[0].split(" '")[0] for p in problems}
+    assert kinds >= {
+        "unknown option",
+        "unknown option(s)",
+        "not a number",
+        "number out of range",
+        "required answer is missing",
+        "required question column is missing from the answer sheet",
+        "duplicate enterprise",
+        "invalid unified social credit code",
+    }
+    for p in problems:
+        zh = error_zh(p.message("answers.csv"))
+        assert zh.startswith(f"answers.csv：第 {p.row} 行，“{p.column}”列：企业 "), zh
+        assert p.problem not in zh and "expected" not in zh and "found" not in zh, zh
+        assert "option" not in zh and "character" not in zh, zh

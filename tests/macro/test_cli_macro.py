@@ -124,3 +124,18 @@ def test_macro_user_errors_are_one_line(db, tmp_path, capsys):
     empty = tmp_path / "empty.duckdb"
     code, err = _fails(capsys, "macro", "show", "--db", str(empty))
     assert code != 0 and "no macro run" in err
+
+
+def test_macro_show_opens_on_the_default_year_and_says_so(db, capsys):
+    _ok(capsys, "macro", "run", "--db", str(db), "--permutations", "0")
+    main(["macro", "show", "--db", str(db), "--measure", "D", "--format", "csv"])
+    got = capsys.readouterr()
+    lines = got.out.strip().splitlines()
+    assert len(lines) == 32 and all(ln.split(",")[2] in ("2022", "2022.0") for ln in lines[1:])
+    # the default window ends in 2022, before the partial years; no input of D has an error in 2022
+    assert got.err.strip() == "default year 2022 (the latest year; no year skipped)"
+    main(["macro", "show", "--db", str(db), "--measure", "D", "--format", "csv", "--all-years"])
+    got = capsys.readouterr()
+    assert len(got.out.strip().splitlines()) == 311 and got.err == ""
+    main(["macro", "show", "--db", str(db), "--measure", "D", "--format", "csv", "--lang", "zh"])
+    assert capsys.readouterr().err.strip() == "默认年份 2022年（最新年份，未跳过任何年份）"

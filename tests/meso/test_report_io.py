@@ -24,6 +24,12 @@ def test_mrio_section_stores_the_trade_flows(default_store):
     s = section_io_mrio(default_store, "zh")
     run = latest_run_id(default_store, "mrio")
     assert run is not None and run in s.body
+    # people's headers and money in 亿元 (the table is in 10^4 CNY): Guangdong's 2017 gross output
+    from industrial_brain.services.io import mrio_summary
+
+    f, _ = mrio_summary(default_store)
+    gd = f"{f.loc['440000', 'x'] / 1e4:,.2f}"
+    assert "总产出（亿元）" in s.body and "调出（省表）" in s.body and "省际贸易" in s.body and gd in s.body
     v = run_values(default_store, run)
     flows = v[v["measure"] == "interprovincial_flow"]
     assert len(flows) <= 42 * 31 * 30 and (flows["value"] >= 0).all()

@@ -105,6 +105,51 @@ def test_report_sections(default_store, monkeypatch):
         assert "<table" in html and "<img" in html, fn.__name__
     zh = ss.section_stress_chips(default_store, "zh").body
     assert "电子元器件" in zh or "094" in zh
+    assert "总产出损失（亿元）" in zh
+
+
+def test_flood_section_names_the_provinces_and_shows_losses_in_100m_cny(default_store, monkeypatch):
+    """The table of the provinces outside Henan that lose most has its province column, and its
+    money columns are the run's losses (table unit 10^4 CNY) divided by 10^4."""
+    from html.parser import HTMLParser
+
+    from industrial_brain.report import sections_stress as ss
+
+    class Tables(HTMLParser):  # the report's tables as lists of rows of cell text
+        def __init__(self):
+            super().__init__()
+            self.tables, self.cell = [], None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "table":
+                self.tables.append([])
+            elif tag == "tr":
+                self.tables[-1].append([])
+            elif tag in ("td", "th"):
+                self.cell = ""
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell += data
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th"):
+                self.tables[-1][-1].append(self.cell.strip())
+                self.cell = None
+
+    monkeypatch.setattr(ss, "DEMO_RUNS", {"chips_capacity_2020": 0, "flood_equipment_mrio": 0})
+    parser = Tables()
+    parser.feed(ss.section_stress_flood(default_store, "en").body)
+    head, *rows = next(t for t in parser.tables if t[0][0] == "province")
+    names = [r[0] for r in rows]
+    assert "Henan" not in names and len(rows) == 10
+    _, res, _, tm = ss._run(default_store, "flood_equipment_mrio")
+    assert tm.unit.startswith("10^4 CNY")
+    loss = res.to_frame()["loss"].groupby(level=0).sum()
+    by_name = {tm.region_names[str(r)][1]: v / 1e4 for r, v in loss.items()}
+    col = head.index("net loss (100 million CNY)")
+    for r in rows:
+        assert float(r[col].replace(",", "")) == pytest.approx(by_name[r[0]], abs=0.006)
 
 
 def test_stress_list_checks_the_scenarios_against_a_store(store, default_store):

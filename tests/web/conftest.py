@@ -31,17 +31,16 @@ FLAGS = [
 ]
 PASSWORD = "synthetic-pass-123"
 ROOT = Path(__file__).resolve().parents[2]
-ENT_USCC = "91330100MA00000077"  # SYNTHETIC; check character fixed below
 
 
-def _synthetic_uscc() -> str:
+def _synthetic_uscc(first17: str = "91330100MA0000007") -> str:
     from industrial_brain.reference.uscc import uscc_check_char
 
-    first17 = "91330100MA0000007"
     return first17 + uscc_check_char(first17)
 
 
 ENT_USCC = _synthetic_uscc()
+ELECTRONICS_USCC = _synthetic_uscc("91330100MA0000008")  # a sector with a variant question (DX01)
 
 
 def wait_js(page, expression: str, timeout: float = 30.0) -> None:
@@ -103,7 +102,20 @@ def server(default_db, tmp_path_factory):
             "(?, 'SYNTHETIC web firm', '330000', 'C39', 'medium', 'synthetic_web_enterprise')",
             [ENT_USCC],
         )
+        s.con.execute(
+            "INSERT INTO enterprise (uscc, name, region_code, sector_code, size_class, dataset_id) "
+            "VALUES (?, 'SYNTHETIC electronics firm', '330000', 'Electronics', 'medium', "
+            "'synthetic_web_enterprise')",
+            [ELECTRONICS_USCC],
+        )
+        for i in range(45):  # a register longer than one page (20 rows)
+            s.con.execute(
+                "INSERT INTO enterprise (uscc, name, region_code, sector_code, size_class, dataset_id) "
+                "VALUES (?, ?, '320000', 'Textiles', 'small', 'synthetic_web_enterprise')",
+                [_synthetic_uscc(f"91320100MA{100 + i:07d}"), f"SYNTHETIC register firm {i:02d}"],
+            )
         add_user(s, "firm1", PASSWORD, "enterprise", ENT_USCC)
+        add_user(s, "firm2", PASSWORD, "enterprise", ELECTRONICS_USCC)
     app = create_app(path)
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))

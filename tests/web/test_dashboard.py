@@ -4,7 +4,9 @@ Screenshots are saved as test artifacts."""
 
 from __future__ import annotations
 
-from .conftest import wait_js
+import pytest
+
+from .conftest import ELECTRONICS_USCC, wait_js
 
 MAP_DATA = (
     "echarts.getInstanceByDom(document.getElementById('map')).getOption().series[0].data"
@@ -113,9 +115,35 @@ def test_chain_view_draws_linkages_and_the_sector_graph(page, artifacts):
 
 
 def test_login_as_analyst(page, artifacts):
+    """The analyst's register: the login fields go away, 20 firms a page of all of them, a search
+    narrows the list, a click opens the firm's profile, the export holds every firm that matches."""
     _login(page, "analyst1")
     wait_js(page, "window.ibrain.me && window.ibrain.me.role === 'analyst'")
     assert "analyst1" in page.inner_text("#who")
+    assert not page.is_visible("#username") and page.is_visible("#logout")
+    page.wait_for_selector("#firm-list tbody tr")
+    assert page.inner_text("#register h3") == "企业名录"
+    total = page.evaluate(
+        "fetch('/api/v1/enterprises?limit=1', {headers: {Authorization: 'Bearer ' + "
+        "window.ibrain.token}}).then(r => r.json()).then(b => b.count)"
+    )
+    assert page.locator("#firm-list tbody tr").count() == min(20, total) and total > 20
+    assert page.inner_text("#firm-count") == f"第 1–20 条，共 {total:,} 条"
+    page.click("#firm-next")
+    wait_js(page, "document.getElementById('firm-count').textContent.startsWith('第 21–')")
+    name = page.inner_text("#firm-list tbody tr:first-child td:nth-child(2)")
+    page.fill("#firm-search", name)
+    wait_js(page, "document.getElementById('firm-count').textContent.endsWith('共 1 条')")
+    with page.expect_download() as dl:
+        page.click("#firm-export")
+    text = open(dl.value.path(), encoding="utf-8").read()
+    assert text.splitlines()[0].startswith("uscc,name") and len(text.splitlines()) == 2 and name in text
+    page.click("#firm-list tbody tr:first-child")
+    wait_js(
+        page,
+        "document.getElementById('firm-title') && document.getElementById('profile').textContent.length > 0",
+    )
+    assert name in page.inner_text("#firm-title")
     page.screenshot(path=str(artifacts / "enterprise_analyst.png"), full_page=True)
 
 
@@ -152,6 +180,56 @@ def test_enterprise_completes_the_questionnaire_and_sees_its_level(page, artifac
     page.screenshot(path=str(artifacts / "enterprise_assessment.png"), full_page=True)
 
 
+FILL_ALL_BUT = """(f, skip) => {
+    for (const el of f.querySelectorAll('[name]')) {
+        if (el.name === skip) continue;
+        if (el.dataset.type === 'numeric') el.value = String((Number(el.min) + Number(el.max)) / 2);
+        else { const i = Math.floor(el.options.length / 2); el.options[i].selected = true; }
+    }}"""
+
+
+def test_a_sector_variant_firm_submits_with_help_next_to_the_field(page, artifacts):
+    """An Electronics firm sees and must answer DX01; a missing answer is marked next to the
+    question, in Chinese, with a line beside the button; answers survive a language switch."""
+    _login(page, "firm2")
+    page.wait_for_selector("#questionnaire label.q[data-code=DX01]")
+    assert page.locator("#questionnaire label.q[data-code=PX01]").count() == 0
+    assert "附加题" in page.inner_text("#variant-note")
+    page.eval_on_selector("#questionnaire", FILL_ALL_BUT, "DX01")
+    page.click("#submit-assessment")
+    row = page.locator("#questionnaire label.q.invalid")
+    assert row.count() == 1 and row.get_attribute("data-code") == "DX01"
+    assert "必答" in row.inner_text()
+    status, button = page.locator("#submit-status"), page.locator("#submit-assessment")
+    assert "1" in status.inner_text() and status.is_visible()
+    assert abs(status.bounding_box()["y"] - button.bounding_box()["y"]) < 40  # beside the button
+    row.screenshot(path=str(artifacts / "assessment_missing_field.png"))
+    kept = page.eval_on_selector("#questionnaire input[type=number]", "el => [el.name, el.value]")
+    page.click("#lang")  # English, then back: the form is redrawn with the answers kept
+    page.wait_for_selector("#questionnaire label.q[data-code=DX01]")
+    wait_js(page, "document.documentElement.lang === 'en' && !!document.getElementById('submit-assessment')")
+    assert page.input_value(f"#questionnaire [name={kept[0]}]") == kept[1]
+    page.select_option("#questionnaire [name=DX01]", index=2)
+    page.click("#submit-assessment")
+    wait_js(page, "window.ibrain.lastAssessment && document.getElementById('level')")
+    assert page.evaluate("window.ibrain.lastAssessment.uscc") == ELECTRONICS_USCC
+    assert page.inner_text("#level") in {"L1", "L2", "L3", "L4", "L5"}
+
+
+def test_questionnaire_fits_a_phone(browser, server, artifacts):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    pg = ctx.new_page()
+    pg.goto(server + "/")
+    pg.wait_for_selector("body[data-ready]", timeout=30000)
+    _login(pg, "firm2")
+    pg.wait_for_selector("#questionnaire label.q[data-code=DX01]")
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+    text = pg.locator("#questionnaire label.q span").first.bounding_box()
+    assert text["width"] > 250  # a question reads across the screen, not four characters a line
+    pg.screenshot(path=str(artifacts / "assessment_390.png"), full_page=False)
+    ctx.close()
+
+
 def test_stress_scenario_runs_and_shows_recovery_curves(page, artifacts):
     _login(page, "analyst1")
     wait_js(page, "window.ibrain.me && window.ibrain.me.role === 'analyst'")
@@ -185,4 +263,65 @@ def test_api_docs_page_renders_offline(browser, server, artifacts):
     tags = pg.eval_on_selector_all(".opblock-tag", "els => els.map(e => e.getAttribute('data-tag'))")
     assert {"panels", "enterprises", "io"} <= set(tags)
     pg.screenshot(path=str(artifacts / "api_docs.png"))
+    ctx.close()
+
+
+def test_chain_graph_fits_a_phone(browser, server, artifacts):
+    """At 390 px the chain graph is laid out in the chart's own pixels: nothing scrolls sideways and
+    every node sits inside the chart."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    pg = ctx.new_page()
+    pg.goto(server + "/")
+    pg.wait_for_selector("body[data-ready]", timeout=30000)
+    pg.click("button[data-view=chain]")
+    wait_js(pg, "Number(document.getElementById('chain-graph').dataset.nodes) > 10")
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+    width = pg.evaluate("document.getElementById('chain-graph').clientWidth")
+    xs = pg.evaluate(
+        "echarts.getInstanceByDom(document.getElementById('chain-graph')).getOption()"
+        ".series[0].data.map(d => d.x)"
+    )
+    assert 0 < min(xs) and max(xs) < width
+    pg.locator("#chain-graph").screenshot(path=str(artifacts / "chain_390.png"))
+
+
+def _slide(page, year: int) -> None:
+    page.eval_on_selector(
+        "#year", f"el => {{ el.value = '{year}'; el.dispatchEvent(new Event('input', {{bubbles: true}})); }}"
+    )
+    wait_js(page, f"document.getElementById('map').dataset.year === '{year}'")
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_map_opens_on_the_default_year_and_marks_noted_values(browser, server, artifacts, width):
+    ctx = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = ctx.new_page()
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-ready]", timeout=30000)
+    assert page.evaluate("document.body.dataset.ready") == "1", page.inner_text("#error")
+    # GDP runs to 2025; 2023–2025 are partial years and 2021, 2022, 2024 hold values the screening
+    # marked as errors: the map and the ranking open on 2020, the legend says why
+    assert page.get_attribute("#map", "data-year") == "2020" and page.inner_text("#year-label") == "2020"
+    legend = page.inner_text("#map-legend")
+    assert "默认年份 2020" in legend and "2025（不完整年份）" in legend and "2022（错误值）" in legend
+    assert page.get_attribute("#map", "data-marked") == "0" and "†" not in "".join(
+        r[2] for r in _ranking(page)
+    )
+    # 2018: the level breaks of Hebei, Shandong and Yunnan are marked next to their numbers
+    _slide(page, 2018)
+    marked = {r[1] for r in _ranking(page) if r[2].endswith(" †")}
+    assert marked == {"河北", "山东", "云南"}, marked
+    page.screenshot(path=str(artifacts / f"map_marks_2018_{width}.png"), full_page=True)
+    # 2025, a partial year: every value is marked and the legend warns against comparing rankings
+    _slide(page, 2025)
+    assert page.get_attribute("#map", "data-marked") == page.get_attribute("#map", "data-regions") == "31"
+    assert "勿与完整年份比较排名" in page.inner_text("#map-legend")
+    page.click("#lang")
+    wait_js(page, "document.documentElement.lang === 'en'")
+    assert "Default year 2020" in page.inner_text("#map-legend") and "2025 (partial year)" in page.inner_text(
+        "#map-legend"
+    )
+    # no sideways scroll, on a desk and on a phone
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(artifacts / f"map_marks_2025_{width}.png"), full_page=True)
     ctx.close()

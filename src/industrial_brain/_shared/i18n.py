@@ -138,6 +138,22 @@ MONEY_UNITS: dict[str, str] = {
 }
 
 
+#: Yuan per unit of each money unit code.
+MONEY_FACTOR: dict[str, float] = {"CNY": 1.0, "10^4 CNY": 1e4, "10^8 CNY": 1e8}
+
+
+def in_100m_cny(value: float, unit: str) -> float | None:
+    """``value`` in ``unit`` expressed in 亿元 (10^8 CNY): value × yuan-per-unit / 10^8; ``None`` when
+    ``unit`` is not a money unit (:data:`MONEY_UNITS`). A price basis after the unit, as in
+    ``"10^4 CNY (current producer prices)"``, is allowed.
+
+    >>> in_100m_cny(25_000.0, "10^4 CNY (current producer prices)")
+    2.5
+    """
+    code = MONEY_UNITS.get(unit.split("(")[0].strip())
+    return None if code is None else float(value) * MONEY_FACTOR[code] / 1e8
+
+
 def check_lang(lang: str) -> str:
     """Validate a language code (``en`` or ``zh``)."""
     if lang not in LANGS:

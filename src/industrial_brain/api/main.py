@@ -50,6 +50,7 @@ from industrial_brain.api.routes import (
 )
 from industrial_brain.api.schemas import Capabilities
 from industrial_brain.api.security import HashGate, LoginLimiter
+from industrial_brain._shared.error_zh import error_zh
 from industrial_brain.errors import AccessError, IndustrialBrainError, InputError, MethodError, StoreBusyError
 from industrial_brain.services.jobs import fail_interrupted_jobs
 from industrial_brain.store.connection import Store, open_store
@@ -373,7 +374,8 @@ def create_app(
         if status in (401, 403) and not getattr(exc, "audited", False):
             await audit_denial(request, status, str(exc))
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
+        body = {"detail": str(exc), "detail_zh": error_zh(str(exc))}
+        return JSONResponse(body, status_code=status, headers=headers)
 
     api = APIRouter(prefix=API_PREFIX)
     for mod in ROUTERS:

@@ -13,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class Message(BaseModel):
     detail: str
+    #: The same message in Chinese (errors only; see :func:`industrial_brain._shared.error_zh.error_zh`).
+    detail_zh: str | None = None
 
 
 class TokenPublic(BaseModel):
@@ -83,9 +85,40 @@ class IndicatorsPublic(BaseModel):
     count: int
 
 
-class PanelPage(Page):
+class SkippedYear(BaseModel):
+    year: int
+    reason: str = Field(description="e.g. 'partial year; error: outlier in 1 region (340000)'")
+    notes: list[dict[str, Any]] = Field(description="kind, severity, n, regions, detail per reason")
+
+
+class YearFields(BaseModel):
+    """The year a view opens on: the latest without an error or partial-year note (see /default-year)."""
+
+    default_year: int | None = None
+    latest_year: int | None = None
+    clean_year: int | None = Field(None, description="null when every year carries such a note")
+    skipped_years: list[SkippedYear] = Field(default_factory=list)
+    year_flags: dict[str, list[str]] = Field(
+        default_factory=dict, description="year → kinds of the notes on the whole year (e.g. partial_year)"
+    )
+    default_year_note: str | None = None
+
+
+class PanelPage(Page, YearFields):
+    """A panel page; each JSON row also has ``quality_note`` (its own notes, or null) and ``year_flags``."""
+
     indicators: list[str] = Field(default_factory=list)
     excluded: int = Field(0, description="values left out as quality errors (see /quality-notes)")
+
+
+class MapPage(Page, YearFields):
+    """Map values; each row also has ``quality_note`` (notes on the run's inputs there) and ``year_flags``."""
+
+
+class DefaultYearPublic(YearFields):
+    what: Literal["panel", "macro", "run"]
+    indicator: list[str] | None = None
+    run_id: str | None = None
 
 
 class IOTablePublic(BaseModel):

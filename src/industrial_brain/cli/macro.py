@@ -5,7 +5,10 @@
   [--figures DIR] [--no-save] [--db PATH] [--lang en|zh]`` — the pipeline: indices, coupling coordination,
   obstacles, Dagum Gini, Theil, convergence, kernel density, Moran's I; stored with lineage; Rich summary.
 * ``systems [--show CODE|FILE] [--db PATH]`` — the shipped index systems, or one system's indicators.
-* ``runs`` — stored macro runs; ``show [--run ID] [--measure M] [--year Y]`` — a stored run's values.
+* ``runs`` — stored macro runs; ``show [--run ID] [--measure M] [--year Y | --all-years]`` — a stored
+  run's values; province values without ``--year`` are those of the run's default year (the latest
+  without an error or partial-year note on the measure's inputs), and one line on stderr says which
+  later years were skipped and why.
 * ``similarity``, ``specialisation``, ``digital-by-industry`` — homogeneous and uneven development
   (:mod:`industrial_brain.cli.structure`).
 """
@@ -20,7 +23,16 @@ import typer
 from rich.table import Table
 
 from industrial_brain._shared.i18n import check_lang
-from industrial_brain.cli.common import DbOpt, FormatOpt, LangOpt, console, emit, store_for, write_out
+from industrial_brain.cli.common import (
+    DbOpt,
+    FormatOpt,
+    LangOpt,
+    console,
+    emit,
+    err_console,
+    store_for,
+    write_out,
+)
 from industrial_brain.cli.structure import add_commands as add_structure_commands
 from industrial_brain.errors import InputError
 from industrial_brain.services.macro import (
@@ -33,6 +45,7 @@ from industrial_brain.services.macro import (
     stored_macro_values,
 )
 from industrial_brain.services.index_checks import published_rank_checks
+from industrial_brain.services.quality import macro_default_year
 from industrial_brain.viz.macro import write_macro_figures
 
 app = typer.Typer(
@@ -249,7 +262,11 @@ def show(
         Optional[str],
         typer.Option("--measure", help="Measure, e.g. D, index.digital, moran.D.I (prefix match)."),
     ] = "D",
-    year: Annotated[Optional[int], typer.Option("--year", help="Only this year.")] = None,
+    year: Annotated[
+        Optional[int],
+        typer.Option("--year", help="Only this year (default for province values: the default year)."),
+    ] = None,
+    all_years: Annotated[bool, typer.Option("--all-years", help="Province values of every year.")] = False,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write to .csv/.xlsx/.parquet.")] = None,
     db: DbOpt = None,
     fmt: FormatOpt = "table",
@@ -259,6 +276,10 @@ def show(
     with store_for(db) as store:
         rid, vals = stored_macro_values(store, run_id)
         names = region_names(store, lang)
+        # a ranking of provinces opens on the run's default year; series by year stay whole
+        ranking = year is None and not all_years and bool(measure) and vals["measure"].eq(measure).any()
+        ranking = ranking and vals.loc[vals["measure"] == measure, "region_code"].notna().any()
+        clean = macro_default_year(store, rid, measure) if ranking else None
     if measure:
         sel = vals[(vals["measure"] == measure) | vals["measure"].str.startswith(measure + ".")]
         if sel.empty:
@@ -270,6 +291,9 @@ def show(
                 expected="one of " + ", ".join(known) + " (or a longer dotted name)",
             )
         vals = sel
+    if clean is not None:
+        year = clean.default
+        err_console.print(("默认年份 " + clean.line("zh")) if lang == "zh" else "default " + clean.line("en"))
     if year is not None:
         vals = vals[vals["year"] == year]
     vals = vals.assign(name=vals["region_code"].map(names))

@@ -10,11 +10,13 @@ See ``docs/data-quality.md``.
 * :mod:`~industrial_brain.quality.io_checks` — checks of one input–output table, ``screen_io``,
   ``screen_io_flows``, ``io_matrices_from_flows``
 * :mod:`~industrial_brain.quality.notes` — the note frame (``NOTE_COLUMNS``, ``KINDS``, ``SEVERITIES``,
-  ``empty_notes``) and how a note is written
+  ``empty_notes``, ``note``, ``notes_frame``) and how a note is written
+* :mod:`~industrial_brain.quality.years` — the default year of a series (``latest_clean_year``: the
+  latest without an error or partial-year note) and the notes on its values
 """
 
 from industrial_brain.quality.io_checks import IOMatrices, io_matrices_from_flows, screen_io, screen_io_flows
-from industrial_brain.quality.notes import KINDS, NOTE_COLUMNS, SEVERITIES, empty_notes
+from industrial_brain.quality.notes import KINDS, NOTE_COLUMNS, SEVERITIES, empty_notes, note, notes_frame
 from industrial_brain.quality.panel_checks import (
     DEFAULT_IDENTITIES,
     check_common_breaks,
@@ -28,6 +30,7 @@ from industrial_brain.quality.panel_checks import (
     check_scale,
     screen_panel,
 )
+from industrial_brain.quality.years import CleanYear, latest_clean_year
 
 __all__ = [
     "DEFAULT_IDENTITIES",
@@ -49,4 +52,8 @@ __all__ = [
     "screen_io",
     "screen_io_flows",
     "screen_panel",
+    "note",
+    "notes_frame",
+    "CleanYear",
+    "latest_clean_year",
 ]

@@ -26,6 +26,10 @@ img{max-width:100%}footer{margin-top:3em;color:#777;font-size:12px}
 <footer>{{ footer }}</footer></body></html>""")
 
 
+#: The mark next to a number that carries a quality note (the footnote under the table says which).
+MARK = "†"
+
+
 @dataclass
 class Section:
     """One report section: a title and HTML parts."""
@@ -46,6 +50,29 @@ class Section:
         self.parts.append(shown.to_html(index=False, na_rep="", float_format=floatfmt.format, border=0))
         if len(frame) > max_rows:
             self.note(f"… {len(frame) - max_rows} more rows")
+        return self
+
+    def marked_table(
+        self,
+        frame: pd.DataFrame,
+        marks: pd.DataFrame,
+        footnote: str,
+        max_rows: int = 40,
+        floatfmt: str = "{:,.4g}",
+    ) -> "Section":
+        """A table whose values flagged in ``marks`` (booleans, same index, a subset of the columns) show
+        :data:`MARK` next to the number, with ``footnote`` (starting with the mark) under it when a shown
+        value is marked."""
+        shown = frame.head(max_rows).copy()
+        m = marks.reindex(index=shown.index, columns=shown.columns).fillna(False).astype(bool)
+        for c in m.columns[m.any()]:
+            num = shown[c].map(lambda v: floatfmt.format(v) if isinstance(v, float) else str(v))
+            shown[c] = num.where(~m[c], num + " " + MARK)
+        self.table(shown, max_rows=max_rows, floatfmt=floatfmt)
+        if len(frame) > max_rows:
+            self.note(f"… {len(frame) - max_rows} more rows")
+        if m.to_numpy().any():
+            self.note(footnote)
         return self
 
     def figure(self, fig) -> "Section":

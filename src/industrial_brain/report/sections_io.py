@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from industrial_brain._shared.i18n import in_100m_cny
 from industrial_brain.report.html import Section, bilingual
 from industrial_brain.services.io import (
     NATIONAL_42,
@@ -182,51 +183,82 @@ def section_io_mrio(store: Store, lang: str) -> Section:
     f, acc = mrio_summary(store, res)
     comp = national_comparison(store, res)
     c = res.checks
+    zh = lang == "zh"
     s.text(
-        "Constructed from the 31 provincial tables by Chenery–Moses trade coefficients with a gravity "
+        "由31个省级投入产出表按Chenery–Moses贸易系数构建，以省会间距离的引力模型为先验，RAS平衡到"
+        "调和后的调出与调入（docs/meso-mrio.md）。"
+        if zh
+        else "Constructed from the 31 provincial tables by Chenery–Moses trade coefficients with a gravity "
         "prior (distances between provincial capitals) balanced by RAS to reconciled outflows and inflows "
         "(docs/meso-mrio.md)."
     )
     dev_output = max(c["max_rel_dev_output_row"], c["max_rel_dev_output_column"])
+    smallest = min(c["min_intermediate_flow"], c["min_trade_flow"])
+    trade = [
+        c[k] / 1e8
+        for k in ("interprovincial_trade", "published_outflows", "published_inflows", "transit_removed")
+    ]
     s.text(
-        f"Largest relative deviations: gross output {dev_output:.1e}, "
+        f"最大相对偏差：总产出 {dev_output:.1e}，调出 {c['max_rel_dev_outflows']:.1e}，调入 "
+        f"{c['max_rel_dev_inflows']:.1e}；最小流量 {smallest:g}。省际贸易 {trade[0]:.2f} 万亿元（省表调出 "
+        f"{trade[1]:.2f}、调入 {trade[2]:.2f}；剔除转口 {trade[3]:.2f}）。"
+        if zh
+        else f"Largest relative deviations: gross output {dev_output:.1e}, "
         f"outflows {c['max_rel_dev_outflows']:.1e}, inflows {c['max_rel_dev_inflows']:.1e}; smallest flow "
-        f"{min(c['min_intermediate_flow'], c['min_trade_flow']):g}. Interprovincial trade "
-        f"{c['interprovincial_trade'] / 1e8:.2f} trillion CNY (published outflows "
-        f"{c['published_outflows'] / 1e8:.2f}, inflows {c['published_inflows'] / 1e8:.2f}; "
-        f"transit removed {c['transit_removed'] / 1e8:.2f})."
+        f"{smallest:g}. Interprovincial trade {trade[0]:.2f} trillion CNY (published outflows "
+        f"{trade[1]:.2f}, inflows {trade[2]:.2f}; transit removed {trade[3]:.2f})."
     )
     s.text(
-        f"Against the 2017 national table: total output ratio {comp['output_ratio']:.3f}; correlation of "
-        f"the 42 × 42 domestic coefficients {comp['A_correlation']:.3f}, output-weighted mean absolute "
+        f"与2017年全国表比较：总产出之比 {comp['output_ratio']:.3f}；42×42 国内直接消耗系数的相关系数 "
+        f"{comp['A_correlation']:.3f}，按产出加权的平均绝对偏差 {comp['A_weighted_abs_dev']:.4f}；"
+        "产出乘数为全国的 "
+        f"{comp['multiplier_ratio_min']:.2f}–{comp['multiplier_ratio_max']:.2f} 倍。"
+        if zh
+        else "Against the 2017 national table: total output ratio "
+        f"{comp['output_ratio']:.3f}; correlation of the 42 × 42 domestic coefficients "
+        f"{comp['A_correlation']:.3f}, output-weighted mean absolute "
         f"deviation {comp['A_weighted_abs_dev']:.4f}; output multipliers "
         f"{comp['multiplier_ratio_min']:.2f}–{comp['multiplier_ratio_max']:.2f} × national."
     )
-    name = "name_zh" if lang == "zh" else "name_en"
-    cols = [
-        name,
-        "x",
-        "OF",
-        "IF",
-        "outflows",
-        "inflows",
-        "value_added",
-        "for_other_regions",
-        "intra_multiplier",
-        "spillover_multiplier",
-    ]
-    s.table(f.reset_index()[["region", *cols]], max_rows=31)
+    name = "name_zh" if zh else "name_en"
+    per = in_100m_cny(1.0, res.table.unit or "10^4 CNY")
+    money = {  # column → (English, Chinese) headers; amounts in 亿元
+        "x": ("gross output", "总产出"),
+        "OF": ("outflows, published", "调出（省表）"),
+        "IF": ("inflows, published", "调入（省表）"),
+        "outflows": ("outflows, MRIO", "调出（多区域表）"),
+        "inflows": ("inflows, MRIO", "调入（多区域表）"),
+        "value_added": ("value added", "增加值"),
+        "for_other_regions": ("value added for other provinces' demand", "外省需求拉动的增加值"),
+    }
+    unit = "亿元" if zh else "100 million CNY"
+    t = f.reset_index()[["region", name]].rename(
+        columns={"region": "代码" if zh else "code", name: "省份" if zh else "province"}
+    )
+    for c, (en, cn) in money.items():
+        t[f"{cn}（{unit}）" if zh else f"{en} ({unit})"] = f[c].to_numpy() * per
+    t["区内乘数" if zh else "intra-regional multiplier"] = f["intra_multiplier"].to_numpy()
+    t["溢出乘数" if zh else "spillover multiplier"] = f["spillover_multiplier"].to_numpy()
+    s.table(t, max_rows=31, floatfmt="{:,.2f}")
     sp = digital_spillover(store)
     share = sp.drop_duplicates("demand").set_index("demand")["spillover_share"].sort_values(ascending=False)
+    names = f["name_zh" if zh else "name_en"]
+    top = "、".join if zh else ", ".join
     s.text(
-        "Share of the output induced by each province's final demand for digital products (sectors 20, "
-        "31) that is produced in other provinces (highest five): "
-        + ", ".join(f"{k} {v:.0%}" for k, v in share.head(5).items())
+        (
+            "各省对数字产品（部门20、31）的最终需求所拉动的产出中由外省生产的比重（最高五省）："
+            if zh
+            else "Share of the output induced by each province's final demand for digital products "
+            "(sectors 20, 31) that is produced in other provinces (highest five): "
+        )
+        + top(f"{names.get(k, k)} {v:.0%}" for k, v in share.head(5).items())
     )
     if not getattr(store, "read_only", True):
         run_id = save_mrio(store, res)
         s.note(
-            "The interprovincial trade flows, reconciled targets and checks are stored as analysis run "
+            f"省际贸易流量、调和目标与检验结果已存为分析运行 {run_id}。"
+            if zh
+            else "The interprovincial trade flows, reconciled targets and checks are stored as analysis run "
             f"{run_id}."
         )
     return s

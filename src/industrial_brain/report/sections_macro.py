@@ -3,10 +3,15 @@
 ``section_macro_indices`` (provinces × years with the three indices, D and the coordination level),
 ``section_macro_dagum`` (Dagum Gini of D by year), ``section_macro_moran`` (Moran's I of D by year,
 LISA counts), ``section_macro_kde`` (kernel-density ridge plot of D), ``section_macro_map``
-(province map of D in the last year) and ``section_macro_structure`` (homogeneous and uneven
+(province map of D in the default year) and ``section_macro_structure`` (homogeneous and uneven
 development: structure-similarity heat-map, near-duplicate manufacturing structures, the trend on the
 three-sector panel, specialisation, digital input intensity by industry — computed from the stored
 tables by :mod:`industrial_brain.services.structure`, not a stored run).
+
+The table of one year and the map show the run's *default year*: the latest year in which no input
+of the run carries an ``error`` or partial-year quality note
+(:func:`~industrial_brain.services.quality.macro_quality`); a value whose inputs carry a quality note
+shows † next to the number, and a footnote under the table says what the notes are.
 
 Every section renders the newest stored macro run, reloaded as the pipeline's result object
 (:func:`~industrial_brain.services.macro.newest_or_new_run`; the pipeline runs once with its
@@ -19,10 +24,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from industrial_brain.report.html import Section, bilingual
+from industrial_brain.report.html import MARK, Section, bilingual
 from industrial_brain.services.index_checks import published_rank_checks
 from industrial_brain.services.macro import MacroRun, newest_or_new_run
 from industrial_brain.services import structure as structure_service
+from industrial_brain.services.quality import macro_quality
 from industrial_brain.viz.fonts import cjk_font
 from industrial_brain.store.connection import Store
 from industrial_brain.viz.macro import choropleth, kernel_density_ridge, moran_by_year, similarity_heatmap
@@ -40,6 +46,45 @@ __all__ = [
 
 def _names(run: MacroRun, lang: str) -> dict[str, str]:
     return run.regions["name_zh" if lang == "zh" else "name_en"].to_dict()
+
+
+#: Column of the run's table → the map measure whose inputs it depends on.
+_INPUTS_OF = {
+    "digital": "index.digital",
+    "real": "index.real",
+    "nqpf": "index.nqpf",
+    "C": "D",
+    "T": "D",
+    "D": "D",
+}
+
+
+def _marks(run: MacroRun, frame: pd.DataFrame, store: Store) -> pd.DataFrame:
+    """Per cell of ``frame`` (the run's table in any language): the kinds of the quality notes on the
+    value's inputs in its year (an empty set: none)."""
+    names = dict(zip(run.to_frame("en").reset_index().columns, frame.columns))
+    quality = {m: macro_quality(store, run, m) for m in set(_INPUTS_OF.values())}
+    return pd.DataFrame(
+        {
+            names[col]: [quality[m].kinds(r, y) for r, y in zip(frame["region_code"], frame["year"])]
+            for col, m in _INPUTS_OF.items()
+        },
+        index=frame.index,
+    )
+
+
+def _footnote(kinds: pd.DataFrame, lang: str) -> str:
+    """The footnote of the † marks in ``kinds`` (the cells shown)."""
+    listed = ", ".join(sorted(k.replace("_", " ") for k in set().union(*kinds.to_numpy().ravel())))
+    if lang == "zh":
+        return (
+            f"{MARK} 该数值所用的投入数据在该年有质量提示（{listed}）；"
+            "详见 ibrain quality 或 /api/v1/quality-notes。"
+        )
+    return (
+        f"{MARK} an input of this value carries a quality note in that year ({listed}); the notes: "
+        "'ibrain quality' or /api/v1/quality-notes."
+    )
 
 
 def section_macro_indices(store: Store, lang: str) -> Section:
@@ -75,12 +120,22 @@ def section_macro_indices(store: Store, lang: str) -> Section:
         )
         s.table(pub.drop(columns=pub.columns[0]), floatfmt="{:,.2f}")  # the title names the source
     frame = run.to_frame(lang).reset_index()
+    kinds = _marks(run, frame, store)
+    marks = kinds.map(bool)
+    clean = macro_quality(store, run).clean
+    y = clean.default
     d_col = "耦合协调度D" if zh else "D"
-    last = frame[frame["year"] == y1].sort_values(d_col, ascending=False)
+    last = frame[frame["year"] == y].sort_values(d_col, ascending=False)
     drop = [c for c in ("level_code", "等级代码", "lisa", "LISA聚类") if c in last.columns]
-    s.table(last.drop(columns=drop), max_rows=31, floatfmt="{:,.3f}")
+    s.note(("下表：" + clean.line("zh")) if zh else "The table below: " + clean.line("en"))
+    s.marked_table(last.drop(columns=drop), marks, _footnote(kinds.loc[last.index], lang), 31, "{:,.3f}")
     code_col = "等级代码" if zh else "level_code"
-    cell = frame.assign(cell=[f"{d:.3f} ({int(c)})" for d, c in zip(frame[d_col], frame[code_col])])
+    cell = frame.assign(
+        cell=[
+            f"{d:.3f} ({int(c)})" + (f" {MARK}" if m else "")
+            for d, c, m in zip(frame[d_col], frame[code_col], marks[d_col])
+        ]
+    )
     tab = cell.pivot(index="region_code", columns="year", values="cell")
     names = _names(run, lang)
     tab.insert(0, "name", [names.get(c, c) for c in tab.index])
@@ -90,6 +145,8 @@ def section_macro_indices(store: Store, lang: str) -> Section:
         + "):"
     )
     s.table(tab.reset_index(), max_rows=31)
+    if marks[d_col].any():
+        s.note(_footnote(kinds[[d_col]], lang))
     for n in run.notes[:6]:
         s.note(n)
     s.note(run.lineage.footer()[:600])
@@ -167,9 +224,9 @@ def section_macro_kde(store: Store, lang: str) -> Section:
 
 
 def section_macro_map(store: Store, lang: str) -> Section:
-    """Province map of D in the last year (ten coordination classes), from the stored run."""
+    """Province map of D in the default year (ten coordination classes), from the stored run."""
     run = newest_or_new_run(store)
-    y1 = run.years[-1]
+    y1 = macro_quality(store, run, "D").default_year
     s = Section(f"Map of D, {y1} 耦合协调度地图")
     zh = cjk_font()
     fig = choropleth(

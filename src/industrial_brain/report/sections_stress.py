@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from industrial_brain._shared.i18n import in_100m_cny
 from industrial_brain.report.html import Section
 from industrial_brain.services.stress import read_scenario, run_scenario
 from industrial_brain.store.connection import Store
@@ -36,16 +37,31 @@ def _names(tm, key, lang: str) -> str:
     return s
 
 
-def _headline(res, mc, lang: str) -> pd.DataFrame:
+def _money(tm, lang: str) -> tuple[float, str]:
+    """(factor from the table's unit to 亿元, unit label); table units when the unit is not money."""
+    per = in_100m_cny(1.0, tm.unit)
+    if per is None:
+        return 1.0, "表内单位" if lang == "zh" else "table units"
+    return per, "亿元" if lang == "zh" else "100 million CNY"
+
+
+def _headline(res, mc, tm, lang: str) -> pd.DataFrame:
     zh = lang == "zh"
+    k, unit = _money(tm, lang)
     rd = res.recovery_day()
     rows = [
-        ("总产出损失" if zh else "total production loss (table units)", f"{res.total_production_loss:,.0f}"),
+        (
+            f"总产出损失（{unit}）" if zh else f"total production loss ({unit})",
+            f"{res.total_production_loss * k:,.1f}",
+        ),
         (
             "占年总产出" if zh else "share of annual gross output",
             f"{res.total_production_loss / (res.x0.sum() * 365):.3%}",
         ),
-        ("最终需求缺口" if zh else "final demand not met", f"{res.final_demand_unmet.sum():,.0f}"),
+        (
+            f"最终需求缺口（{unit}）" if zh else f"final demand not met ({unit})",
+            f"{res.final_demand_unmet.sum() * k:,.1f}",
+        ),
         (
             "恢复日（总产出回到0.1%以内）" if zh else "recovery day (total output within 0.1 %)",
             "未恢复" if (zh and rd is None) else ("not recovered" if rd is None else str(rd)),
@@ -55,10 +71,12 @@ def _headline(res, mc, lang: str) -> pd.DataFrame:
         s = mc.stats()
         rows += [
             (
-                f"蒙特卡洛 {mc.runs} 次：损失均值" if zh else f"Monte Carlo ({mc.runs} runs): mean loss",
-                f"{s['mean']:,.0f}",
+                f"蒙特卡洛 {mc.runs} 次：损失均值（{unit}）"
+                if zh
+                else f"Monte Carlo ({mc.runs} runs): mean loss ({unit})",
+                f"{s['mean'] * k:,.1f}",
             ),
-            ("5%–95% 分位" if zh else "5th–95th percentile", f"{s['p05']:,.0f} – {s['p95']:,.0f}"),
+            ("5%–95% 分位" if zh else "5th–95th percentile", f"{s['p05'] * k:,.1f} – {s['p95'] * k:,.1f}"),
         ]
     return pd.DataFrame(rows, columns=["指标" if zh else "measure", "数值" if zh else "value"])
 
@@ -69,10 +87,11 @@ def _top(res, mc, tm, lang: str, k: int, exclude_region: str | None = None) -> p
         f = f[f.index.get_level_values(0) != exclude_region]
     f = f.sort_values("gross_loss", ascending=False).head(k)
     zh = lang == "zh"
+    m, unit = _money(tm, lang)
     out = pd.DataFrame(
         {
             ("部门" if zh else "industry"): [_names(tm, i, lang) for i in f.index],
-            ("产出损失" if zh else "production loss"): f["gross_loss"].to_numpy(),
+            (f"产出损失（{unit}）" if zh else f"production loss ({unit})"): f["gross_loss"].to_numpy() * m,
             ("最低产出比" if zh else "lowest output ratio"): f["min_production_ratio"].to_numpy(),
             ("恢复日" if zh else "recovery day"): f["recovery_day"].to_numpy(),
         }
@@ -110,7 +129,7 @@ def section_stress_chips(store: Store, lang: str) -> Section:
             "demand."
         )
     )
-    s.table(_headline(res, mc, lang))
+    s.table(_headline(res, mc, tm, lang))
     s.figure(plot_recovery(res, names=tm.sector_names, lang=lang, title=None))
     s.table(_top(res, mc, tm, lang, int(sc.report.get("top", 12))))
     if mc is not None:
@@ -126,7 +145,7 @@ def section_stress_chips(store: Store, lang: str) -> Section:
                 "full 1,000."
             )
         )
-        s.figure(plot_loss_distribution(mc, lang=lang))
+        s.figure(plot_loss_distribution(mc, lang=lang, unit=tm.unit))
     return s
 
 
@@ -151,23 +170,27 @@ def section_stress_flood(store: Store, lang: str) -> Section:
             "τ = 90 days)."
         )
     )
-    s.table(_headline(res, mc, lang))
+    s.table(_headline(res, mc, tm, lang))
     s.figure(plot_recovery(res, names=tm.sector_names, region_names=tm.region_names, lang=lang))
     f = res.to_frame()
     by_reg = f.groupby(level=0)[["loss", "gross_loss", "final_demand_unmet"]].sum()
     by_reg = by_reg[by_reg.index != hit].sort_values("gross_loss", ascending=False).head(10)
-    by_reg.index = [tm.region_names.get(str(r), (r, r))[0 if zh else 1] for r in by_reg.index]
+    m, unit = _money(tm, lang)
+    by_reg = by_reg * m
+    by_reg.insert(0, "province", [tm.region_names.get(str(r), (r, r))[0 if zh else 1] for r in by_reg.index])
     s.note("河南以外损失最大的省份：" if zh else "Provinces outside Henan that lose most:")
     s.table(
         by_reg.rename(
             columns={
-                "loss": "净损失" if zh else "net loss",
-                "gross_loss": "产出损失" if zh else "production loss",
-                "final_demand_unmet": "需求缺口" if zh else "unmet final demand",
+                "province": "省份" if zh else "province",
+                "loss": f"净损失（{unit}）" if zh else f"net loss ({unit})",
+                "gross_loss": f"产出损失（{unit}）" if zh else f"production loss ({unit})",
+                "final_demand_unmet": f"需求缺口（{unit}）" if zh else f"unmet final demand ({unit})",
             }
-        )
+        ),
+        floatfmt="{:,.2f}",
     )
-    s.figure(plot_region_losses(res, region_names=tm.region_names, lang=lang))
+    s.figure(plot_region_losses(res, region_names=tm.region_names, lang=lang, unit=tm.unit))
     s.note("河南以外受影响最大的部门：" if zh else "Industries outside Henan that lose most:")
     s.table(_top(res, mc, tm, lang, int(sc.report.get("top", 12)), exclude_region=hit))
     return s

@@ -305,16 +305,27 @@ def model_catalog(store: Store | None = None, *, lang: str = "en") -> pd.DataFra
     return pd.DataFrame(rows)
 
 
-def questionnaire(model: str = DEFAULT_MODEL, *, lang: str = "en") -> dict[str, Any]:
+def questionnaire(
+    model: str = DEFAULT_MODEL, *, lang: str = "en", sector: str | None = None
+) -> dict[str, Any]:
     """The questions of a model as plain data: code, dimension and its name, text, type, required,
-    sector variant, and answer options (choice questions) or range and unit (numeric questions)."""
+    sector variant, and answer options (choice questions) or range and unit (numeric questions).
+
+    ``variants`` lists each sector variant with its sectors. With ``sector`` (an enterprise's
+    registered sector) the questions are those that enterprise answers — the base questions and the
+    extra questions of its sector's variant, which the scoring then requires like any other — and
+    ``variant`` names that variant (``""`` for the base model).
+    """
     check_lang(lang)
     zh = lang == "zh"
     m = resolve_model(model)
     dims = {d.code: (d.name_zh if zh else d.name_en) for d in m.dimensions}
     variant_of = {q.code: v.code for v in m.variants for q in v.extra_questions}
+    own = next((v.code for v in m.variants if sector is not None and sector in v.sectors), "")
     qs = []
     for q in m.all_questions:
+        if sector is not None and variant_of.get(q.code, own) != own:
+            continue
         item = {
             "code": q.code,
             "dimension": q.dimension,
@@ -331,7 +342,20 @@ def questionnaire(model: str = DEFAULT_MODEL, *, lang: str = "en") -> dict[str, 
                 {"code": o.code, "name": o.name_zh if zh else o.name_en} for o in m.options_of(q)
             ]
         qs.append(item)
-    return {"model": m.code, "version": str(m.version), "questions": qs, "count": len(qs)}
+    variants = [
+        {"code": v.code, "name": v.name_zh if zh else v.name_en, "sectors": list(v.sectors)}
+        for v in m.variants
+    ]
+    out = {
+        "model": m.code,
+        "version": str(m.version),
+        "questions": qs,
+        "count": len(qs),
+        "variants": variants,
+    }
+    if sector is not None:
+        out.update(sector=sector, variant=own)
+    return out
 
 
 def write_questionnaire(model: MaturityModel | str, out: str | Path, *, lang: str = "en") -> MaturityModel:

@@ -22,6 +22,7 @@ from industrial_brain.errors import InputError
 from industrial_brain.services import releases
 from industrial_brain.store import enterprises as enterprise_store
 from industrial_brain.store.connection import Store
+from industrial_brain.store.reference import sectors as registered_sectors
 
 __all__ = [
     "ASSESSMENT_FIELDS",
@@ -96,14 +97,47 @@ def enterprise_list(
     region: str | None = None,
     size_class: str | None = None,
     model_code: str | None = None,
+    search: str | None = None,
 ) -> pd.DataFrame:
     """Registered enterprises with their latest assessment per model (one row per enterprise and model;
     an enterprise never assessed has one row with empty assessment columns). Columns ``uscc, name,
     region_code, sector_code, sector_scheme, size_class, assessment_id, model_code, model_version,
-    taken_on, total_score, level``."""
+    taken_on, total_score, level``. ``search``: name or USCC contains this text (case-insensitive)."""
     return enterprise_store.enterprises(
-        store, uscc=uscc, sector=sector, region=region, size_class=size_class, model_code=model_code
+        store,
+        uscc=uscc,
+        sector=sector,
+        region=region,
+        size_class=size_class,
+        model_code=model_code,
+        search=search,
     )
+
+
+def sector_labels(store: Store, lang: str = "en") -> dict[str, str]:
+    """Enterprise sector code → its name in ``lang`` from the registered sectors (the published
+    reference's sectors, ``Electronics`` → 电子, and any scheme an ingest registered); codes of the
+    IO tables' schemes are left out (their names come with each table)."""
+    f = registered_sectors(store)
+    f = f[~f["scheme"].astype(str).str.startswith(("nbs", "io", "cn_"))]
+    col = "name_zh" if check_lang(lang) == "zh" else "name_en"
+    return {str(c): str(n) for c, n in zip(f["code"], f[col]) if isinstance(n, str) and n}
+
+
+def with_sector_names(
+    frame: pd.DataFrame, store: Store, lang: str = "en", column: str = "sector"
+) -> pd.DataFrame:
+    """``frame`` with ``sector_name`` (the label of ``column`` in ``lang``, the code where none is
+    registered) right after ``column``."""
+    if column not in frame.columns:
+        return frame
+    labels = sector_labels(store, lang)
+    out = frame.copy()
+    names = [labels.get(str(c), c) for c in out[column].tolist()]
+    out.insert(
+        out.columns.get_loc(column) + 1, "sector_name", pd.Series(names, index=out.index, dtype=object)
+    )
+    return out
 
 
 def registration(store: Store, uscc: str) -> pd.Series:

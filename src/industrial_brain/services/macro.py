@@ -118,6 +118,7 @@ __all__ = [
     "export_run",
     "stored_macro_values",
     "macro_run_id",
+    "stored_systems",
     "macro_runs",
     "map_values",
     "region_names",
@@ -1589,6 +1590,18 @@ def load_macro_run(store: Store, run_id: str) -> MacroRun:
         notes=tuple(v.meta("run")["notes"]),
         lineage=lineage,
     )
+
+
+def stored_systems(store: Store, run_id: str) -> dict[str, IndexSystem]:
+    """The index systems (role → :class:`IndexSystem`) a stored macro run used, read from its
+    ``meta.index.<role>`` rows without reloading the run (:func:`load_macro_run` reads them all)."""
+    out = {}
+    for r in ROLES:
+        f = store_runs.run_values(store, run_id, measure=f"meta.index.{r}")
+        if f.empty:
+            raise InputError.at("the run was not stored by the macro pipeline", column="run_id", value=run_id)
+        out[r] = IndexSystem.model_validate(json.loads(f["label"].iloc[0])["system"])
+    return out
 
 
 def macro_run_id(store: Store, run_id: str | None = None) -> tuple[str, list[str]]:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from industrial_brain._shared.i18n import check_lang, in_100m_cny
 from industrial_brain.errors import InputError
 from industrial_brain.lineage import Lineage
 from industrial_brain.meso.resilience import (
@@ -61,6 +62,8 @@ class TableModel:
     region_names: dict[str, tuple[str, ...]]
     table_id: str
     datasets: tuple[tuple[str, str], ...] = ()
+    #: The table's money unit (``10^4 CNY`` for the NBS tables and the MRIO; ``""`` if unknown).
+    unit: str = ""
 
 
 # ---------------------------------------------------------------- scenarios
@@ -165,17 +168,20 @@ def table_problem(store: Store, table_id: str | None) -> str | None:
     return None
 
 
-def scenario_list(store: Store | None = None) -> list[dict[str, Any]]:
-    """The shipped scenarios: ``name``, ``description``, ``table``, ``days``, ``events`` (count) and
-    ``yaml`` (the file's text, to edit and resubmit). With a ``store``, also ``problem``: why the
-    scenario cannot run on that store's tables (see :func:`table_problem`), or None."""
+def scenario_list(store: Store | None = None, lang: str = "en") -> list[dict[str, Any]]:
+    """The shipped scenarios: ``name``, ``title`` and ``description`` (in ``lang``), ``table``,
+    ``days``, ``events`` (count) and ``yaml`` (the file's text, to edit and resubmit). With a
+    ``store``, also ``problem``: why the scenario cannot run on that store's tables (see
+    :func:`table_problem`), or None."""
+    zh = check_lang(lang) == "zh"
     out = []
     for name in shipped_scenarios():
         path = SCENARIO_DIR / f"{name}.yaml"
         sc = load_scenario(path)
         row: dict[str, Any] = {
             "name": sc.name,
-            "description": sc.description,
+            "title": (sc.title_zh if zh else sc.title_en) or sc.name,
+            "description": (sc.description_zh if zh and sc.description_zh else sc.description),
             "table": sc.table,
             "days": sc.days,
             "events": len(sc.events),
@@ -237,7 +243,9 @@ def table_model(store: Store, table_id: str, *, scenario: Scenario | None = None
         str(c): (str(names_zh.get(c, "")), str(names_en.get(c, ""))) for c in idx.get_level_values(1).unique()
     }
     ids = sio.MRIO_DATASETS if table_id == sio.MRIO_ID else [sio.table_dataset(store, table_id)]
-    return TableModel(m, secs, _region_names(store), table_id, tuple(dataset_lineage(store, ids)))
+    return TableModel(
+        m, secs, _region_names(store), table_id, tuple(dataset_lineage(store, ids)), unit=tab.unit or ""
+    )
 
 
 def planned_runs(sc: Scenario, runs: int | None = None) -> int:
@@ -353,7 +361,10 @@ def recovery_curves(
         "total_ratio": np.round(total, 6).tolist(),
         "sectors": curves,
         "total_production_loss": float(res.total_production_loss),
+        "unit": tm.unit,
+        "total_production_loss_100m_cny": in_100m_cny(res.total_production_loss, tm.unit),
     }
     if mc is not None:
         out["monte_carlo"] = {k: float(v) for k, v in mc.stats().items()}
+        out["monte_carlo_100m_cny"] = {k: in_100m_cny(v, tm.unit) for k, v in out["monte_carlo"].items()}
     return out

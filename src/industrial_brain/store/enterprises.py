@@ -130,13 +130,15 @@ def enterprises(
     region: str | None = None,
     size_class: str | None = None,
     model_code: str | None = None,
+    search: str | None = None,
 ) -> pd.DataFrame:
     """Registered enterprises, each with its latest assessment per model (see :data:`LATEST_ORDER`).
 
     One row per enterprise and model it was assessed with (one row with empty assessment columns
     for an enterprise never assessed, or not under ``model_code`` when given), ordered by USCC and
     model: ``uscc, name, region_code, sector_code, sector_scheme, size_class, assessment_id,
-    model_code, model_version, taken_on, total_score, level``.
+    model_code, model_version, taken_on, total_score, level``. ``search`` keeps the enterprises
+    whose name or USCC contains it (case-insensitive, literal text).
     """
     inner, params = [], []
     where_equal(inner, params, (("r.model_code", model_code),))
@@ -155,6 +157,9 @@ def enterprises(
             ("e.size_class", size_class),
         ),
     )
+    if search:
+        where.append("(contains(lower(e.name), lower(?)) OR contains(upper(e.uscc), upper(?)))")
+        params += [search, search]
     return store.query(
         "SELECT e.uscc, e.name, e.region_code, e.sector_code, e.sector_scheme, e.size_class, "
         "r.assessment_id, r.model_code, r.model_version, r.taken_on, r.total_score, r.level "

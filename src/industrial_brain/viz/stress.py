@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from industrial_brain._shared.i18n import in_100m_cny  # noqa: E402
 from industrial_brain.viz.fonts import cjk_font  # noqa: E402
 
 __all__ = ["plot_recovery", "plot_loss_distribution", "plot_region_losses"]
@@ -75,15 +76,25 @@ def plot_recovery(
     return fig
 
 
-def plot_loss_distribution(mc: Any, *, lang: str = "en", title: str | None = None) -> Figure:
-    """Histogram of total losses over Monte Carlo runs with the 5th, 50th and 95th percentiles."""
+def _money(unit: str, zh: bool) -> tuple[float, str]:
+    """(factor to 亿元, axis-label suffix) for a table unit; (1, table units) when not money."""
+    per = in_100m_cny(1.0, unit)
+    if per is None:
+        return 1.0, "（表内单位）" if zh else " (table units)"
+    return per, "（亿元）" if zh else " (100 million CNY)"
+
+
+def plot_loss_distribution(mc: Any, *, lang: str = "en", title: str | None = None, unit: str = "") -> Figure:
+    """Histogram of total losses over Monte Carlo runs with the 5th, 50th and 95th percentiles
+    (in 亿元 when ``unit`` is the table's money unit)."""
     zh = lang == "zh" and cjk_font()
+    k_, suffix = _money(unit, zh)
     fig, ax = plt.subplots(figsize=(6, 3.6))
-    ax.hist(mc.total_loss, bins=min(40, max(5, mc.runs // 10)), color="#4477aa", alpha=0.8)
+    ax.hist(np.asarray(mc.total_loss) * k_, bins=min(40, max(5, mc.runs // 10)), color="#4477aa", alpha=0.8)
     s = mc.stats()
     for k, ls in (("p05", ":"), ("p50", "-"), ("p95", ":")):
-        ax.axvline(s[k], color="k", ls=ls, lw=1)
-    ax.set_xlabel("总产出损失" if zh else "total production loss")
+        ax.axvline(s[k] * k_, color="k", ls=ls, lw=1)
+    ax.set_xlabel(("总产出损失" if zh else "total production loss") + suffix)
     ax.set_ylabel("次数" if zh else "runs")
     ax.set_title(title or (f"{mc.runs} 次模拟" if zh else f"{mc.runs} runs"))
     fig.tight_layout()
@@ -91,10 +102,17 @@ def plot_loss_distribution(mc: Any, *, lang: str = "en", title: str | None = Non
 
 
 def plot_region_losses(
-    res: Any, *, region_names: Mapping[str, Any] | None = None, top: int = 12, lang: str = "en"
+    res: Any,
+    *,
+    region_names: Mapping[str, Any] | None = None,
+    top: int = 12,
+    lang: str = "en",
+    unit: str = "",
 ) -> Figure:
-    """Bar chart of production loss by region (net, table units) for a multi-regional run."""
+    """Bar chart of net production loss by region for a multi-regional run (in 亿元 when ``unit`` is
+    the table's money unit, else in table units)."""
     zh = lang == "zh" and cjk_font()
+    k_, suffix = _money(unit, zh)
     f = res.to_frame()
     by = f["loss"].groupby(level=0).sum().sort_values(ascending=False).head(top)
     labels = []
@@ -102,7 +120,7 @@ def plot_region_losses(
         v = (region_names or {}).get(str(r))
         labels.append(str(v[0] if zh else v[1]) if isinstance(v, (tuple, list)) else str(r))
     fig, ax = plt.subplots(figsize=(7, 3.8))
-    ax.barh(labels[::-1], by.to_numpy()[::-1], color="#cc6677")
-    ax.set_xlabel("产出损失" if zh else "production loss")
+    ax.barh(labels[::-1], by.to_numpy()[::-1] * k_, color="#cc6677")
+    ax.set_xlabel(("产出损失" if zh else "production loss") + suffix)
     fig.tight_layout()
     return fig

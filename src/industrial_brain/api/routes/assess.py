@@ -8,10 +8,11 @@ below k = 3 peers by the service. Handlers check access, call the service and sh
 from __future__ import annotations
 
 import datetime as _dt
+from typing import Annotated
 
 import numpy as np
 import pandas as pd
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 
 from industrial_brain.api.deps import (
     CurrentRole,
@@ -46,9 +47,17 @@ def _target(who: Principal, uscc: str | None) -> str:
 
 
 @router.get("/template", responses={400: {"model": Message}})
-def template(request: Request, who: CurrentRole, lang: Lang = "en"):
-    """The questionnaire of the default maturity model: questions, dimensions, answer options or ranges."""
-    return cached(request, who, lambda: render(assess_service.questionnaire(MODEL, lang=lang)))
+def template(
+    request: Request,
+    who: CurrentRole,
+    lang: Lang = "en",
+    sector: Annotated[
+        str | None, Query(max_length=80, description="only the questions this sector answers")
+    ] = None,
+):
+    """The questionnaire of the default maturity model: questions, dimensions, answer options or
+    ranges, sector variants; with ``sector`` only the questions an enterprise of that sector answers."""
+    return cached(request, who, lambda: render(assess_service.questionnaire(MODEL, lang=lang, sector=sector)))
 
 
 @router.post(

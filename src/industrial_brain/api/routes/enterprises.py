@@ -35,7 +35,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 
 from industrial_brain.api.deps import CSV, CurrentRole, StoreDep, audit, cached, records, render, send
-from industrial_brain.api.params import Fmt, Member, Uscc
+from industrial_brain.api.params import Fmt, Lang, Member, Uscc
 from industrial_brain.api.schemas import AggregatePage, EnterprisePublic, Message, Page
 from industrial_brain.api.security import Principal
 from industrial_brain.errors import AccessError
@@ -64,9 +64,13 @@ def list_enterprises(
     region: Annotated[str | None, Query(max_length=20)] = None,
     size_class: Annotated[str | None, Query(max_length=20)] = None,
     model: Model = None,
+    search: Annotated[
+        str | None, Query(max_length=60, description="name or USCC contains (case-insensitive)")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=10000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
     format: Fmt = "json",
+    lang: Lang = "en",
 ):
     """Registered enterprises with their latest assessment per model (enterprise accounts: only their own;
     rows of a grade above the caller's clearance are left out and counted in ``withheld``)."""
@@ -77,16 +81,17 @@ def list_enterprises(
         region=region or None,
         size_class=size_class or None,
         model_code=model or None,
+        search=search or None,
     )
     f, withheld, grade = access.readable_enterprises(store, who, f)
-    part = f.iloc[offset : offset + limit]
+    part = service.with_sector_names(f.iloc[offset : offset + limit], store, lang, column="sector_code")
     audit(
         store,
         who,
         "read",
         "enterprise",
         f"list {len(part)} of {len(f)} rows ({withheld} withheld, grade={grade}); filters sector={sector} "
-        f"region={region} size={size_class} model={model} format={format}",
+        f"region={region} size={size_class} model={model} search={search!r} format={format}",
     )
     body = Page(data=records(part), count=len(f), limit=limit, offset=offset, withheld=withheld)
     return send(request, render(body.model_dump(), frame=part, fmt=format), private=True)
@@ -109,6 +114,7 @@ def aggregates(
         ),
     ] = None,
     format: Fmt = "json",
+    lang: Lang = "en",
 ):
     """Mean, quartiles and level shares of the latest assessment scores under one model, by one or two
     groupings, as published in the model's latest release (``release_id``, ``made_at``): cells under
@@ -119,9 +125,10 @@ def aggregates(
 
     def make():
         t = service.enterprise_aggregates(store, by or ["sector"], model_code=model or None)
+        frame = service.with_sector_names(t.frame, store, lang)
         body = AggregatePage(
-            data=records(t.frame),
-            count=len(t.frame),
+            data=records(frame),
+            count=len(frame),
             by=list(t.by),
             k=t.k,
             suppressed=t.n_suppressed,
@@ -132,7 +139,7 @@ def aggregates(
             p=t.p,
             n_min=t.n_min,
         )
-        return render(body.model_dump(exclude_none=True), frame=t.frame, fmt=format)
+        return render(body.model_dump(exclude_none=True), frame=frame, fmt=format)
 
     return cached(request, who, make)
 

@@ -19,10 +19,11 @@ from industrial_brain.api.deps import (
 from industrial_brain.api.params import Runner
 from industrial_brain.api.routes.jobs import job
 from industrial_brain.api.routes.structure import router as structure_router
-from industrial_brain.api.schemas import JobPublic, MacroJobIn, Message, Page
+from industrial_brain.api.schemas import JobPublic, MacroJobIn, MapPage, Message, Page
 from industrial_brain.errors import InputError
 from industrial_brain.services import access
 from industrial_brain.services import macro as macro_service
+from industrial_brain.services import quality
 from industrial_brain.services.index_checks import published_rank_checks
 from industrial_brain.services.runs import readable_runs
 
@@ -69,33 +70,44 @@ def submit(request: Request, store: StoreDep, who: Runner, params: MacroJobIn):
     return job(store, who, job_id)
 
 
-@router.get("/map", response_model=Page, responses={400: {"model": Message}})
+@router.get("/map", response_model=MapPage, responses={400: {"model": Message}})
 def map_values(
     request: Request,
     store: StoreDep,
     who: CurrentRole,
     measure: Annotated[str, Query(max_length=40, description=", ".join(MAP_MEASURES))] = "D",
     run_id: Annotated[str | None, Query(max_length=120)] = None,
+    year: Annotated[int | None, Query(ge=1949, le=2100, description="only this year")] = None,
     lang: Annotated[str, Query(pattern="^(en|zh)$")] = "en",
 ):
-    """Province × year values of one map measure from a macro run (default: the newest)."""
+    """Province × year values of one map measure from a macro run (default: the newest).
+
+    ``default_year`` is the year the map should open on (the latest without an error or partial-year
+    note on the run's inputs behind the measure; later years in ``skipped_years``); each row carries
+    ``quality_note`` and ``year_flags`` (a view marks such values with †)."""
     if measure not in MAP_MEASURES:
         raise InputError.at(
             "not a map measure", column="measure", value=measure, expected=", ".join(MAP_MEASURES)
         )
 
     # (when the caller may read none of the stored macro runs, the newest one is refused: 401/403)
-    rid, ran = _readable_macro_run(store, who, run_id)
+    rid, ran = readable_macro_run(store, who, run_id)
 
     def make():
         f = macro_service.map_values(store, rid, measure)
+        if year is not None:
+            f = f[f["year"] == year]
+        yq = quality.macro_quality(store, rid, measure)
         name = MAP_MEASURES[measure][1 if lang == "zh" else 0]
-        return render({"run_id": rid, "measure": measure, "name": name, "data": records(f), "count": len(f)})
+        data = records(yq.annotate(f))
+        return render(
+            {"run_id": rid, "measure": measure, "name": name, "data": data, "count": len(f), **yq.fields()}
+        )
 
     return cached(request, who, make, grade=ran.grade, owner=ran.owner, store=store, what=f"run:{rid}")
 
 
-def _readable_macro_run(store, who, run_id: str | None):
+def readable_macro_run(store, who, run_id: str | None):  # also /default-year's
     """The run id to read (default: the newest macro run the caller may read) and its access record."""
     if run_id is None:  # the newest macro run the caller may read (a job's run: its owner's)
         mine = readable_runs(store, who, macro_service.KIND)
@@ -115,7 +127,7 @@ def rank_checks(
 ):
     """Rank agreement of an index of a macro run (default: the newest) with the published provincial
     rankings of the years it covers (Spearman ρ, Kendall τ over the listed provinces; top-k overlap)."""
-    rid, ran = _readable_macro_run(store, who, run_id)
+    rid, ran = readable_macro_run(store, who, run_id)
 
     def make():
         run = macro_service.load_macro_run(store, rid)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from industrial_brain.api.deps import CurrentRole, StoreDep, cached, render
-from industrial_brain.api.params import Runner
+from industrial_brain.api.params import Lang, Runner
 from industrial_brain.api.routes.jobs import job
 from industrial_brain.api.schemas import JobPublic, Message, StressJobIn
 from industrial_brain.services.stress import (
@@ -25,11 +25,12 @@ TOP = 5
 
 
 @router.get("/scenarios")
-def scenarios(request: Request, who: CurrentRole):
-    """The shipped scenarios with their description, table, horizon and YAML text (to edit and resubmit)."""
+def scenarios(request: Request, who: CurrentRole, lang: Lang = "en"):
+    """The shipped scenarios with their title and description (in ``lang``), table, horizon and YAML
+    text (to edit and resubmit)."""
 
     def make():
-        out = scenario_list()
+        out = scenario_list(lang=lang)
         return render({"data": out, "count": len(out)})
 
     return cached(request, who, make)

@@ -182,7 +182,10 @@ class Scenario(_Strict):
     """A stress scenario: table, days, model parameters, events, Monte Carlo and report options."""
 
     name: str
+    title_zh: str = ""
+    title_en: str = ""
     description: str = ""
+    description_zh: str = ""
     table: str | None = None
     days: int = Field(365, ge=1, le=3650)
     params: dict[str, Any] = {}
