@@ -125,6 +125,12 @@ def cases(ids: dict) -> list[Case]:
             grade="important",
         ),
         Case("GET", "/panel", "/panel?dataset=synthetic_core_panel", refused("admin"), grade="core"),
+        Case(
+            "GET",
+            "/default-year",
+            "/default-year?dataset=econ_energy_1990_2025&indicator=gdp_100m_cny",
+            everyone(),
+        ),
         Case("GET", "/io-tables", "/io-tables", everyone()),
         *[
             c
