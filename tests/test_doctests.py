@@ -38,6 +38,10 @@ WITH_EXAMPLES = {
     "industrial_brain.monitor.evaluation",
     "industrial_brain.monitor.states",
     "industrial_brain.monitor.forecasting",
+    "industrial_brain.meso.digital_by_industry",
+    "industrial_brain.macro.structure_similarity",
+    "industrial_brain.macro.krugman",
+    "industrial_brain.macro.division_of_labour",
 }
 
 
