@@ -36,6 +36,8 @@ STAGE = "_stage_transaction"
 _CODE = "upper(trim(CAST({c} AS VARCHAR)))"
 _AMOUNT = "TRY_CAST(amount_cny AS DOUBLE)"
 _DATE = "TRY_CAST(date AS DATE)"
+#: A date as text: ISO ``YYYY-MM-DD``, optionally followed by a time (a timestamp's day counts).
+_ISO_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}([ T].*)?"
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,13 @@ def check_staged(
             _first(store, "amount_not_number", "amount_cny", f"{_AMOUNT} IS NULL", "amount_cny"),
             _first(store, "amount_not_finite", "amount_cny", f"NOT isfinite({_AMOUNT})", "amount_cny"),
             _first(store, "amount_not_positive", "amount_cny", f"{_AMOUNT} <= 0", "amount_cny"),
-            _first(store, "date_not_date", "date", f"{_DATE} IS NULL", "date"),
+            _first(
+                store,
+                "date_not_date",
+                "date",
+                f"{_DATE} IS NULL OR NOT regexp_full_match(trim(CAST(date AS VARCHAR)), '{_ISO_DATE}')",
+                "date",
+            ),
         ),
     )
     start, end = period
@@ -178,8 +186,9 @@ def check_staged(
         store,
         "swapped_stored",
         "seller_uscc",
-        f'EXISTS (SELECT 1 FROM "transaction" t WHERE t.seller_uscc = {buyer} AND t.buyer_uscc = {seller} '
-        f"AND t.date = {_DATE} AND t.amount_cny = {_AMOUNT} AND t.dataset_id IS DISTINCT FROM ?)",
+        f'EXISTS (SELECT 1 FROM "transaction" t WHERE t.seller_uscc = {_CODE.format(c="s.buyer_uscc")} '
+        f"AND t.buyer_uscc = {_CODE.format(c='s.seller_uscc')} AND t.date = TRY_CAST(s.date AS DATE) "
+        "AND t.amount_cny = TRY_CAST(s.amount_cny AS DOUBLE) AND t.dataset_id IS DISTINCT FROM ?)",
         "seller_uscc",
         [replacing],
     )
