@@ -166,8 +166,8 @@ def main() -> None:
             r = results[engine]
             start = f" (+{r['start_seconds']:.0f} s session start)" if r["start_seconds"] else ""
             print(
-                f"{engine:>7}: {r['seconds']:8.1f} s{start}  peak {r['peak_gib']:5.2f} GiB  {r['cells']:,} cells  "
-                f"{args.records / r['seconds'] / 1e6:6.2f} M records/s",
+                f"{engine:>7}: {r['seconds']:8.1f} s{start}  peak {r['peak_gib']:5.2f} GiB  "
+                f"{r['cells']:,} cells  {args.records / r['seconds'] / 1e6:6.2f} M records/s",
                 flush=True,
             )
         for engine in engines[1:]:
