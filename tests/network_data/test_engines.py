@@ -34,7 +34,7 @@ def synthetic(default_db, tmp_path_factory):
         nw.ingest_network_file(store, paths["firm"], "firms")
         for i, part in enumerate(sorted(paths["transaction"].glob("*.parquet"))):
             nw.ingest_network_file(store, part, "transactions", dataset_id=f"tx{i}")
-        duck = nw.flows(store).frame
+        duck = nw.flows(store, firm_counts=True).frame
     return db, paths, duck
 
 
@@ -50,7 +50,7 @@ def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
 def test_spark_and_duckdb_give_the_same_flows(spark, synthetic):
     db, paths, duck = synthetic
     with Store(db) as store:
-        sp = nw.flows(store, engine="spark")
+        sp = nw.flows(store, engine="spark", firm_counts=True)
     assert sp.engine == "spark"
     _same(duck, sp.frame)
     assert duck["records"].sum() == 20_000
@@ -60,7 +60,7 @@ def test_the_same_expression_on_parquet_files(spark, synthetic):
     _, paths, duck = synthetic
     for engine in ("duckdb", "spark"):
         tables = portable.connect(engine, firm_path=paths["firm"], transaction_path=paths["transaction"])
-        frame = portable.collect(tables, portable.region_sector_flows(tables, year=2017))
+        frame = portable.collect(tables, portable.region_sector_flows(tables, year=2017, firm_counts=True))
         _same(duck, frame)
     tables = portable.connect("spark", firm_path=paths["firm"], transaction_path=paths["transaction"])
     assert portable.collect(tables, portable.region_sector_flows(tables, year=2018)).empty

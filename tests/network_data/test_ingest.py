@@ -184,7 +184,7 @@ def test_parquet_with_typed_columns_and_a_nan_amount(net_store, tmp_path):
 
 def test_flows_by_hand_and_suppressed_for_the_public(net_store, tmp_path):
     nw.ingest_network_file(net_store, _write(tmp_path, GOOD), "transactions")
-    f = nw.flows(net_store).frame.set_index(
+    f = nw.flows(net_store, firm_counts=True).frame.set_index(
         ["seller_region", "seller_sector", "buyer_region", "buyer_sector"]
     )
     # A (Jiangsu, 20) and B (Jiangsu, 20) sell to C (Zhejiang, 19): 100.5 + 200 in 2 records
@@ -230,9 +230,9 @@ def test_cli_contract(net_store, tmp_path, capsys):
     code, out, err = run_cli(capsys, "network", "aggregate", "--db", db, "--format", "csv", "--year", "2017")
     lines = out.strip().splitlines()
     assert code == 0 and lines[0] == (
-        "year,seller_region,seller_sector,buyer_region,buyer_sector,amount_cny,records,sellers,buyers"
+        "year,seller_region,seller_sector,buyer_region,buyer_sector,amount_cny,records"
     )
-    assert "2017,320000,20,330000,19,300.5,2,2,1" in lines  # A and B sell to C
+    assert "2017,320000,20,330000,19,300.5,2" in lines  # A and B sell to C
     bad = _write(tmp_path, [("x1", A, A, "2017-05-01", "5")], name="bad.csv")
     code, out, err = run_cli(capsys, "network", "ingest", str(bad), "--kind", "transactions", "--db", db)
     assert code == 2 and err.strip().count("\n") == 0 and "self-trade" in err

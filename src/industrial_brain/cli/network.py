@@ -4,10 +4,11 @@
 validates a firm register or a transaction file (CSV or Parquet) and stores it whole, or prints one
 line naming the bad record. ``ibrain network aggregate --db DB --engine duckdb|spark [--year Y]
 --format csv|table`` prints one row per ``seller_region, seller_sector, buyer_region,
-buyer_sector`` (and ``year``) with ``amount_cny`` (the sum, CNY), ``records``, ``sellers`` and
-``buyers``; ``--compare-io`` prints instead how the flows of ``--year`` compare with the IO table
-of that year. ``ibrain network synthetic DIR`` writes a SYNTHETIC network drawn from the embedded
-MRIO as Parquet files. The work is done by :mod:`industrial_brain.services.network`.
+buyer_sector`` (and ``year``) with ``amount_cny`` (the sum, CNY) and ``records`` (with
+``--firm-counts`` also the distinct ``sellers`` and ``buyers``); ``--compare-io`` prints instead
+how the flows of ``--year`` compare with the IO table of that year. ``ibrain network synthetic
+DIR`` writes a SYNTHETIC network drawn from the embedded MRIO as Parquet files. The work is done by
+:mod:`industrial_brain.services.network`.
 """
 
 from __future__ import annotations
@@ -43,12 +44,8 @@ def ingest_cmd(
     period_end: Annotated[
         Optional[str], typer.Option("--period-end", help="Transactions: last day of the period (ISO).")
     ] = None,
-    grade: Annotated[
-        str, typer.Option("--grade", help="important | core (firm-level data).")
-    ] = "important",
-    replace: Annotated[
-        bool, typer.Option("--replace", help="Replace the dataset with the same id.")
-    ] = False,
+    grade: Annotated[str, typer.Option("--grade", help="important | core (firm-level data).")] = "important",
+    replace: Annotated[bool, typer.Option("--replace", help="Replace the dataset with the same id.")] = False,
 ) -> None:
     """Validate a firm or transaction file and store it whole, or not at all. 校验并原子入库。"""
     with store_for(db) as store:
@@ -74,6 +71,9 @@ def aggregate_cmd(
     engine: EngineOpt = "duckdb",
     year: Annotated[Optional[int], typer.Option("--year", help="Only this calendar year.")] = None,
     region_level: Annotated[str, typer.Option("--region-level", help="province | county")] = "province",
+    firm_counts: Annotated[
+        bool, typer.Option("--firm-counts", help="Add the distinct sellers and buyers of each cell.")
+    ] = False,
     compare_io: Annotated[
         bool, typer.Option("--compare-io", help="Compare the year's flows with the IO table of that year.")
     ] = False,
@@ -82,7 +82,9 @@ def aggregate_cmd(
 ) -> None:
     """Sum transactions to region × sector flows per year. 交易记录汇总为地区×部门流量。"""
     with store_for(db) as store:
-        res = network_service.flows(store, engine=engine, year=year, region_level=region_level)
+        res = network_service.flows(
+            store, engine=engine, year=year, region_level=region_level, firm_counts=firm_counts
+        )
         if compare_io:
             cmp = network_service.compare_with_io(store, res, year=year or _only_year(res))
     if compare_io:

@@ -105,8 +105,8 @@ class FlowsResult(ResultMixin):
     ----------
     frame : DataFrame
         One row per ``year, seller_region, seller_sector, buyer_region, buyer_sector`` with
-        ``amount_cny`` (sum, CNY), ``records``, ``sellers``, ``buyers`` (distinct firms) and
-        ``suppressed`` (True: fewer than ``k`` sellers or buyers, amount withheld).
+        ``amount_cny`` (sum, CNY), ``records``, when computed ``sellers``, ``buyers`` (distinct
+        firms), and ``suppressed`` (True: fewer than ``k`` sellers or buyers, amount withheld).
     engine : str
         ``duckdb`` or ``spark``.
     suppressed : int
@@ -172,6 +172,7 @@ def flows(
     region_level: str = "province",
     who: Principal | None = None,
     k: int = K_MIN,
+    firm_counts: bool = False,
     spark_master: str | None = None,
 ) -> FlowsResult:
     """Aggregate the stored transactions to region × sector flows on ``engine`` (one Ibis expression,
@@ -179,13 +180,17 @@ def flows(
 
     ``who``: the subject the flows are for (``None``: the operator, full flows); a subject without
     clearance for the firm-level datasets gets cells under ``k`` distinct sellers or buyers
-    suppressed.
+    suppressed. ``firm_counts``: add the distinct ``sellers`` and ``buyers`` of each cell (always
+    computed for a suppressed answer).
     """
+    ids = _network_datasets(store)
+    grades = dataset_grades(store)
+    top = highest_grade([grades[d] for d in ids] + ["important"])  # firm-level rows: at least important
+    full = who is None or who.may_read_grade(top)
+    opts = {"year": year, "region_level": region_level, "firm_counts": firm_counts or not full}
     if engine == "duckdb":
         tables = portable.connect("duckdb", store=store)
-        frame = portable.collect(
-            tables, portable.region_sector_flows(tables, year=year, region_level=region_level)
-        )
+        frame = portable.collect(tables, portable.region_sector_flows(tables, **opts))
     elif engine == "spark":
         with tempfile.TemporaryDirectory(prefix="ibrain-network-") as tmp:
             paths = export_network_parquet(store, Path(tmp))
@@ -195,24 +200,18 @@ def flows(
                 transaction_path=paths["transaction"],
                 spark_master=spark_master,
             )
-            frame = portable.collect(
-                tables, portable.region_sector_flows(tables, year=year, region_level=region_level)
-            )
+            frame = portable.collect(tables, portable.region_sector_flows(tables, **opts))
     else:
         raise InputError.at("unknown engine", column="engine", value=engine, expected="duckdb | spark")
-    ids = _network_datasets(store)
-    grades = dataset_grades(store)
-    top = highest_grade([grades[d] for d in ids] + ["important"])  # firm-level rows: at least important
-    full = who is None or who.may_read_grade(top)
-    small = (frame["sellers"] < k) | (frame["buyers"] < k)
-    frame["suppressed"] = small.to_numpy() if not full else np.zeros(len(frame), dtype=bool)
     notes = []
+    frame["suppressed"] = np.zeros(len(frame), dtype=bool)
     if not full:
+        frame["suppressed"] = ((frame["sellers"] < k) | (frame["buyers"] < k)).to_numpy()
         frame.loc[frame["suppressed"], ["amount_cny", "records"]] = np.nan
         notes.append(f"cells with fewer than {k} sellers or buyers are suppressed")
     lin = Lineage.make(
         "services.network.flows",
-        {"engine": engine, "year": year, "region_level": region_level, "k": k, "full": full},
+        {"engine": engine, "k": k, "full": full, **opts},
         datasets=dataset_sha256(store, ids),
     )
     return FlowsResult(frame, engine, int(frame["suppressed"].sum()), tuple(notes), lin)
@@ -242,9 +241,7 @@ def compare_with_io(store: Store, result: FlowsResult, *, year: int, top: int = 
     return compare_flows(T, Z, top=top)
 
 
-def firms_of(
-    store: Store, who: Principal | None, *, region: str, sector: str | None = None
-) -> pd.DataFrame:
+def firms_of(store: Store, who: Principal | None, *, region: str, sector: str | None = None) -> pd.DataFrame:
     """The firms of a region (its own code or its province) and sector that ``who`` may read
     (``None``: the operator, all); refused for the public role."""
     frame = stored_firms(store, region=region, sector=sector)

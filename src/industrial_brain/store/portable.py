@@ -30,7 +30,9 @@ DEFAULT_SPARK_MASTER = "local[2]"
 ENV_SPARK_MASTER = "IBRAIN_SPARK_MASTER"
 #: The flow matrix's key, in order (a contract: scripts rely on these names).
 FLOW_KEY = ("year", "seller_region", "seller_sector", "buyer_region", "buyer_sector")
-FLOW_COLUMNS = FLOW_KEY + ("amount_cny", "records", "sellers", "buyers")
+FLOW_COLUMNS = FLOW_KEY + ("amount_cny", "records")
+#: Distinct firms behind a cell (``firm_counts=True``): what disclosure control needs.
+FIRM_COUNT_COLUMNS = ("sellers", "buyers")
 REGION_LEVELS = ("province", "county")
 
 _SPARK: Any = None  # one Spark session per process (starting one takes seconds)
@@ -130,7 +132,11 @@ def _region(code: ir.StringValue, level: str) -> ir.StringValue:
 
 
 def region_sector_flows(
-    tables: NetworkTables, *, year: int | None = None, region_level: str = "province"
+    tables: NetworkTables,
+    *,
+    year: int | None = None,
+    region_level: str = "province",
+    firm_counts: bool = False,
 ) -> ir.Table:
     """Transactions summed to region × sector flows per calendar year (an Ibis expression).
 
@@ -139,8 +145,9 @@ def region_sector_flows(
     ``Z[y; r,i; s,j] = Σ amount`` over the records of year ``y`` whose seller is in region r and IO
     sector i and whose buyer is in region s and sector j (the intermediate-use block of a
     multi-regional IO table at purchasers' prices, Miller & Blair 2009, §3.1), with ``records`` the
-    number of records and ``sellers`` / ``buyers`` the distinct firms behind each cell (what
-    disclosure control needs). Columns :data:`FLOW_COLUMNS`.
+    number of records; with ``firm_counts`` also ``sellers`` / ``buyers``, the distinct firms behind
+    each cell (what disclosure control needs; distinct counts cost several times the sums).
+    Columns :data:`FLOW_COLUMNS` (+ :data:`FIRM_COUNT_COLUMNS`).
     """
     if region_level not in REGION_LEVELS:
         raise InputError.at(
@@ -157,12 +164,11 @@ def region_sector_flows(
     )
     j = t.inner_join(sel, "seller_uscc").inner_join(buy, "buyer_uscc")
     j = j.mutate(year=j.date.year().cast("int32"))
-    return j.group_by(list(FLOW_KEY)).aggregate(
-        amount_cny=j.amount_cny.sum().cast("float64"),
-        records=j.count().cast("int64"),
-        sellers=j.seller_uscc.nunique().cast("int64"),
-        buyers=j.buyer_uscc.nunique().cast("int64"),
-    )
+    metrics = {"amount_cny": j.amount_cny.sum().cast("float64"), "records": j.count().cast("int64")}
+    if firm_counts:
+        metrics["sellers"] = j.seller_uscc.nunique().cast("int64")
+        metrics["buyers"] = j.buyer_uscc.nunique().cast("int64")
+    return j.group_by(list(FLOW_KEY)).aggregate(**metrics)
 
 
 def collect(tables: NetworkTables, expr: ir.Table, order_by: tuple[str, ...] = FLOW_KEY) -> pd.DataFrame:
