@@ -26,6 +26,8 @@ WITH_EXAMPLES = {
     "industrial_brain.meso.chain_network",
     "industrial_brain.meso.digital",
     "industrial_brain.meso.chokepoint_analysis",
+    "industrial_brain.meso.flow_reconciliation",
+    "industrial_brain.meso.firm_network_synthesis",
 }
 
 
