@@ -163,7 +163,7 @@ def flow_sampling_sd(p: Any, n_records: int, amount_cny: float, sigma: float) ->
     coefficient ``a_ij^rs``) is ``≈ e^{σ²/2} / √(Np)``: 1/√(expected records) times e^{σ²/2}.
 
     >>> round(float(flow_sampling_sd(0.01, 10_000, 1e6, 0.0)[0] / 1e4), 4)  # 100 records: ≈ 10 %
-    0.995
+    0.0995
     """
     p = np.atleast_1d(np.asarray(p, dtype=float))
     mu = amount_cny / n_records
