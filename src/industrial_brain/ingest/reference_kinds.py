@@ -325,32 +325,8 @@ def ingest_enterprises(
     if same:
         return _skipped(same, "enterprise", path, sha)
     file = str(path)
-    _require(df, ["uscc", "name", "region", "sector_code", "size_class"], file)
-    for c in ("uscc", "region", "sector_code", "size_class"):
-        _no_blank(
-            df,
-            c,
-            file,
-            {
-                "uscc": "an 18-character unified social credit code",
-                "region": "a province",
-                "sector_code": "a registered sector code",
-                "size_class": "large|medium|small|micro",
-            }[c],
-        )
-    uscc = validate_uscc_column(df["uscc"].tolist(), file=file)
+    uscc, size = _register_basics(df, file, "region", "a province", "a registered sector code")
     regions = region_codes(df["region"].to_numpy(), file=file, column="region")
-    size = df["size_class"].astype(str).str.strip().str.lower().map(SIZE_CLASSES)
-    if size.isna().any():
-        i = int(np.flatnonzero(size.isna().to_numpy())[0])
-        raise InputError.at(
-            "unknown size class",
-            file=file,
-            row=i + 2,
-            column="size_class",
-            value=df["size_class"].iat[i],
-            expected="large | medium | small | micro (大型/中型/小型/微型)",
-        )
     schemes = (
         df["sector_scheme"].astype(str).str.strip()
         if "sector_scheme" in df.columns
@@ -379,6 +355,34 @@ def ingest_enterprises(
     return _store_rows(
         store, info, file, sha, replace, "enterprise", out, ["uscc"], "enterprise", "enterprises"
     )
+
+
+def _register_basics(
+    df: pd.DataFrame, file: str, region_column: str, region_expected: str, sector_expected: str
+) -> tuple[np.ndarray, pd.Series]:
+    """The checks an enterprise and a firm register share: required columns, no blank key cell, the
+    USCC (GB 32100) and the size class; returns the codes (upper-cased) and the size classes."""
+    _require(df, ["uscc", "name", region_column, "sector_code", "size_class"], file)
+    for c, expected in (
+        ("uscc", "an 18-character unified social credit code"),
+        (region_column, region_expected),
+        ("sector_code", sector_expected),
+        ("size_class", "large|medium|small|micro"),
+    ):
+        _no_blank(df, c, file, expected)
+    uscc = validate_uscc_column(df["uscc"].tolist(), file=file)
+    size = df["size_class"].astype(str).str.strip().str.lower().map(SIZE_CLASSES)
+    if size.isna().any():
+        i = int(np.flatnonzero(size.isna().to_numpy())[0])
+        raise InputError.at(
+            "unknown size class",
+            file=file,
+            row=i + 2,
+            column="size_class",
+            value=df["size_class"].iat[i],
+            expected="large | medium | small | micro (大型/中型/小型/微型)",
+        )
+    return uscc, size
 
 
 def _known_sectors(store: Store, df: pd.DataFrame, schemes: pd.Series, file: str) -> pd.Series:
@@ -480,27 +484,8 @@ def ingest_firms(
     if same:
         return _skipped(same, "firms", path, sha)
     file = str(path)
-    _require(df, ["uscc", "name", "region_code", "sector_code", "size_class"], file)
-    for c, expected in (
-        ("uscc", "an 18-character unified social credit code"),
-        ("region_code", "a GB/T 2260 code or a province"),
-        ("sector_code", "an IO sector code"),
-        ("size_class", "large|medium|small|micro"),
-    ):
-        _no_blank(df, c, file, expected)
-    uscc = validate_uscc_column(df["uscc"].tolist(), file=file)
+    uscc, size = _register_basics(df, file, "region_code", "a GB/T 2260 code or province", "an IO sector")
     regions = _firm_regions(df["region_code"], file)
-    size = df["size_class"].astype(str).str.strip().str.lower().map(SIZE_CLASSES)
-    if size.isna().any():
-        i = int(np.flatnonzero(size.isna().to_numpy())[0])
-        raise InputError.at(
-            "unknown size class",
-            file=file,
-            row=i + 2,
-            column="size_class",
-            value=df["size_class"].iat[i],
-            expected="large | medium | small | micro (大型/中型/小型/微型)",
-        )
     schemes = (
         df["sector_scheme"].astype("string").str.strip().fillna(scheme or FIRM_SECTOR_SCHEME)
         if "sector_scheme" in df.columns
