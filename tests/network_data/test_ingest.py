@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -14,6 +15,7 @@ from industrial_brain.errors import AccessError, InputError
 from industrial_brain.reference.uscc import make_usccs
 from industrial_brain.services import network as nw
 from industrial_brain.services.access import PUBLIC, Principal
+from industrial_brain.services.io import load_table
 
 from foundation.helpers import run_cli  # tests/ is on sys.path (rootdir-relative packages)
 
@@ -238,3 +240,20 @@ def test_cli_contract(net_store, tmp_path, capsys):
     assert code == 2 and err.strip().count("\n") == 0 and "self-trade" in err
     code, out, err = run_cli(capsys, "network", "aggregate", "--db", db, "--engine", "flink")
     assert code == 2 and "option '--engine'" in err
+
+
+def test_flows_against_the_io_table_of_their_year(net_store, tmp_path):
+    rows = [(f"n{i}", s, b, d.replace("2017", "2020"), a) for i, (_, s, b, d, a) in enumerate(GOOD)]
+    nw.ingest_network_file(net_store, _write(tmp_path, GOOD + rows), "transactions")
+    flows = nw.flows(net_store)
+    national = nw.compare_with_io(net_store, flows, year=2020, top=3)  # the national 42-sector table
+    assert national.reconciled.shape == (42, 42) and 0 < national.coverage_amount < 1e-9
+    Z = load_table(net_store, "cn_nbs_io_2020_42").Z * 1e4  # RAS to the table's margins, in CNY
+    np.testing.assert_allclose(national.reconciled.sum(axis=1), Z.sum(axis=1), rtol=1e-8)
+    np.testing.assert_allclose(national.reconciled.sum(axis=0), Z.sum(axis=0), rtol=1e-8)
+    assert national.balancing.converged
+    regional = nw.compare_with_io(net_store, flows, year=2017)  # the 31-province MRIO
+    assert regional.reconciled.shape == (1302, 1302)
+    assert regional.discrepancies["seller"].iat[0].count(":") == 1
+    with pytest.raises(InputError, match="no flows in that year"):
+        nw.compare_with_io(net_store, flows, year=2018)
