@@ -4,9 +4,8 @@ against the bare DuckDB SQL limit, on SYNTHETIC records drawn from the embedded 
 ``--records`` synthetic transactions (default 100 million) of ``--firms`` firms are written as
 Parquet (one file per 5 million records, seller and buyer codes dictionary-encoded) into a
 temporary directory (``--dir`` to choose one; never the repository) and read once into the page
-cache, then each engine runs in a
-process of its own, its peak memory (the process tree's resident set, sampled every 0.1 s) and wall
-time measured:
+cache, then each engine runs in a process of its own, its peak memory (the process tree's resident
+set, sampled every 0.1 s) and wall time measured:
 
 * ``duckdb``: :func:`industrial_brain.store.portable.region_sector_flows` on DuckDB (2 threads),
   reading the Parquet files. Target: under 60 s and under 8 GB at 100 million records on 2 cores;
