@@ -21,6 +21,10 @@ Pure functions named as the field names them (Miller & Blair symbols Z, A, L, B,
 * :mod:`~industrial_brain.meso.chokepoint_analysis` — ``import_dependence`` (chokepoints 卡脖子: import
   share of supply × output at risk, concentration of use)
 * :mod:`~industrial_brain.meso.digital` — ``digital_integration`` (digital input coefficients)
+* :mod:`~industrial_brain.meso.flow_reconciliation` — ``compare_flows`` (transaction flows against an IO
+  table: coverage, discrepancies, RAS reconciliation)
+* :mod:`~industrial_brain.meso.firm_network_synthesis` — ``synthetic_firm_network`` (a SYNTHETIC firm
+  network drawn from an MRIO)
 """
 
 from industrial_brain.meso._common import ZeroOutputWarning
