@@ -42,6 +42,8 @@ WITH_EXAMPLES = {
     "industrial_brain.macro.structure_similarity",
     "industrial_brain.macro.krugman",
     "industrial_brain.macro.division_of_labour",
+    "industrial_brain.meso.flow_reconciliation",
+    "industrial_brain.meso.firm_network_synthesis",
 }
 
 

@@ -22,6 +22,10 @@ Pure functions named as the field names them (Miller & Blair symbols Z, A, L, B,
   share of supply × output at risk, concentration of use)
 * :mod:`~industrial_brain.meso.digital` — ``digital_integration`` (digital input coefficients);
   :mod:`~industrial_brain.meso.digital_by_industry` — ``digital_intensity_by_industry`` (by three industries)
+* :mod:`~industrial_brain.meso.flow_reconciliation` — ``compare_flows`` (transaction flows against an IO
+  table: coverage, discrepancies, RAS reconciliation)
+* :mod:`~industrial_brain.meso.firm_network_synthesis` — ``synthetic_firm_network`` (a SYNTHETIC firm
+  network drawn from an MRIO)
 """
 
 from industrial_brain.meso._common import ZeroOutputWarning
