@@ -30,6 +30,31 @@ img{max-width:100%}footer{margin-top:3em;color:#777;font-size:12px}
 MARK = "†"
 
 
+def _is_year_column(name: object) -> bool:
+    return str(name).strip().lower() in ("year", "年份", "年") or str(name).lower().endswith("_year")
+
+
+def human_number(v: float) -> str:
+    """A number as a reader writes it: thousands separators, no exponent below 10^9, decimals by size
+    (≥ 1,000: none; ≥ 10: one; ≥ 1: two; below: three significant digits).
+
+    >>> [human_number(x) for x in (129100.0, 2016.0, 45.678, 3.14159, 0.01234, 2.5e10)]
+    ['129,100', '2,016', '45.7', '3.14', '0.0123', '2.50e+10']
+    """
+    if pd.isna(v):
+        return ""
+    a = abs(v)
+    if a >= 1e9:
+        return f"{v:.2e}"
+    if a >= 1000:
+        return f"{v:,.0f}"
+    if a >= 10:
+        return f"{v:,.1f}"
+    if a >= 1:
+        return f"{v:.2f}"
+    return "0" if a == 0 else f"{v:.3g}"
+
+
 @dataclass
 class Section:
     """One report section: a title and HTML parts."""
@@ -45,9 +70,15 @@ class Section:
         self.parts.append(f'<p class="note">{html.escape(s)}</p>')
         return self
 
-    def table(self, frame: pd.DataFrame, max_rows: int = 40, floatfmt: str = "{:,.4g}") -> "Section":
-        shown = frame.head(max_rows)
-        self.parts.append(shown.to_html(index=False, na_rep="", float_format=floatfmt.format, border=0))
+    def table(self, frame: pd.DataFrame, max_rows: int = 40, floatfmt: str | None = None) -> "Section":
+        """``frame`` as an HTML table: years as years (2016, never 2,016 or 2016.0), other numbers
+        for people (:func:`human_number`) unless ``floatfmt`` (e.g. ``"{:.4f}"``) says otherwise."""
+        shown = frame.head(max_rows).copy()
+        for c in shown.columns:
+            if _is_year_column(c) and pd.api.types.is_numeric_dtype(shown[c]):
+                shown[c] = shown[c].map(lambda v: "" if pd.isna(v) else str(int(v)))
+        fmt = floatfmt.format if floatfmt else human_number
+        self.parts.append(shown.to_html(index=False, na_rep="", float_format=fmt, border=0))
         if len(frame) > max_rows:
             self.note(f"… {len(frame) - max_rows} more rows")
         return self
@@ -58,7 +89,7 @@ class Section:
         marks: pd.DataFrame,
         footnote: str,
         max_rows: int = 40,
-        floatfmt: str = "{:,.4g}",
+        floatfmt: str | None = None,
     ) -> "Section":
         """A table whose values flagged in ``marks`` (booleans, same index, a subset of the columns) show
         :data:`MARK` next to the number, with ``footnote`` (starting with the mark) under it when a shown
@@ -66,7 +97,8 @@ class Section:
         shown = frame.head(max_rows).copy()
         m = marks.reindex(index=shown.index, columns=shown.columns).fillna(False).astype(bool)
         for c in m.columns[m.any()]:
-            num = shown[c].map(lambda v: floatfmt.format(v) if isinstance(v, float) else str(v))
+            fmt = floatfmt.format if floatfmt else human_number
+            num = shown[c].map(lambda v: fmt(v) if isinstance(v, float) else str(v))
             shown[c] = num.where(~m[c], num + " " + MARK)
         self.table(shown, max_rows=max_rows, floatfmt=floatfmt)
         if len(frame) > max_rows:
