@@ -44,6 +44,7 @@ CONFIG_KINDS = {
     "maturity_models": "maturity model",
     "scenarios": "scenario",
     "alarm_rules": "alarm rule set",
+    "per_mu_rules": "per-mu rule set",
 }
 
 
