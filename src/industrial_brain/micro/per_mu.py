@@ -175,20 +175,25 @@ def _require(frame: pd.DataFrame, columns, rules: PerMuRules, source: str | None
         )
 
 
-def _refuse_missing(frame: pd.DataFrame, mask: np.ndarray, b: Branch, source: str | None) -> None:
+def _line(frame: pd.DataFrame, pos: int, source: str | None, lines) -> int | None:
+    """The file line of row ``pos`` of ``frame`` (``lines`` by original position, else position + 2)."""
+    if source is None:
+        return None
+    orig = int(frame["_pos"].iloc[pos]) if "_pos" in frame else pos
+    return int(lines[orig]) if lines is not None else orig + 2
+
+
+def _refuse_missing(frame: pd.DataFrame, mask: np.ndarray, b: Branch, source: str | None, lines) -> None:
     for ind in b.indicators:
         if ind.missing != "refuse":
             continue
         for c in ind.columns:
             bad = mask & frame[c].isna().to_numpy()
             if bad.any():
-                pos = int(np.flatnonzero(bad)[0])
-                lab = frame.index[pos]
-                row = int(lab) + 2 if source is not None and isinstance(lab, (int, np.integer)) else None
                 raise InputError.at(
                     f"missing input for indicator {ind.code} ({ind.name_zh}) of branch {b.code}",
                     file=source,
-                    row=row,
+                    row=_line(frame, int(np.flatnonzero(bad)[0]), source, lines),
                     column=c,
                     expected="a number (the rule refuses firms without it)",
                 )
@@ -264,7 +269,12 @@ class PerMuResult(ResultMixin):
 
 
 def evaluate_per_mu(
-    firms: pd.DataFrame, rules: PerMuRules, *, year: int | None = None, source: str | None = None
+    firms: pd.DataFrame,
+    rules: PerMuRules,
+    *,
+    year: int | None = None,
+    source: str | None = None,
+    lines: np.ndarray | None = None,
 ) -> PerMuResult:
     """Score, class and rank every firm-year of ``firms`` under ``rules`` (see the module docstring).
 
@@ -277,7 +287,8 @@ def evaluate_per_mu(
     year : int, optional
         Keep this year only (the previous year, when present, still gives ``prev_class``).
     source : str, optional
-        The file the frame came from (errors then name its line: label + 2).
+        The file the frame came from: errors then name its line, ``lines[i]`` for row ``i`` of
+        ``firms`` (default ``i + 2``, below a header line).
 
     Raises
     ------
@@ -296,7 +307,7 @@ def evaluate_per_mu(
     """
     _require(firms, ("uscc", "year", "land_mu"), rules, source)
     keep_year = year
-    frame = firms
+    frame = firms.assign(_pos=np.arange(len(firms))) if source is not None else firms
     if year is not None:
         frame = firms[firms["year"].isin([year, year - 1])]
     branch = _branch_of(frame, rules)
@@ -317,7 +328,7 @@ def evaluate_per_mu(
         mask = branch == k
         if not mask.any():
             continue
-        _refuse_missing(frame, mask, b, source)
+        _refuse_missing(frame, mask, b, source, lines)
         sub = frame[mask]
         for ind in b.indicators:
             v = indicator_value(sub, ind)
@@ -325,10 +336,10 @@ def evaluate_per_mu(
             if ind.missing == "zero":
                 s = np.where(np.isnan(sub[list(ind.columns)].to_numpy(float)).any(axis=1), 0.0, s)
             if np.isinf(s).any():
-                pos = frame.index[np.flatnonzero(mask)[np.flatnonzero(np.isinf(s))[0]]]
+                pos = int(np.flatnonzero(mask)[np.flatnonzero(np.isinf(s))[0]])
                 raise InputError.at(
                     f"zero denominator in uncapped indicator {ind.code}", file=source,
-                    row=int(pos) + 2 if source is not None else None, column=ind.denominator[0],
+                    row=_line(frame, pos, source, lines), column=ind.denominator[0],
                     expected="a positive number (or a cap in the rule)",
                 )
             values[ind.code][mask] = v
@@ -362,7 +373,7 @@ def evaluate_per_mu(
     prev_code = merged["_prev_code"].to_numpy(float)
     out["prev_class"] = pd.Series(prev_code).map(dict(enumerate(CLASSES))).to_numpy(object)
     out["class_change"] = prev_code - code
-    out = out.drop(columns="_class_code")
+    out = out.drop(columns=[c for c in ("_class_code", "_pos") if c in out])
     if keep_year is not None:
         out = out[out["year"] == keep_year].reset_index(drop=True)
         not_evaluated = not_evaluated[not_evaluated["year"] == keep_year].reset_index(drop=True)
