@@ -20,10 +20,23 @@ LINHAI = load_per_mu_rules("linhai")
 ZJ = load_per_mu_rules("zhejiang_2018")
 
 #: A Linhai firm of 10 mu exactly at every benchmark: 40 + 10 + 20 + 15 + 5 + 10 = 100 points.
-AT_BENCHMARK = {"uscc": "F1", "year": 2023, "county": "331082", "sector": "C34", "land_mu": 10.0,
-                "tax_10k_cny": 150.0, "revenue_10k_cny": 3000.0, "value_added_10k_cny": 600.0,
-                "energy_tce": 200.0, "cod_t": 1.2, "so2_t": 0.5, "water_t": 6000.0, "employees": 40.0,
-                "electricity_kwh": 1e6, "rd_expenditure_10k_cny": 90.0}
+AT_BENCHMARK = {
+    "uscc": "F1",
+    "year": 2023,
+    "county": "331082",
+    "sector": "C34",
+    "land_mu": 10.0,
+    "tax_10k_cny": 150.0,
+    "revenue_10k_cny": 3000.0,
+    "value_added_10k_cny": 600.0,
+    "energy_tce": 200.0,
+    "cod_t": 1.2,
+    "so2_t": 0.5,
+    "water_t": 6000.0,
+    "employees": 40.0,
+    "electricity_kwh": 1e6,
+    "rd_expenditure_10k_cny": 90.0,
+}
 
 
 def firms(*rows: dict) -> pd.DataFrame:
@@ -34,9 +47,18 @@ def test_shipped_rules():
     assert shipped_per_mu_rules() == ["linhai", "zhejiang_2018"]
     large, small = LINHAI.branches
     assert [(i.name_zh, i.benchmark, i.weight) for i in large.indicators] == [
-        ("亩均税收", 15, 40), ("亩均销售收入", 300, 10), ("单位能耗工业增加值", 3, 20),
-        ("单位COD工业增加值", 500, 15), ("单位用水工业增加值", 0.1, 5), ("全员劳动生产率", 15, 10)]
-    assert [(i.name_zh, i.weight) for i in small.indicators] == [("亩均税收", 50), ("亩均销售收入", 20), ("单位电耗税收", 30)]
+        ("亩均税收", 15, 40),
+        ("亩均销售收入", 300, 10),
+        ("单位能耗工业增加值", 3, 20),
+        ("单位COD工业增加值", 500, 15),
+        ("单位用水工业增加值", 0.1, 5),
+        ("全员劳动生产率", 15, 10),
+    ]
+    assert [(i.name_zh, i.weight) for i in small.indicators] == [
+        ("亩均税收", 50),
+        ("亩均销售收入", 20),
+        ("单位电耗税收", 30),
+    ]
     assert small.indicators[2].benchmark == 2 and small.indicators[2].unit == "元/度"
     assert sum(i.weight for i in ZJ.branches[0].indicators) == 100 and len(ZJ.branches[0].indicators) == 6
     assert "浙政发〔2018〕5号" in ZJ.source and ZJ.notes
@@ -67,10 +89,21 @@ def test_linhai_at_caps():
 
 
 def test_linhai_size_branches():
-    # 3 mu exactly is 'three mu or more'; 2.99 takes the small-firm rule (亩均税收 50, 销售收入 20, 电耗税收 30)
-    r = evaluate_per_mu(firms({"uscc": "E", "land_mu": 3.0},
-                              {"uscc": "S", "land_mu": 2.0, "tax_10k_cny": 20.0, "revenue_10k_cny": 400.0,
-                               "electricity_kwh": 200_000.0}), LINHAI)
+    # 3 mu exactly is 'three mu or more'; 2 mu takes the small-firm rule
+    # (亩均税收 50, 销售收入 20, 电耗税收 30)
+    r = evaluate_per_mu(
+        firms(
+            {"uscc": "E", "land_mu": 3.0},
+            {
+                "uscc": "S",
+                "land_mu": 2.0,
+                "tax_10k_cny": 20.0,
+                "revenue_10k_cny": 400.0,
+                "electricity_kwh": 200_000.0,
+            },
+        ),
+        LINHAI,
+    )
     s = r.scores.set_index("uscc")
     assert s.loc["E", "branch"] == "ge3mu" and s.loc["S", "branch"] == "lt3mu"
     # 50·10/15 + 20·200/300 + 30·1/2
@@ -80,7 +113,9 @@ def test_linhai_size_branches():
 
 def test_missing_inputs_refused_or_zero():
     f = firms({}, {"uscc": "M", "cod_t": np.nan})
-    with pytest.raises(InputError, match=r"f.csv: row 3, column 'cod_t': missing input for indicator va_per_cod"):
+    with pytest.raises(
+        InputError, match=r"f.csv: row 3, column 'cod_t': missing input for indicator va_per_cod"
+    ):
         evaluate_per_mu(f, LINHAI, source="f.csv")
     # Zhejiang counts an empty R&D expenditure as zero; the other five indicators as usual
     r = evaluate_per_mu(firms({"rd_expenditure_10k_cny": np.nan}), ZJ)
@@ -97,17 +132,26 @@ def test_zhejiang_hand_scored():
     assert got == pytest.approx(expected)
     assert row["score"] == pytest.approx(sum(expected))
     # a services firm is outside the above-scale industrial rule
-    r = evaluate_per_mu(firms({}, {"uscc": "SV", "firm_type": "services"}).assign(
-        firm_type=["industrial_above", "services"]), ZJ)
+    r = evaluate_per_mu(
+        firms({}, {"uscc": "SV", "firm_type": "services"}).assign(firm_type=["industrial_above", "services"]),
+        ZJ,
+    )
     assert r.scores["uscc"].tolist() == ["F1"] and r.not_evaluated["uscc"].tolist() == ["SV"]
 
 
 def test_class_cutoffs_by_score():
     scores = {"a": 100.0, "b": 99.99, "c": 70.0, "d": 40.0, "e": 39.9}
     # every output scaled by v/100: every indicator, and the total, scale with it (below the caps)
-    rows = [{"uscc": k, **{c: AT_BENCHMARK[c] * v / 100 for c in ("tax_10k_cny", "revenue_10k_cny",
-                                                                  "value_added_10k_cny")}}
-            for k, v in scores.items()]
+    rows = [
+        {
+            "uscc": k,
+            **{
+                c: AT_BENCHMARK[c] * v / 100
+                for c in ("tax_10k_cny", "revenue_10k_cny", "value_added_10k_cny")
+            },
+        }
+        for k, v in scores.items()
+    ]
     r = evaluate_per_mu(firms(*rows), LINHAI)
     assert r.scores["score"].tolist() == pytest.approx(list(scores.values()))
     assert r.scores["class"].tolist() == ["A", "B", "B", "C", "D"]
@@ -130,10 +174,13 @@ def test_class_cutoffs_by_percentile_within_county_and_sector():
 
 
 def test_class_change_year_on_year():
-    f = firms({"uscc": "X", "year": 2022, "tax_10k_cny": 30.0},
-              {"uscc": "X", "year": 2023, "tax_10k_cny": 150.0},
-              {"uscc": "N", "year": 2023},
-              {"uscc": "Y", "year": 2022}, {"uscc": "Y", "year": 2023, "tax_10k_cny": 75.0})
+    f = firms(
+        {"uscc": "X", "year": 2022, "tax_10k_cny": 30.0},
+        {"uscc": "X", "year": 2023, "tax_10k_cny": 150.0},
+        {"uscc": "N", "year": 2023},
+        {"uscc": "Y", "year": 2022},
+        {"uscc": "Y", "year": 2023, "tax_10k_cny": 75.0},
+    )
     r = evaluate_per_mu(f, LINHAI, year=2023)
     s = r.scores.set_index("uscc")
     assert list(s.index) == ["X", "N", "Y"]
@@ -143,8 +190,17 @@ def test_class_change_year_on_year():
 
 
 def test_price_table_lookup():
-    f = firms({"uscc": "A"}, {"uscc": "D", "tax_10k_cny": 0.0, "value_added_10k_cny": 50.0,
-                              "revenue_10k_cny": 100.0, "electricity_kwh": 2e6, "water_t": 1e4})
+    f = firms(
+        {"uscc": "A"},
+        {
+            "uscc": "D",
+            "tax_10k_cny": 0.0,
+            "value_added_10k_cny": 50.0,
+            "revenue_10k_cny": 100.0,
+            "electricity_kwh": 2e6,
+            "water_t": 1e4,
+        },
+    )
     r = evaluate_per_mu(f, LINHAI)
     assert r.scores["class"].tolist() == ["A", "D"]
     p = price_adjustments(r).set_index(["uscc", "factor"])
@@ -220,7 +276,9 @@ def test_rollups_and_suppression():
 def test_bad_rule_files_one_line(tmp_path):
     data = LINHAI.model_dump(mode="json")
     data["branches"][0]["indicators"][0]["numerator"] = ["profit"]
-    with pytest.raises(InputError, match=r"^x.yaml: key 'branches\[0\].indicators\[0\].numerator': unknown account"):
+    with pytest.raises(
+        InputError, match=r"^x.yaml: key 'branches\[0\].indicators\[0\].numerator': unknown account"
+    ):
         parse_per_mu_rules(data, source="x.yaml")
     data = LINHAI.model_dump(mode="json")
     data["classes"]["cuts"] = {"A": 40, "B": 70, "C": 100}

@@ -35,8 +35,10 @@ def evaluate_cmd(
     frame = write_scores(result, out)
     shares = result.scores["class"].value_counts(normalize=True)
     head = "类别占比" if lang == "zh" else "class shares"
-    console.print(f"{result.rules.code} v{result.rules.version}: {len(frame):,} firm-years; {head} "
-                  + ", ".join(f"{c} {shares.get(c, 0):.1%}" for c in "ABCD"))
+    console.print(
+        f"{result.rules.code} v{result.rules.version}: {len(frame):,} firm-years; {head} "
+        + ", ".join(f"{c} {shares.get(c, 0):.1%}" for c in "ABCD")
+    )
     for note in result.notes:
         console.print(f"note: {note}")
     console.print(f"wrote {out}")
@@ -46,5 +48,12 @@ def evaluate_cmd(
 def rules_cmd(fmt: FormatOpt = "table", lang: LangOpt = "en") -> None:
     """List the shipped per-mu rule sets. 列出内置的亩均评价规则。"""
     frame = rule_list()
-    cols = ["code", "version", "name_zh" if lang == "zh" else "name_en", "effective_from", "branches", "classes"]
+    cols = [
+        "code",
+        "version",
+        "name_zh" if lang == "zh" else "name_en",
+        "effective_from",
+        "branches",
+        "classes",
+    ]
     emit(frame[cols], fmt=fmt, lang=lang)

@@ -4,7 +4,10 @@ Each firm-year takes the branch of its rule set that matches its type and land (
 smaller, :class:`~industrial_brain.micro.per_mu_rules.Branch`); each indicator :math:`i` of the branch
 gives a value :math:`v_i = s_i \\sum_{num} x / \\sum_{den} x` and a score
 
-.. math:: p_i = \\min\\bigl(\\kappa_i w_i,\\ \\max(\\phi_i w_i,\\ w_i v_i / b_i)\\bigr), \\qquad P = \\sum_i p_i
+.. math::
+
+    p_i = \\min\\bigl(\\kappa_i w_i,\\ \\max(\\phi_i w_i,\\ w_i v_i / b_i)\\bigr),
+    \\qquad P = \\sum_i p_i
 
 (benchmark :math:`b`, weight :math:`w`, cap :math:`\\kappa` and floor :math:`\\phi` as multiples of the
 weight). The class is cut by score (A if :math:`P \\ge c_A` …) or by the firm's share from the top
@@ -109,7 +112,8 @@ def indicator_score(value: np.ndarray, ind: Indicator) -> np.ndarray:
 
 
 def classify_by_score(score: np.ndarray, cuts: dict[str, float]) -> np.ndarray:
-    """Class codes 0–3 (A–D): A if :math:`P \\ge c_A`, B if :math:`P \\ge c_B`, C if :math:`P \\ge c_C`, else D.
+    """Class codes 0–3 (A–D): A if :math:`P \\ge c_A`, B if :math:`P \\ge c_B`, C if :math:`P \\ge c_C`,
+    else D.
 
     Examples
     --------
@@ -170,7 +174,8 @@ def _require(frame: pd.DataFrame, columns, rules: PerMuRules, source: str | None
     absent = sorted(set(columns) - set(frame.columns))
     if absent:
         raise InputError.at(
-            f"the firms lack column(s) {', '.join(absent)} needed by rule {rules.code}", file=source,
+            f"the firms lack column(s) {', '.join(absent)} needed by rule {rules.code}",
+            file=source,
             expected="the annual-account columns of the contract",
         )
 
@@ -248,12 +253,28 @@ class PerMuResult(ResultMixin):
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """One row per firm-year: ``uscc, year, branch, score, class, rank, prev_class, class_change``."""
         check_lang(lang)
-        cols = [c for c in ("uscc", "year", "county", "sector", "branch", "score", "class", "rank",
-                            "group_size", "prev_class", "class_change") if c in self.scores]
+        cols = [
+            c
+            for c in (
+                "uscc",
+                "year",
+                "county",
+                "sector",
+                "branch",
+                "score",
+                "class",
+                "rank",
+                "group_size",
+                "prev_class",
+                "class_change",
+            )
+            if c in self.scores
+        ]
         return self.scores[cols].rename(columns=lambda c: _label(c, lang))
 
     def indicator_frame(self, lang: str = "en") -> pd.DataFrame:
-        """Long table: ``uscc, year, indicator, value, unit, score, contribution`` (empty indicators dropped)."""
+        """Long table: ``uscc, year, indicator, value, unit, score, contribution`` (indicators of
+        other branches dropped)."""
         check_lang(lang)
         parts = []
         for code, ind in self.indicators.items():
@@ -317,7 +338,9 @@ def evaluate_per_mu(
     covered = branch >= 0
     not_evaluated = frame.loc[~covered, ["uscc", "year"]].reset_index(drop=True)
     if (~covered).any():
-        notes.append(f"{int((~covered).sum())} firm-year(s) outside every branch of {rules.code}: not evaluated")
+        notes.append(
+            f"{int((~covered).sum())} firm-year(s) outside every branch of {rules.code}: not evaluated"
+        )
     frame, branch = frame[covered], branch[covered]
     out = frame.reset_index(drop=True).copy()
     total = np.zeros(len(frame))
@@ -338,8 +361,10 @@ def evaluate_per_mu(
             if np.isinf(s).any():
                 pos = int(np.flatnonzero(mask)[np.flatnonzero(np.isinf(s))[0]])
                 raise InputError.at(
-                    f"zero denominator in uncapped indicator {ind.code}", file=source,
-                    row=_line(frame, pos, source, lines), column=ind.denominator[0],
+                    f"zero denominator in uncapped indicator {ind.code}",
+                    file=source,
+                    row=_line(frame, pos, source, lines),
+                    column=ind.denominator[0],
                     expected="a positive number (or a cap in the rule)",
                 )
             values[ind.code][mask] = v
@@ -377,8 +402,12 @@ def evaluate_per_mu(
     if keep_year is not None:
         out = out[out["year"] == keep_year].reset_index(drop=True)
         not_evaluated = not_evaluated[not_evaluated["year"] == keep_year].reset_index(drop=True)
-    lineage = Lineage.make("micro.evaluate_per_mu", {"rules": rules.code, "version": rules.version, "year": year})
-    return PerMuResult(rules=rules, scores=out, not_evaluated=not_evaluated, notes=tuple(notes), lineage=lineage)
+    lineage = Lineage.make(
+        "micro.evaluate_per_mu", {"rules": rules.code, "version": rules.version, "year": year}
+    )
+    return PerMuResult(
+        rules=rules, scores=out, not_evaluated=not_evaluated, notes=tuple(notes), lineage=lineage
+    )
 
 
 def price_adjustments(result: PerMuResult) -> pd.DataFrame:
@@ -395,21 +424,31 @@ def price_adjustments(result: PerMuResult) -> pd.DataFrame:
     >>> scores = pd.DataFrame({"uscc": ["X"], "year": [2023], "class": ["D"], "electricity_kwh": [2e6],
     ...     "water_t": [1e4]})
     >>> res = PerMuResult(rules=rules, scores=scores, not_evaluated=scores[[]])
-    >>> price_adjustments(res).set_index("factor").loc["electricity", ["adjustment", "extra_cost_10k_cny"]].tolist()
+    >>> p = price_adjustments(res).set_index("factor")
+    >>> p.loc["electricity", ["adjustment", "extra_cost_10k_cny"]].tolist()
     [0.1, 20.0]
     """
     s = result.scores
     parts = []
     for row in result.rules.pricing:
         adj = s["class"].map({c: getattr(row, c) for c in CLASSES}).to_numpy(float)
-        part = pd.DataFrame({"uscc": s["uscc"].to_numpy(), "year": s["year"].to_numpy(),
-                             "class": s["class"].to_numpy(), "factor": row.factor, "unit": row.unit,
-                             "adjustment": adj})
+        part = pd.DataFrame(
+            {
+                "uscc": s["uscc"].to_numpy(),
+                "year": s["year"].to_numpy(),
+                "class": s["class"].to_numpy(),
+                "factor": row.factor,
+                "unit": row.unit,
+                "adjustment": adj,
+            }
+        )
         usage = s[row.usage].to_numpy(float) if row.usage and row.usage in s else np.full(len(s), np.nan)
         part["extra_cost_10k_cny"] = adj * usage / 1e4
         parts.append(part)
     if not parts:
-        return pd.DataFrame(columns=["uscc", "year", "class", "factor", "unit", "adjustment", "extra_cost_10k_cny"])
+        return pd.DataFrame(
+            columns=["uscc", "year", "class", "factor", "unit", "adjustment", "extra_cost_10k_cny"]
+        )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -420,7 +459,8 @@ def rollup(
     k: int = 3,
     suppress: Callable[[pd.DataFrame], pd.Series] | None = None,
 ) -> pd.DataFrame:
-    """Aggregates per ``by`` (``county``, ``province``, ``sector``) and year: firms, class shares, per-mu tax and VA.
+    """Aggregates per ``by`` (``county``, ``province``, ``sector``) and year: firms, class shares,
+    per-mu tax and value added.
 
     :math:`\\text{tax per mu} = \\sum \\text{tax} / \\sum \\text{land}` (万元/亩), the same for value added
     (NaN when no firm reports it). Cells of fewer than ``k`` firms are suppressed (values NaN,
@@ -445,17 +485,31 @@ def rollup(
     if by == "province" and "province" not in s:
         s = s.assign(province=s["county"].astype(str).str[:2] + "0000")
     if by not in s:
-        raise InputError.at("no such grouping column in the scores", column=by, expected="county, province or sector")
+        raise InputError.at(
+            "no such grouping column in the scores", column=by, expected="county, province or sector"
+        )
     va = s["value_added_10k_cny"] if "value_added_10k_cny" in s else pd.Series(np.nan, index=s.index)
-    work = pd.DataFrame({by: s[by].to_numpy(), "year": s["year"].to_numpy(), "score": s["score"].to_numpy(),
-                         "tax": s["tax_10k_cny"].to_numpy(float), "va": va.to_numpy(float),
-                         "land": s["land_mu"].to_numpy(float)})
+    work = pd.DataFrame(
+        {
+            by: s[by].to_numpy(),
+            "year": s["year"].to_numpy(),
+            "score": s["score"].to_numpy(),
+            "tax": s["tax_10k_cny"].to_numpy(float),
+            "va": va.to_numpy(float),
+            "land": s["land_mu"].to_numpy(float),
+        }
+    )
     for c in CLASSES:
         work[f"share_{c}"] = (s["class"] == c).to_numpy(float)
     g = work.groupby([by, "year"], sort=True)
-    table = g.agg(n_firms=("score", "size"), mean_score=("score", "mean"),
-                  **{f"share_{c}": (f"share_{c}", "mean") for c in CLASSES},
-                  tax=("tax", "sum"), va=("va", lambda x: x.sum(min_count=1)), land=("land", "sum"))
+    table = g.agg(
+        n_firms=("score", "size"),
+        mean_score=("score", "mean"),
+        **{f"share_{c}": (f"share_{c}", "mean") for c in CLASSES},
+        tax=("tax", "sum"),
+        va=("va", lambda x: x.sum(min_count=1)),
+        land=("land", "sum"),
+    )
     table["tax_per_mu"] = table["tax"] / table["land"]
     table["va_per_mu"] = table["va"] / table["land"]
     table = table.drop(columns=["tax", "va", "land"]).reset_index()
@@ -468,11 +522,14 @@ def rollup(
     return table
 
 
-def _piecewise_solve(a: np.ndarray, b: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-                     t0: float, t_max: float, need: float) -> float:
-    """Smallest :math:`t \\ge t_0` (at most ``t_max``) with :math:`\\sum_i \\mathrm{clip}(a_i t + b_i, lo_i, hi_i)`
+def _piecewise_solve(
+    a: np.ndarray, b: np.ndarray, lo: np.ndarray, hi: np.ndarray, t0: float, t_max: float, need: float
+) -> float:
+    """Smallest :math:`t \\ge t_0` (at most ``t_max``) with
+    :math:`\\sum_i \\mathrm{clip}(a_i t + b_i, lo_i, hi_i)`
     rising by ``need`` over its value at :math:`t_0`; NaN when unreachable. Exact: the sum is
     piecewise linear, so each piece between breakpoints is solved in closed form."""
+
     def total(t: float) -> float:
         return float(np.clip(a * t + b, lo, hi).sum())
 
@@ -529,7 +586,16 @@ def lift_a_class(result: PerMuResult, uscc: str, year: int) -> pd.DataFrame:
         raise InputError.at("no evaluated firm-year", column="uscc", value=f"{uscc} {year}")
     row = hit.iloc[0]
     code = CLASSES.index(row["class"])
-    cols = ["column", "current", "needed", "change", "change_pct", "target_class", "target_score", "reachable"]
+    cols = [
+        "column",
+        "current",
+        "needed",
+        "change",
+        "change_pct",
+        "target_class",
+        "target_score",
+        "reachable",
+    ]
     if code == 0:
         return pd.DataFrame(columns=cols)
     target_class = CLASSES[code - 1]
@@ -564,16 +630,33 @@ def lift_a_class(result: PerMuResult, uscc: str, year: int) -> pd.DataFrame:
             offsets = {sum(float(row[c]) for c in i.denominator) - x0 for i in den_side}
             if len(offsets) == 1:
                 off = offsets.pop()
-                a = np.array([i.weight * i.scale * sum(float(row[c]) for c in i.numerator) / i.benchmark
-                              for i in den_side])
+                a = np.array(
+                    [
+                        i.weight * i.scale * sum(float(row[c]) for c in i.numerator) / i.benchmark
+                        for i in den_side
+                    ]
+                )
                 lo = np.array([i.floor * i.weight for i in den_side])
                 hi = np.array([i.cap * i.weight if i.cap else np.inf for i in den_side])
                 t0 = 1 / (x0 + off) if x0 + off > 0 else np.inf
                 t_max = 1 / off if off > 0 else np.inf
-                t = _piecewise_solve(a, np.zeros_like(a), lo, hi, t0, t_max, need) if np.isfinite(t0) else np.nan
+                t = (
+                    _piecewise_solve(a, np.zeros_like(a), lo, hi, t0, t_max, need)
+                    if np.isfinite(t0)
+                    else np.nan
+                )
                 needed = 1 / t - off if t > 0 else float("nan")
         change = needed - x0
-        out.append({"column": col, "current": x0, "needed": needed, "change": change,
-                    "change_pct": change / x0 if x0 else np.nan, "target_class": target_class,
-                    "target_score": target, "reachable": bool(np.isfinite(needed))})
+        out.append(
+            {
+                "column": col,
+                "current": x0,
+                "needed": needed,
+                "change": change,
+                "change_pct": change / x0 if x0 else np.nan,
+                "target_class": target_class,
+                "target_score": target,
+                "reachable": bool(np.isfinite(needed)),
+            }
+        )
     return pd.DataFrame(out, columns=cols)

@@ -28,7 +28,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from industrial_brain._shared.config import config_source, list_configs, load_config, require_mapping, yaml_path
+from industrial_brain._shared.config import (
+    config_source,
+    list_configs,
+    load_config,
+    require_mapping,
+    yaml_path,
+)
 from industrial_brain.errors import InputError
 
 __all__ = [
@@ -46,9 +52,21 @@ __all__ = [
 
 #: The annual-account columns of issue 18's contract (units in the names: 万元, t, tce, kWh, mu).
 ACCOUNT_COLUMNS: tuple[str, ...] = (
-    "uscc", "year", "land_mu", "tax_10k_cny", "revenue_10k_cny", "value_added_10k_cny", "employees",
-    "energy_tce", "electricity_kwh", "water_t", "cod_t", "so2_t", "rd_expenditure_10k_cny",
-    "invention_patents", "net_profit_10k_cny",
+    "uscc",
+    "year",
+    "land_mu",
+    "tax_10k_cny",
+    "revenue_10k_cny",
+    "value_added_10k_cny",
+    "employees",
+    "energy_tce",
+    "electricity_kwh",
+    "water_t",
+    "cod_t",
+    "so2_t",
+    "rd_expenditure_10k_cny",
+    "invention_patents",
+    "net_profit_10k_cny",
 )
 _NUMERIC = ACCOUNT_COLUMNS[2:]
 #: The classes, best first.
@@ -102,7 +120,8 @@ class Indicator(_Model):
 
 
 class Branch(_Model):
-    """Indicators for one kind of firm: ``firm_types`` (empty = all) and land in ``[land_mu_min, land_mu_max)``."""
+    """Indicators for one kind of firm: ``firm_types`` (empty = all) and land in
+    ``[land_mu_min, land_mu_max)``."""
 
     code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name_zh: str
@@ -196,7 +215,7 @@ def parse_per_mu_rules(data: Any, *, source: str = "<rules>") -> PerMuRules:
     >>> parse_per_mu_rules(bad, source="x.yaml")
     Traceback (most recent call last):
     ...
-    industrial_brain.errors.InputError: x.yaml: key 'branches[0].indicators[0].weight': Input should be greater than 0 (found -1)
+    industrial_brain.errors.InputError: x.yaml: key 'branches[0].indicators[0].weight': Input should be ...
     """
     data = require_mapping(data, "per-mu rule set", source, "keys code, branches, classes")
     try:
@@ -206,7 +225,9 @@ def parse_per_mu_rules(data: Any, *, source: str = "<rules>") -> PerMuRules:
         more = f" (and {exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""
         msg = err["msg"].removeprefix("Value error, ")
         found = err.get("input")
-        shown = f" (found {found!r})" if isinstance(found, (str, int, float)) and err["type"] != "missing" else ""
+        shown = (
+            f" (found {found!r})" if isinstance(found, (str, int, float)) and err["type"] != "missing" else ""
+        )
         raise InputError(f"{source}: key '{yaml_path(err['loc'])}': {msg}{shown}{more}") from None
 
 

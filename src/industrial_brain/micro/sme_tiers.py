@@ -1,4 +1,6 @@
-"""Tiered cultivation of quality SMEs (优质中小企业梯度培育): 创新型中小企业 → 专精特新中小企业 → 专精特新"小巨人".
+"""Tiered cultivation of quality SMEs (优质中小企业梯度培育).
+
+The ladder: 创新型中小企业 → 专精特新中小企业 → 专精特新"小巨人"企业.
 
 Three rule sets, each check explained per firm (value, threshold, pass/fail, margin = value − threshold):
 
@@ -54,14 +56,33 @@ __all__ = ["TIERS", "SME_COLUMNS", "band_points", "innovative_points", "SmeTierR
 
 #: The rungs, lowest first.
 TIERS: tuple[str, ...] = ("innovative", "specialised", "little_giant")
-TIER_ZH = {"innovative": "创新型中小企业", "specialised": "专精特新中小企业", "little_giant": '专精特新"小巨人"企业'}
+TIER_ZH = {
+    "innovative": "创新型中小企业",
+    "specialised": "专精特新中小企业",
+    "little_giant": '专精特新"小巨人"企业',
+}
 #: The firm columns the checks read (beyond ``uscc``); absent columns fail their checks as missing.
 SME_COLUMNS: tuple[str, ...] = (
-    "revenue_10k_cny", "revenue_prev_10k_cny", "rd_expenditure_10k_cny", "rd_expenditure_prev_10k_cny",
-    "main_revenue_10k_cny", "main_revenue_prev_10k_cny", "main_revenue_prev2_10k_cny", "debt_ratio",
-    "ip_level", "class1_ip_count", "strategic_emerging", "equity_financing_2y_10k_cny",
-    "equity_financing_3y_10k_cny", "years_in_niche", "rd_staff_share", "has_rd_institution",
-    "zjtx_points", "innovative_direct", "zjtx_direct", "giant_direct",
+    "revenue_10k_cny",
+    "revenue_prev_10k_cny",
+    "rd_expenditure_10k_cny",
+    "rd_expenditure_prev_10k_cny",
+    "main_revenue_10k_cny",
+    "main_revenue_prev_10k_cny",
+    "main_revenue_prev2_10k_cny",
+    "debt_ratio",
+    "ip_level",
+    "class1_ip_count",
+    "strategic_emerging",
+    "equity_financing_2y_10k_cny",
+    "equity_financing_3y_10k_cny",
+    "years_in_niche",
+    "rd_staff_share",
+    "has_rd_institution",
+    "zjtx_points",
+    "innovative_direct",
+    "zjtx_direct",
+    "giant_direct",
 )
 #: IP points by the highest IP held (创新型中小企业评价标准, indicator 1).
 IP_POINTS = {"high_value_class1": 20, "own_class1": 15, "class1": 10, "class2": 5, "none": 0}
@@ -105,21 +126,39 @@ def innovative_points(frame: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> f = pd.DataFrame({"ip_level": ["own_class1"], "rd_expenditure_10k_cny": [40.0],
-    ...     "revenue_10k_cny": [1000.0], "main_revenue_10k_cny": [900.0], "main_revenue_prev_10k_cny": [800.0],
+    ...     "revenue_10k_cny": [1000.0], "main_revenue_10k_cny": [900.0],
+    ...     "main_revenue_prev_10k_cny": [800.0],
     ...     "debt_ratio": [0.6], "strategic_emerging": [True]})
     >>> innovative_points(f).iloc[0].tolist()
     [15.0, 15.0, 15.0, 5.0, 10.0, 20.0, 30.0, 20.0, 30.0, 80.0]
     """
-    ip = frame["ip_level"].map(IP_POINTS).to_numpy(float) if "ip_level" in frame else np.full(len(frame), np.nan)
-    rd = band_points(_ratio(_col(frame, "rd_expenditure_10k_cny"), _col(frame, "revenue_10k_cny")), *RD_SHARE_BANDS)
+    ip = (
+        frame["ip_level"].map(IP_POINTS).to_numpy(float)
+        if "ip_level" in frame
+        else np.full(len(frame), np.nan)
+    )
+    rd = band_points(
+        _ratio(_col(frame, "rd_expenditure_10k_cny"), _col(frame, "revenue_10k_cny")), *RD_SHARE_BANDS
+    )
     growth = _ratio(_col(frame, "main_revenue_10k_cny"), _col(frame, "main_revenue_prev_10k_cny")) - 1
     gr = band_points(growth, *GROWTH_BANDS)
     debt = _col(frame, "debt_ratio")
     dp = np.where(np.isnan(debt), np.nan, np.where(debt <= 0.55, 10.0, np.where(debt <= 0.75, 5.0, 0.0)))
     se = np.where(_flag(frame, "strategic_emerging"), 10.0, 5.0)
-    ms = band_points(_ratio(_col(frame, "main_revenue_10k_cny"), _col(frame, "revenue_10k_cny")), *MAIN_SHARE_BANDS)
-    out = pd.DataFrame({"ip": ip, "rd_share": rd, "main_growth": gr, "debt_ratio": dp,
-                        "strategic_emerging": se, "main_share": ms}, index=frame.index)
+    ms = band_points(
+        _ratio(_col(frame, "main_revenue_10k_cny"), _col(frame, "revenue_10k_cny")), *MAIN_SHARE_BANDS
+    )
+    out = pd.DataFrame(
+        {
+            "ip": ip,
+            "rd_share": rd,
+            "main_growth": gr,
+            "debt_ratio": dp,
+            "strategic_emerging": se,
+            "main_share": ms,
+        },
+        index=frame.index,
+    )
     out["innovation"] = out["ip"] + out["rd_share"]
     out["growth"] = out["main_growth"] + out["debt_ratio"]
     out["specialisation"] = out["strategic_emerging"] + out["main_share"]
@@ -162,7 +201,11 @@ class SmeTierResult(ResultMixin):
 def _at_least(value, threshold):
     value = np.asarray(value, float)
     with np.errstate(invalid="ignore"):
-        return value, np.asarray(threshold, float), (value >= np.asarray(threshold) - 1e-12) & ~np.isnan(value)
+        return (
+            value,
+            np.asarray(threshold, float),
+            (value >= np.asarray(threshold) - 1e-12) & ~np.isnan(value),
+        )
 
 
 def evaluate_sme_tiers(firms: pd.DataFrame) -> SmeTierResult:
@@ -173,8 +216,9 @@ def evaluate_sme_tiers(firms: pd.DataFrame) -> SmeTierResult:
     >>> f = pd.DataFrame({"uscc": ["S"], "ip_level": ["class1"], "class1_ip_count": [3],
     ...     "rd_expenditure_10k_cny": [600.0], "rd_expenditure_prev_10k_cny": [400.0],
     ...     "revenue_10k_cny": [8000.0], "revenue_prev_10k_cny": [7000.0], "main_revenue_10k_cny": [7600.0],
-    ...     "main_revenue_prev_10k_cny": [6600.0], "main_revenue_prev2_10k_cny": [6000.0], "debt_ratio": [0.5],
-    ...     "strategic_emerging": [True], "years_in_niche": [5], "zjtx_points": [72], "has_rd_institution": [True]})
+    ...     "main_revenue_prev_10k_cny": [6600.0], "main_revenue_prev2_10k_cny": [6000.0],
+    ...     "debt_ratio": [0.5], "strategic_emerging": [True], "years_in_niche": [5], "zjtx_points": [72],
+    ...     "has_rd_institution": [True]})
     >>> r = evaluate_sme_tiers(f)
     >>> r.tiers.loc[0, "tier"]
     'specialised'
@@ -183,7 +227,9 @@ def evaluate_sme_tiers(firms: pd.DataFrame) -> SmeTierResult:
     (0.0571, 0.06, False, -0.0029)
     """
     if "uscc" not in firms:
-        raise InputError.at("the firms lack a uscc column", column="uscc", expected="统一社会信用代码 per firm")
+        raise InputError.at(
+            "the firms lack a uscc column", column="uscc", expected="统一社会信用代码 per firm"
+        )
     f = firms.reset_index(drop=True)
     n = len(f)
     rows: list[pd.DataFrame] = []
@@ -192,9 +238,20 @@ def evaluate_sme_tiers(firms: pd.DataFrame) -> SmeTierResult:
         v, t, ok = _at_least(value, threshold)
         if passed is not None:
             ok = np.asarray(passed, bool)
-        rows.append(pd.DataFrame({"uscc": f["uscc"].to_numpy(), "tier": tier, "condition": cond, "label_zh": zh,
-                                  "value": np.broadcast_to(v, n), "threshold": np.broadcast_to(t, n),
-                                  "passed": ok, "margin": np.broadcast_to(v - t, n)}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "uscc": f["uscc"].to_numpy(),
+                    "tier": tier,
+                    "condition": cond,
+                    "label_zh": zh,
+                    "value": np.broadcast_to(v, n),
+                    "threshold": np.broadcast_to(t, n),
+                    "passed": ok,
+                    "margin": np.broadcast_to(v - t, n),
+                }
+            )
+        )
         return ok
 
     pts = innovative_points(f)
@@ -220,12 +277,21 @@ def evaluate_sme_tiers(firms: pd.DataFrame) -> SmeTierResult:
     c4 = add("specialised", "zjtx_points", "专精特新评价得分", _col(f, "zjtx_points"), 60)
     c4 |= add("specialised", "rd_mean_2y", "近两年研发费用总额均值", (rd + rd_prev) / 2, 1000)
     c4 |= add("specialised", "equity_2y_route", "近两年新增股权融资总额（直通）", eq2, 6000)
-    c4 |= add("specialised", "direct_award", "科技奖励、创客中国（直通）", _flag(f, "zjtx_direct").astype(float), ones)
-    specialised = add("specialised", "qualifies", "专精特新中小企业",
-                      (innovative & c1 & c2 & c3 & c4).astype(float), ones)
+    c4 |= add(
+        "specialised",
+        "direct_award",
+        "科技奖励、创客中国（直通）",
+        _flag(f, "zjtx_direct").astype(float),
+        ones,
+    )
+    specialised = add(
+        "specialised", "qualifies", "专精特新中小企业", (innovative & c1 & c2 & c3 & c4).astype(float), ones
+    )
     # 3. little giant
-    main, main_p, main_p2 = (_col(f, c) for c in ("main_revenue_10k_cny", "main_revenue_prev_10k_cny",
-                                                   "main_revenue_prev2_10k_cny"))
+    main, main_p, main_p2 = (
+        _col(f, c)
+        for c in ("main_revenue_10k_cny", "main_revenue_prev_10k_cny", "main_revenue_prev2_10k_cny")
+    )
     g1 = add("little_giant", "giant_years_in_niche", "从事特定细分市场年限", _col(f, "years_in_niche"), 3)
     g1 &= add("little_giant", "giant_main_share", "主营业务收入占营业收入比重", _ratio(main, rev), 0.70)
     growth2 = ((_ratio(main, main_p) - 1) + (_ratio(main_p, main_p2) - 1)) / 2
@@ -234,22 +300,58 @@ def evaluate_sme_tiers(firms: pd.DataFrame) -> SmeTierResult:
     share_min = np.where(np.isnan(_ratio(rd, rev)) | np.isnan(_ratio(rd_prev, rev_prev)), np.nan, share_min)
     need = np.where(rev >= 10000, 0.03, np.where(rev >= 5000, 0.06, np.nan))
     small = rev < 5000
-    g_share = add("little_giant", "giant_rd_share_both_years", "近2年研发费用占营业收入比重（均不低于）", share_min,
-                  need, _at_least(share_min, need)[2] & ~small)
+    g_share = add(
+        "little_giant",
+        "giant_rd_share_both_years",
+        "近2年研发费用占营业收入比重（均不低于）",
+        share_min,
+        need,
+        _at_least(share_min, need)[2] & ~small,
+    )
     g_small = add("little_giant", "giant_small_equity", "营收5000万元以下：近2年新增股权融资", eq2, 8000)
-    g_small &= add("little_giant", "giant_small_rd_total", "营收5000万元以下：研发费用总额", rd + rd_prev, 3000)
-    g_small &= add("little_giant", "giant_small_rd_staff", "营收5000万元以下：研发人员占比",
-                   _col(f, "rd_staff_share"), 0.5)
-    g_direct = add("little_giant", "giant_direct", "创新直通条件", _flag(f, "giant_direct").astype(float), ones)
+    g_small &= add(
+        "little_giant", "giant_small_rd_total", "营收5000万元以下：研发费用总额", rd + rd_prev, 3000
+    )
+    g_small &= add(
+        "little_giant",
+        "giant_small_rd_staff",
+        "营收5000万元以下：研发人员占比",
+        _col(f, "rd_staff_share"),
+        0.5,
+    )
+    g_direct = add(
+        "little_giant", "giant_direct", "创新直通条件", _flag(f, "giant_direct").astype(float), ones
+    )
     g2 = g_share | (small & g_small) | g_direct
-    g3 = add("little_giant", "giant_rd_institution", "自建或联合建立研发机构",
-             _flag(f, "has_rd_institution").astype(float), ones)
+    g3 = add(
+        "little_giant",
+        "giant_rd_institution",
+        "自建或联合建立研发机构",
+        _flag(f, "has_rd_institution").astype(float),
+        ones,
+    )
     g4 = add("little_giant", "giant_class1_ip", "Ⅰ类知识产权数量", _col(f, "class1_ip_count"), 2)
-    giant = add("little_giant", "qualifies", '专精特新"小巨人"企业',
-                (specialised & g1 & g2 & g3 & g4).astype(float), ones)
+    giant = add(
+        "little_giant",
+        "qualifies",
+        '专精特新"小巨人"企业',
+        (specialised & g1 & g2 & g3 & g4).astype(float),
+        ones,
+    )
     checks = pd.concat(rows, ignore_index=True)
-    tiers = pd.DataFrame({"uscc": f["uscc"].to_numpy(), "innovative": innovative, "specialised": specialised,
-                          "little_giant": giant})
-    tiers["tier"] = np.select([giant, specialised, innovative], ["little_giant", "specialised", "innovative"], "none")
-    notes = ("qualitative 小巨人 conditions (精细化, 产业链配套, 主导产品) not checked; 专精特新 points taken as given",)
+    tiers = pd.DataFrame(
+        {
+            "uscc": f["uscc"].to_numpy(),
+            "innovative": innovative,
+            "specialised": specialised,
+            "little_giant": giant,
+        }
+    )
+    tiers["tier"] = np.select(
+        [giant, specialised, innovative], ["little_giant", "specialised", "innovative"], "none"
+    )
+    notes = (
+        "qualitative 小巨人 conditions (精细化, 产业链配套, 主导产品) not checked; "
+        "专精特新 points taken as given",
+    )
     return SmeTierResult(checks=checks, tiers=tiers, notes=notes)
