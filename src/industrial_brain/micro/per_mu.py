@@ -377,16 +377,17 @@ def evaluate_per_mu(
             out[f"value__{c}"] = values[c]
             out[f"score__{c}"] = points[c]
             out[f"contribution__{c}"] = np.where(total > 0, points[c] / total, np.nan)
-    groups = [out[g].to_numpy() for g in ("county", "sector") if g in out] + [out["year"].to_numpy()]
-    rank, n = _group_rank(total, groups)
+    rank_by = [g for g in ("county", "sector") if g in out] + ["year"]
+    rank, n = _group_rank(total, [out[g].to_numpy() for g in rank_by])
     if rules.classes.method == "score":
         code = classify_by_score(total, rules.classes.cuts)
     else:
-        cgroups = [out[g].to_numpy() for g in rules.classes.group_by if g in out] + [out["year"].to_numpy()]
+        class_by = [g for g in rules.classes.group_by if g in out] + ["year"]
         skipped = [g for g in rules.classes.group_by if g not in out]
         if skipped:
             notes.append(f"percentile classes not grouped by {', '.join(skipped)} (column absent)")
-        crank, cn = _group_rank(total, cgroups)
+        same = class_by == rank_by
+        crank, cn = (rank, n) if same else _group_rank(total, [out[g].to_numpy() for g in class_by])
         code = classify_by_percentile(crank, cn, rules.classes.cuts)
     out["rank"] = rank.astype(np.int64)
     out["group_size"] = n.astype(np.int64)
@@ -394,7 +395,10 @@ def evaluate_per_mu(
     out["_class_code"] = code
     prev = out[["uscc", "year", "_class_code"]].assign(year=out["year"] + 1)
     prev = prev.rename(columns={"_class_code": "_prev_code"})
-    merged = out[["uscc", "year"]].merge(prev, on=["uscc", "year"], how="left", validate="many_to_one")
+    merged = out[["uscc", "year"]].merge(prev, on=["uscc", "year"], how="left")
+    if len(merged) != len(out):
+        raise InputError.at("a firm appears twice for one year", file=source, column="uscc",
+                            expected="one row per firm and year")
     prev_code = merged["_prev_code"].to_numpy(float)
     out["prev_class"] = pd.Series(prev_code).map(dict(enumerate(CLASSES))).to_numpy(object)
     out["class_change"] = prev_code - code
@@ -507,12 +511,13 @@ def rollup(
         mean_score=("score", "mean"),
         **{f"share_{c}": (f"share_{c}", "mean") for c in CLASSES},
         tax=("tax", "sum"),
-        va=("va", lambda x: x.sum(min_count=1)),
+        va=("va", "sum"),
+        va_n=("va", "count"),
         land=("land", "sum"),
     )
     table["tax_per_mu"] = table["tax"] / table["land"]
-    table["va_per_mu"] = table["va"] / table["land"]
-    table = table.drop(columns=["tax", "va", "land"]).reset_index()
+    table["va_per_mu"] = (table["va"] / table["land"]).where(table["va_n"] > 0)
+    table = table.drop(columns=["tax", "va", "va_n", "land"]).reset_index()
     mask = table["n_firms"] < k
     if suppress is not None:
         mask |= suppress(table).astype(bool)
