@@ -290,3 +290,13 @@ def test_bad_rule_files_one_line(tmp_path):
     with pytest.raises(InputError, match="unknown per-mu rule set"):
         load_per_mu_rules("nowhere")
     assert LINHAI.in_force(2023) and not LINHAI.in_force(2017)
+
+
+def test_labels_switch_with_the_language_and_summary_reads():
+    r = evaluate_per_mu(firms({}, {"uscc": "F2", "tax_10k_cny": 75.0}), LINHAI)
+    zh = r.to_frame(lang="zh")
+    assert {"统一社会信用代码", "得分", "类别", "排名"} <= set(zh.columns)
+    assert zh["类别"].tolist() == ["A", "B"]  # codes never change
+    assert r.indicator_frame(lang="zh")["指标"].iloc[0] == "亩均税收"
+    text = r.summary(lang="zh")
+    assert "亩均效益综合评价" in text and "A类占比" in text and "50.0%" in text

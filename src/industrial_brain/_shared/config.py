@@ -180,7 +180,7 @@ def load_config(kind: str, name_or_path: str | os.PathLike | Traversable) -> dic
 
     Parameters
     ----------
-    kind : {"index_systems", "maturity_models", "scenarios", "alarm_rules"}
+    kind : {"index_systems", "maturity_models", "scenarios", "alarm_rules", "per_mu_rules"}
         See :data:`CONFIG_KINDS`.
     name_or_path : str, path or Traversable
         The name of a shipped file (see :func:`list_configs`) or the path of a YAML file.
