@@ -300,3 +300,22 @@ def test_labels_switch_with_the_language_and_summary_reads():
     assert r.indicator_frame(lang="zh")["指标"].iloc[0] == "亩均税收"
     text = r.summary(lang="zh")
     assert "亩均效益综合评价" in text and "A类占比" in text and "50.0%" in text
+
+
+def test_lift_through_a_summed_denominator():
+    # Zhejiang with score classes (A >= 90): the firm at the benchmarks scores 83.59, class B
+    data = ZJ.model_dump(mode="json")
+    data["classes"] = {"method": "score", "cuts": {"A": 90, "B": 70, "C": 40}}
+    rules = parse_per_mu_rules(data)
+    r = evaluate_per_mu(firms({}), rules)
+    assert r.scores.loc[0, "class"] == "B"
+    lift = lift_a_class(r, "F1", 2023).set_index("column")
+    # 单位排放增加值 = 15·600/((COD + 0.5)·500) = 18/(COD + 0.5) points; 6.41 more -> COD + 0.5 = 18/17.0
+    gap = 90 - r.scores.loc[0, "score"]
+    assert lift.loc["cod_t", "needed"] == pytest.approx(18 / (18 / 1.7 + gap) - 0.5)
+    # SO2 alone would have to fall below zero (COD is 1.2 > 1.059): not reachable
+    assert not lift.loc["so2_t", "reachable"] and np.isnan(lift.loc["so2_t", "needed"])
+    # 单位能耗增加值 is at its cap already: less energy cannot help
+    assert not lift.loc["energy_tce", "reachable"]
+    lifted = evaluate_per_mu(firms({"cod_t": lift.loc["cod_t", "needed"]}), rules)
+    assert lifted.scores.loc[0, "score"] == pytest.approx(90.0)
