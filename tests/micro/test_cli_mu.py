@@ -95,3 +95,14 @@ def test_rules_lists_the_shipped_rules(capsys):
     assert run("mu", "rules", "--format", "csv") == 0
     listed = capsys.readouterr().out
     assert "linhai" in listed and "zhejiang_2018" in listed
+
+
+def test_evaluate_reads_parquet(tmp_path):
+    csv = write(tmp_path)
+    frame = pd.read_csv(csv)  # county read as an integer: the reader keeps it as a code
+    pq = tmp_path / "firms.parquet"
+    frame.to_parquet(pq)
+    out = tmp_path / "scores.csv"
+    assert run("mu", "evaluate", str(pq), "--rules", "linhai", "--year", "2023", "--out", str(out)) == 0
+    s = pd.read_csv(out, dtype={"county": str})
+    assert s["county"].tolist() == ["331082", "331082"] and s["class"].tolist() == ["A", "C"]

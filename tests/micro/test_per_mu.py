@@ -319,3 +319,10 @@ def test_lift_through_a_summed_denominator():
     assert not lift.loc["energy_tce", "reachable"]
     lifted = evaluate_per_mu(firms({"cod_t": lift.loc["cod_t", "needed"]}), rules)
     assert lifted.scores.loc[0, "score"] == pytest.approx(90.0)
+
+
+def test_lift_says_why_not():
+    r = evaluate_per_mu(firms({**SMALL, "electricity_kwh": 80_000.0}), LINHAI)
+    lift = lift_a_class(r, "S", 2023).set_index("column")
+    assert lift.loc["electricity_kwh", "why_not"].startswith("its indicators reach their caps")
+    assert lift.loc["tax_10k_cny", "why_not"] == ""

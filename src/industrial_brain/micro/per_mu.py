@@ -558,6 +558,14 @@ def _piecewise_solve(
     return float("nan")
 
 
+def _why_not(in_numerator: bool, in_denominator: bool) -> str:
+    if in_numerator and in_denominator:
+        return "the input is in a numerator and a denominator: not answered"
+    if in_denominator:
+        return "its indicators reach their caps, or the input would have to fall below zero, first"
+    return "its indicators reach their caps first"
+
+
 def lift_a_class(result: PerMuResult, uscc: str, year: int) -> pd.DataFrame:
     """The smallest change in each input, others fixed, that lifts the firm to the next class.
 
@@ -568,7 +576,8 @@ def lift_a_class(result: PerMuResult, uscc: str, year: int) -> pd.DataFrame:
     terms in each indicator), so the answer is exact (caps respected). A column in both a numerator
     and a denominator, or with different denominator partners, is not answered (NaN).
 
-    Columns: ``column, current, needed, change, change_pct, target_class, target_score, reachable``.
+    Columns: ``column, current, needed, change, change_pct, target_class, target_score, reachable,
+    why_not`` (why an input alone cannot do it).
 
     Examples
     --------
@@ -600,6 +609,7 @@ def lift_a_class(result: PerMuResult, uscc: str, year: int) -> pd.DataFrame:
         "target_class",
         "target_score",
         "reachable",
+        "why_not",
     ]
     if code == 0:
         return pd.DataFrame(columns=cols)
@@ -662,6 +672,7 @@ def lift_a_class(result: PerMuResult, uscc: str, year: int) -> pd.DataFrame:
                 "target_class": target_class,
                 "target_score": target,
                 "reachable": bool(np.isfinite(needed)),
+                "why_not": "" if np.isfinite(needed) else _why_not(bool(num_side), bool(den_side)),
             }
         )
     return pd.DataFrame(out, columns=cols)
