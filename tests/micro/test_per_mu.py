@@ -326,3 +326,9 @@ def test_lift_says_why_not():
     lift = lift_a_class(r, "S", 2023).set_index("column")
     assert lift.loc["electricity_kwh", "why_not"].startswith("its indicators reach their caps")
     assert lift.loc["tax_10k_cny", "why_not"] == ""
+
+
+def test_years_outside_the_rule_are_noted():
+    r = evaluate_per_mu(firms({"year": 2016}, {"uscc": "F2"}), LINHAI)
+    assert r.notes == ("rule linhai v2018.1 is in force from 2018-01-01; applied anyway to 2016",)
+    assert evaluate_per_mu(firms({}), LINHAI).notes == ()

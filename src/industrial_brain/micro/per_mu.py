@@ -335,6 +335,13 @@ def evaluate_per_mu(
     used = [b for k, b in enumerate(rules.branches) if (branch == k).any()]
     _require(frame, [c for b in used for i in b.indicators for c in i.columns], rules, source)
     notes: list[str] = []
+    outside = sorted(y for y in pd.unique(frame["year"]) if not rules.in_force(int(y)))
+    if outside:
+        notes.append(
+            f"rule {rules.code} v{rules.version} is in force from {rules.effective_from.isoformat()}"
+            + (f" to {rules.effective_to.isoformat()}" if rules.effective_to else "")
+            + f"; applied anyway to {', '.join(str(int(y)) for y in outside)}"
+        )
     covered = branch >= 0
     not_evaluated = frame.loc[~covered, ["uscc", "year"]].reset_index(drop=True)
     if (~covered).any():
