@@ -41,6 +41,10 @@ WITH_EXAMPLES = {
     "industrial_brain.micro.per_mu",
     "industrial_brain.micro.per_mu_rules",
     "industrial_brain.micro.sme_tiers",
+    "industrial_brain.meso.digital_by_industry",
+    "industrial_brain.macro.structure_similarity",
+    "industrial_brain.macro.krugman",
+    "industrial_brain.macro.division_of_labour",
 }
 
 

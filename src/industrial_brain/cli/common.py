@@ -77,6 +77,10 @@ OPTION_NAMES = {
     "days": "--days",
     "runs": "--runs",
     "direction": "--direction",
+    "sectors": "--sectors",
+    "measure": "--measure",
+    "year": "--year",
+    "threshold": "--threshold",
 }
 #: Key columns repeated in every block when a wide table is split to fit the terminal.
 MAX_KEY_COLUMNS = 2
