@@ -44,6 +44,7 @@ CONFIG_KINDS = {
     "maturity_models": "maturity model",
     "scenarios": "scenario",
     "alarm_rules": "alarm rule set",
+    "per_mu_rules": "per-mu rule set",
 }
 
 
@@ -179,7 +180,7 @@ def load_config(kind: str, name_or_path: str | os.PathLike | Traversable) -> dic
 
     Parameters
     ----------
-    kind : {"index_systems", "maturity_models", "scenarios", "alarm_rules"}
+    kind : {"index_systems", "maturity_models", "scenarios", "alarm_rules", "per_mu_rules"}
         See :data:`CONFIG_KINDS`.
     name_or_path : str, path or Traversable
         The name of a shipped file (see :func:`list_configs`) or the path of a YAML file.
