@@ -50,7 +50,7 @@ from industrial_brain.services.macro import COORDINATION_LEVELS, ROLES, MacroRun
 from industrial_brain.services.quality import macro_default_year, macro_quality, panel_quality
 from industrial_brain.store.connection import Store
 
-__all__ = ["SCOPES", "ALERT_COLUMNS", "BriefTable", "BriefChart", "Briefing", "briefing"]
+__all__ = ["SCOPES", "ALERT_COLUMNS", "BriefTable", "BriefChart", "Briefing", "briefing", "chain_table"]
 
 #: What a briefing can be about.
 SCOPES = ("region", "nation", "chain")
@@ -388,10 +388,10 @@ def _region(store: Store, run: MacroRun, code: str, year: int | None, lang: str)
         charts.append(
             BriefChart(
                 "gdp",
-                _t(lang, "Gross regional product (10⁸ CNY)", "地区生产总值（亿元）"),
+                _t(lang, "Gross regional product (100 million CNY)", "地区生产总值（亿元）"),
                 pf[["gdp_100m_cny"]].rename(columns={"gdp_100m_cny": name}),
                 "bar",
-                _t(lang, "10⁸ CNY", "亿元"),
+                _t(lang, "100 million CNY", "亿元"),
             )
         )
     if kinds_d:
@@ -549,7 +549,7 @@ def _nation(store: Store, run: MacroRun, year: int | None, lang: str) -> dict[st
 
 
 # ----------------------------------------------------------------------------- chain
-def _default_table(store: Store, year: int | None) -> str:
+def chain_table(store: Store, year: int | None) -> str:
     t = io_service.table_list(store)
     nat = t[t["table_id"].str.startswith("cn_nbs_io_") & (t["sectors"] == 42)].sort_values("year")
     if year is not None:
@@ -565,7 +565,7 @@ def _default_table(store: Store, year: int | None) -> str:
 
 def _chain(store: Store, sector: str, table_id: str | None, year: int | None, lang: str) -> dict[str, Any]:
     zh = lang == "zh"
-    table_id = table_id or _default_table(store, year)
+    table_id = table_id or chain_table(store, year)
     res = io_service.import_chokepoints(store, table_id)
     cf = io_service.chokepoints_frame(res, lang=lang)
     if sector not in set(cf["sector"]):
@@ -682,7 +682,7 @@ def briefing(
     if scope not in SCOPES:
         raise InputError.at("parameter 'scope': unknown scope", value=scope, expected=" | ".join(SCOPES))
     if scope != "nation" and not code:
-        raise InputError.at(f"parameter 'code' is needed for a {scope} briefing", column="code")
+        raise InputError(f"parameter 'code' is needed for a {scope} briefing (a province or sector code)")
     if scope == "chain":
         parts = _chain(store, str(code), table_id, year, lang)
         run_id = None
