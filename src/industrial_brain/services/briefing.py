@@ -46,7 +46,15 @@ from industrial_brain.errors import InputError
 from industrial_brain.lineage import Lineage
 from industrial_brain.services import catalog
 from industrial_brain.services import io as io_service
-from industrial_brain.services.macro import COORDINATION_LEVELS, ROLES, MacroRun, newest_or_new_run
+from industrial_brain.services.macro import (
+    COORDINATION_LEVELS,
+    ROLES,
+    MacroRun,
+    load_macro_run,
+    macro_run_id,
+    macro_runs,
+    newest_or_new_run,
+)
 from industrial_brain.services.quality import macro_default_year, macro_quality, panel_quality
 from industrial_brain.store.connection import Store
 
@@ -687,7 +695,11 @@ def briefing(
         parts = _chain(store, str(code), table_id, year, lang)
         run_id = None
     else:
-        run = run or newest_or_new_run(store)
+        if run is None:  # the newest run without its index audits (not shown); a first run if none
+            if macro_runs(store).empty:
+                run = newest_or_new_run(store)
+            else:
+                run = load_macro_run(store, macro_run_id(store)[0], audits=False)
         parts = (
             _region(store, run, str(code), year, lang)
             if scope == "region"
