@@ -27,8 +27,10 @@ are plain format strings here, since the wording is part of what the briefing *s
 
 References
 ----------
-Rank and level conventions: Liao Chongbin (1999), *Quantitative evaluation of coordinated
-development of environment and economy* (ten classes of D); obstacle degree: Yang et al. (2019).
+The ten classes of D: Liao Chongbin (廖重斌, 1999), the classification of coordinated development
+(:data:`industrial_brain.macro.coupling.COORDINATION_LEVELS`); the obstacle degree model: see
+:func:`industrial_brain.macro.obstacle.obstacle_degree`. Ranks: 1 = the largest D, ties sharing the
+smaller rank; the change is last year's rank minus this year's (positive: up).
 """
 
 from __future__ import annotations
@@ -249,7 +251,8 @@ def _region(store: Store, run: MacroRun, code: str, year: int | None, lang: str)
     prev = _ranks(D[y - 1]) if (y - 1) in D.columns else None
     r_prev = int(prev[code]) if prev is not None else None
     change = r_prev - int(rank[code]) if r_prev is not None else None
-    level = int(run.coupling.level[list(run.coupling.index).index((code, y))])
+    levels = pd.Series(np.asarray(run.coupling.level), index=run.coupling.index)
+    level = int(levels[(code, y)])
     U = run.U.xs(y, level="year")
     roles = {r: (float(U.loc[code, r]), int(_ranks(U[r])[code])) for r in ROLES}
     n = int(D.shape[0])
@@ -283,7 +286,7 @@ def _region(store: Store, run: MacroRun, code: str, year: int | None, lang: str)
         p2 = "; ".join(f"{_ROLE[r][0]} {v:.3f} (rank {k})" for r, (v, k) in roles.items()) + "."
     paragraphs = [p1, p2]
     # obstacles: the largest factors of the lagging system in the year
-    lag = run.coupling.lagging[list(run.coupling.index).index((code, y))] or "digital"
+    lag = pd.Series(run.coupling.lagging, index=run.coupling.index)[(code, y)] or "digital"
     top = run.obstacles[lag].top(_TOP)
     top = top.loc[(code, y)] if (code, y) in top.index.droplevel(-1) else top.iloc[:0]
     names = _indicator_names(run, lag, lang)
@@ -327,9 +330,7 @@ def _region(store: Store, run: MacroRun, code: str, year: int | None, lang: str)
                 _t(lang, "year", "年份"): int(yy),
                 "D": float(D.loc[code, yy]),
                 _t(lang, "rank", "排名"): int(_ranks(D[yy])[code]),
-                _t(lang, "level", "协调等级"): _level_name(
-                    int(run.coupling.level[list(run.coupling.index).index((code, yy))]), lang
-                ),
+                _t(lang, "level", "协调等级"): _level_name(int(levels[(code, yy)]), lang),
                 **{_ROLE[r][1 if zh else 0]: float(run.U.loc[(code, yy), r]) for r in ROLES},
                 _t(lang, "GRP (10⁸ CNY)", "地区生产总值（亿元）"): float(pf.loc[yy, "gdp_100m_cny"])
                 if yy in pf.index and "gdp_100m_cny" in pf
@@ -558,6 +559,8 @@ def _nation(store: Store, run: MacroRun, year: int | None, lang: str) -> dict[st
 
 # ----------------------------------------------------------------------------- chain
 def chain_table(store: Store, year: int | None) -> str:
+    """The table a chain briefing reads by default: the newest national 42-sector IO table of
+    ``year`` or before (any year when None); :class:`InputError` when the store holds none."""
     t = io_service.table_list(store)
     nat = t[t["table_id"].str.startswith("cn_nbs_io_") & (t["sectors"] == 42)].sort_values("year")
     if year is not None:
