@@ -617,6 +617,16 @@ def _chain(store: Store, sector: str, table_id: str | None, year: int | None, la
             f"{ks.loc[sector].iloc[1]:.3f}: {quadrant.replace('_', ' ')}.",
         ]
     users = io_service.chokepoint_users(res, sector, top=10, lang=lang)
+    users = users.rename(
+        columns={
+            "user": _t(lang, "user", "使用部门"),
+            "name": _t(lang, "name", "名称"),
+            "imported_use": _t(lang, "imported use", "进口品使用"),
+            "ghosh_multiplier": _t(lang, "Ghosh multiplier", "Ghosh乘数"),
+            "output_at_risk": _t(lang, "output at risk", "受险产出"),
+            "share_of_product": _t(lang, "share of the product", "占该产品比重"),
+        }
+    )
     top = cf.head(10)[["rank", "sector", "name", "import_share", "output_at_risk_share", "score"]]
     if zh:
         top = top.rename(
@@ -641,9 +651,7 @@ def _chain(store: Store, sector: str, table_id: str | None, year: int | None, la
         BriefChart(
             "users",
             _t(lang, "Output at risk by using sector", "各使用部门受险产出"),
-            users.set_index("name")[["output_at_risk"]].rename(
-                columns={"output_at_risk": _t(lang, "output at risk", "受险产出")}
-            ),
+            users.set_index(_t(lang, "name", "名称"))[[_t(lang, "output at risk", "受险产出")]],
             "bar",
             "",
         )
