@@ -42,6 +42,7 @@ from industrial_brain.cli.common import (
 )
 from industrial_brain.cli.io import chain_app, io_app
 from industrial_brain.cli.macro import app as macro_app
+from industrial_brain.cli.network import app as network_app
 from industrial_brain.cli.serve import serve as serve_command
 from industrial_brain.cli.serve import user_app
 from industrial_brain.cli.stress import app as stress_app
@@ -70,6 +71,7 @@ app.add_typer(macro_app, name="macro")
 app.add_typer(io_app, name="io")
 app.add_typer(chain_app, name="chain")
 app.add_typer(stress_app, name="stress")
+app.add_typer(network_app, name="network")
 app.add_typer(brief_app, name="brief")
 app.command("serve")(serve_command)
 app.add_typer(user_app, name="user")
