@@ -8,8 +8,9 @@ DB     ?= out/ibrain.duckdb
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WEB    := src/industrial_brain/web
-# Debian packages for the browser tests (headless Chromium driven by Playwright) and CJK glyphs in screenshots.
-BROWSER_PKGS := chromium chromium-driver fonts-noto-cjk
+# Debian packages for the browser tests (headless Chromium driven by Playwright), CJK glyphs in screenshots
+# and briefings (WeasyPrint typesets with Pango), and poppler-utils (pdftoppm, pdffonts) to check the PDFs.
+BROWSER_PKGS := chromium chromium-driver fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
 
 .PHONY: run test lint install bench clean browsers
 
@@ -27,7 +28,7 @@ $(STAMP): pyproject.toml requirements.lock $(WEB)/package.json $(WEB)/package-lo
 # Chromium for the browser tests: installed with apt when running as root (CI); otherwise the
 # browser tests skip and say why.
 browsers:
-	@if command -v chromium >/dev/null 2>&1; then echo "chromium: $$(command -v chromium)"; \
+	@if command -v chromium >/dev/null 2>&1 && command -v pdffonts >/dev/null 2>&1; then echo "chromium: $$(command -v chromium)"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(BROWSER_PKGS); \
 	else echo "note: chromium not installed and not root: browser tests will be skipped (sudo make browsers)"; fi

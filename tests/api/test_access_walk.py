@@ -175,6 +175,7 @@ def cases(ids: dict) -> list[Case]:
                 ),
                 Case("GET", "/chain/{table_id}/hubs", f"/chain/{tid}/hubs", refused(*ok), grade=grade),
                 Case("GET", "/chain/{table_id}/graph", f"/chain/{tid}/graph", refused(*ok), grade=grade),
+                Case("GET", "/brief/{scope}", f"/brief/chain?code=01&table={tid}", refused(*ok), grade=grade),
             )
         ],
         # enterprises: ENT_A's rows are important, ENT_B's core (a core-graded assessment)
@@ -301,6 +302,10 @@ def cases(ids: dict) -> list[Case]:
             f"/macro/index/digital/audit?run_id={run_job}",
             refused("admin", "analyst", ok=400),
         ),
+        # a briefing reads the newest macro run the caller may read: here run_g or the job's, neither a
+        # pipeline run (nothing to write about): 400 for everyone
+        Case("GET", "/brief/{scope}", "/brief/region?code=330000", everyone(400)),
+        Case("GET", "/brief/{scope}", "/brief/nation?format=docx", everyone(400)),
         # invalid bodies: the role check comes first (401/403), then the runner gets its 4xx — no job runs
         Case("POST", "/macro/jobs", "/macro/jobs", refused(*RUNNERS, ok=422), body={"permutations": -1}),
         Case("GET", "/stress/scenarios", "/stress/scenarios", everyone()),

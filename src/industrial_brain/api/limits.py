@@ -112,6 +112,7 @@ COSTLY = (
     ("GET", r"/io-tables/[^/]+(/.*)?"),
     ("GET", r"/macro/map"),
     ("GET", r"/panel"),
+    ("GET", r"/brief/.+"),
 )
 
 

@@ -36,6 +36,7 @@ from industrial_brain.api.limits import RateLimitMiddleware, RateLimits
 from industrial_brain.api.routes import (
     assess,
     auth,
+    brief,
     catalog,
     chain,
     enterprises,
@@ -72,6 +73,7 @@ ROUTERS = (
     chain,
     stress,
     assess,
+    brief,
 )
 #: Limits on costly requests of apps built without their own (tests relax them; serve keeps these).
 RATE_LIMITS = RateLimits()

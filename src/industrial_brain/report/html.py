@@ -20,7 +20,7 @@ table{border-collapse:collapse;font-size:13px;margin:0.5em 0}
 td,th{border:1px solid #ddd;padding:3px 6px;text-align:right}
 th{background:#f3f6fa}td:first-child,th:first-child{text-align:left}.note{color:#555;font-size:13px}
 img{max-width:100%}footer{margin-top:3em;color:#777;font-size:12px}
-</style></head><body>
+{{ css }}</style></head><body>
 <h1>{{ title }}</h1><p class="note">{{ subtitle }}</p>
 {% for s in sections %}<section><h2>{{ s.title }}</h2>{{ s.body }}</section>{% endfor %}
 <footer>{{ footer }}</footer></body></html>""")
@@ -123,9 +123,14 @@ class Section:
         return "\n".join(self.parts)
 
 
-def render(title: str, subtitle: str, sections: list[Section], footer: str, lang: str = "en") -> str:
-    """The whole report as one self-contained HTML page (figures inlined as PNG data URIs)."""
-    return _TEMPLATE.render(title=title, subtitle=subtitle, sections=sections, footer=footer, lang=lang)
+def render(
+    title: str, subtitle: str, sections: list[Section], footer: str, lang: str = "en", css: str = ""
+) -> str:
+    """The whole report as one self-contained HTML page (figures inlined as PNG data URIs); ``css``
+    is added to the page's style (e.g. ``@page`` rules for print)."""
+    return _TEMPLATE.render(
+        title=title, subtitle=subtitle, sections=sections, footer=footer, lang=lang, css=css
+    )
 
 
 def bilingual(en: str, zh: str, has_cjk: bool) -> str:

@@ -1538,12 +1538,13 @@ def pipeline_lineage(store: Store, run_id: str, *, required: bool = True) -> Lin
     return lineage
 
 
-def load_macro_run(store: Store, run_id: str) -> MacroRun:
+def load_macro_run(store: Store, run_id: str, *, audits: bool = True) -> MacroRun:
     """The :class:`MacroRun` of a stored macro run, rebuilt from ``analysis_run`` (its lineage: window,
     model, weights, permutations, seed) and ``analysis_value`` (every number and the ``meta.*`` texts):
     nothing is recomputed, and its views (``to_frame``, ``summary``, ``dagum_table``, ``moran_table``)
     equal those of the run the pipeline returned. Each part result carries the run's lineage. The
-    provinces' names and groups are read from the store's region reference data.
+    provinces' names and groups are read from the store's region reference data. ``audits=False``
+    leaves the index audits out (half the time; for readers that show none, such as briefings).
 
     Raises
     ------
@@ -1628,7 +1629,7 @@ def load_macro_run(store: Store, run_id: str) -> MacroRun:
         seed=lineage.seed,
         notes=tuple(v.meta("run")["notes"]),
         lineage=lineage,
-        audits={r: a for r in ROLES if (a := load_audit(values, r, systems[r], idx)) is not None},
+        audits={r: a for r in ROLES if audits and (a := load_audit(values, r, systems[r], idx)) is not None},
     )
 
 
