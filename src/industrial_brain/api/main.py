@@ -39,6 +39,7 @@ from industrial_brain.api.routes import (
     catalog,
     chain,
     enterprises,
+    innovation,
     io_tables,
     jobs,
     macro,
@@ -72,6 +73,7 @@ ROUTERS = (
     chain,
     stress,
     assess,
+    innovation,
 )
 #: Limits on costly requests of apps built without their own (tests relax them; serve keeps these).
 RATE_LIMITS = RateLimits()

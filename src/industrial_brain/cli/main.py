@@ -39,6 +39,7 @@ from industrial_brain.cli.common import (
     store_for,
     write_out,
 )
+from industrial_brain.cli.innovation import app as innovation_app
 from industrial_brain.cli.io import chain_app, io_app
 from industrial_brain.cli.macro import app as macro_app
 from industrial_brain.cli.serve import serve as serve_command
@@ -69,6 +70,7 @@ app.add_typer(macro_app, name="macro")
 app.add_typer(io_app, name="io")
 app.add_typer(chain_app, name="chain")
 app.add_typer(stress_app, name="stress")
+app.add_typer(innovation_app, name="innovation")
 app.command("serve")(serve_command)
 app.add_typer(user_app, name="user")
 

@@ -34,6 +34,8 @@ from industrial_brain.store.connection import Store
 from industrial_brain.store.readers import read_panel
 from industrial_brain.store import regions as store_regions
 
+#: the panels the chain reads (the API checks the caller may read them)
+DATASETS = ("digital_innovation_2013_2022", "econ_energy_1990_2025", "gdp_three_sectors_2010_2022")
 RD_INPUTS = ("rd_personnel", "internal_rd_expenditure_10k_cny")
 PATENTS = ("valid_invention_patents",)
 GDP = "gdp_100m_cny"
@@ -62,7 +64,7 @@ def chain_panel(store: Store, years: tuple[int, int] | None = None) -> tuple[pd.
     """The chain measures per ``(region_code, year)`` (provinces only), the notes on what was
     replaced or left out, and the datasets' lineage."""
     codes = [*RD_INPUTS, *PATENTS, *ECONOMY, *TECHNOLOGY, GRP_FALLBACK]
-    P = read_panel(store, indicators=codes, years=years or (2013, 2022))
+    P = read_panel(store, indicators=codes, years=years or (2013, 2022), datasets=DATASETS)
     provinces = set(store_regions.regions(store, "province")["code"])
     P = P[P.index.get_level_values("region_code").isin(provinces)]
     P = P[P[list(RD_INPUTS)].notna().any(axis=1)]
@@ -180,7 +182,9 @@ def _years(years: Any) -> tuple[int, int] | None:
         try:
             lo, hi = int(from_to[0]), int(from_to[-1])
         except ValueError:
-            raise InputError.at("parameter 'year': not a year", value=years, expected="YEAR or FROM:TO") from None
+            raise InputError.at(
+                "parameter 'year': not a year", value=years, expected="YEAR or FROM:TO"
+            ) from None
         return (lo, hi)
     lo, hi = years
     return (int(lo), int(hi))
@@ -235,15 +239,19 @@ def innovation_malmquist(
     pairs = [tuple(pair)] if pair is not None else list(zip(have[:-1], have[1:]))
     for a, b in pairs:
         if a not in have or b not in have or a >= b:
-            raise InputError.at("parameter 'pair': years not in the panel", value=f"{a}:{b}",
-                                expected=f"FROM < TO within {have[0]}–{have[-1]}")
+            raise InputError.at(
+                "parameter 'pair': years not in the panel",
+                value=f"{a}:{b}",
+                expected=f"FROM < TO within {have[0]}–{have[-1]}",
+            )
     frames = []
     for a, b in pairs:
         X0, Y0 = _stage_frames(P, a, stage, notes)
         X1, Y1 = _stage_frames(P, b, stage, notes)
         both = X0.index.intersection(X1.index)
-        r = malmquist(X0.loc[both], Y0.loc[both], X1.loc[both], Y1.loc[both], orientation=orientation,
-                      periods=(a, b))
+        r = malmquist(
+            X0.loc[both], Y0.loc[both], X1.loc[both], Y1.loc[both], orientation=orientation, periods=(a, b)
+        )
         f = r.to_frame("en").reset_index().rename(columns={"unit": "region_code"})
         f.insert(1, "period_from", a)
         f.insert(2, "period_to", b)
@@ -316,7 +324,7 @@ def innovation_chain(store: Store, *, years: Any = None, lang: str = "en") -> Re
         frame=f,
         names=store_regions.region_names(store, lang),
         notes=tuple(dict.fromkeys(notes)),
-        lineage=Lineage.make("services.innovation_chain", {"years": sorted(map(int, f["year"].unique()))},
-                             datasets=lin),
+        lineage=Lineage.make(
+            "services.innovation_chain", {"years": sorted(map(int, f["year"].unique()))}, datasets=lin
+        ),
     )
-
