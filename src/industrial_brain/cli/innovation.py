@@ -1,7 +1,7 @@
 """``ibrain innovation``: the regional innovation chain (R&D → patents → economy) and its efficiency.
 
-* ``efficiency [--year Y|FROM:TO] [--stage rd|economy|overall] [--model ccr|bcc] [--orientation input|output]``
-  — DEA efficiency per province and year, ranked, with peers;
+* ``efficiency [--year Y|FROM:TO] [--stage rd|economy|overall] [--model ccr|bcc]
+  [--orientation input|output]`` — DEA efficiency per province and year, ranked, with peers;
 * ``malmquist [--from Y --to Y | --year FROM:TO] [--stage ...] [--orientation ...]`` — Malmquist index
   = efficiency change × technical change, per province, for the given pair or each pair of consecutive years;
 * ``chain [--year Y|FROM:TO]`` — the chain measures, ratios and the two-stage (Kao–Hwang) efficiencies.

@@ -12,8 +12,8 @@ The chain, as the panels carry it:
   marked a value an error, the GRP of ``gdp_three_sectors_2010_2022`` is used and a note says so)
   and total profit (亿元, ``digital_innovation_2013_2022``).
 
-Values with a quality note of severity *error* are left out (:func:`~industrial_brain.store.readers.read_panel`);
-a province missing a measure in a year is left out of that year's frontier, and a note names it.
+Values with a quality note of severity *error* are left out
+(:func:`~industrial_brain.store.readers.read_panel`); a province missing a measure in a year is left out of that year's frontier, and a note names it.
 """
 
 from __future__ import annotations
