@@ -13,7 +13,8 @@ The chain, as the panels carry it:
   and total profit (亿元, ``digital_innovation_2013_2022``).
 
 Values with a quality note of severity *error* are left out
-(:func:`~industrial_brain.store.readers.read_panel`); a province missing a measure in a year is left out of that year's frontier, and a note names it.
+(:func:`~industrial_brain.store.readers.read_panel`); a province missing a measure in a year is left
+out of that year's frontier, and a note names it.
 """
 
 from __future__ import annotations
