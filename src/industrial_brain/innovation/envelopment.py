@@ -42,6 +42,9 @@ ORIENTATIONS = ("input", "output")
 #: units per block-diagonal LP (tuned in benchmarks/bench_dea.py)
 CHUNK = 200
 _TOL = 1e-9
+METHOD = "highs"
+#: HiGHS options: presolve costs more than it saves on these block LPs (benchmarks/bench_dea.py)
+OPTIONS: dict = {"presolve": False}
 
 
 def _as_frame(a: Any, what: str, index: pd.Index | None = None) -> pd.DataFrame:
@@ -117,7 +120,7 @@ def _blocks(M: np.ndarray, leads: list[np.ndarray], ident: np.ndarray | None, K:
 
 
 def _lp(c, A_ub, b_ub, A_eq, b_eq) -> Any:
-    res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+    res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method=METHOD, options=OPTIONS)
     if res.status != 0:
         raise MethodError(f"DEA: the LP solver stopped without an optimum ({res.message})")
     return res
@@ -155,7 +158,7 @@ def _phase1(Xe, Ye, Xr, Yr, vrs: bool, output: bool, own: bool, pool: np.ndarray
     mu = res.eqlin.marginals.reshape(K) if vrs else np.zeros(K)
     # reduced cost of reference column j in block k: 0 − (π_x·x_j − π_y·y_j + μ)
     d = -(pi[:, :m] @ Xr.T - pi[:, m:] @ Yr.T + mu[:, None])
-    return z[:, 0], z[:, nl:], z[:, 1] if own else None, d
+    return z[:, 0], z[:, nl:], z[:, 1] if own else None, pi, d
 
 
 def _phase2(Xe, Ye, Xr, Yr, vrs: bool, output: bool, own: bool, score: np.ndarray, pool: np.ndarray):
@@ -234,19 +237,29 @@ def envelopment(
     for a in range(0, n, chunk):
         sl = slice(a, min(a + chunk, n))
         ow = own[sl] if has_own else None
-        (t, L, Lo, _), pool = _priced(
+        (t, L, Lo, pi, _), pool = _priced(
             lambda p: _phase1(Xe[sl], Ye[sl], Xr, Yr, vrs, output, has_own, p), pool, ow
         )
         radial[sl] = t
-        if slacks:
-            (L, Lo, s1, s2, _), pool = _priced(
-                lambda p: _phase2(Xe[sl], Ye[sl], Xr, Yr, vrs, output, has_own, t, p), pool, ow
-            )
-            sm[sl], sp[sl] = s1, s2
         block = np.zeros((sl.stop - sl.start, nr))
         block[:, pool] = L
         if has_own:
             block[np.arange(len(ow)), ow] += Lo
+        # Complementary slackness: a constraint with a non-zero dual binds in every optimal solution,
+        # so a unit whose duals are all non-zero has no slack and needs no phase II.
+        need = np.flatnonzero((np.abs(pi) <= 1e-12).any(axis=1)) if slacks else np.array([], int)
+        if len(need):
+            rows = np.arange(sl.start, sl.stop)[need]
+            own_n = own[rows] if has_own else None
+            (L, Lo, s1, s2, _), pool = _priced(
+                lambda p: _phase2(Xe[rows], Ye[rows], Xr, Yr, vrs, output, has_own, t[need], p), pool, own_n
+            )
+            sm[rows], sp[rows] = s1, s2
+            b2 = np.zeros((len(rows), nr))
+            b2[:, pool] = L
+            if has_own:
+                b2[np.arange(len(rows)), own_n] += Lo
+            block[need] = b2
         lam[sl] = block
     return radial, lam, sm, sp
 
