@@ -120,7 +120,9 @@ def _blocks(M: np.ndarray, leads: list[np.ndarray], ident: np.ndarray | None, K:
 
 
 def _lp(c, A_ub, b_ub, A_eq, b_eq) -> Any:
-    res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method=METHOD, options=OPTIONS)
+    res = linprog(
+        c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method=METHOD, options=OPTIONS
+    )
     if res.status != 0:
         raise MethodError(f"DEA: the LP solver stopped without an optimum ({res.message})")
     return res
