@@ -38,6 +38,9 @@ WITH_EXAMPLES = {
     "industrial_brain.monitor.evaluation",
     "industrial_brain.monitor.states",
     "industrial_brain.monitor.forecasting",
+    "industrial_brain.innovation.envelopment",
+    "industrial_brain.innovation.network",
+    "industrial_brain.innovation.productivity",
 }
 
 
