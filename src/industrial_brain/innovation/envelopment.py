@@ -223,7 +223,7 @@ def envelopment(
     slacks: bool = True,
     chunk: int = CHUNK,
 ):
-    """Radial scores (θ or φ), λ (dense, units × reference), slacks s⁻, s⁺ of evaluated units
+    """Radial scores (θ or φ), λ (sparse, units × reference), slacks s⁻, s⁺ of evaluated units
     ``(Xe, Ye)`` against the reference technology ``(Xr, Yr)``, which need not contain them (the
     cross-period LPs of the Malmquist index); ``own[k]`` is the row of unit k in the reference set
     when it is there. Arrays are pre-scaled by the caller."""
@@ -231,11 +231,19 @@ def envelopment(
     nr = Xr.shape[0]
     m, s = Xe.shape[1], Ye.shape[1]
     radial = np.empty(n)
-    lam = np.zeros((n, nr))
     sm = np.zeros((n, m))
     sp = np.zeros((n, s))
+    trip: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # λ as (unit, reference, value)
     pool = _seed_pool(Xr, Yr, vrs)
     has_own = own is not None
+
+    def keep(rows: np.ndarray, L: np.ndarray, Lo: np.ndarray | None, pool: np.ndarray) -> None:
+        i, j = np.nonzero(L > 1e-12)
+        trip.append((rows[i], pool[j], L[i, j]))
+        if Lo is not None:
+            k = np.flatnonzero(Lo > 1e-12)
+            trip.append((rows[k], own[rows[k]], Lo[k]))
+
     for a in range(0, n, chunk):
         sl = slice(a, min(a + chunk, n))
         ow = own[sl] if has_own else None
@@ -243,26 +251,22 @@ def envelopment(
             lambda p: _phase1(Xe[sl], Ye[sl], Xr, Yr, vrs, output, has_own, p), pool, ow
         )
         radial[sl] = t
-        block = np.zeros((sl.stop - sl.start, nr))
-        block[:, pool] = L
-        if has_own:
-            block[np.arange(len(ow)), ow] += Lo
         # Complementary slackness: a constraint with a non-zero dual binds in every optimal solution,
         # so a unit whose duals are all non-zero has no slack and needs no phase II.
-        need = np.flatnonzero((np.abs(pi) <= 1e-12).any(axis=1)) if slacks else np.array([], int)
-        if len(need):
-            rows = np.arange(sl.start, sl.stop)[need]
-            own_n = own[rows] if has_own else None
-            (L, Lo, s1, s2, _), pool = _priced(
-                lambda p: _phase2(Xe[rows], Ye[rows], Xr, Yr, vrs, output, has_own, t[need], p), pool, own_n
+        need = (np.abs(pi) <= 1e-12).any(axis=1) if slacks else np.zeros(len(t), bool)
+        rows = np.arange(sl.start, sl.stop)
+        keep(rows[~need], L[~need], Lo[~need] if has_own else None, pool)
+        if need.any():
+            r2 = rows[need]
+            (L2, Lo2, s1, s2, _), pool = _priced(
+                lambda p: _phase2(Xe[r2], Ye[r2], Xr, Yr, vrs, output, has_own, t[need], p),
+                pool,
+                own[r2] if has_own else None,
             )
-            sm[rows], sp[rows] = s1, s2
-            b2 = np.zeros((len(rows), nr))
-            b2[:, pool] = L
-            if has_own:
-                b2[np.arange(len(rows)), own_n] += Lo
-            block[need] = b2
-        lam[sl] = block
+            sm[r2], sp[r2] = s1, s2
+            keep(r2, L2, Lo2, pool)
+    i, j, v = (np.concatenate(x) for x in zip(*trip))
+    lam = sparse.coo_matrix((v, (i, j)), shape=(n, nr)).tocsr()
     return radial, lam, sm, sp
 
 
@@ -421,8 +425,11 @@ def dea(
         py = Y.to_numpy() + sp
         eff = radial
     eff = np.minimum(eff, 1.0)
-    i, j = np.nonzero(lam > 1e-9)
-    lambdas = pd.DataFrame({"unit": idx[i], "peer": idx[j], "lambda": lam[i, j]})
+    lam = lam.tocoo()
+    big = lam.data > 1e-9
+    i, j = lam.row[big], lam.col[big]
+    order = np.lexsort((j, i))
+    lambdas = pd.DataFrame({"unit": idx[i[order]], "peer": idx[j[order]], "lambda": lam.data[big][order]})
     return DEAResult(
         efficiency=readonly(pd.Series(eff, index=idx, name="efficiency")),
         radial=readonly(pd.Series(radial, index=idx, name="theta" if not out else "phi")),
