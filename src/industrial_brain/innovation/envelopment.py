@@ -40,7 +40,7 @@ from industrial_brain.lineage import Lineage
 MODELS = ("ccr", "bcc")
 ORIENTATIONS = ("input", "output")
 #: units per block-diagonal LP (tuned in benchmarks/bench_dea.py)
-CHUNK = 200
+CHUNK = 50
 _TOL = 1e-9
 METHOD = "highs"
 #: HiGHS options: presolve costs more than it saves on these block LPs (benchmarks/bench_dea.py)
