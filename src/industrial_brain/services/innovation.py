@@ -192,17 +192,13 @@ def _years(years: Any) -> tuple[int, int] | None:
 
 
 @dataclass(frozen=True)
-class RegionalMalmquist(ResultMixin):
-    """Malmquist index per province for consecutive pairs of years (or one given pair)."""
+class _RegionalFrame(ResultMixin):
+    """A tidy frame of provinces (``region_code`` first) with their names in the asked language."""
 
     frame: pd.DataFrame
-    stage: str
     names: dict[str, str]
     notes: tuple[str, ...] = ()
-    lineage: Lineage = field(default_factory=lambda: Lineage("services.innovation_malmquist"))
-
-    title_en = "Malmquist productivity index of the provinces' innovation chain"
-    title_zh = "各省创新链Malmquist生产率指数"
+    lineage: Lineage = field(default_factory=lambda: Lineage("services.innovation"))
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         check_lang(lang)
@@ -211,6 +207,16 @@ class RegionalMalmquist(ResultMixin):
         if lang == "zh":
             f = f.rename(columns={c: label(c, "zh") for c in f.columns})
         return f
+
+
+@dataclass(frozen=True)
+class RegionalMalmquist(_RegionalFrame):
+    """Malmquist index per province for consecutive pairs of years (or one given pair)."""
+
+    stage: str = "rd"
+
+    title_en = "Malmquist productivity index of the provinces' innovation chain"
+    title_zh = "各省创新链Malmquist生产率指数"
 
     def _summary_items(self, lang: str = "en"):
         g = self.frame.groupby(["period_from", "period_to"])
@@ -268,25 +274,12 @@ def innovation_malmquist(
 
 
 @dataclass(frozen=True)
-class RegionalChain(ResultMixin):
+class RegionalChain(_RegionalFrame):
     """The innovation chain per province and year: the measures of each link, ratios between links,
     and the two-stage (Kao–Hwang) efficiencies R&D → patents → economy."""
 
-    frame: pd.DataFrame
-    names: dict[str, str]
-    notes: tuple[str, ...] = ()
-    lineage: Lineage = field(default_factory=lambda: Lineage("services.innovation_chain"))
-
     title_en = "Regional innovation chain: R&D → patents → economy"
     title_zh = "区域创新链：研发投入 → 专利产出 → 经济效益"
-
-    def to_frame(self, lang: str = "en") -> pd.DataFrame:
-        check_lang(lang)
-        f = self.frame.copy()
-        f.insert(1, "name", f["region_code"].map(self.names))
-        if lang == "zh":
-            f = f.rename(columns={c: label(c, "zh") for c in f.columns})
-        return f
 
     def _summary_items(self, lang: str = "en"):
         f = self.frame
