@@ -1,5 +1,6 @@
-"""Benchmark: DEA for 2,800 units × 20 years (SYNTHETIC, seeded), every model and orientation of the
-year's frontier, with two-phase slacks, against a plain loop of one ``linprog`` call per unit.
+"""Benchmark: DEA for 2,800 units × 20 years (SYNTHETIC, seeded), CCR input-oriented (``--all-models``:
+also CCR output, BCC input and output), with two-phase slacks, against a plain loop of one
+``linprog`` call per unit.
 
 Data (synthetic, seed 12345): per year, 2,800 units with 3 inputs (log-normal) and 2 outputs from a
 Cobb–Douglas frontier (returns 0.9, technical progress 2 % a year) times a half-normal inefficiency.
