@@ -47,6 +47,9 @@ WITH_EXAMPLES = {
     "industrial_brain.macro.division_of_labour",
     "industrial_brain.meso.flow_reconciliation",
     "industrial_brain.meso.firm_network_synthesis",
+    "industrial_brain.innovation.envelopment",
+    "industrial_brain.innovation.network",
+    "industrial_brain.innovation.productivity",
 }
 
 

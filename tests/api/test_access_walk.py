@@ -309,6 +309,9 @@ def cases(ids: dict) -> list[Case]:
         # invalid bodies: the role check comes first (401/403), then the runner gets its 4xx — no job runs
         Case("POST", "/macro/jobs", "/macro/jobs", refused(*RUNNERS, ok=422), body={"permutations": -1}),
         Case("GET", "/stress/scenarios", "/stress/scenarios", everyone()),
+        Case("GET", "/innovation/efficiency", "/innovation/efficiency?years=2022", everyone()),
+        Case("GET", "/innovation/malmquist", "/innovation/malmquist?from=2021&to=2022", everyone()),
+        Case("GET", "/innovation/chain", "/innovation/chain?years=2022", everyone()),
         Case("POST", "/stress/jobs", "/stress/jobs", refused(*RUNNERS, ok=400), body={"scenario": "nope"}),
         # last: revokes the token it is called with (a fresh one per role)
         Case("POST", "/auth/logout", "/auth/logout", refused(*MEMBERS), action="logout", fresh_token=True),

@@ -122,6 +122,27 @@ LABELS_ZH: dict[str, str] = {
     "per_output": "单位产出直接数字投入",
     "total_per_output": "单位产出完全数字投入",
     "caict_penetration": "信通院数字经济渗透率",
+    # innovation efficiency (DEA, Malmquist)
+    "efficiency": "效率",
+    "efficient": "DEA有效",
+    "peers": "参照单元",
+    "model": "模型",
+    "units": "决策单元数",
+    "efficient units": "有效单元数",
+    "mean efficiency": "平均效率",
+    "input-oriented": "投入导向",
+    "output-oriented": "产出导向",
+    "period_from": "基期",
+    "period_to": "报告期",
+    "MI": "Malmquist指数",
+    "EC": "技术效率变化",
+    "TC": "技术进步",
+    "mean MI": "Malmquist指数均值",
+    "overall": "整体效率",
+    "stage1": "研发阶段效率",
+    "stage2": "转化阶段效率",
+    "stage1_independent": "研发阶段效率（独立）",
+    "stage2_independent": "转化阶段效率（独立）",
 }
 
 #: Units as shown in table headers: unit code → (English, Chinese). Money units are listed in

@@ -40,6 +40,7 @@ from industrial_brain.api.routes import (
     catalog,
     chain,
     enterprises,
+    innovation,
     io_tables,
     jobs,
     macro,
@@ -74,6 +75,7 @@ ROUTERS = (
     stress,
     assess,
     brief,
+    innovation,
 )
 #: Limits on costly requests of apps built without their own (tests relax them; serve keeps these).
 RATE_LIMITS = RateLimits()
