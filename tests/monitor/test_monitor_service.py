@@ -9,30 +9,11 @@ import pandas as pd
 import pytest
 
 from industrial_brain.errors import InputError
-from industrial_brain.monitor import load_rules, parse_rules
+from _service_data import CONTRACTION, GRP
+
+from industrial_brain.monitor import load_rules
 from industrial_brain.services import catalog, monitor
 from industrial_brain.store import alerts as store_alerts
-
-GRP = "gdp_three_sectors_2010_2022"
-CONTRACTION = parse_rules(
-    {
-        "code": "t",
-        "rules": [
-            {
-                "code": "gdp_contraction",
-                "kind": "yoy_change",
-                "name_zh": "生产总值下降",
-                "name_en": "GDP contracts",
-                "why": "a fall of more than one per cent in a year needs a look",
-                "scope": {"indicators": ["grp_100m_cny"]},
-                "direction": "below",
-                "fire": -0.01,
-                "clear": 0.0,
-            }
-        ],
-    }
-)
-
 
 def test_store_round_trip(store):
     """What write_alerts stores reads back field for field (evidence and lineage as JSON text)."""
