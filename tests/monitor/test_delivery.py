@@ -135,7 +135,8 @@ def test_email_through_smtp_to_a_local_sink(alerting):
     (env,) = sink.envelopes
     assert env.mail_from == "ibrain@example.org" and env.rcpt_tos == ["planning@example.org"]
     msg = message_from_bytes(env.content)
-    assert str(make_header(decode_header(msg["Subject"]))).startswith("[warning] GDP contracts: grp_100m_cny of 420000")
+    subject = str(make_header(decode_header(msg["Subject"])))
+    assert subject.startswith("[warning] GDP contracts: grp_100m_cny of 420000")
     assert msg["Message-ID"] == f"<{rep.attempts['delivery_id'].iloc[0]}@industrial-brain>"
     text = msg.get_payload(decode=True).decode("utf-8")
     assert "420000" in text and "生产总值下降" in text
