@@ -42,6 +42,7 @@ from industrial_brain.api.routes import (
     io_tables,
     jobs,
     macro,
+    monitor,
     panels,
     regions,
     releases,
@@ -72,6 +73,7 @@ ROUTERS = (
     chain,
     stress,
     assess,
+    monitor,
 )
 #: Limits on costly requests of apps built without their own (tests relax them; serve keeps these).
 RATE_LIMITS = RateLimits()

@@ -325,6 +325,7 @@ def alert(store: Store, alert_id: str, who: Principal | None = None) -> dict[str
         raise deny(
             who, f"alert {alert_id} rests on {row['grade']} data; this role reads up to {who.max_grade}"
         )
+    row = {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}  # numpy → Python
     for k in ("evidence", "lineage"):
         row[k] = json.loads(row[k]) if row[k] else None
     ch = store_alerts.alert_changes(store, alert_id).astype(object)
@@ -395,6 +396,7 @@ def subscribe(
     rules: Iterable[str] | str | None = None,
     regions: Iterable[str] | str | None = None,
     tags: Iterable[str] | str | None = None,
+    actor: str | None = None,
 ) -> dict[str, Any]:
     """Subscribe an account to the alerts of ``rules``, ``regions`` and ``tags`` (each empty: all;
     an alert's tags are its indicator's dimension, its rule's scope tags and its rule kind) on a
@@ -409,7 +411,7 @@ def subscribe(
         store_deliveries.insert_subscription(
             store, subscription_id=sid, username=username, channel=channel, target=target, at=at, **fields
         )
-        store.audit("alert_subscribe", sid, f"{username} {channel} {fields}", actor=f"api:{username}")
+        store.audit("alert_subscribe", sid, f"{username} {channel} {fields}", actor=actor)
     return subscriptions(store, username).set_index("subscription_id").loc[sid].to_dict() | {
         "subscription_id": sid
     }
@@ -420,14 +422,16 @@ def subscriptions(store: Store, username: str | None = None) -> pd.DataFrame:
     return store_deliveries.subscriptions(store, username=username)
 
 
-def unsubscribe(store: Store, subscription_id: str, username: str | None = None) -> None:
-    """Stop a subscription (``username``: only that account's)."""
+def unsubscribe(
+    store: Store, subscription_id: str, username: str | None = None, actor: str | None = None
+) -> None:
+    """Stop a subscription (``username``: only that account's); ``actor``: who, for the audit."""
     mine = subscriptions(store, username)
     if subscription_id not in set(mine["subscription_id"]):
         raise InputError.at("unknown subscription", column="subscription_id", value=subscription_id)
     with store.transaction():
         store_deliveries.deactivate_subscription(store, subscription_id)
-        store.audit("alert_unsubscribe", subscription_id, "")
+        store.audit("alert_unsubscribe", subscription_id, "", actor=actor)
 
 
 def _wants(sub: dict, alert: dict, tags: set[str]) -> bool:
