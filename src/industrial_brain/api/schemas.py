@@ -337,7 +337,7 @@ class SubscriptionIn(BaseModel):
     """Alerts of these rules, regions and tags (each empty: all) to a webhook URL or e-mail address."""
 
     channel: Literal["webhook", "email"]
-    target: str = Field(min_length=3, max_length=500)
+    target: str = Field(min_length=1, max_length=500)
     rules: list[str] = Field(default_factory=list, max_length=100)
     regions: list[str] = Field(default_factory=list, max_length=100)
     tags: list[str] = Field(default_factory=list, max_length=100)
