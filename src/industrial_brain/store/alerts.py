@@ -13,34 +13,13 @@ import pandas as pd
 from industrial_brain.store.connection import Store
 from industrial_brain.store.frames import insert_frame, placeholders, where_equal
 
-#: Columns of ``alert``, in the table's order.
-ALERT_TABLE_COLUMNS = (
-    "alert_id",
-    "subject",
-    "rule",
-    "kind",
-    "region_code",
-    "indicator_code",
-    "year",
-    "severity",
-    "state",
-    "condition",
-    "last_year",
-    "cleared_year",
-    "value",
-    "measure",
-    "message_en",
-    "message_zh",
-    "evidence",
-    "opened_at",
-    "updated_at",
-    "datasets",
-    "grade",
-    "lineage",
-)
 CHANGE_TABLE_COLUMNS = ("at", "actor", "alert_id", "from_state", "to_state", "reason")
-_TEXT = {"evidence", "lineage", "opened_at", "updated_at"}
-_SELECT = ", ".join(f"{c}::VARCHAR AS {c}" if c in _TEXT else c for c in ALERT_TABLE_COLUMNS)
+#: Every column of ``alert``, JSON and times as text.
+_SELECT = (
+    "* REPLACE ("
+    + ", ".join(f"{c}::VARCHAR AS {c}" for c in ("evidence", "lineage", "opened_at", "updated_at"))
+    + ")"
+)
 
 
 def alerts(
@@ -52,7 +31,7 @@ def alerts(
     rule: str | None = None,
     grades=None,
 ) -> pd.DataFrame:
-    """Stored alerts (:data:`ALERT_TABLE_COLUMNS`), filtered by the given fields; ``grades``: only
+    """Stored alerts (every column of ``alert``), filtered by the given fields; ``grades``: only
     alerts of these grades. Most recently changed first, then by id."""
     where, params = ["TRUE"], []
     where_equal(
@@ -80,11 +59,11 @@ def alert_row(store: Store, alert_id: str) -> dict | None:
 
 
 def write_alerts(store: Store, frame: pd.DataFrame) -> int:
-    """Insert the alerts of ``frame`` or replace the stored rows of the same ids (call inside a
-    transaction); returns the number of rows written."""
+    """Insert the alerts of ``frame`` (columns named as the table's) or replace the stored rows of the
+    same ids (call inside a transaction); returns the number of rows written."""
     if frame.empty:
         return 0
-    rows = frame.reindex(columns=list(ALERT_TABLE_COLUMNS)).astype(object)
+    rows = frame.astype(object)
     rows = rows.where(rows.notna(), None)
     params: list = []
     store.con.execute(
