@@ -121,3 +121,19 @@ def test_a_panel_ingest_evaluates_its_dataset(default_store, tmp_path):
     assert round(float(hit["measure"].iloc[0]), 4) == round(117 / 125 - 1, 4)
     again = catalog.ingest_file(s, csv, "panel", dataset_id="synthetic_gdp")  # identical file: a no-op
     assert again.skipped and len(store_alerts.alerts(s)) == len(stored)
+
+
+def test_the_same_subject_in_two_datasets_gets_one_alert_each(default_store, tmp_path):
+    """Both sources fire gdp_contraction for 330000 in 2019: two alerts (two ids), and a full run
+    after them opens neither again."""
+    s = default_store
+    for name, first in (("synthetic_a", 100), ("synthetic_b", 101)):
+        values = [first, 104, 109, 113, 118, 121, 125, 117]  # SYNTHETIC: a 6.4 % fall in 2019
+        rows = [f"330000,{y},gdp_100m_cny,{v}" for y, v in zip(range(2012, 2020), values)]
+        csv = tmp_path / f"{name}.csv"
+        csv.write_text("region,year,indicator,value\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        catalog.ingest_file(s, csv, "panel", dataset_id=name)
+    hit = store_alerts.alerts(s, rule="gdp_contraction")
+    assert sorted(hit["datasets"]) == ["synthetic_a", "synthetic_b"] and hit["alert_id"].nunique() == 2
+    again = monitor.run(s, datasets=["synthetic_a", "synthetic_b"])
+    assert again.opened.empty and again.changes.empty

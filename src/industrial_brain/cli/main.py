@@ -144,6 +144,9 @@ def ingest(
         console.print(
             f"ok 成功: dataset '{report.dataset_id}' — {report.message}; {len(report.notes)} quality note(s)"
         )
+        if "monitor" in report.details:
+            m = report.details["monitor"]
+            console.print(f"alarm rules 预警规则: {m['opened']} opened 新开, {m['closed']} closed 关闭")
 
 
 @app.command()

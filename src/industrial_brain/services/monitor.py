@@ -249,24 +249,26 @@ def run(
         prev = stored[stored["datasets"].fillna("") == src.datasets]
         ev = evaluate(src.panel, rs, lineage=src.lineage, tags=src.tags)
         upd = reconcile(prev[list(ALERT_COLUMNS)], ev, at=at)
-        extra = prev.set_index("alert_id")[["lineage"]]
-        rows = upd.alerts[upd.alerts["updated_at"] == at].copy()
+        # the engine's ids are unique among this source's alerts; one another source holds gets a suffix
+        suffix = hashlib.sha256(src.datasets.encode()).hexdigest()[:6]
+        rename = {a: f"{a}-{suffix}" for a in upd.opened["alert_id"] if a in set(stored["alert_id"])}
+        rows = upd.alerts[upd.alerts["updated_at"] == at].replace({"alert_id": rename})
+        change_rows = upd.changes.replace({"alert_id": rename})
         rows["datasets"], rows["grade"] = src.datasets, src.grade
         lin = json.dumps(ev.lineage.to_dict(), ensure_ascii=False, default=str)
-        kept = rows["alert_id"].map(extra["lineage"]).astype(object)
+        kept = rows["alert_id"].map(prev.set_index("alert_id")["lineage"]).astype(object)
         rows["lineage"] = kept.where(kept.notna(), lin)
         with store.transaction():
             store_alerts.write_alerts(store, rows)
-            store_alerts.insert_changes(store, upd.changes)
+            store_alerts.insert_changes(store, change_rows)
         sources.append(src.datasets)
-        tags = {
-            a: src.tags.get(i, set()) for a, i in zip(upd.opened["alert_id"], upd.opened["indicator_code"])
-        }
+        new = upd.opened.replace({"alert_id": rename})
+        tags = {a: src.tags.get(i, set()) for a, i in zip(new["alert_id"], new["indicator_code"])}
         opened.append(
-            rows[rows["alert_id"].isin(upd.opened["alert_id"])].assign(tags=lambda f: f["alert_id"].map(tags))
+            rows[rows["alert_id"].isin(new["alert_id"])].assign(tags=lambda f: f["alert_id"].map(tags))
         )
         closed.append(rows[rows["alert_id"].isin(upd.closed["alert_id"])])
-        changes.append(upd.changes)
+        changes.append(change_rows)
     opened_f = pd.concat(opened, ignore_index=True) if opened else store_alerts.alerts(store).iloc[:0]
     queued = _queue(store, opened_f, rs, at)
     result = MonitorRun(
