@@ -18,7 +18,7 @@ BROWSER_PKGS := chromium chromium-driver fonts-noto-cjk
 $(STAMP): pyproject.toml requirements.lock $(WEB)/package.json $(WEB)/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -c requirements.lock -e ".[test,peers,bench]"
+	$(BIN)/python -m pip install -q -c requirements.lock -e ".[test,peers,bench,spark]"
 	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(WEB)/vendor && cp $(WEB)/node_modules/echarts/dist/echarts.min.js \
 	  $(WEB)/node_modules/swagger-ui-dist/swagger-ui-bundle.js $(WEB)/node_modules/swagger-ui-dist/swagger-ui.css $(WEB)/vendor/

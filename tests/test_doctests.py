@@ -38,6 +38,12 @@ WITH_EXAMPLES = {
     "industrial_brain.monitor.evaluation",
     "industrial_brain.monitor.states",
     "industrial_brain.monitor.forecasting",
+    "industrial_brain.meso.digital_by_industry",
+    "industrial_brain.macro.structure_similarity",
+    "industrial_brain.macro.krugman",
+    "industrial_brain.macro.division_of_labour",
+    "industrial_brain.meso.flow_reconciliation",
+    "industrial_brain.meso.firm_network_synthesis",
 }
 
 

@@ -278,6 +278,10 @@ def cases(ids: dict) -> list[Case]:
         Case("GET", "/default-year", f"/default-year?what=run&run_id={run_g}", everyone()),
         Case("GET", "/default-year", f"/default-year?what=run&run_id={run_job}", refused("admin", "analyst")),
         Case("GET", "/macro/measures", "/macro/measures", everyone()),
+        *[
+            Case("GET", f"/macro/structure/{r}", f"/macro/structure/{r}", everyone())
+            for r in ("similarity", "similarity/trend", "specialisation", "digital-by-industry")
+        ],
         Case("GET", "/macro/map", f"/macro/map?run_id={run_g}", everyone()),
         Case("GET", "/macro/map", f"/macro/map?run_id={run_job}", refused("admin", "analyst")),
         # run_g is readable by all but is not a pipeline run (no index to check): 400 for everyone

@@ -138,6 +138,7 @@ def test_migration_of_a_version_1_store(tmp_path):
             "to version 4",
             "to version 5",
             "to version 6",
+            "to version 7",
             "to version 8",
         ]
     with Store(db) as s:  # migrating again is a no-op

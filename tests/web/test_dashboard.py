@@ -88,7 +88,33 @@ def test_coupling_level_map_uses_the_ten_classes(page, artifacts):
     wait_js(page, "window.ibrain.panel.ind.code === 'lisa.cluster'")
     vm = page.evaluate("echarts.getInstanceByDom(document.getElementById('map')).getOption().visualMap[0]")
     assert len(vm["pieces"]) == 5
+    # quadrants are classes: grouped in the legend's order (HH first), not ranked by their code
+    wait_js(page, "document.querySelector('#ranking tbody tr td:nth-child(3)').textContent.length > 0")
+    rows = _ranking(page)
+    order = ["高-高 HH", "低-高 LH", "低-低 LL", "高-低 HL", "不显著"]
+    seen = [order.index(r[2].split(" †")[0].strip()) for r in rows]
+    assert seen == sorted(seen) and all(r[0] == "" for r in rows)
     page.screenshot(path=str(artifacts / "map_moran_quadrant.png"), full_page=True)
+
+
+def test_index_map_legend_shows_the_range_and_the_missing_provinces(page, artifacts):
+    """A continuous legend's ends are the data's range with its decimals (not 0 and 1); provinces
+    without a value are drawn apart and named under the map."""
+    page.select_option("#indicator", "macro:D")
+    wait_js(page, "window.ibrain.panel && window.ibrain.panel.ind.code === 'D'")
+    wait_js(page, "document.getElementById('map').dataset.regions === '31'")
+    vm = page.evaluate("echarts.getInstanceByDom(document.getElementById('map')).getOption().visualMap[0]")
+    assert 0.2 < vm["min"] < vm["max"] < 0.9 and vm["precision"] >= 2
+    assert page.get_attribute("#map", "data-missing") == "0"
+    codes = page.eval_on_selector_all("#indicator option", "os => os.map(o => o.value)")
+    page.select_option("#indicator", next(c for c in codes if c.endswith(":carbon_emissions_10k_t")))
+    wait_js(page, "window.ibrain.panel.ind.code === 'carbon_emissions_10k_t'")
+    wait_js(page, "document.getElementById('map').dataset.regions !== '0'")
+    missing = int(page.get_attribute("#map", "data-missing"))
+    assert missing == 31 - int(page.get_attribute("#map", "data-regions"))
+    if missing:
+        assert "无数据" in page.inner_text("#map-legend")
+    assert "万吨" in page.inner_text("#map-note")
 
 
 def test_chain_view_draws_linkages_and_the_sector_graph(page, artifacts):

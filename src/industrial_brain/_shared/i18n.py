@@ -100,6 +100,28 @@ LABELS_ZH: dict[str, str] = {
     "message": "预警信息",
     "opened_at": "开启时间",
     "updated_at": "更新时间",
+    # structure similarity, specialisation, digital inputs by industry (services/structure.py)
+    "region_i": "地区i",
+    "name_i": "名称i",
+    "region_j": "地区j",
+    "name_j": "名称j",
+    "mean_S": "平均相似系数",
+    "median_S": "相似系数中位数",
+    "min_S": "最小相似系数",
+    "max_S": "最大相似系数",
+    "near_duplicates": "近似重复地区对",
+    "pairs": "地区对数",
+    "S_first": "首年相似系数",
+    "S_last": "末年相似系数",
+    "mean_K": "平均专业化指数",
+    "max_K": "最大专业化指数",
+    "mean_K_ij": "平均双边专业化指数",
+    "most_specialised": "最专业化地区",
+    "industry": "产业",
+    "share_intermediate": "数字投入占中间投入比重",
+    "per_output": "单位产出直接数字投入",
+    "total_per_output": "单位产出完全数字投入",
+    "caict_penetration": "信通院数字经济渗透率",
 }
 
 #: Units as shown in table headers: unit code → (English, Chinese). Money units are listed in

@@ -77,6 +77,14 @@ OPTION_NAMES = {
     "days": "--days",
     "runs": "--runs",
     "direction": "--direction",
+    "sectors": "--sectors",
+    "measure": "--measure",
+    "year": "--year",
+    "threshold": "--threshold",
+    "engine": "--engine",
+    "period_start": "--period-start",
+    "period_end": "--period-end",
+    "region_level": "--region-level",
 }
 #: Key columns repeated in every block when a wide table is split to fit the terminal.
 MAX_KEY_COLUMNS = 2

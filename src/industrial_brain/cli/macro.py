@@ -11,6 +11,8 @@
   later years were skipped and why.
 * ``audit --system ROLE|CODE [--year Y] [--run ID] [--part P] [--format table|csv]`` — the stored audit
   of one index (weights by method, contributions, rank intervals, correlations, alpha, PCA).
+* ``similarity``, ``specialisation``, ``digital-by-industry`` — homogeneous and uneven development
+  (:mod:`industrial_brain.cli.structure`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from industrial_brain.cli.common import (
     store_for,
     write_out,
 )
+from industrial_brain.cli.structure import add_commands as add_structure_commands
 from industrial_brain.errors import InputError
 from industrial_brain.services.index_audit import AUDIT_PARTS, audit_tables, run_audit
 from industrial_brain.services.macro import (
@@ -391,3 +394,6 @@ def audit(
         emit(t, lang=lang, title=f"{name} ({when})", units=units, max_rows=400)
     if run.run_id:
         console.print(f"run {run.run_id}")
+
+
+add_structure_commands(app)  # similarity, specialisation, digital-by-industry (cli/structure.py)

@@ -42,6 +42,7 @@ from industrial_brain.cli.common import (
 from industrial_brain.cli.io import chain_app, io_app
 from industrial_brain.cli.macro import app as macro_app
 from industrial_brain.cli.monitor import app as monitor_app
+from industrial_brain.cli.network import app as network_app
 from industrial_brain.cli.serve import serve as serve_command
 from industrial_brain.cli.serve import user_app
 from industrial_brain.cli.stress import app as stress_app
@@ -71,6 +72,7 @@ app.add_typer(io_app, name="io")
 app.add_typer(chain_app, name="chain")
 app.add_typer(stress_app, name="stress")
 app.add_typer(monitor_app, name="monitor")
+app.add_typer(network_app, name="network")
 app.command("serve")(serve_command)
 app.add_typer(user_app, name="user")
 

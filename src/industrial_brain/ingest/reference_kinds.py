@@ -1,9 +1,11 @@
-"""Ingest of reference lists: indicators, sectors and enterprises.
+"""Ingest of reference lists: indicators, sectors, enterprises and the firm register.
 
 Indicators: ``code, name_zh, name_en, unit, direction (+/−), dimension, source, min_value, max_value,
 price_basis`` (code, unit and direction required). Sectors: ``code, name_zh, name_en`` and ``scheme``
 (column or ``--scheme``). Enterprises: ``uscc, name, region, sector_code, size_class`` with the
-unified social credit code checked (GB 32100) and the region and sector known to the store.
+unified social credit code checked (GB 32100) and the region and sector known to the store. Firms
+(the production network's register, :func:`ingest_firms`): ``uscc, name, region_code, sector_code,
+size_class`` and optional ``sector_scheme, founding_year, employees, revenue_cny``.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from industrial_brain.ingest.core import (
     commit_dataset,
 )
 from industrial_brain.ingest.files import BLANK, check_readable, parse_numbers, read_frame, sha256_file
-from industrial_brain.reference.regions import region_codes
+from industrial_brain.reference.regions import province_table, region_code, region_codes
 from industrial_brain.reference.uscc import validate_uscc_column
 from industrial_brain.store.connection import Store
 from industrial_brain.store.datasets import dataset_by_sha256
 from industrial_brain.store.enterprises import insert_enterprises
+from industrial_brain.store.firms import insert_firms
 from industrial_brain.store.reference import (
     held_elsewhere,
     insert_indicators,
@@ -34,7 +37,14 @@ from industrial_brain.store.reference import (
 )
 
 #: Writer of each keyed list.
-_WRITERS = {"indicator": insert_indicators, "sector": insert_sectors, "enterprise": insert_enterprises}
+_WRITERS = {
+    "indicator": insert_indicators,
+    "sector": insert_sectors,
+    "enterprise": insert_enterprises,
+    "firm": insert_firms,
+}
+#: The IO sector scheme of the embedded tables: a firm's ``sector_code`` is read in it by default.
+FIRM_SECTOR_SCHEME = "nbs2017_42"
 
 SIZE_CLASSES = {
     "large": "large",
@@ -315,32 +325,8 @@ def ingest_enterprises(
     if same:
         return _skipped(same, "enterprise", path, sha)
     file = str(path)
-    _require(df, ["uscc", "name", "region", "sector_code", "size_class"], file)
-    for c in ("uscc", "region", "sector_code", "size_class"):
-        _no_blank(
-            df,
-            c,
-            file,
-            {
-                "uscc": "an 18-character unified social credit code",
-                "region": "a province",
-                "sector_code": "a registered sector code",
-                "size_class": "large|medium|small|micro",
-            }[c],
-        )
-    uscc = validate_uscc_column(df["uscc"].tolist(), file=file)
+    uscc, size = _register_basics(df, file, "region", "a province", "a registered sector code")
     regions = region_codes(df["region"].to_numpy(), file=file, column="region")
-    size = df["size_class"].astype(str).str.strip().str.lower().map(SIZE_CLASSES)
-    if size.isna().any():
-        i = int(np.flatnonzero(size.isna().to_numpy())[0])
-        raise InputError.at(
-            "unknown size class",
-            file=file,
-            row=i + 2,
-            column="size_class",
-            value=df["size_class"].iat[i],
-            expected="large | medium | small | micro (大型/中型/小型/微型)",
-        )
     schemes = (
         df["sector_scheme"].astype(str).str.strip()
         if "sector_scheme" in df.columns
@@ -354,20 +340,7 @@ def ingest_enterprises(
             column="sector_scheme",
             expected="a 'sector_scheme' column or the --scheme option",
         )
-    sectors = df["sector_code"].astype(str).str.strip()
-    known = stored_sectors(store)
-    known_keys = set(zip(known["scheme"], known["code"]))
-    unknown = np.array([(s, c) not in known_keys for s, c in zip(schemes, sectors)])
-    if unknown.any():
-        i = int(np.flatnonzero(unknown)[0])
-        raise InputError.at(
-            "unknown sector",
-            file=file,
-            row=i + 2,
-            column="sector_code",
-            value=sectors.iat[i],
-            expected=f"a code of scheme '{schemes.iat[i]}' registered with --kind sectors",
-        )
+    sectors = _known_sectors(store, df, schemes, file)
     out = pd.DataFrame(
         {
             "uscc": uscc,
@@ -382,3 +355,155 @@ def ingest_enterprises(
     return _store_rows(
         store, info, file, sha, replace, "enterprise", out, ["uscc"], "enterprise", "enterprises"
     )
+
+
+def _register_basics(
+    df: pd.DataFrame, file: str, region_column: str, region_expected: str, sector_expected: str
+) -> tuple[np.ndarray, pd.Series]:
+    """The checks an enterprise and a firm register share: required columns, no blank key cell, the
+    USCC (GB 32100) and the size class; returns the codes (upper-cased) and the size classes."""
+    _require(df, ["uscc", "name", region_column, "sector_code", "size_class"], file)
+    for c, expected in (
+        ("uscc", "an 18-character unified social credit code"),
+        (region_column, region_expected),
+        ("sector_code", sector_expected),
+        ("size_class", "large|medium|small|micro"),
+    ):
+        _no_blank(df, c, file, expected)
+    uscc = validate_uscc_column(df["uscc"].tolist(), file=file)
+    size = df["size_class"].astype(str).str.strip().str.lower().map(SIZE_CLASSES)
+    if size.isna().any():
+        i = int(np.flatnonzero(size.isna().to_numpy())[0])
+        raise InputError.at(
+            "unknown size class",
+            file=file,
+            row=i + 2,
+            column="size_class",
+            value=df["size_class"].iat[i],
+            expected="large | medium | small | micro (大型/中型/小型/微型)",
+        )
+    return uscc, size
+
+
+def _known_sectors(store: Store, df: pd.DataFrame, schemes: pd.Series, file: str) -> pd.Series:
+    """The ``sector_code`` column, trimmed; raises at the first code not registered in its scheme."""
+    sectors = df["sector_code"].astype(str).str.strip()
+    known = stored_sectors(store)
+    known_keys = pd.MultiIndex.from_arrays([known["scheme"], known["code"]])
+    unknown = ~pd.MultiIndex.from_arrays([schemes.to_numpy(), sectors.to_numpy()]).isin(known_keys)
+    if unknown.any():
+        i = int(np.flatnonzero(unknown)[0])
+        raise InputError.at(
+            "unknown sector",
+            file=file,
+            row=i + 2,
+            column="sector_code",
+            value=sectors.iat[i],
+            expected=f"a code of scheme '{schemes.iat[i]}' registered with --kind sectors",
+        )
+    return sectors
+
+
+def _firm_regions(values: pd.Series, file: str) -> np.ndarray:
+    """GB/T 2260 codes of a ``region_code`` column: a 6-digit code whose province is known (county
+    level kept), or a province name mapped to its code."""
+    text = values.astype("string").str.strip()
+    digits = text.str.fullmatch(r"[0-9]{6}").fillna(False).to_numpy(dtype=bool)
+    provinces = set(province_table()["code"])
+    out = text.to_numpy(dtype=object)
+    bad = digits & ~np.isin((text.str[:2] + "0000").to_numpy(dtype=object), list(provinces))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError.at(
+            "unknown region",
+            file=file,
+            row=i + 2,
+            column="region_code",
+            value=text.iat[i],
+            expected="a GB/T 2260 code of a known province (e.g. 320506) or a province name",
+        )
+    if (~digits).any():  # province names: mapped, the first unknown one refused at its row
+        rows = np.flatnonzero(~digits)
+        mapping = {u: region_code(u) for u in pd.unique(out[rows])}
+        for i in rows:
+            if mapping[out[i]] is None:
+                raise InputError.at(
+                    "unknown region",
+                    file=file,
+                    row=int(i) + 2,
+                    column="region_code",
+                    value=out[i],
+                    expected="a GB/T 2260 code (e.g. 320506) or a province name (e.g. '江苏', 'Jiangsu')",
+                )
+            out[i] = mapping[out[i]]
+    return out
+
+
+def _years(df: pd.DataFrame, file: str) -> np.ndarray:
+    years = _numbers(df, "founding_year", file)
+    bad = ~np.isnan(years) & ((years != np.round(years)) | (years < 1800) | (years > 2100))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError.at(
+            "bad founding year",
+            file=file,
+            row=i + 2,
+            column="founding_year",
+            value=df["founding_year"].iat[i],
+            expected="a year such as 2008, or blank",
+        )
+    return years
+
+
+def _non_negative(df: pd.DataFrame, col: str, file: str) -> np.ndarray:
+    v = _numbers(df, col, file)
+    bad = ~np.isnan(v) & ~(np.isfinite(v) & (v >= 0))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError.at(
+            f"bad {col}", file=file, row=i + 2, column=col, value=df[col].iat[i], expected="≥ 0 or blank"
+        )
+    return v
+
+
+def ingest_firms(
+    store: Store,
+    path,
+    info: DatasetInfo,
+    *,
+    scheme: str | None = None,
+    replace: bool = False,
+    frame: pd.DataFrame | None = None,
+    sheet=None,
+) -> IngestReport:
+    """Register the firms of the production network: USCC checked (GB 32100), region a GB/T 2260
+    code (county level kept) or a province name, sector an IO sector code (scheme
+    :data:`FIRM_SECTOR_SCHEME` unless a ``sector_scheme`` column or ``scheme`` says otherwise),
+    size class valid, founding year, employees and revenue (CNY) optional."""
+    path, sha, df, same = _prepare(store, path, info, replace, frame, sheet)
+    if same:
+        return _skipped(same, "firms", path, sha)
+    file = str(path)
+    uscc, size = _register_basics(df, file, "region_code", "a GB/T 2260 code or province", "an IO sector")
+    regions = _firm_regions(df["region_code"], file)
+    schemes = (
+        df["sector_scheme"].astype("string").str.strip().fillna(scheme or FIRM_SECTOR_SCHEME)
+        if "sector_scheme" in df.columns
+        else pd.Series([scheme or FIRM_SECTOR_SCHEME] * len(df), dtype=object)
+    ).astype(object)
+    sectors = _known_sectors(store, df, schemes, file)
+    out = pd.DataFrame(
+        {
+            "uscc": uscc,
+            "name": df["name"].to_numpy(dtype=object),
+            "region_code": regions,
+            "sector_code": sectors.to_numpy(dtype=object),
+            "sector_scheme": schemes.to_numpy(dtype=object),
+            "size_class": size.to_numpy(dtype=object),
+            "founding_year": _years(df, file),
+            "employees": _non_negative(df, "employees", file),
+            "revenue_cny": _non_negative(df, "revenue_cny", file),
+            "dataset_id": info.dataset_id,
+        }
+    )
+    return _store_rows(store, info, file, sha, replace, "firm", out, ["uscc"], "firm", "firms")

@@ -5,7 +5,9 @@ industrial_brain.macro import dagum_gini, moran, normalize`` gives the functions
 method, and no module bears the name of a function beside it, so ``import
 industrial_brain.macro.spatial_autocorrelation as m`` gives the module: ``normalize`` lives in
 ``normalisation``, ``dagum_gini`` in ``gini_decomposition``, ``theil`` in ``theil_index``,
-``kernel_density`` in ``kde``, ``location_quotient`` in ``specialisation``, ``moran`` in
+``kernel_density`` in ``kde``, ``location_quotient`` in ``specialisation``,
+``similarity_coefficient`` in ``structure_similarity``, ``krugman_index`` in ``krugman``,
+``division_of_labour_index`` in ``division_of_labour``, ``moran`` in
 ``spatial_autocorrelation``, and the spatial weights (``SpatialWeights``, ``spatial_weights``,
 ``contiguity_weights``, ``distance_weights``) in ``spatial_weighting``. Helpers the engines share
 live in ``_common``. ``tests/macro/test_namespace.py`` pins this.
@@ -41,6 +43,7 @@ from industrial_brain.macro.coupling import (
     coordination_level,
     coupling_coordination,
 )
+from industrial_brain.macro.division_of_labour import DivisionOfLabourResult, division_of_labour_index
 from industrial_brain.macro.gini_decomposition import DagumGiniResult, dagum_gini, gini, nbs_region4
 from industrial_brain.macro.index_system import (
     IndexSystem,
@@ -48,6 +51,7 @@ from industrial_brain.macro.index_system import (
     load_index_system,
 )
 from industrial_brain.macro.kde import KernelDensityResult, kernel_density
+from industrial_brain.macro.krugman import KrugmanResult, krugman_index
 from industrial_brain.macro.normalisation import NormalizationResult, normalize
 from industrial_brain.macro.obstacle import ObstacleResult, obstacle_degree
 from industrial_brain.macro.spatial_autocorrelation import (
@@ -64,6 +68,12 @@ from industrial_brain.macro.spatial_weighting import (
     spatial_weights,
 )
 from industrial_brain.macro.specialisation import LocationQuotientResult, location_quotient
+from industrial_brain.macro.structure_similarity import (
+    SimilarityPanelResult,
+    StructureSimilarityResult,
+    similarity_coefficient,
+    similarity_panel,
+)
 from industrial_brain.macro.theil_index import TheilResult, coefficient_of_variation, theil, theil_l, theil_t
 from industrial_brain.macro.uncertainty import RankUncertaintyResult, index_uncertainty
 from industrial_brain.macro.weights import (
@@ -157,4 +167,13 @@ __all__ = [
     "economic_complexity",
     "rca",
     "ComplexityResult",
+    # structure: homogeneous and uneven development
+    "similarity_coefficient",
+    "similarity_panel",
+    "StructureSimilarityResult",
+    "SimilarityPanelResult",
+    "krugman_index",
+    "KrugmanResult",
+    "division_of_labour_index",
+    "DivisionOfLabourResult",
 ]

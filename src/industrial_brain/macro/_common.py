@@ -268,6 +268,60 @@ def nonneg_matrix(E: Any, what: str) -> pd.DataFrame:
     return pd.DataFrame(A, index=E.index, columns=E.columns)
 
 
+def share_matrix(X: Any, what: str = "X") -> pd.DataFrame:
+    """Row shares ``s_ik = x_ik / Σ_k x_ik`` of a non-negative regions × sectors matrix.
+
+    Raises :class:`InputError` (via :func:`nonneg_matrix`) for missing or negative cells, when fewer
+    than two regions or sectors are given, or when a region's total is 0 (its structure is undefined).
+    """
+    df = nonneg_matrix(X, what)
+    if df.shape[0] < 2 or df.shape[1] < 2:
+        raise InputError.at(
+            f"{what} needs at least two regions and two sectors",
+            column=what,
+            value=df.shape,
+            expected="a regions × sectors matrix",
+        )
+    if df.index.duplicated().any():
+        raise InputError.at(
+            f"{what} has a duplicated region", column=what, value=str(df.index[df.index.duplicated()][0])
+        )
+    tot = df.to_numpy().sum(axis=1)
+    if (tot <= 0).any():
+        raise InputError.at(
+            f"region with total 0 in {what}: its sector shares are undefined",
+            column=what,
+            value=str(df.index[int(np.argmax(tot <= 0))]),
+            expected="a positive total in every row (drop the region)",
+        )
+    return df.div(tot, axis=0)
+
+
+def structure_notes(X: pd.DataFrame) -> tuple[str, ...]:
+    """What a reader of a structure measure should know about the regions × sectors matrix ``X``:
+    sectors with no activity in any region (they change no share and no index)."""
+    empty = X.columns[(X.to_numpy() == 0).all(axis=0)]
+    if len(empty) == 0:
+        return ()
+    return (f"{len(empty)} sector(s) with no activity in any region: {', '.join(map(str, empty[:8]))}",)
+
+
+def pair_table(M: pd.DataFrame, value: str, *, descending: bool) -> pd.DataFrame:
+    """Every unordered pair i < j of a symmetric regions × regions matrix: ``region_i``, ``region_j``
+    (labels as ``str``) and the cell under ``value``, sorted by it (ties by the labels)."""
+    iu = np.triu_indices(M.shape[0], k=1)
+    f = pd.DataFrame(
+        {
+            "region_i": M.index[iu[0]].astype(str),
+            "region_j": M.columns[iu[1]].astype(str),
+            value: M.to_numpy()[iu],
+        }
+    )
+    return f.sort_values(
+        [value, "region_i", "region_j"], ascending=[not descending, True, True], ignore_index=True
+    )
+
+
 def unit_matrix(U: Any, what: str = "U", min_cols: int = 2) -> tuple[np.ndarray, pd.Index, list[str]]:
     """Validate an observations × systems matrix of indices in [0, 1]; return (array, index, names)."""
     if isinstance(U, pd.DataFrame):

@@ -20,7 +20,12 @@ Pure functions named as the field names them (Miller & Blair symbols Z, A, L, B,
   structural hubs)
 * :mod:`~industrial_brain.meso.chokepoint_analysis` — ``import_dependence`` (chokepoints 卡脖子: import
   share of supply × output at risk, concentration of use)
-* :mod:`~industrial_brain.meso.digital` — ``digital_integration`` (digital input coefficients)
+* :mod:`~industrial_brain.meso.digital` — ``digital_integration`` (digital input coefficients);
+  :mod:`~industrial_brain.meso.digital_by_industry` — ``digital_intensity_by_industry`` (by three industries)
+* :mod:`~industrial_brain.meso.flow_reconciliation` — ``compare_flows`` (transaction flows against an IO
+  table: coverage, discrepancies, RAS reconciliation)
+* :mod:`~industrial_brain.meso.firm_network_synthesis` — ``synthetic_firm_network`` (a SYNTHETIC firm
+  network drawn from an MRIO)
 """
 
 from industrial_brain.meso._common import ZeroOutputWarning
@@ -66,6 +71,10 @@ from industrial_brain.meso.chokepoint_analysis import (
 from industrial_brain.meso.iotable import IOTable
 from industrial_brain.meso.chain_network import ChainGraph, chain_graph, tolerable_limits
 from industrial_brain.meso.digital import DIGITAL_CORE_NBS42, DigitalIntegration, digital_integration
+from industrial_brain.meso.digital_by_industry import (
+    DigitalIntensityByIndustry,
+    digital_intensity_by_industry,
+)
 from industrial_brain.meso.mrio import MRIOResult, build_mrio
 from industrial_brain.meso.regional_accounts import MRIOAccountsResult, mrio_accounts, spillover_of_demand
 from industrial_brain.meso.position import PositionResult, average_propagation_length, chain_position
@@ -118,6 +127,8 @@ __all__ = [
     "DIGITAL_CORE_NBS42",
     "DigitalIntegration",
     "digital_integration",
+    "digital_intensity_by_industry",
+    "DigitalIntensityByIndustry",
     "MRIOResult",
     "build_mrio",
     "MRIOAccountsResult",

@@ -111,3 +111,26 @@ def validate_uscc_column(
             )
         out.append(code.strip().upper())
     return np.asarray(out, dtype=object)
+
+
+def make_usccs(divisions, serials, *, authority: str = "9", kind: str = "1") -> np.ndarray:
+    """Well-formed unified social credit codes (vectorised): ``authority`` and ``kind`` (``'91'``: an
+    enterprise registered by industry and commerce), the 6-digit ``divisions``, an organisation code
+    whose 8-digit body is ``serials`` (integers below 10⁸) with its GB 11714 check character, and the
+    GB 32100 check character. For synthetic firms and tests: codes that pass every check.
+
+    >>> make_usccs(["110000"], [1]).tolist()
+    ['91110000000000019B']
+    >>> is_valid_uscc(make_usccs(["320506"], [12345678])[0])
+    True
+    """
+    div = np.asarray(divisions, dtype="U6")
+    body = np.char.zfill(np.asarray(serials, dtype=np.int64).astype("U8"), 8)
+    digits = np.char.add(np.char.add(np.full(len(div), authority + kind, dtype="U2"), div), body)
+    values = np.frombuffer(digits.astype("S16").tobytes(), dtype=np.uint8).reshape(len(div), 16) - ord("0")
+    org = 11 - (values[:, 8:16].astype(np.int64) @ np.asarray(_ORG_WEIGHTS)) % 11
+    org_char = np.where(org == 10, "X", np.where(org == 11, "0", org.astype("U2")))
+    org_value = np.where(org == 10, _VALUE["X"], np.where(org == 11, 0, org))
+    s = values.astype(np.int64) @ np.asarray(WEIGHTS[:16]) + org_value * WEIGHTS[16]
+    check = np.asarray(list(CHARSET))[(31 - s % 31) % 31]
+    return np.char.add(np.char.add(digits, org_char), check).astype(object)

@@ -2,8 +2,11 @@
 
 ``section_macro_indices`` (provinces × years with the three indices, D and the coordination level),
 ``section_macro_dagum`` (Dagum Gini of D by year), ``section_macro_moran`` (Moran's I of D by year,
-LISA counts), ``section_macro_kde`` (kernel-density ridge plot of D) and ``section_macro_map``
-(province map of D in the default year).
+LISA counts), ``section_macro_kde`` (kernel-density ridge plot of D), ``section_macro_map``
+(province map of D in the default year) and ``section_macro_structure`` (homogeneous and uneven
+development: structure-similarity heat-map, near-duplicate manufacturing structures, the trend on the
+three-sector panel, specialisation, digital input intensity by industry — computed from the stored
+tables by :mod:`industrial_brain.services.structure`, not a stored run).
 
 The table of one year and the map show the run's *default year*: the latest year in which no input
 of the run carries an ``error`` or partial-year quality note
@@ -29,6 +32,7 @@ from industrial_brain.report.html import MARK, Section, bilingual
 from industrial_brain.services.index_audit import audit_tables, run_audit
 from industrial_brain.services.index_checks import published_rank_checks
 from industrial_brain.services.macro import MacroRun, newest_or_new_run
+from industrial_brain.services import structure as structure_service
 from industrial_brain.services.quality import macro_quality
 from industrial_brain.viz.fonts import cjk_font
 from industrial_brain.store.connection import Store
@@ -38,6 +42,7 @@ from industrial_brain.viz.macro import (
     kernel_density_ridge,
     moran_by_year,
     rank_interval_chart,
+    similarity_heatmap,
 )
 
 __all__ = [
@@ -47,6 +52,7 @@ __all__ = [
     "section_macro_moran",
     "section_macro_kde",
     "section_macro_map",
+    "section_macro_structure",
     "section_macro_audit_digital",
     "section_macro_audit_real",
     "section_macro_audit_nqpf",
@@ -253,6 +259,72 @@ def section_macro_map(store: Store, lang: str) -> Section:
     )
 
 
+def section_macro_structure(store: Store, lang: str) -> Section:
+    """Homogeneous and uneven development: similarity heat-map of the provinces' manufacturing
+    structures (2017), near-duplicate pairs, the three-sector trend 2010–2022, Krugman specialisation
+    and the division-of-labour index, digital input intensity by the three industries."""
+    zh_font = cjk_font()
+    lang_fig = lang if zh_font else "en"
+    s = Section("Homogeneous and uneven development 产业同构与区域分工")
+    sim = structure_service.similarity(store)
+    near = sim.near_duplicates
+    s.text(
+        f"Industrial-structure similarity coefficient (UNIDO) S_ij between the 31 provinces' manufacturing "
+        f"structures (gross output of the 18 manufacturing sectors of the 2017 provincial input–output "
+        f"tables): mean {sim.mean:.3f}; {len(near)} of {len(sim.pairs)} pairs at S ≥ {sim.threshold:g} "
+        "(near-duplicate structures, outlined in the heat-map; provinces ordered by clustering on 1 − S)."
+    )
+    s.figure(
+        similarity_heatmap(
+            sim.S,
+            names=structure_service.region_labels(store, lang_fig),
+            threshold=sim.threshold,
+            title=bilingual("Manufacturing structure similarity, 2017", "2017年制造业结构相似系数", zh_font),
+        )
+    )
+    s.table(structure_service.label_pairs(store, near, lang).head(12), floatfmt="{:,.4f}")
+    trend = structure_service.similarity_over_time(store)
+    over = structure_service.specialisation_over_time(store).set_index("year")
+    t = trend.trend.join(over[["mean_K", "FI"]]).reset_index()
+    y0, y1 = int(t["year"].iloc[0]), int(t["year"].iloc[-1])
+    peak = t.loc[t["mean_S"].idxmax()]
+    s.text(
+        f"On the three-sector GRP panel (primary, secondary, tertiary value added) the mean similarity went "
+        f"from {t['mean_S'].iloc[0]:.4f} ({y0}) to {peak.mean_S:.4f} ({int(peak.year)}) and "
+        f"{t['mean_S'].iloc[-1]:.4f} ({y1}); pairs at S ≥ {trend.threshold:g}: "
+        f"{int(t['near_duplicates'].iloc[0])} → {int(t['near_duplicates'].iloc[-1])} of "
+        f"{int(t['pairs'].iloc[0])}. Three sectors are coarse: almost every pair is above 0.9, so the "
+        "level says little and the trend is what to read."
+    )
+    s.table(t[["year", "mean_S", "median_S", "min_S", "near_duplicates", "mean_K", "FI"]], floatfmt="{:,.4f}")
+    for n in trend.notes[1:]:  # the data's caveats (the first note names the panel)
+        s.note(n)
+    k, fi = structure_service.specialisation(store)
+    spec = structure_service.specialisation_frame(store, k, fi, lang)
+    s.text(
+        f"Krugman specialisation index K_i of each province's manufacturing against the rest of the country "
+        f"(0 identical, 2 disjoint) and Fan's specialisation coefficient FI_i; the division-of-labour index "
+        f"of the 31 provinces (size-weighted) is FI = {fi.FI:.4f}. Most and least specialised:"
+    )
+    s.table(pd.concat([spec.head(5), spec.tail(5)]), floatfmt="{:,.4f}")
+    dig = structure_service.digital_by_industry(store)
+    shown = dig[dig["region_code"].isin(["CN", "110000", "310000", "330000", "440000", "520000"])]
+    shown = structure_service.label_regions(store, shown, lang)
+    s.text(
+        "Digital input intensity by industry: the digital sectors' (20 electronics and computers, 31 "
+        "information services) share of each industry's intermediate input, and per unit of output, "
+        "the digital sectors themselves left out; provinces from the 2017 provincial tables, the nation "
+        "from the 2017 and 2020 national tables (domestic + imported use). The CAICT column is its "
+        "digital-economy penetration (a value-added share, another definition): compare the ordering of "
+        "the three industries, not the levels."
+    )
+    pct = ["share_intermediate", "per_output", "caict_penetration"]
+    table = shown[["region_code", "name", "year", "industry", *pct]].copy()
+    table[pct] = 100 * table[pct]
+    s.table(table.rename(columns={c: f"{c} (%)" for c in pct}), floatfmt="{:,.2f}")
+    return s.note(sim.lineage.footer()[:400])
+
+
 _AUDIT_TITLES = {
     "digital": ("digital economy", "数字经济"),
     "real": ("real economy", "实体经济"),
@@ -406,6 +478,7 @@ SECTIONS_MACRO = [
     section_macro_moran,
     section_macro_kde,
     section_macro_map,
+    section_macro_structure,
     section_macro_audit_digital,
     section_macro_audit_real,
     section_macro_audit_nqpf,

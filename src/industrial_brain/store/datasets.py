@@ -21,6 +21,8 @@ OWNED_TABLES = (
     "sector",
     "indicator",
     "region_neighbour",
+    "firm",
+    "transaction",
 )
 
 

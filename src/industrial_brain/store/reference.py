@@ -28,7 +28,7 @@ INDICATOR_COLUMNS = (
     "dataset_id",
 )
 #: The keyed lists whose keys a new dataset must not take from another one.
-KEYED_TABLES = ("indicator", "sector", "enterprise")
+KEYED_TABLES = ("indicator", "sector", "enterprise", "firm")
 
 
 def indicators(store: Store) -> pd.DataFrame:

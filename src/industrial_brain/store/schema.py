@@ -161,7 +161,24 @@ MIGRATIONS.append(
     )
 )
 
-# Version 7 is another change's (firms and transactions); the versions apply in order, gaps allowed.
+MIGRATIONS.append(
+    (
+        7,
+        "firm register and firm-to-firm transactions (the production network)",
+        [
+            # region_code: GB/T 2260, county level where known; sector_code in sector_scheme (IO sectors).
+            """CREATE TABLE firm (
+            uscc VARCHAR PRIMARY KEY, name VARCHAR, region_code VARCHAR NOT NULL, sector_code VARCHAR NOT NULL,
+            sector_scheme VARCHAR NOT NULL, size_class VARCHAR NOT NULL, founding_year SMALLINT, employees DOUBLE,
+            revenue_cny DOUBLE, dataset_id VARCHAR NOT NULL)""",
+            # No key index (bulk loads of millions of rows): record_id uniqueness is checked by the ingest.
+            """CREATE TABLE "transaction" (
+            record_id VARCHAR NOT NULL, seller_uscc VARCHAR NOT NULL, buyer_uscc VARCHAR NOT NULL,
+            "date" DATE NOT NULL, amount_cny DOUBLE NOT NULL, product_code VARCHAR, dataset_id VARCHAR NOT NULL)""",
+        ],
+    )
+)
+
 MIGRATIONS.append(
     (
         8,
@@ -222,6 +239,8 @@ DATA_TABLES = (
     "release_header",
     "release_cell",
     "release_member",
+    "firm",
+    "transaction",
     "alert",
     "alert_change",
     "alert_subscription",

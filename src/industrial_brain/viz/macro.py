@@ -34,6 +34,7 @@ __all__ = [
     "moran_by_year",
     "contribution_bars",
     "rank_interval_chart",
+    "similarity_heatmap",
     "write_macro_figures",
 ]
 
@@ -294,6 +295,48 @@ def rank_interval_chart(intervals: pd.DataFrame, *, title: str = "", label: str 
     ax.invert_yaxis()
     ax.set_xlabel("rank (1 = first)")
     ax.legend(fontsize=7, frameon=False, loc="upper right")
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def similarity_heatmap(
+    S: pd.DataFrame,
+    *,
+    names: dict[str, str] | None = None,
+    title: str = "",
+    threshold: float | None = 0.9,
+    cluster: bool = True,
+):
+    """Heat-map of a regions × regions structure-similarity matrix ``S`` (values in [0, 1]).
+
+    ``names`` labels the codes; with ``cluster`` the regions are ordered by average-linkage
+    clustering on ``1 − S`` (scipy), so groups of near-duplicate structures show as blocks; cells at or
+    above ``threshold`` are outlined."""
+    codes = list(S.index)
+    A = S.to_numpy(dtype=float)
+    if cluster and len(codes) > 2:
+        from scipy.cluster.hierarchy import leaves_list, linkage
+        from scipy.spatial.distance import squareform
+
+        D = np.clip(1.0 - A, 0.0, None)
+        np.fill_diagonal(D, 0.0)
+        order = leaves_list(linkage(squareform((D + D.T) / 2, checks=False), method="average"))
+        codes = [codes[i] for i in order]
+        A = A[np.ix_(order, order)]
+    n = len(codes)
+    size = max(5.0, 0.22 * n + 2.0)
+    fig, ax = plt.subplots(figsize=(size + 1.2, size))
+    im = ax.imshow(A, cmap="viridis", vmin=float(np.floor(A.min() * 10) / 10), vmax=1.0)
+    labels = [(names or {}).get(c, c) for c in codes]
+    ax.set_xticks(range(n), labels, rotation=90, fontsize=7)
+    ax.set_yticks(range(n), labels, fontsize=7)
+    if threshold is not None:
+        rr, cc = np.nonzero((A >= threshold) & ~np.eye(n, dtype=bool))
+        for r, c in zip(rr, cc):
+            ax.add_patch(plt.Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, ec="white", lw=0.6))
+    fig.colorbar(im, ax=ax, fraction=0.046, pad=0.03, label="S")
     if title:
         ax.set_title(title)
     fig.tight_layout()

@@ -1,5 +1,7 @@
 """Macro analyses (composite indices, coupling coordination, inequality, spatial): run the pipeline
-as a background job; read the results through ``/runs`` (kind ``macro``) or ``/macro/map``."""
+as a background job; read the results through ``/runs`` (kind ``macro``) or ``/macro/map``. Structure
+similarity, specialisation and digital intensity by industry are under ``/macro/structure``
+(:mod:`industrial_brain.api.routes.structure`)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from industrial_brain.api.deps import (
 )
 from industrial_brain.api.params import Runner
 from industrial_brain.api.routes.jobs import job
+from industrial_brain.api.routes.structure import router as structure_router
 from industrial_brain.api.schemas import JobPublic, MacroJobIn, MapPage, Message, Page
 from industrial_brain.errors import InputError
 from industrial_brain.services import access
@@ -184,3 +187,6 @@ def measures(request: Request, who: CurrentRole):
     """The measures ``/macro/map`` can show, with English and Chinese names."""
     data = [{"measure": k, "name_en": v[0], "name_zh": v[1]} for k, v in MAP_MEASURES.items()]
     return cached(request, who, lambda: render({"data": data, "count": len(data)}))
+
+
+router.include_router(structure_router)  # /macro/structure/...

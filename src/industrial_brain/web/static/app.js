@@ -43,6 +43,19 @@
     return v.toLocaleString(S.lang === "zh" ? "zh-CN" : "en-GB", { minimumFractionDigits: digits !== undefined ? d : 0, maximumFractionDigits: d });
   }
 
+  // units as a reader writes them (10^8 CNY → 亿元 in Chinese)
+  const UNIT_ZH = { "10^8 CNY": "亿元", "10^4 CNY": "万元", "CNY": "元", "CNY/person": "元/人", "10^4 t": "万吨", "t": "吨",
+    "10^4 persons": "万人", "persons": "人", "10^4 tce": "万吨标准煤", "10^8 m3": "亿立方米", "10^8 kWh": "亿千瓦时",
+    "Mt CO2": "百万吨二氧化碳", "km": "公里", "10^4 km": "万公里", "count": "个", "index": "指数", "share": "比重",
+    "ratio": "比值", "ports/person": "个/人", "undocumented": "单位未注明", "%": "%" };
+  const UNIT_EN = { "10^8 CNY": "100 million CNY" };
+  // a unit the source leaves uncertain is stored with " (?)": it keeps its question mark
+  function unitLabel(u) {
+    const raw = String(u).trim(), unsure = raw.endsWith("(?)"), k = raw.replace(/\s*\(\?\)$/, "");
+    const name = S.lang === "zh" ? (UNIT_ZH[k] || k) : (UNIT_EN[k] || k);
+    return unsure ? (name ? name + (S.lang === "zh" ? "（？）" : " (?)") : "?") : name;
+  }
+
   function regionName(code) {
     const r = S.regions[code];
     if (!r) return code;
@@ -106,10 +119,10 @@
     const groups = {};
     for (const ind of S.indicators) {
       const g = ind.dimension || "other";
-      if (!groups[g]) { groups[g] = document.createElement("optgroup"); groups[g].label = g; sel.appendChild(groups[g]); }
+      if (!groups[g]) { groups[g] = document.createElement("optgroup"); groups[g].label = t("dim_" + g) === "dim_" + g ? g : t("dim_" + g); sel.appendChild(groups[g]); }
       const o = document.createElement("option");
       o.value = ind.key;
-      o.textContent = label(ind) + (ind.unit ? " (" + ind.unit + ")" : "");
+      o.textContent = label(ind) + (ind.unit ? " (" + unitLabel(ind.unit) + ")" : "");
       groups[g].appendChild(o);
     }
     if (cur) sel.value = cur;
@@ -195,24 +208,39 @@
       .map((r) => ({ name: r.region_code, value: r.value, note: r.note, flags: r.flags }));
     const vals = data.map((d) => d.value);
     const cat = categories(ind);
-    const show = (v) => (cat ? (cat.find((p) => p.value === v) || {}).label || fmt(v) : fmt(v) + " " + (ind.unit || ""));
+    const unit = ind.unit ? unitLabel(ind.unit) : "";
+    const show = (v) => (cat ? (cat.find((p) => p.value === v) || {}).label || fmt(v) : fmt(v) + (unit ? " " + unit : ""));
+    // the legend's ends are the data's own range with as many decimals as it needs, and its unit
+    const lo = vals.length ? Math.min(...vals) : 0, hi = vals.length ? Math.max(...vals) : 1;
     const visualMap = cat
       ? { type: "piecewise", pieces: cat, left: 10, bottom: 10 }
-      : { min: vals.length ? Math.min(...vals) : 0, max: vals.length ? Math.max(...vals) : 1, left: 10, bottom: 10,
-        calculable: true, text: [t("value"), ""], inRange: { color: ["#e0f3f8", "#74add1", "#313695"] } };
+      : { min: lo, max: hi, left: 10, bottom: 10, calculable: true, precision: Math.max(0, Math.min(3, 2 - Math.floor(Math.log10((hi - lo) || 1)))),
+        formatter: (v) => fmt(v), text: [unit || t("value"), ""], inRange: { color: ["#e0f3f8", "#74add1", "#313695"] } };
+    // provinces without a value: drawn apart (white, dashed border) and named in the key below the map
+    const have = new Set(data.map((d) => d.name));
+    const blankCodes = Object.keys(S.regions).filter((c) => c !== "100000" && !have.has(c));
+    // the key names the 31 provinces the panels cover (Taiwan, Hong Kong and Macao are never in them)
+    const missing = blankCodes.filter((c) => S.regions[c].region4_en);
+    const blank = blankCodes.map((c) => ({ name: c, value: NaN, itemStyle: { areaColor: "#ffffff", borderColor: "#8a96a3", borderType: "dashed" } }));
     const c = chart("map");
     c.setOption({
       title: { text: label(ind) + " · " + y, left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "item", formatter: (p) => regionName(p.name) + "<br>" + (p.value === undefined || Number.isNaN(p.value) ? t("no_data") : show(p.value) + dagger(p.data)) +
         (p.data && noteText(p.data) ? '<br><span style="white-space:normal;display:inline-block;max-width:22rem;font-size:11px">' + esc(noteText(p.data)) + "</span>" : "") },
       visualMap,
-      series: [{ type: "map", map: "china", roam: true, data, emphasis: { label: { show: true, formatter: (p) => regionName(p.name) } },
-        label: { show: false } }],
+      series: [{ type: "map", map: "china", roam: true, data: data.concat(blank), emphasis: { label: { show: true, formatter: (p) => regionName(p.name) } },
+        label: { show: false, formatter: (p) => regionName(p.name) } }],
     }, { replaceMerge: ["visualMap"] });
+    c.dispatchAction({ type: "downplay", seriesIndex: 0 });
     const tbody = $("#ranking tbody");
     tbody.innerHTML = "";
-    data.sort((a, b) => b.value - a.value).forEach((d, i) => {
-      const tr = row([String(i + 1), regionName(d.name), (cat ? show(d.value) : fmt(d.value)) + dagger(d)], [2]);
+    // ordinal measures are ranked; classes (LISA quadrants) are grouped in their legend's order, not ranked
+    const ranked = !cat || ind.code === "level";
+    const order = cat ? Object.fromEntries(cat.map((p, i) => [p.value, i])) : {};
+    const sorted = ranked ? data.sort((a, b) => b.value - a.value)
+      : data.sort((a, b) => order[a.value] - order[b.value] || regionName(a.name).localeCompare(regionName(b.name), S.lang === "zh" ? "zh-CN" : "en"));
+    sorted.forEach((d, i) => {
+      const tr = row([ranked ? String(i + 1) : "", regionName(d.name), (cat ? show(d.value) : fmt(d.value)) + dagger(d)], [2]);
       tr.dataset.code = d.name;
       if (dagger(d)) { tr.cells[2].title = noteText(d); tr.dataset.note = "1"; }
       tbody.appendChild(tr);
@@ -220,11 +248,13 @@
     const mapEl = $("#map");
     mapEl.dataset.regions = String(data.length);
     mapEl.dataset.year = String(y);
-    $("#map-note").textContent = data.length + " " + t("values_shown") + (ind.unit ? " · " + t("unit") + ": " + ind.unit : "") +
+    $("#map-note").textContent = data.length + " " + t("values_shown") + (ind.unit ? " · " + t("unit") + ": " + unitLabel(ind.unit) : "") +
       (ind.dataset_id ? " · " + t("source") + ": " + ind.dataset_id : "");
     const marked = data.filter((d) => dagger(d)).length;
     mapEl.dataset.marked = String(marked);
-    $("#map-legend").textContent = (marked ? MARK + " " + t("mark_legend") + (S.lang === "zh" ? "。" : ". ") : "") + yearNote(S.panel, y);
+    mapEl.dataset.missing = String(missing.length);
+    $("#map-legend").textContent = (missing.length ? t("no_data_key") + ": " + missing.map(regionName).join(S.lang === "zh" ? "、" : ", ") + (S.lang === "zh" ? "。" : ". ") : "") +
+      (marked ? MARK + " " + t("mark_legend") + (S.lang === "zh" ? "。" : ". ") : "") + yearNote(S.panel, y);
   }
 
   const MARK = "\u2020";
