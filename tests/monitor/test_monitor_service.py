@@ -15,6 +15,7 @@ from industrial_brain.monitor import load_rules
 from industrial_brain.services import catalog, monitor
 from industrial_brain.store import alerts as store_alerts
 
+
 def test_store_round_trip(store):
     """What write_alerts stores reads back field for field (evidence and lineage as JSON text)."""
     row = {
@@ -136,4 +137,28 @@ def test_the_same_subject_in_two_datasets_gets_one_alert_each(default_store, tmp
     hit = store_alerts.alerts(s, rule="gdp_contraction")
     assert sorted(hit["datasets"]) == ["synthetic_a", "synthetic_b"] and hit["alert_id"].nunique() == 2
     again = monitor.run(s, datasets=["synthetic_a", "synthetic_b"])
+    assert again.opened.empty and again.changes.empty
+
+
+def test_the_coordination_degree_of_the_newest_macro_run(default_store):
+    """D of a macro run (SYNTHETIC values) is evaluated beside the panels; its alerts are its own."""
+    from industrial_brain.lineage import Lineage
+    from industrial_brain.services.results import dataset_lineage, save_run
+
+    s = default_store
+    v = pd.DataFrame(
+        {
+            "region_code": ["110000"] * 3,
+            "year": [2019, 2020, 2021],
+            "measure": "D",
+            "value": [0.62, 0.48, 0.47],
+        }
+    )
+    save_run(
+        s, "macro", Lineage.make("synthetic", {}, datasets=dataset_lineage(s, ["econ_energy_1990_2025"])), v
+    )
+    r = monitor.run(s)
+    d = r.opened[r.opened["indicator_code"] == "D"]
+    assert d[["rule", "region_code", "year"]].values.tolist() == [["coordination_disorder", "110000", 2020]]
+    again = monitor.run(s)
     assert again.opened.empty and again.changes.empty

@@ -246,7 +246,8 @@ def run(
     stored = store_alerts.alerts(store)
     opened, closed, changes, sources = [], [], [], []
     for src in _sources(store, datasets, through):
-        prev = stored[stored["datasets"].fillna("") == src.datasets]
+        mine = stored["datasets"].fillna("") == src.datasets  # a macro run of a panel's datasets: its own D
+        prev = stored[mine & stored["indicator_code"].isin(src.panel["indicator_code"].unique())]
         ev = evaluate(src.panel, rs, lineage=src.lineage, tags=src.tags)
         upd = reconcile(prev[list(ALERT_COLUMNS)], ev, at=at)
         # the engine's ids are unique among this source's alerts; one another source holds gets a suffix
