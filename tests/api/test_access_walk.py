@@ -30,6 +30,7 @@ from industrial_brain.services.access import Principal
 from industrial_brain.services.accounts import add_user
 from industrial_brain.services.results import dataset_lineage, save_run
 from industrial_brain.store import Store
+from industrial_brain.store.alerts import write_alerts
 
 from .conftest import ENT_A, ENT_B, PASSWORD, token
 
@@ -313,6 +314,57 @@ def cases(ids: dict) -> list[Case]:
         Case("GET", "/innovation/malmquist", "/innovation/malmquist?from=2021&to=2022", everyone()),
         Case("GET", "/innovation/chain", "/innovation/chain?years=2022", everyone()),
         Case("POST", "/stress/jobs", "/stress/jobs", refused(*RUNNERS, ok=400), body={"scenario": "nope"}),
+        # monitoring: a general and an important alert (SYNTHETIC); ack and close change the general
+        # one (admin first, then it is no longer open: 400); the others are refused first
+        Case("GET", "/monitor/alerts", "/monitor/alerts?rule=synthetic_g", everyone()),
+        Case("GET", "/monitor/alerts", "/monitor/alerts?rule=synthetic_g&format=csv", everyone()),
+        Case("GET", "/monitor/alerts/{alert_id}", "/monitor/alerts/walk_g", everyone()),
+        Case(
+            "GET",
+            "/monitor/alerts/{alert_id}",
+            "/monitor/alerts/walk_i",
+            refused(*CLEARED_IMPORTANT),
+            grade="important",
+        ),
+        Case(
+            "POST",
+            "/monitor/alerts/{alert_id}/ack",
+            "/monitor/alerts/walk_g/ack",
+            refused("admin", "analyst", "analyst2", ok=400) | {"admin": 200},
+            body={"reason": "seen"},
+            action="alert_ack",
+        ),
+        Case(
+            "POST",
+            "/monitor/alerts/{alert_id}/close",
+            "/monitor/alerts/walk_g/close",
+            refused("admin", "analyst", "analyst2", ok=400) | {"admin": 200},
+            body={"reason": "done"},
+            action="alert_close",
+        ),
+        Case(
+            "POST",
+            "/monitor/alerts/{alert_id}/ack",
+            "/monitor/alerts/walk_i/ack",
+            refused(*CLEARED_IMPORTANT, ok=422),
+            body={"reason": ""},
+        ),
+        Case("GET", "/monitor/rules", "/monitor/rules", everyone()),
+        Case("GET", "/monitor/subscriptions", "/monitor/subscriptions", refused(*MEMBERS)),
+        Case(
+            "POST",
+            "/monitor/subscriptions",
+            "/monitor/subscriptions",
+            refused(*MEMBERS, ok=201),
+            body={"channel": "email", "target": "planning@example.org", "rules": ["synthetic_g"]},
+            action="alert_subscribe",
+        ),
+        Case(
+            "POST",
+            "/monitor/subscriptions/{subscription_id}/stop",
+            "/monitor/subscriptions/nope/stop",
+            refused(*MEMBERS, ok=400),
+        ),
         # last: revokes the token it is called with (a fresh one per role)
         Case("POST", "/auth/logout", "/auth/logout", refused(*MEMBERS), action="logout", fresh_token=True),
     ]
@@ -357,6 +409,20 @@ def _add_core_data(s: Store) -> None:
         f"WHERE table_id = '{IO_GENERAL}'"
     )
     add_user(s, "ana2", PASSWORD, "analyst")
+    alert = {
+        "subject": "s", "kind": "threshold", "region_code": "110000", "indicator_code": "synthetic_core",
+        "year": 2020, "severity": "warning", "state": "open", "condition": "firing", "last_year": 2020,
+        "message_en": "SYNTHETIC", "message_zh": "合成", "evidence": "{}", "opened_at": "2021-01-01",
+        "updated_at": "2021-01-01",
+    }  # fmt: skip
+    rows = [
+        alert | {"alert_id": "walk_g", "rule": "synthetic_g", "grade": "general",
+                 "datasets": "econ_energy_1990_2025"},
+        alert | {"alert_id": "walk_i", "rule": "synthetic_i", "grade": "important",
+                 "datasets": "synthetic_important_panel"},
+    ]  # fmt: skip
+    with s.transaction():
+        write_alerts(s, pd.DataFrame(rows))
 
 
 def _values() -> pd.DataFrame:

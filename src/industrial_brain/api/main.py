@@ -44,6 +44,7 @@ from industrial_brain.api.routes import (
     io_tables,
     jobs,
     macro,
+    monitor,
     panels,
     regions,
     releases,
@@ -76,6 +77,7 @@ ROUTERS = (
     assess,
     brief,
     innovation,
+    monitor,
 )
 #: Limits on costly requests of apps built without their own (tests relax them; serve keeps these).
 RATE_LIMITS = RateLimits()

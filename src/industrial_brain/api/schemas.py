@@ -312,3 +312,32 @@ class StressJobIn(BaseModel):
     days: int | None = Field(None, ge=10, le=730)
     runs: int = Field(0, ge=0, le=200, description="Monte Carlo runs (0: the scenario as written only)")
     seed: int | None = Field(None, ge=0, le=2**31 - 1)
+
+
+# ---- monitoring --------------------------------------------------------------------------------
+class AlertReasonIn(BaseModel):
+    """Why an alert is acknowledged or closed (stored with the change and audited)."""
+
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class AlertPublic(BaseModel):
+    """One alert (the list's fields) with its ``evidence``, ``lineage`` and state ``changes``."""
+
+    model_config = ConfigDict(extra="allow")
+    alert_id: str
+    rule: str
+    state: Literal["open", "acknowledged", "closed"]
+    grade: Literal["general", "important", "core"]
+    evidence: dict[str, Any] | None = None
+    changes: list[dict[str, Any]]
+
+
+class SubscriptionIn(BaseModel):
+    """Alerts of these rules, regions and tags (each empty: all) to a webhook URL or e-mail address."""
+
+    channel: Literal["webhook", "email"]
+    target: str = Field(min_length=1, max_length=500)
+    rules: list[str] = Field(default_factory=list, max_length=100)
+    regions: list[str] = Field(default_factory=list, max_length=100)
+    tags: list[str] = Field(default_factory=list, max_length=100)

@@ -44,6 +44,7 @@ from industrial_brain.cli.innovation import app as innovation_app
 from industrial_brain.cli.io import chain_app, io_app
 from industrial_brain.cli.macro import app as macro_app
 from industrial_brain.cli.mu import app as mu_app
+from industrial_brain.cli.monitor import app as monitor_app
 from industrial_brain.cli.network import app as network_app
 from industrial_brain.cli.serve import serve as serve_command
 from industrial_brain.cli.serve import user_app
@@ -73,6 +74,7 @@ app.add_typer(macro_app, name="macro")
 app.add_typer(io_app, name="io")
 app.add_typer(chain_app, name="chain")
 app.add_typer(stress_app, name="stress")
+app.add_typer(monitor_app, name="monitor")
 app.add_typer(network_app, name="network")
 app.add_typer(mu_app, name="mu")
 app.add_typer(brief_app, name="brief")
@@ -150,6 +152,9 @@ def ingest(
         console.print(
             f"ok 成功: dataset '{report.dataset_id}' — {report.message}; {len(report.notes)} quality note(s)"
         )
+        if "monitor" in report.details:
+            m = report.details["monitor"]
+            console.print(f"alarm rules 预警规则: {m['opened']} opened 新开, {m['closed']} closed 关闭")
 
 
 @app.command()

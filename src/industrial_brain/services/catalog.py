@@ -11,6 +11,7 @@ or column at fault, never an interface's option.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import pandas as pd
 from industrial_brain._shared.i18n import check_lang
 from industrial_brain.errors import InputError
 from industrial_brain.ingest import IngestReport, ingest
+from industrial_brain.services import monitor
 from industrial_brain.store import readers
 from industrial_brain.store.connection import Store
 from industrial_brain.store.observations import indicator_coverage
@@ -65,7 +67,8 @@ def ingest_file(
     Takes every option any kind knows and passes each kind its own: ``layout`` (panel); ``year``,
     ``table_id``, ``region``, ``scheme``, ``unit``, ``rtol`` (io); ``scheme`` (sectors, enterprise).
     See :func:`industrial_brain.ingest.ingest` for the guarantees (validated first, all or nothing,
-    an identical file is a no-op).
+    an identical file is a no-op). After a panel is stored the shipped alarm rules run on it
+    (:func:`industrial_brain.services.monitor.run`; counts in ``details['monitor']``).
     """
     options: dict = {}
     if kind == "panel":
@@ -74,7 +77,7 @@ def ingest_file(
         options.update(year=year, table_id=table_id, region=region, scheme=scheme or "", unit=unit, rtol=rtol)
     elif kind in ("sectors", "enterprise"):
         options["scheme"] = scheme
-    return ingest(
+    report = ingest(
         store,
         path,
         kind,
@@ -87,6 +90,12 @@ def ingest_file(
         sheet=sheet,
         **options,
     )
+    if kind != "panel" or report.skipped:
+        return report
+    # the shipped alarm rules on the panel just stored (that dataset only); see services.monitor
+    ran = monitor.run(store, datasets=[report.dataset_id])
+    seen = {"opened": len(ran.opened), "closed": len(ran.closed), "queued": ran.queued}
+    return dataclasses.replace(report, details={**report.details, "monitor": seen})
 
 
 # -- catalog and quality notes --------------------------------------------------------------------

@@ -179,6 +179,42 @@ MIGRATIONS.append(
     )
 )
 
+MIGRATIONS.append(
+    (
+        8,
+        "monitoring: alerts with evidence, their state changes, subscriptions, the delivery outbox",
+        [
+            # One row per alert (monitor.states.ALERT_COLUMNS) and what it rests on: datasets, their
+            # highest grade, the lineage of the evaluation. Times are UTC (naive TIMESTAMP).
+            """CREATE TABLE alert (
+            alert_id VARCHAR PRIMARY KEY, subject VARCHAR NOT NULL, rule VARCHAR NOT NULL, kind VARCHAR,
+            region_code VARCHAR, indicator_code VARCHAR, year SMALLINT, severity VARCHAR NOT NULL,
+            state VARCHAR NOT NULL CHECK (state IN ('open', 'acknowledged', 'closed')),
+            condition VARCHAR NOT NULL CHECK (condition IN ('firing', 'cleared')), last_year SMALLINT,
+            cleared_year SMALLINT, value DOUBLE, measure DOUBLE, message_en VARCHAR, message_zh VARCHAR,
+            evidence JSON, opened_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL, datasets VARCHAR,
+            grade VARCHAR NOT NULL CHECK (grade IN ('general', 'important', 'core')), lineage JSON)""",
+            # The audit of every state change: who, why, when (from_state NULL: opened).
+            """CREATE TABLE alert_change (
+            "at" TIMESTAMP NOT NULL, actor VARCHAR NOT NULL, alert_id VARCHAR NOT NULL, from_state VARCHAR,
+            to_state VARCHAR NOT NULL, reason VARCHAR)""",
+            # Empty rules / regions / tags (comma-separated): every one.
+            """CREATE TABLE alert_subscription (
+            subscription_id VARCHAR PRIMARY KEY, username VARCHAR NOT NULL, rules VARCHAR NOT NULL DEFAULT '',
+            regions VARCHAR NOT NULL DEFAULT '', tags VARCHAR NOT NULL DEFAULT '',
+            channel VARCHAR NOT NULL CHECK (channel IN ('webhook', 'email')), target VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL, active BOOLEAN NOT NULL DEFAULT TRUE)""",
+            # One row per alert x subscription (delivery_id: the idempotency key sent with it).
+            """CREATE TABLE alert_outbox (
+            delivery_id VARCHAR PRIMARY KEY, alert_id VARCHAR NOT NULL, subscription_id VARCHAR NOT NULL,
+            channel VARCHAR NOT NULL, target VARCHAR NOT NULL, payload JSON NOT NULL,
+            status VARCHAR NOT NULL CHECK (status IN ('pending', 'delivered')), attempts INTEGER NOT NULL DEFAULT 0,
+            next_try TIMESTAMP NOT NULL, last_error VARCHAR, created_at TIMESTAMP NOT NULL,
+            delivered_at TIMESTAMP, UNIQUE (alert_id, subscription_id))""",
+        ],
+    )
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 #: Tables whose content an ingest may change (compared before/after in the atomicity tests).
@@ -205,4 +241,8 @@ DATA_TABLES = (
     "release_member",
     "firm",
     "transaction",
+    "alert",
+    "alert_change",
+    "alert_subscription",
+    "alert_outbox",
 )
