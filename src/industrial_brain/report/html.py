@@ -11,15 +11,18 @@ import pandas as pd
 from jinja2 import Template
 
 _TEMPLATE = Template("""<!doctype html>
-<html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ title }}</title>
+<html lang="{{ lang }}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{{ title }}</title>
 <style>
 body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;
 max-width:1100px;margin:2em auto;color:#222}
 h1{border-bottom:2px solid #1f6feb}h2{margin-top:2em;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;font-size:13px;margin:0.5em 0}
+table{border-collapse:collapse;font-size:13px;margin:0.5em 0;display:block;max-width:100%;overflow-x:auto}
 td,th{border:1px solid #ddd;padding:3px 6px;text-align:right}
 th{background:#f3f6fa}td:first-child,th:first-child{text-align:left}.note{color:#555;font-size:13px}
-img{max-width:100%}footer{margin-top:3em;color:#777;font-size:12px}
+img{max-width:100%;height:auto}p{overflow-wrap:anywhere}
+@media (max-width:700px){body{margin:1em .8em}}
+footer{margin-top:3em;color:#777;font-size:12px}
 {{ css }}</style></head><body>
 <h1>{{ title }}</h1><p class="note">{{ subtitle }}</p>
 {% for s in sections %}<section><h2>{{ s.title }}</h2>{{ s.body }}</section>{% endfor %}
