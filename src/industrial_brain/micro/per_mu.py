@@ -404,8 +404,12 @@ def evaluate_per_mu(
     prev = prev.rename(columns={"_class_code": "_prev_code"})
     merged = out[["uscc", "year"]].merge(prev, on=["uscc", "year"], how="left")
     if len(merged) != len(out):
-        raise InputError.at("a firm appears twice for one year", file=source, column="uscc",
-                            expected="one row per firm and year")
+        raise InputError.at(
+            "a firm appears twice for one year",
+            file=source,
+            column="uscc",
+            expected="one row per firm and year",
+        )
     prev_code = merged["_prev_code"].to_numpy(float)
     out["prev_class"] = pd.Series(prev_code).map(dict(enumerate(CLASSES))).to_numpy(object)
     out["class_change"] = prev_code - code
