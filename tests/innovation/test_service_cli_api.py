@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from industrial_brain.api.main import close_app, create_app
 from industrial_brain.cli.main import main
 from industrial_brain.innovation import dea
+from industrial_brain.errors import InputError
 from industrial_brain.services.innovation import innovation_chain, innovation_efficiency, innovation_malmquist
 from industrial_brain.store import Store
 
@@ -63,6 +64,11 @@ def test_malmquist_2013_2022_identity_and_mean(store):
     np.testing.assert_allclose(f["MI"], f["EC"] * f["TC"], rtol=1e-12)
     geo = np.exp(np.log(f[["MI", "EC", "TC"]]).mean())
     assert round(geo["MI"], 3) == 2.527 and round(geo["EC"], 3) == 1.466 and round(geo["TC"], 3) == 1.724
+    # one year (or a window outside the data) has no pair to compare: one clear line, not a crash
+    with pytest.raises(InputError, match="compares two years"):
+        innovation_malmquist(store, years="2022")
+    with pytest.raises(InputError, match="no R&D data in 1990–1995"):
+        innovation_malmquist(store, years="1990:1995")
     consecutive = innovation_malmquist(store, years="2020:2022")
     assert sorted(set(zip(consecutive.frame.period_from, consecutive.frame.period_to))) == [
         (2020, 2021),

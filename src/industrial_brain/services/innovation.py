@@ -68,6 +68,14 @@ def chain_panel(store: Store, years: tuple[int, int] | None = None) -> tuple[pd.
     P = read_panel(store, indicators=codes, years=years or (2013, 2022), datasets=DATASETS)
     provinces = set(store_regions.regions(store, "province")["code"])
     P = P[P.index.get_level_values("region_code").isin(provinces)]
+    if P.empty or not set(RD_INPUTS) <= set(P.columns):
+        lo, hi = years or (2013, 2022)
+        raise InputError.at(
+            f"the innovation panels have no R&D data in {lo}–{hi}",
+            column="years",
+            value=f"{lo}:{hi}",
+            expected="years within the panels (2013–2022 as shipped)",
+        )
     P = P[P[list(RD_INPUTS)].notna().any(axis=1)]
     notes = []
     miss = P[GDP].isna() & P[GRP_FALLBACK].notna()
@@ -244,6 +252,15 @@ def innovation_malmquist(
     P, notes, lin = chain_panel(store, _years(years) if pair is None else (min(pair), max(pair)))
     have = sorted(int(y) for y in P.index.get_level_values("year").unique())
     pairs = [tuple(pair)] if pair is not None else list(zip(have[:-1], have[1:]))
+    if not pairs or not have:
+        raise InputError.at(
+            "a Malmquist index compares two years; the panel has data for "
+            + (", ".join(map(str, have)) if have else "no year")
+            + " in this window",
+            column="years",
+            value=None if years is None else str(years),
+            expected="a window of at least two years with data, or pair=FROM:TO",
+        )
     for a, b in pairs:
         if a not in have or b not in have or a >= b:
             raise InputError.at(
