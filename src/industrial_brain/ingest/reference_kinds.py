@@ -11,6 +11,7 @@ size_class`` and optional ``sector_scheme, founding_year, employees, revenue_cny
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,11 +78,21 @@ def _require(df: pd.DataFrame, cols: list[str], file: str) -> None:
             )
 
 
+def _refuse_first(
+    bad: Any, what: str, *, file: str, column: str, values: Any = None, expected: str | None = None
+) -> None:
+    """Refuse the first row flagged in ``bad`` (its file line: position + 2, the header being line 1),
+    showing that row's entry of ``values``; nothing when no row is flagged."""
+    bad = np.asarray(bad, dtype=bool)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        value = None if values is None else (values.iat[i] if hasattr(values, "iat") else values[i])
+        raise InputError.at(what, file=file, row=i + 2, column=column, value=value, expected=expected)
+
+
 def _no_blank(df: pd.DataFrame, col: str, file: str, expected: str) -> None:
     blank = df[col].isna() | (df[col].astype("string").str.strip() == "")
-    if blank.any():
-        i = int(np.flatnonzero(blank.to_numpy())[0])
-        raise InputError.at(f"missing {col}", file=file, row=i + 2, column=col, expected=expected)
+    _refuse_first(blank, f"missing {col}", file=file, column=col, expected=expected)
 
 
 def _no_duplicates(df: pd.DataFrame, cols: list[str], file: str) -> None:
@@ -105,11 +116,7 @@ def _numbers(df: pd.DataFrame, col: str, file: str) -> np.ndarray:
         return np.full(len(df), np.nan)
     s = df[col].astype("string").str.strip()
     num, bad = parse_numbers(s, marks=BLANK)  # strict: no NaN, 1_000 or 1,5
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError.at(
-            "not a number", file=file, row=i + 2, column=col, value=s.iat[i], expected="a number or blank"
-        )
+    _refuse_first(bad, "not a number", file=file, column=col, values=s, expected="a number or blank")
     return num
 
 
@@ -215,27 +222,23 @@ def ingest_indicators(
         )
     codes = df["code"].astype(str).str.strip()
     bad = ~codes.str.fullmatch(r"[A-Za-z][A-Za-z0-9_.]{0,63}")
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError.at(
-            "bad indicator code",
-            file=file,
-            row=i + 2,
-            column="code",
-            value=codes.iat[i],
-            expected="a letter then letters, digits, '_' or '.' (up to 64)",
-        )
+    _refuse_first(
+        bad,
+        "bad indicator code",
+        file=file,
+        column="code",
+        values=codes,
+        expected="a letter then letters, digits, '_' or '.' (up to 64)",
+    )
     direction = df["direction"].astype(str).str.strip().str.lower().map(_DIRECTIONS)
-    if direction.isna().any():
-        i = int(np.flatnonzero(direction.isna().to_numpy())[0])
-        raise InputError.at(
-            "bad direction",
-            file=file,
-            row=i + 2,
-            column="direction",
-            value=df["direction"].iat[i],
-            expected="'+' or '-'",
-        )
+    _refuse_first(
+        direction.isna(),
+        "bad direction",
+        file=file,
+        column="direction",
+        values=df["direction"],
+        expected="'+' or '-'",
+    )
     lo, hi = _numbers(df, "min_value", file), _numbers(df, "max_value", file)
     crossed = ~np.isnan(lo) & ~np.isnan(hi) & (lo > hi)
     if crossed.any():
@@ -372,16 +375,14 @@ def _register_basics(
         _no_blank(df, c, file, expected)
     uscc = validate_uscc_column(df["uscc"].tolist(), file=file)
     size = df["size_class"].astype(str).str.strip().str.lower().map(SIZE_CLASSES)
-    if size.isna().any():
-        i = int(np.flatnonzero(size.isna().to_numpy())[0])
-        raise InputError.at(
-            "unknown size class",
-            file=file,
-            row=i + 2,
-            column="size_class",
-            value=df["size_class"].iat[i],
-            expected="large | medium | small | micro (大型/中型/小型/微型)",
-        )
+    _refuse_first(
+        size.isna(),
+        "unknown size class",
+        file=file,
+        column="size_class",
+        values=df["size_class"],
+        expected="large | medium | small | micro (大型/中型/小型/微型)",
+    )
     return uscc, size
 
 
@@ -412,16 +413,14 @@ def _firm_regions(values: pd.Series, file: str) -> np.ndarray:
     provinces = set(province_table()["code"])
     out = text.to_numpy(dtype=object)
     bad = digits & ~np.isin((text.str[:2] + "0000").to_numpy(dtype=object), list(provinces))
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError.at(
-            "unknown region",
-            file=file,
-            row=i + 2,
-            column="region_code",
-            value=text.iat[i],
-            expected="a GB/T 2260 code of a known province (e.g. 320506) or a province name",
-        )
+    _refuse_first(
+        bad,
+        "unknown region",
+        file=file,
+        column="region_code",
+        values=text,
+        expected="a GB/T 2260 code of a known province (e.g. 320506) or a province name",
+    )
     if (~digits).any():  # province names: mapped, the first unknown one refused at its row
         rows = np.flatnonzero(~digits)
         mapping = {u: region_code(u) for u in pd.unique(out[rows])}
@@ -442,27 +441,21 @@ def _firm_regions(values: pd.Series, file: str) -> np.ndarray:
 def _years(df: pd.DataFrame, file: str) -> np.ndarray:
     years = _numbers(df, "founding_year", file)
     bad = ~np.isnan(years) & ((years != np.round(years)) | (years < 1800) | (years > 2100))
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError.at(
-            "bad founding year",
-            file=file,
-            row=i + 2,
-            column="founding_year",
-            value=df["founding_year"].iat[i],
-            expected="a year such as 2008, or blank",
-        )
+    _refuse_first(
+        bad,
+        "bad founding year",
+        file=file,
+        column="founding_year",
+        values=df.get("founding_year"),
+        expected="a year such as 2008, or blank",
+    )
     return years
 
 
 def _non_negative(df: pd.DataFrame, col: str, file: str) -> np.ndarray:
     v = _numbers(df, col, file)
     bad = ~np.isnan(v) & ~(np.isfinite(v) & (v >= 0))
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError.at(
-            f"bad {col}", file=file, row=i + 2, column=col, value=df[col].iat[i], expected="≥ 0 or blank"
-        )
+    _refuse_first(bad, f"bad {col}", file=file, column=col, values=df.get(col), expected="≥ 0 or blank")
     return v
 
 
