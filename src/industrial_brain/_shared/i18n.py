@@ -189,6 +189,20 @@ def in_100m_cny(value: float, unit: str) -> float | None:
     return None if code is None else float(value) * MONEY_FACTOR[code] / 1e8
 
 
+def money_scale(unit: str, lang: str = "en") -> tuple[float, str]:
+    """(factor from ``unit`` to 亿元, the label of the result in ``lang``) — ``(1.0, "table units")``
+    when ``unit`` is not a money unit, so amounts stay as they are and say so.
+
+    >>> money_scale("10^4 CNY (current producer prices)", "zh")
+    (0.0001, '亿元')
+    """
+    per = in_100m_cny(1.0, unit)
+    zh = lang == "zh"
+    if per is None:
+        return 1.0, "表内单位" if zh else "table units"
+    return per, "亿元" if zh else "100 million CNY"
+
+
 def check_lang(lang: str) -> str:
     """Validate a language code (``en`` or ``zh``)."""
     if lang not in LANGS:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from industrial_brain._shared.i18n import in_100m_cny
+from industrial_brain._shared.i18n import money_scale
 from industrial_brain.report.html import Section
 from industrial_brain.services.stress import read_scenario, run_scenario
 from industrial_brain.store.connection import Store
@@ -37,17 +37,9 @@ def _names(tm, key, lang: str) -> str:
     return s
 
 
-def _money(tm, lang: str) -> tuple[float, str]:
-    """(factor from the table's unit to 亿元, unit label); table units when the unit is not money."""
-    per = in_100m_cny(1.0, tm.unit)
-    if per is None:
-        return 1.0, "表内单位" if lang == "zh" else "table units"
-    return per, "亿元" if lang == "zh" else "100 million CNY"
-
-
 def _headline(res, mc, tm, lang: str) -> pd.DataFrame:
     zh = lang == "zh"
-    k, unit = _money(tm, lang)
+    k, unit = money_scale(tm.unit, lang)
     rd = res.recovery_day()
     rows = [
         (
@@ -87,7 +79,7 @@ def _top(res, mc, tm, lang: str, k: int, exclude_region: str | None = None) -> p
         f = f[f.index.get_level_values(0) != exclude_region]
     f = f.sort_values("gross_loss", ascending=False).head(k)
     zh = lang == "zh"
-    m, unit = _money(tm, lang)
+    m, unit = money_scale(tm.unit, lang)
     out = pd.DataFrame(
         {
             ("部门" if zh else "industry"): [_names(tm, i, lang) for i in f.index],
@@ -175,7 +167,7 @@ def section_stress_flood(store: Store, lang: str) -> Section:
     f = res.to_frame()
     by_reg = f.groupby(level=0)[["loss", "gross_loss", "final_demand_unmet"]].sum()
     by_reg = by_reg[by_reg.index != hit].sort_values("gross_loss", ascending=False).head(10)
-    m, unit = _money(tm, lang)
+    m, unit = money_scale(tm.unit, lang)
     by_reg = by_reg * m
     by_reg.insert(0, "province", [tm.region_names.get(str(r), (r, r))[0 if zh else 1] for r in by_reg.index])
     s.note("河南以外损失最大的省份：" if zh else "Provinces outside Henan that lose most:")

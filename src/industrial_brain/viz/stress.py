@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from industrial_brain._shared.i18n import in_100m_cny  # noqa: E402
+from industrial_brain._shared.i18n import money_scale  # noqa: E402
 from industrial_brain.viz.fonts import cjk_font  # noqa: E402
 
 __all__ = ["plot_recovery", "plot_loss_distribution", "plot_region_losses"]
@@ -77,11 +77,9 @@ def plot_recovery(
 
 
 def _money(unit: str, zh: bool) -> tuple[float, str]:
-    """(factor to 亿元, axis-label suffix) for a table unit; (1, table units) when not money."""
-    per = in_100m_cny(1.0, unit)
-    if per is None:
-        return 1.0, "（表内单位）" if zh else " (table units)"
-    return per, "（亿元）" if zh else " (100 million CNY)"
+    """(factor to 亿元, axis-label suffix) for a table unit (:func:`money_scale`)."""
+    k, label = money_scale(unit, "zh" if zh else "en")
+    return k, f"（{label}）" if zh else f" ({label})"
 
 
 def plot_loss_distribution(mc: Any, *, lang: str = "en", title: str | None = None, unit: str = "") -> Figure:
