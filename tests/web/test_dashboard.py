@@ -4,6 +4,9 @@ Screenshots are saved as test artifacts."""
 
 from __future__ import annotations
 
+import csv
+
+import openpyxl
 import pytest
 
 from .conftest import ELECTRONICS_USCC, wait_js
@@ -351,3 +354,28 @@ def test_map_opens_on_the_default_year_and_marks_noted_values(browser, server, a
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=str(artifacts / f"map_marks_2025_{width}.png"), full_page=True)
     ctx.close()
+
+
+def test_ranking_exports_csv_and_xlsx_with_unit_and_source(page, tmp_path):
+    """The ranking table's CSV and XLSX carry title, unit and source rows, then all 31 provinces."""
+    shown = _ranking(page)
+    files = {}
+    for kind in ("csv", "xlsx"):
+        with page.expect_download() as dl:
+            page.click(f"#view-map .export-{kind}")
+        files[kind] = tmp_path / dl.value.suggested_filename
+        dl.value.save_as(files[kind])
+    assert files["csv"].name.startswith("ranking-gdp_100m_cny-")
+    lines = list(csv.reader(files["csv"].read_text(encoding="utf-8-sig").splitlines()))
+    head = [r[0] for r in lines[:3]]
+    source = page.evaluate("window.ibrain.panel.ind.dataset_id")
+    assert any("亿元" in h or "100 million" in h for h in head), head
+    assert any(h.endswith(source) for h in head), head
+    body = lines[4:]
+    assert len(body) == 31 and [r[1] for r in body] == [r[1] for r in shown]
+    ws = openpyxl.load_workbook(files["xlsx"]).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[3][1] == lines[3][1]  # the column names
+    values = [r[2] for r in rows[4:]]
+    assert len(values) == 31 and all(isinstance(v, (int, float)) for v in values)
+    assert values == sorted(values, reverse=True)

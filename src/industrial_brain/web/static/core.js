@@ -90,17 +90,81 @@ window.IB = (function () {
   }
 
   // Download an API answer (CSV) with the caller's token, as a file named ``name``.
-  async function download(path, name) {
-    const headers = S.token ? { Authorization: "Bearer " + S.token } : {};
-    const r = await fetch(API + path, { headers });
-    if (!r.ok) throw new Error(r.status + " " + r.statusText);
+  // Hand a Blob to the reader as a file named ``name``.
+  function save(blob, name) {
     const a = document.createElement("a");
-    a.href = URL.createObjectURL(await r.blob());
+    a.href = URL.createObjectURL(blob);
     a.download = name;
     document.body.appendChild(a); a.click(); a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   }
 
+  // Download an API answer (CSV) with the caller's token, as a file named ``name``.
+  async function download(path, name) {
+    const headers = S.token ? { Authorization: "Bearer " + S.token } : {};
+    const r = await fetch(API + path, { headers });
+    if (!r.ok) throw new Error(r.status + " " + r.statusText);
+    save(await r.blob(), name);
+  }
+
+  // ---------------------------------------------------------------- table export
+  // One export for every table of the dashboard, CSV or XLSX, each with the table's title, unit, source
+  // (and "synthetic data" when it is) in header rows above the column names. A table is
+  // { name, title, unit, source, synthetic, columns: [label…], rows: [[cell…]…] }; numbers stay numbers
+  // in the XLSX (write-excel-file writes the workbook; CSV is UTF-8 with a byte-order mark so that
+  // spreadsheet programs read the Chinese).
+  function headerRows(tb) {
+    const rows = [[tb.title || tb.name]];
+    if (tb.unit) rows.push([t("unit") + ": " + tb.unit]);
+    if (tb.source) rows.push([t("source") + ": " + tb.source]);
+    if (tb.synthetic) rows.push([t("synthetic_data")]);
+    return rows;
+  }
+
+  function csvCell(v) {
+    const s = v === null || v === undefined || (typeof v === "number" && !Number.isFinite(v)) ? "" : String(v);
+    return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+
+  async function exportTable(tb, format) {
+    const lines = headerRows(tb).concat([tb.columns], tb.rows);
+    if (format === "xlsx") {
+      if (typeof writeXlsxFile === "undefined") throw new Error("xlsx writer missing: run 'make install'");
+      const head = headerRows(tb).length;
+      const cell = (v, i) => (typeof v === "number" && Number.isFinite(v) ? { value: v, type: Number }
+        : { value: v === null || v === undefined ? "" : String(v), fontWeight: i === head ? "bold" : undefined });
+      const sheet = lines.map((r, i) => r.map((v) => cell(v, i)));
+      save(await writeXlsxFile(sheet).toBlob(), tb.name + ".xlsx");
+    } else {
+      save(new Blob(["\ufeff" + lines.map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" }), tb.name + ".csv");
+    }
+  }
+
+  // The table a rendered <table> shows (column names from its head, cells as the reader sees them,
+  // figures back to numbers).
+  function tableOf(el) {
+    const num = (td) => { const v = Number(td.textContent.replace(/[,\s\u2020]/g, "")); return td.classList.contains("num") && td.textContent.trim() && Number.isFinite(v) ? v : td.textContent.trim(); };
+    return { columns: [...el.querySelectorAll("thead th")].map((th) => th.textContent.trim()),
+      rows: [...el.querySelectorAll("tbody tr")].map((tr) => [...tr.cells].map(num)) };
+  }
+
+  // CSV and XLSX buttons for a table: ``describe()`` gives { name, title, unit, source, synthetic } and,
+  // when the rows are not those of ``tableEl`` (e.g. all pages of a paged list), columns and rows.
+  function exportButtons(tableEl, describe) {
+    const bar = document.createElement("div");
+    bar.className = "export";
+    for (const fmtName of ["csv", "xlsx"]) {
+      const b = document.createElement("button");
+      b.type = "button"; b.className = "export-" + fmtName; b.textContent = fmtName.toUpperCase();
+      b.title = t("export") + " " + fmtName.toUpperCase();
+      b.addEventListener("click", async () => {
+        try { const d = await describe(); await exportTable(Object.assign(tableOf(tableEl), d), fmtName); } catch (e) { showError(e); }
+      });
+      bar.appendChild(b);
+    }
+    tableEl.before(bar);
+    return bar;
+  }
 
   function esc(s) { return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c])); }
 
@@ -198,6 +262,6 @@ window.IB = (function () {
 
   document.addEventListener("DOMContentLoaded", start);
 
-  return { API, S, $, t, api, showError, fmt, unitLabel, regionName, row, label, chart, download, esc,
+  return { API, S, $, t, api, showError, fmt, unitLabel, regionName, row, label, chart, download, save, exportTable, exportButtons, esc,
     login, logout, whoAmI, applyLang, switchView, view };
 })();

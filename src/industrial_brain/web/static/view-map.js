@@ -180,6 +180,11 @@
     init: () => {
       $("#indicator").addEventListener("change", async (e) => { S.indicator = e.target.value; try { await loadPanel(); showError(null); } catch (err) { showError(err); } });
       $("#year").addEventListener("input", (e) => { S.year = Number(e.target.value); S.yearPicked = true; renderMap(); });
+      IB.exportButtons($("#ranking"), () => {
+        const ind = S.panel.ind;
+        return { name: "ranking-" + ind.code + "-" + S.year, title: t("ranking") + " · " + label(ind) + " · " + S.year,
+          unit: ind.unit ? unitLabel(ind.unit) : "", source: ind.dataset_id || t("macro_results") };
+      });
       return Promise.all([loadGeo(), loadIndicators()]);
     },
     lang: () => { fillIndicators(); renderMap(); },
