@@ -122,7 +122,7 @@ def test_index_map_legend_shows_the_range_and_the_missing_provinces(page, artifa
 
 def test_chain_view_draws_linkages_and_the_sector_graph(page, artifacts):
     page.click("button[data-view=chain]")
-    wait_js(page, "window.ibrain.keySectors && window.ibrain.charts['chain-graph']")
+    wait_js(page, "!!(window.ibrain.keySectors && window.ibrain.charts['chain-graph'])")
     n = page.evaluate(
         "echarts.getInstanceByDom(document.getElementById('linkage-scatter')).getOption()"
         ".series.slice(0, 4).reduce((a, s) => a + s.data.length, 0)"
@@ -311,6 +311,7 @@ def test_chain_graph_fits_a_phone(browser, server, artifacts):
         ".series[0].data.map(d => d.x)"
     )
     assert 0 < min(xs) and max(xs) < width
+    pg.wait_for_timeout(1200)  # the graph's entry animation
     pg.locator("#chain-graph").screenshot(path=str(artifacts / "chain_390.png"))
 
 
@@ -379,3 +380,33 @@ def test_ranking_exports_csv_and_xlsx_with_unit_and_source(page, tmp_path):
     values = [r[2] for r in rows[4:]]
     assert len(values) == 31 and all(isinstance(v, (int, float)) for v in values)
     assert values == sorted(values, reverse=True)
+
+
+def test_chain_view_names_tables_goes_two_tiers_and_keeps_the_sector(page, artifacts):
+    page.click("button[data-view=chain]")
+    wait_js(page, "document.getElementById('chain-graph').dataset.tiers === '2'")
+    zh = page.evaluate("document.documentElement.lang") == "zh-CN"
+    names = page.eval_on_selector_all("#io-table option", "os => os.map(o => [o.value, o.textContent])")
+    zj = next(text for value, text in names if value == "cn_prov_io_2017_42_330000")
+    assert zj.startswith("浙江" if zh else "Zhejiang") and "2017" in zj and "cn_prov" not in zj
+    page.select_option("#io-sector", "20")
+    wait_js(page, "window.ibrain.chainLinks && window.ibrain.chainLinks.sector === '20'")
+    graph = "echarts.getInstanceByDom(document.getElementById('chain-graph')).getOption().series[0]"
+    xs = sorted(set(page.evaluate(f"{graph}.data.map(d => Math.round(d.x))")))
+    assert len(xs) == 5  # two tiers up, the sector, two tiers down
+    links = page.evaluate("window.ibrain.chainLinks")
+    centre = page.evaluate(f"{graph}.data.find(d => d.id === '20@c').label.formatter")
+    assert f"{links['self_input']:.3f}" in centre.replace(",", "")
+    pin = page.evaluate(
+        "echarts.getInstanceByDom(document.getElementById('linkage-scatter')).getOption()"
+        ".series.find(s => s.symbol === 'pin').data[0].name"
+    )
+    assert pin.startswith("20 ")
+    # another table of the same classification keeps the chosen sector
+    page.select_option("#io-table", "cn_prov_io_2017_42_330000")
+    wait_js(
+        page, "window.ibrain.chainLinks && window.ibrain.chainLinks.table_id === 'cn_prov_io_2017_42_330000'"
+    )
+    assert page.input_value("#io-sector") == "20"
+    page.wait_for_timeout(1200)
+    page.screenshot(path=str(artifacts / "chain_tiers.png"), full_page=True)

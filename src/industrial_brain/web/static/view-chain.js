@@ -4,18 +4,27 @@
   const { API, S, $, t, api, showError, fmt, unitLabel, regionName, row, label, chart, download, esc } = IB;
 
   // ---------------------------------------------------------------- chain view
+  // "浙江 · 2017 · 42 部门 · 非竞争型" rather than the table id (kept in the tooltip)
+  function tableName(tb) {
+    const zh = S.lang === "zh";
+    const k = "io_kind_" + tb.kind, kind = tb.kind ? " · " + (t(k) === k ? tb.kind : t(k)) : "";
+    return regionName(tb.region_code) + " · " + tb.year + " · " + tb.sectors + (zh ? " 部门" : " sectors") + kind;
+  }
+
   async function loadChain() {
     try {
       const sel = $("#io-table");
       if (!sel.options.length) {
         const tabs = (await api("/io-tables")).data;
+        S.ioTables = tabs;
         for (const tb of tabs) {
           const o = document.createElement("option");
-          o.value = tb.table_id; o.textContent = tb.table_id + " (" + tb.year + ", " + tb.sectors + ")";
+          o.value = tb.table_id; o.textContent = tableName(tb); o.dataset.region = tb.region_code;
           sel.appendChild(o);
         }
         sel.value = tabs.some((x) => x.table_id === "cn_nbs_io_2020_42") ? "cn_nbs_io_2020_42" : tabs[0].table_id;
       }
+      if (S.ioTables) for (const o of sel.options) { const tb = S.ioTables.find((x) => x.table_id === o.value); if (tb) { o.textContent = tableName(tb); o.title = tb.table_id; } }
       const tid = sel.value;
       const ks = await api("/io-tables/" + encodeURIComponent(tid) + "/key-sectors?lang=" + S.lang);
       S.keySectors = ks;
@@ -35,7 +44,6 @@
         ssel.appendChild(o);
       }
       ssel.value = ks.data.some((r) => r.sector === cur) ? cur : ks.data.reduce((a, b) => (b.backward > a.backward ? b : a)).sector;
-      renderScatter();
       await renderChainGraph();
       showError(null);
     } catch (e) { showError(e); }
@@ -43,6 +51,7 @@
 
   function renderScatter() {
     const ks = S.keySectors;
+    const chosen = ks.data.find((r) => r.sector === $("#io-sector").value);
     const colors = { key: "#d7301f", backward_oriented: "#2c7fb8", forward_oriented: "#41ab5d", weak: "#969696" };
     const series = Object.keys(colors).map((q) => ({
       name: t(q), type: "scatter", itemStyle: { color: colors[q] }, symbolSize: 9,
@@ -55,56 +64,70 @@
       legend: { top: 0 }, grid: { left: 50, right: 20, top: 40, bottom: 45 },
       xAxis: { name: t("backward"), nameLocation: "middle", nameGap: 28, scale: true },
       yAxis: { name: t("forward"), nameLocation: "middle", nameGap: 36, scale: true },
-      series: series.concat([{ type: "line", data: [], markLine: { silent: true, symbol: "none", lineStyle: { type: "dashed", color: "#999" },
+      series: series.concat(chosen ? [{ name: t("chosen_sector"), type: "scatter", symbol: "pin", symbolSize: 34, z: 5,
+        itemStyle: { color: "#12355b" }, label: { show: true, position: "top", formatter: () => chosen.sector + " " + (chosen.name || "") },
+        data: [{ value: [chosen.backward, chosen.forward], name: chosen.sector + " " + (chosen.name || "") }] }] : [], [{ type: "line", data: [], markLine: { silent: true, symbol: "none", lineStyle: { type: "dashed", color: "#999" },
         data: [{ xAxis: 1 }, { yAxis: 1 }] } }]),
     }, true);
   }
 
+  // The chain as columns of tiers: suppliers of suppliers … | suppliers | the sector | buyers | buyers of
+  // buyers …, each node in its tier's column (the chart's own pixels, so nodes keep their shape), edge
+  // widths by coefficient, the sector's self-input a_jj in its label, full names on two lines.
   async function renderChainGraph() {
-    const tid = $("#io-table").value, sec = $("#io-sector").value;
-    const links = await api("/io-tables/" + encodeURIComponent(tid) + "/links?sector=" + encodeURIComponent(sec) + "&top=8&lang=" + S.lang);
+    const tid = $("#io-table").value, sec = $("#io-sector").value, tiers = Number($("#io-tiers").value || 1);
+    const links = await api("/io-tables/" + encodeURIComponent(tid) + "/links?sector=" + encodeURIComponent(sec) +
+      "&top=" + (tiers > 1 ? 6 : 8) + "&tiers=" + tiers + "&fan=2&lang=" + S.lang);
+    S.chainLinks = links;
     const quad = Object.fromEntries(S.keySectors.data.map((r) => [r.sector, r.quadrant]));
-    // Coordinates in the chart's own pixels (data extent = layout box), so nodes keep their shape and
-    // the labels beside the outer columns get the room there is (phones: about 130 px each side).
     const box = document.getElementById("chain-graph");
-    const W = box.clientWidth, H = Math.max(200, box.clientHeight - 70);
-    const lw = Math.max(70, Math.min(190, W / 2 - 50));
-    const rows = Math.max(links.upstream.length, links.downstream.length, 2);
-    const yAt = (i) => (i * H) / (rows - 1);
-    const nodes = [], edges = [], seen = new Set();
-    const node = (code, name, x, y, side) => {
-      const id = code + "@" + side;
-      if (!seen.has(id)) {
-        seen.add(id);
-        nodes.push({ id, name: code + " " + (name || ""), x, y, symbolSize: code === sec ? 30 : 18,
-          symbol: S.chokepoints.has(code) ? "diamond" : "circle",
-          itemStyle: { color: quad[code] === "key" ? "#d7301f" : code === sec ? "#12355b" : "#74add1",
-            borderColor: S.chokepoints.has(code) ? "#000" : undefined, borderWidth: S.chokepoints.has(code) ? 2 : 0 },
-          label: { show: true, position: side === "up" ? "left" : side === "down" ? "right" : "bottom", fontSize: 11,
-            width: side === "centre" ? Math.min(220, W - 2 * lw + 60) : lw - 14, overflow: "truncate",
-            backgroundColor: side === "centre" ? "rgba(255,255,255,0.85)" : undefined } });
-      }
+    const W = box.clientWidth, H = Math.max(220, box.clientHeight - 102);
+    const up = links.upstream_tiers, down = links.downstream_tiers, cols = up.length + down.length + 1;
+    const colW = W / cols, xAt = (c) => colW * (c + 0.5);
+    const nodes = [], edges = [], at = {};
+    const maxCoef = Math.max(1e-9, ...up.concat(down).flat().map((e) => e.coefficient));
+    const node = (e, col, i, n, side) => {
+      const id = e.sector + "@" + side;
+      at[side + e.sector] = id;
+      const y = n > 1 ? (i * H) / (n - 1) : H / 2;
+      nodes.push({ id, name: e.sector + " " + (e.name || ""), x: xAt(col), y, symbolSize: side === "c" ? 30 : 16,
+        symbol: S.chokepoints.has(e.sector) ? "diamond" : "circle",
+        itemStyle: { color: quad[e.sector] === "key" ? "#d7301f" : side === "c" ? "#12355b" : "#74add1",
+          borderColor: S.chokepoints.has(e.sector) ? "#000" : undefined, borderWidth: S.chokepoints.has(e.sector) ? 2 : 0 },
+        label: { show: true, position: "bottom", fontSize: W < 500 ? 9 : 11, width: Math.max(48, colW - 8), overflow: "break",
+          lineHeight: W < 500 ? 11 : 13, backgroundColor: "rgba(255,255,255,0.8)",
+          formatter: side === "c" ? (e.sector + " " + (e.name || "") + "\n" + t("self_input") + " " + fmt(links.self_input, 3)) : undefined } });
       return id;
     };
-    const centre = node(sec, links.name, W / 2, H / 2, "centre");
-    links.upstream.forEach((u, i) => { edges.push({ source: node(u.sector, u.name, lw, yAt(i), "up"), target: centre, value: u.coefficient,
-      lineStyle: { width: 1 + 10 * u.coefficient / (links.upstream[0].coefficient || 1) } }); });
-    links.downstream.forEach((d, i) => { edges.push({ source: centre, target: node(d.sector, d.name, W - lw, yAt(i), "down"), value: d.coefficient,
-      lineStyle: { width: 1 + 10 * d.coefficient / (links.downstream[0].coefficient || 1) } }); });
+    const centre = node({ sector: sec, name: links.name }, up.length, 0, 1, "c");
+    const tierEdges = (list, dir) => list.forEach((level, k) => {
+      const col = dir === "u" ? up.length - 1 - k : up.length + 1 + k;
+      level.forEach((e, i) => {
+        const id = node(e, col, i, level.length, dir + (k + 1));
+        const via = k === 0 ? centre : at[dir + k + e.via];
+        edges.push(Object.assign(dir === "u" ? { source: id, target: via } : { source: via, target: id },
+          { value: e.coefficient, lineStyle: { width: 1 + 9 * e.coefficient / maxCoef } }));
+      });
+    });
+    tierEdges(up, "u");
+    tierEdges(down, "d");
+    const tierTitle = (c) => c === up.length ? "" : t(c < up.length ? "tier_up" : "tier_down").replace("{n}", Math.abs(c - up.length));
     chart("chain-graph").setOption({
-      tooltip: { formatter: (p) => p.dataType === "edge" ? fmt(p.value, 4) : p.name },
-      title: [{ text: t("upstream"), left: 8, top: 0, textStyle: { fontSize: 12 } }, { text: t("downstream"), right: 72, top: 0, textStyle: { fontSize: 12 } }],
+      tooltip: { formatter: (p) => p.dataType === "edge" ? t("coefficient") + " " + fmt(p.value, 4) : esc(p.name) },
+      title: Array.from({ length: cols }, (_, c) => ({ text: tierTitle(c), left: Math.round(xAt(c) - colW / 2) + 4, top: 24, textStyle: { fontSize: 11 } })),
       series: [{ type: "graph", layout: "none", roam: true, data: nodes, links: edges, edgeSymbol: ["none", "arrow"],
-        lineStyle: { color: "#9ecae1", curveness: 0.15, opacity: 0.9 }, left: lw, right: lw, top: 40, bottom: 30 }],
+        lineStyle: { color: "#9ecae1", curveness: 0.1, opacity: 0.9 }, left: colW / 2, right: colW / 2, top: 58, bottom: 44 }],
     }, true);
     box.dataset.nodes = String(nodes.length);
+    box.dataset.tiers = String(tiers);
+    renderScatter();
   }
-
 
   IB.view("chain", {
     init: () => {
       $("#io-table").addEventListener("change", loadChain);
       $("#io-sector").addEventListener("change", () => renderChainGraph().catch(showError));
+      $("#io-tiers").addEventListener("change", () => renderChainGraph().catch(showError));
     },
     load: loadChain,
   });
