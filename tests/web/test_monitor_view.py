@@ -76,7 +76,8 @@ def test_analyst_reads_the_evidence_and_acknowledges_with_a_reason(page, artifac
     changes = page.eval_on_selector_all(
         "#alert-changes tbody tr", "rs => rs.map(r => [...r.cells].map(c => c.textContent))"
     )
-    assert changes[-1][1].endswith("analyst1") and changes[-1][3] == "已确认" and changes[-1][4].startswith("已核对")
+    who, _, _, to, why = changes[-1]
+    assert who.endswith("analyst1") and to == "已确认" and why.startswith("已核对")
     page.screenshot(path=str(artifacts / "monitor_alert.png"), full_page=True)
 
 
