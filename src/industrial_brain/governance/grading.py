@@ -80,7 +80,8 @@ def fingerprint(columns: pd.DataFrame) -> pd.Series:
     False
     """
     cols = ["column", "description", *[c for c in HINT_COLUMNS if c in columns]]
-    rows = columns[cols].astype(str).agg("\x1f".join, axis=1)
+    parts = [columns[c].astype(object).where(columns[c].notna(), "").astype(str) for c in cols]
+    rows = parts[0].str.cat(parts[1:], sep="\x1f")
     frame = pd.DataFrame({"dataset_id": columns["dataset_id"].to_numpy(), "row": rows.to_numpy()})
     frame = frame.sort_values(["dataset_id", "row"], kind="stable")
     return frame.groupby("dataset_id", sort=True)["row"].agg(
