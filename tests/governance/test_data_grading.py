@@ -29,9 +29,16 @@ def test_embedded_datasets_and_enterprise_tables_graded_with_justifications(grad
     assert (frame["status"] == "new").all() and len(frame) == 17
     # published statistics and NBS tables: general, sub-level 1 (no further harm), by rule I01
     for d in ("econ_energy_1990_2025", "cn_nbs_io_2020_153", "gdp_three_sectors_2010_2022"):
-        assert frame.loc[d, ["computed", "general_sublevel", "rules"]].tolist() == ["general", 1, "I01-published"]
+        assert frame.loc[d, ["computed", "general_sublevel", "rules"]].tolist() == [
+            "general",
+            1,
+            "I01-published",
+        ]
     # a provincial panel whose publisher names no published source: an internal aggregate, 一般2级
-    assert frame.loc["carbon_emissions_2010_2022", ["computed", "general_sublevel"]].tolist() == ["general", 2]
+    assert frame.loc["carbon_emissions_2010_2022", ["computed", "general_sublevel"]].tolist() == [
+        "general",
+        2,
+    ]
     # the enterprise tables of 120 firms: enterprise rows over ≥ 30 firms → economic_operation × serious
     ent = frame.loc[DEMO_DATASET_ID]
     assert (ent["computed"], ent["miit_level"], ent["effective_grade"]) == ("important", "二级", "important")
@@ -52,15 +59,23 @@ def test_regrading_only_on_change(graded):
     again = service.grade_store(store).to_frame()
     assert set(again["status"]) == {"unchanged"}
     # the dataset changes: most firms removed → scale 10, the fingerprint changes, it is graded again
-    keep = store.query(f"SELECT uscc FROM enterprise WHERE dataset_id = '{DEMO_DATASET_ID}' ORDER BY uscc LIMIT 10")
+    keep = store.query(
+        f"SELECT uscc FROM enterprise WHERE dataset_id = '{DEMO_DATASET_ID}' ORDER BY uscc LIMIT 10"
+    )
     keep_list = ",".join(f"'{u}'" for u in keep["uscc"])
     for t in ("enterprise", "assessment"):
-        store.con.execute(f"DELETE FROM {t} WHERE dataset_id = '{DEMO_DATASET_ID}' AND uscc NOT IN ({keep_list})")
+        store.con.execute(
+            f"DELETE FROM {t} WHERE dataset_id = '{DEMO_DATASET_ID}' AND uscc NOT IN ({keep_list})"
+        )
     third = service.grade_store(store).to_frame().set_index("dataset_id")
     assert third.loc[DEMO_DATASET_ID, "status"] == "changed"
     assert (third["status"] == "changed").sum() == 1
     # 10 firms: organisation × serious only (一般3级) — but a computed grade never lowers a dataset
-    assert third.loc[DEMO_DATASET_ID, ["computed", "general_sublevel", "effective_grade"]].tolist() == ["general", 3, "important"]
+    assert third.loc[DEMO_DATASET_ID, ["computed", "general_sublevel", "effective_grade"]].tolist() == [
+        "general",
+        3,
+        "important",
+    ]
     assert "never lowers" in service.grade_justification(store, DEMO_DATASET_ID)["in_force"]["why"]
     assert len(store.query(f"SELECT * FROM data_grade WHERE dataset_id = '{DEMO_DATASET_ID}'")) == 2
 
@@ -68,15 +83,23 @@ def test_regrading_only_on_change(graded):
 def test_override_is_audited_and_drives_access(graded):
     store, _ = graded
     assert check_datasets(store, ANALYST, [DEMO_DATASET_ID]) == "important"
-    row = service.override_grade(store, DEMO_DATASET_ID, "core", reason="contains a chokepoint supplier list", actor="api:steve")
+    row = service.override_grade(
+        store, DEMO_DATASET_ID, "core", reason="contains a chokepoint supplier list", actor="api:steve"
+    )
     assert (row["effective_grade"], row["grade"], row["overridden_by"]) == ("core", "important", "api:steve")
     with pytest.raises(AccessError, match="is core"):
         check_datasets(store, ANALYST, [DEMO_DATASET_ID])  # the access policy reads the override at once
     audit = store.query("SELECT actor, detail FROM audit WHERE action = 'override grade'")
     assert audit["actor"].tolist() == ["api:steve"]
-    assert audit["detail"].iat[0] == "important -> core (computed important); reason: contains a chokepoint supplier list"
+    assert (
+        audit["detail"].iat[0]
+        == "important -> core (computed important); reason: contains a chokepoint supplier list"
+    )
     # the override survives a re-grading (unchanged: kept as is)
-    assert service.grade_store(store).to_frame().set_index("dataset_id").loc[DEMO_DATASET_ID, "effective_grade"] == "core"
+    assert (
+        service.grade_store(store).to_frame().set_index("dataset_id").loc[DEMO_DATASET_ID, "effective_grade"]
+        == "core"
+    )
     with pytest.raises(InputError, match="needs a reason"):
         service.override_grade(store, DEMO_DATASET_ID, "important", reason=" ")
     with pytest.raises(InputError, match="enterprise data cannot be graded general"):
@@ -96,13 +119,33 @@ def test_cli_grade_override_explain(default_db, tmp_path, capsys):
     main(["data", "grade", "--db", str(db), "--format", "csv", "--dataset", "cn_nbs_io_2017_42"])
     out = capsys.readouterr().out
     assert "cn_nbs_io_2017_42,new,general,general" in out
-    main(["data", "override", "cn_nbs_io_2017_42", "important", "--reason", "draft table", "--db", str(db), "--format", "csv"])
+    main(
+        [
+            "data",
+            "override",
+            "cn_nbs_io_2017_42",
+            "important",
+            "--reason",
+            "draft table",
+            "--db",
+            str(db),
+            "--format",
+            "csv",
+        ]
+    )
     assert "important" in capsys.readouterr().out
     main(["data", "explain", "cn_nbs_io_2017_42", "--db", str(db)])
     just = json.loads(capsys.readouterr().out)
-    assert just["in_force"]["override_reason"] == "draft table" and just["deciding_columns"] == ["io_flow.row_code", "io_flow.col_code", "io_flow.value"]
+    assert just["in_force"]["override_reason"] == "draft table" and just["deciding_columns"] == [
+        "io_flow.row_code",
+        "io_flow.col_code",
+        "io_flow.value",
+    ]
     with Store(db, read_only=True) as s:
-        assert s.query("SELECT grade FROM dataset WHERE dataset_id = 'cn_nbs_io_2017_42'")["grade"].iat[0] == "important"
+        assert (
+            s.query("SELECT grade FROM dataset WHERE dataset_id = 'cn_nbs_io_2017_42'")["grade"].iat[0]
+            == "important"
+        )
     with pytest.raises(SystemExit) as exc:
         main(["data", "override", "cn_nbs_io_2017_42", "secret", "--reason", "x", "--db", str(db)])
     assert exc.value.code != 0 and "unknown data grade" in capsys.readouterr().err

@@ -31,6 +31,7 @@ def test_scoring_by_hand():
     assert s["total_score"].iat[0] == pytest.approx(50) and s["level"].iat[0] == "L3"
     # all "quantitatively managed" (D = 75) except data security at "initial" (A = 0): total
     # 7/8 × 75 = 65.625, one area 0 → below the L2 area floor (10): 初始级 (L1)
-    s = score_answers(m, _sheet(m, lambda q: "A" if q.dimension == "SE" else "D"), sector_column=None,
-                      check_uscc=False).to_frame()
+    s = score_answers(
+        m, _sheet(m, lambda q: "A" if q.dimension == "SE" else "D"), sector_column=None, check_uscc=False
+    ).to_frame()
     assert round(s["total_score"].iat[0], 3) == 65.625 and s["level"].iat[0] == "L1"

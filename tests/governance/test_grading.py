@@ -29,14 +29,32 @@ def test_mixed_dataset_takes_the_highest_level():
     cols = g.columns.set_index("column")
     # hand-worked: published aggregate → no harm (一般1); 12 firms < 30 → organisation×serious (一般3);
     # personal → individual×serious (一般3); key-sector control data → public_interest×serious → important
-    assert cols.loc["province_gdp", ["level", "general_sublevel", "rules"]].tolist() == ["general", 1, "I01-published"]
-    assert cols.loc["firm_revenue", ["level", "general_sublevel", "rules"]].tolist() == ["general", 3, "I03-firm-rows"]
+    assert cols.loc["province_gdp", ["level", "general_sublevel", "rules"]].tolist() == [
+        "general",
+        1,
+        "I01-published",
+    ]
+    assert cols.loc["firm_revenue", ["level", "general_sublevel", "rules"]].tolist() == [
+        "general",
+        3,
+        "I03-firm-rows",
+    ]
     assert cols.loc["operator_phone", ["level", "general_sublevel"]].tolist() == ["general", 3]
-    assert cols.loc["mill_setpoint", ["level", "impacts"]].tolist() == ["important", "public_interest×serious→important"]
+    assert cols.loc["mill_setpoint", ["level", "impacts"]].tolist() == [
+        "important",
+        "public_interest×serious→important",
+    ]
     d = g.datasets.iloc[0]
-    assert (d["level"], d["general_sublevel"], d["miit_level"], d["deciding_columns"]) == ("important", 0, "二级", "mill_setpoint")
+    assert (d["level"], d["general_sublevel"], d["miit_level"], d["deciding_columns"]) == (
+        "important",
+        0,
+        "二级",
+        "mill_setpoint",
+    )
     j = g.justification("mixed")
-    assert j["rules"]["dataset"].startswith("GB/T 43697-2024 6.6") and j["deciding_columns"] == ["mill_setpoint"]
+    assert j["rules"]["dataset"].startswith("GB/T 43697-2024 6.6") and j["deciding_columns"] == [
+        "mill_setpoint"
+    ]
     # without the deciding column the dataset falls to general, sub-level 3 (the highest remaining)
     rest = grade_columns(MIXED.iloc[:3]).datasets.iloc[0]
     assert (rest["level"], rest["general_sublevel"]) == ("general", 3)
@@ -44,11 +62,15 @@ def test_mixed_dataset_takes_the_highest_level():
 
 def test_scale_and_importance_raise_the_level():
     firms = MIXED.iloc[[1]].assign(scale=30)
-    assert grade_columns(firms).columns.iloc[0]["level"] == "important"  # 30 firms: I04, economic_operation×serious
+    assert (
+        grade_columns(firms).columns.iloc[0]["level"] == "important"
+    )  # 30 firms: I04, economic_operation×serious
     tech = MIXED.iloc[[1]].assign(importance="chokepoint", coverage=0.6)
     row = grade_columns(tech).columns.iloc[0]
     assert (row["level"], row["miit_level"]) == ("core", "三级")  # national_security×serious
-    defence = MIXED.iloc[[0]].assign(description="military production schedule", depth="raw", precision="record")
+    defence = MIXED.iloc[[0]].assign(
+        description="military production schedule", depth="raw", precision="record"
+    )
     assert grade_columns(defence).columns.iloc[0]["importance"] == "national_defence"
     assert grade_columns(defence).columns.iloc[0]["level"] == "core"
 
@@ -86,7 +108,7 @@ def test_bad_hints_name_row_and_column():
 
 
 def test_rules_file_is_validated(tmp_path):
-    text = (load_rules().file or "")
+    text = load_rules().file or ""
     assert text == "gbt43697_2024.yaml"
     bad = tmp_path / "r.yaml"
     bad.write_text("code: x\nversion: '1'\n", encoding="utf-8")

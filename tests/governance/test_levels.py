@@ -3,7 +3,14 @@
 import pytest
 
 from industrial_brain.errors import InputError
-from industrial_brain.governance import IMPACT_DEGREES, IMPACT_OBJECTS, determine_level, general_sublevel, miit_level, strictest
+from industrial_brain.governance import (
+    IMPACT_DEGREES,
+    IMPACT_OBJECTS,
+    determine_level,
+    general_sublevel,
+    miit_level,
+    strictest,
+)
 
 # Table 2 as read off the standard: one hand-written answer per cell (18 cases).
 TABLE_2 = {
@@ -45,6 +52,8 @@ def test_unknown_object_or_degree_is_one_clear_line():
 
 
 def test_general_sublevels_and_miit():
-    assert [general_sublevel(d) for d in ([], [None], ["general"], ["serious", "general"], ["especially_serious"])] == [1, 1, 2, 3, 4]
+    assert [
+        general_sublevel(d) for d in ([], [None], ["general"], ["serious", "general"], ["especially_serious"])
+    ] == [1, 1, 2, 3, 4]
     assert [miit_level(lv) for lv in ("general", "important", "core")] == ["一级", "二级", "三级"]
     assert strictest(["general", "core", "important"]) == "core"

@@ -24,11 +24,19 @@ import typer
 from industrial_brain.cli.common import DbOpt, FormatOpt, LangOpt, console, emit, store_for
 from industrial_brain.services import data_grading as service
 
-app = typer.Typer(help="Data classification and grading (GB/T 43697-2024), stewards' overrides.", no_args_is_help=True)
+app = typer.Typer(
+    help="Data classification and grading (GB/T 43697-2024), stewards' overrides.", no_args_is_help=True
+)
 
-FileArg = Annotated[Path, typer.Argument(help="CSV of column descriptions (dataset_id, column, description, hints).")]
-DatasetOpt = Annotated[Optional[list[str]], typer.Option("--dataset", help="Grade only this stored dataset (repeatable).")]
-ColumnsOpt = Annotated[bool, typer.Option("--columns", help="Print the grade of every column, not of datasets.")]
+FileArg = Annotated[
+    Path, typer.Argument(help="CSV of column descriptions (dataset_id, column, description, hints).")
+]
+DatasetOpt = Annotated[
+    Optional[list[str]], typer.Option("--dataset", help="Grade only this stored dataset (repeatable).")
+]
+ColumnsOpt = Annotated[
+    bool, typer.Option("--columns", help="Print the grade of every column, not of datasets.")
+]
 COLUMN_VIEW = ["dataset_id", "column", "industrial_domain", "subject", "content", "precision", "scale",
                "impacts", "rules", "level", "general_sublevel", "miit_level"]  # fmt: skip
 
@@ -42,7 +50,9 @@ def classify_cmd(file: FileArg, fmt: FormatOpt = "table", lang: LangOpt = "en") 
 
 @app.command("grade")
 def grade_cmd(
-    file: Annotated[Optional[Path], typer.Argument(help="CSV of column descriptions; none: the stored datasets.")] = None,
+    file: Annotated[
+        Optional[Path], typer.Argument(help="CSV of column descriptions; none: the stored datasets.")
+    ] = None,
     dataset: DatasetOpt = None,
     columns: ColumnsOpt = False,
     db: DbOpt = None,
@@ -65,7 +75,9 @@ def grade_cmd(
 def override_cmd(
     dataset: Annotated[str, typer.Argument(help="Id of a graded dataset.")],
     grade: Annotated[str, typer.Argument(help="general | important | core")],
-    reason: Annotated[str, typer.Option("--reason", help="Why the steward sets this grade (required, audited).")],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why the steward sets this grade (required, audited).")
+    ],
     db: DbOpt = None,
     fmt: FormatOpt = "table",
     lang: LangOpt = "en",
@@ -77,7 +89,9 @@ def override_cmd(
 
 
 @app.command("explain")
-def explain_cmd(dataset: Annotated[str, typer.Argument(help="Id of a graded dataset.")], db: DbOpt = None) -> None:
+def explain_cmd(
+    dataset: Annotated[str, typer.Argument(help="Id of a graded dataset.")], db: DbOpt = None
+) -> None:
     """The stored justification of a dataset's grade: rules, deciding columns, every column's factors."""
     with store_for(db, read_only=True) as store:
         just = service.grade_justification(store, dataset)

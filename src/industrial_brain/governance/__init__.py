@@ -13,7 +13,13 @@ See ``docs/data-governance.md``.
 """
 
 from industrial_brain.governance.classification import ClassificationResult, classify
-from industrial_brain.governance.grading import DerivedGrade, GradeResult, fingerprint, grade_columns, grade_derived
+from industrial_brain.governance.grading import (
+    DerivedGrade,
+    GradeResult,
+    fingerprint,
+    grade_columns,
+    grade_derived,
+)
 from industrial_brain.governance.levels import determine_level, general_sublevel, miit_level, strictest
 from industrial_brain.governance.rules import (
     IMPACT_DEGREES,

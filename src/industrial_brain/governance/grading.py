@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -31,7 +32,12 @@ import pandas as pd
 from industrial_brain._shared.results import ResultMixin
 from industrial_brain.errors import InputError
 from industrial_brain.governance.classification import classify, column_text
-from industrial_brain.governance.levels import determine_level, general_sublevel, miit_level, shift_level, strictest
+from industrial_brain.governance.levels import (
+    determine_level,
+    general_sublevel,
+    shift_level,
+    strictest,
+)
 from industrial_brain.governance.rules import DIMENSIONS, LEVELS, GradingRules, default_rules
 
 __all__ = [
@@ -63,8 +69,14 @@ _CHOICES = {
     "region": ("national", "province", "city", "county", "site"),
     "precision": ("record", "person", "enterprise", "county", "city", "province", "national"),
     "depth": ("raw", "processed", "aggregate"),
-    "importance": ("ordinary", "key_sector", "key_technology", "chokepoint", "critical_infrastructure",
-                   "national_defence"),
+    "importance": (
+        "ordinary",
+        "key_sector",
+        "key_technology",
+        "chokepoint",
+        "critical_infrastructure",
+        "national_defence",
+    ),
 }
 
 
@@ -89,7 +101,9 @@ def fingerprint(columns: pd.DataFrame) -> pd.Series:
     )
 
 
-def _factors(columns: pd.DataFrame, classes: pd.DataFrame, text: pd.Series, rules: GradingRules) -> pd.DataFrame:
+def _factors(
+    columns: pd.DataFrame, classes: pd.DataFrame, text: pd.Series, rules: GradingRules
+) -> pd.DataFrame:
     f = classes.copy()
     f["group"] = classes["subject"]
     for name, default in FACTOR_DEFAULTS.items():
@@ -109,8 +123,13 @@ def _factors(columns: pd.DataFrame, classes: pd.DataFrame, text: pd.Series, rule
         bad = ~values.isin(_CHOICES[name])
         if bad.any():
             i = int(bad.to_numpy().argmax())
-            raise InputError.at(f"unknown {name}", row=i + 2, column=name, value=values[i],
-                                expected=" | ".join(_CHOICES[name]))
+            raise InputError.at(
+                f"unknown {name}",
+                row=i + 2,
+                column=name,
+                value=values[i],
+                expected=" | ".join(_CHOICES[name]),
+            )
         if name == "importance":
             for code, words in reversed(list(rules.importance_keywords.items())):
                 hit = ~stated & text.str.contains("|".join(map(_escape, words)), regex=True)
@@ -120,9 +139,7 @@ def _factors(columns: pd.DataFrame, classes: pd.DataFrame, text: pd.Series, rule
 
 
 def _escape(word: str) -> str:
-    import re as _re
-
-    return _re.escape(word.lower())
+    return re.escape(word.lower())
 
 
 def _rule_masks(f: pd.DataFrame, rules: GradingRules) -> np.ndarray:
@@ -169,7 +186,10 @@ class GradeResult(ResultMixin):
         yield ("列数" if zh else "columns", len(self.columns))
         yield ("数据集" if zh else "datasets", len(self.datasets))
         counts = self.datasets["level"].value_counts()
-        yield ("级别" if zh else "levels", ", ".join(f"{lv} {int(counts.get(lv, 0))}" for lv in reversed(LEVELS)))
+        yield (
+            "级别" if zh else "levels",
+            ", ".join(f"{lv} {int(counts.get(lv, 0))}" for lv in reversed(LEVELS)),
+        )
 
     def justification(self, dataset_id: str) -> dict:
         """The justification of one dataset's grade: level, the rules (6.5, 6.6), the deciding
@@ -184,7 +204,11 @@ class GradeResult(ResultMixin):
             "general_sublevel": int(row["general_sublevel"]) or None,
             "miit_level": row["miit_level"],
             "fingerprint": row["fingerprint"],
-            "rules": {"set": f"{self.rules_code} {self.rules_version}", "level": LEVEL_RULE, "dataset": MIXED_RULE},
+            "rules": {
+                "set": f"{self.rules_code} {self.rules_version}",
+                "level": LEVEL_RULE,
+                "dataset": MIXED_RULE,
+            },
             "deciding_columns": row["deciding_columns"].split(";") if row["deciding_columns"] else [],
             "columns": json.loads(cols.to_json(orient="records", force_ascii=False)),
         }
@@ -225,8 +249,10 @@ def grade_columns(columns: pd.DataFrame, rules: GradingRules | None = None) -> G
     ...     "precision": ["enterprise", "enterprise", "province"], "scale": [500, 500, 31],
     ...     "depth": ["raw", "raw", "aggregate"]})
     >>> g = grade_columns(cols)
-    >>> g.columns[["column", "level", "general_sublevel", "rules"]].to_numpy().tolist()
-    [['uscc', 'important', 0, 'I03-firm-rows;I04-firm-population'], ['revenue_cny', 'important', 0, 'I03-firm-rows;I04-firm-population'], ['gdp_100m_cny', 'general', 1, 'I01-published']]
+    >>> g.columns[["column", "level", "general_sublevel"]].to_numpy().tolist()
+    [['uscc', 'important', 0], ['revenue_cny', 'important', 0], ['gdp_100m_cny', 'general', 1]]
+    >>> g.columns["rules"].tolist()
+    ['I03-firm-rows;I04-firm-population', 'I03-firm-rows;I04-firm-population', 'I01-published']
     >>> g.datasets[["dataset_id", "level", "miit_level"]].to_numpy().tolist()
     [['firms', 'important', '二级'], ['gdp', 'general', '一级']]
     """
@@ -284,14 +310,25 @@ def _datasets(cols: pd.DataFrame, prints: pd.Series) -> pd.DataFrame:
             "general_sublevel": g["general_sublevel"].max(),
             "columns": g.size(),
             "deciding_columns": deciding.groupby("dataset_id", sort=True)["column"].agg(";".join),
-            "rules": deciding.groupby("dataset_id", sort=True)["rules"].agg(lambda s: ";".join(dict.fromkeys(";".join(s).split(";")))),
+            "rules": deciding.groupby("dataset_id", sort=True)["rules"].agg(
+                lambda s: ";".join(dict.fromkeys(";".join(s).split(";")))
+            ),
         }
     )
     out.loc[out["level"] != "general", "general_sublevel"] = 0
     out["miit_level"] = out["level"].map(default_rules().miit_levels)
     out["fingerprint"] = prints.reindex(out.index)
     return out.reset_index()[
-        ["dataset_id", "level", "general_sublevel", "miit_level", "fingerprint", "columns", "deciding_columns", "rules"]
+        [
+            "dataset_id",
+            "level",
+            "general_sublevel",
+            "miit_level",
+            "fingerprint",
+            "columns",
+            "deciding_columns",
+            "rules",
+        ]
     ]
 
 
@@ -363,7 +400,9 @@ def grade_derived(
     """
     rules = rules or default_rules()
     if not sources:
-        raise InputError.at("derived data without sources", column="sources", expected="one or more source datasets")
+        raise InputError.at(
+            "derived data without sources", column="sources", expected="one or more source datasets"
+        )
     by = {r.transform: r for r in rules.derived}
     if transform not in by:
         raise InputError.at("unknown transform", column="transform", value=transform, expected=" | ".join(by))

@@ -25,14 +25,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from industrial_brain.errors import InputError
-from industrial_brain.governance.rules import IMPACT_DEGREES, IMPACT_OBJECTS, LEVELS, GradingRules, default_rules
+from industrial_brain.governance.rules import (
+    IMPACT_DEGREES,
+    IMPACT_OBJECTS,
+    LEVELS,
+    GradingRules,
+    default_rules,
+)
 
 __all__ = ["determine_level", "general_sublevel", "miit_level", "strictest", "shift_level"]
 
 
 def _check(value: str, allowed: tuple[str, ...], column: str) -> None:
     if value not in allowed:
-        raise InputError.at(f"unknown {column.replace('_', ' ')}", column=column, value=value, expected=" | ".join(allowed))
+        raise InputError.at(
+            f"unknown {column.replace('_', ' ')}", column=column, value=value, expected=" | ".join(allowed)
+        )
 
 
 def determine_level(impact_object: str, impact_degree: str, rules: GradingRules | None = None) -> str:
@@ -40,7 +48,8 @@ def determine_level(impact_object: str, impact_degree: str, rules: GradingRules 
 
     Parameters
     ----------
-    impact_object : national_security | economic_operation | social_order | public_interest | organisation | individual
+    impact_object : national_security | economic_operation | social_order | public_interest |
+        organisation | individual
     impact_degree : especially_serious | serious | general
     rules : a rule set (default: the shipped ``gbt43697_2024``)
 
@@ -86,8 +95,10 @@ def general_sublevel(degrees: Iterable[str | None], rules: GradingRules | None =
 
     Examples
     --------
-    >>> general_sublevel([]), general_sublevel(["general", "serious"]), general_sublevel(["especially_serious"])
-    (1, 3, 4)
+    >>> general_sublevel([]), general_sublevel(["general", "serious"])
+    (1, 3)
+    >>> general_sublevel(["especially_serious"])
+    4
     """
     table = (rules or default_rules()).general_sublevels
     out = table["none"]

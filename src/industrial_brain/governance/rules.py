@@ -146,7 +146,9 @@ class GradingRules(_Strict):
     def _complete(self) -> "GradingRules":
         objects = [r.object for r in self.levels]
         if sorted(objects) != sorted(IMPACT_OBJECTS):
-            raise ValueError(f"levels must have one row per impact object {list(IMPACT_OBJECTS)}; found {objects}")
+            raise ValueError(
+                f"levels must have one row per impact object {list(IMPACT_OBJECTS)}; found {objects}"
+            )
         dims = [d.code for d in self.classification]
         if sorted(dims) != sorted(DIMENSIONS):
             raise ValueError(f"classification must have the dimensions {list(DIMENSIONS)}; found {dims}")
@@ -157,7 +159,9 @@ class GradingRules(_Strict):
         for r in self.impact_rules:
             bad = (set(r.when) | set(r.unless)) - _CONDITION_KEYS
             if bad:
-                raise ValueError(f"rule {r.id}: unknown condition {sorted(bad)}; expected {sorted(_CONDITION_KEYS)}")
+                raise ValueError(
+                    f"rule {r.id}: unknown condition {sorted(bad)}; expected {sorted(_CONDITION_KEYS)}"
+                )
         return self
 
     def table(self) -> dict[tuple[str, str], str]:
@@ -178,9 +182,11 @@ def parse_rules(data, *, source: str | None = None) -> GradingRules:
     >>> parse_rules(bad, source="x.yaml")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    industrial_brain.errors.InputError: x.yaml: key '(top level)': levels must have one row per impact object ...
+    industrial_brain.errors.InputError: x.yaml: key '(top level)': levels must have one row per ...
     """
-    data = require_mapping(data, "grading rule set", source, "keys code, levels, classification, impact_rules")
+    data = require_mapping(
+        data, "grading rule set", source, "keys code, levels, classification, impact_rules"
+    )
     try:
         return GradingRules.model_validate({**dict(data), "file": source})
     except ValidationError as exc:
@@ -188,7 +194,9 @@ def parse_rules(data, *, source: str | None = None) -> GradingRules:
         more = f" (and {exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""
         msg = err["msg"].removeprefix("Value error, ")
         found = err.get("input")
-        shown = f" (found {found!r})" if isinstance(found, (str, int, float)) and err["type"] != "missing" else ""
+        shown = (
+            f" (found {found!r})" if isinstance(found, (str, int, float)) and err["type"] != "missing" else ""
+        )
         raise InputError(f"{source}: key '{yaml_path(err['loc'])}': {msg}{shown}{more}") from None
 
 

@@ -16,8 +16,8 @@ A steward's override where one is set — kept when the dataset is graded again,
 the justification when the descriptions changed since. Otherwise the higher of the computed grade
 and the grade the dataset had before it was first graded (``ingest_grade``): the computed grade
 raises a dataset, it never lowers one on its own (就高从严, 6.6) — lowering is a steward's decision,
-with a reason. Enterprise-level data (kinds ``enterprise``, ``assessment``, ``firms``, ``transactions``) is never set
-to general, as the ingest rule says.
+with a reason. Enterprise-level data (kinds ``enterprise``, ``assessment``, ``firms``,
+``transactions``) is never set to general, as the ingest rule says.
 """
 
 from __future__ import annotations
@@ -76,8 +76,9 @@ def describe_store(store: Store, dataset_ids: Collection[str] | None = None) -> 
     if dataset_ids is not None:
         missing = sorted(set(dataset_ids) - set(meta["dataset_id"]))
         if missing:
-            raise InputError.at("unknown dataset", column="dataset", value=missing[0],
-                                expected="the id of a stored dataset")
+            raise InputError.at(
+                "unknown dataset", column="dataset", value=missing[0], expected="the id of a stored dataset"
+            )
     config = _tables()
     subjects = store_grades.dataset_subjects(store)
     regions = store_grades.dataset_regions(store)
@@ -87,9 +88,16 @@ def describe_store(store: Store, dataset_ids: Collection[str] | None = None) -> 
         context = f"{d.title or ''}; {d.publisher or ''}"
         if d.kind == "panel":
             for key in config["panel_keys"]:
-                rows.append({"dataset_id": d.dataset_id, "table": "observation", **key,
-                             "precision": "province", "depth": "aggregate",
-                             "description": f"{key['description']}; {context}"})
+                rows.append(
+                    {
+                        "dataset_id": d.dataset_id,
+                        "table": "observation",
+                        **key,
+                        "precision": "province",
+                        "depth": "aggregate",
+                        "description": f"{key['description']}; {context}",
+                    }
+                )
             for ind in indicators[indicators["dataset_id"] == d.dataset_id].itertuples(index=False):
                 rows.append({
                     "dataset_id": d.dataset_id, "table": "observation", "column": ind.indicator_code,
@@ -100,8 +108,14 @@ def describe_store(store: Store, dataset_ids: Collection[str] | None = None) -> 
             continue
         tables = config["kinds"].get(d.kind)
         if tables is None:
-            rows.append({"dataset_id": d.dataset_id, "table": "dataset", "column": "(rows)",
-                         "description": f"{d.kind} data: {context}"})
+            rows.append(
+                {
+                    "dataset_id": d.dataset_id,
+                    "table": "dataset",
+                    "column": "(rows)",
+                    "description": f"{d.kind} data: {context}",
+                }
+            )
             continue
         n = float(subjects.get(d.dataset_id, 0))
         for table, columns in tables.items():
@@ -170,7 +184,11 @@ def grade_store(
     with store.transaction():
         for d in result.datasets.itertuples(index=False):
             prev = previous.loc[d.dataset_id] if d.dataset_id in previous.index else None
-            if prev is not None and prev["fingerprint"] == d.fingerprint and prev["rules"] == _rules_id(rules):
+            if (
+                prev is not None
+                and prev["fingerprint"] == d.fingerprint
+                and prev["rules"] == _rules_id(rules)
+            ):
                 rows.append((d.dataset_id, "unchanged", d.level, prev["effective_grade"], prev["grade_id"]))
                 continue
             kind = dataset_kind(store, d.dataset_id)
@@ -180,7 +198,9 @@ def grade_store(
             just = result.justification(d.dataset_id)
             just["in_force"] = {"grade": effective, "why": why, "ingest_grade": ingest}
             if override is not None:
-                just["in_force"]["review"] = "descriptions changed since the override: a steward should review it"
+                just["in_force"]["review"] = (
+                    "descriptions changed since the override: a steward should review it"
+                )
             carried = {} if override is None else {
                 "override_grade": override, "overridden_by": prev["overridden_by"],
                 "override_reason": prev["override_reason"], "overridden_at": prev["overridden_at"],
@@ -201,7 +221,9 @@ def grade_store(
             )  # fmt: skip
             rows.append((d.dataset_id, status, d.level, effective, gid))
     frame = pd.DataFrame(rows, columns=["dataset_id", "status", "computed", "effective_grade", "grade_id"])
-    frame = frame.merge(result.datasets[["dataset_id", "general_sublevel", "miit_level", "deciding_columns", "rules"]])
+    frame = frame.merge(
+        result.datasets[["dataset_id", "general_sublevel", "miit_level", "deciding_columns", "rules"]]
+    )
     return GradingReport(result, frame)
 
 
@@ -209,38 +231,57 @@ def _rules_id(rules: GradingRules) -> str:
     return f"{rules.code} {rules.version}"
 
 
-def override_grade(store: Store, dataset_id: str, grade: str, *, reason: str, actor: str | None = None) -> dict:
+def override_grade(
+    store: Store, dataset_id: str, grade: str, *, reason: str, actor: str | None = None
+) -> dict:
     """A data steward sets the grade of a graded dataset, with a reason (audited). Returns the grade
     in force as :func:`stored_grades` shows it."""
     if grade not in LEVELS:
         raise InputError.at("unknown data grade", column="grade", value=grade, expected=" | ".join(LEVELS))
     if not reason or not reason.strip():
-        raise InputError.at("an override needs a reason", column="reason", expected="why the steward sets this grade")
+        raise InputError.at(
+            "an override needs a reason", column="reason", expected="why the steward sets this grade"
+        )
     prev = store_grades.latest_grades(store, [dataset_id])
     if prev.empty:
-        raise InputError.at("dataset not graded yet", column="dataset", value=dataset_id,
-                            expected="a dataset graded by 'ibrain data grade'")
+        raise InputError.at(
+            "dataset not graded yet",
+            column="dataset",
+            value=dataset_id,
+            expected="a dataset graded by 'ibrain data grade'",
+        )
     kind = dataset_kind(store, dataset_id)
     if kind in ENTERPRISE_KINDS and grade == "general":
-        raise InputError.at("enterprise data cannot be graded general", column="grade", value=grade,
-                            expected="important or core")
+        raise InputError.at(
+            "enterprise data cannot be graded general",
+            column="grade",
+            value=grade,
+            expected="important or core",
+        )
     p = prev.iloc[0]
     who = actor or store.actor
     just = dict(p["justification"])
-    just["in_force"] = {"grade": grade, "why": "override by a data steward", "ingest_grade": p["ingest_grade"],
-                        "override_reason": reason.strip(), "overridden_by": who}
+    just["in_force"] = {
+        "grade": grade,
+        "why": "override by a data steward",
+        "ingest_grade": p["ingest_grade"],
+        "override_reason": reason.strip(),
+        "overridden_by": who,
+    }
     at = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
+    sub = None if pd.isna(p["general_sublevel"]) else int(p["general_sublevel"])
     with store.transaction():
         store_grades.insert_grade(
-            store, dataset_id=dataset_id, graded_by=p["graded_by"], fingerprint=p["fingerprint"], rules=p["rules"],
-            grade=p["grade"], general_sublevel=None if pd.isna(p["general_sublevel"]) else int(p["general_sublevel"]),
-            miit_level=p["miit_level"], ingest_grade=p["ingest_grade"], effective_grade=grade, justification=just,
+            store, dataset_id=dataset_id, graded_by=p["graded_by"], fingerprint=p["fingerprint"],
+            rules=p["rules"], grade=p["grade"], general_sublevel=sub, miit_level=p["miit_level"],
+            ingest_grade=p["ingest_grade"], effective_grade=grade, justification=just,
             override_grade=grade, overridden_by=who, override_reason=reason.strip(), overridden_at=at, at=at,
         )  # fmt: skip
         set_dataset_grade(store, dataset_id, grade)
         store.audit(
             "override grade", dataset_id,
-            f"{p['effective_grade']} -> {grade} (computed {p['grade']}); reason: {reason.strip()}", actor=actor,
+            f"{p['effective_grade']} -> {grade} (computed {p['grade']}); reason: {reason.strip()}",
+            actor=actor,
         )  # fmt: skip
     return stored_grades(store, [dataset_id]).iloc[0].to_dict()
 
@@ -271,7 +312,9 @@ def derived_grade(
     grades = dataset_grades(store)
     missing = [s for s in sources if s not in grades]
     if missing:
-        raise InputError.at("unknown dataset", column="sources", value=missing[0], expected="stored dataset ids")
+        raise InputError.at(
+            "unknown dataset", column="sources", value=missing[0], expected="stored dataset ids"
+        )
     return grade_derived({s: grades[s] for s in sources}, transform, own=own)
 
 

@@ -2,8 +2,8 @@
 and data stewards' overrides; and the readers that describe stored datasets for grading.
 
 One row per grading of a dataset; the latest row (by ``at``) is in force. ``effective_grade`` is what
-the access policy reads, copied into ``dataset.grade`` (:func:`industrial_brain.store.datasets.set_dataset_grade`)
-in the same transaction.
+the access policy reads, copied into ``dataset.grade``
+(:func:`industrial_brain.store.datasets.set_dataset_grade`) in the same transaction.
 """
 
 from __future__ import annotations
@@ -82,7 +82,8 @@ def latest_grades(store: Store, dataset_ids=None) -> pd.DataFrame:
     cols = ", ".join(f'"{c}"' for c in GRADE_COLUMNS)
     df = store.query(
         f"SELECT {cols} FROM data_grade {where} "
-        'QUALIFY row_number() OVER (PARTITION BY dataset_id ORDER BY "at" DESC, grade_id) = 1 ORDER BY dataset_id',
+        'QUALIFY row_number() OVER (PARTITION BY dataset_id ORDER BY "at" DESC, grade_id) = 1 '
+        "ORDER BY dataset_id",
         params,
     )
     df["justification"] = [json.loads(j) for j in df["justification"]]
@@ -92,7 +93,9 @@ def latest_grades(store: Store, dataset_ids=None) -> pd.DataFrame:
 def grade_history(store: Store, dataset_id: str) -> pd.DataFrame:
     """Every grading of one dataset, oldest first (without the justification)."""
     cols = ", ".join(f'"{c}"' for c in GRADE_COLUMNS if c != "justification")
-    return store.query(f'SELECT {cols} FROM data_grade WHERE dataset_id = ? ORDER BY "at", grade_id', [dataset_id])
+    return store.query(
+        f'SELECT {cols} FROM data_grade WHERE dataset_id = ? ORDER BY "at", grade_id', [dataset_id]
+    )
 
 
 # ---- describing stored datasets for grading ----------------------------------------------------------
@@ -104,7 +107,8 @@ def datasets_to_grade(store: Store, dataset_ids=None) -> pd.DataFrame:
     params: list = []
     where = f"WHERE dataset_id IN ({placeholders(list(dataset_ids), params)})" if dataset_ids else ""
     return store.query(
-        f"SELECT dataset_id, kind, title, source, publisher, grade, rows FROM dataset {where} ORDER BY dataset_id",
+        f"SELECT dataset_id, kind, title, source, publisher, grade, rows FROM dataset {where} "
+        "ORDER BY dataset_id",
         params,
     )
 
@@ -124,9 +128,10 @@ def dataset_subjects(store: Store) -> dict[str, int]:
     """``dataset_id → distinct enterprises`` (USCCs) in its registration, assessment, firm or
     transaction rows."""
     rows = store.con.execute(
-        "WITH s AS (SELECT dataset_id, uscc FROM enterprise UNION ALL SELECT dataset_id, uscc FROM assessment "
-        "UNION ALL SELECT dataset_id, uscc FROM firm UNION ALL SELECT dataset_id, seller_uscc FROM \"transaction\" "
-        "UNION ALL SELECT dataset_id, buyer_uscc FROM \"transaction\") "
+        "WITH s AS (SELECT dataset_id, uscc FROM enterprise "
+        "UNION ALL SELECT dataset_id, uscc FROM assessment UNION ALL SELECT dataset_id, uscc FROM firm "
+        'UNION ALL SELECT dataset_id, seller_uscc FROM "transaction" '
+        'UNION ALL SELECT dataset_id, buyer_uscc FROM "transaction") '
         "SELECT dataset_id, count(DISTINCT uscc) FROM s GROUP BY dataset_id"
     ).fetchall()
     return {d: int(n) for d, n in rows}
@@ -135,7 +140,8 @@ def dataset_subjects(store: Store) -> dict[str, int]:
 def dataset_regions(store: Store) -> dict[str, int]:
     """``dataset_id → distinct region codes`` of its enterprise or firm rows."""
     rows = store.con.execute(
-        "WITH s AS (SELECT dataset_id, region_code FROM enterprise UNION ALL SELECT dataset_id, region_code FROM firm) "
+        "WITH s AS (SELECT dataset_id, region_code FROM enterprise "
+        "UNION ALL SELECT dataset_id, region_code FROM firm) "
         "SELECT dataset_id, count(DISTINCT region_code) FROM s GROUP BY dataset_id"
     ).fetchall()
     return {d: int(n) for d, n in rows}
