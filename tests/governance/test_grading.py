@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from industrial_brain._shared.config import config_file
 from industrial_brain.errors import InputError
 from industrial_brain.governance import fingerprint, grade_columns, grade_derived, load_rules
 
@@ -114,3 +115,16 @@ def test_rules_file_is_validated(tmp_path):
     bad.write_text("code: x\nversion: '1'\n", encoding="utf-8")
     with pytest.raises(InputError, match="r.yaml: key 'name_zh'"):
         load_rules(str(bad))
+
+
+def test_rules_are_data_a_changed_threshold_changes_the_grade(tmp_path):
+    text = config_file("governance", "gbt43697_2024").read_text(encoding="utf-8")
+    assert text.count("min_scale: 30\n") == 2
+    mine = tmp_path / "strict.yaml"
+    text = text.replace("min_scale: 30\n", "min_scale: 10\n").replace('version: "1.0.0"', 'version: "1.0.1"')
+    mine.write_text(text, encoding="utf-8")
+    strict = load_rules(str(mine))
+    firm = MIXED.iloc[[1]]  # 12 firms
+    assert grade_columns(firm).columns.iloc[0]["level"] == "general"
+    g = grade_columns(firm, strict)
+    assert (g.columns.iloc[0]["level"], g.rules_version) == ("important", "1.0.1")

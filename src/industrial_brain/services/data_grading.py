@@ -79,6 +79,8 @@ def describe_store(store: Store, dataset_ids: Collection[str] | None = None) -> 
             raise InputError.at(
                 "unknown dataset", column="dataset", value=missing[0], expected="the id of a stored dataset"
             )
+    if meta.empty:
+        raise InputError.at("no datasets stored", expected="a loaded store (ibrain init)")
     config = _tables()
     subjects = store_grades.dataset_subjects(store)
     regions = store_grades.dataset_regions(store)
