@@ -58,6 +58,12 @@ def test_regrading_only_on_change(graded):
     store, _ = graded
     again = service.grade_store(store).to_frame()
     assert set(again["status"]) == {"unchanged"}
+    # derived data from the stored grades in force (Annex I): a suppressed aggregate of the firms
+    agg = service.derived_grade(store, [DEMO_DATASET_ID, "gdp_three_sectors_2010_2022"], "aggregate")
+    assert (agg.level, agg.sources[DEMO_DATASET_ID]) == ("general", "important")
+    assert service.derived_grade(store, [DEMO_DATASET_ID], "copy").level == "important"
+    with pytest.raises(InputError, match="unknown dataset.*'nope'"):
+        service.derived_grade(store, ["nope"], "copy")
     # the dataset changes: most firms removed → scale 10, the fingerprint changes, it is graded again
     keep = store.query(
         f"SELECT uscc FROM enterprise WHERE dataset_id = '{DEMO_DATASET_ID}' ORDER BY uscc LIMIT 10"
