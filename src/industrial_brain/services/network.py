@@ -51,6 +51,7 @@ from industrial_brain.network import (
     match_suppliers,
     single_points_of_failure,
 )
+from industrial_brain.network._common import relabel
 from industrial_brain.services.access import (
     Principal,
     check_datasets,
@@ -88,6 +89,8 @@ __all__ = [
     "match",
     "partners",
     "released_flows",
+    "with_firm_names",
+    "relabel",
 ]
 
 NETWORK_KINDS = ("firms", "transactions")
@@ -635,8 +638,8 @@ def match(
 ) -> MatchingResult:
     """Supply–demand matchmaking (供需对接): the province's buyers that source inputs farther than
     ``far_km`` matched with nearer suppliers of the same input within their spare capacity
-    (``spare_share`` × output; amounts in whole ``unit`` CNY, 10⁴: 万元), minimising Σ amount × km as a min-cost flow
-    (:func:`industrial_brain.network.match_suppliers`; Hitchcock 1941)."""
+    (``spare_share`` × output; amounts in whole ``unit`` CNY, 10⁴: 万元), minimising Σ amount × km
+    as a min-cost flow (:func:`industrial_brain.network.match_suppliers`; Hitchcock 1941)."""
     g = network_graph(store, engine=engine, region_level="province", spark_master=spark_master)
     return match_suppliers(
         g, str(region), _distance_for(store, g), far_km=far_km, spare_share=spare_share, unit=unit, year=year
@@ -769,3 +772,16 @@ def released_flows(store: Store, *, year: int | None = None, k: int = K_MIN, p: 
         datasets=dataset_sha256(store, _network_datasets(store)),
     )
     return FlowsResult(cells, "duckdb", int(cells["suppressed"].sum()), notes, lin)
+
+
+def with_firm_names(
+    store: Store, frame: pd.DataFrame, column: str = "uscc", *, after: str | None = None
+) -> pd.DataFrame:
+    """``frame`` with the registered ``name`` of the firm in ``column`` inserted after it (or after
+    ``after``); USCCs not registered get no name."""
+    names = stored_firms(store, usccs=sorted(set(frame[column].dropna().astype(str))))
+    out = frame.copy()
+    pos = list(out.columns).index(after or column) + 1
+    name_col = "name" if column == "uscc" else f"{column}_name"
+    out.insert(pos, name_col, out[column].astype(str).map(names.set_index("uscc")["name"]).to_numpy())
+    return out
