@@ -184,6 +184,10 @@ UNITS = (
         "firms_hit": "count",
         "records": "count",
         "year": "year",
+        "distance_km": "count",
+        "current_km": "count",
+        "new_km": "count",
+        "score": "points",
     }
 )
 
