@@ -91,6 +91,8 @@ __all__ = [
     "released_flows",
     "with_firm_names",
     "relabel",
+    "DEMO_DATASETS",
+    "store_demo_network",
 ]
 
 NETWORK_KINDS = ("firms", "transactions")
@@ -785,3 +787,33 @@ def with_firm_names(
     name_col = "name" if column == "uscc" else f"{column}_name"
     out.insert(pos, name_col, out[column].astype(str).map(names.set_index("uscc")["name"]).to_numpy())
     return out
+
+
+#: Dataset ids of the demo's SYNTHETIC network (``ibrain demo``).
+DEMO_DATASETS = ("synthetic_network_firms", "synthetic_network_transactions")
+
+
+def store_demo_network(store: Store, *, n_firms: int = 1500, n_records: int = 30_000, seed: int = 11) -> bool:
+    """Store a SYNTHETIC firm network drawn from the embedded 2017 MRIO (about ``n_firms`` firms, named
+    合成企业…, and ``n_records`` transactions of 2017), so that the chain analysis and the API have data
+    after ``ibrain demo``: Guangdong's electronics chain (``gaps(store, '440000')``) among them.
+    Nothing is written when the store already holds firms (a real register is never mixed with
+    synthetic firms); returns whether the network was stored now."""
+    if _network_datasets(store):
+        return False
+    net = synthetic_network(store, n_firms=n_firms, seed=seed)
+    with tempfile.TemporaryDirectory(prefix="ibrain-demo-network-") as tmp:
+        paths = write_synthetic_parquet(net, tmp, n_records=n_records, seed=seed + 1, chunk=n_records)
+        note = "SYNTHETIC: drawn from the embedded 2017 MRIO (services.network.store_demo_network)"
+        ingest_network_file(store, paths["firm"], "firms", dataset_id=DEMO_DATASETS[0], source=note)
+        for part in sorted(paths["transaction"].glob("*.parquet")):
+            ingest_network_file(
+                store,
+                part,
+                "transactions",
+                dataset_id=DEMO_DATASETS[1],
+                period_start=f"{net.year}-01-01",
+                period_end=f"{net.year}-12-31",
+                source=note,
+            )
+    return True
