@@ -204,3 +204,14 @@ def test_cli_csv_contract(six_store, capsys):
         assert out.splitlines()[0].split(",")[: len(cols)] == cols, cmd
     code, out, err = run_cli(capsys, "network", "leaders", "--db", db)
     assert code == 0 and "Chain leaders" in out and "14,600" in out
+
+
+def test_the_demo_network_is_synthetic_and_never_mixed_with_real_firms(default_store, tmp_path):
+    assert nw.store_demo_network(default_store, n_firms=300, n_records=3000, seed=3)
+    f = stored_firms(default_store)
+    assert len(f) > 250 and f["name"].str.startswith("合成企业").all()
+    flows = nw.flows(default_store)
+    assert flows.frame["records"].sum() == 3000
+    assert not nw.store_demo_network(default_store, n_firms=300, n_records=3000, seed=3)  # once only
+    g = nw.gaps(default_store, "440000")
+    assert g.links.loc[("core", "20"), "local_firms"] > 0
