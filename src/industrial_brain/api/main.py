@@ -45,6 +45,7 @@ from industrial_brain.api.routes import (
     jobs,
     macro,
     monitor,
+    mu,
     panels,
     regions,
     releases,
@@ -78,6 +79,7 @@ ROUTERS = (
     brief,
     innovation,
     monitor,
+    mu,
 )
 #: Limits on costly requests of apps built without their own (tests relax them; serve keeps these).
 RATE_LIMITS = RateLimits()

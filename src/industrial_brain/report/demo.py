@@ -122,6 +122,7 @@ from industrial_brain.report.sections_io import SECTIONS as SECTIONS_IO  # noqa:
 from industrial_brain.report.sections_macro import SECTIONS_MACRO  # noqa: E402
 from industrial_brain.report.sections_stress import section_stress_chips, section_stress_flood  # noqa: E402
 from industrial_brain.report.sections_micro import section_micro_profile, section_micro_sectors  # noqa: E402
+from industrial_brain.report.sections_mu import section_per_mu  # noqa: E402
 
 #: Sections in report order; later capabilities append theirs.
 SECTIONS: list[SectionFn] = [
@@ -135,6 +136,7 @@ SECTIONS: list[SectionFn] = [
     *SECTIONS_MACRO,
     section_micro_sectors,
     section_micro_profile,
+    section_per_mu,
 ]
 
 
