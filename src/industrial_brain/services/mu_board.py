@@ -288,18 +288,19 @@ def _scope(store: Store, who: Principal, frame: pd.DataFrame) -> tuple[pd.DataFr
     """The rows of ``frame`` ``who`` may read (enterprise accounts: their own firm, before any filter)."""
     if who.role == "enterprise":
         frame = frame[frame["uscc"] == who.uscc]
-    kept, withheld, _ = access.readable_enterprises(store, who, frame)
-    return kept, withheld
+    kept, _, _ = access.readable_enterprises(store, who, frame)
+    return kept, int(frame["uscc"].nunique() - kept["uscc"].nunique())  # firms withheld, not firm-years
 
 
 def board_frame(store: Store, who: Principal, *, year: int | None = None) -> tuple[pd.DataFrame, int, dict]:
     """Every registered firm with accounts, as :data:`BOARD_COLUMNS`, that ``who`` may read; the
-    number withheld; and ``{run_id, rules, year}`` of the evaluation shown (the newest readable run)."""
+    number withheld; and ``{run_id, rules, year}`` of the evaluation shown (the newest run: a firm's
+    scores are its own rows, read by the firm's grade like its accounts, whatever else the run holds)."""
     acc = stored_accounts(store)
     acc, withheld = _scope(store, who, acc) if not acc.empty else (acc, 0)
     if acc.empty:
         return pd.DataFrame(columns=list(BOARD_COLUMNS)), withheld, {}
-    run = latest_evaluation(store, who)
+    run = latest_evaluation(store)  # each row is governed by its firm's grade, not the run's
     years = sorted(set(acc["year"].tolist()))
     if year is None:
         year = years[-1]
@@ -405,7 +406,7 @@ def firm_profile(store: Store, who: Principal, uscc: str, *, year: int | None = 
         "year": year,
         "accounts": mine[trend_cols].to_dict("records"),
     }
-    run = latest_evaluation(store, who if who.role != "enterprise" else None)
+    run = latest_evaluation(store)  # the firm is readable (checked above): its own scores are
     if run is not None:
         rules = run["rules"]
         peers = acc[acc["county"].eq(first["county"]) | acc["uscc"].eq(code)]
