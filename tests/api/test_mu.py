@@ -28,7 +28,10 @@ import io
 import shutil
 
 import pytest
+import schemathesis
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
 
 from industrial_brain.api.main import close_app, create_app
 from industrial_brain.store import Store
@@ -138,3 +141,34 @@ def test_public_rollups_are_suppressed(mu):
     assert ENT_A not in text and "SYNTHETIC mu firm" not in text
     sec = c.get(f"{P}/rollups?by=sector&year=2023", headers=h["analyst"]).json()["data"]
     assert {r["sector"] for r in sec} == {"16", "20"} and all(r["suppressed"] for r in sec)
+
+
+@pytest.mark.parametrize("role", ["admin", "ent_a", "public"])
+def test_mu_routes_no_server_errors(mu, role):
+    """Schemathesis over the /mu operations only (with board data), as test_schemathesis.py does for all."""
+    c, h = mu
+    schema = schemathesis.openapi.from_asgi("/openapi.json", c.app)
+    failures, ran = [], 0
+    for result in schema.get_all_operations():
+        op = result.ok()
+        if not op.label.split(" ", 1)[1].startswith("/api/v1/mu/"):
+            continue
+        ran += 1
+
+        @settings(
+            max_examples=25,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=op.as_strategy())
+        def check(case):
+            case.call_and_validate(headers=h[role], checks=[not_a_server_error])
+
+        try:
+            check()
+        except Exception as exc:
+            failures.append(f"{op.label}: {type(exc).__name__}: {str(exc)[:400]}")
+    assert ran == 3
+    assert not failures, "\n".join(failures)
