@@ -14,7 +14,7 @@ BROWSER_PKGS := chromium chromium-driver fonts-noto-cjk libpango-1.0-0 libpangof
 
 .PHONY: run test lint install bench clean browsers
 
-# Python packages, plus the dashboard's charting library (Apache ECharts) and the API docs page's
+# Python packages, plus the dashboard's charting library (Apache ECharts), its XLSX writer (write-excel-file) and the API docs page's
 # Swagger UI from the npm registry, copied to $(WEB)/vendor (gitignored; never committed).
 $(STAMP): pyproject.toml requirements.lock $(WEB)/package.json $(WEB)/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,8 @@ $(STAMP): pyproject.toml requirements.lock $(WEB)/package.json $(WEB)/package-lo
 	$(BIN)/python -m pip install -q -c requirements.lock -e ".[test,peers,bench,spark]"
 	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(WEB)/vendor && cp $(WEB)/node_modules/echarts/dist/echarts.min.js \
-	  $(WEB)/node_modules/swagger-ui-dist/swagger-ui-bundle.js $(WEB)/node_modules/swagger-ui-dist/swagger-ui.css $(WEB)/vendor/
+	  $(WEB)/node_modules/swagger-ui-dist/swagger-ui-bundle.js $(WEB)/node_modules/swagger-ui-dist/swagger-ui.css \
+	  $(WEB)/node_modules/write-excel-file/bundle/write-excel-file.min.js $(WEB)/vendor/
 	touch $(STAMP)
 
 # Chromium for the browser tests: installed with apt when running as root (CI); otherwise the

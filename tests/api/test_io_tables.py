@@ -62,6 +62,31 @@ def test_links_are_the_largest_coefficients(client, api_db):
     assert [d["sector"] for d in r["downstream"]] == list(b.index[:3])
 
 
+def test_links_go_two_tiers_up_and_down_with_the_self_input(client, api_db):
+    r = client.get("/api/v1/io-tables/cn_nbs_io_2020_42/links?sector=17&top=3&tiers=2&fan=2").json()
+    with Store(api_db, read_only=True) as st:
+        t = read_io_table(st, "cn_nbs_io_2020_42")
+    a = t.Z / t.x  # a_ij = z_ij / x_j
+    b = t.Z.div(t.x, axis=0)  # b_ij = z_ij / x_i
+    assert np.isclose(r["self_input"], t.Z.loc["17", "17"] / t.x["17"])
+    up1, up2 = r["upstream_tiers"]
+    assert [u["sector"] for u in up1] == [u["sector"] for u in r["upstream"]]
+    first = {u["sector"]: u["coefficient"] for u in up1}
+    assert up2 and all(e["via"] in first for e in up2)
+    for e in up2:  # the supplier's supplier: its coefficient in the column of the tier-1 sector
+        assert np.isclose(e["coefficient"], a.loc[e["sector"], e["via"]])
+        assert np.isclose(e["path"], first[e["via"]] * e["coefficient"])
+    shown = [u["sector"] for u in up1 + up2]
+    assert len(shown) == len(set(shown)) and "17" not in shown
+    # per tier-1 sector, its two largest suppliers not shown before
+    via = up1[0]["sector"]
+    col = a[via].drop([u["sector"] for u in up1] + ["17"]).sort_values(ascending=False)
+    assert [e["sector"] for e in up2 if e["via"] == via] == list(col.index[:2])
+    down2 = r["downstream_tiers"][1]
+    assert all(np.isclose(e["coefficient"], b.loc[e["via"], e["sector"]]) for e in down2)
+    assert [len(x) for x in r["upstream_tiers"]] == [3, len(up2)] and len(up2) <= 3
+
+
 def test_io_errors(client):
     r = client.get("/api/v1/io-tables/nope/multipliers")
     assert r.status_code == 400 and "unknown IO table" in r.json()["detail"]

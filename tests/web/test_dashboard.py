@@ -4,6 +4,9 @@ Screenshots are saved as test artifacts."""
 
 from __future__ import annotations
 
+import csv
+
+import openpyxl
 import pytest
 
 from .conftest import ELECTRONICS_USCC, wait_js
@@ -119,7 +122,7 @@ def test_index_map_legend_shows_the_range_and_the_missing_provinces(page, artifa
 
 def test_chain_view_draws_linkages_and_the_sector_graph(page, artifacts):
     page.click("button[data-view=chain]")
-    wait_js(page, "window.ibrain.keySectors && window.ibrain.charts['chain-graph']")
+    wait_js(page, "!!(window.ibrain.keySectors && window.ibrain.charts['chain-graph'])")
     n = page.evaluate(
         "echarts.getInstanceByDom(document.getElementById('linkage-scatter')).getOption()"
         ".series.slice(0, 4).reduce((a, s) => a + s.data.length, 0)"
@@ -308,6 +311,7 @@ def test_chain_graph_fits_a_phone(browser, server, artifacts):
         ".series[0].data.map(d => d.x)"
     )
     assert 0 < min(xs) and max(xs) < width
+    pg.wait_for_timeout(1200)  # the graph's entry animation
     pg.locator("#chain-graph").screenshot(path=str(artifacts / "chain_390.png"))
 
 
@@ -351,3 +355,58 @@ def test_map_opens_on_the_default_year_and_marks_noted_values(browser, server, a
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=str(artifacts / f"map_marks_2025_{width}.png"), full_page=True)
     ctx.close()
+
+
+def test_ranking_exports_csv_and_xlsx_with_unit_and_source(page, tmp_path):
+    """The ranking table's CSV and XLSX carry title, unit and source rows, then all 31 provinces."""
+    shown = _ranking(page)
+    files = {}
+    for kind in ("csv", "xlsx"):
+        with page.expect_download() as dl:
+            page.click(f"#view-map .export-{kind}")
+        files[kind] = tmp_path / dl.value.suggested_filename
+        dl.value.save_as(files[kind])
+    assert files["csv"].name.startswith("ranking-gdp_100m_cny-")
+    lines = list(csv.reader(files["csv"].read_text(encoding="utf-8-sig").splitlines()))
+    head = [r[0] for r in lines[:3]]
+    source = page.evaluate("window.ibrain.panel.ind.dataset_id")
+    assert any("亿元" in h or "100 million" in h for h in head), head
+    assert any(h.endswith(source) for h in head), head
+    body = lines[4:]
+    assert len(body) == 31 and [r[1] for r in body] == [r[1] for r in shown]
+    ws = openpyxl.load_workbook(files["xlsx"]).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[3][1] == lines[3][1]  # the column names
+    values = [r[2] for r in rows[4:]]
+    assert len(values) == 31 and all(isinstance(v, (int, float)) for v in values)
+    assert values == sorted(values, reverse=True)
+
+
+def test_chain_view_names_tables_goes_two_tiers_and_keeps_the_sector(page, artifacts):
+    page.click("button[data-view=chain]")
+    wait_js(page, "document.getElementById('chain-graph').dataset.tiers === '2'")
+    zh = page.evaluate("document.documentElement.lang") == "zh-CN"
+    names = page.eval_on_selector_all("#io-table option", "os => os.map(o => [o.value, o.textContent])")
+    zj = next(text for value, text in names if value == "cn_prov_io_2017_42_330000")
+    assert zj.startswith("浙江" if zh else "Zhejiang") and "2017" in zj and "cn_prov" not in zj
+    page.select_option("#io-sector", "20")
+    wait_js(page, "window.ibrain.chainLinks && window.ibrain.chainLinks.sector === '20'")
+    graph = "echarts.getInstanceByDom(document.getElementById('chain-graph')).getOption().series[0]"
+    xs = sorted(set(page.evaluate(f"{graph}.data.map(d => Math.round(d.x))")))
+    assert len(xs) == 5  # two tiers up, the sector, two tiers down
+    links = page.evaluate("window.ibrain.chainLinks")
+    centre = page.evaluate(f"{graph}.data.find(d => d.id === '20@c').label.formatter")
+    assert f"{links['self_input']:.3f}" in centre.replace(",", "")
+    pin = page.evaluate(
+        "echarts.getInstanceByDom(document.getElementById('linkage-scatter')).getOption()"
+        ".series.find(s => s.symbol === 'pin').data[0].name"
+    )
+    assert pin.startswith("20 ")
+    # another table of the same classification keeps the chosen sector
+    page.select_option("#io-table", "cn_prov_io_2017_42_330000")
+    wait_js(
+        page, "window.ibrain.chainLinks && window.ibrain.chainLinks.table_id === 'cn_prov_io_2017_42_330000'"
+    )
+    assert page.input_value("#io-sector") == "20"
+    page.wait_for_timeout(1200)
+    page.screenshot(path=str(artifacts / "chain_tiers.png"), full_page=True)

@@ -319,14 +319,32 @@ def table_key_sectors(
 
 
 def sector_links(
-    store: Store, table_id: str, sector: str, *, top: int = 8, basis: str = "domestic", lang: str = "en"
+    store: Store,
+    table_id: str,
+    sector: str,
+    *,
+    top: int = 8,
+    basis: str = "domestic",
+    lang: str = "en",
+    tiers: int = 1,
+    fan: int = 3,
 ) -> dict[str, Any]:
-    """A sector's main suppliers and buyers in a stored table.
+    """A sector's main suppliers and buyers in a stored table, tier by tier.
 
     Suppliers (``upstream``): the ``top`` largest input coefficients a_ij = z_ij / x_j of the sector's
     column of A; buyers (``downstream``): the largest allocation coefficients b_ij = z_ij / x_i of its
-    row of B. The sector itself and zero coefficients are left out. Returns ``table_id``, ``sector``,
-    ``name`` and the two lists of ``{sector, name, coefficient}``.
+    row of B. The sector itself and zero coefficients are left out. ``self_input`` is the diagonal
+    a_jj (what the sector buys from itself per unit of output).
+
+    With ``tiers`` = T > 1 the chain goes on: tier k + 1 upstream holds, for each sector of tier k, its
+    ``fan`` largest suppliers (a_ik) not already shown; downstream likewise with b_kj. Every entry of
+    ``upstream_tiers`` / ``downstream_tiers`` (one list per tier, tier 1 = ``upstream`` /
+    ``downstream``) names the sector it links to (``via``) and carries ``path``, the product of the
+    coefficients from the chosen sector (Leontief 1986, ch. 7 on tiers of suppliers; the direct
+    coefficients only, not the inverse).
+
+    Returns ``table_id``, ``sector``, ``name``, ``self_input``, ``upstream``, ``downstream``,
+    ``upstream_tiers`` and ``downstream_tiers`` of ``{sector, name, coefficient, via, path}``.
     """
     tab = load_table(store, table_id, basis=basis)
     A, B = tab.A, tab.B
@@ -336,23 +354,44 @@ def sector_links(
             "unknown sector", column="sector", value=sector, expected=f"a code of {table_id}, e.g. {codes[0]}"
         )
     names = sector_names(store, table_id, lang)
+    a = pd.DataFrame(A.to_numpy(), index=codes, columns=codes)  # a[i, j]: input of i per unit of j
+    b = pd.DataFrame(B.to_numpy(), index=codes, columns=codes)  # b[i, j]: share of i's output sold to j
 
-    def side(s: pd.Series) -> list[dict[str, Any]]:
-        s = s.drop(labels=[c for c in s.index if str(c) == sector]).sort_values(ascending=False).head(top)
-        return [
-            {"sector": str(c), "name": names.get(str(c)), "coefficient": float(v)}
-            for c, v in s.items()
-            if v > 0
-        ]
+    def walk(coef) -> list[list[dict[str, Any]]]:
+        shown, out, frontier = {sector}, [], [(sector, 1.0)]
+        for tier in range(tiers):
+            level = []
+            for via, path in frontier:
+                s = coef(via).drop(labels=list(shown & set(codes)), errors="ignore")
+                s = s[s > 0].sort_values(ascending=False).head(top if tier == 0 else fan)
+                level += [
+                    {
+                        "sector": c,
+                        "name": names.get(c),
+                        "coefficient": float(v),
+                        "via": via,
+                        "path": path * float(v),
+                    }
+                    for c, v in s.items()
+                    if c not in shown
+                ]
+                shown |= set(s.index)
+            level = sorted(level, key=lambda e: -e["path"])[:top]
+            out.append(level)
+            frontier = [(e["sector"], e["path"]) for e in level]
+        return out
 
-    col = A.loc[:, A.columns.astype(str) == sector].iloc[:, 0]
-    row = B.loc[B.index.astype(str) == sector].iloc[0]
+    up = walk(lambda j: a[j])
+    down = walk(lambda i: b.loc[i])
     return {
         "table_id": table_id,
         "sector": sector,
         "name": names.get(sector),
-        "upstream": side(col),
-        "downstream": side(row),
+        "self_input": float(a.loc[sector, sector]),
+        "upstream": [{k: e[k] for k in ("sector", "name", "coefficient")} for e in up[0]],
+        "downstream": [{k: e[k] for k in ("sector", "name", "coefficient")} for e in down[0]],
+        "upstream_tiers": up,
+        "downstream_tiers": down,
     }
 
 

@@ -151,13 +151,20 @@ def links(
     top: Annotated[int, Query(ge=1, le=50)] = 8,
     lang: Lang = "en",
     basis: Basis = "domestic",
+    tiers: Annotated[int, Query(ge=1, le=3, description="tiers up and down the chain")] = 1,
+    fan: Annotated[int, Query(ge=1, le=8, description="links per sector beyond the first tier")] = 3,
 ):
     """A sector's main suppliers (largest input coefficients a_ij of its column of A) and main buyers
-    (largest allocation coefficients b_ij of its row of B)."""
+    (largest allocation coefficients b_ij of its row of B), its self-input a_jj, and with ``tiers`` > 1
+    the suppliers of its suppliers and the buyers of its buyers."""
     grade = check_table(store, who, table_id)
     return cached(
         request,
         who,
-        lambda: render(io_service.sector_links(store, table_id, sector, top=top, lang=lang, basis=basis)),
+        lambda: render(
+            io_service.sector_links(
+                store, table_id, sector, top=top, lang=lang, basis=basis, tiers=tiers, fan=fan
+            )
+        ),
         **audited(store, grade, table_id),
     )
