@@ -78,8 +78,11 @@
     const st = S.muBoard || (S.muBoard = { search: "", cls: "", tier: "", offset: 0 });
     const query = () => "/mu/firms?lang=" + S.lang + "&sort=-score&limit=" + PAGE + "&offset=" + st.offset +
       (st.search ? "&search=" + encodeURIComponent(st.search) : "") + (st.cls ? "&class=" + st.cls : "") + (st.tier ? "&tier=" + st.tier : "");
+    let seq = 0;
     const draw = async () => {
+      const mine = ++seq;
       const list = await api(query());
+      if (mine !== seq) return; // a later request (a newer filter) answers instead
       $("#mu-rules").textContent = list.rules ? t("mu_rules") + ": " + list.rules + " · " + t("mu_year") + " " + list.year + " · " + t("synthetic_data") : t("mu_no_data");
       const rows = list.data.map((f) => {
         const tr = row([f.uscc, f.name || "", regionName(f.region_code), f.sector_name || f.sector_code || "", fmt(f.score, 1), f.class || "–",
