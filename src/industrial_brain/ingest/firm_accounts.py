@@ -89,6 +89,8 @@ def _refuse(bad, what: str, *, file: str, lines, column: str, values=None, expec
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         value = None if values is None else values.iat[i] if hasattr(values, "iat") else values[i]
+        if isinstance(value, np.generic):
+            value = value.item()
         if isinstance(value, float) and np.isnan(value):
             value = None
         n = int(bad.sum())

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,8 @@ __all__ = [
     "SORTS",
 ]
 
+#: Where the refusals of a stored evaluation say the data came from.
+STORED = "stored accounts"
 #: Run kind of a stored per-mu evaluation.
 KIND = "per_mu"
 DEMO_FIRMS_ID = "synthetic_mu_firms"
@@ -163,10 +166,21 @@ def _rules(rules: str | os.PathLike | PerMuRules) -> PerMuRules:
 
 
 def _evaluate(frame: pd.DataFrame, rules: PerMuRules, year: int | None) -> PerMuResult:
-    f = frame.copy()
+    """Evaluate stored accounts; a refusal names the firm and year instead of a file line."""
+    f = frame.reset_index(drop=True)
     if "firm_type" in f:
-        f["firm_type"] = f["firm_type"].fillna(rules.default_firm_type)
-    return evaluate_per_mu(f, rules, year=year)
+        f = f.assign(firm_type=f["firm_type"].fillna(rules.default_firm_type))
+    try:
+        return evaluate_per_mu(f, rules, year=year, source=STORED, lines=np.arange(len(f)))
+    except InputError as exc:
+        msg = str(exc)
+        hit = re.match(rf"{re.escape(STORED)}: row (\d+)", msg)
+        if hit is None:
+            raise
+        r = f.iloc[int(hit.group(1))]
+        raise InputError(
+            msg.replace(hit.group(0), f"{STORED}: firm {r['uscc']} year {int(r['year'])}", 1)
+        ) from None
 
 
 def evaluate_stored(
