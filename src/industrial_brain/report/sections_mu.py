@@ -29,7 +29,7 @@ def section_per_mu(store: Store, lang: str) -> Section:
     latest = t[t["year"] == t["year"].max()] if len(t) else t
     s.table(latest, floatfmt="{:,.3g}")
     s.note(
-        f"Cells of fewer than {meta['k']} firms, or where two firms pay over 85 % of the tax, are suppressed, "
-        "with one complementary cell per year when only one is."
+        f"Cells of fewer than {meta['k']} firms, or where two firms pay over 85 % of the tax, are "
+        "suppressed, with one complementary cell per year when only one is."
     )
     return s
