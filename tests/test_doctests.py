@@ -51,6 +51,11 @@ WITH_EXAMPLES = {
     "industrial_brain.innovation.envelopment",
     "industrial_brain.innovation.network",
     "industrial_brain.innovation.productivity",
+    "industrial_brain.governance.classification",
+    "industrial_brain.governance.grading",
+    "industrial_brain.governance.levels",
+    "industrial_brain.governance.rules",
+    "industrial_brain.reference.gbt4754",
 }
 
 

@@ -34,6 +34,7 @@ from industrial_brain.store.alerts import write_alerts
 
 from .conftest import ENT_A, ENT_B, PASSWORD, token
 from .mu_data import load_mu
+from .network_data import load_network
 
 ROLES = ("admin", "analyst", "analyst2", "ent_a", "ent_b", "public")
 USERS = {"admin": "root", "analyst": "ana", "analyst2": "ana2", "ent_a": "ent_a", "ent_b": "ent_b"}
@@ -391,6 +392,42 @@ def cases(ids: dict) -> list[Case]:
             "/monitor/subscriptions/nope/stop",
             refused(*MEMBERS, ok=400),
         ),
+        # the firm network (SYNTHETIC six firms, A = ENT_A important, E = ENT_B core): flows for
+        # everyone (released cells; the analysts' full cells are audited, tests/api/test_network.py)
+        Case("GET", "/network/flows", "/network/flows", everyone(), audit=False),
+        Case("GET", "/network/flows", "/network/flows?format=csv", everyone(), audit=False),
+        *[
+            Case(
+                "GET",
+                f"/network/{route}",
+                f"/network/{route}{query}",
+                refused(*CLEARED_IMPORTANT),
+                grade="important",
+            )
+            for route, query in (
+                ("leaders", ""),
+                ("leaders", "?format=csv"),
+                ("spof", "?min_input_share=0.1"),
+                ("cascade", f"?firm={ENT_A}&days=10&inventory_days=3"),
+                ("gaps", "?region=440000"),
+                ("targets", "?region=440000&format=csv"),
+                ("match", "?region=440000"),
+            )
+        ],
+        Case(
+            "GET",
+            "/network/firms/{uscc}/partners",
+            f"/network/firms/{ENT_A}/partners",
+            refused(*CLEARED_IMPORTANT, "ent_a"),
+            grade="important",
+        ),
+        Case(
+            "GET",
+            "/network/firms/{uscc}/partners",
+            f"/network/firms/{ENT_B}/partners?format=csv",
+            refused("admin", "ent_b"),
+            grade="core",
+        ),
         # last: revokes the token it is called with (a fresh one per role)
         Case("POST", "/auth/logout", "/auth/logout", refused(*MEMBERS), action="logout", fresh_token=True),
     ]
@@ -475,6 +512,7 @@ def walk(api_db, tmp_path_factory):
     with Store(path) as s:
         _add_core_data(s)
         load_mu(s, path.parent / "mu")
+        load_network(s, path.parent)
         ids = {
             "run_g": _run(s, "macro", "econ_energy_1990_2025"),  # a "macro" run: /macro/map reads it
             "run_i": _run(s, "synthetic_important", "synthetic_important_panel"),

@@ -17,8 +17,10 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
 from industrial_brain.api.main import create_app
+from industrial_brain.store import Store
 
 from .conftest import token
+from .network_data import load_network
 
 #: Examples per operation and role (5 roles × ~37 operations × 10: bounded, derandomized, no database).
 MAX_EXAMPLES = 10
@@ -75,4 +77,55 @@ def test_no_server_errors(st_app, role):
         except Exception as exc:  # collect every failing operation, then report them together
             failures.append(f"{op.label}: {type(exc).__name__}: {str(exc)[:400]}")
     assert ran >= 20
+    assert not failures, "\n".join(failures)
+
+
+@pytest.fixture(scope="module")
+def st_network_app(api_db, tmp_path_factory):
+    """The API over a store holding the 6-firm network (tests/api/network_data.py), so that the
+    network routes answer with data, not only with 400."""
+    root = tmp_path_factory.mktemp("st_net")
+    path = root / "st.duckdb"
+    shutil.copy(api_db, path)
+    with Store(path) as s:
+        load_network(s, root)
+    app = create_app(path)
+    with TestClient(app) as c:
+        headers = {
+            r: token(c, u)
+            for r, u in (("admin", "root"), ("analyst", "ana"), ("ent_a", "ent_a"), ("ent_b", "ent_b"))
+        } | {"public": {}}
+        yield app, headers
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_network_routes_no_server_errors(st_network_app, role):
+    """The network routes over real network data, every role (``-k network`` runs only these)."""
+    from schemathesis.checks import not_a_server_error
+
+    app, headers = st_network_app
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    failures, ran = [], 0
+    for result in schema.get_all_operations():
+        op = result.ok()
+        if "/api/v1/network/" not in op.label:
+            continue
+        ran += 1
+
+        @settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=op.as_strategy())
+        def check(case):
+            case.call_and_validate(headers=headers[role], checks=[not_a_server_error])
+
+        try:
+            check()
+        except Exception as exc:
+            failures.append(f"{op.label}: {type(exc).__name__}: {str(exc)[:400]}")
+    assert ran == 8
     assert not failures, "\n".join(failures)

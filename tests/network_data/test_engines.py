@@ -64,3 +64,29 @@ def test_the_same_expression_on_parquet_files(spark, synthetic):
         _same(duck, frame)
     tables = portable.connect("spark", firm_path=paths["firm"], transaction_path=paths["transaction"])
     assert portable.collect(tables, portable.region_sector_flows(tables, year=2018)).empty
+
+
+def test_spark_and_duckdb_give_the_same_firm_graph_leaders_and_cascade(spark, synthetic):
+    """The weighted edges (the leaders' and the cascade's inputs) are the same rows on both engines,
+    so the leaders and the cascade of the largest firm stopping are the same to 1e-9."""
+    db, _, _ = synthetic
+    with Store(db) as store:
+        duck = nw.firm_edges(store)
+        sp = nw.firm_edges(store, engine="spark")
+        assert len(duck) == len(sp) > 5000
+        pd.testing.assert_frame_equal(
+            duck[list(portable.EDGE_KEY)], sp[list(portable.EDGE_KEY)], check_dtype=False
+        )
+        np.testing.assert_allclose(duck["amount_cny"], sp["amount_cny"], rtol=1e-9, atol=0)
+        np.testing.assert_array_equal(duck["records"].to_numpy(), sp["records"].to_numpy())
+        assert duck["records"].sum() == 20_000
+        ld, ls = nw.leaders(store), nw.leaders(store, engine="spark")
+        assert list(ld.table.index) == list(ls.table.index)
+        np.testing.assert_allclose(ld.table["output_at_risk"], ls.table["output_at_risk"], rtol=1e-9)
+        np.testing.assert_allclose(ld.table["pagerank_supplier"], ls.table["pagerank_supplier"], rtol=1e-9)
+        first = [ld.table.index[0]]
+        cd = nw.cascade(store, first, days=10, inventory_days=3)
+        cs = nw.cascade(store, first, days=10, inventory_days=3, engine="spark")
+    assert cd.total_output_lost > 0
+    assert cs.total_output_lost == pytest.approx(cd.total_output_lost, rel=1e-9)
+    np.testing.assert_allclose(cd.daily["output_lost"], cs.daily["output_lost"], rtol=1e-9)

@@ -7,6 +7,7 @@ install it). Screenshots go to ``$IBRAIN_ARTIFACTS`` (default ``.ci-artifacts/we
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -72,11 +73,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(default_db, tmp_path_factory):
-    import uvicorn
-
-    from industrial_brain.api.main import close_app, create_app, web_dir
+def _web_store(default_db, tmp_path_factory) -> Path:
+    """A copy of the default store with a macro run, SYNTHETIC enterprises and demo accounts."""
+    from industrial_brain.api.main import web_dir
     from industrial_brain.services.accounts import add_user
 
     if not (web_dir() / "vendor" / "echarts.min.js").is_file():
@@ -116,6 +115,16 @@ def server(default_db, tmp_path_factory):
             )
         add_user(s, "firm1", PASSWORD, "enterprise", ENT_USCC)
         add_user(s, "firm2", PASSWORD, "enterprise", ELECTRONICS_USCC)
+    return path
+
+
+@contextlib.contextmanager
+def serving(path: Path):
+    """The API and dashboard on ``path`` at a free loopback port (yields the base URL)."""
+    import uvicorn
+
+    from industrial_brain.api.main import close_app, create_app
+
     app = create_app(path)
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -129,6 +138,12 @@ def server(default_db, tmp_path_factory):
     srv.should_exit = True
     th.join(10)
     close_app(app)
+
+
+@pytest.fixture(scope="module")
+def server(default_db, tmp_path_factory):
+    with serving(_web_store(default_db, tmp_path_factory)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -410,3 +410,31 @@ def test_chain_view_names_tables_goes_two_tiers_and_keeps_the_sector(page, artif
     assert page.input_value("#io-sector") == "20"
     page.wait_for_timeout(1200)
     page.screenshot(path=str(artifacts / "chain_tiers.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_index_audit_view_shows_ranks_contributions_and_exports(browser, server, artifacts, tmp_path, width):
+    ctx = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    pg = ctx.new_page()
+    pg.goto(server + "/")
+    pg.wait_for_selector("body[data-ready]", timeout=30000)
+    pg.click("button[data-view=audit]")
+    wait_js(pg, "(document.getElementById('view-audit').dataset.ready || '').startsWith('digital:')")
+    audit = pg.evaluate("window.ibrain.audit")
+    opt = "id => echarts.getInstanceByDom(document.getElementById(id)).getOption()"
+    ranks = pg.evaluate(f"({opt})('audit-ranks').yAxis[0].data")
+    assert len(ranks) == 31
+    # the stacked contributions of the first province sum to its score
+    series = pg.evaluate(f"({opt})('audit-contrib').series.map(s => s.data[0])")
+    first = audit["contributions"][0]
+    assert sum(series) == pytest.approx(first["score"], abs=1e-9)
+    assert pg.evaluate("document.documentElement.scrollWidth") <= width
+    with pg.expect_download() as dl:
+        pg.click("#view-audit .export-xlsx >> nth=0")
+    f = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(f)
+    rows = list(openpyxl.load_workbook(f).active.iter_rows(values_only=True))
+    assert len(rows) - 3 == audit["count"] == 8  # title, source and column rows; the 8 digital indicators
+    pg.wait_for_timeout(1000)
+    pg.screenshot(path=str(artifacts / f"audit_{width}.png"), full_page=True)
+    ctx.close()

@@ -78,6 +78,21 @@ PHRASES: dict[str, str] = {
     "no firm accounts stored": "尚无企业年度数据",
     "the firm appears twice for one year": "同一企业同一年份出现两次",
     "one row per firm and year": "每家企业每年一行",
+    # the firm network (services.network)
+    "firm-level network results are for admin and analyst accounts": "企业级网络结果仅供管理员和分析员",
+    "an enterprise account reads only its own enterprise": "企业账户只能查看本企业",
+    "enterprise rows are at least important": "企业数据至少为重要数据",
+    "no firms stored": "尚未登记企业",
+    "no transactions stored": "尚未导入交易记录",
+    "no transactions in that year": "该年份没有交易记录",
+    "no firm in this region": "该地区没有企业",
+    "unknown firm": "未登记的企业",
+    "unknown shocked firm": "未登记的受冲击企业",
+    "unknown chain": "未知产业链",
+    "unknown engine": "未知计算引擎",
+    "no firm to stop": "未指定停产企业",
+    "no edge in this year": "该年份没有交易",
+    "a registered firm's USCC": "已登记企业的统一社会信用代码",
 }
 
 #: (English pattern, Chinese template) for phrases with values; ``{n}`` are the pattern's groups,

@@ -143,6 +143,18 @@ LABELS_ZH: dict[str, str] = {
     "stage2": "转化阶段效率",
     "stage1_independent": "研发阶段效率（独立）",
     "stage2_independent": "转化阶段效率（独立）",
+    # data classification and grading (GB/T 43697-2024)
+    "industry_domain": "行业领域",
+    "industrial_domain": "工业数据域",
+    "use": "数据用途",
+    "precision": "精度",
+    "importance": "重要性",
+    "impacts": "影响（对象×程度→级别）",
+    "general_sublevel": "一般数据子级",
+    "miit_level": "工业数据级别（工信部）",
+    "computed": "计算级别",
+    "effective_grade": "生效级别",
+    "deciding_columns": "决定级别的列",
 }
 
 #: Units as shown in table headers: unit code → (English, Chinese). Money units are listed in

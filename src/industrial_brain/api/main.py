@@ -46,6 +46,7 @@ from industrial_brain.api.routes import (
     macro,
     monitor,
     mu,
+    network,
     panels,
     regions,
     releases,
@@ -80,6 +81,7 @@ ROUTERS = (
     innovation,
     monitor,
     mu,
+    network,
 )
 #: Limits on costly requests of apps built without their own (tests relax them; serve keeps these).
 RATE_LIMITS = RateLimits()

@@ -126,3 +126,268 @@ def synthetic_cmd(
         f"SYNTHETIC 合成数据: {len(net.firms):,} firms → {paths['firm']}; "
         f"{records:,} records → {paths['transaction']}"
     )
+
+
+# ---- firm-level chain analysis -----------------------------------------------------------------
+
+YearOpt = Annotated[
+    Optional[int], typer.Option("--year", help="The year's flows (default: the last year with transactions).")
+]
+TopOpt = Annotated[int, typer.Option("--top", help="Rows shown (0: all).")]
+RegionArg = Annotated[str, typer.Option("--region", help="Province code, e.g. 440000.")]
+ChainOpt = Annotated[
+    str,
+    typer.Option("--chain", help="Target chain: " + " | ".join(network_service.CHAINS) + " (or --core)."),
+]
+CoreOpt = Annotated[
+    Optional[str],
+    typer.Option("--core", help="Core sectors of the chain, comma-separated IO codes (e.g. 20)."),
+]
+#: Units of the result columns for the human-formatted table (CSV carries raw values).
+UNITS = (
+    {
+        c: "CNY"
+        for c in (
+            "output",
+            "sales",
+            "purchases",
+            "output_at_risk",
+            "input_purchases",
+            "output_lost",
+            "need",
+            "local_supply",
+            "amount",
+            "spare_capacity",
+            "km_saved",
+            "amount_cny",
+        )
+    }
+    | {
+        c: "share"
+        for c in (
+            "output_at_risk_share",
+            "input_share",
+            "top1_share",
+            "top2_share",
+            "loss_share",
+            "coverage",
+            "min_production_ratio",
+            "share",
+            "reliability",
+            "sector_fit",
+        )
+    }
+    | {
+        "customers": "count",
+        "suppliers": "count",
+        "through": "count",
+        "firms_hit": "count",
+        "records": "count",
+        "year": "year",
+        "distance_km": "count",
+        "current_km": "count",
+        "new_km": "count",
+        "score": "points",
+    }
+)
+
+
+def _show(frame, *, fmt: str, lang: str, top: int = 0, title: str | None = None) -> None:
+    """Print a result frame: a human table (units, ``top`` rows) or CSV/JSON (every row, raw values)."""
+    if frame.index.names != [None]:
+        frame = frame.reset_index()
+    if fmt == "table" and top:
+        frame = frame.head(top)
+    emit(frame, fmt=fmt, lang=lang, title=title, max_rows=None, units=UNITS if fmt == "table" else None)
+
+
+def _title(res, lang: str) -> str:
+    return res.title_zh if lang == "zh" else res.title_en
+
+
+def _note(res, fmt: str, lang: str) -> None:
+    """Under a human table: the result's summary lines and its lineage (not in CSV/JSON)."""
+    if fmt != "table":
+        return
+    for k, v in res._summary_items(lang):
+        console.print(f"{k}: {v}", markup=False)
+    console.print(res.lineage.footer(), markup=False)
+
+
+def _core(core: Optional[str]) -> list[str] | None:
+    return [c for c in core.split(",") if c.strip()] if core else None
+
+
+@app.command("leaders")
+def leaders_cmd(
+    db: DbOpt = None,
+    engine: EngineOpt = "duckdb",
+    year: YearOpt = None,
+    rank_by: Annotated[
+        str, typer.Option("--rank-by", help="output_at_risk | pagerank_supplier | pagerank_buyer")
+    ] = "output_at_risk",
+    top: TopOpt = 20,
+    fmt: FormatOpt = "table",
+    lang: LangOpt = "en",
+) -> None:
+    """Chain leaders: PageRank and output at risk per firm, ranked. 链主企业识别。
+
+    CSV: one row per firm — uscc, name, region_code, sector_code, output, sales, customers,
+    pagerank_supplier, pagerank_buyer, output_at_risk (CNY), output_at_risk_share, rank."""
+    with store_for(db) as store:
+        res = network_service.leaders(store, engine=engine, year=year, rank_by=rank_by)
+        frame = network_service.with_firm_names(store, res.to_frame("en").reset_index())
+    _show(_labels(frame, lang), fmt=fmt, lang=lang, top=top, title=_title(res, lang))
+    _note(res, fmt, lang)
+
+
+@app.command("spof")
+def spof_cmd(
+    db: DbOpt = None,
+    engine: EngineOpt = "duckdb",
+    year: YearOpt = None,
+    bound: Annotated[
+        float, typer.Option("--bound", help="Share of the largest supplier(s) flagged (0.9).")
+    ] = 0.9,
+    min_input_share: Annotated[
+        float, typer.Option("--min-input-share", help="Inputs below this share of purchases are ignored.")
+    ] = 0.05,
+    top: TopOpt = 50,
+    fmt: FormatOpt = "table",
+    lang: LangOpt = "en",
+) -> None:
+    """Single points of failure: inputs of a region–sector supplied by one or two firms. 单点依赖。
+
+    CSV: one row per region_code, sector_code, input_sector — input_purchases (CNY), input_share,
+    suppliers, top1, top1_share, top2, top2_share, through (1 or 2)."""
+    with store_for(db) as store:
+        res = network_service.spof(
+            store, engine=engine, year=year, bound=bound, min_input_share=min_input_share
+        )
+    _show(res.to_frame(lang), fmt=fmt, lang=lang, top=top, title=_title(res, lang))
+    _note(res, fmt, lang)
+
+
+@app.command("cascade")
+def cascade_cmd(
+    firm: Annotated[
+        list[str], typer.Option("--firm", help="USCC of a firm that stops (repeat for several).")
+    ],
+    db: DbOpt = None,
+    engine: EngineOpt = "duckdb",
+    year: YearOpt = None,
+    days: Annotated[int, typer.Option("--days", help="Days simulated.")] = 30,
+    inventory_days: Annotated[
+        float, typer.Option("--inventory-days", help="Days of each input held.")
+    ] = 15.0,
+    duration: Annotated[
+        Optional[int], typer.Option("--duration", help="Days the stop lasts (default: the whole run).")
+    ] = None,
+    level: Annotated[str, typer.Option("--level", help="firm | region | day")] = "firm",
+    top: TopOpt = 30,
+    fmt: FormatOpt = "table",
+    lang: LangOpt = "en",
+) -> None:
+    """Day-by-day supply cascade when firms stop, with inventories. 企业级冲击传导。
+
+    CSV (--level firm): one row per firm hit — uscc, region_code, sector_code, output_lost (CNY),
+    loss_share, min_production_ratio, day_of_min, first_hit_day, shocked; --level region / day."""
+    with store_for(db) as store:
+        res = network_service.cascade(
+            store, firm, engine=engine, year=year, days=days, inventory_days=inventory_days, duration=duration
+        )
+        frame = res.to_frame("en", level=level)
+        if level == "firm":
+            frame = network_service.with_firm_names(store, frame.reset_index())
+    _show(_labels(frame, lang), fmt=fmt, lang=lang, top=top, title=_title(res, lang))
+    _note(res, fmt, lang)
+
+
+@app.command("gaps")
+def gaps_cmd(
+    region: RegionArg,
+    db: DbOpt = None,
+    chain: ChainOpt = "electronics",
+    core: CoreOpt = None,
+    engine: EngineOpt = "duckdb",
+    year: YearOpt = None,
+    weak_bound: Annotated[
+        float, typer.Option("--weak-bound", help="Coverage below this is weak (0.5).")
+    ] = 0.5,
+    fmt: FormatOpt = "table",
+    lang: LangOpt = "en",
+) -> None:
+    """Weak and missing links of a province's chain (补链/强链/延链). 产业链缺链弱链。
+
+    CSV: one row per position, sector_code — coefficient, need (CNY), local_supply (CNY), coverage,
+    local_firms, status (core / missing / weak / strong), action."""
+    with store_for(db) as store:
+        res = network_service.gaps(
+            store, region, chain=chain, core=_core(core), engine=engine, year=year, weak_bound=weak_bound
+        )
+    _show(res.to_frame(lang), fmt=fmt, lang=lang, title=_title(res, lang))
+    _note(res, fmt, lang)
+
+
+@app.command("targets")
+def targets_cmd(
+    region: RegionArg,
+    db: DbOpt = None,
+    chain: ChainOpt = "electronics",
+    core: CoreOpt = None,
+    engine: EngineOpt = "duckdb",
+    year: YearOpt = None,
+    candidates: Annotated[int, typer.Option("--candidates", help="Candidates per gap.")] = 5,
+    fmt: FormatOpt = "table",
+    lang: LangOpt = "en",
+) -> None:
+    """Candidate firms elsewhere for each gap of a province's chain, with reasons. 精准招商目标。
+
+    CSV: one row per gap and candidate — sector_code, rank, position, candidate (USCC), name,
+    region_code, output (CNY), reliability, distance_km, sector_fit, score (0–100), reasons."""
+    with store_for(db) as store:
+        res = network_service.targets(
+            store, region, chain=chain, core=_core(core), engine=engine, year=year, candidates=candidates
+        )
+        frame = res.to_frame("en", level="candidates").reset_index()
+        if lang == "zh":
+            frame["reasons"] = res.candidates["reasons_zh"].to_numpy()
+        frame = network_service.with_firm_names(store, frame, "candidate")
+    _show(_labels(frame, lang), fmt=fmt, lang=lang, title=_title(res, lang))
+    _note(res, fmt, lang)
+
+
+@app.command("match")
+def match_cmd(
+    region: RegionArg,
+    db: DbOpt = None,
+    engine: EngineOpt = "duckdb",
+    year: YearOpt = None,
+    far_km: Annotated[
+        float, typer.Option("--far-km", help="Purchases from farther than this are far.")
+    ] = 500.0,
+    spare_share: Annotated[
+        float, typer.Option("--spare-share", help="Spare capacity as a share of output (0.2).")
+    ] = 0.2,
+    unit: Annotated[
+        float, typer.Option("--unit", help="Amounts matched in whole units of this many CNY.")
+    ] = 1e4,
+    top: TopOpt = 50,
+    fmt: FormatOpt = "table",
+    lang: LangOpt = "en",
+) -> None:
+    """Match far-sourcing buyers of a province with nearer suppliers that have spare capacity. 供需对接。
+
+    CSV: one row per match — buyer, input_sector, supplier, supplier_region, amount (CNY),
+    current_km, new_km, km_saved (CNY·km), spare_capacity (CNY), explanation."""
+    with store_for(db) as store:
+        res = network_service.match(
+            store, region, engine=engine, year=year, far_km=far_km, spare_share=spare_share, unit=unit
+        )
+    _show(res.to_frame(lang), fmt=fmt, lang=lang, top=top, title=_title(res, lang))
+    _note(res, fmt, lang)
+
+
+def _labels(frame, lang: str):
+    """Column labels in ``lang`` (the engines' network labels; codes never change)."""
+    return network_service.relabel(frame, lang)

@@ -24,6 +24,7 @@ from industrial_brain.ingest.core import (
     commit_dataset,
 )
 from industrial_brain.ingest.files import BLANK, check_readable, parse_numbers, read_frame, sha256_file
+from industrial_brain.reference.gbt4754 import GBT4754_SCHEMES, gbt4754_to_io
 from industrial_brain.reference.regions import province_table, region_code, region_codes
 from industrial_brain.reference.uscc import validate_uscc_column
 from industrial_brain.store.connection import Store
@@ -459,6 +460,22 @@ def _non_negative(df: pd.DataFrame, col: str, file: str) -> np.ndarray:
     return v
 
 
+def _gbt4754_mapped(df: pd.DataFrame, schemes: pd.Series, file: str) -> tuple[pd.DataFrame, pd.Series]:
+    """Rows whose ``sector_scheme`` is GB/T 4754 (:data:`GBT4754_SCHEMES`) get the IO sector of their
+    industry code (:func:`industrial_brain.reference.gbt4754.gbt4754_to_io`, division level) and the
+    scheme :data:`FIRM_SECTOR_SCHEME`; the first unknown code is refused at its row."""
+    gbt = schemes.astype(str).str.strip().str.lower().isin(GBT4754_SCHEMES).to_numpy(dtype=bool)
+    if not gbt.any():
+        return df, schemes
+    rows = np.flatnonzero(gbt)
+    codes = df["sector_code"].astype(str).to_numpy(dtype=object)
+    codes[rows] = gbt4754_to_io(codes[rows], file=file, rows=rows + 2)
+    df = df.assign(sector_code=codes)
+    schemes = schemes.copy()
+    schemes.iloc[rows] = FIRM_SECTOR_SCHEME
+    return df, schemes
+
+
 def ingest_firms(
     store: Store,
     path,
@@ -484,6 +501,7 @@ def ingest_firms(
         if "sector_scheme" in df.columns
         else pd.Series([scheme or FIRM_SECTOR_SCHEME] * len(df), dtype=object)
     ).astype(object)
+    df, schemes = _gbt4754_mapped(df, schemes, file)
     sectors = _known_sectors(store, df, schemes, file)
     out = pd.DataFrame(
         {

@@ -123,6 +123,7 @@ from industrial_brain.report.sections_macro import SECTIONS_MACRO  # noqa: E402
 from industrial_brain.report.sections_stress import section_stress_chips, section_stress_flood  # noqa: E402
 from industrial_brain.report.sections_micro import section_micro_profile, section_micro_sectors  # noqa: E402
 from industrial_brain.report.sections_mu import section_per_mu  # noqa: E402
+from industrial_brain.report.sections_network import section_network  # noqa: E402
 
 #: Sections in report order; later capabilities append theirs.
 SECTIONS: list[SectionFn] = [
@@ -137,6 +138,7 @@ SECTIONS: list[SectionFn] = [
     section_micro_sectors,
     section_micro_profile,
     section_per_mu,
+    section_network,
 ]
 
 

@@ -113,3 +113,8 @@ def dataset_sha256(store: Store, dataset_ids) -> tuple[tuple[str, str], ...]:
         f"SELECT dataset_id, sha256 FROM dataset WHERE dataset_id IN ({placeholders(ids, params)})", params
     ).fetchall()
     return tuple(sorted(rows))
+
+
+def set_dataset_grade(store: Store, dataset_id: str, grade: str) -> None:
+    """Set the grade the access policy reads (call inside the grading's transaction)."""
+    store.con.execute("UPDATE dataset SET grade = ? WHERE dataset_id = ?", [grade, dataset_id])

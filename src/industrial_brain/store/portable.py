@@ -34,6 +34,9 @@ FLOW_COLUMNS = FLOW_KEY + ("amount_cny", "records")
 #: Distinct firms behind a cell (``firm_counts=True``): what disclosure control needs.
 FIRM_COUNT_COLUMNS = ("sellers", "buyers")
 REGION_LEVELS = ("province", "county")
+#: The firm graph's edge list, in order (one row per seller, buyer and year).
+EDGE_KEY = ("year", "seller_uscc", "buyer_uscc")
+EDGE_COLUMNS = EDGE_KEY + ("amount_cny", "records")
 
 _SPARK: Any = None  # one Spark session per process (starting one takes seconds)
 
@@ -169,6 +172,24 @@ def region_sector_flows(
         metrics["sellers"] = j.seller_uscc.nunique().cast("int64")
         metrics["buyers"] = j.buyer_uscc.nunique().cast("int64")
     return j.group_by(list(FLOW_KEY)).aggregate(**metrics)
+
+
+def firm_edges(tables: NetworkTables, *, year: int | None = None) -> ir.Table:
+    """Transactions summed to the weighted, directed firm graph per calendar year (an Ibis expression).
+
+    Notes
+    -----
+    ``z[y; i, j] = Σ amount`` over the records of year ``y`` in which firm i sells to firm j (the
+    weighted edge i → j of the production network, Bernard & Zi 2022), with ``records`` their number.
+    Columns :data:`EDGE_COLUMNS`; what every firm-level engine (leaders, cascades, gaps) reads.
+    """
+    t = tables.transaction
+    if year is not None:
+        t = t.filter(t.date.year() == int(year))
+    t = t.mutate(year=t.date.year().cast("int32"))
+    return t.group_by(list(EDGE_KEY)).aggregate(
+        amount_cny=t.amount_cny.sum().cast("float64"), records=t.count().cast("int64")
+    )
 
 
 def collect(tables: NetworkTables, expr: ir.Table, order_by: tuple[str, ...] = FLOW_KEY) -> pd.DataFrame:

@@ -243,6 +243,30 @@ MIGRATIONS.append(
     )
 )
 
+MIGRATIONS.append(
+    (
+        14,
+        "data grades by GB/T 43697-2024 with their justification, and data stewards' overrides",
+        [
+            # One row per grading of a dataset (history kept; the latest row per dataset is in force).
+            # grade: the computed level; ingest_grade: the dataset's grade before it was first graded;
+            # effective_grade: what access uses (the override, else the higher of grade and ingest_grade).
+            # Times are UTC (naive TIMESTAMP).
+            """CREATE TABLE data_grade (
+            grade_id VARCHAR PRIMARY KEY, dataset_id VARCHAR NOT NULL, "at" TIMESTAMP NOT NULL, graded_by VARCHAR,
+            fingerprint VARCHAR NOT NULL, rules VARCHAR NOT NULL,
+            grade VARCHAR NOT NULL CHECK (grade IN ('general', 'important', 'core')),
+            general_sublevel SMALLINT, miit_level VARCHAR,
+            ingest_grade VARCHAR NOT NULL CHECK (ingest_grade IN ('general', 'important', 'core')),
+            effective_grade VARCHAR NOT NULL CHECK (effective_grade IN ('general', 'important', 'core')),
+            justification JSON NOT NULL,
+            override_grade VARCHAR CHECK (override_grade IN ('general', 'important', 'core')),
+            overridden_by VARCHAR, override_reason VARCHAR, overridden_at TIMESTAMP,
+            CHECK ((override_grade IS NULL) = (override_reason IS NULL)))""",
+        ],
+    )
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 #: Tables whose content an ingest may change (compared before/after in the atomicity tests).
@@ -275,4 +299,5 @@ DATA_TABLES = (
     "alert_outbox",
     "firm_account",
     "per_mu_score",
+    "data_grade",
 )

@@ -166,6 +166,12 @@ def index_audit(
                 "role": role,
                 "system": audit.system.code,
                 "year": int(t["contributions"]["year"].iloc[0]),
+                "years": sorted({int(y) for y in audit.contributions.index.get_level_values(1)}),
+                "name": audit.system.name_zh if lang == "zh" else audit.system.name_en,
+                "dimension_names": {
+                    d.code: (d.name_zh if lang == "zh" else d.name_en) or d.code
+                    for d in audit.system.dimensions
+                },
                 "normalization": audit.normalization,
                 "weighting": audit.weighting,
                 "aggregation": audit.aggregation,

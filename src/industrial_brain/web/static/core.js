@@ -201,6 +201,11 @@ window.IB = (function () {
   // spec: { tab: i18n key of the tab label (a button is made when index.html has none), init(): wire events
   // once the page is up, ready(): after the first language pass, load(): when the view is shown (and on
   // a language change while shown), lang(): on every language change, shown or not }
+  // a view's own interface strings, merged into IB_STRINGS (i18n.js holds the shared ones)
+  function strings(more) {
+    for (const lang of Object.keys(more)) window.IB_STRINGS[lang] = Object.assign(window.IB_STRINGS[lang] || {}, more[lang]);
+  }
+
   const VIEWS = {};
   const ORDER = [];
   function view(name, spec) {
@@ -263,5 +268,5 @@ window.IB = (function () {
   document.addEventListener("DOMContentLoaded", start);
 
   return { API, S, $, t, api, showError, fmt, unitLabel, regionName, row, label, chart, download, save, exportTable, exportButtons, esc,
-    login, logout, whoAmI, applyLang, switchView, view };
+    login, logout, whoAmI, applyLang, switchView, view, strings };
 })();
