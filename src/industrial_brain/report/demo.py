@@ -137,8 +137,8 @@ SECTIONS: list[SectionFn] = [
     *SECTIONS_MACRO,
     section_micro_sectors,
     section_micro_profile,
+    section_network,  # before section_per_mu: the demo network is stored only into an empty register
     section_per_mu,
-    section_network,
 ]
 
 
