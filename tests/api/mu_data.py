@@ -15,6 +15,7 @@ import pandas as pd
 
 from industrial_brain.services.mu_board import evaluate_stored, ingest_accounts
 from industrial_brain.services.network import ingest_network_file
+from industrial_brain.store.firms import firms as stored_firms
 
 from .conftest import ENT_A, ENT_B, make_uscc
 
@@ -69,7 +70,9 @@ def account_rows() -> pd.DataFrame:
 def load_mu(store, directory: Path) -> str:
     """Register the firms, store their accounts and a Linhai evaluation; return the run id."""
     directory.mkdir(parents=True, exist_ok=True)
-    firm_rows().to_csv(directory / "mu_firms.csv", index=False)
+    known = set(stored_firms(store)["uscc"])  # firms another fixture registered keep their rows
+    new = firm_rows()
+    new[~new["uscc"].isin(known)].to_csv(directory / "mu_firms.csv", index=False)
     ingest_network_file(store, directory / "mu_firms.csv", "firms", dataset_id="synthetic_mu_test_firms")
     acc = account_rows()
     acc[acc["uscc"] != ENT_B].to_csv(directory / "mu_accounts.csv", index=False)

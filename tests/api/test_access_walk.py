@@ -511,8 +511,8 @@ def walk(api_db, tmp_path_factory):
     shutil.copy(api_db, path)
     with Store(path) as s:
         _add_core_data(s)
-        load_mu(s, path.parent / "mu")
         load_network(s, path.parent)
+        load_mu(s, path.parent / "mu")  # after the network: its firms keep their register rows
         ids = {
             "run_g": _run(s, "macro", "econ_energy_1990_2025"),  # a "macro" run: /macro/map reads it
             "run_i": _run(s, "synthetic_important", "synthetic_important_panel"),
