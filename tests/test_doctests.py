@@ -38,6 +38,7 @@ WITH_EXAMPLES = {
     "industrial_brain.monitor.evaluation",
     "industrial_brain.monitor.states",
     "industrial_brain.monitor.forecasting",
+    "industrial_brain.micro.accounts_synthetic",
     "industrial_brain.micro.per_mu",
     "industrial_brain.micro.per_mu_rules",
     "industrial_brain.micro.sme_tiers",

@@ -33,6 +33,7 @@ from industrial_brain.store import Store
 from industrial_brain.store.alerts import write_alerts
 
 from .conftest import ENT_A, ENT_B, PASSWORD, token
+from .mu_data import load_mu
 from .network_data import load_network
 
 ROLES = ("admin", "analyst", "analyst2", "ent_a", "ent_b", "public")
@@ -210,6 +211,31 @@ def cases(ids: dict) -> list[Case]:
             refused("admin", "ent_b"),
             grade="core",
         ),
+        # the per-mu board (tests/api/mu_data.py): ENT_A's accounts important, ENT_B's core
+        Case("GET", "/mu/firms", "/mu/firms", refused(*MEMBERS), grade="important"),
+        Case(
+            "GET",
+            "/mu/firms",
+            "/mu/firms?format=csv&class=B&sort=-score",
+            refused(*MEMBERS),
+            grade="important",
+        ),
+        Case(
+            "GET",
+            "/mu/firms/{uscc}/profile",
+            f"/mu/firms/{ENT_A}/profile",
+            refused("admin", "analyst", "analyst2", "ent_a"),
+            grade="important",
+        ),
+        Case(
+            "GET",
+            "/mu/firms/{uscc}/profile",
+            f"/mu/firms/{ENT_B}/profile",
+            refused("admin", "ent_b"),
+            grade="core",
+        ),
+        Case("GET", "/mu/rollups", "/mu/rollups", everyone()),
+        Case("GET", "/mu/rollups", "/mu/rollups?by=sector&format=csv", everyone()),
         Case("GET", "/assess/template", "/assess/template", everyone()),
         Case(
             "POST",
@@ -486,6 +512,7 @@ def walk(api_db, tmp_path_factory):
     with Store(path) as s:
         _add_core_data(s)
         load_network(s, path.parent)
+        load_mu(s, path.parent / "mu")  # after the network: its firms keep their register rows
         ids = {
             "run_g": _run(s, "macro", "econ_energy_1990_2025"),  # a "macro" run: /macro/map reads it
             "run_i": _run(s, "synthetic_important", "synthetic_important_panel"),

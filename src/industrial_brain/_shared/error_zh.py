@@ -64,6 +64,20 @@ PHRASES: dict[str, str] = {
     "no release of enterprise aggregates yet for this model": "该模型的企业汇总尚未发布",
     "days must be ≥ 1": "天数须 ≥ 1",
     "k must be at least 1": "k 至少为 1",
+    # firm annual accounts and the per-mu board
+    "firm not in the firm register": "企业不在企业名录中",
+    "a firm registered first with 'ibrain network ingest FIRMS --kind firms'": (
+        "先用 'ibrain network ingest FIRMS --kind firms' 登记的企业"
+    ),
+    "negative value": "数值为负",
+    "bad year": "年份不合规",
+    "a calendar year such as 2023": "公历年份，如 2023",
+    "no accounts stored for this firm": "该企业尚无年度数据",
+    "a firm with stored accounts": "已入库年度数据的企业",
+    "no accounts of the firm for this year": "该企业无此年份的年度数据",
+    "no firm accounts stored": "尚无企业年度数据",
+    "the firm appears twice for one year": "同一企业同一年份出现两次",
+    "one row per firm and year": "每家企业每年一行",
     # the firm network (services.network)
     "firm-level network results are for admin and analyst accounts": "企业级网络结果仅供管理员和分析员",
     "an enterprise account reads only its own enterprise": "企业账户只能查看本企业",

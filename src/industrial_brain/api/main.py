@@ -45,6 +45,7 @@ from industrial_brain.api.routes import (
     jobs,
     macro,
     monitor,
+    mu,
     network,
     panels,
     regions,
@@ -79,6 +80,7 @@ ROUTERS = (
     brief,
     innovation,
     monitor,
+    mu,
     network,
 )
 #: Limits on costly requests of apps built without their own (tests relax them; serve keeps these).

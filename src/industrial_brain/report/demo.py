@@ -122,6 +122,7 @@ from industrial_brain.report.sections_io import SECTIONS as SECTIONS_IO  # noqa:
 from industrial_brain.report.sections_macro import SECTIONS_MACRO  # noqa: E402
 from industrial_brain.report.sections_stress import section_stress_chips, section_stress_flood  # noqa: E402
 from industrial_brain.report.sections_micro import section_micro_profile, section_micro_sectors  # noqa: E402
+from industrial_brain.report.sections_mu import section_per_mu  # noqa: E402
 from industrial_brain.report.sections_network import section_network  # noqa: E402
 
 #: Sections in report order; later capabilities append theirs.
@@ -136,7 +137,8 @@ SECTIONS: list[SectionFn] = [
     *SECTIONS_MACRO,
     section_micro_sectors,
     section_micro_profile,
-    section_network,
+    section_network,  # before section_per_mu: the demo network is stored only into an empty register
+    section_per_mu,
 ]
 
 

@@ -23,6 +23,7 @@ OWNED_TABLES = (
     "region_neighbour",
     "firm",
     "transaction",
+    "firm_account",
 )
 
 

@@ -296,9 +296,9 @@ _RANK_GRADE = {1: "general", 2: "important", 3: "core"}
 
 def enterprise_grades(store: Store, usccs: Iterable[str] | None = None) -> dict[str, str]:
     """``uscc → grade``: the highest grade of the datasets holding any row of each enterprise (its
-    registration, its assessments, its scored results, its ``firm`` row); every registered enterprise,
-    or those of ``usccs``. Enterprise-level rows are at least ``important``, whatever their dataset says
-    (and when the dataset is no longer stored)."""
+    registration, its assessments, its scored results, its ``firm`` row, its annual accounts); every
+    registered enterprise, or those of ``usccs``. Enterprise-level rows are at least ``important``,
+    whatever their dataset says (and when the dataset is no longer stored)."""
     where, params = "", []
     if usccs is not None:
         ids = list(usccs)
@@ -308,7 +308,7 @@ def enterprise_grades(store: Store, usccs: Iterable[str] | None = None) -> dict[
     rows = store.con.execute(
         "WITH s AS (SELECT uscc, dataset_id FROM enterprise UNION ALL "
         "SELECT uscc, dataset_id FROM assessment_result UNION ALL SELECT uscc, dataset_id FROM assessment "
-        "UNION ALL SELECT uscc, dataset_id FROM firm) "
+        "UNION ALL SELECT uscc, dataset_id FROM firm UNION ALL SELECT uscc, dataset_id FROM firm_account) "
         f"SELECT s.uscc, greatest(2, max({_GRADE_RANK})) FROM s LEFT JOIN dataset d "
         f"ON d.dataset_id = s.dataset_id {where} GROUP BY s.uscc",
         params,

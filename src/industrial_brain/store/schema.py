@@ -217,6 +217,34 @@ MIGRATIONS.append(
 
 MIGRATIONS.append(
     (
+        9,
+        "firm annual accounts and per-mu evaluation scores (亩均效益综合评价)",
+        [
+            # One row per firm and year; money in 万元 (10k CNY), land in mu, energy in tce, water and
+            # emissions in t, shares as fractions. The SME columns feed the 专精特新 tier checks.
+            """CREATE TABLE firm_account (
+            uscc VARCHAR NOT NULL, year SMALLINT NOT NULL, firm_type VARCHAR, land_mu DOUBLE NOT NULL,
+            tax_10k_cny DOUBLE, revenue_10k_cny DOUBLE, value_added_10k_cny DOUBLE,
+            industrial_output_10k_cny DOUBLE, employees DOUBLE, energy_tce DOUBLE, electricity_kwh DOUBLE,
+            water_t DOUBLE, cod_t DOUBLE, so2_t DOUBLE, rd_expenditure_10k_cny DOUBLE, invention_patents DOUBLE,
+            net_profit_10k_cny DOUBLE, main_revenue_10k_cny DOUBLE, debt_ratio DOUBLE, ip_level VARCHAR,
+            class1_ip_count DOUBLE, strategic_emerging BOOLEAN, equity_financing_2y_10k_cny DOUBLE,
+            equity_financing_3y_10k_cny DOUBLE, years_in_niche DOUBLE, rd_staff_share DOUBLE,
+            has_rd_institution BOOLEAN, zjtx_points DOUBLE, innovative_direct BOOLEAN, zjtx_direct BOOLEAN,
+            giant_direct BOOLEAN, dataset_id VARCHAR NOT NULL)""",
+            # The scores of one evaluation run (analysis_run kind 'per_mu'); the indicators are recomputed
+            # from the accounts under the run's rules (params) when a profile asks for them.
+            """CREATE TABLE per_mu_score (
+            run_id VARCHAR NOT NULL, uscc VARCHAR NOT NULL, year SMALLINT NOT NULL, county VARCHAR,
+            sector VARCHAR, branch VARCHAR, score DOUBLE, class VARCHAR, rank INTEGER, group_size INTEGER,
+            prev_class VARCHAR, class_change DOUBLE, tax_10k_cny DOUBLE, value_added_10k_cny DOUBLE,
+            land_mu DOUBLE)""",
+        ],
+    )
+)
+
+MIGRATIONS.append(
+    (
         14,
         "data grades by GB/T 43697-2024 with their justification, and data stewards' overrides",
         [
@@ -269,5 +297,7 @@ DATA_TABLES = (
     "alert_change",
     "alert_subscription",
     "alert_outbox",
+    "firm_account",
+    "per_mu_score",
     "data_grade",
 )
