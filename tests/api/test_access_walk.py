@@ -218,6 +218,16 @@ def cases(ids: dict) -> list[Case]:
             body=answers,
             action="assessment_submit",
         ),
+        # a questionnaire draft: an enterprise account's own, nobody else's
+        Case("GET", "/assess/draft", "/assess/draft", refused("ent_a", "ent_b")),
+        Case(
+            "PUT",
+            "/assess/draft",
+            "/assess/draft",
+            refused("ent_a", "ent_b"),
+            body={"answers": {"Q01": "A", "Q02": ["A", "B"], "Q03": 12.5}},
+            action="assessment_draft",
+        ),
         Case(
             "GET",
             "/assess/profile/{uscc}",
@@ -547,6 +557,8 @@ def test_walk_every_route_for_every_role(walk):
                 r = client.post(P + case.url, data=case.form, headers=h)
             elif case.method == "POST":
                 r = client.post(P + case.url, json=case.body or {}, headers=h)
+            elif case.method == "PUT":
+                r = client.put(P + case.url, json=case.body or {}, headers=h)
             else:
                 r = client.get(P + case.url, headers=h)
             if case.action == "login_failed":  # six wrong passwords: not a test of the limiter

@@ -16,6 +16,8 @@ from industrial_brain.api.security import Principal
 
 #: A logged-in account that may read enterprise rows (its own only, for an enterprise account).
 Member = Annotated[Principal, Depends(require_roles("admin", "analyst", "enterprise"))]
+#: An enterprise account (it acts only for its own enterprise).
+Firm = Annotated[Principal, Depends(require_roles("enterprise"))]
 #: A logged-in account that may start analysis jobs.
 Runner = Annotated[Principal, Depends(require_roles("admin", "analyst"))]
 #: ``format=json|csv`` of an answer that can also be CSV.

@@ -291,6 +291,18 @@ class AssessmentIn(BaseModel):
     answers: dict[str, str | float | list[str]] = Field(..., max_length=500)
 
 
+class DraftIn(BaseModel):
+    """The answers an enterprise has given so far (kept as a draft, not scored)."""
+
+    model_config = ConfigDict(extra="forbid")
+    answers: dict[str, str | float | list[str]] = Field(..., max_length=500)
+
+
+class DraftPublic(BaseModel):
+    answers: dict[str, str | float | list[str]]
+    updated_at: str | None = Field(None, description="when the draft was last saved (UTC); None: no draft")
+
+
 class AssessmentPublic(BaseModel):
     model_config = ConfigDict(extra="allow")
     uscc: str
