@@ -320,6 +320,7 @@ def cases(ids: dict) -> list[Case]:
         # invalid bodies: the role check comes first (401/403), then the runner gets its 4xx — no job runs
         Case("POST", "/macro/jobs", "/macro/jobs", refused(*RUNNERS, ok=422), body={"permutations": -1}),
         Case("GET", "/stress/scenarios", "/stress/scenarios", everyone()),
+        Case("GET", "/stress/results", "/stress/results", everyone()),
         Case("GET", "/innovation/efficiency", "/innovation/efficiency?years=2022", everyone()),
         Case("GET", "/innovation/malmquist", "/innovation/malmquist?from=2021&to=2022", everyone()),
         Case("GET", "/innovation/chain", "/innovation/chain?years=2022", everyone()),
