@@ -274,6 +274,7 @@ class JobPublic(BaseModel):
     status: Literal["queued", "running", "done", "failed"]
     progress: float
     error: str | None = None
+    error_zh: str | None = Field(None, description="the error in Chinese (the dashboard in zh shows it)")
     result: Any = None
     created_at: str | None = None
     finished_at: str | None = None
