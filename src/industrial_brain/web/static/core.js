@@ -192,7 +192,13 @@ window.IB = (function () {
         bar.appendChild(b);
       }
     }
-    el.before(bar);
+    // in a grid the bar and its chart share one cell
+    if (el.parentElement.classList.contains("grid") || el.parentElement.classList.contains("two")) {
+      const cell = document.createElement("div");
+      cell.className = "chart-cell";
+      el.before(cell);
+      cell.append(bar, el);
+    } else el.before(bar);
     return bar;
   }
 
@@ -256,7 +262,8 @@ window.IB = (function () {
     document.documentElement.lang = S.lang === "zh" ? "zh-CN" : "en";
     document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
     $("#lang").textContent = t("lang_button");
-    $("#who").textContent = S.me && S.me.username ? S.me.username + " · " + S.me.role : t("public");
+    // the account's name as it is (a proper noun), its role in the page's language
+    $("#who").innerHTML = S.me && S.me.username ? "<span class=user>" + esc(S.me.username) + "</span> · " + esc(t("role_" + S.me.role)) : esc(t("public"));
     for (const name of ORDER) if (VIEWS[name].lang) VIEWS[name].lang();
     const cur = VIEWS[S.view];
     if (cur && cur.load) cur.load();

@@ -31,7 +31,7 @@ window.IB_STRINGS = {
     shock_duration: "持续天数", shock_recovery: "恢复形态", shape_linear: "线性", shape_concave: "先快后慢", shape_convex: "先慢后快", shock_tau: "恢复天数",
     shock_write: "生成情景", shock_invalid: "请检查：", worst_sectors: "受影响最大的部门", losses_by_province: "各省损失", no_stored_result: "该情景尚无已保存的结果（运行 ibrain demo 保存示例结果）。",
     stored_result: "已保存的示例结果，计算于", stress_source: "ARIO 压力测试，投入产出表", min_ratio: "最低产出比", recovery_day: "恢复日", not_recovered: "未恢复",
-    production_loss: "产出损失", net_loss: "净损失",
+    production_loss: "产出损失", net_loss: "净损失", role_admin: "管理员", role_analyst: "分析员", role_enterprise: "企业",
     mark_legend: "该数值有质量提示（水平断点、重复值、插补或不完整年份等；悬停查看）", year_note: "该年份的质量提示适用于所有地区",
   },
   en: {
@@ -70,7 +70,7 @@ window.IB_STRINGS = {
     shock_duration: "Duration (days)", shock_recovery: "Recovery shape", shape_linear: "linear", shape_concave: "fast, then slow", shape_convex: "slow, then fast", shock_tau: "Recovery (days)",
     shock_write: "Write the scenario", shock_invalid: "Please check:", worst_sectors: "Sectors hit hardest", losses_by_province: "Losses by province", no_stored_result: "No stored result for this scenario yet (ibrain demo stores the examples).",
     stored_result: "Stored example result, computed", stress_source: "ARIO stress test, input–output table", min_ratio: "lowest output ratio", recovery_day: "recovery day", not_recovered: "not recovered",
-    production_loss: "production loss", net_loss: "net loss",
+    production_loss: "production loss", net_loss: "net loss", role_admin: "administrator", role_analyst: "analyst", role_enterprise: "enterprise",
     mark_legend: "this value carries a quality note (level break, repeated value, interpolation, partial year …; hover to read it)",
     year_note: "a note on the whole year, for every region",
   },

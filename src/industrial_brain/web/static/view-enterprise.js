@@ -30,11 +30,13 @@
         // no release of the aggregates yet: say so where the chart would be
         if (S.charts["aggregate-chart"]) { S.charts["aggregate-chart"].dispose(); delete S.charts["aggregate-chart"]; }
         $("#aggregate-chart").innerHTML = "<p class=note id=no-release>" + t("no_release") + "</p>";
+        $("#aggregate-chart-export").hidden = true; // nothing to export yet
         showError(null);
         return;
       }
       const rows = agg.data.filter((r) => r.sector !== "ALL");
       S.aggregates = rows;
+      $("#aggregate-chart-export").hidden = false;
       chart("aggregate-chart").setOption({
         tooltip: {}, grid: { left: 60, right: 20, top: 30, bottom: 60 },
         xAxis: { type: "category", data: rows.map((r) => (r.sector_name || r.sector) + (r.suppressed ? " (" + t("suppressed") + ")" : "")), axisLabel: { rotate: 30 } },

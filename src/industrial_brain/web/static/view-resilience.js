@@ -245,7 +245,7 @@
       title: { text: t("production_loss") + " (" + unit + ")", left: "center", textStyle: { fontSize: 13 } },
       tooltip: { trigger: "item", formatter: (p) => regionName(p.name) + "<br>" + (Number.isFinite(p.value) ? fmt(p.value, 1) + " " + unit : t("no_data")) },
       visualMap: { type: "continuous", min: lo, max: hi, left: 10, bottom: 10, calculable: true, formatter: (v) => fmt(v, 1), text: [unit, ""],
-        inRange: { color: ["#fff5eb", "#fd8d3c", "#7f2704"], colorLightness: undefined }, precision: 1 },
+        inRange: { color: ["#fff5eb", "#fd8d3c", "#7f2704"] }, precision: 1 },
       series: [{ type: "map", map: "china", roam: true, data, emphasis: { label: { show: true, formatter: (p) => regionName(p.name) } },
         label: { show: false, formatter: (p) => regionName(p.name) } }],
     }, true);
