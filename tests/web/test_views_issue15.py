@@ -134,7 +134,8 @@ def test_a_wrong_answer_is_explained_beside_its_field_in_zh_and_en(browser, serv
     pg.eval_on_selector("#questionnaire", FILL)
     code, top = pg.eval_on_selector(
         "#questionnaire input[type=number]",
-        "el => { el.value = String(Number(el.max) + 1000); el.dispatchEvent(new Event('input', {bubbles: true}));"
+        "el => { el.value = String(Number(el.max) + 1000);"
+        " el.dispatchEvent(new Event('input', {bubbles: true}));"
         " return [el.name, el.max]; }",
     )
     pg.click("#submit-assessment")
@@ -175,7 +176,8 @@ def test_answers_survive_a_tab_switch_a_language_switch_a_reload_and_a_new_brows
             "#questionnaire",
             """f => { const a = {};
             for (const el of f.querySelectorAll('[name]')) {
-                if (el.type === 'checkbox') { if (el.checked) (a[el.name] = a[el.name] || []).push(el.value); }
+                if (el.type === 'checkbox') {
+                    if (el.checked) (a[el.name] = a[el.name] || []).push(el.value); }
                 else if (el.value !== '') a[el.name] = el.value; }
             return JSON.stringify(Object.keys(a).sort().map(k => [k, a[k]])); }""",
         )
@@ -200,7 +202,10 @@ def test_answers_survive_a_tab_switch_a_language_switch_a_reload_and_a_new_brows
     _login(pg, "sector_firm_08")
     pg.wait_for_selector("#questionnaire .q")
     assert form_answers() == shown
-    assert pg.evaluate("JSON.stringify(window.ibrain.answers)") == want or len(pg.evaluate("window.ibrain.answers")) == n
+    assert (
+        pg.evaluate("JSON.stringify(window.ibrain.answers)") == want
+        or len(pg.evaluate("window.ibrain.answers")) == n
+    )
     ctx.close()
     assert not errors and not errors2, errors + errors2
 
@@ -266,20 +271,46 @@ def test_every_chart_and_table_exports_a_file_that_opens(browser, server, tmp_pa
 # ---------------------------------------------------------------- layout, legends, language
 # Latin words allowed in Chinese mode: codes, file formats, proper nouns and the language button.
 ALLOWED = {
-    "English", "API", "CSV", "XLSX", "PNG", "YAML", "ARIO", "MRIO", "UTC", "HH", "LH", "LL", "HL", "GDP",
-    "USCC", "SYNTHETIC", "all", "ibrain", "demo", "release", "assess", "with", "quality", "notes",
+    "English",
+    "API",
+    "CSV",
+    "XLSX",
+    "PNG",
+    "YAML",
+    "ARIO",
+    "MRIO",
+    "UTC",
+    "HH",
+    "LH",
+    "LL",
+    "HL",
+    "GDP",
+    "USCC",
+    "SYNTHETIC",
+    "all",
+    "ibrain",
+    "demo",
+    "release",
+    "assess",
+    "with",
+    "quality",
+    "notes",
 }
+
+
+# data, not interface text: firm names (synthetic), the account name, answers being edited
+NOT_TEXT = "option, script, style, textarea, #firm-list td, #firm-title, #enterprise-body td, .user"
 
 
 def _english_words(pg, scope: str) -> set[str]:
     text = pg.evaluate(
-        """scope => { const out = [];
+        """([scope, SKIP]) => { const out = [];
         const walk = document.createTreeWalker(document.querySelector(scope), NodeFilter.SHOW_TEXT);
         while (walk.nextNode()) { const n = walk.currentNode, el = n.parentElement;
-            if (!el || !el.offsetParent || el.closest('option, script, style, textarea, #firm-list td, #firm-title, #enterprise-body td, .user')) continue;
+            if (!el || !el.offsetParent || el.closest(SKIP)) continue;
             out.push(n.textContent); }
         return out.join(' '); }""",
-        scope,
+        [scope, NOT_TEXT],
     )
     text = re.sub(r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b", " ", text)  # ids (dataset, scenario) are codes
     words = set(re.findall(r"[A-Za-z][A-Za-z]{2,}", text))
@@ -304,7 +335,10 @@ def test_every_view_fits_speaks_chinese_and_is_photographed(browser, server, art
             if v == "chain":
                 wait_js(pg, "window.ibrain.charts['chain-graph'] && window.ibrain.charts['linkage-scatter']")
             if v == "resilience":
-                wait_js(pg, "document.getElementById('recovery') && document.getElementById('recovery').dataset.points === '365'")
+                wait_js(
+                    pg,
+                    "(document.getElementById('recovery') || {dataset: {}}).dataset.points === '365'",
+                )
             if v == "enterprise":
                 pg.wait_for_selector("#firm-list tbody tr")
             pg.wait_for_timeout(700)  # chart animations
@@ -332,7 +366,9 @@ def test_legends_span_the_data(browser, server):
         wait_js(pg, "document.getElementById('map').dataset.regions === '31'")
         vm = pg.evaluate(opt.format(id="map") + ".visualMap[0]")
         vals = pg.evaluate(
-            opt.format(id="map") + ".series[0].data.filter(d => typeof d.value === 'number' && !Number.isNaN(d.value)).map(d => d.value)"
+            opt.format(id="map")
+            + ".series[0].data.filter(d => typeof d.value === 'number' && !Number.isNaN(d.value))"
+            + ".map(d => d.value)"
         )
         assert vm["min"] == min(vals) and vm["max"] == max(vals)
     pg.click("button[data-view=resilience]")
@@ -340,7 +376,8 @@ def test_legends_span_the_data(browser, server):
     wait_js(pg, "document.getElementById('stress-map').dataset.regions === '31'")
     vm = pg.evaluate(opt.format(id="stress-map") + ".visualMap[0]")
     vals = pg.evaluate(
-        opt.format(id="stress-map") + ".series[0].data.filter(d => typeof d.value === 'number').map(d => d.value)"
+        opt.format(id="stress-map")
+        + ".series[0].data.filter(d => typeof d.value === 'number').map(d => d.value)"
     )
     assert vm["min"] == min(vals) and vm["max"] == max(vals) and len(vals) == 31
     ctx.close()
@@ -349,13 +386,19 @@ def test_legends_span_the_data(browser, server):
 
 def test_the_indicator_picker_sets_doubtful_series_apart(browser, server):
     ctx, pg, errors = _open(browser, server, 1440)
-    groups = pg.eval_on_selector_all("#indicator optgroup", "gs => gs.map(g => [g.label, g.dataset.quality || '', g.children.length])")
+    groups = pg.eval_on_selector_all(
+        "#indicator optgroup", "gs => gs.map(g => [g.label, g.dataset.quality || '', g.children.length])"
+    )
     flagged = pg.evaluate(
         "fetch('/api/v1/indicators').then(r => r.json()).then(b => b.data.filter(d => d.regions >= 25 && "
         "(d.quality !== 'ok' || String(d.unit || '').endsWith('(?)')))).then(d => d.length)"
     )
     if flagged:
-        assert groups[-1][0] == "有质量提示 / with quality notes" and groups[-1][1] == "1" and groups[-1][2] == flagged
+        assert (
+            groups[-1][0] == "有质量提示 / with quality notes"
+            and groups[-1][1] == "1"
+            and groups[-1][2] == flagged
+        )
         assert all(g[1] == "" for g in groups[:-1])
     texts = pg.eval_on_selector_all("#indicator option", "os => os.map(o => o.textContent)")
     assert not any(t.endswith("(?))") or "(undocumented)" in t for t in texts)
