@@ -303,7 +303,7 @@
       S.answers = {}; S.draftSaved = null;
       await renderProfile();
       const cells = document.querySelectorAll("#enterprise-body table tbody tr td");
-      if (cells.length >= 6) { cells[4].textContent = fmt(r.total_score); cells[5].textContent = r.level || "–"; }
+      if (cells.length >= 6) { cells[4].textContent = fmt(r.total_score, 1); cells[5].textContent = r.level || "–"; }
       showError(null);
       $("#profile").scrollIntoView();
     } catch (e) {
@@ -325,7 +325,7 @@
     S.profile = p;
     const zh = S.lang === "zh";
     box.innerHTML = "<p class=level>" + t("level") + ": <strong id=level>" + (p.latest.level || "–") + "</strong> · " + t("score") + ": <strong id=score>" +
-      fmt(p.latest.total_score) + "</strong>" + (p.next_level ? " · " + t("next_level") + ": " + p.next_level : "") + "</p>" +
+      fmt(p.latest.total_score, 1) + "</strong>" + (p.next_level ? " · " + t("next_level") + ": " + p.next_level : "") + "</p>" +
       "<div class='grid two'><div id=radar class='chart small'></div><div id=roadmap></div></div>";
     const dims = p.dimensions;
     if (S.charts.radar) { S.charts.radar.dispose(); delete S.charts.radar; }
@@ -333,7 +333,7 @@
     if (dims.some((d) => d.benchmark !== null)) series.push({ value: dims.map((d) => d.benchmark), name: t("sector_benchmark") });
     chart("radar").setOption({
       legend: { bottom: 0 }, tooltip: {},
-      radar: { indicator: dims.map((d) => ({ name: zh ? d.name_zh : d.name_en, max: 100 })), radius: "62%" },
+      radar: { indicator: dims.map((d) => ({ name: zh ? d.name_zh : d.name_en, max: 100 })), radius: document.documentElement.clientWidth < 600 ? "50%" : "62%" },
       series: [{ type: "radar", data: series, areaStyle: { opacity: 0.2 } }],
     });
     const rm = document.getElementById("roadmap");
