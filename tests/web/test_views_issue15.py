@@ -333,7 +333,9 @@ def test_every_view_fits_speaks_chinese_and_is_photographed(browser, server, art
         for v in VIEWS:
             pg.click(f"button[data-view={v}]")
             if v == "chain":
-                wait_js(pg, "!!(window.ibrain.charts['chain-graph'] && window.ibrain.charts['linkage-scatter'])")
+                wait_js(
+                    pg, "!!(window.ibrain.charts['chain-graph'] && window.ibrain.charts['linkage-scatter'])"
+                )
             if v == "resilience":
                 wait_js(
                     pg,
