@@ -99,6 +99,8 @@ def cases(ids: dict) -> list[Case]:
         ),
         Case("GET", "/catalog", "/catalog", everyone()),
         Case("GET", "/catalog", "/catalog?format=csv", everyone()),
+        Case("GET", "/catalog", "/catalog?format=xlsx", everyone()),
+        Case("GET", "/catalog/units", "/catalog/units?lang=zh", everyone()),
         Case("GET", "/quality-notes", "/quality-notes", everyone()),
         Case(
             "GET",
@@ -184,6 +186,7 @@ def cases(ids: dict) -> list[Case]:
         # enterprises: ENT_A's rows are important, ENT_B's core (a core-graded assessment)
         Case("GET", "/enterprises", "/enterprises", refused(*MEMBERS), grade="important"),
         Case("GET", "/enterprises", "/enterprises?format=csv", refused(*MEMBERS), grade="important"),
+        Case("GET", "/enterprises", "/enterprises?format=xlsx", refused(*MEMBERS), grade="important"),
         Case("GET", "/enterprises/aggregates", "/enterprises/aggregates", everyone(), audit=False),
         Case("GET", "/enterprises/releases", "/enterprises/releases", everyone()),
         Case(
@@ -244,6 +247,16 @@ def cases(ids: dict) -> list[Case]:
             refused("admin", "analyst", "analyst2", "ent_a", ok=201),
             body=answers,
             action="assessment_submit",
+        ),
+        # a questionnaire draft: an enterprise account's own, nobody else's
+        Case("GET", "/assess/draft", "/assess/draft", refused("ent_a", "ent_b")),
+        Case(
+            "PUT",
+            "/assess/draft",
+            "/assess/draft",
+            refused("ent_a", "ent_b"),
+            body={"answers": {"Q01": "A", "Q02": ["A", "B"], "Q03": 12.5}},
+            action="assessment_draft",
         ),
         Case(
             "GET",
@@ -337,6 +350,7 @@ def cases(ids: dict) -> list[Case]:
         # invalid bodies: the role check comes first (401/403), then the runner gets its 4xx — no job runs
         Case("POST", "/macro/jobs", "/macro/jobs", refused(*RUNNERS, ok=422), body={"permutations": -1}),
         Case("GET", "/stress/scenarios", "/stress/scenarios", everyone()),
+        Case("GET", "/stress/results", "/stress/results", everyone()),
         Case("GET", "/innovation/efficiency", "/innovation/efficiency?years=2022", everyone()),
         Case("GET", "/innovation/malmquist", "/innovation/malmquist?from=2021&to=2022", everyone()),
         Case("GET", "/innovation/chain", "/innovation/chain?years=2022", everyone()),
@@ -612,6 +626,8 @@ def test_walk_every_route_for_every_role(walk):
                 r = client.post(P + case.url, data=case.form, headers=h)
             elif case.method == "POST":
                 r = client.post(P + case.url, json=case.body or {}, headers=h)
+            elif case.method == "PUT":
+                r = client.put(P + case.url, json=case.body or {}, headers=h)
             else:
                 r = client.get(P + case.url, headers=h)
             if case.action == "login_failed":  # six wrong passwords: not a test of the limiter

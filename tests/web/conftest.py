@@ -42,6 +42,22 @@ def _synthetic_uscc(first17: str = "91330100MA0000007") -> str:
 
 ENT_USCC = _synthetic_uscc()
 ELECTRONICS_USCC = _synthetic_uscc("91330100MA0000008")  # a sector with a variant question (DX01)
+#: The 12 sectors of the maturity model's reference scores (config/maturity_models): one firm each.
+SECTORS = (
+    "Electronics",
+    "Transportation equipment manufacturing",
+    "Petrochemicals",
+    "Pharmaceuticals",
+    "Food",
+    "Metallurgy",
+    "Machinery",
+    "Light industry",
+    "Textiles",
+    "Packaging",
+    "Building materials",
+    "Waste recycling",
+)
+SECTOR_USCC = [_synthetic_uscc(f"91330100MA{200 + i:07d}") for i in range(len(SECTORS))]
 
 
 def wait_js(page, expression: str, timeout: float = 30.0) -> None:
@@ -113,8 +129,28 @@ def _web_store(default_db, tmp_path_factory) -> Path:
                 "VALUES (?, ?, '320000', 'Textiles', 'small', 'synthetic_web_enterprise')",
                 [_synthetic_uscc(f"91320100MA{100 + i:07d}"), f"SYNTHETIC register firm {i:02d}"],
             )
+        # one SYNTHETIC firm and account per sector of the maturity model (sector_firm_00 … _11)
+        for i, sector in enumerate(SECTORS):
+            s.con.execute(
+                "INSERT INTO enterprise (uscc, name, region_code, sector_code, size_class, dataset_id) "
+                "VALUES (?, ?, '330000', ?, 'medium', 'synthetic_web_enterprise')",
+                [SECTOR_USCC[i], f"SYNTHETIC {sector} firm", sector],
+            )
+            add_user(s, f"sector_firm_{i:02d}", PASSWORD, "enterprise", SECTOR_USCC[i])
+        # the shipped scenarios' stored results the public sees (what 'ibrain demo' stores)
+        from industrial_brain.services.stress import read_scenario, run_scenario, save_scenario_run
+
+        for name in ("chips_capacity_2020", "flood_equipment_mrio"):
+            sc = read_scenario(name)
+            save_scenario_run(s, sc, *run_scenario(s, sc, runs=0))
         add_user(s, "firm1", PASSWORD, "enterprise", ENT_USCC)
         add_user(s, "firm2", PASSWORD, "enterprise", ELECTRONICS_USCC)
+        # the monitoring view's alerts (default rules on the GDP panel) and the chain map's SYNTHETIC
+        # firm network (what 'ibrain demo' stores)
+        from industrial_brain.services import monitor, network
+
+        monitor.run(s, datasets=["econ_energy_1990_2025"])
+        network.store_demo_network(s)
     return path
 
 
@@ -140,13 +176,13 @@ def serving(path: Path):
     close_app(app)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(default_db, tmp_path_factory):
     with serving(_web_store(default_db, tmp_path_factory)) as url:
         yield url
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip(

@@ -164,9 +164,14 @@ def test_login_as_analyst(page, artifacts):
     page.fill("#firm-search", name)
     wait_js(page, "document.getElementById('firm-count').textContent.endsWith('共 1 条')")
     with page.expect_download() as dl:
-        page.click("#firm-export")
-    text = open(dl.value.path(), encoding="utf-8").read()
-    assert text.splitlines()[0].startswith("uscc,name") and len(text.splitlines()) == 2 and name in text
+        page.click("#register .export-csv")
+    lines = list(csv.reader(open(dl.value.path(), encoding="utf-8-sig").read().splitlines()))
+    head = next(i for i, r in enumerate(lines) if len(r) > 1)  # title, unit, source rows above
+    assert (
+        lines[head][:2] == ["统一社会信用代码", "企业名称"]
+        and len(lines) == head + 2
+        and lines[-1][1] == name
+    )
     page.click("#firm-list tbody tr:first-child")
     wait_js(
         page,
@@ -189,7 +194,8 @@ def test_enterprise_completes_the_questionnaire_and_sees_its_level(page, artifac
         "#questionnaire",
         """f => {
         for (const el of f.querySelectorAll('[name]')) {
-            if (el.dataset.type === 'numeric') el.value = String((Number(el.min) + Number(el.max)) / 2);
+            if (el.type === 'checkbox') el.checked = true;
+            else if (el.dataset.type === 'numeric') el.value = String((Number(el.min) + Number(el.max)) / 2);
             else { const i = Math.floor(el.options.length / 2); el.options[i].selected = true; }
         }}""",
     )
@@ -212,7 +218,8 @@ def test_enterprise_completes_the_questionnaire_and_sees_its_level(page, artifac
 FILL_ALL_BUT = """(f, skip) => {
     for (const el of f.querySelectorAll('[name]')) {
         if (el.name === skip) continue;
-        if (el.dataset.type === 'numeric') el.value = String((Number(el.min) + Number(el.max)) / 2);
+        if (el.type === 'checkbox') el.checked = true;
+        else if (el.dataset.type === 'numeric') el.value = String((Number(el.min) + Number(el.max)) / 2);
         else { const i = Math.floor(el.options.length / 2); el.options[i].selected = true; }
     }}"""
 
@@ -253,7 +260,7 @@ def test_questionnaire_fits_a_phone(browser, server, artifacts):
     _login(pg, "firm2")
     pg.wait_for_selector("#questionnaire label.q[data-code=DX01]")
     assert pg.evaluate("document.documentElement.scrollWidth") <= 390
-    text = pg.locator("#questionnaire label.q span").first.bounding_box()
+    text = pg.locator("#questionnaire .q span").first.bounding_box()
     assert text["width"] > 250  # a question reads across the screen, not four characters a line
     pg.screenshot(path=str(artifacts / "assessment_390.png"), full_page=False)
     ctx.close()
@@ -363,7 +370,7 @@ def test_ranking_exports_csv_and_xlsx_with_unit_and_source(page, tmp_path):
     files = {}
     for kind in ("csv", "xlsx"):
         with page.expect_download() as dl:
-            page.click(f"#view-map .export-{kind}")
+            page.click(f"#view-map .side .export-{kind}")
         files[kind] = tmp_path / dl.value.suggested_filename
         dl.value.save_as(files[kind])
     assert files["csv"].name.startswith("ranking-gdp_100m_cny-")

@@ -6,28 +6,9 @@ losses by province; the links table exports."""
 from __future__ import annotations
 
 import openpyxl
-import pytest
+import pandas as pd
 
-from industrial_brain.services import network
-from industrial_brain.store import Store
-
-from .conftest import PASSWORD, _web_store, serving, wait_js
-
-
-@pytest.fixture(scope="module")
-def networked(default_db, tmp_path_factory):
-    """The web store with the demo network, and Guangdong's electronics gaps computed directly."""
-    path = _web_store(default_db, tmp_path_factory)
-    with Store(path) as s:
-        network.store_demo_network(s)
-        gaps = network.gaps(s, "440000", chain="electronics").to_frame("en").reset_index()
-    return path, gaps
-
-
-@pytest.fixture(scope="module")
-def server(networked):
-    with serving(networked[0]) as url:
-        yield url
+from .conftest import PASSWORD, wait_js
 
 
 def _login(page, user="analyst1"):
@@ -45,11 +26,11 @@ def test_public_is_asked_to_log_in(page):
     assert page.is_hidden("#net-body")
 
 
-def test_analyst_sees_the_chain_opens_a_sector_and_runs_a_cascade(page, networked, artifacts, tmp_path):
+def test_analyst_sees_the_chain_opens_a_sector_and_runs_a_cascade(page, artifacts, tmp_path):
     _login(page)
     page.click("button[data-view=network]")
     wait_js(page, "document.getElementById('view-network').dataset.ready === '440000:electronics'")
-    gaps = networked[1]
+    gaps = pd.DataFrame(page.evaluate("window.ibrain.netGaps"))
     nodes = int(page.get_attribute("#net-map", "data-nodes"))
     assert nodes == len(gaps)
     statuses = page.eval_on_selector_all("#net-gaps tbody tr", "rs => rs.map(r => r.cells[7].textContent)")

@@ -16,10 +16,12 @@ from industrial_brain.api.security import Principal
 
 #: A logged-in account that may read enterprise rows (its own only, for an enterprise account).
 Member = Annotated[Principal, Depends(require_roles("admin", "analyst", "enterprise"))]
+#: An enterprise account (it acts only for its own enterprise).
+Firm = Annotated[Principal, Depends(require_roles("enterprise"))]
 #: A logged-in account that may start analysis jobs.
 Runner = Annotated[Principal, Depends(require_roles("admin", "analyst"))]
-#: ``format=json|csv`` of an answer that can also be CSV.
-Fmt = Annotated[Literal["json", "csv"], Query()]
+#: ``format=json|csv|xlsx`` of a table answer (XLSX: source and units in header rows).
+Fmt = Annotated[Literal["json", "csv", "xlsx"], Query()]
 #: ``lang=en|zh``: the language of labels (never of codes).
 Lang = Annotated[Literal["en", "zh"], Query()]
 #: An enterprise's unified social credit code in the path.

@@ -78,6 +78,28 @@ class IndicatorPublic(BaseModel):
     dataset_id: str | None = None
     year_min: int | None = None
     year_max: int | None = None
+    quality: Literal["ok", "unit_unknown", "undocumented", "excluded", "duplicated"] = Field(
+        "ok", description="the most serious quality status of the series (a picker groups by it)"
+    )
+    quality_flags: list[str] = Field(default_factory=list, description="every status that applies")
+    unit_known: bool = True
+    quality_notes: list[dict[str, Any]] = Field(
+        default_factory=list, description="series-wide notes: kind, severity, detail"
+    )
+
+
+class UnitLabel(BaseModel):
+    unit: str = Field(description="the unit code as stored, e.g. '10^8 CNY'")
+    en: str
+    zh: str
+    label: str = Field(description="the label in the asked language")
+    aliases: list[str] = Field(default_factory=list, description="other spellings of the same unit")
+
+
+class UnitLabelsPublic(BaseModel):
+    lang: Literal["en", "zh"]
+    data: list[UnitLabel]
+    unsure_mark: str = Field(description="the mark after a unit the source leaves uncertain: '(?)'")
 
 
 class IndicatorsPublic(BaseModel):
@@ -252,6 +274,7 @@ class JobPublic(BaseModel):
     status: Literal["queued", "running", "done", "failed"]
     progress: float
     error: str | None = None
+    error_zh: str | None = Field(None, description="the error in Chinese (the dashboard in zh shows it)")
     result: Any = None
     created_at: str | None = None
     finished_at: str | None = None
@@ -289,6 +312,18 @@ class AssessmentIn(BaseModel):
     uscc: str | None = Field(None, max_length=40, description="enterprise (default: the caller's own)")
     taken_on: str | None = Field(None, max_length=10, description="YYYY-MM-DD (default: today, UTC)")
     answers: dict[str, str | float | list[str]] = Field(..., max_length=500)
+
+
+class DraftIn(BaseModel):
+    """The answers an enterprise has given so far (kept as a draft, not scored)."""
+
+    model_config = ConfigDict(extra="forbid")
+    answers: dict[str, str | float | list[str]] = Field(..., max_length=500)
+
+
+class DraftPublic(BaseModel):
+    answers: dict[str, str | float | list[str]]
+    updated_at: str | None = Field(None, description="when the draft was last saved (UTC); None: no draft")
 
 
 class AssessmentPublic(BaseModel):

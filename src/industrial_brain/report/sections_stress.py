@@ -17,7 +17,7 @@ import pandas as pd
 
 from industrial_brain._shared.i18n import money_scale
 from industrial_brain.report.html import Section
-from industrial_brain.services.stress import read_scenario, run_scenario
+from industrial_brain.services.stress import read_scenario, run_scenario, save_scenario_run
 from industrial_brain.store.connection import Store
 from industrial_brain.viz.stress import plot_loss_distribution, plot_recovery, plot_region_losses
 
@@ -99,6 +99,7 @@ def _top(res, mc, tm, lang: str, k: int, exclude_region: str | None = None) -> p
 def _run(store: Store, name: str):
     sc = read_scenario(name)
     res, mc, tm = run_scenario(store, sc, runs=DEMO_RUNS.get(name, 0))
+    save_scenario_run(store, sc, res, mc, tm)  # the dashboard shows the public these stored results
     return sc, res, mc, tm
 
 

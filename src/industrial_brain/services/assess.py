@@ -55,6 +55,7 @@ from industrial_brain.micro.scoring import AssessmentScores, score_answers
 from industrial_brain.services.enterprises import check_grouping, registration
 from industrial_brain.services.releases import make_release, release_list
 from industrial_brain.services.results import dataset_lineage, new_run_id
+from industrial_brain.store import drafts as draft_store
 from industrial_brain.store import enterprises as enterprise_store
 from industrial_brain.store import runs as run_store
 from industrial_brain.store.connection import Store
@@ -78,6 +79,8 @@ __all__ = [
     "score_file",
     "benchmark_scores",
     "submit_assessment",
+    "draft",
+    "save_draft",
     "stored_model",
     "stored_results",
     "trajectory",
@@ -577,6 +580,55 @@ def score_file(
     return ScoredSheet(m, scores, rep)
 
 
+#: Limits of a draft (:func:`save_draft`): answers, characters of a code, of a text answer, options.
+DRAFT_LIMITS = {"answers": 500, "code": 40, "text": 200, "options": 50}
+
+
+def draft(store: Store, uscc: str) -> dict[str, Any]:
+    """The questionnaire draft of an enterprise: ``answers`` (question code → option code, list of
+    option codes or number, as the form holds them) and ``updated_at`` (UTC; None when there is none)."""
+    d = draft_store.read_draft(store, uscc)
+    return d if d is not None else {"answers": {}, "updated_at": None}
+
+
+def save_draft(store: Store, uscc: str, answers: dict[str, Any], *, by: str | None = None) -> dict[str, Any]:
+    """Keep an enterprise's unsubmitted answers (replacing its draft) so that the form can be left and
+    taken up again; nothing is scored or checked against the model here (:func:`submit_assessment`
+    does that), only the shape: codes are short text, answers text, numbers or lists of text
+    (:data:`DRAFT_LIMITS`). The draft is deleted when the enterprise submits."""
+    lim = DRAFT_LIMITS
+    if len(answers) > lim["answers"]:
+        raise InputError.at(
+            "too many answers in a draft",
+            column="answers",
+            value=len(answers),
+            expected=f"at most {lim['answers']}",
+        )
+    for code, v in answers.items():
+        if not isinstance(code, str) or not 0 < len(code) <= lim["code"]:
+            raise InputError.at(
+                "a question code of 1 to 40 characters", column="answers", value=str(code)[:60]
+            )
+        ok = (
+            (isinstance(v, (int, float)) and not isinstance(v, bool) and bool(np.isfinite(v)))
+            or (isinstance(v, str) and len(v) <= lim["text"])
+            or (
+                isinstance(v, list)
+                and len(v) <= lim["options"]
+                and all(isinstance(x, str) and len(x) <= lim["code"] for x in v)
+            )
+        )
+        if not ok:
+            raise InputError.at(
+                "an answer a draft cannot hold",
+                column=code,
+                value=str(v)[:60],
+                expected="an option code, a list of option codes or a number",
+            )
+    at = draft_store.write_draft(store, uscc, answers, by=by)
+    return {"answers": answers, "updated_at": at}
+
+
 def submit_assessment(
     store: Store,
     uscc: str,
@@ -609,6 +661,7 @@ def submit_assessment(
         store, uscc=uscc, dataset_id=rep.dataset_id, latest=False, dimensions=False
     )
     last = res.sort_values("taken_on").iloc[-1] if len(res) else None
+    draft_store.delete_draft(store, uscc)  # submitted: the draft has done its work
     return Submission(
         uscc,
         rep.dataset_id,

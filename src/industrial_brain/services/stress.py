@@ -7,6 +7,7 @@ Shared by ``ibrain stress``, the demo report and the REST API; the engines stay 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -31,9 +32,12 @@ from industrial_brain.meso.resilience import (
     shipped_scenarios,
 )
 from industrial_brain.meso.resilience.scenario import SCENARIO_DIR
+from industrial_brain.services import access
 from industrial_brain.services import io as sio
+from industrial_brain.services.access import Principal
 from industrial_brain.services.results import dataset_lineage, save_run
 from industrial_brain.store.connection import Store
+from industrial_brain.store import runs as store_runs
 from industrial_brain.store.regions import regions
 
 __all__ = [
@@ -48,6 +52,8 @@ __all__ = [
     "run_scenario",
     "save_scenario_run",
     "recovery_curves",
+    "region_losses",
+    "stored_results",
 ]
 
 PYMRIO_TEST = "pymrio_test"
@@ -321,8 +327,33 @@ def save_scenario_run(
     if mc is not None:
         for k, v in mc.stats().items():
             rows.append({"measure": f"stress.mc_total_loss_{k}", "value": v})
+    # the recovery curves a dashboard draws (day in ``year``): the whole economy's, then the worst hit
+    curves = recovery_curves(res, mc, tm, top=CURVES_TOP)
+    rows += [
+        {"year": d + 1, "measure": "stress.total_ratio", "value": v}
+        for d, v in enumerate(curves["total_ratio"])
+    ]
+    for c in curves["sectors"]:
+        rows += [
+            {
+                "region_code": c["region"],
+                "sector_code": c["sector"],
+                "year": d + 1,
+                "measure": "stress.ratio",
+                "value": v,
+            }
+            for d, v in enumerate(c["ratio"])
+        ]
     params = dict(res.lineage.params)
-    params.update({"scenario": sc.name, "table": tm.table_id, "runs": mc.runs if mc else 1})
+    params.update(
+        {
+            "scenario": sc.name,
+            "table": tm.table_id,
+            "runs": mc.runs if mc else 1,
+            "unit": tm.unit,
+            "days": curves["days"],
+        }
+    )
     lin = Lineage.make("meso.resilience.ario", params, datasets=tm.datasets, seed=mc.seed if mc else None)
     return save_run(store, "stress", lin, pd.DataFrame(rows), note=sc.description[:200])
 
@@ -367,4 +398,122 @@ def recovery_curves(
     if mc is not None:
         out["monte_carlo"] = {k: float(v) for k, v in mc.stats().items()}
         out["monte_carlo_100m_cny"] = {k: in_100m_cny(v, tm.unit) for k, v in out["monte_carlo"].items()}
+    out["regions"] = region_losses(f.set_index(list(f.columns[:2])), tm.region_names, tm.unit)
     return out
+
+
+#: Sectors whose recovery curve a stored stress run keeps (:func:`save_scenario_run`).
+CURVES_TOP = 5
+
+
+def region_losses(
+    frame: pd.DataFrame, region_names: dict[str, tuple[str, ...]], unit: str
+) -> list[dict[str, Any]]:
+    """Losses by region of a multi-regional run, largest production loss first: ``region``, ``name_zh``,
+    ``name_en``, ``loss`` (net: Σ over the region's sectors of x0·T − ΣP), ``gross_loss`` (output
+    below x0 only) in the table's unit and both in 亿元 (``*_100m_cny``, None when the unit is
+    unknown). ``frame``: :meth:`ARIOResult.to_frame` indexed by (region, sector). A single-region
+    table (region ``CN``) gives an empty list: the sectors say it all."""
+    by = frame.groupby(level=0)[["loss", "gross_loss"]].sum().sort_values("gross_loss", ascending=False)
+    if len(by) < 2:
+        return []
+    out = []
+    for reg, r in by.iterrows():
+        nm = region_names.get(str(reg), (str(reg), str(reg)))
+        out.append(
+            {
+                "region": str(reg),
+                "name_zh": nm[0],
+                "name_en": nm[1],
+                "loss": float(r["loss"]),
+                "gross_loss": float(r["gross_loss"]),
+                "loss_100m_cny": in_100m_cny(float(r["loss"]), unit),
+                "gross_loss_100m_cny": in_100m_cny(float(r["gross_loss"]), unit),
+            }
+        )
+    return out
+
+
+def stored_results(store: Store, *, scenario: str | None = None) -> list[dict[str, Any]]:
+    """The newest stored run of each shipped scenario (or of ``scenario``) that the public may read
+    (general data, made by no job's account: what ``ibrain demo`` stores), in the shape of a job's
+    result (:func:`recovery_curves`, plus ``run_id``, ``scenario``, ``table``, ``created_at``),
+    rebuilt from the stored values (nothing is recomputed). A run stored before its curves were kept
+    has ``total_ratio`` and ``sectors`` empty."""
+    f = access.readable_runs(store, Principal(None, "public"), "stress")
+    out, seen = [], set()
+    names = set(shipped_scenarios()) if scenario is None else {scenario}
+    for r in f.to_dict("records"):
+        try:
+            p = json.loads(r["params"] or "{}")
+        except (TypeError, ValueError):
+            continue
+        name = p.get("scenario")
+        if name not in names or name in seen or pd.notna(r.get("owner")):
+            continue
+        seen.add(name)
+        out.append(_stored_result(store, r, p))
+    return out
+
+
+def _stored_result(store: Store, run: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
+    v = store_runs.run_values(store, run["run_id"])
+    unit = p.get("unit") or ""
+    one = lambda m: (lambda x: float(x.iloc[0]) if len(x) else None)(v.loc[v["measure"] == m, "value"])  # noqa: E731
+    tot = v[v["measure"] == "stress.total_ratio"].sort_values("year")
+    curves = v[v["measure"] == "stress.ratio"]
+    per = v[
+        v["measure"].isin(
+            ["stress.loss", "stress.gross_loss", "stress.min_production_ratio", "stress.recovery_day"]
+        )
+    ]
+    wide = per.pivot_table(index=["region_code", "sector_code"], columns="measure", values="value")
+    wide.columns = [c.removeprefix("stress.") for c in wide.columns]
+    table = p.get("table") or ""
+    names = _sector_labels(store, table)
+    sectors = []
+    for (reg, sec), g in curves.groupby(["region_code", "sector_code"], sort=False):
+        w = wide.loc[(reg, sec)] if (reg, sec) in wide.index else None
+        day = None if w is None or not np.isfinite(w["recovery_day"]) else float(w["recovery_day"])
+        nm = names.get(str(sec), ("", ""))
+        sectors.append(
+            {
+                "region": str(reg),
+                "sector": str(sec),
+                "name_zh": nm[0],
+                "name_en": nm[1],
+                "ratio": g.sort_values("year")["value"].round(6).tolist(),
+                "min_production_ratio": None if w is None else float(w["min_production_ratio"]),
+                "recovery_day": day,
+            }
+        )
+    sectors.sort(key=lambda c: c["min_production_ratio"] if c["min_production_ratio"] is not None else 1.0)
+    loss = one("stress.total_production_loss")
+    mc = {k: one(f"stress.mc_total_loss_{k}") for k in ("mean", "p05", "p50", "p95")}
+    mc = {k: x for k, x in mc.items() if x is not None}
+    out: dict[str, Any] = {
+        "run_id": run["run_id"],
+        "scenario": p.get("scenario"),
+        "table": table,
+        "created_at": str(run["created_at"])[:19],
+        "days": int(p.get("days") or len(tot)),
+        "total_ratio": tot["value"].round(6).tolist(),
+        "sectors": sectors,
+        "total_production_loss": loss,
+        "unit": unit,
+        "total_production_loss_100m_cny": in_100m_cny(loss, unit) if loss is not None else None,
+        "regions": region_losses(wide, _region_names(store), unit) if len(wide) else [],
+    }
+    if mc:
+        out["monte_carlo"] = mc
+        out["monte_carlo_100m_cny"] = {k: in_100m_cny(x, unit) for k, x in mc.items()}
+    return out
+
+
+def _sector_labels(store: Store, table_id: str) -> dict[str, tuple[str, str]]:
+    """Sector code → (name_zh, name_en) of a stored table (empty when it has none)."""
+    try:
+        zh, en = sio.sector_names(store, table_id, "zh"), sio.sector_names(store, table_id, "en")
+    except Exception:  # noqa: BLE001 — a table without names (or gone): codes alone
+        return {}
+    return {str(c): (str(zh.get(c, "")), str(en.get(c, ""))) for c in zh.index}

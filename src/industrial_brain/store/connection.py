@@ -171,7 +171,7 @@ class Store:
                 expected="a newer industrial-brain to open it",
             )
         applied = []
-        for version, title, statements in MIGRATIONS:
+        for version, title, statements in sorted(MIGRATIONS, key=lambda m: m[0]):
             if version <= current:
                 continue
             self.con.execute("BEGIN TRANSACTION")

@@ -267,7 +267,21 @@ MIGRATIONS.append(
     )
 )
 
-SCHEMA_VERSION = MIGRATIONS[-1][0]
+MIGRATIONS.append(
+    (
+        15,
+        "questionnaire drafts: an enterprise's unsubmitted answers, kept as it fills the form",
+        [
+            # One draft per enterprise (answers: question code → answer, JSON); deleted on submission.
+            # updated_at is UTC (naive TIMESTAMP holding UTC).
+            """CREATE TABLE assessment_draft (
+            uscc VARCHAR PRIMARY KEY, answers JSON NOT NULL, updated_at TIMESTAMP NOT NULL,
+            updated_by VARCHAR)""",
+        ],
+    )
+)
+
+SCHEMA_VERSION = max(v for v, _, _ in MIGRATIONS)
 
 #: Tables whose content an ingest may change (compared before/after in the atomicity tests).
 DATA_TABLES = (

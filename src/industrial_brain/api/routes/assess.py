@@ -23,8 +23,8 @@ from industrial_brain.api.deps import (
     render,
     send,
 )
-from industrial_brain.api.params import Lang, Member, Uscc
-from industrial_brain.api.schemas import AssessmentIn, AssessmentPublic, Message
+from industrial_brain.api.params import Firm, Lang, Member, Uscc
+from industrial_brain.api.schemas import AssessmentIn, AssessmentPublic, DraftIn, DraftPublic, Message
 from industrial_brain.api.security import Principal
 from industrial_brain.errors import AccessError, InputError
 from industrial_brain.services import access
@@ -85,6 +85,23 @@ def submit(request: Request, store: StoreDep, who: Member, body: AssessmentIn):
         level=sub.level,
         skipped=sub.skipped,
     )
+
+
+DRAFT_ERRORS = {400: {"model": Message}, 401: {"model": Message}, 403: {"model": Message}}
+
+
+@router.get("/draft", response_model=DraftPublic, responses=DRAFT_ERRORS)
+def get_draft(request: Request, store: StoreDep, who: Firm):
+    """The caller's own questionnaire draft (enterprise accounts only): the answers saved so far."""
+    return send(request, render(assess_service.draft(store, who.uscc)), private=True)
+
+
+@router.put("/draft", response_model=DraftPublic, responses=DRAFT_ERRORS)
+def put_draft(request: Request, store: StoreDep, who: Firm, body: DraftIn):
+    """Save the caller's answers so far as its draft (replacing the last one); deleted on submission."""
+    d = assess_service.save_draft(store, who.uscc, body.answers, by=who.username)
+    audit(store, who, "assessment_draft", f"enterprise:{who.uscc}", f"answers={len(body.answers)}")
+    return send(request, render(d), private=True)
 
 
 def _jsonable(v):

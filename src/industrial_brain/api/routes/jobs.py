@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
+from industrial_brain._shared.error_zh import error_zh
 from industrial_brain.api.deps import StoreDep
 from industrial_brain.api.params import Member
 from industrial_brain.api.schemas import JobPublic, Message
@@ -26,6 +27,7 @@ def job_public(row: dict) -> JobPublic:
         status=row["status"],
         progress=float(row["progress"]),
         error=row.get("error"),
+        error_zh=error_zh(row["error"]) if row.get("error") else None,
         result=json.loads(res) if res else None,
         created_at=row.get("created_at"),
         finished_at=row.get("finished_at"),

@@ -6,7 +6,9 @@ Results are stored as a run of kind ``stress``; the job result carries the recov
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 
 from industrial_brain.api.deps import CurrentRole, StoreDep, cached, render
 from industrial_brain.api.params import Lang, Runner
@@ -18,6 +20,7 @@ from industrial_brain.services.stress import (
     save_scenario_run,
     scenario_from,
     scenario_list,
+    stored_results,
 )
 
 router = APIRouter(prefix="/stress", tags=["stress"])
@@ -31,6 +34,24 @@ def scenarios(request: Request, who: CurrentRole, lang: Lang = "en"):
 
     def make():
         out = scenario_list(lang=lang)
+        return render({"data": out, "count": len(out)})
+
+    return cached(request, who, make)
+
+
+@router.get("/results", responses={400: {"model": Message}})
+def results(
+    request: Request,
+    store: StoreDep,
+    who: CurrentRole,
+    scenario: Annotated[str | None, Query(max_length=80, description="one shipped scenario's name")] = None,
+):
+    """The stored results of the shipped scenarios (the newest public run of each, as ``ibrain demo``
+    stores them): recovery curves, total loss, the worst-hit sectors and, for a multi-regional table,
+    the losses by province (``regions``), all in the shape of a stress job's result."""
+
+    def make():
+        out = stored_results(store, scenario=scenario)
         return render({"data": out, "count": len(out)})
 
     return cached(request, who, make)

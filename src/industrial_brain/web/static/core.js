@@ -9,7 +9,7 @@ window.IB = (function () {
     lang: localStorage.getItem("ib-lang") || "zh",
     token: sessionStorage.getItem("ib-token") || null,
     me: null, caps: {}, regions: {}, indicators: [], panel: null, indicator: null, year: null,
-    charts: {}, view: "map", ioTable: null, keySectors: null,
+    charts: {}, view: "map", ioTable: null, keySectors: null, units: {},
   };
   window.ibrain = S; // for the browser tests and the curious
 
@@ -46,16 +46,12 @@ window.IB = (function () {
     return v.toLocaleString(S.lang === "zh" ? "zh-CN" : "en-GB", { minimumFractionDigits: digits !== undefined ? d : 0, maximumFractionDigits: d });
   }
 
-  // units as a reader writes them (10^8 CNY → 亿元 in Chinese)
-  const UNIT_ZH = { "10^8 CNY": "亿元", "10^4 CNY": "万元", "CNY": "元", "CNY/person": "元/人", "10^4 t": "万吨", "t": "吨",
-    "10^4 persons": "万人", "persons": "人", "10^4 tce": "万吨标准煤", "10^8 m3": "亿立方米", "10^8 kWh": "亿千瓦时",
-    "Mt CO2": "百万吨二氧化碳", "km": "公里", "10^4 km": "万公里", "count": "个", "index": "指数", "share": "比重",
-    "ratio": "比值", "ports/person": "个/人", "undocumented": "单位未注明", "%": "%" };
-  const UNIT_EN = { "10^8 CNY": "100 million CNY" };
-  // a unit the source leaves uncertain is stored with " (?)": it keeps its question mark
+  // units as a reader writes them (10^8 CNY → 亿元 in Chinese): the labels are the server's
+  // (GET /catalog/units, read once at start into S.units: code or alias → {en, zh})
   function unitLabel(u) {
     const raw = String(u).trim(), unsure = raw.endsWith("(?)"), k = raw.replace(/\s*\(\?\)$/, "");
-    const name = S.lang === "zh" ? (UNIT_ZH[k] || k) : (UNIT_EN[k] || k);
+    const known = S.units[k];
+    const name = known ? (S.lang === "zh" ? known.zh : known.en) || k : k;
     return unsure ? (name ? name + (S.lang === "zh" ? "（？）" : " (?)") : "?") : name;
   }
 
@@ -166,6 +162,46 @@ window.IB = (function () {
     return bar;
   }
 
+  // PNG (twice the screen resolution, white ground) and, with ``describe``, CSV and XLSX of the data a
+  // chart draws, in a bar above the chart: ``describe()`` gives a table as exportTable() takes it.
+  function chartExports(id, describe) {
+    const el = document.getElementById(id);
+    const old = document.getElementById(id + "-export");
+    if (old) old.remove();
+    const bar = document.createElement("div");
+    bar.className = "export"; bar.id = id + "-export";
+    const png = document.createElement("button");
+    png.type = "button"; png.className = "export-png"; png.textContent = "PNG"; png.title = t("save_png");
+    png.addEventListener("click", async () => {
+      try {
+        const c = S.charts[id];
+        if (!c) return;
+        const url = c.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#fff", excludeComponents: ["toolbox"] });
+        const bin = atob(url.split(",")[1]), bytes = new Uint8Array(bin.length);
+        for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        save(new Blob([bytes], { type: "image/png" }), "ibrain-" + id + ".png");
+      } catch (e) { showError(e); }
+    });
+    bar.appendChild(png);
+    if (describe) {
+      for (const fmtName of ["csv", "xlsx"]) {
+        const b = document.createElement("button");
+        b.type = "button"; b.className = "export-" + fmtName; b.textContent = fmtName.toUpperCase();
+        b.title = t("export") + " " + fmtName.toUpperCase();
+        b.addEventListener("click", async () => { try { await exportTable(await describe(), fmtName); } catch (e) { showError(e); } });
+        bar.appendChild(b);
+      }
+    }
+    // in a grid the bar and its chart share one cell
+    if (el.parentElement.classList.contains("grid") || el.parentElement.classList.contains("two")) {
+      const cell = document.createElement("div");
+      cell.className = "chart-cell";
+      el.before(cell);
+      cell.append(bar, el);
+    } else el.before(bar);
+    return bar;
+  }
+
   function esc(s) { return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c])); }
 
   // ---------------------------------------------------------------- account
@@ -231,7 +267,8 @@ window.IB = (function () {
     document.documentElement.lang = S.lang === "zh" ? "zh-CN" : "en";
     document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
     $("#lang").textContent = t("lang_button");
-    $("#who").textContent = S.me && S.me.username ? S.me.username + " · " + S.me.role : t("public");
+    // the account's name as it is (a proper noun), its role in the page's language
+    $("#who").innerHTML = S.me && S.me.username ? "<span class=user>" + esc(S.me.username) + "</span> · " + esc(t("role_" + S.me.role)) : esc(t("public"));
     for (const name of ORDER) if (VIEWS[name].lang) VIEWS[name].lang();
     const cur = VIEWS[S.view];
     if (cur && cur.load) cur.load();
@@ -256,6 +293,7 @@ window.IB = (function () {
       if (typeof echarts === "undefined") throw new Error("charting library missing: run 'make install' (npm install of echarts into web/vendor)");
       await whoAmI();
       S.caps = await api("/capabilities");
+      try { for (const u of (await api("/catalog/units")).data) for (const k of [u.unit].concat(u.aliases || [])) S.units[k] = u; } catch (e) { /* older server: codes as they are */ }
       const regs = (await api("/regions")).data;
       for (const r of regs) S.regions[r.code] = r;
       await Promise.all(ORDER.map((n) => VIEWS[n].init && VIEWS[n].init()));
@@ -267,6 +305,6 @@ window.IB = (function () {
 
   document.addEventListener("DOMContentLoaded", start);
 
-  return { API, S, $, t, api, showError, fmt, unitLabel, regionName, row, label, chart, download, save, exportTable, exportButtons, esc,
+  return { API, S, $, t, api, showError, fmt, unitLabel, regionName, row, label, chart, download, save, exportTable, exportButtons, chartExports, esc,
     login, logout, whoAmI, applyLang, switchView, view, strings };
 })();

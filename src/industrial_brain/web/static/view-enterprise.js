@@ -30,10 +30,13 @@
         // no release of the aggregates yet: say so where the chart would be
         if (S.charts["aggregate-chart"]) { S.charts["aggregate-chart"].dispose(); delete S.charts["aggregate-chart"]; }
         $("#aggregate-chart").innerHTML = "<p class=note id=no-release>" + t("no_release") + "</p>";
+        $("#aggregate-chart-export").hidden = true; // nothing to export yet
         showError(null);
         return;
       }
       const rows = agg.data.filter((r) => r.sector !== "ALL");
+      S.aggregates = rows;
+      $("#aggregate-chart-export").hidden = false;
       chart("aggregate-chart").setOption({
         tooltip: {}, grid: { left: 60, right: 20, top: 30, bottom: 60 },
         xAxis: { type: "category", data: rows.map((r) => (r.sector_name || r.sector) + (r.suppressed ? " (" + t("suppressed") + ")" : "")), axisLabel: { rotate: 30 } },
@@ -72,7 +75,7 @@
     card.id = "register";
     card.innerHTML = "<h3>" + t("enterprise_register") + "</h3>" +
       "<div class=controls><label><span>" + t("search") + "</span> <input id=firm-search type=search placeholder='" + t("search_hint") +
-      "'></label><button type=button id=firm-export>" + t("export_csv") + "</button></div>" +
+      "'></label></div>" +
       "<div id=firm-list></div><div class='controls pager'><button type=button id=firm-prev>‹ " + t("previous") +
       "</button><span id=firm-count></span><button type=button id=firm-next>" + t("next") + " ›</button></div>" +
       "<div id=firm-profile></div>";
@@ -93,7 +96,15 @@
     search.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(() => { st.search = search.value.trim(); st.offset = 0; draw().catch(showError); }, 250); });
     $("#firm-prev").addEventListener("click", () => { st.offset = Math.max(0, st.offset - PAGE); draw().catch(showError); });
     $("#firm-next").addEventListener("click", () => { st.offset += PAGE; draw().catch(showError); });
-    $("#firm-export").addEventListener("click", () => download(query().replace(/limit=\d+&offset=\d+/, "limit=10000&offset=0") + "&format=csv", "enterprises.csv").catch(showError));
+    // CSV / XLSX of every firm that matches the search (not only the page shown)
+    IB.exportButtons($("#firm-list"), async () => {
+      const all = await api(query().replace(/limit=\d+&offset=\d+/, "limit=10000&offset=0"));
+      return { name: "enterprises" + (st.search ? "-" + st.search.replace(/[^\w\u4e00-\u9fff-]+/g, "_").slice(0, 40) : ""),
+        title: t("enterprise_register") + (st.search ? " · " + t("search") + ": " + st.search : ""), unit: t("score_unit"),
+        source: t("register_source"), synthetic: all.data.some((e) => /synthetic/i.test(e.dataset_id || "")),
+        rows: all.data.map((e) => [e.uscc, e.name || "", e.sector_name || e.sector_code || "", regionName(e.region_code),
+          e.total_score === null || e.total_score === undefined ? "" : Math.round(e.total_score * 10) / 10, e.level || ""]) };
+    });
     await draw();
     if (st.open) await openFirm(st.open);
   }
@@ -109,21 +120,44 @@
 
   // ---------------------------------------------------------------- self-assessment (enterprise accounts)
   // The questions are those of the enterprise's own sector (base questions plus its sector variant's,
-  // which the server requires like the rest). Answers live in S.answers and in sessionStorage, so a
-  // tab or language switch redraws the form with them; problems are shown next to their question.
+  // which the server requires like the rest). Answers live in S.answers, in sessionStorage and, a
+  // moment after each change, in the firm's draft on the server (PUT /assess/draft), so a tab or
+  // language switch, a reload or another browser finds them again; problems are shown next to their
+  // question. Multiple-choice questions are checkbox groups (no Ctrl-click).
   const answersKey = () => "ib-answers-" + (S.me && S.me.uscc);
+  let draftTimer = null;
 
   function keepAnswer(el) {
     const a = S.answers;
-    if (el.dataset.type === "multiple_choice") a[el.name] = [...el.selectedOptions].map((o) => o.value);
-    else a[el.name] = el.value;
+    if (el.dataset.type === "multiple_choice") {
+      a[el.name] = [...document.querySelectorAll('#questionnaire input[type=checkbox][name="' + el.name + '"]:checked')].map((c) => c.value);
+    } else a[el.name] = el.value;
     if (a[el.name] === "" || (Array.isArray(a[el.name]) && !a[el.name].length)) delete a[el.name];
     sessionStorage.setItem(answersKey(), JSON.stringify(a));
     fieldProblem(el.name, null);
+    clearTimeout(draftTimer);
+    draftTimer = setTimeout(saveDraft, 400);
+  }
+
+  // the answers so far to the server (numbers as numbers); the status line says when it was kept
+  async function saveDraft() {
+    clearTimeout(draftTimer);
+    const answers = {};
+    for (const q of S.questions || []) {
+      const v = S.answers[q.code];
+      if (v === undefined) continue;
+      answers[q.code] = q.type === "numeric" && v !== "" && Number.isFinite(Number(v)) ? Number(v) : v;
+    }
+    try {
+      const d = await api("/assess/draft", { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ answers }) });
+      S.draftSaved = d.updated_at;
+      const el = document.getElementById("draft-status");
+      if (el) el.textContent = t("draft_saved") + " " + d.updated_at.slice(11, 16) + " UTC";
+    } catch (e) { /* the next change tries again; sessionStorage still holds the answers */ }
   }
 
   function fieldProblem(code, text) {
-    const row = document.querySelector('#questionnaire label.q[data-code="' + code + '"]');
+    const row = document.querySelector('#questionnaire .q[data-code="' + code + '"]');
     if (!row) return null;
     row.classList.toggle("invalid", !!text);
     let msg = row.querySelector(".field-error");
@@ -143,6 +177,8 @@
     const tpl = await api("/assess/template?lang=" + S.lang + (sector ? "&sector=" + encodeURIComponent(sector) : ""));
     S.questions = tpl.questions;
     try { S.answers = JSON.parse(sessionStorage.getItem(answersKey()) || "{}"); } catch (e) { S.answers = {}; }
+    // the server's draft holds what this browser's session may not (another tab, a new login)
+    try { const d = await api("/assess/draft"); S.answers = Object.assign({}, d.answers, S.answers); S.draftSaved = d.updated_at; } catch (e) { /* no draft service */ }
     const form = document.createElement("form");
     form.id = "questionnaire";
     form.noValidate = true;
@@ -160,11 +196,15 @@
         h.textContent = q.dimension_name || q.dimension;
         form.appendChild(h);
       }
-      const row = document.createElement("label");
+      // a multiple choice is a group of checkboxes (a <div>: a <label> around several boxes would
+      // tick the first when its text is clicked); the other questions are one labelled field
+      const multi = q.type === "multiple_choice";
+      const row = document.createElement(multi ? "div" : "label");
       row.className = "q";
       row.dataset.code = q.code;
       const txt = document.createElement("span");
-      txt.textContent = q.code + " " + q.text + (q.unit ? " (" + q.unit + ")" : "") + (q.required ? " *" : "");
+      txt.className = "q-text";
+      txt.textContent = q.code + " " + q.text + (q.unit ? " (" + unitLabel(q.unit) + ")" : "") + (q.required ? " *" : "");
       row.appendChild(txt);
       let input;
       const kept = S.answers[q.code];
@@ -173,21 +213,36 @@
         input.type = "number"; input.min = q.min; input.max = q.max; input.step = "any";
         input.placeholder = q.min + " – " + q.max;
         if (kept !== undefined) input.value = kept;
+      } else if (multi) {
+        input = document.createElement("fieldset");
+        input.className = "checks";
+        input.setAttribute("role", "group");
+        input.setAttribute("aria-label", q.code + " " + q.text);
+        for (const o of q.options) {
+          const l = document.createElement("label");
+          const box = document.createElement("input");
+          box.type = "checkbox"; box.name = q.code; box.value = o.code; box.dataset.type = q.type;
+          box.checked = Array.isArray(kept) && kept.includes(o.code);
+          box.addEventListener("change", () => keepAnswer(box));
+          l.append(box, document.createTextNode(" " + o.code + " " + o.name));
+          input.appendChild(l);
+        }
       } else {
         input = document.createElement("select");
-        if (q.type === "multiple_choice") input.multiple = true;
         for (const o of q.options) {
           const opt = document.createElement("option");
           opt.value = o.code; opt.textContent = o.code + " " + o.name;
-          opt.selected = Array.isArray(kept) ? kept.includes(o.code) : kept === o.code;
+          opt.selected = kept === o.code;
           input.appendChild(opt);
         }
-        if (q.type !== "multiple_choice" && kept === undefined) input.selectedIndex = -1;
+        if (kept === undefined) input.selectedIndex = -1;
       }
-      input.name = q.code;
-      input.dataset.type = q.type;
-      input.addEventListener("change", () => keepAnswer(input));
-      input.addEventListener("input", () => keepAnswer(input));
+      if (!multi) {
+        input.name = q.code;
+        input.dataset.type = q.type;
+        input.addEventListener("change", () => keepAnswer(input));
+        input.addEventListener("input", () => keepAnswer(input));
+      }
       row.appendChild(input);
       form.appendChild(row);
     }
@@ -197,7 +252,10 @@
     btn.type = "submit"; btn.id = "submit-assessment"; btn.textContent = t("submit");
     const status = document.createElement("span");
     status.id = "submit-status"; status.setAttribute("role", "status");
-    foot.append(btn, status);
+    const kept = document.createElement("span");
+    kept.id = "draft-status"; kept.className = "note";
+    if (S.draftSaved) kept.textContent = t("draft_saved") + " " + S.draftSaved.slice(11, 16) + " UTC";
+    foot.append(btn, status, kept);
     form.appendChild(foot);
     form.addEventListener("submit", submitAssessment);
     card.appendChild(form);
@@ -227,9 +285,10 @@
       problems.forEach(([code, text]) => fieldProblem(code, text));
       status.className = "field-error";
       status.textContent = t("answers_missing").replace("{n}", problems.length);
-      const first = document.querySelector("#questionnaire label.q.invalid");
+      const first = document.querySelector("#questionnaire .q.invalid");
       first.scrollIntoView({ block: "center" });
       first.querySelector("input, select").focus({ preventScroll: true });
+      saveDraft();
       return;
     }
     const answers = {};
@@ -240,9 +299,11 @@
       S.lastAssessment = r;
       status.textContent = t("submitted");
       sessionStorage.removeItem(answersKey());
+      clearTimeout(draftTimer); // the server deleted the draft with the submission
+      S.answers = {}; S.draftSaved = null;
       await renderProfile();
       const cells = document.querySelectorAll("#enterprise-body table tbody tr td");
-      if (cells.length >= 6) { cells[4].textContent = fmt(r.total_score); cells[5].textContent = r.level || "–"; }
+      if (cells.length >= 6) { cells[4].textContent = fmt(r.total_score, 1); cells[5].textContent = r.level || "–"; }
       showError(null);
       $("#profile").scrollIntoView();
     } catch (e) {
@@ -264,7 +325,7 @@
     S.profile = p;
     const zh = S.lang === "zh";
     box.innerHTML = "<p class=level>" + t("level") + ": <strong id=level>" + (p.latest.level || "–") + "</strong> · " + t("score") + ": <strong id=score>" +
-      fmt(p.latest.total_score) + "</strong>" + (p.next_level ? " · " + t("next_level") + ": " + p.next_level : "") + "</p>" +
+      fmt(p.latest.total_score, 1) + "</strong>" + (p.next_level ? " · " + t("next_level") + ": " + p.next_level : "") + "</p>" +
       "<div class='grid two'><div id=radar class='chart small'></div><div id=roadmap></div></div>";
     const dims = p.dimensions;
     if (S.charts.radar) { S.charts.radar.dispose(); delete S.charts.radar; }
@@ -272,7 +333,7 @@
     if (dims.some((d) => d.benchmark !== null)) series.push({ value: dims.map((d) => d.benchmark), name: t("sector_benchmark") });
     chart("radar").setOption({
       legend: { bottom: 0 }, tooltip: {},
-      radar: { indicator: dims.map((d) => ({ name: zh ? d.name_zh : d.name_en, max: 100 })), radius: "62%" },
+      radar: { indicator: dims.map((d) => ({ name: zh ? d.name_zh : d.name_en, max: 100 })), radius: document.documentElement.clientWidth < 600 ? "50%" : "62%" },
       series: [{ type: "radar", data: series, areaStyle: { opacity: 0.2 } }],
     });
     const rm = document.getElementById("roadmap");
@@ -284,17 +345,25 @@
     const tb = document.createElement("tbody");
     for (const r of rows) {
       const tr = document.createElement("tr");
-      for (const k of keys) { const td = document.createElement("td"); td.textContent = typeof r[k] === "number" && k !== "step" ? fmt(r[k], 1) : (r[k] ?? ""); tr.appendChild(td); }
+      for (const k of keys) { const td = document.createElement("td"); td.textContent = typeof r[k] === "number" && k !== "step" ? fmt(r[k], 1) : (r[k] ?? ""); if (typeof r[k] === "number") td.className = "num"; tr.appendChild(td); }
       tb.appendChild(tr);
     }
     table.appendChild(tb);
     rm.appendChild(table);
+    const who = (p.name || p.uscc) + " · " + p.uscc;
+    IB.exportButtons(table, () => ({ name: "roadmap-" + p.uscc, title: t("roadmap") + " · " + who, unit: t("score_unit"), source: t("assessment_source") }));
+    IB.chartExports("radar", () => ({ name: "dimensions-" + p.uscc, title: t("dimension_scores") + " · " + who, unit: t("score_unit"), source: t("assessment_source"),
+      columns: [t("dimension"), t("score"), t("sector_benchmark")],
+      rows: dims.map((d) => [zh ? d.name_zh : d.name_en, d.score === null ? "" : Math.round(d.score * 10) / 10, d.benchmark === null || d.benchmark === undefined ? "" : Math.round(d.benchmark * 10) / 10]) }));
   }
 
 
   IB.view("enterprise", {
     init: () => {
       $("#login").addEventListener("submit", IB.login);
+      IB.chartExports("aggregate-chart", () => ({ name: "sector-benchmarks", title: t("aggregates"), unit: t("score_unit"), source: t("release_source"),
+        synthetic: true, columns: [t("sector"), t("n"), t("mean"), t("suppressed")],
+        rows: (S.aggregates || []).map((r) => [r.sector_name || r.sector, r.suppressed ? "" : r.n, r.suppressed ? "" : Math.round(r.mean * 10) / 10, r.suppressed ? t("suppressed") : ""]) }));
       $("#logout").addEventListener("click", IB.logout);
     },
     load: loadEnterprise,

@@ -9,15 +9,35 @@
     const cur = S.indicator;
     sel.innerHTML = "";
     const groups = {};
-    for (const ind of S.indicators) {
+    // series the quality notes call duplicated, excluded or undocumented, or whose unit the source
+    // leaves uncertain ("(?)"), are offered apart, in a last group, with the reason after the name
+    const doubtful = S.indicators.filter(flagged);
+    for (const ind of S.indicators.filter((d) => !flagged(d))) {
       const g = ind.dimension || "other";
       if (!groups[g]) { groups[g] = document.createElement("optgroup"); groups[g].label = t("dim_" + g) === "dim_" + g ? g : t("dim_" + g); sel.appendChild(groups[g]); }
-      const o = document.createElement("option");
-      o.value = ind.key;
-      o.textContent = label(ind) + (ind.unit ? " (" + unitLabel(ind.unit) + ")" : "");
-      groups[g].appendChild(o);
+      groups[g].appendChild(option(ind));
+    }
+    if (doubtful.length) {
+      const og = document.createElement("optgroup");
+      og.label = t("quality_group"); og.dataset.quality = "1";
+      for (const ind of doubtful) og.appendChild(option(ind, (ind.quality_flags && ind.quality_flags.length ? ind.quality_flags : [ind.quality || "unit_unknown"]).map((f) => t("q_" + f)).join(S.lang === "zh" ? "、" : ", ")));
+      sel.appendChild(og);
     }
     if (cur) sel.value = cur;
+  }
+
+  function flagged(ind) {
+    if (ind.source !== "panel") return false;
+    const u = String(ind.unit || "");
+    return (ind.quality && ind.quality !== "ok") || u.endsWith("(?)") || u === "undocumented";
+  }
+
+  function option(ind, why) {
+    const o = document.createElement("option");
+    o.value = ind.key;
+    const u = ind.unit && ind.unit !== "undocumented" && !String(ind.unit).endsWith("(?)") ? " (" + unitLabel(ind.unit) + ")" : "";
+    o.textContent = label(ind) + u + (why ? (S.lang === "zh" ? "（" + why + "）" : " (" + why + ")") : "");
+    return o;
   }
 
   async function loadIndicators() {
@@ -34,7 +54,7 @@
         }
       } catch (e) { /* no macro run yet */ }
     }
-    const first = S.indicators.find((d) => d.code === "gdp_100m_cny") || S.indicators[0];
+    const first = S.indicators.find((d) => d.code === "gdp_100m_cny" && !flagged(d)) || S.indicators.find((d) => !flagged(d)) || S.indicators[0];
     S.indicator = first ? first.key : null;
     fillIndicators();
   }
@@ -180,6 +200,13 @@
     init: () => {
       $("#indicator").addEventListener("change", async (e) => { S.indicator = e.target.value; try { await loadPanel(); showError(null); } catch (err) { showError(err); } });
       $("#year").addEventListener("input", (e) => { S.year = Number(e.target.value); S.yearPicked = true; renderMap(); });
+      IB.chartExports("map", () => {
+        const ind = S.panel.ind, y = Number(S.year);
+        const rows = S.panel.rows.filter((r) => r.year === y && r.value !== null && r.value !== undefined && r.region_code !== "100000")
+          .map((r) => [r.region_code, regionName(r.region_code), r.value]);
+        return { name: "map-" + ind.code + "-" + y, title: label(ind) + " · " + y, unit: ind.unit ? unitLabel(ind.unit) : "",
+          source: ind.dataset_id || t("macro_results"), columns: [t("code"), t("region"), t("value")], rows };
+      });
       IB.exportButtons($("#ranking"), () => {
         const ind = S.panel.ind;
         return { name: "ranking-" + ind.code + "-" + S.year, title: t("ranking") + " · " + label(ind) + " · " + S.year,
