@@ -97,6 +97,8 @@ def cases(ids: dict) -> list[Case]:
         ),
         Case("GET", "/catalog", "/catalog", everyone()),
         Case("GET", "/catalog", "/catalog?format=csv", everyone()),
+        Case("GET", "/catalog", "/catalog?format=xlsx", everyone()),
+        Case("GET", "/catalog/units", "/catalog/units?lang=zh", everyone()),
         Case("GET", "/quality-notes", "/quality-notes", everyone()),
         Case(
             "GET",
@@ -182,6 +184,7 @@ def cases(ids: dict) -> list[Case]:
         # enterprises: ENT_A's rows are important, ENT_B's core (a core-graded assessment)
         Case("GET", "/enterprises", "/enterprises", refused(*MEMBERS), grade="important"),
         Case("GET", "/enterprises", "/enterprises?format=csv", refused(*MEMBERS), grade="important"),
+        Case("GET", "/enterprises", "/enterprises?format=xlsx", refused(*MEMBERS), grade="important"),
         Case("GET", "/enterprises/aggregates", "/enterprises/aggregates", everyone(), audit=False),
         Case("GET", "/enterprises/releases", "/enterprises/releases", everyone()),
         Case(

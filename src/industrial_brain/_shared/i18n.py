@@ -156,7 +156,35 @@ UNIT_LABELS: dict[str, tuple[str, str]] = {
     "10^4 t": ("10^4 t", "万吨"),
     "persons": ("persons", "人"),
     "10^4 persons": ("10^4 persons", "万人"),
+    # the rest of the stored indicator units (the dashboard's labels, served by /catalog/units)
+    "10^4 km": ("10^4 km", "万公里"),
+    "10^4 tce": ("10^4 tce", "万吨标准煤"),
+    "10^8 kWh": ("10^8 kWh", "亿千瓦时"),
+    "10^8 m3": ("10^8 m3", "亿立方米"),
+    "CNY/person": ("CNY/person", "元/人"),
+    "Mt CO2": ("Mt CO2", "百万吨二氧化碳"),
+    "count": ("count", "个"),
+    "index": ("index", "指数"),
+    "km": ("km", "公里"),
+    "ports/person": ("ports/person", "个/人"),
+    "ratio": ("ratio", "比值"),
+    "share": ("share", "比重"),
+    "undocumented": ("unit undocumented", "单位未注明"),
+    "year": ("year", "年"),
 }
+#: The mark a stored unit carries when the source leaves it uncertain (``"km (?)"``).
+UNSURE_UNIT = "(?)"
+#: Column-name endings that name a unit (``grp_100m_cny`` is in 亿元), longest first.
+UNIT_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("_100m_cny", "10^8 CNY"),
+    ("_100m_kwh", "10^8 kWh"),
+    ("_10k_cny", "10^4 CNY"),
+    ("_10k_tce", "10^4 tce"),
+    ("_10k_t", "10^4 t"),
+    ("_share", "share"),
+    ("_pct", "%"),
+    ("_cny", "CNY"),
+)
 #: Spellings of the money units (stored units, Chinese and English forms) → unit code.
 MONEY_UNITS: dict[str, str] = {
     "CNY": "CNY",
@@ -222,10 +250,55 @@ def is_money_unit(unit: str) -> bool:
 
 
 def unit_label(unit: str, lang: str = "en") -> str:
-    """How a unit is written in ``lang`` (``'10^4 CNY'`` → ``'万元'`` in Chinese); unknown units as given."""
+    """How a unit is written in ``lang`` (``'10^4 CNY'`` → ``'万元'`` in Chinese); unknown units as given.
+    A unit the source leaves uncertain keeps its mark (:data:`UNSURE_UNIT`).
+
+    >>> unit_label("10^8 CNY", "zh"), unit_label("km (?)", "zh"), unit_label("(?)", "en")
+    ('亿元', '公里（？）', '?')
+    """
     check_lang(lang)
-    code = MONEY_UNITS.get(unit.strip(), unit.strip())
+    raw = unit.strip()
+    unsure = raw.endswith(UNSURE_UNIT)
+    base = raw.removesuffix(UNSURE_UNIT).strip() if unsure else raw
+    code = MONEY_UNITS.get(base, base)
     names = UNIT_LABELS.get(code)
-    if names is None:
-        return unit
-    return names[1] if lang == "zh" else names[0]
+    name = base if names is None else (names[1] if lang == "zh" else names[0])
+    if not unsure:
+        return unit if names is None else name
+    if not name:
+        return "?"
+    return name + ("（？）" if lang == "zh" else " (?)")
+
+
+def unit_of_column(name: str) -> str | None:
+    """The unit code a column name carries in its ending (:data:`UNIT_SUFFIXES`), or None.
+
+    >>> unit_of_column("grp_100m_cny"), unit_of_column("year"), unit_of_column("score")
+    ('10^8 CNY', 'year', None)
+    """
+    n = str(name).lower()
+    if n == "year" or n.endswith("_year"):
+        return "year"
+    if n == "share":
+        return "share"
+    return next((u for end, u in UNIT_SUFFIXES if n.endswith(end)), None)
+
+
+def unit_labels(lang: str = "en") -> list[dict[str, str]]:
+    """Every unit of :data:`UNIT_LABELS` with its English and Chinese label and the label in ``lang``,
+    and the other spellings of the money units (:data:`MONEY_UNITS`) as aliases.
+
+    >>> [u for u in unit_labels("zh") if u["unit"] == "10^4 CNY"][0]["aliases"]
+    ['10^4 yuan', '10k CNY', '万元']
+    """
+    check_lang(lang)
+    return [
+        {
+            "unit": code,
+            "en": en,
+            "zh": zh,
+            "label": zh if lang == "zh" else en,
+            "aliases": sorted(a for a, c in MONEY_UNITS.items() if c == code and a != code),
+        }
+        for code, (en, zh) in UNIT_LABELS.items()
+    ]

@@ -21,7 +21,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Hashable
+from collections.abc import AsyncIterator, Callable, Hashable, Mapping
 from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
@@ -33,7 +33,8 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import TypeAdapter, ValidationError
 
-from industrial_brain._shared.export import csv_text
+from industrial_brain._shared.export import XLSX_MEDIA, csv_text, xlsx_bytes
+from industrial_brain._shared.i18n import unit_of_column
 from industrial_brain.api.limits import CACHE_HIT
 from industrial_brain.errors import AccessError, InputError, NotAuthenticated
 from industrial_brain.services import access, accounts
@@ -186,8 +187,8 @@ def audit(store: Store, who: Principal, action: str, obj: str, detail: str = "")
 
 # ---- answers -------------------------------------------------------------------------------------
 
-#: OpenAPI ``responses`` entry of endpoints that can also answer in CSV (``format=csv``).
-CSV = {"content": {"text/csv": {}}}
+#: OpenAPI ``responses`` entry of endpoints that can also answer in CSV or XLSX (``format=csv|xlsx``).
+CSV = {"content": {"text/csv": {}, XLSX_MEDIA: {}}}
 
 
 _memos: dict[int, tuple[OrderedDict, threading.Lock]] = {}
@@ -308,19 +309,50 @@ def _etag(body: bytes) -> str:
 
 
 def render(
-    payload: Any = None, *, frame: pd.DataFrame | None = None, fmt: str = "json"
+    payload: Any = None,
+    *,
+    frame: pd.DataFrame | None = None,
+    fmt: str = "json",
+    units: Mapping[str, str] | None = None,
+    source: str | None = None,
 ) -> tuple[bytes, str, str]:
-    """Body, media type and ETag of an answer (CSV of ``frame`` when ``fmt='csv'``, text cells starting
-    with ``= + - @``, tab or CR prefixed with ``'``: :func:`industrial_brain._shared.export.csv_text`)."""
+    """Body, media type and ETag of an answer: JSON of ``payload``; CSV of ``frame`` when
+    ``fmt='csv'`` (columns as they are); an XLSX workbook when ``fmt='xlsx'`` with the source and the
+    columns' units in two header rows (:func:`industrial_brain._shared.export.xlsx_bytes`; ``units``
+    column → unit code, the others named by their column (:func:`unit_of_column`); ``source`` default:
+    the frame's ``dataset_id`` values). Text cells starting with ``= + - @``, tab or CR are prefixed
+    with ``'`` in both files (OWASP)."""
     if fmt == "csv":  # text cells a spreadsheet would run as a formula are escaped (OWASP)
         text = csv_text(frame if frame is not None else pd.DataFrame(), index=False)
         body, media = text.encode("utf-8"), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        f = frame if frame is not None else pd.DataFrame()
+        body, media = xlsx_bytes(f, source=table_source(f, source), units=table_units(f, units)), XLSX_MEDIA
     elif fmt == "json":
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
         media = "application/json"
     else:
-        raise InputError.at("unknown format", column="format", value=fmt, expected="json | csv")
+        raise InputError.at("unknown format", column="format", value=fmt, expected="json | csv | xlsx")
     return body, media, _etag(body)
+
+
+def table_units(frame: pd.DataFrame, units: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Column → unit code of a table answer: ``units`` first, then the unit a column name carries
+    (:func:`~industrial_brain._shared.i18n.unit_of_column`); a ``unit`` column says it per row."""
+    out = {str(c): u for c in frame.columns if (u := (units or {}).get(str(c)) or unit_of_column(c))}
+    if "unit" in frame.columns:
+        out["*"] = "see column 'unit' 见“单位”列"
+    return out
+
+
+def table_source(frame: pd.DataFrame, source: str | None = None) -> str:
+    """The source line of a table answer: ``source`` or the datasets in its ``dataset_id`` column
+    (their provenance: ``GET /api/v1/catalog``), always naming the service."""
+    if source is None and "dataset_id" in frame.columns:
+        ids = sorted({str(d) for d in frame["dataset_id"].dropna()})
+        source = "datasets " + ", ".join(ids[:20]) + (" …" if len(ids) > 20 else "") if ids else None
+    base = "Industrial Brain 产业大脑 API (provenance: /api/v1/catalog)"
+    return f"{source} · {base}" if source else base
 
 
 class AnswerContractError(RuntimeError):
@@ -368,7 +400,21 @@ def _respond(request: Request, rendered: tuple[bytes, str, str], private: bool) 
     inm = request.headers.get("if-none-match")
     if inm and etag in [t.strip() for t in inm.split(",")]:
         return Response(status_code=304, headers=headers)
+    headers.update(file_headers(request.url.path, media))
     return Response(body, media_type=media, headers=headers)
+
+
+def file_headers(path: str, media: str) -> dict[str, str]:
+    """``Content-Disposition`` of a workbook answer (saved, not shown), named after the path's last
+    part (``/api/v1/catalog`` → ``catalog.xlsx``); no header for other answers.
+
+    >>> file_headers("/api/v1/catalog", XLSX_MEDIA), file_headers("/api/v1/catalog", "text/csv")
+    ({'Content-Disposition': 'attachment; filename="catalog.xlsx"'}, {})
+    """
+    if media != XLSX_MEDIA:
+        return {}
+    name = path.rstrip("/").rsplit("/", 1)[-1] or "table"
+    return {"Content-Disposition": f'attachment; filename="{name}.xlsx"'}
 
 
 #: Audience of the answers every caller may see: the only one the public cache middleware serves.

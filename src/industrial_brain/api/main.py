@@ -30,6 +30,7 @@ from industrial_brain.api.deps import (
     TokenCache,
     cache_key,
     clear_memos,
+    file_headers,
 )
 from industrial_brain.api.jobs import JobRunner
 from industrial_brain.api.limits import RateLimitMiddleware, RateLimits
@@ -178,6 +179,9 @@ class PublicCacheMiddleware:
             await send({"type": "http.response.body", "body": b""})
             return
         out += [(b"content-type", media.encode()), (b"content-length", str(len(body)).encode())]
+        out += [
+            (k.lower().encode(), v.encode("latin-1")) for k, v in file_headers(scope["path"], media).items()
+        ]
         await send({"type": "http.response.start", "status": 200, "headers": out})
         await send({"type": "http.response.body", "body": body})
 

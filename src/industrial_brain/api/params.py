@@ -18,8 +18,8 @@ from industrial_brain.api.security import Principal
 Member = Annotated[Principal, Depends(require_roles("admin", "analyst", "enterprise"))]
 #: A logged-in account that may start analysis jobs.
 Runner = Annotated[Principal, Depends(require_roles("admin", "analyst"))]
-#: ``format=json|csv`` of an answer that can also be CSV.
-Fmt = Annotated[Literal["json", "csv"], Query()]
+#: ``format=json|csv|xlsx`` of a table answer (XLSX: source and units in header rows).
+Fmt = Annotated[Literal["json", "csv", "xlsx"], Query()]
 #: ``lang=en|zh``: the language of labels (never of codes).
 Lang = Annotated[Literal["en", "zh"], Query()]
 #: An enterprise's unified social credit code in the path.

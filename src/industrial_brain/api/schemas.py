@@ -78,6 +78,28 @@ class IndicatorPublic(BaseModel):
     dataset_id: str | None = None
     year_min: int | None = None
     year_max: int | None = None
+    quality: Literal["ok", "unit_unknown", "undocumented", "excluded", "duplicated"] = Field(
+        "ok", description="the most serious quality status of the series (a picker groups by it)"
+    )
+    quality_flags: list[str] = Field(default_factory=list, description="every status that applies")
+    unit_known: bool = True
+    quality_notes: list[dict[str, Any]] = Field(
+        default_factory=list, description="series-wide notes: kind, severity, detail"
+    )
+
+
+class UnitLabel(BaseModel):
+    unit: str = Field(description="the unit code as stored, e.g. '10^8 CNY'")
+    en: str
+    zh: str
+    label: str = Field(description="the label in the asked language")
+    aliases: list[str] = Field(default_factory=list, description="other spellings of the same unit")
+
+
+class UnitLabelsPublic(BaseModel):
+    lang: Literal["en", "zh"]
+    data: list[UnitLabel]
+    unsure_mark: str = Field(description="the mark after a unit the source leaves uncertain: '(?)'")
 
 
 class IndicatorsPublic(BaseModel):

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from industrial_brain._shared.i18n import check_lang
+from industrial_brain._shared.i18n import unit_labels as _unit_labels
 from industrial_brain.errors import InputError
 from industrial_brain.ingest import IngestReport, ingest
 from industrial_brain.services import monitor
@@ -141,6 +142,51 @@ def indicators(store: Store, *, datasets: Collection[str] | None = None) -> pd.D
     """Indicators with names, unit, direction, dimension and price basis, one row per dataset holding
     values of it, with that dataset's first and last year and number of regions."""
     return _only(indicator_coverage(store), datasets).reset_index(drop=True)
+
+
+#: Quality statuses of an indicator series in a picker, most serious first (:func:`indicator_choices`).
+SERIES_STATUSES = ("duplicated", "excluded", "undocumented", "unit_unknown", "ok")
+
+
+def indicator_choices(store: Store, *, datasets: Collection[str] | None = None) -> pd.DataFrame:
+    """:func:`indicators` with the quality status of each series (indicator × dataset), so a picker
+    can set doubtful series apart: ``quality`` (the most serious of :data:`SERIES_STATUSES`),
+    ``quality_flags`` (every status that applies, in that order), ``unit_known`` and
+    ``quality_notes`` (the series-wide notes: kind, severity, detail).
+
+    A series is *duplicated* when a note of kind ``duplicate_column`` or a note saying "duplicated"
+    is on it, *excluded* when a series-wide ``error`` note leaves it out of default analyses,
+    *undocumented* when its unit is "undocumented" or a note says it is not documented, and
+    *unit_unknown* when its unit is missing or carries the source's "(?)" mark.
+    """
+    ind = indicators(store, datasets=datasets)
+    qn = quality_notes(store, datasets=datasets)
+    wide = qn[qn["region_code"].isna() & qn["year"].isna() & qn["indicator_code"].notna()]
+    by = {k: g for k, g in wide.groupby(["dataset_id", "indicator_code"])}
+    flags, notes = [], []
+    for code, ds, unit in zip(ind["code"], ind["dataset_id"], ind["unit"]):
+        g = by.get((ds, code), wide.iloc[:0])
+        text = " ".join(g["detail"].astype(str)).lower()
+        u = "" if unit is None or pd.isna(unit) else str(unit).strip()
+        f = {
+            "duplicated": (g["kind"] == "duplicate_column").any() or "duplicated" in text,
+            "excluded": (g["severity"] == "error").any(),
+            "undocumented": u == "undocumented" or "not documented" in text or "undocumented" in text,
+            "unit_unknown": u in ("", "(?)") or u.endswith("(?)"),
+        }
+        flags.append([s for s in SERIES_STATUSES[:-1] if f[s]])
+        notes.append(g[["kind", "severity", "detail"]].to_dict("records"))
+    out = ind.copy()
+    out["quality"] = [f[0] if f else "ok" for f in flags]
+    out["quality_flags"] = flags
+    out["unit_known"] = ["unit_unknown" not in f and "undocumented" not in f for f in flags]
+    out["quality_notes"] = notes
+    return out
+
+
+def unit_labels(lang: str = "en") -> list[dict]:
+    """Every unit code with its English and Chinese label (:func:`industrial_brain._shared.i18n.unit_labels`)."""
+    return _unit_labels(lang)
 
 
 @dataclass(frozen=True)

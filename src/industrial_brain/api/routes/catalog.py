@@ -16,8 +16,9 @@ from industrial_brain.api.deps import (
     records,
     render,
 )
-from industrial_brain.api.params import Fmt
-from industrial_brain.api.schemas import DatasetsPublic, Page
+from industrial_brain._shared.i18n import UNSURE_UNIT
+from industrial_brain.api.params import Fmt, Lang
+from industrial_brain.api.schemas import DatasetsPublic, Page, UnitLabelsPublic
 from industrial_brain.services import catalog as service
 
 router = APIRouter(tags=["catalog"])
@@ -37,6 +38,18 @@ def catalog(
         return render({"data": records(cat), "count": len(cat)}, frame=cat, fmt=format)
 
     return cached(request, who, make)
+
+
+@router.get("/catalog/units", response_model=UnitLabelsPublic)
+def units(request: Request, who: CurrentRole, lang: Lang = "en"):
+    """The label of every stored unit code in English and Chinese (``label``: in ``lang``) and the other
+    spellings of the money units, so a view writes 10^8 CNY as 亿元 without its own copy. A unit stored
+    with the source's "(?)" keeps the mark (the code is the unit before it)."""
+    return cached(
+        request,
+        who,
+        lambda: render({"lang": lang, "data": service.unit_labels(lang), "unsure_mark": UNSURE_UNIT}),
+    )
 
 
 @router.get("/quality-notes", response_model=Page, responses={200: CSV})

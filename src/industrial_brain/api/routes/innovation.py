@@ -22,8 +22,9 @@ ERRORS = {200: CSV, 400: {"model": Message}}
 
 
 def _answer(frame, notes, lineage, fmt):
-    if fmt == "csv":
-        return render(frame=frame, fmt="csv")
+    if fmt != "json":
+        ids = sorted({str(d[0]) for d in lineage.datasets})
+        return render(frame=frame, fmt=fmt, source=("datasets " + ", ".join(ids)) if ids else None)
     return render(
         {"data": records(frame), "count": len(frame), "notes": list(notes), "lineage": lineage.to_dict()}
     )

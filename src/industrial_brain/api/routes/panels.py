@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+import pandas as pd
 from fastapi import APIRouter, Query, Request
 
 from industrial_brain.api.deps import (
@@ -29,10 +30,12 @@ router = APIRouter(tags=["panels"])
 
 @router.get("/indicators", response_model=IndicatorsPublic)
 def indicators(request: Request, store: StoreDep, who: CurrentRole):
-    """Indicators with names, unit, direction and the dataset and years holding their values."""
+    """Indicators with names, unit, direction and the dataset and years holding their values, and the
+    quality status of each series for a picker (``quality``: ok | unit_unknown | undocumented |
+    excluded | duplicated; ``quality_flags``, ``unit_known``, ``quality_notes``)."""
 
     def make():
-        f = service.indicators(store, datasets=readable_datasets(store, who))
+        f = service.indicator_choices(store, datasets=readable_datasets(store, who))
         return render({"data": records(f), "count": len(f)})
 
     return cached(request, who, make)
@@ -71,8 +74,10 @@ def panel(
         ds = dataset or readable_datasets(store, who)
         view = service.panel(store, indicator, region, years, ds, raw=raw)
         part = view.frame.iloc[offset : offset + limit]
-        if format == "csv":  # the CSV keeps its columns; the notes are in the JSON answer
-            return render(frame=part, fmt=format)
+        if format != "json":  # the files keep the CSV's columns; the notes are in the JSON answer
+            meta = service.indicators(store, datasets=ds).drop_duplicates("code").set_index("code")["unit"]
+            units = {c: str(meta[c]) for c in view.indicators if c in meta.index and pd.notna(meta[c])}
+            return render(frame=part, fmt=format, units=units, source="datasets " + ", ".join(sorted(ds)))
         yq = quality.panel_quality(store, view, ds)
         return render(
             {
