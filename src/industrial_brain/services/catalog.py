@@ -185,7 +185,9 @@ def indicator_choices(store: Store, *, datasets: Collection[str] | None = None) 
 
 
 def unit_labels(lang: str = "en") -> list[dict]:
-    """Every unit code with its English and Chinese label (:func:`industrial_brain._shared.i18n.unit_labels`)."""
+    """Every unit code with its English and Chinese label
+    (:func:`~industrial_brain._shared.i18n.unit_labels`).
+    """
     return _unit_labels(lang)
 
 
