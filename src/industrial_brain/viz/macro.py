@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import matplotlib.patches  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 from matplotlib.collections import PatchCollection  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
@@ -301,22 +302,27 @@ def kernel_density_html(
     )
 
 
-def moran_by_year(table: pd.DataFrame, *, title: str = "", alpha: float = 0.05):
+def moran_by_year(table: pd.DataFrame, *, title: str = "", alpha: float = 0.05, lang: str = "en"):
     """Moran's I by year with E[I]; filled markers where the permutation p-value (or, without
-    permutations, the normal-approximation p-value) is at most ``alpha``."""
+    permutations, the normal-approximation p-value) is at most ``alpha``; labels in ``lang``."""
+    zh = lang == "zh"
     fig, ax = plt.subplots(figsize=(6.4, 3.2))
     yrs = table["year"].to_numpy()
     I = table["I"].to_numpy(dtype=float)  # noqa: E741
     pcol = "p_sim" if "p_sim" in table and table["p_sim"].notna().all() else "p_norm"
     sig = table[pcol].to_numpy(dtype=float) <= alpha
     ax.plot(yrs, I, color="#1f6feb", lw=1.5)
-    ax.scatter(yrs[sig], I[sig], color="#1f6feb", zorder=3, label=f"{pcol} ≤ {alpha}")
+    p_name = ("置换p值" if pcol == "p_sim" else "正态p值") if zh else pcol
+    ax.scatter(yrs[sig], I[sig], color="#1f6feb", zorder=3, label=f"{p_name} ≤ {alpha}")
     ax.scatter(
-        yrs[~sig], I[~sig], facecolor="white", edgecolor="#1f6feb", zorder=3, label=f"{pcol} > {alpha}"
+        yrs[~sig], I[~sig], facecolor="white", edgecolor="#1f6feb", zorder=3, label=f"{p_name} > {alpha}"
     )
-    ax.axhline(float(table["EI"].iloc[0]), color="#888", ls="--", lw=1, label="E[I]")
-    ax.set_xlabel("year")
-    ax.set_ylabel("Moran's I")
+    ax.axhline(
+        float(table["EI"].iloc[0]), color="#888", ls="--", lw=1, label="E[I]（期望值）" if zh else "E[I]"
+    )
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.set_xlabel("年份" if zh else "year")
+    ax.set_ylabel("莫兰指数 I" if zh else "Moran's I")
     ax.legend(fontsize=8, frameon=False)
     if title:
         ax.set_title(title)
@@ -324,10 +330,13 @@ def moran_by_year(table: pd.DataFrame, *, title: str = "", alpha: float = 0.05):
     return fig
 
 
-def contribution_bars(contributions: pd.DataFrame, *, top: int = 10, title: str = "", label: str = "name"):
+def contribution_bars(
+    contributions: pd.DataFrame, *, top: int = 10, title: str = "", label: str = "name", lang: str = "en"
+):
     """Stacked horizontal bars of each indicator's contribution to the score of the ``top`` provinces
     (rows of an audit's contributions table: ``region_code``, ``name``, ``score``, ``indicator``,
-    ``contribution``), highest score on top; under arithmetic aggregation a bar's length is the score."""
+    ``contribution``), highest score on top; under arithmetic aggregation a bar's length is the score.
+    The legend shows the ``indicator`` column as given: pass indicator names, not codes."""
     wide = contributions.pivot_table(index=label, columns="indicator", values="contribution", sort=False)
     order = contributions.drop_duplicates(label).sort_values("score", ascending=False)[label].head(top)
     wide = wide.reindex(order)[list(dict.fromkeys(contributions["indicator"]))]
@@ -341,7 +350,9 @@ def contribution_bars(contributions: pd.DataFrame, *, top: int = 10, title: str 
         left += v
     ax.set_yticks(pos, [str(i) for i in wide.index])
     ax.invert_yaxis()
-    ax.set_xlabel("contribution to the score (w_j · x'_ij)")
+    ax.set_xlabel(
+        "对得分的贡献（w_j · x'_ij）" if lang == "zh" else "contribution to the score (w_j · x'_ij)"
+    )
     ax.legend(fontsize=6.5, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
     if title:
         ax.set_title(title)
@@ -349,18 +360,21 @@ def contribution_bars(contributions: pd.DataFrame, *, top: int = 10, title: str 
     return fig
 
 
-def rank_interval_chart(intervals: pd.DataFrame, *, title: str = "", label: str = "name"):
+def rank_interval_chart(intervals: pd.DataFrame, *, title: str = "", label: str = "name", lang: str = "en"):
     """Monte Carlo rank intervals (5th–95th percentile, median dot, nominal rank cross) per province,
     ordered by the nominal rank (rows of an audit's rank-interval table)."""
     ri = intervals.sort_values(["nominal", label], kind="stable")
     fig, ax = plt.subplots(figsize=(6.4, 0.22 * len(ri) + 1.6))
     y = np.arange(len(ri))
-    ax.hlines(y, ri["p05"], ri["p95"], color="#1f6feb", lw=2.2, label="5–95 %")
-    ax.scatter(ri["median"], y, color="#1f6feb", zorder=3, s=14, label="median")
-    ax.scatter(ri["nominal"], y, color="#d1242f", marker="x", zorder=4, s=16, label="nominal")
+    zh = lang == "zh"
+    ax.hlines(y, ri["p05"], ri["p95"], color="#1f6feb", lw=2.2, label="5%–95% 区间" if zh else "5–95 %")
+    ax.scatter(ri["median"], y, color="#1f6feb", zorder=3, s=14, label="中位数" if zh else "median")
+    ax.scatter(
+        ri["nominal"], y, color="#d1242f", marker="x", zorder=4, s=16, label="基准排名" if zh else "nominal"
+    )
     ax.set_yticks(y, [str(v) for v in ri[label]], fontsize=7)
     ax.invert_yaxis()
-    ax.set_xlabel("rank (1 = first)")
+    ax.set_xlabel("排名（1 = 第一）" if zh else "rank (1 = first)")
     ax.legend(fontsize=7, frameon=False, loc="upper right")
     if title:
         ax.set_title(title)
