@@ -72,7 +72,7 @@ def section_quality(store: Store, lang: str) -> Section:
         # the notes' own text is English (data/PROVENANCE.md): the Chinese report shows their kind
         s.table(errs[cols if lang == "zh" else [*cols, "detail"]], max_rows=25, unit=("codes", "代码与类型"))
         if lang == "zh":
-            s.note("各条提示的原文说明：ibrain quality 或 /api/v1/quality-notes。")
+            s.note_cmd("各条提示的原文说明：", "ibrain quality", "，或 /api/v1/quality-notes。")
     return s
 
 
@@ -200,7 +200,7 @@ def run_demo(store: Store, out: Path, *, lang: str = "en", progress=None) -> Pat
             stamp = f"{_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC"
             footer = (
                 f"industrial-brain {__version__} · {stamp} · "
-                + ("English version: " if lg == "zh" else "中文版：")
+                + ("英文版：" if lg == "zh" else "中文版：")
                 + link
             )
             path = out / f"report.{lg}.html"

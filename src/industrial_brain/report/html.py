@@ -86,6 +86,13 @@ class Section:
         """``zh`` in a Chinese section, ``en`` otherwise."""
         return zh if self.lang == "zh" else en
 
+    def note_cmd(self, before: str, cmd: str, after: str = "") -> "Section":
+        """A note naming a command or an address (``cmd`` as ``<code>``)."""
+        self.parts.append(
+            f'<p class="note">{html.escape(before)}<code>{html.escape(cmd)}</code>{html.escape(after)}</p>'
+        )
+        return self
+
     def code(self, s: str) -> "Section":
         """Machine text (lineage, commands, hashes) as it is, in a ``<code>`` line."""
         self.parts.append(f'<p class="note"><code>{html.escape(s)}</code></p>')

@@ -120,6 +120,9 @@ VALUES_ZH: dict[str, str] = {
     "sectors": "部门表",
     "indicators": "指标表",
     "enterprise": "企业",
+    "assessment": "企业评估",
+    "firms": "企业名录",
+    "transactions": "企业交易",
     "general": "一般",
     "important": "重要",
     "core": "核心",
@@ -153,16 +156,38 @@ VALUES_ZH: dict[str, str] = {
     "tertiary": "第三产业",
 }
 
+#: Phrases inside text cells (licences, units of the index systems) → Chinese, applied in order.
+PHRASES_ZH: tuple[tuple[str, str], ...] = (
+    ("no licence stated; cite the authors", "未注明许可；引用时注明作者"),
+    ("no licence stated; cite the repository", "未注明许可；引用时注明数据仓库"),
+    (", as received", "，按原样接收"),
+    (" (see LICENSE-DATA)", "（见 LICENSE-DATA）"),
+    (" (synthetic)", "（合成数据）"),
+    ("persons per 10^4 people", "人/万人"),
+    ("per 10^4 people", "每万人"),
+    ("ports per person", "个/人"),
+    ("CNY per person", "元/人"),
+    ("t per 10^8 CNY", "吨/亿元"),
+    ("per 10^10 CNY", "每百亿元"),
+    ("(?)", "（？）"),
+)
+
 _SUFFIX = re.compile(r"^(?P<base>.+?)\s*\((?P<unit>[^()]+)\)$")
 
 
 def zh_value(v: object) -> object:
     """A categorical value in Chinese (:data:`VALUES_ZH`), anything else unchanged.
 
-    >>> zh_value("outlier"), zh_value("330000"), zh_value(2.5)
-    ('离群值', '330000', 2.5)
+    >>> zh_value("outlier"), zh_value("330000"), zh_value("MIT (see LICENSE-DATA)")
+    ('离群值', '330000', 'MIT（见 LICENSE-DATA）')
     """
-    return VALUES_ZH.get(v, v) if isinstance(v, str) else v
+    if not isinstance(v, str):
+        return v
+    if v in VALUES_ZH:
+        return VALUES_ZH[v]
+    for en, zh in PHRASES_ZH:
+        v = v.replace(en, zh)
+    return unit_label(v, "zh")
 
 
 def zh_header(name: object) -> str:

@@ -116,7 +116,7 @@ def _run_notes(s: Section, notes) -> None:
     if not notes:
         return
     if s.lang == "zh":
-        s.note(f"本次运行另有 {len(notes)} 条方法说明（英文原文）：见 ibrain macro show 或 /api/v1/runs。")
+        s.note_cmd(f"本次运行另有 {len(notes)} 条方法说明（英文原文）：见 ", "ibrain macro show", "。")
         return
     for n in notes:
         s.note(n)
@@ -133,7 +133,8 @@ def section_macro_indices(store: Store, lang: str) -> Section:
         s.text(
             "三个综合指数（数字经济、实体经济、新质生产力；混合极差标准化，熵权法）覆盖 "
             f"{D.shape[0]} 个省份，"
-            f"{y0}–{y1} 年；数字经济与实体经济的耦合协调度 D（{run.model} 模型）。D 的均值由 "
+            f"{y0}–{y1} 年；数字经济与实体经济的耦合协调度 D"
+            f"（{_MODEL_ZH.get(run.model, run.model)}模型）。D 的均值由 "
             f"{D[y0].mean():.3f} 升至 {D[y1].mean():.3f}；已存为分析运行 {run.run_id}。"
         )
     else:
@@ -465,7 +466,12 @@ _AUDIT_TITLES = {
 }
 
 
-_CONTRIB_ZH = {"w_j · x'_ij": "w_j · x'_ij（权重 × 标准化值）"}
+_CONTRIB_ZH = {
+    "arithmetic": "w_j·x'_ij（权重 × 标准化值，合计为得分）",
+    "geometric": "w_j·ln x'_ij（合计为得分的对数）",
+    "topsis": "w_j·x'_ij（TOPSIS 加权矩阵；贴近度不是其合计）",
+}
+_MODEL_ZH = {"conventional": "传统", "corrected": "修正"}
 
 _FLAGS_ZH = {
     "negative": "负相关",
@@ -507,7 +513,7 @@ def _section_audit(store: Store, lang: str, role: str) -> Section:
             f"{sysobj.name_zh or sysobj.code}（{sysobj.code}）：{len(sysobj.indicators)} 项指标、"
             f"{len(sysobj.dimensions)} 个维度；{zh_value(a.normalization)}（混合参照），"
             f"{zh_value(a.weighting)}，{zh_value(a.aggregation)}聚合。"
-            f"指标贡献 = {_CONTRIB_ZH.get(a.contribution_kind, a.contribution_kind)}。"
+            f"指标贡献 = {_CONTRIB_ZH.get(a.aggregation, a.contribution_kind)}。"
             f"{y} 年全部指标的第一主成分解释 "
             f"{share:.0%} 的方差（特征值大于 1 的主成分 {n1} 个）；各维度 Cronbach α：{alphas}。"
         )

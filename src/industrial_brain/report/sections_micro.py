@@ -11,12 +11,19 @@ SYNTHETIC demo population, stored once by
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from industrial_brain import __version__
 from industrial_brain._shared.i18n import check_lang
 from industrial_brain.report.html import Section, chart_label, render
-from industrial_brain.services.assess import EnterpriseProfile, demo_profile, demo_sector_comparison
+from industrial_brain.services.assess import (
+    EnterpriseProfile,
+    demo_profile,
+    demo_sector_comparison,
+    sector_names_zh,
+)
 from industrial_brain.viz.fonts import cjk_font
 from industrial_brain.store.connection import Store
 from industrial_brain.viz.micro import radar, sector_comparison, trajectory_chart
@@ -64,7 +71,8 @@ def profile_sections(profile: EnterpriseProfile, lang: str = "en") -> list[Secti
             s1.t(
                 f"Sector percentile {profile.sector_percentile:.0f} among {profile.sector_n} assessed firms "
                 f"of {profile.sector}.",
-                f"在行业 {profile.sector} 的 {profile.sector_n} 家已评估企业中位于第 "
+                f"在行业 {sector_names_zh().get(str(profile.sector), profile.sector)} 的 "
+                f"{profile.sector_n} 家已评估企业中位于第 "
                 f"{profile.sector_percentile:.0f} 百分位。",
             )
         )
@@ -103,7 +111,7 @@ def profile_sections(profile: EnterpriseProfile, lang: str = "en") -> list[Secti
         s2.text(s2.t("The firm is at the top level.", "该企业已处于最高等级。"))
     else:
         for b in profile.blocking:
-            s2.note(s2.t("Blocked by: ", "受限于：") + str(b))
+            s2.note(s2.t("Blocked by: ", "受限于：") + (_blocking_zh(str(b)) if zh else str(b)))
         rm = profile.roadmap.reset_index()
         if len(rm):
             s2.table(
@@ -165,7 +173,7 @@ def section_micro_sectors(store: Store, lang: str) -> Section:
     )
     if lang == "zh":
         s.note(
-            "公布参考数据的来源（英文原文）见 ibrain assess reference"
+            "公布参考数据：2022年企业数字化转型评估报告（据称由中国电子技术标准化研究院／两化融合公共服务平台发布）"
             + ("；原始出版物未经核实，数字按转述引用。" if not ref.source_confirmed else "。")
         )
     else:
@@ -175,8 +183,9 @@ def section_micro_sectors(store: Store, lang: str) -> Section:
         s.note("Published reference: " + ref.source + unconfirmed)
     names = dict(zip(ref.sectors.index, ref.sectors["name_zh"]))
     shown = c.comparison.reset_index()
-    if lang == "zh":
+    if lang == "zh":  # the sector codes are English words: the Chinese report shows the names
         shown.insert(1, "name_zh", shown["sector"].map(names).fillna("全国"))
+        shown = shown.drop(columns=["sector"])
     shown = shown.rename(columns={"mean": "synthetic_mean", "published_mean": "published_mean_2022"})
     s.table(
         shown.drop(columns=["reference"]),
@@ -185,7 +194,7 @@ def section_micro_sectors(store: Store, lang: str) -> Section:
     )
     s.figure(
         sector_comparison(
-            c.comparison,
+            c.comparison.rename(index=names) if lang == "zh" and cjk_font() else c.comparison,
             title=chart_label("Mean total score by sector", "分行业平均总分", lang),
             lang=lang if cjk_font() else "en",
         )
@@ -207,6 +216,17 @@ def section_micro_sectors(store: Store, lang: str) -> Section:
     return s
 
 
+def _blocking_zh(text: str) -> str:
+    """A reason the firm is held below the next level (the diagnosis's English line) in Chinese."""
+    m = re.fullmatch(r"total score ([\d.]+) < ([\d.]+) needed for (\S+)", text)
+    if m:
+        return f"总分 {m[1]}，低于 {m[3]} 所需的 {m[2]}"
+    m = re.fullmatch(r"(dimension|question) (\S+) ([\d.]+) < floor ([\d.]+) for (\S+)", text)
+    if m:
+        return f"{'维度' if m[1] == 'dimension' else '题目'} {m[2]} 为 {m[3]}，低于 {m[5]} 的门槛 {m[4]}"
+    return text
+
+
 _SIZE_ZH = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}
 
 
@@ -218,7 +238,8 @@ def section_micro_profile(store: Store, lang: str) -> Section:
         s.t(
             f"{p.uscc} {p.name}: SYNTHETIC — not a real enterprise. Sector {p.sector}, region {p.region}, "
             f"size {p.size_class}. Full page:",
-            f"{p.uscc} {p.name}：合成企业，非真实企业。行业 {p.sector}，地区 {p.region}，"
+            f"{p.uscc} {p.name}：合成企业，非真实企业。"
+            f"行业 {sector_names_zh().get(str(p.sector), p.sector)}，地区 {p.region}，"
             f"规模 {_SIZE_ZH.get(str(p.size_class), p.size_class)}。完整画像页：",
         )
     )
