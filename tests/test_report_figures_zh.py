@@ -61,10 +61,16 @@ def _figures(lang: str):
         {"name": ["浙江", "江苏"], "p05": [1, 2], "p95": [3, 4], "median": [2, 3], "nominal": [1, 2]}
     )
     yield rank_interval_chart(ri, lang=lang)
-    yield radar(pd.Series([50.0, 60, 70], index=["a", "b", "c"]), pd.Series([55.0, 50, 65], index=["a", "b", "c"]),
-                labels=["战略", "技术", "数据"], lang=lang)  # fmt: skip
-    tr = pd.DataFrame({"taken_on": ["2021-01-01", "2022-01-01"], "total_score": [40.0, 55.0], "level": ["L2", "L3"],
-                       "model_version": ["1.0", "1.0"]})  # fmt: skip
+    dims = ["a", "b", "c"]
+    yield radar(
+        pd.Series([50.0, 60, 70], dims),
+        pd.Series([55.0, 50, 65], dims),
+        labels=["战略", "技术", "数据"],
+        lang=lang,
+    )
+    tr = pd.DataFrame(
+        {"taken_on": ["2021-01-01", "2022-01-01"], "total_score": [40.0, 55.0], "level": ["L2", "L3"]}
+    ).assign(model_version="1.0")
     yield trajectory_chart(tr, lang=lang)
     sc = pd.DataFrame({"mean": [50.0, 55.0], "published_mean": [52.0, 58.0]}, index=["机械", "电子"])
     yield sector_comparison(sc, lang=lang)

@@ -201,7 +201,7 @@ def run_demo(store: Store, out: Path, *, lang: str = "en", progress=None) -> Pat
             footer = (
                 f"industrial-brain {__version__} · {stamp} · "
                 + ("英文版：" if lg == "zh" else "中文版：")
-                + link
+                + f'<a href="{link}"><code>{link}</code></a>'
             )
             path = out / f"report.{lg}.html"
             path.write_text(render(title, subtitle, sections, footer, lang=lg), encoding="utf-8")

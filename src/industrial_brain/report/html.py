@@ -43,17 +43,18 @@ def _is_year_column(name: object) -> bool:
 
 
 def human_number(v: float) -> str:
-    """A number as a reader writes it: thousands separators, no exponent below 10^9, decimals by size
-    (≥ 1,000: none; ≥ 10: one; ≥ 1: two; below: three significant digits).
+    """A number as a reader writes it: thousands separators, never an exponent, decimals by size
+    (≥ 1,000: none; ≥ 10: one; ≥ 1: two; below: three significant digits, down to 0.001; smaller
+    values show as < 0.001).
 
-    >>> [human_number(x) for x in (129100.0, 2016.0, 45.678, 3.14159, 0.01234, 2.5e10)]
-    ['129,100', '2,016', '45.7', '3.14', '0.0123', '2.50e+10']
+    >>> [human_number(x) for x in (129100.0, 2016.0, 45.678, 3.14159, 0.01234, 2.5e10, -2e-6)]
+    ['129,100', '2,016', '45.7', '3.14', '0.0123', '25,000,000,000', '> −0.001']
     """
     if pd.isna(v):
         return ""
     a = abs(v)
-    if a >= 1e9:
-        return f"{v:.2e}"
+    if 0 < a < 1e-3:
+        return "< 0.001" if v > 0 else "> −0.001"
     if a >= 1000:
         return f"{v:,.0f}"
     if a >= 10:

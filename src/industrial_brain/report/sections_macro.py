@@ -95,10 +95,7 @@ def _footnote(kinds: pd.DataFrame, lang: str) -> str:
     found = sorted(set().union(*kinds.to_numpy().ravel()))
     if lang == "zh":
         listed = "、".join(str(zh_value(k)) for k in found)
-        return (
-            f"{MARK} 该数值所用的投入数据在该年有质量提示（{listed}）；"
-            "详见 ibrain quality 或 /api/v1/quality-notes。"
-        )
+        return f"{MARK} 该数值所用的投入数据在该年有质量提示（{listed}）；详见 /api/v1/quality-notes。"
     listed = ", ".join(k.replace("_", " ") for k in found)
     return (
         f"{MARK} an input of this value carries a quality note in that year ({listed}); the notes: "

@@ -238,7 +238,7 @@ def section_micro_profile(store: Store, lang: str) -> Section:
         s.t(
             f"{p.uscc} {p.name}: SYNTHETIC — not a real enterprise. Sector {p.sector}, region {p.region}, "
             f"size {p.size_class}. Full page:",
-            f"{p.uscc} {p.name}：合成企业，非真实企业。"
+            f"{p.uscc} {str(p.name).replace('(synthetic)', '（合成）')}：合成企业，非真实企业。"
             f"行业 {sector_names_zh().get(str(p.sector), p.sector)}，地区 {p.region}，"
             f"规模 {_SIZE_ZH.get(str(p.size_class), p.size_class)}。完整画像页：",
         )
