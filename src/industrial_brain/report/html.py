@@ -26,7 +26,7 @@ th{background:#f3f6fa}td:first-child,th:first-child{text-align:left}.note{color:
 caption{caption-side:top;text-align:left;color:#555;font-size:12px;padding:2px 0}
 code{overflow-wrap:anywhere;font-size:12px}
 img{max-width:100%;height:auto}p{overflow-wrap:anywhere}
-@media (max-width:700px){body{margin:1em .8em}}
+@media (max-width:700px){body{margin:1em .8em}td,th{white-space:nowrap}}
 footer{margin-top:3em;color:#777;font-size:12px}
 {{ css }}</style></head><body>
 <h1>{{ title }}</h1><p class="note">{{ subtitle }}</p>
