@@ -84,7 +84,7 @@ def test_report_opens_on_the_clean_year_and_marks_the_noted_value(marked_db):
     assert not other["digital"].endswith("†")
     foot = sec.parts[sec.parts.index(table) + 1]
     assert "† an input of this value carries a quality note in that year (level break)" in foot
-    assert any("† 该数值所用的投入数据在该年有质量提示（level break）" in p for p in zh.parts)
+    assert any("† 该数值所用的投入数据在该年有质量提示（水平断点）" in p for p in zh.parts)
     assert title.startswith("Map of D, 2020")  # the same inputs skip the same years
 
 

@@ -3,9 +3,14 @@ lineage) wrap, so the page never scrolls sideways at 390 px."""
 
 from __future__ import annotations
 
-import pandas as pd
+import shutil
 
+import pandas as pd
+import pytest
+
+from industrial_brain.report.demo import run_demo
 from industrial_brain.report.html import Section, render
+from industrial_brain.store import Store
 
 
 def test_report_fits_a_phone(browser, tmp_path):
@@ -20,3 +25,20 @@ def test_report_fits_a_phone(browser, tmp_path):
         table = "document.querySelector('table')"
         assert pg.evaluate(f"{table}.scrollWidth > {table}.clientWidth")
         pg.close()
+
+
+@pytest.mark.slow
+def test_demo_reports_fit_both_widths(browser, default_db, tmp_path, artifacts):
+    """The demo report in Chinese and in English at 1440 and 390 px: no sideways scroll; screenshots
+    (report_zh_390.png …) saved as CI artifacts."""
+    db = tmp_path / "demo.duckdb"
+    shutil.copy(default_db, db)
+    with Store(db) as s:
+        run_demo(s, tmp_path / "out")
+    for lang in ("zh", "en"):
+        for width in (1440, 390):
+            pg = browser.new_page(viewport={"width": width, "height": 900})
+            pg.goto((tmp_path / "out" / f"report.{lang}.html").as_uri())
+            assert pg.evaluate("document.documentElement.scrollWidth") <= width
+            pg.screenshot(path=str(artifacts / f"report_{lang}_{width}.png"), full_page=False)
+            pg.close()

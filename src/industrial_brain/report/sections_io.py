@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from industrial_brain._shared.i18n import in_100m_cny
-from industrial_brain.report.html import Section, bilingual
+from industrial_brain._shared.i18n import in_100m_cny, money_scale
+from industrial_brain.report.html import Section, chart_label
 from industrial_brain.services.io import (
     NATIONAL_42,
     chain,
@@ -45,7 +45,7 @@ TABLE_2020_153 = "cn_nbs_io_2020_153"
 
 def section_io_key_sectors(store: Store, lang: str) -> Section:
     """Key sectors of the 2020 national table (domestic block) and the linkage scatter plot."""
-    s = Section("Key sectors, 2020 national table 关键部门（2020年全国表）")
+    s = Section.of(lang, "Key sectors, 2020 national table", "关键部门（2020年全国表）")
     ks = table_key_sectors(store, TABLE_2020)
     mult = table_multipliers(store, TABLE_2020).table
     names = sector_names(store, TABLE_2020, lang)
@@ -53,31 +53,41 @@ def section_io_key_sectors(store: Store, lang: str) -> Section:
     t.insert(0, "name", names.reindex(t.index).to_numpy())
     t["output_multiplier"] = mult["output"]
     s.text(
-        "Rasmussen–Hirschman backward linkage (power of dispersion, 影响力系数) against forward linkage "
-        "(sensitivity of dispersion, 感应度系数, Ghosh-based) of the domestic block of the 2020 NBS "
-        "non-competitive table; key sectors have both above 1."
+        s.t(
+            "Rasmussen–Hirschman backward linkage (power of dispersion) against forward linkage "
+            "(sensitivity of dispersion, Ghosh-based) of the domestic block of the 2020 NBS "
+            "non-competitive table; key sectors have both above 1.",
+            "2020年国家统计局非竞争型投入产出表国内部分的 Rasmussen–Hirschman 影响力系数（后向关联）"
+            "与感应度系数（前向关联，基于 Ghosh 模型）；两者均大于1的为关键部门。",
+        )
     )
-    zh = cjk_font() and lang == "zh"
     s.figure(
         linkage_scatter(
             t,
-            title=bilingual(
+            title=chart_label(
                 "Backward vs forward linkages, China 2020 (domestic)",
                 "影响力系数与感应度系数（2020年，国内）",
-                zh,
+                lang,
             ),
+            lang=lang if cjk_font() else "en",
         )
     )
     key = t[t["quadrant"] == "key"].sort_values("backward", ascending=False)
-    s.text(f"{len(key)} key sectors:")
-    s.table(key.reset_index()[["sector", "name", "backward", "forward", "output_multiplier"]])
+    s.text(s.t(f"{len(key)} key sectors:", f"关键部门 {len(key)} 个："))
+    s.table(
+        key.reset_index()[["sector", "name", "backward", "forward", "output_multiplier"]],
+        unit=(
+            "dimensionless (linkage indices relative to the mean 1; multiplier per unit of final demand)",
+            "无量纲（关联系数以均值1为基准；乘数为单位最终需求的产出）",
+        ),
+    )
     return s
 
 
 def section_io_chokepoints(store: Store, lang: str) -> Section:
     """Chokepoints (卡脖子) of the 2020 153-sector table: import share × output at risk; the structural hubs
     of the 42-sector chain graph beside them."""
-    s = Section("Chokepoints of the industrial chain, 2020 产业链卡脖子环节（2020）")
+    s = Section.of(lang, "Chokepoints of the industrial chain, 2020", "产业链卡脖子环节（2020）")
     res = import_chokepoints(store, TABLE_2020_153)
     zh = lang == "zh"
     s.text(
@@ -85,7 +95,7 @@ def section_io_chokepoints(store: Store, lang: str) -> Section:
         "进口占总供给（总产出＋进口）比重，乘以其进口中间使用一旦中断、经国内表Ghosh供给模型向下游传导"
         "所影响的产出占全国总产出的比重（风险产出）；用途集中度为中间使用的HHI。"
         if zh
-        else "Chokepoints (卡脖子): critical inputs that depend on foreign supply. For every product of the "
+        else "Chokepoints: critical inputs that depend on foreign supply. For every product of the "
         "2020 national 153-sector table (competitive imports): the import share of its supply (output + "
         "imports) times the domestic output at risk if its imported intermediate use were lost, carried "
         "downstream by the supply-driven (Ghosh) model of the domestic table, as a share of total output. "
@@ -103,7 +113,13 @@ def section_io_chokepoints(store: Store, lang: str) -> Section:
         "use_hhi",
         "score",
     ]
-    s.table(f[cols])
+    k, money = money_scale(res.unit, lang)
+    f = f.assign(imports=f["imports"] * k, output_at_risk=f["output_at_risk"] * k)
+    shares = ("import share, output-at-risk share: share of 1", "进口比重、风险产出比重：比值（1为全部）")
+    s.table(
+        f[cols],
+        unit=(f"imports, output at risk: {money}; {shares[0]}", f"进口、风险产出：{money}；{shares[1]}"),
+    )
     first = f["sector"].iloc[0]
     chips = "094"
     rank = int(res.table.loc[chips, "rank"]) if chips in res.table.index else None
@@ -116,8 +132,12 @@ def section_io_chokepoints(store: Store, lang: str) -> Section:
             else f"Electronic components incl. integrated circuits (094) rank {rank}, with "
             f"{res.table.loc[chips, 'import_share']:.1%} of supply imported; output at risk by using sector:"
         )
-        s.table(u[["user", "name", "imported_use", "ghosh_multiplier", "output_at_risk", "share_of_product"]])
-    s.text(f"单位：{res.unit}。首位：{first}。" if zh else f"Unit: {res.unit}. First: {first}.")
+        u = u.assign(imported_use=u["imported_use"] * k, output_at_risk=u["output_at_risk"] * k)
+        s.table(
+            u[["user", "name", "imported_use", "ghosh_multiplier", "output_at_risk", "share_of_product"]],
+            unit=(f"imported use, output at risk: {money}", f"进口中间使用、风险产出：{money}"),
+        )
+    s.text(f"首位：{first}。" if zh else f"First: {first}.")
     g = chain(store, TABLE_2020, rule="important", lang=lang)
     s.text(
         f"结构枢纽部门（非卡脖子）：42部门国内系数链网络（重要系数规则，容许限 ≤ {g.threshold:g} %）"
@@ -130,21 +150,29 @@ def section_io_chokepoints(store: Store, lang: str) -> Section:
     )
     hubs = structural_hubs_frame(g, 8)
     s.table(
-        hubs[["sector", "name", "share_total", "betweenness", "rank_extraction", "rank_betweenness", "score"]]
+        hubs[
+            ["sector", "name", "share_total", "betweenness", "rank_extraction", "rank_betweenness", "score"]
+        ],
+        unit=("share of total output; betweenness 0–1; ranks", "占总产出比重；介数 0–1；排名"),
     )
     return s
 
 
 def section_io_digital(store: Store, lang: str) -> Section:
     """Digital input intensity by sector, national tables 2017/2018/2020."""
-    s = Section("Digital input intensity by sector 产业数字投入强度（2017/2018/2020）")
+    s = Section.of(lang, "Digital input intensity by sector", "产业数字投入强度（2017/2018/2020）")
     res = digital_national(store, table_ids=NATIONAL_42, lang=lang)
     years = {tid.split("_")[3]: r for tid, r in res.items()}
     s.text(
-        "Direct and total (Leontief) input coefficients of the digital-economy core sectors (20 "
-        "communication equipment, computers and electronics; 31 information transmission, software and IT "
-        "services), domestic plus imported inputs, per unit of each sector's output. Economy-wide = "
-        "output-weighted mean over the non-digital sectors."
+        s.t(
+            "Direct and total (Leontief) input coefficients of the digital-economy core sectors (20 "
+            "communication equipment, computers and electronics; 31 information transmission, software and "
+            "IT services), domestic plus imported inputs, per unit of each sector's output. Economy-wide = "
+            "output-weighted mean over the non-digital sectors.",
+            "数字经济核心部门（20 通信设备、计算机和其他电子设备；31 信息传输、软件和信息技术服务）"
+            "对各部门的直接消耗系数与完全消耗系数（Leontief），含国内与进口投入，按各部门单位产出计。"
+            "全经济 = 非数字部门按产出加权的平均。",
+        )
     )
     eco = pd.DataFrame(
         {
@@ -153,12 +181,14 @@ def section_io_digital(store: Store, lang: str) -> Section:
             "total": [r.total_economy for r in years.values()],
         }
     )
-    s.table(eco, floatfmt="{:.5f}")
-    zh = cjk_font() and lang == "zh"
+    coef = ("input per unit of output (CNY per CNY)", "单位产出的投入（元/元）")
+    s.table(eco.assign(year=eco["year"].astype(int)), floatfmt="{:.5f}", unit=coef)
     tot = {y: r.table.loc[~r.table["is_digital"], "total"] for y, r in years.items()}
     s.figure(
         digital_intensity_chart(
-            tot, title=bilingual("Total digital input coefficient by sector", "各部门完全数字投入系数", zh)
+            tot,
+            title=chart_label("Total digital input coefficient by sector", "各部门完全数字投入系数", lang),
+            lang=lang if cjk_font() else "en",
         )
     )
     last = list(years)[-1]
@@ -171,14 +201,19 @@ def section_io_digital(store: Store, lang: str) -> Section:
         }
     )
     t["change_total"] = t[f"total_{last}"] - t[f"total_{first}"]
-    s.text("By sector (digital sectors included; their own coefficients are intra-digital inputs):")
-    s.table(t.reset_index(), max_rows=42, floatfmt="{:.4f}")
+    s.text(
+        s.t(
+            "By sector (digital sectors included; their own coefficients are intra-digital inputs):",
+            "分部门（含数字部门，其系数为数字部门内部投入）：",
+        )
+    )
+    s.table(t.reset_index(), max_rows=42, floatfmt="{:.4f}", unit=coef)
     return s
 
 
 def section_io_mrio(store: Store, lang: str) -> Section:
     """Summary of the constructed 31-province MRIO of 2017."""
-    s = Section("Multi-regional table, 31 provinces 2017 多区域投入产出表（31省，2017）")
+    s = Section.of(lang, "Multi-regional table, 31 provinces 2017", "多区域投入产出表（31省，2017）")
     res = mrio(store)
     f, acc = mrio_summary(store, res)
     comp = national_comparison(store, res)
@@ -200,12 +235,12 @@ def section_io_mrio(store: Store, lang: str) -> Section:
     ]
     s.text(
         f"最大相对偏差：总产出 {dev_output:.1e}，调出 {c['max_rel_dev_outflows']:.1e}，调入 "
-        f"{c['max_rel_dev_inflows']:.1e}；最小流量 {smallest:g}。省际贸易 {trade[0]:.2f} 万亿元（省表调出 "
+        f"{c['max_rel_dev_inflows']:.1e}；最小流量 {smallest:,.3g}。省际贸易 {trade[0]:.2f} 万亿元（省表调出 "
         f"{trade[1]:.2f}、调入 {trade[2]:.2f}；剔除转口 {trade[3]:.2f}）。"
         if zh
         else f"Largest relative deviations: gross output {dev_output:.1e}, "
         f"outflows {c['max_rel_dev_outflows']:.1e}, inflows {c['max_rel_dev_inflows']:.1e}; smallest flow "
-        f"{smallest:g}. Interprovincial trade {trade[0]:.2f} trillion CNY (published outflows "
+        f"{smallest:,.3g}. Interprovincial trade {trade[0]:.2f} trillion CNY (published outflows "
         f"{trade[1]:.2f}, inflows {trade[2]:.2f}; transit removed {trade[3]:.2f})."
     )
     s.text(
@@ -239,7 +274,9 @@ def section_io_mrio(store: Store, lang: str) -> Section:
         t[f"{cn}（{unit}）" if zh else f"{en} ({unit})"] = f[c].to_numpy() * per
     t["区内乘数" if zh else "intra-regional multiplier"] = f["intra_multiplier"].to_numpy()
     t["溢出乘数" if zh else "spillover multiplier"] = f["spillover_multiplier"].to_numpy()
-    s.table(t, max_rows=31, floatfmt="{:,.2f}")
+    s.table(
+        t, max_rows=31, floatfmt="{:,.2f}", unit=(f"{unit}; multipliers dimensionless", f"{unit}；乘数无量纲")
+    )
     sp = digital_spillover(store)
     share = sp.drop_duplicates("demand").set_index("demand")["spillover_share"].sort_values(ascending=False)
     names = f["name_zh" if zh else "name_en"]

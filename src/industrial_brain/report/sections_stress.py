@@ -96,6 +96,18 @@ def _top(res, mc, tm, lang: str, k: int, exclude_region: str | None = None) -> p
     return out
 
 
+#: Unit caption of the headline table: each row names its own.
+HEADLINE_UNIT = ("as named in each row", "见各行指标名称")
+
+
+def _top_unit(tm, lang: str) -> tuple[str, str]:
+    _, unit = money_scale(tm.unit, lang)
+    return (
+        f"production loss: {unit}; output ratio: share of the initial output; recovery: day; probability 0–1",
+        f"产出损失：{unit}；产出比：占初始产出比重；恢复日：天；概率 0–1",
+    )
+
+
 def _run(store: Store, name: str):
     sc = read_scenario(name)
     res, mc, tm = run_scenario(store, sc, runs=DEMO_RUNS.get(name, 0))
@@ -106,7 +118,7 @@ def _run(store: Store, name: str):
 def section_stress_chips(store: Store, lang: str) -> Section:
     """Chip supply cut: 30 % capacity loss of sector 094 for 90 days (2020, 153 sectors)."""
     zh = lang == "zh"
-    s = Section("Stress test: chip supply cut 压力测试：芯片供给冲击")
+    s = Section.of(lang, "Stress test: chip supply cut", "压力测试：芯片供给冲击")
     sc, res, mc, tm = _run(store, "chips_capacity_2020")
     s.text(
         (
@@ -122,19 +134,19 @@ def section_stress_chips(store: Store, lang: str) -> Section:
             "demand."
         )
     )
-    s.table(_headline(res, mc, tm, lang))
+    s.table(_headline(res, mc, tm, lang), unit=HEADLINE_UNIT)
     s.figure(plot_recovery(res, names=tm.sector_names, lang=lang, title=None))
-    s.table(_top(res, mc, tm, lang, int(sc.report.get("top", 12))))
+    s.table(_top(res, mc, tm, lang, int(sc.report.get("top", 12))), unit=_top_unit(tm, lang))
     if mc is not None:
         s.note(
             (
                 f"蒙特卡洛：冲击幅度（15%–50%，三角分布）与持续时间（45–135天）随机抽取，"
-                f"{mc.runs}次，种子{mc.seed}。"
+                f"{mc.runs}次，随机种子 {mc.seed}。"
             )
             if zh
             else (
                 f"Monte Carlo over the shock's depth (triangular 15–50 %) and duration (45–135 days): "
-                f"{mc.runs} runs, seed {mc.seed}; `ibrain stress run chips_capacity_2020` runs the "
+                f"{mc.runs} runs, seed {mc.seed}; 'ibrain stress run chips_capacity_2020' runs the "
                 "full 1,000."
             )
         )
@@ -145,7 +157,7 @@ def section_stress_chips(store: Store, lang: str) -> Section:
 def section_stress_flood(store: Store, lang: str) -> Section:
     """Flood stopping Henan's equipment manufacturing on the 31-province MRIO: who else loses."""
     zh = lang == "zh"
-    s = Section("Stress test: flood in an equipment-making province 压力测试：装备制造省份洪灾")
+    s = Section.of(lang, "Stress test: flood in an equipment-making province", "压力测试：装备制造省份洪灾")
     sc, res, mc, tm = _run(store, "flood_equipment_mrio")
     hit = "410000"
     s.text(
@@ -163,7 +175,7 @@ def section_stress_flood(store: Store, lang: str) -> Section:
             "τ = 90 days)."
         )
     )
-    s.table(_headline(res, mc, tm, lang))
+    s.table(_headline(res, mc, tm, lang), unit=HEADLINE_UNIT)
     s.figure(plot_recovery(res, names=tm.sector_names, region_names=tm.region_names, lang=lang))
     f = res.to_frame()
     by_reg = f.groupby(level=0)[["loss", "gross_loss", "final_demand_unmet"]].sum()
@@ -182,8 +194,11 @@ def section_stress_flood(store: Store, lang: str) -> Section:
             }
         ),
         floatfmt="{:,.2f}",
+        unit=(unit, unit),
     )
     s.figure(plot_region_losses(res, region_names=tm.region_names, lang=lang, unit=tm.unit))
     s.note("河南以外受影响最大的部门：" if zh else "Industries outside Henan that lose most:")
-    s.table(_top(res, mc, tm, lang, int(sc.report.get("top", 12)), exclude_region=hit))
+    s.table(
+        _top(res, mc, tm, lang, int(sc.report.get("top", 12)), exclude_region=hit), unit=_top_unit(tm, lang)
+    )
     return s

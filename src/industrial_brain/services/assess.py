@@ -1040,3 +1040,10 @@ def demo_profile(store: Store) -> EnterpriseProfile:
     med = cand["total_score"].median()
     pick = cand.iloc[int(np.argmin(np.abs(cand["total_score"].to_numpy() - med)))]
     return enterprise_profile(store, pick["uscc"])
+
+
+def sector_names_zh() -> dict[str, str]:
+    """The Chinese name of each assessment sector (the sector codes are English names: ``Machinery`` →
+    ``机械``), from the published 2022 reference's sector list."""
+    ref = published_reference_2022()
+    return dict(zip(ref.sectors.index.astype(str), ref.sectors["name_zh"].astype(str)))

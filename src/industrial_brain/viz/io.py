@@ -22,20 +22,39 @@ _QUADRANT_COLOURS = {
 }
 
 
+_QUADRANT_EN = {
+    "key": "key sectors",
+    "backward_oriented": "backward-oriented",
+    "forward_oriented": "forward-oriented",
+    "weak": "weak linkages",
+}
+_QUADRANT_ZH = {
+    "key": "关键部门",
+    "backward_oriented": "后向型",
+    "forward_oriented": "前向型",
+    "weak": "弱关联",
+}
+
+
 def linkage_scatter(
     table: pd.DataFrame,
     *,
     threshold: float = 1.0,
     title: str = "",
-    xlabel: str = "backward linkage (power of dispersion)",
-    ylabel: str = "forward linkage (sensitivity of dispersion)",
+    xlabel: str | None = None,
+    ylabel: str | None = None,
     annotate: bool = True,
+    lang: str = "en",
 ):
-    """Backward vs forward linkages, one point per sector, coloured by key-sector quadrant.
+    """Backward vs forward linkages, one point per sector, coloured by key-sector quadrant; axis and
+    legend labels in ``lang`` (en, zh: the caller makes sure a CJK font is set).
 
     ``table`` has columns ``backward``, ``forward`` and optionally ``quadrant`` (from
     :func:`industrial_brain.meso.linkages.key_sectors`), indexed by sector code.
     """
+    zh = lang == "zh"
+    xlabel = xlabel or ("影响力系数（后向关联）" if zh else "backward linkage (power of dispersion)")
+    ylabel = ylabel or ("感应度系数（前向关联）" if zh else "forward linkage (sensitivity of dispersion)")
     fig, ax = plt.subplots(figsize=(7.2, 5.6))
     q = table["quadrant"] if "quadrant" in table.columns else pd.Series("weak", index=table.index)
     for quad, colour in _QUADRANT_COLOURS.items():
@@ -46,7 +65,7 @@ def linkage_scatter(
                 table.loc[sel, "forward"],
                 s=28,
                 color=colour,
-                label=quad,
+                label=(_QUADRANT_ZH if zh else _QUADRANT_EN)[quad],
                 alpha=0.85,
                 edgecolor="white",
                 linewidth=0.5,
@@ -75,10 +94,12 @@ def digital_intensity_chart(
     coefficients: Mapping[str, pd.Series],
     *,
     title: str = "",
-    ylabel: str = "total digital input coefficient",
+    ylabel: str | None = None,
     top: int | None = None,
+    lang: str = "en",
 ):
-    """Grouped bars: a digital input coefficient by sector (x) for several tables/years (bars).
+    """Grouped bars: a digital input coefficient by sector (x) for several tables/years (bars); labels
+    in ``lang`` (en, zh).
 
     ``coefficients`` maps a label (e.g. the year) to a Series indexed by sector code.
     """
@@ -93,8 +114,11 @@ def digital_intensity_chart(
         ax.bar(pos + (m - (k - 1) / 2) * width, frame[col].to_numpy(), width=width, label=str(col))
     ax.set_xticks(pos)
     ax.set_xticklabels([str(c) for c in frame.index], fontsize=7, rotation=90)
-    ax.set_ylabel(ylabel)
-    ax.set_xlabel("sector")
+    zh = lang == "zh"
+    ax.set_ylabel(
+        ylabel or ("完全数字投入系数（元/元）" if zh else "total digital input coefficient (CNY per CNY)")
+    )
+    ax.set_xlabel("部门代码" if zh else "sector code")
     if title:
         ax.set_title(title)
     ax.legend(fontsize=8, frameon=False)

@@ -19,6 +19,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+import matplotlib.patches  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 from matplotlib.collections import PatchCollection  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
@@ -29,6 +31,7 @@ __all__ = [
     "GEOJSON",
     "province_shapes",
     "choropleth",
+    "INSET_LABEL",
     "kernel_density_ridge",
     "kernel_density_html",
     "moran_by_year",
@@ -81,6 +84,42 @@ def _polygon_path(geom: Any) -> MplPath:
     return MplPath(np.concatenate(verts), np.concatenate(codes))
 
 
+#: Regions the provincial panels do not cover (Taiwan, Hong Kong, Macao): keyed "not covered", never
+#: "no data this year".
+NOT_COVERED = ("710000", "810000", "820000")
+#: Extent (lon min, lon max, lat min, lat max) of the South China Sea inset (南海诸岛) and the southern
+#: edge of the main map above it, as on China's standard maps.
+SOUTH_CHINA_SEA = (105.0, 124.0, 2.5, 24.5)
+MAIN_MAP_SOUTH = 17.0
+#: Label of the inset axes (a test and a reader find it by this).
+INSET_LABEL = "south_china_sea_inset"
+_KEY = {
+    "en": ("no data", "not covered (Taiwan, Hong Kong, Macao)", "South China Sea Islands"),
+    "zh": ("无数据", "未覆盖（台湾、香港、澳门）", "南海诸岛"),
+}
+
+
+def _draw_provinces(ax, vals, cm, norm, path, with_lines: bool = True) -> tuple[int, int, int]:
+    patches, colours, empty, uncovered = [], [], [], []
+    for code, _, geom in _features(path):
+        p = PathPatch(_polygon_path(geom))
+        x = vals.get(code, np.nan)
+        if np.isfinite(x):
+            patches.append(p)
+            colours.append(cm(norm(x)))
+        elif code in NOT_COVERED:
+            uncovered.append(p)
+        else:
+            empty.append(p)
+    lw = 0.4 if with_lines else 0.2
+    ax.add_collection(PatchCollection(empty, facecolor="#e6e6e6", edgecolor="white", linewidth=lw))
+    ax.add_collection(
+        PatchCollection(uncovered, facecolor="white", edgecolor="#999999", hatch="////", linewidth=lw)
+    )
+    ax.add_collection(PatchCollection(patches, facecolor=colours, edgecolor="white", linewidth=lw))
+    return len(patches), len(empty), len(uncovered)
+
+
 def choropleth(
     values: pd.Series,
     *,
@@ -89,25 +128,35 @@ def choropleth(
     vmin: float | None = None,
     vmax: float | None = None,
     label: str = "",
-    missing_label: str = "no data",
+    missing_label: str | None = None,
     bins: Any = None,
     path: str | None = None,
+    lang: str = "en",
+    inset: bool = True,
 ):
-    """Province map coloured by ``values`` (indexed by GB/T 2260 code).
+    """Province map coloured by ``values`` (indexed by GB/T 2260 code), with the South China Sea
+    (南海诸岛) in an inset box at the lower right, as on China's standard maps.
 
-    Provinces without a value (e.g. Taiwan, Hong Kong, Macao in the provincial panels) are drawn in
-    light grey. ``bins`` (e.g. ``np.arange(0, 1.01, 0.1)`` for the ten coordination classes) gives a
-    stepped colour scale.
+    Provinces without a value are light grey, keyed "no data" (``missing_label`` overrides); Taiwan,
+    Hong Kong and Macao, which the provincial panels do not cover (:data:`NOT_COVERED`), are hatched
+    and keyed "not covered". ``bins`` (e.g. ``np.arange(0, 1.01, 0.1)`` for the ten coordination
+    classes) gives a stepped colour scale; the colour bar's label ``label`` should carry the unit, and
+    the data's minimum and maximum are written under it. ``lang`` (en, zh) is the language of the keys.
+    The inset (axes labelled :data:`INSET_LABEL`) shows the sea from 2.5° N at the map's scale; the
+    shipped boundaries (data/geo, ECharts' China map) hold no island or nine-dash-line geometry, so
+    only the coasts around the sea are drawn in it.
     """
     if not isinstance(values, pd.Series):
         raise InputError.at("map values must be a Series indexed by region code", value=type(values).__name__)
+    keys = _KEY["zh" if lang == "zh" else "en"]
     vals = values.copy()
     vals.index = vals.index.map(str)
     v = vals.to_numpy(dtype=float)
     if not np.isfinite(v).any():
         raise InputError.at("no finite value to map", column=str(values.name))
-    vmin = float(np.nanmin(v)) if vmin is None else vmin
-    vmax = float(np.nanmax(v)) if vmax is None else vmax
+    lo, hi = float(np.nanmin(v)), float(np.nanmax(v))
+    vmin = lo if vmin is None else vmin
+    vmax = hi if vmax is None else vmax
     norm = (
         matplotlib.colors.BoundaryNorm(bins, plt.get_cmap(cmap).N)
         if bins is not None
@@ -115,26 +164,45 @@ def choropleth(
     )
     cm = plt.get_cmap(cmap)
     fig, ax = plt.subplots(figsize=(8.0, 6.4))
-    patches, colours, empty = [], [], []
-    for code, _, geom in _features(path):
-        p = PathPatch(_polygon_path(geom))
-        x = vals.get(code, np.nan)
-        if np.isfinite(x):
-            patches.append(p)
-            colours.append(cm(norm(x)))
-        else:
-            empty.append(p)
-    ax.add_collection(PatchCollection(empty, facecolor="#e6e6e6", edgecolor="white", linewidth=0.4))
-    ax.add_collection(PatchCollection(patches, facecolor=colours, edgecolor="white", linewidth=0.4))
+    _, n_empty, n_uncovered = _draw_provinces(ax, vals, cm, norm, path)
     ax.autoscale_view()
-    ax.set_aspect(1.0 / np.cos(np.radians(35.0)))  # equirectangular at China's mean latitude
+    aspect = 1.0 / np.cos(np.radians(35.0))  # equirectangular at China's mean latitude
+    ax.set_aspect(aspect)
     ax.set_axis_off()
+    if inset:
+        x0, x1 = ax.get_xlim()
+        ax.set_ylim(MAIN_MAP_SOUTH, ax.get_ylim()[1])
+        lon0, lon1, lat0, lat1 = SOUTH_CHINA_SEA
+        w = (lon1 - lon0) / (x1 - x0)
+        h = (lat1 - lat0) / (ax.get_ylim()[1] - MAIN_MAP_SOUTH)
+        box = ax.inset_axes([1.0 - w * 0.62, 0.0, w * 0.62, h * 0.62])  # at 0.62 of the map's scale
+        box.set_label(INSET_LABEL)
+        _draw_provinces(box, vals, cm, norm, path, with_lines=False)
+        box.set_xlim(lon0, lon1)
+        box.set_ylim(lat0, lat1)
+        box.set_aspect(aspect, adjustable="datalim")
+        box.set_xticks([])
+        box.set_yticks([])
+        box.set_facecolor("white")
+        for sp in box.spines.values():
+            sp.set_edgecolor("#333333")
+            sp.set_linewidth(0.8)
+        box.text(0.5, 0.04, keys[2], transform=box.transAxes, ha="center", va="bottom", fontsize=7)
     sm = matplotlib.cm.ScalarMappable(norm=norm, cmap=cm)
     cb = fig.colorbar(sm, ax=ax, shrink=0.6, pad=0.01)
-    if label:
-        cb.set_label(label)
-    if empty:
-        ax.text(0.01, 0.01, f"grey: {missing_label}", transform=ax.transAxes, fontsize=8, color="#666")
+    rng = ("最小 {} · 最大 {}" if lang == "zh" else "min {} · max {}").format(f"{lo:.3g}", f"{hi:.3g}")
+    cb.set_label(f"{label}\n{rng}" if label else rng)
+    handles = []
+    if n_empty:
+        handles.append(
+            matplotlib.patches.Patch(facecolor="#e6e6e6", edgecolor="#bbbbbb", label=missing_label or keys[0])
+        )
+    if n_uncovered:
+        handles.append(
+            matplotlib.patches.Patch(facecolor="white", edgecolor="#999999", hatch="////", label=keys[1])
+        )
+    if handles:
+        ax.legend(handles=handles, loc="lower left", fontsize=7, frameon=False)
     if title:
         ax.set_title(title)
     fig.tight_layout()
@@ -234,22 +302,27 @@ def kernel_density_html(
     )
 
 
-def moran_by_year(table: pd.DataFrame, *, title: str = "", alpha: float = 0.05):
+def moran_by_year(table: pd.DataFrame, *, title: str = "", alpha: float = 0.05, lang: str = "en"):
     """Moran's I by year with E[I]; filled markers where the permutation p-value (or, without
-    permutations, the normal-approximation p-value) is at most ``alpha``."""
+    permutations, the normal-approximation p-value) is at most ``alpha``; labels in ``lang``."""
+    zh = lang == "zh"
     fig, ax = plt.subplots(figsize=(6.4, 3.2))
     yrs = table["year"].to_numpy()
     I = table["I"].to_numpy(dtype=float)  # noqa: E741
     pcol = "p_sim" if "p_sim" in table and table["p_sim"].notna().all() else "p_norm"
     sig = table[pcol].to_numpy(dtype=float) <= alpha
     ax.plot(yrs, I, color="#1f6feb", lw=1.5)
-    ax.scatter(yrs[sig], I[sig], color="#1f6feb", zorder=3, label=f"{pcol} ≤ {alpha}")
+    p_name = ("置换p值" if pcol == "p_sim" else "正态p值") if zh else pcol
+    ax.scatter(yrs[sig], I[sig], color="#1f6feb", zorder=3, label=f"{p_name} ≤ {alpha}")
     ax.scatter(
-        yrs[~sig], I[~sig], facecolor="white", edgecolor="#1f6feb", zorder=3, label=f"{pcol} > {alpha}"
+        yrs[~sig], I[~sig], facecolor="white", edgecolor="#1f6feb", zorder=3, label=f"{p_name} > {alpha}"
     )
-    ax.axhline(float(table["EI"].iloc[0]), color="#888", ls="--", lw=1, label="E[I]")
-    ax.set_xlabel("year")
-    ax.set_ylabel("Moran's I")
+    ax.axhline(
+        float(table["EI"].iloc[0]), color="#888", ls="--", lw=1, label="E[I]（期望值）" if zh else "E[I]"
+    )
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.set_xlabel("年份" if zh else "year")
+    ax.set_ylabel("莫兰指数 I" if zh else "Moran's I")
     ax.legend(fontsize=8, frameon=False)
     if title:
         ax.set_title(title)
@@ -257,10 +330,13 @@ def moran_by_year(table: pd.DataFrame, *, title: str = "", alpha: float = 0.05):
     return fig
 
 
-def contribution_bars(contributions: pd.DataFrame, *, top: int = 10, title: str = "", label: str = "name"):
+def contribution_bars(
+    contributions: pd.DataFrame, *, top: int = 10, title: str = "", label: str = "name", lang: str = "en"
+):
     """Stacked horizontal bars of each indicator's contribution to the score of the ``top`` provinces
     (rows of an audit's contributions table: ``region_code``, ``name``, ``score``, ``indicator``,
-    ``contribution``), highest score on top; under arithmetic aggregation a bar's length is the score."""
+    ``contribution``), highest score on top; under arithmetic aggregation a bar's length is the score.
+    The legend shows the ``indicator`` column as given: pass indicator names, not codes."""
     wide = contributions.pivot_table(index=label, columns="indicator", values="contribution", sort=False)
     order = contributions.drop_duplicates(label).sort_values("score", ascending=False)[label].head(top)
     wide = wide.reindex(order)[list(dict.fromkeys(contributions["indicator"]))]
@@ -274,7 +350,9 @@ def contribution_bars(contributions: pd.DataFrame, *, top: int = 10, title: str 
         left += v
     ax.set_yticks(pos, [str(i) for i in wide.index])
     ax.invert_yaxis()
-    ax.set_xlabel("contribution to the score (w_j · x'_ij)")
+    ax.set_xlabel(
+        "对得分的贡献（w_j · x'_ij）" if lang == "zh" else "contribution to the score (w_j · x'_ij)"
+    )
     ax.legend(fontsize=6.5, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
     if title:
         ax.set_title(title)
@@ -282,18 +360,21 @@ def contribution_bars(contributions: pd.DataFrame, *, top: int = 10, title: str 
     return fig
 
 
-def rank_interval_chart(intervals: pd.DataFrame, *, title: str = "", label: str = "name"):
+def rank_interval_chart(intervals: pd.DataFrame, *, title: str = "", label: str = "name", lang: str = "en"):
     """Monte Carlo rank intervals (5th–95th percentile, median dot, nominal rank cross) per province,
     ordered by the nominal rank (rows of an audit's rank-interval table)."""
     ri = intervals.sort_values(["nominal", label], kind="stable")
     fig, ax = plt.subplots(figsize=(6.4, 0.22 * len(ri) + 1.6))
     y = np.arange(len(ri))
-    ax.hlines(y, ri["p05"], ri["p95"], color="#1f6feb", lw=2.2, label="5–95 %")
-    ax.scatter(ri["median"], y, color="#1f6feb", zorder=3, s=14, label="median")
-    ax.scatter(ri["nominal"], y, color="#d1242f", marker="x", zorder=4, s=16, label="nominal")
+    zh = lang == "zh"
+    ax.hlines(y, ri["p05"], ri["p95"], color="#1f6feb", lw=2.2, label="5%–95% 区间" if zh else "5–95 %")
+    ax.scatter(ri["median"], y, color="#1f6feb", zorder=3, s=14, label="中位数" if zh else "median")
+    ax.scatter(
+        ri["nominal"], y, color="#d1242f", marker="x", zorder=4, s=16, label="基准排名" if zh else "nominal"
+    )
     ax.set_yticks(y, [str(v) for v in ri[label]], fontsize=7)
     ax.invert_yaxis()
-    ax.set_xlabel("rank (1 = first)")
+    ax.set_xlabel("排名（1 = 第一）" if zh else "rank (1 = first)")
     ax.legend(fontsize=7, frameon=False, loc="upper right")
     if title:
         ax.set_title(title)

@@ -21,13 +21,18 @@ def radar(
     *,
     labels: Sequence[str] | None = None,
     title: str = "",
-    score_label: str = "enterprise",
-    benchmark_label: str = "sector median",
+    score_label: str | None = None,
+    benchmark_label: str | None = None,
+    lang: str = "en",
 ):
-    """Radar (spider) chart of dimension scores (0–100), with a benchmark polygon when given.
+    """Radar (spider) chart of dimension scores (0–100), with a benchmark polygon when given; legend
+    in ``lang`` unless the labels are given.
 
     ``scores`` and ``benchmark`` are indexed by dimension code; a benchmark of NaN is not drawn.
     """
+    zh = lang == "zh"
+    score_label = score_label or ("本企业" if zh else "enterprise")
+    benchmark_label = benchmark_label or ("行业中位数" if zh else "sector median")
     codes = list(scores.index)
     n = len(codes)
     ang = np.linspace(0.0, 2 * np.pi, n, endpoint=False)
@@ -52,7 +57,7 @@ def radar(
     return fig
 
 
-def trajectory_chart(traj: pd.DataFrame, *, title: str = ""):
+def trajectory_chart(traj: pd.DataFrame, *, title: str = "", lang: str = "en"):
     """Total score of each assessment over time, one marker per assessment, labelled with its level
     and model version (columns ``taken_on``, ``total_score``, ``level``, ``model_version``)."""
     fig, ax = plt.subplots(figsize=(7, 3.2))
@@ -63,7 +68,7 @@ def trajectory_chart(traj: pd.DataFrame, *, title: str = ""):
             f"{lv} (v{ver})", (xi, yi), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8
         )
     ax.set_ylim(0, 100)
-    ax.set_ylabel("total score")
+    ax.set_ylabel("总分（0–100）" if lang == "zh" else "total score (0–100)")
     if title:
         ax.set_title(title)
     fig.autofmt_xdate()
@@ -74,11 +79,15 @@ def sector_comparison(
     table: pd.DataFrame,
     *,
     title: str = "",
-    ours_label: str = "synthetic population",
-    ref_label: str = "published 2022 (reference)",
+    ours_label: str | None = None,
+    ref_label: str | None = None,
+    lang: str = "en",
 ):
     """Horizontal bars of our sector means beside the published reference means
     (columns ``mean`` and ``published_mean``, index = sector; the ``ALL`` row is left out)."""
+    zh = lang == "zh"
+    ours_label = ours_label or ("合成样本" if zh else "synthetic population")
+    ref_label = ref_label or ("2022年公布值（参照）" if zh else "published 2022 (reference)")
     t = table.drop(index="ALL", errors="ignore")
     y = np.arange(len(t))
     fig, ax = plt.subplots(figsize=(7.5, 0.38 * len(t) + 1.2))
@@ -88,7 +97,7 @@ def sector_comparison(
     ax.set_yticklabels(list(t.index), fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    ax.set_xlabel("mean total score")
+    ax.set_xlabel("平均总分（0–100）" if zh else "mean total score (0–100)")
     ax.legend(fontsize=8, loc="lower right")
     if title:
         ax.set_title(title)
