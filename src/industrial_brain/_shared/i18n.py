@@ -156,6 +156,15 @@ UNIT_LABELS: dict[str, tuple[str, str]] = {
     "10^4 t": ("10^4 t", "万吨"),
     "persons": ("persons", "人"),
     "10^4 persons": ("10^4 persons", "万人"),
+    "10^4 tce": ("10^4 tce", "万吨标准煤"),
+    "10^8 kWh": ("10^8 kWh", "亿千瓦时"),
+    "10^8 m3": ("10^8 m³", "亿立方米"),
+    "Mt CO2": ("Mt CO2", "百万吨二氧化碳"),
+    "CNY/person": ("CNY/person", "元/人"),
+    "count": ("count", "个"),
+    "share": ("share", "比重"),
+    "1": ("dimensionless", "无量纲"),
+    "class": ("class", "等级"),
 }
 #: Spellings of the money units (stored units, Chinese and English forms) → unit code.
 MONEY_UNITS: dict[str, str] = {

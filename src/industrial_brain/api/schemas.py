@@ -85,6 +85,34 @@ class IndicatorsPublic(BaseModel):
     count: int
 
 
+class IndicatorDetail(IndicatorPublic):
+    """One library entry with ``sources`` (datasets holding it) and ``quality`` (its notes)."""
+
+    kind: str
+    sources: list[dict[str, Any]]
+    quality: list[dict[str, Any]]
+
+
+class IndicatorSeries(BaseModel):
+    """One indicator by year (``data``: year, value, rank, n, national, national_n, group, group_n)."""
+
+    model_config = ConfigDict(extra="allow")
+    code: str
+    national_method: str
+    data: list[dict[str, Any]]
+    count: int
+
+
+class WatchIn(BaseModel):
+    code: str = Field(min_length=1, max_length=120)
+    region: str | None = Field(None, max_length=12)
+
+
+class WatchlistPublic(BaseModel):
+    data: list[dict[str, Any]]
+    count: int
+
+
 class SkippedYear(BaseModel):
     year: int
     reason: str = Field(description="e.g. 'partial year; error: outlier in 1 region (340000)'")
