@@ -103,6 +103,28 @@ class IndicatorSeries(BaseModel):
     count: int
 
 
+class BoardPublic(BaseModel):
+    """A province's board (see :func:`industrial_brain.services.board.region_board`)."""
+
+    model_config = ConfigDict(extra="allow")
+    code: str
+    name: str
+    kpis: list[dict[str, Any]]
+    coordination: dict[str, Any] | None = None
+    sectors: dict[str, Any] | None = None
+    enterprises: dict[str, Any] | None = None
+    alerts: dict[str, Any]
+    notes: list[str]
+
+
+class ComparePublic(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    indicator: str
+    regions: list[dict[str, Any]]
+    data: list[dict[str, Any]]
+    count: int
+
+
 class WatchIn(BaseModel):
     code: str = Field(min_length=1, max_length=120)
     region: str | None = Field(None, max_length=12)
