@@ -17,7 +17,8 @@ Built on the other services, nothing recomputed that a stored result holds:
   (:mod:`industrial_brain.services.io`);
 * **enterprises**: the level distribution of the region's assessed enterprises from the latest
   release (aggregated; a suppressed cell stays suppressed: :mod:`industrial_brain.services.releases`);
-* **alerts**: the region's stored alerts the caller may read (:func:`industrial_brain.services.monitor.alerts`).
+* **alerts**: the region's stored alerts the caller may read
+  (:func:`industrial_brain.services.monitor.alerts`).
 
 A part without data (no macro run, no provincial table, no release) is ``null`` with a line in
 ``notes`` saying why.

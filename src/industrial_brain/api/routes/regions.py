@@ -66,12 +66,12 @@ def compare(
 ):
     """Two or more provinces side by side on one indicator of the library, by year, with the national
     mean."""
-    rid, run_grade, owner = _macro(store, who)
+    rid, run_grade, _ = _macro(store, who)
     c = board_service.compare(
         store, codes.split(","), indicator, lang=lang, datasets=readable_datasets(store, who), macro_run=rid
     )
     if c["dataset_id"] is not None:  # a panel indicator: its dataset's grade; a macro output: the run's
-        grade, owner = highest_grade(grades_of(store, [c["dataset_id"]]).values()), None
+        grade = highest_grade(grades_of(store, [c["dataset_id"]]).values())
     else:
         grade = run_grade if c["run_id"] else "general"
     data = c.pop("data")
