@@ -17,7 +17,7 @@ def watchlist(store: Store, username: str) -> pd.DataFrame:
     """The account's entries (:data:`WATCHLIST_COLUMNS`), oldest first."""
     return store.query(
         "SELECT code, region_code, added_at::VARCHAR AS added_at FROM watchlist WHERE username = ? "
-        "ORDER BY added_at, code, region_code",
+        "ORDER BY added_at, rowid",
         [username],
     )
 
