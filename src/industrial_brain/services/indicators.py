@@ -129,6 +129,17 @@ def library_file(name: str = _LIBRARY) -> dict[str, Any]:
     return cfg
 
 
+def _plain(v: Any) -> Any:
+    """A JSON-ready value: NaN and NA → None, numpy scalars → Python."""
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return None
+    return v.item() if hasattr(v, "item") else v
+
+
 def _flags(name_zh: str, unit: str, kinds: set[str], errors: int) -> list[str]:
     out = []
     if _UNDOCUMENTED.search(f"{unit or ''} {name_zh or ''}"):
@@ -303,7 +314,7 @@ def indicator(
         row = _output_row(o, lang)
         if "*" in o["code"]:
             row = {**row, "code": code, "family": o["code"]}
-        return {**row, "sources": [], "quality": []}
+        return _plain({**row, "sources": [], "quality": []})
     keep = ("dataset_id", "source", "publisher", "licence", "grade", "year_min", "year_max", "regions")
     sources = [{k: r[k] for k in (*keep, "quality_notes", "quality_errors", "flags")} for r in rows]
     qn = catalog.quality_notes(store, datasets=[r["dataset_id"] for r in rows])
@@ -314,7 +325,7 @@ def indicator(
     notes = qn[cols].astype(object).where(qn[cols].notna(), None).to_dict("records")
     for n in notes:
         n["year"] = None if n["year"] is None else int(n["year"])
-    return {**rows[0], "sources": sources, "quality": notes}
+    return _plain({**rows[0], "sources": sources, "quality": notes})
 
 
 # -- series ----------------------------------------------------------------------------------------
