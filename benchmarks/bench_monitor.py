@@ -164,6 +164,24 @@ def baseline(obs: pd.DataFrame) -> int:
     return n
 
 
+def baseline_break(obs: pd.DataFrame) -> int:
+    """The bare level-break check alone (robust z of the idiosyncratic log growth), cube included."""
+    codes, V = _cube(obs)
+    L = V[np.char.startswith(codes.astype(str), "ind")]
+    with np.errstate(all="ignore"):
+        lg = np.log(L)
+        e = (lg - _lag(lg)) - np.nanmedian(lg - _lag(lg), axis=1, keepdims=True)
+        sc = (
+            1.4826
+            * np.nanmedian(
+                np.abs(e - np.nanmedian(e, axis=(1, 2), keepdims=True)).reshape(len(e), -1), axis=1
+            )[:, None, None]
+        )
+        thr = np.where(sc <= 0.10, np.fmax(6 * sc, 0.10), np.inf)
+        hit = np.abs(e) > thr
+        return _count_episodes(hit, ~hit & np.isfinite(e))
+
+
 def bench_evaluation() -> None:
     t0 = time.perf_counter()
     obs = synthetic_panel()
@@ -192,6 +210,19 @@ def bench_evaluation() -> None:
         t0 = time.perf_counter()
         evaluate(obs, part, tags=TAGS)
         print(f"  {label} (with the cube): {time.perf_counter() - t0:.2f} s")
+    part = RuleSet(code="part", rules=tuple(r for r in RULES.rules if r.kind == "trend_break"))
+    t_rule = t_bare = np.inf
+    for _ in range(2):
+        t0 = time.perf_counter()
+        evaluate(obs, part, tags=TAGS)
+        t_rule = min(t_rule, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        baseline_break(obs)
+        t_bare = min(t_bare, time.perf_counter() - t0)
+    print(
+        f"  level-break rule {t_rule:.2f} s against the bare numpy level-break check {t_bare:.2f} s: "
+        f"ratio {t_rule / t_bare:.2f}"
+    )
     # the predictive kind: one model per series
     one = obs[(obs.indicator_code == "ind0") & obs.region_code.isin([f"{r:06d}" for r in range(20)])]
     t0 = time.perf_counter()

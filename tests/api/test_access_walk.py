@@ -114,6 +114,44 @@ def cases(ids: dict) -> list[Case]:
         Case("GET", "/regions/{code}/neighbours", "/regions/330000/neighbours", everyone()),
         Case("GET", "/geo/provinces", "/geo/provinces", everyone()),
         Case("GET", "/indicators", "/indicators", everyone()),
+        Case("GET", "/indicators", "/indicators?search=耦合&lang=zh&format=csv", everyone()),
+        Case("GET", "/indicators/{code}", "/indicators/gdp_100m_cny", everyone()),
+        Case(
+            "GET",
+            "/indicators/{code}",
+            "/indicators/synthetic_secret",
+            refused(*CLEARED_IMPORTANT, other=400),
+        ),
+        Case(
+            "GET",
+            "/indicators/{code}/series",
+            "/indicators/gdp_100m_cny/series?region=420000",
+            everyone(),
+        ),
+        Case(
+            "GET",
+            "/indicators/{code}/series",
+            "/indicators/synthetic_secret/series?region=110000&dataset=synthetic_important_panel",
+            refused(*CLEARED_IMPORTANT),
+            grade="important",
+        ),
+        Case("GET", "/watchlist", "/watchlist", refused(*MEMBERS)),
+        Case(
+            "PUT",
+            "/watchlist",
+            "/watchlist",
+            refused(*MEMBERS),
+            body={"code": "gdp_100m_cny", "region": "420000"},
+            action="watch",
+        ),
+        Case("DELETE", "/watchlist", "/watchlist?code=gdp_100m_cny", refused(*MEMBERS), action="unwatch"),
+        Case("GET", "/regions/{code}/board", "/regions/330000/board?lang=zh", everyone()),
+        Case(
+            "GET",
+            "/regions/compare",
+            "/regions/compare?codes=330000,320000&indicator=gdp_100m_cny",
+            everyone(),
+        ),
         Case("GET", "/panel", "/panel?dataset=econ_energy_1990_2025&limit=5", everyone()),
         Case(
             "GET",
@@ -624,12 +662,10 @@ def test_walk_every_route_for_every_role(walk):
             before = _audit_rows(client)
             if case.form is not None:
                 r = client.post(P + case.url, data=case.form, headers=h)
-            elif case.method == "POST":
-                r = client.post(P + case.url, json=case.body or {}, headers=h)
-            elif case.method == "PUT":
-                r = client.put(P + case.url, json=case.body or {}, headers=h)
+            elif case.method in ("POST", "PUT"):
+                r = client.request(case.method, P + case.url, json=case.body or {}, headers=h)
             else:
-                r = client.get(P + case.url, headers=h)
+                r = client.request(case.method, P + case.url, headers=h)
             if case.action == "login_failed":  # six wrong passwords: not a test of the limiter
                 client.app.state.limiter = type(client.app.state.limiter)()
             label = f"{case.method} {case.url} as {role}"

@@ -126,12 +126,12 @@ def test_migration_of_a_version_1_store(tmp_path):
     with pytest.raises(InputError, match="schema version 1"):
         Store(db, read_only=True)
     with Store(db) as s:
-        assert s.schema_version() == SCHEMA_VERSION == 14
+        assert s.schema_version() == SCHEMA_VERSION == 15
         assert s.query("SELECT value FROM observation")["value"].tolist() == [1.5]
         assert s.query("SELECT origin FROM io_flow")["origin"].tolist() == ["all"]  # new column, filled
         assert s.query("SELECT count(*) n FROM quality_note")["n"].iat[0] == 0  # new table exists
         details = s.query("SELECT detail FROM audit WHERE action = 'migrate' ORDER BY detail")["detail"]
-        details = sorted(details.tolist(), key=lambda d: int(d.split(":")[0].split()[-1]))  # 2, …, 14
+        details = sorted(details.tolist(), key=lambda d: int(d.split(":")[0].split()[-1]))  # 2, …, 15
         assert [d.split(":")[0] for d in details] == [
             "to version 2",
             "to version 3",
@@ -141,7 +141,9 @@ def test_migration_of_a_version_1_store(tmp_path):
             "to version 7",
             "to version 8",
             "to version 9",
+            "to version 10",
             "to version 14",
+            "to version 15",
         ]
     with Store(db) as s:  # migrating again is a no-op
         assert s.migrate() == []

@@ -8,6 +8,7 @@ Configuration ships inside the package, one folder per kind, found through :mod:
     industrial_brain/config/scenarios/*.yaml         stress-test scenarios (meso.resilience.scenario)
     industrial_brain/config/alarm_rules/*.yaml       alarm rule sets       (monitor.rules)
     industrial_brain/config/governance/*.yaml        grading rule sets     (governance.rules)
+    industrial_brain/config/indicator_library/*.yaml the indicator library (services.indicators)
 
 :func:`load_config` reads a shipped file by name or a user file by path and returns the parsed
 mapping; the engines validate it (pydantic models, with their own messages naming the YAML path).
@@ -47,6 +48,7 @@ CONFIG_KINDS = {
     "alarm_rules": "alarm rule set",
     "per_mu_rules": "per-mu rule set",
     "governance": "grading rule set",
+    "indicator_library": "indicator library",
 }
 
 

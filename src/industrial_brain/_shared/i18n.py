@@ -183,6 +183,8 @@ UNIT_LABELS: dict[str, tuple[str, str]] = {
     "share": ("share", "比重"),
     "undocumented": ("unit undocumented", "单位未注明"),
     "year": ("year", "年"),
+    "1": ("dimensionless", "无量纲"),
+    "class": ("class", "等级"),
 }
 #: The mark a stored unit carries when the source leaves it uncertain (``"km (?)"``).
 UNSURE_UNIT = "(?)"

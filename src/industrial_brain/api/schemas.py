@@ -83,8 +83,8 @@ class IndicatorPublic(BaseModel):
     )
     quality_flags: list[str] = Field(default_factory=list, description="every status that applies")
     unit_known: bool = True
-    quality_notes: list[dict[str, Any]] = Field(
-        default_factory=list, description="series-wide notes: kind, severity, detail"
+    quality_notes: int = Field(
+        0, description="number of quality notes on the series (GET /indicators/{code})"
     )
 
 
@@ -104,6 +104,56 @@ class UnitLabelsPublic(BaseModel):
 
 class IndicatorsPublic(BaseModel):
     data: list[IndicatorPublic]
+    count: int
+
+
+class IndicatorDetail(IndicatorPublic):
+    """One library entry with ``sources`` (datasets holding it) and ``quality`` (its notes)."""
+
+    kind: str
+    sources: list[dict[str, Any]]
+    quality: list[dict[str, Any]]
+
+
+class IndicatorSeries(BaseModel):
+    """One indicator by year (``data``: year, value, rank, n, national, national_n, group, group_n)."""
+
+    model_config = ConfigDict(extra="allow")
+    code: str
+    national_method: str
+    data: list[dict[str, Any]]
+    count: int
+
+
+class BoardPublic(BaseModel):
+    """A province's board (see :func:`industrial_brain.services.board.region_board`)."""
+
+    model_config = ConfigDict(extra="allow")
+    code: str
+    name: str
+    kpis: list[dict[str, Any]]
+    coordination: dict[str, Any] | None = None
+    sectors: dict[str, Any] | None = None
+    enterprises: dict[str, Any] | None = None
+    alerts: dict[str, Any]
+    notes: list[str]
+
+
+class ComparePublic(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    indicator: str
+    regions: list[dict[str, Any]]
+    data: list[dict[str, Any]]
+    count: int
+
+
+class WatchIn(BaseModel):
+    code: str = Field(min_length=1, max_length=120)
+    region: str | None = Field(None, max_length=12)
+
+
+class WatchlistPublic(BaseModel):
+    data: list[dict[str, Any]]
     count: int
 
 

@@ -41,6 +41,7 @@ from industrial_brain.cli.common import (
     write_out,
 )
 from industrial_brain.cli.data import app as data_app
+from industrial_brain.cli.indicators import app as indicators_app
 from industrial_brain.cli.innovation import app as innovation_app
 from industrial_brain.cli.io import chain_app, io_app
 from industrial_brain.cli.macro import app as macro_app
@@ -76,6 +77,7 @@ app.add_typer(io_app, name="io")
 app.add_typer(chain_app, name="chain")
 app.add_typer(stress_app, name="stress")
 app.add_typer(monitor_app, name="monitor")
+app.add_typer(indicators_app, name="indicators")
 app.add_typer(network_app, name="network")
 app.add_typer(mu_app, name="mu")
 app.add_typer(brief_app, name="brief")

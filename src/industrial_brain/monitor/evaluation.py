@@ -36,7 +36,6 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from industrial_brain._shared.frames import panel_arrays
 from industrial_brain._shared.i18n import check_lang, label
@@ -46,7 +45,7 @@ from industrial_brain.lineage import Lineage
 from industrial_brain.macro.coupling import COORDINATION_LEVELS, coordination_level
 from industrial_brain.monitor.forecasting import MIN_OBS, forecast
 from industrial_brain.monitor.rules import SEVERITIES, RuleSet, load_rules
-from industrial_brain.quality.panel_checks import check_level_breaks
+from industrial_brain.quality.panel_checks import check_level_breaks, panel_cube
 
 __all__ = ["EPISODE_COLUMNS", "Evaluation", "evaluate", "subject_key"]
 
@@ -276,15 +275,34 @@ def _best_previous(X: np.ndarray, window: int, best: str) -> np.ndarray:
     return out
 
 
+def _min_rank(X: np.ndarray) -> np.ndarray:
+    """Ranks along axis 1 (1 = smallest; ties share the smallest rank: ``rankdata(method="min")``),
+    by one sort of the contiguous (indicator, year, region) layout; no NaN in ``X`` (±inf allowed).
+
+    >>> _min_rank(np.array([[[5.0], [1.0], [5.0], [np.inf]]]))[0, :, 0].tolist()
+    [2.0, 1.0, 2.0, 4.0]
+    """
+    A = np.ascontiguousarray(np.moveaxis(X, 1, -1))
+    order = np.argsort(A, axis=-1)
+    s = np.take_along_axis(A, order, axis=-1)
+    new = np.ones(s.shape, dtype=bool)
+    new[..., 1:] = s[..., 1:] != s[..., :-1]
+    first = np.where(new, np.arange(A.shape[-1]), 0)
+    np.maximum.accumulate(first, axis=-1, out=first)
+    out = np.empty(A.shape)
+    np.put_along_axis(out, order, first + 1.0, axis=-1)
+    return np.moveaxis(out, -1, 1)
+
+
 def _m_rank(rule: Any, V: np.ndarray, codes: np.ndarray, ctx: dict) -> _Measure:
     rank = np.full_like(V, np.nan)
     npeers = np.zeros(V.shape, dtype=float)
     sign = -1.0 if rule.better == "higher" else 1.0
     for idx in _peer_groups(rule, ctx["regions"], ctx["groups"]):
         G = V[:, idx, :]
-        # missing values rank last (+inf) and are blanked after: rankdata's nan_policy is slower
+        # missing values rank last (+inf) and are blanked after
         with np.errstate(invalid="ignore"):
-            r = rankdata(np.where(np.isnan(G), np.inf, sign * G), method="min", axis=1).astype(float)
+            r = _min_rank(np.where(np.isnan(G), np.inf, sign * G))
         rank[:, idx, :] = np.where(np.isnan(G), np.nan, r)
         npeers[:, idx, :] = np.broadcast_to(np.sum(np.isfinite(G), axis=1, keepdims=True), G.shape)
     best = _best_previous(rank, rule.window, "min")
@@ -336,17 +354,9 @@ def _m_exposure(rule: Any, V: np.ndarray, codes: np.ndarray, ctx: dict) -> _Meas
 
 def _m_break(rule: Any, V: np.ndarray, codes: np.ndarray, ctx: dict) -> _Measure:
     years = ctx["years"]
-    c, r, t = np.nonzero(np.isfinite(V))
-    # categorical codes: the screening factorizes them without hashing strings again
-    long = pd.DataFrame(
-        {
-            "region_code": pd.Categorical.from_codes(r, categories=pd.Index(ctx["regions"].astype(str))),
-            "indicator_code": pd.Categorical.from_codes(c, categories=pd.Index(codes.astype(str))),
-            "year": years[t],
-            "value": V[c, r, t],
-        }
-    )
-    notes = check_level_breaks(long, "monitor", k=rule.k, min_jump=rule.min_jump, max_noise=rule.max_noise)
+    # the cube as it is (views): no long frame of every cell built and factorized again
+    cube = panel_cube(V, codes, ctx["regions"], years)
+    notes = check_level_breaks(cube, "monitor", k=rule.k, min_jump=rule.min_jump, max_noise=rule.max_noise)
     M = np.where(np.isfinite(V) & np.isfinite(_lag(V)), 0.0, np.nan)
     m = _Measure(M, V, codes, {"previous": _lag(V)})
     if len(notes):

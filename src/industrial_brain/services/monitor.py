@@ -27,9 +27,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import ipaddress
 import json
 import os
 import smtplib
+import socket
+import threading
+import urllib.parse
+import uuid
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -388,6 +393,76 @@ def _check_target(channel: str, target: str) -> None:
             value=target[:80],
             expected="an http(s) URL" if channel == "webhook" else "an e-mail address",
         )
+    if channel == "webhook":
+        check_webhook_target(target, resolve=False)
+
+
+# -- where a webhook may go (SSRF) -------------------------------------------------------------------
+WEBHOOK_ALLOW_ENV = "IBRAIN_WEBHOOK_ALLOW"
+
+
+def webhook_allow() -> tuple[tuple[str, ...], tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]]:
+    """The allow-list of webhook targets from ``$IBRAIN_WEBHOOK_ALLOW``: comma-separated host names
+    (matched exactly, any case) and addresses or networks (``10.1.0.0/16``, ``127.0.0.1``, ``::1``).
+    Empty by default: only public (globally routable) addresses."""
+    hosts, nets = [], []
+    for item in filter(None, (x.strip() for x in os.environ.get(WEBHOOK_ALLOW_ENV, "").split(","))):
+        try:
+            nets.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            hosts.append(item.lower().rstrip("."))
+    return tuple(hosts), tuple(nets)
+
+
+def _addresses(host: str, port: int | None) -> list[str]:
+    try:
+        return sorted({a[4][0] for a in socket.getaddrinfo(host, port or 80, proto=socket.IPPROTO_TCP)})
+    except OSError as exc:
+        raise InputError.at("webhook host does not resolve", column="target", value=host) from exc
+
+
+def check_webhook_target(url: str, *, resolve: bool = True, allow=None) -> None:
+    """Refuse a webhook URL whose host is (or, ``resolve``: resolves to) a loopback, private,
+    link-local, shared, reserved or multicast address, unless the allow-list
+    (:func:`webhook_allow`, or ``allow``) names the host or a network holding the address; one line.
+
+    The check guards against server-side request forgery: a subscriber must not make the server post
+    to its own admin ports, the cloud metadata address (169.254.169.254) or the office network.
+    Redirects are never followed (:func:`_post`), so a public host cannot bounce a delivery inward.
+    """
+    hosts, nets = webhook_allow() if allow is None else allow
+    parts = urllib.parse.urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    if parts.scheme not in ("http", "https") or not host:
+        raise InputError.at(
+            "not a webhook target", column="target", value=url[:80], expected="an http(s) URL"
+        )
+    if host in hosts:
+        return
+    try:
+        literal = [str(ipaddress.ip_address(host))]
+    except ValueError:
+        literal = None
+        if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+            literal = ["127.0.0.1"] if host.endswith("localhost") else None
+            if literal is None:
+                raise _refused(url, host, "a local name")
+    addresses = literal if literal is not None else (_addresses(host, parts.port) if resolve else [])
+    for a in addresses:
+        ip = ipaddress.ip_address(a.split("%")[0])
+        if any(ip in n for n in nets):
+            continue
+        if not ip.is_global or ip.is_multicast:
+            raise _refused(url, host, f"address {ip} is not public")
+
+
+def _refused(url: str, host: str, why: str) -> InputError:
+    return InputError.at(
+        f"webhook target refused: {why} (host {host})",
+        column="target",
+        value=url[:80],
+        expected=f"a public address, or the host or its network listed in ${WEBHOOK_ALLOW_ENV}",
+    )
 
 
 def subscribe(
@@ -534,7 +609,19 @@ class DeliveryReport(ResultMixin):
         yield ("待重试" if zh else "pending", self.pending)
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Refuse redirects: a receiver answering 3xx has not accepted the delivery (and a redirect must
+    not carry it to an address the allow-list would refuse)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        raise urllib.error.HTTPError(req.full_url, code, f"redirect to {newurl[:80]} refused", headers, fp)
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def _post(url: str, body: str, key: str, timeout: float) -> None:
+    check_webhook_target(url)  # resolved now, just before the connection
     req = urllib.request.Request(
         url,
         data=body.encode("utf-8"),
@@ -545,7 +632,7 @@ def _post(url: str, body: str, key: str, timeout: float) -> None:
             "User-Agent": "industrial-brain-monitor",
         },
     )
-    with urllib.request.urlopen(req, timeout=timeout) as r:  # noqa: S310 - http(s) only (checked)
+    with _OPENER.open(req, timeout=timeout) as r:  # noqa: S310 - http(s) only, allow-listed
         if not 200 <= r.status < 300:
             raise OSError(f"HTTP {r.status}")
 
@@ -583,21 +670,32 @@ def deliver(
 ) -> DeliveryReport:
     """Send every pending delivery whose next try is due at ``now`` (default: the clock, UTC).
 
-    A delivery that fails (connection refused, time-out, a non-2xx answer, an SMTP error) stays
-    pending with its error; its next try waits ``backoff × 2^(attempts−1)`` seconds, at most 6 h.
+    A delivery that fails (connection refused, time-out, a non-2xx answer, a redirect, an SMTP error,
+    a webhook target the allow-list refuses: :func:`check_webhook_target`) stays pending with its
+    error; its next try waits ``backoff × 2^(attempts−1)`` seconds, at most 6 h.
+
+    Each delivery is first **claimed** (:func:`industrial_brain.store.deliveries.claim`: one
+    conditional update) for ``3 × timeout + 60`` s: concurrent ``deliver`` runs (threads of a server,
+    a cron job) never send one delivery twice; a claim left by a sender that died runs out.
     """
     now = _stamp(now)
     default_smtp, default_sender = smtp_settings()
     smtp, sender = smtp or default_smtp, sender or default_sender
     tries = []
+    owner = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}:{uuid.uuid4().hex[:8]}"
+    until = (pd.Timestamp(now) + pd.Timedelta(seconds=3 * timeout + 60)).isoformat(
+        sep=" ", timespec="seconds"
+    )
     for d in store_deliveries.outbox(store, status="pending", due=now).to_dict("records"):
+        if not store_deliveries.claim(store, d["delivery_id"], owner, now, until):
+            continue  # another sender has it (or delivered it meanwhile)
         error = None
         try:
             if d["channel"] == "webhook":
                 _post(d["target"], d["payload"], d["delivery_id"], timeout)
             else:
                 _mail(d["target"], json.loads(d["payload"]), d["delivery_id"], smtp, sender, timeout)
-        except (OSError, smtplib.SMTPException, urllib.error.URLError, ValueError) as exc:
+        except (OSError, smtplib.SMTPException, urllib.error.URLError, ValueError, InputError) as exc:
             error = f"{type(exc).__name__}: {exc}"
         with store.transaction():
             if error is None:

@@ -9,6 +9,7 @@ next try and the last error. Times are UTC.
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 
 from industrial_brain.store.connection import Store
@@ -21,7 +22,7 @@ SUBSCRIPTION_COLUMNS = (
 OUTBOX_COLUMNS = (
     "delivery_id, alert_id, subscription_id, channel, target, payload::VARCHAR AS payload, status, attempts, "
     "next_try::VARCHAR AS next_try, last_error, created_at::VARCHAR AS created_at, "
-    "delivered_at::VARCHAR AS delivered_at"
+    "delivered_at::VARCHAR AS delivered_at, claimed_by, claimed_until::VARCHAR AS claimed_until"
 )
 
 
@@ -89,18 +90,37 @@ def outbox(store: Store, *, status: str | None = None, due: str | None = None) -
     )
 
 
+def claim(store: Store, delivery_id: str, owner: str, now: str, until: str) -> bool:
+    """Claim a pending delivery for sending by ``owner`` until ``until`` (UTC); True when this caller
+    got it. One conditional UPDATE: a delivery claimed by another sender whose claim has not run out,
+    or delivered meanwhile, is not taken (two senders racing on one row: the second one's UPDATE finds
+    nothing to change, or DuckDB refuses it as a write conflict). Call outside a transaction."""
+    try:
+        rows = store.con.execute(
+            "UPDATE alert_outbox SET claimed_by = ?, claimed_until = ?::TIMESTAMP "
+            "WHERE delivery_id = ? AND status = 'pending' "
+            "AND (claimed_by IS NULL OR claimed_until < ?::TIMESTAMP) RETURNING delivery_id",
+            [owner, until, delivery_id, now],
+        ).fetchall()
+    except duckdb.TransactionException:
+        return False
+    return len(rows) == 1
+
+
 def mark_delivered(store: Store, delivery_id: str, at: str) -> None:
-    """One more attempt, which succeeded."""
+    """One more attempt, which succeeded (the claim is released)."""
     store.con.execute(
         "UPDATE alert_outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, "
-        "last_error = NULL WHERE delivery_id = ?",
+        "last_error = NULL, claimed_by = NULL, claimed_until = NULL WHERE delivery_id = ?",
         [at, delivery_id],
     )
 
 
 def mark_failed(store: Store, delivery_id: str, error: str, next_try: str) -> None:
-    """One more attempt, which failed: the error (first 500 characters) and the time of the next."""
+    """One more attempt, which failed: the error (first 500 characters) and the time of the next (the
+    claim is released)."""
     store.con.execute(
-        "UPDATE alert_outbox SET attempts = attempts + 1, last_error = ?, next_try = ? WHERE delivery_id = ?",
+        "UPDATE alert_outbox SET attempts = attempts + 1, last_error = ?, next_try = ?, claimed_by = NULL, "
+        "claimed_until = NULL WHERE delivery_id = ?",
         [error[:500], next_try, delivery_id],
     )

@@ -245,6 +245,23 @@ MIGRATIONS.append(
 
 MIGRATIONS.append(
     (
+        10,
+        "indicator library: per-user watchlists; delivery claims (one sender per delivery)",
+        [
+            # One row per account x indicator x region ('' : every region / the national line).
+            """CREATE TABLE watchlist (
+            username VARCHAR NOT NULL, code VARCHAR NOT NULL, region_code VARCHAR NOT NULL DEFAULT '',
+            added_at TIMESTAMP NOT NULL, PRIMARY KEY (username, code, region_code))""",
+            # A delivery being sent: who claimed it and until when (NULL: free). A claim that was not
+            # released by its deadline (the sender died) may be taken again.
+            "ALTER TABLE alert_outbox ADD COLUMN claimed_by VARCHAR",
+            "ALTER TABLE alert_outbox ADD COLUMN claimed_until TIMESTAMP",
+        ],
+    )
+)
+
+MIGRATIONS.append(
+    (
         14,
         "data grades by GB/T 43697-2024 with their justification, and data stewards' overrides",
         [
@@ -314,4 +331,5 @@ DATA_TABLES = (
     "firm_account",
     "per_mu_score",
     "data_grade",
+    "watchlist",
 )

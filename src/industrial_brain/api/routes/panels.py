@@ -1,4 +1,5 @@
-"""Indicators and regional panel queries (filters, paging, JSON or CSV)."""
+"""Regional panel queries (filters, paging, JSON or CSV); the indicators are the library's
+(:mod:`industrial_brain.api.routes.indicators`)."""
 
 from __future__ import annotations
 
@@ -20,25 +21,12 @@ from industrial_brain.api.deps import (
 )
 from industrial_brain.api.params import Fmt
 from industrial_brain.api.routes.macro import readable_macro_run
-from industrial_brain.api.schemas import DefaultYearPublic, IndicatorsPublic, Message, PanelPage
+from industrial_brain.api.schemas import DefaultYearPublic, Message, PanelPage
 from industrial_brain.services import catalog as service
 from industrial_brain.services import quality
 from industrial_brain.services.access import check_run
 
 router = APIRouter(tags=["panels"])
-
-
-@router.get("/indicators", response_model=IndicatorsPublic)
-def indicators(request: Request, store: StoreDep, who: CurrentRole):
-    """Indicators with names, unit, direction and the dataset and years holding their values, and the
-    quality status of each series for a picker (``quality``: ok | unit_unknown | undocumented |
-    excluded | duplicated; ``quality_flags``, ``unit_known``, ``quality_notes``)."""
-
-    def make():
-        f = service.indicator_choices(store, datasets=readable_datasets(store, who))
-        return render({"data": records(f), "count": len(f)})
-
-    return cached(request, who, make)
 
 
 @router.get("/panel", response_model=PanelPage, responses={200: CSV, 400: {"model": Message}})
