@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,3 +60,15 @@ def _relaxed_rate_limits():
     )
     yield
     main.RATE_LIMITS = kept
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> tuple[Path, Path]:
+    """``ibrain demo`` run once per test session (and xdist worker) as a user runs it: its store and its
+    output folder (report.html, report.zh.html, report.en.html). Never write to either."""
+    tmp = tmp_path_factory.mktemp("demo")
+    db, out = tmp / "demo.duckdb", tmp / "out"
+    cmd = [sys.executable, "-m", "industrial_brain.cli.main", "demo", "--db", str(db), "--out", str(out)]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=1500)
+    assert r.returncode == 0, r.stderr[-2000:]
+    return db, out

@@ -12,8 +12,6 @@ the other kinds are still those of 2b27ca3.
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -64,27 +62,11 @@ def value_digest(path: Path) -> pd.DataFrame:
 
 
 @pytest.mark.slow
-def test_demo_values_unchanged_by_the_recut(tmp_path):
-    db = tmp_path / "demo.duckdb"
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "industrial_brain.cli.main",
-            "demo",
-            "--db",
-            str(db),
-            "--out",
-            str(tmp_path / "out"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert r.returncode == 0, r.stderr[-2000:]
-    assert (tmp_path / "out" / "report.html").stat().st_size > 10_000
-    before = pd.read_csv(BEFORE)
+def test_demo_values_unchanged_by_the_recut(demo_run):
+    db, out = demo_run
+    assert (out / "report.html").stat().st_size > 10_000
     after = value_digest(db)
+    before = pd.read_csv(BEFORE)
     merged = before.merge(after, on=["kind", "measure"], how="left", suffixes=("_before", "_after"))
     missing = merged[merged["sha256_after"].isna()]
     assert missing.empty, f"measures no longer stored: {missing[['kind', 'measure']].values.tolist()}"

@@ -6,13 +6,10 @@ scientific notation or years as "2,016" / "2013.0000"."""
 from __future__ import annotations
 
 import re
-import shutil
 from html.parser import HTMLParser
 
 import pytest
 
-from industrial_brain.report.demo import run_demo
-from industrial_brain.store import Store
 
 #: Words the Chinese report may show: proper nouns (methods named after people, institutions, products)
 #: and the English abbreviations Chinese texts use as they are.
@@ -85,14 +82,10 @@ def test_english_words_finds_prose_not_codes():
 
 
 @pytest.fixture(scope="module")
-def reports(default_db, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("demo")
-    db = tmp / "demo.duckdb"
-    shutil.copy(default_db, db)
-    with Store(db) as s:
-        main = run_demo(s, tmp / "out")
-    pages = {lg: (tmp / "out" / f"report.{lg}.html").read_text(encoding="utf-8") for lg in ("zh", "en")}
-    return main, pages
+def reports(demo_run):
+    out = demo_run[1]
+    pages = {lg: (out / f"report.{lg}.html").read_text(encoding="utf-8") for lg in ("zh", "en")}
+    return out / "report.html", pages
 
 
 def _parse(page: str) -> Visible:

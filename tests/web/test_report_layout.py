@@ -3,14 +3,11 @@ lineage) wrap, so the page never scrolls sideways at 390 px."""
 
 from __future__ import annotations
 
-import shutil
 
 import pandas as pd
 import pytest
 
-from industrial_brain.report.demo import run_demo
 from industrial_brain.report.html import Section, render
-from industrial_brain.store import Store
 
 
 def test_report_fits_a_phone(browser, tmp_path):
@@ -28,17 +25,13 @@ def test_report_fits_a_phone(browser, tmp_path):
 
 
 @pytest.mark.slow
-def test_demo_reports_fit_both_widths(browser, default_db, tmp_path, artifacts):
+def test_demo_reports_fit_both_widths(browser, demo_run, artifacts):
     """The demo report in Chinese and in English at 1440 and 390 px: no sideways scroll; screenshots
     (report_zh_390.png …) saved as CI artifacts."""
-    db = tmp_path / "demo.duckdb"
-    shutil.copy(default_db, db)
-    with Store(db) as s:
-        run_demo(s, tmp_path / "out")
     for lang in ("zh", "en"):
         for width in (1440, 390):
             pg = browser.new_page(viewport={"width": width, "height": 900})
-            pg.goto((tmp_path / "out" / f"report.{lang}.html").as_uri())
+            pg.goto((demo_run[1] / f"report.{lang}.html").as_uri())
             assert pg.evaluate("document.documentElement.scrollWidth") <= width
             pg.screenshot(path=str(artifacts / f"report_{lang}_{width}.png"), full_page=False)
             pg.close()
