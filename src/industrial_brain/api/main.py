@@ -39,6 +39,7 @@ from industrial_brain.api.routes import (
     brief,
     catalog,
     chain,
+    data,
     enterprises,
     innovation,
     io_tables,
@@ -55,6 +56,7 @@ from industrial_brain.api.schemas import Capabilities
 from industrial_brain.api.security import HashGate, LoginLimiter
 from industrial_brain._shared.error_zh import error_zh
 from industrial_brain.errors import AccessError, IndustrialBrainError, InputError, MethodError, StoreBusyError
+from industrial_brain.services import access
 from industrial_brain.services.jobs import fail_interrupted_jobs
 from industrial_brain.store.connection import Store, open_store
 
@@ -78,6 +80,7 @@ ROUTERS = (
     brief,
     innovation,
     monitor,
+    data,
 )
 #: Limits on costly requests of apps built without their own (tests relax them; serve keeps these).
 RATE_LIMITS = RateLimits()
@@ -371,7 +374,9 @@ def create_app(
     app.state.hash_gate = HashGate()
     app.state.tokens = TokenCache()
     app.state.jobs = JobRunner(base, on_done=cache.clear)
-    app.state.lease = base.serve_lease(on_reopen=[cache.clear, app.state.tokens.clear, clear_memos])
+    app.state.lease = base.serve_lease(
+        on_reopen=[cache.clear, app.state.tokens.clear, clear_memos, access.forget_sharing]
+    )
     app.state.lease.start()  # lend the store to command-line processes from now on (stopped by close_app)
 
     @app.exception_handler(IndustrialBrainError)

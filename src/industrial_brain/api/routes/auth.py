@@ -90,4 +90,10 @@ def logout(
 @router.get("/me", response_model=MePublic)
 def me(who: CurrentRole):
     """The caller's role (``public`` without a token)."""
-    return MePublic(username=who.username, role=who.role, uscc=who.uscc, max_grade=who.max_grade)
+    return MePublic(
+        username=who.username,
+        role=who.role,
+        uscc=who.uscc,
+        department=who.department,
+        max_grade=who.max_grade,
+    )
