@@ -40,6 +40,7 @@ from industrial_brain.cli.common import (
     store_for,
     write_out,
 )
+from industrial_brain.cli.data_sharing import app as data_app
 from industrial_brain.cli.innovation import app as innovation_app
 from industrial_brain.cli.io import chain_app, io_app
 from industrial_brain.cli.macro import app as macro_app
@@ -79,6 +80,7 @@ app.add_typer(network_app, name="network")
 app.add_typer(mu_app, name="mu")
 app.add_typer(brief_app, name="brief")
 app.add_typer(innovation_app, name="innovation")
+app.add_typer(data_app, name="data")
 app.command("serve")(serve_command)
 app.add_typer(user_app, name="user")
 

@@ -277,3 +277,14 @@ def revoke_token(store: Store, token: str) -> None:
 def readable_datasets(store: Store, max_grade: str) -> list[str]:
     """Ids of the stored datasets whose grade is at or below ``max_grade``."""
     return datasets_with_grade(store, grades_up_to(max_grade))
+
+
+def account_principal(store: Store, username: str) -> Account:
+    """The enabled stored account ``username`` (for commands run on the store's file on its behalf:
+    ``ibrain data request --user``); :class:`InputError` when there is none."""
+    row = stored.credentials(store, username)
+    if row is None or row[3]:
+        raise InputError.at(
+            "no such enabled user", column="username", value=username, expected="the name of a stored account"
+        )
+    return Account(username, row[1], row[2], row[4])
