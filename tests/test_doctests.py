@@ -50,6 +50,7 @@ WITH_EXAMPLES = {
     "industrial_brain.innovation.envelopment",
     "industrial_brain.innovation.network",
     "industrial_brain.innovation.productivity",
+    "industrial_brain.governance.privacy",
 }
 
 

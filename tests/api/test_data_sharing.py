@@ -13,6 +13,7 @@ import datetime as _dt
 import shutil
 import time
 
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
@@ -44,8 +45,6 @@ def shared(api_db, tmp_path_factory):
         add_user(s, "ana_e", PASSWORD, "analyst", department="econ")
         add_user(s, "ana_s", PASSWORD, "analyst", department="stats")
         lineage = Lineage.make("synthetic", {"k": 1}, datasets=dataset_lineage(s, [PANEL]))
-        import pandas as pd
-
         run_id = save_run(
             s, "synthetic_share", lineage,
             pd.DataFrame({"region_code": ["110000"], "year": [2020], "measure": ["D"], "value": [0.5]}),
@@ -136,8 +135,6 @@ def test_job_result_on_held_data_is_refused(shared):
 
     def work(store, progress):
         lineage = Lineage.make("synthetic", {}, datasets=dataset_lineage(store, [PANEL]))
-        import pandas as pd
-
         return {"run_id": save_run(store, "synthetic_job", lineage, pd.DataFrame(
             {"region_code": ["110000"], "year": [2020], "measure": ["D"], "value": [1.0]}))}  # fmt: skip
 
