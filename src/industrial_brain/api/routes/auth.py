@@ -77,7 +77,7 @@ def login(request: Request, store: StoreDep, form: Annotated[OAuth2PasswordReque
 def logout(
     request: Request,
     store: StoreDep,
-    who: Annotated[Principal, Depends(require_roles("admin", "analyst", "enterprise"))],
+    who: Annotated[Principal, Depends(require_roles("admin", "analyst", "enterprise", "steward"))],
 ):
     """Revoke the bearer token used for this request."""
     token = request.headers.get("authorization", "").split(" ", 1)[-1]

@@ -37,6 +37,8 @@ router = APIRouter(prefix="/data", tags=["data"])
 
 Steward = Annotated[Principal, Depends(require_roles("admin", "steward"))]
 Requester = Annotated[Principal, Depends(require_roles("admin", "analyst", "steward"))]
+#: Rows and query-only answers: accounts that can belong to a department (or admin).
+Reader = Requester
 ProductId = Annotated[str, Path(min_length=1, max_length=80)]
 GrantId = Annotated[str, Path(min_length=1, max_length=80)]
 REFUSED = {400: {"model": Message}, 401: {"model": Message}, 403: {"model": Message}}
@@ -78,7 +80,7 @@ def product(request: Request, store: StoreDep, who: CurrentRole, product_id: Pro
 def rows(
     request: Request,
     store: StoreDep,
-    who: CurrentRole,
+    who: Reader,
     product_id: ProductId,
     limit: Annotated[int, Query(ge=1, le=10000)] = 500,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -113,7 +115,7 @@ def aggregates(
 def verify(
     request: Request,
     store: StoreDep,
-    who: CurrentRole,
+    who: Reader,
     product_id: ProductId,
     key: Annotated[str, Query(min_length=1, max_length=40, description="a USCC or a region code")],
     measure: Annotated[str, Query(min_length=1, max_length=80)],
