@@ -54,6 +54,7 @@ WITH_EXAMPLES = {
     "industrial_brain.governance.classification",
     "industrial_brain.governance.grading",
     "industrial_brain.governance.levels",
+    "industrial_brain.governance.privacy",
     "industrial_brain.governance.rules",
     "industrial_brain.reference.gbt4754",
 }

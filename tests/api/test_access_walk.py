@@ -29,6 +29,7 @@ from industrial_brain.lineage import Lineage
 from industrial_brain.services.access import Principal
 from industrial_brain.services.accounts import add_user
 from industrial_brain.services.results import dataset_lineage, save_run
+from industrial_brain.services.sharing import add_department, publish
 from industrial_brain.store import Store
 from industrial_brain.store.alerts import write_alerts
 
@@ -36,8 +37,15 @@ from .conftest import ENT_A, ENT_B, PASSWORD, token
 from .mu_data import load_mu
 from .network_data import load_network
 
-ROLES = ("admin", "analyst", "analyst2", "ent_a", "ent_b", "public")
-USERS = {"admin": "root", "analyst": "ana", "analyst2": "ana2", "ent_a": "ent_a", "ent_b": "ent_b"}
+ROLES = ("admin", "analyst", "analyst2", "ent_a", "ent_b", "public", "steward")
+USERS = {
+    "admin": "root",
+    "analyst": "ana",
+    "analyst2": "ana2",
+    "ent_a": "ent_a",
+    "ent_b": "ent_b",
+    "steward": "stew",
+}
 IO_GENERAL, IO_CORE = "cn_nbs_io_2020_42", "synthetic_core_io_42"
 P = "/api/v1"
 
@@ -51,9 +59,11 @@ def everyone(status: int = 200) -> dict[str, int]:
     return dict.fromkeys(ROLES, status)
 
 
-MEMBERS = ("admin", "analyst", "analyst2", "ent_a", "ent_b")
+MEMBERS = ("admin", "analyst", "analyst2", "ent_a", "ent_b", "steward")
 RUNNERS = ("admin", "analyst", "analyst2")
-CLEARED_IMPORTANT = ("admin", "analyst", "analyst2")
+CLEARED_IMPORTANT = ("admin", "analyst", "analyst2", "steward")
+#: The data product of the walk: a general SYNTHETIC panel held by the steward's department.
+PRODUCT = "dataset-synthetic-dept-panel"
 
 
 @dataclass
@@ -234,7 +244,7 @@ def cases(ids: dict) -> list[Case]:
             "GET",
             "/enterprises/{uscc}",
             f"/enterprises/{ENT_A}",
-            refused("admin", "analyst", "analyst2", "ent_a"),
+            refused("admin", "analyst", "analyst2", "ent_a", "steward"),
             grade="important",
         ),
         Case("GET", "/enterprises/{uscc}", f"/enterprises/{ENT_B}", refused("admin", "ent_b"), grade="core"),
@@ -242,7 +252,7 @@ def cases(ids: dict) -> list[Case]:
             "GET",
             "/enterprises/{uscc}/assessments",
             f"/enterprises/{ENT_A}/assessments",
-            refused("admin", "analyst", "analyst2", "ent_a"),
+            refused("admin", "analyst", "analyst2", "ent_a", "steward"),
             grade="important",
         ),
         Case(
@@ -282,7 +292,7 @@ def cases(ids: dict) -> list[Case]:
             "POST",
             "/assess/submissions",
             "/assess/submissions",
-            refused("admin", "analyst", "analyst2", "ent_a", ok=201),
+            refused("admin", "analyst", "analyst2", "ent_a", "steward", ok=201),
             body=answers,
             action="assessment_submit",
         ),
@@ -300,7 +310,7 @@ def cases(ids: dict) -> list[Case]:
             "GET",
             "/assess/profile/{uscc}",
             f"/assess/profile/{ENT_A}",
-            refused("admin", "analyst", "analyst2", "ent_a"),
+            refused("admin", "analyst", "analyst2", "ent_a", "steward"),
             grade="important",
         ),
         Case(
@@ -425,7 +435,7 @@ def cases(ids: dict) -> list[Case]:
             "POST",
             "/monitor/alerts/{alert_id}/ack",
             "/monitor/alerts/walk_i/ack",
-            refused(*CLEARED_IMPORTANT, ok=422),
+            refused("admin", "analyst", "analyst2", ok=422),
             body={"reason": ""},
         ),
         Case("GET", "/monitor/rules", "/monitor/rules", everyone()),
@@ -480,6 +490,70 @@ def cases(ids: dict) -> list[Case]:
             refused("admin", "ent_b"),
             grade="core",
         ),
+        # data products (issue 20): a general panel held by the steward's department (econ); the others
+        # hold no grant, so only admin and the holder read it; decisions and revocations of unknown ids: 400
+        Case("GET", "/data/products", "/data/products", everyone()),
+        Case("GET", "/data/products", "/data/products?q=synthetic&grade=general", everyone()),
+        Case(
+            "POST",
+            "/data/products",
+            "/data/products",
+            refused("admin", "steward", ok=400),
+            body={"kind": "dataset", "object_id": "nope", "title_zh": "无", "title_en": "none"},
+        ),
+        Case("GET", "/data/products/{product_id}", f"/data/products/{PRODUCT}", everyone()),
+        Case(
+            "GET",
+            "/data/products/{product_id}/rows",
+            f"/data/products/{PRODUCT}/rows",
+            refused("admin", "steward"),
+            action="data_use",
+        ),
+        Case(
+            "GET",
+            "/data/products/{product_id}/rows",
+            f"/data/products/{PRODUCT}/rows?format=csv",
+            refused("admin", "steward"),
+            action="data_use",
+        ),
+        Case(
+            "GET",
+            "/data/products/{product_id}/aggregates",
+            f"/data/products/{PRODUCT}/aggregates?by=region_code&statistic=mean&measure=synthetic_dept",
+            everyone(),  # open to public release (regional data: exact, not enterprise-level)
+            action="data_use",
+        ),
+        Case(
+            "GET",
+            "/data/products/{product_id}/verify",
+            f"/data/products/{PRODUCT}/verify?key=110000&measure=synthetic_dept&at_least=1",
+            refused("admin", "steward"),
+            action="data_use",
+        ),
+        Case(
+            "POST",
+            "/data/products/{product_id}/requests",
+            f"/data/products/{PRODUCT}/requests",
+            refused(other=403) | {"public": 401, "steward": 400},  # no department / its own product
+            body={"purpose": "walk", "form": "rows", "days": 1},
+        ),
+        Case("GET", "/data/inbox", "/data/inbox", refused("admin", "steward")),
+        Case(
+            "POST",
+            "/data/requests/{grant_id}/decision",
+            "/data/requests/nope/decision",
+            refused("admin", "steward", ok=400),
+            body={"approve": True, "reason": "walk"},
+        ),
+        Case(
+            "POST",
+            "/data/grants/{grant_id}/revoke",
+            "/data/grants/nope/revoke",
+            refused("admin", "steward", ok=400),
+            body={"reason": "walk"},
+        ),
+        Case("GET", "/data/usage", "/data/usage", refused("steward") | {"admin": 400}),
+        Case("GET", "/data/usage", "/data/usage?holder=econ", refused("admin", "steward")),
         # last: revokes the token it is called with (a fresh one per role)
         Case("POST", "/auth/logout", "/auth/logout", refused(*MEMBERS), action="logout", fresh_token=True),
     ]
@@ -524,6 +598,25 @@ def _add_core_data(s: Store) -> None:
         f"WHERE table_id = '{IO_GENERAL}'"
     )
     add_user(s, "ana2", PASSWORD, "analyst")
+    con.execute(
+        "INSERT INTO dataset VALUES ('synthetic_dept_panel', 'panel', 'SYNTHETIC department panel', 'tests', "
+        "'tests', 'none', '', 'synthetic-dept', 2, 'general', 'synthetic.csv', now())"
+    )
+    con.execute(
+        "INSERT INTO indicator (code, name_zh, name_en, unit, direction, dimension, source, dataset_id) "
+        "VALUES ('synthetic_dept', '部门', 'SYNTHETIC department indicator', '1', '+', 'test', 'tests', "
+        "'synthetic_dept_panel')"
+    )
+    con.execute(
+        "INSERT INTO observation VALUES ('synthetic_dept_panel', '110000', 'synthetic_dept', 2020, 3.0), "
+        "('synthetic_dept_panel', '120000', 'synthetic_dept', 2020, 4.0)"
+    )
+    add_department(s, "econ", "经信厅", "SYNTHETIC economy department")
+    add_user(s, "stew", PASSWORD, "steward", department="econ")
+    publish(
+        s, Principal("stew", "steward", department="econ"), kind="dataset", object_id="synthetic_dept_panel",
+        title_zh="合成部门面板", title_en="SYNTHETIC department panel", public_epsilon=1.0,
+    )  # fmt: skip
     alert = {
         "subject": "s", "kind": "threshold", "region_code": "110000", "indicator_code": "synthetic_core",
         "year": 2020, "severity": "warning", "state": "open", "condition": "firing", "last_year": 2020,

@@ -20,7 +20,13 @@ def test_login_gives_a_bearer_token_and_me_tells_the_role(client):
     body = r.json()
     assert body["token_type"] == "bearer" and body["role"] == "analyst" and len(body["access_token"]) >= 40
     me = client.get("/api/v1/auth/me", headers={"Authorization": "Bearer " + body["access_token"]}).json()
-    assert me == {"username": "ana", "role": "analyst", "uscc": None, "max_grade": "important"}
+    assert me == {
+        "username": "ana",
+        "role": "analyst",
+        "uscc": None,
+        "department": None,
+        "max_grade": "important",
+    }
     ent = client.get("/api/v1/auth/me", headers=token(client, "ent_a")).json()
     assert ent["role"] == "enterprise" and ent["uscc"] == ENT_A and ent["max_grade"] == "general"
     assert client.get("/api/v1/auth/me").json()["role"] == "public"

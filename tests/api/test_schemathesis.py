@@ -129,3 +129,74 @@ def test_network_routes_no_server_errors(st_network_app, role):
             failures.append(f"{op.label}: {type(exc).__name__}: {str(exc)[:400]}")
     assert ran == 8
     assert not failures, "\n".join(failures)
+
+
+DATA_ROLES = ("admin", "analyst", "steward", "dept_analyst", "ent_a", "public")
+
+
+@pytest.fixture(scope="module")
+def st_data_app(api_db, tmp_path_factory):
+    """A store with two departments, a steward, a department analyst and two SYNTHETIC products."""
+    from industrial_brain.services import sharing
+    from industrial_brain.services.access import Principal
+    from industrial_brain.services.accounts import add_user
+    from industrial_brain.store import Store
+
+    from .conftest import PASSWORD
+
+    path = tmp_path_factory.mktemp("stdata") / "st.duckdb"
+    shutil.copy(api_db, path)
+    with Store(path) as s:
+        sharing.add_department(s, "econ", "经信厅", "SYNTHETIC economy")
+        sharing.add_department(s, "stats", "统计局", "SYNTHETIC statistics")
+        add_user(s, "stew", PASSWORD, "steward", department="econ")
+        add_user(s, "ana_s", PASSWORD, "analyst", department="stats")
+        stew = Principal("stew", "steward", department="econ")
+        for obj in ("synthetic_enterprises", "synthetic_important_panel"):
+            sharing.publish(
+                s, stew, kind="dataset", object_id=obj, title_zh="合成", title_en=obj, public_epsilon=5.0
+            )
+    app = create_app(path)
+    with TestClient(app) as c:
+        headers = {
+            "admin": token(c, "root"),
+            "analyst": token(c, "ana"),
+            "steward": token(c, "stew"),
+            "dept_analyst": token(c, "ana_s"),
+            "ent_a": token(c, "ent_a"),
+            "public": {},
+        }
+        yield app, headers
+
+
+@pytest.mark.parametrize("role", DATA_ROLES)
+def test_no_server_errors_data_routes(st_data_app, role):
+    """The data-product routes (issue 20) for every role, the steward's included."""
+    from schemathesis.checks import not_a_server_error
+
+    app, headers = st_data_app
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    failures, ran = [], 0
+    for result in schema.get_all_operations():
+        op = result.ok()
+        if "/api/v1/data/" not in op.label:
+            continue
+        ran += 1
+
+        @settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=op.as_strategy())
+        def check(case):
+            case.call_and_validate(headers=headers[role], checks=[not_a_server_error])
+
+        try:
+            check()
+        except Exception as exc:
+            failures.append(f"{op.label}: {type(exc).__name__}: {str(exc)[:600]}")
+    assert ran == 11
+    assert not failures, "\n".join(failures)

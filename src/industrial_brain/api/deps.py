@@ -426,13 +426,13 @@ def audience(who: Principal, owner: str | None = None) -> str:
     ``|owner=<account>`` for an answer scoped to one account (a job's run, a caller's own run list).
 
     An owner-scoped audience never equals :data:`PUBLIC_AUDIENCE`, so the public cache middleware
-    cannot serve it. (The department dimension of :mod:`industrial_brain.services.access` will
-    join here.)
+    cannot serve it. An account of a department gets ``|dept=<id>`` (data held by departments
+    differ between them: :func:`industrial_brain.services.access.audience_of`).
 
     >>> audience(PUBLIC), audience(Principal("ana", "analyst"), owner="ana")
     ('general', 'important|owner=ana')
     """
-    return who.max_grade + (f"|owner={owner}" if owner is not None else "")
+    return access.audience_of(who) + (f"|owner={owner}" if owner is not None else "")
 
 
 def query_names(route: Any) -> frozenset[str]:

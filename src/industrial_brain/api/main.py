@@ -40,6 +40,7 @@ from industrial_brain.api.routes import (
     brief,
     catalog,
     chain,
+    data,
     enterprises,
     indicators,
     innovation,
@@ -59,6 +60,7 @@ from industrial_brain.api.schemas import Capabilities
 from industrial_brain.api.security import HashGate, LoginLimiter
 from industrial_brain._shared.error_zh import error_zh
 from industrial_brain.errors import AccessError, IndustrialBrainError, InputError, MethodError, StoreBusyError
+from industrial_brain.services import access
 from industrial_brain.services.jobs import fail_interrupted_jobs
 from industrial_brain.store.connection import Store, open_store
 
@@ -83,6 +85,7 @@ ROUTERS = (
     brief,
     innovation,
     monitor,
+    data,
     mu,
     network,
 )
@@ -381,7 +384,9 @@ def create_app(
     app.state.hash_gate = HashGate()
     app.state.tokens = TokenCache()
     app.state.jobs = JobRunner(base, on_done=cache.clear)
-    app.state.lease = base.serve_lease(on_reopen=[cache.clear, app.state.tokens.clear, clear_memos])
+    app.state.lease = base.serve_lease(
+        on_reopen=[cache.clear, app.state.tokens.clear, clear_memos, access.forget_sharing]
+    )
     app.state.lease.start()  # lend the store to command-line processes from now on (stopped by close_app)
 
     @app.exception_handler(IndustrialBrainError)

@@ -15,7 +15,7 @@ from industrial_brain.api.deps import require_roles
 from industrial_brain.api.security import Principal
 
 #: A logged-in account that may read enterprise rows (its own only, for an enterprise account).
-Member = Annotated[Principal, Depends(require_roles("admin", "analyst", "enterprise"))]
+Member = Annotated[Principal, Depends(require_roles("admin", "analyst", "enterprise", "steward"))]
 #: An enterprise account (it acts only for its own enterprise).
 Firm = Annotated[Principal, Depends(require_roles("enterprise"))]
 #: A logged-in account that may start analysis jobs.

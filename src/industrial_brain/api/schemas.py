@@ -26,8 +26,9 @@ class TokenPublic(BaseModel):
 
 class MePublic(BaseModel):
     username: str | None
-    role: Literal["admin", "analyst", "enterprise", "public"]
+    role: Literal["admin", "analyst", "enterprise", "public", "steward"]
     uscc: str | None = None
+    department: str | None = None
     max_grade: Literal["general", "important", "core"]
 
 
@@ -426,3 +427,142 @@ class SubscriptionIn(BaseModel):
     rules: list[str] = Field(default_factory=list, max_length=100)
     regions: list[str] = Field(default_factory=list, max_length=100)
     tags: list[str] = Field(default_factory=list, max_length=100)
+
+
+# ---- data products and grants (issue 20) -----------------------------------------------------------
+
+Grade = Literal["general", "important", "core"]
+Form = Literal["rows", "aggregates", "query"]
+
+
+class DataProductPublic(BaseModel):
+    """A data product: DCAT-style metadata, the three rights, terms, grade, quality, lineage."""
+
+    model_config = ConfigDict(extra="allow")
+    product_id: str
+    kind: Literal["dataset", "run", "release", "api"]
+    object_id: str
+    holder: str
+    title_zh: str
+    title_en: str
+    grade: Grade
+    terms: Literal["public_interest_free", "conditional", "paid"]
+    forms: list[Form]
+    rights: dict[str, str | None]
+    quality: dict[str, Any]
+    lineage: dict[str, Any]
+    dcat: dict[str, Any]
+
+
+class DataProductsPublic(BaseModel):
+    data: list[DataProductPublic]
+    count: int
+
+
+class DataProductIn(BaseModel):
+    """What a steward publishes: the object (a dataset, run, release, or a dataset behind a query-only
+    API), titles, terms, the output forms offered and the privacy budgets."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["dataset", "run", "release", "api"]
+    object_id: str = Field(min_length=1, max_length=120)
+    product_id: str | None = Field(default=None, min_length=1, max_length=80, pattern=r"^[a-z0-9_.-]+$")
+    holder: str | None = Field(default=None, min_length=1, max_length=80)
+    title_zh: str = Field(min_length=1, max_length=200)
+    title_en: str = Field(min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=2000)
+    licence: str | None = Field(default=None, max_length=200)
+    terms: Literal["public_interest_free", "conditional", "paid"] = "conditional"
+    forms: list[Form] | None = Field(default=None, max_length=3)
+    spatial: str | None = Field(default=None, max_length=200)
+    update_frequency: Literal["once", "daily", "weekly", "monthly", "quarterly", "annual", "irregular"] = (
+        "irregular"
+    )
+    processor: str | None = Field(default=None, max_length=200)
+    operator: str | None = Field(default=None, max_length=200)
+    epsilon_budget: float = Field(default=10.0, ge=0, le=100)
+    public_epsilon: float = Field(default=0.0, ge=0, le=100)
+
+
+class ScopeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    columns: list[str] | None = Field(default=None, max_length=500)
+    regions: list[str] | None = Field(default=None, max_length=500)
+    years: list[int] | None = Field(default=None, min_length=2, max_length=2)
+
+
+class AccessRequestIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    purpose: str = Field(min_length=1, max_length=2000)
+    form: Form
+    days: int = Field(ge=1, le=3660)
+    scope: ScopeIn | None = None
+    epsilon: float = Field(default=0.0, ge=0, le=100)
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    approve: bool
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class ReasonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class GrantPublic(BaseModel):
+    """A request and, once decided, the grant (``state``: pending, approved, expired, refused, revoked)."""
+
+    model_config = ConfigDict(extra="allow")
+    grant_id: str
+    product_id: str
+    grantee: str
+    holder: str
+    purpose: str
+    form: Form
+    days: int
+    epsilon: float
+    scope: dict[str, Any]
+    status: Literal["pending", "approved", "refused", "revoked"]
+    state: Literal["pending", "approved", "expired", "refused", "revoked"]
+    requested_at: str
+    expires_at: str | None = None
+
+
+class GrantsPublic(BaseModel):
+    data: list[GrantPublic]
+    count: int
+
+
+class UsagePublic(BaseModel):
+    """The holder's usage report: grants with their uses, rows and ε spent; every use."""
+
+    holder: str
+    grants: list[dict[str, Any]]
+    uses: list[dict[str, Any]]
+    count: int
+
+
+class AggregateCell(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    key: str
+
+
+class AggregatesPublic(BaseModel):
+    """Counts, sums or means per cell; for DP answers the ε spent and the Laplace noise scale per part."""
+
+    model_config = ConfigDict(extra="allow")
+    by: str
+    statistic: str
+    mechanism: str
+    cells: list[dict[str, Any]]
+
+
+class VerifyPublic(BaseModel):
+    product_id: str
+    key: str
+    measure: str
+    at_least: float
+    year: int | None = None
+    answer: bool | None

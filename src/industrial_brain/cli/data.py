@@ -25,7 +25,9 @@ from industrial_brain.cli.common import DbOpt, FormatOpt, LangOpt, console, emit
 from industrial_brain.services import data_grading as service
 
 app = typer.Typer(
-    help="Data classification and grading (GB/T 43697-2024), stewards' overrides.", no_args_is_help=True
+    help="Data as a production factor: classification and grading (GB/T 43697-2024), stewards' overrides; "
+    "data products, grants between departments, DP release. 数据分类分级与共享。",
+    no_args_is_help=True,
 )
 
 FileArg = Annotated[

@@ -40,7 +40,9 @@ from industrial_brain.cli.common import (
     store_for,
     write_out,
 )
-from industrial_brain.cli.data import app as data_app
+
+# the data app with its sharing commands (cli/data_sharing.py adds them to cli/data.py's app)
+from industrial_brain.cli.data_sharing import app as data_app
 from industrial_brain.cli.indicators import app as indicators_app
 from industrial_brain.cli.innovation import app as innovation_app
 from industrial_brain.cli.io import chain_app, io_app

@@ -123,13 +123,17 @@ def _read_password(stdin: bool) -> str:
 @user_app.command("add")
 def user_add(
     username: Annotated[str, typer.Argument(help="Login name.")],
-    role: Annotated[str, typer.Option("--role", help="admin | analyst | enterprise")],
+    role: Annotated[str, typer.Option("--role", help="admin | analyst | enterprise | steward")],
     enterprise: Annotated[
         str | None, typer.Option("--enterprise", help="USCC (enterprise accounts).")
     ] = None,
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from stdin.")
     ] = False,
+    department: Annotated[
+        str | None,
+        typer.Option("--department", help="The department the account belongs to (stewards: required)."),
+    ] = None,
     db: DbOpt = None,
 ) -> None:
     """Create an account (the password is stored as an argon2id hash; 12+ characters, not the user name,
@@ -138,7 +142,7 @@ def user_add(
         raise InputError.at("unknown role", column="--role", value=role, expected=" | ".join(ACCOUNT_ROLES))
     password = _read_password(password_stdin)
     with store_for(db) as store:
-        add_user(store, username, password, role, enterprise)
+        add_user(store, username, password, role, enterprise, department)
     console.print(f"user 账户 '{username}' added ({role}{', ' + enterprise if enterprise else ''})")
 
 

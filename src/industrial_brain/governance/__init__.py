@@ -6,6 +6,8 @@ of data by GB/T 43697-2024, with MIIT's industrial-data guide beside it; rules a
   (Annex H), MIIT levels, ``strictest`` (就高从严, 6.6)
 * :mod:`~industrial_brain.governance.classification` — ``classify``: industry domain, MIIT domain,
   subject, content, use, source (5.1, 5.2)
+* :mod:`~industrial_brain.governance.privacy` — differentially private counts, sums and means (OpenDP
+  Laplace mechanism, the noise scale published with every figure)
 * :mod:`~industrial_brain.governance.grading` — ``grade_columns`` (6.3–6.6, with justifications and
   fingerprints), ``grade_derived`` (Annex I)
 
@@ -30,6 +32,14 @@ from industrial_brain.governance.rules import (
     load_rules,
 )
 
+from industrial_brain.governance.privacy import (
+    STATISTICS,
+    NoisyRelease,
+    laplace_scale,
+    laplace_vector,
+    noisy_aggregate,
+)
+
 __all__ = [
     "IMPACT_DEGREES",
     "IMPACT_OBJECTS",
@@ -48,4 +58,10 @@ __all__ = [
     "load_rules",
     "miit_level",
     "strictest",
+    # differentially private release
+    "STATISTICS",
+    "NoisyRelease",
+    "laplace_scale",
+    "laplace_vector",
+    "noisy_aggregate",
 ]

@@ -32,16 +32,34 @@ public (no login) yes         no           no                          none
   (401: log in); with a login it is :class:`~industrial_brain.errors.AccessError` (403). Each
   message is one line naming the thing and the rule.
 
-Departments (to come): :attr:`Principal.department` is ``None`` for every account today. Grants
-between departments (DESIGN.md, ``governance/``) will be decided in :func:`_department_allows`, the
-one place where a dataset outside the subject's department is accepted or refused; every check
-below already passes through it.
+Departments and grants
+----------------------
+An account may belong to one **department** (:attr:`Principal.department`). A department publishes
+**data products** (:mod:`industrial_brain.services.sharing`); the dataset, run or release behind a
+product is then *held* by it. Held data is read at row level only by the holder department's
+accounts and admin (and, for enterprise rows, by the firm itself: the data-subject rule) — every
+other subject, whatever its grade clearance, is refused on every read path (lists leave it out), and
+reads it only through the product under a **grant** (:func:`check_product`): an approved request of
+its department, unexpired and unrevoked, whose output form covers the read (``rows`` ⊇
+``aggregates``, ``query``; ``aggregates`` only aggregates; ``query`` only verification answers).
+Grant expiry is compared with the clock on every check, and a revocation or a new product reaches
+this policy at once (:func:`forget_sharing`, called by every sharing write and by the server when the
+store comes back from a command-line lease). Data no product holds is read by grade alone, as before.
+
+==========  ================================================================================
+role        beside the table above
+==========  ================================================================================
+steward     reads like ``analyst`` (up to important); decides its department's requests
+==========  ================================================================================
 """
 
 from __future__ import annotations
 
+import datetime as _dt
+import json
+import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -50,7 +68,8 @@ from industrial_brain.errors import AccessError, InputError, NotAuthenticated
 from industrial_brain.store import runs as store_runs
 from industrial_brain.store.connection import Store
 from industrial_brain.store.datasets import dataset_grades, datasets_with_grade
-from industrial_brain.store.enterprises import enterprise_grades
+from industrial_brain.store.enterprises import enterprise_datasets, enterprise_grades
+from industrial_brain.store.sharing import sharing_snapshot
 
 __all__ = [
     "GRADES",
@@ -73,21 +92,36 @@ __all__ = [
     "check_job",
     "RunAccess",
     "run_datasets",
+    "FORMS",
+    "Grant",
+    "ProductAccess",
+    "SharingState",
+    "sharing_state",
+    "forget_sharing",
+    "check_product",
+    "audience_of",
 ]
 
 #: Dataset grades, lowest first (the ``dataset.grade`` values).
 GRADES = ("general", "important", "core")
-ROLES = ("admin", "analyst", "enterprise", "public")
+ROLES = ("admin", "analyst", "enterprise", "public", "steward")
 #: Highest dataset grade a role may read (enterprise accounts: beside their own firm's rows).
-ROLE_MAX_GRADE = {"public": "general", "enterprise": "general", "analyst": "important", "admin": "core"}
+ROLE_MAX_GRADE = {
+    "public": "general",
+    "enterprise": "general",
+    "analyst": "important",
+    "admin": "core",
+    "steward": "important",
+}
+#: Output forms of a grant, and the reads each one covers.
+FORMS = ("rows", "aggregates", "query")
+_COVERS = {"rows": ("rows", "aggregates", "query"), "aggregates": ("aggregates",), "query": ("query",)}
 
 
 @dataclass(frozen=True)
 class Principal:
-    """The subject of an access decision: ``role`` and, for an enterprise account, its ``uscc``.
-
-    ``department`` is the extension point for grants between departments (None today).
-    """
+    """The subject of an access decision: ``role``, for an enterprise account its ``uscc``, and the
+    ``department`` the account belongs to (None: none; grants are given to departments)."""
 
     username: str | None
     role: str
@@ -96,8 +130,9 @@ class Principal:
 
     @classmethod
     def of(cls, account: Any) -> "Principal":
-        """The subject behind a stored account (anything with ``username``, ``role`` and ``uscc``)."""
-        return cls(account.username, account.role, account.uscc)
+        """The subject behind a stored account (anything with ``username``, ``role``, ``uscc`` and
+        optionally ``department``)."""
+        return cls(account.username, account.role, account.uscc, getattr(account, "department", None))
 
     @property
     def max_grade(self) -> str:
@@ -147,10 +182,181 @@ def highest_grade(grades: Iterable[str]) -> str:
     return max(grades, key=GRADES.index, default="general")
 
 
-def _department_allows(who: Principal, dataset_ids: Iterable[str]) -> bool:
-    """Whether the subject's department may use these datasets: the one place where grants between
-    departments will be checked. No dataset is bound to a department yet, so every one is allowed."""
-    return True
+# ---- departments, products and grants ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Grant:
+    """An approved grant as the policy sees it (``expires_at``: tz-aware UTC)."""
+
+    grant_id: str
+    product_id: str
+    grantee: str
+    form: str
+    scope: dict
+    expires_at: _dt.datetime
+    epsilon: float
+
+    def active(self, now: _dt.datetime) -> bool:
+        """True until ``expires_at`` (rule ``now < expires_at``)."""
+        return now < self.expires_at
+
+
+@dataclass(frozen=True)
+class SharingState:
+    """Who holds what: ``held`` (dataset id → holder department), ``held_runs`` and ``held_releases``
+    (id → holder), ``products`` (product id → ``(kind, object_id, holder)``) and the approved
+    ``grants`` per grantee department."""
+
+    held: dict[str, str] = field(default_factory=dict)
+    held_runs: dict[str, str] = field(default_factory=dict)
+    held_releases: dict[str, str] = field(default_factory=dict)
+    products: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    grants: dict[str, tuple[Grant, ...]] = field(default_factory=dict)
+
+
+_SHARING: dict[str, SharingState] = {}
+_SHARING_LOCK = threading.Lock()
+
+
+def forget_sharing(store: Store | None = None) -> None:
+    """Drop the cached :class:`SharingState` of ``store`` (every store: None) so the next check reads the
+    store again: called after every write of products or grants, and when the server gets its store
+    back from a command-line lease (another process may have written)."""
+    with _SHARING_LOCK:
+        if store is None:
+            _SHARING.clear()
+        else:
+            _SHARING.pop(str(store.path), None)
+
+
+def _load_sharing(store: Store) -> SharingState:
+    prods, approved = sharing_snapshot(store)
+    held: dict[str, str] = {}
+    runs: dict[str, str] = {}
+    rels: dict[str, str] = {}
+    for _pid, kind, obj, holder in prods:
+        {"dataset": held, "api": held, "run": runs, "release": rels}[kind][obj] = holder
+    by_dept: dict[str, list[Grant]] = {}
+    for gid, pid, grantee, form, scope, expires, eps in approved:
+        g = Grant(
+            gid, pid, grantee, form, json.loads(scope or "{}"), expires.replace(tzinfo=_dt.UTC), float(eps)
+        )
+        by_dept.setdefault(grantee, []).append(g)
+    return SharingState(
+        held, runs, rels, {p: (k, o, h) for p, k, o, h in prods}, {d: tuple(g) for d, g in by_dept.items()}
+    )
+
+
+def sharing_state(store: Store) -> SharingState:
+    """The products and approved grants of ``store``, read once and kept until :func:`forget_sharing`
+    (an in-memory store is read every time)."""
+    key = str(store.path)
+    if key == ":memory:":
+        return _load_sharing(store)
+    with _SHARING_LOCK:
+        hit = _SHARING.get(key)
+    if hit is None:
+        hit = _load_sharing(store)
+        with _SHARING_LOCK:
+            _SHARING[key] = hit
+    return hit
+
+
+def _held_elsewhere(who: Principal, holders: Iterable[str | None]) -> bool:
+    """True when one of ``holders`` (None: not held) is a department other than the subject's (admin
+    reads everything)."""
+    if who.role == "admin":
+        return False
+    return any(h is not None and h != who.department for h in holders)
+
+
+def _department_allows(store: Store, who: Principal, dataset_ids: Iterable[str]) -> bool:
+    """Whether the subject may read these datasets at row level as far as departments go: none of them
+    is held by another department (:class:`SharingState`)."""
+    held = sharing_state(store).held
+    if not held:
+        return True
+    return not _held_elsewhere(who, (held.get(d) for d in dataset_ids))
+
+
+def audience_of(who: Principal) -> str:
+    """The part of a cache key that tells which data the subject sees: its clearance and, for an
+    account of a department, that department (held data differs between departments).
+
+    >>> audience_of(PUBLIC), audience_of(Principal("s", "steward", department="stats"))
+    ('general', 'important|dept=stats')
+    """
+    return who.max_grade + (f"|dept={who.department}" if who.department else "")
+
+
+@dataclass(frozen=True)
+class ProductAccess:
+    """How the subject reads a product: ``via`` (``admin``, ``holder``, ``grant`` or ``public``), the
+    ``grant`` used (for ``via='grant'``) and the product's ``(kind, object_id, holder)``."""
+
+    product_id: str
+    kind: str
+    object_id: str
+    holder: str
+    via: str
+    grant: Grant | None = None
+
+
+def check_product(
+    store: Store,
+    who: Principal,
+    product_id: str,
+    form: str,
+    *,
+    grade: str = "general",
+    public_epsilon: float = 0.0,
+    now: _dt.datetime | None = None,
+) -> ProductAccess:
+    """May the subject read product ``product_id`` in output ``form`` (rows | aggregates | query)?
+
+    Admin and the holder department always (rows need the grade clearance: ``grade`` is the
+    product's); another department only under an active grant whose form covers ``form``; anyone
+    (the public included) the aggregates of a product open to public DP releases
+    (``public_epsilon > 0``). Raises :class:`InputError` for an unknown product or form, a refusal
+    (401/403) naming the rule otherwise. ``now``: tz-aware UTC (default: the clock).
+    """
+    if form not in FORMS:
+        raise InputError.at("unknown output form", column="form", value=form, expected=" | ".join(FORMS))
+    state = sharing_state(store)
+    if product_id not in state.products:
+        raise InputError.at(
+            "unknown data product",
+            column="product_id",
+            value=product_id,
+            expected="an id of /api/v1/data/products",
+        )
+    kind, obj, holder = state.products[product_id]
+    if form == "rows" and not who.may_read_grade(grade) and who.role != "admin":
+        raise deny(who, f"product {product_id} is {grade}; this role reads up to {who.max_grade}")
+    if who.role == "admin":
+        return ProductAccess(product_id, kind, obj, holder, "admin")
+    if who.department is not None and who.department == holder:
+        return ProductAccess(product_id, kind, obj, holder, "holder")
+    now = now or _dt.datetime.now(_dt.UTC)
+    mine = [g for g in state.grants.get(who.department or "", ()) if g.product_id == product_id]
+    usable = [g for g in mine if g.active(now) and form in _COVERS[g.form]]
+    if usable:
+        return ProductAccess(product_id, kind, obj, holder, "grant", max(usable, key=lambda g: g.expires_at))
+    if form == "aggregates" and public_epsilon > 0:
+        return ProductAccess(product_id, kind, obj, holder, "public")
+    if who.role == "public":
+        raise deny(who, f"product {product_id} is held by department {holder}")
+    if any(not g.active(now) for g in mine) and not any(g.active(now) for g in mine):
+        raise deny(who, f"product {product_id}: the grant of department {who.department} has expired")
+    if mine:
+        forms = ", ".join(sorted({g.form for g in mine if g.active(now)}))
+        raise deny(who, f"product {product_id}: the grant of department {who.department} is for {forms} only")
+    raise deny(
+        who,
+        f"product {product_id} is held by department {holder}; "
+        f"department {who.department or '(none)'} has no grant for it",
+    )
 
 
 # ---- datasets ------------------------------------------------------------------------------------
@@ -170,7 +376,10 @@ def grades_of(store: Store, dataset_ids) -> dict[str, str]:
 def readable_datasets(store: Store, who: Principal) -> list[str]:
     """Ids of the stored datasets the subject may read (grade at or below its clearance)."""
     ids = datasets_with_grade(store, grades_up_to(who.max_grade))
-    return ids if _department_allows(who, ids) else []
+    held = sharing_state(store).held
+    if not held or who.role == "admin":
+        return ids
+    return [d for d in ids if held.get(d) in (None, who.department)]
 
 
 def check_datasets(store: Store, who: Principal, ids) -> str:
@@ -180,8 +389,14 @@ def check_datasets(store: Store, who: Principal, ids) -> str:
     for d, grade in grades.items():
         if not who.may_read_grade(grade):
             raise deny(who, f"dataset '{d}' is {grade}; this role reads up to {who.max_grade}")
-    if not _department_allows(who, grades):
-        raise deny(who, "a dataset of another department")
+    if not _department_allows(store, who, grades):
+        held = sharing_state(store).held
+        d = next(d for d in grades if held.get(d) not in (None, who.department))
+        raise deny(
+            who,
+            f"dataset '{d}' is held by department {held[d]}: read it through its data product under a grant "
+            "(/api/v1/data/products)",
+        )
     return highest_grade(grades.values())
 
 
@@ -208,7 +423,21 @@ def check_enterprise(store: Store, who: Principal, uscc: str) -> str:
     grade = enterprise_grades(store, [uscc]).get(uscc, "important")
     if not _may_read_firm(who, uscc, grade):
         raise deny(who, f"enterprise {uscc} has {grade} rows; this role reads up to {who.max_grade}")
+    if who.role != "enterprise" and _firms_held_elsewhere(store, who, [uscc]):
+        raise deny(who, f"enterprise {uscc} has rows held by another department (read them under a grant)")
     return grade
+
+
+def _firms_held_elsewhere(store: Store, who: Principal, usccs: list[str]) -> set[str]:
+    """The firms of ``usccs`` with a row in a dataset held by another department than the subject's."""
+    held = sharing_state(store).held
+    if not held or who.role == "admin":
+        return set()
+    return {
+        u
+        for u, ds in enterprise_datasets(store, usccs).items()
+        if _held_elsewhere(who, (held.get(d) for d in ds))
+    }
 
 
 def readable_enterprises(store: Store, who: Principal, frame: pd.DataFrame) -> tuple[pd.DataFrame, int, str]:
@@ -220,7 +449,8 @@ def readable_enterprises(store: Store, who: Principal, frame: pd.DataFrame) -> t
         return frame, 0, "important"
     grades = enterprise_grades(store, frame["uscc"].dropna().unique().tolist())
     row_grades = frame["uscc"].map(lambda u: grades.get(u, "important"))
-    ok = [_may_read_firm(who, u, g) for u, g in zip(frame["uscc"], row_grades)]
+    elsewhere = set() if who.role == "enterprise" else _firms_held_elsewhere(store, who, list(grades))
+    ok = [_may_read_firm(who, u, g) and u not in elsewhere for u, g in zip(frame["uscc"], row_grades)]
     kept = frame[ok]
     return kept, int(len(frame) - len(kept)), highest_grade(row_grades[ok])
 
@@ -286,8 +516,10 @@ def check_run(store: Store, who: Principal, run_id: str, *, kind: str | None = N
     why = run_access(who, rec.get("owner"), [grades.get(d) for d in ids])
     if why is not None:
         raise deny(who, f"run {run_id}: {why}")
-    if not _department_allows(who, ids):
-        raise deny(who, f"run {run_id}: a dataset of another department")
+    if not _department_allows(store, who, ids):
+        raise deny(who, f"run {run_id}: a dataset of another department (read it through its data product)")
+    if _held_elsewhere(who, [sharing_state(store).held_runs.get(run_id)]):
+        raise deny(who, f"run {run_id} is a data product of another department (read it under a grant)")
     return RunAccess(rec, highest_grade(grades[d] for d in ids), rec.get("owner"))
 
 
@@ -298,7 +530,15 @@ def readable_runs(store: Store, who: Principal, kind: str | None = None) -> pd.D
     f = store_runs.runs(store, kind).drop(columns="lineage")
     if f.empty:
         return f
-    ok = [may_read_run(who, r, grades) for r in f.to_dict("records")]
+    state = sharing_state(store)
+    ok = [
+        may_read_run(who, r, grades)
+        and not _held_elsewhere(
+            who,
+            [state.held_runs.get(r["run_id"]), *(state.held.get(d) for d in run_datasets(r.get("datasets")))],
+        )
+        for r in f.to_dict("records")
+    ]
     return f[ok]
 
 

@@ -12,8 +12,10 @@
   SHA-256 with an expiry, so a copy of the database gives no usable token. A token lives
   :data:`TOKEN_TTL` (12 h) by the UTC clock: every time here is tz-aware UTC (:func:`utc_now`), and
   the store compares with the time passed from Python, never with the server's local time.
-* Account roles are ``admin``, ``analyst`` and ``enterprise``; an enterprise account is bound to a
-  registered enterprise (its ``uscc``). Dataset grades are ordered ``general < important < core``;
+* Account roles are ``admin``, ``analyst``, ``enterprise`` and ``steward``; an enterprise account is
+  bound to a registered enterprise (its ``uscc``). An account may belong to one **department** (the
+  tenant of data sharing, :mod:`industrial_brain.services.sharing`); a steward must: it decides the
+  requests for its department's data products. Dataset grades are ordered ``general < important < core``;
   which grade a role may read is the access policy (:mod:`industrial_brain.services.access`;
   ``GRADES``, ``grades_up_to`` and ``grades_of`` are re-exported here).
 
@@ -39,6 +41,7 @@ from industrial_brain.store.connection import Store
 from industrial_brain.services.access import GRADES, grades_of, grades_up_to
 from industrial_brain.store.datasets import datasets_with_grade
 from industrial_brain.store.enterprises import registered_usccs
+from industrial_brain.store.sharing import department_exists
 
 __all__ = [
     "ACCOUNT_ROLES",
@@ -55,7 +58,7 @@ __all__ = [
     "readable_datasets",
 ]
 
-ACCOUNT_ROLES = ("admin", "analyst", "enterprise")
+ACCOUNT_ROLES = ("admin", "analyst", "enterprise", "steward")
 TOKEN_TTL = _dt.timedelta(hours=12)
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
 #: Password length bounds (characters). Longer ones are refused before hashing (argon2 cost is per byte too).
@@ -71,11 +74,13 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 @dataclass(frozen=True)
 class Account:
-    """A stored account as the checks see it: name, role and, for an enterprise account, its ``uscc``."""
+    """A stored account as the checks see it: name, role, for an enterprise account its ``uscc``, and
+    the department it belongs to (None: none)."""
 
     username: str
     role: str
     uscc: str | None = None
+    department: str | None = None
 
 
 def utc_now() -> _dt.datetime:
@@ -137,8 +142,16 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def add_user(store: Store, username: str, password: str, role: str, uscc: str | None = None) -> None:
-    """Create an account; enterprise accounts must name a registered enterprise (``uscc``)."""
+def add_user(
+    store: Store,
+    username: str,
+    password: str,
+    role: str,
+    uscc: str | None = None,
+    department: str | None = None,
+) -> None:
+    """Create an account; enterprise accounts must name a registered enterprise (``uscc``), stewards a
+    stored department (``department``; other accounts may belong to one, enterprise accounts never)."""
     if not USERNAME_RE.match(username or ""):
         raise InputError.at(
             "bad user name", column="username", value=username, expected="2–64 letters, digits or _ . @ -"
@@ -173,11 +186,35 @@ def add_user(store: Store, username: str, password: str, role: str, uscc: str | 
             value=uscc,
             expected=f"no enterprise for role {role}",
         )
+    if role == "steward" and not department:
+        raise InputError.at(
+            "a steward needs its department", column="department", expected="the id of a stored department"
+        )
+    if department and role == "enterprise":
+        raise InputError.at(
+            "enterprise accounts belong to no department",
+            column="department",
+            value=department,
+            expected="no department for role enterprise",
+        )
+    if department and not department_exists(store, department):
+        raise InputError.at(
+            "unknown department",
+            column="department",
+            value=department,
+            expected="the id of a department added with `ibrain data department add`",
+        )
     if stored.user_exists(store, username):
         raise InputError.at("user exists", column="username", value=username, expected="a new user name")
     with store.transaction():
-        stored.insert_user(store, username, hash_password(password), role, uscc, utc_now())
-        store.audit("user_add", f"user:{username}", f"role={role}" + (f" uscc={uscc}" if uscc else ""))
+        stored.insert_user(store, username, hash_password(password), role, uscc, utc_now(), department)
+        store.audit(
+            "user_add",
+            f"user:{username}",
+            f"role={role}"
+            + (f" uscc={uscc}" if uscc else "")
+            + (f" department={department}" if department else ""),
+        )
 
 
 def remove_user(store: Store, username: str) -> None:
@@ -192,7 +229,7 @@ def remove_user(store: Store, username: str) -> None:
 
 
 def list_users(store: Store) -> pd.DataFrame:
-    """Accounts: ``username, role, uscc, created_at, disabled`` (never a password hash)."""
+    """Accounts: ``username, role, uscc, department, created_at, disabled`` (never a password hash)."""
     return stored.users(store)
 
 
@@ -215,10 +252,10 @@ def authenticate(store: Store, username: str, password: str) -> Account | None:
     if row is None:
         verify_password(_DUMMY_HASH, password)
         return None
-    password_hash, role, uscc, disabled = row
+    password_hash, role, uscc, disabled, department = row
     if disabled or not verify_password(password_hash, password):
         return None
-    return Account(username, role, uscc)
+    return Account(username, role, uscc, department)
 
 
 def token_session(store: Store, token: str, now: _dt.datetime | None = None) -> tuple[Account, _dt.datetime]:
@@ -240,3 +277,14 @@ def revoke_token(store: Store, token: str) -> None:
 def readable_datasets(store: Store, max_grade: str) -> list[str]:
     """Ids of the stored datasets whose grade is at or below ``max_grade``."""
     return datasets_with_grade(store, grades_up_to(max_grade))
+
+
+def account_principal(store: Store, username: str) -> Account:
+    """The enabled stored account ``username`` (for commands run on the store's file on its behalf:
+    ``ibrain data request --user``); :class:`InputError` when there is none."""
+    row = stored.credentials(store, username)
+    if row is None or row[3]:
+        raise InputError.at(
+            "no such enabled user", column="username", value=username, expected="the name of a stored account"
+        )
+    return Account(username, row[1], row[2], row[4])

@@ -524,7 +524,7 @@ def _subscriber(store: Store, username: str) -> Principal:
     cred = credentials(store, username)
     if cred is None or cred[3]:
         return PUBLIC
-    return Principal(username, cred[1], cred[2])
+    return Principal(username, cred[1], cred[2], cred[4])
 
 
 def payload(alert: dict, delivery_id: str) -> dict[str, Any]:

@@ -38,13 +38,20 @@ def user_exists(store: Store, username: str) -> bool:
 
 
 def insert_user(
-    store: Store, username: str, password_hash: str, role: str, uscc: str | None, now: _dt.datetime
+    store: Store,
+    username: str,
+    password_hash: str,
+    role: str,
+    uscc: str | None,
+    now: _dt.datetime,
+    department: str | None = None,
 ) -> None:
-    """Write one account row created at ``now`` (tz-aware; call inside a transaction)."""
+    """Write one account row created at ``now`` (tz-aware; call inside a transaction); ``department``:
+    the tenant the account belongs to (None: none)."""
     store.con.execute(
-        "INSERT INTO app_user (username, password_hash, role, uscc, created_at, disabled) "
-        "VALUES (?, ?, ?, ?, ?, FALSE)",
-        [username, password_hash, role, uscc, utc_naive(now)],
+        "INSERT INTO app_user (username, password_hash, role, uscc, created_at, disabled, department) "
+        "VALUES (?, ?, ?, ?, ?, FALSE, ?)",
+        [username, password_hash, role, uscc, utc_naive(now), department],
     )
 
 
@@ -55,14 +62,17 @@ def delete_user(store: Store, username: str) -> None:
 
 
 def users(store: Store) -> pd.DataFrame:
-    """Accounts (``username, role, uscc, created_at, disabled``; never the password hash), by name."""
-    return store.query("SELECT username, role, uscc, created_at, disabled FROM app_user ORDER BY username")
+    """Accounts (``username, role, uscc, department, created_at, disabled``; never the password hash),
+    by name."""
+    return store.query(
+        "SELECT username, role, uscc, department, created_at, disabled FROM app_user ORDER BY username"
+    )
 
 
-def credentials(store: Store, username: str) -> tuple[str, str, str | None, bool] | None:
-    """``(password_hash, role, uscc, disabled)`` of an account, or None when there is none."""
+def credentials(store: Store, username: str) -> tuple[str, str, str | None, bool, str | None] | None:
+    """``(password_hash, role, uscc, disabled, department)`` of an account, or None when there is none."""
     rows = store.con.execute(
-        "SELECT password_hash, role, uscc, disabled FROM app_user WHERE username = ?", [username]
+        "SELECT password_hash, role, uscc, disabled, department FROM app_user WHERE username = ?", [username]
     ).fetchall()
     return tuple(rows[0]) if rows else None
 
@@ -80,18 +90,19 @@ def insert_token(
 
 def token_account(
     store: Store, digest: str, now: _dt.datetime
-) -> tuple[str, str, str | None, _dt.datetime] | None:
-    """``(username, role, uscc, expires_at)`` of the enabled account holding a token unexpired at ``now``
-    (tz-aware; rule: ``expires_at > now``, both in UTC), or None. ``expires_at`` is returned tz-aware."""
+) -> tuple[str, str, str | None, str | None, _dt.datetime] | None:
+    """``(username, role, uscc, department, expires_at)`` of the enabled account holding a token unexpired
+    at ``now`` (tz-aware; rule: ``expires_at > now``, both in UTC), or None. ``expires_at`` is returned
+    tz-aware."""
     rows = store.con.execute(
-        "SELECT u.username, u.role, u.uscc, t.expires_at FROM api_token t JOIN app_user u USING (username) "
-        "WHERE t.token_sha256 = ? AND t.expires_at > ? AND NOT u.disabled",
+        "SELECT u.username, u.role, u.uscc, u.department, t.expires_at FROM api_token t "
+        "JOIN app_user u USING (username) WHERE t.token_sha256 = ? AND t.expires_at > ? AND NOT u.disabled",
         [digest, utc_naive(now)],
     ).fetchall()
     if not rows:
         return None
-    username, role, uscc, expires = rows[0]
-    return username, role, uscc, expires.replace(tzinfo=_dt.UTC)
+    username, role, uscc, department, expires = rows[0]
+    return username, role, uscc, department, expires.replace(tzinfo=_dt.UTC)
 
 
 def delete_token(store: Store, digest: str) -> None:

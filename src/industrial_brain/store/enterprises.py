@@ -314,3 +314,23 @@ def enterprise_grades(store: Store, usccs: Iterable[str] | None = None) -> dict[
         params,
     ).fetchall()
     return {u: _RANK_GRADE[int(r)] for u, r in rows}
+
+
+def enterprise_datasets(store: Store, usccs: Iterable[str]) -> dict[str, set[str]]:
+    """``uscc → {dataset_id}``: the datasets holding any row of each of ``usccs`` (registration,
+    assessments, scored results, ``firm`` row) — which department's data an enterprise's rows are."""
+    ids = list(usccs)
+    if not ids:
+        return {}
+    params: list = []
+    rows = store.con.execute(
+        "WITH s AS (SELECT uscc, dataset_id FROM enterprise UNION ALL "
+        "SELECT uscc, dataset_id FROM assessment_result UNION ALL SELECT uscc, dataset_id FROM assessment "
+        "UNION ALL SELECT uscc, dataset_id FROM firm) "
+        f"SELECT DISTINCT uscc, dataset_id FROM s WHERE uscc IN ({placeholders(ids, params)})",
+        params,
+    ).fetchall()
+    out: dict[str, set[str]] = {}
+    for u, d in rows:
+        out.setdefault(u, set()).add(d)
+    return out

@@ -262,6 +262,61 @@ MIGRATIONS.append(
 
 MIGRATIONS.append(
     (
+        11,
+        "departments as tenants, the steward role, data products, grants between departments, their uses, DP releases",
+        [
+            """CREATE TABLE department (
+            department_id VARCHAR PRIMARY KEY, name_zh VARCHAR NOT NULL, name_en VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL)""",
+            # app_user rebuilt: the role CHECK gains 'steward', and a department column (a user belongs to one).
+            """CREATE TABLE app_user_v11 (
+            username VARCHAR PRIMARY KEY, password_hash VARCHAR NOT NULL,
+            role VARCHAR NOT NULL CHECK (role IN ('admin', 'analyst', 'enterprise', 'steward')),
+            uscc VARCHAR, created_at TIMESTAMP NOT NULL, disabled BOOLEAN NOT NULL DEFAULT FALSE,
+            department VARCHAR,
+            CHECK ((role = 'enterprise') = (uscc IS NOT NULL)),
+            CHECK (role <> 'steward' OR department IS NOT NULL),
+            CHECK (role <> 'enterprise' OR department IS NULL))""",
+            "INSERT INTO app_user_v11 SELECT username, password_hash, role, uscc, created_at, disabled, NULL FROM app_user",
+            "DROP TABLE app_user",
+            "ALTER TABLE app_user_v11 RENAME TO app_user",
+            # A published data product (DCAT-style metadata; the three rights; terms). object_id: the dataset,
+            # run or release id (kind api: the dataset a query-only API answers over). Times are UTC.
+            """CREATE TABLE data_product (
+            product_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL CHECK (kind IN ('dataset', 'run', 'release', 'api')),
+            object_id VARCHAR NOT NULL, holder VARCHAR NOT NULL, processor VARCHAR, operator VARCHAR,
+            title_zh VARCHAR NOT NULL, title_en VARCHAR NOT NULL, description VARCHAR, publisher VARCHAR,
+            licence VARCHAR, temporal_start SMALLINT, temporal_end SMALLINT, spatial VARCHAR,
+            update_frequency VARCHAR, grade VARCHAR NOT NULL CHECK (grade IN ('general', 'important', 'core')),
+            quality JSON, lineage JSON,
+            terms VARCHAR NOT NULL CHECK (terms IN ('public_interest_free', 'conditional', 'paid')),
+            forms VARCHAR NOT NULL, measures JSON, epsilon_budget DOUBLE NOT NULL, public_epsilon DOUBLE NOT NULL,
+            published_by VARCHAR, published_at TIMESTAMP NOT NULL)""",
+            # A request for a product and, once decided, the grant (status approved until revoked or expired).
+            """CREATE TABLE data_grant (
+            grant_id VARCHAR PRIMARY KEY, product_id VARCHAR NOT NULL, grantee VARCHAR NOT NULL,
+            requested_by VARCHAR NOT NULL, purpose VARCHAR NOT NULL, scope JSON NOT NULL,
+            form VARCHAR NOT NULL CHECK (form IN ('rows', 'aggregates', 'query')), days INTEGER NOT NULL,
+            epsilon DOUBLE NOT NULL,
+            status VARCHAR NOT NULL CHECK (status IN ('pending', 'approved', 'refused', 'revoked')),
+            requested_at TIMESTAMP NOT NULL, decided_by VARCHAR, decided_at TIMESTAMP, reason VARCHAR,
+            expires_at TIMESTAMP, revoked_by VARCHAR, revoked_at TIMESTAMP, revoke_reason VARCHAR)""",
+            # Every use of a product under a grant (grant_id NULL: a public DP release): who, what, when, rows.
+            """CREATE TABLE grant_use (
+            "at" TIMESTAMP NOT NULL, grant_id VARCHAR, product_id VARCHAR NOT NULL, actor VARCHAR NOT NULL,
+            department VARCHAR, form VARCHAR NOT NULL, what VARCHAR NOT NULL, rows_returned BIGINT NOT NULL,
+            epsilon DOUBLE NOT NULL DEFAULT 0)""",
+            # Differentially private answers as released (a repeat of one query is served from here, spending nothing).
+            """CREATE TABLE privacy_release (
+            release_key VARCHAR PRIMARY KEY, product_id VARCHAR NOT NULL, grantee VARCHAR NOT NULL,
+            grant_id VARCHAR, "at" TIMESTAMP NOT NULL, epsilon DOUBLE NOT NULL, query VARCHAR NOT NULL,
+            answer JSON NOT NULL)""",
+        ],
+    )
+)
+
+MIGRATIONS.append(
+    (
         14,
         "data grades by GB/T 43697-2024 with their justification, and data stewards' overrides",
         [
@@ -332,4 +387,9 @@ DATA_TABLES = (
     "per_mu_score",
     "data_grade",
     "watchlist",
+    "department",
+    "data_product",
+    "data_grant",
+    "grant_use",
+    "privacy_release",
 )

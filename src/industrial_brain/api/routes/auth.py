@@ -77,7 +77,7 @@ def login(request: Request, store: StoreDep, form: Annotated[OAuth2PasswordReque
 def logout(
     request: Request,
     store: StoreDep,
-    who: Annotated[Principal, Depends(require_roles("admin", "analyst", "enterprise"))],
+    who: Annotated[Principal, Depends(require_roles("admin", "analyst", "enterprise", "steward"))],
 ):
     """Revoke the bearer token used for this request."""
     token = request.headers.get("authorization", "").split(" ", 1)[-1]
@@ -90,4 +90,10 @@ def logout(
 @router.get("/me", response_model=MePublic)
 def me(who: CurrentRole):
     """The caller's role (``public`` without a token)."""
-    return MePublic(username=who.username, role=who.role, uscc=who.uscc, max_grade=who.max_grade)
+    return MePublic(
+        username=who.username,
+        role=who.role,
+        uscc=who.uscc,
+        department=who.department,
+        max_grade=who.max_grade,
+    )

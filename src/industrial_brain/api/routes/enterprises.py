@@ -50,7 +50,7 @@ def _scope(who: Principal) -> str | None:
     """Row filter of the caller: an enterprise account sees its own enterprise only (its USCC)."""
     if who.role == "enterprise":
         return who.uscc
-    if who.role not in ("admin", "analyst"):  # pragma: no cover - guarded by the dependency
+    if who.role not in ("admin", "analyst", "steward"):  # pragma: no cover - guarded by the dependency
         raise AccessError("no access to enterprise rows")
     return None
 

@@ -47,4 +47,10 @@ def job(store: StoreDep, who: Member, job_id: Annotated[str, Path(max_length=80)
             "unknown job", column="job_id", value=job_id, expected="an id returned when the job was submitted"
         )
     access.check_job(who, row["owner"], job_id)
+    res = json.loads(row["result"]) if row.get("result") else None
+    if isinstance(res, dict) and isinstance(res.get("run_id"), str):  # the result is the run's data
+        try:
+            access.check_run(store, who, res["run_id"])
+        except InputError:  # the run is no longer stored: the status alone
+            pass
     return job_public(row)
