@@ -29,9 +29,32 @@ from industrial_brain.capital.matching import (
     match_financing,
     solve_assignment,
 )
+from industrial_brain.capital.financing_structure import FinancingStructure, financing_structure
+from industrial_brain.capital.listing import (
+    ACCOUNT_COLUMNS,
+    BOARDS,
+    MEASURES,
+    EligibilityResult,
+    RuleVersion,
+    listing_eligibility,
+    listing_measures,
+    load_rules,
+    version_in_force,
+)
 from industrial_brain.capital.market_synthesis import SyntheticMarket, synthetic_market
 
 __all__ = [
+    "ACCOUNT_COLUMNS",
+    "BOARDS",
+    "MEASURES",
+    "EligibilityResult",
+    "FinancingStructure",
+    "RuleVersion",
+    "financing_structure",
+    "listing_eligibility",
+    "listing_measures",
+    "load_rules",
+    "version_in_force",
     "INSTRUMENTS",
     "METHODS",
     "NEED_COLUMNS",
