@@ -59,7 +59,10 @@ class FinancingStructure(ResultMixin):
         f = self.frame
         yield (label("groups", lang), len(f))
         tot = f["requested"].sum()
-        yield ("debt share (%)", float(100 * (f["debt_share_pct"] * f["requested"]).sum() / 100 / tot) if tot else float("nan"))
+        yield (
+            "debt share (%)",
+            float(100 * (f["debt_share_pct"] * f["requested"]).sum() / 100 / tot) if tot else float("nan"),
+        )
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         check_lang(lang)
@@ -97,7 +100,11 @@ def financing_structure(
     N = needs.copy()
     N["region_code"] = N["region_code"].astype(str).str[:2] + "0000"
     N["sector_code"] = N["sector_code"].astype(str)
-    keys = {"region": ["region_code"], "sector": ["sector_code"], "region_sector": ["region_code", "sector_code"]}[by]
+    keys = {
+        "region": ["region_code"],
+        "sector": ["sector_code"],
+        "region_sector": ["region_code", "sector_code"],
+    }[by]
     amt = N["amount"].astype(float)
     for ins in ("debt", "equity", "grant"):
         N[ins] = amt.where(N["instrument"] == ins, 0.0)

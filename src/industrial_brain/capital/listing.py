@@ -18,7 +18,8 @@ year *T* of a firm's accounts:
   (weighted average return on equity, %); ``neeq_innovation_tier_months`` (BSE precondition).
 
 A measure needing years the accounts lack is missing, and a condition on it undecided (the standard
-is then reported ``unknown`` unless another alternative is met). The **margin** of a condition is
+is then reported ``unknown`` unless another alternative is met; ``not met`` needs every alternative
+to fail on a known measure). The **margin** of a condition is
 ``v − t`` in the measure's unit and ``(v − t)/t`` relative (for t > 0); the *binding* condition of an
 alternative is the one with the smallest relative margin (a failed condition on a zero threshold
 binds first), and a standard's margin is that of its best alternative. Qualitative conditions (the
@@ -87,18 +88,25 @@ def _date(v: Any, where: str) -> _dt.date:
     try:
         return _dt.date.fromisoformat(str(v))
     except ValueError:
-        raise InputError.at("not a date", file=where, value=v, expected="an ISO date such as 2024-04-30") from None
+        raise InputError.at(
+            "not a date", file=where, value=v, expected="an ISO date such as 2024-04-30"
+        ) from None
 
 
 def _check_condition(c: Any, where: str) -> dict:
     if not isinstance(c, dict) or c.get("measure") not in MEASURES or c.get("op") not in OPS:
         raise InputError.at(
-            "bad condition", file=where, value=c, expected=f"{{measure: one of {', '.join(MEASURES)}, op: >= | >, threshold}}"
+            "bad condition",
+            file=where,
+            value=c,
+            expected=f"{{measure: one of {', '.join(MEASURES)}, op: >= | >, threshold}}",
         )
     try:
         t = float(c["threshold"])
     except (KeyError, TypeError, ValueError):
-        raise InputError.at("bad threshold", file=where, value=c.get("threshold"), expected="a number") from None
+        raise InputError.at(
+            "bad threshold", file=where, value=c.get("threshold"), expected="a number"
+        ) from None
     return {"measure": c["measure"], "op": c["op"], "threshold": t}
 
 
@@ -167,7 +175,9 @@ def listing_measures(accounts: pd.DataFrame, year: int | None = None) -> pd.Data
     (0.65, 50.0, 12.0)
     """
     if "uscc" not in accounts.columns or "year" not in accounts.columns:
-        raise InputError.at("parameter 'accounts': missing column", column="uscc, year", expected=", ".join(ACCOUNT_COLUMNS))
+        raise InputError.at(
+            "parameter 'accounts': missing column", column="uscc, year", expected=", ".join(ACCOUNT_COLUMNS)
+        )
     A = accounts.copy()
     for c in ACCOUNT_COLUMNS[2:]:
         if c not in A.columns:
@@ -247,7 +257,10 @@ class EligibilityResult(ResultMixin):
     def candidates(self) -> pd.DataFrame:
         f = self.frame[self.frame["in_force"] & (self.frame["status"] == "met")]
         return (
-            f.groupby(["uscc", "board"])["standard"].agg(lambda s: ",".join(s)).rename("standards_met").reset_index()
+            f.groupby(["uscc", "board"])["standard"]
+            .agg(lambda s: ",".join(s))
+            .rename("standards_met")
+            .reset_index()
         )
 
     def _summary_items(self, lang: str = "en"):
@@ -291,10 +304,27 @@ def listing_eligibility(
     >>> r.frame.query("standard == '1'")[["version", "status", "margin"]].to_string(index=False)
     'version  status  margin\\n   2020     met     0.1\\n   2024 not met    -0.3'
     """
+    M = listing_measures(accounts, year)
+    return eligibility_of_measures(M, boards=boards, on=on, all_versions=all_versions, params={"year": year})
+
+
+def eligibility_of_measures(
+    M: pd.DataFrame,
+    *,
+    boards: tuple[str, ...] = BOARDS,
+    on: _dt.date | str | None = None,
+    all_versions: bool = True,
+    params: dict | None = None,
+) -> EligibilityResult:
+    """:func:`listing_eligibility` on measures already computed (one row per firm, index ``uscc``,
+    columns among :data:`MEASURES`; a missing column is a missing measure)."""
     for b in boards:
         if b not in BOARDS:
             raise InputError.at("parameter 'boards': unknown board", value=b, expected=" | ".join(BOARDS))
-    M = listing_measures(accounts, year)
+    M = M.copy()
+    for c in MEASURES:
+        if c not in M.columns:
+            M[c] = np.nan
     rows = []
     sources = {}
     for b in boards:
@@ -308,6 +338,7 @@ def listing_eligibility(
                 pre_ok, pre_known, _, _ = _condition(M, v.precondition)
             for s in v.standards:
                 best = None
+                all_decided = np.ones(len(M), dtype=bool)
                 for alt in s["alternatives"]:
                     res = [_condition(M, c) for c in alt]
                     ok = np.all([r[0] for r in res], axis=0)
@@ -316,6 +347,7 @@ def listing_eligibility(
                     rel = np.vstack([r[3] for r in res])
                     k = np.argmin(np.where(np.isnan(rel), np.inf, rel), axis=0)
                     cols = np.arange(len(M))
+                    all_decided &= known | failed_known | ok
                     cand = {
                         "ok": ok,
                         "decided": known | failed_known,
@@ -324,14 +356,19 @@ def listing_eligibility(
                         "measure": np.asarray([c["measure"] for c in alt])[k],
                         "threshold": np.asarray([c["threshold"] for c in alt])[k],
                         "missing": [
-                            ",".join(c["measure"] for c, r in zip(alt, res) if not r[1][q]) for q in range(len(M))
+                            ",".join(c["measure"] for c, r in zip(alt, res) if not r[1][q])
+                            for q in range(len(M))
                         ],
                     }
                     if best is None:
                         best = cand
                     else:
                         better = (cand["ok"] & ~best["ok"]) | (
-                            (cand["ok"] == best["ok"]) & (np.nan_to_num(cand["rel"], nan=-np.inf) > np.nan_to_num(best["rel"], nan=-np.inf))
+                            (cand["ok"] == best["ok"])
+                            & (
+                                np.nan_to_num(cand["rel"], nan=-np.inf)
+                                > np.nan_to_num(best["rel"], nan=-np.inf)
+                            )
                         )
                         best = {
                             key: (np.where(better, cand[key], best[key]) if key != "missing"
@@ -339,7 +376,9 @@ def listing_eligibility(
                             for key in best
                         }  # fmt: skip
                 met = best["ok"] & pre_ok
-                status = np.where(met, "met", np.where(best["decided"] | (pre_known & ~pre_ok), "not met", "unknown"))
+                status = np.where(
+                    met, "met", np.where(all_decided | (pre_known & ~pre_ok), "not met", "unknown")
+                )
                 if v.precondition is not None:
                     status = np.where(~pre_known & best["ok"], "unknown", status)
                 f = pd.DataFrame(
@@ -370,6 +409,6 @@ def listing_eligibility(
         measures=M,
         sources=sources,
         lineage=Lineage.make(
-            "capital.listing_eligibility", {"boards": list(boards), "on": str(on), "year": year}
+            "capital.listing_eligibility", {"boards": list(boards), "on": str(on), **(params or {})}
         ),
     )

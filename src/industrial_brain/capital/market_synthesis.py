@@ -102,7 +102,9 @@ def synthetic_market(
     purpose = np.where(
         instrument == "debt",
         rng.choice(np.asarray(PURPOSES[:2] + ("expansion",)), size=n, p=[0.5, 0.35, 0.15]),
-        np.where(instrument == "equity", rng.choice(np.array(["rd", "expansion", "acquisition"]), size=n), "rd"),
+        np.where(
+            instrument == "equity", rng.choice(np.array(["rd", "expansion", "acquisition"]), size=n), "rd"
+        ),
     )
     risk = np.clip(np.select([stage == "seed", stage == "early", stage == "growth"], [5, 4, 3], 2)
                    + rng.integers(-1, 2, size=n), 1, 5)  # fmt: skip
@@ -236,11 +238,14 @@ def _accounts(rng: np.random.Generator, needs: pd.DataFrame, years: int, last: i
                     "total_liabilities": liab,
                     "roe_weighted_pct": np.round(np_ / np.maximum(assets - liab, 1) * 100, 2),
                     "expected_market_value": np.where(
-                        t == years - 1, np.round(np.maximum(np_, rev * 0.05) * rng.uniform(15, 40, size=k), -4),
+                        t == years - 1,
+                        np.round(np.maximum(np_, rev * 0.05) * rng.uniform(15, 40, size=k), -4),
                         np.nan,
                     ),
                     "neeq_innovation_tier_months": np.where(
-                        t == years - 1, np.where(rng.random(k) < 0.3, rng.integers(0, 48, size=k), np.nan), np.nan
+                        t == years - 1,
+                        np.where(rng.random(k) < 0.3, rng.integers(0, 48, size=k), np.nan),
+                        np.nan,
                     ),
                 }
             )

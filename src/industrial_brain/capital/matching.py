@@ -549,7 +549,16 @@ def match_financing(
             ).to_numpy(),
         }
     )
-    for c in ("nature", "sector_fit", "stage_fit", "risk_fit", "characteristics", "duration", "entity", "score"):
+    for c in (
+        "nature",
+        "sector_fit",
+        "stage_fit",
+        "risk_fit",
+        "characteristics",
+        "duration",
+        "entity",
+        "score",
+    ):
         matches[c] = M[c].to_numpy(float)
     if explain and len(matches):
         tmp = matches.assign(
@@ -571,8 +580,7 @@ def match_financing(
     U = U.reset_index(drop=True).assign(reason=codes, compatible=counts[un, 6])
     recs = needs.iloc[un][["instrument", "sector_code", "region_code", "amount", "term_months"]]
     U["detail"] = [
-        _reason_text(code, rec, int(k))
-        for code, rec, k in zip(codes, recs.to_dict("records"), counts[un, 6])
+        _reason_text(code, rec, int(k)) for code, rec, k in zip(codes, recs.to_dict("records"), counts[un, 6])
     ]
     committed = np.bincount(M["j"].to_numpy(), weights=matches["amount"].to_numpy(), minlength=len(sources))
     n_matches = np.bincount(M["j"].to_numpy(), minlength=len(sources))
@@ -602,6 +610,11 @@ def match_financing(
         notes=A.notes,
         lineage=Lineage.make(
             "capital.match_financing",
-            {"top_k": top_k, "method": method, "exact_limit": exact_limit, "weights": {**WEIGHTS, **(weights or {})}},
+            {
+                "top_k": top_k,
+                "method": method,
+                "exact_limit": exact_limit,
+                "weights": {**WEIGHTS, **(weights or {})},
+            },
         ),
     )
