@@ -35,9 +35,10 @@ not at all; choose binaries ``y_ij`` over the compatible pairs to
 ``exact_limit`` candidate pairs this mixed-integer programme is solved exactly with HiGHS
 (:func:`scipy.optimize.milp`). Above it, the LP relaxation is solved with HiGHS
 (:func:`scipy.optimize.linprog`); an extreme-point optimum of the GAP relaxation splits at most as
-many needs as there are sources (Benders & van Nunen 1983), so the needs it assigns whole are kept,
-the split ones are re-solved exactly as a small MILP on the capacity left, and a last greedy pass
-places what still fits. The LP optimum is an upper bound: the result reports it and the gap.
+many needs as there are sources (Benders & van Nunen 1983), so the needs it assigns whole are kept
+except on the sources the split needs draw on, whose needs are re-solved exactly as a small MILP
+(``repair_limit`` pairs; above it only the split needs, on the capacity left), and a last greedy
+pass places what still fits. The LP optimum is an upper bound: the result reports it and the gap.
 
 References
 ----------
@@ -342,16 +343,28 @@ def solve_assignment(
     x = r.x
     bound = -float(r.fun)
     whole = x > 1 - _EPS
-    chosen = list(np.flatnonzero(whole))
-    used_need = np.zeros(n, dtype=bool)
-    used_need[i[whole]] = True
-    left = K - np.bincount(j[whole], weights=a[i[whole]], minlength=m)
+    split = (x > _EPS) & ~whole
+    # the sources that split needs draw on are freed: every need with LP flow into them (whole or
+    # split) is re-solved exactly on their capacity; elsewhere the LP's whole assignments stand
+    freed = np.zeros(m, dtype=bool)
+    freed[j[split]] = True
+    touched = np.zeros(n, dtype=bool)
+    touched[i[split]] = True
+    touched[i[(x > _EPS) & freed[j]]] = True
+    sel = np.flatnonzero(touched[i] & (freed[j] | split))
     notes = []
-    split_need = np.zeros(n, dtype=bool)
-    split_need[i[(x > _EPS) & ~whole]] = True
-    split_need &= ~used_need
-    sel = np.flatnonzero(split_need[i])
-    if split_need.any() and len(sel) <= repair_limit:
+    if len(sel) > repair_limit:  # too many to re-solve exactly: only the split needs
+        freed[:] = False
+        touched[:] = False
+        touched[i[split]] = True
+        sel = np.flatnonzero(touched[i] & ~whole)
+    keep = whole & ~touched[i]
+    chosen = list(np.flatnonzero(keep))
+    used_need = np.zeros(n, dtype=bool)
+    used_need[i[keep]] = True
+    left = K - np.bincount(j[keep], weights=a[i[keep]], minlength=m)
+    sel = sel[~used_need[i[sel]]]
+    if len(sel):
         ii, jj = i[sel], j[sel]
         ni = np.unique(ii)
         pos = np.searchsorted(ni, ii)
@@ -366,7 +379,7 @@ def solve_assignment(
             chosen += list(got)
             used_need[i[got]] = True
             left -= np.bincount(j[got], weights=a[i[got]], minlength=m)
-        notes.append(f"{len(ni):,} needs split by the LP relaxation re-solved exactly")
+        notes.append(f"{len(ni):,} needs around the LP's split ones re-solved exactly")
     # greedy pass: what still fits, heaviest weight first
     rest = np.flatnonzero(~used_need[i])
     rest = rest[np.argsort(-weight[rest], kind="stable")]
@@ -545,7 +558,8 @@ def match_financing(
             "sector_match": np.where(M["sector_named"].to_numpy(bool), "named", "generalist"),
             "region_match": np.where(M["region_named"].to_numpy(bool), "named", "national"),
             "ticket": (
-                Sj["ticket_min"].map("{:,.0f}".format) + "–" + Sj["ticket_max"].map("{:,.0f}".format)
+                Sj["ticket_min"].map("{:,.0f}".format).astype(object) + "–"
+                + Sj["ticket_max"].map("{:,.0f}".format).astype(object)
             ).to_numpy(),
         }
     )
