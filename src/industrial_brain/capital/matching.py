@@ -558,7 +558,8 @@ def match_financing(
             "sector_match": np.where(M["sector_named"].to_numpy(bool), "named", "generalist"),
             "region_match": np.where(M["region_named"].to_numpy(bool), "named", "national"),
             "ticket": (
-                Sj["ticket_min"].map("{:,.0f}".format).astype(object) + "–"
+                Sj["ticket_min"].map("{:,.0f}".format).astype(object)
+                + "–"
                 + Sj["ticket_max"].map("{:,.0f}".format).astype(object)
             ).to_numpy(),
         }

@@ -24,6 +24,8 @@ GRADES = ("general", "important", "core")
 KINDS = ("panel", "io", "enterprise", "sectors", "indicators")
 #: The production network's kinds (``ibrain network ingest``): firm-level data, never graded general.
 NETWORK_KINDS = ("firms", "transactions")
+#: The capital chain's kinds (``ibrain capital ingest``): firm and fund data, never graded general.
+CAPITAL_KINDS = ("financing_needs", "financing_sources", "firm_accounts")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,13 +43,13 @@ class DatasetInfo:
 
     def checked(self) -> "DatasetInfo":
         """This record, after checking kind, grade and id; :class:`InputError` naming the field otherwise."""
-        if self.kind not in KINDS + NETWORK_KINDS + ("reference", "geo"):
+        if self.kind not in KINDS + NETWORK_KINDS + CAPITAL_KINDS + ("reference", "geo"):
             raise InputError.at("unknown kind", column="kind", value=self.kind, expected=" | ".join(KINDS))
         if self.grade not in GRADES:
             raise InputError.at(
                 "unknown data grade", column="grade", value=self.grade, expected="general | important | core"
             )
-        if self.kind in ("enterprise",) + NETWORK_KINDS and self.grade == "general":
+        if self.kind in ("enterprise",) + NETWORK_KINDS + CAPITAL_KINDS and self.grade == "general":
             raise InputError.at(
                 "enterprise data cannot be graded general",
                 column="grade",
