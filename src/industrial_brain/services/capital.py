@@ -28,6 +28,7 @@ from industrial_brain.capital import (
     match_financing,
     synthetic_market,
 )
+from industrial_brain.capital.financing_structure import UNITS as INDICATOR_UNITS
 from industrial_brain.errors import InputError
 from industrial_brain.ingest.capital import KINDS, ingest_capital
 from industrial_brain.ingest.core import DatasetInfo, IngestReport, dataset_id_from_path
@@ -39,6 +40,7 @@ from industrial_brain.store.connection import Store
 from industrial_brain.store.datasets import dataset_grades
 
 __all__ = [
+    "INDICATOR_UNITS",
     "KINDS",
     "K_MIN",
     "SYNTHETIC_IDS",
