@@ -37,6 +37,7 @@ from industrial_brain.api.routes import (
     assess,
     auth,
     brief,
+    capital,
     catalog,
     chain,
     enterprises,
@@ -77,6 +78,7 @@ ROUTERS = (
     assess,
     brief,
     innovation,
+    capital,
     monitor,
 )
 #: Limits on costly requests of apps built without their own (tests relax them; serve keeps these).

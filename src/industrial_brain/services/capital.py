@@ -87,11 +87,16 @@ def ingest_capital_file(
 
 
 def load_synthetic_market(
-    store: Store, *, n_needs: int = 2_000, n_sources: int = 120, seed: int = 0
+    store: Store,
+    *,
+    n_needs: int = 2_000,
+    n_sources: int = 120,
+    seed: int = 0,
+    provinces: tuple[str, ...] | None = None,
 ) -> list[IngestReport]:
     """Draw a SYNTHETIC market (:func:`~industrial_brain.capital.synthetic_market`) and ingest its
     three files as datasets titled SYNTHETIC (ids :data:`SYNTHETIC_IDS`, graded important)."""
-    m = synthetic_market(n_needs, n_sources, seed=seed)
+    m = synthetic_market(n_needs, n_sources, seed=seed, provinces=provinces)
     out = []
     with tempfile.TemporaryDirectory() as d:
         for kind, frame in (
