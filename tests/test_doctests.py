@@ -50,6 +50,10 @@ WITH_EXAMPLES = {
     "industrial_brain.innovation.envelopment",
     "industrial_brain.innovation.network",
     "industrial_brain.innovation.productivity",
+    "industrial_brain.capital.matching",
+    "industrial_brain.capital.listing",
+    "industrial_brain.capital.financing_structure",
+    "industrial_brain.capital.market_synthesis",
 }
 
 

@@ -26,7 +26,7 @@ CASES = [
 
 
 def _firm(alt, bump=None, delta=0.0):
-    """Measures meeting every condition of ``alt`` just above its threshold; condition ``bump`` moved by ``delta``."""
+    """Measures meeting every condition of ``alt`` just above its threshold; ``bump`` moved by ``delta``."""
     # measures of the standard's other alternatives fail clearly, so only ``alt`` decides
     row = {m: -1e6 for m in MEASURES} | {"neeq_innovation_tier_months": 12.0}
     for q, c in enumerate(alt):

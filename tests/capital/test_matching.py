@@ -15,8 +15,8 @@ from industrial_brain.capital import match_financing, solve_assignment, syntheti
 #   A–S1 0.9 (A does not fit S2), B–S1 0.8, B–S2 0.9, C–S1 0.7, C–S2 0.6, D–S1 0.6, D–S2 0.9.
 # Enumerating the feasible plans: {A, D}→S1 (100 = capacity, binding) and B→S2 give
 # 63 + 18 + 45 = 126, the best (A→S1 + B→S2 gives 108; {B, C}→S1 + D→S2 gives 95); C is left.
-I = np.array([0, 1, 1, 2, 2, 3, 3])
-J = np.array([0, 0, 1, 0, 1, 0, 1])
+NEED = np.array([0, 1, 1, 2, 2, 3, 3])
+SRC = np.array([0, 0, 1, 0, 1, 0, 1])
 S = np.array([0.9, 0.8, 0.9, 0.7, 0.6, 0.6, 0.9])
 AMOUNT = np.array([70.0, 50.0, 40.0, 30.0])
 CAP = np.array([100.0, 60.0])
@@ -35,14 +35,14 @@ def _brute(i, j, w, a, cap, n):
 
 @pytest.mark.parametrize("method", ["exact", "lp"])
 def test_hand_case_known_optimum_with_binding_capacity(method):
-    w = AMOUNT[I] * S
-    r = solve_assignment(I, J, w, AMOUNT, CAP, method=method)
+    w = AMOUNT[NEED] * S
+    r = solve_assignment(NEED, SRC, w, AMOUNT, CAP, method=method)
     assert r.objective == pytest.approx(126.0)
-    assert sorted(zip(I[r.chosen].tolist(), J[r.chosen].tolist())) == [(0, 0), (1, 1), (3, 0)]
-    load = np.bincount(J[r.chosen], weights=AMOUNT[I[r.chosen]], minlength=2)
+    assert sorted(zip(NEED[r.chosen].tolist(), SRC[r.chosen].tolist())) == [(0, 0), (1, 1), (3, 0)]
+    load = np.bincount(SRC[r.chosen], weights=AMOUNT[NEED[r.chosen]], minlength=2)
     assert load.tolist() == [100.0, 50.0]  # S1 exactly full
     assert r.bound >= 126.0 - 1e-9
-    assert _brute(I, J, w, AMOUNT, CAP, 4) == pytest.approx(126.0)
+    assert _brute(NEED, SRC, w, AMOUNT, CAP, 4) == pytest.approx(126.0)
 
 
 @pytest.mark.parametrize("seed", range(6))

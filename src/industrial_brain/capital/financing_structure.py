@@ -92,8 +92,8 @@ def financing_structure(
     ...     "collateral": [30.0, 0.0, 50.0]})
     >>> f = financing_structure(needs, matches=pd.DataFrame({"need_id": ["a"], "amount": [60.0]}),
     ...                         by="region").frame
-    >>> f[["region_code", "debt_share_pct", "collateral_cover_pct", "matched_pct", "gap"]].to_string(index=False)
-    'region_code  debt_share_pct  collateral_cover_pct  matched_pct  gap\\n     320000            75.0                  50.0         75.0 20.0\\n     330000           100.0                 100.0          0.0 50.0'
+    >>> f[["region_code", "debt_share_pct", "collateral_cover_pct", "matched_pct", "gap"]].values.tolist()
+    [['320000', 75.0, 50.0, 75.0, 20.0], ['330000', 100.0, 100.0, 0.0, 50.0]]
     """
     if by not in GROUPINGS:
         raise InputError.at("parameter 'by': unknown grouping", value=by, expected=" | ".join(GROUPINGS))

@@ -394,7 +394,9 @@ def eligibility_of_measures(
                         "value": [M[mm].iat[q] for q, mm in enumerate(best["measure"])],
                         "threshold": best["threshold"],
                         "margin": np.round(best["margin"], 10),
-                        "relative_margin": np.round(np.where(np.isfinite(best["rel"]), best["rel"], np.nan), 10),
+                        "relative_margin": np.round(
+                            np.where(np.isfinite(best["rel"]), best["rel"], np.nan), 10
+                        ),
                         "unit": [UNITS[mm] for mm in best["measure"]],
                         "missing": best["missing"],
                         "qualitative": s.get("qualitative", ""),

@@ -42,8 +42,8 @@ from industrial_brain.store import capital as store_capital
 
 KINDS = tuple(store_capital.TABLES)
 REQUIRED = {
-    "financing_needs": ("need_id", "uscc", "region_code", "sector_code", "amount", "term_months", "instrument",
-                        "purpose", "stage", "size_class"),
+    "financing_needs": ("need_id", "uscc", "region_code", "sector_code", "amount", "term_months",
+                        "instrument", "purpose", "stage", "size_class"),
     "financing_sources": ("source_id", "kind", "instrument", "capacity", "ticket_min", "ticket_max",
                           "term_min_months", "term_max_months"),
     "firm_accounts": ("uscc", "year"),
@@ -151,7 +151,8 @@ def _sources(df: pd.DataFrame, file: str, dataset_id: str) -> pd.DataFrame:
     )
     out["sectors"] = [";".join(x.strip() for x in s.split(";") if x.strip()) for s in out["sectors"]]
     _refuse_first(out["ticket_min"] > out["ticket_max"], "ticket_min above ticket_max", file=file,
-                  column="ticket_min", values=out["ticket_min"], expected="ticket_min ≤ ticket_max")  # fmt: skip
+                  column="ticket_min", values=out["ticket_min"],
+                  expected="ticket_min ≤ ticket_max")  # fmt: skip
     _refuse_first(out["term_min_months"] > out["term_max_months"], "term_min_months above term_max_months",
                   file=file, column="term_min_months", values=out["term_min_months"],
                   expected="term_min_months ≤ term_max_months")  # fmt: skip

@@ -55,7 +55,10 @@ def stored_keys(store: Store, kind: str, keys: list, exclude_dataset: str | None
     else:
         col = _KEYS[table]
         frame = pd.DataFrame({"key": keys})
-        sql = f"SELECT t.{col} AS key, t.dataset_id FROM {table} t JOIN _keys k ON t.{col} = k.key WHERE t.dataset_id IS DISTINCT FROM ?"
+        sql = (
+            f"SELECT t.{col} AS key, t.dataset_id FROM {table} t JOIN _keys k ON t.{col} = k.key "
+            "WHERE t.dataset_id IS DISTINCT FROM ?"
+        )
     store.con.register("_keys", frame)
     try:
         return store.query(sql, [exclude_dataset])

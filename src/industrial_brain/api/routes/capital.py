@@ -42,7 +42,7 @@ def match(
     unmatched: Annotated[bool, Query(description="the unmet needs and why, instead of the matches")] = False,
     format: Fmt = "json",
 ):
-    """Needs matched to sources under capacities, each match explained; or the unmet needs and their reasons."""
+    """Needs matched to sources under capacities, each match explained (or the unmet needs and why)."""
     r, grade = service.capital_match(store, who, region=region, method=method)
     frame = r.unmatched if unmatched else r.to_frame("en")
     audit(store, who, "read", "capital:match", f"grade={grade} rows={len(frame)}")
