@@ -79,7 +79,7 @@ def synthetic_market(
     are large enough to be listing candidates.
 
     >>> m = synthetic_market(50, 10, seed=1)
-    >>> len(m.needs), len(m.sources), m.needs["need_id"].str.startswith("SYN-N").all()
+    >>> len(m.needs), len(m.sources), bool(m.needs["need_id"].str.startswith("SYN-N").all())
     (50, 10, True)
     """
     rng = np.random.default_rng(seed)
