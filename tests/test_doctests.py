@@ -52,7 +52,7 @@ WITH_EXAMPLES = {
     "industrial_brain.innovation.productivity",
     "industrial_brain.capital.matching",
     "industrial_brain.capital.listing",
-    "industrial_brain.capital.financing_structure",
+    "industrial_brain.capital.structure_indicators",
     "industrial_brain.capital.market_synthesis",
 }
 

@@ -5,7 +5,7 @@ financing-structure indicators (pure engines: frames in, result objects out; no 
   characteristics, duration and entity, assigned under capacities (HiGHS MILP, or LP and repair)
 * :mod:`~industrial_brain.capital.listing` — ``listing_eligibility``: STAR Market, ChiNext and BSE
   listing standards as versioned rule sets, each firm's result per standard with its margin
-* :mod:`~industrial_brain.capital.financing_structure` — ``financing_structure``: debt reliance
+* :mod:`~industrial_brain.capital.structure_indicators` — ``financing_structure``: debt reliance
   and the mix of instruments per region and sector
 * :mod:`~industrial_brain.capital.market_synthesis` — ``synthetic_market``: a seeded SYNTHETIC market
 
@@ -29,7 +29,7 @@ from industrial_brain.capital.matching import (
     match_financing,
     solve_assignment,
 )
-from industrial_brain.capital.financing_structure import FinancingStructure, financing_structure
+from industrial_brain.capital.structure_indicators import FinancingStructure, financing_structure
 from industrial_brain.capital.listing import (
     ACCOUNT_COLUMNS,
     BOARDS,

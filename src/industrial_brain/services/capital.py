@@ -28,7 +28,7 @@ from industrial_brain.capital import (
     match_financing,
     synthetic_market,
 )
-from industrial_brain.capital.financing_structure import UNITS as INDICATOR_UNITS
+from industrial_brain.capital.structure_indicators import UNITS as INDICATOR_UNITS
 from industrial_brain.errors import InputError
 from industrial_brain.ingest.capital import KINDS, ingest_capital
 from industrial_brain.ingest.core import DatasetInfo, IngestReport, dataset_id_from_path
