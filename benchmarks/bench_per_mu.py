@@ -30,25 +30,23 @@ def population(n_firms: int, n_years: int, seed: int) -> pd.DataFrame:
     land = np.repeat(rng.lognormal(np.log(20), 1.0, n_firms), n_years)
     size = land * rng.lognormal(0, 0.3, n)
     va = 40 * size * rng.lognormal(0, 0.6, n)
-    return pd.DataFrame(
-        {
-            "uscc": np.char.add("SYN", firm.astype(str)),
-            "year": np.tile(np.arange(2019, 2019 + n_years), n_firms),
-            "county": np.repeat(rng.integers(330100, 330190, n_firms).astype(str), n_years),
-            "sector": np.repeat(np.char.add("C", rng.integers(13, 43, n_firms).astype(str)), n_years),
-            "land_mu": land,
-            "tax_10k_cny": va * rng.uniform(0.1, 0.4, n),
-            "revenue_10k_cny": va * rng.uniform(3, 6, n),
-            "value_added_10k_cny": va,
-            "employees": np.maximum(1, np.round(va / rng.uniform(8, 30, n))),
-            "energy_tce": va / rng.lognormal(np.log(2), 0.7, n),
-            "electricity_kwh": va * 1e4 / rng.lognormal(np.log(1.5), 0.5, n),
-            "water_t": va / rng.lognormal(np.log(0.1), 0.8, n),
-            "cod_t": va / rng.lognormal(np.log(500), 0.8, n),
-            "so2_t": va / rng.lognormal(np.log(800), 0.8, n),
-            "rd_expenditure_10k_cny": va * rng.uniform(0, 0.1, n),
-        }
-    )
+    return pd.DataFrame({
+        "uscc": np.char.add("SYN", firm.astype(str)),
+        "year": np.tile(np.arange(2019, 2019 + n_years), n_firms),
+        "county": np.repeat(rng.integers(330100, 330190, n_firms).astype(str), n_years),
+        "sector": np.repeat(np.char.add("C", rng.integers(13, 43, n_firms).astype(str)), n_years),
+        "land_mu": land,
+        "tax_10k_cny": va * rng.uniform(0.1, 0.4, n),
+        "revenue_10k_cny": va * rng.uniform(3, 6, n),
+        "value_added_10k_cny": va,
+        "employees": np.maximum(1, np.round(va / rng.uniform(8, 30, n))),
+        "energy_tce": va / rng.lognormal(np.log(2), 0.7, n),
+        "electricity_kwh": va * 1e4 / rng.lognormal(np.log(1.5), 0.5, n),
+        "water_t": va / rng.lognormal(np.log(0.1), 0.8, n),
+        "cod_t": va / rng.lognormal(np.log(500), 0.8, n),
+        "so2_t": va / rng.lognormal(np.log(800), 0.8, n),
+        "rd_expenditure_10k_cny": va * rng.uniform(0, 0.1, n),
+    })
 
 
 def bare_numpy(f: dict[str, np.ndarray], rules) -> np.ndarray:
@@ -91,12 +89,10 @@ def main() -> None:
         assert np.allclose(res.scores["score"].to_numpy(), bare, rtol=1e-9, atol=1e-9)
         shares = res.scores["class"].value_counts(normalize=True).sort_index().round(3).to_dict()
         total = t2 - t0
-        print(
-            f"{name}: evaluate (score, class, rank, change) {t1 - t0:.2f} s, roll-ups "
-            f"({sum(len(x) for x in tables):,} cells) {t2 - t1:.2f} s, total {total:.2f} s "
-            f"[{'OK' if total < 10 else 'SLOW'} < 10 s]; bare NumPy scores {t3 - t2:.3f} s, "
-            f"ratio {total / (t3 - t2):.0f}x; classes {shares}"
-        )
+        print(f"{name}: evaluate (score, class, rank, change) {t1 - t0:.2f} s, roll-ups "
+              f"({sum(len(x) for x in tables):,} cells) {t2 - t1:.2f} s, total {total:.2f} s "
+              f"[{'OK' if total < 10 else 'SLOW'} < 10 s]; bare NumPy scores {t3 - t2:.3f} s, "
+              f"ratio {total / (t3 - t2):.0f}x; classes {shares}")
 
 
 if __name__ == "__main__":
