@@ -57,6 +57,10 @@ WITH_EXAMPLES = {
     "industrial_brain.governance.privacy",
     "industrial_brain.governance.rules",
     "industrial_brain.reference.gbt4754",
+    "industrial_brain.capital.matching",
+    "industrial_brain.capital.listing",
+    "industrial_brain.capital.structure_indicators",
+    "industrial_brain.capital.market_synthesis",
 }
 
 

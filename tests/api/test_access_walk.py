@@ -28,6 +28,7 @@ from industrial_brain.api.main import close_app, create_app
 from industrial_brain.lineage import Lineage
 from industrial_brain.services.access import Principal
 from industrial_brain.services.accounts import add_user
+from industrial_brain.services.capital import load_synthetic_market
 from industrial_brain.services.results import dataset_lineage, save_run
 from industrial_brain.services.sharing import add_department, publish
 from industrial_brain.store import Store
@@ -88,6 +89,7 @@ def cases(ids: dict) -> list[Case]:
     """The table: every route × data variant, with the status each role gets."""
     run_g, run_i, run_c, run_job, job = (ids[k] for k in ("run_g", "run_i", "run_c", "run_job", "job"))
     answers = {"answers": ids["answers"], "uscc": ENT_A}
+    ent_400 = refused(*CLEARED_IMPORTANT) | {"ent_a": 400, "ent_b": 400}
     return [
         Case("GET", "/capabilities", "/capabilities", everyone()),
         Case("GET", "/auth/me", "/auth/me", everyone()),
@@ -402,6 +404,19 @@ def cases(ids: dict) -> list[Case]:
         Case("GET", "/innovation/efficiency", "/innovation/efficiency?years=2022", everyone()),
         Case("GET", "/innovation/malmquist", "/innovation/malmquist?from=2021&to=2022", everyone()),
         Case("GET", "/innovation/chain", "/innovation/chain?years=2022", everyone()),
+        # the capital chain (SYNTHETIC market, important): rows never public; the enterprise
+        # accounts have no needs or accounts there (400); the indicators are suppressed aggregates
+        *[
+            Case("GET", f"/capital/{r}", f"/capital/{r}{q}", ent_400, grade="important")
+            for r, q in (
+                ("match", ""),
+                ("match", "?unmatched=true&format=csv"),
+                ("eligibility", "?on=2025-01-01"),
+                ("eligibility", "?candidates=true&region=320000"),
+            )
+        ],
+        Case("GET", "/capital/indicators", "/capital/indicators?by=region", everyone(), audit=False),
+        Case("GET", "/capital/indicators", "/capital/indicators?format=csv", everyone(), audit=False),
         Case("POST", "/stress/jobs", "/stress/jobs", refused(*RUNNERS, ok=400), body={"scenario": "nope"}),
         # monitoring: a general and an important alert (SYNTHETIC); ack and close change the general
         # one (admin first, then it is no longer open: 400); the others are refused first
@@ -664,6 +679,7 @@ def walk(api_db, tmp_path_factory):
             "run_c": _run(s, "synthetic_core", "synthetic_core_panel"),
         }
         _run(s, "synthetic_general", "econ_energy_1990_2025")
+        load_synthetic_market(s, n_needs=120, n_sources=12, seed=5, provinces=("32", "33"))
     app = create_app(path)
     with TestClient(app) as c:
         # a background job of ana's that saves a run (kind macro too) without naming an owner

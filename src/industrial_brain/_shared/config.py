@@ -43,6 +43,7 @@ __all__ = [
 #: Config kinds (folders under ``industrial_brain/config``) and what one file of each kind holds.
 CONFIG_KINDS = {
     "index_systems": "index system",
+    "listing_rules": "listing rule set",
     "maturity_models": "maturity model",
     "scenarios": "scenario",
     "alarm_rules": "alarm rule set",

@@ -27,6 +27,7 @@ from rich.text import Text
 from industrial_brain import __version__
 from industrial_brain.cli.assess import app as assess_app
 from industrial_brain.cli.brief import app as brief_app
+from industrial_brain.cli.capital import app as capital_app
 from industrial_brain.cli.common import (
     DbOpt,
     FormatOpt,
@@ -85,6 +86,7 @@ app.add_typer(mu_app, name="mu")
 app.add_typer(brief_app, name="brief")
 app.add_typer(innovation_app, name="innovation")
 app.add_typer(data_app, name="data")
+app.add_typer(capital_app, name="capital")
 app.command("serve")(serve_command)
 app.add_typer(user_app, name="user")
 

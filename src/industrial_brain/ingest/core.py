@@ -26,6 +26,8 @@ KINDS = ("panel", "io", "enterprise", "sectors", "indicators")
 NETWORK_KINDS = ("firms", "transactions")
 #: Firm annual accounts (``ibrain mu ingest``): firm-level data, never graded general.
 ACCOUNT_KINDS = ("firm_accounts",)
+#: The capital chain's kinds (``ibrain capital ingest``): firm and fund data, never graded general.
+CAPITAL_KINDS = ("financing_needs", "financing_sources", "financial_statements")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,13 +45,16 @@ class DatasetInfo:
 
     def checked(self) -> "DatasetInfo":
         """This record, after checking kind, grade and id; :class:`InputError` naming the field otherwise."""
-        if self.kind not in KINDS + NETWORK_KINDS + ACCOUNT_KINDS + ("reference", "geo"):
+        if self.kind not in KINDS + NETWORK_KINDS + ACCOUNT_KINDS + CAPITAL_KINDS + ("reference", "geo"):
             raise InputError.at("unknown kind", column="kind", value=self.kind, expected=" | ".join(KINDS))
         if self.grade not in GRADES:
             raise InputError.at(
                 "unknown data grade", column="grade", value=self.grade, expected="general | important | core"
             )
-        if self.kind in ("enterprise",) + NETWORK_KINDS + ACCOUNT_KINDS and self.grade == "general":
+        if (
+            self.kind in ("enterprise",) + NETWORK_KINDS + ACCOUNT_KINDS + CAPITAL_KINDS
+            and self.grade == "general"
+        ):
             raise InputError.at(
                 "enterprise data cannot be graded general",
                 column="grade",

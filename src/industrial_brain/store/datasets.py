@@ -13,6 +13,9 @@ from industrial_brain.store.frames import placeholders
 
 #: Tables that hold rows of a dataset, deleted together when a dataset is replaced.
 OWNED_TABLES = (
+    "capital_need",
+    "capital_source",
+    "capital_account",
     "observation",
     "quality_note",
     "external_reference",

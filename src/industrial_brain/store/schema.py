@@ -317,6 +317,34 @@ MIGRATIONS.append(
 
 MIGRATIONS.append(
     (
+        12,
+        "capital chain: financing needs, financing sources (mandates), firm accounts for listing screens",
+        [
+            # Amounts CNY, terms months; instrument debt | equity | grant. Firm-level: never general.
+            """CREATE TABLE capital_need (
+            need_id VARCHAR PRIMARY KEY, uscc VARCHAR NOT NULL, region_code VARCHAR NOT NULL, sector_code VARCHAR NOT NULL,
+            amount DOUBLE NOT NULL, term_months DOUBLE NOT NULL, instrument VARCHAR NOT NULL, purpose VARCHAR NOT NULL,
+            stage VARCHAR NOT NULL, risk_grade DOUBLE NOT NULL, collateral DOUBLE NOT NULL, size_class VARCHAR NOT NULL,
+            dataset_id VARCHAR NOT NULL)""",
+            # A mandate: sectors / regions / stages / sizes as 'a;b' lists ('' any); regions provinces.
+            """CREATE TABLE capital_source (
+            source_id VARCHAR PRIMARY KEY, name VARCHAR, kind VARCHAR NOT NULL, instrument VARCHAR NOT NULL,
+            capacity DOUBLE NOT NULL, ticket_min DOUBLE NOT NULL, ticket_max DOUBLE NOT NULL, term_min_months DOUBLE NOT NULL,
+            term_max_months DOUBLE NOT NULL, sectors VARCHAR NOT NULL, regions VARCHAR NOT NULL, stages VARCHAR NOT NULL,
+            sizes VARCHAR NOT NULL, risk_appetite DOUBLE NOT NULL, collateral_ratio DOUBLE NOT NULL,
+            dataset_id VARCHAR NOT NULL)""",
+            # One row per firm and year (CNY); expected market value and NEEQ months of the latest year.
+            """CREATE TABLE capital_account (
+            uscc VARCHAR NOT NULL, "year" SMALLINT NOT NULL, revenue DOUBLE, net_profit DOUBLE,
+            net_profit_deducted DOUBLE, rd_expense DOUBLE, operating_cash_flow DOUBLE, total_assets DOUBLE,
+            total_liabilities DOUBLE, roe_weighted_pct DOUBLE, expected_market_value DOUBLE,
+            neeq_innovation_tier_months DOUBLE, dataset_id VARCHAR NOT NULL, PRIMARY KEY (uscc, "year"))""",
+        ],
+    )
+)
+
+MIGRATIONS.append(
+    (
         14,
         "data grades by GB/T 43697-2024 with their justification, and data stewards' overrides",
         [
@@ -392,4 +420,7 @@ DATA_TABLES = (
     "data_grant",
     "grant_use",
     "privacy_release",
+    "capital_need",
+    "capital_source",
+    "capital_account",
 )
