@@ -39,7 +39,8 @@ def value_digest(path: Path) -> pd.DataFrame:
         sector_code=a["model_code"],
         year=0,
     )
-    v = pd.concat([v, a[v.columns]], ignore_index=True)
+    # the demo renders its report once per language and may store an identical run twice: values count once
+    v = pd.concat([v, a[v.columns]], ignore_index=True).drop_duplicates()
     out = []
     for (kind, measure), g in v.groupby(["kind", "measure"], dropna=False):
         g = g.sort_values(["region_code", "sector_code", "year", "label"], na_position="first")

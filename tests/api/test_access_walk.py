@@ -277,7 +277,7 @@ def cases(ids: dict) -> list[Case]:
             "GET",
             "/mu/firms/{uscc}/profile",
             f"/mu/firms/{ENT_A}/profile",
-            refused("admin", "analyst", "analyst2", "ent_a"),
+            refused("admin", "analyst", "analyst2", "ent_a", "steward"),  # the steward reads like an analyst
             grade="important",
         ),
         Case(
@@ -478,7 +478,7 @@ def cases(ids: dict) -> list[Case]:
                 "GET",
                 f"/network/{route}",
                 f"/network/{route}{query}",
-                refused(*CLEARED_IMPORTANT),
+                refused("admin", "analyst", "analyst2"),  # firm-level analyses: admin and analysts
                 grade="important",
             )
             for route, query in (

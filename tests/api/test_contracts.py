@@ -131,6 +131,8 @@ def test_an_answer_breaking_its_model_fails(contract_db, monkeypatch, how):
                     r = c.request(method, url, headers=headers, **kw)
                 except (deps.AnswerContractError, ResponseValidationError):
                     continue
+                if r.status_code in (403, 422):  # refused before the handler (role, parameter pattern)
+                    continue
                 answered.append(f"{method} {p}: {r.status_code} {r.text[:120]}")
         with TestClient(app, raise_server_exceptions=False) as c:
             url, kw = _request(spec, "GET", "/api/v1/catalog")

@@ -151,5 +151,5 @@ def test_report_section_has_the_heatmap_and_the_figures(store):
     sec = section_macro_structure(store, "zh")
     body = "".join(sec.parts)
     assert body.count("data:image/png;base64") == 1
-    assert "43 of 465 pairs at S ≥ 0.9" in body and "FI = 0.2063" in body
+    assert "465 对中有 43 对" in body and "0.2063" in body
     assert "河南" in body and "第三产业" in body  # names and industries in the report's language

@@ -182,7 +182,9 @@ def server(default_db, tmp_path_factory):
         yield url
 
 
-@pytest.fixture(scope="session")
+# module scope: Playwright's sync API keeps an event loop running while the browser lives, and other
+# test files of the same worker call asyncio.run
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip(

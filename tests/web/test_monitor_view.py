@@ -59,7 +59,7 @@ def test_analyst_reads_the_evidence_and_acknowledges_with_a_reason(page, artifac
     changes = page.eval_on_selector_all(
         "#alert-changes tbody tr", "rs => rs.map(r => [...r.cells].map(c => c.textContent))"
     )
-    who, _, _, to, why = changes[-1]
+    _, who, _, to, why = changes[-1]
     assert who.endswith("analyst1") and to == "已确认" and why.startswith("已核对")
     page.screenshot(path=str(artifacts / "monitor_alert.png"), full_page=True)
 

@@ -13,27 +13,55 @@ REGION = "440000"  # Guangdong: the largest electronics province
 
 def section_network(store: Store, lang: str) -> Section:
     """Guangdong's electronics chain on the SYNTHETIC firm network: links, gaps, targets, leaders."""
+    zh = lang == "zh"
     s = Section(
-        "Firm network: Guangdong's electronics chain 企业网络：广东电子信息产业链 (SYNTHETIC 合成数据)"
+        "企业网络：广东电子信息产业链（合成数据）"
+        if zh
+        else "Firm network: Guangdong's electronics chain (SYNTHETIC)"
     )
     stored = network_service.store_demo_network(store)
     if stored:
         s.text(
-            "A SYNTHETIC network was stored: firms named 合成企业… drawn in proportion to the 2017 MRIO's "
-            "output, transactions in proportion to its interregional flows (not real firms)."
+            "已存入一个合成企业网络：名为“合成企业…”的企业按 2017 年多区域投入产出表的产出比例生成，"
+            "交易按其区域间流量比例抽取（并非真实企业）。"
+            if zh
+            else "A SYNTHETIC network was stored: firms named 合成企业… drawn in proportion to the "
+            "2017 MRIO's output, transactions in proportion to its interregional flows (not real firms)."
         )
     else:
-        s.text("The firms and transactions already in the store are used (no synthetic network added).")
-    s.text("Core sector 20 (communication equipment, computers); links against the national 2017 structure.")
+        s.text(
+            "使用库中已有的企业与交易（未添加合成网络）。"
+            if zh
+            else "The firms and transactions already in the store are used (no synthetic network added)."
+        )
+    s.text(
+        "链核心为 20 部门（通信设备、计算机和其他电子设备）；各环节与 2017 年全国结构比较。"
+        if zh
+        else "Core sector 20 (communication equipment, computers); links against the national 2017 structure."
+    )
+    money = ("CNY; coverage and coefficients as fractions", "元；满足率与系数为比值")
     gaps = network_service.gaps(store, REGION, chain="electronics")
-    s.table(gaps.to_frame(lang).reset_index())
+    s.table(gaps.to_frame(lang).reset_index(), unit=money)
     cand = gaps.to_frame(lang, level="candidates").reset_index()
     if len(cand):
-        s.note("Candidate suppliers for the gaps (精准招商), best first:")
-        s.table(cand, max_rows=10)
+        s.note(
+            "缺口环节的候选供应商（精准招商），按得分排序："
+            if zh
+            else "Candidate suppliers for the gaps (精准招商), best first:"
+        )
+        s.table(
+            cand,
+            max_rows=10,
+            unit=("output CNY, distance km, score 0–100", "产出：元；距离：公里；得分 0–100"),
+        )
     lead = network_service.leaders(store)
     top = network_service.with_firm_names(store, lead.table.reset_index()).head(10)
-    s.note("Chain leaders of the whole network (output at risk if the firm stops):")
+    s.note(
+        "整个网络的链主企业（停产时的风险产出）："
+        if zh
+        else "Chain leaders of the whole network (output at risk if the firm stops):"
+    )
+    cols = ["uscc", "name", "region_code", "sector_code", "output_at_risk", "output_at_risk_share"]
     return s.table(
-        top[["uscc", "name", "region_code", "sector_code", "output_at_risk", "output_at_risk_share"]]
+        network_service.relabel(top[cols], lang), unit=("CNY; share as a fraction", "元；占比为比值")
     )

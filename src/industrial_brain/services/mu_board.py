@@ -57,6 +57,7 @@ from industrial_brain.services.assess import stored_results
 from industrial_brain.services.io import load_table
 from industrial_brain.services.results import dataset_lineage, new_run_id
 from industrial_brain.store import firm_accounts as acc_store
+from industrial_brain.store import firms as firm_store
 from industrial_brain.store import runs as run_store
 from industrial_brain.store.connection import Store
 from industrial_brain.store.datasets import dataset_kind
@@ -570,11 +571,14 @@ def ensure_demo_accounts(
     )
     rates = _io_rates(store)
     accounts = synthetic_accounts(firms, rates, years=years, seed=seed)
+    # firms the register holds already (the demo's firm network draws from the same population)
+    known = set(firm_store.firms(store)["uscc"]) if firm_store.firm_count(store) else set()
+    firms = firms[~firms["uscc"].isin(known)]
     with tempfile.TemporaryDirectory() as tmp:
         fpath, apath = Path(tmp) / "synthetic_mu_firms.csv", Path(tmp) / "synthetic_mu_accounts.csv"
         firms.to_csv(fpath, index=False)
         accounts.to_csv(apath, index=False)
-        if dataset_kind(store, DEMO_FIRMS_ID) is None:
+        if dataset_kind(store, DEMO_FIRMS_ID) is None and len(firms):
             ingest_firms(
                 store,
                 fpath,

@@ -42,7 +42,8 @@
 
   async function loadIndicators() {
     const inds = (await api("/indicators")).data.filter((d) => d.regions >= 25);
-    S.indicators = inds.map((d) => Object.assign({ key: "panel:" + d.dataset_id + ":" + d.code, source: "panel" }, d));
+    // (the library's own "source" is the publisher: the picker's source is where the values come from)
+    S.indicators = inds.map((d) => Object.assign({}, d, { key: "panel:" + d.dataset_id + ":" + d.code, source: "panel", publisher_source: d.source }));
     // macro results (indices, coupling coordination level, Moran quadrant) when a macro run exists
     if (S.caps.macro) {
       try {
