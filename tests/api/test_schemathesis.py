@@ -36,6 +36,37 @@ SKIP = {
 ONLY = os.environ.get("IBRAIN_ST_ONLY")
 
 
+def _fuzz(app, headers: dict, keep) -> tuple[int, list[str]]:
+    """Schemathesis over the operations whose label ``keep`` accepts, with ``headers``: how many ran
+    and every failing operation (collected, then reported together)."""
+    from schemathesis.checks import not_a_server_error
+
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    failures, ran = [], 0
+    for result in schema.get_all_operations():
+        op = result.ok()
+        if not keep(op.label):
+            continue
+        ran += 1
+
+        @settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=op.as_strategy())
+        def check(case):
+            case.call_and_validate(headers=headers, checks=[not_a_server_error])
+
+        try:
+            check()
+        except Exception as exc:
+            failures.append(f"{op.label}: {type(exc).__name__}: {str(exc)[:600]}")
+    return ran, failures
+
+
 @pytest.fixture(scope="module")
 def st_app(api_db, tmp_path_factory):
     path = tmp_path_factory.mktemp("st") / "st.duckdb"
@@ -56,32 +87,8 @@ def st_app(api_db, tmp_path_factory):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_no_server_errors(st_app, role):
-    from schemathesis.checks import not_a_server_error
-
     app, headers = st_app
-    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-    failures, ran = [], 0
-    for result in schema.get_all_operations():
-        op = result.ok()
-        if op.label in SKIP or (ONLY and ONLY not in op.label):
-            continue
-        ran += 1
-
-        @settings(
-            max_examples=MAX_EXAMPLES,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=op.as_strategy())
-        def check(case):
-            case.call_and_validate(headers=headers[role], checks=[not_a_server_error])
-
-        try:
-            check()
-        except Exception as exc:  # collect every failing operation, then report them together
-            failures.append(f"{op.label}: {type(exc).__name__}: {str(exc)[:400]}")
+    ran, failures = _fuzz(app, headers[role], lambda label: label not in SKIP and (not ONLY or ONLY in label))
     assert ran >= (1 if ONLY else 20)
     assert not failures, "\n".join(failures)
 
@@ -107,32 +114,8 @@ def st_network_app(api_db, tmp_path_factory):
 @pytest.mark.parametrize("role", ROLES)
 def test_network_routes_no_server_errors(st_network_app, role):
     """The network routes over real network data, every role (``-k network`` runs only these)."""
-    from schemathesis.checks import not_a_server_error
-
     app, headers = st_network_app
-    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-    failures, ran = [], 0
-    for result in schema.get_all_operations():
-        op = result.ok()
-        if "/api/v1/network/" not in op.label:
-            continue
-        ran += 1
-
-        @settings(
-            max_examples=MAX_EXAMPLES,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=op.as_strategy())
-        def check(case):
-            case.call_and_validate(headers=headers[role], checks=[not_a_server_error])
-
-        try:
-            check()
-        except Exception as exc:
-            failures.append(f"{op.label}: {type(exc).__name__}: {str(exc)[:400]}")
+    ran, failures = _fuzz(app, headers[role], lambda label: "/api/v1/network/" in label)
     assert ran == 8
     assert not failures, "\n".join(failures)
 
@@ -178,31 +161,7 @@ def st_data_app(api_db, tmp_path_factory):
 @pytest.mark.parametrize("role", DATA_ROLES)
 def test_no_server_errors_data_routes(st_data_app, role):
     """The data-product routes (issue 20) for every role, the steward's included."""
-    from schemathesis.checks import not_a_server_error
-
     app, headers = st_data_app
-    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-    failures, ran = [], 0
-    for result in schema.get_all_operations():
-        op = result.ok()
-        if "/api/v1/data/" not in op.label:
-            continue
-        ran += 1
-
-        @settings(
-            max_examples=MAX_EXAMPLES,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=op.as_strategy())
-        def check(case):
-            case.call_and_validate(headers=headers[role], checks=[not_a_server_error])
-
-        try:
-            check()
-        except Exception as exc:
-            failures.append(f"{op.label}: {type(exc).__name__}: {str(exc)[:600]}")
+    ran, failures = _fuzz(app, headers[role], lambda label: "/api/v1/data/" in label)
     assert ran == 11
     assert not failures, "\n".join(failures)
