@@ -101,7 +101,7 @@ def test_demo_writes_both_languages(reports):
     assert '<html lang="zh">' in pages["zh"] and '<html lang="en">' in pages["en"]
     assert "<h1>产业大脑演示报告</h1>" in pages["zh"]
     assert "本节未能运行" not in pages["zh"] and "could not run" not in pages["en"]
-    assert pages["zh"].count("<section>") == pages["en"].count("<section>") == 21
+    assert pages["zh"].count("<section>") == pages["en"].count("<section>") == 23
     assert pages["zh"].count("<img ") == pages["en"].count("<img ") >= 19
 
 

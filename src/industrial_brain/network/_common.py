@@ -44,6 +44,7 @@ OPTIONAL_FIRM_COLUMNS = ("revenue", "size", "innovation")
 #: Chinese labels of the network results' columns (codes never change with the language).
 NETWORK_LABELS_ZH: dict[str, str] = {
     "firm": "企业",
+    "coefficient": "直接消耗系数",
     "uscc": "统一社会信用代码",
     "region_code": "地区代码",
     "sector_code": "部门代码",

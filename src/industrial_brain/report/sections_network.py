@@ -17,7 +17,8 @@ def section_network(store: Store, lang: str) -> Section:
     s = Section(
         "企业网络：广东电子信息产业链（合成数据）"
         if zh
-        else "Firm network: Guangdong's electronics chain (SYNTHETIC)"
+        else "Firm network: Guangdong's electronics chain (SYNTHETIC)",
+        lang=lang,
     )
     stored = network_service.store_demo_network(store)
     if stored:
@@ -43,6 +44,8 @@ def section_network(store: Store, lang: str) -> Section:
     gaps = network_service.gaps(store, REGION, chain="electronics")
     s.table(gaps.to_frame(lang).reset_index(), unit=money)
     cand = gaps.to_frame(lang, level="candidates").reset_index()
+    if zh:  # the reasons are the engine's English sentences; the scores beside them say the same
+        cand = cand.drop(columns=[c for c in cand.columns if c in ("理由", "reasons")])
     if len(cand):
         s.note(
             "缺口环节的候选供应商（精准招商），按得分排序："

@@ -113,7 +113,7 @@ def list_firms(
     return send(request, render(body.model_dump(), frame=part, fmt=format), private=True)
 
 
-@router.get("/firms/{uscc}/profile", responses=_ERRORS)
+@router.get("/firms/{uscc}/profile", responses=_ERRORS, response_model=None)
 def firm_profile(request: Request, store: StoreDep, who: Member, uscc: Uscc, year: Year = None) -> dict:
     """One firm: registration, accounts trend, 亩均 score with each indicator, what lifts it a class
     and the factor prices of its class, maturity level, SME tier checks."""
