@@ -15,6 +15,11 @@ from industrial_brain.store.connection import Store
 __all__ = ["section_per_mu"]
 
 
+#: Shipped rule sets by their Chinese names.
+RULES_ZH = {
+    "linhai": "临海市亩均效益评价规则",
+    "zhejiang_2018": "浙江省亩均效益评价规则（浙政发〔2018〕5号）",
+}
 #: The roll-up's column names in the Chinese report.
 ROLLUP_ZH = {
     "county": "区县",
@@ -39,7 +44,8 @@ def section_per_mu(store: Store, lang: str) -> Section:
     ensure_demo_accounts(store)
     t, meta = class_rollup(store, by="county")
     s.text(
-        f"演示企业的合成年度账目（并非真实企业），按规则 {meta['rules']} 评价（运行 {meta['run_id']}）。"
+        f"演示企业的合成年度账目（并非真实企业），按{RULES_ZH.get(meta['rules'], meta['rules'])}评价"
+        f"（运行 {meta['run_id']}）。"
         "各部门增加值率与税率取自国家统计局 2017 年投入产出表；亩均水平未按公布的亩均数据校准。"
         if zh
         else f"SYNTHETIC annual accounts (not real firms) of the demo population, scored with rule "

@@ -11,6 +11,17 @@ from industrial_brain.store.connection import Store
 REGION = "440000"  # Guangdong: the largest electronics province
 
 
+#: Position and status values of the links table in the Chinese report.
+VALUES_ZH = {
+    "upstream": "上游",
+    "downstream": "下游",
+    "core": "核心",
+    "missing": "缺失",
+    "weak": "薄弱",
+    "strong": "较强",
+}
+
+
 def section_network(store: Store, lang: str) -> Section:
     """Guangdong's electronics chain on the SYNTHETIC firm network: links, gaps, targets, leaders."""
     zh = lang == "zh"
@@ -42,10 +53,13 @@ def section_network(store: Store, lang: str) -> Section:
     )
     money = ("CNY; coverage and coefficients as fractions", "元；满足率与系数为比值")
     gaps = network_service.gaps(store, REGION, chain="electronics")
-    s.table(gaps.to_frame(lang).reset_index(), unit=money)
+    links = gaps.to_frame(lang).reset_index()
+    if zh:  # positions and statuses are codes in the engine's frame: words in the Chinese report
+        links = links.replace(VALUES_ZH)
+    s.table(links, unit=money)
     cand = gaps.to_frame(lang, level="candidates").reset_index()
     if zh:  # the reasons are the engine's English sentences; the scores beside them say the same
-        cand = cand.drop(columns=[c for c in cand.columns if c in ("理由", "reasons")])
+        cand = cand.drop(columns=[c for c in cand.columns if c in ("理由", "reasons")]).replace(VALUES_ZH)
     if len(cand):
         s.note(
             "缺口环节的候选供应商（精准招商），按得分排序："
