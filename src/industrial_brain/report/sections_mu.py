@@ -55,6 +55,8 @@ def section_per_mu(store: Store, lang: str) -> Section:
     latest = t[t["year"] == t["year"].max()] if len(t) else t
     if zh:
         latest = latest.rename(columns=ROLLUP_ZH)
+        flags = latest.select_dtypes(include="bool").columns  # the suppression flag: 是 / 否
+        latest = latest.assign(**{c: latest[c].map({True: "是", False: "否"}) for c in flags})
     s.table(
         latest,
         floatfmt="{:,.3g}",
