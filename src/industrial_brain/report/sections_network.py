@@ -58,8 +58,8 @@ def section_network(store: Store, lang: str) -> Section:
         links = links.replace(VALUES_ZH)
     s.table(links, unit=money)
     cand = gaps.to_frame(lang, level="candidates").reset_index()
-    if zh:  # the reasons are the engine's English sentences; the scores beside them say the same
-        cand = cand.drop(columns=[c for c in cand.columns if c in ("理由", "reasons")]).replace(VALUES_ZH)
+    if zh:  # positions are codes in the engine's frame (its reasons are already in Chinese)
+        cand = cand.replace(VALUES_ZH)
     if len(cand):
         s.note(
             "缺口环节的候选供应商（精准招商），按得分排序："
