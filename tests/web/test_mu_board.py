@@ -5,44 +5,28 @@ county table only. Data: the SYNTHETIC demo population and its SYNTHETIC account
 from __future__ import annotations
 
 import shutil
-import threading
-import time
 
 import pytest
 
-from industrial_brain.api.main import close_app, create_app
 from industrial_brain.services.accounts import add_user
 from industrial_brain.services.assess import ensure_demo_population
 from industrial_brain.services.mu_board import ensure_demo_accounts
 from industrial_brain.store import Store
 
-from .conftest import PASSWORD, _free_port, wait_js
+from .conftest import PASSWORD, serving, wait_js
 
 
 @pytest.fixture(scope="module")
 def server(default_db, tmp_path_factory):
     """The dashboard over a store with the demo population's accounts and one Linhai run."""
-    import uvicorn
-
     path = tmp_path_factory.mktemp("muweb") / "mu.duckdb"
     shutil.copy(default_db, path)
     with Store(path) as s:
         ensure_demo_population(s)
         ensure_demo_accounts(s)
         add_user(s, "analyst1", PASSWORD, "analyst")
-    app = create_app(path)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    th = threading.Thread(target=srv.run, daemon=True)
-    th.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    th.join(10)
-    close_app(app)
+    with serving(path) as url:
+        yield url
 
 
 def test_public_sees_the_county_table_only(page):
