@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from industrial_brain.micro.benchmarking import published_reference_2022
 from industrial_brain.store import Store
 
 CHROMIUM = os.environ.get("IBRAIN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -43,20 +44,7 @@ def _synthetic_uscc(first17: str = "91330100MA0000007") -> str:
 ENT_USCC = _synthetic_uscc()
 ELECTRONICS_USCC = _synthetic_uscc("91330100MA0000008")  # a sector with a variant question (DX01)
 #: The 12 sectors of the maturity model's reference scores (config/maturity_models): one firm each.
-SECTORS = (
-    "Electronics",
-    "Transportation equipment manufacturing",
-    "Petrochemicals",
-    "Pharmaceuticals",
-    "Food",
-    "Metallurgy",
-    "Machinery",
-    "Light industry",
-    "Textiles",
-    "Packaging",
-    "Building materials",
-    "Waste recycling",
-)
+SECTORS = tuple(published_reference_2022().sectors.index)
 SECTOR_USCC = [_synthetic_uscc(f"91330100MA{200 + i:07d}") for i in range(len(SECTORS))]
 
 
