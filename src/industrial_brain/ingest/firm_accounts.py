@@ -229,30 +229,23 @@ def check_accounts(df: pd.DataFrame, file: str) -> pd.DataFrame:
                 values=out[part],
                 expected="at most the firm's revenue (10k CNY, 万元)",
             )
-    if "firm_type" in df.columns:
-        t = _text(df["firm_type"]).str.lower()
+    for column, allowed, what in (
+        ("firm_type", FIRM_TYPES, "firm type"),
+        ("ip_level", IP_LEVELS, "IP level"),
+    ):
+        if column not in df.columns:
+            continue
+        t = _text(df[column]).str.lower()
         _refuse(
-            t.notna() & ~t.isin(FIRM_TYPES),
-            "unknown firm type",
+            t.notna() & ~t.isin(allowed),
+            f"unknown {what}",
             file=file,
             lines=lines,
-            column="firm_type",
-            values=df["firm_type"],
-            expected=" | ".join(FIRM_TYPES) + ", or blank",
+            column=column,
+            values=df[column],
+            expected=" | ".join(allowed) + ", or blank",
         )
-        out["firm_type"] = t.to_numpy(dtype=object)
-    if "ip_level" in df.columns:
-        t = _text(df["ip_level"]).str.lower()
-        _refuse(
-            t.notna() & ~t.isin(IP_LEVELS),
-            "unknown IP level",
-            file=file,
-            lines=lines,
-            column="ip_level",
-            values=df["ip_level"],
-            expected=" | ".join(IP_LEVELS) + ", or blank",
-        )
-        out["ip_level"] = t.to_numpy(dtype=object)
+        out[column] = t.to_numpy(dtype=object)
     for c in ACCOUNT_FLAGS:
         if c not in df.columns:
             continue
