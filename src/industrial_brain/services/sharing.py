@@ -510,10 +510,7 @@ def request_access(
         raise InputError.at(
             "a department does not request its own product", column="product_id", value=product_id
         )
-    if form not in p["forms"]:
-        raise InputError.at(
-            "form not offered by this product", column="form", value=form, expected=" | ".join(p["forms"])
-        )
+    _offered(p, form, "form not offered by this product")
     if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
         raise InputError.at("duration out of range", column="days", value=days, expected=f"1–{MAX_DAYS} days")
     if not 0 <= epsilon <= p["epsilon_budget"]:
@@ -750,19 +747,27 @@ def _use(
         )
 
 
+def _offered(p: dict, form: str, refusal: str) -> None:
+    """Refuse (``refusal``, one line) a form the product ``p`` does not offer."""
+    if form not in p["forms"]:
+        raise InputError.at(refusal, column="form", value=form, expected=" | ".join(p["forms"]))
+
+
+def _checked(store: Store, who: Principal, p: dict, form: str):
+    """The access policy's answer for ``who`` reading product ``p`` in ``form`` (refused: raises)."""
+    return access.check_product(
+        store, who, p["product_id"], form, grade=p["grade"], public_epsilon=p["public_epsilon"]
+    )
+
+
 def read_rows(
     store: Store, who: Principal, product_id: str, *, limit: int = 500, offset: int = 0
 ) -> tuple[pd.DataFrame, int]:
     """Row-level data of a product (within the grant's scope) and the number of rows before paging;
     only under a ``rows`` grant, for the holder or admin. Every read is a recorded use."""
     p = product(store, product_id)
-    if "rows" not in p["forms"]:
-        raise InputError.at(
-            "this product offers no rows", column="form", value="rows", expected=" | ".join(p["forms"])
-        )
-    a = access.check_product(
-        store, who, product_id, "rows", grade=p["grade"], public_epsilon=p["public_epsilon"]
-    )
+    _offered(p, "rows", "this product offers no rows")
+    a = _checked(store, who, p, "rows")
     f = _frame(store, p)
     if a.grant is not None:
         f = _apply_scope(f, a.grant.scope)
@@ -811,20 +816,12 @@ def read_aggregates(
     (not enterprise-level). A release product answers its published (disclosure-controlled) cells.
     """
     p = product(store, product_id)
-    if "aggregates" not in p["forms"]:
-        raise InputError.at(
-            "this product offers no aggregates",
-            column="form",
-            value="aggregates",
-            expected=" | ".join(p["forms"]),
-        )
+    _offered(p, "aggregates", "this product offers no aggregates")
     if statistic not in STATISTICS:
         raise InputError.at(
             "unknown statistic", column="statistic", value=statistic, expected=" | ".join(STATISTICS)
         )
-    a = access.check_product(
-        store, who, product_id, "aggregates", grade=p["grade"], public_epsilon=p["public_epsilon"]
-    )
+    a = _checked(store, who, p, "aggregates")
     f = _frame(store, p)
     if p["kind"] == "release":
         cells = f[f["table_name"] == by] if by in set(f.get("table_name", [])) else f.iloc[0:0]
@@ -970,13 +967,8 @@ def verify(
     ``measure ≥ at_least`` — ``true``, ``false`` or ``null`` (no such record in scope). No value is
     returned. Under a ``query`` (or ``rows``) grant, for the holder or admin; a recorded use."""
     p = product(store, product_id)
-    if "query" not in p["forms"]:
-        raise InputError.at(
-            "this product answers no queries", column="form", value="query", expected=" | ".join(p["forms"])
-        )
-    a = access.check_product(
-        store, who, product_id, "query", grade=p["grade"], public_epsilon=p["public_epsilon"]
-    )
+    _offered(p, "query", "this product answers no queries")
+    a = _checked(store, who, p, "query")
     f = _frame(store, p)
     if a.grant is not None:
         scope = a.grant.scope
