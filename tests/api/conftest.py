@@ -119,3 +119,22 @@ def auth(client):
         "ent_b": token(client, "ent_b"),
         "public": {},
     }
+
+
+@pytest.fixture(scope="module")
+def network_api(api_db, tmp_path_factory):
+    """The API over a copy of the API store holding the six-firm network: the app, a client and the
+    headers of admin, analyst, ent_a, ent_b and the public."""
+    from .network_data import load_network  # it imports this module's ids
+
+    root = tmp_path_factory.mktemp("net_api")
+    path = root / "net.duckdb"
+    shutil.copy(api_db, path)
+    with Store(path) as s:
+        load_network(s, root)
+    app = create_app(path)
+    with TestClient(app) as c:
+        users = (("admin", "root"), ("analyst", "ana"), ("ent_a", "ent_a"), ("ent_b", "ent_b"))
+        headers = {r: token(c, u) for r, u in users} | {"public": {}}
+        yield app, c, headers
+    close_app(app)

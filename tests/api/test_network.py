@@ -4,16 +4,12 @@ enterprise a firm's transactions."""
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
-from fastapi.testclient import TestClient
 
-from industrial_brain.api.main import close_app, create_app
-from industrial_brain.store import Store
 
-from .conftest import ENT_A, ENT_B, token
-from .network_data import API_USCC, load_network
+from .conftest import ENT_A, ENT_B
+from .network_data import API_USCC
 
 P = "/api/v1/network"
 A, B, C, D, E, F = (API_USCC[k] for k in "ABCDEF")
@@ -37,23 +33,9 @@ AMOUNTS = ("1460", "365", "730", "3650", "1825", "1095")
 
 
 @pytest.fixture(scope="module")
-def net(api_db, tmp_path_factory):
-    root = tmp_path_factory.mktemp("net_api")
-    path = root / "net.duckdb"
-    shutil.copy(api_db, path)
-    with Store(path) as s:
-        load_network(s, root)
-    app = create_app(path)
-    with TestClient(app) as c:
-        headers = {
-            "admin": token(c, "root"),
-            "analyst": token(c, "ana"),
-            "ent_a": token(c, "ent_a"),
-            "ent_b": token(c, "ent_b"),
-            "public": {},
-        }
-        yield c, headers
-    close_app(app)
+def net(network_api):
+    _, c, headers = network_api
+    return c, headers
 
 
 def test_admin_reads_the_hand_made_numbers(net):

@@ -22,7 +22,6 @@ from industrial_brain.services.capital import load_synthetic_market
 from industrial_brain.store import Store
 
 from .conftest import token
-from .network_data import load_network
 
 #: Examples per operation and role (5 roles × ~37 operations × 10: bounded, derandomized, no database).
 MAX_EXAMPLES = 10
@@ -94,21 +93,11 @@ def test_no_server_errors(st_app, role):
 
 
 @pytest.fixture(scope="module")
-def st_network_app(api_db, tmp_path_factory):
+def st_network_app(network_api):
     """The API over a store holding the 6-firm network (tests/api/network_data.py), so that the
     network routes answer with data, not only with 400."""
-    root = tmp_path_factory.mktemp("st_net")
-    path = root / "st.duckdb"
-    shutil.copy(api_db, path)
-    with Store(path) as s:
-        load_network(s, root)
-    app = create_app(path)
-    with TestClient(app) as c:
-        headers = {
-            r: token(c, u)
-            for r, u in (("admin", "root"), ("analyst", "ana"), ("ent_a", "ent_a"), ("ent_b", "ent_b"))
-        } | {"public": {}}
-        yield app, headers
+    app, _, headers = network_api
+    return app, headers
 
 
 @pytest.mark.parametrize("role", ROLES)
